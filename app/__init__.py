@@ -1,0 +1,58 @@
+"""The application factory: a list of named steps (cookiecutter-flask, Flask's tutorial)."""
+from flask import Flask
+
+from config import config_for
+
+
+def create_app(config_name: str | None = None, **overrides) -> Flask:
+    app = Flask(__name__, instance_relative_config=False, template_folder="../templates")
+    config = config_for(config_name)
+    app.config.from_object(config)
+    app.config.update(overrides)
+    config.finalize(app.config)
+
+    register_extensions(app)
+    register_security(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_cli(app)
+    register_template_context(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from .extensions import bootstrap, csrf, db, limiter, login_manager, migrate
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True)  # SQLite needs batch mode to alter tables
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    from . import auth_loaders  # noqa: F401  (user and bearer-token loaders bind to login_manager)
+
+
+def register_security(app: Flask) -> None:
+    from .security import init_app
+    init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from .views import BLUEPRINTS
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from .errors import init_app
+    init_app(app)
+
+
+def register_cli(app: Flask) -> None:
+    from .cli import COMMAND_GROUPS
+    for group in COMMAND_GROUPS:
+        app.cli.add_command(group)
+
+
+def register_template_context(app: Flask) -> None:
+    from .template_context import init_app
+    init_app(app)

@@ -1,0 +1,10 @@
+"""The JSON API under /api/v1: session cookie or `Authorization: Bearer TOKEN`, the same services underneath.
+
+Each module registers its routes on `bp`; `openapi.py` describes every route from the url_map, so a new endpoint
+is documented by its docstring and its `api_doc` (see `documented`).
+"""
+from flask import Blueprint
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+from . import openapi  # noqa: E402,F401  (route modules register themselves on bp)

@@ -1,0 +1,25 @@
+"""flask seed: load data."""
+import click
+from flask.cli import with_appcontext
+
+from models import db
+
+
+@click.group()
+def seed():
+    """Load the reference record or synthetic data."""
+
+
+@seed.command("reference")
+@with_appcontext
+def reference():
+    """Load the record of report A/58/165 (idempotent: running it twice changes nothing)."""
+    from ..services.reference import ReferenceDataError, load_reference
+    try:
+        counts = load_reference()
+    except ReferenceDataError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    for table, (added, unchanged) in counts.items():
+        click.echo(f"{table:<28} {added:>5} added {unchanged:>5} unchanged")

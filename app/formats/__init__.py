@@ -1,0 +1,1 @@
+"""Readers for external file formats in plain Python: no Flask, no database."""

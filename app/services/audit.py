@@ -1,0 +1,59 @@
+"""Writing the audit trail. Every service that changes data calls `record`."""
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask import has_request_context, request
+from flask_login import current_user
+
+from models import AuditEntry, db
+
+
+def _json_safe(value):
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (list, tuple, set)):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    return value
+
+
+def snapshot(obj, fields) -> dict:
+    """The values of `fields` on `obj`, JSON-ready, for an entry's before/after."""
+    return {f: _json_safe(getattr(obj, f)) for f in fields}
+
+
+def changed(before: dict, after: dict) -> tuple[dict, dict]:
+    """Only the fields that differ, so that an update's entry shows what it changed."""
+    keys = [k for k in after if before.get(k) != after.get(k)]
+    return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
+
+
+def _current_actor():
+    if has_request_context() and getattr(current_user, "is_authenticated", False):
+        return current_user._get_current_object()
+    return None
+
+
+def record(action: str, *, record_type: str, record_id: int | None = None, summary: str,
+           before: dict | None = None, after: dict | None = None, actor=None,
+           actor_label: str | None = None) -> AuditEntry:
+    """Add an audit entry to the session (flushed with the change it describes, committed by the caller)."""
+    actor = actor or _current_actor()
+    label = actor_label or (actor.email if actor is not None else ("web" if has_request_context() else "cli"))
+    entry = AuditEntry(
+        actor_id=getattr(actor, "id", None), actor_label=label, action=action, record_type=record_type,
+        record_id=record_id, summary=summary[:500], before=_json_safe(before), after=_json_safe(after),
+        ip_address=request.remote_addr if has_request_context() else None,
+    )
+    db.session.add(entry)
+    return entry
+
+
+def record_for(obj, action: str, summary: str, **kwargs) -> AuditEntry:
+    """`record` for a model instance (flushes first so that a new record has its id)."""
+    if obj.id is None:
+        db.session.flush()
+    return record(action, record_type=type(obj).__name__, record_id=obj.id, summary=summary, **kwargs)

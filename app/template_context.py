@@ -1,0 +1,53 @@
+"""What every template can use: the permission check, enum labels, date formatting."""
+from datetime import date
+
+from flask import current_app
+
+from models import enums
+
+from .permissions import Permission, can
+
+
+def format_date(value: date | None, empty: str = "—") -> str:
+    """`5 June 2001`, the report's own style."""
+    if value is None:
+        return empty
+    return f"{value.day} {value.strftime('%B')} {value.year}"
+
+
+#: The main navigation: (endpoint, label, permission). An entry shows once its endpoint exists and the user
+#: holds the permission; features add themselves here.
+NAVIGATION = [
+    ("instruments.index", "Instruments", Permission.VIEW_TREATIES),
+    ("states.index", "States", Permission.VIEW_TREATIES),
+    ("reports.ratification_status", "Ratification status", Permission.VIEW_TREATY_REPORTS),
+    ("requests.index", "Requests", Permission.VIEW_REQUESTS),
+    ("queue.index", "Queue", Permission.DECIDE_REQUESTS),
+    ("activities.index", "Activities", Permission.VIEW_ACTIVITIES),
+    ("experts.index", "Experts", Permission.VIEW_EXPERTS),
+    ("contributions.index", "Contributions", Permission.VIEW_CONTRIBUTIONS),
+    ("treaties.imports", "Import", Permission.IMPORT_TREATIES),
+    ("treaties.reconciliation", "Reconciliation", Permission.VIEW_TREATY_REPORTS),
+    ("admin.users", "Accounts", Permission.MANAGE_USERS),
+    ("admin.audit", "Audit trail", Permission.VIEW_AUDIT),
+]
+
+
+def nav_endpoints() -> set[str]:
+    return set(current_app.view_functions)
+
+
+def nav_items() -> list[tuple[str, str, Permission]]:
+    present = nav_endpoints()
+    return [item for item in NAVIGATION if item[0] in present]
+
+
+def init_app(app) -> None:
+    app.jinja_env.filters["date"] = format_date
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def inject():
+        return {"can": can, "Permission": Permission, "enums": enums, "nav_items": nav_items,
+                "nav_endpoints": nav_endpoints}

@@ -1,0 +1,97 @@
+"""Configuration classes, chosen by PALERMO_ENV (development by default), driven by the environment.
+
+Only DATABASE_URL and SECRET_KEY are needed to start (CONTRACT.md). Production refuses to start without a real
+SECRET_KEY rather than fall back to a guessable one.
+"""
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+INSTANCE = ROOT / "instance"
+MIN_SECRET_KEY_LENGTH = 32
+
+
+def _sqlite_default(name: str) -> str:
+    return f"sqlite:///{INSTANCE / name}"
+
+
+def _instance_secret_key() -> str:
+    """Development only: a random key kept in instance/ so that sessions survive a restart."""
+    path = INSTANCE / "secret_key"
+    if not path.exists():
+        INSTANCE.mkdir(exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class Config:
+    ENV_NAME = "base"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or _sqlite_default("palermo.db")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+    PERMANENT_SESSION_LIFETIME = 8 * 3600
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    #: Login throttles: per account and per client address.
+    LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
+    LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "20 per 15 minutes")
+    BOOTSTRAP_SERVE_LOCAL = True  # closed networks: no CDN
+    PER_PAGE = 25
+    MAX_PER_PAGE = 500
+    MAX_CONTENT_LENGTH = 5 * 1024 * 1024
+
+    @classmethod
+    def finalize(cls, config: dict) -> None:
+        """Complete or refuse the configuration once it is loaded: fail fast on one that must not serve."""
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+
+    @classmethod
+    def finalize(cls, config: dict) -> None:
+        if not config.get("SECRET_KEY"):
+            config["SECRET_KEY"] = _instance_secret_key()
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
+    SECRET_KEY = "testing-" + "x" * 40
+    RATELIMIT_STORAGE_URI = "memory://"
+    # Tests that exercise CSRF switch it back on; the rest submit forms without a token.
+    WTF_CSRF_ENABLED = True
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+
+    @classmethod
+    def finalize(cls, config: dict) -> None:
+        key = config.get("SECRET_KEY")
+        if not key or len(key) < MIN_SECRET_KEY_LENGTH:
+            raise RuntimeError(f"SECRET_KEY must be set to at least {MIN_SECRET_KEY_LENGTH} random characters "
+                               "in production (PALERMO_ENV=production).")
+
+
+CONFIGS = {c.ENV_NAME: c for c in (DevelopmentConfig, TestingConfig, ProductionConfig)}
+
+
+def config_for(name: str | None = None) -> type[Config]:
+    name = name or os.environ.get("PALERMO_ENV", "development")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(f"PALERMO_ENV must be one of {', '.join(CONFIGS)}, not {name!r}") from None

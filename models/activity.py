@@ -1,0 +1,132 @@
+"""Assistance activities: missions, seminars, workshops, meetings, written analyses, presentations.
+
+One aggregate with a `kind`, because every kind shares the same shape: visits, States, instruments, partners,
+experts, funding and the requests it answers. A written analysis simply has no visit.
+"""
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import TimestampMixin, dates_ordered, db, fk, one_of
+from .enums import ActivityKind, ActivityStateRole, ActivityStatus, DatePrecision
+
+activity_instruments = sa.Table(
+    "activity_instruments", db.metadata,
+    sa.Column("activity_id", sa.ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("instrument_id", sa.ForeignKey("instruments.id"), primary_key=True, index=True),
+)
+
+activity_requests = sa.Table(
+    "activity_requests", db.metadata,
+    sa.Column("activity_id", sa.ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("request_id", sa.ForeignKey("assistance_requests.id", ondelete="CASCADE"), primary_key=True,
+              index=True),
+)
+
+
+class Activity(TimestampMixin, db.Model):
+    __tablename__ = "activities"
+    __table_args__ = (one_of("kind", ActivityKind), one_of("status", ActivityStatus))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Stable key of a record loaded from a data file; empty for records entered by users.
+    reference_key: Mapped[str | None] = mapped_column(sa.String(80), unique=True, nullable=True)
+    kind: Mapped[str] = mapped_column(sa.String(30), nullable=False, index=True)
+    status: Mapped[str] = mapped_column(sa.String(20), nullable=False, default=ActivityStatus.COMPLETED.value)
+    title: Mapped[str] = mapped_column(sa.String(255), nullable=False)
+    description: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
+    #: The outcome report: what came of it (declarations, recommendations, drafts delivered).
+    outcome: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
+    #: Where the record comes from, e.g. "A/58/165 para. 16".
+    source: Mapped[str | None] = mapped_column(sa.String(120), nullable=True)
+    project_id: Mapped[int | None] = fk("projects.id", nullable=True)
+
+    visits: Mapped[list["ActivityVisit"]] = relationship(
+        back_populates="activity", cascade="all, delete-orphan", order_by="ActivityVisit.start_date")
+    states: Mapped[list["ActivityState"]] = relationship(back_populates="activity", cascade="all, delete-orphan")
+    instruments = relationship("Instrument", secondary=activity_instruments, order_by="Instrument.id")
+    other_instruments: Mapped[list["ActivityOtherInstrument"]] = relationship(
+        back_populates="activity", cascade="all, delete-orphan")
+    partners: Mapped[list["ActivityPartner"]] = relationship(back_populates="activity",
+                                                             cascade="all, delete-orphan")
+    requests = relationship("AssistanceRequest", secondary=activity_requests, back_populates="activities")
+    deployments = relationship("Deployment", back_populates="activity", cascade="all, delete-orphan")
+    allocations = relationship("Allocation", back_populates="activity", cascade="all, delete-orphan")
+    project = relationship("Project")
+
+    @property
+    def start_date(self) -> date | None:
+        return min((v.start_date for v in self.visits), default=None)
+
+    @property
+    def end_date(self) -> date | None:
+        return max((v.end_date for v in self.visits), default=None)
+
+    def states_in(self, role: ActivityStateRole) -> list:
+        return [link.state for link in self.states if link.role == role.value]
+
+    def __repr__(self) -> str:
+        return f"<Activity {self.id} {self.kind}>"
+
+
+class ActivityVisit(db.Model):
+    """One trip or sitting: the report's Romania mission of 2002 is two visits to Bucharest."""
+    __tablename__ = "activity_visits"
+    __table_args__ = (dates_ordered("start_date", "end_date"), one_of("date_precision", DatePrecision))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = fk("activities.id", nullable=False, ondelete="CASCADE")
+    #: Empty where the source names no city.
+    city: Mapped[str | None] = mapped_column(sa.String(80), nullable=True)
+    country_id: Mapped[int] = fk("member_states.id", nullable=False)
+    start_date: Mapped[date] = mapped_column(sa.Date, nullable=False, index=True)
+    end_date: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    #: "month" where the source gives only a month: the dates then span that month.
+    date_precision: Mapped[str] = mapped_column(sa.String(10), nullable=False, default=DatePrecision.DAY.value)
+
+    activity: Mapped[Activity] = relationship(back_populates="visits")
+    country = relationship("MemberState")
+
+
+class ActivityState(db.Model):
+    """A State an activity served, or that took part in it (many for a regional meeting)."""
+    __tablename__ = "activity_states"
+    __table_args__ = (
+        sa.UniqueConstraint("activity_id", "state_id", name="uq_activity_states_activity_state"),
+        one_of("role", ActivityStateRole),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = fk("activities.id", nullable=False, ondelete="CASCADE")
+    state_id: Mapped[int] = fk("member_states.id", nullable=False)
+    role: Mapped[str] = mapped_column(sa.String(20), nullable=False, default=ActivityStateRole.SERVED.value)
+
+    activity: Mapped[Activity] = relationship(back_populates="states")
+    state = relationship("MemberState")
+
+
+class ActivityOtherInstrument(db.Model):
+    """An instrument outside the four dealt with jointly (the counter-terrorism conventions, the 1988 Convention)."""
+    __tablename__ = "activity_other_instruments"
+    __table_args__ = (sa.UniqueConstraint("activity_id", "name", name="uq_activity_other_instruments_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = fk("activities.id", nullable=False, ondelete="CASCADE")
+    name: Mapped[str] = mapped_column(sa.String(255), nullable=False)
+
+    activity: Mapped[Activity] = relationship(back_populates="other_instruments")
+
+
+class ActivityPartner(db.Model):
+    """A partner organization of an activity and its role (organizer, host, co-operating organization…)."""
+    __tablename__ = "activity_partners"
+    __table_args__ = (sa.UniqueConstraint("activity_id", "organization_id", name="uq_activity_partners_org"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = fk("activities.id", nullable=False, ondelete="CASCADE")
+    organization_id: Mapped[int] = fk("organizations.id", nullable=False)
+    role: Mapped[str] = mapped_column(sa.String(80), nullable=False)
+
+    activity: Mapped[Activity] = relationship(back_populates="partners")
+    organization = relationship("Organization")

@@ -1,0 +1,101 @@
+"""Accounts and API tokens."""
+import hashlib
+import secrets
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .base import TimestampMixin, db, fk, one_of, utcnow
+from .enums import Role
+
+MIN_PASSWORD_LENGTH = 12
+# A real hash to compare against when the account does not exist, so that a wrong e-mail costs the same time
+# as a wrong password and the response cannot tell the two apart.
+_DUMMY_HASH = generate_password_hash("not-a-real-password-" + secrets.token_hex(8), method="scrypt")
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        one_of("role", Role),
+        sa.CheckConstraint("role <> 'donor' OR donor_id IS NOT NULL", name="donor_has_donor"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Stored lower-case; the login compares lower-case.
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True, nullable=False)
+    name: Mapped[str] = mapped_column(sa.String(120), nullable=False)
+    role: Mapped[str] = mapped_column(sa.String(10), nullable=False)
+    #: The donor organization a donor account sees (and only that one).
+    donor_id: Mapped[int | None] = fk("organizations.id", nullable=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(255), nullable=False)
+    is_active_account: Mapped[bool] = mapped_column("is_active", nullable=False, default=True)
+    last_login_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True), nullable=True)
+    #: Changed whenever the password changes, so that a reset ends every existing session.
+    session_token: Mapped[str] = mapped_column(sa.String(64), nullable=False,
+                                               default=lambda: secrets.token_hex(16))
+
+    donor = relationship("Organization")
+    tokens = relationship("ApiToken", back_populates="user", cascade="all, delete-orphan")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        return bool(self.is_active_account)
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    def set_password(self, password: str) -> None:
+        if len(password) < MIN_PASSWORD_LENGTH:
+            raise ValueError(f"A password needs at least {MIN_PASSWORD_LENGTH} characters.")
+        self.password_hash = generate_password_hash(password, method="scrypt")
+        self.session_token = secrets.token_hex(16)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @staticmethod
+    def burn_password_check(password: str) -> None:
+        """Spend the time of a real check when there is no account (see _DUMMY_HASH)."""
+        check_password_hash(_DUMMY_HASH, password)
+
+    def has_role(self, *roles: Role | str) -> bool:
+        return self.role in {str(r) for r in roles}
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role}>"
+
+
+def hash_token(raw: str) -> str:
+    """Tokens are stored as SHA-256: random enough that a slow hash adds nothing, and lookups stay indexed."""
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(db.Model):
+    """A bearer token; only its hash is kept, the token itself is shown once."""
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = fk("users.id", nullable=False, ondelete="CASCADE")
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True, nullable=False)
+    #: The first characters, to tell tokens apart in a list without revealing them.
+    prefix: Mapped[str] = mapped_column(sa.String(8), nullable=False)
+    name: Mapped[str | None] = mapped_column(sa.String(80), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, nullable=False)
+    last_used_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True), nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True), nullable=True)
+
+    user = relationship("User", back_populates="tokens")
+
+    @classmethod
+    def issue(cls, user: User, name: str | None = None) -> tuple["ApiToken", str]:
+        """A new token for `user`: returns the record and the raw token (to show once)."""
+        raw = "plm_" + secrets.token_urlsafe(32)
+        return cls(user=user, token_hash=hash_token(raw), prefix=raw[:8], name=name), raw
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None

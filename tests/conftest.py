@@ -1,0 +1,112 @@
+"""Fixtures: one app and schema per run, the reference record loaded once, every test rolled back.
+
+The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set (CONTRACT.md).
+"""
+import re
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import event
+
+from app import create_app
+from models import db
+
+from . import factories
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+def _sqlite_savepoints(engine):
+    """pysqlite manages transactions itself and breaks SAVEPOINT; hand control back to SQLAlchemy."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection):
+        connection.exec_driver_sql("BEGIN")
+
+
+@pytest.fixture(scope="session")
+def app():
+    app = create_app("testing")
+    with app.app_context():
+        _sqlite_savepoints(db.engine)
+        db.drop_all()
+        db.create_all()
+        from app.services.reference import load_reference
+        load_reference()
+        db.session.commit()
+        yield app
+        db.session.remove()
+        db.drop_all()
+
+
+@pytest.fixture(autouse=True)
+def _transaction(request, app):
+    """Run each test inside a transaction that is rolled back: commits in views become savepoints."""
+    if "app" not in request.fixturenames and not any(
+            f in request.fixturenames for f in ("client", "session")):
+        yield
+        return
+    with app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        original = db.session
+        db.session = db._make_scoped_session({"bind": connection, "join_transaction_mode": "create_savepoint"})
+        try:
+            yield
+        finally:
+            db.session.remove()
+            db.session = original
+            outer.rollback()
+            connection.close()
+            from app.extensions import limiter
+            limiter.reset()
+
+
+@pytest.fixture()
+def session(app):
+    return db.session
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+def csrf_token(client, path="/login") -> str:
+    """The CSRF token of the client's session, read from a page as a browser would."""
+    body = client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', body) or \
+        re.search(r'name="csrf-token" content="([^"]+)"', body)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def login(client, user, password=PASSWORD):
+    token = csrf_token(client)
+    return client.post("/login", data={"email": user.email, "password": password, "csrf_token": token})
+
+
+@pytest.fixture()
+def make_user(app):
+    def make(role="officer", **kwargs):
+        user = factories.user(role=role, password=PASSWORD, **kwargs)
+        db.session.commit()
+        return user
+    return make
+
+
+@pytest.fixture()
+def login_as(client, make_user):
+    """Sign the test client in as a new user of `role` (donor: bound to `donor`, an Organization)."""
+    def sign_in(role="officer", **kwargs):
+        user = make_user(role, **kwargs)
+        response = login(client, user)
+        assert response.status_code in (302, 303), response.get_data(as_text=True)[:500]
+        return user
+    return sign_in
