@@ -1,0 +1,36 @@
+# Two commands: `make run` sets up and serves the app with the reference record; `make test` runs the suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app app
+STAMP := $(VENV)/.requirements-installed
+
+.PHONY: run test install db seed demo-accounts clean
+
+$(STAMP): requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+db: install
+	mkdir -p instance
+	$(FLASK) db upgrade
+
+seed: db
+	$(FLASK) seed reference
+
+demo-accounts: seed
+	$(FLASK) users demo
+
+run: demo-accounts
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+# SQLite always; PostgreSQL too when TEST_DATABASE_URL is set; browser tests when Chromium is present.
+test: install
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(VENV) .pytest_cache

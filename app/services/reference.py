@@ -1,0 +1,277 @@
+"""`flask seed reference`: the record of report A/58/165, loaded from the project's data files.
+
+The data lives in app/data/reference/ (facts, not code). Loading is idempotent: every record has a natural key
+(a code or a `reference_key`), is created when missing, updated when its file changed, and left alone
+otherwise, so a second run changes nothing — not even the audit trail. Every problem in the files is collected
+and reported together (file, record, field, why) before anything is committed.
+"""
+import csv
+from datetime import date
+from pathlib import Path
+
+import yaml
+from sqlalchemy.exc import IntegrityError
+
+from models import (Instrument, MemberState, MemberStateAlias, MemberStateName, TreatyAction, TreatyActionSource,
+                    alias_key, db)
+from models.enums import ActionKind, ParticipantKind, RegionalGroup
+
+from ..formats import untc
+from . import audit
+from .reference_records import load_records
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "reference"
+ANNEX_SOURCE = "A/58/165 annex"
+UNTC_SOURCE = "UNTC table"
+UNTC_FILES = {"UNTOC": "XVIII-12-UNTOC.csv", "TIP": "XVIII-12-a-TIP.csv", "SOM": "XVIII-12-b-SOM.csv",
+              "FIREARMS": "XVIII-12-c-FIREARMS.csv"}
+ANNEX_SECTIONS = {"UNTOC": "B", "TIP": "C", "SOM": "D", "FIREARMS": "E"}
+
+
+class ReferenceDataError(ValueError):
+    """The data files are inconsistent; the message lists every problem."""
+
+
+class Loader:
+    """Shared state of one load: the problems found, the counts, and lookups by natural key."""
+
+    def __init__(self, data_dir: Path = DATA):
+        self.data_dir = data_dir
+        self.problems: list[str] = []
+        self.counts: dict[str, list[int]] = {}
+        self.states: dict[str, MemberState] = {}
+        self.instruments: dict[str, Instrument] = {}
+
+    # -- reading files
+    def csv_rows(self, name: str):
+        with open(self.data_dir / name, newline="", encoding="utf-8") as fh:
+            for number, row in enumerate(csv.DictReader(fh), start=2):
+                yield number, {k: (v or "").strip() for k, v in row.items()}
+
+    def yaml(self, name: str):
+        with open(self.data_dir / name, encoding="utf-8") as fh:
+            return yaml.safe_load(fh)
+
+    # -- reporting
+    def problem(self, where: str, field: str, why: str) -> None:
+        self.problems.append(f"{where}: {field}: {why}")
+
+    def tally(self, table: str, created: bool, changed: bool = False) -> None:
+        """Count one record of `table` as added, unchanged or updated."""
+        entry = self.counts.setdefault(table, [0, 0, 0])  # added, unchanged, updated
+        entry[0 if created else (2 if changed else 1)] += 1
+
+    # -- lookups and values
+    def state(self, code, where: str, field: str = "state") -> MemberState | None:
+        found = self.states.get(code or "")
+        if found is None:
+            self.problem(where, field, f"unknown State code {code!r}")
+        return found
+
+    def instrument(self, code, where: str, field: str = "instruments") -> Instrument | None:
+        found = self.instruments.get(code or "")
+        if found is None:
+            self.problem(where, field, f"unknown instrument {code!r}")
+        return found
+
+    def date(self, value, where: str, field: str, required: bool = True) -> date | None:
+        if value in (None, ""):
+            if required:
+                self.problem(where, field, "a date is required")
+            return None
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            self.problem(where, field, f"{value!r} is not a date like 2003-07-02")
+            return None
+
+    def upsert(self, model, lookup: dict, values: dict, table: str | None = None):
+        """Find by `lookup` or create; set `values`; tally added / unchanged / updated."""
+        obj = db.session.execute(db.select(model).filter_by(**lookup)).scalar_one_or_none()
+        created = obj is None
+        if created:
+            obj = model(**lookup, **values)
+            db.session.add(obj)
+            changed = False
+        else:
+            changed = False
+            for key, value in values.items():
+                if getattr(obj, key) != value:
+                    setattr(obj, key, value)
+                    changed = True
+        self.tally(table or model.__tablename__, created, changed)
+        return obj
+
+
+def load_reference(data_dir: Path = DATA) -> dict[str, tuple[int, int]]:
+    """Load everything; raise ReferenceDataError (nothing flushed is kept by the caller) on any problem."""
+    loader = Loader(data_dir)
+    try:
+        with db.session.no_autoflush:
+            _load_states(loader)
+            _load_instruments(loader)
+        db.session.flush()
+        _load_annex(loader)
+        _load_signatures(loader)
+        load_records(loader)
+        if loader.problems:
+            raise ReferenceDataError(_report(loader.problems))
+        db.session.flush()
+    except IntegrityError as exc:
+        raise ReferenceDataError(f"The reference data breaks a database rule: {exc.orig}") from None
+    added = sum(c[0] for c in loader.counts.values())
+    updated = sum(c[2] for c in loader.counts.values())
+    if added or updated:
+        audit.record("import", record_type="ReferenceData", summary=(
+            f"Reference record of A/58/165 loaded: {added} records added, {updated} updated"),
+            after={t: {"added": c[0], "updated": c[2]} for t, c in loader.counts.items() if c[0] or c[2]},
+            actor_label="seed reference")
+        db.session.flush()
+    return {table: (c[0], c[1] + c[2]) for table, c in sorted(loader.counts.items())}
+
+
+def _report(problems: list[str]) -> str:
+    shown = problems[:200]
+    more = f"\n… and {len(problems) - len(shown)} more" if len(problems) > len(shown) else ""
+    return f"The reference data has {len(problems)} problem(s); nothing was loaded:\n  " + "\n  ".join(shown) + more
+
+
+def _load_states(loader: Loader) -> None:
+    kinds, groups = {k.value for k in ParticipantKind}, {g.value for g in RegionalGroup}
+    for line, row in loader.csv_rows("states.csv"):
+        where = f"states.csv line {line} ({row.get('code')})"
+        if len(row["code"]) != 3 or not row["code"].isupper():
+            loader.problem(where, "code", "must be three capital letters (ISO 3166-1 alpha-3)")
+        if row["kind"] not in kinds:
+            loader.problem(where, "kind", f"must be one of {sorted(kinds)}")
+        if row["regional_group"] and row["regional_group"] not in groups:
+            loader.problem(where, "regional_group", f"{row['regional_group']!r} is not a UN regional group")
+        if row["un_member"] not in ("yes", "no"):
+            loader.problem(where, "un_member", "must be yes or no")
+        loader.states[row["code"]] = loader.upsert(MemberState, {"code": row["code"]}, {
+            "name": row["name"], "kind": row["kind"], "is_un_member": row["un_member"] == "yes",
+            "regional_group": row["regional_group"] or None})
+
+    for line, row in loader.csv_rows("state_names.csv"):
+        where = f"state_names.csv line {line}"
+        state = loader.state(row["code"], where, "code")
+        valid_from = loader.date(row["valid_from"], where, "valid_from", required=False)
+        if state is None:
+            continue
+        existing = next((n for n in state.names if n.valid_from == valid_from), None)
+        if existing is None:
+            state.names.append(MemberStateName(name=row["name"], valid_from=valid_from))
+        elif existing.name != row["name"]:
+            existing.name = row["name"]
+        loader.tally("member_state_names", existing is None, existing is not None and existing.name != row["name"])
+    for state in loader.states.values():
+        if state.names and state.name_on(date.max) != state.name:
+            loader.problem(f"state_names.csv ({state.code})", "name",
+                           f"the latest name {state.name_on(date.max)!r} differs from states.csv's {state.name!r}")
+
+    seen: dict[str, str] = {}
+    for line, row in loader.csv_rows("state_aliases.csv"):
+        where = f"state_aliases.csv line {line} ({row['alias']})"
+        state = loader.state(row["code"], where, "code")
+        key = alias_key(row["alias"])
+        if key in seen and seen[key] != row["code"]:
+            loader.problem(where, "alias", f"already points to {seen[key]}")
+            continue
+        seen[key] = row["code"]
+        if state is not None:
+            loader.upsert(MemberStateAlias, {"key": key}, {"alias": row["alias"], "state": state})
+
+
+def _load_instruments(loader: Loader) -> None:
+    records = loader.yaml("instruments.yaml")
+    for item in records:
+        where = f"instruments.yaml ({item.get('code')})"
+        loader.instruments[item["code"]] = loader.upsert(Instrument, {"code": item["code"]}, {
+            "title": item["title"], "short_title": item["short_title"], "adopted_by": item["adopted_by"],
+            "adopted_date": loader.date(item.get("adopted_date"), where, "adopted_date"),
+            "signature_closed_date": loader.date(item.get("signature_closed"), where, "signature_closed",
+                                                 required=False),
+            "threshold": item["threshold"], "days_after_threshold": item["days_after_threshold"],
+            "days_after_later_deposit": item["days_after_later_deposit"], "eif_article": item.get("eif_article")})
+    for item in records:
+        if item.get("supplements"):
+            parent = loader.instrument(item["supplements"], f"instruments.yaml ({item['code']})", "supplements")
+            instrument = loader.instruments[item["code"]]
+            if parent is not None and instrument.supplements is not parent:
+                instrument.supplements = parent
+
+
+def _record_action(loader: Loader, state, instrument, kind: str, on: date, source: str, name_as_printed: str,
+                   locator: str) -> None:
+    """The source's claim, always; the action itself only where no other source has recorded it."""
+    category = ActionKind(kind).category.value
+    loader.upsert(TreatyActionSource, {"source": source, "state_id": state.id, "instrument_id": instrument.id,
+                                       "category": category},
+                  {"kind": kind, "action_date": on, "name_as_printed": name_as_printed, "locator": locator})
+    action = db.session.execute(db.select(TreatyAction).filter_by(
+        state_id=state.id, instrument_id=instrument.id, category=category)).scalar_one_or_none()
+    if action is None:
+        db.session.add(TreatyAction(state=state, instrument=instrument, kind=kind, action_date=on, source=source))
+        loader.tally("treaty_actions", True)
+    elif action.source == source and (action.kind, action.action_date) != (kind, on):
+        action.kind, action.action_date = kind, on
+        loader.tally("treaty_actions", False, True)
+    else:  # unchanged, or recorded since by a more authoritative source (an import): leave it
+        loader.tally("treaty_actions", False)
+
+
+def _load_annex(loader: Loader) -> None:
+    """The ratifications of the annex, as printed (every one is a 'ratification' there)."""
+    for line, row in loader.csv_rows("annex_ratifications.csv"):
+        where = f"annex_ratifications.csv line {line}"
+        state = loader.state(row["code"], where, "code")
+        instrument = loader.instrument(row["instrument"], where, "instrument")
+        on = loader.date(row["date"], where, "date")
+        if state and instrument and on:
+            section = ANNEX_SECTIONS.get(instrument.code, "?")
+            _record_action(loader, state, instrument, ActionKind.RATIFICATION.value, on, ANNEX_SOURCE,
+                           row["name_as_printed"], f"annex {section} no. {row['position']}")
+
+
+def _load_signatures(loader: Loader) -> None:
+    """Signatures from the UN Treaty Collection tables, so that the signature totals come from data.
+
+    The tables' deposits are kept as claims of that source (for reconciliation with the annex), not as actions:
+    the reference record's deposits are the annex's, as at 2 July 2003.
+    """
+    resolver = _name_resolver()
+    for code, filename in UNTC_FILES.items():
+        instrument = loader.instruments.get(code)
+        table = untc.parse_file(loader.data_dir / "untc" / filename)
+        for error in table.errors:
+            loader.problem(f"untc/{filename} line {error.line}", "row", error.message)
+        for row in table.rows:
+            where = f"untc/{filename} line {row.line}"
+            state = resolver.get(alias_key(row.participant))
+            if state is None:
+                loader.problem(where, "Participant", f"{row.participant!r} resolves to no State (add an alias)")
+                continue
+            if instrument is None:
+                continue
+            if row.signature:
+                _record_action(loader, state, instrument, ActionKind.SIGNATURE.value, row.signature, UNTC_SOURCE,
+                               row.participant, f"line {row.line}")
+            if row.deposit:
+                loader.upsert(TreatyActionSource, {
+                    "source": UNTC_SOURCE, "state_id": state.id, "instrument_id": instrument.id,
+                    "category": "deposit"}, {"kind": row.deposit_kind, "action_date": row.deposit,
+                                             "name_as_printed": row.participant, "locator": f"line {row.line}"})
+
+
+def _name_resolver() -> dict[str, MemberState]:
+    """alias key -> State, over current names, past names and aliases."""
+    resolver: dict[str, MemberState] = {}
+    for state in db.session.scalars(db.select(MemberState)):
+        resolver[alias_key(state.name)] = state
+        for past in state.names:
+            resolver.setdefault(alias_key(past.name), state)
+    for alias in db.session.scalars(db.select(MemberStateAlias)):
+        resolver[alias.key] = alias.state
+    return resolver
