@@ -5,8 +5,7 @@ The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is 
 import re
 
 import pytest
-import sqlalchemy as sa
-from sqlalchemy import event
+from sqlalchemy import event, orm
 
 from app import create_app
 from models import db
@@ -14,6 +13,13 @@ from models import db
 from . import factories
 
 PASSWORD = "correct-horse-battery-staple"
+
+
+class _BoundSession(orm.Session):
+    """A plain SQLAlchemy Session: Flask-SQLAlchemy's own picks the engine per table and would ignore `bind`."""
+
+    def __init__(self, db=None, **options):
+        super().__init__(**options)
 
 
 def _sqlite_savepoints(engine):
@@ -56,7 +62,8 @@ def _transaction(request, app):
         connection = db.engine.connect()
         outer = connection.begin()
         original = db.session
-        db.session = db._make_scoped_session({"bind": connection, "join_transaction_mode": "create_savepoint"})
+        db.session = db._make_scoped_session({"bind": connection, "join_transaction_mode": "create_savepoint",
+                                              "class_": _BoundSession})
         try:
             yield
         finally:

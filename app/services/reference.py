@@ -120,7 +120,8 @@ def load_reference(data_dir: Path = DATA) -> dict[str, tuple[int, int]]:
             raise ReferenceDataError(_report(loader.problems))
         db.session.flush()
     except IntegrityError as exc:
-        raise ReferenceDataError(f"The reference data breaks a database rule: {exc.orig}") from None
+        # Problems found before the database refused say more than the constraint's name: report them too.
+        raise ReferenceDataError(_report(loader.problems + [f"database rule: {exc.orig}"])) from None
     added = sum(c[0] for c in loader.counts.values())
     updated = sum(c[2] for c in loader.counts.values())
     if added or updated:

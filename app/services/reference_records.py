@@ -145,11 +145,12 @@ def _visits(loader, where, items) -> list[dict]:
     for n, v in enumerate(items or [], start=1):
         here = f"{where} visit {n}"
         start, end = loader.date(v.get("start"), here, "start"), loader.date(v.get("end"), here, "end")
-        if start and end and end < start:
+        ordered = not (start and end and end < start)
+        if not ordered:
             loader.problem(here, "end", f"{end} is before the start {start}")
         _check_choice(loader, here, "precision", v.get("precision", "day"), DatePrecision)
         country = loader.state(v.get("country"), here, "country")
-        if country and start and end:
+        if country and start and end and ordered:
             visits.append({"city": v.get("city"), "country": country, "start_date": start, "end_date": end,
                            "date_precision": v.get("precision", "day")})
     return visits

@@ -1,0 +1,132 @@
+"""The reference record of A/58/165: complete, idempotent, figures from data, refused whole when inconsistent."""
+import shutil
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from app.rules import treaties as rules
+from app.services.reference import DATA, ReferenceDataError, load_reference
+from models import (Activity, AssistanceRequest, Contribution, Instrument, MemberState, TreatyAction,
+                    TreatyActionSource, db)
+
+AS_AT = date(2003, 7, 2)
+
+
+def row_counts() -> dict[str, int]:
+    return {t.name: db.session.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
+            for t in db.metadata.sorted_tables}
+
+
+def status_on(code: str, day: date) -> rules.Status:
+    instrument = db.session.scalar(sa.select(Instrument).filter_by(code=code))
+
+    def actions(inst):
+        rows = db.session.scalars(sa.select(TreatyAction).filter_by(instrument_id=inst.id))
+        return [rules.Action(a.state.code, a.kind, a.action_date, a.state.is_reio) for a in rows]
+
+    parent = instrument.supplements
+    terms = rules.Terms(code, parent=rules.Terms(parent.code) if parent else None)
+    return rules.status(terms, actions(instrument), day, actions(parent) if parent else ())
+
+
+def test_second_load_changes_nothing(session):
+    before = row_counts()
+    counts = load_reference()
+    assert row_counts() == before
+    assert all(added == 0 for added, _ in counts.values()), counts
+    assert sum(unchanged for _, unchanged in counts.values()) > 1000
+
+
+@pytest.mark.parametrize("code, signatures, ratifications", [
+    ("UNTOC", 147, 40), ("TIP", 117, 28), ("SOM", 112, 27), ("FIREARMS", 52, 4)])
+def test_annex_totals_come_from_the_data(session, code, signatures, ratifications):
+    status = status_on(code, AS_AT)
+    assert len(status.signatories) == signatures
+    assert len(status.parties) == ratifications
+
+
+def test_the_convention_enters_into_force_from_the_fortieth_deposit(session):
+    status = status_on("UNTOC", AS_AT)
+    assert status.threshold_deposit.participant == "ARM"
+    assert status.entry_into_force == date(2003, 9, 29)
+
+
+def test_every_member_state_and_the_european_union(session):
+    members = db.session.scalar(sa.select(sa.func.count()).select_from(MemberState).where(MemberState.is_un_member))
+    assert members == 193
+    eu = db.session.scalar(sa.select(MemberState).filter_by(code="EUU"))
+    assert eu.is_reio and eu.regional_group is None
+    assert db.session.scalar(sa.select(sa.func.count(sa.distinct(MemberState.regional_group)))) == 5
+
+
+def test_serbia_keeps_its_names_over_time(session):
+    srb = db.session.scalar(sa.select(MemberState).filter_by(code="SRB"))
+    assert srb.name_on(date(2001, 9, 6)) == "Yugoslavia"
+    assert srb.name_on(AS_AT) == "Serbia and Montenegro"
+    assert srb.name_on(date(2014, 1, 1)) == "Serbia"
+    assert [n.valid_from for n in srb.name_changes_between(date(2001, 9, 6), AS_AT)] == [date(2003, 2, 4)]
+
+
+def test_romania_mission_has_two_visits(session):
+    mission = db.session.scalar(sa.select(Activity).where(
+        Activity.kind == "mission", Activity.source.contains("para. 16"),
+        Activity.title.contains("Romania")))
+    assert [(v.city, v.start_date, v.end_date) for v in mission.visits] == [
+        ("Bucharest", date(2002, 1, 8), date(2002, 1, 11)), ("Bucharest", date(2002, 11, 5), date(2002, 11, 6))]
+
+
+def test_the_fifteen_pending_requests_of_paragraph_19(session):
+    pending = db.session.scalars(sa.select(AssistanceRequest).filter_by(status="pending")).all()
+    assert sorted(r.state.code for r in pending) == sorted(
+        ["BOL", "BIH", "CHL", "HRV", "ECU", "GMB", "GIN", "HUN", "JOR", "NAM", "NRU", "RWA", "THA", "URY", "VEN"])
+    assert all(r.received_date is None for r in pending)  # the report gives no dates: none invented
+    assert all(len(r.status_changes) == 1 for r in pending)
+
+
+def test_contributions_have_no_invented_amounts(session):
+    contributions = db.session.scalars(sa.select(Contribution)).all()
+    assert {c.donor.state.code for c in contributions} == {"CAN", "FRA", "ITA", "JPN", "NOR", "GBR", "USA"}
+    assert all(c.amount is None and c.currency is None for c in contributions)
+
+
+def test_regional_meeting_has_its_participating_states(session):
+    algiers = db.session.scalar(sa.select(Activity).where(Activity.visits.any(city="Algiers")))
+    assert len(algiers.states) == 44
+
+
+def test_the_annex_and_the_treaty_collection_are_both_kept_as_claims(session):
+    claims = db.session.scalars(sa.select(TreatyActionSource).where(
+        TreatyActionSource.state.has(code="ARM"), TreatyActionSource.category == "deposit",
+        TreatyActionSource.instrument.has(code="UNTOC"))).all()
+    assert {(c.source, c.action_date) for c in claims} == {
+        ("A/58/165 annex", date(2003, 7, 1)), ("UNTC table", date(2003, 7, 1))}
+
+
+@pytest.fixture()
+def broken_data(tmp_path):
+    target = tmp_path / "reference"
+    shutil.copytree(DATA, target)
+    return target
+
+
+def test_inconsistent_data_is_refused_whole_with_every_problem_named(session, broken_data):
+    path = broken_data / "activities.yaml"
+    text = path.read_text()
+    text = text.replace("{city: Bucharest, country: ROU, start: 2002-01-08, end: 2002-01-11",
+                        "{city: Bucharest, country: ROU, start: 2002-01-08, end: 2001-01-11", 1)
+    text = text.replace("country: BOL", "country: XXX", 1)
+    path.write_text(text)
+    names = broken_data / "annex_ratifications.csv"
+    names.write_text(names.read_text().replace("UNTOC,40,Armenia,ARM,2003-07-01", "UNTOC,40,Armenia,ARM,2003-13-01"))
+    before = row_counts()
+    db.session.begin_nested()
+    with pytest.raises(ReferenceDataError) as error:
+        load_reference(broken_data)
+    db.session.rollback()
+    message = str(error.value)
+    assert "end: 2001-01-11 is before the start 2002-01-08" in message
+    assert "unknown State code 'XXX'" in message
+    assert "annex_ratifications.csv line 41: date: '2003-13-01' is not a date" in message
+    assert "nothing was loaded" in message
+    assert row_counts() == before
