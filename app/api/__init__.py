@@ -7,4 +7,5 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from . import openapi  # noqa: E402,F401  (route modules register themselves on bp)
+from . import openapi, records  # noqa: E402,F401  (route modules register themselves on bp)
+from . import instruments  # noqa: E402,F401
