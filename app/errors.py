@@ -43,7 +43,8 @@ def _handle_http(exc: HTTPException):
     if status == 429:
         message = MESSAGES[429]
     if wants_json():
-        return json_error(status, message)
+        # An ApiError carries its own code and the fields at fault.
+        return json_error(status, message, getattr(exc, "error_code", None), getattr(exc, "fields", None))
     return render_template("errors/error.html", status=status, message=message), status
 
 
