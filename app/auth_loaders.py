@@ -1,6 +1,22 @@
-"""Flask-Login loaders: the session's user and the API's bearer token (filled in by the accounts work)."""
+"""Flask-Login: who is asking — the session's user, or the API's `Authorization: Bearer TOKEN`."""
+import sqlalchemy as sa
+from flask import g, session
+from flask_login import user_loaded_from_cookie
+
 from .extensions import login_manager
-from models import User, db
+from models import ApiToken, User, db
+from models.base import utcnow
+from models.user import hash_token
+
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Sign in to see that page."
+login_manager.login_message_category = "info"
+# "strong": a session cookie replayed from another address or browser is emptied, not merely marked stale.
+# (Sessions are therefore never made permanent: Flask-Login downgrades permanent sessions to "basic".)
+login_manager.session_protection = "strong"
+
+#: Longer than any token `ApiToken.issue` makes; anything longer is not worth hashing.
+MAX_TOKEN_LENGTH = 200
 
 
 @login_manager.user_loader
@@ -12,3 +28,36 @@ def load_user(user_id: str):
     if user is None or user.session_token != token or not user.is_active:
         return None
     return user
+
+
+def bearer_token(request) -> str | None:
+    """The raw token of an `Authorization: Bearer …` header, if there is one."""
+    scheme, _, raw = request.headers.get("Authorization", "").partition(" ")
+    raw = raw.strip()
+    if scheme.lower() != "bearer" or not raw or len(raw) > MAX_TOKEN_LENGTH:
+        return None
+    return raw
+
+
+@login_manager.request_loader
+def load_user_from_token(request):
+    """The account of a valid bearer token; revoked tokens and inactive accounts are refused."""
+    raw = bearer_token(request)
+    if raw is None:
+        return None
+    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == hash_token(raw)))
+    if token is None or token.is_revoked or not token.user.is_active:
+        return None
+    user = token.user
+    # A plain UPDATE committed on its own: nothing else is pending this early in the request.
+    db.session.execute(sa.update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=utcnow()))
+    db.session.commit()
+    g.authenticated_by_token = True  # read by the CSRF check (app.security): no cookie, no CSRF risk
+    return user
+
+
+@user_loaded_from_cookie.connect
+def _protect_restored_session(app, user):
+    """A session restored from the "remember me" cookie has no identifier yet; "strong" protection would empty
+    it on the very next request. Give it the identifier of the browser that presented the cookie."""
+    session["_id"] = login_manager._session_identifier_generator()

@@ -1,5 +1,66 @@
-"""Security headers on every response (filled in by the accounts work)."""
+"""Security headers on every response, and CSRF on every state-changing request.
+
+CSRF: Flask-WTF's automatic check is turned off and done here instead, because one kind of request must pass
+without a token — an API call authenticated by a bearer token. It carries no cookie, so a forged cross-site
+request cannot carry it either. Everything else (pages, and API calls made with the session cookie) needs the
+token, in the form field `csrf_token` or the `X-CSRFToken` header.
+"""
+from flask import current_app, g, request
+from flask_login import current_user
+
+from .auth_loaders import bearer_token
+from .extensions import csrf
+
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "object-src 'none'",
+    "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'",
+])
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+def _is_api() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _exempt_from_csrf() -> bool:
+    """An API request with a bearer token that the session cookie did not authenticate.
+
+    When the token is valid the request loader marks it; when it is not, the request is anonymous and the
+    permission decorator answers 401 (no API endpoint changes anything for an anonymous caller).
+    """
+    if not _is_api() or bearer_token(request) is None:
+        return False
+    authenticated = current_user.is_authenticated  # loads the user: the session first, then the token
+    if g.get("authenticated_by_token"):
+        return True
+    return not authenticated
+
+
+def check_csrf() -> None:
+    if not current_app.config.get("WTF_CSRF_ENABLED", True):
+        return
+    if request.method not in current_app.config["WTF_CSRF_METHODS"]:
+        return
+    if _exempt_from_csrf():
+        return
+    csrf.protect(apply_exemptions=True)  # honours @csrf.exempt; raises CSRFError (400) on a bad token
+
+
+def add_security_headers(response):
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)  # a view that needs a different policy may set its own
+    if current_app.config.get("SESSION_COOKIE_SECURE"):
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
+    return response
 
 
 def init_app(app) -> None:
-    pass
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
+    app.before_request(check_csrf)
+    app.after_request(add_security_headers)

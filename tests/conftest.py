@@ -5,6 +5,7 @@ The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is 
 import re
 
 import pytest
+from flask import g, request_started
 from sqlalchemy import event, orm
 
 from app import create_app
@@ -36,9 +37,16 @@ def _sqlite_savepoints(engine):
         connection.exec_driver_sql("BEGIN")
 
 
+def _fresh_g(sender, **_extra):
+    """Tests hold one app context open, so Flask would share `g` between requests and clients: the signed-in
+    user Flask-Login caches there would leak into the next request. Each request starts with an empty `g`."""
+    g._get_current_object().__dict__.clear()
+
+
 @pytest.fixture(scope="session")
 def app():
     app = create_app("testing")
+    request_started.connect(_fresh_g, app)
     with app.app_context():
         _sqlite_savepoints(db.engine)
         db.drop_all()

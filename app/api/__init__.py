@@ -9,3 +9,4 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 from . import openapi, records  # noqa: E402,F401  (route modules register themselves on bp)
 from . import instruments  # noqa: E402,F401
+from . import me  # noqa: E402,F401

@@ -2,6 +2,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
+import sqlalchemy as sa
 from flask import has_request_context, request
 from flask_login import current_user
 
@@ -57,3 +58,13 @@ def record_for(obj, action: str, summary: str, **kwargs) -> AuditEntry:
     if obj.id is None:
         db.session.flush()
     return record(action, record_type=type(obj).__name__, record_id=obj.id, summary=summary, **kwargs)
+
+
+def timeline_for(record_type: str, record_id: int, limit: int | None = None) -> list[AuditEntry]:
+    """A record's audit entries, newest first, for `_macros/audit.html`'s `timeline(entries)`."""
+    query = (sa.select(AuditEntry)
+             .where(AuditEntry.record_type == record_type, AuditEntry.record_id == record_id)
+             .order_by(AuditEntry.occurred_at.desc(), AuditEntry.id.desc()))
+    if limit is not None:
+        query = query.limit(limit)
+    return list(db.session.scalars(query))

@@ -1,0 +1,92 @@
+"""flask treaties: import UN Treaty Collection tables, list where the sources disagree, time the import."""
+import time
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from models import db
+
+INSTRUMENTS = click.Choice(["UNTOC", "TIP", "SOM", "FIREARMS"], case_sensitive=False)
+#: The real depositary tables shipped beside the project (CONTRACT.md), used by `bench-import`.
+REAL_TABLES = {"UNTOC": "XVIII-12-UNTOC.csv", "TIP": "XVIII-12-a-TIP.csv",
+               "SOM": "XVIII-12-b-SOM.csv", "FIREARMS": "XVIII-12-c-FIREARMS.csv"}
+
+
+@click.group()
+def treaties():
+    """Treaty actions: import depositary tables, reconcile sources."""
+
+
+def _print_report(report, verbose: bool) -> None:
+    click.echo(report.summary())
+    for title, entries in (("added", report.added), ("changed", report.changed), ("removed", report.removed)):
+        if entries and (verbose or title != "added"):
+            click.echo(f"{title}:")
+            for entry in entries:
+                click.echo(f"  {entry}")
+    if report.warnings:
+        click.echo("warnings:")
+        for warning in report.warnings:
+            click.echo(f"  {warning}")
+
+
+@treaties.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--instrument", required=True, type=INSTRUMENTS, help="Which instrument the table is for.")
+@click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
+@click.option("--verbose", "-v", is_flag=True, help="Also list every added action.")
+@with_appcontext
+def import_(file, instrument, dry_run, verbose):
+    """Import a UN Treaty Collection participant table (CSV) for one instrument.
+
+    A malformed file is refused whole: every bad line is printed, nothing is written, the exit status is 1.
+    """
+    from ..services.treaty_import import ImportRefused, import_file
+    try:
+        report = import_file(file, instrument.upper(), dry_run=dry_run)
+    except ImportRefused as exc:
+        db.session.rollback()
+        for line in exc.lines():
+            click.echo(f"{file.name}: {line}", err=True)
+        click.echo(f"{file.name}: refused, {len(exc.errors)} problem(s); nothing was imported", err=True)
+        raise SystemExit(1)
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    _print_report(report, verbose)
+
+
+@treaties.command("reconcile")
+@click.option("--instrument", type=INSTRUMENTS, help="Only this instrument.")
+@with_appcontext
+def reconcile(instrument):
+    """List every action on which the sources disagree, with each source's kind and date."""
+    from ..services.reconciliation import differences
+    diffs = differences(instrument_code=instrument)
+    for d in diffs:
+        said = "; ".join(f"{source}: {c.kind} {c.date.isoformat()}" if c else f"{source}: none"
+                         for source, c in d.claims.items())
+        click.echo(f"{d.instrument}\t{d.participant}\t{d.name}\t{d.category}\t{'/'.join(d.kinds)}\t{said}")
+    click.echo(f"{len(diffs)} difference(s)")
+
+
+@treaties.command("bench-import")
+@click.option("--data", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=Path(__file__).resolve().parents[1] / "data" / "reference" / "untc", show_default=True,
+              help="Folder holding the four real tables.")
+@with_appcontext
+def bench_import(data):
+    """Time the import of the four real tables (then a re-import); rolls everything back."""
+    from ..services.treaty_import import import_file
+    try:
+        for attempt in ("first import", "re-import"):
+            start = time.perf_counter()
+            reports = [import_file(data / name, code) for code, name in REAL_TABLES.items()]
+            elapsed = time.perf_counter() - start
+            click.echo(f"{attempt}: four tables in {elapsed:.3f} s (parse, resolve, write, flush)")
+            for report in reports:
+                click.echo(f"  {report.summary()}")
+    finally:
+        db.session.rollback()

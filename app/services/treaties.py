@@ -1,0 +1,300 @@
+"""Treaty status read from the database, participant names, and treaty actions entered by hand.
+
+The rules themselves live in `app.rules.treaties` (plain Python, no database): this module only turns
+TreatyAction rows into `rules.Action` lists — one query for any number of instruments — and applies the
+rules to them, so every page, the API and the CSV compute the same figures the same way.
+Importing depositary tables is `treaty_import.py`; comparing sources is `reconciliation.py`.
+"""
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Iterable
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+
+from models import (Instrument, MemberState, MemberStateAlias, MemberStateName, TreatyAction,
+                    TreatyActionSource, alias_key, db)
+from models.enums import ActionCategory, ActionKind, ParticipantKind
+
+from ..rules import treaties as rules
+from ..scoping import instrument_condition
+from ..template_context import format_date  # messages use the report's date style, as pages do
+from . import audit
+
+date = datetime.date
+
+#: `TreatyAction.source` / `TreatyActionSource.source` values this module writes or recognises.
+SOURCE_HAND = "entered by hand"
+SOURCE_UNTC = "UNTC table"
+SOURCE_ANNEX = "A/58/165 annex"
+
+_SIGN_FIRST = ("ratification", "acceptance", "approval")
+
+
+# ------------------------------------------------------------------ instruments and their status
+def visible_instruments(user=None) -> list[Instrument]:
+    """The instruments `user` may see (a donor: those its money touches), Convention first."""
+    query = sa.select(Instrument).order_by(Instrument.supplements_id.is_not(None), Instrument.id)
+    if user is not None:
+        query = query.where(instrument_condition(user, Instrument.id))
+    return list(db.session.scalars(query))
+
+
+def get_instrument(code: str, user=None) -> Instrument | None:
+    """One instrument by code (case-insensitive), or None if unknown or outside `user`'s scope."""
+    # The Convention comes in the same query: a Protocol's status needs its terms.
+    query = (sa.select(Instrument).where(sa.func.upper(Instrument.code) == (code or "").upper())
+             .options(joinedload(Instrument.supplements)))
+    if user is not None:
+        query = query.where(instrument_condition(user, Instrument.id))
+    return db.session.scalars(query).first()
+
+
+def terms_for(instrument: Instrument) -> rules.Terms:
+    """The entry-into-force terms of `instrument` as stored (threshold, days), with its Convention's."""
+    parent = None
+    if instrument.supplements_id is not None:
+        # session.get answers from the identity map when the Convention is already loaded: no query.
+        parent = terms_for(db.session.get(Instrument, instrument.supplements_id))
+    return rules.Terms(code=instrument.code, threshold=instrument.threshold,
+                       days_after_threshold=instrument.days_after_threshold,
+                       days_after_later_deposit=instrument.days_after_later_deposit, parent=parent)
+
+
+def load_actions(instrument_ids: Iterable[int]) -> dict[int, list[rules.Action]]:
+    """Every recorded action of these instruments as rules.Action (participant = State code), one query."""
+    ids = sorted({i for i in instrument_ids if i is not None})
+    out: dict[int, list[rules.Action]] = {i: [] for i in ids}
+    if not ids:
+        return out
+    rows = db.session.execute(
+        sa.select(TreatyAction.instrument_id, MemberState.code, MemberState.kind, TreatyAction.kind,
+                  TreatyAction.action_date)
+        .join(MemberState, MemberState.id == TreatyAction.state_id)
+        .where(TreatyAction.instrument_id.in_(ids)))
+    for instrument_id, code, participant_kind, kind, day in rows:
+        out[instrument_id].append(rules.Action(code, kind, day, participant_kind == ParticipantKind.REIO.value))
+    return out
+
+
+@dataclass(frozen=True)
+class Progress:
+    """An instrument's status as at a date and the cumulative count behind its chart."""
+    instrument: Instrument
+    status: rules.Status
+    points: list[tuple[date, int, int]]
+
+
+def statuses(instruments: Iterable[Instrument], as_of: date) -> dict[str, rules.Status]:
+    """rules.Status per instrument code, from one query however many instruments (Protocols need their
+    Convention's actions, which are loaded with them)."""
+    instruments = list(instruments)
+    wanted = {i.id for i in instruments} | {i.supplements_id for i in instruments}
+    actions = load_actions(wanted)
+    out = {}
+    for instrument in instruments:
+        parent_actions = actions.get(instrument.supplements_id, []) if instrument.supplements_id else ()
+        out[instrument.code] = rules.status(terms_for(instrument), actions[instrument.id], as_of, parent_actions)
+    return out
+
+
+def instrument_status(instrument: Instrument, as_of: date) -> rules.Status:
+    """Signatories, parties, 40th deposit and entry into force of one instrument as at `as_of` (one query)."""
+    return statuses([instrument], as_of)[instrument.code]
+
+
+def progress(instrument: Instrument, as_of: date) -> Progress:
+    """Status and cumulative parties over time (for the chart), from the same single load."""
+    actions = load_actions({instrument.id, instrument.supplements_id})
+    terms = terms_for(instrument)
+    parent_actions = actions.get(instrument.supplements_id, []) if instrument.supplements_id else ()
+    status = rules.status(terms, actions[instrument.id], as_of, parent_actions)
+    return Progress(instrument, status, rules.cumulative_parties(terms, actions[instrument.id], as_of))
+
+
+def participants(codes: Iterable[str]) -> dict[str, MemberState]:
+    """States by code with their name history loaded (for `name_on`): two queries, whatever the count."""
+    codes = sorted(set(codes))
+    if not codes:
+        return {}
+    query = (sa.select(MemberState).where(MemberState.code.in_(codes))
+             .options(selectinload(MemberState.names)))
+    return {s.code: s for s in db.session.scalars(query)}
+
+
+# ------------------------------------------------------------------ names
+def participant_index() -> dict[str, int | None]:
+    """alias_key -> State id over today's names, earlier names and aliases (three small queries).
+
+    A key that two States claim maps to None (ambiguous: refused rather than guessed). Today's names
+    win over earlier names, which win over aliases, so an alias can never steal a State's own name.
+    """
+    index: dict[str, int | None] = {}
+    layers = (
+        db.session.execute(sa.select(MemberStateAlias.key, MemberStateAlias.state_id)).all(),
+        [(alias_key(n), s) for n, s in db.session.execute(
+            sa.select(MemberStateName.name, MemberStateName.state_id))],
+        [(alias_key(n), s) for n, s in db.session.execute(sa.select(MemberState.name, MemberState.id))],
+    )
+    for layer in layers:
+        claimed: dict[str, int | None] = {}
+        for key, state_id in layer:
+            claimed[key] = state_id if claimed.get(key, state_id) == state_id else None
+        index.update(claimed)
+    return index
+
+
+def resolve_participant(name: str, index: dict[str, int | None] | None = None) -> MemberState | None:
+    """The State an outside name designates (any of its names, past or present, or an alias), or None."""
+    if not name or not name.strip():
+        return None
+    state_id = (index if index is not None else participant_index()).get(alias_key(name))
+    return db.session.get(MemberState, state_id) if state_id else None
+
+
+def find_participant(text: str) -> MemberState | None:
+    """A State by its code ("SRB") or by any name it is known by."""
+    text = (text or "").strip()
+    if len(text) == 3 and text.isalpha():
+        state = db.session.scalars(sa.select(MemberState).where(MemberState.code == text.upper())).first()
+        if state is not None:
+            return state
+    return resolve_participant(text)
+
+
+# ------------------------------------------------------------------ judging an action
+def anomalies(kind: str, day: date, *, signature: date | None, convention_deposit: date | None,
+              convention_code: str | None, signature_closed: date | None, is_reio: bool = False) -> list[str]:
+    """What is irregular about a deposit or signature, given the participant's other actions.
+
+    Shared by the hand-entry form and the import, so both warn about the same things. `convention_code`
+    is set only for a Protocol. Returns messages without the participant's name (callers add it).
+    """
+    out = []
+    if kind == "signature":
+        if signature_closed and day > signature_closed:
+            out.append(f"signature on {format_date(day)}, after the signature period closed "
+                       f"({format_date(signature_closed)})")
+        return out
+    if kind in _SIGN_FIRST:
+        if signature is None:
+            out.append(f"{kind} on {format_date(day)} with no signature on record "
+                       "(a ratification, acceptance or approval follows a signature; was it an accession?)")
+        elif signature > day:
+            out.append(f"{kind} on {format_date(day)}, before its signature of {format_date(signature)}")
+    if kind == "accession" and signature is not None:
+        out.append(f"accession on {format_date(day)} by a signatory (signed {format_date(signature)}); "
+                   "a signatory normally ratifies, accepts or approves")
+    if convention_code and (convention_deposit is None or convention_deposit > day):
+        out.append(f"{kind} on {format_date(day)} while not party to the Convention ({convention_code}) "
+                   "on that date (UNTOC art. 37(2): a Protocol's parties must be parties to the Convention)")
+    if is_reio:
+        out.append("a regional economic integration organization: a party, but its instrument does not count "
+                   "toward the 40 (UNTOC art. 38(1))")
+    return out
+
+
+class ActionRefused(ValueError):
+    """A hand-entered action that cannot be recorded; `errors` maps form field -> message."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+def _existing(state: MemberState, instrument: Instrument) -> dict[tuple[int, str], TreatyAction]:
+    """The State's recorded actions on `instrument` and on its Convention, by (instrument id, category)."""
+    ids = [instrument.id] + ([instrument.supplements_id] if instrument.supplements_id else [])
+    rows = db.session.scalars(sa.select(TreatyAction).where(
+        TreatyAction.state_id == state.id, TreatyAction.instrument_id.in_(ids)))
+    return {(a.instrument_id, a.category): a for a in rows}
+
+
+def check_action(state: MemberState | None, instrument: Instrument | None, kind: str | None,
+                 day: date | None, *, today: date | None = None) -> list[str]:
+    """Refuse an action that cannot be right (ActionRefused), or return the warnings an odd one deserves.
+
+    Refused: an unknown participant, instrument or kind, a date in the future, a signature after the
+    signature period closed, a second signature or a second deposit. Accepted with a warning: see anomalies().
+    """
+    today = today or date.today()
+    errors: dict[str, str] = {}
+    if state is None:
+        errors["participant"] = "Unknown participant: give a State's code or a name it is known by."
+    if instrument is None:
+        errors["instrument"] = "Unknown instrument: choose UNTOC, TIP, SOM or FIREARMS."
+    if kind not in rules.ACTION_KINDS:
+        errors["kind"] = f"Unknown kind of action: choose one of {', '.join(rules.ACTION_KINDS)}."
+    if day is None:
+        errors["action_date"] = "Give the date of the action."
+    elif day > today:
+        errors["action_date"] = (f"{format_date(day)} is in the future: record an action once it has been "
+                                 "deposited.")
+    if errors:
+        raise ActionRefused(errors)
+
+    closed = instrument.signature_closed_date
+    if kind == "signature" and closed and day > closed:
+        raise ActionRefused({"action_date": (
+            f"{instrument.code} closed for signature on {format_date(closed)}: after that a State can only "
+            "accede.")})
+    existing = _existing(state, instrument)
+    category = ActionKind(kind).category.value
+    same = existing.get((instrument.id, category))
+    if same is not None:
+        what = "signature" if category == ActionCategory.SIGNATURE.value else "deposit"
+        raise ActionRefused({"kind": (
+            f"{state.name} already has a {what} of {instrument.code} on record ({same.kind}, "
+            f"{format_date(same.action_date)}, source: {same.source}): correct that record rather than "
+            "adding a second one.")})
+
+    signature = existing.get((instrument.id, ActionCategory.SIGNATURE.value))
+    deposit = existing.get((instrument.id, ActionCategory.DEPOSIT.value))
+    convention = existing.get((instrument.supplements_id, ActionCategory.DEPOSIT.value))
+    warnings = anomalies(
+        kind, day, signature=signature.action_date if signature else None,
+        convention_deposit=convention.action_date if convention else None,
+        convention_code=instrument.supplements.code if instrument.supplements_id else None,
+        signature_closed=None,  # a late signature was refused above
+        is_reio=state.is_reio)
+    if kind == "signature" and deposit is not None:
+        if deposit.kind == "accession":
+            warnings.append(f"signature by a participant that acceded ({format_date(deposit.action_date)})")
+        elif deposit.action_date < day:
+            warnings.append(f"signature after its {deposit.kind} of {format_date(deposit.action_date)}")
+    return warnings
+
+
+def record_action(participant: MemberState | str | None, instrument: Instrument | str | None, kind: str | None,
+                  day: date | None, *, note: str | None = None, today: date | None = None
+                  ) -> tuple[TreatyAction, list[str]]:
+    """Validate and record a hand-entered treaty action; returns it with its warnings (flushed, not committed).
+
+    Writes the action (source "entered by hand"), the same claim as a TreatyActionSource so that
+    reconciliation can compare it with the depositary's table, and an audit entry.
+    """
+    state = participant if isinstance(participant, MemberState) else find_participant(participant or "")
+    if isinstance(instrument, str) or instrument is None:
+        instrument = get_instrument(instrument or "")
+    warnings = check_action(state, instrument, kind, day, today=today)
+    category = ActionKind(kind).category.value
+    # A claim by hand can outlive its action (an import may have replaced the action): update it, not add one.
+    claim = db.session.scalars(sa.select(TreatyActionSource).filter_by(
+        source=SOURCE_HAND, state_id=state.id, instrument_id=instrument.id, category=category)).first()
+    if claim is None:
+        claim = TreatyActionSource(source=SOURCE_HAND, state_id=state.id, instrument_id=instrument.id, kind=kind,
+                                   action_date=day, name_as_printed=state.name_on(day))
+        db.session.add(claim)
+    claim.kind, claim.action_date, claim.name_as_printed = kind, day, state.name_on(day)
+    action = TreatyAction(state_id=state.id, instrument_id=instrument.id, kind=kind, action_date=day,
+                          source=SOURCE_HAND, note=(note or "").strip() or None)
+    db.session.add(action)
+    audit.record_for(action, "create",
+                     f"{state.name}: {kind} of {instrument.code} on {day.isoformat()} entered by hand"
+                     + (f" ({len(warnings)} warning(s))" if warnings else ""),
+                     after={"participant": state.code, "instrument": instrument.code, "kind": kind,
+                            "action_date": day, "warnings": warnings})
+    db.session.flush()
+    return action, [f"{state.name}: {w}" for w in warnings]

@@ -1,0 +1,223 @@
+"""Importing a UN Treaty Collection participant table (CONTRACT.md, `flask treaties import`).
+
+The table is the depositary's whole record for one instrument, so the import makes the system's
+TreatyActions of that instrument match it: adds, changes, and removes what the table no longer holds —
+except actions entered by hand, which are kept and reported, since they may record a deposit the
+table does not show yet. Every claim the table makes is also kept as a TreatyActionSource ("UNTC table",
+"line N"), beside the other sources' claims, for reconciliation.
+
+A file with any bad line (unreadable date, unknown participant, missing column...) is refused whole,
+every bad line named, nothing written. A dry run builds the same report and writes nothing.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from models import Instrument, MemberState, TreatyAction, TreatyActionSource, alias_key, db
+from models.enums import ActionCategory
+
+from ..formats import untc
+from . import audit
+from .treaties import SOURCE_HAND, SOURCE_UNTC, anomalies, format_date, get_instrument, participant_index
+
+SIGNATURE, DEPOSIT = ActionCategory.SIGNATURE.value, ActionCategory.DEPOSIT.value
+
+
+class ImportRefused(ValueError):
+    """The file cannot be imported; `errors` are untc.LineError, one per problem, in line order."""
+
+    def __init__(self, errors: list[untc.LineError]):
+        self.errors = sorted(errors, key=lambda e: e.line)
+        super().__init__(f"{len(self.errors)} problem(s): nothing was imported")
+
+    def lines(self) -> list[str]:
+        return [f"line {e.line}: {e.message}" if e.line else e.message for e in self.errors]
+
+
+@dataclass(frozen=True)
+class Change:
+    """One action the import adds, changes or removes, described for people."""
+    participant: str
+    category: str
+    before: str | None
+    after: str | None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f" (line {self.line})" if self.line else ""
+        if self.before and self.after:
+            return f"{self.participant}: {self.before} -> {self.after}{where}"
+        return f"{self.participant}: {self.after or self.before}{where}"
+
+
+@dataclass
+class ImportReport:
+    instrument: str
+    dry_run: bool
+    rows: int = 0
+    added: list[Change] = field(default_factory=list)
+    changed: list[Change] = field(default_factory=list)
+    unchanged: int = 0
+    removed: list[Change] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {"rows": self.rows, "added": len(self.added), "changed": len(self.changed),
+                "unchanged": self.unchanged, "removed": len(self.removed), "warnings": len(self.warnings)}
+
+    def summary(self) -> str:
+        c = self.counts()
+        return (f"{self.instrument}: {c['added']} added, {c['changed']} changed, {c['unchanged']} unchanged, "
+                f"{c['removed']} removed, {c['warnings']} warning(s)" + (" (dry run: nothing written)"
+                                                                         if self.dry_run else ""))
+
+
+def _describe(kind: str, day) -> str:
+    return f"{kind} {format_date(day)}"
+
+
+def _resolve(table: untc.Table, instrument_code: str):
+    """The instrument and each row's State id, or ImportRefused naming every bad line (with the parser's)."""
+    errors = list(table.errors)
+    instrument = get_instrument(instrument_code)
+    if instrument is None:
+        errors.append(untc.LineError(0, f"Unknown instrument {instrument_code!r}: "
+                                        "choose UNTOC, TIP, SOM or FIREARMS"))
+    index = participant_index()
+    state_of: dict[int, int] = {}
+    first_line: dict[int, int] = {}
+    for row in table.rows:
+        state_id = index.get(alias_key(row.participant))
+        if state_id is None:
+            errors.append(untc.LineError(row.line, f'Participant: "{row.participant}" is not a known State '
+                                                   "or alias (add the alias, then import again)"))
+        elif state_id in first_line:
+            # Two spellings of one State ("Turkey" and "Türkiye"): which line is right cannot be guessed.
+            errors.append(untc.LineError(row.line, f'Participant: "{row.participant}" is the same State as '
+                                                   f"line {first_line[state_id]}"))
+        else:
+            first_line[state_id] = row.line
+            state_of[row.line] = state_id
+    if errors:
+        raise ImportRefused(errors)
+    return instrument, state_of
+
+
+def _claims(table: untc.Table, state_of: dict[int, int]) -> dict[tuple[int, str], tuple[str, object, untc.Row]]:
+    """(State id, category) -> (kind, date, row): what the table says, one signature and one deposit a row."""
+    out = {}
+    for row in table.rows:
+        state_id = state_of[row.line]
+        if row.signature:
+            out[(state_id, SIGNATURE)] = ("signature", row.signature, row)
+        if row.deposit:
+            out[(state_id, DEPOSIT)] = (row.deposit_kind, row.deposit, row)
+    return out
+
+
+def _warnings(instrument: Instrument, table: untc.Table, state_of, states: dict[int, MemberState],
+              convention_deposits: dict[int, object]) -> list[str]:
+    """The table's anomalies: imported as the depositary records them, but never silently."""
+    out = []
+    closed = instrument.signature_closed_date
+    convention_code = instrument.supplements.code if instrument.supplements_id else None
+    for row in table.rows:
+        state = states[state_of[row.line]]
+        found = []
+        if row.signature:
+            found += anomalies("signature", row.signature, signature=None, convention_deposit=None,
+                               convention_code=None, signature_closed=closed)
+        if row.deposit:
+            found += anomalies(row.deposit_kind, row.deposit, signature=row.signature,
+                               convention_deposit=convention_deposits.get(state.id),
+                               convention_code=convention_code, signature_closed=closed, is_reio=state.is_reio)
+        out += [f'line {row.line}, {state.name} ("{row.participant}"): {w}' for w in found]
+    return out
+
+
+def import_table(table: untc.Table, instrument_code: str, *, dry_run: bool = False,
+                 filename: str | None = None, actor=None) -> ImportReport:
+    """Make `instrument`'s treaty actions match the table; see the module docstring. Flushes, never commits."""
+    instrument, state_of = _resolve(table, instrument_code)
+    report = ImportReport(instrument=instrument.code, dry_run=dry_run, rows=len(table.rows))
+    states = {s.id: s for s in db.session.scalars(sa.select(MemberState))}
+    actions = {(a.state_id, a.category): a for a in db.session.scalars(
+        sa.select(TreatyAction).where(TreatyAction.instrument_id == instrument.id))}
+    claims = {(c.state_id, c.category): c for c in db.session.scalars(sa.select(TreatyActionSource).where(
+        TreatyActionSource.instrument_id == instrument.id, TreatyActionSource.source == SOURCE_UNTC))}
+    convention_deposits = {}
+    if instrument.supplements_id:
+        convention_deposits = dict(db.session.execute(sa.select(TreatyAction.state_id, TreatyAction.action_date)
+                                                      .where(TreatyAction.instrument_id == instrument.supplements_id,
+                                                             TreatyAction.category == DEPOSIT)).all())
+    report.warnings = _warnings(instrument, table, state_of, states, convention_deposits)
+
+    wanted = _claims(table, state_of)
+    for key, (kind, day, row) in wanted.items():
+        state_id, category = key
+        name = states[state_id].name
+        action = actions.get(key)
+        if action is None:
+            report.added.append(Change(name, category, None, _describe(kind, day), row.line))
+            if not dry_run:
+                db.session.add(TreatyAction(state_id=state_id, instrument_id=instrument.id, kind=kind,
+                                            action_date=day, source=SOURCE_UNTC))
+        elif (action.kind, action.action_date) != (kind, day):
+            report.changed.append(Change(name, category, _describe(action.kind, action.action_date),
+                                         _describe(kind, day), row.line))
+            if action.source == SOURCE_HAND:
+                report.warnings.append(f"line {row.line}, {name}: the table's {_describe(kind, day)} replaces "
+                                       f"the {_describe(action.kind, action.action_date)} entered by hand "
+                                       "(kept as a claim for reconciliation)")
+            if not dry_run:
+                action.kind, action.action_date, action.source = kind, day, SOURCE_UNTC
+        else:
+            report.unchanged += 1
+            if not dry_run and action.source != SOURCE_UNTC:
+                # Same facts, now backed by the depositary: the record names its best source.
+                action.source = SOURCE_UNTC
+        if not dry_run:
+            claim = claims.get(key)
+            if claim is None:
+                claim = TreatyActionSource(source=SOURCE_UNTC, state_id=state_id, instrument_id=instrument.id,
+                                           kind=kind)
+                db.session.add(claim)
+            claim.kind, claim.action_date = kind, day
+            claim.name_as_printed, claim.locator = row.participant[:120], f"line {row.line}"
+
+    for key, action in actions.items():
+        if key in wanted:
+            continue
+        name = states[action.state_id].name
+        if action.source == SOURCE_HAND:
+            report.warnings.append(f"{name}: {_describe(action.kind, action.action_date)} entered by hand is "
+                                   "not in the table; kept")
+            continue
+        report.removed.append(Change(name, action.category, _describe(action.kind, action.action_date), None))
+        if not dry_run:
+            db.session.delete(action)
+    if not dry_run:
+        # The table is this source's whole record: its claims that the table no longer makes go too
+        # (other sources' claims, e.g. the annex's, stay for reconciliation).
+        for key, claim in claims.items():
+            if key not in wanted:
+                db.session.delete(claim)
+        audit.record("import", record_type="Instrument", record_id=instrument.id, actor=actor,
+                     summary=f"UN Treaty Collection table{f' {filename}' if filename else ''} imported: "
+                             + report.summary(),
+                     after={"file": filename, **report.counts()})
+        db.session.flush()
+    return report
+
+
+def import_file(path: str | os.PathLike, instrument_code: str, **kwargs) -> ImportReport:
+    """`import_table` for a file on disk (CLI)."""
+    return import_table(untc.parse_file(path), instrument_code, filename=os.path.basename(path), **kwargs)
+
+
+def import_text(text: str, instrument_code: str, **kwargs) -> ImportReport:
+    """`import_table` for an uploaded file's text (browser)."""
+    return import_table(untc.parse(text), instrument_code, **kwargs)

@@ -1,0 +1,167 @@
+"""Read-only views of the treaty record: the annex of A/58/165 for any date, party lists, the progress chart.
+
+Everything is computed from TreatyAction through `treaties.statuses` (the rules), never stored, so the
+page, the CSV and the API agree for any "as at" date.
+"""
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from dataclasses import dataclass, field
+
+from models import Instrument, MemberState
+
+from ..rules import treaties as rules
+from . import treaties
+
+date = datetime.date
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One ratifying participant of the annex list."""
+    position: int
+    participant: str
+    name: str
+    kind: str
+    date: date
+    in_force_date: date | None
+    mark: str | None = None     # footnote letter, when the name changed since the deposit
+
+
+@dataclass
+class Section:
+    instrument: Instrument
+    status: rules.Status
+    entries: list[Entry] = field(default_factory=list)
+    footnotes: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def signatures(self) -> int:
+        return len(self.status.signatories)
+
+    @property
+    def ratifications(self) -> int:
+        """Parties, regional economic integration organizations included (as the annex counts them)."""
+        return len(self.status.parties)
+
+
+def name_change_note(state: MemberState, change) -> str:
+    """ "On 4 February 2003, Yugoslavia changed its name to Serbia and Montenegro." — worded from the stored
+    name history (the name in force the day before the change, and the new one)."""
+    before = state.name_on(change.valid_from - datetime.timedelta(days=1))
+    return f"On {treaties.format_date(change.valid_from)}, {before} changed its name to {change.name}."
+
+
+def parties(status: rules.Status, states: dict[str, MemberState], as_of: date) -> list[dict]:
+    """The parties as at `as_of`, ordered by date then name in force that day (the annex's order)."""
+    rows = [{"participant": p.participant, "name": states[p.participant].name_on(as_of), "action": p.kind,
+             "date": p.date, "in_force_date": p.in_force_date, "counted": p.counted, "state": states[p.participant]}
+            for p in status.parties]
+    rows.sort(key=lambda r: (r["date"], r["name"].casefold()))
+    return rows
+
+
+def annex(as_of: date, user=None) -> list[Section]:
+    """The annex "as at" `as_of`: per instrument the totals and the numbered list of ratifying participants.
+
+    Three queries whatever the number of parties: the instruments, their actions, the States with names.
+    """
+    instruments = treaties.visible_instruments(user)
+    statuses = treaties.statuses(instruments, as_of)
+    states = treaties.participants(p.participant for s in statuses.values() for p in s.parties)
+    sections = []
+    for instrument in instruments:
+        section = Section(instrument, statuses[instrument.code])
+        marks: dict[str, str] = {}
+        for position, row in enumerate(parties(section.status, states, as_of), start=1):
+            state = row["state"]
+            mark = None
+            for change in sorted(state.name_changes_between(row["date"], as_of), key=lambda c: c.valid_from):
+                note = name_change_note(state, change)
+                if note not in marks:
+                    marks[note] = chr(ord("a") + len(marks))
+                    section.footnotes.append((marks[note], note))
+                mark = (mark or "") + marks[note]
+            section.entries.append(Entry(position, row["participant"], row["name"], row["action"], row["date"],
+                                         row["in_force_date"], mark))
+        sections.append(section)
+    return sections
+
+
+CSV_HEADER = ["row", "instrument", "position", "participant", "name", "action", "date", "in_force_date",
+              "signatures", "ratifications", "entry_into_force"]
+
+
+def annex_csv(sections: list[Section], as_of: date) -> str:
+    """The annex as CSV: one summary row per instrument, then one row per ratifying participant."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_HEADER)
+    iso = lambda d: d.isoformat() if d else ""  # noqa: E731
+    for s in sections:
+        writer.writerow(["summary", s.instrument.code, "", "", s.instrument.title, "", as_of.isoformat(), "",
+                         s.signatures, s.ratifications, iso(s.status.entry_into_force)])
+    for s in sections:
+        for e in s.entries:
+            writer.writerow(["party", s.instrument.code, e.position, e.participant, e.name, e.kind, iso(e.date),
+                             iso(e.in_force_date), "", "", ""])
+    return out.getvalue()
+
+
+# ------------------------------------------------------------------ the progress chart (inline SVG)
+@dataclass(frozen=True)
+class Chart:
+    """Geometry of the cumulative-parties chart, in SVG user units; the template only draws it."""
+    width: int
+    height: int
+    left: int
+    top: int
+    bottom: int
+    right: int
+    parties_path: str
+    counted_path: str
+    threshold_y: float | None
+    threshold: int
+    eif_x: float | None
+    eif: date | None
+    x_ticks: list[tuple[float, str]]
+    y_ticks: list[tuple[float, int]]
+    empty: bool
+
+
+def chart(progress: treaties.Progress, as_of: date, width: int = 720, height: int = 280) -> Chart:
+    """Parties over time (all, and counted toward the threshold), the threshold line and the EIF marker."""
+    left, right, top, bottom = 48, width - 16, 16, height - 32
+    points = progress.points
+    status = progress.status
+    threshold = progress.instrument.threshold
+    start = min([points[0][0]] if points else [as_of])
+    start = min(start, progress.instrument.adopted_date)
+    end = max([as_of] + ([status.entry_into_force] if status.entry_into_force else []))
+    span = max((end - start).days, 1)
+    top_value = max([threshold] + [p[1] for p in points]) * 1.1
+
+    def x(day: date) -> float:
+        return round(left + (day - start).days / span * (right - left), 1)
+
+    def y(value: float) -> float:
+        return round(bottom - value / top_value * (bottom - top), 1)
+
+    def steps(index: int) -> str:
+        path, previous = [f"M{x(start)},{y(0)}"], 0
+        for point in points:
+            path.append(f"H{x(point[0])}V{y(point[index])}")
+            previous = point[index]
+        path.append(f"H{x(end)}")
+        return " ".join(path) if previous or points else ""
+
+    years = range(start.year + 1, end.year + 1)
+    stride = max(1, len(years) // 8)
+    x_ticks = [(x(date(year, 1, 1)), str(year)) for year in years if (year - start.year - 1) % stride == 0]
+    y_step = 10 if top_value <= 80 else 20 if top_value <= 160 else 50
+    y_ticks = [(y(v), v) for v in range(0, int(top_value) + 1, y_step)]
+    eif = status.entry_into_force
+    return Chart(width, height, left, top, bottom, right, steps(1), steps(2), y(threshold), threshold,
+                 x(eif) if eif else None, eif, x_ticks, y_ticks, not points)

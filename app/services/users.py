@@ -1,0 +1,261 @@
+"""Accounts: create, change role, bind a donor, (de)activate, reset a password, API tokens, sign-in events.
+
+Every function validates, writes its audit entry and flushes; the caller (view or command) commits. An audit
+entry never carries a password, a password hash or a token: only what changed that is safe to show.
+"""
+import secrets
+
+import sqlalchemy as sa
+
+from forms.base import checked_email, checked_password, normalize_email
+from models import ApiToken, Contribution, Organization, User, db
+from models.base import utcnow
+from models.enums import OrganizationKind, Role
+
+from . import audit
+
+
+class AccountError(ValueError):
+    """A refused change, with the form field it concerns (None: the whole request)."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def generate_password() -> str:
+    """20 URL-safe characters (120 bits): comfortably over the minimum length, easy to copy."""
+    return secrets.token_urlsafe(15)
+
+
+def _account(user: User) -> dict:
+    """What an audit entry may say about an account."""
+    return {"email": user.email, "name": user.name, "role": user.role, "donor_id": user.donor_id,
+            "donor": user.donor.name if user.donor is not None else None, "is_active": user.is_active_account}
+
+
+# --- look-ups -------------------------------------------------------------------------------------------------
+
+def find_user(email: str | None) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == normalize_email(email)))
+
+
+def donor_organizations() -> list[Organization]:
+    """Organizations a donor account can be bound to: donor governments and whoever has contributed."""
+    contributed = sa.select(Contribution.donor_id)
+    return list(db.session.scalars(
+        sa.select(Organization)
+        .where(sa.or_(Organization.kind == OrganizationKind.DONOR_GOVERNMENT.value, Organization.id.in_(contributed)))
+        .order_by(Organization.name)))
+
+
+def find_organization(text: str) -> Organization:
+    """The one organization whose name, acronym or reference key is `text` (any case), else AccountError."""
+    needle = (text or "").strip().lower()
+    if not needle:
+        raise AccountError("Name the donor organization.", "donor_id")
+    matches = list(db.session.scalars(sa.select(Organization).where(sa.or_(
+        sa.func.lower(Organization.name) == needle, sa.func.lower(Organization.acronym) == needle,
+        sa.func.lower(Organization.reference_key) == needle)).order_by(Organization.name)))
+    if not matches:
+        raise AccountError(f"No organization is named {text!r} (by name, acronym or reference key).", "donor_id")
+    if len(matches) > 1:
+        names = "; ".join(m.name for m in matches)
+        raise AccountError(f"{text!r} matches several organizations: {names}. Use the full name.", "donor_id")
+    return matches[0]
+
+
+# --- validation -----------------------------------------------------------------------------------------------
+
+def _checked_role(role: str | Role) -> str:
+    try:
+        return Role(str(role)).value
+    except ValueError:
+        raise AccountError(f"The role must be one of {', '.join(r.value for r in Role)}.", "role") from None
+
+
+def _check_donor(role: str, donor: Organization | None) -> None:
+    if role == Role.DONOR.value and donor is None:
+        raise AccountError("A donor account needs the donor organization it belongs to.", "donor_id")
+    if role != Role.DONOR.value and donor is not None:
+        raise AccountError("Only a donor account is bound to a donor organization.", "donor_id")
+
+
+def _checked(fn, value, field: str):
+    try:
+        return fn(value)
+    except ValueError as exc:
+        raise AccountError(str(exc), field) from None
+
+
+def check_new_account(email: str, role: str | Role, donor: Organization | None = None) -> str:
+    """Validate what a new account needs besides its password; returns the normalized email.
+
+    Separate from `create_user` so that the command line can refuse bad input before prompting for a password.
+    """
+    email = _checked(checked_email, email, "email")
+    role = _checked_role(role)
+    _check_donor(role, donor)
+    if find_user(email) is not None:
+        raise AccountError(f"An account with the email {email} already exists.", "email")
+    return email
+
+
+def _checked_name(name: str | None) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise AccountError("Enter the person's name.", "name")
+    if len(name) > 120:
+        raise AccountError("A name has at most 120 characters.", "name")
+    return name
+
+
+# --- writes ---------------------------------------------------------------------------------------------------
+
+def create_user(email: str, name: str, role: str | Role, *, password: str | None = None,
+                donor: Organization | None = None) -> tuple[User, str | None]:
+    """A new active account. Without a password one is generated and returned (to show once), else None."""
+    email = check_new_account(email, role, donor)
+    name = _checked_name(name)
+    generated = None
+    if not password:
+        password = generated = generate_password()
+    _checked(checked_password, password, "password")
+    user = User(email=email, name=name, role=_checked_role(role), donor=donor, is_active_account=True)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    audit.record_for(user, "create", f"Created the {user.role} account {email}", after=_account(user))
+    return user, generated
+
+
+def rename(user: User, name: str) -> None:
+    name = _checked_name(name)
+    if name == user.name:
+        return
+    before = {"name": user.name}
+    user.name = name
+    db.session.flush()
+    audit.record_for(user, "update", f"Renamed the account {user.email}", before=before, after={"name": name})
+
+
+def change_role(user: User, role: str | Role, donor: Organization | None = None, *, by: User | None = None) -> None:
+    """Set the role and, with it, the donor binding (which only a donor account has)."""
+    role = _checked_role(role)
+    _check_donor(role, donor)
+    if by is not None and by.id == user.id and role != user.role:
+        # An administrator demoting themselves could leave nobody able to undo it.
+        raise AccountError("You cannot change your own role.", "role")
+    if role == user.role and (donor.id if donor else None) == user.donor_id:
+        return
+    before = _account(user)
+    action = "role_change" if role != user.role else "bind_donor"
+    user.role, user.donor = role, donor
+    db.session.flush()
+    old, new = audit.changed(before, _account(user))
+    summary = (f"Changed the role of {user.email} from {before['role']} to {role}" if action == "role_change"
+               else f"Bound the donor account {user.email} to {donor.name}")
+    audit.record_for(user, action, summary, before=old, after=new)
+
+
+def bind_donor(user: User, donor: Organization) -> None:
+    """Point a donor account at another donor organization."""
+    if user.role != Role.DONOR.value:
+        raise AccountError("Only a donor account is bound to a donor organization.", "donor_id")
+    change_role(user, user.role, donor)
+
+
+def update_user(user: User, *, name: str, role: str | Role, donor: Organization | None,
+                by: User | None = None) -> None:
+    """The admin edit form: name, then role and donor (each change its own audit entry)."""
+    change_role(user, role, donor, by=by)  # first, so that a refused role change leaves the name untouched
+    rename(user, name)
+
+
+def deactivate(user: User, *, by: User | None = None) -> None:
+    """Refuse the account from now on: its sessions end and its tokens stop working (until reactivated)."""
+    if by is not None and by.id == user.id:
+        raise AccountError("You cannot deactivate your own account.")
+    if not user.is_active_account:
+        raise AccountError(f"The account {user.email} is already deactivated.")
+    user.is_active_account = False
+    # A new session token ends every open session now, and reactivation does not bring them back.
+    user.session_token = secrets.token_hex(16)
+    db.session.flush()
+    audit.record_for(user, "status", f"Deactivated the account {user.email}",
+                     before={"is_active": True}, after={"is_active": False})
+
+
+def reactivate(user: User) -> None:
+    if user.is_active_account:
+        raise AccountError(f"The account {user.email} is already active.")
+    user.is_active_account = True
+    db.session.flush()
+    audit.record_for(user, "status", f"Reactivated the account {user.email}",
+                     before={"is_active": False}, after={"is_active": True})
+
+
+def reset_password(user: User, password: str | None = None) -> str:
+    """Set a new password (generated when none is given) and return it; every open session of the account ends."""
+    password = _checked(checked_password, password or generate_password(), "password")
+    user.set_password(password)
+    db.session.flush()
+    audit.record_for(user, "password_reset", f"Reset the password of {user.email}")
+    return password
+
+
+def issue_token(user: User, name: str | None = None) -> tuple[ApiToken, str]:
+    """A new API token: the record and the raw token, which is shown once and never stored."""
+    if not user.is_active_account:
+        raise AccountError("Reactivate the account before issuing it a token.")
+    name = (name or "").strip() or None
+    if name and len(name) > 80:
+        raise AccountError("A token name has at most 80 characters.", "name")
+    token, raw = ApiToken.issue(user, name)
+    db.session.add(token)
+    db.session.flush()
+    # Recorded on the account, so that its timeline shows its tokens; the token itself is never written.
+    audit.record_for(user, "token_issue", f"Issued API token #{token.id} to {user.email}",
+                     after={"token_id": token.id, "name": name})
+    return token, raw
+
+
+def revoke_token(token: ApiToken) -> None:
+    if token.is_revoked:
+        raise AccountError("That token is already revoked.")
+    token.revoked_at = utcnow()
+    db.session.flush()
+    audit.record_for(token.user, "token_revoke", f"Revoked API token #{token.id} of {token.user.email}",
+                     before={"token_id": token.id, "revoked": False}, after={"token_id": token.id, "revoked": True})
+
+
+# --- signing in -----------------------------------------------------------------------------------------------
+
+def authenticate(email: str, password: str) -> User | None:
+    """The account if `password` is right and the account active, else None — in the same time either way."""
+    user = find_user(email)
+    if user is None:
+        User.burn_password_check(password)
+        return None
+    # The check runs for inactive accounts too, so that they cost the same time as any other.
+    if not user.check_password(password) or not user.is_active:
+        return None
+    return user
+
+
+def signed_in(user: User) -> None:
+    user.last_login_at = utcnow()
+    audit.record_for(user, "login", f"{user.email} signed in", actor=user)
+
+
+def signed_out(user: User) -> None:
+    audit.record_for(user, "logout", f"{user.email} signed out", actor=user)
+
+
+def sign_in_failed(email: str) -> None:
+    """A failed sign-in: the address tried, no actor (whoever it was is not known)."""
+    email = normalize_email(email)[:254]
+    user = find_user(email)
+    audit.record("login_failed", record_type="User", record_id=user.id if user else None,
+                 summary=f"Failed sign-in as {email}", after={"email": email}, actor_label="anonymous")

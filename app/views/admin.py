@@ -1,0 +1,239 @@
+"""Administration: accounts (create, edit role and donor, deactivate, reset password, API tokens) and the audit
+trail. Thin views: load -> authorize -> form -> service -> commit -> redirect.
+
+A new password or token is shown in the response to the POST that made it, never carried through a redirect:
+the session is a cookie, and a secret must not travel in it.
+"""
+from datetime import datetime, time, timedelta, timezone
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from forms.users import (AuditFilterForm, PasswordResetForm, TokenForm, UserCreateForm, UserEditForm,
+                         UserFilterForm)
+from models import ApiToken, AuditEntry, Organization, User, db
+
+from ..permissions import Permission, permission_required
+from ..services import users as accounts
+from ..services.audit import timeline_for
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+USER_SORT_COLUMNS = {"email": User.email, "name": User.name, "role": User.role, "created": User.created_at,
+                     "last_login": User.last_login_at}
+
+
+# --- loaders --------------------------------------------------------------------------------------------------
+
+def get_user_or_404(user_id: int) -> User:
+    return db.session.get(User, user_id) or abort(404)
+
+
+def get_token_or_404(user: User, token_id: int) -> ApiToken:
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        abort(404)
+    return token
+
+
+def _donor(form) -> Organization | None:
+    return db.session.get(Organization, form.donor_id.data) if form.donor_id.data else None
+
+
+def _refused(form, exc: accounts.AccountError) -> None:
+    """Show a service's refusal next to its field, or above the form."""
+    field = getattr(form, exc.field, None) if exc.field else None
+    if field is not None:
+        field.errors = [*field.errors, exc.message]
+    else:
+        form.form_errors.append(exc.message)
+
+
+def _secret_page(user: User, title: str, secret: str, what: str):
+    response = current_app.make_response(render_template("admin/secret.html", user=user, title=title,
+                                                         secret=secret, what=what))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _page(query, per_page: int | None = None):
+    page = request.args.get("page", 1, type=int) or 1
+    return db.paginate(query, page=max(page, 1), per_page=per_page or current_app.config["PER_PAGE"],
+                       error_out=False)
+
+
+# --- accounts -------------------------------------------------------------------------------------------------
+
+@bp.get("/users")
+@permission_required(Permission.MANAGE_USERS)
+def users():
+    form = UserFilterForm(request.args)
+    query = sa.select(User)
+    if form.validate():
+        if form.q.data:
+            needle = f"%{form.q.data.lower()}%"
+            query = query.where(sa.or_(sa.func.lower(User.name).like(needle), User.email.like(needle)))
+        if form.role.data:
+            query = query.where(User.role == form.role.data)
+        if form.active.data:
+            query = query.where(User.is_active_account.is_(form.active.data == "yes"))
+    column = USER_SORT_COLUMNS.get(form.sort.data or "email", User.email)
+    order = column.desc() if form.direction.data == "desc" else column.asc()
+    pagination = _page(query.order_by(order, User.id))
+    return render_template("admin/users.html", form=form, pagination=pagination)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_USERS)
+def create_user():
+    form = UserCreateForm()
+    form.set_donor_choices(accounts.donor_organizations())
+    if form.validate_on_submit():
+        try:
+            user, generated = accounts.create_user(form.email.data, form.name.data, form.role.data,
+                                                   password=form.password.data or None, donor=_donor(form))
+        except accounts.AccountError as exc:
+            db.session.rollback()
+            _refused(form, exc)
+        else:
+            db.session.commit()
+            if generated:
+                return _secret_page(user, "Account created", generated, "password")
+            flash(f"Created the account {user.email}.", "success")
+            return redirect(url_for("admin.user", user_id=user.id))
+    return render_template("admin/user_form.html", form=form, user=None)
+
+
+def _detail(account: User, reset_form=None, token_form=None):
+    """The account page; a form that failed to validate comes back with its messages next to its field."""
+    tokens = sorted(account.tokens, key=lambda t: t.created_at, reverse=True)
+    return render_template("admin/user_detail.html", user=account, tokens=tokens,
+                           token_form=token_form or TokenForm(formdata=None),
+                           reset_form=reset_form or PasswordResetForm(formdata=None),
+                           entries=timeline_for("User", account.id))
+
+
+@bp.get("/users/<int:user_id>")
+@permission_required(Permission.MANAGE_USERS)
+def user(user_id: int):
+    return _detail(get_user_or_404(user_id))
+
+
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_USERS)
+def edit_user(user_id: int):
+    account = get_user_or_404(user_id)
+    form = UserEditForm(obj=account)
+    form.set_donor_choices(accounts.donor_organizations())
+    if form.validate_on_submit():
+        try:
+            accounts.update_user(account, name=form.name.data, role=form.role.data, donor=_donor(form),
+                                 by=current_user)
+        except accounts.AccountError as exc:
+            db.session.rollback()
+            _refused(form, exc)
+        else:
+            db.session.commit()
+            flash(f"Saved the account {account.email}.", "success")
+            return redirect(url_for("admin.user", user_id=account.id))
+    return render_template("admin/user_form.html", form=form, user=account)
+
+
+def _state_change(user_id: int, change, done: str):
+    account = get_user_or_404(user_id)
+    try:
+        change(account)
+    except accounts.AccountError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        db.session.commit()
+        flash(done.format(email=account.email), "success")
+    return redirect(url_for("admin.user", user_id=account.id))
+
+
+@bp.post("/users/<int:user_id>/deactivate")
+@permission_required(Permission.MANAGE_USERS)
+def deactivate_user(user_id: int):
+    return _state_change(user_id, lambda u: accounts.deactivate(u, by=current_user),
+                         "Deactivated {email}: its sessions and tokens no longer work.")
+
+
+@bp.post("/users/<int:user_id>/reactivate")
+@permission_required(Permission.MANAGE_USERS)
+def reactivate_user(user_id: int):
+    return _state_change(user_id, accounts.reactivate, "Reactivated {email}.")
+
+
+@bp.post("/users/<int:user_id>/reset-password")
+@permission_required(Permission.MANAGE_USERS)
+def reset_password(user_id: int):
+    account = get_user_or_404(user_id)
+    form = PasswordResetForm()
+    if not form.validate_on_submit():
+        return _detail(account, reset_form=form)
+    password = accounts.reset_password(account, form.password.data or None)
+    db.session.commit()
+    if form.password.data:
+        flash(f"Set a new password for {account.email}; its open sessions have ended.", "success")
+        return redirect(url_for("admin.user", user_id=account.id))
+    return _secret_page(account, "Password reset", password, "password")
+
+
+@bp.post("/users/<int:user_id>/tokens")
+@permission_required(Permission.MANAGE_USERS)
+def create_token(user_id: int):
+    account = get_user_or_404(user_id)
+    form = TokenForm()
+    if not form.validate_on_submit():
+        return _detail(account, token_form=form)
+    try:
+        _token, raw = accounts.issue_token(account, form.name.data)
+    except accounts.AccountError as exc:
+        db.session.rollback()
+        _refused(form, exc)
+        return _detail(account, token_form=form)
+    db.session.commit()
+    return _secret_page(account, "API token issued", raw, "token")
+
+
+@bp.post("/users/<int:user_id>/tokens/<int:token_id>/revoke")
+@permission_required(Permission.MANAGE_USERS)
+def revoke_token(user_id: int, token_id: int):
+    account = get_user_or_404(user_id)
+    token = get_token_or_404(account, token_id)
+    return _state_change(account.id, lambda _u: accounts.revoke_token(token), f"Revoked token #{token.id}.")
+
+
+# --- the audit trail ------------------------------------------------------------------------------------------
+
+def _distinct(column) -> list[str]:
+    return list(db.session.scalars(sa.select(column).distinct().order_by(column)))
+
+
+def _start_of(day) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=timezone.utc)
+
+
+@bp.get("/audit")
+@permission_required(Permission.VIEW_AUDIT)
+def audit():
+    form = AuditFilterForm(request.args)
+    form.set_choices(_distinct(AuditEntry.action), _distinct(AuditEntry.record_type))
+    query = sa.select(AuditEntry)
+    if form.validate():
+        if form.actor.data:
+            query = query.where(sa.func.lower(AuditEntry.actor_label).like(f"%{form.actor.data.lower()}%"))
+        if form.action.data:
+            query = query.where(AuditEntry.action == form.action.data)
+        if form.record_type.data:
+            query = query.where(AuditEntry.record_type == form.record_type.data)
+        if form.record_id.data:
+            query = query.where(AuditEntry.record_id == form.record_id.data)
+        if form.date_from.data:
+            query = query.where(AuditEntry.occurred_at >= _start_of(form.date_from.data))
+        if form.date_to.data:  # inclusive: the whole of that day
+            query = query.where(AuditEntry.occurred_at < _start_of(form.date_to.data + timedelta(days=1)))
+    pagination = _page(query.order_by(AuditEntry.occurred_at.desc(), AuditEntry.id.desc()), per_page=50)
+    return render_template("admin/audit.html", form=form, pagination=pagination)

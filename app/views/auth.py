@@ -1,0 +1,99 @@
+"""Signing in and out.
+
+Hardening: one message for every failure, in the same time whether or not the account exists; failed attempts
+throttled per account and per address (Flask-Limiter); signing out by POST only, so a link cannot do it.
+"""
+from urllib.parse import urlsplit, urlunsplit
+
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, login_user, logout_user
+
+from forms.auth import LoginForm
+from forms.base import normalize_email
+from models import db
+
+from ..extensions import limiter
+from ..permissions import login_required, public
+from ..services import users
+
+bp = Blueprint("auth", __name__)
+
+FAILURE = "Email or password is incorrect."
+THROTTLED = ("Too many failed sign-in attempts. Signing in is paused for a while: wait a few minutes, "
+             "then try again.")
+
+
+def _account_key() -> str:
+    # The address as typed (normalized), whether or not such an account exists: the throttle must not tell.
+    return "login-account:" + normalize_email(request.form.get("email"))[:254]
+
+
+def _address_key() -> str:
+    return "login-address:" + (get_remote_address() or "unknown")
+
+
+def _failed(_response) -> bool:
+    """Only wrong credentials count against the limits; a successful sign-in or an incomplete form does not."""
+    return bool(g.get("login_failed"))
+
+
+_per_account = limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_account_key,
+                             methods=["POST"], deduct_when=_failed)
+_per_address = limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], key_func=_address_key,
+                             methods=["POST"], deduct_when=_failed)
+
+
+def safe_next(target: str | None) -> str | None:
+    """`target` as a path on this site, or None when it points elsewhere (an open redirect) or is malformed."""
+    if not target or any(ord(c) < 32 for c in target):
+        return None
+    parts = urlsplit(target.replace("\\", "/"))
+    if parts.scheme or parts.netloc:
+        if parts.scheme not in ("http", "https") or parts.netloc != request.host:
+            return None
+    if not parts.path.startswith("/") or parts.path.startswith("//"):
+        return None
+    return urlunsplit(("", "", parts.path, parts.query, parts.fragment))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+@_per_account
+@_per_address
+def login():
+    next_url = safe_next(request.args.get("next"))
+    if current_user.is_authenticated:
+        return redirect(next_url or url_for("main.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = users.authenticate(form.email.data, form.password.data)
+        if user is None:
+            g.login_failed = True
+            users.sign_in_failed(form.email.data)
+            db.session.commit()
+            form.form_errors.append(FAILURE)
+            return render_template("auth/login.html", form=form, next_url=next_url)
+        # Nothing from before the sign-in survives into the signed-in session.
+        session.clear()
+        login_user(user, remember=bool(form.remember.data))
+        users.signed_in(user)
+        db.session.commit()
+        return redirect(next_url or url_for("main.index"))
+    return render_template("auth/login.html", form=form, next_url=next_url)
+
+
+@bp.errorhandler(429)
+def throttled(exc):
+    return render_template("auth/throttled.html", message=THROTTLED), 429
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    users.signed_out(current_user._get_current_object())
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash("You are signed out.", "info")
+    return redirect(url_for("auth.login"))

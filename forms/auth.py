@@ -1,0 +1,18 @@
+"""The sign-in form (CONTRACT.md: fields `email`, `password` and Flask-WTF's `csrf_token`)."""
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField
+from wtforms.validators import InputRequired, Length
+
+from .base import MAX_EMAIL_LENGTH, MAX_PASSWORD_LENGTH, strip
+
+
+class LoginForm(FlaskForm):
+    # No format check on the address here: any answer other than "incorrect" would say something about it.
+    email = EmailField("Email", filters=[strip],
+                       validators=[InputRequired("Enter your email address."), Length(max=MAX_EMAIL_LENGTH)],
+                       render_kw={"autocomplete": "username", "autofocus": True})
+    password = PasswordField("Password",
+                             validators=[InputRequired("Enter your password."), Length(max=MAX_PASSWORD_LENGTH)],
+                             render_kw={"autocomplete": "current-password"})
+    #: Off unless chosen: a shared computer must not keep the session.
+    remember = BooleanField("Keep me signed in on this computer", default=False)

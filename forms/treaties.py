@@ -1,0 +1,67 @@
+"""Forms of the treaty pages: the UN Treaty Collection upload, a treaty action entered by hand, list filters.
+
+Choices that come from the database (instruments, States) are filled in by the view; the rules of the treaty
+(what may be recorded, what deserves a warning) are the service's, so that the CLI and the form agree.
+"""
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from models.enums import ActionKind, ParticipantKind, RegionalGroup
+
+from .base import choices, strip
+
+INSTRUMENT_CODES = ["UNTOC", "TIP", "SOM", "FIREARMS"]
+
+
+class ImportUploadForm(FlaskForm):
+    instrument = SelectField("Instrument", choices=choices([(c, c) for c in INSTRUMENT_CODES]),
+                             validators=[DataRequired()])
+    file = FileField("UN Treaty Collection table (CSV)", validators=[
+        FileRequired("Choose the CSV file to import."),
+        FileAllowed(["csv", "txt"], "The table must be a .csv file.")],
+        description="Columns Participant, Signature and the deposit column, as the UN Treaty Collection "
+                    "publishes them. Nothing is written before you confirm the preview.")
+
+
+class ImportConfirmForm(FlaskForm):
+    #: The previewed upload, signed by the server so that what is committed is exactly what was previewed.
+    upload = HiddenField(validators=[DataRequired()])
+
+
+class TreatyActionForm(FlaskForm):
+    participant = SelectField("Participant", validators=[DataRequired("Choose the participant.")])
+    instrument = SelectField("Instrument", choices=choices([(c, c) for c in INSTRUMENT_CODES]),
+                             validators=[DataRequired("Choose the instrument.")])
+    kind = SelectField("Action", choices=choices(ActionKind.choices()),
+                       validators=[DataRequired("Choose the action.")])
+    action_date = DateField("Date of the action", validators=[InputRequired("Give the date of the action.")],
+                            description="The date of signature, or of deposit with the Secretary-General.")
+    note = TextAreaField("Note", filters=[strip], validators=[Optional(), Length(max=2000)],
+                         description="Where the information comes from (a note verbale, a depositary notification…).")
+
+
+class _FilterForm(FlaskForm):
+    """GET filters: nothing changes, so no CSRF token (it would also leak into shareable URLs)."""
+
+    class Meta:
+        csrf = False
+
+
+class AsOfForm(_FilterForm):
+    as_of = StringField("As at", filters=[strip], description="YYYY-MM-DD; empty for today.")
+
+
+class StateFilterForm(_FilterForm):
+    q = StringField("Name or code", filters=[strip], validators=[Optional(), Length(max=120)])
+    group = SelectField("Regional group", choices=choices([("", "Any group")] + RegionalGroup.choices()),
+                        validators=[Optional()])
+    kind = SelectField("Kind", choices=choices([("", "Any kind")] + ParticipantKind.choices()),
+                       validators=[Optional()])
+
+
+class ReconciliationFilterForm(_FilterForm):
+    instrument = SelectField("Instrument",
+                             choices=choices([("", "All instruments")] + [(c, c) for c in INSTRUMENT_CODES]),
+                             validators=[Optional()])

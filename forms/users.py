@@ -1,0 +1,102 @@
+"""Account administration forms and the filters of the account and audit lists."""
+from flask_wtf import FlaskForm
+from wtforms import DateField, EmailField, IntegerField, PasswordField, SelectField, StringField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+
+from models.enums import Role
+
+from .base import EmailAddress, NewPassword, choices, optional_int, strip
+
+NO_DONOR = ("", "— none —")
+
+
+def _role_field():
+    return SelectField("Role", choices=choices(Role.choices()), validators=[InputRequired()])
+
+
+def _donor_field():
+    return SelectField("Donor", coerce=optional_int, choices=choices([NO_DONOR]),
+                       description="Donor accounts only: the donor whose contributions the account sees.")
+
+
+class _RoleAndDonor:
+    """Role and donor go together: a donor account sees one donor's money, any other account none."""
+
+    def set_donor_choices(self, organizations) -> None:
+        self.donor_id.choices = choices([NO_DONOR] + [(o.id, o.display_name) for o in organizations])
+
+    def validate_donor_id(self, field):
+        if self.role.data == Role.DONOR.value and field.data is None:
+            raise ValidationError("Choose the donor this account belongs to.")
+        if self.role.data != Role.DONOR.value and field.data is not None:
+            raise ValidationError("Only a donor account is bound to a donor; choose “none”.")
+
+
+class UserCreateForm(_RoleAndDonor, FlaskForm):
+    email = EmailField("Email", filters=[strip], validators=[InputRequired("Enter an email address."),
+                                                              EmailAddress()])
+    name = StringField("Name", filters=[strip], validators=[InputRequired("Enter the person's name."),
+                                                            Length(max=120)])
+    role = _role_field()
+    donor_id = _donor_field()
+    password = PasswordField("Password", validators=[NewPassword(optional=True)],
+                             description="Leave empty to generate one; it is shown once.",
+                             render_kw={"autocomplete": "new-password"})
+
+
+class UserEditForm(_RoleAndDonor, FlaskForm):
+    name = StringField("Name", filters=[strip], validators=[InputRequired("Enter the person's name."),
+                                                            Length(max=120)])
+    role = _role_field()
+    donor_id = _donor_field()
+
+
+class PasswordResetForm(FlaskForm):
+    password = PasswordField("New password", validators=[NewPassword(optional=True)],
+                             description="Leave empty to generate one; it is shown once.",
+                             render_kw={"autocomplete": "new-password"})
+
+
+class TokenForm(FlaskForm):
+    name = StringField("Token name", filters=[strip], validators=[Optional(), Length(max=80)],
+                       description="What the token is for, e.g. “reporting script”.")
+
+
+class _QueryForm(FlaskForm):
+    """A GET filter form: no CSRF token (it changes nothing) and no field prefix in the URL."""
+
+    class Meta:
+        csrf = False
+
+
+ACTIVE_CHOICES = [("", "Any"), ("yes", "Active"), ("no", "Deactivated")]
+USER_SORTS = [("email", "Email"), ("name", "Name"), ("role", "Role"), ("created", "Created"),
+              ("last_login", "Last sign-in")]
+
+
+class UserFilterForm(_QueryForm):
+    q = StringField("Search", filters=[strip], validators=[Optional(), Length(max=100)],
+                    description="Part of a name or an email address.")
+    role = SelectField("Role", choices=choices([("", "Any")] + Role.choices()), validators=[Optional()])
+    active = SelectField("Status", choices=choices(ACTIVE_CHOICES), validators=[Optional()])
+    sort = SelectField("Sort by", choices=choices(USER_SORTS), default="email", validators=[Optional()])
+    direction = SelectField("Order", choices=choices([("asc", "Ascending"), ("desc", "Descending")]), default="asc",
+                            validators=[Optional()])
+
+
+class AuditFilterForm(_QueryForm):
+    actor = StringField("Actor", filters=[strip], validators=[Optional(), Length(max=254)],
+                        description="Part of an email address, or “cli”, “anonymous”.")
+    action = SelectField("Action", choices=choices([("", "Any")]), validators=[Optional()])
+    record_type = SelectField("Record type", choices=choices([("", "Any")]), validators=[Optional()])
+    record_id = IntegerField("Record id", validators=[Optional(), NumberRange(min=1)])
+    date_from = DateField("From", validators=[Optional()])
+    date_to = DateField("To", validators=[Optional()])
+
+    def set_choices(self, actions, record_types) -> None:
+        self.action.choices = choices([("", "Any")] + [(a, a) for a in actions])
+        self.record_type.choices = choices([("", "Any")] + [(t, t) for t in record_types])
+
+    def validate_date_to(self, field):
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError("The end date is before the start date.")

@@ -1,0 +1,234 @@
+"""Signing in and out through the real form: one failure message, throttling, inactive accounts, safe redirects."""
+import re
+import time
+
+import pytest
+import sqlalchemy as sa
+
+from app.views.auth import FAILURE, safe_next
+from models import AuditEntry, User
+from tests.conftest import PASSWORD, csrf_token
+
+
+def _post_login(client, email, password, **extra):
+    return client.post("/login", data={"email": email, "password": password, "csrf_token": csrf_token(client),
+                                       **extra})
+
+
+def _message(response) -> str:
+    """The page's error text, without what legitimately differs between two attempts (the echoed email)."""
+    body = response.get_data(as_text=True)
+    return " ".join(re.findall(r'class="alert alert-danger">([^<]*)<', body))
+
+
+def _without_csrf(body: str) -> str:
+    return re.sub(r'(name="csrf-token" content|name="csrf_token" type="hidden" value|value)="[^"]*"', "", body)
+
+
+def _entries(session, action):
+    return session.scalars(sa.select(AuditEntry).where(AuditEntry.action == action)
+                           .order_by(AuditEntry.id)).all()
+
+
+def test_login_page_has_the_contract_fields(client):
+    body = client.get("/login").get_data(as_text=True)
+    for name in ("email", "password", "csrf_token", "remember"):
+        assert f'name="{name}"' in body
+    [remember] = re.findall(r'<input[^>]*name="remember"[^>]*>', body)
+    assert "checked" not in remember  # "remember me" is off unless chosen
+
+
+def test_sign_in_and_out(client, make_user, session):
+    user = make_user("officer", email="Ann.Officer@example.test".lower())
+    response = _post_login(client, "  ANN.Officer@Example.test ", PASSWORD)  # case and blanks do not matter
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert client.get("/").status_code == 200
+    assert user.last_login_at is not None
+    [entry] = _entries(session, "login")
+    assert entry.actor_id == user.id and entry.record_id == user.id
+
+    response = client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/login")
+    assert client.get("/").status_code == 302
+
+
+def test_logout_is_post_only(client, login_as):
+    login_as("officer")
+    assert client.get("/logout").status_code == 405
+    assert client.get("/").status_code == 200  # still signed in
+
+
+def test_failure_message_is_the_same_whether_or_not_the_account_exists(client, make_user, session):
+    user = make_user("officer")
+    wrong_password = _post_login(client, user.email, "not-the-password-at-all")
+    no_account = _post_login(client, "nobody@example.test", "not-the-password-at-all")
+    assert wrong_password.status_code == no_account.status_code == 200
+    assert _message(wrong_password) == _message(no_account) == FAILURE
+    # Nothing else on the page differs but the address typed back into the field.
+    strip = lambda r, e: r.get_data(as_text=True).replace(e, "EMAIL")  # noqa: E731
+    assert strip(wrong_password, user.email) == strip(no_account, "nobody@example.test")
+
+
+def test_failure_costs_the_same_time_whether_or_not_the_account_exists(client, make_user):
+    """A missing account still runs a password check; without it the difference would be a whole scrypt hash."""
+    user = make_user("officer")
+
+    def timed(email):
+        start = time.perf_counter()
+        _post_login(client, email, "not-the-password-at-all")
+        return time.perf_counter() - start
+
+    timed(user.email)  # warm up
+    existing = min(timed(user.email) for _ in range(3))
+    missing = min(timed(f"nobody{i}@example.test") for i in range(3))
+    assert missing > existing * 0.5, (existing, missing)
+
+
+def test_inactive_account_is_refused_with_the_same_message(client, make_user, session):
+    user = make_user("officer")
+    user.is_active_account = False
+    session.commit()
+    response = _post_login(client, user.email, PASSWORD)
+    assert response.status_code == 200
+    assert _message(response) == FAILURE
+    assert client.get("/").status_code == 302
+
+
+def test_deactivating_ends_an_open_session(app, client, login_as, session):
+    user = login_as("officer")
+    assert client.get("/").status_code == 200
+    from app.services.users import deactivate
+    deactivate(user)
+    session.commit()
+    assert client.get("/").status_code == 302
+
+
+def test_failed_login_is_audited_with_the_email_and_no_actor(client, make_user, session):
+    user = make_user("officer")
+    _post_login(client, user.email, "wrong-wrong-wrong")
+    _post_login(client, "Ghost@Example.test", "wrong-wrong-wrong")
+    first, second = _entries(session, "login_failed")
+    assert first.actor_id is None and first.after == {"email": user.email} and first.record_id == user.id
+    assert second.actor_id is None and second.after == {"email": "ghost@example.test"}
+    assert second.record_id is None
+    assert "wrong-wrong-wrong" not in str(first.before) + str(first.after) + first.summary
+
+
+def test_incomplete_form_shows_messages_next_to_the_fields(client):
+    response = client.post("/login", data={"email": "", "password": "", "csrf_token": csrf_token(client)})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Enter your email address." in body and "Enter your password." in body
+    assert body.count("is-invalid") >= 2
+
+
+def test_burst_of_wrong_passwords_is_throttled_per_account(app, client, make_user):
+    user = make_user("officer")
+    limit = int(app.config["LOGIN_LIMIT_PER_ACCOUNT"].split()[0])
+    for _ in range(limit):
+        assert _post_login(client, user.email, "wrong-password-123").status_code == 200
+    throttled = _post_login(client, user.email, "wrong-password-123")
+    assert throttled.status_code == 429
+    assert "Too many failed sign-in attempts" in throttled.get_data(as_text=True)
+    # Even the right password waits now: the throttle is on the account, not on the guess.
+    assert _post_login(client, user.email, PASSWORD).status_code == 429
+    assert client.get("/").status_code == 302
+
+
+def test_throttling_does_not_reveal_whether_the_account_exists(app, make_user):
+    user = make_user("officer")
+    limit = int(app.config["LOGIN_LIMIT_PER_ACCOUNT"].split()[0])
+    answers = {}
+    for email in (user.email, "nobody-here@example.test"):
+        client = app.test_client()
+        statuses = [_post_login(client, email, "wrong-password-123").status_code for _ in range(limit + 1)]
+        answers[email] = (statuses, _post_login(client, email, "x" * 12).get_data(as_text=True))
+    (existing, existing_page), (missing, missing_page) = answers.values()
+    assert existing == missing == [200] * limit + [429]
+    # The 429 page names no one: the two are identical but for each browser's own CSRF token.
+    assert _without_csrf(existing_page) == _without_csrf(missing_page)
+
+
+def test_throttle_per_address_catches_spraying_across_accounts(app, client):
+    limit = int(app.config["LOGIN_LIMIT_PER_ADDRESS"].split()[0])
+    for i in range(limit):
+        assert _post_login(client, f"spray{i}@example.test", "wrong-password-123").status_code == 200
+    assert _post_login(client, "spray-last@example.test", "wrong-password-123").status_code == 429
+
+
+def test_successful_logins_do_not_use_up_the_limit(app, client, make_user):
+    user = make_user("officer")
+    limit = int(app.config["LOGIN_LIMIT_PER_ACCOUNT"].split()[0])
+    for _ in range(limit + 2):
+        assert _post_login(client, user.email, PASSWORD).status_code == 302
+        client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+
+
+def test_throttled_attempt_carries_retry_after(app, client):
+    limit = int(app.config["LOGIN_LIMIT_PER_ACCOUNT"].split()[0])
+    for _ in range(limit):
+        _post_login(client, "someone@example.test", "wrong-password-123")
+    response = _post_login(client, "someone@example.test", "wrong-password-123")
+    assert response.status_code == 429 and int(response.headers["Retry-After"]) > 0
+
+
+def test_anonymous_page_redirects_to_login_and_back(client, make_user):
+    user = make_user("admin")
+    response = client.get("/admin/users?role=admin")
+    assert response.status_code == 302
+    location = response.headers["Location"]
+    assert location.startswith("/login?next=")
+    login_page = client.get(location)
+    assert "Sign in to see that page." in login_page.get_data(as_text=True)
+    response = client.post(location, data={"email": user.email, "password": PASSWORD,
+                                           "csrf_token": csrf_token(client)})
+    assert response.status_code == 302 and response.headers["Location"] == "/admin/users?role=admin"
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:x",
+                                    "http://evil.example/admin", "\\\\evil.example", "/ok\r\nSet-Cookie: x=1"])
+def test_next_never_leaves_the_site(client, make_user, target):
+    user = make_user("officer")
+    token = csrf_token(client)
+    response = client.post("/login", query_string={"next": target},
+                           data={"email": user.email, "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+
+
+def test_next_on_this_host_is_kept(app):
+    with app.test_request_context("/login", base_url="http://palermo.test"):
+        assert safe_next("http://palermo.test/admin/audit?page=2") == "/admin/audit?page=2"
+        assert safe_next("/states/MKD") == "/states/MKD"
+        assert safe_next("http://elsewhere.test/admin") is None
+
+
+def test_signed_in_user_visiting_login_goes_home(client, login_as):
+    login_as("officer")
+    assert client.get("/login").status_code == 302
+
+
+def test_remember_me_is_off_unless_chosen_and_survives_the_browser_closing(client, make_user):
+    user = make_user("officer")
+    response = _post_login(client, user.email, PASSWORD, remember="y")
+    cookies = " ".join(response.headers.getlist("Set-Cookie"))
+    assert "remember_token=" in cookies
+    client.delete_cookie("session")  # the browser closes: the session cookie goes, the remember cookie stays
+    assert client.get("/").status_code == 200
+    assert client.get("/").status_code == 200  # and the restored session holds under "strong" protection
+
+
+def test_a_session_replayed_from_another_browser_is_emptied(client, login_as):
+    login_as("officer")
+    assert client.get("/").status_code == 200
+    response = client.get("/", headers={"User-Agent": "Another browser/1.0"})
+    assert response.status_code == 302
+
+
+def test_password_reset_ends_open_sessions(client, login_as, session):
+    user = login_as("officer")
+    from app.services.users import reset_password
+    reset_password(user, "a-brand-new-password")
+    session.commit()
+    assert client.get("/").status_code == 302
+    assert session.get(User, user.id).check_password("a-brand-new-password")

@@ -1,0 +1,96 @@
+"""Instrument pages: status as at a date, progress to the 40, the cumulative chart as inline SVG."""
+import re
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from app.scoping import instrument_ids
+from models import Instrument, MemberState, Organization, TreatyAction, db
+
+
+def org(key):
+    return db.session.scalar(sa.select(Organization).filter_by(reference_key=key))
+
+
+@pytest.fixture()
+def officer(login_as):
+    return login_as("officer")
+
+
+def test_the_list_shows_each_instrument_as_at_the_date(client, officer):
+    page = client.get("/instruments/?as_of=2003-07-02").get_data(as_text=True)
+    for code in ("UNTOC", "TIP", "SOM", "FIREARMS"):
+        assert f">{code}</a>" in page
+    assert "Armenia, 1 July 2003" in page and "29 September 2003" in page
+    assert "12 more needed" in page and "36 more needed" in page  # TIP 28, FIREARMS 4
+
+
+def test_the_convention_page_before_entry_into_force(client, officer):
+    page = client.get("/instruments/UNTOC?as_of=2003-07-02").get_data(as_text=True)
+    assert "Entry into force</dt>" in page and "29 September 2003 (after 2 July 2003)" in page
+    assert "Armenia, 1 July 2003" in page
+    assert "more counted deposit" not in page
+    assert '<progress max="40" value="40"' in page
+
+
+def test_the_page_says_how_many_counted_deposits_are_still_needed(client, officer):
+    page = client.get("/instruments/TIP?as_of=2003-07-02").get_data(as_text=True)
+    assert "<strong>12</strong> more counted deposits needed before entry into force" in page
+    assert "not yet known" in page
+
+
+def test_the_chart_is_inline_svg_with_the_threshold_and_the_entry_into_force(client, officer):
+    response = client.get("/instruments/UNTOC?as_of=2003-12-31")
+    page = response.get_data(as_text=True)
+    assert "<svg" in page and 'class="threshold"' in page and 'class="eif"' in page
+    assert "entry into force 29 September 2003" in page and "threshold: 40" in page
+    path = re.search(r'class="parties" d="([^"]+)"', page).group(1)
+    assert path.startswith("M") and path.count("V") == 38  # a step per deposit date: 40 deposits on 38 days
+    assert "<script" not in page and "style=" not in page  # the CSP forbids both
+
+
+def test_the_parties_table_pages_and_sorts(client, officer):
+    page = client.get("/instruments/UNTOC?as_of=2003-07-02&sort=-date").get_data(as_text=True)
+    table = page[page.index("<h2 class=\"h5 mt-4\">Parties"):]
+    first = re.search(r'href="/states/(\w+)"', table).group(1)
+    assert first == "ARM"  # the latest deposit first
+    by_name = client.get("/instruments/UNTOC?as_of=2003-07-02&sort=name").get_data(as_text=True)
+    assert re.search(r'href="/states/(\w+)"', by_name[by_name.index("Parties</h2>"):]).group(1) == "ALB"
+    assert "Page 1 of 1" not in page  # 40 parties fit on one page: no pager
+
+
+def test_a_protocol_that_reaches_40_waits_for_the_convention(client, officer, session):
+    # Take the Convention back below 40 and give the Trafficking Protocol its 40: no entry into force yet.
+    untoc, tip = (db.session.scalar(sa.select(Instrument).filter_by(code=c)) for c in ("UNTOC", "TIP"))
+    db.session.execute(sa.delete(TreatyAction).where(
+        TreatyAction.instrument_id == untoc.id, TreatyAction.category == "deposit",
+        TreatyAction.action_date >= date(2003, 4, 1)))
+    parties = sa.select(TreatyAction.state_id).where(TreatyAction.instrument_id == tip.id,
+                                                     TreatyAction.category == "deposit")
+    others = db.session.scalars(sa.select(MemberState.id).where(MemberState.id.not_in(parties),
+                                                                MemberState.kind == "state")
+                                .order_by(MemberState.id).limit(12)).all()
+    db.session.add_all(TreatyAction(state_id=i, instrument_id=tip.id, kind="accession", action_date=date(2003, 6, 1),
+                                    source="entered by hand") for i in others)
+    db.session.commit()
+    page = client.get("/instruments/TIP?as_of=2003-07-02").get_data(as_text=True)
+    assert "40 counted toward the threshold" in page
+    assert "not before the UNTOC enters into force (7 counted deposits of the Convention still needed)" in page
+
+
+def test_bad_date_and_unknown_instrument(client, officer):
+    response = client.get("/instruments/UNTOC?as_of=2003-13-01")
+    assert response.status_code == 400 and "is not a date" in response.get_data(as_text=True)
+    assert client.get("/instruments/?as_of=nope").status_code == 400
+    assert client.get("/instruments/NOPE").status_code == 404
+
+
+def test_a_donor_sees_only_the_instruments_its_money_touches(client, login_as):
+    donor = login_as("donor", donor=org("canada"))
+    mine = set(db.session.scalars(instrument_ids(donor)))
+    codes = dict(db.session.execute(sa.select(Instrument.id, Instrument.code)).all())
+    page = client.get("/instruments/").get_data(as_text=True)
+    for instrument_id, code in codes.items():
+        assert (f">{code}</a>" in page) == (instrument_id in mine)
+        assert client.get(f"/instruments/{code}").status_code == (200 if instrument_id in mine else 404)
