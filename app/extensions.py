@@ -2,13 +2,29 @@
 from flask_bootstrap import Bootstrap5
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from flask import session
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFProtect
 
 from models import db  # noqa: F401  (re-exported: the app imports its extensions from one place)
 
-login_manager = LoginManager()
+class SignedInSessionLoginManager(LoginManager):
+    """Session protection for sessions that hold a signed-in user, and only for them.
+
+    Flask-Login's "strong" mode empties any session whose browser identifier is missing or differs, and then
+    stops: the request stays anonymous without asking the bearer-token loader. An anonymous session (one that
+    only carries a CSRF token) has nothing to steal, yet an API client that keeps cookies would be signed out
+    after its first HTML page. So protection runs only when the session names a user.
+    """
+
+    def _session_protection_failed(self) -> bool:
+        if "_user_id" not in session:
+            return False
+        return super()._session_protection_failed()
+
+
+login_manager = SignedInSessionLoginManager()
 migrate = Migrate()
 csrf = CSRFProtect()
 bootstrap = Bootstrap5()

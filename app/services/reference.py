@@ -9,6 +9,7 @@ import csv
 from datetime import date
 from pathlib import Path
 
+import sqlalchemy as sa
 import yaml
 from sqlalchemy.exc import IntegrityError
 
@@ -19,10 +20,13 @@ from models.enums import ActionKind, ParticipantKind, RegionalGroup
 from ..formats import untc
 from . import audit
 from .reference_records import load_records
+from .treaties import SOURCE_ANNEX, SOURCE_UNTC, participant_index
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "reference"
-ANNEX_SOURCE = "A/58/165 annex"
-UNTC_SOURCE = "UNTC table"
+ANNEX_SOURCE = SOURCE_ANNEX
+#: The UN Treaty Collection tables shipped with the project (as the Collection showed them in 2014). A source
+#: of its own, apart from `flask treaties import` ("UNTC table"), so that seeding never overwrites an import.
+UNTC_SOURCE = "UNTC tables shipped (2014)"
 UNTC_FILES = {"UNTOC": "XVIII-12-UNTOC.csv", "TIP": "XVIII-12-a-TIP.csv", "SOM": "XVIII-12-b-SOM.csv",
               "FIREARMS": "XVIII-12-c-FIREARMS.csv"}
 ANNEX_SECTIONS = {"UNTOC": "B", "TIP": "C", "SOM": "D", "FIREARMS": "E"}
@@ -41,6 +45,8 @@ class Loader:
         self.counts: dict[str, list[int]] = {}
         self.states: dict[str, MemberState] = {}
         self.instruments: dict[str, Instrument] = {}
+        #: Instruments whose table has been imported: the import owns their treaty actions from then on.
+        self.imported: set[int] = set()
 
     # -- reading files
     def csv_rows(self, name: str):
@@ -113,6 +119,8 @@ def load_reference(data_dir: Path = DATA) -> dict[str, tuple[int, int]]:
             _load_states(loader)
             _load_instruments(loader)
         db.session.flush()
+        loader.imported = set(db.session.scalars(sa.select(TreatyActionSource.instrument_id).where(
+            TreatyActionSource.source == SOURCE_UNTC).distinct()))
         _load_annex(loader)
         _load_signatures(loader)
         load_records(loader)
@@ -206,11 +214,14 @@ def _load_instruments(loader: Loader) -> None:
 
 def _record_action(loader: Loader, state, instrument, kind: str, on: date, source: str, name_as_printed: str,
                    locator: str) -> None:
-    """The source's claim, always; the action itself only where no other source has recorded it."""
+    """The source's claim, always; the action itself only where no other source has recorded it and the
+    instrument's table has not been imported (the import decides what the record holds after that)."""
     category = ActionKind(kind).category.value
     loader.upsert(TreatyActionSource, {"source": source, "state_id": state.id, "instrument_id": instrument.id,
                                        "category": category},
                   {"kind": kind, "action_date": on, "name_as_printed": name_as_printed, "locator": locator})
+    if instrument.id in loader.imported:
+        return
     action = db.session.execute(db.select(TreatyAction).filter_by(
         state_id=state.id, instrument_id=instrument.id, category=category)).scalar_one_or_none()
     if action is None:
@@ -242,7 +253,8 @@ def _load_signatures(loader: Loader) -> None:
     The tables' deposits are kept as claims of that source (for reconciliation with the annex), not as actions:
     the reference record's deposits are the annex's, as at 2 July 2003.
     """
-    resolver = _name_resolver()
+    index = participant_index()
+    states_by_id = {s.id: s for s in loader.states.values()}
     for code, filename in UNTC_FILES.items():
         instrument = loader.instruments.get(code)
         table = untc.parse_file(loader.data_dir / "untc" / filename)
@@ -250,7 +262,7 @@ def _load_signatures(loader: Loader) -> None:
             loader.problem(f"untc/{filename} line {error.line}", "row", error.message)
         for row in table.rows:
             where = f"untc/{filename} line {row.line}"
-            state = resolver.get(alias_key(row.participant))
+            state = states_by_id.get(index.get(alias_key(row.participant)))
             if state is None:
                 loader.problem(where, "Participant", f"{row.participant!r} resolves to no State (add an alias)")
                 continue
@@ -264,15 +276,3 @@ def _load_signatures(loader: Loader) -> None:
                     "source": UNTC_SOURCE, "state_id": state.id, "instrument_id": instrument.id,
                     "category": "deposit"}, {"kind": row.deposit_kind, "action_date": row.deposit,
                                              "name_as_printed": row.participant, "locator": f"line {row.line}"})
-
-
-def _name_resolver() -> dict[str, MemberState]:
-    """alias key -> State, over current names, past names and aliases."""
-    resolver: dict[str, MemberState] = {}
-    for state in db.session.scalars(db.select(MemberState)):
-        resolver[alias_key(state.name)] = state
-        for past in state.names:
-            resolver.setdefault(alias_key(past.name), state)
-    for alias in db.session.scalars(db.select(MemberStateAlias)):
-        resolver[alias.key] = alias.state
-    return resolver

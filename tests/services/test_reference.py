@@ -100,7 +100,7 @@ def test_the_annex_and_the_treaty_collection_are_both_kept_as_claims(session):
         TreatyActionSource.state.has(code="ARM"), TreatyActionSource.category == "deposit",
         TreatyActionSource.instrument.has(code="UNTOC"))).all()
     assert {(c.source, c.action_date) for c in claims} == {
-        ("A/58/165 annex", date(2003, 7, 1)), ("UNTC table", date(2003, 7, 1))}
+        ("A/58/165 annex", date(2003, 7, 1)), ("UNTC tables shipped (2014)", date(2003, 7, 1))}
 
 
 @pytest.fixture()

@@ -229,7 +229,8 @@ def test_reconciliation_finds_the_real_differences_between_the_annex_and_the_tab
     assert _found(diffs) == REAL_DIFFERENCES
     tajikistan = next(d for d in diffs if d.participant == "TJK" and d.instrument == "TIP")
     assert {s: (c.kind, c.date) for s, c in tajikistan.claims.items()} == {
-        "A/58/165 annex": ("ratification", date(2002, 7, 8)), "UNTC table": ("accession", date(2002, 7, 8))}
+        "A/58/165 annex": ("ratification", date(2002, 7, 8)),
+        "UNTC tables shipped (2014)": ("accession", date(2002, 7, 8))}
     armenia = next(d for d in diffs if d.participant == "ARM" and d.instrument == "SOM")
     assert armenia.claims["A/58/165 annex"] is None and armenia.reason == "not in A/58/165 annex"
 
@@ -287,5 +288,21 @@ def test_cli_reconcile_prints_the_differences(app, session):
     result = app.test_cli_runner().invoke(args=["treaties", "reconcile", "--instrument", "TIP"])
     assert result.exit_code == 0
     assert "TIP\tTJK\tTajikistan\tdeposit\taccession/ratification\t" in result.output
-    assert "A/58/165 annex: ratification 2002-07-08; UNTC table: accession 2002-07-08" in result.output
+    assert ("A/58/165 annex: ratification 2002-07-08; UNTC tables shipped (2014): accession 2002-07-08"
+            in result.output)
     assert result.output.strip().endswith("2 difference(s)")
+
+
+def test_seeding_again_after_an_import_leaves_the_import_alone(session):
+    """An import that drops a participant the annex lists removes its deposit; a later seed must not revive it."""
+    from app.services.reference import load_reference
+    table = (UNTC / TABLES["UNTOC"]).read_text(encoding="utf-8")
+    import_text("\n".join(line for line in table.splitlines() if not line.startswith("Monaco,")), "UNTOC")
+    actions = lambda: sorted(db.session.execute(sa.select(  # noqa: E731
+        TreatyAction.state_id, TreatyAction.instrument_id, TreatyAction.kind, TreatyAction.action_date,
+        TreatyAction.source)).all())
+    before = actions()
+    load_reference()
+    assert actions() == before
+    parties = {p.participant for p in treaties.instrument_status(instrument("UNTOC"), date(2003, 7, 2)).parties}
+    assert "MCO" not in parties and "ARM" in parties

@@ -232,3 +232,12 @@ def test_password_reset_ends_open_sessions(client, login_as, session):
     session.commit()
     assert client.get("/").status_code == 302
     assert session.get(User, user.id).check_password("a-brand-new-password")
+
+
+def test_a_stolen_signed_in_session_is_still_emptied_under_strong_protection(client, login_as):
+    """The session-protection change only spares anonymous sessions: a signed-in one replayed elsewhere dies."""
+    login_as("officer")
+    assert client.get("/").status_code == 200
+    other_browser = {"User-Agent": "Another browser/1.0"}
+    response = client.get("/", headers=other_browser)
+    assert response.status_code in (302, 303) and "/login" in response.headers["Location"]
