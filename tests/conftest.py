@@ -125,3 +125,18 @@ def login_as(client, make_user):
         assert response.status_code in (302, 303), response.get_data(as_text=True)[:500]
         return user
     return sign_in
+
+
+@pytest.fixture()
+def api_as(client, make_user):
+    """A GET function for a new user of `role`, authenticated by a bearer token as an API client would be;
+    returns (get, user)."""
+    from models import ApiToken
+
+    def make(role="officer", **kwargs):
+        user = make_user(role, **kwargs)
+        token, raw = ApiToken.issue(user)
+        db.session.add(token)
+        db.session.commit()
+        return (lambda path: client.get(path, headers={"Authorization": f"Bearer {raw}"})), user
+    return make

@@ -179,25 +179,27 @@ def _activities(loader, orgs, contributions, experts) -> dict[str, Activity]:
         _sync_list(activity.instruments, _instruments(loader, item.get("instruments"), where))
         _sync_children(activity.other_instruments, {n: {} for n in item.get("other_instruments") or []},
                        key=lambda o: o.name, make=lambda n, _: ActivityOtherInstrument(name=n))
-        partners = {}
-        for p in item.get("partners") or []:
-            if p.get("org") not in orgs:
-                loader.problem(where, "partners", f"unknown organization {p.get('org')!r}")
-            else:
-                partners[orgs[p["org"]].id] = {"role": p.get("role") or "partner"}
+        partners = _roles(loader, where, item.get("partners"), "partners", "org", orgs, "partner")
         _sync_children(activity.partners, partners, key=lambda p: p.organization_id,
                        make=lambda oid, v: ActivityPartner(organization_id=oid, **v))
-        deployments = {}
-        for e in item.get("experts") or []:
-            if e.get("expert") not in experts:
-                loader.problem(where, "experts", f"unknown expert {e.get('expert')!r}")
-            else:
-                deployments[experts[e["expert"]].id] = {"role": e.get("role") or "expert"}
+        deployments = _roles(loader, where, item.get("experts"), "experts", "expert", experts, "expert")
         _sync_children(activity.deployments, deployments, key=lambda d: d.expert_id,
                        make=lambda eid, v: Deployment(expert_id=eid, **v))
         _sync_children(activity.allocations, {c.id: {} for c in funders}, key=lambda a: a.contribution_id,
                        make=lambda cid, _: Allocation(contribution_id=cid))
     return activities
+
+
+def _roles(loader, where, items, field: str, ref: str, known: dict, default_role: str) -> dict[int, dict]:
+    """{id: {"role": …}} for a list of `{ref: key, role: …}` links, naming every unknown key."""
+    wanted = {}
+    for link in items or []:
+        target = known.get(link.get(ref))
+        if target is None:
+            loader.problem(where, field, f"unknown {ref} {link.get(ref)!r}")
+        else:
+            wanted[target.id] = {"role": link.get("role") or default_role}
+    return wanted
 
 
 def _sync_children(collection: list, wanted: dict, key, make) -> None:

@@ -1,12 +1,11 @@
 """One blueprint per domain. Add a blueprint here to mount it."""
 from ..api import bp as api_bp
-from .main import bp as main_bp
-from .auth import bp as auth_bp
 from .admin import bp as admin_bp
-from .reports import bp as reports_bp
+from .auth import bp as auth_bp
 from .instruments import bp as instruments_bp
+from .main import bp as main_bp
+from .reports import bp as reports_bp
 from .states import bp as states_bp
 from .treaties import bp as treaties_bp
 
-BLUEPRINTS = [main_bp, auth_bp, admin_bp, api_bp]
-BLUEPRINTS += [reports_bp, instruments_bp, states_bp, treaties_bp]
+BLUEPRINTS = [main_bp, auth_bp, admin_bp, reports_bp, instruments_bp, states_bp, treaties_bp, api_bp]

@@ -1,44 +1,17 @@
 """GET /api/v1/instruments and /api/v1/instruments/<code>/parties, exactly as CONTRACT.md describes them."""
-from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy import event
 
 from app.scoping import instrument_ids, state_ids
 from app.services.reference import DATA
 from app.services.treaty_import import import_file
-from models import ApiToken, Instrument, MemberState, Organization, db
+from models import Instrument, MemberState, Organization, db
+from tests.helpers import count_queries
 
 UNTC = DATA / "untc"
 TABLES = {"UNTOC": "XVIII-12-UNTOC.csv", "TIP": "XVIII-12-a-TIP.csv", "SOM": "XVIII-12-b-SOM.csv",
           "FIREARMS": "XVIII-12-c-FIREARMS.csv"}
-
-
-@contextmanager
-def count_queries():
-    statements = []
-
-    def before(conn, cursor, statement, *args):
-        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
-            statements.append(statement)
-    event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)
-
-
-@pytest.fixture()
-def api_as(client, make_user):
-    """A GET function for a new user of `role` with a bearer token; returns (get, user)."""
-    def make(role="officer", **kwargs):
-        user = make_user(role, **kwargs)
-        token, raw = ApiToken.issue(user)
-        db.session.add(token)
-        db.session.commit()
-        return (lambda path: client.get(path, headers={"Authorization": f"Bearer {raw}"})), user
-    return make
 
 
 @pytest.fixture()

@@ -5,10 +5,9 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from app.rules import treaties as rules
+from app.services import treaties
 from app.services.reference import DATA, ReferenceDataError, load_reference
-from models import (Activity, AssistanceRequest, Contribution, Instrument, MemberState, TreatyAction,
-                    TreatyActionSource, db)
+from models import Activity, AssistanceRequest, Contribution, MemberState, TreatyActionSource, db
 
 AS_AT = date(2003, 7, 2)
 
@@ -18,16 +17,8 @@ def row_counts() -> dict[str, int]:
             for t in db.metadata.sorted_tables}
 
 
-def status_on(code: str, day: date) -> rules.Status:
-    instrument = db.session.scalar(sa.select(Instrument).filter_by(code=code))
-
-    def actions(inst):
-        rows = db.session.scalars(sa.select(TreatyAction).filter_by(instrument_id=inst.id))
-        return [rules.Action(a.state.code, a.kind, a.action_date, a.state.is_reio) for a in rows]
-
-    parent = instrument.supplements
-    terms = rules.Terms(code, parent=rules.Terms(parent.code) if parent else None)
-    return rules.status(terms, actions(instrument), day, actions(parent) if parent else ())
+def status_on(code: str, day: date):
+    return treaties.instrument_status(treaties.get_instrument(code), day)
 
 
 def test_second_load_changes_nothing(session):

@@ -1,36 +1,20 @@
 """Treaty status from the database, the UN Treaty Collection import and reconciliation, on the real tables."""
-from contextlib import contextmanager
 from datetime import date
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy import event
 
 from app.services import treaties
 from app.services.reconciliation import differences
 from app.services.reference import DATA
 from app.services.treaty_import import ImportRefused, import_file, import_text
 from models import AuditEntry, Instrument, MemberState, TreatyAction, TreatyActionSource, db
+from tests.helpers import count_queries
 
 UNTC = DATA / "untc"  # the project's copy of the real tables (identical to ../shared/data/untc)
 TABLES = {"UNTOC": "XVIII-12-UNTOC.csv", "TIP": "XVIII-12-a-TIP.csv", "SOM": "XVIII-12-b-SOM.csv",
           "FIREARMS": "XVIII-12-c-FIREARMS.csv"}
 LATE = date(2014, 12, 31)
-
-
-@contextmanager
-def count_queries():
-    """Statements the database executes inside the block (savepoints of the test harness excluded)."""
-    statements = []
-
-    def before(conn, cursor, statement, *args):
-        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
-            statements.append(statement)
-    event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)
 
 
 def instrument(code) -> Instrument:
