@@ -64,19 +64,3 @@ def expert_condition(user):
         return sa.true()
     return Expert.id.in_(sa.select(Deployment.expert_id).where(Deployment.activity_id.in_(
         funded_activity_ids(user))))
-
-
-def visible_activities(user) -> sa.Select:
-    return sa.select(Activity).where(activity_condition(user))
-
-
-def visible_contributions(user) -> sa.Select:
-    return sa.select(Contribution).where(contribution_condition(user))
-
-
-def visible_states(user) -> sa.Select:
-    return sa.select(MemberState).where(state_condition(user))
-
-
-def visible_experts(user) -> sa.Select:
-    return sa.select(Expert).where(expert_condition(user))

@@ -63,9 +63,6 @@ class Activity(TimestampMixin, db.Model):
     def end_date(self) -> date | None:
         return max((v.end_date for v in self.visits), default=None)
 
-    def states_in(self, role: ActivityStateRole) -> list:
-        return [link.state for link in self.states if link.role == role.value]
-
     def __repr__(self) -> str:
         return f"<Activity {self.id} {self.kind}>"
 

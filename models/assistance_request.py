@@ -21,8 +21,6 @@ TRANSITIONS: dict[RequestStatus, frozenset[RequestStatus]] = {
 }
 #: Statuses a decision is recorded with (its reason is then required).
 DECISIONS = frozenset({S.APPROVED, S.DECLINED})
-#: The managers' queue: requests still waiting for an answer.
-OPEN_STATUSES = frozenset({S.PENDING, S.UNDER_REVIEW})
 
 
 class IllegalTransition(ValueError):
@@ -74,13 +72,6 @@ class AssistanceRequest(TimestampMixin, db.Model):
     status_changes: Mapped[list["RequestStatusChange"]] = relationship(
         back_populates="request", cascade="all, delete-orphan", order_by="RequestStatusChange.changed_at")
     activities = relationship("Activity", secondary="activity_requests", back_populates="requests")
-
-    @property
-    def is_open(self) -> bool:
-        return RequestStatus(self.status) in OPEN_STATUSES
-
-    def can_change_to(self, to: RequestStatus | str) -> bool:
-        return RequestStatus(to) in TRANSITIONS[RequestStatus(self.status)]
 
     def change_status(self, to: RequestStatus | str, actor, reason: str | None = None) -> "RequestStatusChange":
         """Move to `to` if the workflow allows it, recording who, when and why; raise IllegalTransition if not."""

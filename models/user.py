@@ -62,9 +62,6 @@ class User(UserMixin, TimestampMixin, db.Model):
         """Spend the time of a real check when there is no account (see _DUMMY_HASH)."""
         check_password_hash(_DUMMY_HASH, password)
 
-    def has_role(self, *roles: Role | str) -> bool:
-        return self.role in {str(r) for r in roles}
-
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"
 

@@ -1,25 +1,19 @@
 """Helpers every API module shares: errors, pagination, query parameters, documentation metadata."""
 from datetime import date
 
-from flask import abort, current_app, request
+from flask import current_app, request
 from werkzeug.exceptions import HTTPException
 
-from ..errors import json_error
 
 
 class ApiError(HTTPException):
-    """Raise to answer a 4xx JSON error with a message and field errors."""
+    """Raise to answer a 4xx JSON error with a message and field errors (rendered by app.errors)."""
 
     def __init__(self, status: int, message: str, fields: dict | None = None, code: str | None = None):
         super().__init__(description=message)
         self.code = status
         self.fields = fields or {}
         self.error_code = code
-
-    def get_response(self, environ=None, scope=None):
-        response, status = json_error(self.code, self.description, self.error_code, self.fields)
-        response.status_code = status
-        return response
 
 
 def query_date(name: str, default: date | None = None) -> date | None:
@@ -71,7 +65,3 @@ def param(name: str, description: str, schema_type: str = "string", fmt: str | N
     if fmt:
         schema["format"] = fmt
     return {"name": name, "in": where, "required": where == "path", "description": description, "schema": schema}
-
-
-def not_found():
-    abort(404)
