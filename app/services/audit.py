@@ -1,4 +1,5 @@
 """Writing the audit trail. Every service that changes data calls `record`."""
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -60,10 +61,11 @@ def record_for(obj, action: str, summary: str, **kwargs) -> AuditEntry:
     return record(action, record_type=type(obj).__name__, record_id=obj.id, summary=summary, **kwargs)
 
 
-def timeline_for(record_type: str, record_id: int, limit: int | None = None) -> list[AuditEntry]:
-    """A record's audit entries, newest first, for `_macros/audit.html`'s `timeline(entries)`."""
+def timeline_for(record_type: str, record_ids: int | Iterable[int], limit: int | None = None) -> list[AuditEntry]:
+    """The audit entries of one record (or several of one type), newest first, for `_macros/audit.html`."""
+    ids = [record_ids] if isinstance(record_ids, int) else list(record_ids)
     query = (sa.select(AuditEntry)
-             .where(AuditEntry.record_type == record_type, AuditEntry.record_id == record_id)
+             .where(AuditEntry.record_type == record_type, AuditEntry.record_id.in_(ids))
              .order_by(AuditEntry.occurred_at.desc(), AuditEntry.id.desc()))
     if limit is not None:
         query = query.limit(limit)

@@ -5,9 +5,10 @@ from flask_login import current_user
 from forms.treaties import AsOfForm
 from models import db
 
-from ..permissions import Permission, permission_required
+from ..permissions import Permission, can, permission_required
 from ..scoping import is_donor, state_ids
 from ..services import treaties
+from ..services.audit import timeline_for
 from ..services.treaty_reports import chart, parties
 from .listing import as_of_arg, paginate_list, sort_arg
 
@@ -64,4 +65,6 @@ def detail(code):
     return render_template("instruments/detail.html", instrument=instrument, form=form, as_of=as_of,
                            status=progress.status, chart=chart(progress, as_of), page=paginate_list(rows),
                            sort=key, descending=descending, parent=parent, parent_status=parent_status,
-                           fortieth=states.get(threshold.participant) if threshold else None)
+                           fortieth=states.get(threshold.participant) if threshold else None,
+                           history=timeline_for("Instrument", instrument.id)
+                           if can(Permission.IMPORT_TREATIES) else None)

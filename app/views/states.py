@@ -12,6 +12,7 @@ from models.enums import ActionCategory
 from ..permissions import Permission, can, permission_required
 from ..scoping import activity_condition, state_condition
 from ..services import treaties
+from ..services.audit import timeline_for
 from .listing import as_of_arg, page_arg, sort_arg
 
 bp = Blueprint("states", __name__, url_prefix="/states")
@@ -94,5 +95,9 @@ def detail(code):
         requests = list(db.session.scalars(sa.select(AssistanceRequest).where(AssistanceRequest.state_id == state.id)
                                            .order_by(AssistanceRequest.received_date, AssistanceRequest.id)))
     names = sorted(state.names, key=lambda n: (n.valid_from is not None, n.valid_from))
+    # Staff see who recorded what; donors read the record, not its authors.
+    history = timeline_for("TreatyAction", [a.id for a in recorded.values()]) if can(Permission.EDIT_TREATIES) \
+        else None
     return render_template("states/detail.html", state=state, as_of=as_of, as_of_error=error, rows=rows,
-                           activities=activities, requests=requests, names=names), 400 if error else 200
+                           activities=activities, requests=requests, names=names, history=history), \
+        400 if error else 200

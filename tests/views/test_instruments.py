@@ -94,3 +94,14 @@ def test_a_donor_sees_only_the_instruments_its_money_touches(client, login_as):
     for instrument_id, code in codes.items():
         assert (f">{code}</a>" in page) == (instrument_id in mine)
         assert client.get(f"/instruments/{code}").status_code == (200 if instrument_id in mine else 404)
+
+
+def test_admins_see_the_imports_of_an_instrument_on_its_page(client, login_as):
+    from app.services.reference import DATA
+    from app.services.treaty_import import import_file
+    login_as("admin")
+    import_file(DATA / "untc" / "XVIII-12-b-SOM.csv", "SOM")
+    db.session.commit()
+    page = client.get("/instruments/SOM").get_data(as_text=True)
+    assert "History: imports of depositary tables" in page
+    assert "XVIII-12-b-SOM.csv imported" in page

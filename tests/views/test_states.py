@@ -89,3 +89,21 @@ def test_unknown_state_is_404_and_bad_date_is_400(client, officer):
     assert client.get("/states/XXX").status_code == 404
     response = client.get("/states/SRB?as_of=2003-02-30")
     assert response.status_code == 400 and "is not a date" in response.get_data(as_text=True)
+
+
+def test_staff_see_who_recorded_a_states_treaty_actions_and_donors_do_not(client, login_as):
+    officer = login_as("officer")
+    response = client.post("/treaties/actions/new", data={
+        "participant": "CHE", "instrument": "UNTOC", "kind": "ratification", "action_date": "2003-06-01",
+        "csrf_token": _token(client)})
+    assert response.status_code == 302
+    page = client.get("/states/CHE").get_data(as_text=True)
+    assert "History of its treaty actions" in page and officer.email in page
+    client.post("/logout", data={"csrf_token": _token(client)})
+    login_as("donor", donor=org("canada"))
+    assert "History of its treaty actions" not in client.get("/states/ROU").get_data(as_text=True)
+
+
+def _token(client):
+    from tests.conftest import csrf_token
+    return csrf_token(client, "/")
