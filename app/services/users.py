@@ -3,6 +3,7 @@
 Every function validates, writes its audit entry and flushes; the caller (view or command) commits. An audit
 entry never carries a password, a password hash or a token: only what changed that is safe to show.
 """
+import re
 import secrets
 
 import sqlalchemy as sa
@@ -13,6 +14,7 @@ from models.base import utcnow
 from models.enums import OrganizationKind, Role
 
 from . import audit
+from .treaties import find_participant
 
 
 class AccountError(ValueError):
@@ -51,7 +53,8 @@ def donor_organizations() -> list[Organization]:
 
 
 def find_organization(text: str) -> Organization:
-    """The one organization whose name, acronym or reference key is `text` (any case), else AccountError."""
+    """The one organization `text` names (any case): by name, acronym or reference key; failing that, the donor
+    government of the State it names ("United Kingdom", "USA", "Government of Canada"). Else AccountError."""
     needle = (text or "").strip().lower()
     if not needle:
         raise AccountError("Name the donor organization.", "donor_id")
@@ -59,11 +62,22 @@ def find_organization(text: str) -> Organization:
         sa.func.lower(Organization.name) == needle, sa.func.lower(Organization.acronym) == needle,
         sa.func.lower(Organization.reference_key) == needle)).order_by(Organization.name)))
     if not matches:
+        matches = _donor_governments_of(re.sub(r"^government of\s+", "", needle))
+    if not matches:
         raise AccountError(f"No organization is named {text!r} (by name, acronym or reference key).", "donor_id")
     if len(matches) > 1:
         names = "; ".join(m.name for m in matches)
         raise AccountError(f"{text!r} matches several organizations: {names}. Use the full name.", "donor_id")
     return matches[0]
+
+
+def _donor_governments_of(state_text: str) -> list[Organization]:
+    """Donor governments of the State named by `state_text` (any of its names, an alias, or its code)."""
+    state = find_participant(state_text)
+    if state is None:
+        return []
+    return list(db.session.scalars(sa.select(Organization).where(
+        Organization.state_id == state.id, Organization.kind == OrganizationKind.DONOR_GOVERNMENT.value)))
 
 
 # --- validation -----------------------------------------------------------------------------------------------

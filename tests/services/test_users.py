@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from app.services import users as accounts
 from app.services.audit import timeline_for
-from app.services.users import AccountError
+from app.services.users import AccountError, find_organization
 from models import AuditEntry, Organization, User
 from models.enums import OrganizationKind
 from tests import factories
@@ -199,3 +199,19 @@ def test_timeline_is_newest_first_and_only_that_record(session):
     assert [e.after["name"] for e in entries] == ["Second name", "First name"]
     assert timeline_for("User", one.id, limit=1) == entries[:1]
     assert session.get(User, one.id).name == "Second name"
+
+
+@pytest.mark.parametrize("text", ["Canada", "canada", "Government of Canada", "CAN"])
+def test_a_donor_is_found_by_its_name_key_state_or_government(session, text):
+    assert find_organization(text).reference_key == "canada"
+
+
+@pytest.mark.parametrize("text, key", [("United Kingdom", "united-kingdom"), ("the United States", "united-states"),
+                                       ("USA", "united-states")])
+def test_a_donor_government_is_found_through_its_states_names(session, text, key):
+    assert find_organization(text).reference_key == key
+
+
+def test_a_name_that_is_no_donor_is_refused(session):
+    with pytest.raises(AccountError, match="No organization is named 'Atlantis'"):
+        find_organization("Atlantis")
