@@ -104,6 +104,7 @@ class ActivityKind(LabelledEnum):
     PRESENTATION = "presentation", "Presentation"
     BRIEFING = "briefing", "Briefing"
     PANEL = "panel", "Panel discussion"
+    TREATY_EVENT = "treaty_event", "Treaty event"
 
 
 class ActivityStatus(LabelledEnum):

@@ -102,7 +102,7 @@ def upgrade():
     sa.Column('project_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
-    sa.CheckConstraint("kind IN ('mission', 'national_seminar', 'workshop', 'regional_meeting', 'subregional_meeting', 'expert_group_meeting', 'written_analysis', 'presentation', 'briefing', 'panel')", name=op.f('ck_activities_kind_valid')),
+    sa.CheckConstraint("kind IN ('mission', 'national_seminar', 'workshop', 'regional_meeting', 'subregional_meeting', 'expert_group_meeting', 'written_analysis', 'presentation', 'briefing', 'panel', 'treaty_event')", name=op.f('ck_activities_kind_valid')),
     sa.CheckConstraint("status IN ('planned', 'completed', 'cancelled')", name=op.f('ck_activities_status_valid')),
     sa.ForeignKeyConstraint(['project_id'], ['projects.id'], name=op.f('fk_activities_project_id_projects')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_activities')),
