@@ -33,6 +33,20 @@ def empty_database_url(tmp_path):
         admin.dispose()
 
 
+def _model_checks(verbatim: bool) -> dict:
+    """Every CHECK constraint of the models: name -> its SQL (autogenerate does not compare these)."""
+    return {c.name: (str(c.sqltext) if verbatim else None) for table in db.metadata.tables.values()
+            for c in table.constraints if isinstance(c, sa.CheckConstraint)}
+
+
+def _migrated_checks() -> dict:
+    """The same, read back from the migrated database (PostgreSQL rewrites the SQL, so only names there)."""
+    inspector = sa.inspect(db.engine)
+    verbatim = db.engine.dialect.name == "sqlite"
+    return {c["name"]: (c["sqltext"] if verbatim else None) for table in db.metadata.tables
+            for c in inspector.get_check_constraints(table)}
+
+
 def test_upgrade_matches_the_models_and_downgrade_leaves_nothing(empty_database_url):
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=empty_database_url)
     with app.app_context():
@@ -42,6 +56,7 @@ def test_upgrade_matches_the_models_and_downgrade_leaves_nothing(empty_database_
             tables = set(sa.inspect(conn).get_table_names())
         assert diff == [], f"models and migrations disagree: {diff}"
         assert set(db.metadata.tables) <= tables
+        assert _migrated_checks() == _model_checks(verbatim=db.engine.dialect.name == "sqlite")
 
         downgrade(directory=MIGRATIONS, revision="base")
         with db.engine.connect() as conn:
