@@ -26,3 +26,23 @@ def test_donor_is_kept_out_of_the_queue(page, live_server, sign_in):
     sign_in("donor")
     response = page.goto(live_server["url"] + "/api/v1/requests")
     assert response.status == 403
+
+
+def test_an_admin_imports_a_table_with_a_preview_first(page, live_server, sign_in):
+    from app.services.reference import DATA
+    sign_in("admin")
+    page.goto(live_server["url"] + "/treaties/import")
+    page.select_option("select[name=instrument]", "FIREARMS")
+    page.set_input_files("input[name=file]", str(DATA / "untc" / "XVIII-12-c-FIREARMS.csv"))
+    page.click("main form [type=submit]")
+    page.wait_for_load_state()
+    preview = page.inner_text("main")
+    assert preview.startswith("Preview: XVIII-12-c-FIREARMS.csv") and "105 to add" in preview
+    page.click("text=Confirm the import")
+    page.wait_for_load_state()
+    assert "/instruments/FIREARMS" in page.url
+    assert "Imported XVIII-12-c-FIREARMS.csv" in page.inner_text("main")
+    page.goto(live_server["url"] + "/api/v1/instruments?as_of=2014-12-31")
+    firearms = next(i for i in page.evaluate("() => JSON.parse(document.body.innerText)")["items"]
+                    if i["code"] == "FIREARMS")
+    assert firearms["entry_into_force"] == "2005-07-03"
