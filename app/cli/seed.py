@@ -21,5 +21,5 @@ def reference():
         db.session.rollback()
         raise click.ClickException(str(exc)) from None
     db.session.commit()
-    for table, (added, unchanged) in counts.items():
-        click.echo(f"{table:<28} {added:>5} added {unchanged:>5} unchanged")
+    for table, (added, updated, unchanged) in counts.items():
+        click.echo(f"{table:<28} {added:>5} added {updated:>5} updated {unchanged:>5} unchanged")

@@ -96,13 +96,11 @@ class Loader:
     def upsert(self, model, lookup: dict, values: dict, table: str | None = None):
         """Find by `lookup` or create; set `values`; tally added / unchanged / updated."""
         obj = db.session.execute(db.select(model).filter_by(**lookup)).scalar_one_or_none()
-        created = obj is None
+        created, changed = obj is None, False
         if created:
             obj = model(**lookup, **values)
             db.session.add(obj)
-            changed = False
         else:
-            changed = False
             for key, value in values.items():
                 if getattr(obj, key) != value:
                     setattr(obj, key, value)
@@ -111,8 +109,9 @@ class Loader:
         return obj
 
 
-def load_reference(data_dir: Path = DATA) -> dict[str, tuple[int, int]]:
-    """Load everything; raise ReferenceDataError (nothing flushed is kept by the caller) on any problem."""
+def load_reference(data_dir: Path = DATA) -> dict[str, tuple[int, int, int]]:
+    """Load everything: {table: (added, updated, unchanged)}. Raise ReferenceDataError on any problem (the caller
+    rolls back what was flushed)."""
     loader = Loader(data_dir)
     try:
         with db.session.no_autoflush:
@@ -138,7 +137,7 @@ def load_reference(data_dir: Path = DATA) -> dict[str, tuple[int, int]]:
             after={t: {"added": c[0], "updated": c[2]} for t, c in loader.counts.items() if c[0] or c[2]},
             actor_label="seed reference")
         db.session.flush()
-    return {table: (c[0], c[1] + c[2]) for table, c in sorted(loader.counts.items())}
+    return {table: (c[0], c[2], c[1]) for table, c in sorted(loader.counts.items())}
 
 
 def _report(problems: list[str]) -> str:
@@ -170,11 +169,12 @@ def _load_states(loader: Loader) -> None:
         if state is None:
             continue
         existing = next((n for n in state.names if n.valid_from == valid_from), None)
+        renamed = existing is not None and existing.name != row["name"]
         if existing is None:
             state.names.append(MemberStateName(name=row["name"], valid_from=valid_from))
-        elif existing.name != row["name"]:
+        elif renamed:
             existing.name = row["name"]
-        loader.tally("member_state_names", existing is None, existing is not None and existing.name != row["name"])
+        loader.tally("member_state_names", existing is None, renamed)
     for state in loader.states.values():
         if state.names and state.name_on(date.max) != state.name:
             loader.problem(f"state_names.csv ({state.code})", "name",

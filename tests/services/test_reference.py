@@ -25,8 +25,8 @@ def test_second_load_changes_nothing(session):
     before = row_counts()
     counts = load_reference()
     assert row_counts() == before
-    assert all(added == 0 for added, _ in counts.values()), counts
-    assert sum(unchanged for _, unchanged in counts.values()) > 1000
+    assert all(added == updated == 0 for added, updated, _ in counts.values()), counts
+    assert sum(unchanged for _, _, unchanged in counts.values()) > 1000
 
 
 @pytest.mark.parametrize("code, signatures, ratifications", [
@@ -121,3 +121,12 @@ def test_inconsistent_data_is_refused_whole_with_every_problem_named(session, br
     assert "annex_ratifications.csv line 41: date: '2003-13-01' is not a date" in message
     assert "nothing was loaded" in message
     assert row_counts() == before
+
+
+def test_a_changed_file_updates_its_records_and_says_so(session, broken_data):
+    names = broken_data / "state_names.csv"
+    names.write_text(names.read_text().replace("SRB,Yugoslavia,", "SRB,Federal Republic of Yugoslavia,"))
+    counts = load_reference(broken_data)
+    assert counts["member_state_names"][:2] == (0, 1)
+    srb = db.session.scalar(sa.select(MemberState).filter_by(code="SRB"))
+    assert srb.name_on(date(2001, 1, 1)) == "Federal Republic of Yugoslavia"
