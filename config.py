@@ -45,8 +45,9 @@ class Config:
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "20 per 15 minutes")
     BOOTSTRAP_SERVE_LOCAL = True  # closed networks: no CDN
-    PER_PAGE = 25
-    MAX_PER_PAGE = 500
+    #: plain (one readable line) or json (one object per line, for a log collector).
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain")
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024
 
     @classmethod
@@ -75,6 +76,7 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
 

@@ -11,6 +11,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.config.update(overrides)
     config.finalize(app.config)
 
+    register_logging(app)
     register_extensions(app)
     register_security(app)
     register_blueprints(app)
@@ -18,6 +19,11 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     register_cli(app)
     register_template_context(app)
     return app
+
+
+def register_logging(app: Flask) -> None:
+    from .log import configure_logging
+    configure_logging(app)
 
 
 def register_extensions(app: Flask) -> None:

@@ -1,8 +1,13 @@
-"""Error pages for people and JSON errors for the API; neither leaks internals."""
-from flask import jsonify, render_template, request
+"""Error pages for people and JSON errors for the API; neither leaks internals, and nothing unexpected is
+swallowed: every unhandled exception is logged with its traceback and the request before the 500 is answered."""
+from flask import jsonify, render_template
 from werkzeug.exceptions import HTTPException
 
 from models import db
+
+from .http import wants_json
+from .log import logger
+from .services.errors import Refused
 
 MESSAGES = {
     400: "The request could not be understood.",
@@ -11,45 +16,55 @@ MESSAGES = {
     404: "There is nothing here.",
     405: "That method is not allowed here.",
     409: "That conflicts with the current state of the record.",
+    412: "The record changed since you read it.",
     413: "The upload is too large.",
     422: "The data could not be processed.",
     429: "Too many attempts. Wait a few minutes and try again.",
     500: "Something went wrong on our side. Nothing was saved.",
 }
-
-
-def wants_json() -> bool:
-    return request.path.startswith("/api/") or (
-        request.accept_mimetypes.best == "application/json")
+CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+         409: "conflict", 412: "precondition_failed", 413: "too_large", 422: "invalid", 429: "too_many_requests",
+         500: "server_error"}
 
 
 def json_error(status: int, message: str | None = None, code: str | None = None, fields: dict | None = None):
     """The API's error shape (CONTRACT.md)."""
-    body = {"error": {"code": code or _code(status), "message": message or MESSAGES.get(status, "Error"),
+    body = {"error": {"code": code or CODES.get(status, "error"), "message": message or MESSAGES.get(status, "Error"),
                       "fields": fields or {}}}
     return jsonify(body), status
 
 
-def _code(status: int) -> str:
-    return {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-            409: "conflict", 413: "too_large", 422: "invalid", 429: "too_many_requests",
-            500: "server_error"}.get(status, "error")
-
-
 def _handle_http(exc: HTTPException):
     status = exc.code or 500
-    # CSRF failures and other 400s carry a description worth showing; everything else gets our own words.
-    message = exc.description if status in (400, 422, 429) and exc.description else MESSAGES.get(status)
-    if status == 429:
-        message = MESSAGES[429]
+    # Refusals of bad input carry a description worth showing; everything else gets our own words.
+    message = exc.description if status in (400, 409, 412, 413, 422) and exc.description else MESSAGES.get(status)
     if wants_json():
         # An ApiError carries its own code and the fields at fault.
-        return json_error(status, message, getattr(exc, "error_code", None), getattr(exc, "fields", None))
-    return render_template("errors/error.html", status=status, message=message), status
+        response, status = json_error(status, message, getattr(exc, "error_code", None),
+                                      getattr(exc, "fields", None))
+    else:
+        response = render_template("errors/error.html", status=status, message=message,
+                                   fields=getattr(exc, "fields", None))
+    headers = {}
+    if status == 405 and getattr(exc, "valid_methods", None):
+        headers["Allow"] = ", ".join(sorted(exc.valid_methods))
+    retry_after = getattr(exc, "retry_after", None)
+    if retry_after:
+        headers["Retry-After"] = str(retry_after)
+    return response, status, headers
+
+
+def _handle_refused(exc: Refused):
+    """A service's refusal that no view caught for its form: 422 with the messages, nothing written."""
+    db.session.rollback()
+    if wants_json():
+        return json_error(422, exc.message, fields=exc.fields())
+    return render_template("errors/error.html", status=422, message=exc.message), 422
 
 
 def _handle_unexpected(exc: Exception):
     db.session.rollback()  # never leave a half-written record behind
+    logger("errors").exception("Unhandled %s: %s", type(exc).__name__, exc)
     if wants_json():
         return json_error(500)
     return render_template("errors/error.html", status=500, message=MESSAGES[500]), 500
@@ -57,5 +72,6 @@ def _handle_unexpected(exc: Exception):
 
 def init_app(app) -> None:
     app.register_error_handler(HTTPException, _handle_http)
+    app.register_error_handler(Refused, _handle_refused)
     if not app.debug:
         app.register_error_handler(Exception, _handle_unexpected)

@@ -2,15 +2,17 @@
 
 Every view function carries `required_permission` (a Permission, AUTHENTICATED or PUBLIC) set by the decorators
 below; the test that walks the whole url_map fails for a route without one. The second tier, per-object checks,
-lives in the loaders (`get_<thing>_or_404`) and the query scopes of `app.scoping`.
+lives in the loaders (`get_<thing>_or_404`) and the Scope every read service takes (`app.scoping`).
 """
 import enum
 from functools import wraps
 
-from flask import abort, request
+from flask import abort
 from flask_login import current_user
 
 from models.enums import Role
+
+from .http import is_api_request
 
 
 class Permission(str, enum.Enum):
@@ -70,16 +72,12 @@ def can(permission: Permission | str) -> bool:
     return has_permission(current_user, permission)
 
 
-def _wants_json() -> bool:
-    return request.blueprint == "api" or request.path.startswith("/api/")
-
-
 def require(permission: Permission | str) -> None:
     """Abort unless the current user holds `permission`: 401 (or the login page) when anonymous, else 403."""
     if has_permission(current_user, permission):
         return
     if not current_user.is_authenticated:
-        if _wants_json():
+        if is_api_request():
             abort(401)
         from .extensions import login_manager
         abort(login_manager.unauthorized())

@@ -1,66 +1,98 @@
-"""Donor scoping in the query layer: what each user may see, as SQL conditions.
+"""What a caller may see, as SQL conditions: the Scope every read service takes.
 
-Pages, the API and exports all build their queries from these, so they cannot disagree. A donor sees its own
-donor's contributions, the activities those contributions fund, the States and instruments of those activities
-— and nothing else. Everyone else (staff) sees everything these functions cover.
+A Scope is built from the signed-in user (`for_user`) or named as `EVERYTHING` (the command line, the seeding);
+there is no default, so a service called without one fails loudly instead of showing everything. Pages, the API,
+exports and feeds all narrow their queries through the same Scope, so they cannot disagree.
+
+A donor sees its own donor's contributions, the activities those contributions fund, and the States, instruments
+and experts of those activities — nothing else. Staff scopes cover everything these conditions touch (what a
+role may do at all is `app.permissions`' business, not this module's).
 """
+from __future__ import annotations
+
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 
-from models import (Activity, ActivityState, ActivityVisit, Allocation, Contribution, Deployment, Expert,
-                    MemberState)
-from models.activity import activity_instruments
+from models import (Activity, ActivityState, ActivityVisit, Allocation, AssistanceRequest, Contribution, Deployment,
+                    Expert, MemberState)
+from models.activity import activity_instruments, activity_requests
 from models.enums import Role
 
-
-def is_donor(user) -> bool:
-    return getattr(user, "role", None) == Role.DONOR.value
-
-
-def _donor_id(user):
-    # A donor account without a donor sees nothing (-1 matches no row) rather than everything.
-    return user.donor_id if user.donor_id is not None else -1
+#: The donor id of a donor account bound to no donor: it matches no row, so such an account sees nothing.
+_NO_DONOR = -1
 
 
-def funded_activity_ids(user) -> sa.Select:
-    """Ids of the activities a donor's contributions fund."""
-    return (sa.select(Allocation.activity_id)
-            .join(Contribution, Contribution.id == Allocation.contribution_id)
-            .where(Contribution.donor_id == _donor_id(user)))
+@dataclass(frozen=True)
+class Scope:
+    """Everything (`donor_id` None) or one donor's money (`donor_id` set)."""
+
+    donor_id: int | None = None
+    #: Who the scope was built for, for messages and logs ("user 12", "command line").
+    label: str = "everything"
+
+    @property
+    def is_donor(self) -> bool:
+        return self.donor_id is not None
+
+    # -- the sets a donor is confined to, as subqueries of ids
+    def funded_activity_ids(self) -> sa.Select:
+        """Ids of the activities the donor's contributions fund."""
+        return (sa.select(Allocation.activity_id)
+                .join(Contribution, Contribution.id == Allocation.contribution_id)
+                .where(Contribution.donor_id == self.donor_id))
+
+    def state_ids(self) -> sa.Select:
+        """Ids of the States a donor may see: those its funded activities served, hosted or brought together."""
+        funded = self.funded_activity_ids()
+        return sa.union(
+            sa.select(ActivityState.state_id).where(ActivityState.activity_id.in_(funded)),
+            sa.select(ActivityVisit.country_id).where(ActivityVisit.activity_id.in_(funded)),
+        )
+
+    def instrument_ids(self) -> sa.Select:
+        return (sa.select(activity_instruments.c.instrument_id)
+                .where(activity_instruments.c.activity_id.in_(self.funded_activity_ids())))
+
+    # -- conditions for WHERE clauses
+    def activities(self):
+        return Activity.id.in_(self.funded_activity_ids()) if self.is_donor else sa.true()
+
+    def contributions(self):
+        return Contribution.donor_id == self.donor_id if self.is_donor else sa.true()
+
+    def states(self, column=None):
+        """MemberState rows (or any State id `column`) the scope may see."""
+        column = MemberState.id if column is None else column
+        return column.in_(self.state_ids()) if self.is_donor else sa.true()
+
+    def instruments(self, column):
+        return column.in_(self.instrument_ids()) if self.is_donor else sa.true()
+
+    def requests(self):
+        """A donor sees the requests its funded activities answer (the permission table keeps donors away from
+        the request pages; the condition makes any read that forgets it safe all the same)."""
+        if not self.is_donor:
+            return sa.true()
+        return AssistanceRequest.id.in_(sa.select(activity_requests.c.request_id).where(
+            activity_requests.c.activity_id.in_(self.funded_activity_ids())))
+
+    def experts(self):
+        """A donor sees the experts deployed on the activities it funds."""
+        if not self.is_donor:
+            return sa.true()
+        return Expert.id.in_(sa.select(Deployment.expert_id).where(
+            Deployment.activity_id.in_(self.funded_activity_ids())))
 
 
-def activity_condition(user):
-    return Activity.id.in_(funded_activity_ids(user)) if is_donor(user) else sa.true()
+#: The command line's scope, and the seeding's: every record. Named, never implied.
+EVERYTHING = Scope()
 
 
-def contribution_condition(user):
-    return Contribution.donor_id == _donor_id(user) if is_donor(user) else sa.true()
-
-
-def state_ids(user) -> sa.Select:
-    """Ids of the States a donor may see: those its funded activities served, hosted or brought together."""
-    funded = funded_activity_ids(user)
-    return sa.union(
-        sa.select(ActivityState.state_id).where(ActivityState.activity_id.in_(funded)),
-        sa.select(ActivityVisit.country_id).where(ActivityVisit.activity_id.in_(funded)),
-    )
-
-
-def state_condition(user):
-    return MemberState.id.in_(state_ids(user)) if is_donor(user) else sa.true()
-
-
-def instrument_ids(user) -> sa.Select:
-    return (sa.select(activity_instruments.c.instrument_id)
-            .where(activity_instruments.c.activity_id.in_(funded_activity_ids(user))))
-
-
-def instrument_condition(user, instrument_column):
-    return instrument_column.in_(instrument_ids(user)) if is_donor(user) else sa.true()
-
-
-def expert_condition(user):
-    """A donor sees the experts deployed on the activities it funds."""
-    if not is_donor(user):
-        return sa.true()
-    return Expert.id.in_(sa.select(Deployment.expert_id).where(Deployment.activity_id.in_(
-        funded_activity_ids(user))))
+def for_user(user) -> Scope:
+    """The scope of a signed-in user. Anonymous or missing users are an error, not "everything"."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        raise TypeError("for_user needs a signed-in user; name EVERYTHING explicitly for the command line")
+    if user.role == Role.DONOR.value:
+        return Scope(donor_id=user.donor_id if user.donor_id is not None else _NO_DONOR, label=f"donor user {user.id}")
+    return Scope(donor_id=None, label=f"user {user.id}")

@@ -5,11 +5,15 @@ without a token — an API call authenticated by a bearer token. It carries no c
 request cannot carry it either. Everything else (pages, and API calls made with the session cookie) needs the
 token, in the form field `csrf_token` or the `X-CSRFToken` header.
 """
-from flask import current_app, g, request
+from flask import abort, current_app, g, request
 from flask_login import current_user
+from werkzeug.routing import IntegerConverter
+
+from forms.base import MAX_ID
 
 from .auth_loaders import bearer_token
 from .extensions import csrf
+from .http import is_api_request
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "object-src 'none'",
@@ -24,17 +28,13 @@ SECURITY_HEADERS = {
 HSTS = "max-age=31536000; includeSubDomains"
 
 
-def _is_api() -> bool:
-    return request.path.startswith("/api/")
-
-
 def _exempt_from_csrf() -> bool:
     """An API request with a bearer token that the session cookie did not authenticate.
 
     When the token is valid the request loader marks it; when it is not, the request is anonymous and the
     permission decorator answers 401 (no API endpoint changes anything for an anonymous caller).
     """
-    if not _is_api() or bearer_token(request) is None:
+    if not is_api_request() or bearer_token(request) is None:
         return False
     authenticated = current_user.is_authenticated  # loads the user: the session first, then the token
     if g.get("authenticated_by_token"):
@@ -52,6 +52,24 @@ def check_csrf() -> None:
     csrf.protect(apply_exemptions=True)  # honours @csrf.exempt; raises CSRFError (400) on a bad token
 
 
+class BoundedIntConverter(IntegerConverter):
+    """`<int:…>` in every URL, capped at the largest id the database holds: a 20-digit id is a 404, not an
+    "integer out of range" from PostgreSQL."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
+def refuse_nul_bytes() -> None:
+    """A NUL character has no business in a URL parameter or a form field, and PostgreSQL refuses it in text
+    (a 500 if it reached a query): refuse the request with a 400 that names where it was."""
+    for where, values in (("query parameter", request.args), ("form field", request.form)):
+        for name, value in values.items(multi=True):
+            if "\x00" in name or "\x00" in value:
+                abort(400, f"The {where} {name.replace(chr(0), '')!r} contains a NUL character.")
+
+
 def add_security_headers(response):
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)  # a view that needs a different policy may set its own
@@ -62,5 +80,7 @@ def add_security_headers(response):
 
 def init_app(app) -> None:
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False
+    app.url_map.converters["int"] = BoundedIntConverter
+    app.before_request(refuse_nul_bytes)
     app.before_request(check_csrf)
     app.after_request(add_security_headers)

@@ -1,19 +1,10 @@
 """What every template can use: the permission check, enum labels, date formatting."""
-from datetime import date
-
 from flask import current_app
 
 from models import enums
 
+from .formatting import format_date, format_money
 from .permissions import Permission, can
-
-
-def format_date(value: date | None, empty: str = "—") -> str:
-    """`5 June 2001`, the report's own style."""
-    if value is None:
-        return empty
-    return f"{value.day} {value.strftime('%B')} {value.year}"
-
 
 #: The main navigation: (endpoint, label, permission). An entry shows once its endpoint exists and the user
 #: holds the permission; features add themselves here.
@@ -44,6 +35,7 @@ def nav_items() -> list[tuple[str, str, Permission]]:
 
 def init_app(app) -> None:
     app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["money"] = format_money
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

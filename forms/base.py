@@ -1,7 +1,11 @@
 """Validators and filters that several forms share."""
+from datetime import date
+
 from email_validator import EmailNotValidError, validate_email
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import ValidationError
+from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from models.user import MIN_PASSWORD_LENGTH
 
@@ -85,3 +89,105 @@ def optional_int(value):
 def choices(pairs) -> list[SelectChoice]:
     """(value, label) pairs as WTForms choices (plain tuples are deprecated from WTForms 3.3)."""
     return [SelectChoice(str(value), label) for value, label in pairs]
+
+
+# --- dates ----------------------------------------------------------------------------------------------------
+
+#: Dates outside these bounds are typing mistakes (9999-12-31, 0001-01-01), and date arithmetic near the ends of
+#: the calendar overflows: every date field and the `as_of` parameter refuse them with a message.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2199, 12, 31)
+
+
+def check_date_bounds(value: date | None) -> None:
+    """ValueError with a message when `value` lies outside EARLIEST_DATE..LATEST_DATE."""
+    if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise ValueError(f"{value.isoformat()} is out of range: give a date between {EARLIEST_DATE.year} and "
+                         f"{LATEST_DATE.year}.")
+
+
+def parse_date(raw: str | None) -> date | None:
+    """A YYYY-MM-DD date within bounds, None when empty; ValueError carries the message to show.
+
+    The one parser of typed dates: every date field and the `as_of` parameter of pages and the API use it.
+    """
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    try:
+        value = date.fromisoformat(raw)
+    except ValueError:
+        shown = raw[:40].replace("\x00", "")
+        raise ValueError(f"“{shown}” is not a date: write it as YYYY-MM-DD, e.g. 2003-07-02.") from None
+    check_date_bounds(value)
+    return value
+
+
+def parse_as_of(raw: str | None, default: date) -> date:
+    """The `as_of` parameter: a date as `parse_date` reads it, `default` (today) when empty."""
+    return parse_date(raw) or default
+
+
+class DateInputField(DateField):
+    """The one date input: a native date field (YYYY-MM-DD) read by `parse_date`, so its messages and bounds are
+    those of every other date in the app."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        try:
+            self.data = parse_date(valuelist[0])
+        except ValueError as exc:
+            self.data = None
+            raise ValueError(str(exc)) from None
+
+
+def date_field(label: str, *validators, **kwargs) -> DateInputField:
+    """A DateInputField with the caller's validators."""
+    return DateInputField(label, validators=list(validators), **kwargs)
+
+
+# --- list filters ---------------------------------------------------------------------------------------------
+
+#: Past this, a page number is a mistake (or a probe), not a page.
+MAX_PAGE = 1_000_000
+MAX_PER_PAGE = 500
+#: Ids in URLs and filters are 32-bit on every engine.
+MAX_ID = 2**31 - 1
+
+
+class FilterForm(FlaskForm):
+    """The base of every list's filters, on pages and in the API alike (GET: no CSRF token, no prefix).
+
+    Declares the paging parameters; a subclass adds its filters and names its sort keys in `SORTS`
+    (key -> label) with `DEFAULT_SORT` ("-key" for descending). The API validates its query string with the
+    same class and documents it from the fields, so a parameter is declared once.
+    """
+
+    class Meta:
+        csrf = False
+
+    SORTS: dict[str, str] = {}
+    DEFAULT_SORT: str | None = None
+    DEFAULT_PER_PAGE = 25
+
+    page = IntegerField("Page", validators=[Optional(), NumberRange(1, MAX_PAGE)],
+                        description="Page number, from 1.")
+    per_page = IntegerField("Per page", validators=[Optional(), NumberRange(1, MAX_PER_PAGE)],
+                            description=f"Items per page (1 to {MAX_PER_PAGE}).")
+    sort = StringField("Sort", filters=[strip], validators=[Optional(), Length(max=40)],
+                       description="A sort key; prefix it with - for descending order.")
+
+    def validate_sort(self, field):
+        if field.data and field.data.lstrip("-") not in self.SORTS:
+            raise ValidationError(f"Sort by one of: {', '.join(self.SORTS) or 'nothing'} (prefix - for descending).")
+
+    @property
+    def sort_key(self) -> tuple[str | None, bool]:
+        raw = self.sort.data or self.DEFAULT_SORT or ""
+        return (raw.lstrip("-") or None), raw.startswith("-")
+
+    def filter_values(self) -> dict:
+        """The list's own filters (everything but paging), as the service's filter dataclass takes them."""
+        paging = {"page", "per_page", "sort", "csrf_token"}
+        return {name: field.data for name, field in self._fields.items() if name not in paging}

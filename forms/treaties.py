@@ -5,14 +5,13 @@ Choices that come from the database (instruments, States) are filled in by the v
 """
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from models.enums import ActionKind, ParticipantKind, RegionalGroup
+from models.enums import ActionKind
 
-from .base import choices, strip
-
-INSTRUMENT_CODES = ["UNTOC", "TIP", "SOM", "FIREARMS"]
+from .base import FilterForm, choices, date_field, strip
+from .filters import INSTRUMENT_CODES
 
 
 class ImportUploadForm(FlaskForm):
@@ -36,32 +35,24 @@ class TreatyActionForm(FlaskForm):
                              validators=[DataRequired("Choose the instrument.")])
     kind = SelectField("Action", choices=choices(ActionKind.choices()),
                        validators=[DataRequired("Choose the action.")])
-    action_date = DateField("Date of the action", validators=[InputRequired("Give the date of the action.")],
-                            description="The date of signature, or of deposit with the Secretary-General.")
+    action_date = date_field("Date of the action", InputRequired("Give the date of the action."),
+                             description="The date of signature, or of deposit with the Secretary-General.")
     note = TextAreaField("Note", filters=[strip], validators=[Optional(), Length(max=2000)],
                          description="Where the information comes from (a note verbale, a depositary notification…).")
 
 
-class _FilterForm(FlaskForm):
-    """GET filters: nothing changes, so no CSRF token (it would also leak into shareable URLs)."""
-
-    class Meta:
-        csrf = False
+class AsOfForm(FilterForm):
+    as_of = date_field("As at", Optional(), description="Empty for today.")
 
 
-class AsOfForm(_FilterForm):
-    as_of = StringField("As at", filters=[strip], description="YYYY-MM-DD; empty for today.")
-
-
-class StateFilterForm(_FilterForm):
-    q = StringField("Name or code", filters=[strip], validators=[Optional(), Length(max=120)])
-    group = SelectField("Regional group", choices=choices([("", "Any group")] + RegionalGroup.choices()),
-                        validators=[Optional()])
-    kind = SelectField("Kind", choices=choices([("", "Any kind")] + ParticipantKind.choices()),
-                       validators=[Optional()])
-
-
-class ReconciliationFilterForm(_FilterForm):
+class ReconciliationFilterForm(FilterForm):
     instrument = SelectField("Instrument",
                              choices=choices([("", "All instruments")] + [(c, c) for c in INSTRUMENT_CODES]),
                              validators=[Optional()])
+
+
+class PartyListForm(AsOfForm):
+    """An instrument's page: the date, and the order of its list of parties."""
+    SORTS = {"date": "Date", "name": "Name", "in_force": "In force"}
+    DEFAULT_SORT = "date"
+    DEFAULT_PER_PAGE = 50

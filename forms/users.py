@@ -1,11 +1,11 @@
 """Account administration forms and the filters of the account and audit lists."""
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, IntegerField, PasswordField, SelectField, StringField
+from wtforms import EmailField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from models.enums import Role
 
-from .base import EmailAddress, NewPassword, choices, optional_int, strip
+from .base import MAX_ID, EmailAddress, FilterForm, NewPassword, choices, date_field, optional_int, strip
 
 NO_DONOR = ("", "— none —")
 
@@ -62,36 +62,29 @@ class TokenForm(FlaskForm):
                        description="What the token is for, e.g. “reporting script”.")
 
 
-class _QueryForm(FlaskForm):
-    """A GET filter form: no CSRF token (it changes nothing) and no field prefix in the URL."""
-
-    class Meta:
-        csrf = False
-
-
 ACTIVE_CHOICES = [("", "Any"), ("yes", "Active"), ("no", "Deactivated")]
-USER_SORTS = [("email", "Email"), ("name", "Name"), ("role", "Role"), ("created", "Created"),
-              ("last_login", "Last sign-in")]
 
 
-class UserFilterForm(_QueryForm):
+class UserFilterForm(FilterForm):
+    SORTS = {"email": "Email", "name": "Name", "role": "Role", "created": "Created", "last_login": "Last sign-in"}
+    DEFAULT_SORT = "email"
+
     q = StringField("Search", filters=[strip], validators=[Optional(), Length(max=100)],
                     description="Part of a name or an email address.")
     role = SelectField("Role", choices=choices([("", "Any")] + Role.choices()), validators=[Optional()])
     active = SelectField("Status", choices=choices(ACTIVE_CHOICES), validators=[Optional()])
-    sort = SelectField("Sort by", choices=choices(USER_SORTS), default="email", validators=[Optional()])
-    direction = SelectField("Order", choices=choices([("asc", "Ascending"), ("desc", "Descending")]), default="asc",
-                            validators=[Optional()])
 
 
-class AuditFilterForm(_QueryForm):
+class AuditFilterForm(FilterForm):
+    DEFAULT_PER_PAGE = 50
+
     actor = StringField("Actor", filters=[strip], validators=[Optional(), Length(max=254)],
                         description="Part of an email address, or “cli”, “anonymous”.")
     action = SelectField("Action", choices=choices([("", "Any")]), validators=[Optional()])
     record_type = SelectField("Record type", choices=choices([("", "Any")]), validators=[Optional()])
-    record_id = IntegerField("Record id", validators=[Optional(), NumberRange(min=1)])
-    date_from = DateField("From", validators=[Optional()])
-    date_to = DateField("To", validators=[Optional()])
+    record_id = IntegerField("Record id", validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
+    date_from = date_field("From", Optional())
+    date_to = date_field("To", Optional())
 
     def set_choices(self, actions, record_types) -> None:
         self.action.choices = choices([("", "Any")] + [(a, a) for a in actions])

@@ -19,3 +19,12 @@ def count_queries():
         yield statements
     finally:
         event.remove(db.engine, "before_cursor_execute", before)
+
+
+def field_errors(body: str, field: str | None = None) -> list[str]:
+    """The messages shown beside form fields (templates/_macros/forms.html), of one field or of all."""
+    import html
+    import re
+    name = re.escape(field) if field else r"[\w-]+"
+    return [html.unescape(m) for m in re.findall(rf'<div id="{name}-error" class="invalid-feedback[^"]*">([^<]*)<',
+                                                 body)]

@@ -242,14 +242,15 @@ def test_a_donor_never_sees_the_other_donors_records(app, cast, me, other):
 
 
 def test_the_query_layer_scopes_donors(cast, session):
-    """app.scoping itself, under every page, API list and export."""
+    """app.scoping's Scope itself, under every page, API list and export."""
     from app import scoping
     from models import Contribution
     side_a, side_b, shared = cast["sides"]
     for me, other in ((side_a, side_b), (side_b, side_a)):
-        contributions = set(session.scalars(sa.select(Contribution.id).where(scoping.contribution_condition(me.user))))
-        activities = set(session.scalars(sa.select(Activity.id).where(scoping.activity_condition(me.user))))
-        states = set(session.scalars(sa.select(MemberState.id).where(scoping.state_condition(me.user))))
+        scope = scoping.for_user(me.user)
+        contributions = set(session.scalars(sa.select(Contribution.id).where(scope.contributions())))
+        activities = set(session.scalars(sa.select(Activity.id).where(scope.activities())))
+        states = set(session.scalars(sa.select(MemberState.id).where(scope.states())))
         assert contributions == me.own["contribution"]
         assert activities == me.own["activity"] | {shared}
         assert me.own["state"] <= states and not (other.own["state"] & states)

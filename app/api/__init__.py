@@ -7,6 +7,5 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from . import openapi, records  # noqa: E402,F401  (route modules register themselves on bp)
-from . import instruments  # noqa: E402,F401
-from . import me  # noqa: E402,F401
+# Route modules register themselves on bp, one per domain.
+from . import activities, contributions, experts, instruments, me, openapi, requests  # noqa: E402,F401

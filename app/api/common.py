@@ -1,9 +1,18 @@
-"""Helpers every API module shares: errors, pagination, query parameters, documentation metadata."""
+"""What every API module shares: errors, query parameters validated by the list's filter form, documentation.
+
+A list's parameters are declared once, on its filter form (forms/<domain>.py): `validated_args` checks the query
+string with it, and `documented(..., args=TheForm)` describes the same fields in /api/v1/openapi.json.
+"""
 from datetime import date
 
-from flask import current_app, request
+from flask import request
 from werkzeug.exceptions import HTTPException
+from wtforms import DateField, IntegerField, SelectField
+from wtforms.validators import Length, NumberRange, Regexp
 
+from forms.base import EARLIEST_DATE, LATEST_DATE, parse_date
+
+from ..listing import paging_from
 
 
 class ApiError(HTTPException):
@@ -16,52 +25,96 @@ class ApiError(HTTPException):
         self.error_code = code
 
 
-def query_date(name: str, default: date | None = None) -> date | None:
-    """A YYYY-MM-DD query parameter, or a 400 naming it."""
-    raw = request.args.get(name)
-    if raw in (None, ""):
-        return default
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise ApiError(400, f"{name} must be a date like 2003-07-02, not {raw!r}.", {name: "Not a YYYY-MM-DD date."})
+def validated_args(form_cls, prepare=None):
+    """The query string read by `form_cls` (a forms.base.FilterForm), or a 400 naming every bad parameter.
+
+    `prepare(form)` sets choices that come from the database before validation."""
+    form = form_cls(request.args)
+    if prepare is not None:
+        prepare(form)
+    if not form.validate():
+        fields = {name: errors[0] for name, errors in form.errors.items() if errors}
+        raise ApiError(400, "Some query parameters are not valid: " + ", ".join(sorted(fields)) + ".", fields)
+    return form
 
 
-def query_int(name: str, default: int, minimum: int = 1, maximum: int | None = None) -> int:
-    raw = request.args.get(name)
-    if raw in (None, ""):
-        return default
+def list_args(form_cls, prepare=None):
+    """(filters as a dict, Paging) from the query string."""
+    form = validated_args(form_cls, prepare)
+    return form.filter_values(), paging_from(form)
+
+
+def as_of_param() -> date:
+    """`as_of` (YYYY-MM-DD; today when absent). Present but empty is a 400: the document says it is a date."""
+    if "as_of" not in request.args:
+        return date.today()
     try:
-        value = int(raw)
-    except ValueError:
-        raise ApiError(400, f"{name} must be a whole number, not {raw!r}.", {name: "Not a whole number."})
-    if value < minimum or (maximum is not None and value > maximum):
-        bound = f"between {minimum} and {maximum}" if maximum is not None else f"at least {minimum}"
-        raise ApiError(400, f"{name} must be {bound}.", {name: f"Must be {bound}."})
+        value = parse_date(request.args["as_of"])
+    except ValueError as exc:
+        raise ApiError(400, str(exc), {"as_of": str(exc)}) from None
+    if value is None:
+        raise ApiError(400, "as_of is empty: give a date like 2003-07-02, or leave the parameter out for today.",
+                       {"as_of": "Empty."})
     return value
 
 
-def paginate(select, serialize):
-    """Run a Select page by page: {"items", "page", "per_page", "total", "pages"}."""
-    from models import db
-    page = query_int("page", 1)
-    per_page = query_int("per_page", current_app.config["PER_PAGE"], maximum=current_app.config["MAX_PER_PAGE"])
-    result = db.paginate(select, page=page, per_page=per_page, error_out=False)
-    return {"items": [serialize(x) for x in result.items], "page": page, "per_page": per_page,
-            "total": result.total, "pages": result.pages}
+# ------------------------------------------------------------------ documentation (read by openapi.py)
+AS_OF = {"name": "as_of", "in": "query", "required": False,
+         "description": "Count actions on or before this date (YYYY-MM-DD); today when absent.",
+         "schema": {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$",
+                    "minLength": 10, "maxLength": 10}}
 
 
-def documented(summary: str, parameters: list[dict] | None = None, response: dict | None = None):
-    """Attach OpenAPI details to a view (read by openapi.py)."""
+def documented(summary: str, parameters: list[dict] | None = None, response: dict | None = None,
+               args=None):
+    """Attach OpenAPI details to a view: its summary, extra parameters, response schema, and the filter form
+    whose fields are its query parameters."""
     def decorator(view):
-        view.api_doc = {"summary": summary, "parameters": parameters or [], "response": response}
+        view.api_doc = {"summary": summary, "parameters": parameters or [], "response": response, "args": args}
         return view
     return decorator
 
 
-def param(name: str, description: str, schema_type: str = "string", fmt: str | None = None,
-          where: str = "query") -> dict:
-    schema = {"type": schema_type}
-    if fmt:
-        schema["format"] = fmt
-    return {"name": name, "in": where, "required": where == "path", "description": description, "schema": schema}
+def _schema(field) -> dict:
+    schema: dict = {"type": "string"}
+    if isinstance(field, IntegerField):
+        schema = {"type": "integer"}
+    elif isinstance(field, DateField):
+        schema = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+    elif isinstance(field, SelectField) and field.choices:
+        values = [c[0] if isinstance(c, tuple) else c.value for c in field.choices]
+        schema["enum"] = [v for v in values if v != ""]
+    for validator in field.validators:
+        if isinstance(validator, NumberRange):
+            if validator.min is not None:
+                schema["minimum"] = validator.min
+            if validator.max is not None:
+                schema["maximum"] = validator.max
+        elif isinstance(validator, Length) and validator.max and validator.max > 0:
+            schema["maxLength"] = validator.max
+        elif isinstance(validator, Regexp):
+            schema["pattern"] = validator.regex.pattern
+    return schema
+
+
+def form_parameters(form_cls) -> list[dict]:
+    """The OpenAPI query parameters of a filter form, one per field."""
+    form = form_cls(formdata=None, meta={"csrf": False})
+    out = []
+    for field in form:
+        description = str(field.description or field.label.text)
+        if isinstance(field, DateField):
+            description += f" (YYYY-MM-DD, {EARLIEST_DATE.year} to {LATEST_DATE.year})"
+        if field.name == "sort" and getattr(form_cls, "SORTS", None):
+            description = f"One of {', '.join(form_cls.SORTS)}; prefix with - for descending."
+        out.append({"name": field.name, "in": "query", "required": False, "description": description,
+                    "schema": _schema(field)})
+    return out
+
+
+def page_schema(item: dict) -> dict:
+    """The schema of a paginated list of `item`."""
+    return {"type": "object", "required": ["items", "page", "per_page", "total", "pages"], "properties": {
+        "items": {"type": "array", "items": item}, "page": {"type": "integer", "minimum": 1},
+        "per_page": {"type": "integer", "minimum": 1}, "total": {"type": "integer", "minimum": 0},
+        "pages": {"type": "integer", "minimum": 1}}}

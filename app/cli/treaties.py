@@ -63,8 +63,9 @@ def import_(file, instrument, dry_run, verbose):
 @with_appcontext
 def reconcile(instrument):
     """List every action on which the sources disagree, with each source's kind and date."""
+    from ..scoping import EVERYTHING
     from ..services.reconciliation import differences
-    diffs = differences(instrument_code=instrument)
+    diffs = differences(EVERYTHING, instrument_code=instrument)
     for d in diffs:
         said = "; ".join(f"{source}: {c.kind} {c.date.isoformat()}" if c else f"{source}: none"
                          for source, c in d.claims.items())

@@ -43,13 +43,14 @@ def _password() -> str:
 @click.option("--name", help="The person's name (default: the part of the email before the @).")
 def create(email: str, role: str, donor_name: str | None, name: str | None):
     """Create an account. The password comes from PALERMO_PASSWORD if set, else it is prompted for."""
-    from ..services.users import AccountError, check_new_account, create_user, find_organization
+    from ..services.errors import Refused
+    from ..services.users import check_new_account, create_user, find_organization
     try:
         donor = find_organization(donor_name) if donor_name is not None else None
         # Refuse a bad address, role or donor before anyone types a password.
         email = check_new_account(email, role, donor)
         user, _ = create_user(email, name or email.split("@")[0], role, password=_password(), donor=donor)
-    except AccountError as exc:
+    except Refused as exc:
         _fail(exc.message)
     db.session.commit()
     bound = f", donor {user.donor.name}" if user.donor else ""
@@ -61,11 +62,12 @@ def create(email: str, role: str, donor_name: str | None, name: str | None):
 @click.option("--name", help="What the token is for.")
 def token(email: str, name: str | None):
     """Issue a new API bearer token; stdout is the token alone, for scripts to capture."""
-    from ..services.users import AccountError, issue_token
+    from ..services.errors import Refused
+    from ..services.users import issue_token
     user = _user_or_fail(email)
     try:
         _token, raw = issue_token(user, name)
-    except AccountError as exc:
+    except Refused as exc:
         _fail(exc.message)
     db.session.commit()
     click.echo(f"Token issued to {user.email}; it is shown once.", err=True)
@@ -76,12 +78,12 @@ def token(email: str, name: str | None):
 @click.argument("email")
 def deactivate(email: str):
     """Deactivate an account: its sessions end and its API tokens stop working."""
-    from ..services.users import AccountError
+    from ..services.errors import Refused
     from ..services.users import deactivate as deactivate_account
     user = _user_or_fail(email)
     try:
         deactivate_account(user)
-    except AccountError as exc:
+    except Refused as exc:
         _fail(exc.message)
     db.session.commit()
     click.echo(f"Deactivated {user.email}.")

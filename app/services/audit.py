@@ -1,6 +1,7 @@
 """Writing the audit trail. Every service that changes data calls `record`."""
 from collections.abc import Iterable
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -8,6 +9,8 @@ from flask import has_request_context, request
 from flask_login import current_user
 
 from models import AuditEntry, db
+
+from ..listing import Page, Paging, paginate
 
 
 def _json_safe(value):
@@ -70,3 +73,43 @@ def timeline_for(record_type: str, record_ids: int | Iterable[int], limit: int |
     if limit is not None:
         query = query.limit(limit)
     return list(db.session.scalars(query))
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    actor: str | None = None
+    action: str | None = None
+    record_type: str | None = None
+    record_id: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=timezone.utc)
+
+
+def entries_page(filters: AuditFilters, paging: Paging) -> Page:
+    """The audit trail, newest first, narrowed by `filters` (the end date is inclusive: the whole of that day)."""
+    f = filters
+    query = sa.select(AuditEntry)
+    if f.actor:
+        query = query.where(sa.func.lower(AuditEntry.actor_label).like(f"%{f.actor.lower()}%"))
+    if f.action:
+        query = query.where(AuditEntry.action == f.action)
+    if f.record_type:
+        query = query.where(AuditEntry.record_type == f.record_type)
+    if f.record_id:
+        query = query.where(AuditEntry.record_id == f.record_id)
+    if f.date_from:
+        query = query.where(AuditEntry.occurred_at >= _start_of(f.date_from))
+    if f.date_to:
+        query = query.where(AuditEntry.occurred_at < _start_of(f.date_to + timedelta(days=1)))
+    return paginate(query.order_by(AuditEntry.occurred_at.desc(), AuditEntry.id.desc()), paging)
+
+
+def vocabulary() -> tuple[list[str], list[str]]:
+    """The actions and record types the trail holds, for the filter's choices."""
+    def distinct(column):
+        return list(db.session.scalars(sa.select(column).distinct().order_by(column)))
+    return distinct(AuditEntry.action), distinct(AuditEntry.record_type)

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 from models import Instrument, MemberState, TreatyActionSource, db
 
-from ..scoping import instrument_condition, state_condition
+from ..scoping import Scope
 from .treaties import SOURCE_ANNEX, SOURCE_HAND
 
 date = datetime.date
@@ -73,17 +73,13 @@ def _covers(source: str, covered: set[tuple[str, str, str]], instrument: str, ca
     return as_at is None or min(dates) <= as_at
 
 
-def differences(user=None, instrument_code: str | None = None) -> list[Difference]:
-    """Every disagreement, ordered by instrument, participant and category (one query).
-
-    `instrument_code` narrows to one instrument.
-    `user` applies donor scoping (States and instruments its money touches).
-    """
+def differences(scope: Scope, instrument_code: str | None = None) -> list[Difference]:
+    """Every disagreement `scope` may see (a donor: the States and instruments its money touches), ordered by
+    instrument, participant and category (one query). `instrument_code` narrows to one instrument."""
     query = (sa.select(TreatyActionSource, MemberState.code, MemberState.name, Instrument.code)
              .join(MemberState, MemberState.id == TreatyActionSource.state_id)
              .join(Instrument, Instrument.id == TreatyActionSource.instrument_id))
-    if user is not None:
-        query = query.where(state_condition(user), instrument_condition(user, Instrument.id))
+    query = query.where(scope.states(MemberState.id), scope.instruments(Instrument.id))
     # Coverage needs every claim of the instrument, so the instrument filter is the only one applied in SQL.
     if instrument_code:
         query = query.where(sa.func.upper(Instrument.code) == instrument_code.upper())

@@ -20,7 +20,8 @@ from models.enums import ActionKind, ParticipantKind, RegionalGroup
 from ..formats import untc
 from . import audit
 from .reference_records import load_records
-from .treaties import SOURCE_ANNEX, SOURCE_UNTC, participant_index
+from .states import participant_index
+from .treaties import SOURCE_ANNEX, SOURCE_UNTC
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "reference"
 ANNEX_SOURCE = SOURCE_ANNEX

@@ -1,4 +1,4 @@
-"""Treaty status read from the database, participant names, and treaty actions entered by hand.
+"""Treaty status read from the database, and treaty actions entered by hand.
 
 The rules themselves live in `app.rules.treaties` (plain Python, no database): this module only turns
 TreatyAction rows into `rules.Action` lists — one query for any number of instruments — and applies the
@@ -12,16 +12,17 @@ from dataclasses import dataclass
 from typing import Iterable
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
-from models import (Instrument, MemberState, MemberStateAlias, MemberStateName, TreatyAction,
-                    TreatyActionSource, alias_key, db)
+from models import Instrument, MemberState, TreatyAction, TreatyActionSource, db
 from models.enums import ActionCategory, ActionKind, ParticipantKind
 
+from ..formatting import format_date  # messages use the report's date style, as pages do
 from ..rules import treaties as rules
-from ..scoping import instrument_condition
-from ..template_context import format_date  # messages use the report's date style, as pages do
+from ..scoping import EVERYTHING, Scope
 from . import audit
+from .errors import Refused
+from .states import find_participant
 
 date = datetime.date
 
@@ -34,21 +35,19 @@ _SIGN_FIRST = ("ratification", "acceptance", "approval")
 
 
 # ------------------------------------------------------------------ instruments and their status
-def visible_instruments(user=None) -> list[Instrument]:
-    """The instruments `user` may see (a donor: those its money touches), Convention first."""
-    query = sa.select(Instrument).order_by(Instrument.supplements_id.is_not(None), Instrument.id)
-    if user is not None:
-        query = query.where(instrument_condition(user, Instrument.id))
+def visible_instruments(scope: Scope) -> list[Instrument]:
+    """The instruments `scope` may see (a donor: those its money touches), Convention first."""
+    query = (sa.select(Instrument).where(scope.instruments(Instrument.id))
+             .order_by(Instrument.supplements_id.is_not(None), Instrument.id))
     return list(db.session.scalars(query))
 
 
-def get_instrument(code: str, user=None) -> Instrument | None:
-    """One instrument by code (case-insensitive), or None if unknown or outside `user`'s scope."""
+def get_instrument(code: str, scope: Scope) -> Instrument | None:
+    """One instrument by code (case-insensitive), or None if unknown or outside `scope`."""
     # The Convention comes in the same query: a Protocol's status needs its terms.
-    query = (sa.select(Instrument).where(sa.func.upper(Instrument.code) == (code or "").upper())
+    query = (sa.select(Instrument).where(sa.func.upper(Instrument.code) == (code or "").upper()[:12],
+                                         scope.instruments(Instrument.id))
              .options(joinedload(Instrument.supplements)))
-    if user is not None:
-        query = query.where(instrument_condition(user, Instrument.id))
     return db.session.scalars(query).first()
 
 
@@ -114,56 +113,6 @@ def progress(instrument: Instrument, as_of: date) -> Progress:
     return Progress(instrument, status, rules.cumulative_parties(terms, actions[instrument.id], as_of))
 
 
-def participants(codes: Iterable[str]) -> dict[str, MemberState]:
-    """States by code with their name history loaded (for `name_on`): two queries, whatever the count."""
-    codes = sorted(set(codes))
-    if not codes:
-        return {}
-    query = (sa.select(MemberState).where(MemberState.code.in_(codes))
-             .options(selectinload(MemberState.names)))
-    return {s.code: s for s in db.session.scalars(query)}
-
-
-# ------------------------------------------------------------------ names
-def participant_index() -> dict[str, int | None]:
-    """alias_key -> State id over today's names, earlier names and aliases (three small queries).
-
-    A key that two States claim maps to None (ambiguous: refused rather than guessed). Today's names
-    win over earlier names, which win over aliases, so an alias can never steal a State's own name.
-    """
-    index: dict[str, int | None] = {}
-    layers = (
-        db.session.execute(sa.select(MemberStateAlias.key, MemberStateAlias.state_id)).all(),
-        [(alias_key(n), s) for n, s in db.session.execute(
-            sa.select(MemberStateName.name, MemberStateName.state_id))],
-        [(alias_key(n), s) for n, s in db.session.execute(sa.select(MemberState.name, MemberState.id))],
-    )
-    for layer in layers:
-        claimed: dict[str, int | None] = {}
-        for key, state_id in layer:
-            claimed[key] = state_id if claimed.get(key, state_id) == state_id else None
-        index.update(claimed)
-    return index
-
-
-def resolve_participant(name: str, index: dict[str, int | None] | None = None) -> MemberState | None:
-    """The State an outside name designates (any of its names, past or present, or an alias), or None."""
-    if not name or not name.strip():
-        return None
-    state_id = (index if index is not None else participant_index()).get(alias_key(name))
-    return db.session.get(MemberState, state_id) if state_id else None
-
-
-def find_participant(text: str) -> MemberState | None:
-    """A State by its code ("SRB") or by any name it is known by."""
-    text = (text or "").strip()
-    if len(text) == 3 and text.isalpha():
-        state = db.session.scalars(sa.select(MemberState).where(MemberState.code == text.upper())).first()
-        if state is not None:
-            return state
-    return resolve_participant(text)
-
-
 # ------------------------------------------------------------------ judging an action
 def anomalies(kind: str, day: date, *, signature: date | None, convention_deposit: date | None,
               convention_code: str | None, signature_closed: date | None, is_reio: bool = False) -> list[str]:
@@ -196,14 +145,6 @@ def anomalies(kind: str, day: date, *, signature: date | None, convention_deposi
     return out
 
 
-class ActionRefused(ValueError):
-    """A hand-entered action that cannot be recorded; `errors` maps form field -> message."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
-
-
 def _existing(state: MemberState, instrument: Instrument) -> dict[tuple[int, str], TreatyAction]:
     """The State's recorded actions on `instrument` and on its Convention, by (instrument id, category)."""
     ids = [instrument.id] + ([instrument.supplements_id] if instrument.supplements_id else [])
@@ -214,7 +155,7 @@ def _existing(state: MemberState, instrument: Instrument) -> dict[tuple[int, str
 
 def check_action(state: MemberState | None, instrument: Instrument | None, kind: str | None,
                  day: date | None, *, today: date | None = None) -> list[str]:
-    """Refuse an action that cannot be right (ActionRefused), or return the warnings an odd one deserves.
+    """Refuse an action that cannot be right (Refused), or return the warnings an odd one deserves.
 
     Refused: an unknown participant, instrument or kind, a date in the future, a signature after the
     signature period closed, a second signature or a second deposit. Accepted with a warning: see anomalies().
@@ -233,11 +174,11 @@ def check_action(state: MemberState | None, instrument: Instrument | None, kind:
         errors["action_date"] = (f"{format_date(day)} is in the future: record an action once it has been "
                                  "deposited.")
     if errors:
-        raise ActionRefused(errors)
+        raise Refused(errors)
 
     closed = instrument.signature_closed_date
     if kind == "signature" and closed and day > closed:
-        raise ActionRefused({"action_date": (
+        raise Refused({"action_date": (
             f"{instrument.code} closed for signature on {format_date(closed)}: after that a State can only "
             "accede.")})
     existing = _existing(state, instrument)
@@ -245,7 +186,7 @@ def check_action(state: MemberState | None, instrument: Instrument | None, kind:
     same = existing.get((instrument.id, category))
     if same is not None:
         what = "signature" if category == ActionCategory.SIGNATURE.value else "deposit"
-        raise ActionRefused({"kind": (
+        raise Refused({"kind": (
             f"{state.name} already has a {what} of {instrument.code} on record ({same.kind}, "
             f"{format_date(same.action_date)}, source: {same.source}): correct that record rather than "
             "adding a second one.")})
@@ -277,7 +218,7 @@ def record_action(participant: MemberState | str | None, instrument: Instrument 
     """
     state = participant if isinstance(participant, MemberState) else find_participant(participant or "")
     if isinstance(instrument, str) or instrument is None:
-        instrument = get_instrument(instrument or "")
+        instrument = get_instrument(instrument or "", EVERYTHING)
     warnings = check_action(state, instrument, kind, day, today=today)
     category = ActionKind(kind).category.value
     # A claim by hand can outlive its action (an import may have replaced the action): update it, not add one.

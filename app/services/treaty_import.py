@@ -21,7 +21,10 @@ from models.enums import ActionCategory
 
 from ..formats import untc
 from . import audit
-from .treaties import SOURCE_HAND, SOURCE_UNTC, anomalies, format_date, get_instrument, participant_index
+from ..formatting import format_date
+from ..scoping import EVERYTHING
+from .states import participant_index
+from .treaties import SOURCE_HAND, SOURCE_UNTC, anomalies, get_instrument
 
 SIGNATURE, DEPOSIT = ActionCategory.SIGNATURE.value, ActionCategory.DEPOSIT.value
 
@@ -82,7 +85,7 @@ def _describe(kind: str, day) -> str:
 def _resolve(table: untc.Table, instrument_code: str):
     """The instrument and each row's State id, or ImportRefused naming every bad line (with the parser's)."""
     errors = list(table.errors)
-    instrument = get_instrument(instrument_code)
+    instrument = get_instrument(instrument_code, EVERYTHING)
     if instrument is None:
         errors.append(untc.LineError(0, f"Unknown instrument {instrument_code!r}: "
                                         "choose UNTOC, TIP, SOM or FIREARMS"))

@@ -12,7 +12,10 @@ from dataclasses import dataclass, field
 
 from models import Instrument, MemberState
 
+from ..formatting import format_date
 from ..rules import treaties as rules
+from ..scoping import Scope
+from . import states as state_service
 from . import treaties
 
 date = datetime.date
@@ -51,7 +54,7 @@ def name_change_note(state: MemberState, change) -> str:
     """ "On 4 February 2003, Yugoslavia changed its name to Serbia and Montenegro." — worded from the stored
     name history (the name in force the day before the change, and the new one)."""
     before = state.name_on(change.valid_from - datetime.timedelta(days=1))
-    return f"On {treaties.format_date(change.valid_from)}, {before} changed its name to {change.name}."
+    return f"On {format_date(change.valid_from)}, {before} changed its name to {change.name}."
 
 
 def parties(status: rules.Status, states: dict[str, MemberState], as_of: date) -> list[dict]:
@@ -63,14 +66,22 @@ def parties(status: rules.Status, states: dict[str, MemberState], as_of: date) -
     return rows
 
 
-def annex(as_of: date, user=None) -> list[Section]:
+def visible_parties(status: rules.Status, as_of: date, scope: Scope) -> list[dict]:
+    """`parties` as `scope` may list them: the whole list for staff, a donor's States only for a donor (the
+    figures beside such a list stay whole: they are facts of the treaty, not of the donor's money)."""
+    rows = parties(status, state_service.participants(p.participant for p in status.parties), as_of)
+    visible = state_service.visible_ids(scope)
+    return rows if visible is None else [r for r in rows if r["state"].id in visible]
+
+
+def annex(as_of: date, scope: Scope) -> list[Section]:
     """The annex "as at" `as_of`: per instrument the totals and the numbered list of ratifying participants.
 
     Three queries whatever the number of parties: the instruments, their actions, the States with names.
     """
-    instruments = treaties.visible_instruments(user)
+    instruments = treaties.visible_instruments(scope)
     statuses = treaties.statuses(instruments, as_of)
-    states = treaties.participants(p.participant for s in statuses.values() for p in s.parties)
+    states = state_service.participants(p.participant for s in statuses.values() for p in s.parties)
     sections = []
     for instrument in instruments:
         section = Section(instrument, statuses[instrument.code])

@@ -5,25 +5,20 @@ entry never carries a password, a password hash or a token: only what changed th
 """
 import re
 import secrets
+from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from forms.base import checked_email, checked_password, normalize_email
 from models import ApiToken, Contribution, Organization, User, db
 from models.base import utcnow
 from models.enums import OrganizationKind, Role
 
+from ..listing import Page, Paging, ordered, paginate
 from . import audit
-from .treaties import find_participant
-
-
-class AccountError(ValueError):
-    """A refused change, with the form field it concerns (None: the whole request)."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+from .errors import Refused
+from .states import find_participant
 
 
 def generate_password() -> str:
@@ -38,6 +33,45 @@ def _account(user: User) -> dict:
 
 
 # --- look-ups -------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class UserFilters:
+    q: str | None = None
+    role: str | None = None
+    active: str | None = None   # "yes" | "no"
+
+
+#: Sort keys of the account list (forms.users.UserFilterForm.SORTS names the same keys).
+SORTS = {"email": User.email, "name": User.name, "role": User.role, "created": User.created_at,
+         "last_login": User.last_login_at}
+
+
+def list_page(filters: UserFilters, paging: Paging) -> Page:
+    """Accounts for the administrators' list (accounts are not donor-scoped: only administrators list them)."""
+    select = sa.select(User).options(selectinload(User.donor))
+    if filters.q:
+        needle = f"%{filters.q.lower()}%"
+        select = select.where(sa.or_(sa.func.lower(User.name).like(needle), User.email.like(needle)))
+    if filters.role:
+        select = select.where(User.role == filters.role)
+    if filters.active:
+        select = select.where(User.is_active_account.is_(filters.active == "yes"))
+    return paginate(ordered(select, SORTS, paging, "email", User.id), paging)
+
+
+def get_user(user_id: int) -> User | None:
+    return db.session.get(User, user_id)
+
+
+def get_token(user: User, token_id: int) -> ApiToken | None:
+    """One of `user`'s tokens (None when the id names another account's)."""
+    token = db.session.get(ApiToken, token_id)
+    return token if token is not None and token.user_id == user.id else None
+
+
+def get_organization(organization_id: int | None) -> Organization | None:
+    return db.session.get(Organization, organization_id) if organization_id else None
+
 
 def find_user(email: str | None) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == normalize_email(email)))
@@ -54,20 +88,20 @@ def donor_organizations() -> list[Organization]:
 
 def find_organization(text: str) -> Organization:
     """The one organization `text` names (any case): by name, acronym or reference key; failing that, the donor
-    government of the State it names ("United Kingdom", "USA", "Government of Canada"). Else AccountError."""
+    government of the State it names ("United Kingdom", "USA", "Government of Canada"). Else Refused."""
     needle = (text or "").strip().lower()
     if not needle:
-        raise AccountError("Name the donor organization.", "donor_id")
+        raise Refused("Name the donor organization.", "donor_id")
     matches = list(db.session.scalars(sa.select(Organization).where(sa.or_(
         sa.func.lower(Organization.name) == needle, sa.func.lower(Organization.acronym) == needle,
         sa.func.lower(Organization.reference_key) == needle)).order_by(Organization.name)))
     if not matches:
         matches = _donor_governments_of(re.sub(r"^government of\s+", "", needle))
     if not matches:
-        raise AccountError(f"No organization is named {text!r} (by name, acronym or reference key).", "donor_id")
+        raise Refused(f"No organization is named {text!r} (by name, acronym or reference key).", "donor_id")
     if len(matches) > 1:
         names = "; ".join(m.name for m in matches)
-        raise AccountError(f"{text!r} matches several organizations: {names}. Use the full name.", "donor_id")
+        raise Refused(f"{text!r} matches several organizations: {names}. Use the full name.", "donor_id")
     return matches[0]
 
 
@@ -86,21 +120,21 @@ def _checked_role(role: str | Role) -> str:
     try:
         return Role(str(role)).value
     except ValueError:
-        raise AccountError(f"The role must be one of {', '.join(r.value for r in Role)}.", "role") from None
+        raise Refused(f"The role must be one of {', '.join(r.value for r in Role)}.", "role") from None
 
 
 def _check_donor(role: str, donor: Organization | None) -> None:
     if role == Role.DONOR.value and donor is None:
-        raise AccountError("A donor account needs the donor organization it belongs to.", "donor_id")
+        raise Refused("A donor account needs the donor organization it belongs to.", "donor_id")
     if role != Role.DONOR.value and donor is not None:
-        raise AccountError("Only a donor account is bound to a donor organization.", "donor_id")
+        raise Refused("Only a donor account is bound to a donor organization.", "donor_id")
 
 
 def _checked(fn, value, field: str):
     try:
         return fn(value)
     except ValueError as exc:
-        raise AccountError(str(exc), field) from None
+        raise Refused(str(exc), field) from None
 
 
 def check_new_account(email: str, role: str | Role, donor: Organization | None = None) -> str:
@@ -112,16 +146,16 @@ def check_new_account(email: str, role: str | Role, donor: Organization | None =
     role = _checked_role(role)
     _check_donor(role, donor)
     if find_user(email) is not None:
-        raise AccountError(f"An account with the email {email} already exists.", "email")
+        raise Refused(f"An account with the email {email} already exists.", "email")
     return email
 
 
 def _checked_name(name: str | None) -> str:
     name = (name or "").strip()
     if not name:
-        raise AccountError("Enter the person's name.", "name")
+        raise Refused("Enter the person's name.", "name")
     if len(name) > 120:
-        raise AccountError("A name has at most 120 characters.", "name")
+        raise Refused("A name has at most 120 characters.", "name")
     return name
 
 
@@ -160,7 +194,7 @@ def change_role(user: User, role: str | Role, donor: Organization | None = None,
     _check_donor(role, donor)
     if by is not None and by.id == user.id and role != user.role:
         # An administrator demoting themselves could leave nobody able to undo it.
-        raise AccountError("You cannot change your own role.", "role")
+        raise Refused("You cannot change your own role.", "role")
     if role == user.role and (donor.id if donor else None) == user.donor_id:
         return
     before = _account(user)
@@ -176,7 +210,7 @@ def change_role(user: User, role: str | Role, donor: Organization | None = None,
 def bind_donor(user: User, donor: Organization) -> None:
     """Point a donor account at another donor organization."""
     if user.role != Role.DONOR.value:
-        raise AccountError("Only a donor account is bound to a donor organization.", "donor_id")
+        raise Refused("Only a donor account is bound to a donor organization.", "donor_id")
     change_role(user, user.role, donor)
 
 
@@ -190,9 +224,9 @@ def update_user(user: User, *, name: str, role: str | Role, donor: Organization 
 def deactivate(user: User, *, by: User | None = None) -> None:
     """Refuse the account from now on: its sessions end and its tokens stop working (until reactivated)."""
     if by is not None and by.id == user.id:
-        raise AccountError("You cannot deactivate your own account.")
+        raise Refused("You cannot deactivate your own account.")
     if not user.is_active_account:
-        raise AccountError(f"The account {user.email} is already deactivated.")
+        raise Refused(f"The account {user.email} is already deactivated.")
     user.is_active_account = False
     # A new session token ends every open session now, and reactivation does not bring them back.
     user.session_token = secrets.token_hex(16)
@@ -203,7 +237,7 @@ def deactivate(user: User, *, by: User | None = None) -> None:
 
 def reactivate(user: User) -> None:
     if user.is_active_account:
-        raise AccountError(f"The account {user.email} is already active.")
+        raise Refused(f"The account {user.email} is already active.")
     user.is_active_account = True
     db.session.flush()
     audit.record_for(user, "status", f"Reactivated the account {user.email}",
@@ -222,10 +256,10 @@ def reset_password(user: User, password: str | None = None) -> str:
 def issue_token(user: User, name: str | None = None) -> tuple[ApiToken, str]:
     """A new API token: the record and the raw token, which is shown once and never stored."""
     if not user.is_active_account:
-        raise AccountError("Reactivate the account before issuing it a token.")
+        raise Refused("Reactivate the account before issuing it a token.")
     name = (name or "").strip() or None
     if name and len(name) > 80:
-        raise AccountError("A token name has at most 80 characters.", "name")
+        raise Refused("A token name has at most 80 characters.", "name")
     token, raw = ApiToken.issue(user, name)
     db.session.add(token)
     db.session.flush()
@@ -237,7 +271,7 @@ def issue_token(user: User, name: str | None = None) -> tuple[ApiToken, str]:
 
 def revoke_token(token: ApiToken) -> None:
     if token.is_revoked:
-        raise AccountError("That token is already revoked.")
+        raise Refused("That token is already revoked.")
     token.revoked_at = utcnow()
     db.session.flush()
     audit.record_for(token.user, "token_revoke", f"Revoked API token #{token.id} of {token.user.email}",

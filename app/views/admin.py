@@ -4,50 +4,35 @@ trail. Thin views: load -> authorize -> form -> service -> commit -> redirect.
 A new password or token is shown in the response to the POST that made it, never carried through a redirect:
 the session is a cookie, and a secret must not travel in it.
 """
-from datetime import datetime, time, timedelta, timezone
-
-import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from forms.users import (AuditFilterForm, PasswordResetForm, TokenForm, UserCreateForm, UserEditForm,
                          UserFilterForm)
-from models import ApiToken, AuditEntry, Organization, User, db
+from models import ApiToken, Organization, User, db
 
 from ..permissions import Permission, permission_required
+from ..services import audit as audit_service
 from ..services import users as accounts
 from ..services.audit import timeline_for
+from ..services.errors import Refused
+from .helpers import list_filters, show_refusal
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-USER_SORT_COLUMNS = {"email": User.email, "name": User.name, "role": User.role, "created": User.created_at,
-                     "last_login": User.last_login_at}
 
 
 # --- loaders --------------------------------------------------------------------------------------------------
 
 def get_user_or_404(user_id: int) -> User:
-    return db.session.get(User, user_id) or abort(404)
+    return accounts.get_user(user_id) or abort(404)
 
 
 def get_token_or_404(user: User, token_id: int) -> ApiToken:
-    token = db.session.get(ApiToken, token_id)
-    if token is None or token.user_id != user.id:
-        abort(404)
-    return token
+    return accounts.get_token(user, token_id) or abort(404)
 
 
 def _donor(form) -> Organization | None:
-    return db.session.get(Organization, form.donor_id.data) if form.donor_id.data else None
-
-
-def _refused(form, exc: accounts.AccountError) -> None:
-    """Show a service's refusal next to its field, or above the form."""
-    field = getattr(form, exc.field, None) if exc.field else None
-    if field is not None:
-        field.errors = [*field.errors, exc.message]
-    else:
-        form.form_errors.append(exc.message)
+    return accounts.get_organization(form.donor_id.data)
 
 
 def _secret_page(user: User, title: str, secret: str, what: str):
@@ -57,30 +42,15 @@ def _secret_page(user: User, title: str, secret: str, what: str):
     return response
 
 
-def _page(query, per_page: int | None = None):
-    page = request.args.get("page", 1, type=int) or 1
-    return db.paginate(query, page=max(page, 1), per_page=per_page or current_app.config["PER_PAGE"],
-                       error_out=False)
-
-
 # --- accounts -------------------------------------------------------------------------------------------------
 
 @bp.get("/users")
 @permission_required(Permission.MANAGE_USERS)
 def users():
-    form = UserFilterForm(request.args)
-    query = sa.select(User)
-    if form.validate():
-        if form.q.data:
-            needle = f"%{form.q.data.lower()}%"
-            query = query.where(sa.or_(sa.func.lower(User.name).like(needle), User.email.like(needle)))
-        if form.role.data:
-            query = query.where(User.role == form.role.data)
-        if form.active.data:
-            query = query.where(User.is_active_account.is_(form.active.data == "yes"))
-    column = USER_SORT_COLUMNS.get(form.sort.data or "email", User.email)
-    order = column.desc() if form.direction.data == "desc" else column.asc()
-    pagination = _page(query.order_by(order, User.id))
+    form, filters, paging = list_filters(UserFilterForm)
+    if filters is None:
+        return render_template("admin/users.html", form=form, pagination=None), 400
+    pagination = accounts.list_page(accounts.UserFilters(**filters), paging)
     return render_template("admin/users.html", form=form, pagination=pagination)
 
 
@@ -93,9 +63,9 @@ def create_user():
         try:
             user, generated = accounts.create_user(form.email.data, form.name.data, form.role.data,
                                                    password=form.password.data or None, donor=_donor(form))
-        except accounts.AccountError as exc:
+        except Refused as exc:
             db.session.rollback()
-            _refused(form, exc)
+            show_refusal(form, exc)
         else:
             db.session.commit()
             if generated:
@@ -130,9 +100,9 @@ def edit_user(user_id: int):
         try:
             accounts.update_user(account, name=form.name.data, role=form.role.data, donor=_donor(form),
                                  by=current_user)
-        except accounts.AccountError as exc:
+        except Refused as exc:
             db.session.rollback()
-            _refused(form, exc)
+            show_refusal(form, exc)
         else:
             db.session.commit()
             flash(f"Saved the account {account.email}.", "success")
@@ -144,7 +114,7 @@ def _state_change(user_id: int, change, done: str):
     account = get_user_or_404(user_id)
     try:
         change(account)
-    except accounts.AccountError as exc:
+    except Refused as exc:
         db.session.rollback()
         flash(exc.message, "error")
     else:
@@ -190,9 +160,9 @@ def create_token(user_id: int):
         return _detail(account, token_form=form)
     try:
         _token, raw = accounts.issue_token(account, form.name.data)
-    except accounts.AccountError as exc:
+    except Refused as exc:
         db.session.rollback()
-        _refused(form, exc)
+        show_refusal(form, exc)
         return _detail(account, token_form=form)
     db.session.commit()
     return _secret_page(account, "API token issued", raw, "token")
@@ -208,32 +178,11 @@ def revoke_token(user_id: int, token_id: int):
 
 # --- the audit trail ------------------------------------------------------------------------------------------
 
-def _distinct(column) -> list[str]:
-    return list(db.session.scalars(sa.select(column).distinct().order_by(column)))
-
-
-def _start_of(day) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=timezone.utc)
-
-
 @bp.get("/audit")
 @permission_required(Permission.VIEW_AUDIT)
 def audit():
-    form = AuditFilterForm(request.args)
-    form.set_choices(_distinct(AuditEntry.action), _distinct(AuditEntry.record_type))
-    query = sa.select(AuditEntry)
-    if form.validate():
-        if form.actor.data:
-            query = query.where(sa.func.lower(AuditEntry.actor_label).like(f"%{form.actor.data.lower()}%"))
-        if form.action.data:
-            query = query.where(AuditEntry.action == form.action.data)
-        if form.record_type.data:
-            query = query.where(AuditEntry.record_type == form.record_type.data)
-        if form.record_id.data:
-            query = query.where(AuditEntry.record_id == form.record_id.data)
-        if form.date_from.data:
-            query = query.where(AuditEntry.occurred_at >= _start_of(form.date_from.data))
-        if form.date_to.data:  # inclusive: the whole of that day
-            query = query.where(AuditEntry.occurred_at < _start_of(form.date_to.data + timedelta(days=1)))
-    pagination = _page(query.order_by(AuditEntry.occurred_at.desc(), AuditEntry.id.desc()), per_page=50)
+    form, filters, paging = list_filters(AuditFilterForm, prepare=lambda f: f.set_choices(*audit_service.vocabulary()))
+    if filters is None:
+        return render_template("admin/audit.html", form=form, pagination=None), 400
+    pagination = audit_service.entries_page(audit_service.AuditFilters(**filters), paging)
     return render_template("admin/audit.html", form=form, pagination=pagination)

@@ -1,16 +1,19 @@
 """Instrument pages: the four instruments with their status, and one instrument's progress to entry into force."""
+from datetime import date
+
 from flask import Blueprint, abort, render_template
 from flask_login import current_user
 
-from forms.treaties import AsOfForm
-from models import db
+from forms.treaties import AsOfForm, PartyListForm
 
+from ..listing import page_of
 from ..permissions import Permission, can, permission_required
-from ..scoping import is_donor, state_ids
+from ..scoping import for_user
+from ..services import states as state_service
 from ..services import treaties
 from ..services.audit import timeline_for
-from ..services.treaty_reports import chart, parties
-from .listing import as_of_arg, paginate_list, sort_arg
+from ..services.treaty_reports import chart, visible_parties
+from .helpers import list_filters
 
 bp = Blueprint("instruments", __name__, url_prefix="/instruments")
 
@@ -19,24 +22,18 @@ PARTY_SORTS = {"date": lambda r: (r["date"], r["name"].casefold()),
                "in_force": lambda r: (r["in_force_date"] is None, r["in_force_date"] or r["date"], r["name"])}
 
 
-def _as_of_form():
-    as_of, error = as_of_arg()
-    form = AsOfForm(formdata=None, data={"as_of": None if error else as_of.isoformat()})
-    if error:
-        form.as_of.errors = [error]
-    return as_of, error, form
-
-
 @bp.get("/")
 @permission_required(Permission.VIEW_TREATIES)
 def index():
     """Every instrument the user may see, with signatories, parties and entry into force as at `as_of`."""
-    as_of, error, form = _as_of_form()
-    if error:
+    form, filters, _paging = list_filters(AsOfForm)
+    if filters is None:
         return render_template("instruments/list.html", form=form, as_of=None, rows=[]), 400
-    listed = treaties.visible_instruments(current_user)
+    as_of = filters["as_of"] or date.today()
+    listed = treaties.visible_instruments(for_user(current_user))
     statuses = treaties.statuses(listed, as_of)
-    names = treaties.participants(s.threshold_deposit.participant for s in statuses.values() if s.threshold_deposit)
+    names = state_service.participants(s.threshold_deposit.participant for s in statuses.values()
+                                       if s.threshold_deposit)
     rows = [(i, statuses[i.code]) for i in listed]
     return render_template("instruments/list.html", form=form, as_of=as_of, rows=rows, names=names)
 
@@ -45,26 +42,23 @@ def index():
 @permission_required(Permission.VIEW_TREATIES)
 def detail(code):
     """Progress to the threshold, the cumulative chart and the parties with their in-force dates."""
-    instrument = treaties.get_instrument(code, current_user)
-    if instrument is None:
-        abort(404)
-    as_of, error, form = _as_of_form()
-    if error:
+    scope = for_user(current_user)
+    instrument = treaties.get_instrument(code, scope) or abort(404)
+    form, filters, paging = list_filters(PartyListForm)
+    if filters is None:
         return render_template("instruments/detail.html", instrument=instrument, form=form, as_of=None), 400
+    as_of = filters["as_of"] or date.today()
     progress = treaties.progress(instrument, as_of)
-    states = treaties.participants(p.participant for p in progress.status.parties)
-    rows = parties(progress.status, states, as_of)
-    if is_donor(current_user):  # the figures stay whole; the list shows only the States the donor may see
-        visible = set(db.session.scalars(state_ids(current_user)))
-        rows = [r for r in rows if r["state"].id in visible]
-    key, descending = sort_arg(PARTY_SORTS, "date")
-    rows.sort(key=PARTY_SORTS[key], reverse=descending)
+    # The figures stay whole; a donor's list shows only the States its money reached.
+    rows = visible_parties(progress.status, as_of, scope)
+    rows.sort(key=PARTY_SORTS[paging.sort or "date"], reverse=paging.descending)
     threshold = progress.status.threshold_deposit
     parent = instrument.supplements  # a Protocol waits for its Convention: show where that stands
     parent_status = treaties.instrument_status(parent, as_of) if parent else None
+    fortieth = state_service.participants([threshold.participant]).get(threshold.participant) if threshold else None
     return render_template("instruments/detail.html", instrument=instrument, form=form, as_of=as_of,
-                           status=progress.status, chart=chart(progress, as_of), page=paginate_list(rows),
-                           sort=key, descending=descending, parent=parent, parent_status=parent_status,
-                           fortieth=states.get(threshold.participant) if threshold else None,
+                           status=progress.status, chart=chart(progress, as_of), page=page_of(rows, paging),
+                           parent=parent, parent_status=parent_status, fortieth=fortieth,
+                           narrowed=scope.is_donor,
                            history=timeline_for("Instrument", instrument.id)
                            if can(Permission.IMPORT_TREATIES) else None)

@@ -5,8 +5,9 @@ from flask_login import current_user
 from forms.treaties import AsOfForm
 
 from ..permissions import Permission, permission_required
+from ..scoping import for_user
 from ..services.treaty_reports import annex, annex_csv
-from .listing import as_of_arg
+from .helpers import as_of_arg
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -16,13 +17,13 @@ bp = Blueprint("reports", __name__, url_prefix="/reports")
 def ratification_status():
     """Signatures and ratifications per instrument, and every ratifying participant, as at `as_of`."""
     as_of, error = as_of_arg()
-    form = AsOfForm(formdata=None, data={"as_of": as_of.isoformat()})
+    form = AsOfForm(formdata=None, data={"as_of": as_of})
     if error:
         form.as_of.data = None
         form.as_of.errors = [error]
         return render_template("reports/ratification_status.html", form=form, as_of=None, sections=[]), 400
     return render_template("reports/ratification_status.html", form=form, as_of=as_of,
-                           sections=annex(as_of, current_user))
+                           sections=annex(as_of, for_user(current_user)))
 
 
 @bp.get("/ratification-status.csv")
@@ -32,6 +33,6 @@ def ratification_status_csv():
     as_of, error = as_of_arg()
     if error:
         return Response(error + "\n", status=400, mimetype="text/plain")
-    body = annex_csv(annex(as_of, current_user), as_of)
+    body = annex_csv(annex(as_of, for_user(current_user)), as_of)
     return Response(body, mimetype="text/csv", headers={
         "Content-Disposition": f"attachment; filename=ratification-status-{as_of.isoformat()}.csv"})

@@ -1,20 +1,22 @@
 """Treaty administration in the browser: import a depositary table (preview, then confirm), reconciliation,
 and a treaty action entered by hand."""
-import sqlalchemy as sa
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from forms.base import choices
 from forms.treaties import ImportConfirmForm, ImportUploadForm, ReconciliationFilterForm, TreatyActionForm
-from models import MemberState, db
+from models import db
 
+from ..listing import page_of
 from ..permissions import Permission, permission_required
-from ..scoping import state_condition
+from ..scoping import for_user
+from ..services import states as state_service
+from ..services.errors import Refused
 from ..services.reconciliation import differences, sources_of
-from ..services.treaties import ActionRefused, record_action, visible_instruments
+from ..services.treaties import record_action, visible_instruments
 from ..services.treaty_import import ImportRefused, import_text
-from .listing import paginate_list
+from .helpers import list_filters, show_refusal
 
 bp = Blueprint("treaties", __name__, url_prefix="/treaties")
 
@@ -97,10 +99,12 @@ def import_confirm():
 @permission_required(Permission.VIEW_TREATY_REPORTS)
 def reconciliation():
     """Where the sources (the annex, the depositary's tables, entries by hand) disagree."""
-    form = ReconciliationFilterForm(request.args)
-    code = form.instrument.data if form.validate() else None
-    diffs = differences(current_user, instrument_code=code or None)
-    return render_template("treaties/reconciliation.html", form=form, page=paginate_list(diffs),
+    form, filters, paging = list_filters(ReconciliationFilterForm)
+    if filters is None:
+        return render_template("treaties/reconciliation.html", form=form, page=page_of([], paging),
+                               sources=[]), 400
+    diffs = differences(for_user(current_user), instrument_code=filters["instrument"] or None)
+    return render_template("treaties/reconciliation.html", form=form, page=page_of(diffs, paging),
                            sources=sources_of(diffs))
 
 
@@ -109,11 +113,10 @@ def reconciliation():
 def new_action():
     """Record a signature or deposit by hand: refused when it cannot be right, warned when it looks odd."""
     form = TreatyActionForm()
-    states = db.session.scalars(sa.select(MemberState).where(state_condition(current_user))
-                                .order_by(MemberState.name)).all()
-    form.participant.choices = choices([("", "Choose…")] + [(s.code, f"{s.name} ({s.code})") for s in states])
-    form.instrument.choices = choices([(i.code, f"{i.code} — {i.short_title}")
-                                       for i in visible_instruments(current_user)])
+    scope = for_user(current_user)
+    form.participant.choices = choices([("", "Choose…")] + [(s.code, f"{s.name} ({s.code})")
+                                                            for s in state_service.choices(scope)])
+    form.instrument.choices = choices([(i.code, f"{i.code} — {i.short_title}") for i in visible_instruments(scope)])
     if request.method == "GET" and request.args.get("state"):
         form.participant.data = request.args["state"].upper()
     if not form.validate_on_submit():
@@ -121,10 +124,9 @@ def new_action():
     try:
         action, warnings = record_action(form.participant.data, form.instrument.data, form.kind.data,
                                          form.action_date.data, note=form.note.data)
-    except ActionRefused as exc:
+    except Refused as exc:
         db.session.rollback()
-        for name, message in exc.errors.items():
-            (form[name].errors if name in form else form.form_errors).append(message)
+        show_refusal(form, exc)
         return render_template("treaties/action_form.html", form=form), 422
     db.session.commit()
     flash(f"Recorded: {action.kind} of {action.instrument.code} on {action.action_date.isoformat()}.", "success")

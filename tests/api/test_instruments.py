@@ -3,7 +3,7 @@
 import pytest
 import sqlalchemy as sa
 
-from app.scoping import instrument_ids, state_ids
+from app.scoping import for_user
 from app.services.reference import DATA
 from app.services.treaty_import import import_file
 from models import Instrument, MemberState, Organization, db
@@ -122,12 +122,12 @@ def test_anonymous_callers_get_401(client):
 def test_a_donor_sees_only_its_instruments_and_states(api_as, imported):
     canada = db.session.scalar(sa.select(Organization).filter_by(reference_key="canada"))
     get, donor = api_as("donor", donor=canada)
-    mine = set(db.session.scalars(sa.select(Instrument.code).where(Instrument.id.in_(instrument_ids(donor)))))
+    mine = set(db.session.scalars(sa.select(Instrument.code).where(Instrument.id.in_(for_user(donor).instrument_ids()))))
     listed = by_code(get("/api/v1/instruments?as_of=2014-12-31").get_json())
     assert set(listed) == mine
     for code in {"UNTOC", "TIP", "SOM", "FIREARMS"} - mine:
         assert get(f"/api/v1/instruments/{code}/parties").status_code == 404
-    visible = set(db.session.scalars(sa.select(MemberState.code).where(MemberState.id.in_(state_ids(donor)))))
+    visible = set(db.session.scalars(sa.select(MemberState.code).where(MemberState.id.in_(for_user(donor).state_ids()))))
     for code in mine:
         parties = get(f"/api/v1/instruments/{code}/parties?as_of=2014-12-31").get_json()["items"]
         assert {p["participant"] for p in parties} <= visible

@@ -22,7 +22,7 @@ def test_missions_list_paginates_and_filters(api_as):
     assert dates == sorted(dates, reverse=True)
 
 
-@pytest.mark.parametrize("query, field", [("kind=voyage", "kind"), ("from=2003-13-01", "from"),
+@pytest.mark.parametrize("query, field", [("kind=voyage", "kind"), ("date_from=2003-13-01", "date_from"),
                                           ("sort=colour", "sort"), ("per_page=0", "per_page"), ("page=x", "page")])
 def test_bad_query_is_a_400_naming_the_parameter(api_as, query, field):
     response = api_as("officer")[0](f"/api/v1/missions?{query}")

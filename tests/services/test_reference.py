@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
+from app.scoping import EVERYTHING
 from app.services import treaties
 from app.services.reference import DATA, ReferenceDataError, load_reference
 from models import Activity, AssistanceRequest, Contribution, MemberState, TreatyActionSource, db
@@ -18,7 +19,7 @@ def row_counts() -> dict[str, int]:
 
 
 def status_on(code: str, day: date):
-    return treaties.instrument_status(treaties.get_instrument(code), day)
+    return treaties.instrument_status(treaties.get_instrument(code, EVERYTHING), day)
 
 
 def test_second_load_changes_nothing(session):

@@ -4,7 +4,8 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from app.services import treaties
+from app.scoping import EVERYTHING
+from app.services import states, treaties
 from app.services.reconciliation import differences
 from app.services.reference import DATA
 from app.services.treaty_import import ImportRefused, import_file, import_text
@@ -46,14 +47,14 @@ def test_reference_record_gives_the_annex_totals(session, code, signatures, part
 
 def test_status_of_one_instrument_is_one_query(session):
     with count_queries() as statements:
-        som = treaties.get_instrument("SOM")  # with its Convention, whose terms a Protocol's status needs
+        som = treaties.get_instrument("SOM", EVERYTHING)  # with its Convention, whose terms a Protocol's status needs
         status = treaties.instrument_status(som, date(2003, 7, 2))
     assert len(status.parties) == 27
     assert len(statements) == 2, statements
 
 
 def test_status_of_every_instrument_is_one_query_after_the_import_too(imported):
-    listed = treaties.visible_instruments()
+    listed = treaties.visible_instruments(EVERYTHING)
     with count_queries() as statements:
         result = treaties.statuses(listed, LATE)
     assert len(statements) == 1
@@ -67,17 +68,17 @@ def test_status_of_every_instrument_is_one_query_after_the_import_too(imported):
     ("Serbia and Montenegro", "SRB"), ("Yugoslavia", "SRB"), ("Swaziland", "SWZ"),
     ("Bolivia (Plurinational State of)", "BOL"), ("  côte D'IVOIRE ", "CIV"), ("the Gambia", "GMB")])
 def test_participants_resolve_through_every_name_and_alias(session, name, code):
-    assert treaties.resolve_participant(name).code == code
+    assert states.resolve_participant(name).code == code
 
 
 @pytest.mark.parametrize("name", ["Atlantis", "", "   ", "Serbia and"])
 def test_unknown_participants_do_not_resolve(session, name):
-    assert treaties.resolve_participant(name) is None
+    assert states.resolve_participant(name) is None
 
 
 # ------------------------------------------------------------------ the import of the real tables
 def test_the_real_tables_give_the_real_entry_into_force_dates(imported):
-    listed = treaties.visible_instruments()
+    listed = treaties.visible_instruments(EVERYTHING)
     result = treaties.statuses(listed, LATE)
     assert {c: s.entry_into_force for c, s in result.items()} == {
         "UNTOC": date(2003, 9, 29), "TIP": date(2003, 12, 25), "SOM": date(2004, 1, 28),
@@ -209,7 +210,7 @@ def _found(diffs):
 
 
 def test_reconciliation_finds_the_real_differences_between_the_annex_and_the_tables(session):
-    diffs = differences()
+    diffs = differences(EVERYTHING)
     assert _found(diffs) == REAL_DIFFERENCES
     tajikistan = next(d for d in diffs if d.participant == "TJK" and d.instrument == "TIP")
     assert {s: (c.kind, c.date) for s, c in tajikistan.claims.items()} == {
@@ -221,20 +222,20 @@ def test_reconciliation_finds_the_real_differences_between_the_annex_and_the_tab
 
 def test_reconciliation_after_the_import_still_compares_the_sources(imported):
     # The annex's claims survive the import: the record now follows the table, the differences remain.
-    assert _found(differences()) == REAL_DIFFERENCES
-    assert _found(differences(instrument_code="som")) == {d for d in REAL_DIFFERENCES if d[0] == "SOM"}
+    assert _found(differences(EVERYTHING)) == REAL_DIFFERENCES
+    assert _found(differences(EVERYTHING, instrument_code="som")) == {d for d in REAL_DIFFERENCES if d[0] == "SOM"}
 
 
 def test_a_snapshot_is_not_faulted_for_later_actions_and_a_hand_entry_is_compared(imported):
     # Afghanistan deposited UNTOC on 24 Sep 2003, after the annex: no difference. A hand entry that
     # disagrees with the table is one.
     afg = state("AFG")
-    assert not [d for d in differences() if d.participant == "AFG"]
+    assert not [d for d in differences(EVERYTHING) if d.participant == "AFG"]
     db.session.add(TreatyActionSource(source="entered by hand", state_id=afg.id,
                                       instrument_id=instrument("UNTOC").id, kind="ratification",
                                       action_date=date(2003, 9, 25), name_as_printed="Afghanistan"))
     db.session.flush()
-    afghan = [d for d in differences() if d.participant == "AFG"]
+    afghan = [d for d in differences(EVERYTHING) if d.participant == "AFG"]
     assert len(afghan) == 1 and afghan[0].reason == "different dates"
     assert "A/58/165 annex" not in afghan[0].claims
 

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from app.services.reference import DATA
-from app.services.treaties import resolve_participant
+from app.services.states import resolve_participant
 from app.services.treaty_import import import_text
 
 TABLES = {"UNTOC": "XVIII-12-UNTOC.csv", "TIP": "XVIII-12-a-TIP.csv", "SOM": "XVIII-12-b-SOM.csv",

@@ -9,14 +9,16 @@ import pytest
 import sqlalchemy as sa
 
 from app.services import treaties
-from app.services.treaties import ActionRefused, record_action
+from app.scoping import EVERYTHING
+from app.services.errors import Refused
+from app.services.treaties import record_action
 from models import AuditEntry, TreatyAction, TreatyActionSource, db
 
 TODAY = date(2024, 1, 1)
 
 
 def refusal(*args, **kwargs) -> dict[str, str]:
-    with pytest.raises(ActionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         record_action(*args, today=TODAY, **kwargs)
     return refused.value.errors
 
@@ -82,7 +84,7 @@ def test_a_regular_ratification_has_no_warning_and_is_recorded_with_its_claim_an
     assert (claim.kind, claim.action_date, claim.name_as_printed) == ("ratification", date(2011, 9, 22), "Andorra")
     entry = db.session.scalar(sa.select(AuditEntry).filter_by(record_type="TreatyAction", record_id=action.id))
     assert entry.action == "create" and entry.after["participant"] == "AND"
-    status = treaties.instrument_status(treaties.get_instrument("UNTOC"), date(2012, 1, 1))
+    status = treaties.instrument_status(treaties.get_instrument("UNTOC", EVERYTHING), date(2012, 1, 1))
     andorra = next(p for p in status.parties if p.participant == "AND")
     assert andorra.in_force_date == date(2011, 10, 22)  # the 30th day after its deposit
 

@@ -6,7 +6,8 @@ import sqlalchemy as sa
 
 from app.services import users as accounts
 from app.services.audit import timeline_for
-from app.services.users import AccountError, find_organization
+from app.services.errors import Refused
+from app.services.users import find_organization
 from models import AuditEntry, Organization, User
 from models.enums import OrganizationKind
 from tests import factories
@@ -38,36 +39,36 @@ def test_create_without_a_password_generates_one(session):
 @pytest.mark.parametrize("email, field", [("not-an-email", "email"), ("", "email"), ("a@b", "email"),
                                           ("x" * 250 + "@example.test", "email")])
 def test_create_refuses_a_malformed_email(session, email, field):
-    with pytest.raises(AccountError) as exc:
+    with pytest.raises(Refused) as exc:
         accounts.create_user(email, "X", "officer", password="long-enough-password")
     assert exc.value.field == field
 
 
 def test_create_refuses_a_duplicate_email_in_any_case(session):
     accounts.create_user("dup@example.test", "One", "officer", password="long-enough-password")
-    with pytest.raises(AccountError, match="already exists") as exc:
+    with pytest.raises(Refused, match="already exists") as exc:
         accounts.create_user("DUP@example.test", "Two", "officer", password="long-enough-password")
     assert exc.value.field == "email"
 
 
 def test_create_refuses_a_short_password(session):
-    with pytest.raises(AccountError, match="at least 12") as exc:
+    with pytest.raises(Refused, match="at least 12") as exc:
         accounts.create_user("short@example.test", "S", "officer", password="elevenchars")
     assert exc.value.field == "password"
     assert accounts.find_user("short@example.test") is None
 
 
 def test_create_refuses_an_unknown_role(session):
-    with pytest.raises(AccountError) as exc:
+    with pytest.raises(Refused) as exc:
         accounts.create_user("r@example.test", "R", "superuser", password="long-enough-password")
     assert exc.value.field == "role"
 
 
 def test_a_donor_needs_a_donor_and_only_a_donor_has_one(session):
     donor = factories.organization()
-    with pytest.raises(AccountError, match="needs the donor"):
+    with pytest.raises(Refused, match="needs the donor"):
         accounts.create_user("d@example.test", "D", "donor", password="long-enough-password")
-    with pytest.raises(AccountError, match="Only a donor"):
+    with pytest.raises(Refused, match="Only a donor"):
         accounts.create_user("o@example.test", "O", "officer", password="long-enough-password", donor=donor)
     user, _ = accounts.create_user("d@example.test", "D", "donor", password="long-enough-password", donor=donor)
     assert user.donor_id == donor.id
@@ -91,7 +92,7 @@ def test_rebinding_a_donor_is_audited(session):
     accounts.bind_donor(user, other)
     assert user.donor_id == other.id
     assert timeline_for("User", user.id)[0].action == "bind_donor"
-    with pytest.raises(AccountError):
+    with pytest.raises(Refused):
         accounts.bind_donor(factories.user("officer"), other)
 
 
@@ -103,9 +104,9 @@ def test_no_change_writes_no_entry(session):
 
 def test_an_admin_cannot_demote_or_deactivate_themselves(session):
     admin = factories.user("admin")
-    with pytest.raises(AccountError, match="your own role"):
+    with pytest.raises(Refused, match="your own role"):
         accounts.change_role(admin, "officer", by=admin)
-    with pytest.raises(AccountError, match="your own account"):
+    with pytest.raises(Refused, match="your own account"):
         accounts.deactivate(admin, by=admin)
     assert admin.role == "admin" and admin.is_active
 
@@ -115,7 +116,7 @@ def test_deactivate_and_reactivate(session):
     old_session_token = user.session_token
     accounts.deactivate(user)
     assert not user.is_active and user.session_token != old_session_token
-    with pytest.raises(AccountError, match="already deactivated"):
+    with pytest.raises(Refused, match="already deactivated"):
         accounts.deactivate(user)
     accounts.reactivate(user)
     assert user.is_active
@@ -130,7 +131,7 @@ def test_reset_password_generated_or_given(session):
     assert user.check_password(generated) and user.session_token != old_token
     accounts.reset_password(user, "chosen-password-123")
     assert user.check_password("chosen-password-123")
-    with pytest.raises(AccountError):
+    with pytest.raises(Refused):
         accounts.reset_password(user, "short")
     assert [e.action for e in timeline_for("User", user.id)] == ["password_reset", "password_reset"]
     _secrets_absent(session, generated, "chosen-password-123", old_hash, user.password_hash)
@@ -143,7 +144,7 @@ def test_tokens_are_hashed_at_rest_shown_once_and_revocable(session):
     assert token.prefix == raw[:8]
     accounts.revoke_token(token)
     assert token.is_revoked
-    with pytest.raises(AccountError, match="already revoked"):
+    with pytest.raises(Refused, match="already revoked"):
         accounts.revoke_token(token)
     assert [e.action for e in timeline_for("User", user.id)] == ["token_revoke", "token_issue"]
     _secrets_absent(session, raw, token.token_hash)
@@ -152,7 +153,7 @@ def test_tokens_are_hashed_at_rest_shown_once_and_revocable(session):
 def test_no_token_for_a_deactivated_account(session):
     user = factories.user("officer")
     accounts.deactivate(user)
-    with pytest.raises(AccountError, match="Reactivate"):
+    with pytest.raises(Refused, match="Reactivate"):
         accounts.issue_token(user)
 
 
@@ -166,10 +167,10 @@ def test_find_organization_by_name_acronym_or_key_any_case(session):
     org = factories.organization(name="Agence Test de Coopération", acronym="ATC", reference_key="atc-test")
     for text in ("agence test de coopération", "atc", "ATC-TEST"):
         assert accounts.find_organization(text) is org
-    with pytest.raises(AccountError, match="No organization"):
+    with pytest.raises(Refused, match="No organization"):
         accounts.find_organization("Nobody at all")
     factories.organization(name="Another", acronym="ATC")
-    with pytest.raises(AccountError, match="several organizations"):
+    with pytest.raises(Refused, match="several organizations"):
         accounts.find_organization("atc")
 
 
@@ -213,5 +214,5 @@ def test_a_donor_government_is_found_through_its_states_names(session, text, key
 
 
 def test_a_name_that_is_no_donor_is_refused(session):
-    with pytest.raises(AccountError, match="No organization is named 'Atlantis'"):
+    with pytest.raises(Refused, match="No organization is named 'Atlantis'"):
         find_organization("Atlantis")

@@ -18,7 +18,8 @@ def _post_login(client, email, password, **extra):
 def _message(response) -> str:
     """The page's error text, without what legitimately differs between two attempts (the echoed email)."""
     body = response.get_data(as_text=True)
-    return " ".join(re.findall(r'class="alert alert-danger">([^<]*)<', body))
+    alert = re.search(r'<div class="alert alert-danger" role="alert"[^>]*>(.*?)</div>', body, re.S)
+    return " ".join(re.findall(r"<li>([^<]*)</li>", alert.group(1))) if alert else ""
 
 
 def _without_csrf(body: str) -> str:

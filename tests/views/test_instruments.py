@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from app.scoping import instrument_ids
+from app.scoping import for_user
 from models import Instrument, MemberState, Organization, TreatyAction, db
 
 
@@ -88,7 +88,7 @@ def test_bad_date_and_unknown_instrument(client, officer):
 
 def test_a_donor_sees_only_the_instruments_its_money_touches(client, login_as):
     donor = login_as("donor", donor=org("canada"))
-    mine = set(db.session.scalars(instrument_ids(donor)))
+    mine = set(db.session.scalars(for_user(donor).instrument_ids()))
     codes = dict(db.session.execute(sa.select(Instrument.id, Instrument.code)).all())
     page = client.get("/instruments/").get_data(as_text=True)
     for instrument_id, code in codes.items():

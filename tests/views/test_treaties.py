@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from app.services.reference import DATA
 from app.services.treaty_import import import_file
 from models import AuditEntry, Instrument, MemberState, TreatyAction, db
+from tests.helpers import field_errors
 from tests.conftest import csrf_token
 
 UNTC = DATA / "untc"
@@ -114,7 +115,7 @@ def test_reconciliation_lists_the_real_differences_and_filters(client, login_as)
     assert "<td>TIP</td>" not in som and "<td>SOM</td>" in som
     assert "The sources agree on UNTOC" in client.get("/treaties/reconciliation?instrument=UNTOC").get_data(
         as_text=True)
-    assert client.get("/treaties/reconciliation?instrument=NOPE").status_code == 200  # ignored, not an error
+    assert client.get("/treaties/reconciliation?instrument=NOPE").status_code == 400  # refused, named
 
 
 def test_donors_do_not_see_the_reconciliation(client, login_as):
@@ -149,11 +150,12 @@ def test_an_odd_action_is_recorded_with_a_visible_warning(client, login_as):
 
 
 @pytest.mark.parametrize("fields, field, message", [
-    ({"action_date": "2999-01-01"}, "action_date", "is in the future"),
+    ({"action_date": "2150-01-01"}, "action_date", "is in the future"),
+    ({"action_date": "2999-01-01"}, "action_date", "is out of range"),
     ({"participant": "MCO", "action_date": "2003-01-01"}, "kind", "already has a deposit of UNTOC"),
     ({"participant": "BHR", "kind": "signature", "action_date": "2003-01-10"}, "action_date",
      "closed for signature on 12 December 2002"),
-    ({"action_date": "22/09/2011"}, "action_date", "Not a valid date value"),
+    ({"action_date": "22/09/2011"}, "action_date", "is not a date: write it as YYYY-MM-DD"),
     ({"participant": "XXX"}, "participant", "Not a valid choice"),
 ])
 def test_a_refused_action_shows_the_message_next_to_the_field(client, login_as, fields, field, message):
@@ -162,8 +164,9 @@ def test_a_refused_action_shows_the_message_next_to_the_field(client, login_as, 
     response = post_action(client, **fields)
     page = response.get_data(as_text=True)
     assert response.status_code == 422
-    feedback = re.search(rf'id="{field}".*?<div class="invalid-feedback">([^<]+)</div>', page, re.S)
-    assert feedback and message in feedback.group(1)
+    feedback = field_errors(page, field)
+    assert feedback and message in feedback[0]
+    assert f'aria-describedby="{field}-error"' in page or f'{field}-error"' in page
     assert db.session.scalar(sa.select(sa.func.count()).select_from(TreatyAction)) == before
 
 

@@ -1,0 +1,96 @@
+"""Paging and sorting, one convention for pages, the API and exports.
+
+A list's query parameters are declared once, on its filter form (`forms.base.FilterForm`: `page`, `per_page`,
+`sort` and the list's own filters); the form validates them and the OpenAPI document is built from it. Services
+receive a `Paging` and answer a `Page`, whatever the caller.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from models import db
+
+
+@dataclass(frozen=True)
+class Paging:
+    """Which page, how long, and in what order (`sort` is a key of the list's sort table)."""
+    page: int = 1
+    per_page: int = 25
+    sort: str | None = None
+    descending: bool = False
+
+
+@dataclass
+class Page:
+    """One page of results; shaped like Flask-SQLAlchemy's Pagination, which the pager macro reads."""
+    items: list
+    page: int
+    per_page: int
+    total: int
+    sort: str | None = None
+    descending: bool = False
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int | None:
+        return self.page - 1 if self.has_prev else None
+
+    @property
+    def next_num(self) -> int | None:
+        return self.page + 1 if self.has_next else None
+
+    def envelope(self, serialize) -> dict[str, Any]:
+        """The API's list shape: {"items", "page", "per_page", "total", "pages"}."""
+        return {"items": [serialize(x) for x in self.items], "page": self.page, "per_page": self.per_page,
+                "total": self.total, "pages": self.pages}
+
+
+def ordered(select: sa.Select, columns: dict[str, Any], paging: Paging, default: str, tiebreak) -> sa.Select:
+    """Order by the paging's sort key (or `default`, "-key" for descending), then `tiebreak` so that pages are
+    stable. Unknown keys never reach here: the filter form refuses them."""
+    key, descending = paging.sort, paging.descending
+    if key not in columns:
+        key, descending = default.lstrip("-"), default.startswith("-")
+    column = columns[key]
+    return select.order_by(column.desc() if descending else column.asc(), tiebreak)
+
+
+def paginate(select: sa.Select, paging: Paging, *, count: bool = True) -> Page:
+    """Run one page of `select`: a count query and a page query (plus whatever eager loads the select names).
+
+    A page past the end is empty (a script reading page after page stops there), never an error.
+    """
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(
+        select.order_by(None).subquery())) if count else 0
+    offset = (paging.page - 1) * paging.per_page
+    items = list(db.session.scalars(select.limit(paging.per_page).offset(offset)).unique()) if offset < total else []
+    return Page(items, paging.page, paging.per_page, total, paging.sort, paging.descending)
+
+
+def page_of(items: list, paging: Paging) -> Page:
+    """One page of a list computed in Python (figures that come from the treaty rules, not from SQL)."""
+    start = (paging.page - 1) * paging.per_page
+    return Page(items[start:start + paging.per_page], paging.page, paging.per_page, len(items), paging.sort,
+                paging.descending)
+
+
+def paging_from(form) -> Paging:
+    """The Paging a validated `forms.base.FilterForm` asks for."""
+    sort, descending = form.sort_key
+    return Paging(page=form.page.data or 1, per_page=form.per_page.data or form.DEFAULT_PER_PAGE, sort=sort,
+                  descending=descending)

@@ -1,0 +1,147 @@
+"""States and other participants: finding one by any name it bore, and the scoped reads of the State pages.
+
+Names resolve through the alias table (`alias_key`): today's names, earlier names, aliases. The import, the
+command line (`users create --donor "United Kingdom"`), forms and the search all call the functions here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from models import MemberState, MemberStateAlias, MemberStateName, TreatyAction, alias_key, db
+from models.enums import ActionCategory
+
+from ..listing import Page, Paging, ordered, paginate
+from ..scoping import Scope
+
+
+# ------------------------------------------------------------------ resolving names
+def participant_index() -> dict[str, int | None]:
+    """alias_key -> State id over today's names, earlier names and aliases (three small queries).
+
+    A key that two States claim maps to None (ambiguous: refused rather than guessed). Today's names
+    win over earlier names, which win over aliases, so an alias can never steal a State's own name.
+    """
+    index: dict[str, int | None] = {}
+    layers = (
+        db.session.execute(sa.select(MemberStateAlias.key, MemberStateAlias.state_id)).all(),
+        [(alias_key(n), s) for n, s in db.session.execute(
+            sa.select(MemberStateName.name, MemberStateName.state_id))],
+        [(alias_key(n), s) for n, s in db.session.execute(sa.select(MemberState.name, MemberState.id))],
+    )
+    for layer in layers:
+        claimed: dict[str, int | None] = {}
+        for key, state_id in layer:
+            claimed[key] = state_id if claimed.get(key, state_id) == state_id else None
+        index.update(claimed)
+    return index
+
+
+def resolve_participant(name: str, index: dict[str, int | None] | None = None) -> MemberState | None:
+    """The State an outside name designates (any of its names, past or present, or an alias), or None."""
+    if not name or not name.strip():
+        return None
+    state_id = (index if index is not None else participant_index()).get(alias_key(name))
+    return db.session.get(MemberState, state_id) if state_id else None
+
+
+def find_participant(text: str) -> MemberState | None:
+    """A State by its code ("SRB") or by any name it is known by."""
+    text = (text or "").strip()
+    if len(text) == 3 and text.isalpha():
+        state = db.session.scalars(sa.select(MemberState).where(MemberState.code == text.upper())).first()
+        if state is not None:
+            return state
+    return resolve_participant(text)
+
+
+def participants(codes: Iterable[str]) -> dict[str, MemberState]:
+    """States by code with their name history loaded (for `name_on`): two queries, whatever the count."""
+    codes = sorted(set(codes))
+    if not codes:
+        return {}
+    query = (sa.select(MemberState).where(MemberState.code.in_(codes))
+             .options(selectinload(MemberState.names)))
+    return {s.code: s for s in db.session.scalars(query)}
+
+
+def name_matches(text: str):
+    """A condition on MemberState: `text` in today's name, an earlier name or an alias, or equal to the code."""
+    like = f"%{text.lower()}%"
+    return sa.or_(
+        sa.func.lower(MemberState.name).like(like), sa.func.lower(MemberState.code) == text.lower(),
+        MemberState.id.in_(sa.select(MemberStateName.state_id).where(sa.func.lower(MemberStateName.name).like(like))),
+        MemberState.id.in_(sa.select(MemberStateAlias.state_id).where(sa.func.lower(MemberStateAlias.alias)
+                                                                       .like(like))))
+
+
+# ------------------------------------------------------------------ the scoped reads
+@dataclass(frozen=True)
+class StateFilters:
+    q: str | None = None
+    group: str | None = None
+    kind: str | None = None
+
+
+def _deposits():
+    return (sa.select(sa.func.count(TreatyAction.id))
+            .where(TreatyAction.state_id == MemberState.id, TreatyAction.category == ActionCategory.DEPOSIT.value)
+            .correlate(MemberState).scalar_subquery())
+
+
+#: Sort keys of the State list (forms.state.StateFilterForm.SORTS names the same keys).
+SORTS = {"name": MemberState.name, "code": MemberState.code, "group": MemberState.regional_group,
+         "deposits": _deposits()}
+
+
+def query(scope: Scope, filters: StateFilters) -> sa.Select:
+    """The States `scope` may see, narrowed by `filters`."""
+    select = sa.select(MemberState).where(scope.states())
+    if filters.q:
+        select = select.where(name_matches(filters.q))
+    if filters.group:
+        select = select.where(MemberState.regional_group == filters.group)
+    if filters.kind:
+        select = select.where(MemberState.kind == filters.kind)
+    return select
+
+
+def list_page(scope: Scope, filters: StateFilters, paging: Paging) -> tuple[Page, dict[int, int]]:
+    """One page of States and the number of instruments each has deposited (one grouped query for the page)."""
+    page = paginate(ordered(query(scope, filters), SORTS, paging, "name", MemberState.name), paging)
+    ids = [s.id for s in page.items]
+    deposits = dict(db.session.execute(
+        sa.select(TreatyAction.state_id, sa.func.count(TreatyAction.id))
+        .where(TreatyAction.state_id.in_(ids), TreatyAction.category == ActionCategory.DEPOSIT.value)
+        .group_by(TreatyAction.state_id)).all()) if ids else {}
+    return page, deposits
+
+
+def get(scope: Scope, code: str) -> MemberState | None:
+    """One State by code, with its names, if `scope` may see it."""
+    return db.session.scalars(sa.select(MemberState).where(
+        MemberState.code == (code or "").upper()[:3], scope.states())
+        .options(selectinload(MemberState.names))).first()
+
+
+def choices(scope: Scope) -> list[MemberState]:
+    """Every State `scope` may see, by name: the options of a State select."""
+    return list(db.session.scalars(sa.select(MemberState).where(scope.states()).order_by(MemberState.name)))
+
+
+def visible_ids(scope: Scope) -> set[int] | None:
+    """The ids of the States a donor may see, or None for a scope that sees every State.
+
+    The one place a list computed by the treaty rules (the parties of an instrument) is narrowed for a donor.
+    """
+    if not scope.is_donor:
+        return None
+    return set(db.session.scalars(scope.state_ids()))
+
+
+def actions_of(state: MemberState) -> list[TreatyAction]:
+    """The State's recorded treaty actions (every instrument)."""
+    return list(db.session.scalars(sa.select(TreatyAction).where(TreatyAction.state_id == state.id)))

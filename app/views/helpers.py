@@ -1,0 +1,41 @@
+"""What the page views share: reading a list's filters, the `as_of` parameter, and showing a service's refusal
+on its form. (The API's equivalents are in app/api/common.py; both read the same filter forms.)"""
+from datetime import date
+
+from flask import request
+
+from forms.base import parse_as_of
+
+from ..listing import Paging, paging_from
+from ..services.errors import Refused
+
+
+def list_filters(form_cls, prepare=None):
+    """(form, filters dict, Paging) from the query string; filters None when a parameter is invalid (the page then
+    shows the form with its messages and answers 400). `prepare(form)` sets choices that come from the database
+    before the form is validated."""
+    form = form_cls(request.args)
+    if prepare is not None:
+        prepare(form)
+    if not form.validate():
+        return form, None, Paging()
+    return form, form.filter_values(), paging_from(form)
+
+
+def as_of_arg(name: str = "as_of") -> tuple[date, str | None]:
+    """The `as_of` query parameter (today when empty) and, when it is not a usable date, the message to show
+    (the page then shows today's figures beside the message)."""
+    try:
+        return parse_as_of(request.args.get(name), date.today()), None
+    except ValueError as exc:
+        return date.today(), str(exc)
+
+
+def show_refusal(form, exc: Refused) -> None:
+    """Put each of a service's messages beside its field, or above the form when it names none."""
+    for name, message in exc.errors.items():
+        field = form._fields.get(name) if name else None
+        if field is not None:
+            field.errors = [*field.errors, message]
+        else:
+            form.form_errors.append(message)
