@@ -3,10 +3,11 @@ import sqlalchemy as sa
 from flask import g, session
 from flask_login import user_loaded_from_cookie
 
-from .extensions import login_manager
 from models import ApiToken, User, db
 from models.base import utcnow
 from models.user import hash_token
+
+from .extensions import login_manager
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Sign in to see that page."

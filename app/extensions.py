@@ -1,13 +1,14 @@
 """Extensions, created here and bound to the app in the factory."""
+from flask import session
 from flask_bootstrap import Bootstrap5
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from flask import session
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFProtect
 
 from models import db  # noqa: F401  (re-exported: the app imports its extensions from one place)
+
 
 class SignedInSessionLoginManager(LoginManager):
     """Session protection for sessions that hold a signed-in user, and only for them.

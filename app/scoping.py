@@ -14,8 +14,17 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from models import (Activity, ActivityState, ActivityVisit, Allocation, AssistanceRequest, Contribution, Deployment,
-                    Expert, MemberState)
+from models import (
+    Activity,
+    ActivityState,
+    ActivityVisit,
+    Allocation,
+    AssistanceRequest,
+    Contribution,
+    Deployment,
+    Expert,
+    MemberState,
+)
 from models.activity import activity_instruments, activity_requests
 from models.enums import Role
 

@@ -3,7 +3,7 @@
 `db` lives here, not in `app/`, so that `models/` never imports the application (dependencies flow
 models <- forms <- app).
 """
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
@@ -28,7 +28,7 @@ db = SQLAlchemy(model_class=Base)
 
 def utcnow() -> datetime:
     """A timezone-aware now; used as a *callable* default so each row gets its own instant."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class TimestampMixin:

@@ -20,8 +20,18 @@ import sqlalchemy as sa
 from flask import current_app
 
 from app.permissions import PUBLIC, has_permission
-from models import (Activity, ActivityState, ActivityVisit, Allocation, Contribution, Deployment, Expert, Instrument,
-                    MemberState, db)
+from models import (
+    Activity,
+    ActivityState,
+    ActivityVisit,
+    Allocation,
+    Contribution,
+    Deployment,
+    Expert,
+    Instrument,
+    MemberState,
+    db,
+)
 from tests import factories
 
 #: API lists a donor may call, and the kind of record each item is. Every list is read whole and its ids compared

@@ -258,8 +258,8 @@ def test_the_query_layer_scopes_donors(cast, session):
 
 def test_roles_hold_what_the_contract_gives_them():
     """CONTRACT.md's roles, as the permission table the walk's expectations come from."""
-    from models.enums import Role
     from app.permissions import ROLE_PERMISSIONS
+    from models.enums import Role
     P = Permission
     donor, officer, manager, admin = (ROLE_PERMISSIONS[r] for r in (Role.DONOR, Role.OFFICER, Role.MANAGER,
                                                                      Role.ADMIN))

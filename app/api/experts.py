@@ -15,8 +15,10 @@ from .common import ApiError, documented, list_args, page_schema
 _EXPERT = {"type": "object", "properties": {
     "id": {"type": "integer"}, "name": {"type": "string"}, "kind": {"type": "string"},
     "affiliation": {"type": "string", "nullable": True}, "nationality": {"type": "string", "nullable": True},
-    "topics": {"type": "array", "items": {"type": "string"}}, "languages": {"type": "array", "items": {"type": "string"}},
-    "legal_tradition": {"type": "string", "nullable": True}, "instruments": {"type": "array", "items": {"type": "string"}},
+    "topics": {"type": "array", "items": {"type": "string"}},
+    "languages": {"type": "array", "items": {"type": "string"}},
+    "legal_tradition": {"type": "string", "nullable": True},
+    "instruments": {"type": "array", "items": {"type": "string"}},
     "email": {"type": "string", "nullable": True, "description": "Staff only."},
     "phone": {"type": "string", "nullable": True, "description": "Staff only."}}}
 

@@ -13,6 +13,7 @@ from ..services import treaties
 from ..services.treaty_reports import visible_parties
 from . import bp
 from .common import AS_OF, ApiError, as_of_param, documented
+
 _INSTRUMENT = {"type": "object", "properties": {
     "code": {"type": "string"}, "name": {"type": "string"}, "signatories": {"type": "integer"},
     "parties": {"type": "integer", "description": "Including regional economic integration organizations."},

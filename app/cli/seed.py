@@ -4,6 +4,8 @@ from flask.cli import with_appcontext
 
 from models import db
 
+from ..log import log_fields, logger
+
 
 @click.group()
 def seed():
@@ -21,5 +23,9 @@ def reference():
         db.session.rollback()
         raise click.ClickException(str(exc)) from None
     db.session.commit()
+    added = sum(c[0] for c in counts.values())
+    updated = sum(c[1] for c in counts.values())
+    logger("cli").info("seed reference: %d records added, %d updated", added, updated,
+                       extra=log_fields(command="seed reference", added=added, updated=updated))
     for table, (added, updated, unchanged) in counts.items():
         click.echo(f"{table:<28} {added:>5} added {updated:>5} updated {unchanged:>5} unchanged")

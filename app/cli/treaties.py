@@ -7,6 +7,8 @@ from flask.cli import with_appcontext
 
 from models import db
 
+from ..log import log_fields, logger
+
 INSTRUMENTS = click.Choice(["UNTOC", "TIP", "SOM", "FIREARMS"], case_sensitive=False)
 #: The real depositary tables shipped beside the project (CONTRACT.md), used by `bench-import`.
 REAL_TABLES = {"UNTOC": "XVIII-12-UNTOC.csv", "TIP": "XVIII-12-a-TIP.csv",
@@ -50,11 +52,16 @@ def import_(file, instrument, dry_run, verbose):
         for line in exc.lines():
             click.echo(f"{file.name}: {line}", err=True)
         click.echo(f"{file.name}: refused, {len(exc.errors)} problem(s); nothing was imported", err=True)
+        logger("cli").warning("treaties import %s as %s refused: %d problem(s)", file.name, instrument.upper(),
+                              len(exc.errors), extra=log_fields(command="treaties import", file=file.name,
+                                                                 problems=len(exc.errors)))
         raise SystemExit(1)
     if dry_run:
         db.session.rollback()
     else:
         db.session.commit()
+    logger("cli").info("treaties import %s: %s", file.name, report.summary(),
+                       extra=log_fields(command="treaties import", file=file.name, **report.counts()))
     _print_report(report, verbose)
 
 

@@ -8,6 +8,8 @@ from flask.cli import AppGroup
 from models import Organization, User, db
 from models.enums import OrganizationKind, Role
 
+from ..log import log_fields, logger
+
 #: `make run` creates one account per role on a fresh database, with these addresses.
 DEMO_DOMAIN = "palermo.example"
 DEMO_DONOR = "Government of Canada"
@@ -53,6 +55,8 @@ def create(email: str, role: str, donor_name: str | None, name: str | None):
     except Refused as exc:
         _fail(exc.message)
     db.session.commit()
+    logger("cli").info("users create: %s (%s)", user.email, user.role,
+                       extra=log_fields(command="users create", user_id=user.id, role=user.role))
     bound = f", donor {user.donor.name}" if user.donor else ""
     click.echo(f"Created {user.email} ({user.role}{bound}).")
 
@@ -70,6 +74,8 @@ def token(email: str, name: str | None):
     except Refused as exc:
         _fail(exc.message)
     db.session.commit()
+    logger("cli").info("users token: token #%d issued to %s", _token.id, user.email,
+                       extra=log_fields(command="users token", user_id=user.id, token_id=_token.id))
     click.echo(f"Token issued to {user.email}; it is shown once.", err=True)
     click.echo(raw)
 
@@ -86,6 +92,8 @@ def deactivate(email: str):
     except Refused as exc:
         _fail(exc.message)
     db.session.commit()
+    logger("cli").info("users deactivate: %s", user.email, extra=log_fields(command="users deactivate",
+                                                                            user_id=user.id))
     click.echo(f"Deactivated {user.email}.")
 
 

@@ -16,9 +16,9 @@ and the Protocols' matching articles:
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import groupby
-from typing import Iterable
 
 date = datetime.date
 
@@ -53,7 +53,7 @@ class Terms:
     threshold: int = 40
     days_after_threshold: int = 90
     days_after_later_deposit: int = 30
-    parent: "Terms | None" = None
+    parent: Terms | None = None
 
     def __post_init__(self) -> None:
         if self.threshold < 1:

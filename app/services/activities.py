@@ -12,8 +12,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from models import (Activity, ActivityPartner, ActivityState, ActivityVisit, Deployment, Instrument, MemberState,
-                    db)
+from models import Activity, ActivityPartner, ActivityState, ActivityVisit, Deployment, Instrument, MemberState, db
 from models.activity import activity_instruments, activity_requests
 
 from ..listing import Page, Paging, ordered, paginate
@@ -77,7 +76,8 @@ def query(scope: Scope, filters: ActivityFilters) -> sa.Select:
         select = select.where(Activity.id.in_(
             sa.select(activity_instruments.c.activity_id).join(Instrument).where(Instrument.code == f.instrument)))
     if f.expert:
-        select = select.where(Activity.id.in_(sa.select(Deployment.activity_id).where(Deployment.expert_id == f.expert)))
+        select = select.where(Activity.id.in_(
+            sa.select(Deployment.activity_id).where(Deployment.expert_id == f.expert)))
     if f.partner:
         select = select.where(Activity.id.in_(sa.select(ActivityPartner.activity_id).where(
             ActivityPartner.organization_id == f.partner)))

@@ -1,7 +1,7 @@
 """Writing the audit trail. Every service that changes data calls `record`."""
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -23,11 +23,6 @@ def _json_safe(value):
     if isinstance(value, dict):
         return {k: _json_safe(v) for k, v in value.items()}
     return value
-
-
-def snapshot(obj, fields) -> dict:
-    """The values of `fields` on `obj`, JSON-ready, for an entry's before/after."""
-    return {f: _json_safe(getattr(obj, f)) for f in fields}
 
 
 def changed(before: dict, after: dict) -> tuple[dict, dict]:
@@ -86,7 +81,7 @@ class AuditFilters:
 
 
 def _start_of(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=timezone.utc)
+    return datetime.combine(day, time.min, tzinfo=UTC)
 
 
 def entries_page(filters: AuditFilters, paging: Paging) -> Page:

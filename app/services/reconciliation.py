@@ -11,8 +11,8 @@ and a table imported only for signatures would "miss" every deposit.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 import sqlalchemy as sa
 

@@ -13,8 +13,16 @@ import sqlalchemy as sa
 import yaml
 from sqlalchemy.exc import IntegrityError
 
-from models import (Instrument, MemberState, MemberStateAlias, MemberStateName, TreatyAction, TreatyActionSource,
-                    alias_key, db)
+from models import (
+    Instrument,
+    MemberState,
+    MemberStateAlias,
+    MemberStateName,
+    TreatyAction,
+    TreatyActionSource,
+    alias_key,
+    db,
+)
 from models.enums import ActionKind, ParticipantKind, RegionalGroup
 
 from ..formats import untc

@@ -6,11 +6,36 @@ what the file lists is added, what it no longer lists is removed, the rest is le
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from models import (Activity, ActivityOtherInstrument, ActivityPartner, ActivityState, ActivityVisit, Allocation,
-                    AssistanceRequest, Contribution, Deployment, Expert, LegislativeFinding, LegislativeIssue,
-                    Organization, Project, RequestStatusChange, db)
-from models.enums import (ActivityKind, ActivityStateRole, ActivityStatus, ContributionStatus, DatePrecision,
-                          ExpertKind, FindingStatus, OrganizationKind, RequestKind, RequestStatus)
+from models import (
+    Activity,
+    ActivityOtherInstrument,
+    ActivityPartner,
+    ActivityState,
+    ActivityVisit,
+    Allocation,
+    AssistanceRequest,
+    Contribution,
+    Deployment,
+    Expert,
+    LegislativeFinding,
+    LegislativeIssue,
+    Organization,
+    Project,
+    RequestStatusChange,
+    db,
+)
+from models.enums import (
+    ActivityKind,
+    ActivityStateRole,
+    ActivityStatus,
+    ContributionStatus,
+    DatePrecision,
+    ExpertKind,
+    FindingStatus,
+    OrganizationKind,
+    RequestKind,
+    RequestStatus,
+)
 
 
 def load_records(loader) -> None:

@@ -5,8 +5,8 @@ command line (`users create --donor "United Kingdom"`), forms and the search all
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload

@@ -8,8 +8,8 @@ Importing depositary tables is `treaty_import.py`; comparing sources is `reconci
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload

@@ -20,9 +20,10 @@ from models import Instrument, MemberState, TreatyAction, TreatyActionSource, al
 from models.enums import ActionCategory
 
 from ..formats import untc
-from . import audit
 from ..formatting import format_date
+from ..log import log_fields, logger
 from ..scoping import EVERYTHING
+from . import audit
 from .states import participant_index
 from .treaties import SOURCE_HAND, SOURCE_UNTC, anomalies, get_instrument
 
@@ -208,6 +209,9 @@ def import_table(table: untc.Table, instrument_code: str, *, dry_run: bool = Fal
         for key, claim in claims.items():
             if key not in wanted:
                 db.session.delete(claim)
+        logger("import").info("%s table%s imported: %s", instrument.code, f" {filename}" if filename else "",
+                              report.summary(), extra=log_fields(instrument=instrument.code, file=filename,
+                                                                 **report.counts()))
         audit.record("import", record_type="Instrument", record_id=instrument.id, actor=actor,
                      summary=f"UN Treaty Collection table{f' {filename}' if filename else ''} imported: "
                              + report.summary(),

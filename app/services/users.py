@@ -207,13 +207,6 @@ def change_role(user: User, role: str | Role, donor: Organization | None = None,
     audit.record_for(user, action, summary, before=old, after=new)
 
 
-def bind_donor(user: User, donor: Organization) -> None:
-    """Point a donor account at another donor organization."""
-    if user.role != Role.DONOR.value:
-        raise Refused("Only a donor account is bound to a donor organization.", "donor_id")
-    change_role(user, user.role, donor)
-
-
 def update_user(user: User, *, name: str, role: str | Role, donor: Organization | None,
                 by: User | None = None) -> None:
     """The admin edit form: name, then role and donor (each change its own audit entry)."""

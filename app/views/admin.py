@@ -7,8 +7,7 @@ the session is a cookie, and a secret must not travel in it.
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from forms.users import (AuditFilterForm, PasswordResetForm, TokenForm, UserCreateForm, UserEditForm,
-                         UserFilterForm)
+from forms.users import AuditFilterForm, PasswordResetForm, TokenForm, UserCreateForm, UserEditForm, UserFilterForm
 from models import ApiToken, Organization, User, db
 
 from ..permissions import Permission, permission_required

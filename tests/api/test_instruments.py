@@ -122,12 +122,13 @@ def test_anonymous_callers_get_401(client):
 def test_a_donor_sees_only_its_instruments_and_states(api_as, imported):
     canada = db.session.scalar(sa.select(Organization).filter_by(reference_key="canada"))
     get, donor = api_as("donor", donor=canada)
-    mine = set(db.session.scalars(sa.select(Instrument.code).where(Instrument.id.in_(for_user(donor).instrument_ids()))))
+    scope = for_user(donor)
+    mine = set(db.session.scalars(sa.select(Instrument.code).where(Instrument.id.in_(scope.instrument_ids()))))
     listed = by_code(get("/api/v1/instruments?as_of=2014-12-31").get_json())
     assert set(listed) == mine
     for code in {"UNTOC", "TIP", "SOM", "FIREARMS"} - mine:
         assert get(f"/api/v1/instruments/{code}/parties").status_code == 404
-    visible = set(db.session.scalars(sa.select(MemberState.code).where(MemberState.id.in_(for_user(donor).state_ids()))))
+    visible = set(db.session.scalars(sa.select(MemberState.code).where(MemberState.id.in_(scope.state_ids()))))
     for code in mine:
         parties = get(f"/api/v1/instruments/{code}/parties?as_of=2014-12-31").get_json()["items"]
         assert {p["participant"] for p in parties} <= visible

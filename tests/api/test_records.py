@@ -3,7 +3,7 @@ import pytest
 import sqlalchemy as sa
 
 from models import Activity, Contribution, Organization, db
-from models.funding import Allocation
+from models.contribution import Allocation
 
 
 def org(key):

@@ -55,7 +55,7 @@ def live_server(tmp_path_factory):
         run("users", "create", email, "--role", role, *(["--donor", "Canada"] if role == "donor" else []))
         accounts[role] = email
     port = _free_port()
-    log = open(folder / "server.log", "w")
+    log = open(folder / "server.log", "w")  # noqa: SIM115 (the server writes to it until the session ends)
     server = subprocess.Popen(flask + ["run", "--port", str(port), "--no-reload"], cwd=ROOT, env=env,
                               stdout=log, stderr=log, start_new_session=True)
     url = f"http://127.0.0.1:{port}"

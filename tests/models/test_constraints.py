@@ -6,8 +6,18 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from models import (Activity, ActivityVisit, Allocation, Contribution, Instrument, MemberState, Organization,
-                    TreatyAction, User, db)
+from models import (
+    Activity,
+    ActivityVisit,
+    Allocation,
+    Contribution,
+    Instrument,
+    MemberState,
+    Organization,
+    TreatyAction,
+    User,
+    db,
+)
 from models.assistance_request import AssistanceRequest, IllegalTransition
 
 

@@ -5,7 +5,13 @@ from pathlib import Path
 import pytest
 
 from app.rules.treaties import (
-    DEPOSIT_KINDS, Action, Terms, cumulative_parties, entry_into_force, in_force_date, status,
+    DEPOSIT_KINDS,
+    Action,
+    Terms,
+    cumulative_parties,
+    entry_into_force,
+    in_force_date,
+    status,
 )
 
 D = datetime.date
@@ -49,7 +55,7 @@ def test_fewer_than_forty_deposits_no_entry_into_force():
 
 def test_threshold_and_deposit_kinds_are_configurable():
     terms = Terms("X", threshold=3, days_after_threshold=10)
-    actions = [Action(c, k, D(2001, 1, i)) for i, (c, k) in enumerate(zip("ABC", DEPOSIT_KINDS[2:]), 1)]
+    actions = [Action(c, k, D(2001, 1, i)) for i, (c, k) in enumerate(zip("ABC", DEPOSIT_KINDS[2:], strict=True), 1)]
     assert entry_into_force(terms, actions, D(2001, 1, 3)) == D(2001, 1, 13)
 
 

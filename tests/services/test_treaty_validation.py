@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from app.services import treaties
 from app.scoping import EVERYTHING
+from app.services import treaties
 from app.services.errors import Refused
 from app.services.treaties import record_action
 from models import AuditEntry, TreatyAction, TreatyActionSource, db

@@ -89,11 +89,11 @@ def test_role_change_is_audited_as_role_change_with_before_and_after(session):
 def test_rebinding_a_donor_is_audited(session):
     user = factories.user("donor")
     other = factories.organization()
-    accounts.bind_donor(user, other)
+    accounts.change_role(user, "donor", other)
     assert user.donor_id == other.id
     assert timeline_for("User", user.id)[0].action == "bind_donor"
     with pytest.raises(Refused):
-        accounts.bind_donor(factories.user("officer"), other)
+        accounts.change_role(factories.user("officer"), "officer", other)
 
 
 def test_no_change_writes_no_entry(session):

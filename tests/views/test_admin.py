@@ -1,5 +1,4 @@
 """Account administration and the audit list, through the pages with real CSRF tokens."""
-import html
 import re
 from datetime import timedelta
 
@@ -9,9 +8,9 @@ import sqlalchemy as sa
 from app.services import users as accounts
 from models import AuditEntry, User
 from models.base import utcnow
-from tests.helpers import field_errors
 from tests import factories
 from tests.conftest import csrf_token, login
+from tests.helpers import field_errors
 
 
 @pytest.fixture()

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 # The report as published, shipped with the project: the page is compared with the printed text, not with our data.
-REPORT = Path(__file__).resolve().parents[2] / "app" / "data" / "sources" / "A-58-165-report-of-the-secretary-general.txt"
+REPORT = (Path(__file__).resolve().parents[2] / "app" / "data" / "sources"
+          / "A-58-165-report-of-the-secretary-general.txt")
 AS_AT = "2003-07-02"
 SUMMARY = {"UNTOC": (147, 40), "TIP": (117, 28), "SOM": (112, 27), "FIREARMS": (52, 4)}
 

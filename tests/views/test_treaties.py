@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from app.services.reference import DATA
 from app.services.treaty_import import import_file
 from models import AuditEntry, Instrument, MemberState, TreatyAction, db
-from tests.helpers import field_errors
 from tests.conftest import csrf_token
+from tests.helpers import field_errors
 
 UNTC = DATA / "untc"
 
