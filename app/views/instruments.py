@@ -6,13 +6,14 @@ from flask_login import current_user
 
 from forms.treaties import AsOfForm, PartyListForm
 
+from ..charts import chart
 from ..listing import page_of
 from ..permissions import Permission, can, permission_required
 from ..scoping import for_user
 from ..services import states as state_service
 from ..services import treaties
 from ..services.audit import timeline_for
-from ..services.treaty_reports import chart, visible_parties
+from ..services.treaty_reports import visible_parties
 from .helpers import list_filters
 
 bp = Blueprint("instruments", __name__, url_prefix="/instruments")
