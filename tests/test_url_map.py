@@ -20,7 +20,17 @@ import pytest
 import sqlalchemy as sa
 
 from app.permissions import AUTHENTICATED, PUBLIC, Permission, has_permission
-from models import Activity, ApiToken, AssistanceRequest, MemberState, db
+from models import (
+    Activity,
+    ActivityVisit,
+    ApiToken,
+    AssistanceRequest,
+    LegislativeFinding,
+    LegislativeIssue,
+    MemberState,
+    Organization,
+    db,
+)
 from tests import scoping_probes
 from tests.conftest import PASSWORD, csrf_token, login
 from tests.test_security import assert_no_inline_code, assert_security_headers
@@ -34,7 +44,9 @@ MISSING_ID = 999999
 #: The path segment before an argument -> the model it names, where the segment is not the model's table name.
 #: Extend it when a new route names a record by a segment this cannot guess.
 SEGMENT_MODELS = {"missions": Activity, "activities": Activity, "requests": AssistanceRequest,
-                  "queue": AssistanceRequest, "states": MemberState, "tokens": ApiToken}
+                  "queue": AssistanceRequest, "states": MemberState, "tokens": ApiToken, "visits": ActivityVisit,
+                  "findings": LegislativeFinding, "issues": LegislativeIssue, "organizations": Organization,
+                  "donors": Organization, "partners": Organization}
 
 
 def _model_for(segment: str):

@@ -1,4 +1,10 @@
-"""The home page: where each instrument stands today and what the signed-in user can reach."""
+"""The home page: where each instrument stands today, the record's figures, and the panels of each role's work.
+
+Feature blueprints add their panel with `@home_panel(permission, template)` instead of editing this module: the
+decorated function gets the caller's Scope and user and returns the template's context (or None to hide the
+panel); panels show in the order they are registered, only to users holding the permission.
+"""
+from dataclasses import dataclass
 from datetime import date
 
 from flask import Blueprint, render_template
@@ -11,6 +17,24 @@ from ..services import overview, treaties
 bp = Blueprint("main", __name__)
 
 
+@dataclass(frozen=True)
+class HomePanel:
+    permission: Permission
+    template: str
+    load: object
+
+
+HOME_PANELS: list[HomePanel] = []
+
+
+def home_panel(permission: Permission, template: str):
+    """Register a panel of the home page (see the module docstring)."""
+    def register(load):
+        HOME_PANELS.append(HomePanel(permission, template, load))
+        return load
+    return register
+
+
 @bp.get("/")
 @login_required
 def index():
@@ -20,5 +44,11 @@ def index():
     statuses = treaties.statuses(instruments, today)
     figures = overview.figures(scope, contributions=can(Permission.VIEW_CONTRIBUTIONS),
                                requests=can(Permission.VIEW_REQUESTS))
+    panels = []
+    for panel in HOME_PANELS:
+        if can(panel.permission):
+            context = panel.load(scope, current_user._get_current_object())
+            if context is not None:
+                panels.append((panel.template, context))
     return render_template("main/index.html", today=today, instruments=instruments, statuses=statuses,
-                           figures=figures)
+                           figures=figures, panels=panels)
