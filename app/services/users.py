@@ -188,7 +188,7 @@ def update_user(user: User, *, name: str, role: str | Role, donor: Organization 
 
 
 def deactivate(user: User, *, by: User | None = None) -> None:
-    """Refuse the account from now on: its sessions end and its tokens stop working (until reactivated)."""
+    """Refuse the account from now on: its sessions end and its API tokens are revoked for good."""
     if by is not None and by.id == user.id:
         raise AccountError("You cannot deactivate your own account.")
     if not user.is_active_account:
@@ -196,9 +196,16 @@ def deactivate(user: User, *, by: User | None = None) -> None:
     user.is_active_account = False
     # A new session token ends every open session now, and reactivation does not bring them back.
     user.session_token = secrets.token_hex(16)
+    # Revoked, not merely refused while the account is inactive: reactivating must not bring back tokens that
+    # may have leaked (the reason to deactivate). The person asks for new ones.
+    revoked = [t for t in user.tokens if not t.is_revoked]
+    for token in revoked:
+        token.revoked_at = utcnow()
     db.session.flush()
-    audit.record_for(user, "status", f"Deactivated the account {user.email}",
-                     before={"is_active": True}, after={"is_active": False})
+    audit.record_for(user, "status", f"Deactivated the account {user.email}"
+                     + (f" and revoked its {len(revoked)} API token(s)" if revoked else ""),
+                     before={"is_active": True},
+                     after={"is_active": False, **({"revoked_token_ids": [t.id for t in revoked]} if revoked else {})})
 
 
 def reactivate(user: User) -> None:
@@ -264,6 +271,12 @@ def signed_in(user: User) -> None:
 
 
 def signed_out(user: User) -> None:
+    """End the account's sessions: a new session token invalidates every session cookie and "remember me"
+    cookie issued before (both carry `User.get_id()`, which includes it), even one copied to another browser.
+
+    This signs the person out everywhere, not only in this browser: simple, and acceptable for a staff tool
+    (a per-browser session table would be needed to do otherwise)."""
+    user.session_token = secrets.token_hex(16)
     audit.record_for(user, "logout", f"{user.email} signed out", actor=user)
 
 

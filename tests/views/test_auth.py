@@ -244,3 +244,41 @@ def test_a_stolen_signed_in_session_is_still_emptied_under_strong_protection(cli
     other_browser = {"User-Agent": "Another browser/1.0"}
     response = client.get("/", headers=other_browser)
     assert response.status_code in (302, 303) and "/login" in response.headers["Location"]
+
+
+# ------------------------------------------------------------------ signing out signs out (issue 8, item 1)
+def _cookie(client, name):
+    cookie = client.get_cookie(name)
+    assert cookie is not None, f"no {name} cookie"
+    return cookie.value
+
+
+def test_signing_out_ends_the_remember_cookie_and_the_old_session_cookie_everywhere(app, client, make_user):
+    user = make_user("officer")
+    assert _post_login(client, user.email, PASSWORD, remember="y").status_code == 302
+    assert client.get("/").status_code == 200
+    remember, old_session = _cookie(client, "remember_token"), _cookie(client, "session")
+    assert client.post("/logout", data={"csrf_token": csrf_token(client, "/")}).status_code == 302
+
+    # Another browser holding only the captured remember cookie.
+    thief = app.test_client()
+    thief.set_cookie("remember_token", remember)
+    assert thief.get("/").status_code == 302
+    assert thief.get("/api/v1/me").status_code == 401
+    # The same browser replaying the session cookie it had before signing out.
+    replay = app.test_client()
+    replay.set_cookie("session", old_session)
+    assert replay.get("/").status_code == 302
+    assert replay.get("/api/v1/me").status_code == 401
+    # Signing in again works, with the new session token.
+    assert _post_login(app.test_client(), user.email, PASSWORD).status_code == 302
+
+
+def test_signing_out_is_audited_and_signs_out_the_other_sessions_too(app, client, make_user, session):
+    user = make_user("officer")
+    other = app.test_client()
+    assert _post_login(client, user.email, PASSWORD).status_code == 302
+    assert _post_login(other, user.email, PASSWORD).status_code == 302
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    assert other.get("/").status_code == 302  # documented: signing out signs out everywhere
+    assert [e.actor_id for e in _entries(session, "logout")] == [user.id]
