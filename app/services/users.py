@@ -280,9 +280,23 @@ def signed_out(user: User) -> None:
     audit.record_for(user, "logout", f"{user.email} signed out", actor=user)
 
 
+#: What a failed sign-in records when the text typed as the e-mail is not an address (often a password typed
+#: into the wrong field): nothing of it, not even a hash, which a weak password would not survive.
+NOT_AN_ADDRESS = "(not an email address)"
+
+
+def typed_address(email: str | None) -> str:
+    """The e-mail a failed sign-in may record: the normalised address (at most 254 characters) when the text is
+    a syntactically valid address, else NOT_AN_ADDRESS."""
+    try:
+        return checked_email(email)
+    except ValueError:
+        return NOT_AN_ADDRESS
+
+
 def sign_in_failed(email: str) -> None:
     """A failed sign-in: the address tried, no actor (whoever it was is not known)."""
-    email = normalize_email(email)[:254]
-    user = find_user(email)
+    email = typed_address(email)
+    user = find_user(email) if email != NOT_AN_ADDRESS else None
     audit.record("login_failed", record_type="User", record_id=user.id if user else None,
                  summary=f"Failed sign-in as {email}", after={"email": email}, actor_label="anonymous")

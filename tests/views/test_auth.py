@@ -282,3 +282,20 @@ def test_signing_out_is_audited_and_signs_out_the_other_sessions_too(app, client
     client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
     assert other.get("/").status_code == 302  # documented: signing out signs out everywhere
     assert [e.actor_id for e in _entries(session, "logout")] == [user.id]
+
+
+# ------------------------------------------------------------------ the audit trail keeps no secrets (item 9)
+@pytest.mark.parametrize("typed", ["Tr0ub4dor&3-secret", "my password is hunter2!!", "a@", "@b.c",
+                                   "pass@word@example.test", "ann@" + "b" * 240 + ".test"])
+def test_a_failed_sign_in_never_records_what_was_typed_unless_it_is_an_address(client, session, typed):
+    _post_login(client, typed, "wrong-password-123")
+    [entry] = _entries(session, "login_failed")
+    stored = f"{entry.summary} {entry.before} {entry.after} {entry.actor_label}"
+    assert typed.lower() not in stored.lower() and typed.lower()[:20] not in stored.lower()
+    assert entry.after == {"email": "(not an email address)"}
+
+
+def test_a_failed_sign_in_records_a_normalised_address_of_bounded_length(client, session):
+    _post_login(client, "  Someone.Else@Example.TEST ", "wrong-password-123")
+    [entry] = _entries(session, "login_failed")
+    assert entry.after == {"email": "someone.else@example.test"} and len(entry.summary) <= 500
