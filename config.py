@@ -41,9 +41,14 @@ class Config:
     PERMANENT_SESSION_LIFETIME = 8 * 3600
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
-    #: Login throttles: per account and per client address.
-    LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
-    LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "20 per 15 minutes")
+    #: Login throttles, counting failed attempts only. Per account *and* client address: an attacker elsewhere
+    #: cannot lock the owner out. Per address, well above what one office behind a proxy produces: it stops
+    #: one machine spraying many accounts without refusing a whole office.
+    LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS", "5 per 15 minutes")
+    LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "200 per 15 minutes")
+    #: How many reverse proxies stand in front of the app. Their X-Forwarded-For / -Proto headers are believed
+    #: only then (werkzeug's ProxyFix); with 0, anyone could forge them to pick the address the throttle sees.
+    TRUSTED_PROXIES = os.environ.get("TRUSTED_PROXIES", "0")
     BOOTSTRAP_SERVE_LOCAL = True  # closed networks: no CDN
     PER_PAGE = 25
     MAX_PER_PAGE = 500
@@ -52,6 +57,15 @@ class Config:
     @classmethod
     def finalize(cls, config: dict) -> None:
         """Complete or refuse the configuration once it is loaded: fail fast on one that must not serve."""
+        _check_trusted_proxies(config)
+
+
+def _check_trusted_proxies(config: dict) -> None:
+    value = str(config.get("TRUSTED_PROXIES", 0)).strip()
+    if not value.isdigit():
+        raise RuntimeError(f"TRUSTED_PROXIES must be the number of proxies in front of the app (0 for none), "
+                           f"not {value!r}")
+    config["TRUSTED_PROXIES"] = int(value)
 
 
 class DevelopmentConfig(Config):
@@ -59,6 +73,7 @@ class DevelopmentConfig(Config):
 
     @classmethod
     def finalize(cls, config: dict) -> None:
+        super().finalize(config)
         if not config.get("SECRET_KEY"):
             config["SECRET_KEY"] = _instance_secret_key()
 
@@ -80,6 +95,7 @@ class ProductionConfig(Config):
 
     @classmethod
     def finalize(cls, config: dict) -> None:
+        super().finalize(config)
         key = config.get("SECRET_KEY")
         if not key or len(key) < MIN_SECRET_KEY_LENGTH:
             raise RuntimeError(f"SECRET_KEY must be set to at least {MIN_SECRET_KEY_LENGTH} random characters "
