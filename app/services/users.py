@@ -26,9 +26,15 @@ class AccountError(ValueError):
         self.field = field
 
 
-def generate_password() -> str:
-    """20 URL-safe characters (120 bits): comfortably over the minimum length, easy to copy."""
-    return secrets.token_urlsafe(15)
+def generate_password(email: str | None = None, name: str | None = None) -> str:
+    """20 URL-safe characters (120 bits): comfortably over the minimum length, easy to copy; drawn again in the
+    rare case chance spelt out a part of the account's name or address."""
+    while True:
+        password = secrets.token_urlsafe(15)
+        try:
+            return checked_password(password, email=email, name=name)
+        except ValueError:
+            continue
 
 
 def _account(user: User) -> dict:
@@ -134,8 +140,8 @@ def create_user(email: str, name: str, role: str | Role, *, password: str | None
     name = _checked_name(name)
     generated = None
     if not password:
-        password = generated = generate_password()
-    _checked(checked_password, password, "password")
+        password = generated = generate_password(email, name)
+    _checked(lambda p: checked_password(p, email=email, name=name), password, "password")
     user = User(email=email, name=name, role=_checked_role(role), donor=donor, is_active_account=True)
     user.set_password(password)
     db.session.add(user)
@@ -219,7 +225,8 @@ def reactivate(user: User) -> None:
 
 def reset_password(user: User, password: str | None = None) -> str:
     """Set a new password (generated when none is given) and return it; every open session of the account ends."""
-    password = _checked(checked_password, password or generate_password(), "password")
+    password = _checked(lambda p: checked_password(p, email=user.email, name=user.name),
+                        password or generate_password(user.email, user.name), "password")
     user.set_password(password)
     db.session.flush()
     audit.record_for(user, "password_reset", f"Reset the password of {user.email}")
