@@ -5,6 +5,7 @@ SECRET_KEY rather than fall back to a guessable one.
 """
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -53,6 +54,10 @@ class Config:
     PER_PAGE = 25
     MAX_PER_PAGE = 500
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024
+    #: Where an uploaded treaty table waits between its preview and its confirmation (at most an hour).
+    IMPORT_PREVIEW_FOLDER = os.environ.get("IMPORT_PREVIEW_FOLDER") or str(INSTANCE / "import-previews")
+    #: Seconds an import waits for another import of the same instrument before it gives up with a message.
+    IMPORT_LOCK_TIMEOUT = float(os.environ.get("IMPORT_LOCK_TIMEOUT") or 10)
 
     @classmethod
     def finalize(cls, config: dict) -> None:
@@ -84,6 +89,7 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
     SECRET_KEY = "testing-" + "x" * 40
     RATELIMIT_STORAGE_URI = "memory://"
+    IMPORT_PREVIEW_FOLDER = os.path.join(tempfile.gettempdir(), f"palermo-test-previews-{os.getpid()}")
     # Tests that exercise CSRF switch it back on; the rest submit forms without a token.
     WTF_CSRF_ENABLED = True
 

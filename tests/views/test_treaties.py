@@ -24,8 +24,16 @@ def upload(client, content: bytes, instrument="SOM", name="table.csv", token=Non
         "csrf_token": token or csrf_token(client, "/treaties/import")})
 
 
-def hidden_upload(page: str) -> str:
-    return re.search(r'name="upload" type="hidden" value="([^"]+)"|value="([^"]+)"[^>]*name="upload"', page).group(1)
+def preview_of(client, response):
+    """The preview page an accepted upload redirects to: (its URL, its text)."""
+    assert response.status_code == 303, response.get_data(as_text=True)[:1000]
+    location = response.headers["Location"]
+    assert re.fullmatch(r"/treaties/import/[A-Za-z0-9_-]{24}", location), location
+    return location, client.get(location).get_data(as_text=True)
+
+
+def confirm(client, location, **data):
+    return client.post(location + "/confirm", data={"csrf_token": csrf_token(client, "/treaties/import"), **data})
 
 
 @pytest.fixture()
@@ -38,20 +46,21 @@ def test_upload_previews_without_writing_then_confirm_commits(client, admin):
     import_file(UNTC / "XVIII-12-UNTOC.csv", "UNTOC")  # the Convention first, or every SOM party "is not party"
     db.session.commit()
     before = deposits_of("SOM")
-    response = upload(client, (UNTC / "XVIII-12-b-SOM.csv").read_bytes(), name="XVIII-12-b-SOM.csv")
-    page = response.get_data(as_text=True)
-    assert response.status_code == 200
+    location, page = preview_of(client, upload(client, (UNTC / "XVIII-12-b-SOM.csv").read_bytes(),
+                                               name="XVIII-12-b-SOM.csv"))
     assert "111 to add, 1 to change, 138 unchanged, 0 to remove, 1 warning(s)" in page
     assert "Tajikistan: ratification 8 July 2002 -&gt; accession 8 July 2002" in page
     assert deposits_of("SOM") == before  # the preview wrote nothing
+    again = client.get(location).get_data(as_text=True)  # a reload shows it again, posting nothing
+    import difflib
+    assert again == page, "\n".join(difflib.unified_diff(page.splitlines(), again.splitlines(), lineterm=""))
 
-    confirm = client.post("/treaties/import/confirm", data={
-        "upload": hidden_upload(page), "csrf_token": csrf_token(client, "/treaties/import")})
-    assert confirm.status_code in (302, 303) and confirm.headers["Location"].endswith("/instruments/SOM")
+    confirmed = confirm(client, location)
+    assert confirmed.status_code == 303 and confirmed.headers["Location"].endswith("/instruments/SOM")
     assert deposits_of("SOM") == 138
     entry = db.session.scalar(sa.select(AuditEntry).filter_by(action="import").order_by(AuditEntry.id.desc()))
     assert entry.actor_id == admin.id and entry.after["added"] == 111
-    shown = client.get(confirm.headers["Location"]).get_data(as_text=True)
+    shown = client.get(confirmed.headers["Location"]).get_data(as_text=True)
     assert "Imported XVIII-12-b-SOM.csv: SOM: 111 added" in shown and "European Union" in shown
 
 
@@ -71,29 +80,29 @@ def test_an_upload_that_is_not_text_or_not_csv_is_refused(client, admin):
     assert response.status_code == 422 and "must be a .csv file" in response.get_data(as_text=True)
 
 
-def test_a_tampered_preview_is_refused(client, admin):
-    page = upload(client, (UNTC / "XVIII-12-c-FIREARMS.csv").read_bytes(), instrument="FIREARMS").get_data(
-        as_text=True)
+def test_an_unknown_or_forged_preview_is_refused(client, admin):
+    location, page = preview_of(client, upload(client, (UNTC / "XVIII-12-c-FIREARMS.csv").read_bytes(),
+                                               instrument="FIREARMS"))
     assert "not party to the Convention" in page  # UNTOC not imported: the record shows only the annex's
-    forged = hidden_upload(page)[:-4] + "AAAA"
     before = deposits_of("FIREARMS")
-    response = client.post("/treaties/import/confirm", data={
-        "upload": forged, "csrf_token": csrf_token(client, "/treaties/import")})
-    assert response.status_code in (302, 303) and deposits_of("FIREARMS") == before
-    assert "was altered" in client.get(response.headers["Location"]).get_data(as_text=True)
+    for forged in (location[:-4] + "AAAA", "/treaties/import/x", "/treaties/import/" + "." * 24):
+        assert client.get(forged).status_code == 404
+        response = confirm(client, forged)
+        assert response.status_code == 404 and "upload the file again" in response.get_data(as_text=True)
+    assert client.get("/treaties/import/..%2F..%2Fsecret_key").status_code == 404
+    assert deposits_of("FIREARMS") == before
 
 
-def test_a_preview_cannot_be_confirmed_by_another_account(client, admin, login_as):
-    page = upload(client, (UNTC / "XVIII-12-c-FIREARMS.csv").read_bytes(), instrument="FIREARMS").get_data(
-        as_text=True)
-    signed = hidden_upload(page)
+def test_a_preview_cannot_be_seen_or_confirmed_by_another_account(client, admin, login_as):
+    location, _ = preview_of(client, upload(client, (UNTC / "XVIII-12-c-FIREARMS.csv").read_bytes(),
+                                            instrument="FIREARMS"))
     client.post("/logout", data={"csrf_token": csrf_token(client, "/treaties/import")})
     login_as("admin")
     before = deposits_of("FIREARMS")
-    response = client.post("/treaties/import/confirm", data={
-        "upload": signed, "csrf_token": csrf_token(client, "/treaties/import")})
+    assert client.get(location).status_code == 403
+    response = confirm(client, location)
+    assert response.status_code == 403 and "belongs to another account" in response.get_data(as_text=True)
     assert deposits_of("FIREARMS") == before
-    assert "another account" in client.get(response.headers["Location"]).get_data(as_text=True)
 
 
 @pytest.mark.parametrize("role", ["officer", "manager", "donor"])
