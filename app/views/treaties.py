@@ -1,7 +1,7 @@
 """Treaty administration in the browser: import a depositary table (preview, then confirm), reconciliation,
 and a treaty action entered by hand."""
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from forms.base import choices
@@ -48,6 +48,16 @@ def import_upload():
         return render_template("treaties/import.html", form=form, refused=exc.lines(), filename=filename), 422
     preview = previews.save(text, code, filename, current_user.id)
     return redirect(url_for("treaties.preview", preview_id=preview.id), 303)
+
+
+@bp.errorhandler(413)
+def too_large(_exc):
+    """MAX_CONTENT_LENGTH refused the upload before any of it was read: say what the limit is."""
+    limit = current_app.config["MAX_CONTENT_LENGTH"] / (1024 * 1024)
+    form = ImportUploadForm(formdata=None)
+    form.file.errors = [f"The upload is too large: the limit is {limit:g} MB (a UN Treaty Collection table is a few "
+                        "kilobytes). Nothing was imported."]
+    return render_template("treaties/import.html", form=form), 413
 
 
 def _outcome(status: int, title: str, message: str, code: str | None = None):

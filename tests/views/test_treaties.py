@@ -186,3 +186,72 @@ def test_the_state_page_offers_the_form_to_staff(client, login_as):
     page = client.get("/states/AND").get_data(as_text=True)
     assert "/treaties/actions/new?state=AND" in page
     assert db.session.scalar(sa.select(MemberState).filter_by(code="AND")) is not None
+
+
+# ------------------------------------------------------------------ an import cannot wipe the record (issue 8)
+HEADER = 'Participant,Signature,"Ratification, Acceptance(A), Approval(AA), Accession(a), Succession(d)"\n'
+
+
+def test_the_preview_puts_its_summary_and_button_first_and_changes_before_unchanged_rows(client, admin):
+    location, page = preview_of(client, upload(client, (UNTC / "XVIII-12-a-TIP.csv").read_bytes(),
+                                               instrument="TIP", name="XVIII-12-a-TIP.csv"))
+    summary, button = page.index('id="summary"'), page.index("Confirm the import")
+    changes, unchanged = page.index("To change (1)"), page.index("Unchanged (144)")
+    first_entry = page.index("<li>", page.index("<main"))
+    assert summary < button < first_entry and button < changes < unchanged
+    assert page.index("To add (131)") < unchanged and page.index("Warnings (") < unchanged
+    assert "allow_mass_removal" not in page  # an ordinary import needs no extra confirmation
+
+
+def test_an_empty_table_or_the_wrong_instruments_table_is_refused_at_upload(client, admin):
+    response = upload(client, HEADER.encode(), instrument="TIP")
+    assert response.status_code == 422 and "no participant rows" in response.get_data(as_text=True)
+    response = upload(client, (UNTC / "XVIII-12-UNTOC.csv").read_bytes(), instrument="FIREARMS")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "is this the table of another instrument?" in page and "270 to add" not in page
+
+
+def test_removing_most_of_the_record_needs_the_box_that_names_the_count(client, admin):
+    import_file(UNTC / "XVIII-12-a-TIP.csv", "TIP")
+    db.session.commit()
+    before = deposits_of("TIP")
+    location, page = preview_of(client, upload(client, (HEADER + "Mali,12 Dec 2000,12 Apr 2002\n").encode(),
+                                               instrument="TIP"))
+    [label] = re.findall(r'<label class="form-check-label" for="allow_mass_removal">([^<]+)</label>', page)
+    count = int(re.match(r"Yes, remove (\d+) of the 276 actions of TIP on record", label).group(1))
+    assert count > 138  # more than half
+    assert page.index(f"would remove {count} of the 276 actions") < page.index("Confirm the import")
+    refused = confirm(client, location, removals=str(count))  # the button alone is not enough
+    assert refused.status_code == 422 and f"would remove {count} of the 276 actions of TIP" in refused.get_data(
+        as_text=True)
+    assert deposits_of("TIP") == before
+    assert confirm(client, location, allow_mass_removal="y", removals="10").status_code == 422  # not that many
+    assert deposits_of("TIP") == before
+    done = confirm(client, location, allow_mass_removal="y", removals=str(count))
+    assert done.status_code == 303 and deposits_of("TIP") == 1
+
+
+def test_a_confirmed_preview_cannot_be_confirmed_again(client, admin):
+    imports = sa.select(sa.func.count()).select_from(AuditEntry).filter_by(action="import")
+    before = db.session.scalar(imports)
+    location, _ = preview_of(client, upload(client, (UNTC / "XVIII-12-c-FIREARMS.csv").read_bytes(),
+                                            instrument="FIREARMS"))
+    assert confirm(client, location).status_code == 303
+    after = deposits_of("FIREARMS")
+    again = confirm(client, location)
+    assert again.status_code == 409 and "This preview was already imported into FIREARMS" in again.get_data(
+        as_text=True)
+    reload = client.get(location)
+    assert reload.status_code == 409 and "already imported" in reload.get_data(as_text=True)
+    assert deposits_of("FIREARMS") == after
+    assert db.session.scalar(imports) == before + 1
+
+
+def test_an_upload_over_the_size_limit_is_answered_413_clearly(app, client, admin):
+    token = csrf_token(client, "/treaties/import")
+    big = HEADER.encode() + b"x" * app.config["MAX_CONTENT_LENGTH"]
+    response = upload(client, big, token=token)
+    assert response.status_code == 413
+    page = response.get_data(as_text=True)
+    assert "The upload is too large: the limit is 5 MB" in page and "Nothing was imported" in page
