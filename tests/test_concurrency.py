@@ -179,3 +179,26 @@ def test_an_import_that_waits_too_long_is_refused_with_a_message(scratch):
     answer = client.post(location + "/confirm", data={"csrf_token": csrf_token(client, "/treaties/import")})
     assert answer.status_code == 303
     assert _count(app, _deposits("FIREARMS")) > before
+
+
+def test_two_people_entering_the_same_action_at_once_get_one_record_and_one_clear_refusal(scratch):
+    app, _url, email = scratch
+    clients = [_signed_in(app, email) for _ in range(2)]  # an admin may enter actions too
+    tokens = [csrf_token(c, "/treaties/actions/new") for c in clients]
+    start = threading.Barrier(len(clients))
+    answers = [None] * len(clients)
+
+    def enter(i):
+        start.wait()
+        answer = clients[i].post("/treaties/actions/new", data={
+            "participant": "AND", "instrument": "UNTOC", "kind": "ratification", "action_date": "2011-09-22",
+            "note": "", "csrf_token": tokens[i]})
+        answers[i] = (answer.status_code, answer.get_data(as_text=True))
+
+    threads = [threading.Thread(target=enter, args=(i,)) for i in range(len(clients))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(status for status, _ in answers) == [302, 422], [(s, b[:300]) for s, b in answers]
+    assert any("already has a deposit of UNTOC on record" in body for _, body in answers)
