@@ -5,6 +5,7 @@ SECRET_KEY rather than fall back to a guessable one.
 """
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -41,18 +42,36 @@ class Config:
     PERMANENT_SESSION_LIFETIME = 8 * 3600
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
-    #: Login throttles: per account and per client address.
-    LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
-    LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "20 per 15 minutes")
+    #: Login throttles, counting failed attempts only. Per account *and* client address: an attacker elsewhere
+    #: cannot lock the owner out. Per address, well above what one office behind a proxy produces: it stops
+    #: one machine spraying many accounts without refusing a whole office.
+    LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS", "5 per 15 minutes")
+    LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "200 per 15 minutes")
+    #: How many reverse proxies stand in front of the app. Their X-Forwarded-For / -Proto headers are believed
+    #: only then (werkzeug's ProxyFix); with 0, anyone could forge them to pick the address the throttle sees.
+    TRUSTED_PROXIES = os.environ.get("TRUSTED_PROXIES", "0")
     BOOTSTRAP_SERVE_LOCAL = True  # closed networks: no CDN
     #: plain (one readable line) or json (one object per line, for a log collector).
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain")
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024
+    #: Where an uploaded treaty table waits between its preview and its confirmation (at most an hour).
+    IMPORT_PREVIEW_FOLDER = os.environ.get("IMPORT_PREVIEW_FOLDER") or str(INSTANCE / "import-previews")
+    #: Seconds an import waits for another import of the same instrument before it gives up with a message.
+    IMPORT_LOCK_TIMEOUT = float(os.environ.get("IMPORT_LOCK_TIMEOUT") or 10)
 
     @classmethod
     def finalize(cls, config: dict) -> None:
         """Complete or refuse the configuration once it is loaded: fail fast on one that must not serve."""
+        _check_trusted_proxies(config)
+
+
+def _check_trusted_proxies(config: dict) -> None:
+    value = str(config.get("TRUSTED_PROXIES", 0)).strip()
+    if not value.isdigit():
+        raise RuntimeError(f"TRUSTED_PROXIES must be the number of proxies in front of the app (0 for none), "
+                           f"not {value!r}")
+    config["TRUSTED_PROXIES"] = int(value)
 
 
 class DevelopmentConfig(Config):
@@ -60,6 +79,7 @@ class DevelopmentConfig(Config):
 
     @classmethod
     def finalize(cls, config: dict) -> None:
+        super().finalize(config)
         if not config.get("SECRET_KEY"):
             config["SECRET_KEY"] = _instance_secret_key()
 
@@ -70,6 +90,7 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
     SECRET_KEY = "testing-" + "x" * 40
     RATELIMIT_STORAGE_URI = "memory://"
+    IMPORT_PREVIEW_FOLDER = os.path.join(tempfile.gettempdir(), f"palermo-test-previews-{os.getpid()}")
     # Tests that exercise CSRF switch it back on; the rest submit forms without a token.
     WTF_CSRF_ENABLED = True
 
@@ -82,6 +103,7 @@ class ProductionConfig(Config):
 
     @classmethod
     def finalize(cls, config: dict) -> None:
+        super().finalize(config)
         key = config.get("SECRET_KEY")
         if not key or len(key) < MIN_SECRET_KEY_LENGTH:
             raise RuntimeError(f"SECRET_KEY must be set to at least {MIN_SECRET_KEY_LENGTH} random characters "

@@ -12,6 +12,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     config.finalize(app.config)
 
     register_logging(app)
+    register_proxies(app)
     register_extensions(app)
     register_security(app)
     register_blueprints(app)
@@ -24,6 +25,13 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 def register_logging(app: Flask) -> None:
     from .log import configure_logging
     configure_logging(app)
+def register_proxies(app: Flask) -> None:
+    """Believe X-Forwarded-For / -Proto only from the TRUSTED_PROXIES proxies configured (none by default), so
+    that the login throttle and the audit trail see the real client address, and nobody can forge it."""
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
 
 def register_extensions(app: Flask) -> None:

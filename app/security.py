@@ -1,5 +1,9 @@
 """Security headers on every response, and CSRF on every state-changing request.
 
+Caching: every response but a static file says `Cache-Control: no-store`. Signed-in pages, API answers and
+exports show records a shared computer or a proxy must not keep after the person signs out; the login page
+carries a CSRF token; an error page may answer a signed-in request. Static files are the same for everyone.
+
 CSRF: Flask-WTF's automatic check is turned off and done here instead, because one kind of request must pass
 without a token — an API call authenticated by a bearer token. It carries no cookie, so a forged cross-site
 request cannot carry it either. Everything else (pages, and API calls made with the session cookie) needs the
@@ -70,7 +74,14 @@ def refuse_nul_bytes() -> None:
                 abort(400, f"The {where} {name.replace(chr(0), '')!r} contains a NUL character.")
 
 
+def _is_static() -> bool:
+    # Flask's own static files and Bootstrap-Flask's ("bootstrap.static").
+    return bool(request.endpoint) and request.endpoint.rsplit(".", 1)[-1] == "static"
+
+
 def add_security_headers(response):
+    if not _is_static():
+        response.headers["Cache-Control"] = "no-store"
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)  # a view that needs a different policy may set its own
     if current_app.config.get("SESSION_COOKIE_SECURE"):

@@ -1,5 +1,8 @@
 """Validators and filters that several forms share."""
+import functools
+import re
 from datetime import date
+from pathlib import Path
 
 from email_validator import EmailNotValidError, validate_email
 from flask_wtf import FlaskForm
@@ -12,6 +15,13 @@ from models.user import MIN_PASSWORD_LENGTH
 #: scrypt over a megabyte of "password" would be a cheap way to load the server.
 MAX_PASSWORD_LENGTH = 1024
 MAX_EMAIL_LENGTH = 254
+#: The 10,000 most common passwords, most common first (provenance: common_passwords.LICENSE beside it). A data
+#: file of the application read by path, not an import: forms do not depend on the app package.
+COMMON_PASSWORDS = Path(__file__).resolve().parents[1] / "app" / "data" / "common_passwords.txt"
+#: Parts of a name or address shorter than this are too common to refuse inside a password ("li", "ann").
+MIN_PERSONAL_PART = 4
+#: Words anyone guessing at this application's accounts would try first.
+CONTEXT_WORDS = ("palermo",)
 
 
 def strip(value):
@@ -41,13 +51,51 @@ def checked_email(value: str | None) -> str:
     return email
 
 
-def checked_password(value: str | None) -> str:
-    """A new password, or ValueError saying what is wrong with it."""
+@functools.cache
+def common_passwords() -> frozenset[str]:
+    with open(COMMON_PASSWORDS, encoding="utf-8") as handle:
+        return frozenset(line.rstrip("\n").lower() for line in handle if line.strip())
+
+
+def _is_common(password: str) -> bool:
+    """A listed password, also with digits or punctuation around it ("Password2024!", "!!iloveyou12")."""
+    lowered = password.lower()
+    core = re.sub(r"^[\W\d_]+|[\W\d_]+$", "", lowered)
+    listed = common_passwords()
+    return lowered in listed or (len(core) >= MIN_PERSONAL_PART and core in listed)
+
+
+def _personal_words(email: str | None, name: str | None) -> list[str]:
+    """What a password must not contain: the address, its local part, and each part of the local part and
+    of the name of at least MIN_PERSONAL_PART characters — lower-case."""
+    email = normalize_email(email)
+    local = email.split("@")[0]
+    words = [email, local, *re.split(r"[\W_]+", local), *re.split(r"[\W_]+", (name or "").lower()),
+             *CONTEXT_WORDS]
+    return [w for w in dict.fromkeys(words) if len(w) >= MIN_PERSONAL_PART]
+
+
+def checked_password(value: str | None, *, email: str | None = None, name: str | None = None) -> str:
+    """A new password, or ValueError saying what is wrong with it.
+
+    The one place every new password is judged (the admin forms, the services, `flask users create`), after
+    NIST SP 800-63B: long enough, not one of the commonly used passwords, and not built from the account's own
+    e-mail address or name, which are the first guesses of anyone who knows whose account it is.
+    """
     password = value or ""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValueError(f"A password needs at least {MIN_PASSWORD_LENGTH} characters.")
     if len(password) > MAX_PASSWORD_LENGTH:
         raise ValueError(f"A password has at most {MAX_PASSWORD_LENGTH} characters.")
+    if _is_common(password):
+        raise ValueError("That password is one of the most commonly used ones: choose another.")
+    if len(set(password)) < MIN_PERSONAL_PART:
+        raise ValueError("That password repeats a few characters over and over: choose a less predictable one.")
+    lowered = password.lower()
+    for word in _personal_words(email, name):
+        if word in lowered:
+            what = "the name of this application" if word in CONTEXT_WORDS else "the account's e-mail or name"
+            raise ValueError(f"A password must not contain {what}.")
     return password
 
 
@@ -62,7 +110,10 @@ class EmailAddress:
 
 
 class NewPassword:
-    """WTForms validator around `checked_password`; an empty field passes when `optional` (generate one)."""
+    """WTForms validator around `checked_password`; an empty field passes when `optional` (generate one).
+
+    The account's e-mail and name come from the form's `email` and `name` fields (a new account), or from
+    `form.password_owner` (email, name) that a form about an existing account sets."""
 
     def __init__(self, optional: bool = False):
         self.optional = optional
@@ -70,8 +121,10 @@ class NewPassword:
     def __call__(self, form, field):
         if self.optional and not field.data:
             return
+        email, name = getattr(form, "password_owner", None) or (
+            getattr(getattr(form, "email", None), "data", None), getattr(getattr(form, "name", None), "data", None))
         try:
-            checked_password(field.data)
+            checked_password(field.data, email=email, name=name)
         except ValueError as exc:
             raise ValidationError(str(exc)) from None
 

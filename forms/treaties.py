@@ -5,7 +5,7 @@ Choices that come from the database (instruments, States) are filled in by the v
 """
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import HiddenField, SelectField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from models.enums import ActionKind
@@ -25,8 +25,18 @@ class ImportUploadForm(FlaskForm):
 
 
 class ImportConfirmForm(FlaskForm):
-    #: The previewed upload, signed by the server so that what is committed is exactly what was previewed.
-    upload = HiddenField(validators=[DataRequired()])
+    """Confirm a stored preview. When the import would remove most of the instrument's record, the person
+    must also tick the box that names how many actions go (the view words its label)."""
+    allow_mass_removal = BooleanField("Yes, remove these actions")
+    #: The number of removals the preview showed: a confirmation covers that many, not more.
+    removals = HiddenField()
+
+    def confirmed_removals(self) -> bool | int:
+        """For the service: False, or the number of removals the ticked box covered."""
+        if not self.allow_mass_removal.data:
+            return False
+        text = (self.removals.data or "").strip()
+        return int(text) if text.isdigit() and len(text) < 7 else False
 
 
 class TreatyActionForm(FlaskForm):

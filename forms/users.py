@@ -56,6 +56,11 @@ class PasswordResetForm(FlaskForm):
                              description="Leave empty to generate one; it is shown once.",
                              render_kw={"autocomplete": "new-password"})
 
+    def __init__(self, *args, account=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        #: Whose password it is: NewPassword refuses one built from their e-mail or name.
+        self.password_owner = (account.email, account.name) if account is not None else None
+
 
 class TokenForm(FlaskForm):
     name = StringField("Token name", filters=[strip], validators=[Optional(), Length(max=80)],

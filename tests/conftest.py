@@ -57,6 +57,8 @@ def app():
         yield app
         db.session.remove()
         db.drop_all()
+    import shutil
+    shutil.rmtree(app.config["IMPORT_PREVIEW_FOLDER"], ignore_errors=True)  # the previews the tests uploaded
 
 
 @pytest.fixture(autouse=True)

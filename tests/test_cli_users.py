@@ -34,9 +34,9 @@ def test_create_with_the_password_from_the_environment(run, session):
 
 
 def test_create_prompts_twice_without_the_environment(run):
-    result = run("create", "typed@example.test", "--role", "manager", input="typed-password-123\ntyped-password-123\n")
+    result = run("create", "typed@example.test", "--role", "manager", input="quiet-harbour-123\nquiet-harbour-123\n")
     assert result.exit_code == 0, result.output
-    assert find_user("typed@example.test").check_password("typed-password-123")
+    assert find_user("typed@example.test").check_password("quiet-harbour-123")
     assert find_user("typed@example.test").name == "typed"  # defaults to the part before the @
 
 
@@ -129,3 +129,11 @@ def test_demo_creates_one_account_per_role_once(run, session):
     again = run("demo")
     assert again.exit_code == 0 and "nothing was done" in again.output
     assert _count(session, User) == 4
+
+
+@pytest.mark.parametrize("password, message", [("1q2w3e4r5t6y", "commonly used"),
+                                               ("Karolina-2024-x", "e-mail or name")])
+def test_create_refuses_common_passwords_and_ones_built_from_the_account(run, session, password, message):
+    result = run("create", "karolina@example.test", "--role", "officer", password=password)
+    assert result.exit_code != 0 and message in result.output
+    assert find_user("karolina@example.test") is None

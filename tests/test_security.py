@@ -25,6 +25,9 @@ def assert_security_headers(response):
     assert directives.get("frame-ancestors") == "frame-ancestors 'none'", csp
     assert directives.get("object-src") == "object-src 'none'", csp
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    # Nothing but a static file may be kept by a browser or a proxy (issue 8, item 7).
+    if "/static/" not in response.request.path:
+        assert response.headers.get("Cache-Control") == "no-store", f"Cache-Control on {response.request.path}"
 
 
 def test_the_policy_is_the_specified_one():
@@ -37,6 +40,15 @@ def test_the_policy_is_the_specified_one():
                                   "/static/palermo.css", "/admin/users"])
 def test_headers_on_pages_errors_redirects_api_and_static_files(client, path):
     assert_security_headers(client.get(path))
+
+
+def test_static_files_may_be_cached_everything_else_is_no_store(client, login_as):
+    assert "no-store" not in client.get("/static/palermo.css").headers.get("Cache-Control", "")
+    login_as("officer")
+    for path in ("/", "/api/v1/instruments", "/reports/ratification-status.csv?as_of=2003-07-02",
+                 "/reports/ratification-status?as_of=2003-07-02"):
+        response = client.get(path)
+        assert response.status_code == 200 and response.headers.get("Cache-Control") == "no-store", path
 
 
 def test_headers_on_a_refused_post_and_a_wrong_method(client):

@@ -22,6 +22,9 @@ def treaties():
 
 def _print_report(report, verbose: bool) -> None:
     click.echo(report.summary())
+    if report.mass_removal and report.dry_run:
+        click.echo(f"note: this would remove {len(report.removed):,} of the {report.existing:,} actions of "
+                   f"{report.instrument} on record; the import itself needs --allow-mass-removal")
     for title, entries in (("added", report.added), ("changed", report.changed), ("removed", report.removed)):
         if entries and (verbose or title != "added"):
             click.echo(f"{title}:")
@@ -38,23 +41,28 @@ def _print_report(report, verbose: bool) -> None:
 @click.option("--instrument", required=True, type=INSTRUMENTS, help="Which instrument the table is for.")
 @click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
 @click.option("--verbose", "-v", is_flag=True, help="Also list every added action.")
+@click.option("--allow-mass-removal", is_flag=True,
+              help="Confirm an import that removes more than half of the instrument's actions on record.")
 @with_appcontext
-def import_(file, instrument, dry_run, verbose):
+def import_(file, instrument, dry_run, verbose, allow_mass_removal):
     """Import a UN Treaty Collection participant table (CSV) for one instrument.
 
-    A malformed file is refused whole: every bad line is printed, nothing is written, the exit status is 1.
+    A malformed file is refused whole: its bad lines are printed (the first 100, then how many more), nothing is
+    written, the exit status is 1. So is a table with no rows, with dates in the future or before the
+    instrument was adopted, or one that would remove most of the record without --allow-mass-removal.
+    Imports of one instrument run one at a time; one that waits too long for another is refused likewise.
     """
     from ..services.treaty_import import ImportRefused, import_file
     try:
-        report = import_file(file, instrument.upper(), dry_run=dry_run)
+        report = import_file(file, instrument.upper(), dry_run=dry_run, allow_mass_removal=allow_mass_removal)
     except ImportRefused as exc:
         db.session.rollback()
         for line in exc.lines():
             click.echo(f"{file.name}: {line}", err=True)
-        click.echo(f"{file.name}: refused, {len(exc.errors)} problem(s); nothing was imported", err=True)
+        click.echo(f"{file.name}: refused, {exc.total:,} problem(s); nothing was imported", err=True)
         logger("cli").warning("treaties import %s as %s refused: %d problem(s)", file.name, instrument.upper(),
-                              len(exc.errors), extra=log_fields(command="treaties import", file=file.name,
-                                                                 problems=len(exc.errors)))
+                              exc.total, extra=log_fields(command="treaties import", file=file.name,
+                                                          problems=exc.total))
         raise SystemExit(1)
     if dry_run:
         db.session.rollback()

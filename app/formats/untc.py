@@ -1,9 +1,13 @@
 """Parser for the UN Treaty Collection participant table (CSV; see CONTRACT.md).
 
-The importer refuses a malformed file whole and names every bad line, so this parser never stops at
+The importer refuses a malformed file whole and names its bad lines, so this parser never stops at
 the first problem: it returns the rows it could read and one `LineError` per problem found.  It only
 reads the file; resolving participant names to State codes, and judging anomalies such as a
 ratification without a signature, are the application's job.
+
+Oversized input stays cheap: the file is read as a stream, at most MAX_ERRORS problems are kept (the
+rest only counted, in `Table.more_errors`), and past MAX_ROWS data rows — a real table has one row per
+participant, about two hundred — the rest of the file is only counted, neither checked nor kept.
 """
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ import datetime
 import io
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 # Deposit flags are case-sensitive: "a" is accession but "A" is acceptance.
@@ -28,6 +33,10 @@ _DEPOSIT = re.compile(rf"(?P<date>{_DATE.pattern})(?:\s+(?P<flag>.+))?")
 # Footnote markers the UN Treaty Collection appends to names: "Denmark 2", "Denmark2", "Denmark 2, 3".
 _FOOTNOTES = re.compile(r"\s*\d+(?:\s*,\s*\d+)*$")
 _EXAMPLE = "12 Dec 2000"
+#: Problems kept with their message; further ones are only counted.
+MAX_ERRORS = 100
+#: Far more participant rows than any depositary table has (one per State, about 200).
+MAX_ROWS = 1000
 
 
 @dataclass(frozen=True)
@@ -52,11 +61,21 @@ class LineError:
 @dataclass
 class Table:
     rows: list[Row] = field(default_factory=list)
+    #: The first MAX_ERRORS problems, in line order.
     errors: list[LineError] = field(default_factory=list)
+    #: How many more problems there were beyond `errors`.
+    more_errors: int = 0
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def add_error(self, line: int, message: str) -> None:
+        # A problem of the whole file (line 0) is always kept: there are few, and they explain the rest.
+        if line == 0 or len(self.errors) < MAX_ERRORS:
+            self.errors.append(LineError(line, message))
+        else:
+            self.more_errors += 1
 
 
 def _date(text: str) -> datetime.date | None:
@@ -75,7 +94,7 @@ def _date(text: str) -> datetime.date | None:
 
 
 def _not_a_date(column: str, value: str) -> str:
-    return f'{column}: "{value}" is not a date like {_EXAMPLE}'
+    return f'{column}: "{shorten(value)}" is not a date like {_EXAMPLE}'
 
 
 def _participant(text: str) -> str:
@@ -101,19 +120,18 @@ def _find_columns(header: list[str]) -> tuple[dict[str, int], list[str]]:
     return found, [label for role, label in wanted.items() if role not in found]
 
 
-def _read_row(line: int, cells: list[str], columns: dict[str, int],
-              errors: list[LineError]) -> Row | None:
-    """One data row, or None after appending its errors (every bad field is reported)."""
-    before = len(errors)
+def _read_row(line: int, cells: list[str], columns: dict[str, int], table: Table) -> Row | None:
+    """One data row, or None after recording its errors (every bad field is reported)."""
+    problems: list[str] = []
     raw_name = cells[columns["participant"]]
     participant = _participant(raw_name)
     if not participant:
-        errors.append(LineError(line, f'Participant: empty name "{raw_name.strip()}"'))
+        problems.append(f'Participant: empty name "{shorten(raw_name.strip())}"')
 
     signature_text = " ".join(cells[columns["signature"]].split())
     signature = _date(signature_text) if signature_text else None
     if signature_text and signature is None:
-        errors.append(LineError(line, _not_a_date("Signature", signature_text)))
+        problems.append(_not_a_date("Signature", signature_text))
 
     deposit_text = " ".join(cells[columns["deposit"]].split())
     deposit = kind = None
@@ -122,30 +140,49 @@ def _read_row(line: int, cells: list[str], columns: dict[str, int],
         deposit = _date(match["date"]) if match else None
         if deposit is None:
             shown = match["date"] if match else deposit_text
-            errors.append(LineError(line, _not_a_date("Deposit", shown)))
+            problems.append(_not_a_date("Deposit", shown))
         flag = (match["flag"] or "") if match else ""
         if match and flag not in FLAGS:
-            errors.append(LineError(
-                line, f'Deposit: unknown flag "{flag}" in "{deposit_text}" (expected a, A, AA, d or none)'))
+            problems.append(f'Deposit: unknown flag "{shorten(flag)}" in "{shorten(deposit_text)}" '
+                            "(expected a, A, AA, d or none)")
         kind = FLAGS.get(flag)
 
     if not signature_text and not deposit_text:
-        errors.append(LineError(line, f'"{participant or raw_name}": neither a signature nor a deposit'))
-    if len(errors) > before:
+        problems.append(f'"{shorten(participant or raw_name)}": neither a signature nor a deposit')
+    for message in problems:
+        table.add_error(line, message)
+    if problems:
         return None
     return Row(line, participant, signature, deposit, kind if deposit else None)
 
 
-def parse(text: str) -> Table:
-    """Read the table from the text of the CSV file; never raises for bad content."""
+def shorten(text: str, limit: int = 80) -> str:
+    """A cell quoted in a message: a huge one (a whole file on one line) must not make a huge message."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def parse_lines(lines: Iterable[str]) -> Table:
+    """Read the table from the lines of the CSV file (any iterable of str, e.g. an open file); never raises
+    for bad content. The lines are consumed one at a time."""
     table = Table()
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    reader = csv.reader(io.StringIO(text, newline=""))
+    first = True
+
+    def without_bom(stream):
+        nonlocal first
+        for text in stream:
+            if first:
+                first = False
+                if text.startswith("\ufeff"):
+                    text = text[1:]
+            yield text
+
+    reader = csv.reader(without_bom(lines))
     header: list[str] | None = None
     columns: dict[str, int] = {}
     first_line: dict[str, int] = {}
     end = 0  # physical line on which the previous record ended
+    records = 0  # data rows met, good or bad
+    skipped = 0  # data rows past MAX_ROWS, counted only
     try:
         for cells in reader:
             line, end = end + 1, reader.line_num
@@ -155,38 +192,43 @@ def parse(text: str) -> Table:
                 header = cells
                 columns, missing = _find_columns(header)
                 if missing:
-                    table.errors.append(LineError(line, "Missing column(s): " + ", ".join(missing)))
+                    table.add_error(line, "Missing column(s): " + ", ".join(missing))
                     return table
                 continue
-            if len(cells) != len(header):
-                table.errors.append(LineError(
-                    line, f"{len(cells)} fields where the header has {len(header)}"))
+            records += 1
+            if records > MAX_ROWS:  # not a depositary table: count the rest, check none of it
+                skipped += 1
                 continue
-            row = _read_row(line, cells, columns, table.errors)
+            if len(cells) != len(header):
+                table.add_error(line, f"{len(cells)} fields where the header has {len(header)}")
+                continue
+            row = _read_row(line, cells, columns, table)
             if row is None:
                 continue
             if row.participant in first_line:
-                table.errors.append(LineError(
-                    line, f'Participant: "{row.participant}" appears twice (first on line '
-                          f'{first_line[row.participant]})'))
+                table.add_error(line, f'Participant: "{shorten(row.participant)}" appears twice (first on line '
+                                      f"{first_line[row.participant]})")
                 continue
             first_line[row.participant] = line
             table.rows.append(row)
     except csv.Error as exc:  # e.g. a NUL byte or an unterminated quote at the end of the file
-        table.errors.append(LineError(reader.line_num, f"Not readable as CSV: {exc}"))
-    if header is None:
-        table.errors.append(LineError(1, "The file is empty: no header row"))
+        table.add_error(reader.line_num, f"Not readable as CSV: {exc}")
+    except UnicodeDecodeError as exc:  # raised by the file while it is read
+        table.add_error(0, f"The file is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} after line {end})")
+    if header is None and not table.errors:
+        table.add_error(1, "The file is empty: no header row")
+    if skipped:
+        table.add_error(0, f"The table goes on for {skipped:,} more row(s) after its first {MAX_ROWS:,}: a "
+                           "depositary table has one row per participant (about 200). The rest was not checked.")
     return table
 
 
+def parse(text: str) -> Table:
+    """Read the table from the text of the CSV file; never raises for bad content."""
+    return parse_lines(io.StringIO(text, newline=""))
+
+
 def parse_file(path: str | os.PathLike) -> Table:
-    """Read the table from a UTF-8 file; an undecodable file yields one LineError on line 0."""
-    with open(path, "rb") as handle:
-        data = handle.read()
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        return Table(errors=[LineError(
-            0, f"The file is not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line})")])
-    return parse(text)
+    """Read the table from a UTF-8 file as a stream; an undecodable file yields a LineError on line 0."""
+    with open(path, encoding="utf-8", newline="") as handle:
+        return parse_lines(handle)

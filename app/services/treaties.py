@@ -219,6 +219,15 @@ def record_action(participant: MemberState | str | None, instrument: Instrument 
     state = participant if isinstance(participant, MemberState) else find_participant(participant or "")
     if isinstance(instrument, str) or instrument is None:
         instrument = get_instrument(instrument or "", EVERYTHING)
+    if instrument is not None:
+        # The import's lock: two people entering the same action at once (or an import running) cannot both
+        # pass the "already on record" check and then collide on the unique action; the later one is told.
+        from .treaty_import import ImportBusy, lock_instrument  # here: treaty_import builds on this module
+        try:
+            lock_instrument(instrument)
+        except ImportBusy:
+            raise Refused({"instrument": f"An import of {instrument.code} is in progress: try again in a "
+                                               "moment."}) from None
     warnings = check_action(state, instrument, kind, day, today=today)
     category = ActionKind(kind).category.value
     # A claim by hand can outlive its action (an import may have replaced the action): update it, not add one.

@@ -7,16 +7,26 @@ table does not show yet. Every claim the table makes is also kept as a TreatyAct
 "line N"), beside the other sources' claims, for reconciliation.
 
 A file with any bad line (unreadable date, unknown participant, missing column...) is refused whole,
-every bad line named, nothing written. A dry run builds the same report and writes nothing.
+its bad lines named (the first untc.MAX_ERRORS, then how many more), nothing written. So is a table that
+cannot be the depositary's record of this instrument: no participant rows at all, or a date in the future
+or before the instrument was adopted (the Convention's table chosen as a Protocol's has signatures older
+than the Protocol). A table that would remove more than half of the instrument's actions is refused too,
+unless the person confirms that removal explicitly (`allow_mass_removal`). A dry run builds the same
+report and writes nothing.
+
+Imports of one instrument are serialised by a lock in the database (`lock_instrument`): two at once
+cannot both add the same action, and the later one works from what the earlier one committed.
 """
 from __future__ import annotations
 
+import datetime
 import os
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from flask import current_app, has_app_context
 
-from models import Instrument, MemberState, TreatyAction, TreatyActionSource, alias_key, db
+from models import AuditEntry, Instrument, MemberState, TreatyAction, TreatyActionSource, alias_key, db
 from models.enums import ActionCategory
 
 from ..formats import untc
@@ -28,17 +38,47 @@ from .states import participant_index
 from .treaties import SOURCE_HAND, SOURCE_UNTC, anomalies, get_instrument
 
 SIGNATURE, DEPOSIT = ActionCategory.SIGNATURE.value, ActionCategory.DEPOSIT.value
+#: How long an import waits for another import of the same instrument to finish, by default (seconds).
+LOCK_TIMEOUT = 10
 
 
 class ImportRefused(ValueError):
-    """The file cannot be imported; `errors` are untc.LineError, one per problem, in line order."""
+    """The file cannot be imported; `errors` are untc.LineError, one per problem, in line order — at most
+    untc.MAX_ERRORS of them, `more` counting the rest."""
 
-    def __init__(self, errors: list[untc.LineError]):
-        self.errors = sorted(errors, key=lambda e: e.line)
-        super().__init__(f"{len(self.errors)} problem(s): nothing was imported")
+    def __init__(self, errors: list[untc.LineError], more: int = 0):
+        ordered = sorted(errors, key=lambda e: e.line)
+        self.errors = ordered[:untc.MAX_ERRORS]
+        self.more = more + len(ordered) - len(self.errors)
+        super().__init__(f"{self.total:,} problem(s): nothing was imported")
+
+    @property
+    def total(self) -> int:
+        return len(self.errors) + self.more
 
     def lines(self) -> list[str]:
-        return [f"line {e.line}: {e.message}" if e.line else e.message for e in self.errors]
+        out = [f"line {e.line}: {e.message}" if e.line else e.message for e in self.errors]
+        if self.more:
+            out.append(f"… and {self.more:,} more problem(s)")
+        return out
+
+
+class ImportBusy(ImportRefused):
+    """Another import of the same instrument holds the lock longer than this one may wait."""
+
+    def __init__(self, code: str):
+        super().__init__([untc.LineError(0, f"Another import of {code} is in progress: nothing was imported. "
+                                            "Try again in a moment.")])
+
+
+class MassRemovalRefused(ImportRefused):
+    """The table would remove most of the instrument's record, and nobody confirmed that."""
+
+    def __init__(self, code: str, removed: int, existing: int):
+        self.removed, self.existing = removed, existing
+        super().__init__([untc.LineError(0, f"The table would remove {removed:,} of the {existing:,} actions of "
+                                            f"{code} on record: nothing was imported. If the depositary really "
+                                            "withdrew them, confirm the removal explicitly.")])
 
 
 @dataclass(frozen=True)
@@ -67,6 +107,15 @@ class ImportReport:
     unchanged: int = 0
     removed: list[Change] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: The actions of the instrument on record before the import.
+    existing: int = 0
+    #: The table's actions that are already on record as it says (listed after the changes).
+    same: list[Change] = field(default_factory=list)
+
+    @property
+    def mass_removal(self) -> bool:
+        """Would this remove more than half of the instrument's record? (needs an explicit confirmation)"""
+        return bool(self.removed) and len(self.removed) * 2 > self.existing
 
     def counts(self) -> dict[str, int]:
         return {"rows": self.rows, "added": len(self.added), "changed": len(self.changed),
@@ -83,30 +132,56 @@ def _describe(kind: str, day) -> str:
     return f"{kind} {format_date(day)}"
 
 
-def _resolve(table: untc.Table, instrument_code: str):
+def _check_dates(table: untc.Table, instrument: Instrument, today: datetime.date) -> list[untc.LineError]:
+    """A date the depositary cannot have recorded: in the future, or before the instrument existed."""
+    errors, early = [], 0
+    adopted = instrument.adopted_date
+    for row in table.rows:
+        for column, day in (("Signature", row.signature), ("Deposit", row.deposit)):
+            if day is None:
+                continue
+            if day > today:
+                errors.append(untc.LineError(row.line, f"{column}: {format_date(day)} is in the future"))
+            elif day < adopted:
+                early += 1
+                errors.append(untc.LineError(row.line, f"{column}: {format_date(day)} is before {instrument.code} "
+                                                       f"was adopted ({format_date(adopted)})"))
+    if early:
+        errors.append(untc.LineError(0, f"{early:,} date(s) fall before {instrument.code} was adopted on "
+                                        f"{format_date(adopted)}: is this the table of another instrument?"))
+    return errors
+
+
+def _resolve(table: untc.Table, instrument_code: str, today: datetime.date | None = None):
     """The instrument and each row's State id, or ImportRefused naming every bad line (with the parser's)."""
     errors = list(table.errors)
     instrument = get_instrument(instrument_code, EVERYTHING)
     if instrument is None:
         errors.append(untc.LineError(0, f"Unknown instrument {instrument_code!r}: "
                                         "choose UNTOC, TIP, SOM or FIREARMS"))
+    elif not table.rows and not table.errors:
+        # Read as "the depositary withdrew everything" it would wipe the record: never what such a file means.
+        errors.append(untc.LineError(0, "The table has no participant rows: nothing was imported (an empty "
+                                        "table would remove the whole record of the instrument)"))
+    else:
+        errors += _check_dates(table, instrument, today or datetime.datetime.now(datetime.UTC).date())
     index = participant_index()
     state_of: dict[int, int] = {}
     first_line: dict[int, int] = {}
     for row in table.rows:
         state_id = index.get(alias_key(row.participant))
         if state_id is None:
-            errors.append(untc.LineError(row.line, f'Participant: "{row.participant}" is not a known State '
-                                                   "or alias (add the alias, then import again)"))
+            errors.append(untc.LineError(row.line, f'Participant: "{untc.shorten(row.participant)}" is not a known '
+                                                   "State or alias (add the alias, then import again)"))
         elif state_id in first_line:
             # Two spellings of one State ("Turkey" and "Türkiye"): which line is right cannot be guessed.
-            errors.append(untc.LineError(row.line, f'Participant: "{row.participant}" is the same State as '
-                                                   f"line {first_line[state_id]}"))
+            errors.append(untc.LineError(row.line, f'Participant: "{untc.shorten(row.participant)}" is the same '
+                                                   f"State as line {first_line[state_id]}"))
         else:
             first_line[state_id] = row.line
             state_of[row.line] = state_id
     if errors:
-        raise ImportRefused(errors)
+        raise ImportRefused(errors, more=table.more_errors)
     return instrument, state_of
 
 
@@ -142,14 +217,53 @@ def _warnings(instrument: Instrument, table: untc.Table, state_of, states: dict[
     return out
 
 
+def lock_instrument(instrument: Instrument) -> None:
+    """Take the lock that serialises writes to `instrument`'s record, until the transaction ends.
+
+    PostgreSQL: the instrument's row, FOR UPDATE. SQLite: the database's write lock, taken by a no-op write (SQLite
+    has no row locks; a transaction that only read first and wrote later could not wait for it, and would fail
+    at once with "database is locked"). Either waits at most IMPORT_LOCK_TIMEOUT seconds, then ImportBusy.
+    """
+    timeout = current_app.config.get("IMPORT_LOCK_TIMEOUT", LOCK_TIMEOUT) if has_app_context() else LOCK_TIMEOUT
+    millis = max(int(float(timeout) * 1000), 1)
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    try:
+        if postgres:
+            db.session.execute(sa.text(f"SET LOCAL lock_timeout = {millis}"))
+            db.session.execute(sa.select(Instrument.id).where(Instrument.id == instrument.id).with_for_update())
+            db.session.execute(sa.text("SET LOCAL lock_timeout = DEFAULT"))
+        else:
+            connection = db.session.connection()
+            previous = connection.exec_driver_sql("PRAGMA busy_timeout").scalar()
+            connection.exec_driver_sql(f"PRAGMA busy_timeout = {millis}")
+            try:
+                connection.execute(sa.text("UPDATE instruments SET code = code WHERE id = :id"), {"id": instrument.id})
+            finally:
+                connection.exec_driver_sql(f"PRAGMA busy_timeout = {int(previous)}")
+    except sa.exc.OperationalError as exc:
+        if postgres and getattr(exc.orig, "pgcode", None) != "55P03":  # lock_not_available
+            raise
+        if not postgres and "locked" not in str(exc.orig):
+            raise
+        raise ImportBusy(instrument.code) from None
+
+
 def import_table(table: untc.Table, instrument_code: str, *, dry_run: bool = False,
-                 filename: str | None = None, actor=None) -> ImportReport:
-    """Make `instrument`'s treaty actions match the table; see the module docstring. Flushes, never commits."""
-    instrument, state_of = _resolve(table, instrument_code)
+                 filename: str | None = None, actor=None, allow_mass_removal: bool | int = False,
+                 preview_id: str | None = None, today: datetime.date | None = None) -> ImportReport:
+    """Make `instrument`'s treaty actions match the table; see the module docstring. Flushes, never commits.
+
+    `allow_mass_removal`: True, or the number of removals the person confirmed (a larger one is refused).
+    `preview_id`: the browser preview this import confirms, kept in the audit entry (see `imported_preview`).
+    """
+    instrument, state_of = _resolve(table, instrument_code, today)
+    if not dry_run:
+        lock_instrument(instrument)  # before reading the record, so that it is read as the last import left it
     report = ImportReport(instrument=instrument.code, dry_run=dry_run, rows=len(table.rows))
     states = {s.id: s for s in db.session.scalars(sa.select(MemberState))}
     actions = {(a.state_id, a.category): a for a in db.session.scalars(
         sa.select(TreatyAction).where(TreatyAction.instrument_id == instrument.id))}
+    report.existing = len(actions)
     claims = {(c.state_id, c.category): c for c in db.session.scalars(sa.select(TreatyActionSource).where(
         TreatyActionSource.instrument_id == instrument.id, TreatyActionSource.source == SOURCE_UNTC))}
     convention_deposits = {}
@@ -158,8 +272,24 @@ def import_table(table: untc.Table, instrument_code: str, *, dry_run: bool = Fal
                                                       .where(TreatyAction.instrument_id == instrument.supplements_id,
                                                              TreatyAction.category == DEPOSIT)).all())
     report.warnings = _warnings(instrument, table, state_of, states, convention_deposits)
-
     wanted = _claims(table, state_of)
+
+    # Removals first, so that a refused mass removal has written nothing at all.
+    removals = []
+    for key, action in actions.items():
+        if key in wanted:
+            continue
+        name = states[action.state_id].name
+        if action.source == SOURCE_HAND:
+            report.warnings.append(f"{name}: {_describe(action.kind, action.action_date)} entered by hand is "
+                                   "not in the table; kept")
+            continue
+        removals.append(action)
+        report.removed.append(Change(name, action.category, _describe(action.kind, action.action_date), None))
+    if not dry_run and report.mass_removal and (
+            allow_mass_removal is False or (allow_mass_removal is not True and len(removals) > allow_mass_removal)):
+        raise MassRemovalRefused(instrument.code, len(removals), report.existing)
+
     for key, (kind, day, row) in wanted.items():
         state_id, category = key
         name = states[state_id].name
@@ -180,6 +310,7 @@ def import_table(table: untc.Table, instrument_code: str, *, dry_run: bool = Fal
                 action.kind, action.action_date, action.source = kind, day, SOURCE_UNTC
         else:
             report.unchanged += 1
+            report.same.append(Change(name, category, None, _describe(kind, day), row.line))
             if not dry_run and action.source != SOURCE_UNTC:
                 # Same facts, now backed by the depositary: the record names its best source.
                 action.source = SOURCE_UNTC
@@ -192,18 +323,9 @@ def import_table(table: untc.Table, instrument_code: str, *, dry_run: bool = Fal
             claim.kind, claim.action_date = kind, day
             claim.name_as_printed, claim.locator = row.participant[:120], f"line {row.line}"
 
-    for key, action in actions.items():
-        if key in wanted:
-            continue
-        name = states[action.state_id].name
-        if action.source == SOURCE_HAND:
-            report.warnings.append(f"{name}: {_describe(action.kind, action.action_date)} entered by hand is "
-                                   "not in the table; kept")
-            continue
-        report.removed.append(Change(name, action.category, _describe(action.kind, action.action_date), None))
-        if not dry_run:
-            db.session.delete(action)
     if not dry_run:
+        for action in removals:
+            db.session.delete(action)
         # The table is this source's whole record: its claims that the table no longer makes go too
         # (other sources' claims, e.g. the annex's, stay for reconciliation).
         for key, claim in claims.items():
@@ -215,9 +337,22 @@ def import_table(table: untc.Table, instrument_code: str, *, dry_run: bool = Fal
         audit.record("import", record_type="Instrument", record_id=instrument.id, actor=actor,
                      summary=f"UN Treaty Collection table{f' {filename}' if filename else ''} imported: "
                              + report.summary(),
-                     after={"file": filename, **report.counts()})
+                     after={"file": filename, **report.counts(),
+                            **({"preview": preview_id} if preview_id else {})})
         db.session.flush()
     return report
+
+
+def imported_preview(instrument: Instrument | None, preview_id: str) -> AuditEntry | None:
+    """The audit entry of the import that confirmed browser preview `preview_id`, if it was confirmed.
+
+    The audit entry is written in the same transaction as the import, so this is the one record of "this preview
+    was imported" that cannot disagree with the data; read under `lock_instrument` it is also race-free."""
+    query = sa.select(AuditEntry).where(AuditEntry.action == "import", AuditEntry.record_type == "Instrument",
+                                        AuditEntry.after["preview"].as_string() == preview_id)
+    if instrument is not None:
+        query = query.where(AuditEntry.record_id == instrument.id)
+    return db.session.scalars(query.limit(1)).first()
 
 
 def import_file(path: str | os.PathLike, instrument_code: str, **kwargs) -> ImportReport:

@@ -21,9 +21,15 @@ from .errors import Refused
 from .states import find_participant
 
 
-def generate_password() -> str:
-    """20 URL-safe characters (120 bits): comfortably over the minimum length, easy to copy."""
-    return secrets.token_urlsafe(15)
+def generate_password(email: str | None = None, name: str | None = None) -> str:
+    """20 URL-safe characters (120 bits): comfortably over the minimum length, easy to copy; drawn again in the
+    rare case chance spelt out a part of the account's name or address."""
+    while True:
+        password = secrets.token_urlsafe(15)
+        try:
+            return checked_password(password, email=email, name=name)
+        except ValueError:
+            continue
 
 
 def _account(user: User) -> dict:
@@ -168,8 +174,8 @@ def create_user(email: str, name: str, role: str | Role, *, password: str | None
     name = _checked_name(name)
     generated = None
     if not password:
-        password = generated = generate_password()
-    _checked(checked_password, password, "password")
+        password = generated = generate_password(email, name)
+    _checked(lambda p: checked_password(p, email=email, name=name), password, "password")
     user = User(email=email, name=name, role=_checked_role(role), donor=donor, is_active_account=True)
     user.set_password(password)
     db.session.add(user)
@@ -215,7 +221,7 @@ def update_user(user: User, *, name: str, role: str | Role, donor: Organization 
 
 
 def deactivate(user: User, *, by: User | None = None) -> None:
-    """Refuse the account from now on: its sessions end and its tokens stop working (until reactivated)."""
+    """Refuse the account from now on: its sessions end and its API tokens are revoked for good."""
     if by is not None and by.id == user.id:
         raise Refused("You cannot deactivate your own account.")
     if not user.is_active_account:
@@ -223,9 +229,16 @@ def deactivate(user: User, *, by: User | None = None) -> None:
     user.is_active_account = False
     # A new session token ends every open session now, and reactivation does not bring them back.
     user.session_token = secrets.token_hex(16)
+    # Revoked, not merely refused while the account is inactive: reactivating must not bring back tokens that
+    # may have leaked (the reason to deactivate). The person asks for new ones.
+    revoked = [t for t in user.tokens if not t.is_revoked]
+    for token in revoked:
+        token.revoked_at = utcnow()
     db.session.flush()
-    audit.record_for(user, "status", f"Deactivated the account {user.email}",
-                     before={"is_active": True}, after={"is_active": False})
+    audit.record_for(user, "status", f"Deactivated the account {user.email}"
+                     + (f" and revoked its {len(revoked)} API token(s)" if revoked else ""),
+                     before={"is_active": True},
+                     after={"is_active": False, **({"revoked_token_ids": [t.id for t in revoked]} if revoked else {})})
 
 
 def reactivate(user: User) -> None:
@@ -239,7 +252,8 @@ def reactivate(user: User) -> None:
 
 def reset_password(user: User, password: str | None = None) -> str:
     """Set a new password (generated when none is given) and return it; every open session of the account ends."""
-    password = _checked(checked_password, password or generate_password(), "password")
+    password = _checked(lambda p: checked_password(p, email=user.email, name=user.name),
+                        password or generate_password(user.email, user.name), "password")
     user.set_password(password)
     db.session.flush()
     audit.record_for(user, "password_reset", f"Reset the password of {user.email}")
@@ -291,12 +305,32 @@ def signed_in(user: User) -> None:
 
 
 def signed_out(user: User) -> None:
+    """End the account's sessions: a new session token invalidates every session cookie and "remember me"
+    cookie issued before (both carry `User.get_id()`, which includes it), even one copied to another browser.
+
+    This signs the person out everywhere, not only in this browser: simple, and acceptable for a staff tool
+    (a per-browser session table would be needed to do otherwise)."""
+    user.session_token = secrets.token_hex(16)
     audit.record_for(user, "logout", f"{user.email} signed out", actor=user)
+
+
+#: What a failed sign-in records when the text typed as the e-mail is not an address (often a password typed
+#: into the wrong field): nothing of it, not even a hash, which a weak password would not survive.
+NOT_AN_ADDRESS = "(not an email address)"
+
+
+def typed_address(email: str | None) -> str:
+    """The e-mail a failed sign-in may record: the normalised address (at most 254 characters) when the text is
+    a syntactically valid address, else NOT_AN_ADDRESS."""
+    try:
+        return checked_email(email)
+    except ValueError:
+        return NOT_AN_ADDRESS
 
 
 def sign_in_failed(email: str) -> None:
     """A failed sign-in: the address tried, no actor (whoever it was is not known)."""
-    email = normalize_email(email)[:254]
-    user = find_user(email)
+    email = typed_address(email)
+    user = find_user(email) if email != NOT_AN_ADDRESS else None
     audit.record("login_failed", record_type="User", record_id=user.id if user else None,
                  summary=f"Failed sign-in as {email}", after={"email": email}, actor_label="anonymous")

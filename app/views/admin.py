@@ -139,10 +139,15 @@ def reactivate_user(user_id: int):
 @permission_required(Permission.MANAGE_USERS)
 def reset_password(user_id: int):
     account = get_user_or_404(user_id)
-    form = PasswordResetForm()
+    form = PasswordResetForm(account=account)
     if not form.validate_on_submit():
         return _detail(account, reset_form=form)
-    password = accounts.reset_password(account, form.password.data or None)
+    try:
+        password = accounts.reset_password(account, form.password.data or None)
+    except Refused as exc:
+        db.session.rollback()
+        show_refusal(form, exc)
+        return _detail(account, reset_form=form)
     db.session.commit()
     if form.password.data:
         flash(f"Set a new password for {account.email}; its open sessions have ended.", "success")

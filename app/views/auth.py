@@ -1,8 +1,14 @@
 """Signing in and out.
 
 Hardening: one message for every failure, in the same time whether or not the account exists; failed attempts
-throttled per account and per address (Flask-Limiter); signing out by POST only, so a link cannot do it.
+throttled per (account, address) pair and, much more loosely, per address (Flask-Limiter); signing out by POST
+only, so a link cannot do it.
+
+Why a pair and not the account alone: a limit on the account lets anyone lock its owner out by typing wrong
+passwords for it; per pair, the owner signs in from any other address. The address is the client's own, or the
+one the TRUSTED_PROXIES proxies report (app.register_proxies).
 """
+import hashlib
 from urllib.parse import urlsplit, urlunsplit
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
@@ -24,13 +30,19 @@ THROTTLED = ("Too many failed sign-in attempts. Signing in is paused for a while
              "then try again.")
 
 
-def _account_key() -> str:
-    # The address as typed (normalized), whether or not such an account exists: the throttle must not tell.
-    return "login-account:" + normalize_email(request.form.get("email"))[:254]
+def _address() -> str:
+    return get_remote_address() or "unknown"
+
+
+def _account_and_address_key() -> str:
+    # The account as typed (normalised), whether or not it exists: the throttle must not tell. Hashed, so that
+    # the limiter's store (Redis, say) never holds what people type, a mistyped password included.
+    typed = normalize_email(request.form.get("email"))[:254]
+    return f"login-pair:{hashlib.sha256(typed.encode()).hexdigest()[:32]}:{_address()}"
 
 
 def _address_key() -> str:
-    return "login-address:" + (get_remote_address() or "unknown")
+    return "login-address:" + _address()
 
 
 def _failed(_response) -> bool:
@@ -38,8 +50,8 @@ def _failed(_response) -> bool:
     return bool(g.get("login_failed"))
 
 
-_per_account = limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_account_key,
-                             methods=["POST"], deduct_when=_failed)
+_per_account = limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS"],
+                             key_func=_account_and_address_key, methods=["POST"], deduct_when=_failed)
 _per_address = limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], key_func=_address_key,
                              methods=["POST"], deduct_when=_failed)
 

@@ -2,7 +2,6 @@
 and a treaty action entered by hand."""
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from forms.base import choices
 from forms.treaties import ImportConfirmForm, ImportUploadForm, ReconciliationFilterForm, TreatyActionForm
@@ -12,22 +11,14 @@ from ..listing import page_of
 from ..permissions import Permission, permission_required
 from ..scoping import for_user
 from ..services import states as state_service
+from ..services import treaty_import_previews as previews
 from ..services.errors import Refused
 from ..services.reconciliation import differences, sources_of
 from ..services.treaties import record_action, visible_instruments
-from ..services.treaty_import import ImportRefused, import_text
+from ..services.treaty_import import ImportBusy, ImportRefused, MassRemovalRefused, import_text
 from .helpers import list_filters, show_refusal
 
 bp = Blueprint("treaties", __name__, url_prefix="/treaties")
-
-#: A preview stays confirmable for an hour; after that the file must be uploaded again.
-PREVIEW_MAX_AGE = 3600
-
-
-def _signer() -> URLSafeTimedSerializer:
-    # The previewed file travels back signed (and compressed) in the confirm form: the server keeps no
-    # upload on disk, and what is committed is byte for byte what was previewed — nobody can alter it.
-    return URLSafeTimedSerializer(current_app.secret_key, salt="treaties.import")
 
 
 def _text_of(data: bytes) -> tuple[str | None, str | None]:
@@ -42,7 +33,8 @@ def _text_of(data: bytes) -> tuple[str | None, str | None]:
 @bp.route("/import", methods=["GET", "POST"], endpoint="imports")
 @permission_required(Permission.IMPORT_TREATIES)
 def import_upload():
-    """Upload a UN Treaty Collection table: the answer is a preview (a dry run); nothing is written yet."""
+    """Upload a UN Treaty Collection table. A malformed one is refused at once; a readable one is stored and the
+    browser sent to its preview page (a dry run; nothing is written yet)."""
     form = ImportUploadForm()
     if not form.validate_on_submit():
         return render_template("treaties/import.html", form=form), 422 if form.is_submitted() else 200
@@ -53,46 +45,109 @@ def import_upload():
         return render_template("treaties/import.html", form=form), 422
     code, filename = form.instrument.data, upload.filename or "upload.csv"
     try:
-        report = import_text(text, code, dry_run=True)
+        import_text(text, code, dry_run=True)
     except ImportRefused as exc:
         return render_template("treaties/import.html", form=form, refused=exc.lines(), filename=filename), 422
-    confirm = ImportConfirmForm(formdata=None, data={"upload": _signer().dumps(
-        {"user": current_user.id, "instrument": code, "filename": filename, "text": text})})
-    return render_template("treaties/preview.html", report=report, confirm=confirm, filename=filename)
+    preview = previews.save(text, code, filename, current_user.id)
+    return redirect(url_for("treaties.preview", preview_id=preview.id), 303)
 
 
-@bp.post("/import/confirm")
+@bp.errorhandler(413)
+def too_large(_exc):
+    """MAX_CONTENT_LENGTH refused the upload before any of it was read: say what the limit is."""
+    limit = current_app.config["MAX_CONTENT_LENGTH"] / (1024 * 1024)
+    form = ImportUploadForm(formdata=None)
+    form.file.errors = [f"The upload is too large: the limit is {limit:g} MB (a UN Treaty Collection table is a few "
+                        "kilobytes). Nothing was imported."]
+    return render_template("treaties/import.html", form=form), 413
+
+
+def _outcome(status: int, title: str, message: str, code: str | None = None):
+    """A refusal or a "nothing to do" page about a preview, with the way on."""
+    return render_template("treaties/import_outcome.html", title=title, message=message, code=code), status
+
+
+def _load_preview(preview_id: str):
+    """The caller's preview, or the page that says why there is none (already imported, expired, not theirs)."""
+    preview = previews.load(preview_id)
+    if preview is None or preview.expired:
+        entry = previews.imported(preview_id)
+        if entry is not None:
+            done = previews.PreviewAlreadyImported(entry)
+            return None, _outcome(409, "Already imported", done.lines()[0], done.code)
+        return None, _outcome(404, "No such preview", "This preview does not exist or is more than an hour old: "
+                                                      "upload the file again.")
+    if preview.user_id != current_user.id:
+        return None, _outcome(403, "Not your preview", "That preview belongs to another account: upload the file "
+                                                       "yourself to import it.")
+    return preview, None
+
+
+def _preview_page(preview, report, confirm, status=200):
+    if report.mass_removal:
+        confirm.allow_mass_removal.label.text = (
+            f"Yes, remove {len(report.removed):,} of the {report.existing:,} actions of {report.instrument} "
+            "on record: the depositary withdrew them")
+        confirm.removals.data = str(len(report.removed))
+    return render_template("treaties/preview.html", preview=preview, report=report, confirm=confirm,
+                           filename=preview.filename), status
+
+
+@bp.get("/import/<preview_id>")
 @permission_required(Permission.IMPORT_TREATIES)
-def import_confirm():
-    """Commit the previewed import."""
+def preview(preview_id: str):
+    """The preview of a stored upload: what confirming would change now. Reloading it posts nothing."""
+    preview, refusal = _load_preview(preview_id)
+    if refusal:
+        return refusal
+    entry = previews.imported(preview.id)
+    if entry is not None:
+        return _outcome(409, "Already imported", previews.PreviewAlreadyImported(entry).lines()[0],
+                        preview.instrument)
+    try:
+        report = previews.dry_run(preview)
+    except ImportRefused as exc:  # the record changed since the upload (an alias removed, say)
+        return render_template("treaties/import.html", form=ImportUploadForm(formdata=None),
+                               refused=exc.lines(), filename=preview.filename), 422
+    return _preview_page(preview, report, ImportConfirmForm(formdata=None))
+
+
+@bp.post("/import/<preview_id>/confirm")
+@permission_required(Permission.IMPORT_TREATIES)
+def import_confirm(preview_id: str):
+    """Commit the previewed import, once."""
+    preview, refusal = _load_preview(preview_id)
+    if refusal:
+        return refusal
     form = ImportConfirmForm()
     if not form.validate_on_submit():
-        flash("The preview could not be confirmed; upload the file again.", "error")
-        return redirect(url_for("treaties.imports"))
+        flash("The preview could not be confirmed; try again.", "error")
+        return redirect(url_for("treaties.preview", preview_id=preview.id), 303)
     try:
-        payload = _signer().loads(form.upload.data, max_age=PREVIEW_MAX_AGE)
-    except SignatureExpired:
-        flash("That preview is more than an hour old; upload the file again.", "error")
-        return redirect(url_for("treaties.imports"))
-    except BadSignature:
-        flash("That preview was altered or is not ours; upload the file again.", "error")
-        return redirect(url_for("treaties.imports"))
-    if payload.get("user") != current_user.id:
-        flash("That preview belongs to another account; upload the file again.", "error")
-        return redirect(url_for("treaties.imports"))
-    try:
-        report = import_text(payload["text"], payload["instrument"], filename=payload["filename"])
+        report = previews.confirm(preview, actor=current_user, allow_mass_removal=form.confirmed_removals())
+    except previews.PreviewAlreadyImported as exc:
+        db.session.rollback()
+        return _outcome(409, "Already imported", exc.lines()[0], preview.instrument)
+    except ImportBusy as exc:
+        db.session.rollback()
+        return _outcome(409, "Import in progress", exc.lines()[0], preview.instrument)
+    except MassRemovalRefused as exc:
+        db.session.rollback()
+        report = previews.dry_run(preview)
+        form.allow_mass_removal.errors = [exc.lines()[0]]
+        return _preview_page(preview, report, form, 422)
     except ImportRefused as exc:  # the record changed since the preview (an alias removed, say)
         db.session.rollback()
         return render_template("treaties/import.html", form=ImportUploadForm(formdata=None),
-                               refused=exc.lines(), filename=payload["filename"]), 422
+                               refused=exc.lines(), filename=preview.filename), 422
     db.session.commit()
-    flash(f"Imported {payload['filename']}: {report.summary()}.", "success")
+    previews.discard(preview.id)
+    flash(f"Imported {preview.filename}: {report.summary()}.", "success")
     for warning in report.warnings[:20]:
         flash(warning, "warning")
     if len(report.warnings) > 20:
         flash(f"… and {len(report.warnings) - 20} more warning(s): see the audit trail.", "warning")
-    return redirect(url_for("instruments.detail", code=report.instrument))
+    return redirect(url_for("instruments.detail", code=report.instrument), 303)
 
 
 @bp.get("/reconciliation")

@@ -39,7 +39,8 @@ def live_server(tmp_path_factory):
     """A served instance with the reference record and one account per role: {"url", "accounts"}."""
     folder = tmp_path_factory.mktemp("e2e")
     env = dict(os.environ, DATABASE_URL=f"sqlite:///{folder / 'e2e.db'}", SECRET_KEY="e2e-" + "s" * 40,
-               PALERMO_PASSWORD=PASSWORD, PALERMO_ENV="development")
+               PALERMO_PASSWORD=PASSWORD, PALERMO_ENV="development",
+               IMPORT_PREVIEW_FOLDER=str(folder / "previews"))
     env.pop("TEST_DATABASE_URL", None)
     flask = [sys.executable, "-m", "flask", "--app", "app"]
 

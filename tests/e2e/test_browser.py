@@ -46,3 +46,38 @@ def test_an_admin_imports_a_table_with_a_preview_first(page, live_server, sign_i
     firearms = next(i for i in page.evaluate("() => JSON.parse(document.body.innerText)")["items"]
                     if i["code"] == "FIREARMS")
     assert firearms["entry_into_force"] == "2005-07-03"
+
+
+def test_the_import_preview_has_its_own_address_survives_a_reload_and_shows_the_decision_first(
+        page, live_server, sign_in):
+    """A reload of the preview posts nothing; the summary and the button are on screen without scrolling."""
+    import re
+
+    from app.services.reference import DATA
+    sign_in("admin")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(live_server["url"] + "/treaties/import")
+    page.select_option("select[name=instrument]", "TIP")
+    page.set_input_files("input[name=file]", str(DATA / "untc" / "XVIII-12-a-TIP.csv"))
+    page.click("main form [type=submit]")
+    page.wait_for_load_state()
+    assert re.search(r"/treaties/import/[A-Za-z0-9_-]{24}$", page.url), page.url
+    preview_url = page.url
+    requests = []
+    page.on("request", lambda r: requests.append((r.method, r.url)))
+    page.reload()
+    page.wait_for_load_state()
+    assert page.url == preview_url and ("GET", preview_url) in requests
+    assert not any(method == "POST" for method, _ in requests)  # the file is not sent again
+    summary = page.locator("#summary")
+    button = page.locator("text=Confirm the import")
+    assert "131 to add" in summary.inner_text()
+    box = button.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 800  # above the fold
+    text = page.inner_text("main")
+    assert text.index("To change (1)") < text.index("Unchanged (")
+    button.click()
+    page.wait_for_load_state()
+    assert "/instruments/TIP" in page.url and "Imported XVIII-12-a-TIP.csv" in page.inner_text("main")
+    page.goto(preview_url)  # the preview, once imported, says so
+    assert "already imported" in page.inner_text("main")

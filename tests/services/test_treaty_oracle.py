@@ -46,13 +46,19 @@ def show(day):
     return f"{day.day} {day.strftime('%b')} {day.year}"
 
 
+#: The import refuses a date before the instrument was adopted (instruments.yaml).
+ADOPTED = {"UNTOC": date(2000, 11, 15), "TIP": date(2000, 11, 15), "SOM": date(2000, 11, 15),
+           "FIREARMS": date(2001, 5, 31)}
+
+
 def mutate(rng: random.Random, code: str, header, rows):
     """Drop some participants, move some deposits, sometimes pile deposits onto one day or move the EU early."""
     rows = [list(r) for r in rows if rng.random() > 0.08 or r[0] == "European Union"]
     for row in rows:
         if row[2] and rng.random() < 0.3:
             day, flag = split_deposit(row[2])
-            row[2] = show(day + timedelta(days=rng.randint(-500, 500))) + (f" {flag}" if flag else "")
+            moved = max(day + timedelta(days=rng.randint(-500, 500)), ADOPTED[code])
+            row[2] = show(moved) + (f" {flag}" if flag else "")
     if rng.random() < 0.5:  # the EU deposits early: a party, never counted
         eu = next(r for r in rows if r[0] == "European Union")
         eu[2] = "1 Jan 2002 AA"

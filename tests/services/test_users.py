@@ -216,3 +216,47 @@ def test_a_donor_government_is_found_through_its_states_names(session, text, key
 def test_a_name_that_is_no_donor_is_refused(session):
     with pytest.raises(Refused, match="No organization is named 'Atlantis'"):
         find_organization("Atlantis")
+
+
+# ------------------------------------------------------------------ passwords (issue 8, item 6)
+@pytest.mark.parametrize("password", ["qwerty123456", "1q2w3e4r5t6y", "1qaz2wsx3edc",
+                                      "Password2024!", "!!iloveyou1234", "Qwerty123456", "aaaaaaaaaaaa",
+                                      "abababababab"])
+def test_common_and_trivial_passwords_are_refused(password):
+    from forms.base import checked_password
+    with pytest.raises(ValueError, match="commonly used|over and over"):
+        checked_password(password)
+
+
+@pytest.mark.parametrize("password, message", [
+    ("ann.officer-2024!", "e-mail or name"),      # the local part
+    ("xx-ANN.OFFICER@EXAMPLE.TEST", "e-mail or name"),  # the whole address, any case
+    ("officer-of-the-day", "e-mail or name"),     # a part of the local part
+    ("my-name-is-Bartholomew", "e-mail or name"),  # a part of the name, 4+ characters
+    ("palermo-is-a-city", "name of this application"),
+])
+def test_passwords_built_from_the_account_are_refused(password, message):
+    from forms.base import checked_password
+    with pytest.raises(ValueError, match=message):
+        checked_password(password, email="Ann.Officer@example.test", name="Ann Bartholomew")
+
+
+def test_short_name_parts_do_not_refuse_ordinary_passwords():
+    from forms.base import checked_password, common_passwords
+    assert len(common_passwords()) >= 9_900  # the shipped list of the 10,000 most common
+    assert checked_password("a-quiet-harbour-at-dusk", email="li@example.test", name="Li Ng") == \
+        "a-quiet-harbour-at-dusk"
+
+
+def test_every_service_that_sets_a_password_applies_the_check(session):
+    with pytest.raises(Refused, match="commonly used") as refused:
+        accounts.create_user("new.person@example.test", "New Person", "officer", password="1qaz2wsx3edc")
+    assert refused.value.field == "password"
+    with pytest.raises(Refused, match="e-mail or name"):
+        accounts.create_user("new.person@example.test", "New Person", "officer", password="i-am-new.person")
+    user = factories.user("officer", name="Gwendolyn Smith")
+    with pytest.raises(Refused, match="e-mail or name"):
+        accounts.reset_password(user, "gwendolyn-forever")
+    for _ in range(20):  # generated passwords always pass the same check
+        from forms.base import checked_password
+        checked_password(accounts.reset_password(user), email=user.email, name=user.name)

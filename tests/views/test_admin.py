@@ -248,3 +248,37 @@ def test_every_write_here_leaves_an_entry(client, admin, make_user, session):
     after = session.scalar(sa.select(sa.func.count()).select_from(AuditEntry))
     assert after - before == 6  # rename + role change, deactivate, reactivate, reset, token
     assert session.get(User, user.id).role == "manager"
+
+
+def test_reactivating_does_not_revive_the_tokens_deactivation_ended(client, admin, make_user, app):
+    user = make_user("officer")
+    raw = _shown_secret(_post(client, f"/admin/users/{user.id}/tokens", name="script"))
+    api = app.test_client()
+    bearer = {"Authorization": f"Bearer {raw}"}
+    assert api.get("/api/v1/me", headers=bearer).status_code == 200
+    _post(client, f"/admin/users/{user.id}/deactivate")
+    assert api.get("/api/v1/me", headers=bearer).status_code == 401
+    _post(client, f"/admin/users/{user.id}/reactivate")
+    assert user.is_active
+    assert api.get("/api/v1/me", headers=bearer).status_code == 401  # the token stays dead
+    [token] = user.tokens
+    assert token.is_revoked
+    detail = client.get(f"/admin/users/{user.id}").get_data(as_text=True)
+    assert "Revoked" in detail and "revoked its 1 API token(s)" in detail
+
+
+def test_the_forms_refuse_common_passwords_and_ones_built_from_the_account(client, admin, make_user, session):
+    response = _post(client, "/admin/users/new", email="maria.lopez@example.test", name="Maria Lopez",
+                     role="officer", donor_id="", password="qwerty123456")
+    assert response.status_code == 200
+    assert "That password is one of the most commonly used ones: choose another." in _field_errors(response)
+    response = _post(client, "/admin/users/new", email="maria.lopez@example.test", name="Maria Lopez",
+                     role="officer", donor_id="", password="Lopez-at-work-99")
+    assert "A password must not contain the account's e-mail or name." in _field_errors(response)
+    assert accounts.find_user("maria.lopez@example.test") is None
+
+    user = make_user("officer", name="Gwendolyn Smith")
+    for password in ("qwerty123456", "gwendolyn-forever"):
+        response = _post(client, f"/admin/users/{user.id}/reset-password", password=password)
+        assert response.status_code == 200 and not user.check_password(password)
+        assert any("password" in e for e in _field_errors(response))

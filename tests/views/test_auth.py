@@ -126,22 +126,22 @@ def test_incomplete_form_shows_messages_next_to_the_fields(client):
     assert body.count("is-invalid") >= 2
 
 
-def test_burst_of_wrong_passwords_is_throttled_per_account(app, client, make_user):
+def test_burst_of_wrong_passwords_is_throttled_per_account_and_address(app, client, make_user):
     user = make_user("officer")
-    limit = int(app.config["LOGIN_LIMIT_PER_ACCOUNT"].split()[0])
+    limit = int(app.config["LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS"].split()[0])
     for _ in range(limit):
         assert _post_login(client, user.email, "wrong-password-123").status_code == 200
     throttled = _post_login(client, user.email, "wrong-password-123")
     assert throttled.status_code == 429
     assert "Too many failed sign-in attempts" in throttled.get_data(as_text=True)
-    # Even the right password waits now: the throttle is on the account, not on the guess.
+    # Even the right password waits now, from this address: the throttle is on the pair, not on the guess.
     assert _post_login(client, user.email, PASSWORD).status_code == 429
     assert client.get("/").status_code == 302
 
 
 def test_throttling_does_not_reveal_whether_the_account_exists(app, make_user):
     user = make_user("officer")
-    limit = int(app.config["LOGIN_LIMIT_PER_ACCOUNT"].split()[0])
+    limit = int(app.config["LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS"].split()[0])
     answers = {}
     for email in (user.email, "nobody-here@example.test"):
         client = app.test_client()
@@ -153,23 +153,25 @@ def test_throttling_does_not_reveal_whether_the_account_exists(app, make_user):
     assert _without_csrf(existing_page) == _without_csrf(missing_page)
 
 
-def test_throttle_per_address_catches_spraying_across_accounts(app, client):
-    limit = int(app.config["LOGIN_LIMIT_PER_ADDRESS"].split()[0])
-    for i in range(limit):
+def test_throttle_per_address_catches_spraying_across_accounts(app, client, monkeypatch):
+    # The real limit (200 per 15 minutes) is set for offices behind one proxy; a small one shows the mechanism.
+    assert app.config["LOGIN_LIMIT_PER_ADDRESS"] == "200 per 15 minutes"
+    monkeypatch.setitem(app.config, "LOGIN_LIMIT_PER_ADDRESS", "8 per 15 minutes")
+    for i in range(8):
         assert _post_login(client, f"spray{i}@example.test", "wrong-password-123").status_code == 200
     assert _post_login(client, "spray-last@example.test", "wrong-password-123").status_code == 429
 
 
 def test_successful_logins_do_not_use_up_the_limit(app, client, make_user):
     user = make_user("officer")
-    limit = int(app.config["LOGIN_LIMIT_PER_ACCOUNT"].split()[0])
+    limit = int(app.config["LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS"].split()[0])
     for _ in range(limit + 2):
         assert _post_login(client, user.email, PASSWORD).status_code == 302
         client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
 
 
 def test_throttled_attempt_carries_retry_after(app, client):
-    limit = int(app.config["LOGIN_LIMIT_PER_ACCOUNT"].split()[0])
+    limit = int(app.config["LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS"].split()[0])
     for _ in range(limit):
         _post_login(client, "someone@example.test", "wrong-password-123")
     response = _post_login(client, "someone@example.test", "wrong-password-123")
@@ -245,3 +247,120 @@ def test_a_stolen_signed_in_session_is_still_emptied_under_strong_protection(cli
     other_browser = {"User-Agent": "Another browser/1.0"}
     response = client.get("/", headers=other_browser)
     assert response.status_code in (302, 303) and "/login" in response.headers["Location"]
+
+
+# ------------------------------------------------------------------ signing out signs out (issue 8, item 1)
+def _cookie(client, name):
+    cookie = client.get_cookie(name)
+    assert cookie is not None, f"no {name} cookie"
+    return cookie.value
+
+
+def test_signing_out_ends_the_remember_cookie_and_the_old_session_cookie_everywhere(app, client, make_user):
+    user = make_user("officer")
+    assert _post_login(client, user.email, PASSWORD, remember="y").status_code == 302
+    assert client.get("/").status_code == 200
+    remember, old_session = _cookie(client, "remember_token"), _cookie(client, "session")
+    assert client.post("/logout", data={"csrf_token": csrf_token(client, "/")}).status_code == 302
+
+    # Another browser holding only the captured remember cookie.
+    thief = app.test_client()
+    thief.set_cookie("remember_token", remember)
+    assert thief.get("/").status_code == 302
+    assert thief.get("/api/v1/me").status_code == 401
+    # The same browser replaying the session cookie it had before signing out.
+    replay = app.test_client()
+    replay.set_cookie("session", old_session)
+    assert replay.get("/").status_code == 302
+    assert replay.get("/api/v1/me").status_code == 401
+    # Signing in again works, with the new session token.
+    assert _post_login(app.test_client(), user.email, PASSWORD).status_code == 302
+
+
+def test_signing_out_is_audited_and_signs_out_the_other_sessions_too(app, client, make_user, session):
+    user = make_user("officer")
+    other = app.test_client()
+    assert _post_login(client, user.email, PASSWORD).status_code == 302
+    assert _post_login(other, user.email, PASSWORD).status_code == 302
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    assert other.get("/").status_code == 302  # documented: signing out signs out everywhere
+    assert [e.actor_id for e in _entries(session, "logout")] == [user.id]
+
+
+# ------------------------------------------------------------------ the audit trail keeps no secrets (item 9)
+@pytest.mark.parametrize("typed", ["Tr0ub4dor&3-secret", "my password is hunter2!!", "a@", "@b.c",
+                                   "pass@word@example.test", "ann@" + "b" * 240 + ".test"])
+def test_a_failed_sign_in_never_records_what_was_typed_unless_it_is_an_address(client, session, typed):
+    _post_login(client, typed, "wrong-password-123")
+    [entry] = _entries(session, "login_failed")
+    stored = f"{entry.summary} {entry.before} {entry.after} {entry.actor_label}"
+    assert typed.lower() not in stored.lower() and typed.lower()[:20] not in stored.lower()
+    assert entry.after == {"email": "(not an email address)"}
+
+
+def test_a_failed_sign_in_records_a_normalised_address_of_bounded_length(client, session):
+    _post_login(client, "  Someone.Else@Example.TEST ", "wrong-password-123")
+    [entry] = _entries(session, "login_failed")
+    assert entry.after == {"email": "someone.else@example.test"} and len(entry.summary) <= 500
+
+
+# ------------------------------------------------------------------ nobody can lock another person out (item 5)
+def _from(client, address):
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+def test_an_attacker_elsewhere_cannot_lock_the_owner_out(app, make_user):
+    owner = make_user("officer")
+    attacker = _from(app.test_client(), "203.0.113.66")
+    limit = int(app.config["LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS"].split()[0])
+    for _ in range(limit + 3):
+        _post_login(attacker, owner.email, "wrong-password-123")
+    assert _post_login(attacker, owner.email, PASSWORD).status_code == 429  # the attacker is slowed
+    owner_browser = _from(app.test_client(), "198.51.100.7")
+    assert _post_login(owner_browser, owner.email, PASSWORD).status_code == 302  # the owner gets in
+    assert owner_browser.get("/").status_code == 200
+
+
+def test_many_failures_from_one_address_do_not_refuse_the_other_accounts_from_it(app, make_user):
+    """An office behind one proxy: twenty people mistyping do not refuse the twenty-first."""
+    office = _from(app.test_client(), "192.0.2.10")
+    for i in range(25):
+        assert _post_login(office, f"colleague{i}@example.test", "wrong-password-123").status_code == 200
+    user = make_user("officer")
+    assert _post_login(office, user.email, PASSWORD).status_code == 302
+
+
+def test_forwarded_addresses_are_believed_only_from_a_configured_proxy(app, make_user):
+    from app import create_app
+    owner = make_user("officer")
+    limit = int(app.config["LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS"].split()[0])
+
+    # No proxy configured (the default): a forged X-Forwarded-For changes nothing, the attempts count together.
+    assert app.config["TRUSTED_PROXIES"] == 0
+    direct = app.test_client()
+    for i in range(limit):
+        direct.post("/login", headers={"X-Forwarded-For": f"203.0.113.{i}"},
+                    data={"email": owner.email, "password": "wrong-password-123", "csrf_token": csrf_token(direct)})
+    forged = direct.post("/login", headers={"X-Forwarded-For": "198.51.100.99"},
+                         data={"email": owner.email, "password": PASSWORD, "csrf_token": csrf_token(direct)})
+    assert forged.status_code == 429
+
+    # Behind one trusted proxy, every client is 127.0.0.1 to the app: the forwarded address tells them apart.
+    proxied = create_app("testing", TRUSTED_PROXIES="1")
+    behind = proxied.test_client()
+    attacker = {"X-Forwarded-For": "203.0.113.66"}
+    for _ in range(limit):
+        behind.post("/login", headers=attacker, data={"email": owner.email, "password": "wrong-password-123",
+                                                      "csrf_token": csrf_token(behind)})
+    assert behind.post("/login", headers=attacker, data={
+        "email": owner.email, "password": PASSWORD, "csrf_token": csrf_token(behind)}).status_code == 429
+    owner_browser = proxied.test_client()
+    assert owner_browser.post("/login", headers={"X-Forwarded-For": "198.51.100.7"}, data={
+        "email": owner.email, "password": PASSWORD, "csrf_token": csrf_token(owner_browser)}).status_code == 302
+
+
+def test_trusted_proxies_must_be_a_count():
+    from app import create_app
+    with pytest.raises(RuntimeError, match="TRUSTED_PROXIES"):
+        create_app("testing", TRUSTED_PROXIES="yes")

@@ -25,8 +25,20 @@ def upload(client, content: bytes, instrument="SOM", name="table.csv", token=Non
         "csrf_token": token or csrf_token(client, "/treaties/import")})
 
 
-def hidden_upload(page: str) -> str:
-    return re.search(r'name="upload" type="hidden" value="([^"]+)"|value="([^"]+)"[^>]*name="upload"', page).group(1)
+def preview_of(client, response):
+    """The preview page an accepted upload redirects to: (its URL, its text)."""
+    assert response.status_code == 303, response.get_data(as_text=True)[:1000]
+    location = response.headers["Location"]
+    assert re.fullmatch(r"/treaties/import/[A-Za-z0-9_-]{24}", location), location
+    return location, client.get(location).get_data(as_text=True)
+
+
+def _without_csrf(page: str) -> str:
+    return re.sub(r'(name="csrf-token" content|name="csrf_token" type="hidden" value|value)="[^"]*"', "", page)
+
+
+def confirm(client, location, **data):
+    return client.post(location + "/confirm", data={"csrf_token": csrf_token(client, "/treaties/import"), **data})
 
 
 @pytest.fixture()
@@ -39,20 +51,21 @@ def test_upload_previews_without_writing_then_confirm_commits(client, admin):
     import_file(UNTC / "XVIII-12-UNTOC.csv", "UNTOC")  # the Convention first, or every SOM party "is not party"
     db.session.commit()
     before = deposits_of("SOM")
-    response = upload(client, (UNTC / "XVIII-12-b-SOM.csv").read_bytes(), name="XVIII-12-b-SOM.csv")
-    page = response.get_data(as_text=True)
-    assert response.status_code == 200
+    location, page = preview_of(client, upload(client, (UNTC / "XVIII-12-b-SOM.csv").read_bytes(),
+                                               name="XVIII-12-b-SOM.csv"))
     assert "111 to add, 1 to change, 138 unchanged, 0 to remove, 1 warning(s)" in page
     assert "Tajikistan: ratification 8 July 2002 -&gt; accession 8 July 2002" in page
     assert deposits_of("SOM") == before  # the preview wrote nothing
+    again = client.get(location).get_data(as_text=True)  # a reload shows it again, posting nothing
+    # The same page but for the CSRF token, which is signed with the time of the request (to the second).
+    assert _without_csrf(again) == _without_csrf(page)
 
-    confirm = client.post("/treaties/import/confirm", data={
-        "upload": hidden_upload(page), "csrf_token": csrf_token(client, "/treaties/import")})
-    assert confirm.status_code in (302, 303) and confirm.headers["Location"].endswith("/instruments/SOM")
+    confirmed = confirm(client, location)
+    assert confirmed.status_code == 303 and confirmed.headers["Location"].endswith("/instruments/SOM")
     assert deposits_of("SOM") == 138
     entry = db.session.scalar(sa.select(AuditEntry).filter_by(action="import").order_by(AuditEntry.id.desc()))
     assert entry.actor_id == admin.id and entry.after["added"] == 111
-    shown = client.get(confirm.headers["Location"]).get_data(as_text=True)
+    shown = client.get(confirmed.headers["Location"]).get_data(as_text=True)
     assert "Imported XVIII-12-b-SOM.csv: SOM: 111 added" in shown and "European Union" in shown
 
 
@@ -72,29 +85,29 @@ def test_an_upload_that_is_not_text_or_not_csv_is_refused(client, admin):
     assert response.status_code == 422 and "must be a .csv file" in response.get_data(as_text=True)
 
 
-def test_a_tampered_preview_is_refused(client, admin):
-    page = upload(client, (UNTC / "XVIII-12-c-FIREARMS.csv").read_bytes(), instrument="FIREARMS").get_data(
-        as_text=True)
+def test_an_unknown_or_forged_preview_is_refused(client, admin):
+    location, page = preview_of(client, upload(client, (UNTC / "XVIII-12-c-FIREARMS.csv").read_bytes(),
+                                               instrument="FIREARMS"))
     assert "not party to the Convention" in page  # UNTOC not imported: the record shows only the annex's
-    forged = hidden_upload(page)[:-4] + "AAAA"
     before = deposits_of("FIREARMS")
-    response = client.post("/treaties/import/confirm", data={
-        "upload": forged, "csrf_token": csrf_token(client, "/treaties/import")})
-    assert response.status_code in (302, 303) and deposits_of("FIREARMS") == before
-    assert "was altered" in client.get(response.headers["Location"]).get_data(as_text=True)
+    for forged in (location[:-4] + "AAAA", "/treaties/import/x", "/treaties/import/" + "." * 24):
+        assert client.get(forged).status_code == 404
+        response = confirm(client, forged)
+        assert response.status_code == 404 and "upload the file again" in response.get_data(as_text=True)
+    assert client.get("/treaties/import/..%2F..%2Fsecret_key").status_code == 404
+    assert deposits_of("FIREARMS") == before
 
 
-def test_a_preview_cannot_be_confirmed_by_another_account(client, admin, login_as):
-    page = upload(client, (UNTC / "XVIII-12-c-FIREARMS.csv").read_bytes(), instrument="FIREARMS").get_data(
-        as_text=True)
-    signed = hidden_upload(page)
+def test_a_preview_cannot_be_seen_or_confirmed_by_another_account(client, admin, login_as):
+    location, _ = preview_of(client, upload(client, (UNTC / "XVIII-12-c-FIREARMS.csv").read_bytes(),
+                                            instrument="FIREARMS"))
     client.post("/logout", data={"csrf_token": csrf_token(client, "/treaties/import")})
     login_as("admin")
     before = deposits_of("FIREARMS")
-    response = client.post("/treaties/import/confirm", data={
-        "upload": signed, "csrf_token": csrf_token(client, "/treaties/import")})
+    assert client.get(location).status_code == 403
+    response = confirm(client, location)
+    assert response.status_code == 403 and "belongs to another account" in response.get_data(as_text=True)
     assert deposits_of("FIREARMS") == before
-    assert "another account" in client.get(response.headers["Location"]).get_data(as_text=True)
 
 
 @pytest.mark.parametrize("role", ["officer", "manager", "donor"])
@@ -180,3 +193,72 @@ def test_the_state_page_offers_the_form_to_staff(client, login_as):
     page = client.get("/states/AND").get_data(as_text=True)
     assert "/treaties/actions/new?state=AND" in page
     assert db.session.scalar(sa.select(MemberState).filter_by(code="AND")) is not None
+
+
+# ------------------------------------------------------------------ an import cannot wipe the record (issue 8)
+HEADER = 'Participant,Signature,"Ratification, Acceptance(A), Approval(AA), Accession(a), Succession(d)"\n'
+
+
+def test_the_preview_puts_its_summary_and_button_first_and_changes_before_unchanged_rows(client, admin):
+    location, page = preview_of(client, upload(client, (UNTC / "XVIII-12-a-TIP.csv").read_bytes(),
+                                               instrument="TIP", name="XVIII-12-a-TIP.csv"))
+    summary, button = page.index('id="summary"'), page.index("Confirm the import")
+    changes, unchanged = page.index("To change (1)"), page.index("Unchanged (144)")
+    first_entry = page.index("<li>", page.index("<main"))
+    assert summary < button < first_entry and button < changes < unchanged
+    assert page.index("To add (131)") < unchanged and page.index("Warnings (") < unchanged
+    assert "allow_mass_removal" not in page  # an ordinary import needs no extra confirmation
+
+
+def test_an_empty_table_or_the_wrong_instruments_table_is_refused_at_upload(client, admin):
+    response = upload(client, HEADER.encode(), instrument="TIP")
+    assert response.status_code == 422 and "no participant rows" in response.get_data(as_text=True)
+    response = upload(client, (UNTC / "XVIII-12-UNTOC.csv").read_bytes(), instrument="FIREARMS")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "is this the table of another instrument?" in page and "270 to add" not in page
+
+
+def test_removing_most_of_the_record_needs_the_box_that_names_the_count(client, admin):
+    import_file(UNTC / "XVIII-12-a-TIP.csv", "TIP")
+    db.session.commit()
+    before = deposits_of("TIP")
+    location, page = preview_of(client, upload(client, (HEADER + "Mali,12 Dec 2000,12 Apr 2002\n").encode(),
+                                               instrument="TIP"))
+    [label] = re.findall(r'<label class="form-check-label" for="allow_mass_removal">([^<]+)</label>', page)
+    count = int(re.match(r"Yes, remove (\d+) of the 276 actions of TIP on record", label).group(1))
+    assert count > 138  # more than half
+    assert page.index(f"would remove {count} of the 276 actions") < page.index("Confirm the import")
+    refused = confirm(client, location, removals=str(count))  # the button alone is not enough
+    assert refused.status_code == 422 and f"would remove {count} of the 276 actions of TIP" in refused.get_data(
+        as_text=True)
+    assert deposits_of("TIP") == before
+    assert confirm(client, location, allow_mass_removal="y", removals="10").status_code == 422  # not that many
+    assert deposits_of("TIP") == before
+    done = confirm(client, location, allow_mass_removal="y", removals=str(count))
+    assert done.status_code == 303 and deposits_of("TIP") == 1
+
+
+def test_a_confirmed_preview_cannot_be_confirmed_again(client, admin):
+    imports = sa.select(sa.func.count()).select_from(AuditEntry).filter_by(action="import")
+    before = db.session.scalar(imports)
+    location, _ = preview_of(client, upload(client, (UNTC / "XVIII-12-c-FIREARMS.csv").read_bytes(),
+                                            instrument="FIREARMS"))
+    assert confirm(client, location).status_code == 303
+    after = deposits_of("FIREARMS")
+    again = confirm(client, location)
+    assert again.status_code == 409 and "This preview was already imported into FIREARMS" in again.get_data(
+        as_text=True)
+    reload = client.get(location)
+    assert reload.status_code == 409 and "already imported" in reload.get_data(as_text=True)
+    assert deposits_of("FIREARMS") == after
+    assert db.session.scalar(imports) == before + 1
+
+
+def test_an_upload_over_the_size_limit_is_answered_413_clearly(app, client, admin):
+    token = csrf_token(client, "/treaties/import")
+    big = HEADER.encode() + b"x" * app.config["MAX_CONTENT_LENGTH"]
+    response = upload(client, big, token=token)
+    assert response.status_code == 413
+    page = response.get_data(as_text=True)
+    assert "The upload is too large: the limit is 5 MB" in page and "Nothing was imported" in page

@@ -1,0 +1,138 @@
+"""Browser previews of a UN Treaty Collection import, kept on the server between the preview and its confirmation.
+
+The uploaded table is stored once, under a random id, in IMPORT_PREVIEW_FOLDER (the instance folder by default):
+the preview is then a page of its own (GET /treaties/import/<id>) that a reload shows again without posting the
+file, and the confirmation names the id instead of carrying the file back. What is committed is what was
+previewed: the stored file, which only the server writes.
+
+Whether a preview was already imported is read from the database, not from the folder (`confirm`): the import's
+audit entry names the preview, and it is looked up under the instrument's lock, so of several confirmations at
+once exactly one imports and the others are told it was done. The file is deleted afterwards; a preview not
+confirmed expires after PREVIEW_MAX_AGE and is swept away by the next upload.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app
+
+from models import AuditEntry, Instrument, db
+
+from ..formats import untc
+from ..scoping import EVERYTHING
+from .treaties import get_instrument
+from .treaty_import import ImportRefused, ImportReport, import_text, imported_preview, lock_instrument
+
+#: A preview stays confirmable for an hour; after that the file must be uploaded again.
+PREVIEW_MAX_AGE = 3600
+_ID = re.compile(r"[A-Za-z0-9_-]{24}")
+
+
+class PreviewAlreadyImported(ImportRefused):
+    """The preview was confirmed before (by this request's twin, a double click, another tab)."""
+
+    def __init__(self, entry: AuditEntry):
+        self.entry = entry
+        instrument = db.session.get(Instrument, entry.record_id)
+        self.code = instrument.code if instrument is not None else "the record"
+        when = entry.occurred_at.strftime("%d %B %Y %H:%M UTC")
+        super().__init__([untc.LineError(0, f"This preview was already imported into {self.code} ({when}, by "
+                                            f"{entry.actor_label}): nothing more was done.")])
+
+
+@dataclass(frozen=True)
+class Preview:
+    id: str
+    user_id: int
+    instrument: str
+    filename: str
+    text: str
+    created_at: float
+
+    @property
+    def expired(self) -> bool:
+        return time.time() - self.created_at > PREVIEW_MAX_AGE
+
+
+def _folder() -> Path:
+    folder = Path(current_app.config["IMPORT_PREVIEW_FOLDER"])
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _path(preview_id: str) -> Path | None:
+    # The id is part of a file name: only ids of our own making, so that no URL can name another file.
+    return _folder() / f"{preview_id}.json" if _ID.fullmatch(preview_id or "") else None
+
+
+def save(text: str, instrument: str, filename: str, user_id: int) -> Preview:
+    """Store an upload that passed the dry run; returns its preview (with the new id)."""
+    _sweep()
+    preview = Preview(secrets.token_urlsafe(18), user_id, instrument, filename, text, time.time())
+    path = _path(preview.id)
+    temporary = path.with_suffix(".tmp")
+    # Written whole, then renamed: a reader never sees half a file. Readable by the server's user only.
+    with open(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8") as handle:
+        json.dump({"user_id": user_id, "instrument": instrument, "filename": filename, "text": text,
+                   "created_at": preview.created_at}, handle)
+    os.replace(temporary, path)
+    return preview
+
+
+def load(preview_id: str) -> Preview | None:
+    """The stored preview, or None when there is none by that id (never made, expired and swept, or imported)."""
+    path = _path(preview_id)
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except (TypeError, OSError, ValueError):
+        return None
+    return Preview(preview_id, data["user_id"], data["instrument"], data["filename"], data["text"],
+                   data["created_at"])
+
+
+def discard(preview_id: str) -> None:
+    path = _path(preview_id)
+    if path is not None:
+        path.unlink(missing_ok=True)
+
+
+def _sweep() -> None:
+    """Delete previews past their age (best effort: another process may be sweeping too)."""
+    limit = time.time() - PREVIEW_MAX_AGE
+    for path in _folder().glob("*.json"):
+        try:
+            if path.stat().st_mtime < limit:
+                path.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def imported(preview_id: str) -> AuditEntry | None:
+    """The audit entry of the import that confirmed this preview, if any (also once its file is gone)."""
+    return imported_preview(None, preview_id) if _ID.fullmatch(preview_id or "") else None
+
+
+def dry_run(preview: Preview) -> ImportReport:
+    """What confirming the preview would do now (the record may have changed since the upload)."""
+    return import_text(preview.text, preview.instrument, dry_run=True)
+
+
+def confirm(preview: Preview, *, actor=None, allow_mass_removal: bool | int = False) -> ImportReport:
+    """Import the previewed table, once: a preview already imported raises PreviewAlreadyImported.
+
+    Flushes, never commits; the caller commits, then `discard`s the file."""
+    instrument = get_instrument(preview.instrument, EVERYTHING)
+    if instrument is not None:
+        lock_instrument(instrument)  # held to the commit: a twin confirmation waits here, then sees the entry
+        entry = imported_preview(instrument, preview.id)
+        if entry is not None:
+            raise PreviewAlreadyImported(entry)
+    return import_text(preview.text, preview.instrument, filename=preview.filename, actor=actor,
+                       allow_mass_removal=allow_mass_removal, preview_id=preview.id)
