@@ -190,6 +190,16 @@ def _value(kind: str, side: DonorSide, as_int: bool):
     return min(side.own[kind])
 
 
+def body_text(response) -> str:
+    """A response as text to scan: an XLSX workbook is a zip of XML parts, read part by part."""
+    if response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":
+        import io
+        import zipfile
+        with zipfile.ZipFile(io.BytesIO(response.get_data())) as book:
+            return "\n".join(book.read(name).decode("utf-8") for name in book.namelist())
+    return response.get_data(as_text=True)
+
+
 def check_pages(client, me: DonorSide, other: DonorSide, scanned: list | None = None) -> list[str]:
     """Every GET route `me` may call: no secret of the other donor's (nor any contact detail) in the answer, and a
     route naming the other donor's record answers 403 or 404. The URLs requested are appended to `scanned`."""
@@ -214,7 +224,7 @@ def check_pages(client, me: DonorSide, other: DonorSide, scanned: list | None = 
         response = client.get(url)
         if scanned is not None:
             scanned.append(url)
-        body = response.get_data(as_text=True)
+        body = body_text(response)
         if rule.arguments and response.status_code not in (403, 404):
             problems.append(f"{url} (the other donor's) answers {response.status_code} to {me.marker}")
         leaked = _leaks(body, me, other)
