@@ -189,8 +189,9 @@ def _apply(c: Contribution, data: ContributionData, related: dict) -> None:
     c.currency = data.currency if data.amount is not None else None
     c.pledged_date = data.pledged_date
     codes = set(data.instruments)
-    c.instruments = list(db.session.scalars(sa.select(Instrument).where(Instrument.code.in_(codes))
-                                            .order_by(Instrument.id))) if codes else []
+    with db.session.no_autoflush:  # `c` may be new and half-built: nothing is flushed before it is whole
+        c.instruments = list(db.session.scalars(sa.select(Instrument).where(Instrument.code.in_(codes))
+                                                .order_by(Instrument.id))) if codes else []
     c.regions = sorted(set(data.regions))
     c.period_start, c.period_end = data.period_start, data.period_end
     c.source, c.note = data.source or None, data.note or None

@@ -270,6 +270,7 @@ def test_the_portal_takes_the_same_number_of_queries_at_two_sizes(session):
                                     date(2003, 7, 2))
             assert len(portal.activities) == n and portal.followed is not None
         counts.append(len(statements))
+    print('portal service', counts)
     assert counts[0] == counts[1], counts
 
 
@@ -279,3 +280,24 @@ def test_everything_scope_sees_every_donor(session):
     assert len(portal.donors) >= 8  # the seven donors of A/58/165 and the test's own
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Allocation)) >= len(
         [x for f in portal.activities for x in f.allocations])
+
+
+# --- the reference record (A/58/165 paras. 7 and 9) -----------------------------------------------------------
+
+def test_the_reference_donors_and_what_the_record_infers(session):
+    rows = db.session.execute(sa.select(Contribution.reference_key, Allocation.is_inferred, Allocation.amount,
+                                        Allocation.basis)
+                              .join(Allocation, Allocation.contribution_id == Contribution.id)
+                              .where(Contribution.reference_key.is_not(None))).all()
+    inferred = {key for key, flag, _a, _b in rows if flag}
+    stated = {key for key, flag, _a, _b in rows if not flag}
+    assert inferred == {f"{d}-pre-ratification" for d in ("canada", "france", "italy", "japan", "norway",
+                                                          "united-kingdom", "united-states")}
+    assert stated == {"canada-legislative-guide-convention", "france-legislative-guides-protocols",
+                      "italy-legislative-guides-protocols"}
+    assert len([r for r in rows if r[1]]) == 7 * 14 and len([r for r in rows if not r[1]]) == 2 + 2 * 2
+    assert all(amount is None and basis.startswith("A/58/165 para.") for _k, _f, amount, basis in rows)
+    reference = db.session.scalars(sa.select(Contribution).where(Contribution.reference_key.is_not(None))).all()
+    assert len(reference) == 10 and {c.amount for c in reference} == {None}
+    portal = funding.portal(EVERYTHING, None, date(2003, 7, 2))
+    assert portal.unrecorded >= 10 and len(portal.activities) >= 18
