@@ -106,12 +106,13 @@ def get(scope: Scope, contribution_id: int) -> Contribution | None:
 
 
 def donors(scope: Scope) -> list[Organization]:
-    """Donor organizations the scope may see (a donor: itself), by name: those with a contribution, and donor
-    governments without one yet."""
+    """Donor organizations the scope may see (a donor: itself), by name: those with a contribution, and
+    governments (donor governments or not: Monaco offered to host a meeting, para. 11) without one yet."""
     has_money = sa.select(Contribution.donor_id).where(scope.contributions())
     condition = Organization.id.in_(has_money)
     if not scope.is_donor:
-        condition = sa.or_(condition, Organization.kind == OrganizationKind.DONOR_GOVERNMENT.value)
+        condition = sa.or_(condition, Organization.kind.in_([OrganizationKind.DONOR_GOVERNMENT.value,
+                                                             OrganizationKind.GOVERNMENT.value]))
     return list(db.session.scalars(sa.select(Organization).where(condition).order_by(Organization.name)))
 
 

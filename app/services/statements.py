@@ -25,21 +25,20 @@ def _money(value: Decimal | None) -> str:
 
 
 def rows(portal: Portal) -> list[dict]:
-    """The statement's rows as text (money as plain decimals, empty where not recorded)."""
+    """The statement's rows: money as Decimal (None where not recorded), the rest as text."""
     out = []
     for c in portal.contributions:
         base = {
             "donor": c.donor.name, "contribution_id": c.id, "project": c.project.title if c.project else "",
             "status": c.status, "status_label": ContributionStatus.label_of(c.status),
             "pledged_date": iso(c.pledged_date) or "", "committed_date": iso(c.committed_date) or "",
-            "received_date": iso(c.received_date) or "", "currency": c.currency or "", "amount": _money(c.amount),
-            "received": _money(received_amount(c)),
-            "allocated": _money(c.allocated if c.amount is not None else None),
-            "unallocated": _money(c.unallocated), "earmark_instruments": " ".join(i.code for i in c.instruments),
+            "received_date": iso(c.received_date) or "", "currency": c.currency or "", "amount": c.amount,
+            "received": received_amount(c), "allocated": c.allocated if c.amount is not None else None,
+            "unallocated": c.unallocated, "earmark_instruments": " ".join(i.code for i in c.instruments),
             "earmark_regions": "; ".join(c.regions or []), "earmark_from": iso(c.period_start) or "",
             "earmark_to": iso(c.period_end) or ""}
         if not c.allocations:
-            out.append({**base, **{k: "" for k in COLUMNS if k not in base}})
+            out.append({**base, **{k: None if k in MONEY_COLUMNS else "" for k in COLUMNS if k not in base}})
         for a in c.allocations:
             activity = a.activity
             states = {s.state.code for s in activity.states} | {v.country.code for v in activity.visits}
@@ -48,7 +47,7 @@ def rows(portal: Portal) -> list[dict]:
                         "activity_start": iso(activity.start_date) or "", "activity_end": iso(activity.end_date) or "",
                         "activity_states": " ".join(sorted(states)),
                         "activity_instruments": " ".join(i.code for i in activity.instruments),
-                        "allocation_amount": _money(a.amount), "funding_inferred": "yes" if a.is_inferred else "no",
+                        "allocation_amount": a.amount, "funding_inferred": "yes" if a.is_inferred else "no",
                         "basis": a.basis or ""})
     return out
 
@@ -65,7 +64,7 @@ def to_csv(portal: Portal) -> str:
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     for row in rows(portal):
-        writer.writerow({k: _safe(v) for k, v in row.items()})
+        writer.writerow({k: _money(v) if k in MONEY_COLUMNS else _safe(v) for k, v in row.items()})
     return buffer.getvalue()
 
 
@@ -78,7 +77,7 @@ def to_xlsx(portal: Portal) -> bytes:
     sheet.title = "Statement"
     sheet.append(COLUMNS)
     for row in rows(portal):
-        sheet.append([Decimal(row[k]) if k in MONEY_COLUMNS and row[k] else _safe(row[k]) for k in COLUMNS])
+        sheet.append([row[k] if k in MONEY_COLUMNS else _safe(row[k]) for k in COLUMNS])
     sheet.freeze_panes = "A2"
     totals = book.create_sheet("Totals")
     totals.append(["total", "currency", "amount", "rate_to_USD", "rate_date", "in_USD"])
