@@ -74,26 +74,32 @@ def _choices(form) -> None:
     form.set_choices(contribution_service.donors(for_user(current_user)), contribution_service.projects())
 
 
+def _save(form, contribution: Contribution | None, write, done: str):
+    """Validate, write through the service (Refused: messages beside the fields), commit, redirect; else the form
+    again (422 when submitted)."""
+    if form.validate_on_submit():
+        try:
+            contribution = write()
+        except Refused as exc:
+            db.session.rollback()
+            show_refusal(form, exc)
+        else:
+            db.session.commit()
+            flash(f"{done} contribution #{contribution.id}.", "success")
+            return redirect(url_for("contributions.detail", contribution_id=contribution.id))
+    return render_template("contributions/form.html", form=form, contribution=contribution), \
+        422 if form.is_submitted() else 200
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @permission_required(Permission.EDIT_CONTRIBUTIONS)
 def new():
     """Record a contribution (pledged, or already committed or received, each step with its date)."""
     form = ContributionCreateForm()
     _choices(form)
-    if form.validate_on_submit():
-        try:
-            contribution = contribution_service.create(_data(form), current_user, status=form.status.data,
-                                                       committed_on=form.committed_date.data,
-                                                       received_on=form.received_date.data)
-        except Refused as exc:
-            db.session.rollback()
-            show_refusal(form, exc)
-        else:
-            db.session.commit()
-            flash(f"Recorded contribution #{contribution.id}.", "success")
-            return redirect(url_for("contributions.detail", contribution_id=contribution.id))
-    return render_template("contributions/form.html", form=form, contribution=None), \
-        422 if form.is_submitted() else 200
+    return _save(form, None, lambda: contribution_service.create(
+        _data(form), current_user, status=form.status.data, committed_on=form.committed_date.data,
+        received_on=form.received_date.data), "Recorded")
 
 
 @bp.route("/<int:contribution_id>/edit", methods=["GET", "POST"])
@@ -106,18 +112,7 @@ def edit(contribution_id: int):
         form.amount_not_recorded.data = contribution.amount is None
         form.instruments.data = [i.code for i in contribution.instruments]
         form.regions.data = list(contribution.regions or [])
-    if form.validate_on_submit():
-        try:
-            contribution_service.update(contribution, _data(form))
-        except Refused as exc:
-            db.session.rollback()
-            show_refusal(form, exc)
-        else:
-            db.session.commit()
-            flash(f"Saved contribution #{contribution.id}.", "success")
-            return redirect(url_for("contributions.detail", contribution_id=contribution.id))
-    return render_template("contributions/form.html", form=form, contribution=contribution), \
-        422 if form.is_submitted() else 200
+    return _save(form, contribution, lambda: contribution_service.update(contribution, _data(form)), "Saved")
 
 
 @bp.post("/<int:contribution_id>/status")

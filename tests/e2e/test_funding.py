@@ -14,8 +14,15 @@ def _shot(page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
-def _option_value(page, select: str, text: str) -> str:
-    return page.locator(f"{select} option", has_text=text).first.get_attribute("value")
+def _allocate(page, activity_title: str, amount: str) -> None:
+    """From a contribution's page, through its allocation form."""
+    page.click("text=Allocate to an activity")
+    page.wait_for_load_state()
+    option = page.locator("select[name=activity_id] option", has_text=activity_title).first
+    page.select_option("select[name=activity_id]", option.get_attribute("value"))
+    page.fill("input[name=amount]", amount)
+    page.click("main form [type=submit]")
+    page.wait_for_load_state()
 
 
 def _sign_out(page):
@@ -45,20 +52,10 @@ def test_pledge_commit_allocate_and_what_each_donor_sees(page, live_server, sign
     page.wait_for_load_state()
     assert "is now committed" in page.inner_text("main")
 
-    page.click("text=Allocate to an activity")
-    page.wait_for_load_state()
-    page.select_option("select[name=activity_id]", _option_value(page, "select[name=activity_id]", SLOVAKIA))
-    page.fill("input[name=amount]", "30000")
-    page.click("main form [type=submit]")
-    page.wait_for_load_state()
+    _allocate(page, SLOVAKIA, "30000")
     assert "Allocated." in page.inner_text("main") and "USD 20,000.00" in page.inner_text("#unallocated")
 
-    page.click("text=Allocate to an activity")
-    page.wait_for_load_state()
-    page.select_option("select[name=activity_id]", _option_value(page, "select[name=activity_id]", BURUNDI))
-    page.fill("input[name=amount]", "25000")
-    page.click("main form [type=submit]")
-    page.wait_for_load_state()
+    _allocate(page, BURUNDI, "25000")
     refusal = page.inner_text("#amount-error")
     assert refusal == ("Beyond the balance: USD 20,000.00 of this contribution is left to allocate, and "
                        "USD 25,000.00 was asked.")

@@ -224,3 +224,24 @@ def test_pages_take_the_same_number_of_queries_at_two_sizes(client, make_user, s
         client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
     print(path, counts)
     assert counts[0] == counts[1], counts
+
+
+def test_editing_keeps_the_allocations_whole(client, login_as, session):
+    money = factories.contribution(amount=Decimal("1000.00"), currency="USD", status="committed", instruments=())
+    factories.allocation(money, factories.activity(), Decimal("600.00"))
+    session.commit()
+    login_as("manager")
+    path = f"/contributions/{money.id}/edit"
+    form = client.get(path).get_data(as_text=True)
+    assert 'value="1000.00"' in form and 'value="USD"' in form
+    fields = {"donor_id": str(money.donor_id), "project_id": "", "amount": "500", "currency": "USD",
+              "pledged_date": "", "source": "", "note": ""}
+    below = _post(client, path, **fields)
+    assert below.status_code == 422
+    assert "less than the 600.00 already allocated" in field_errors(below.get_data(as_text=True), "amount")[0]
+    other = _post(client, path, **{**fields, "amount": "1000", "currency": "EUR"})
+    assert other.status_code == 422 and "remove them before changing the currency" in other.get_data(as_text=True)
+    assert _post(client, path, **{**fields, "amount": "1200.50", "note": "Topped up"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Contribution, money.id).amount == Decimal("1200.50")
+    assert "Topped up" in client.get(f"/contributions/{money.id}").get_data(as_text=True)
