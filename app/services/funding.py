@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from models import Activity, Allocation, Contribution, Instrument, MemberState, Organization, TreatyAction, db
-from models.enums import ContributionStatus
+from models.enums import ActivityStateRole, ContributionStatus
 
 from ..scoping import Scope
 from . import contributions as contribution_service
@@ -31,10 +31,16 @@ class FundedActivity:
 
     @property
     def states(self) -> list[MemberState]:
-        """Every State it served, gathered or visited, by name."""
-        found = {s.state_id: s.state for s in self.activity.states}
-        found.update({v.country_id: v.country for v in self.activity.visits if v.country_id not in found})
-        return sorted(found.values(), key=lambda s: s.name)
+        """The States it was for (served), by name. Neither a venue (Vancouver hosting an expert group) nor a
+        State whose experts took part is "reached": a ratification there would be wrongly credited to the money."""
+        return sorted((s.state for s in self.activity.states if s.role == ActivityStateRole.SERVED.value),
+                      key=lambda s: s.name)
+
+    @property
+    def participants(self) -> list[MemberState]:
+        """States that took part (their experts came), shown beside the States served."""
+        return sorted((s.state for s in self.activity.states if s.role != ActivityStateRole.SERVED.value),
+                      key=lambda s: s.name)
 
     @property
     def is_inferred(self) -> bool:

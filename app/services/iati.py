@@ -121,7 +121,7 @@ def _activity(root, funded: FundedActivity, reporter: dict) -> None:
     _sub(element, "activity-date", type="2" if done else "1", iso_date=(start or a.created_at.date()).isoformat())
     if end is not None:
         _sub(element, "activity-date", type="4" if done else "3", iso_date=end.isoformat())
-    countries = sorted({c for c in (country_code(s) for s in _recipients(funded)) if c})
+    countries = sorted({c for c in (country_code(s) for s in funded.states) if c})
     for code, share in zip(countries, _percentages(len(countries)) if countries else [], strict=False):
         _sub(element, "recipient-country", code=code, percentage=share)
     _sub(element, "sector", codelist("Sector")[SECTOR], vocabulary="1", code=SECTOR, percentage="100")
@@ -138,12 +138,6 @@ def _activity(root, funded: FundedActivity, reporter: dict) -> None:
              + (" (the record's inference)" if x.is_inferred else ""))
         donor = x.contribution.donor
         _sub(t, "provider-org", donor.name, ref=_donor_ref(donor), type=ORG_TYPES.get(donor.kind))
-
-
-def _recipients(funded: FundedActivity):
-    """The States an activity was for: those it served (or, with none named, the countries it visited)."""
-    served = [s.state for s in funded.activity.states if s.role == "served"]
-    return served or [v.country for v in funded.activity.visits]
 
 
 def build(portal: Portal) -> bytes:

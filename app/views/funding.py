@@ -10,6 +10,7 @@ from forms.funding import FundingFilterForm
 
 from ..permissions import Permission, permission_required
 from ..scoping import for_user
+from ..services import contributions as contribution_service
 from ..services import funding, statements
 from ..services.funding import NotYours
 from .helpers import list_filters
@@ -20,10 +21,11 @@ bp = Blueprint("funding", __name__, url_prefix="/funding")
 
 def _load(donor_id: int | None = None):
     """(form, portal) for the query string; a bad parameter is a 400, another donor's id a 404."""
-    form, filters, _paging = list_filters(FundingFilterForm)
+    scope = for_user(current_user)
+    form, filters, _paging = list_filters(FundingFilterForm, lambda f: f.set_donors(
+        contribution_service.donors(scope) if not scope.is_donor else []))
     if filters is None:
         abort(400, description="; ".join(f"{name}: {errors[0]}" for name, errors in form.errors.items()))
-    scope = for_user(current_user)
     try:
         donor = funding.donor_for(scope, donor_id if donor_id is not None else filters["donor"])
     except NotYours:

@@ -9,9 +9,9 @@ SLOVAKIA = "Joint workshop on the ratification and legislative incorporation of 
 BURUNDI = SLOVAKIA.replace("Slovakia", "Burundi")
 
 
-def _shot(page, name: str) -> None:
+def _shot(page, name: str, full_page: bool = True) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
 
 
 def _allocate(page, activity_title: str, amount: str) -> None:
@@ -51,6 +51,7 @@ def test_pledge_commit_allocate_and_what_each_donor_sees(page, live_server, sign
     page.click("text=Mark committed")
     page.wait_for_load_state()
     assert "is now committed" in page.inner_text("main")
+    _shot(page, "funding-1b-committed")
 
     _allocate(page, SLOVAKIA, "30000")
     assert "Allocated." in page.inner_text("main") and "USD 20,000.00" in page.inner_text("#unallocated")
@@ -64,6 +65,12 @@ def test_pledge_commit_allocate_and_what_each_donor_sees(page, live_server, sign
     # The refusal answers 422, which Chromium logs; nothing else may be.
     assert [e for e in page.console_errors if "status of 422" not in e] == []
     page.console_errors.clear()
+    page.goto(url + "/funding/")
+    every = page.inner_text("main")
+    assert "Government of Monaco" in every and "Canada" in every and "inferred by the record" in every
+    _shot(page, "funding-2b-every-donor", full_page=False)
+    page.locator("text=Treaty actions that followed").scroll_into_view_if_needed()
+    _shot(page, "funding-2c-every-donor-followed", full_page=False)
     _sign_out(page)
 
     sign_in("donor_monaco")
