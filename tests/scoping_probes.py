@@ -50,7 +50,13 @@ SEGMENT_KINDS = {
     "activities": "activity",
     "experts": "expert",
     "states": "state",
+    "donors": "donor",
 }
+
+#: Pages and exports that take `?donor=<id>` (staff choose a donor; a donor has its own only): asked with the
+#: OTHER donor's id they must answer 404, and without it they are scanned like every other page.
+DONOR_PARAMETER = ["/funding/", "/funding/statement", "/funding/statement.csv", "/funding/statement.xlsx",
+                   "/iati.xml"]
 
 #: Routes a donor reaches that are not about records (no scan for secrets is needed, and some change state).
 NOT_SCANNED = {"static", "bootstrap.static", "auth.login", "auth.logout"}
@@ -103,9 +109,10 @@ def _side(label: str, amount: str, state: MemberState, instrument, shared: Activ
     db.session.add(contribution)
     db.session.flush()
     side.own = {"contribution": {contribution.id}, "activity": {mission.id}, "expert": {expert.id},
-                "state": {state.id}}
-    plain = f"{Decimal(amount):.2f}"
-    side.secrets = [marker, plain, f"{Decimal(amount):,.2f}"]
+                "state": {state.id}, "donor": {side.org.id}}
+    # Its amounts, and what it gave the mission both donors fund (which the other donor sees, without this).
+    side.secrets = [marker] + [f"{value:{style}}" for value in (Decimal(amount), Decimal(amount) / 4)
+                               for style in (".2f", ",.2f")]
     side.contacts = [expert.email, expert.phone]
     return side
 
@@ -190,6 +197,16 @@ def _value(kind: str, side: DonorSide, as_int: bool):
     return min(side.own[kind])
 
 
+def body_text(response) -> str:
+    """A response as text to scan: an XLSX workbook is a zip of XML parts, read part by part."""
+    if response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":
+        import io
+        import zipfile
+        with zipfile.ZipFile(io.BytesIO(response.get_data())) as book:
+            return "\n".join(book.read(name).decode("utf-8") for name in book.namelist())
+    return response.get_data(as_text=True)
+
+
 def check_pages(client, me: DonorSide, other: DonorSide, scanned: list | None = None) -> list[str]:
     """Every GET route `me` may call: no secret of the other donor's (nor any contact detail) in the answer, and a
     route naming the other donor's record answers 403 or 404. The URLs requested are appended to `scanned`."""
@@ -214,10 +231,22 @@ def check_pages(client, me: DonorSide, other: DonorSide, scanned: list | None = 
         response = client.get(url)
         if scanned is not None:
             scanned.append(url)
-        body = response.get_data(as_text=True)
+        body = body_text(response)
         if rule.arguments and response.status_code not in (403, 404):
             problems.append(f"{url} (the other donor's) answers {response.status_code} to {me.marker}")
         leaked = _leaks(body, me, other)
         if leaked:
             problems.append(f"{url} shows {leaked} to {me.marker}")
+    present = {r.rule for r in current_app.url_map.iter_rules()}
+    for path in DONOR_PARAMETER:
+        if path not in present:
+            continue
+        url = f"{path}?donor={min(other.own['donor'])}"
+        response = client.get(url)
+        if scanned is not None:
+            scanned.append(url)
+        if response.status_code != 404:
+            problems.append(f"{url} (the other donor's) answers {response.status_code} to {me.marker}, not 404")
+        if _leaks(body_text(response), me, other):
+            problems.append(f"{url} shows the other donor's secrets to {me.marker}")
     return problems

@@ -251,6 +251,11 @@ def test_a_donor_never_sees_the_other_donors_records(app, cast, me, other):
     assert not problems, "\n".join(problems)
     # The probe really went through the donor's pages, including one naming the other donor's record.
     assert "/api/v1/contributions" in scanned and f"/api/v1/contributions/{min(theirs.own['contribution'])}" in scanned
+    # …and its portal, statements and IATI file, plain and asked for the other donor by id.
+    donor_id = min(theirs.own["donor"])
+    for path in ("/funding/", "/funding/statement", "/funding/statement.csv", "/funding/statement.xlsx", "/iati.xml"):
+        assert path in scanned and f"{path}?donor={donor_id}" in scanned, path
+    assert f"/funding/donors/{donor_id}" in scanned
 
 
 def test_the_query_layer_scopes_donors(cast, session):

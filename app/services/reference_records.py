@@ -121,7 +121,7 @@ def _funding(loader, orgs) -> dict[str, Contribution]:
         _check_choice(loader, where, "status", item.get("status"), ContributionStatus)
         contribution = loader.upsert(Contribution, {"reference_key": item["key"]}, {
             "donor": donor, "project": projects.get(item.get("project")), "amount": amount, "currency": currency,
-            "status": item["status"], "contribution_date": loader.date(item.get("date"), where, "date", False),
+            "status": item["status"], "pledged_date": loader.date(item.get("date"), where, "date", False),
             "regions": list(item.get("regions") or []), "source": item.get("source"), "note": item.get("note")})
         if item.get("project") and item["project"] not in projects:
             loader.problem(where, "project", f"unknown project {item['project']!r}")
@@ -181,18 +181,33 @@ def _visits(loader, where, items) -> list[dict]:
     return visits
 
 
+def _allocation_terms(loader) -> dict[int, dict]:
+    """Per contribution key: how the record links it to the activities it funds (inferred or stated, and why)."""
+    terms = {}
+    for item in loader.yaml("funding.yaml")["contributions"]:
+        link = item.get("funding_of_activities") or {}
+        if not isinstance(link.get("inferred", False), bool):
+            loader.problem(f"funding.yaml contribution {item.get('key')}", "funding_of_activities",
+                           "inferred must be true or false")
+        terms[item["key"]] = {"is_inferred": bool(link.get("inferred", False)),
+                              "basis": " ".join(str(link.get("basis") or "").split()) or None}
+    return terms
+
+
 def _activities(loader, orgs, contributions, experts) -> dict[str, Activity]:
     activities = {}
+    terms = _allocation_terms(loader)
     for item in loader.yaml("activities.yaml"):
         where = f"activities.yaml ({item.get('key')})"
         _check_choice(loader, where, "kind", item.get("kind"), ActivityKind)
         _check_choice(loader, where, "status", item.get("status"), ActivityStatus)
-        funders = []
+        funders, links = [], {}
         for key in item.get("funded_by") or []:
             if key not in contributions:
                 loader.problem(where, "funded_by", f"unknown contribution {key!r}")
             else:
                 funders.append(contributions[key])
+                links[contributions[key].id] = terms.get(key, {"is_inferred": False, "basis": None})
         projects = {c.project for c in funders}
         activity = loader.upsert(Activity, {"reference_key": item["key"]}, {
             "kind": item["kind"], "status": item["status"], "title": item["title"],
@@ -210,8 +225,8 @@ def _activities(loader, orgs, contributions, experts) -> dict[str, Activity]:
         deployments = _roles(loader, where, item.get("experts"), "experts", "expert", experts, "expert")
         _sync_children(activity.deployments, deployments, key=lambda d: d.expert_id,
                        make=lambda eid, v: Deployment(expert_id=eid, **v))
-        _sync_children(activity.allocations, {c.id: {} for c in funders}, key=lambda a: a.contribution_id,
-                       make=lambda cid, _: Allocation(contribution_id=cid))
+        _sync_children(activity.allocations, links, key=lambda a: a.contribution_id,
+                       make=lambda cid, v: Allocation(contribution_id=cid, **v))
     return activities
 
 

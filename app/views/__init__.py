@@ -2,10 +2,15 @@
 from ..api import bp as api_bp
 from .admin import bp as admin_bp
 from .auth import bp as auth_bp
+from .contributions import bp as contributions_bp
+from .funding import bp as funding_bp
+from .iati import bp as iati_bp
 from .instruments import bp as instruments_bp
 from .main import bp as main_bp
+from .rates import bp as rates_bp
 from .reports import bp as reports_bp
 from .states import bp as states_bp
 from .treaties import bp as treaties_bp
 
-BLUEPRINTS = [main_bp, auth_bp, admin_bp, reports_bp, instruments_bp, states_bp, treaties_bp, api_bp]
+BLUEPRINTS = [main_bp, auth_bp, admin_bp, reports_bp, instruments_bp, states_bp, treaties_bp, contributions_bp,
+              funding_bp, iati_bp, rates_bp, api_bp]

@@ -16,6 +16,9 @@ ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 PASSWORD = "e2e-password-12345"
 ROLES = ("officer", "manager", "donor", "admin")
+#: Further donor accounts (account name -> the donor it is bound to): one with no money in the reference record,
+#: and a second donor, for the funding tests.
+EXTRA_DONORS = {"donor_monaco": "Government of Monaco", "donor_japan": "Japan"}
 
 
 def pytest_collection_modifyitems(config, items):
@@ -55,6 +58,10 @@ def live_server(tmp_path_factory):
         email = f"{role}@e2e.test"
         run("users", "create", email, "--role", role, *(["--donor", "Canada"] if role == "donor" else []))
         accounts[role] = email
+    for name, donor in EXTRA_DONORS.items():
+        email = f"{name.replace('_', '.')}@e2e.test"
+        run("users", "create", email, "--role", "donor", "--donor", donor)
+        accounts[name] = email
     port = _free_port()
     log = open(folder / "server.log", "w")  # noqa: SIM115 (the server writes to it until the session ends)
     server = subprocess.Popen(flask + ["run", "--port", str(port), "--no-reload"], cwd=ROOT, env=env,

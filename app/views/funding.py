@@ -1,0 +1,91 @@
+"""The donor portal (a donor's own money: contributions, activities funded, States reached, treaty actions that
+followed), the same per donor and for every donor for staff, the statement (page, CSV, XLSX) and the donor's home
+panel. Every page reads `funding.portal` in the caller's scope."""
+from datetime import date
+
+from flask import Blueprint, Response, abort, redirect, render_template, url_for
+from flask_login import current_user
+
+from forms.funding import FundingFilterForm
+
+from ..permissions import Permission, permission_required
+from ..scoping import for_user
+from ..services import contributions as contribution_service
+from ..services import funding, statements
+from ..services.funding import NotYours
+from .helpers import list_filters
+from .main import home_panel
+
+bp = Blueprint("funding", __name__, url_prefix="/funding")
+
+
+def _load(donor_id: int | None = None):
+    """(form, portal) for the query string; a bad parameter is a 400, another donor's id a 404."""
+    scope = for_user(current_user)
+    form, filters, _paging = list_filters(FundingFilterForm, lambda f: f.set_donors(
+        contribution_service.donors(scope) if not scope.is_donor else []))
+    if filters is None:
+        abort(400, description="; ".join(f"{name}: {errors[0]}" for name, errors in form.errors.items()))
+    try:
+        donor = funding.donor_for(scope, donor_id if donor_id is not None else filters["donor"])
+    except NotYours:
+        abort(404)
+    return form, funding.portal(scope, donor, filters["as_of"] or date.today())
+
+
+@bp.get("/")
+@permission_required(Permission.VIEW_CONTRIBUTIONS)
+def index():
+    """A donor's portal; for staff, every donor side by side (and `?donor=` for one)."""
+    form, portal = _load()
+    return render_template("funding/portal.html", form=form, portal=portal)
+
+
+@bp.get("/donors/<int:donor_id>")
+@permission_required(Permission.VIEW_CONTRIBUTIONS)
+def donor(donor_id: int):
+    """One donor's portal as staff see it (a donor reaches only its own)."""
+    if current_user.role == "donor":
+        _load(donor_id)  # 404 for another donor's id
+        return redirect(url_for("funding.index"))
+    form, portal = _load(donor_id)
+    return render_template("funding/portal.html", form=form, portal=portal)
+
+
+@bp.get("/statement")
+@permission_required(Permission.VIEW_CONTRIBUTIONS)
+def statement():
+    """The printable statement (print stylesheet: app/static/print.css)."""
+    form, portal = _load()
+    return render_template("funding/statement.html", form=form, portal=portal, rows=statements.rows(portal),
+                           today=date.today())
+
+
+def _filename(portal, extension: str) -> str:
+    who = f"donor-{portal.donor.id}" if portal.donor is not None else "all-donors"
+    return f"statement-{who}-{portal.as_of.isoformat()}.{extension}"
+
+
+@bp.get("/statement.csv")
+@permission_required(Permission.VIEW_CONTRIBUTIONS)
+def statement_csv():
+    _form, portal = _load()
+    return Response(statements.to_csv(portal), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{_filename(portal, "csv")}"'})
+
+
+@bp.get("/statement.xlsx")
+@permission_required(Permission.VIEW_CONTRIBUTIONS)
+def statement_xlsx():
+    _form, portal = _load()
+    return Response(statements.to_xlsx(portal),
+                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="{_filename(portal, "xlsx")}"'})
+
+
+@home_panel(Permission.VIEW_CONTRIBUTIONS, "funding/_home_panel.html")
+def home(scope, user):
+    """A donor's money at a glance on its home page (staff have the funding page in the navigation)."""
+    if not scope.is_donor:
+        return None
+    return {"portal": funding.portal(scope, funding.donor_for(scope, None), date.today())}

@@ -1,0 +1,31 @@
+"""/iati.xml: IATI activity 2.03 of every funded activity the caller may see (CONTRACT.md) — a donor gets its
+own, staff everything, or one donor's with `?donor=<id>`."""
+from datetime import date
+
+from flask import Blueprint, Response, abort
+from flask_login import current_user
+
+from forms.funding import FundingFilterForm
+
+from ..permissions import Permission, permission_required
+from ..scoping import for_user
+from ..services import funding, iati
+from ..services.funding import NotYours
+from .helpers import list_filters
+
+bp = Blueprint("iati", __name__)
+
+
+@bp.get("/iati.xml")
+@permission_required(Permission.VIEW_CONTRIBUTIONS)
+def activities():
+    form, filters, _paging = list_filters(FundingFilterForm)
+    if filters is None:
+        abort(400, description="; ".join(f"{name}: {errors[0]}" for name, errors in form.errors.items()))
+    scope = for_user(current_user)
+    try:
+        donor = funding.donor_for(scope, filters["donor"])
+    except NotYours:
+        abort(404)
+    document = iati.build(funding.portal(scope, donor, filters["as_of"] or date.today()))
+    return Response(document, mimetype="application/xml")
