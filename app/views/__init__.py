@@ -4,8 +4,11 @@ from .admin import bp as admin_bp
 from .auth import bp as auth_bp
 from .instruments import bp as instruments_bp
 from .main import bp as main_bp
+from .queue import bp as queue_bp
 from .reports import bp as reports_bp
+from .requests import bp as requests_bp
 from .states import bp as states_bp
 from .treaties import bp as treaties_bp
 
-BLUEPRINTS = [main_bp, auth_bp, admin_bp, reports_bp, instruments_bp, states_bp, treaties_bp, api_bp]
+BLUEPRINTS = [main_bp, auth_bp, admin_bp, reports_bp, instruments_bp, states_bp, treaties_bp, requests_bp,
+              queue_bp, api_bp]
