@@ -182,16 +182,18 @@ class MyRequests:
 OPEN = ("pending", "under_review", "approved", "in_progress")
 
 
-def mine(scope: Scope, user: User, today: date | None = None, limit: int = 200) -> MyRequests:
-    """What an officer has on their desk, and what they logged (two queries plus the eager loads)."""
+def mine(scope: Scope, user: User, today: date | None = None, limit: int = 500) -> MyRequests:
+    """What an officer has on their desk, and what they logged (one query plus the eager loads)."""
     today = today or date.today()
-    base = query(scope, RequestFilters(), today)
-    assigned = list(db.session.scalars(
-        base.where(R.assigned_officer_id == user.id, R.status.in_(OPEN))
-        .order_by(R.priority_rank, R.due_date.asc().nulls_last(), R.received_date.asc().nulls_last(), R.id)
-        .limit(limit)))
-    logged = list(db.session.scalars(base.where(R.logged_by_id == user.id).order_by(R.id.desc()).limit(limit)))
-    return MyRequests(assigned, [r for r in assigned if r.is_overdue(today)], logged)
+    assigned_open = sa.and_(R.assigned_officer_id == user.id, R.status.in_(OPEN))
+    rows = list(db.session.scalars(query(scope, RequestFilters(), today)
+                                   .where(sa.or_(assigned_open, R.logged_by_id == user.id))
+                                   .order_by(R.id.desc()).limit(limit)))
+    assigned = sorted((r for r in rows if r.assigned_officer_id == user.id and r.status in OPEN),
+                      key=lambda r: (r.priority_rank, r.due_date is None, r.due_date or today,
+                                     r.received_date is None, r.received_date or today, r.id))
+    return MyRequests(assigned, [r for r in assigned if r.is_overdue(today)],
+                      [r for r in rows if r.logged_by_id == user.id])
 
 
 def my_counts(scope: Scope, user: User, today: date | None = None) -> dict[str, int]:

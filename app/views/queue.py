@@ -14,7 +14,6 @@ from ..services import request_changes
 from ..services import requests as request_service
 from ..services.errors import Refused
 from .helpers import list_filters, show_refusal
-from .requests import prepare_filters
 
 bp = Blueprint("queue", __name__, url_prefix="/queue")
 
@@ -22,10 +21,11 @@ bp = Blueprint("queue", __name__, url_prefix="/queue")
 def _queue_page(bulk_form=None, status=200):
     """The queue for the filters of the query string (the bulk form posts to the same query string, so that a
     refusal shows the queue the manager was looking at)."""
-    form, filters, paging = list_filters(QueueFilterForm, prepare_filters)
+    staff = request_service.staff_accounts()
+    form, filters, paging = list_filters(QueueFilterForm, lambda f: f.assigned_officer.set_accounts(staff))
     scope = for_user(current_user)
     bulk_form = bulk_form or BulkAssignForm(formdata=None)
-    bulk_form.officer.set_accounts(request_service.assignable_officers())
+    bulk_form.officer.set_accounts([u for u in staff if u.is_active])
     if filters is None:
         return render_template("queue/index.html", form=form, page=page_of([], paging), figures=None,
                                bulk_form=bulk_form, moves={}, ticked=set(), buckets_args={}), 400
