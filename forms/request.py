@@ -17,7 +17,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from models.assistance_request import AWAITING_DECISION, date_problems
@@ -51,6 +51,18 @@ class PlainText:
         if field.data and _MARKUP.search(field.data):
             raise ValidationError("Write plain text: markup such as <b> or <script> is not allowed here "
                                   "(it would be shown as typed, not interpreted).")
+
+
+class AtLeastOne:
+    """A choice of several that needs one at least (marked required, as InputRequired marks a field)."""
+    field_flags = {"required": True}
+
+    def __init__(self, message: str):
+        self.message = message
+
+    def __call__(self, form, field):
+        if not field.data:
+            raise StopValidation(self.message)
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -96,6 +108,7 @@ class RequestForm(FlaskForm):
                         validators=[InputRequired("Choose the requesting State.")])
     instruments = MultiCheckboxField("Instruments concerned", choices=choices([(c, c) for c in INSTRUMENT_CODES]),
                                      validate_choice=False,
+                                     validators=[AtLeastOne("Choose at least one instrument the request concerns.")],
                                      description="One or more. The State's status as at today is shown beside each.")
     kind = SelectField("Kind of assistance", choices=choices([("", "Choose…")] + RequestKind.choices()),
                        validators=[InputRequired("Choose the kind of assistance asked for.")])
@@ -125,8 +138,6 @@ class RequestForm(FlaskForm):
             raise ValidationError("Unknown State: choose the requesting State from the list.")
 
     def validate_instruments(self, field):
-        if not field.data:
-            raise ValidationError("Choose at least one instrument the request concerns.")
         unknown = [c for c in field.data if c not in INSTRUMENT_CODES]
         if unknown:
             raise ValidationError(f"Unknown instrument {unknown[0][:20]!r}: choose among "

@@ -14,7 +14,10 @@
     var notesFor = document.querySelectorAll("[data-note-for]");
     for (var i = 0; i < notesFor.length; i++) {
       var code = notesFor[i].getAttribute("data-note-for");
-      notesFor[i].textContent = select.value ? (mine[code] || "not a signatory") : "";
+      var note = select.value ? (mine[code] || "not a signatory") : "";
+      notesFor[i].textContent = note;
+      // A State already party to the instrument is flagged, as the page flags it when rendered.
+      notesFor[i].classList.toggle("choice-note-flag", note.indexOf("already") === 0);
     }
   }
   select.addEventListener("change", show);

@@ -208,3 +208,20 @@ def test_my_requests_and_their_counts(session):
     found = requests.mine(EVERYTHING, officer)
     assert found.assigned == mine[:2] and found.overdue == mine[:1] and found.logged == [mine[3]]
     assert requests.my_counts(EVERYTHING, officer) == {"assigned": 2, "overdue": 1, "logged": 1}
+
+
+# ------------------------------------------------------------------ conventions and indexes
+def test_the_queue_form_and_service_name_the_same_sorts_and_filters(app):
+    from forms.request import QueueFilterForm
+    assert set(QueueFilterForm.SORTS) == set(queue.SORTS) and QueueFilterForm.DEFAULT_SORT in queue.SORTS
+    with app.test_request_context():
+        assert set(QueueFilterForm(formdata=None).filter_values()) == set(queue.QueueFilters.__dataclass_fields__)
+
+
+def test_every_filter_and_ordering_of_the_queue_and_the_list_has_an_index():
+    table = AssistanceRequest.__table__
+    leading = {tuple(c.name for c in index.columns)[0] for index in table.indexes}
+    assert {"state_id", "status", "priority", "priority_rank", "received_date", "due_date", "assigned_officer_id",
+            "logged_by_id"} - leading == {"priority_rank"}
+    queue_index = next(i for i in table.indexes if i.name == "ix_assistance_requests_queue")
+    assert [c.name for c in queue_index.columns] == ["status", "priority_rank", "received_date"]

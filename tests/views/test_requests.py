@@ -3,6 +3,7 @@
 import csv
 import html
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -339,3 +340,13 @@ def test_pages_cost_the_same_queries_at_20_and_200_requests(client, login_as, se
     assert session.scalar(sa.select(sa.func.count()).select_from(Activity).where(Activity.title.like("Test %")))
     assert cost() == small, path
     assert small <= 12, small  # signing in, the page's count and rows, one query per eager load, the figures
+
+
+def test_one_navigation_entry_is_active(client, login_as):
+    login_as("manager")
+    request_id = db.session.scalar(sa.select(sa.func.min(AssistanceRequest.id)))
+    for path, label in (("/requests/mine", "My requests"), ("/requests/", "Requests"),
+                        (f"/requests/{request_id}", "Requests"), ("/queue", "Queue")):
+        page = client.get(path).get_data(as_text=True)
+        nav = page[:page.index("</nav>")]
+        assert re.findall(r'class="nav-link active"[^>]*>([^<]+)<', nav) == [label], path
