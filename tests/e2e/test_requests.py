@@ -92,6 +92,10 @@ def test_log_assign_approve_and_find_under_my_requests(page, live_server, sign_i
     assert SUBJECT in assigned[assigned.index("Assigned to me"):assigned.index("Logged by me")]
     assert SUBJECT in assigned[assigned.index("Logged by me"):]
     shot(page, "my-requests")
+    page.click("nav a[href='/requests/']")
+    page.wait_for_load_state()
+    assert SUBJECT in page.inner_text("main") and "Download these" in page.inner_text("main")
+    shot(page, "request-list")
     assert page.console_errors == []
 
 
