@@ -60,14 +60,20 @@ class Page:
                 "total": self.total, "pages": self.pages}
 
 
-def ordered(select: sa.Select, columns: dict[str, Any], paging: Paging, default: str, tiebreak) -> sa.Select:
-    """Order by the paging's sort key (or `default`, "-key" for descending), then `tiebreak` so that pages are
-    stable. Unknown keys never reach here: the filter form refuses them."""
+def ordered(select: sa.Select, columns: dict[str, Any], paging: Paging, default: str, tiebreak, *,
+            nulls_last: bool = False) -> sa.Select:
+    """Order by the paging's sort key (or `default`, "-key" for descending), then `tiebreak` (a column or a tuple
+    of them) so that pages are stable. Unknown keys never reach here: the filter form refuses them. With
+    `nulls_last`, empty values come last in both directions, on every engine (SQLite and PostgreSQL disagree)."""
     key, descending = paging.sort, paging.descending
     if key not in columns:
         key, descending = default.lstrip("-"), default.startswith("-")
     column = columns[key]
-    return select.order_by(column.desc() if descending else column.asc(), tiebreak)
+    order = column.desc() if descending else column.asc()
+    if nulls_last:
+        order = order.nulls_last()
+    tiebreaks = tiebreak if isinstance(tiebreak, tuple) else (tiebreak,)
+    return select.order_by(order, *tiebreaks)
 
 
 def paginate(select: sa.Select, paging: Paging, *, count: bool = True) -> Page:

@@ -2,7 +2,7 @@
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from .base import TimestampMixin, dates_ordered, db, fk, one_of, utcnow
 from .enums import Priority, RequestChannel, RequestKind, RequestStatus
@@ -21,6 +21,26 @@ TRANSITIONS: dict[RequestStatus, frozenset[RequestStatus]] = {
 }
 #: Statuses a decision is recorded with (its reason is then required).
 DECISIONS = frozenset({S.APPROVED, S.DECLINED})
+#: Moves that need a reason: the decisions, withdrawing, and putting a request back to pending.
+REASON_REQUIRED = DECISIONS | {S.WITHDRAWN, S.PENDING}
+#: The statuses of the managers' queue: waiting for a decision.
+AWAITING_DECISION = frozenset({S.PENDING, S.UNDER_REVIEW})
+
+#: CHECK: the stored rank is the priority's (the queue orders by the rank, which an index can serve).
+_RANK_SQL = "priority_rank = CASE priority " + " ".join(
+    f"WHEN '{p.value}' THEN {p.rank}" for p in sorted(Priority, key=lambda p: p.rank)) + " END"
+
+
+def date_problems(received: date | None, due: date | None, today: date) -> dict[str, str]:
+    """What is wrong with a request's dates, by field: the form and the service both apply this one rule."""
+    problems = {}
+    if received is not None and received > today:
+        problems["received_date"] = (f"{received.isoformat()} is in the future: give the day the request arrived "
+                                     f"(today is {today.isoformat()} at the latest).")
+    if due is not None and received is not None and due < received:
+        problems["due_date"] = (f"The due date {due.isoformat()} is before the date received "
+                                f"{received.isoformat()}: a request cannot be due before it arrived.")
+    return problems
 
 
 class IllegalTransition(ValueError):
@@ -42,6 +62,10 @@ class AssistanceRequest(TimestampMixin, db.Model):
         one_of("status", RequestStatus),
         one_of("channel", RequestChannel, nullable=True),
         dates_ordered("received_date", "due_date", name="due_after_received"),
+        sa.CheckConstraint(_RANK_SQL, name="priority_rank_matches"),
+        sa.CheckConstraint("version >= 1", name="version_positive"),
+        # The queue: pending / under review, by priority then age.
+        sa.Index("ix_assistance_requests_queue", "status", "priority_rank", "received_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -55,23 +79,69 @@ class AssistanceRequest(TimestampMixin, db.Model):
     requesting_authority: Mapped[str | None] = mapped_column(sa.String(200), nullable=True)
     subject: Mapped[str] = mapped_column(sa.String(255), nullable=False)
     description: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
-    priority: Mapped[str] = mapped_column(sa.String(10), nullable=False, default=Priority.NORMAL.value)
+    #: Set only by the reference record: the source names the State but not what it asked for, so the subject,
+    #: kind and instruments are the Centre's reading of the report, shown as inferred.
+    is_subject_inferred: Mapped[bool] = mapped_column(nullable=False, default=False, server_default=sa.false())
+    priority: Mapped[str] = mapped_column(sa.String(10), nullable=False, default=Priority.NORMAL.value, index=True)
+    #: Priority.rank of `priority` (0 urgent … 3 low), kept by `_rank_priority` and checked by the database.
+    priority_rank: Mapped[int] = mapped_column(nullable=False, default=Priority.NORMAL.rank,
+                                               server_default=str(Priority.NORMAL.rank))
     status: Mapped[str] = mapped_column(sa.String(20), nullable=False, default=RequestStatus.PENDING.value,
                                         index=True)
     assigned_officer_id: Mapped[int | None] = fk("users.id", nullable=True)
-    due_date: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
+    #: Who logged the request (empty for records loaded from the report).
+    logged_by_id: Mapped[int | None] = fk("users.id", nullable=True)
+    due_date: Mapped[date | None] = mapped_column(sa.Date, nullable=True, index=True)
+    #: Raised by every change made through the services; a form carries the version it was rendered from.
+    version: Mapped[int] = mapped_column(nullable=False, default=1, server_default="1")
     #: The last decision taken (approved / declined) and why.
     decision: Mapped[str | None] = mapped_column(sa.String(20), nullable=True)
     decision_reason: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
     decided_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True), nullable=True)
     source: Mapped[str | None] = mapped_column(sa.String(120), nullable=True)
 
+    # Optimistic locking: every UPDATE says `WHERE version = <the version read>` and the services set the next
+    # version themselves, so two people saving at once cannot both win (the second gets StaleDataError).
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
+
     state = relationship("MemberState")
     instruments = relationship("Instrument", secondary=assistance_request_instruments, order_by="Instrument.id")
     assigned_officer = relationship("User", foreign_keys=[assigned_officer_id])
+    logged_by = relationship("User", foreign_keys=[logged_by_id])
     status_changes: Mapped[list["RequestStatusChange"]] = relationship(
         back_populates="request", cascade="all, delete-orphan", order_by="RequestStatusChange.changed_at")
     activities = relationship("Activity", secondary="activity_requests", back_populates="requests")
+
+    @validates("priority")
+    def _rank_priority(self, _key, value):
+        self.priority_rank = Priority(value).rank if value in Priority._value2member_map_ else -1
+        return value
+
+    def is_overdue(self, today: date) -> bool:
+        """Past its due date and still waiting for a decision."""
+        return (self.due_date is not None and self.due_date < today
+                and RequestStatus(self.status) in AWAITING_DECISION)
+
+    @property
+    def first_response(self):
+        """The earliest activity answering the request (cancelled ones are no answer), or None."""
+        answers = [a for a in self.activities if a.status != "cancelled"]
+        return min(answers, key=lambda a: (a.start_date or a.created_at.date(), a.id), default=None)
+
+    @property
+    def first_response_date(self) -> date | None:
+        first = self.first_response
+        return None if first is None else (first.start_date or first.created_at.date())
+
+    @property
+    def days_to_first_response(self) -> int | None:
+        """Days from receipt to the first activity answering the request (None while either is unknown)."""
+        answered = self.first_response_date
+        return (answered - self.received_date).days if answered and self.received_date else None
+
+    @property
+    def legal_moves(self) -> frozenset[RequestStatus]:
+        return TRANSITIONS[RequestStatus(self.status)]
 
     def change_status(self, to: RequestStatus | str, actor, reason: str | None = None) -> "RequestStatusChange":
         """Move to `to` if the workflow allows it, recording who, when and why; raise IllegalTransition if not."""
@@ -80,9 +150,11 @@ class AssistanceRequest(TimestampMixin, db.Model):
         if to not in TRANSITIONS[current]:
             raise IllegalTransition(f"A request that is {current.label.lower()} cannot become {to.label.lower()}.")
         reason = (reason or "").strip() or None
+        if to in REASON_REQUIRED and not reason:
+            what = f"A decision to mark a request {to.label.lower()}" if to in DECISIONS else \
+                ("Putting a request back to pending" if to is S.PENDING else "Withdrawing a request")
+            raise IllegalTransition(f"{what} needs a reason.")
         if to in DECISIONS:
-            if not reason:
-                raise IllegalTransition(f"A decision to mark a request {to.label.lower()} needs a reason.")
             self.decision, self.decision_reason, self.decided_at = to.value, reason, utcnow()
         change = RequestStatusChange(from_status=current.value, to_status=to.value, reason=reason,
                                      actor_id=getattr(actor, "id", None))

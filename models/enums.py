@@ -59,21 +59,21 @@ class ActionCategory(LabelledEnum):
 
 
 class RequestKind(LabelledEnum):
-    LEGISLATIVE_ASSISTANCE = "legislative_assistance", "Legislative assistance"
-    LEGISLATIVE_REVIEW = "legislative_review", "Review of draft legislation"
-    TRAINING = "training", "Training"
-    ADVISORY_MISSION = "advisory_mission", "Advisory mission"
-    INSTITUTION_BUILDING = "institution_building", "Institution building"
+    """What a State asks for (issue 9's vocabulary; the migration 20261123_0003 maps the earlier one onto it)."""
+    LEGISLATIVE_REVIEW = "legislative_review", "Legislative review or drafting"
+    NEEDS_ASSESSMENT = "needs_assessment", "Needs assessment"
+    PRE_RATIFICATION_ADVICE = "pre_ratification_advice", "Pre-ratification advice"
+    TRAINING = "training", "Training or seminar"
+    IMPLEMENTATION_SUPPORT = "implementation_support", "Implementation support"
     OTHER = "other", "Other"
 
 
 class RequestChannel(LabelledEnum):
+    """How a request reached the Centre."""
     NOTE_VERBALE = "note_verbale", "Note verbale"
     LETTER = "letter", "Letter"
-    PERMANENT_MISSION = "permanent_mission", "Permanent mission"
-    FIELD_OFFICE = "field_office", "Field office"
+    MEETING = "meeting", "Meeting"
     EMAIL = "email", "E-mail"
-    MEETING = "meeting", "At a meeting"
 
 
 class Priority(LabelledEnum):
@@ -81,6 +81,14 @@ class Priority(LabelledEnum):
     NORMAL = "normal", "Normal"
     HIGH = "high", "High"
     URGENT = "urgent", "Urgent"
+
+    @property
+    def rank(self) -> int:
+        """Queue order: urgent first (0), low last (3) — never alphabetical."""
+        return _PRIORITY_RANKS[self.value]
+
+
+_PRIORITY_RANKS = {"urgent": 0, "high": 1, "normal": 2, "low": 3}
 
 
 class RequestStatus(LabelledEnum):
@@ -91,6 +99,14 @@ class RequestStatus(LabelledEnum):
     COMPLETED = "completed", "Completed"
     DECLINED = "declined", "Declined"
     WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class AgeBucket(LabelledEnum):
+    """How long a request has waited since it was received, as at a day (the queue's ageing buckets)."""
+    RECENT = "0-30", "0–30 days"
+    MONTHS = "31-90", "31–90 days"
+    OLD = "over-90", "Over 90 days"
+    UNDATED = "not-recorded", "Date not recorded"
 
 
 class ActivityKind(LabelledEnum):

@@ -93,7 +93,7 @@ def activity(kind: str = ActivityKind.MISSION.value, *, visits=(("BOL", date(200
 def request(state_code: str = "BOL", *, instruments=("UNTOC",), status: str = RequestStatus.PENDING.value,
             received: date | None = date(2003, 1, 15), **kw) -> AssistanceRequest:
     n = next(_seq)
-    r = AssistanceRequest(state=state(state_code), kind=kw.pop("kind", RequestKind.LEGISLATIVE_ASSISTANCE.value),
+    r = AssistanceRequest(state=state(state_code), kind=kw.pop("kind", RequestKind.LEGISLATIVE_REVIEW.value),
                           subject=kw.pop("subject", f"Test request {n}"), status=status, received_date=received,
                           priority=kw.pop("priority", Priority.NORMAL.value), **kw)
     db.session.add(r)

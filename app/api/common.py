@@ -7,7 +7,7 @@ from datetime import date
 
 from flask import request
 from werkzeug.exceptions import HTTPException
-from wtforms import DateField, IntegerField, SelectField
+from wtforms import BooleanField, DateField, IntegerField, SelectField
 from wtforms.validators import Length, NumberRange, Regexp
 
 from forms.base import EARLIEST_DATE, LATEST_DATE, parse_date
@@ -77,6 +77,10 @@ def documented(summary: str, parameters: list[dict] | None = None, response: dic
 
 def _schema(field) -> dict:
     schema: dict = {"type": "string"}
+    if getattr(field, "api_schema", None):  # a field whose choices come from the database says what it takes
+        return dict(field.api_schema)
+    if isinstance(field, BooleanField):
+        return {"type": "boolean"}
     if isinstance(field, IntegerField):
         schema = {"type": "integer"}
     elif isinstance(field, DateField):

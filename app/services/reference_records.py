@@ -6,6 +6,8 @@ what the file lists is added, what it no longer lists is removed, the rest is le
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+import sqlalchemy as sa
+
 from models import (
     Activity,
     ActivityOtherInstrument,
@@ -33,6 +35,8 @@ from models.enums import (
     ExpertKind,
     FindingStatus,
     OrganizationKind,
+    Priority,
+    RequestChannel,
     RequestKind,
     RequestStatus,
 )
@@ -147,19 +151,32 @@ def _experts(loader, orgs) -> dict[str, Expert]:
 
 
 def _requests(loader) -> None:
+    """The requests of para. 19. A request people have changed in the application (its version moved on) is theirs:
+    the file no longer rewrites it, and the workflow's fields (status, priority) are only set on creation."""
     for item in loader.yaml("requests.yaml"):
         where = f"requests.yaml ({item.get('key')})"
         _check_choice(loader, where, "kind", item.get("kind"), RequestKind)
         _check_choice(loader, where, "status", item.get("status"), RequestStatus)
+        _check_choice(loader, where, "priority", item.get("priority", Priority.NORMAL.value), Priority)
+        _check_choice(loader, where, "channel", item.get("channel"), RequestChannel, required=False)
         state = loader.state(item.get("state"), where)
+        instruments = _instruments(loader, item.get("instruments"), where)
         if state is None:
             continue
-        request = loader.upsert(AssistanceRequest, {"reference_key": item["key"]}, {
-            "state": state, "kind": item["kind"], "subject": item["subject"], "status": item["status"],
+        existing = db.session.scalars(sa.select(AssistanceRequest).filter_by(reference_key=item["key"])).first()
+        if existing is not None and existing.version > 1:
+            loader.tally("assistance_requests", False)
+            continue
+        values = {
+            "state": state, "kind": item["kind"], "subject": item["subject"],
+            "is_subject_inferred": bool(item.get("subject_inferred")),
             "received_date": loader.date(item.get("received_date"), where, "received_date", False),
             "channel": item.get("channel"), "requesting_authority": item.get("requesting_authority"),
-            "description": item.get("description"), "source": item.get("source")}, table="assistance_requests")
-        _sync_list(request.instruments, _instruments(loader, item.get("instruments"), where))
+            "description": item.get("description"), "source": item.get("source")}
+        if existing is None:
+            values.update(status=item["status"], priority=item.get("priority", Priority.NORMAL.value))
+        request = loader.upsert(AssistanceRequest, {"reference_key": item["key"]}, values, table="assistance_requests")
+        _sync_list(request.instruments, instruments)
         if not request.status_changes:
             request.status_changes.append(RequestStatusChange(
                 from_status=None, to_status=request.status, reason=f"Recorded from {item.get('source')}"))

@@ -7,10 +7,12 @@ from .funding import bp as funding_bp
 from .iati import bp as iati_bp
 from .instruments import bp as instruments_bp
 from .main import bp as main_bp
+from .queue import bp as queue_bp
 from .rates import bp as rates_bp
 from .reports import bp as reports_bp
+from .requests import bp as requests_bp
 from .states import bp as states_bp
 from .treaties import bp as treaties_bp
 
-BLUEPRINTS = [main_bp, auth_bp, admin_bp, reports_bp, instruments_bp, states_bp, treaties_bp, contributions_bp,
-              funding_bp, iati_bp, rates_bp, api_bp]
+BLUEPRINTS = [main_bp, auth_bp, admin_bp, reports_bp, instruments_bp, states_bp, treaties_bp, requests_bp,
+              queue_bp, contributions_bp, funding_bp, iati_bp, rates_bp, api_bp]

@@ -7,7 +7,7 @@ from models import Organization, db
 
 
 def figure(page: str, label: str) -> int:
-    match = re.search(re.escape(label) + r"[^<]*</dt>\s*<dd[^>]*>(\d+)</dd>", page)
+    match = re.search(re.escape(label) + r"[^<]*</dt>\s*<dd[^>]*>(?:<a [^>]*>)?(\d+)(?:</a>)?</dd>", page)
     assert match, f"no figure {label!r}"
     return int(match.group(1))
 

@@ -9,7 +9,7 @@ allocations, and the exchange-rate table.
   amount limit.
 - exchange_rates: a currency's value in USD from a date on, kept by admins.
 
-Revision ID: 20261123_0005
+Revision ID: 20261123_0002
 Revises: 0001 (the file 20261123_0001_initial_schema.py)
 Create Date: 2026-11-23
 """
@@ -17,7 +17,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '20261123_0005'
+revision = '20261123_0002'
 down_revision = '0001'
 branch_labels = None
 depends_on = None
