@@ -77,7 +77,7 @@ def documented(summary: str, parameters: list[dict] | None = None, response: dic
 
 def _schema(field) -> dict:
     schema: dict = {"type": "string"}
-    if isinstance(field, IntegerField):
+    if isinstance(field, IntegerField) or getattr(field, "schema_type", None) == "integer":
         schema = {"type": "integer"}
     elif isinstance(field, DateField):
         schema = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
