@@ -87,3 +87,4 @@ class FindingStatusChange(db.Model):
     note: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
 
     finding: Mapped[LegislativeFinding] = relationship(back_populates="history")
+    actor = relationship("User")
