@@ -29,6 +29,7 @@ from models import (
     Deployment,
     Expert,
     Instrument,
+    LegislativeFinding,
     MemberState,
     db,
 )
@@ -50,6 +51,8 @@ SEGMENT_KINDS = {
     "activities": "activity",
     "experts": "expert",
     "states": "state",
+    "organizations": "organization",
+    "findings": "finding",
 }
 
 #: Routes a donor reaches that are not about records (no scan for secrets is needed, and some change state).
@@ -101,9 +104,13 @@ def _side(label: str, amount: str, state: MemberState, instrument, shared: Activ
     contribution.allocations.append(Allocation(activity=mission, amount=Decimal(amount) / 2))
     contribution.allocations.append(Allocation(activity=shared, amount=Decimal(amount) / 4))
     db.session.add(contribution)
+    finding = LegislativeFinding(state=state, issue=factories.issue(),
+                                 activity=mission, note=f"Finding note {marker}")
+    finding.record_status("identified", date(2003, 3, 5))
+    db.session.add(finding)
     db.session.flush()
     side.own = {"contribution": {contribution.id}, "activity": {mission.id}, "expert": {expert.id},
-                "state": {state.id}}
+                "state": {state.id}, "organization": {side.org.id}, "finding": {finding.id}}
     plain = f"{Decimal(amount):.2f}"
     side.secrets = [marker, plain, f"{Decimal(amount):,.2f}"]
     side.contacts = [expert.email, expert.phone]
@@ -190,6 +197,17 @@ def _value(kind: str, side: DonorSide, as_int: bool):
     return min(side.own[kind])
 
 
+def _text_of(response) -> str:
+    """A response's text; a workbook (XLSX export) is read through its XML parts."""
+    data = response.get_data()
+    if data[:2] == b"PK":
+        import io
+        import zipfile
+        with zipfile.ZipFile(io.BytesIO(data)) as book:
+            return "\n".join(book.read(name).decode("utf-8", "replace") for name in book.namelist())
+    return data.decode("utf-8", "replace")
+
+
 def check_pages(client, me: DonorSide, other: DonorSide, scanned: list | None = None) -> list[str]:
     """Every GET route `me` may call: no secret of the other donor's (nor any contact detail) in the answer, and a
     route naming the other donor's record answers 403 or 404. The URLs requested are appended to `scanned`."""
@@ -214,7 +232,7 @@ def check_pages(client, me: DonorSide, other: DonorSide, scanned: list | None = 
         response = client.get(url)
         if scanned is not None:
             scanned.append(url)
-        body = response.get_data(as_text=True)
+        body = _text_of(response)
         if rule.arguments and response.status_code not in (403, 404):
             problems.append(f"{url} (the other donor's) answers {response.status_code} to {me.marker}")
         leaked = _leaks(body, me, other)

@@ -51,7 +51,7 @@ def manage():
     return render_template("calendar_feed/manage.html", token=calendar_feeds.current(current_user))
 
 
-@bp.post("/missions/feed")
+@bp.post("/missions/feed/issue")
 @permission_required(Permission.VIEW_ACTIVITIES)
 def issue():
     """A new address (the previous one stops working), shown this once."""
