@@ -19,7 +19,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
 from models.enums import ActivityKind, ActivityStatus, DatePrecision
 
@@ -133,7 +133,7 @@ class PartnerForm(_Row):
     organization = KnownChoice("Organization", "Choose the organization from the list.", coerce=optional_int,
                                validators=[InputRequired("Choose the partner organization.")])
     role = StringField("Role", filters=[strip], validators=[
-        InputRequired("Say what the partner did (host, organizer, co-operating organization…)."),
+        DataRequired("Say what the partner did (host, organizer, co-operating organization…)."),
         Length(max=80, message="At most 80 characters."), PlainText()])
 
 
@@ -143,7 +143,7 @@ class DeploymentForm(_Row):
     expert = KnownChoice("Expert", "Choose the expert from the roster.", coerce=optional_int,
                          validators=[InputRequired("Choose the expert.")])
     role = StringField("Role", filters=[strip], validators=[
-        InputRequired("Give the expert's role (legal adviser, lecturer…)."),
+        DataRequired("Give the expert's role (legal adviser, lecturer…)."),
         Length(max=120, message="At most 120 characters."), PlainText()])
     start_date = date_field("From", Optional(), description="Empty: the activity's dates.")
     end_date = date_field("To", Optional(), not_before("start_date", "The deployment ends before it starts."))
@@ -196,7 +196,7 @@ class ActivityForm(FlaskForm):
     status = SelectField("Status", choices=choices(ActivityStatus.choices()), default=ActivityStatus.PLANNED.value,
                          validators=[InputRequired()])
     title = StringField("Title", filters=[strip], validators=[
-        InputRequired("Give the activity a title."), Length(max=255, message="At most 255 characters."), PlainText()])
+        DataRequired("Give the activity a title."), Length(max=255, message="At most 255 characters."), PlainText()])
     description = TextAreaField("Description", filters=[strip], validators=[
         Optional(), Length(max=5000, message="At most 5,000 characters.")])
     visits = FieldList(FormField(VisitForm), "Visits", min_entries=1, max_entries=MAX_ROWS)

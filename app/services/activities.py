@@ -19,6 +19,9 @@ from models.enums import ActivityKind, ActivityStateRole, ActivityStatus
 from ..listing import Page, Paging, ordered, paginate
 from ..scoping import Scope
 
+#: Where an activity without a visit sorts by date: after all the others.
+UNDATED = date(2199, 12, 31)
+
 LOADS = (
     selectinload(Activity.visits).selectinload(ActivityVisit.country),
     selectinload(Activity.states).selectinload(ActivityState.state),
@@ -46,8 +49,11 @@ class ActivityFilters:
 
 
 def _first_visit():
-    return (sa.select(sa.func.min(ActivityVisit.start_date)).where(ActivityVisit.activity_id == Activity.id)
-            .correlate(Activity).scalar_subquery())
+    """The first day of the first visit; an activity without travel sorts after every dated one (on every engine:
+    SQLite and PostgreSQL put NULLs at opposite ends)."""
+    first = (sa.select(sa.func.min(ActivityVisit.start_date)).where(ActivityVisit.activity_id == Activity.id)
+             .correlate(Activity).scalar_subquery())
+    return sa.func.coalesce(first, UNDATED)
 
 
 #: Sort keys of the activity list (forms.activity.ActivityFilterForm.SORTS names the same keys).
