@@ -11,6 +11,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from models import Activity, ActivityPartner, ActivityState, ActivityVisit, Deployment, Instrument, MemberState, db
 from models.activity import activity_instruments, activity_requests
@@ -131,7 +132,7 @@ def visits_between(scope: Scope, filters: ActivityFilters, first: date, last: da
     """The visits of the activities `filters` select that overlap first..last, by start date: the calendar's
     month. One query for the activities and the fixed eager loads, whatever their number."""
     narrowed = ActivityFilters(**{**filters.__dict__, "date_from": first, "date_to": last})
-    visits = [v for a in db.session.scalars(query(scope, narrowed)) for v in a.visits
+    visits = [v for v in _visits_of(db.session.scalars(query(scope, narrowed)))
               if v.start_date <= last and v.end_date >= first]
     return sorted(visits, key=lambda v: (v.start_date, v.end_date, v.activity.title, v.id))
 
@@ -139,7 +140,19 @@ def visits_between(scope: Scope, filters: ActivityFilters, first: date, last: da
 def all_visits(scope: Scope) -> list[ActivityVisit]:
     """Every visit of every activity `scope` may see, by start date: the iCalendar feed."""
     activities = db.session.scalars(query(scope, ActivityFilters()).order_by(Activity.id))
-    return sorted((v for a in activities for v in a.visits), key=lambda v: (v.start_date, v.id))
+    return sorted(_visits_of(activities), key=lambda v: (v.start_date, v.id))
+
+
+def _visits_of(activities) -> list[ActivityVisit]:
+    """The visits of `activities`, each holding its activity: the eager load fills `Activity.visits` but not the
+    way back, and the session keeps no strong reference to the activities (each `visit.activity` would be a
+    query of its own)."""
+    visits = []
+    for activity in activities:
+        for visit in activity.visits:
+            set_committed_value(visit, "activity", activity)
+            visits.append(visit)
+    return visits
 
 
 def upcoming_visits(scope: Scope, today: date, limit: int = 8) -> list[ActivityVisit]:
