@@ -170,7 +170,8 @@ def snapshot(a: Activity) -> dict:
         "instruments": [i.code for i in a.instruments], "other_instruments": [o.name for o in a.other_instruments],
         "partners": sorted(f"{p.organization.name} ({p.role})" for p in a.partners),
         "requests": sorted(r.id for r in a.requests),
-        "experts": sorted(f"{d.expert.name} ({d.role}, {d.start_date or '…'} – {d.end_date or '…'})"
+        "experts": sorted(f"{d.expert.name} ({d.role}"
+                          + (f", {d.start_date or '…'} – {d.end_date or '…'})" if d.start_date or d.end_date else ")")
                           for d in a.deployments),
     }
 
@@ -226,14 +227,19 @@ def save(scope: Scope, activity: Activity | None, data: ActivityData) -> tuple[A
     return activity, overlaps(activity)
 
 
-def _span(deployment: Deployment) -> tuple[date | None, date | None]:
-    """A deployment's days: its own, or its activity's."""
-    return (deployment.start_date or deployment.activity.start_date,
-            deployment.end_date or deployment.activity.end_date)
+def spans(deployment: Deployment) -> list[tuple[date, date]]:
+    """The days a deployment keeps its expert busy: its own dates (an end missing: the activity's last day, a
+    start missing: its first), or else each visit of its activity — not the months between two visits."""
+    activity = deployment.activity
+    if deployment.start_date is None and deployment.end_date is None:
+        return [(v.start_date, v.end_date) for v in activity.visits]
+    start = deployment.start_date or activity.start_date or deployment.end_date
+    end = deployment.end_date or activity.end_date or start
+    return [(start, end)]
 
 
 def overlaps(activity: Activity) -> list[Overlap]:
-    """The deployments of this activity's experts on other activities (not cancelled) at the same time."""
+    """The deployments of this activity's experts on other activities (not cancelled) on the same days."""
     ids = [d.expert_id for d in activity.deployments]
     if not ids:
         return []
@@ -247,13 +253,11 @@ def overlaps(activity: Activity) -> list[Overlap]:
         by_expert.setdefault(other.expert_id, []).append(other)
     found = []
     for mine in activity.deployments:
-        start, end = _span(mine)
-        if start is None or end is None:
-            continue
+        busy = spans(mine)
         for other in by_expert.get(mine.expert_id, []):
-            other_start, other_end = _span(other)
-            if other_start and other_end and other_start <= end and start <= other_end:
-                found.append(Overlap(mine.expert, other.activity, other_start, other_end))
+            for start, end in spans(other):
+                if any(start <= my_end and my_start <= end for my_start, my_end in busy):
+                    found.append(Overlap(mine.expert, other.activity, start, end))
     return sorted(found, key=lambda o: (o.expert.name, o.start))
 
 

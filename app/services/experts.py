@@ -41,20 +41,22 @@ def _contains(column, text: str):
     return sa.func.lower(sa.cast(column, sa.Text)).like(f"%{escaped}%", escape="\\")
 
 
-def deployment_span():
-    """(first day, last day) of a deployment as SQL: its own dates, or else its activity's visits."""
-    first = (sa.select(sa.func.min(ActivityVisit.start_date)).where(ActivityVisit.activity_id == Deployment.activity_id)
-             .correlate(Deployment).scalar_subquery())
-    last = (sa.select(sa.func.max(ActivityVisit.end_date)).where(ActivityVisit.activity_id == Deployment.activity_id)
-            .correlate(Deployment).scalar_subquery())
-    return sa.func.coalesce(Deployment.start_date, first), sa.func.coalesce(Deployment.end_date, last)
-
-
 def busy_between(first: date, last: date) -> sa.Select:
-    """Ids of the experts deployed (on an activity not cancelled) on some day of first..last."""
-    start, end = deployment_span()
+    """Ids of the experts deployed (on an activity not cancelled) on some day of first..last: within the
+    deployment's own dates, or else during a visit of its activity (as activity_writes.spans reads them)."""
+    activity_first = (sa.select(sa.func.min(ActivityVisit.start_date))
+                      .where(ActivityVisit.activity_id == Deployment.activity_id).correlate(Deployment)
+                      .scalar_subquery())
+    activity_last = (sa.select(sa.func.max(ActivityVisit.end_date))
+                     .where(ActivityVisit.activity_id == Deployment.activity_id).correlate(Deployment)
+                     .scalar_subquery())
+    own = sa.or_(Deployment.start_date.is_not(None), Deployment.end_date.is_not(None))
+    within_own = sa.and_(own, sa.func.coalesce(Deployment.start_date, activity_first, Deployment.end_date) <= last,
+                         sa.func.coalesce(Deployment.end_date, activity_last, Deployment.start_date) >= first)
+    during_a_visit = sa.and_(sa.not_(own), Deployment.activity_id.in_(sa.select(ActivityVisit.activity_id).where(
+        ActivityVisit.start_date <= last, ActivityVisit.end_date >= first)))
     return (sa.select(Deployment.expert_id).join(Activity, Activity.id == Deployment.activity_id)
-            .where(Activity.status != ActivityStatus.CANCELLED.value, start <= last, end >= first))
+            .where(Activity.status != ActivityStatus.CANCELLED.value, sa.or_(within_own, during_a_visit)))
 
 
 def query(scope: Scope, filters: ExpertFilters) -> sa.Select:

@@ -105,9 +105,11 @@ def calendar():
     weeks = [[(day, [v for v in visits if v.start_date <= day <= v.end_date]) for day in week]
              for week in months.Calendar().monthdatescalendar(first.year, first.month)]
     args = {k: v for k, v in request.args.items() if k != "month"}
+    before, after = _shift(first, -1), _shift(first, 1)
     return render_template("activities/calendar.html", form=form, first=first, visits=visits, weeks=weeks,
-                           previous=url_for(".calendar", **args, month=_shift(first, -1).strftime("%Y-%m")),
-                           next=url_for(".calendar", **args, month=_shift(first, 1).strftime("%Y-%m")))
+                           before=before, after=after,
+                           previous=url_for(".calendar", **args, month=before.strftime("%Y-%m")),
+                           next=url_for(".calendar", **args, month=after.strftime("%Y-%m")))
 
 
 @bp.get("/<int:activity_id>")

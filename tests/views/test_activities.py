@@ -287,3 +287,19 @@ def test_the_calendar_shows_the_month_and_filters(client, officer):
     firearms = client.get("/activities/calendar?month=2002-12&instrument=FIREARMS").get_data(as_text=True)
     assert "Firearms Protocol" in firearms and "Legislative assistance to Haiti" not in firearms
     assert client.get("/activities/calendar?month=2002-13").status_code == 400
+
+
+def test_no_warning_for_a_deployment_between_two_visits(session):
+    from app.services.activity_writes import overlaps
+    expert = factories.expert()
+    two_visits = factories.activity(visits=[("ROU", date(2004, 1, 8), date(2004, 1, 11)),
+                                            ("ROU", date(2004, 11, 5), date(2004, 11, 6))])
+    factories.deployment(expert, two_visits)
+    june = factories.activity(visits=[("BOL", date(2004, 6, 1), date(2004, 6, 3))])
+    factories.deployment(expert, june)
+    november = factories.activity(visits=[("PER", date(2004, 11, 6), date(2004, 11, 9))])
+    factories.deployment(expert, november, start_date=date(2004, 11, 6), end_date=date(2004, 11, 6))
+    session.flush()
+    assert overlaps(june) == []
+    assert [(o.other, o.start, o.end) for o in overlaps(november)] == [(two_visits, date(2004, 11, 5),
+                                                                        date(2004, 11, 6))]

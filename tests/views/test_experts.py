@@ -71,3 +71,16 @@ def test_donors_never_see_contact_details(client, login_as):
     assert expert.name in listing and "duma.expert" not in listing
     madagascar = db.session.scalar(sa.select(Expert).filter_by(reference_key="imf-expert-madagascar"))
     assert client.get(f"/experts/{madagascar.id}").status_code == 404  # not on anything Canada funds
+
+
+def test_between_two_visits_an_expert_is_available(client, login_as, session):
+    """Deployed on Romania's two visits (January and November 2002) with no dates of its own: free in June."""
+    login_as("officer")
+    expert = factories.expert(name="Between Visits")
+    romania = session.scalar(sa.select(factories.Activity).filter_by(reference_key="mission-2002-romania"))
+    factories.deployment(expert, romania)
+    session.commit()
+    june = names_on(client.get("/experts/?available_from=2002-06-01&available_to=2002-06-30&q=Between")
+                    .get_data(as_text=True))
+    january = names_on(client.get("/experts/?available_from=2002-01-10&q=Between").get_data(as_text=True))
+    assert june == ["Between Visits"] and january == []
