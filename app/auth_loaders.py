@@ -1,6 +1,6 @@
 """Flask-Login: who is asking — the session's user, or the API's `Authorization: Bearer TOKEN`."""
 import sqlalchemy as sa
-from flask import g, session
+from flask import abort, g, session
 from flask_login import user_loaded_from_cookie
 
 from models import ApiToken, User, db
@@ -18,6 +18,8 @@ login_manager.session_protection = "strong"
 
 #: Longer than any token `ApiToken.issue` makes; anything longer is not worth hashing.
 MAX_TOKEN_LENGTH = 200
+#: The one URL a calendar feed token opens (`?token=…`): a calendar client cannot sign in.
+FEED_PATH = "/missions.ics"
 
 
 @login_manager.user_loader
@@ -43,6 +45,8 @@ def bearer_token(request) -> str | None:
 @login_manager.request_loader
 def load_user_from_token(request):
     """The account of a valid bearer token; revoked tokens and inactive accounts are refused."""
+    if request.path == FEED_PATH and "token" in request.args:
+        return _feed_token_owner(request.args["token"])
     raw = bearer_token(request)
     if raw is None:
         return None
@@ -54,6 +58,23 @@ def load_user_from_token(request):
     db.session.execute(sa.update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=utcnow()))
     db.session.commit()
     g.authenticated_by_token = True  # read by the CSRF check (app.security): no cookie, no CSRF risk
+    return user
+
+
+def _feed_token_owner(raw: str):
+    """The owner of a calendar feed token, for this one request (nothing goes into the session). A token that
+    opens nothing is a 401, which a calendar client reports, rather than a redirect to a sign-in page."""
+    from .services.calendar_feeds import owner_of
+    found = owner_of(raw)
+    if found is None:
+        if g.get("feed_token_refused"):  # asked again while the 401 page renders: anonymous
+            return None
+        g.feed_token_refused = True
+        abort(401)
+    user, token = found
+    db.session.execute(sa.update(type(token)).where(type(token).id == token.id).values(last_used_at=utcnow()))
+    db.session.commit()
+    g.authenticated_by_feed_token = True
     return user
 
 

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from models import (
     Activity,
+    ActivityPartner,
     ActivityState,
     ActivityVisit,
     Allocation,
@@ -23,7 +24,9 @@ from models import (
     Contribution,
     Deployment,
     Expert,
+    LegislativeFinding,
     MemberState,
+    Organization,
 )
 from models.activity import activity_instruments, activity_requests
 from models.enums import Role
@@ -92,6 +95,22 @@ class Scope:
             return sa.true()
         return Expert.id.in_(sa.select(Deployment.expert_id).where(
             Deployment.activity_id.in_(self.funded_activity_ids())))
+
+    def deployments(self):
+        """A donor sees an expert's deployments on the activities it funds, not the expert's other work."""
+        return Deployment.activity_id.in_(self.funded_activity_ids()) if self.is_donor else sa.true()
+
+    def findings(self):
+        """A donor sees the legislative findings raised in the activities it funds."""
+        return LegislativeFinding.activity_id.in_(self.funded_activity_ids()) if self.is_donor else sa.true()
+
+    def organizations(self):
+        """A donor sees its own organization and the partners of the activities it funds."""
+        if not self.is_donor:
+            return sa.true()
+        return sa.or_(Organization.id == self.donor_id, Organization.id.in_(
+            sa.select(ActivityPartner.organization_id).where(
+                ActivityPartner.activity_id.in_(self.funded_activity_ids()))))
 
 
 #: The command line's scope, and the seeding's: every record. Named, never implied.

@@ -2,7 +2,9 @@
 
 Caching: every response but a static file says `Cache-Control: no-store`. Signed-in pages, API answers and
 exports show records a shared computer or a proxy must not keep after the person signs out; the login page
-carries a CSRF token; an error page may answer a signed-in request. Static files are the same for everyone.
+carries a CSRF token; an error page may answer a signed-in request. Static files are the same for everyone. The
+one exception a view may make is the calendar feed fetched with its feed token by a calendar program (no
+session, no cookie): it says `private` itself, and that is kept.
 
 CSRF: Flask-WTF's automatic check is turned off and done here instead, because one kind of request must pass
 without a token — an API call authenticated by a bearer token. It carries no cookie, so a forged cross-site
@@ -80,7 +82,7 @@ def _is_static() -> bool:
 
 
 def add_security_headers(response):
-    if not _is_static():
+    if not _is_static() and not g.get("cache_privately"):
         response.headers["Cache-Control"] = "no-store"
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)  # a view that needs a different policy may set its own

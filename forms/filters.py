@@ -1,10 +1,10 @@
 """Fields that several lists' filters share (instrument, State, regional group, record ids)."""
 from wtforms import IntegerField, SelectField, StringField
-from wtforms.validators import Length, NumberRange, Optional, Regexp
+from wtforms.validators import Length, NumberRange, Optional, Regexp, ValidationError
 
 from models.enums import RegionalGroup
 
-from .base import MAX_ID, choices, strip
+from .base import MAX_ID, choices, optional_int, strip
 
 INSTRUMENT_CODES = ["UNTOC", "TIP", "SOM", "FIREARMS"]
 
@@ -35,3 +35,40 @@ def id_filter(label: str, description: str | None = None) -> IntegerField:
 def text_filter(label: str = "Text", description: str | None = None, max_length: int = 200) -> StringField:
     return StringField(label, filters=[strip], validators=[Optional(), Length(max=max_length)],
                        description=description)
+
+
+class IdChoiceField(SelectField):
+    """A record chosen by its id: on pages a select whose options come from the database (the view sets them with
+    `set_choices`), in the API an integer (any id: the service narrows by the caller's scope)."""
+
+    #: Read by the OpenAPI builder: the parameter is an integer, whatever options a page offers.
+    schema_type = "integer"
+
+    def __init__(self, label: str, description: str | None = None, any_label: str = "Any", **kwargs):
+        self.any_label = any_label
+        super().__init__(label, coerce=optional_int, choices=choices([("", any_label)]), validate_choice=False,
+                         validators=[Optional()], description=description, **kwargs)
+
+    def pre_validate(self, form):
+        if self.data is not None and not (isinstance(self.data, int) and 1 <= self.data <= MAX_ID):
+            raise ValidationError(f"Not a valid number: a record's id from 1 to {MAX_ID}.")
+
+    def set_choices(self, pairs) -> None:
+        """(id, label) pairs; an id asked for that is not among them (a link from elsewhere) stays shown."""
+        pairs = list(pairs)
+        if isinstance(self.data, int) and self.data not in {p[0] for p in pairs}:
+            pairs.append((self.data, f"#{self.data}"))
+        self.choices = choices([("", self.any_label)] + pairs)
+
+
+def id_choice_filter(label: str, description: str | None = None) -> IdChoiceField:
+    return IdChoiceField(label, description)
+
+
+def not_before(start_name: str, message: str):
+    """Validator of an end date: not before the form's field `start_name` (when both are given)."""
+    def check(form, field):
+        start = form[start_name].data
+        if field.data and start and field.data < start:
+            raise ValidationError(message)
+    return check

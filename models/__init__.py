@@ -3,6 +3,7 @@ from .activity import Activity, ActivityOtherInstrument, ActivityPartner, Activi
 from .assistance_request import AssistanceRequest, IllegalTransition, RequestStatusChange  # noqa: F401
 from .audit import AuditEntry  # noqa: F401
 from .base import db  # noqa: F401
+from .calendar_feed import CalendarFeedToken  # noqa: F401
 from .contribution import Allocation, Contribution, ContributionStatusChange, Project  # noqa: F401
 from .exchange_rate import BASE_CURRENCY, ExchangeRate  # noqa: F401
 from .expert import Deployment, Expert  # noqa: F401

@@ -38,6 +38,8 @@ class Activity(TimestampMixin, db.Model):
     description: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
     #: The outcome report: what came of it (declarations, recommendations, drafts delivered).
     outcome: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
+    #: Subjects dealt with besides the instruments themselves, e.g. ["border control"] (A/58/165 para. 17).
+    topics: Mapped[list] = mapped_column(sa.JSON, nullable=False, default=list)
     #: Where the record comes from, e.g. "A/58/165 para. 16".
     source: Mapped[str | None] = mapped_column(sa.String(120), nullable=True)
     project_id: Mapped[int | None] = fk("projects.id", nullable=True)
@@ -79,7 +81,7 @@ class ActivityVisit(db.Model):
     country_id: Mapped[int] = fk("member_states.id", nullable=False)
     start_date: Mapped[date] = mapped_column(sa.Date, nullable=False, index=True)
     end_date: Mapped[date] = mapped_column(sa.Date, nullable=False)
-    #: "month" where the source gives only a month: the dates then span that month.
+    #: "month" (or "quarter") where the source gives only a month (a quarter): the dates then span it.
     date_precision: Mapped[str] = mapped_column(sa.String(10), nullable=False, default=DatePrecision.DAY.value)
 
     activity: Mapped[Activity] = relationship(back_populates="visits")

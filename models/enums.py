@@ -125,6 +125,7 @@ class ActivityKind(LabelledEnum):
 
 class ActivityStatus(LabelledEnum):
     PLANNED = "planned", "Planned"
+    UNDER_WAY = "under_way", "Under way"
     COMPLETED = "completed", "Completed"
     CANCELLED = "cancelled", "Cancelled"
 
@@ -132,6 +133,8 @@ class ActivityStatus(LabelledEnum):
 class DatePrecision(LabelledEnum):
     DAY = "day", "Exact days"
     MONTH = "month", "Month only"
+    #: The report's "third quarter of 2003" (para. 11): the dates then span that quarter.
+    QUARTER = "quarter", "Quarter only"
 
 
 class ActivityStateRole(LabelledEnum):

@@ -4,8 +4,12 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .assistance_request import IllegalTransition
 from .base import TimestampMixin, db, fk, one_of, utcnow
 from .enums import FindingStatus
+
+#: The order a State's law goes through; a step back (a draft withdrawn) needs a reason.
+FINDING_ORDER = [s.value for s in FindingStatus]
 
 
 class LegislativeIssue(TimestampMixin, db.Model):
@@ -43,11 +47,30 @@ class LegislativeFinding(TimestampMixin, db.Model):
         back_populates="finding", cascade="all, delete-orphan", order_by="FindingStatusChange.status_date")
 
     def record_status(self, status: FindingStatus | str, on: date | None, actor=None, note=None):
-        """Append a step to the history and make it the current status."""
+        """Append a step to the history and make it the current status (no rule applied: the first step, and
+        the reference record's; people move a status with `change_status`)."""
         status = FindingStatus(status)
         self.history.append(FindingStatusChange(status=status.value, status_date=on, note=note,
                                                 actor_id=getattr(actor, "id", None)))
         self.status = status.value
+
+    def change_status(self, to: FindingStatus | str, on: date, actor, note: str | None = None):
+        """Move to `to` on `on`, recording who and why; raise IllegalTransition when the move cannot be right:
+        the same status again, a day before the last step's or in the future, a step back without a reason."""
+        to = FindingStatus(to)
+        note = (note or "").strip() or None
+        if to.value == self.status:
+            raise IllegalTransition(f"The finding is already “{to.label}”.")
+        if on is None:
+            raise IllegalTransition("Give the day the status took effect.")
+        if on > date.today():
+            raise IllegalTransition("That day is in the future: record a status once it has taken effect.")
+        last = max((h.status_date for h in self.history if h.status_date), default=None)
+        if last and on < last:
+            raise IllegalTransition(f"The last step is dated {last.isoformat()}: a new one cannot come before it.")
+        if FINDING_ORDER.index(to.value) < FINDING_ORDER.index(self.status) and not note:
+            raise IllegalTransition(f"Moving back to “{to.label}” needs a reason (a draft withdrawn, a law repealed).")
+        self.record_status(to, on, actor=actor, note=note)
 
 
 class FindingStatusChange(db.Model):
@@ -64,3 +87,4 @@ class FindingStatusChange(db.Model):
     note: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
 
     finding: Mapped[LegislativeFinding] = relationship(back_populates="history")
+    actor = relationship("User")

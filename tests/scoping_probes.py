@@ -29,6 +29,7 @@ from models import (
     Deployment,
     Expert,
     Instrument,
+    LegislativeFinding,
     MemberState,
     db,
 )
@@ -51,6 +52,8 @@ SEGMENT_KINDS = {
     "experts": "expert",
     "states": "state",
     "donors": "donor",
+    "organizations": "organization",
+    "findings": "finding",
 }
 
 #: Pages and exports that take `?donor=<id>` (staff choose a donor; a donor has its own only): asked with the
@@ -107,9 +110,14 @@ def _side(label: str, amount: str, state: MemberState, instrument, shared: Activ
     contribution.allocations.append(Allocation(activity=mission, amount=Decimal(amount) / 2))
     contribution.allocations.append(Allocation(activity=shared, amount=Decimal(amount) / 4))
     db.session.add(contribution)
+    finding = LegislativeFinding(state=state, issue=factories.issue(),
+                                 activity=mission, note=f"Finding note {marker}")
+    finding.record_status("identified", date(2003, 3, 5))
+    db.session.add(finding)
     db.session.flush()
     side.own = {"contribution": {contribution.id}, "activity": {mission.id}, "expert": {expert.id},
-                "state": {state.id}, "donor": {side.org.id}}
+                "state": {state.id}, "donor": {side.org.id}, "organization": {side.org.id},
+                "finding": {finding.id}}
     # Its amounts, and what it gave the mission both donors fund (which the other donor sees, without this).
     side.secrets = [marker] + [f"{value:{style}}" for value in (Decimal(amount), Decimal(amount) / 4)
                                for style in (".2f", ",.2f")]
@@ -198,13 +206,14 @@ def _value(kind: str, side: DonorSide, as_int: bool):
 
 
 def body_text(response) -> str:
-    """A response as text to scan: an XLSX workbook is a zip of XML parts, read part by part."""
-    if response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":
+    """A response's text; a workbook (XLSX export) is read through its XML parts."""
+    data = response.get_data()
+    if data[:2] == b"PK":
         import io
         import zipfile
-        with zipfile.ZipFile(io.BytesIO(response.get_data())) as book:
-            return "\n".join(book.read(name).decode("utf-8") for name in book.namelist())
-    return response.get_data(as_text=True)
+        with zipfile.ZipFile(io.BytesIO(data)) as book:
+            return "\n".join(book.read(name).decode("utf-8", "replace") for name in book.namelist())
+    return data.decode("utf-8", "replace")
 
 
 def check_pages(client, me: DonorSide, other: DonorSide, scanned: list | None = None) -> list[str]:

@@ -30,6 +30,8 @@ _ACTIVITY = {"type": "object", "properties": {
         "organization": {"type": "string"}, "role": {"type": "string"}}}},
     "experts": {"type": "array", "items": {"type": "object", "properties": {
         "id": {"type": "integer"}, "name": {"type": "string"}, "role": {"type": "string"}}}},
+    "requests": {"type": "array", "items": {"type": "integer"}, "description": "The requests it answers."},
+    "topics": {"type": "array", "items": {"type": "string"}},
     "outcome": {"type": "string", "nullable": True}}}
 
 
@@ -43,7 +45,7 @@ def activity_json(a: Activity) -> dict:
             "other_instruments": [o.name for o in a.other_instruments],
             "partners": [{"organization": p.organization.name, "role": p.role} for p in a.partners],
             "experts": [{"id": d.expert_id, "name": d.expert.name, "role": d.role} for d in a.deployments],
-            "outcome": a.outcome}
+            "requests": sorted(r.id for r in a.requests), "topics": list(a.topics or []), "outcome": a.outcome}
 
 
 @bp.get("/activities")

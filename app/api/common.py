@@ -81,7 +81,7 @@ def _schema(field) -> dict:
         return dict(field.api_schema)
     if isinstance(field, BooleanField):
         return {"type": "boolean"}
-    if isinstance(field, IntegerField):
+    if isinstance(field, IntegerField) or getattr(field, "schema_type", None) == "integer":
         schema = {"type": "integer"}
     elif isinstance(field, DateField):
         schema = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}

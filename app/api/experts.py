@@ -6,6 +6,7 @@ from flask_login import current_user
 from forms.expert import ExpertFilterForm
 from models import Expert
 
+from ..formatting import iso
 from ..permissions import Permission, has_permission, permission_required
 from ..scoping import for_user
 from ..services import experts as expert_service
@@ -21,6 +22,12 @@ _EXPERT = {"type": "object", "properties": {
     "instruments": {"type": "array", "items": {"type": "string"}},
     "email": {"type": "string", "nullable": True, "description": "Staff only."},
     "phone": {"type": "string", "nullable": True, "description": "Staff only."}}}
+_EXPERT_ITEM = {"type": "object", "properties": {**_EXPERT["properties"], "deployments": {
+    "type": "array", "description": "The deployments the caller may see (a donor: on what it funds).",
+    "items": {"type": "object", "properties": {
+        "activity": {"type": "integer"}, "title": {"type": "string"}, "role": {"type": "string"},
+        "start_date": {"type": "string", "format": "date", "nullable": True},
+        "end_date": {"type": "string", "format": "date", "nullable": True}}}}}}
 
 
 def expert_json(e: Expert) -> dict:
@@ -46,9 +53,14 @@ def experts_list():
 
 @bp.get("/experts/<int:expert_id>")
 @permission_required(Permission.VIEW_EXPERTS)
-@documented("One expert.", response=_EXPERT)
+@documented("One expert, with the deployments the caller may see.", response=_EXPERT_ITEM)
 def experts_item(expert_id: int):
-    found = expert_service.get(for_user(current_user), expert_id)
+    scope = for_user(current_user)
+    found = expert_service.get(scope, expert_id)
     if found is None:
         raise ApiError(404, "There is no such expert, or you may not see them.")
-    return jsonify(expert_json(found))
+    deployments = [{"activity": d.activity_id, "title": d.activity.title, "role": d.role,
+                    "start_date": iso(d.start_date or d.activity.start_date),
+                    "end_date": iso(d.end_date or d.activity.end_date)}
+                   for d in expert_service.deployments_of(scope, found)]
+    return jsonify({**expert_json(found), "deployments": deployments})

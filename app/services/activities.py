@@ -11,12 +11,17 @@ from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from models import Activity, ActivityPartner, ActivityState, ActivityVisit, Deployment, Instrument, MemberState, db
 from models.activity import activity_instruments, activity_requests
+from models.enums import ActivityKind, ActivityStateRole, ActivityStatus
 
 from ..listing import Page, Paging, ordered, paginate
 from ..scoping import Scope
+
+#: Where an activity without a visit sorts by date: after all the others.
+UNDATED = date(2199, 12, 31)
 
 LOADS = (
     selectinload(Activity.visits).selectinload(ActivityVisit.country),
@@ -25,6 +30,7 @@ LOADS = (
     selectinload(Activity.other_instruments),
     selectinload(Activity.partners).selectinload(ActivityPartner.organization),
     selectinload(Activity.deployments).selectinload(Deployment.expert),
+    selectinload(Activity.requests),
 )
 
 
@@ -38,14 +44,17 @@ class ActivityFilters:
     instrument: str | None = None
     expert: int | None = None
     partner: int | None = None
-    date_from: date | None = None       # visits ending on or after
-    date_to: date | None = None         # visits starting on or before
+    date_from: date | None = None       # a visit ending on or after …
+    date_to: date | None = None         # … and starting on or before
     request: int | None = None
 
 
 def _first_visit():
-    return (sa.select(sa.func.min(ActivityVisit.start_date)).where(ActivityVisit.activity_id == Activity.id)
-            .correlate(Activity).scalar_subquery())
+    """The first day of the first visit; an activity without travel sorts after every dated one (on every engine:
+    SQLite and PostgreSQL put NULLs at opposite ends)."""
+    first = (sa.select(sa.func.min(ActivityVisit.start_date)).where(ActivityVisit.activity_id == Activity.id)
+             .correlate(Activity).scalar_subquery())
+    return sa.func.coalesce(first, UNDATED)
 
 
 #: Sort keys of the activity list (forms.activity.ActivityFilterForm.SORTS names the same keys).
@@ -81,12 +90,13 @@ def query(scope: Scope, filters: ActivityFilters) -> sa.Select:
     if f.partner:
         select = select.where(Activity.id.in_(sa.select(ActivityPartner.activity_id).where(
             ActivityPartner.organization_id == f.partner)))
-    if f.date_from:
-        select = select.where(Activity.id.in_(sa.select(ActivityVisit.activity_id).where(
-            ActivityVisit.end_date >= f.date_from)))
-    if f.date_to:
-        select = select.where(Activity.id.in_(sa.select(ActivityVisit.activity_id).where(
-            ActivityVisit.start_date <= f.date_to)))
+    if f.date_from or f.date_to:  # one visit within the range, not one visit ending after and another before
+        within = sa.select(ActivityVisit.activity_id)
+        if f.date_from:
+            within = within.where(ActivityVisit.end_date >= f.date_from)
+        if f.date_to:
+            within = within.where(ActivityVisit.start_date <= f.date_to)
+        select = select.where(Activity.id.in_(within))
     if f.request:
         select = select.where(Activity.id.in_(sa.select(activity_requests.c.activity_id).where(
             activity_requests.c.request_id == f.request)))
@@ -106,6 +116,87 @@ def get(scope: Scope, activity_id: int) -> Activity | None:
 
 def involving_state(scope: Scope, state: MemberState) -> list[Activity]:
     """The activities that served, gathered or visited `state`, in date order (undated last)."""
-    rows = list(db.session.scalars(query(scope, ActivityFilters()).where(_involving([state.id]))))
-    rows.sort(key=lambda a: (a.start_date is None, a.start_date or date.max, a.title))
-    return rows
+    return _in_date_order(db.session.scalars(query(scope, ActivityFilters()).where(_involving([state.id]))))
+
+
+def _in_date_order(activities) -> list[Activity]:
+    return sorted(activities, key=lambda a: (a.start_date is None, a.start_date or date.max, a.title))
+
+
+def rows(scope: Scope, filters: ActivityFilters, paging: Paging) -> list[Activity]:
+    """Every activity of the list (not one page), in the list's order: what the CSV and XLSX exports hold."""
+    return list(db.session.scalars(ordered(query(scope, filters), SORTS, paging, "start_date", Activity.id)))
+
+
+def visits_between(scope: Scope, filters: ActivityFilters, first: date, last: date) -> list[ActivityVisit]:
+    """The visits of the activities `filters` select that overlap first..last, by start date: the calendar's
+    month. One query for the activities and the fixed eager loads, whatever their number."""
+    narrowed = ActivityFilters(**{**filters.__dict__, "date_from": first, "date_to": last})
+    visits = [v for v in _visits_of(db.session.scalars(query(scope, narrowed)))
+              if v.start_date <= last and v.end_date >= first]
+    return sorted(visits, key=lambda v: (v.start_date, v.end_date, v.activity.title, v.id))
+
+
+def all_visits(scope: Scope) -> list[ActivityVisit]:
+    """Every visit of every activity `scope` may see, by start date: the iCalendar feed."""
+    activities = db.session.scalars(query(scope, ActivityFilters()).order_by(Activity.id))
+    return sorted(_visits_of(activities), key=lambda v: (v.start_date, v.id))
+
+
+def _visits_of(activities) -> list[ActivityVisit]:
+    """The visits of `activities`, each holding its activity: the eager load fills `Activity.visits` but not the
+    way back, and the session keeps no strong reference to the activities (each `visit.activity` would be a
+    query of its own)."""
+    visits = []
+    for activity in activities:
+        for visit in activity.visits:
+            set_committed_value(visit, "activity", activity)
+            visits.append(visit)
+    return visits
+
+
+def upcoming_visits(scope: Scope, today: date, limit: int = 8) -> list[ActivityVisit]:
+    """Visits not over by `today`, soonest first, of activities not cancelled: the officer's home panel."""
+    select = (sa.select(ActivityVisit).join(Activity, Activity.id == ActivityVisit.activity_id)
+              .where(scope.activities(), ActivityVisit.end_date >= today,
+                     Activity.status != ActivityStatus.CANCELLED.value)
+              .order_by(ActivityVisit.start_date, ActivityVisit.id).limit(limit)
+              .options(selectinload(ActivityVisit.activity), selectinload(ActivityVisit.country)))
+    return list(db.session.scalars(select))
+
+
+def choices(scope: Scope) -> list[Activity]:
+    """Every activity `scope` may see, newest first (undated last): the options of an activity select."""
+    select = sa.select(Activity).where(scope.activities()).options(selectinload(Activity.visits))
+    found = list(db.session.scalars(select))
+    found.sort(key=lambda a: (a.start_date is None, -(a.start_date or date.min).toordinal(), a.title))
+    return found
+
+
+def with_partner(scope: Scope, organization_id: int) -> list[Activity]:
+    """The activities an organization was a partner of, in date order: its page."""
+    return _in_date_order(db.session.scalars(query(scope, ActivityFilters(partner=organization_id))))
+
+
+#: The columns of the activity list's CSV and XLSX exports: codes and labels, ISO dates.
+EXPORT_HEADER = ["id", "kind", "kind_label", "status", "status_label", "title", "start_date", "end_date", "visits",
+                 "states_served", "states_taking_part", "instruments", "other_instruments", "partners", "experts",
+                 "requests", "topics", "source"]
+
+
+def export_row(a: Activity) -> list:
+    """One activity as a row of EXPORT_HEADER (lists joined with "; ")."""
+    def joined(items):
+        return "; ".join(items)
+    return [
+        a.id, a.kind, ActivityKind.label_of(a.kind), a.status, ActivityStatus.label_of(a.status), a.title,
+        a.start_date.isoformat() if a.start_date else None, a.end_date.isoformat() if a.end_date else None,
+        joined(f"{v.city + ', ' if v.city else ''}{v.country.code} {v.start_date.isoformat()}/{v.end_date.isoformat()}"
+               for v in a.visits),
+        joined(s.state.code for s in a.states if s.role == ActivityStateRole.SERVED.value),
+        joined(s.state.code for s in a.states if s.role == ActivityStateRole.PARTICIPANT.value),
+        joined(i.code for i in a.instruments), joined(o.name for o in a.other_instruments),
+        joined(f"{p.organization.display_name} ({p.role})" for p in a.partners),
+        joined(f"{d.expert.name} ({d.role})" for d in a.deployments),
+        joined(str(r.id) for r in sorted(a.requests, key=lambda r: r.id)), joined(a.topics or []), a.source,
+    ]

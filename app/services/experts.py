@@ -1,12 +1,15 @@
-"""Experts: the scoped reads every page and the API share."""
+"""Experts: the scoped reads every page and the API share, the roster's search (instrument, legal topic,
+language, legal tradition, availability in a date range) and an expert's deployment history."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from models import Expert, Instrument, MemberState, db
+from models import Activity, ActivityVisit, Deployment, Expert, Instrument, MemberState, db
+from models.enums import ActivityStatus
 from models.expert import expert_instruments
 
 from ..listing import Page, Paging, ordered, paginate
@@ -21,10 +24,39 @@ class ExpertFilters:
     kind: str | None = None
     instrument: str | None = None
     nationality: str | None = None
+    topic: str | None = None
+    language: str | None = None
+    legal_tradition: str | None = None
+    available_from: date | None = None
+    available_to: date | None = None
 
 
 #: Sort keys of the expert list (forms.expert.ExpertFilterForm.SORTS names the same keys).
 SORTS = {"name": Expert.name, "kind": Expert.kind, "id": Expert.id}
+
+
+def _contains(column, text: str):
+    """`text` in a JSON list of words (topics, languages), case-insensitive, on SQLite and PostgreSQL alike."""
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return sa.func.lower(sa.cast(column, sa.Text)).like(f"%{escaped}%", escape="\\")
+
+
+def busy_between(first: date, last: date) -> sa.Select:
+    """Ids of the experts deployed (on an activity not cancelled) on some day of first..last: within the
+    deployment's own dates, or else during a visit of its activity (as activity_writes.spans reads them)."""
+    activity_first = (sa.select(sa.func.min(ActivityVisit.start_date))
+                      .where(ActivityVisit.activity_id == Deployment.activity_id).correlate(Deployment)
+                      .scalar_subquery())
+    activity_last = (sa.select(sa.func.max(ActivityVisit.end_date))
+                     .where(ActivityVisit.activity_id == Deployment.activity_id).correlate(Deployment)
+                     .scalar_subquery())
+    own = sa.or_(Deployment.start_date.is_not(None), Deployment.end_date.is_not(None))
+    within_own = sa.and_(own, sa.func.coalesce(Deployment.start_date, activity_first, Deployment.end_date) <= last,
+                         sa.func.coalesce(Deployment.end_date, activity_last, Deployment.start_date) >= first)
+    during_a_visit = sa.and_(sa.not_(own), Deployment.activity_id.in_(sa.select(ActivityVisit.activity_id).where(
+        ActivityVisit.start_date <= last, ActivityVisit.end_date >= first)))
+    return (sa.select(Deployment.expert_id).join(Activity, Activity.id == Deployment.activity_id)
+            .where(Activity.status != ActivityStatus.CANCELLED.value, sa.or_(within_own, during_a_visit)))
 
 
 def query(scope: Scope, filters: ExpertFilters) -> sa.Select:
@@ -38,6 +70,15 @@ def query(scope: Scope, filters: ExpertFilters) -> sa.Select:
     if f.nationality:
         select = select.where(Expert.nationality_id.in_(
             sa.select(MemberState.id).where(MemberState.code == f.nationality.upper())))
+    if f.topic:
+        select = select.where(_contains(Expert.topics, f.topic))
+    if f.language:
+        select = select.where(_contains(Expert.languages, f.language))
+    if f.legal_tradition:
+        select = select.where(Expert.legal_tradition == f.legal_tradition)
+    if f.available_from or f.available_to:
+        first = f.available_from or f.available_to
+        select = select.where(Expert.id.not_in(busy_between(first, f.available_to or first)))
     if f.q:
         select = select.where(Expert.name.ilike(f"%{f.q}%"))
     return select
@@ -49,3 +90,12 @@ def list_page(scope: Scope, filters: ExpertFilters, paging: Paging) -> Page:
 
 def get(scope: Scope, expert_id: int) -> Expert | None:
     return db.session.scalars(query(scope, ExpertFilters()).where(Expert.id == expert_id)).first()
+
+
+def deployments_of(scope: Scope, expert: Expert) -> list[Deployment]:
+    """The expert's deployments `scope` may see (a donor: on what it funds), latest first."""
+    found = list(db.session.scalars(
+        sa.select(Deployment).where(Deployment.expert_id == expert.id, scope.deployments())
+        .options(selectinload(Deployment.activity).selectinload(Activity.visits)
+                 .selectinload(ActivityVisit.country))))
+    return sorted(found, key=lambda d: (d.start_date or d.activity.start_date or date.min), reverse=True)

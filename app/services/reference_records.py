@@ -41,6 +41,9 @@ from models.enums import (
     RequestStatus,
 )
 
+from .sync import sync_children as _sync_children
+from .sync import sync_list as _sync_list
+
 
 def load_records(loader) -> None:
     orgs = _organizations(loader)
@@ -64,14 +67,6 @@ def _check_choice(loader, where, field, value, enum_cls, required=True):
 
 def _instruments(loader, codes, where):
     return [i for i in (loader.instrument(c, where) for c in (codes or [])) if i is not None]
-
-
-def _sync_list(current: list, wanted: list) -> bool:
-    """Make a relationship list hold exactly `wanted` (order kept); True when it changed."""
-    if list(current) == list(wanted):
-        return False
-    current[:] = wanted
-    return True
 
 
 def _organizations(loader) -> dict[str, Organization]:
@@ -229,6 +224,7 @@ def _activities(loader, orgs, contributions, experts) -> dict[str, Activity]:
         activity = loader.upsert(Activity, {"reference_key": item["key"]}, {
             "kind": item["kind"], "status": item["status"], "title": item["title"],
             "description": item.get("description"), "outcome": item.get("outcome"), "source": item.get("source"),
+            "topics": list(item.get("topics") or []),
             "project": projects.pop() if len(projects) == 1 else None}, table="activities")
         activities[item["key"]] = activity
         _sync_visits(activity, _visits(loader, where, item.get("visits")))
@@ -257,22 +253,6 @@ def _roles(loader, where, items, field: str, ref: str, known: dict, default_role
         else:
             wanted[target.id] = {"role": link.get("role") or default_role}
     return wanted
-
-
-def _sync_children(collection: list, wanted: dict, key, make) -> None:
-    """Add children for keys in `wanted`, drop those not in it, update their fields where they differ."""
-    existing = {key(child): child for child in collection}
-    for child_key, child in existing.items():
-        if child_key not in wanted:
-            collection.remove(child)
-    for child_key, values in wanted.items():
-        child = existing.get(child_key)
-        if child is None:
-            collection.append(make(child_key, values))
-        else:
-            for field, value in values.items():
-                if getattr(child, field) != value:
-                    setattr(child, field, value)
 
 
 def _sync_visits(activity, visits: list[dict]) -> None:

@@ -1,0 +1,282 @@
+"""Logging and editing an activity: the officers' form's data as plain values, saved whole or not at all.
+
+`save` checks the rules (a Refused names every field at fault), replaces the activity's child collections with
+what the data lists (children that stay keep their rows: a visit keeps its id, so the calendar feed's UID is
+stable), writes the audit entry with before and after, and flushes; the view commits once. Overlapping
+deployments of an expert are a warning, not a refusal (`overlaps`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from models import (
+    Activity,
+    ActivityOtherInstrument,
+    ActivityPartner,
+    ActivityState,
+    ActivityVisit,
+    AssistanceRequest,
+    Deployment,
+    Expert,
+    Instrument,
+    MemberState,
+    Organization,
+    db,
+)
+from models.enums import ActivityKind, ActivityStateRole, ActivityStatus
+
+from ..formatting import format_date
+from ..scoping import Scope
+from . import audit
+from .errors import Refused
+from .sync import sync_children, sync_list
+
+#: Kinds that bring States together: at least one State must be recorded as served or taking part.
+GATHERINGS = {ActivityKind.REGIONAL_MEETING.value, ActivityKind.SUBREGIONAL_MEETING.value}
+
+
+@dataclass(frozen=True)
+class VisitData:
+    country: str                       # a State code
+    start_date: date
+    end_date: date
+    city: str | None = None
+    date_precision: str = "day"
+    id: int | None = None              # the visit edited, if it exists
+
+
+@dataclass(frozen=True)
+class PartnerData:
+    organization_id: int
+    role: str
+
+
+@dataclass(frozen=True)
+class DeploymentData:
+    expert_id: int
+    role: str
+    start_date: date | None = None     # empty: the activity's own dates
+    end_date: date | None = None
+
+
+@dataclass(frozen=True)
+class ActivityData:
+    kind: str
+    status: str
+    title: str
+    description: str | None = None
+    outcome: str | None = None
+    source: str | None = None
+    topics: tuple[str, ...] = ()
+    visits: tuple[VisitData, ...] = ()
+    served: tuple[str, ...] = ()       # State codes
+    participants: tuple[str, ...] = ()
+    instruments: tuple[str, ...] = ()  # instrument codes
+    other_instruments: tuple[str, ...] = ()
+    partners: tuple[PartnerData, ...] = ()
+    requests: tuple[int, ...] = ()
+    deployments: tuple[DeploymentData, ...] = ()
+
+
+@dataclass
+class Overlap:
+    """An expert deployed on this activity and on another at the same time."""
+    expert: Expert
+    other: Activity
+    start: date
+    end: date
+
+    @property
+    def message(self) -> str:
+        return (f"{self.expert.name} is also deployed on “{self.other.title}” from {format_date(self.start)} to "
+                f"{format_date(self.end)}: the dates overlap.")
+
+
+@dataclass
+class _Found:
+    errors: dict = field(default_factory=dict)
+
+    def refuse(self, name: str, message: str) -> None:
+        self.errors.setdefault(name, message)
+
+
+def _by_key(model, column, keys, extra=None) -> dict:
+    if not keys:
+        return {}
+    select = sa.select(model).where(column.in_(sorted(keys)))
+    if extra is not None:
+        select = select.where(extra)
+    return {getattr(row, column.key): row for row in db.session.scalars(select)}
+
+
+def _check(scope: Scope, data: ActivityData, found: _Found) -> dict:
+    """Resolve codes and ids to rows (one query per kind) and apply the rules; errors go to `found`."""
+    codes = {v.country for v in data.visits} | set(data.served) | set(data.participants)
+    states = _by_key(MemberState, MemberState.code, codes)
+    for name, listed in (("served", data.served), ("participants", data.participants)):
+        unknown = [c for c in listed if c not in states]
+        if unknown:
+            found.refuse(name, f"Unknown State code(s): {', '.join(unknown)}.")
+    if any(v.country not in states for v in data.visits):
+        found.refuse("visits", "A visit is in a country the record does not know: choose it from the list.")
+    both = set(data.served) & set(data.participants)
+    if both:
+        found.refuse("participants", f"{', '.join(sorted(both))} cannot be both served and taking part.")
+    if data.kind == ActivityKind.WRITTEN_ANALYSIS.value and data.visits:
+        found.refuse("visits", "A written analysis is delivered without travel: remove its visits, or choose "
+                               "another kind.")
+    if data.kind in GATHERINGS and not (data.served or data.participants):
+        found.refuse("served", f"A {ActivityKind.label_of(data.kind).lower()} brings States together: name at "
+                               "least one State served or taking part.")
+    if any(v.end_date < v.start_date for v in data.visits):
+        found.refuse("visits", "A visit ends before it starts.")
+    if len({(v.country, v.start_date) for v in data.visits}) < len(data.visits):
+        found.refuse("visits", "The same visit (country and start date) is listed twice.")
+    instruments = _by_key(Instrument, Instrument.code, set(data.instruments))
+    if set(data.instruments) - set(instruments):
+        found.refuse("instruments", "Choose instruments from the list.")
+    organizations = _by_key(Organization, Organization.id, {p.organization_id for p in data.partners})
+    if len(organizations) < len({p.organization_id for p in data.partners}):
+        found.refuse("partners", "A partner is not an organization of the record.")
+    if len({p.organization_id for p in data.partners}) < len(data.partners):
+        found.refuse("partners", "An organization is listed twice among the partners.")
+    requests = _by_key(AssistanceRequest, AssistanceRequest.id, set(data.requests), scope.requests())
+    if set(data.requests) - set(requests):
+        found.refuse("requests", "Choose requests from the list.")
+    experts = _by_key(Expert, Expert.id, {d.expert_id for d in data.deployments}, scope.experts())
+    if len(experts) < len({d.expert_id for d in data.deployments}):
+        found.refuse("deployments", "An expert is not on the roster.")
+    if len({d.expert_id for d in data.deployments}) < len(data.deployments):
+        found.refuse("deployments", "An expert is listed twice: give one row per expert.")
+    if any(d.start_date and d.end_date and d.end_date < d.start_date for d in data.deployments):
+        found.refuse("deployments", "A deployment ends before it starts.")
+    return {"states": states, "instruments": instruments, "requests": requests, "organizations": organizations,
+            "experts": experts}
+
+
+def snapshot(a: Activity) -> dict:
+    """What the audit trail keeps of an activity: its fields and its links, as text."""
+    return {
+        "kind": a.kind, "status": a.status, "title": a.title, "description": a.description, "outcome": a.outcome,
+        "source": a.source, "topics": list(a.topics or []),
+        "visits": [f"{v.city or '—'}, {v.country.code}, {v.start_date} – {v.end_date} ({v.date_precision})"
+                   for v in a.visits],
+        "served": sorted(s.state.code for s in a.states if s.role == ActivityStateRole.SERVED.value),
+        "participants": sorted(s.state.code for s in a.states if s.role == ActivityStateRole.PARTICIPANT.value),
+        "instruments": [i.code for i in a.instruments], "other_instruments": [o.name for o in a.other_instruments],
+        "partners": sorted(f"{p.organization.name} ({p.role})" for p in a.partners),
+        "requests": sorted(r.id for r in a.requests),
+        "experts": sorted(f"{d.expert.name} ({d.role}"
+                          + (f", {d.start_date or '…'} – {d.end_date or '…'})" if d.start_date or d.end_date else ")")
+                          for d in a.deployments),
+    }
+
+
+def save(scope: Scope, activity: Activity | None, data: ActivityData) -> tuple[Activity, list[Overlap]]:
+    """Create (`activity` None) or replace an activity with `data`; Refused names every field at fault and
+    nothing is changed. Returns the activity and the overlapping deployments to warn about."""
+    found = _Found()
+    rows = _check(scope, data, found)
+    if found.errors:
+        raise Refused(found.errors)
+    before = snapshot(activity) if activity is not None else None
+    if activity is None:
+        activity = Activity()
+        db.session.add(activity)
+    states = rows["states"]
+    by_id = {s.id: s for s in states.values()}
+    with db.session.no_autoflush:
+        for name in ("kind", "status", "title", "description", "outcome", "source"):
+            setattr(activity, name, getattr(data, name))
+        activity.topics = list(data.topics)
+        own = {v.id for v in activity.visits}
+        sync_children(activity.visits, {
+            (v.id if v.id in own else ("new", n)): {"country": states[v.country], "city": v.city,
+                                                   "start_date": v.start_date, "end_date": v.end_date,
+                                                   "date_precision": v.date_precision}
+            for n, v in enumerate(data.visits)}, key=lambda v: v.id, make=lambda _key, v: ActivityVisit(**v))
+        wanted = {states[c].id: {"role": ActivityStateRole.SERVED.value} for c in data.served}
+        wanted.update({states[c].id: {"role": ActivityStateRole.PARTICIPANT.value} for c in data.participants})
+        sync_children(activity.states, wanted, key=lambda s: s.state_id,
+                      make=lambda sid, v: ActivityState(state=by_id[sid], **v))
+        sync_list(activity.instruments, [rows["instruments"][c] for c in data.instruments])
+        sync_children(activity.other_instruments, {n: {} for n in dict.fromkeys(data.other_instruments)},
+                      key=lambda o: o.name, make=lambda n, _v: ActivityOtherInstrument(name=n))
+        sync_children(activity.partners, {p.organization_id: {"role": p.role} for p in data.partners},
+                      key=lambda p: p.organization_id,
+                      make=lambda oid, v: ActivityPartner(organization=rows["organizations"][oid], **v))
+        sync_list(activity.requests, [rows["requests"][r] for r in data.requests])
+        sync_children(activity.deployments, {d.expert_id: {"role": d.role, "start_date": d.start_date,
+                                                           "end_date": d.end_date} for d in data.deployments},
+                      key=lambda d: d.expert_id,
+                      make=lambda eid, v: Deployment(expert=rows["experts"][eid], **v))
+    db.session.flush()
+    after = snapshot(activity)
+    if before is None:
+        audit.record_for(activity, "create", f"Logged the {ActivityKind.label_of(activity.kind).lower()} "
+                                             f"“{activity.title}”", after=after)
+    else:
+        old, new = audit.changed(before, after)
+        audit.record_for(activity, "update", f"Edited “{activity.title}”: {', '.join(new) or 'nothing changed'}",
+                         before=old, after=new)
+    db.session.flush()
+    return activity, overlaps(activity)
+
+
+def spans(deployment: Deployment) -> list[tuple[date, date]]:
+    """The days a deployment keeps its expert busy: its own dates (an end missing: the activity's last day, a
+    start missing: its first), or else each visit of its activity — not the months between two visits."""
+    activity = deployment.activity
+    if deployment.start_date is None and deployment.end_date is None:
+        return [(v.start_date, v.end_date) for v in activity.visits]
+    start = deployment.start_date or activity.start_date or deployment.end_date
+    end = deployment.end_date or activity.end_date or start
+    return [(start, end)]
+
+
+def overlaps(activity: Activity) -> list[Overlap]:
+    """The deployments of this activity's experts on other activities (not cancelled) on the same days."""
+    ids = [d.expert_id for d in activity.deployments]
+    if not ids:
+        return []
+    others = db.session.scalars(
+        sa.select(Deployment).join(Activity, Activity.id == Deployment.activity_id)
+        .where(Deployment.expert_id.in_(ids), Deployment.activity_id != activity.id,
+               Activity.status != ActivityStatus.CANCELLED.value)
+        .options(selectinload(Deployment.activity).selectinload(Activity.visits), selectinload(Deployment.expert)))
+    by_expert: dict[int, list[Deployment]] = {}
+    for other in others:
+        by_expert.setdefault(other.expert_id, []).append(other)
+    found = []
+    for mine in activity.deployments:
+        busy = spans(mine)
+        for other in by_expert.get(mine.expert_id, []):
+            for start, end in spans(other):
+                if any(start <= my_end and my_start <= end for my_start, my_end in busy):
+                    found.append(Overlap(mine.expert, other.activity, start, end))
+    return sorted(found, key=lambda o: (o.expert.name, o.start))
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What the activity form offers, each list in `scope`."""
+    states: list
+    instruments: list
+    organizations: list
+    requests: list
+    experts: list
+
+
+def form_choices(scope: Scope) -> Choices:
+    """The options of the activity form's selects, through each domain's scoped reads."""
+    from . import experts, organizations, requests, states, treaties
+    return Choices(
+        states=states.choices(scope), instruments=treaties.visible_instruments(scope),
+        organizations=organizations.choices(scope),
+        requests=list(db.session.scalars(requests.query(scope, requests.RequestFilters())
+                                         .order_by(AssistanceRequest.id))),
+        experts=list(db.session.scalars(experts.query(scope, experts.ExpertFilters()).order_by(Expert.name))))

@@ -1,0 +1,61 @@
+"""Calendar feed tokens: issue, revoke, and find the owner of the token in a `/missions.ics?token=…` URL.
+
+A calendar client cannot sign in, so the feed's URL carries a secret of its own. It opens the feed and nothing
+else, with its owner's scope; a user holds at most one live token, and issuing a new one revokes the old.
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from models import CalendarFeedToken, User, db
+from models.base import utcnow
+from models.user import hash_token
+
+from . import audit
+
+#: Longer than any token `CalendarFeedToken.issue` makes; anything longer is not worth hashing.
+MAX_TOKEN_LENGTH = 200
+
+
+def current(user: User) -> CalendarFeedToken | None:
+    """The user's live token, if any."""
+    return db.session.scalars(sa.select(CalendarFeedToken).where(
+        CalendarFeedToken.user_id == user.id, CalendarFeedToken.revoked_at.is_(None))).first()
+
+
+def _revoke_live(user: User) -> int:
+    live = db.session.scalars(sa.select(CalendarFeedToken).where(
+        CalendarFeedToken.user_id == user.id, CalendarFeedToken.revoked_at.is_(None))).all()
+    for token in live:
+        token.revoked_at = utcnow()
+    return len(live)
+
+
+def issue(user: User) -> str:
+    """A new feed token for `user` (the old one stops working); returns the raw token, shown once."""
+    replaced = _revoke_live(user)
+    token, raw = CalendarFeedToken.issue(user)
+    db.session.add(token)
+    db.session.flush()
+    audit.record_for(token, "create", f"Calendar feed address issued for {user.email}"
+                     + (" (the previous one revoked)" if replaced else ""), after={"prefix": token.prefix})
+    return raw
+
+
+def revoke(user: User) -> bool:
+    """Revoke the user's live token; False when there was none."""
+    if not _revoke_live(user):
+        return False
+    db.session.flush()
+    audit.record("revoke", record_type="CalendarFeedToken", summary=f"Calendar feed address revoked for {user.email}")
+    return True
+
+
+def owner_of(raw: str | None) -> tuple[User, CalendarFeedToken] | None:
+    """The active account a live token belongs to, and the token; None for anything else."""
+    if not raw or len(raw) > MAX_TOKEN_LENGTH:
+        return None
+    token = db.session.scalar(sa.select(CalendarFeedToken).where(CalendarFeedToken.token_hash == hash_token(raw)))
+    if token is None or token.is_revoked or not token.user.is_active:
+        return None
+    return token.user, token

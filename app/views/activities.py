@@ -1,0 +1,204 @@
+"""Activity pages: the list (filters, sort, CSV and XLSX of exactly the filtered rows), the calendar by month,
+one activity's page, the officers' one form for logging and editing, and the upcoming visits on the home page."""
+import calendar as months
+from dataclasses import astuple
+from datetime import date
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from forms.activity import ActivityFilterForm, ActivityForm, CalendarFilterForm, initial_data
+from models import Activity, db
+
+from ..formats.tables import csv_bytes, xlsx_bytes
+from ..permissions import Permission, can, permission_required
+from ..scoping import for_user
+from ..services import activities as activity_service
+from ..services import activity_writes, legislative
+from ..services import requests as request_service
+from ..services.audit import timeline_for
+from ..services.errors import Refused
+from .helpers import list_filters, show_refusal
+from .main import home_panel
+
+bp = Blueprint("activities", __name__, url_prefix="/activities")
+
+
+def get_activity_or_404(activity_id: int) -> Activity:
+    """An activity the user may see (a donor: one its contributions fund)."""
+    return activity_service.get(for_user(current_user), activity_id) or abort(404)
+
+
+def _filter_choices(form: ActivityFilterForm) -> None:
+    """The expert, partner and request filters as selects, with the options the user may see."""
+    options = activity_writes.form_choices(for_user(current_user))
+    form.expert.set_choices((e.id, e.name) for e in options.experts)
+    form.partner.set_choices((o.id, o.display_name) for o in options.organizations)
+    if can(Permission.VIEW_REQUESTS):
+        form.request.set_choices((r.id, f"#{r.id} {r.state.name}") for r in options.requests)
+
+
+@bp.get("/")
+@permission_required(Permission.VIEW_ACTIVITIES)
+def index():
+    """Activities of every kind, filtered by State, regional group, kind, instrument, expert, partner, dates, status."""
+    form, filters, paging = list_filters(ActivityFilterForm, prepare=_filter_choices)
+    if filters is None:
+        return render_template("activities/list.html", form=form, page=None), 400
+    page = activity_service.list_page(for_user(current_user), activity_service.ActivityFilters(**filters), paging)
+    return render_template("activities/list.html", form=form, page=page)
+
+
+def _export(extension: str):
+    form, filters, paging = list_filters(ActivityFilterForm)
+    if filters is None:
+        messages = "; ".join(f"{name}: {errors[0]}" for name, errors in form.errors.items() if errors)
+        return Response(f"Some filters are not valid: {messages}\n", status=400, mimetype="text/plain")
+    rows = [activity_service.export_row(a) for a in activity_service.rows(
+        for_user(current_user), activity_service.ActivityFilters(**filters), paging)]
+    name = f"activities-{date.today().isoformat()}.{extension}"
+    if extension == "csv":
+        body, mimetype = csv_bytes(activity_service.EXPORT_HEADER, rows), "text/csv"
+    else:
+        body = xlsx_bytes("Activities", activity_service.EXPORT_HEADER, rows)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={name}"})
+
+
+@bp.get("/export.csv")
+@permission_required(Permission.VIEW_ACTIVITIES)
+def export_csv():
+    """The filtered list as CSV: every row of it (not one page), in its order."""
+    return _export("csv")
+
+
+@bp.get("/export.xlsx")
+@permission_required(Permission.VIEW_ACTIVITIES)
+def export_xlsx():
+    """The filtered list as an Excel workbook."""
+    return _export("xlsx")
+
+
+def _month(raw: str | None) -> date:
+    if raw:
+        year, month = raw.split("-")
+        return date(int(year), int(month), 1)
+    return date.today().replace(day=1)
+
+
+def _shift(first: date, months_ahead: int) -> date:
+    index = first.year * 12 + first.month - 1 + months_ahead
+    return date(index // 12, index % 12 + 1, 1)
+
+
+@bp.get("/calendar")
+@permission_required(Permission.VIEW_ACTIVITIES)
+def calendar():
+    """A month of visits (planned and past), filterable by regional group and instrument."""
+    form, filters, _paging = list_filters(CalendarFilterForm)
+    if filters is None:
+        return render_template("activities/calendar.html", form=form, first=None), 400
+    first = _month(filters["month"])
+    last = date(first.year, first.month, months.monthrange(first.year, first.month)[1])
+    visits = activity_service.visits_between(for_user(current_user), activity_service.ActivityFilters(
+        regional_group=filters["regional_group"], instrument=filters["instrument"]), first, last)
+    weeks = [[(day, [v for v in visits if v.start_date <= day <= v.end_date]) for day in week]
+             for week in months.Calendar().monthdatescalendar(first.year, first.month)]
+    args = {k: v for k, v in request.args.items() if k != "month"}
+    before, after = _shift(first, -1), _shift(first, 1)
+    return render_template("activities/calendar.html", form=form, first=first, visits=visits, weeks=weeks,
+                           before=before, after=after,
+                           previous=url_for(".calendar", **args, month=before.strftime("%Y-%m")),
+                           next=url_for(".calendar", **args, month=after.strftime("%Y-%m")))
+
+
+@bp.get("/<int:activity_id>")
+@permission_required(Permission.VIEW_ACTIVITIES)
+def detail(activity_id: int):
+    """One activity: its visits, States, instruments, partners, experts, requests, findings and outcome."""
+    activity = get_activity_or_404(activity_id)
+    scope = for_user(current_user)
+    staff = can(Permission.EDIT_ACTIVITIES)
+    return render_template("activities/detail.html", activity=activity,
+                           findings=legislative.findings_of_activity(scope, activity) if can(Permission.VIEW_ISSUES)
+                           else [],
+                           overlaps=activity_writes.overlaps(activity) if staff else [],
+                           history=timeline_for("Activity", activity.id) if staff else None)
+
+
+# --- logging and editing ----------------------------------------------------------------------------------------
+
+def _data(form: ActivityForm) -> activity_writes.ActivityData:
+    """The form's values as the write service takes them (rows left empty are no rows)."""
+    w = activity_writes
+    return w.ActivityData(
+        kind=form.kind.data, status=form.status.data, title=form.title.data, description=form.description.data or None,
+        outcome=form.outcome.data or None, source=form.source.data or None, topics=tuple(form.topics.data),
+        visits=tuple(w.VisitData(country=r.country.data, start_date=r.start_date.data, end_date=r.end_date.data,
+                                 city=r.city.data or None, date_precision=r.date_precision.data, id=r.id.data)
+                     for r in form.filled("visits")),
+        served=tuple(form.served.data or ()), participants=tuple(form.participants.data or ()),
+        instruments=tuple(form.instruments.data or ()), other_instruments=tuple(form.other_instruments.data),
+        partners=tuple(w.PartnerData(r.organization.data, r.role.data) for r in form.filled("partners")),
+        requests=tuple(form.requests.data or ()),
+        deployments=tuple(w.DeploymentData(r.expert.data, r.role.data, r.start_date.data, r.end_date.data)
+                          for r in form.filled("deployments")))
+
+
+def _prefill() -> dict | None:
+    """A new activity answering `?request=ID`: that request, its State served, its instruments."""
+    if not request.args.get("request", "").isdigit():
+        return None
+    answered = request_service.get(for_user(current_user), int(request.args["request"]))
+    if answered is None:
+        return None
+    return {"requests": [answered.id], "served": [answered.state.code],
+            "instruments": [i.code for i in answered.instruments]}
+
+
+def _edit(activity: Activity | None):
+    scope = for_user(current_user)
+    initial = initial_data(activity) if activity is not None else _prefill()
+    form = ActivityForm(data=initial) if request.method == "GET" else ActivityForm()
+    form.set_choices(*astuple(activity_writes.form_choices(scope)))
+    overlaps = activity_writes.overlaps(activity) if activity is not None else []
+    status = 200
+    if request.method == "POST" and request.form.get("add"):
+        # "Add another visit / partner / expert": a new empty row, nothing validated or saved.
+        form.add_row(request.form["add"])
+    elif form.validate_on_submit():
+        try:
+            saved, overlaps = activity_writes.save(scope, activity, _data(form))
+        except Refused as exc:
+            db.session.rollback()
+            show_refusal(form, exc)
+            status = 422
+        else:
+            db.session.commit()
+            flash(f"Saved “{saved.title}”.", "success")
+            for overlap in overlaps:
+                flash(f"Warning — {overlap.message}", "warning")
+            return redirect(url_for(".detail", activity_id=saved.id))
+    elif form.is_submitted():
+        status = 422
+    return render_template("activities/form.html", form=form, activity=activity, overlaps=overlaps), status
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@permission_required(Permission.EDIT_ACTIVITIES)
+def new():
+    """Log an activity of any kind, with one or more visits."""
+    return _edit(None)
+
+
+@bp.route("/<int:activity_id>/edit", methods=["GET", "POST"])
+@permission_required(Permission.EDIT_ACTIVITIES)
+def edit(activity_id: int):
+    """Edit an activity: everything it links is replaced by what the form lists."""
+    return _edit(get_activity_or_404(activity_id))
+
+
+@home_panel(Permission.EDIT_ACTIVITIES, "activities/_home_panel.html")
+def upcoming(scope, _user):
+    """The officer's home page: the visits coming up (or under way)."""
+    return {"visits": activity_service.upcoming_visits(scope, date.today())}

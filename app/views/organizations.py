@@ -1,0 +1,27 @@
+"""Organization pages: a partner (or donor, host, institute) and what it partnered on, in the user's scope."""
+from flask import Blueprint, abort, render_template
+from flask_login import current_user
+
+from models import Organization
+
+from ..permissions import Permission, permission_required
+from ..scoping import for_user
+from ..services import activities as activity_service
+from ..services import organizations
+
+bp = Blueprint("organizations", __name__, url_prefix="/organizations")
+
+
+def get_organization_or_404(organization_id: int) -> Organization:
+    """An organization the user may see (a donor: itself and the partners of what it funds)."""
+    return organizations.get(for_user(current_user), organization_id) or abort(404)
+
+
+@bp.get("/<int:organization_id>")
+@permission_required(Permission.VIEW_ACTIVITIES)
+def detail(organization_id: int):
+    organization = get_organization_or_404(organization_id)
+    activities = activity_service.with_partner(for_user(current_user), organization.id)
+    roles = {a.id: [p.role for p in a.partners if p.organization_id == organization.id] for a in activities}
+    return render_template("organizations/detail.html", organization=organization, activities=activities,
+                           roles=roles)
