@@ -36,13 +36,26 @@ def nav_items() -> list[tuple[str, str, Permission]]:
     return [item for item in NAVIGATION if item[0] in present]
 
 
+def stale_groups(items, as_of) -> list[tuple]:
+    """The records complete to a day before `as_of`, grouped by that day, earliest first: [(day, [codes])].
+
+    `items` are instruments (the day of their record) or report sections (the day of what they were built from)."""
+    groups: dict = {}
+    for item in items:
+        instrument = getattr(item, "instrument", item)
+        day = item.complete_to if hasattr(item, "complete_to") else instrument.record_complete_to
+        if day is not None and day < as_of:
+            groups.setdefault(day, []).append(instrument.code)
+    return sorted(groups.items())
+
+
 def init_app(app) -> None:
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    @app.context_processor
-    def inject():
-        return {"can": can, "Permission": Permission, "enums": enums, "nav_items": nav_items,
-                "nav_endpoints": nav_endpoints}
+    # Globals rather than a context processor: the macro files (links, forms, record) are imported without the
+    # page's context and see only globals.
+    app.jinja_env.globals.update(can=can, Permission=Permission, enums=enums, nav_items=nav_items,
+                                 nav_endpoints=nav_endpoints, stale_groups=stale_groups)
