@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from models import (
     Activity,
+    ActivityPartner,
     ActivityState,
     ActivityVisit,
     Allocation,
@@ -24,6 +25,7 @@ from models import (
     Deployment,
     Expert,
     MemberState,
+    Organization,
 )
 from models.activity import activity_instruments, activity_requests
 from models.enums import Role
@@ -92,6 +94,18 @@ class Scope:
             return sa.true()
         return Expert.id.in_(sa.select(Deployment.expert_id).where(
             Deployment.activity_id.in_(self.funded_activity_ids())))
+
+    def organizations(self):
+        """A donor sees its own donor organization, the partners of the activities it funds and the affiliations
+        of the experts deployed on them."""
+        if not self.is_donor:
+            return sa.true()
+        funded = self.funded_activity_ids()
+        return sa.or_(
+            Organization.id == self.donor_id,
+            Organization.id.in_(sa.select(ActivityPartner.organization_id).where(ActivityPartner.activity_id.in_(funded))),
+            Organization.id.in_(sa.select(Expert.affiliation_id).join(Deployment, Deployment.expert_id == Expert.id)
+                                .where(Deployment.activity_id.in_(funded))))
 
 
 #: The command line's scope, and the seeding's: every record. Named, never implied.

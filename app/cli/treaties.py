@@ -38,15 +38,19 @@ def _print_report(report, verbose: bool) -> None:
 @click.option("--instrument", required=True, type=INSTRUMENTS, help="Which instrument the table is for.")
 @click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
 @click.option("--verbose", "-v", is_flag=True, help="Also list every added action.")
+@click.option("--as-at", "as_at", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="The day the table was taken from the UN Treaty Collection (YYYY-MM-DD; default today): the "
+                   "record holds deposits up to that day.")
 @with_appcontext
-def import_(file, instrument, dry_run, verbose):
+def import_(file, instrument, dry_run, verbose, as_at):
     """Import a UN Treaty Collection participant table (CSV) for one instrument.
 
     A malformed file is refused whole: every bad line is printed, nothing is written, the exit status is 1.
     """
     from ..services.treaty_import import ImportRefused, import_file
     try:
-        report = import_file(file, instrument.upper(), dry_run=dry_run)
+        report = import_file(file, instrument.upper(), dry_run=dry_run,
+                             complete_to=as_at.date() if as_at else None)
     except ImportRefused as exc:
         db.session.rollback()
         for line in exc.lines():

@@ -1,0 +1,42 @@
+"""Organizations (donor governments, partners, institutes): the scoped reads pages, the API and the search share."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from models import Organization, db
+
+from ..listing import Page, Paging, ordered, paginate
+from ..scoping import Scope
+
+LOADS = (selectinload(Organization.state),)
+
+
+@dataclass(frozen=True)
+class OrganizationFilters:
+    q: str | None = None        # in the name or the acronym
+    kind: str | None = None
+
+
+#: Sort keys of an organization list.
+SORTS = {"name": Organization.name, "kind": Organization.kind, "id": Organization.id}
+
+
+def query(scope: Scope, filters: OrganizationFilters) -> sa.Select:
+    select = sa.select(Organization).where(scope.organizations()).options(*LOADS)
+    f = filters
+    if f.kind:
+        select = select.where(Organization.kind == f.kind)
+    if f.q:
+        select = select.where(sa.or_(Organization.name.ilike(f"%{f.q}%"), Organization.acronym.ilike(f"%{f.q}%")))
+    return select
+
+
+def list_page(scope: Scope, filters: OrganizationFilters, paging: Paging) -> Page:
+    return paginate(ordered(query(scope, filters), SORTS, paging, "name", Organization.id), paging)
+
+
+def get(scope: Scope, organization_id: int) -> Organization | None:
+    return db.session.scalars(query(scope, OrganizationFilters()).where(Organization.id == organization_id)).first()
