@@ -43,6 +43,7 @@ def rebuilt_annex(page: str) -> dict[str, list[tuple[int, str, dt.date]]]:
     out = {}
     for section in re.findall(r'<section class="mb-4" id="(\w+)">(.*?)</section>', page, re.S):
         code, body = section[0].upper(), section[1]
+        body = re.sub(r'\s*<br><a class="badge[^"]*"[^>]*>[^<]*</a>', "", body)  # the record's marks of the annex
         rows = re.findall(r"<td>(\d+)\. (?:<a [^>]+>)?([^<]+?)(?:</a>)?(?: <sup>\w+</sup>)?</td>"
                           r"\s*<td[^>]*>([^<]+)</td>", body)
         out[code] = [(int(n), html.unescape(name), dt.datetime.strptime(day, "%d %B %Y").date())
