@@ -99,8 +99,8 @@ def annex(as_of: date, scope: Scope, source: treaties.Source | None = None) -> l
     """The annex "as at" `as_of`: per instrument the totals and the numbered list of ratifying participants,
     from the record (each deposit on which the annex of A/58/165 differs is marked) or from `source` alone.
 
-    Three queries whatever the number of parties: the instruments, their actions, the States with names (four
-    for the record: the annex's differences).
+    Three queries whatever the number of parties: the instruments, their actions, the States with names (and
+    for the record one more: the annex's differences).
     """
     instruments = treaties.visible_instruments(scope)
     statuses = treaties.statuses(instruments, as_of, source)
@@ -123,7 +123,10 @@ def annex(as_of: date, scope: Scope, source: treaties.Source | None = None) -> l
             differs = None
             if key in annex_says:
                 claim = annex_says.pop(key)
-                differs = f"A/58/165: {_describe(claim)}" if claim else "not in the annex of A/58/165"
+                if claim is None:
+                    differs = "not in the annex of A/58/165"
+                elif (claim.kind, claim.date) != (row["action"], row["date"]):  # not when only others disagree
+                    differs = f"A/58/165: {_describe(claim)}"
             section.entries.append(Entry(position, row["participant"], row["name"], row["action"], row["date"],
                                          row["in_force_date"], mark, differs, state))
         for (code, participant), claim in sorted(annex_says.items()):

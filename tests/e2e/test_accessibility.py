@@ -24,7 +24,8 @@ def axe_violations(page) -> list[str]:
     found = page.evaluate("""async () => {
         const result = await axe.run(document, {resultTypes: ["violations"]});
         return result.violations.filter(v => ["serious", "critical"].includes(v.impact))
-            .map(v => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(" | ")}`);
+            .map(v => `${v.impact} ${v.id}: ${v.help} — `
+                      + v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(" | "));
     }""")
     return found
 

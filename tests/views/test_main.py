@@ -31,7 +31,7 @@ def test_today_is_after_the_record_and_the_home_page_says_so(client, login_as):
     login_as("officer")
     page = re.sub(r"\s+", " ", client.get("/").get_data(as_text=True))
     assert ("The record holds deposits up to 1 January 2014 (UNTOC, TIP) and 1 July 2014 (SOM, FIREARMS); "
-            "later deposits are not recorded.") in page
+            "later deposits are not recorded, so the figures shown for ") in page
 
 
 def test_a_donor_sees_its_own_figures_and_no_requests(client, login_as):
