@@ -214,3 +214,18 @@ def test_a_deposit_is_not_marked_when_only_other_sources_disagree_with_the_annex
     page = client.get(f"/reports/ratification-status?as_of={AS_AT}").get_data(as_text=True)
     untoc_section = page[page.index('id="untoc"'):page.index('id="tip"')]
     assert "annex-differs" not in untoc_section
+
+
+@pytest.mark.parametrize("source, early, late", [("", AS_AT, "2014-12-31"), ("&source=annex", "2002-01-01", AS_AT)])
+def test_the_report_costs_the_same_queries_however_many_rows(client, officer, session, source, early, late):
+    from tests.helpers import count_queries
+
+    def cost(as_of):
+        session.expunge_all()
+        with count_queries() as statements:
+            page = client.get(f"/reports/ratification-status?as_of={as_of}{source}").get_data(as_text=True)
+        return len(statements), len(re.findall(r"<td>\d+\. ", page))
+    client.get(f"/reports/ratification-status?as_of={early}{source}")
+    small, large = cost(early), cost(late)
+    assert small[1] < large[1] and small[0] == large[0], (small, large)
+    print(f"report{source}: {small[0]} queries for {small[1]} rows and for {large[1]}")

@@ -96,3 +96,4 @@ def test_the_search_costs_the_same_queries_however_many_records_match(client, lo
     large = cost()
     assert (small[1], large[1]) == (2, 10)
     assert small[0] == large[0], (small, large)
+    print(f"search: {small[0]} queries for {small[1]} activities shown (of 2) and for {large[1]} (of 42)")
