@@ -281,6 +281,22 @@ def test_cli_import_prints_the_report_and_a_dry_run_writes_nothing(app, annex_re
     assert len(treaties.instrument_status(instrument("TIP"), LATE).parties) == 159
 
 
+def test_cli_import_stamps_the_record_with_the_day_the_table_was_taken(app, session):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["treaties", "import", str(UNTC / TABLES["SOM"]), "--instrument", "SOM",
+                                 "--as-at", "2014-08-15"])
+    assert result.exit_code == 0 and "record complete to 15 August 2014" in result.output
+    assert instrument("SOM").record_complete_to == date(2014, 8, 15)
+    entry = db.session.scalar(sa.select(AuditEntry).filter_by(action="import", record_id=instrument("SOM").id)
+                              .order_by(AuditEntry.id.desc()))
+    assert (entry.before, entry.after["record_complete_to"]) == ({"record_complete_to": "2014-07-01"}, "2014-08-15")
+    bad = runner.invoke(args=["treaties", "import", str(UNTC / TABLES["SOM"]), "--instrument", "SOM",
+                              "--as-at", "15/08/2014"])
+    assert bad.exit_code == 2 and "--as-at" in bad.output
+    today = runner.invoke(args=["treaties", "import", str(UNTC / TABLES["SOM"]), "--instrument", "SOM"])
+    assert today.exit_code == 0 and instrument("SOM").record_complete_to == date.today()
+
+
 def test_cli_refuses_a_malformed_file_with_every_bad_line_and_exit_status_1(app, session, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text(BAD, encoding="utf-8")
