@@ -12,7 +12,7 @@ from forms.treaties import RatificationStatusForm
 from ..permissions import Permission, permission_required
 from ..scoping import for_user
 from ..services.treaties import SOURCES
-from ..services.treaty_reports import annex, annex_csv, currency_note
+from ..services.treaty_reports import annex, annex_csv
 from .helpers import list_filters
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -35,7 +35,7 @@ def ratification_status():
         return render_template("reports/ratification_status.html", form=form, as_of=None, source=None,
                                sections=[]), 400
     return render_template("reports/ratification_status.html", form=form, as_of=as_of, source=source,
-                           sections=annex(as_of, for_user(current_user), source), currency_note=currency_note)
+                           sections=annex(as_of, for_user(current_user), source))
 
 
 @bp.get("/ratification-status.csv")
