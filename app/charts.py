@@ -28,10 +28,19 @@ class Chart:
     x_ticks: list[tuple[float, str]]
     y_ticks: list[tuple[float, int]]
     empty: bool
+    #: Which way the entry-into-force label runs from its line, so that it stays inside the chart.
+    eif_anchor: str = "end"
+
+    @property
+    def narrow(self) -> bool:
+        return self.width < 480
 
 
-def chart(progress: treaties.Progress, as_of: date, width: int = 720, height: int = 280) -> Chart:
-    """Parties over time (all, and counted toward the threshold), the threshold line and the EIF marker."""
+def chart(progress: treaties.Progress, as_of: date, width: int = 720, height: int = 280,
+          max_ticks: int = 8) -> Chart:
+    """Parties over time (all, and counted toward the threshold), the threshold line and the EIF marker.
+
+    Drawn at the size it is shown (a phone gets a narrow one with fewer year ticks, not a shrunken wide one)."""
     left, right, top, bottom = 48, width - 16, 16, height - 32
     points = progress.points
     status = progress.status
@@ -57,10 +66,12 @@ def chart(progress: treaties.Progress, as_of: date, width: int = 720, height: in
         return " ".join(path) if previous or points else ""
 
     years = range(start.year + 1, end.year + 1)
-    stride = max(1, len(years) // 8)
+    stride = max(1, -(-len(years) // max_ticks))
     x_ticks = [(x(date(year, 1, 1)), str(year)) for year in years if (year - start.year - 1) % stride == 0]
     y_step = 10 if top_value <= 80 else 20 if top_value <= 160 else 50
     y_ticks = [(y(v), v) for v in range(0, int(top_value) + 1, y_step)]
     eif = status.entry_into_force
+    eif_x = x(eif) if eif else None
+    anchor = "start" if eif_x is not None and eif_x < (left + right) / 2 else "end"
     return Chart(width, height, left, top, bottom, right, steps(1), steps(2), y(threshold), threshold,
-                 x(eif) if eif else None, eif, x_ticks, y_ticks, not points)
+                 eif_x, eif, x_ticks, y_ticks, not points, anchor)

@@ -105,12 +105,17 @@ class Scope:
         return LegislativeFinding.activity_id.in_(self.funded_activity_ids()) if self.is_donor else sa.true()
 
     def organizations(self):
-        """A donor sees its own organization and the partners of the activities it funds."""
+        """A donor sees its own donor organization, the partners of the activities it funds and the affiliations
+        of the experts deployed on them."""
         if not self.is_donor:
             return sa.true()
-        return sa.or_(Organization.id == self.donor_id, Organization.id.in_(
-            sa.select(ActivityPartner.organization_id).where(
-                ActivityPartner.activity_id.in_(self.funded_activity_ids()))))
+        funded = self.funded_activity_ids()
+        return sa.or_(
+            Organization.id == self.donor_id,
+            Organization.id.in_(sa.select(ActivityPartner.organization_id)
+                                .where(ActivityPartner.activity_id.in_(funded))),
+            Organization.id.in_(sa.select(Expert.affiliation_id).join(Deployment, Deployment.expert_id == Expert.id)
+                                .where(Deployment.activity_id.in_(funded))))
 
 
 #: The command line's scope, and the seeding's: every record. Named, never implied.

@@ -1,5 +1,7 @@
-"""What every template can use: the permission check, enum labels, date formatting."""
-from flask import current_app
+"""What every template can use: the permission check, enum labels, date formatting, the navigation."""
+from dataclasses import dataclass
+
+from flask import current_app, request, url_for
 
 from models import enums
 
@@ -19,12 +21,43 @@ NAVIGATION = [
     ("activities.calendar", "Calendar", Permission.VIEW_ACTIVITIES),
     ("experts.index", "Experts", Permission.VIEW_EXPERTS),
     ("issues.index", "Legislative issues", Permission.VIEW_ISSUES),
-    ("contributions.index", "Funding", Permission.VIEW_CONTRIBUTIONS),
+    ("funding.index", "Donor portal", Permission.VIEW_CONTRIBUTIONS),
+    ("contributions.index", "Contributions", Permission.VIEW_CONTRIBUTIONS),
+    ("rates.index", "Exchange rates", Permission.MANAGE_REFERENCE),
     ("treaties.imports", "Import", Permission.IMPORT_TREATIES),
     ("treaties.reconciliation", "Reconciliation", Permission.VIEW_TREATY_REPORTS),
     ("admin.users", "Accounts", Permission.MANAGE_USERS),
     ("admin.audit", "Audit trail", Permission.VIEW_AUDIT),
 ]
+
+#: The menus of the navigation bar, in order: (label, endpoints or blueprints they gather). An entry goes to the
+#: first menu naming its endpoint, else the first naming its blueprint, else the last ("Casework").
+NAV_AREAS = [
+    ("Treaties", ("instruments", "states", "reports", "treaties.reconciliation")),
+    ("Casework", ("requests", "queue", "activities", "calendar_feed", "experts", "issues", "findings")),
+    ("Funding", ("funding", "contributions", "rates", "iati", "donors", "projects", "organizations")),
+    ("Administration", ("admin", "treaties.imports", "rates.index")),
+]
+#: Pages reached from a navigation entry without being under its URL: the entry they belong to.
+NAV_PARENTS = {"treaties.new_action": "states.index", "treaties.import_confirm": "treaties.imports"}
+
+
+@dataclass(frozen=True)
+class NavLink:
+    endpoint: str
+    label: str
+    url: str
+    current: bool
+
+
+@dataclass(frozen=True)
+class NavArea:
+    label: str
+    links: list[NavLink]
+
+    @property
+    def current(self) -> bool:
+        return any(link.current for link in self.links)
 
 
 def nav_endpoints() -> set[str]:
@@ -36,13 +69,68 @@ def nav_items() -> list[tuple[str, str, Permission]]:
     return [item for item in NAVIGATION if item[0] in present]
 
 
+def _area_of(endpoint: str) -> str:
+    blueprint = endpoint.split(".")[0]
+    for label, members in NAV_AREAS:
+        if endpoint in members:
+            return label
+    for label, members in NAV_AREAS:
+        if blueprint in members:
+            return label
+    return "Casework"
+
+
+def current_nav_endpoint(items: list[tuple[str, str]]) -> str | None:
+    """The one navigation entry of the page being shown, from (endpoint, url) pairs: the page's own endpoint,
+    else the entry it belongs to (NAV_PARENTS), else the entry whose URL is the longest prefix of the page's
+    path (/requests/12 belongs to Requests, /activities/calendar to Calendar). None on pages of no entry."""
+    endpoint = request.endpoint or ""
+    endpoints = {e for e, _ in items}
+    if endpoint in endpoints:
+        return endpoint
+    if NAV_PARENTS.get(endpoint) in endpoints:
+        return NAV_PARENTS[endpoint]
+    best = None
+    for candidate, url in items:
+        base = url.rstrip("/")
+        if base and (request.path == base or request.path.startswith(base + "/")):
+            if best is None or len(base) > len(best[1]):
+                best = (candidate, base)
+    return best[0] if best else None
+
+
+def nav_areas() -> list[NavArea]:
+    """The navigation the signed-in user may use, by menu, with exactly one entry current at most."""
+    visible = [(endpoint, label) for endpoint, label, permission in nav_items() if can(permission)]
+    urls = {endpoint: url_for(endpoint) for endpoint, _ in visible}
+    current = current_nav_endpoint(list(urls.items()))
+    areas = []
+    for area, _members in NAV_AREAS:
+        links = [NavLink(e, label, urls[e], e == current) for e, label in visible if _area_of(e) == area]
+        if links:
+            areas.append(NavArea(area, links))
+    return areas
+
+
+def stale_groups(items, as_of) -> list[tuple]:
+    """The records complete to a day before `as_of`, grouped by that day, earliest first: [(day, [codes])].
+
+    `items` are instruments (the day of their record) or report sections (the day of what they were built from)."""
+    groups: dict = {}
+    for item in items:
+        instrument = getattr(item, "instrument", item)
+        day = item.complete_to if hasattr(item, "complete_to") else instrument.record_complete_to
+        if day is not None and day < as_of:
+            groups.setdefault(day, []).append(instrument.code)
+    return sorted(groups.items())
+
+
 def init_app(app) -> None:
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
-
-    @app.context_processor
-    def inject():
-        return {"can": can, "Permission": Permission, "enums": enums, "nav_items": nav_items,
-                "nav_endpoints": nav_endpoints}
+    # Globals rather than a context processor: the macro files (links, forms, record) are imported without the
+    # page's context and see only globals.
+    app.jinja_env.globals.update(can=can, Permission=Permission, enums=enums, nav_items=nav_items,
+                                 nav_endpoints=nav_endpoints, nav_areas=nav_areas, stale_groups=stale_groups)

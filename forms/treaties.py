@@ -55,6 +55,21 @@ class AsOfForm(FilterForm):
     as_of = date_field("As at", Optional(), description="Empty for today.")
 
 
+#: The `source` parameter: the record (empty) or one source alone (app.services.treaties.SOURCES).
+SOURCE_CHOICES = [("", "The depositary's record (its tables and entries by hand)"),
+                  ("annex", "The annex of A/58/165 as printed (2 July 2003)")]
+
+
+def source_field() -> SelectField:
+    return SelectField("Source", choices=choices(SOURCE_CHOICES), validators=[Optional()],
+                       description="Empty for the record; annex for the annex of A/58/165 alone.")
+
+
+class RatificationStatusForm(AsOfForm):
+    """The ratification-status report: the date, and the record or the annex as printed."""
+    source = source_field()
+
+
 class ReconciliationFilterForm(FilterForm):
     instrument = SelectField("Instrument",
                              choices=choices([("", "All instruments")] + [(c, c) for c in INSTRUMENT_CODES]),

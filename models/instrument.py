@@ -32,6 +32,10 @@ class Instrument(TimestampMixin, db.Model):
     #: For a later deposit, in force on the Nth day after it (30), or at entry into force if later.
     days_after_later_deposit: Mapped[int] = mapped_column(nullable=False, default=30)
     eif_article: Mapped[str | None] = mapped_column(sa.String(40), nullable=True)
+    #: The day up to which the record of this instrument's actions is complete: the day its last depositary table
+    #: was taken from the UN Treaty Collection (the shipped table's, or the last import's). Empty when no table
+    #: was ever loaded. Figures asked for a later day say that later deposits are not recorded.
+    record_complete_to: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
 
     supplements: Mapped["Instrument | None"] = relationship(remote_side=[id], back_populates="protocols")
     protocols: Mapped[list["Instrument"]] = relationship(back_populates="supplements")

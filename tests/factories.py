@@ -23,6 +23,8 @@ from models import (
     MemberState,
     Organization,
     RequestStatusChange,
+    TreatyAction,
+    TreatyActionSource,
     User,
     db,
 )
@@ -144,3 +146,26 @@ def finding(state_code: str = "BOL", *, legislative_issue: LegislativeIssue | No
 
 def days(n: int) -> timedelta:
     return timedelta(days=n)
+
+
+# ------------------------------------------------------------------ the treaty record at other times
+def record_until(day: date) -> None:
+    """The record as the depositary's tables held it on `day`: every later action removed, each instrument's record
+    complete to that day (tests of actions entered later need participants that had not acted yet)."""
+    db.session.execute(sa.delete(TreatyAction).where(TreatyAction.action_date > day))
+    db.session.execute(sa.update(Instrument).values(record_complete_to=day))
+    db.session.flush()
+    db.session.expire_all()
+
+
+def record_as_printed_in_the_annex() -> None:
+    """The record as installations held it before the shipped tables became the record: the tables' signatures,
+    the deposits of the annex of A/58/165 as printed (source "A/58/165 annex"), no table ever imported."""
+    db.session.execute(sa.delete(TreatyAction).where(TreatyAction.category == "deposit"))
+    db.session.execute(sa.delete(TreatyActionSource).where(TreatyActionSource.source == "UNTC table"))
+    for claim in db.session.scalars(sa.select(TreatyActionSource).filter_by(source="A/58/165 annex")):
+        db.session.add(TreatyAction(state_id=claim.state_id, instrument_id=claim.instrument_id, kind=claim.kind,
+                                    action_date=claim.action_date, source=claim.source))
+    db.session.execute(sa.update(Instrument).values(record_complete_to=None))
+    db.session.flush()
+    db.session.expire_all()

@@ -30,7 +30,8 @@ def test_create_with_the_password_from_the_environment(run, session):
     assert result.exit_code == 0, result.output
     user = find_user("ops@example.test")
     assert user.name == "Olga Ops" and user.role == "officer" and user.check_password("from-the-environment")
-    assert session.scalar(sa.select(AuditEntry).where(AuditEntry.record_id == user.id)).actor_label == "cli"
+    assert session.scalar(sa.select(AuditEntry).where(AuditEntry.record_type == "User",
+                                                      AuditEntry.record_id == user.id)).actor_label == "cli"
 
 
 def test_create_prompts_twice_without_the_environment(run):

@@ -45,6 +45,8 @@ def scratch(tmp_path_factory):
         db.create_all()
         from app.services.reference import load_reference
         load_reference()
+        # The record before any table was imported (the annex's deposits), so that an import has work to do.
+        factories.record_as_printed_in_the_annex()
         admin = factories.user("admin", email="admin@scratch.test")
         db.session.commit()
         email = admin.email

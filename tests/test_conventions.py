@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from app import scoping
-from app.services import activities, contributions, experts, requests, states, users
+from app.services import activities, contributions, experts, organizations, requests, states, users
 from app.services.errors import Refused
 from forms.activity import ActivityFilterForm
 from forms.base import parse_as_of, parse_date
@@ -20,7 +20,7 @@ from forms.users import UserFilterForm
 from tests import factories
 from tests.helpers import count_queries
 
-READ_SERVICES = [activities, requests, experts, contributions, states]
+READ_SERVICES = [activities, requests, experts, contributions, states, organizations]
 
 
 # ------------------------------------------------------------------ scope
@@ -87,6 +87,33 @@ def test_one_date_parser_with_one_message(raw, message):
 def test_as_of_defaults_to_the_given_day():
     assert parse_as_of("", date(2003, 7, 2)) == date(2003, 7, 2)
     assert parse_as_of(" 2003-07-02 ", date(2020, 1, 1)) == date(2003, 7, 2)
+
+
+def test_every_date_field_of_every_form_is_the_one_date_input():
+    """Native date inputs everywhere (`as_of` included), all read by parse_date."""
+    import importlib
+    import pkgutil
+
+    from wtforms import DateField, Field
+    from wtforms.form import FormMeta
+
+    import forms
+    from forms.base import DateInputField
+    found = []
+    for module_info in pkgutil.iter_modules(forms.__path__):
+        module = importlib.import_module(f"forms.{module_info.name}")
+        for cls in vars(module).values():
+            if not isinstance(cls, FormMeta):
+                continue
+            for name in dir(cls):
+                unbound = getattr(cls, name, None)
+                field_class = getattr(unbound, "field_class", None)
+                if field_class is None or not issubclass(field_class, Field):
+                    continue
+                if issubclass(field_class, DateField) or name == "as_of" or name.endswith("_date"):
+                    found.append((cls.__name__, name, field_class))
+    assert found and all(issubclass(f, DateInputField) for _, _, f in found), found
+    assert DateInputField.widget.input_type == "date"
 
 
 # ------------------------------------------------------------------ hostile input, on every engine

@@ -13,6 +13,7 @@ from wtforms.validators import Length, NumberRange, Regexp
 from forms.base import EARLIEST_DATE, LATEST_DATE, parse_date
 
 from ..listing import paging_from
+from ..services.treaties import SOURCES
 
 
 class ApiError(HTTPException):
@@ -58,11 +59,26 @@ def as_of_param() -> date:
     return value
 
 
+def source_param():
+    """`source`: absent or empty for the record, `annex` for the annex of A/58/165 alone; anything else is a 400."""
+    raw = request.args.get("source", "")
+    if raw and raw not in SOURCES:
+        message = f"Unknown source {raw[:40]!r}: give {', '.join(SOURCES)}, or leave it out for the record."
+        raise ApiError(400, message, {"source": message})
+    return SOURCES.get(raw)
+
+
 # ------------------------------------------------------------------ documentation (read by openapi.py)
 AS_OF = {"name": "as_of", "in": "query", "required": False,
          "description": "Count actions on or before this date (YYYY-MM-DD); today when absent.",
          "schema": {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$",
                     "minLength": 10, "maxLength": 10}}
+
+
+SOURCE = {"name": "source", "in": "query", "required": False,
+          "description": "Absent: the depositary's record (its tables and entries by hand). annex: the annex of "
+                         "A/58/165 alone, exactly as printed (as at 2 July 2003).",
+          "schema": {"type": "string", "enum": ["annex"]}}
 
 
 def documented(summary: str, parameters: list[dict] | None = None, response: dict | None = None,

@@ -1,7 +1,8 @@
 """GET /api/v1/instruments and /api/v1/instruments/<code>/parties (CONTRACT.md), computed as at any date.
 
-The figures come from every recorded action (they are facts of the treaty, the same for every caller);
-donor scoping decides which instruments a donor may ask about and which States its party lists show.
+The figures come from every recorded action (they are facts of the treaty, the same for every caller), or with
+`source=annex` from the annex of A/58/165 alone; each instrument says up to which day its figures are complete.
+Donor scoping decides which instruments a donor may ask about and which States its party lists show.
 """
 from flask import jsonify
 from flask_login import current_user
@@ -12,7 +13,7 @@ from ..scoping import for_user
 from ..services import treaties
 from ..services.treaty_reports import visible_parties
 from . import bp
-from .common import AS_OF, ApiError, as_of_param, documented
+from .common import AS_OF, SOURCE, ApiError, as_of_param, documented, source_param
 
 _INSTRUMENT = {"type": "object", "properties": {
     "code": {"type": "string"}, "name": {"type": "string"}, "signatories": {"type": "integer"},
@@ -20,7 +21,11 @@ _INSTRUMENT = {"type": "object", "properties": {
     "parties_counted": {"type": "integer", "description": "Counted toward the threshold (without them)."},
     "fortieth_deposit": {"type": "object", "nullable": True, "properties": {
         "participant": {"type": "string"}, "date": {"type": "string", "format": "date"}}},
-    "entry_into_force": {"type": "string", "format": "date", "nullable": True}}}
+    "entry_into_force": {"type": "string", "format": "date", "nullable": True},
+    "record_complete_to": {"type": "string", "format": "date", "nullable": True,
+                           "description": "The day up to which these figures are complete: the day the last "
+                                          "depositary table was taken (or the annex's date with source=annex). "
+                                          "Deposits after it are not recorded."}}}
 _PARTY = {"type": "object", "properties": {
     "participant": {"type": "string", "description": "The State's code (ISO 3166-1 alpha-3; EUU)."},
     "name": {"type": "string", "description": "The name in force on as_of."},
@@ -29,7 +34,7 @@ _PARTY = {"type": "object", "properties": {
     "in_force_date": {"type": "string", "format": "date", "nullable": True}}}
 
 
-def _instrument_json(instrument, status) -> dict:
+def _instrument_json(instrument, status, source=None) -> dict:
     threshold = status.threshold_deposit
     return {
         "code": instrument.code,
@@ -40,35 +45,39 @@ def _instrument_json(instrument, status) -> dict:
         "fortieth_deposit": {"participant": threshold.participant, "date": threshold.date.isoformat()}
         if threshold else None,
         "entry_into_force": iso(status.entry_into_force),
+        "record_complete_to": iso(treaties.complete_to(instrument, source)),
     }
 
 
 @bp.get("/instruments")
 @permission_required(Permission.VIEW_TREATIES)
-@documented("The Convention and its Protocols with their status as at a date.", [AS_OF],
-            {"type": "object", "properties": {"items": {"type": "array", "items": _INSTRUMENT}}})
+@documented("The Convention and its Protocols with their status as at a date.", [AS_OF, SOURCE],
+            {"type": "object", "properties": {"as_of": {"type": "string", "format": "date"},
+                                              "source": {"type": "string", "enum": ["record", "annex"]},
+                                              "items": {"type": "array", "items": _INSTRUMENT}}})
 def instruments():
     """The instruments with signatories, parties, the 40th deposit and entry into force as at `as_of`."""
-    as_of = as_of_param()
+    as_of, source = as_of_param(), source_param()
     listed = treaties.visible_instruments(for_user(current_user))
-    statuses = treaties.statuses(listed, as_of)
-    return jsonify({"as_of": as_of.isoformat(),
-                    "items": [_instrument_json(i, statuses[i.code]) for i in listed]})
+    statuses = treaties.statuses(listed, as_of, source)
+    return jsonify({"as_of": as_of.isoformat(), "source": source.key if source else "record",
+                    "items": [_instrument_json(i, statuses[i.code], source) for i in listed]})
 
 
 @bp.get("/instruments/<code>/parties")
 @permission_required(Permission.VIEW_TREATIES)
 @documented("Every party to one instrument as at a date, ordered by date (the whole list, not paginated).",
-            [AS_OF], {"type": "object", "properties": {"items": {"type": "array", "items": _PARTY}}})
+            [AS_OF, SOURCE], {"type": "object", "properties": {"items": {"type": "array", "items": _PARTY}}})
 def instrument_parties(code):
     """The parties of one instrument as at `as_of`, with the date the instrument is in force for each."""
-    as_of = as_of_param()
+    as_of, source = as_of_param(), source_param()
     scope = for_user(current_user)
     instrument = treaties.get_instrument(code, scope)
     if instrument is None:
         raise ApiError(404, f"No instrument {code[:20]!r}.", code="not_found")
-    rows = visible_parties(treaties.instrument_status(instrument, as_of), as_of, scope)
-    return jsonify({"code": instrument.code, "as_of": as_of.isoformat(), "total": len(rows),
+    rows = visible_parties(treaties.instrument_status(instrument, as_of, source), as_of, scope)
+    return jsonify({"code": instrument.code, "as_of": as_of.isoformat(), "source": source.key if source else "record",
+                    "record_complete_to": iso(treaties.complete_to(instrument, source)), "total": len(rows),
                     "items": [{"participant": r["participant"], "name": r["name"], "action": r["action"],
                                "date": r["date"].isoformat(), "in_force_date": iso(r["in_force_date"])}
                               for r in rows]})

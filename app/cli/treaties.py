@@ -43,8 +43,11 @@ def _print_report(report, verbose: bool) -> None:
 @click.option("--verbose", "-v", is_flag=True, help="Also list every added action.")
 @click.option("--allow-mass-removal", is_flag=True,
               help="Confirm an import that removes more than half of the instrument's actions on record.")
+@click.option("--as-at", "as_at", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="The day the table was taken from the UN Treaty Collection (YYYY-MM-DD; default today): the "
+                   "record holds deposits up to that day.")
 @with_appcontext
-def import_(file, instrument, dry_run, verbose, allow_mass_removal):
+def import_(file, instrument, dry_run, verbose, allow_mass_removal, as_at):
     """Import a UN Treaty Collection participant table (CSV) for one instrument.
 
     A malformed file is refused whole: its bad lines are printed (the first 100, then how many more), nothing is
@@ -54,7 +57,8 @@ def import_(file, instrument, dry_run, verbose, allow_mass_removal):
     """
     from ..services.treaty_import import ImportRefused, import_file
     try:
-        report = import_file(file, instrument.upper(), dry_run=dry_run, allow_mass_removal=allow_mass_removal)
+        report = import_file(file, instrument.upper(), dry_run=dry_run, allow_mass_removal=allow_mass_removal,
+                             complete_to=as_at.date() if as_at else None)
     except ImportRefused as exc:
         db.session.rollback()
         for line in exc.lines():

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask import has_request_context, request
 from flask_login import current_user
 
-from models import AuditEntry, db
+from models import AuditEntry, Instrument, MemberState, TreatyAction, db
 
 from ..listing import Page, Paging, paginate
 
@@ -57,6 +57,26 @@ def record_for(obj, action: str, summary: str, **kwargs) -> AuditEntry:
     if obj.id is None:
         db.session.flush()
     return record(action, record_type=type(obj).__name__, record_id=obj.id, summary=summary, **kwargs)
+
+
+def link_codes(entries: Iterable[AuditEntry]) -> dict[tuple[str, int], str]:
+    """(record type, id) -> the code in the URL of the record's page, for the records whose page is found by code:
+    an instrument (its code), a treaty action (its State's code). At most two queries."""
+    wanted: dict[str, set[int]] = {}
+    for entry in entries:
+        if entry.record_id is not None:
+            wanted.setdefault(entry.record_type, set()).add(entry.record_id)
+    out: dict[tuple[str, int], str] = {}
+    if wanted.get("Instrument"):
+        for record_id, code in db.session.execute(sa.select(Instrument.id, Instrument.code)
+                                                  .where(Instrument.id.in_(wanted["Instrument"]))):
+            out[("Instrument", record_id)] = code
+    if wanted.get("TreatyAction"):
+        for record_id, code in db.session.execute(
+                sa.select(TreatyAction.id, MemberState.code).join(MemberState, MemberState.id == TreatyAction.state_id)
+                .where(TreatyAction.id.in_(wanted["TreatyAction"]))):
+            out[("TreatyAction", record_id)] = code
+    return out
 
 
 def timeline_for(record_type: str, record_ids: int | Iterable[int], limit: int | None = None) -> list[AuditEntry]:

@@ -1,17 +1,46 @@
-"""Organizations (partners, hosts, donors): the scoped reads of their pages and of the forms' choices."""
+"""Organizations (donor governments, partners, hosts, institutes): the scoped reads their pages, the forms' choices
+and the search share."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from models import Organization, db
 
+from ..listing import Page, Paging, ordered, paginate
 from ..scoping import Scope
+
+LOADS = (selectinload(Organization.state),)
+
+
+@dataclass(frozen=True)
+class OrganizationFilters:
+    q: str | None = None        # in the name or the acronym
+    kind: str | None = None
+
+
+#: Sort keys of an organization list.
+SORTS = {"name": Organization.name, "kind": Organization.kind, "id": Organization.id}
+
+
+def query(scope: Scope, filters: OrganizationFilters) -> sa.Select:
+    select = sa.select(Organization).where(scope.organizations()).options(*LOADS)
+    f = filters
+    if f.kind:
+        select = select.where(Organization.kind == f.kind)
+    if f.q:
+        select = select.where(sa.or_(Organization.name.ilike(f"%{f.q}%"), Organization.acronym.ilike(f"%{f.q}%")))
+    return select
+
+
+def list_page(scope: Scope, filters: OrganizationFilters, paging: Paging) -> Page:
+    return paginate(ordered(query(scope, filters), SORTS, paging, "name", Organization.id), paging)
 
 
 def get(scope: Scope, organization_id: int) -> Organization | None:
-    """One organization, if `scope` may see it (a donor: itself and the partners of what it funds)."""
-    return db.session.scalars(sa.select(Organization).where(Organization.id == organization_id,
-                                                            scope.organizations())).first()
+    return db.session.scalars(query(scope, OrganizationFilters()).where(Organization.id == organization_id)).first()
 
 
 def choices(scope: Scope) -> list[Organization]:

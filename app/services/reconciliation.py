@@ -19,12 +19,12 @@ import sqlalchemy as sa
 from models import Instrument, MemberState, TreatyActionSource, db
 
 from ..scoping import Scope
-from .treaties import SOURCE_ANNEX, SOURCE_HAND
+from .treaties import ANNEX, SOURCE_HAND
 
 date = datetime.date
 
 #: Sources that are snapshots "as at" a date: they cover only actions on or before it.
-SNAPSHOT_DATES = {SOURCE_ANNEX: date(2003, 7, 2)}
+SNAPSHOT_DATES = {ANNEX.name: ANNEX.as_at}
 #: Sources that record single actions, not a whole list: silence from them means nothing.
 PARTIAL_SOURCES = frozenset({SOURCE_HAND})
 

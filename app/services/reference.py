@@ -1,4 +1,7 @@
-"""`flask seed reference`: the record of report A/58/165, loaded from the project's data files.
+"""`flask seed reference`: the record of report A/58/165 and the depositary's tables, loaded from the data files.
+
+The annex of A/58/165 is kept as a source of its own (its claims); the treaty record itself is what the shipped
+UN Treaty Collection tables say, loaded as `flask treaties import` would load them.
 
 The data lives in app/data/reference/ (facts, not code). Loading is idempotent: every record has a natural key
 (a code or a `reference_key`), is created when missing, updated when its file changed, and left alone
@@ -9,7 +12,6 @@ import csv
 from datetime import date
 from pathlib import Path
 
-import sqlalchemy as sa
 import yaml
 from sqlalchemy.exc import IntegrityError
 
@@ -18,7 +20,6 @@ from models import (
     MemberState,
     MemberStateAlias,
     MemberStateName,
-    TreatyAction,
     TreatyActionSource,
     alias_key,
     db,
@@ -28,16 +29,11 @@ from models.enums import ActionKind, ParticipantKind, RegionalGroup
 from ..formats import untc
 from . import audit
 from .reference_records import load_records
-from .states import participant_index
-from .treaties import SOURCE_ANNEX, SOURCE_UNTC
+from .treaties import SOURCE_ANNEX
+from .treaty_import import ImportRefused, import_table
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "reference"
 ANNEX_SOURCE = SOURCE_ANNEX
-#: The UN Treaty Collection tables shipped with the project (as the Collection showed them in 2014). A source
-#: of its own, apart from `flask treaties import` ("UNTC table"), so that seeding never overwrites an import.
-UNTC_SOURCE = "UNTC tables shipped (2014)"
-UNTC_FILES = {"UNTOC": "XVIII-12-UNTOC.csv", "TIP": "XVIII-12-a-TIP.csv", "SOM": "XVIII-12-b-SOM.csv",
-              "FIREARMS": "XVIII-12-c-FIREARMS.csv"}
 ANNEX_SECTIONS = {"UNTOC": "B", "TIP": "C", "SOM": "D", "FIREARMS": "E"}
 
 
@@ -54,8 +50,6 @@ class Loader:
         self.counts: dict[str, list[int]] = {}
         self.states: dict[str, MemberState] = {}
         self.instruments: dict[str, Instrument] = {}
-        #: Instruments whose table has been imported: the import owns their treaty actions from then on.
-        self.imported: set[int] = set()
 
     # -- reading files
     def csv_rows(self, name: str):
@@ -127,10 +121,9 @@ def load_reference(data_dir: Path = DATA) -> dict[str, tuple[int, int, int]]:
             _load_states(loader)
             _load_instruments(loader)
         db.session.flush()
-        loader.imported = set(db.session.scalars(sa.select(TreatyActionSource.instrument_id).where(
-            TreatyActionSource.source == SOURCE_UNTC).distinct()))
         _load_annex(loader)
-        _load_signatures(loader)
+        db.session.flush()
+        _load_tables(loader)
         load_records(loader)
         if loader.problems:
             raise ReferenceDataError(_report(loader.problems))
@@ -221,30 +214,10 @@ def _load_instruments(loader: Loader) -> None:
                 instrument.supplements = parent
 
 
-def _record_action(loader: Loader, state, instrument, kind: str, on: date, source: str, name_as_printed: str,
-                   locator: str) -> None:
-    """The source's claim, always; the action itself only where no other source has recorded it and the
-    instrument's table has not been imported (the import decides what the record holds after that)."""
-    category = ActionKind(kind).category.value
-    loader.upsert(TreatyActionSource, {"source": source, "state_id": state.id, "instrument_id": instrument.id,
-                                       "category": category},
-                  {"kind": kind, "action_date": on, "name_as_printed": name_as_printed, "locator": locator})
-    if instrument.id in loader.imported:
-        return
-    action = db.session.execute(db.select(TreatyAction).filter_by(
-        state_id=state.id, instrument_id=instrument.id, category=category)).scalar_one_or_none()
-    if action is None:
-        db.session.add(TreatyAction(state=state, instrument=instrument, kind=kind, action_date=on, source=source))
-        loader.tally("treaty_actions", True)
-    elif action.source == source and (action.kind, action.action_date) != (kind, on):
-        action.kind, action.action_date = kind, on
-        loader.tally("treaty_actions", False, True)
-    else:  # unchanged, or recorded since by a more authoritative source (an import): leave it
-        loader.tally("treaty_actions", False)
-
-
 def _load_annex(loader: Loader) -> None:
-    """The ratifications of the annex, as printed (every one is a 'ratification' there)."""
+    """The ratifications of the annex, as printed (every one is a 'ratification' there): the claims of a source of
+    its own, from which the figures "as printed in A/58/165" are computed (`treaties.ANNEX`). The record's actions
+    are the depositary's tables' (`_load_tables`)."""
     for line, row in loader.csv_rows("annex_ratifications.csv"):
         where = f"annex_ratifications.csv line {line}"
         state = loader.state(row["code"], where, "code")
@@ -252,36 +225,39 @@ def _load_annex(loader: Loader) -> None:
         on = loader.date(row["date"], where, "date")
         if state and instrument and on:
             section = ANNEX_SECTIONS.get(instrument.code, "?")
-            _record_action(loader, state, instrument, ActionKind.RATIFICATION.value, on, ANNEX_SOURCE,
-                           row["name_as_printed"], f"annex {section} no. {row['position']}")
+            loader.upsert(TreatyActionSource, {"source": ANNEX_SOURCE, "state_id": state.id,
+                                               "instrument_id": instrument.id, "category": "deposit"},
+                          {"kind": ActionKind.RATIFICATION.value, "action_date": on,
+                           "name_as_printed": row["name_as_printed"],
+                           "locator": f"annex {section} no. {row['position']}"})
 
 
-def _load_signatures(loader: Loader) -> None:
-    """Signatures from the UN Treaty Collection tables, so that the signature totals come from data.
+def _load_tables(loader: Loader) -> None:
+    """The shipped UN Treaty Collection tables (untc_tables.csv names them and the day each was taken), loaded as
+    the depositary's record exactly as `flask treaties import` loads a table, Convention first.
 
-    The tables' deposits are kept as claims of that source (for reconciliation with the annex), not as actions:
-    the reference record's deposits are the annex's, as at 2 July 2003.
+    A table is loaded unless the record already holds a more recent one: an import made since (stamped with its
+    own day) is never undone, and loading the same table again changes nothing and leaves no trace.
     """
-    index = participant_index()
-    states_by_id = {s.id: s for s in loader.states.values()}
-    for code, filename in UNTC_FILES.items():
-        instrument = loader.instruments.get(code)
-        table = untc.parse_file(loader.data_dir / "untc" / filename)
+    for line, row in loader.csv_rows("untc_tables.csv"):
+        where = f"untc_tables.csv line {line}"
+        instrument = loader.instrument(row["instrument"], where, "instrument")
+        retrieved = loader.date(row["retrieved"], where, "retrieved")
+        table = untc.parse_file(loader.data_dir / "untc" / row["file"])
         for error in table.errors:
-            loader.problem(f"untc/{filename} line {error.line}", "row", error.message)
-        for row in table.rows:
-            where = f"untc/{filename} line {row.line}"
-            state = states_by_id.get(index.get(alias_key(row.participant)))
-            if state is None:
-                loader.problem(where, "Participant", f"{row.participant!r} resolves to no State (add an alias)")
-                continue
-            if instrument is None:
-                continue
-            if row.signature:
-                _record_action(loader, state, instrument, ActionKind.SIGNATURE.value, row.signature, UNTC_SOURCE,
-                               row.participant, f"line {row.line}")
-            if row.deposit:
-                loader.upsert(TreatyActionSource, {
-                    "source": UNTC_SOURCE, "state_id": state.id, "instrument_id": instrument.id,
-                    "category": "deposit"}, {"kind": row.deposit_kind, "action_date": row.deposit,
-                                             "name_as_printed": row.participant, "locator": f"line {row.line}"})
+            loader.problem(f"untc/{row['file']} line {error.line}", "row", error.message)
+        if instrument is None or retrieved is None or table.errors:
+            continue
+        if instrument.record_complete_to and instrument.record_complete_to > retrieved:
+            continue
+        try:
+            report = import_table(table, instrument.code, filename=row["file"], complete_to=retrieved,
+                                  actor_label="seed reference", trace_unchanged=False)
+        except ImportRefused as exc:
+            for error in exc.errors:
+                loader.problem(f"untc/{row['file']} line {error.line}", "row", error.message)
+            continue
+        counts = loader.counts.setdefault("treaty_actions", [0, 0, 0])  # added, unchanged, updated
+        counts[0] += len(report.added)
+        counts[1] += report.unchanged
+        counts[2] += len(report.changed) + len(report.removed)

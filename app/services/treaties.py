@@ -1,8 +1,9 @@
 """Treaty status read from the database, and treaty actions entered by hand.
 
 The rules themselves live in `app.rules.treaties` (plain Python, no database): this module only turns
-TreatyAction rows into `rules.Action` lists — one query for any number of instruments — and applies the
-rules to them, so every page, the API and the CSV compute the same figures the same way.
+TreatyAction rows — the record — into `rules.Action` lists — one query for any number of instruments — and
+applies the rules to them, so every page, the API and the CSV compute the same figures the same way. The same
+figures can be computed from one source's claims alone (`source=ANNEX`: the annex of A/58/165 as printed).
 Importing depositary tables is `treaty_import.py`; comparing sources is `reconciliation.py`.
 """
 from __future__ import annotations
@@ -34,6 +35,32 @@ SOURCE_ANNEX = "A/58/165 annex"
 _SIGN_FIRST = ("ratification", "acceptance", "approval")
 
 
+@dataclass(frozen=True)
+class Source:
+    """A source whose figures can be shown apart from the record (the `source` parameter of the report and API).
+
+    A snapshot: it holds actions up to `as_at`. It lists the actions of the categories in `lists`; for the
+    others it prints totals only, and those totals are the record's actions up to `as_at` (the annex prints
+    "147 signatures" and lists only ratifications)."""
+    key: str
+    name: str
+    title: str
+    as_at: date
+    lists: frozenset[str]
+
+
+#: The annex of A/58/165, "as at 2 July 2003": its 99 ratifications, and the signature totals of its summary.
+ANNEX = Source("annex", SOURCE_ANNEX, "the annex of A/58/165 as printed", date(2003, 7, 2),
+               frozenset({ActionCategory.DEPOSIT.value}))
+SOURCES = {ANNEX.key: ANNEX}
+
+
+def complete_to(instrument: Instrument, source: Source | None = None) -> date | None:
+    """The day up to which the figures of `instrument` are complete: the source's date, or the record's (the day
+    its last depositary table was taken)."""
+    return source.as_at if source is not None else instrument.record_complete_to
+
+
 # ------------------------------------------------------------------ instruments and their status
 def visible_instruments(scope: Scope) -> list[Instrument]:
     """The instruments `scope` may see (a donor: those its money touches), Convention first."""
@@ -62,17 +89,29 @@ def terms_for(instrument: Instrument) -> rules.Terms:
                        days_after_later_deposit=instrument.days_after_later_deposit, parent=parent)
 
 
-def load_actions(instrument_ids: Iterable[int]) -> dict[int, list[rules.Action]]:
-    """Every recorded action of these instruments as rules.Action (participant = State code), one query."""
+def load_actions(instrument_ids: Iterable[int], source: Source | None = None) -> dict[int, list[rules.Action]]:
+    """Every recorded action of these instruments as rules.Action (participant = State code), one query.
+
+    With a `source`: its claims of the categories it lists, and the record's other actions up to its date."""
     ids = sorted({i for i in instrument_ids if i is not None})
     out: dict[int, list[rules.Action]] = {i: [] for i in ids}
     if not ids:
         return out
-    rows = db.session.execute(
-        sa.select(TreatyAction.instrument_id, MemberState.code, MemberState.kind, TreatyAction.kind,
-                  TreatyAction.action_date)
-        .join(MemberState, MemberState.id == TreatyAction.state_id)
-        .where(TreatyAction.instrument_id.in_(ids)))
+    recorded = (sa.select(TreatyAction.instrument_id, MemberState.code, MemberState.kind, TreatyAction.kind,
+                          TreatyAction.action_date)
+                .join(MemberState, MemberState.id == TreatyAction.state_id)
+                .where(TreatyAction.instrument_id.in_(ids)))
+    if source is None:
+        rows = db.session.execute(recorded)
+    else:
+        claimed = (sa.select(TreatyActionSource.instrument_id, MemberState.code, MemberState.kind,
+                             TreatyActionSource.kind, TreatyActionSource.action_date)
+                   .join(MemberState, MemberState.id == TreatyActionSource.state_id)
+                   .where(TreatyActionSource.instrument_id.in_(ids), TreatyActionSource.source == source.name,
+                          TreatyActionSource.category.in_(sorted(source.lists))))
+        totals_only = recorded.where(TreatyAction.category.not_in(sorted(source.lists)),
+                                     TreatyAction.action_date <= source.as_at)
+        rows = db.session.execute(sa.union_all(claimed, totals_only))
     for instrument_id, code, participant_kind, kind, day in rows:
         out[instrument_id].append(rules.Action(code, kind, day, participant_kind == ParticipantKind.REIO.value))
     return out
@@ -86,12 +125,13 @@ class Progress:
     points: list[tuple[date, int, int]]
 
 
-def statuses(instruments: Iterable[Instrument], as_of: date) -> dict[str, rules.Status]:
+def statuses(instruments: Iterable[Instrument], as_of: date, source: Source | None = None
+             ) -> dict[str, rules.Status]:
     """rules.Status per instrument code, from one query however many instruments (Protocols need their
-    Convention's actions, which are loaded with them)."""
+    Convention's actions, which are loaded with them); from the record, or from `source` alone."""
     instruments = list(instruments)
     wanted = {i.id for i in instruments} | {i.supplements_id for i in instruments}
-    actions = load_actions(wanted)
+    actions = load_actions(wanted, source)
     out = {}
     for instrument in instruments:
         parent_actions = actions.get(instrument.supplements_id, []) if instrument.supplements_id else ()
@@ -99,9 +139,9 @@ def statuses(instruments: Iterable[Instrument], as_of: date) -> dict[str, rules.
     return out
 
 
-def instrument_status(instrument: Instrument, as_of: date) -> rules.Status:
+def instrument_status(instrument: Instrument, as_of: date, source: Source | None = None) -> rules.Status:
     """Signatories, parties, 40th deposit and entry into force of one instrument as at `as_of` (one query)."""
-    return statuses([instrument], as_of)[instrument.code]
+    return statuses([instrument], as_of, source)[instrument.code]
 
 
 def progress(instrument: Instrument, as_of: date) -> Progress:

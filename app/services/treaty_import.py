@@ -16,12 +16,16 @@ report and writes nothing.
 
 Imports of one instrument are serialised by a lock in the database (`lock_instrument`): two at once
 cannot both add the same action, and the later one works from what the earlier one committed.
+
+The import also stamps the instrument with the day the table was taken from the UN Treaty Collection
+(`Instrument.record_complete_to`, today unless told): the record holds deposits up to that day, no later.
 """
 from __future__ import annotations
 
 import datetime
 import os
 from dataclasses import dataclass, field
+from datetime import date
 
 import sqlalchemy as sa
 from flask import current_app, has_app_context
@@ -111,11 +115,19 @@ class ImportReport:
     existing: int = 0
     #: The table's actions that are already on record as it says (listed after the changes).
     same: list[Change] = field(default_factory=list)
+    #: The day the record is complete to after the import, and before it.
+    complete_to: date | None = None
+    complete_before: date | None = None
 
     @property
     def mass_removal(self) -> bool:
         """Would this remove more than half of the instrument's record? (needs an explicit confirmation)"""
         return bool(self.removed) and len(self.removed) * 2 > self.existing
+
+    @property
+    def changes_anything(self) -> bool:
+        """Whether the import changes an action or the day the record is complete to."""
+        return bool(self.added or self.changed or self.removed) or self.complete_to != self.complete_before
 
     def counts(self) -> dict[str, int]:
         return {"rows": self.rows, "added": len(self.added), "changed": len(self.changed),
@@ -124,8 +136,8 @@ class ImportReport:
     def summary(self) -> str:
         c = self.counts()
         return (f"{self.instrument}: {c['added']} added, {c['changed']} changed, {c['unchanged']} unchanged, "
-                f"{c['removed']} removed, {c['warnings']} warning(s)" + (" (dry run: nothing written)"
-                                                                         if self.dry_run else ""))
+                f"{c['removed']} removed, {c['warnings']} warning(s); record complete to "
+                f"{format_date(self.complete_to)}" + (" (dry run: nothing written)" if self.dry_run else ""))
 
 
 def _describe(kind: str, day) -> str:
@@ -250,16 +262,22 @@ def lock_instrument(instrument: Instrument) -> None:
 
 def import_table(table: untc.Table, instrument_code: str, *, dry_run: bool = False,
                  filename: str | None = None, actor=None, allow_mass_removal: bool | int = False,
-                 preview_id: str | None = None, today: datetime.date | None = None) -> ImportReport:
+                 preview_id: str | None = None, today: datetime.date | None = None,
+                 complete_to: datetime.date | None = None, actor_label: str | None = None,
+                 trace_unchanged: bool = True) -> ImportReport:
     """Make `instrument`'s treaty actions match the table; see the module docstring. Flushes, never commits.
 
     `allow_mass_removal`: True, or the number of removals the person confirmed (a larger one is refused).
     `preview_id`: the browser preview this import confirms, kept in the audit entry (see `imported_preview`).
+    `complete_to`: the day the table was taken (today when not given). `trace_unchanged=False` (seeding, run on
+    every start) writes no audit entry or log line for an import that changes nothing.
     """
     instrument, state_of = _resolve(table, instrument_code, today)
     if not dry_run:
         lock_instrument(instrument)  # before reading the record, so that it is read as the last import left it
-    report = ImportReport(instrument=instrument.code, dry_run=dry_run, rows=len(table.rows))
+    report = ImportReport(instrument=instrument.code, dry_run=dry_run, rows=len(table.rows),
+                          complete_to=complete_to or datetime.date.today(),
+                          complete_before=instrument.record_complete_to)
     states = {s.id: s for s in db.session.scalars(sa.select(MemberState))}
     actions = {(a.state_id, a.category): a for a in db.session.scalars(
         sa.select(TreatyAction).where(TreatyAction.instrument_id == instrument.id))}
@@ -331,13 +349,19 @@ def import_table(table: untc.Table, instrument_code: str, *, dry_run: bool = Fal
         for key, claim in claims.items():
             if key not in wanted:
                 db.session.delete(claim)
+        instrument.record_complete_to = report.complete_to
+        if not trace_unchanged and not report.changes_anything:
+            db.session.flush()
+            return report
         logger("import").info("%s table%s imported: %s", instrument.code, f" {filename}" if filename else "",
                               report.summary(), extra=log_fields(instrument=instrument.code, file=filename,
                                                                  **report.counts()))
         audit.record("import", record_type="Instrument", record_id=instrument.id, actor=actor,
+                     actor_label=actor_label,
                      summary=f"UN Treaty Collection table{f' {filename}' if filename else ''} imported: "
                              + report.summary(),
-                     after={"file": filename, **report.counts(),
+                     before={"record_complete_to": report.complete_before},
+                     after={"file": filename, "record_complete_to": report.complete_to, **report.counts(),
                             **({"preview": preview_id} if preview_id else {})})
         db.session.flush()
     return report

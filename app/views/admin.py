@@ -189,4 +189,5 @@ def audit():
     if filters is None:
         return render_template("admin/audit.html", form=form, pagination=None), 400
     pagination = audit_service.entries_page(audit_service.AuditFilters(**filters), paging)
-    return render_template("admin/audit.html", form=form, pagination=pagination)
+    return render_template("admin/audit.html", form=form, pagination=pagination,
+                           codes=audit_service.link_codes(pagination.items))

@@ -58,7 +58,8 @@ def detail(code):
     parent_status = treaties.instrument_status(parent, as_of) if parent else None
     fortieth = state_service.participants([threshold.participant]).get(threshold.participant) if threshold else None
     return render_template("instruments/detail.html", instrument=instrument, form=form, as_of=as_of,
-                           status=progress.status, chart=chart(progress, as_of), page=page_of(rows, paging),
+                           status=progress.status, page=page_of(rows, paging),
+                           charts=[chart(progress, as_of), chart(progress, as_of, width=360, height=260, max_ticks=4)],
                            parent=parent, parent_status=parent_status, fortieth=fortieth,
                            narrowed=scope.is_donor,
                            history=timeline_for("Instrument", instrument.id)

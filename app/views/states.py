@@ -1,8 +1,11 @@
 """State pages: the list of participants, and one State's treaty actions, names and the assistance it received."""
+from datetime import date
+
 from flask import Blueprint, abort, render_template
 from flask_login import current_user
 
 from forms.state import StateFilterForm
+from forms.treaties import AsOfForm
 from models import MemberState
 from models.enums import ActionCategory
 
@@ -13,7 +16,7 @@ from ..services import requests as request_service
 from ..services import states as state_service
 from ..services import treaties
 from ..services.audit import timeline_for
-from .helpers import as_of_arg, list_filters
+from .helpers import list_filters
 
 bp = Blueprint("states", __name__, url_prefix="/states")
 
@@ -40,7 +43,9 @@ def detail(code):
     """One State: its actions on every instrument with in-force dates, its names, the assistance it received."""
     state = get_state_or_404(code)
     scope = for_user(current_user)
-    as_of, error = as_of_arg()
+    form, filters, _paging = list_filters(AsOfForm)
+    error = filters is None  # a bad date: its message beside the field, today's status below
+    as_of = date.today() if error else (filters["as_of"] or date.today())
     instruments = treaties.visible_instruments(scope)
     statuses = treaties.statuses(instruments, as_of)
     recorded = {(a.instrument_id, a.category): a for a in state_service.actions_of(state)}
@@ -56,6 +61,7 @@ def detail(code):
     # Staff see who recorded what; donors read the record, not its authors.
     history = timeline_for("TreatyAction", [a.id for a in recorded.values()]) if can(Permission.EDIT_TREATIES) \
         else None
-    return render_template("states/detail.html", state=state, as_of=as_of, as_of_error=error, rows=rows,
+    return render_template("states/detail.html", state=state, as_of=as_of, form=form, rows=rows,
+                           instruments=instruments,
                            activities=activities, requests=requests, names=names, history=history), \
         400 if error else 200

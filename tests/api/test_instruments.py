@@ -30,10 +30,12 @@ def by_code(payload):
     return {i["code"]: i for i in payload["items"]}
 
 
-def test_the_instruments_as_at_the_annex_date(get):
-    response = get("/api/v1/instruments?as_of=2003-07-02")
+def test_the_instruments_as_at_the_annex_date_as_the_annex_printed_them(get):
+    response = get("/api/v1/instruments?as_of=2003-07-02&source=annex")
     assert response.status_code == 200
-    listed = by_code(response.get_json())
+    payload = response.get_json()
+    assert payload["source"] == "annex"
+    listed = by_code(payload)
     assert list(listed) == ["UNTOC", "TIP", "SOM", "FIREARMS"]
     assert {c: (i["signatories"], i["parties"], i["parties_counted"]) for c, i in listed.items()} == {
         "UNTOC": (147, 40, 40), "TIP": (117, 28, 28), "SOM": (112, 27, 27), "FIREARMS": (52, 4, 4)}
@@ -41,8 +43,42 @@ def test_the_instruments_as_at_the_annex_date(get):
     assert listed["UNTOC"]["entry_into_force"] == "2003-09-29"  # given although after as_of
     assert listed["TIP"]["fortieth_deposit"] is None and listed["TIP"]["entry_into_force"] is None
     assert set(listed["UNTOC"]) == {"code", "name", "signatories", "parties", "parties_counted",
-                                    "fortieth_deposit", "entry_into_force"}
+                                    "fortieth_deposit", "entry_into_force", "record_complete_to"}
     assert listed["UNTOC"]["name"] == "United Nations Convention against Transnational Organized Crime"
+    # The annex is a snapshot: complete up to its own date, whatever the date asked for.
+    assert {i["record_complete_to"] for i in listed.values()} == {"2003-07-02"}
+    later = by_code(get("/api/v1/instruments?as_of=2014-12-31&source=annex").get_json())
+    assert {c: i["parties"] for c, i in later.items()} == {"UNTOC": 40, "TIP": 28, "SOM": 27, "FIREARMS": 4}
+
+
+def test_the_record_as_at_the_annex_date_holds_armenias_protocol_deposits_of_1_july_2003(get):
+    payload = get("/api/v1/instruments?as_of=2003-07-02").get_json()
+    assert payload["source"] == "record"
+    listed = by_code(payload)
+    # The depositary's tables: Armenia deposited TIP and SOM with UNTOC on 1 July 2003; the annex omits them.
+    assert {c: (i["signatories"], i["parties"], i["parties_counted"]) for c, i in listed.items()} == {
+        "UNTOC": (147, 40, 40), "TIP": (117, 29, 29), "SOM": (112, 28, 28), "FIREARMS": (52, 4, 4)}
+    assert {c: i["record_complete_to"] for c, i in listed.items()} == {
+        "UNTOC": "2014-01-01", "TIP": "2014-01-01", "SOM": "2014-07-01", "FIREARMS": "2014-07-01"}
+
+
+def test_a_new_installation_gives_the_record_of_the_shipped_tables(get):
+    """The figures of today are the 2014 tables': the Trafficking Protocol in force since 2003, 159 parties."""
+    listed = by_code(get("/api/v1/instruments").get_json())
+    assert {c: (i["entry_into_force"], i["parties"]) for c, i in listed.items()} == {
+        "UNTOC": ("2003-09-29", 179), "TIP": ("2003-12-25", 159), "SOM": ("2004-01-28", 138),
+        "FIREARMS": ("2005-07-03", 109)}
+    for code, day in (("UNTOC", "2005-10-10"), ("TIP", "2006-05-18")):  # the shipped tables' rows for Bolivia
+        bolivia = {p["participant"]: p for p in get(f"/api/v1/instruments/{code}/parties").get_json()["items"]}
+        assert (bolivia["BOL"]["action"], bolivia["BOL"]["date"]) == ("ratification", day)
+
+
+@pytest.mark.parametrize("source", ["Annex", "tables", "x" * 300])
+def test_an_unknown_source_is_a_400_naming_the_parameter(get, source):
+    response = get(f"/api/v1/instruments?source={source}")
+    assert response.status_code == 400
+    assert "Unknown source" in response.get_json()["error"]["fields"]["source"]
+    assert get(f"/api/v1/instruments/UNTOC/parties?source={source}").status_code == 400
 
 
 def test_the_day_before_the_fortieth_there_is_no_entry_into_force(get):
@@ -77,7 +113,12 @@ def test_the_parties_with_names_as_in_force_and_in_force_dates(get, imported):
 
 def test_in_force_date_is_null_while_unknown(get):
     tip = get("/api/v1/instruments/TIP/parties?as_of=2003-07-02").get_json()["items"]
-    assert len(tip) == 28 and {p["in_force_date"] for p in tip} == {None}
+    assert len(tip) == 29 and {p["in_force_date"] for p in tip} == {None}
+    printed = get("/api/v1/instruments/TIP/parties?as_of=2003-07-02&source=annex").get_json()
+    assert printed["record_complete_to"] == "2003-07-02"
+    assert len(printed["items"]) == 28 and "ARM" not in {p["participant"] for p in printed["items"]}
+    tajikistan = next(p for p in printed["items"] if p["participant"] == "TJK")
+    assert tajikistan["action"] == "ratification"  # as printed; the depositary's table says accession
 
 
 def own(statements):
@@ -95,9 +136,10 @@ def test_the_parties_list_costs_the_same_few_queries_however_long_it_is(get, imp
     assert len(short) == len(long)
 
 
-def test_the_instruments_list_is_two_queries(get, imported):
+@pytest.mark.parametrize("source", ["", "&source=annex"])
+def test_the_instruments_list_is_two_queries(get, imported, source):
     with count_queries() as listing:
-        assert len(get("/api/v1/instruments?as_of=2014-12-31").get_json()["items"]) == 4
+        assert len(get(f"/api/v1/instruments?as_of=2014-12-31{source}").get_json()["items"]) == 4
     assert len(own(listing)) == 2, own(listing)  # the instruments, then every action of all four at once
 
 
@@ -138,5 +180,7 @@ def test_a_donor_sees_only_its_instruments_and_states(api_as, imported):
 
 def test_the_endpoints_are_documented(get):
     paths = get("/api/v1/openapi.json").get_json()["paths"]
-    assert "as_of" in {p["name"] for p in paths["/api/v1/instruments"]["get"]["parameters"]}
+    assert {"as_of", "source"} <= {p["name"] for p in paths["/api/v1/instruments"]["get"]["parameters"]}
+    item = paths["/api/v1/instruments"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert "record_complete_to" in item["properties"]["items"]["items"]["properties"]
     assert "/api/v1/instruments/{code}/parties" in paths

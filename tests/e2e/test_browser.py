@@ -8,8 +8,9 @@ def test_sign_in_read_the_annex_and_sign_out(page, live_server, sign_in):
     text = page.inner_text("main")
     for name in ("Monaco", "Serbia and Montenegro", "Armenia", "Belarus", "Mexico"):
         assert name in text
+    assert "not in the annex of A/58/165" in text  # the record's Armenian Protocol deposits of 1 July 2003
     assert "On 4 February 2003" in text
-    page.click("nav form [type=submit]")  # sign out is a POST from the navigation bar
+    page.click("nav form[action='/logout'] [type=submit]")  # sign out is a POST from the navigation bar
     page.wait_for_load_state()
     page.goto(live_server["url"] + "/")
     assert "/login" in page.url
@@ -28,37 +29,51 @@ def test_donor_is_kept_out_of_the_queue(page, live_server, sign_in):
     assert response.status == 403
 
 
-def test_an_admin_imports_a_table_with_a_preview_first(page, live_server, sign_in):
+def test_an_admin_imports_a_newer_table_with_a_preview_first(page, live_server, sign_in, tmp_path):
+    """The shipped 2014 table is the record already: a newer one (a deposit of 2015 added) adds that deposit and
+    makes the record complete to the day of the import."""
+    from datetime import date
+
     from app.services.reference import DATA
+    newer = tmp_path / "FIREARMS-newer.csv"
+    newer.write_text((DATA / "untc" / "XVIII-12-c-FIREARMS.csv").read_text(encoding="utf-8").rstrip("\n")
+                     + "\nFiji,,2 Jun 2015 a\n", encoding="utf-8")
     sign_in("admin")
     page.goto(live_server["url"] + "/treaties/import")
     page.select_option("select[name=instrument]", "FIREARMS")
-    page.set_input_files("input[name=file]", str(DATA / "untc" / "XVIII-12-c-FIREARMS.csv"))
+    page.set_input_files("input[name=file]", str(newer))
     page.click("main form [type=submit]")
     page.wait_for_load_state()
     preview = page.inner_text("main")
-    assert preview.startswith("Preview: XVIII-12-c-FIREARMS.csv") and "105 to add" in preview
+    assert preview.startswith("Preview: FIREARMS-newer.csv") and "1 to add, 0 to change, 161 unchanged" in preview
     page.click("text=Confirm the import")
     page.wait_for_load_state()
     assert "/instruments/FIREARMS" in page.url
-    assert "Imported XVIII-12-c-FIREARMS.csv" in page.inner_text("main")
-    page.goto(live_server["url"] + "/api/v1/instruments?as_of=2014-12-31")
+    assert "Imported FIREARMS-newer.csv" in page.inner_text("main")
+    page.goto(live_server["url"] + "/api/v1/instruments?as_of=2015-12-31")
     firearms = next(i for i in page.evaluate("() => JSON.parse(document.body.innerText)")["items"]
                     if i["code"] == "FIREARMS")
-    assert firearms["entry_into_force"] == "2005-07-03"
+    assert firearms["entry_into_force"] == "2005-07-03" and firearms["parties"] == 110
+    assert firearms["record_complete_to"] == date.today().isoformat()
 
 
 def test_the_import_preview_has_its_own_address_survives_a_reload_and_shows_the_decision_first(
-        page, live_server, sign_in):
-    """A reload of the preview posts nothing; the summary and the button are on screen without scrolling."""
+        page, live_server, sign_in, tmp_path):
+    """A reload of the preview posts nothing; the summary and the button are on screen without scrolling. The table
+    is the shipped one with one deposit corrected and one added, so that it has a change, an addition and unchanged
+    rows."""
     import re
 
     from app.services.reference import DATA
+    newer = tmp_path / "TIP-newer.csv"
+    text = (DATA / "untc" / "XVIII-12-a-TIP.csv").read_text(encoding="utf-8")
+    newer.write_text(text.replace("Albania,12 Dec 2000,21 Aug 2002", "Albania,12 Dec 2000,22 Aug 2002").rstrip("\n")
+                     + "\nFiji,,2 Jun 2015 a\n", encoding="utf-8")
     sign_in("admin")
     page.set_viewport_size({"width": 1280, "height": 800})
     page.goto(live_server["url"] + "/treaties/import")
     page.select_option("select[name=instrument]", "TIP")
-    page.set_input_files("input[name=file]", str(DATA / "untc" / "XVIII-12-a-TIP.csv"))
+    page.set_input_files("input[name=file]", str(newer))
     page.click("main form [type=submit]")
     page.wait_for_load_state()
     assert re.search(r"/treaties/import/[A-Za-z0-9_-]{24}$", page.url), page.url
@@ -71,13 +86,13 @@ def test_the_import_preview_has_its_own_address_survives_a_reload_and_shows_the_
     assert not any(method == "POST" for method, _ in requests)  # the file is not sent again
     summary = page.locator("#summary")
     button = page.locator("text=Confirm the import")
-    assert "131 to add" in summary.inner_text()
+    assert "1 to add, 1 to change" in summary.inner_text()
     box = button.bounding_box()
     assert box is not None and box["y"] + box["height"] <= 800  # above the fold
     text = page.inner_text("main")
     assert text.index("To change (1)") < text.index("Unchanged (")
     button.click()
     page.wait_for_load_state()
-    assert "/instruments/TIP" in page.url and "Imported XVIII-12-a-TIP.csv" in page.inner_text("main")
+    assert "/instruments/TIP" in page.url and "Imported TIP-newer.csv" in page.inner_text("main")
     page.goto(preview_url)  # the preview, once imported, says so
     assert "already imported" in page.inner_text("main")

@@ -26,7 +26,7 @@ def _allocate(page, activity_title: str, amount: str) -> None:
 
 
 def _sign_out(page):
-    page.click("nav form [type=submit]")
+    page.click("nav form[action='/logout'] [type=submit]")
     page.wait_for_load_state()
 
 

@@ -16,7 +16,7 @@ def shot(page, name):
 
 
 def sign_out(page):
-    page.click("nav form [type=submit]")
+    page.click("nav form[action='/logout'] [type=submit]")
     page.wait_for_load_state()
 
 
@@ -29,7 +29,7 @@ def test_log_assign_approve_and_find_under_my_requests(page, live_server, sign_i
     page.goto(url + "/requests/new")
     page.select_option("select[name=state]", "BIH")  # the static script shows its status beside each instrument
     assert page.inner_text("[data-note-for=UNTOC]") == "already a party since 24 April 2002"
-    page.select_option("select[name=state]", "URY")
+    page.select_option("select[name=state]", "IRN")  # signed in 2000, not a party in the 2014 tables
     assert "already a party" not in page.inner_text("[data-note-for=UNTOC]")
     page.check("input[name=instruments][value=UNTOC]")
     page.check("input[name=instruments][value=TIP]")
@@ -86,12 +86,14 @@ def test_log_assign_approve_and_find_under_my_requests(page, live_server, sign_i
 
     # The officer sees it under "my requests".
     sign_in("officer")
+    page.click("nav button:has-text('Casework')")  # the menu that holds it
     page.click("nav >> text=My requests")
     page.wait_for_load_state()
     assigned = page.inner_text("main")
     assert SUBJECT in assigned[assigned.index("Assigned to me"):assigned.index("Logged by me")]
     assert SUBJECT in assigned[assigned.index("Logged by me"):]
     shot(page, "my-requests")
+    page.click("nav button:has-text('Casework')")
     page.click("nav a[href='/requests/']")
     page.wait_for_load_state()
     assert SUBJECT in page.inner_text("main") and "Download these" in page.inner_text("main")

@@ -1,4 +1,5 @@
 """The reference record of A/58/165: complete, idempotent, figures from data, refused whole when inconsistent."""
+import re
 import shutil
 from datetime import date
 
@@ -8,7 +9,16 @@ import sqlalchemy as sa
 from app.scoping import EVERYTHING
 from app.services import treaties
 from app.services.reference import DATA, ReferenceDataError, load_reference
-from models import Activity, AssistanceRequest, Contribution, MemberState, TreatyActionSource, db
+from models import (
+    Activity,
+    AssistanceRequest,
+    AuditEntry,
+    Contribution,
+    MemberState,
+    TreatyAction,
+    TreatyActionSource,
+    db,
+)
 
 AS_AT = date(2003, 7, 2)
 
@@ -18,8 +28,8 @@ def row_counts() -> dict[str, int]:
             for t in db.metadata.sorted_tables}
 
 
-def status_on(code: str, day: date):
-    return treaties.instrument_status(treaties.get_instrument(code, EVERYTHING), day)
+def status_on(code: str, day: date, source=None):
+    return treaties.instrument_status(treaties.get_instrument(code, EVERYTHING), day, source)
 
 
 def test_second_load_changes_nothing(session):
@@ -33,9 +43,52 @@ def test_second_load_changes_nothing(session):
 @pytest.mark.parametrize("code, signatures, ratifications", [
     ("UNTOC", 147, 40), ("TIP", 117, 28), ("SOM", 112, 27), ("FIREARMS", 52, 4)])
 def test_annex_totals_come_from_the_data(session, code, signatures, ratifications):
-    status = status_on(code, AS_AT)
+    status = status_on(code, AS_AT, treaties.ANNEX)
     assert len(status.signatories) == signatures
     assert len(status.parties) == ratifications
+
+
+def test_the_annex_summary_as_printed_is_what_the_data_gives(session):
+    """Section A of the annex, read from the report's text: signatures and ratifications per instrument."""
+    text = (DATA.parent / "sources" / "A-58-165-report-of-the-secretary-general.txt").read_text()
+    summary = text[text.index("A. Summary of signatures and ratifications"):text.index("B. Ratification of")]
+    printed = [tuple(map(int, pair)) for pair in re.findall(r"\t(\d+)\t(\d+)\s*$", summary, re.M)]
+    assert printed == [(147, 40), (117, 28), (112, 27), (52, 4)]
+    computed = [status_on(code, AS_AT, treaties.ANNEX) for code in ("UNTOC", "TIP", "SOM", "FIREARMS")]
+    assert printed == [(len(s.signatories), len(s.parties)) for s in computed]
+
+
+def test_the_shipped_tables_are_the_record_as_an_import_makes_it(session):
+    untoc = treaties.get_instrument("UNTOC", EVERYTHING)
+    assert [(i.code, i.record_complete_to) for i in treaties.visible_instruments(EVERYTHING)] == [
+        ("UNTOC", date(2014, 1, 1)), ("TIP", date(2014, 1, 1)), ("SOM", date(2014, 7, 1)),
+        ("FIREARMS", date(2014, 7, 1))]
+    assert set(db.session.scalars(sa.select(TreatyAction.source).distinct())) == {"UNTC table"}
+    today = {code: status_on(code, date(2014, 12, 31)) for code in ("UNTOC", "TIP", "SOM", "FIREARMS")}
+    assert {c: (len(s.parties), s.entry_into_force) for c, s in today.items()} == {
+        "UNTOC": (179, date(2003, 9, 29)), "TIP": (159, date(2003, 12, 25)), "SOM": (138, date(2004, 1, 28)),
+        "FIREARMS": (109, date(2005, 7, 3))}
+    entries = db.session.scalars(sa.select(AuditEntry).filter_by(action="import", record_type="Instrument",
+                                                                 record_id=untoc.id)).all()
+    assert [(e.actor_label, e.after["file"], e.after["record_complete_to"]) for e in entries] == [
+        ("seed reference", "XVIII-12-UNTOC.csv", "2014-01-01")]
+
+
+def test_seeding_reloads_the_shipped_table_over_an_older_one_but_not_over_a_newer(session):
+    from app.services.treaty_import import import_text
+    table = (DATA / "untc" / "XVIII-12-UNTOC.csv").read_text(encoding="utf-8")
+    without_monaco = "\n".join(line for line in table.splitlines() if not line.startswith("Monaco,"))
+    import_text(without_monaco, "UNTOC", complete_to=date(2010, 1, 1))  # older than the shipped one
+    assert "MCO" not in {p.participant for p in status_on("UNTOC", AS_AT).parties}
+    load_reference()
+    assert "MCO" in {p.participant for p in status_on("UNTOC", AS_AT).parties}
+    assert treaties.get_instrument("UNTOC", EVERYTHING).record_complete_to == date(2014, 1, 1)
+    import_text(without_monaco, "UNTOC", complete_to=date(2020, 6, 30))  # newer: seeding leaves it alone
+    before = row_counts()
+    load_reference()
+    assert row_counts() == before
+    assert "MCO" not in {p.participant for p in status_on("UNTOC", AS_AT).parties}
+    assert treaties.get_instrument("UNTOC", EVERYTHING).record_complete_to == date(2020, 6, 30)
 
 
 def test_the_convention_enters_into_force_from_the_fortieth_deposit(session):
@@ -92,7 +145,7 @@ def test_the_annex_and_the_treaty_collection_are_both_kept_as_claims(session):
         TreatyActionSource.state.has(code="ARM"), TreatyActionSource.category == "deposit",
         TreatyActionSource.instrument.has(code="UNTOC"))).all()
     assert {(c.source, c.action_date) for c in claims} == {
-        ("A/58/165 annex", date(2003, 7, 1)), ("UNTC tables shipped (2014)", date(2003, 7, 1))}
+        ("A/58/165 annex", date(2003, 7, 1)), ("UNTC table", date(2003, 7, 1))}
 
 
 @pytest.fixture()

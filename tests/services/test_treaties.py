@@ -10,6 +10,7 @@ from app.services.reconciliation import differences
 from app.services.reference import DATA
 from app.services.treaty_import import ImportRefused, import_file, import_text
 from models import AuditEntry, Instrument, MemberState, TreatyAction, TreatyActionSource, db
+from tests import factories
 from tests.helpers import count_queries
 
 UNTC = DATA / "untc"  # the project's copy of the real tables (identical to ../shared/data/untc)
@@ -32,24 +33,48 @@ def row_counts() -> dict[str, int]:
 
 
 @pytest.fixture()
-def imported(session):
-    """The four real tables imported, Convention first (as an operator would)."""
+def annex_record(session):
+    """A record that held the annex's deposits, as installations did before the shipped tables became the record."""
+    factories.record_as_printed_in_the_annex()
+    db.session.commit()  # the command line's rollback (a dry run) must not undo it
+
+
+@pytest.fixture()
+def imported(annex_record):
+    """The four real tables imported into it, Convention first (as an operator would)."""
     return {code: import_file(UNTC / name, code) for code, name in TABLES.items()}
 
 
 # ------------------------------------------------------------------ status from the reference record
 @pytest.mark.parametrize("code, signatures, parties", [
     ("UNTOC", 147, 40), ("TIP", 117, 28), ("SOM", 112, 27), ("FIREARMS", 52, 4)])
-def test_reference_record_gives_the_annex_totals(session, code, signatures, parties):
-    status = treaties.instrument_status(instrument(code), date(2003, 7, 2))
+def test_the_annex_alone_gives_its_printed_totals(session, code, signatures, parties):
+    status = treaties.instrument_status(instrument(code), date(2003, 7, 2), treaties.ANNEX)
     assert (len(status.signatories), len(status.parties)) == (signatures, parties)
 
 
-def test_status_of_one_instrument_is_one_query(session):
+@pytest.mark.parametrize("code, signatures, parties", [
+    ("UNTOC", 147, 40), ("TIP", 117, 29), ("SOM", 112, 28), ("FIREARMS", 52, 4)])
+def test_the_record_on_the_annex_date_adds_armenias_protocol_deposits(session, code, signatures, parties):
+    status = treaties.instrument_status(instrument(code), date(2003, 7, 2))
+    assert (len(status.signatories), len(status.parties)) == (signatures, parties)
+    assert ("ARM" in {p.participant for p in status.parties}) == (code != "FIREARMS")
+
+
+def test_the_annex_is_a_snapshot_and_says_so(session):
+    untoc = instrument("UNTOC")
+    assert treaties.complete_to(untoc, treaties.ANNEX) == date(2003, 7, 2)
+    assert treaties.complete_to(untoc) == date(2014, 1, 1)
+    later = treaties.instrument_status(untoc, LATE, treaties.ANNEX)
+    assert len(later.parties) == 40 and len(later.signatories) == 147
+
+
+@pytest.mark.parametrize("source", [None, treaties.ANNEX])
+def test_status_of_one_instrument_is_one_query(session, source):
     with count_queries() as statements:
         som = treaties.get_instrument("SOM", EVERYTHING)  # with its Convention, whose terms a Protocol's status needs
-        status = treaties.instrument_status(som, date(2003, 7, 2))
-    assert len(status.parties) == 27
+        status = treaties.instrument_status(som, date(2003, 7, 2), source)
+    assert len(status.parties) == (27 if source else 28)
     assert len(statements) == 2, statements
 
 
@@ -135,7 +160,7 @@ def test_one_audit_entry_per_import_with_the_counts(imported):
     assert entries[0].after["added"] == 139 and entries[0].after["file"] == "XVIII-12-UNTOC.csv"
 
 
-def test_a_dry_run_writes_nothing(session):
+def test_a_dry_run_writes_nothing(annex_record, session):
     before = row_counts()
     report = import_file(UNTC / TABLES["TIP"], "TIP", dry_run=True)
     assert report.dry_run and report.counts()["added"] == 131 and report.counts()["changed"] == 1
@@ -214,8 +239,7 @@ def test_reconciliation_finds_the_real_differences_between_the_annex_and_the_tab
     assert _found(diffs) == REAL_DIFFERENCES
     tajikistan = next(d for d in diffs if d.participant == "TJK" and d.instrument == "TIP")
     assert {s: (c.kind, c.date) for s, c in tajikistan.claims.items()} == {
-        "A/58/165 annex": ("ratification", date(2002, 7, 8)),
-        "UNTC tables shipped (2014)": ("accession", date(2002, 7, 8))}
+        "A/58/165 annex": ("ratification", date(2002, 7, 8)), "UNTC table": ("accession", date(2002, 7, 8))}
     armenia = next(d for d in diffs if d.participant == "ARM" and d.instrument == "SOM")
     assert armenia.claims["A/58/165 annex"] is None and armenia.reason == "not in A/58/165 annex"
 
@@ -241,7 +265,7 @@ def test_a_snapshot_is_not_faulted_for_later_actions_and_a_hand_entry_is_compare
 
 
 # ------------------------------------------------------------------ the command line (CONTRACT.md)
-def test_cli_import_prints_the_report_and_a_dry_run_writes_nothing(app, session, tmp_path):
+def test_cli_import_prints_the_report_and_a_dry_run_writes_nothing(app, annex_record, tmp_path):
     runner = app.test_cli_runner()
     dry = runner.invoke(args=["treaties", "import", str(UNTC / TABLES["TIP"]), "--instrument", "tip", "--dry-run"])
     assert dry.exit_code == 0, dry.output
@@ -255,6 +279,22 @@ def test_cli_import_prints_the_report_and_a_dry_run_writes_nothing(app, session,
     real = runner.invoke(args=["treaties", "import", str(UNTC / TABLES["TIP"]), "--instrument", "TIP"])
     assert real.exit_code == 0 and "TIP: 131 added" in real.output
     assert len(treaties.instrument_status(instrument("TIP"), LATE).parties) == 159
+
+
+def test_cli_import_stamps_the_record_with_the_day_the_table_was_taken(app, session):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["treaties", "import", str(UNTC / TABLES["SOM"]), "--instrument", "SOM",
+                                 "--as-at", "2014-08-15"])
+    assert result.exit_code == 0 and "record complete to 15 August 2014" in result.output
+    assert instrument("SOM").record_complete_to == date(2014, 8, 15)
+    entry = db.session.scalar(sa.select(AuditEntry).filter_by(action="import", record_id=instrument("SOM").id)
+                              .order_by(AuditEntry.id.desc()))
+    assert (entry.before, entry.after["record_complete_to"]) == ({"record_complete_to": "2014-07-01"}, "2014-08-15")
+    bad = runner.invoke(args=["treaties", "import", str(UNTC / TABLES["SOM"]), "--instrument", "SOM",
+                              "--as-at", "15/08/2014"])
+    assert bad.exit_code == 2 and "--as-at" in bad.output
+    today = runner.invoke(args=["treaties", "import", str(UNTC / TABLES["SOM"]), "--instrument", "SOM"])
+    assert today.exit_code == 0 and instrument("SOM").record_complete_to == date.today()
 
 
 def test_cli_refuses_a_malformed_file_with_every_bad_line_and_exit_status_1(app, session, tmp_path):
@@ -273,8 +313,7 @@ def test_cli_reconcile_prints_the_differences(app, session):
     result = app.test_cli_runner().invoke(args=["treaties", "reconcile", "--instrument", "TIP"])
     assert result.exit_code == 0
     assert "TIP\tTJK\tTajikistan\tdeposit\taccession/ratification\t" in result.output
-    assert ("A/58/165 annex: ratification 2002-07-08; UNTC tables shipped (2014): accession 2002-07-08"
-            in result.output)
+    assert "A/58/165 annex: ratification 2002-07-08; UNTC table: accession 2002-07-08" in result.output
     assert result.output.strip().endswith("2 difference(s)")
 
 

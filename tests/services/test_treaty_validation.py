@@ -1,7 +1,7 @@
 """Treaty actions entered by hand: refused when they cannot be right, recorded with a warning when they look odd.
 
-The reference record holds every signature of the UN Treaty Collection tables and the annex's deposits (as at
-2 July 2003), so later deposits are free to enter here.
+The record is taken back to the depositary's tables as at 2 July 2003 (every signature, the deposits up to then),
+so later deposits are free to enter here.
 """
 from datetime import date
 
@@ -13,8 +13,14 @@ from app.services import treaties
 from app.services.errors import Refused
 from app.services.treaties import record_action
 from models import AuditEntry, TreatyAction, TreatyActionSource, db
+from tests import factories
 
 TODAY = date(2024, 1, 1)
+
+
+@pytest.fixture(autouse=True)
+def _record_of_2003(session):
+    factories.record_until(date(2003, 7, 2))
 
 
 def refusal(*args, **kwargs) -> dict[str, str]:

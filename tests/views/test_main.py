@@ -18,7 +18,20 @@ def test_staff_see_the_whole_record(client, login_as):
     assert figure(page, "Assistance activities") == 52  # 51 + the Monaco meeting (para. 11)
     assert figure(page, "Requests awaiting a decision") == 15
     assert figure(page, "Contributions") == 10
-    assert "Organized Crime Convention" in page and "12 counted deposit(s) still needed" in page  # TIP: 28 of 40
+    rows = re.findall(r'<a href="/instruments/(\w+)"[^>]*>[^<]+</a></td>\s*<td class="text-end">\d+</td>'
+                      r'\s*<td class="text-end">(\d+)</td>\s*<td class="text-nowrap">([^<]+)</td>', page)
+    instruments = {code: (int(parties), eif) for code, parties, eif in rows}
+    # The shipped 2014 tables are the record: the Trafficking Protocol in force since 2003, with 159 parties.
+    assert instruments == {"UNTOC": (179, "29 September 2003"), "TIP": (159, "25 December 2003"),
+                           "SOM": (138, "28 January 2004"), "FIREARMS": (109, "3 July 2005")}
+    assert "counted deposit(s) still needed" not in page
+
+
+def test_today_is_after_the_record_and_the_home_page_says_so(client, login_as):
+    login_as("officer")
+    page = re.sub(r"\s+", " ", client.get("/").get_data(as_text=True))
+    assert ("The record holds deposits up to 1 January 2014 (UNTOC, TIP) and 1 July 2014 (SOM, FIREARMS); "
+            "later deposits are not recorded, so the figures shown for ") in page
 
 
 def test_a_donor_sees_its_own_figures_and_no_requests(client, login_as):

@@ -1,0 +1,11 @@
+"""The global search's one parameter."""
+from wtforms import StringField
+from wtforms.validators import Length, Optional
+
+from .base import FilterForm, strip
+
+
+class SearchForm(FilterForm):
+    q = StringField("Search for", filters=[strip], validators=[Optional(), Length(max=120)],
+                    description="A State by any of its names or its code, a request's subject, an activity's title, "
+                                "an expert's or an organization's name.")

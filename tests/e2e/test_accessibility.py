@@ -1,0 +1,106 @@
+"""Every main page for each role, in Chromium at a laptop's width (1366 px) and a phone's (390 px): no serious or
+critical axe-core violation, nothing wider than the phone's screen, no console error; a screenshot of each saved
+under test-results/screenshots/ (to look at). The pages are tests/main_pages.py's: add yours there.
+
+And the navigation on a phone: collapsed behind its button, opened by Bootstrap's own script, a skip link first,
+a focus ring that shows on the dark bar.
+"""
+from pathlib import Path
+
+import pytest
+
+from tests.main_pages import SIGNED_IN, pages_for
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = (Path(__file__).resolve().parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
+SHOTS = ROOT / "test-results" / "screenshots"
+WIDTHS = {"laptop": (1366, 900), "phone": (390, 844)}
+
+
+def axe_violations(page) -> list[str]:
+    """Serious and critical violations of axe-core's rules on the page as shown, one line each."""
+    # Evaluated through the debugging protocol: the page's CSP (script-src 'self') does not apply to it.
+    page.evaluate("() => { " + AXE + "\n}")
+    found = page.evaluate("""async () => {
+        const result = await axe.run(document, {resultTypes: ["violations"]});
+        return result.violations.filter(v => ["serious", "critical"].includes(v.impact))
+            .map(v => `${v.impact} ${v.id}: ${v.help} — `
+                      + v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(" | "));
+    }""")
+    return found
+
+
+def widest(page) -> int:
+    return page.evaluate("() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)")
+
+
+@pytest.mark.parametrize("role", ("anonymous",) + SIGNED_IN)
+def test_every_main_page_is_accessible_and_fits_a_phone(page, live_server, sign_in, role):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    if role != "anonymous":
+        sign_in(role)
+    problems = []
+    for main in pages_for(role):
+        for label, (width, height) in WIDTHS.items():
+            page.set_viewport_size({"width": width, "height": height})
+            response = page.goto(live_server["url"] + main.path)
+            if response.status != 200:
+                problems.append(f"{main.path}: {response.status}")
+                continue
+            page.screenshot(path=str(SHOTS / f"{role}-{main.name}-{label}.png"), full_page=True)
+            if label == "phone" and widest(page) > width:
+                problems.append(f"{main.path}: {widest(page)} px wide on a {width} px screen")
+            problems += [f"{main.path} at {width} px: {v}" for v in axe_violations(page)]
+    assert problems == [], "\n".join(problems)
+    assert page.console_errors == []  # no CSP violation, no script error
+
+
+def test_on_a_phone_the_menu_opens_with_bootstraps_script_and_shows_the_current_page(page, live_server, sign_in):
+    sign_in("admin")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server["url"] + "/states/BOL")
+    bar = page.locator("nav.navbar").bounding_box()
+    assert bar["height"] < 80  # a bar, not a 250 px block
+    menu = page.locator("#main-menu")
+    assert not menu.is_visible()
+    page.click("button.navbar-toggler")
+    page.wait_for_selector("#main-menu.collapse.show")  # opened, its transition over
+    treaties = page.locator("#menu-treaties")
+    assert "active" in treaties.get_attribute("class")  # the menu holding the current page
+    treaties.click()
+    current = page.locator('#main-menu a[aria-current="page"]')
+    assert current.count() == 1 and current.inner_text() == "States" and current.is_visible()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "admin-menu-open-phone.png"), full_page=True)
+    assert axe_violations(page) == []
+    assert page.console_errors == []
+
+
+def test_the_skip_link_comes_first_and_the_focus_ring_shows_on_the_dark_bar(page, live_server, sign_in):
+    sign_in("officer")
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(live_server["url"] + "/instruments/")
+    page.keyboard.press("Tab")
+    skip = page.locator(".skip-link")
+    assert skip.evaluate("e => e === document.activeElement") and skip.is_visible()
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "main"
+    page.goto(live_server["url"] + "/instruments/")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")  # the brand, on the dark bar
+    ring = page.evaluate("""() => { const s = getComputedStyle(document.activeElement);
+        return [document.activeElement.className, s.outlineStyle, s.outlineWidth, s.outlineColor]; }""")
+    assert ring[0] == "navbar-brand" and ring[1] == "solid" and ring[2] == "3px" and ring[3] == "rgb(255, 191, 71)"
+
+
+def test_the_search_in_the_bar_finds_a_state_by_a_former_name(page, live_server, sign_in):
+    sign_in("officer")
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(live_server["url"] + "/")
+    page.fill("#nav-search-q", "Yugoslavia")
+    page.press("#nav-search-q", "Enter")
+    page.wait_for_load_state()
+    page.click("#found-states a:text('Serbia')")
+    page.wait_for_load_state()
+    assert page.url.endswith("/states/SRB")
+    assert page.console_errors == []

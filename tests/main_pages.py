@@ -1,0 +1,64 @@
+"""The main pages of the app, by role: the one list the layout tests (tests/views/test_layout.py) and the browser's
+accessibility and screenshot tests (tests/e2e/test_accessibility.py) walk.
+
+Add your pages here when you add them: a path (with its query string) and the roles that open it with a 200.
+Donor pages assume the donor account is bound to Canada (tests/e2e/conftest.py, the `donor_canada` helpers).
+"""
+from dataclasses import dataclass
+
+STAFF = ("officer", "manager", "admin")
+SIGNED_IN = ("officer", "manager", "donor", "admin")
+
+
+@dataclass(frozen=True)
+class MainPage:
+    name: str               # the screenshot's file name
+    path: str
+    roles: tuple[str, ...]
+
+
+MAIN_PAGES = [
+    MainPage("login", "/login", ("anonymous",)),
+    MainPage("home", "/", SIGNED_IN),
+    MainPage("instruments", "/instruments/", SIGNED_IN),
+    MainPage("instrument", "/instruments/TIP", SIGNED_IN),
+    MainPage("states", "/states/", SIGNED_IN),
+    MainPage("state", "/states/BOL", SIGNED_IN),
+    MainPage("report", "/reports/ratification-status?as_of=2003-07-02", STAFF),
+    MainPage("report-annex", "/reports/ratification-status?as_of=2003-07-02&source=annex", STAFF),
+    MainPage("reconciliation", "/treaties/reconciliation", STAFF),
+    MainPage("search", "/search?q=Bolivia", SIGNED_IN),
+    MainPage("treaty-action", "/treaties/actions/new?state=BOL", STAFF),
+    MainPage("import", "/treaties/import", ("admin",)),
+    # Requests and the queue (issue 9)
+    MainPage("queue", "/queue", ("manager", "admin")),
+    MainPage("requests", "/requests/", STAFF),
+    MainPage("requests-filtered", "/requests/?status=pending&instrument=FIREARMS", STAFF),
+    MainPage("request", "/requests/1", STAFF),
+    MainPage("request-form", "/requests/new?state=BIH", STAFF),
+    MainPage("my-requests", "/requests/mine", STAFF),
+    # Activities, experts, legislative issues, the calendar (issue 10)
+    MainPage("activities", "/activities/", SIGNED_IN),
+    MainPage("activity", "/activities/1", SIGNED_IN),
+    MainPage("activity-form", "/activities/new", STAFF),
+    MainPage("calendar", "/activities/calendar?month=2002-11", SIGNED_IN),
+    MainPage("experts", "/experts/", SIGNED_IN),
+    MainPage("issues", "/issues/", SIGNED_IN),
+    MainPage("feed-address", "/missions/feed", SIGNED_IN),
+    # Funding (issue 11)
+    MainPage("funding", "/funding/", SIGNED_IN),
+    MainPage("statement", "/funding/statement", SIGNED_IN),
+    MainPage("contributions", "/contributions/", SIGNED_IN),
+    MainPage("contribution", "/contributions/1", STAFF),
+    MainPage("rates", "/rates/", ("admin",)),
+    MainPage("accounts", "/admin/users", ("admin",)),
+    MainPage("audit", "/admin/audit", ("manager", "admin")),
+]
+
+
+def pages_for(role: str) -> list[MainPage]:
+    return [page for page in MAIN_PAGES if role in page.roles]
+
+
+#: (role, page) pairs, for parametrizing.
+ROLE_PAGES = [(role, page) for role in ("anonymous",) + SIGNED_IN for page in pages_for(role)]
