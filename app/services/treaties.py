@@ -21,7 +21,7 @@ from models.enums import ActionCategory, ActionKind, ParticipantKind
 from ..formatting import format_date  # messages use the report's date style, as pages do
 from ..rules import treaties as rules
 from ..scoping import EVERYTHING, Scope
-from . import audit
+from . import audit, treaty_locks
 from .errors import Refused
 from .states import find_participant
 
@@ -262,10 +262,9 @@ def record_action(participant: MemberState | str | None, instrument: Instrument 
     if instrument is not None:
         # The import's lock: two people entering the same action at once (or an import running) cannot both
         # pass the "already on record" check and then collide on the unique action; the later one is told.
-        from .treaty_import import ImportBusy, lock_instrument  # here: treaty_import builds on this module
         try:
-            lock_instrument(instrument)
-        except ImportBusy:
+            treaty_locks.lock_instrument(instrument)
+        except treaty_locks.InstrumentBusy:
             raise Refused({"instrument": f"An import of {instrument.code} is in progress: try again in a "
                                                "moment."}) from None
     warnings = check_action(state, instrument, kind, day, today=today)

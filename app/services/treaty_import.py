@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
-from flask import current_app, has_app_context
 
 from models import AuditEntry, Instrument, MemberState, TreatyAction, TreatyActionSource, alias_key, db
 from models.enums import ActionCategory
@@ -37,13 +36,11 @@ from ..formats import untc
 from ..formatting import format_date
 from ..log import log_fields, logger
 from ..scoping import EVERYTHING
-from . import audit
+from . import audit, treaty_locks
 from .states import participant_index
 from .treaties import SOURCE_HAND, SOURCE_UNTC, anomalies, get_instrument
 
 SIGNATURE, DEPOSIT = ActionCategory.SIGNATURE.value, ActionCategory.DEPOSIT.value
-#: How long an import waits for another import of the same instrument to finish, by default (seconds).
-LOCK_TIMEOUT = 10
 
 
 class ImportRefused(ValueError):
@@ -230,33 +227,10 @@ def _warnings(instrument: Instrument, table: untc.Table, state_of, states: dict[
 
 
 def lock_instrument(instrument: Instrument) -> None:
-    """Take the lock that serialises writes to `instrument`'s record, until the transaction ends.
-
-    PostgreSQL: the instrument's row, FOR UPDATE. SQLite: the database's write lock, taken by a no-op write (SQLite
-    has no row locks; a transaction that only read first and wrote later could not wait for it, and would fail
-    at once with "database is locked"). Either waits at most IMPORT_LOCK_TIMEOUT seconds, then ImportBusy.
-    """
-    timeout = current_app.config.get("IMPORT_LOCK_TIMEOUT", LOCK_TIMEOUT) if has_app_context() else LOCK_TIMEOUT
-    millis = max(int(float(timeout) * 1000), 1)
-    postgres = db.session.get_bind().dialect.name == "postgresql"
+    """`treaty_locks.lock_instrument`, its refusal worded for an import (ImportBusy)."""
     try:
-        if postgres:
-            db.session.execute(sa.text(f"SET LOCAL lock_timeout = {millis}"))
-            db.session.execute(sa.select(Instrument.id).where(Instrument.id == instrument.id).with_for_update())
-            db.session.execute(sa.text("SET LOCAL lock_timeout = DEFAULT"))
-        else:
-            connection = db.session.connection()
-            previous = connection.exec_driver_sql("PRAGMA busy_timeout").scalar()
-            connection.exec_driver_sql(f"PRAGMA busy_timeout = {millis}")
-            try:
-                connection.execute(sa.text("UPDATE instruments SET code = code WHERE id = :id"), {"id": instrument.id})
-            finally:
-                connection.exec_driver_sql(f"PRAGMA busy_timeout = {int(previous)}")
-    except sa.exc.OperationalError as exc:
-        if postgres and getattr(exc.orig, "pgcode", None) != "55P03":  # lock_not_available
-            raise
-        if not postgres and "locked" not in str(exc.orig):
-            raise
+        treaty_locks.lock_instrument(instrument)
+    except treaty_locks.InstrumentBusy:
         raise ImportBusy(instrument.code) from None
 
 
