@@ -51,8 +51,9 @@ def register_security(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from .api import bp as api
     from .views import BLUEPRINTS
-    for blueprint in BLUEPRINTS:
+    for blueprint in [*BLUEPRINTS, api]:
         app.register_blueprint(blueprint)
 
 

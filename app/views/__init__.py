@@ -1,5 +1,4 @@
-"""One blueprint per domain. Add a blueprint here to mount it."""
-from ..api import bp as api_bp
+"""One blueprint per domain for the pages. Add a blueprint here to mount it (the API has its own, app/api)."""
 from .activities import bp as activities_bp
 from .admin import bp as admin_bp
 from .auth import bp as auth_bp
@@ -23,4 +22,4 @@ from .treaties import bp as treaties_bp
 
 BLUEPRINTS = [main_bp, auth_bp, admin_bp, reports_bp, instruments_bp, states_bp, treaties_bp, requests_bp,
               queue_bp, activities_bp, calendar_feed_bp, experts_bp, issues_bp, findings_bp, organizations_bp,
-              contributions_bp, funding_bp, iati_bp, rates_bp, search_bp, api_bp]
+              contributions_bp, funding_bp, iati_bp, rates_bp, search_bp]
