@@ -28,7 +28,7 @@ from models.enums import ContributionStatus, OrganizationKind
 
 from ..listing import Page, Paging, ordered, paginate
 from ..scoping import Scope
-from . import audit
+from . import audit, versions
 from .errors import Refused
 
 #: What a contribution's pages, the API, the portal and the statement show, in a fixed number of queries.
@@ -226,13 +226,18 @@ def create(data: ContributionData, actor, *, committed_on: date | None = None, r
     return c
 
 
-def update(c: Contribution, data: ContributionData) -> Contribution:
+def update(c: Contribution, data: ContributionData, version: int | None) -> Contribution:
+    """Save the edit form made from `version` (Stale when the contribution changed since). Flushes."""
+    label = f"Contribution #{c.id}"
+    versions.check(c, version, label)
+    version_before = c.version
     before = _fields(c)
     related = _check(data, c)
     _apply(c, data, related)
-    db.session.flush()
+    versions.flush(c, label)
     old, new = audit.changed(before, _fields(c))
     if new:
+        versions.touch(c, version_before)
         audit.record_for(c, "update", f"Edited contribution #{c.id} of {c.donor.name}", before=old, after=new)
     return c
 
