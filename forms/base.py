@@ -219,6 +219,12 @@ class VersionField(IntegerField):
         super().__init__(label, validators or [Optional(), NumberRange(1, MAX_ID, "Not a version of this record.")],
                          **kwargs)
 
+    def process_formdata(self, valuelist):
+        if not valuelist:  # a post without it says no version, whatever the object the form was built from holds
+            self.data = None
+            return
+        super().process_formdata(valuelist)
+
 
 class FilterForm(FlaskForm):
     """The base of every list's filters, on pages and in the API alike (GET: no CSRF token, no prefix).
