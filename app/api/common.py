@@ -82,11 +82,13 @@ SOURCE = {"name": "source", "in": "query", "required": False,
 
 
 def documented(summary: str, parameters: list[dict] | None = None, response: dict | None = None,
-               args=None):
-    """Attach OpenAPI details to a view: its summary, extra parameters, response schema, and the filter form
-    whose fields are its query parameters."""
+               args=None, body=None, status: int = 200, prepare=None):
+    """Attach OpenAPI details to a view: its summary, extra parameters, response schema, the filter form whose
+    fields are its query parameters, and for a write the form its JSON body fills (`body`, a form class;
+    `prepare(form)` sets the choices that come from the database), and its success status (201 for a create)."""
     def decorator(view):
-        view.api_doc = {"summary": summary, "parameters": parameters or [], "response": response, "args": args}
+        view.api_doc = {"summary": summary, "parameters": parameters or [], "response": response, "args": args,
+                        "body": body, "status": status, "prepare": prepare}
         return view
     return decorator
 
