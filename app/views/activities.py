@@ -128,7 +128,7 @@ def detail(activity_id: int):
 
 # --- logging and editing ----------------------------------------------------------------------------------------
 
-def _data(form: ActivityForm) -> activity_writes.ActivityData:
+def activity_data(form: ActivityForm) -> activity_writes.ActivityData:
     """The form's values as the write service takes them (rows left empty are no rows)."""
     w = activity_writes
     return w.ActivityData(
@@ -168,7 +168,7 @@ def _edit(activity: Activity | None):
         form.add_row(request.form["add"])
     elif form.validate_on_submit():
         try:
-            saved, overlaps = activity_writes.save(scope, activity, _data(form), form.version.data)
+            saved, overlaps = activity_writes.save(scope, activity, activity_data(form), form.version.data)
         except Refused as exc:
             db.session.rollback()
             status = show_refusal(form, exc)

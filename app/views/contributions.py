@@ -60,7 +60,7 @@ def detail(contribution_id: int):
     return _detail(get_contribution_or_404(contribution_id))
 
 
-def _data(form) -> contribution_service.ContributionData:
+def contribution_data(form) -> contribution_service.ContributionData:
     recorded = not form.amount_not_recorded.data
     return contribution_service.ContributionData(
         donor_id=form.donor_id.data, project_id=form.project_id.data,
@@ -100,7 +100,7 @@ def new():
     form = ContributionCreateForm()
     _choices(form)
     return _save(form, None, lambda: contribution_service.create(
-        _data(form), current_user, status=form.status.data, committed_on=form.committed_date.data,
+        contribution_data(form), current_user, status=form.status.data, committed_on=form.committed_date.data,
         received_on=form.received_date.data), "Recorded")
 
 
@@ -115,7 +115,7 @@ def edit(contribution_id: int):
         form.instruments.data = [i.code for i in contribution.instruments]
         form.regions.data = list(contribution.regions or [])
     return _save(form, contribution,
-                 lambda: contribution_service.update(contribution, _data(form), form.version.data), "Saved")
+                 lambda: contribution_service.update(contribution, contribution_data(form), form.version.data), "Saved")
 
 
 @bp.post("/<int:contribution_id>/status")
