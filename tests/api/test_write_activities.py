@@ -49,7 +49,8 @@ def test_the_forms_and_the_services_rules_answer_422_per_field(api_caller):
     rule = officer.post("/api/v1/activities", {**NEW, "kind": "written_analysis"})  # the service's rule
     assert rule.status_code == 422 and "without travel" in rule.get_json()["error"]["fields"]["visits"]
     rows = officer.post("/api/v1/activities", {**NEW, "visits": ["not a row"]})
-    assert rows.status_code == 422 and rows.get_json()["error"]["fields"] == {"visits": "A list of objects, one per row."}
+    assert rows.status_code == 422
+    assert rows.get_json()["error"]["fields"] == {"visits": "A list of objects, one per row."}
     assert _counts() == before
 
 
