@@ -242,8 +242,12 @@ def update(c: Contribution, data: ContributionData, version: int | None) -> Cont
     return c
 
 
-def change_status(c: Contribution, to: str, on: date | None, actor, reason: str | None = None) -> Contribution:
-    """One guarded step (ContributionStatus), audited; Refused with the model's message when illegal."""
+def change_status(c: Contribution, to: str, on: date | None, actor, reason: str | None = None,
+                  version: int | None = None) -> Contribution:
+    """One guarded step (ContributionStatus), audited; Refused with the model's message when illegal. Given the
+    `version` it was asked from (the API's If-Match), Stale when the contribution changed since."""
+    if version is not None:
+        versions.check(c, version, f"Contribution #{c.id}")
     before = c.status
     try:
         c.change_status(to, on, actor, reason)
