@@ -123,7 +123,7 @@ def activities_create():
 @permission_required(Permission.EDIT_ACTIVITIES)
 @documented("Edit an activity: PUT gives everything it links (what is left out is removed), PATCH only the fields "
             "it changes. If-Match is required." + _BODY_NOTE, body=ActivityForm, prepare=_prepare,
-            response=_ACTIVITY)
+            response=_ACTIVITY, if_match=True)
 def activities_update(activity_id: int):
     activity = _get(activity_id)
     version = if_match()

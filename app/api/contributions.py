@@ -144,7 +144,7 @@ def contributions_create():
 @permission_required(Permission.EDIT_CONTRIBUTIONS)
 @documented("Edit a contribution's facts and earmark (its status moves by /status): PUT gives every field, PATCH "
             "only those it changes. If-Match is required.", body=ContributionForm, prepare=_prepare,
-            response=_CONTRIBUTION)
+            response=_CONTRIBUTION, if_match=True)
 def contributions_update(contribution_id: int):
     c = _get(contribution_id)
     version = if_match()
@@ -163,7 +163,7 @@ def contributions_update(contribution_id: int):
 @bp.post("/contributions/<int:contribution_id>/status")
 @permission_required(Permission.EDIT_CONTRIBUTIONS)
 @documented("The next step of pledged → committed → received, on the date `on`. If-Match is required.",
-            body=StatusForm, response=_CONTRIBUTION)
+            body=StatusForm, response=_CONTRIBUTION, if_match=True)
 def contributions_status(contribution_id: int):
     c = _get(contribution_id)
     version = if_match()

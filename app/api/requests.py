@@ -117,7 +117,7 @@ def requests_create():
 @bp.route("/requests/<int:request_id>", methods=["PUT", "PATCH"])
 @permission_required(Permission.EDIT_REQUESTS)
 @documented("Edit a request: PUT gives every field, PATCH only those it changes. If-Match is required.",
-            body=RequestForm, prepare=_prepare, response=_REQUEST)
+            body=RequestForm, prepare=_prepare, response=_REQUEST, if_match=True)
 def requests_update(request_id: int):
     record = _get(request_id)
     version = if_match()
@@ -148,7 +148,7 @@ def _move_endpoint(move):
     view.__name__ = f"requests_{move.name}"
     reason = " A reason is required." if move.needs_reason else " A reason is optional."
     return documented(f"Workflow: {move.label.lower()} (to {move.to.label.lower()}).{reason} If-Match is required.",
-                      body=MoveForm, response=_REQUEST)(view)
+                      body=MoveForm, response=_REQUEST, if_match=True)(view)
 
 
 for _move in request_changes.MOVES:

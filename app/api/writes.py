@@ -19,11 +19,10 @@ from models import db
 
 from ..services.errors import Refused, Stale
 from . import bp
+from .common import NOT_IN_BODY as _NOT_IN_BODY
 from .common import ApiError
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-#: Keys a body never gives: the version travels in If-Match, CSRF in its header.
-_NOT_IN_BODY = ("version", "csrf_token")
 
 
 @bp.before_request
