@@ -4,7 +4,7 @@ app/api/common.py; both read the same filter forms.)"""
 from flask import request
 
 from ..listing import Paging, paging_from
-from ..services.errors import Refused
+from ..services.errors import Refused, Stale
 
 
 def list_filters(form_cls, prepare=None):
@@ -19,11 +19,23 @@ def list_filters(form_cls, prepare=None):
     return form, form.filter_values(), paging_from(form)
 
 
-def show_refusal(form, exc: Refused) -> None:
-    """Put each of a service's messages beside its field, or above the form when it names none."""
+def show_refusal(form, exc: Refused) -> int:
+    """Put each of a service's messages beside its field, or above the form when it names none; return the status
+    to answer (409 for a record changed since the page was loaded, else 422).
+
+    A stale form keeps the user's input but now carries the current version, so that saving it again (after
+    reading the message naming who changed the record and when) applies it deliberately."""
+    status = 422
+    if isinstance(exc, Stale):
+        status = 409
+        version = form._fields.get("version")
+        if version is not None and exc.current_version is not None:
+            version.raw_data = None
+            version.data = exc.current_version
     for name, message in exc.errors.items():
         field = form._fields.get(name) if name else None
         if field is not None:
             field.errors = [*field.errors, message]
         else:
             form.form_errors.append(message)
+    return status
