@@ -19,6 +19,25 @@ depends_on = None
 
 #: (table, index name, columns) — declared on the models too (tests/test_migrations.py compares them).
 INDEXES = [
+    ('activities', 'ix_activities_status', ['status']),
+    ('activities', 'ix_activities_title', ['title']),
+    ('activity_states', 'ix_activity_states_state_activity', ['state_id', 'activity_id']),
+    ('activity_visits', 'ix_activity_visits_activity_start', ['activity_id', 'start_date']),
+    ('activity_visits', 'ix_activity_visits_country_start', ['country_id', 'start_date']),
+    ('activity_visits', 'ix_activity_visits_end_date', ['end_date']),
+    ('allocations', 'ix_allocations_activity_contribution', ['activity_id', 'contribution_id']),
+    ('assistance_requests', 'ix_assistance_requests_kind', ['kind']),
+    ('assistance_requests', 'ix_assistance_requests_priority_rank', ['priority_rank', 'received_date']),
+    ('assistance_requests', 'ix_assistance_requests_state_received', ['state_id', 'received_date']),
+    ('audit_entries', 'ix_audit_entries_action_occurred', ['action', 'occurred_at']),
+    ('audit_entries', 'ix_audit_entries_type_occurred', ['record_type', 'occurred_at']),
+    ('contributions', 'ix_contributions_currency', ['currency']),
+    ('contributions', 'ix_contributions_donor_status', ['donor_id', 'status']),
+    ('contributions', 'ix_contributions_pledged_date', ['pledged_date']),
+    ('contributions', 'ix_contributions_status', ['status']),
+    ('deployments', 'ix_deployments_activity_expert', ['activity_id', 'expert_id']),
+    ('deployments', 'ix_deployments_expert_start', ['expert_id', 'start_date']),
+    ('treaty_actions', 'ix_treaty_actions_instrument_category_date', ['instrument_id', 'category', 'action_date']),
 ]
 
 
