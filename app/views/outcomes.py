@@ -1,6 +1,7 @@
 """Outcome analytics: which assisted States deposited, how soon, how long things took — descriptive figures, each
 opening the list of States behind it, with charts whose numbers stand beside them as tables (and as CSV)."""
 from datetime import date
+from operator import itemgetter
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
@@ -130,7 +131,7 @@ def table_csv(name):
     analysis = outcomes.analytics(scope, as_of, f, with_breakdowns=False)
     wanted = _progresses(scope, f, as_of) if name.startswith("cumulative-") else []
     data = tables(analysis, wanted).get(name) or abort(404)
-    columns = [(h, (lambda i: lambda row: row[i])(i)) for i, h in enumerate(data["header"])]
+    columns = [(h, itemgetter(i)) for i, h in enumerate(data["header"])]
     return csv_response(f"outcomes-{name}-{as_of.isoformat()}.csv", columns, data["rows"])
 
 
@@ -182,5 +183,5 @@ def states_csv():
              None, None, None] for p in items]
     header = ["state", "name", "instrument", "regional_group", "first_assistance", "deposit", "signature",
               "first_request", "days_first_assistance_to_deposit", "days_since_first_assistance_not_party"]
-    columns = [(h, (lambda i: lambda row: row[i])(i)) for i, h in enumerate(header)]
+    columns = [(h, itemgetter(i)) for i, h in enumerate(header)]
     return csv_response(f"outcomes-{figure}-{as_of.isoformat()}.csv", columns, rows)
