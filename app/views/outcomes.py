@@ -120,7 +120,7 @@ def index():
                            figures=outcomes.FIGURES, medians=outcomes.MEDIANS, windows=outcomes.WINDOWS)
 
 
-@bp.get("/tables/<name>.csv")
+@bp.get("/csv/<name>")
 @permission_required(Permission.VIEW_TREATIES)
 def table_csv(name):
     """One chart's table as CSV, with the page's filters."""

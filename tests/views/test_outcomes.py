@@ -39,21 +39,21 @@ def test_the_page_shows_the_record_currency_and_its_charts(client, login_as):
     page = client.get("/outcomes/?as_of=2026-01-01").get_data(as_text=True)
     assert "later deposits are not recorded" in page
     for name in ("cumulative-UNTOC", "deposits-by-group", "activities-by-month", "lead-times"):
-        assert f"/outcomes/tables/{name}.csv" in page
+        assert f"/outcomes/csv/{name}" in page
     assert page.count('<svg xmlns="http://www.w3.org/2000/svg" viewBox=') >= 2 * 7  # wide and narrow of each
     assert "threshold: 40" in page and "entry into force 29 September 2003" in page
 
 
 def test_each_chart_table_downloads_as_csv(client, login_as):
     login_as("officer")
-    response = client.get("/outcomes/tables/deposits-by-group.csv?instrument=UNTOC&as_of=2003-07-02")
+    response = client.get("/outcomes/csv/deposits-by-group?instrument=UNTOC&as_of=2003-07-02")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     assert rows[0][0] == "year" and rows[0][-1] == "total"
     assert sum(int(r[-1]) for r in rows[1:]) == 40  # the 40 deposits of the annex, Armenia the 40th on 1 July
-    cumulative = client.get("/outcomes/tables/cumulative-UNTOC.csv?as_of=2003-07-02").get_data(as_text=True)
+    cumulative = client.get("/outcomes/csv/cumulative-UNTOC?as_of=2003-07-02").get_data(as_text=True)
     assert "2003-07-01" in cumulative
-    assert client.get("/outcomes/tables/nothing.csv").status_code == 404
+    assert client.get("/outcomes/csv/nothing").status_code == 404
     listed = client.get(f"/outcomes/states.csv?{A58}&figure=party_by_period_end").get_data(as_text=True)
     assert len(listed.strip().splitlines()) == 7
 
