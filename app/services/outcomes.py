@@ -420,7 +420,7 @@ class Record:
 
 
 def load(scope: Scope, as_of: date) -> Record:
-    """Read what every figure needs in seven queries, whatever the size of the record."""
+    """Read what every figure needs in eight queries, whatever the size of the record."""
     first_visit = (sa.select(ActivityVisit.activity_id, sa.func.min(ActivityVisit.start_date).label("day"))
                    .group_by(ActivityVisit.activity_id).subquery())
     served = (sa.select(ActivityState.state_id, activity_instruments.c.instrument_id, Activity.id, Activity.kind,
@@ -446,7 +446,8 @@ def load(scope: Scope, as_of: date) -> Record:
             sa.select(TreatyAction.state_id, TreatyAction.instrument_id, TreatyAction.category,
                       TreatyAction.action_date).where(TreatyAction.action_date <= as_of)):
         (signatures if category == "signature" else deposits)[(state_id, instrument_id)] = day
-    states = {s.id: s for s in db.session.scalars(sa.select(MemberState))}
+    # with their names: every list shows a State by the name it bore on `as_of`
+    states = {s.id: s for s in db.session.scalars(sa.select(MemberState).options(selectinload(MemberState.names)))}
     requests: dict[tuple[int, int], date] = {}
     if not scope.is_donor:
         dated = (sa.select(AssistanceRequest.state_id, assistance_request_instruments.c.instrument_id,

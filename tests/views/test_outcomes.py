@@ -138,3 +138,27 @@ def test_the_timeline_api_costs_the_same_queries_at_two_sizes(api_as, session):
     _assisted_again(8, start=2)
     session.commit()
     assert cost() == small
+
+
+def test_the_outcomes_pages_cost_the_same_queries_at_two_sizes(client, login_as, session):
+    login_as("officer")
+    paths = ["/outcomes/?as_of=2014-01-01", "/outcomes/states?figure=assisted&as_of=2014-01-01",
+             "/outcomes/states?figure=not_party&as_of=2014-01-01"]
+
+    def cost():
+        counts = []
+        for path in paths:
+            session.expunge_all()
+            with count_queries() as statements:
+                assert client.get(path).status_code == 200
+            counts.append(len(statements))
+        return counts
+    small = cost()
+    donor = factories.organization(name="A new donor")
+    for n, code in enumerate(("KAZ", "BTN", "FJI", "JPN", "KOR", "PNG", "ERI", "COG", "SOM", "TUV")):
+        activity = factories.activity(visits=[(code, date(2005, 1, 1 + n), date(2005, 1, 2 + n))], served=[code],
+                                      instruments=["UNTOC", "TIP"])
+        factories.allocation(factories.contribution(donor), activity)
+        factories.request(code, instruments=["UNTOC"], received=date(2004, 6, 1))
+    session.commit()
+    assert cost() == small
