@@ -487,10 +487,13 @@ def _selects(record: Record, f: OutcomeFilters) -> Callable[[_Row], bool]:
 def pairs(record: Record, f: OutcomeFilters) -> list[Pair]:
     """The assisted (State, instrument) pairs within the filters, each with its first assistance."""
     keep = _selects(record, f)
+    return _pairs_of(record, [row for row in record.rows if keep(row)])
+
+
+def _pairs_of(record: Record, rows: Iterable[_Row]) -> list[Pair]:
     by_pair: dict[tuple[int, int], list[date]] = defaultdict(list)
-    for row in record.rows:
-        if keep(row):
-            by_pair[(row.state_id, row.instrument_id)].append(row.day)
+    for row in rows:
+        by_pair[(row.state_id, row.instrument_id)].append(row.day)
     out = []
     for key, days in by_pair.items():
         request = record.requests.get(key)
@@ -557,13 +560,25 @@ class Breakdown:
 def breakdowns(record: Record, f: OutcomeFilters) -> list[Breakdown]:
     """The same figures by regional group, instrument, kind of assistance and donor: each row is the analysis with
     that one filter added (so that its links open the same list the figure counts)."""
+    keep = _selects(record, f)
+    kept = [row for row in record.rows if keep(row)]
+    # The value(s) of each dimension a row falls under: adding that filter keeps exactly these rows.
+    value_of = {
+        "regional_group": lambda r: [record.states[r.state_id].regional_group or NO_GROUP],
+        "instrument": lambda r: [record.instruments[r.instrument_id].code],
+        "kind": lambda r: [r.kind],
+        "donor": lambda r: [str(d) for d in record.donors.get(r.activity_id, ())],
+    }
+
     def rows(key: str, values: list[tuple[str, str]]) -> list[tuple[str, str, Summary]]:
+        buckets: dict[str, list[_Row]] = defaultdict(list)
+        for row in kept:
+            for value in value_of[key](row):
+                buckets[value].append(row)
         out = []
         for value, label in values:
-            narrowed = f.narrowed(**{key: int(value) if key == "donor" else value})
-            summary = summarize(pairs(record, narrowed), record.as_of, f.period_to)
-            if summary.count("assisted"):
-                out.append((value, label, summary))
+            if buckets.get(value):
+                out.append((value, label, summarize(_pairs_of(record, buckets[value]), record.as_of, f.period_to)))
         return out
     groups = [(g.value, g.label) for g in RegionalGroup] + [(NO_GROUP, "No regional group")]
     instruments = [(i.code, i.code) for i in record.instruments.values()]
