@@ -12,6 +12,8 @@ Definitions (said on the page too):
 - first assistance: the earliest such activity on or before `as_of` (and within the activity period if one is
   asked for);
 - already party: its deposit is on or before the day of first assistance;
+- request -> first activity: from the State's first dated request naming the instrument to the first assistance
+  on or after it;
 - share deposited within N months: among assisted States not already party whose N months have fully elapsed by
   `as_of` (a State assisted last month cannot yet have deposited within 24 months), those that deposited within
   N months of first assistance.

@@ -38,6 +38,7 @@ def test_the_page_shows_the_record_currency_and_its_charts(client, login_as):
     login_as("manager")
     page = client.get("/outcomes/?as_of=2026-01-01").get_data(as_text=True)
     assert "later deposits are not recorded" in page
+    assert "Treaty actions recorded up to: UNTOC 1 January 2014;" in page
     for name in ("cumulative-UNTOC", "deposits-by-group", "activities-by-month", "lead-times"):
         assert f"/outcomes/csv/{name}" in page
     assert page.count('<svg xmlns="http://www.w3.org/2000/svg" viewBox=') >= 2 * 7  # wide and narrow of each
@@ -64,6 +65,12 @@ def test_bad_parameters_are_a_400_page(client, login_as):
     assert client.get("/outcomes/?period_from=2004-01-01&period_to=2003-01-01").status_code == 400
     assert client.get("/outcomes/states?figure=everything").status_code == 400
     assert client.get("/outcomes/?donor=abc").status_code == 400
+    assert client.get("/outcomes/?donor=99999999999").status_code == 400
+    assert client.get("/outcomes/states?group=Nowhere").status_code == 400
+    assert client.get("/outcomes/csv/deposits-by-group?as_of=9999-12-31").status_code == 400
+    for fine in ("/outcomes/?as_of=1900-01-01", "/outcomes/?regional_group=none", "/outcomes/?donor=99999",
+                 "/outcomes/states?figure=not_assisted&group=African&as_of=1950-01-01"):
+        assert client.get(fine).status_code == 200, fine
 
 
 def test_a_donor_sees_its_own_scope_said_on_the_page(client, login_as):
