@@ -1,5 +1,7 @@
 """GET /api/v1/states/<code>/timeline: what a State received on an instrument and what it did next, in date order
 (app.services.outcomes.timeline), scoped like the State page."""
+from datetime import date
+
 from flask import jsonify
 from flask_login import current_user
 
@@ -53,7 +55,7 @@ def state_timeline(code):
         raise ApiError(404, f"No State {code[:20]!r} that you may see.", code="not_found")
     # The instruments are reference data, the same for everyone; what the timeline shows is narrowed by the scope.
     instrument = treaties.get_instrument(form.instrument.data, EVERYTHING) if form.instrument.data else None
-    as_of = form.as_of.data or outcomes.today()
+    as_of = form.as_of.data or date.today()
     events = outcomes.timeline(scope, state, as_of, instrument)
     shown = [instrument] if instrument else treaties.visible_instruments(EVERYTHING)
     return jsonify({"state": state.code, "name": state.name_on(as_of), "as_of": as_of.isoformat(),

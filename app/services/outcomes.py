@@ -69,11 +69,6 @@ NATIONAL_KINDS = frozenset({ActivityKind.MISSION.value, ActivityKind.NATIONAL_SE
 NO_GROUP = "none"
 
 
-def today() -> date:
-    """The default `as_of` (one place, so that tests can fix it)."""
-    return date.today()
-
-
 def add_months(day: date, months: int) -> date:
     """The same day `months` later (the month's last day where it is shorter: 31 Aug + 6 months = 28/29 Feb)."""
     month = day.month - 1 + months
