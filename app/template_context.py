@@ -14,6 +14,7 @@ NAVIGATION = [
     ("instruments.index", "Instruments", Permission.VIEW_TREATIES),
     ("states.index", "States", Permission.VIEW_TREATIES),
     ("reports.ratification_status", "Ratification status", Permission.VIEW_TREATY_REPORTS),
+    ("forecast.backtest", "Forecast backtest", Permission.VIEW_TREATY_REPORTS),
     ("requests.mine", "My requests", Permission.EDIT_REQUESTS),
     ("queue.index", "Queue", Permission.DECIDE_REQUESTS),
     ("requests.index", "Requests", Permission.VIEW_REQUESTS),
@@ -33,7 +34,7 @@ NAVIGATION = [
 #: The menus of the navigation bar, in order: (label, endpoints or blueprints they gather). An entry goes to the
 #: first menu naming its endpoint, else the first naming its blueprint, else the last ("Casework").
 NAV_AREAS = [
-    ("Treaties", ("instruments", "states", "reports", "treaties.reconciliation")),
+    ("Treaties", ("instruments", "states", "reports", "forecast", "treaties.reconciliation")),
     ("Casework", ("requests", "queue", "activities", "calendar_feed", "experts", "issues", "findings")),
     ("Funding", ("funding", "contributions", "rates", "iati", "donors", "projects", "organizations")),
     ("Administration", ("admin", "treaties.imports", "rates.index")),

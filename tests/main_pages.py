@@ -53,6 +53,9 @@ MAIN_PAGES = [
     MainPage("rates", "/rates/", ("admin",)),
     MainPage("accounts", "/admin/users", ("admin",)),
     MainPage("audit", "/admin/audit", ("manager", "admin")),
+    # Forecast, dashboards, the period report (issue 13)
+    MainPage("forecast", "/instruments/TIP/forecast?as_of=2003-07-02", SIGNED_IN),
+    MainPage("backtest", "/forecast/backtest", STAFF),
 ]
 
 
