@@ -75,3 +75,38 @@ def chart(progress: treaties.Progress, as_of: date, width: int = 720, height: in
     anchor = "start" if eif_x is not None and eif_x < (left + right) / 2 else "end"
     return Chart(width, height, left, top, bottom, right, steps(1), steps(2), y(threshold), threshold,
                  eif_x, eif, x_ticks, y_ticks, not points, anchor)
+
+
+# ------------------------------------------------------------------ the dashboard: progress to the threshold (bars)
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: int
+    threshold: int
+    y: float
+    width: float
+    #: The threshold's position, for its tick.
+    threshold_x: float
+
+
+@dataclass(frozen=True)
+class BarChart:
+    width: int
+    height: int
+    left: int
+    right: int
+    bar_height: int
+    bars: list[Bar]
+
+
+def progress_bars(rows: list[tuple[str, int, int]], width: int = 360, bar_height: int = 18,
+                  gap: int = 10) -> BarChart:
+    """One horizontal bar per (label, counted, threshold): the bar's length is the counted deposits on a common
+    scale up to the largest of the thresholds and the counts; drawn in a viewBox, so it scales to a phone."""
+    left, right = 72, width - 48
+    top_value = max([1] + [max(value, threshold) for _, value, threshold in rows])
+    span = right - left
+    bars = [Bar(label, value, threshold, gap + i * (bar_height + gap), round(value / top_value * span, 1),
+                round(left + threshold / top_value * span, 1))
+            for i, (label, value, threshold) in enumerate(rows)]
+    return BarChart(width, gap + len(rows) * (bar_height + gap), left, right, bar_height, bars)

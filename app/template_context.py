@@ -6,11 +6,12 @@ from flask import current_app, request, url_for
 from models import enums
 
 from .formatting import format_date, format_money
-from .permissions import Permission, can
+from .permissions import AUTHENTICATED, Permission, can
 
 #: The main navigation: (endpoint, label, permission). An entry shows once its endpoint exists and the user
 #: holds the permission; features add themselves here.
 NAVIGATION = [
+    ("dashboard.index", "Dashboard", AUTHENTICATED),
     ("instruments.index", "Instruments", Permission.VIEW_TREATIES),
     ("states.index", "States", Permission.VIEW_TREATIES),
     ("reports.ratification_status", "Ratification status", Permission.VIEW_TREATY_REPORTS),
@@ -34,6 +35,7 @@ NAVIGATION = [
 #: The menus of the navigation bar, in order: (label, endpoints or blueprints they gather). An entry goes to the
 #: first menu naming its endpoint, else the first naming its blueprint, else the last ("Casework").
 NAV_AREAS = [
+    ("Dashboard", ("dashboard",)),
     ("Treaties", ("instruments", "states", "reports", "forecast", "treaties.reconciliation")),
     ("Casework", ("requests", "queue", "activities", "calendar_feed", "experts", "issues", "findings")),
     ("Funding", ("funding", "contributions", "rates", "iati", "donors", "projects", "organizations")),

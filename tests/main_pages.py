@@ -56,6 +56,8 @@ MAIN_PAGES = [
     # Forecast, dashboards, the period report (issue 13)
     MainPage("forecast", "/instruments/TIP/forecast?as_of=2003-07-02", SIGNED_IN),
     MainPage("backtest", "/forecast/backtest", STAFF),
+    MainPage("dashboard", "/dashboard", SIGNED_IN),
+    MainPage("dashboard-2003", "/dashboard?as_of=2003-07-02", SIGNED_IN),
 ]
 
 

@@ -4,6 +4,7 @@ from .admin import bp as admin_bp
 from .auth import bp as auth_bp
 from .calendar_feed import bp as calendar_feed_bp
 from .contributions import bp as contributions_bp
+from .dashboard import bp as dashboard_bp
 from .experts import bp as experts_bp
 from .findings import bp as findings_bp
 from .forecast import bp as forecast_bp
@@ -23,4 +24,5 @@ from .treaties import bp as treaties_bp
 
 BLUEPRINTS = [main_bp, auth_bp, admin_bp, reports_bp, instruments_bp, states_bp, treaties_bp, requests_bp,
               queue_bp, activities_bp, calendar_feed_bp, experts_bp, issues_bp, findings_bp, organizations_bp,
-              contributions_bp, funding_bp, iati_bp, rates_bp, search_bp, forecast_bp]
+              contributions_bp, funding_bp, iati_bp, rates_bp, search_bp, forecast_bp,
+              dashboard_bp]
