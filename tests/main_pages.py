@@ -58,6 +58,7 @@ MAIN_PAGES = [
     MainPage("backtest", "/forecast/backtest", STAFF),
     MainPage("dashboard", "/dashboard", SIGNED_IN),
     MainPage("dashboard-2003", "/dashboard?as_of=2003-07-02", SIGNED_IN),
+    MainPage("period-report", "/reports/period?from=2002-01-01&to=2003-07-04", SIGNED_IN),
 ]
 
 
