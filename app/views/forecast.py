@@ -15,6 +15,9 @@ from .helpers import list_filters
 
 bp = Blueprint("forecast", __name__)
 
+#: The shortest step the backtest page runs (about 500 forecasts over the four instruments).
+MIN_PAGE_STEP_DAYS = 7
+
 
 @bp.get("/instruments/<code>/forecast")
 @permission_required(Permission.VIEW_TREATIES)
@@ -39,8 +42,19 @@ def backtest():
     form, filters, _paging = list_filters(BacktestForm)
     if filters is None:
         return render_template("forecast/backtest.html", form=form, result=None), 400
+    every = filters["every"] or "3m"
+    try:
+        months, days = forecasts.parse_every(every)
+    except ValueError as exc:
+        form.every.errors = [str(exc)]
+        return render_template("forecast/backtest.html", form=form, result=None), 400
+    if days is not None and days < MIN_PAGE_STEP_DAYS:
+        # Thousands of forecasts a request: the command line takes any step, the page a week at least.
+        form.every.errors = [f"On this page the step is a week at least (1w); `flask treaties backtest --every "
+                             f"{every}` takes any step."]
+        return render_template("forecast/backtest.html", form=form, result=None), 400
     instruments = treaties.visible_instruments(for_user(current_user))
     if filters["instrument"]:
         instruments = [i for i in instruments if i.code == filters["instrument"]]
-    result = forecasts.backtest(instruments, filters["every"] or "3m", filters["window_days"] or WINDOW_DAYS)
+    result = forecasts.backtest(instruments, every, filters["window_days"] or WINDOW_DAYS)
     return render_template("forecast/backtest.html", form=form, result=result)

@@ -3,6 +3,7 @@ backtest page and command."""
 import re
 from datetime import date
 
+import pytest
 import sqlalchemy as sa
 
 from app.rules import forecast as model
@@ -135,7 +136,9 @@ def test_the_backtest_page(client, login_as):
     for code, real in (("UNTOC", "29 September 2003"), ("TIP", "25 December 2003"), ("SOM", "28 January 2004"),
                        ("FIREARMS", "3 July 2005")):
         assert f'id="backtest-{code}"' in page and real in page
-    assert client.get("/forecast/backtest?every=3x").status_code == 400
+    for bad in ("3x", "9999m", "0m", "3d"):
+        assert client.get(f"/forecast/backtest?every={bad}").status_code == 400, bad
+    assert client.get("/forecast/backtest?window_days=10").status_code == 400
     one = client.get("/forecast/backtest?instrument=SOM&every=6m").get_data(as_text=True)
     assert 'id="backtest-SOM"' in one and 'id="backtest-TIP"' not in one
 
@@ -155,3 +158,21 @@ def test_the_backtest_command_prints_every_forecast_and_the_summary(app):
     assert result.output.rstrip().splitlines()[-1].startswith("all: 4 forecasts")
     bad = app.test_cli_runner().invoke(args=["treaties", "backtest", "--every", "soon"])
     assert bad.exit_code != 0 and "not a step" in bad.output
+
+
+@pytest.mark.parametrize("path", [
+    "/instruments/TIP/forecast?as_of=1900-01-01", "/instruments/TIP/forecast?as_of=2199-12-31&window_days=30",
+    "/instruments/FIREARMS/forecast?as_of=2001-06-01&window_days=1830", "/dashboard?as_of=1900-01-01",
+    "/dashboard?as_of=2199-12-31", "/reports/period?from=1900-01-01&to=2199-12-31",
+    "/forecast/backtest?every=1w&window_days=30", "/api/v1/instruments/SOM/forecast?as_of=1900-01-01"])
+def test_the_ends_of_the_calendar_are_answered(client, login_as, path):
+    login_as("admin")
+    assert client.get(path).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/instruments/TIP/forecast?as_of=9999-12-31", "/dashboard?as_of=0001-01-01",
+                                  "/api/v1/instruments/TIP/forecast?window_days=99999999999999999999",
+                                  "/api/v1/instruments/TIP/forecast?as_of=2003-02-30"])
+def test_hostile_parameters_are_a_400(client, login_as, path):
+    login_as("admin")
+    assert client.get(path).status_code == 400
