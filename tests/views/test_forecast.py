@@ -143,6 +143,15 @@ def test_the_backtest_page(client, login_as):
     assert 'id="backtest-SOM"' in one and 'id="backtest-TIP"' not in one
 
 
+def test_the_backtest_page_reads_the_record_once(client, login_as, session):
+    login_as("manager")
+    client.get("/forecast/backtest")
+    session.expunge_all()
+    with count_queries() as statements:
+        assert client.get("/forecast/backtest?every=1m").status_code == 200
+    assert len(statements) == 3  # the signed-in user, the instruments, their actions
+
+
 def test_the_backtest_command_prints_every_forecast_and_the_summary(app):
     result = app.test_cli_runner().invoke(args=["treaties", "backtest", "--instrument", "TIP", "--every", "6m"])
     assert result.exit_code == 0, result.output
