@@ -120,8 +120,10 @@ def test_a_donor_sees_its_own_money_and_the_deposits_of_the_states_it_reached(si
     deposits = page[page.index('id="deposits-title"'):]
     assert "/states/BOL" in deposits and "/states/PER" not in deposits
     assert 'id="queue-ageing"' not in page and 'id="mine-title"' not in page
-    # before the activity's States had deposited anything, nothing of theirs shows
-    assert "/states/BOL" not in page_of(get, date(2000, 12, 1)).split('id="deposits-title"')[1]
+    # as at a day before the money was pledged and before the activity's States had deposited anything
+    early = page_of(get, date(2000, 12, 1))
+    assert "/states/BOL" not in early.split('id="deposits-title"')[1]
+    assert "Your contributions: 0" in early and "Activities your contributions fund: 0" in early
 
 
 def test_as_of_moves_every_figure(sign_in):
