@@ -158,3 +158,38 @@ def bar_charts(title: str, categories: list[str], series: list[tuple[str, list[i
     """The chart drawn wide and narrow: the stylesheet shows the one that fits the screen."""
     return [bar_chart(title, categories, series),
             bar_chart(title, categories, series, width=360, height=240, max_labels=5)]
+
+
+# ------------------------------------------------------------------ the dashboard: progress to the threshold (bars)
+@dataclass(frozen=True)
+class ProgressBar:
+    label: str
+    value: int
+    threshold: int
+    y: float
+    width: float
+    #: The threshold's position, for its tick.
+    threshold_x: float
+
+
+@dataclass(frozen=True)
+class ProgressBars:
+    width: int
+    height: int
+    left: int
+    right: int
+    bar_height: int
+    bars: list[ProgressBar]
+
+
+def progress_bars(rows: list[tuple[str, int, int]], width: int = 360, bar_height: int = 18,
+                  gap: int = 10) -> ProgressBars:
+    """One horizontal bar per (label, counted, threshold): the bar's length is the counted deposits on a common
+    scale up to the largest of the thresholds and the counts; drawn in a viewBox, so it scales to a phone."""
+    left, right = 72, width - 48
+    top_value = max([1] + [max(value, threshold) for _, value, threshold in rows])
+    span = right - left
+    bars = [ProgressBar(label, value, threshold, gap + i * (bar_height + gap), round(value / top_value * span, 1),
+                round(left + threshold / top_value * span, 1))
+            for i, (label, value, threshold) in enumerate(rows)]
+    return ProgressBars(width, gap + len(rows) * (bar_height + gap), left, right, bar_height, bars)
