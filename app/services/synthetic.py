@@ -66,7 +66,8 @@ from .errors import Refused
 SYNTHETIC_TODAY = date(2026, 6, 30)
 #: The first day of the synthetic record (the Convention's adoption).
 SYNTHETIC_START = date(2000, 11, 15)
-#: Marks every synthetic record (`source`), so that a second run can be refused.
+#: Marks every synthetic record (`source`, with its seed), so that a second run with one seed can be refused;
+#: a run with another seed adds as much again.
 SOURCE = "synthetic"
 #: One password hash for every synthetic account: they cannot sign in (not a valid hash of anything typed).
 _NO_PASSWORD = "synthetic:no-password"
@@ -176,6 +177,7 @@ class Generator:
         self.n = sizes(requests)
         self.rng = random.Random(seed)
         self.seed = seed
+        self.source = f"{SOURCE} (seed {seed})"
         self.tick = tick or (lambda _n: None)
         self.counts: dict[str, int] = defaultdict(int)
         self.days = (SYNTHETIC_TODAY - SYNTHETIC_START).days
@@ -206,9 +208,9 @@ class Generator:
             sa.select(Organization.id).where(Organization.kind != "donor_government").order_by(Organization.id)))
 
     def refuse_second_run(self) -> None:
-        if db.session.execute(sa.select(Activity.id).where(Activity.source == SOURCE).limit(1)).first():
-            raise Refused({"requests": "Synthetic data is already loaded: start from a fresh database "
-                                       "(flask db upgrade; flask seed reference)."})
+        if db.session.execute(sa.select(Activity.id).where(Activity.source == self.source).limit(1)).first():
+            raise Refused({"requests": f"Synthetic data of seed {self.seed} is already loaded: start from a fresh "
+                                       "database (flask db upgrade; flask seed reference) or give another seed."})
 
     def day(self, start: date = SYNTHETIC_START, end: date = SYNTHETIC_TODAY) -> date:
         return start + timedelta(days=self.rng.randrange(max((end - start).days, 0) + 1))
@@ -219,7 +221,7 @@ class Generator:
         users = []
         for i in range(self.n["officers"]):
             role = "manager" if i % 5 == 4 else "officer"
-            users.append({"id": ids["users"] + i, "email": f"synthetic-{role}-{i + 1}@synthetic.test",
+            users.append({"id": ids["users"] + i, "email": f"synthetic-{role}-{self.seed}-{i + 1}@synthetic.test",
                           "name": f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}", "role": role, "donor_id": None,
                           "password_hash": _NO_PASSWORD, "is_active": True, "last_login_at": None,
                           "session_token": f"{rng.getrandbits(128):032x}",
@@ -232,8 +234,9 @@ class Generator:
         orgs = []
         for i in range(max(0, self.n["donors"] - len(donors))):
             orgs.append({"id": ids["organizations"] + i, "reference_key": None,
-                         "name": f"Synthetic donor {i + 1:03d}", "acronym": None, "kind": "donor_government",
-                         "state_id": rng.choice(western), "city": None, "source": SOURCE,
+                         "name": f"Synthetic donor {self.seed}-{i + 1:03d}", "acronym": None,
+                         "kind": "donor_government",
+                         "state_id": rng.choice(western), "city": None, "source": self.source,
                          "created_at": _at(SYNTHETIC_START, rng), "updated_at": _at(SYNTHETIC_START, rng)})
         self.write(Organization.__table__, orgs)
         self.donors = donors + [o["id"] for o in orgs]
@@ -249,7 +252,8 @@ class Generator:
             rows.append({"id": expert_id, "reference_key": None, "name": f"{given} {family}", "kind": kind(),
                          "affiliation_id": rng.choice(self.orgs) if self.orgs and rng.random() < 0.4 else None,
                          "nationality_id": rng.choice(self.countries).id,
-                         "email": f"expert{i + 1}@synthetic.test", "phone": f"+41 22 {rng.randrange(10**6):06d}",
+                         "email": f"expert-{self.seed}-{i + 1}@synthetic.test",
+                         "phone": f"+41 22 {rng.randrange(10**6):06d}",
                          "topics": rng.sample(TOPICS, rng.randint(1, 3)),
                          "languages": rng.sample(LANGUAGES, rng.randint(1, 3)),
                          "legal_tradition": rng.choice(tradition), "note": None,
@@ -310,7 +314,7 @@ class Generator:
                 "decision": status if status in ("approved", "declined") else ("approved" if decided else None),
                 "decision_reason": "Within the Centre's mandate and funded." if decided and status != "declined"
                 else ("Outside the Centre's mandate." if status == "declined" else None),
-                "decided_at": decided_at, "source": SOURCE,
+                "decided_at": decided_at, "source": self.source,
                 "created_at": _at(received, rng), "updated_at": when})
             for index in chosen:
                 links.append({"request_id": request_id, "instrument_id": self.instrument_ids[index]})
@@ -366,7 +370,7 @@ class Generator:
             rows.append({"id": activity_id, "reference_key": None, "kind": kind.value, "status": status,
                          "title": f"{kind.label}, {host.code} {start.year} (no. {i + 1})",
                          "description": None, "outcome": "Recommendations delivered." if status == "completed"
-                         else None, "topics": rng.sample(TOPICS, rng.randint(0, 2)), "source": SOURCE,
+                         else None, "topics": rng.sample(TOPICS, rng.randint(0, 2)), "source": self.source,
                          "project_id": None, "created_at": _at(min(start, SYNTHETIC_TODAY), rng),
                          "updated_at": _at(min(end, SYNTHETIC_TODAY), rng)})
             for state_id in served:
@@ -431,7 +435,7 @@ class Generator:
                          "project_id": None, "amount": amount, "currency": currency, "status": status,
                          "pledged_date": pledged, "committed_date": committed, "received_date": received,
                          "period_start": period_start, "period_end": period_end, "regions": [],
-                         "source": SOURCE, "note": None, "created_at": _at(pledged, rng),
+                         "source": self.source, "note": None, "created_at": _at(pledged, rng),
                          "updated_at": _at(received or committed or pledged, rng)})
             previous = None
             for step, on in (("pledged", pledged), ("committed", committed), ("received", received)):
@@ -461,7 +465,7 @@ class Generator:
                     continue
                 drift = Decimal(100 + rng.randint(-8, 8)) / 100
                 rates.append({"id": rate_id, "currency": currency, "rate": (base * drift).quantize(Decimal("1e-6")),
-                              "valid_from": date(year, 1, 1), "source": SOURCE,
+                              "valid_from": date(year, 1, 1), "source": self.source,
                               "created_at": _at(date(year, 1, 1), rng), "updated_at": _at(date(year, 1, 1), rng)})
                 rate_id += 1
         self.write(ExchangeRate.__table__, rates)
@@ -520,7 +524,7 @@ class Generator:
                 day = self.day(earliest, SYNTHETIC_TODAY)
                 deposits[(state.id, instrument.id)] = day
                 rows.append({"id": action_id, "state_id": state.id, "instrument_id": instrument.id,
-                             "kind": "accession", "category": "deposit", "action_date": day, "source": SOURCE,
+                             "kind": "accession", "category": "deposit", "action_date": day, "source": self.source,
                              "note": None, "created_at": _at(day, rng), "updated_at": _at(day, rng)})
                 action_id += 1
         self.write(TreatyAction.__table__, rows)
