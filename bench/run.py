@@ -236,7 +236,9 @@ def feed_token(port: int, role: str) -> str:
     cookie = session_cookie(port, role)
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     conn.request("GET", "/missions/feed", headers={"Cookie": cookie})
-    body = conn.getresponse().read().decode()
+    response = conn.getresponse()
+    body = response.read().decode()
+    cookie = (response.getheader("Set-Cookie") or cookie).split(";")[0]  # the session now holds the CSRF secret
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', body).group(1)
     conn.request("POST", "/missions/feed/issue", body=urllib.parse.urlencode({"csrf_token": token}),
                  headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})

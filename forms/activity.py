@@ -28,6 +28,7 @@ from .filters import (
     enum_filter,
     group_filter,
     id_choice_filter,
+    id_filter,
     instrument_filter,
     not_before,
     state_filter,
@@ -76,7 +77,8 @@ class ActivityFilterForm(FilterForm):
     date_from = date_field("From", Optional(), description="A visit ending on or after this day …")
     date_to = date_field("To", Optional(), not_before("date_from", "The end of the range is before its start."),
                          description="… and starting on or before this day.")
-    request = id_choice_filter("Request", "A request's number: the activities that answer it.")
+    #: A number, not a select: a record of decades holds hundreds of thousands of requests.
+    request = id_filter("Request", "A request's number: the activities that answer it.")
 
 
 class CalendarFilterForm(FilterForm):

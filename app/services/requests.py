@@ -99,14 +99,6 @@ def overdue_condition(today: date):
 
 
 # ------------------------------------------------------------------ the query
-def options(scope: Scope) -> list[tuple[int, str]]:
-    """(id, "#id State") of every request `scope` may see, by number: the options of a request select, in one
-    statement (no record loaded with its relations)."""
-    return [(request_id, f"#{request_id} {name}") for request_id, name in db.session.execute(
-        sa.select(R.id, MemberState.name).join(MemberState, R.state_id == MemberState.id)
-        .where(scope.requests()).order_by(R.id))]
-
-
 def conditions(scope: Scope, filters: RequestFilters, today: date) -> list:
     """The WHERE clauses of `filters` within `scope` (shared by the list, the queue and the queue's counts)."""
     f = filters

@@ -32,12 +32,11 @@ def get_activity_or_404(activity_id: int) -> Activity:
 
 
 def _filter_choices(form: ActivityFilterForm) -> None:
-    """The expert, partner and request filters as selects, with the options the user may see."""
+    """The expert and partner filters as selects, with the options the user may see (the request filter is a
+    number)."""
     scope = for_user(current_user)
     form.expert.set_choices(expert_service.options(scope))
     form.partner.set_choices((o.id, o.display_name) for o in organization_service.choices(scope))
-    if can(Permission.VIEW_REQUESTS):
-        form.request.set_choices(request_service.options(scope))
 
 
 @bp.get("/")
