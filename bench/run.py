@@ -70,15 +70,27 @@ def free_port() -> int:
 
 
 def ensure_wrk() -> str:
+    """wrk's path (installed with apt when missing and possible), or "python" for bench/loadgen.py: when wrk cannot
+    be had, or with BENCH_LOADGEN=python. One generator serves the whole run, app and hello world alike."""
+    if os.environ.get("BENCH_LOADGEN") == "python":
+        return "python"
     found = shutil.which("wrk")
     if found:
         return found
     log("Installing wrk (Debian package) for the load generator")
-    subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=False, capture_output=True)
+    subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=False, capture_output=True,
+                   stdin=subprocess.DEVNULL)
     found = shutil.which("wrk")
     if not found:
-        sys.exit("wrk is not installed and could not be installed: apt-get install wrk")
+        log("wrk could not be installed: the Python load generator (bench/loadgen.py) measures this run")
+        return "python"
     return found
+
+
+def generator_name(binary: str) -> str:
+    if binary == "python":
+        return f"bench/loadgen.py (Python {platform.python_version()}, one thread per connection)"
+    return subprocess.run([binary, "--version"], capture_output=True, text=True).stdout.split("\n")[0].strip()
 
 
 def build_key() -> str:
@@ -251,6 +263,10 @@ def feed_token(port: int, role: str) -> str:
 
 
 def wrk(binary: str, port: int, path: str, extra: list[str], seconds: int = DURATION) -> dict:
+    if binary == "python":
+        sys.path.insert(0, str(ROOT / "bench"))
+        import loadgen
+        return loadgen.run(port, path, dict(h.split(": ", 1) for h in extra[1::2]), CONNECTIONS, seconds)
     result = subprocess.run([binary, "-t", str(THREADS), "-c", str(CONNECTIONS), "-d", f"{seconds}s",
                              "--timeout", "10s", "-s", str(ROOT / "bench" / "latency.lua"), *extra,
                              f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True)
@@ -308,8 +324,7 @@ def main() -> None:
     engine = "postgresql" if os.environ.get("BENCH_DATABASE_URL") else "sqlite"
     results = {"settings": {"workers": WORKERS, "connections": CONNECTIONS, "threads": THREADS,
                             "duration_s": DURATION, "warmup_s": WARMUP_SECONDS, "seed": SEED, "engine": engine,
-                            "load_generator": subprocess.run([binary, "--version"], capture_output=True,
-                                                             text=True).stdout.split("\n")[0].strip(),
+                            "load_generator": generator_name(binary),
                             "machine": platform.platform(), "cpus": os.cpu_count(),
                             "python": platform.python_version()},
                "targets": {"ratio_to_hello_world": TARGET_RATIO, "p95_ms": TARGET_P95_MS,
