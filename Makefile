@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 STAMP := $(VENV)/.requirements-installed
 
-.PHONY: run test install db seed demo-accounts clean bench
+.PHONY: run serve test install db seed demo-accounts clean bench
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,13 @@ demo-accounts: seed
 
 run: demo-accounts
 	$(FLASK) run --host 127.0.0.1 --port 5000
+
+# Serving for real use (README): gunicorn, WEB_CONCURRENCY workers (2 by default), DATABASE_URL (PostgreSQL),
+# RATELIMIT_STORAGE_URI=redis://… so that the processes share login throttling. No demo accounts.
+WEB_CONCURRENCY ?= 2
+BIND ?= 127.0.0.1:8000
+serve: seed
+	WEB_CONCURRENCY=$(WEB_CONCURRENCY) $(BIN)/gunicorn --bind $(BIND) --access-logfile - "app:create_app()"
 
 # SQLite always; PostgreSQL too when TEST_DATABASE_URL is set; browser tests when Chromium is present.
 test: install

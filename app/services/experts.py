@@ -59,13 +59,6 @@ def busy_between(first: date, last: date) -> sa.Select:
             .where(Activity.status != ActivityStatus.CANCELLED.value, sa.or_(within_own, during_a_visit)))
 
 
-def options(scope: Scope) -> list[tuple[int, str]]:
-    """(id, name) of every expert `scope` may see, by name: the options of an expert select, in one statement
-    (no record loaded with its relations)."""
-    return [tuple(row) for row in db.session.execute(
-        sa.select(Expert.id, Expert.name).where(scope.experts()).order_by(Expert.name, Expert.id))]
-
-
 def query(scope: Scope, filters: ExpertFilters) -> sa.Select:
     select = sa.select(Expert).where(scope.experts()).options(*LOADS)
     f = filters

@@ -59,6 +59,7 @@ from models.enums import (
     RequestKind,
 )
 from models.expert import expert_instruments
+from models.record_version import bump
 
 from .errors import Refused
 
@@ -529,6 +530,7 @@ class Generator:
                 action_id += 1
         self.write(TreatyAction.__table__, rows)
         db.session.execute(sa.update(Instrument).values(record_complete_to=SYNTHETIC_TODAY))
+        bump(db.session.connection())  # Core writes: the figures cached for the old record are stale
         self.tick(2000)
 
     def move_sequences(self) -> None:
