@@ -41,8 +41,8 @@ class IdChoiceField(SelectField):
     """A record chosen by its id: on pages a select whose options come from the database (the view sets them with
     `set_choices`), in the API an integer (any id: the service narrows by the caller's scope)."""
 
-    #: Read by the OpenAPI builder: the parameter is an integer, whatever options a page offers.
-    schema_type = "integer"
+    #: Read by the OpenAPI builder: the parameter is an id, whatever options a page offers.
+    api_schema = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 
     def __init__(self, label: str, description: str | None = None, any_label: str = "Any", **kwargs):
         self.any_label = any_label

@@ -69,10 +69,19 @@ def source_param():
 
 
 # ------------------------------------------------------------------ documentation (read by openapi.py)
+def _date_pattern() -> str:
+    """YYYY-MM-DD with the year inside EARLIEST_DATE..LATEST_DATE's centuries (JSON Schema has no date bounds; the
+    years of those centuries outside the bounds do not exist while the bounds are whole centuries)."""
+    centuries = "|".join(str(c) for c in range(EARLIEST_DATE.year // 100, LATEST_DATE.year // 100 + 1))
+    return rf"^({centuries})\d{{2}}-\d{{2}}-\d{{2}}$"
+
+
+#: A date the app accepts: the format says a real calendar date, the pattern the years it takes.
+DATE_SCHEMA = {"type": "string", "format": "date", "pattern": _date_pattern(), "minLength": 10, "maxLength": 10}
+
 AS_OF = {"name": "as_of", "in": "query", "required": False,
          "description": "Count actions on or before this date (YYYY-MM-DD); today when absent.",
-         "schema": {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$",
-                    "minLength": 10, "maxLength": 10}}
+         "schema": DATE_SCHEMA}
 
 
 SOURCE = {"name": "source", "in": "query", "required": False,
@@ -100,10 +109,11 @@ def _schema(field) -> dict:
     if isinstance(field, IntegerField) or getattr(field, "schema_type", None) == "integer":
         schema = {"type": "integer"}
     elif isinstance(field, DateField):
-        schema = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+        schema = dict(DATE_SCHEMA)
     elif isinstance(field, SelectField) and field.choices:
         values = [c[0] if isinstance(c, tuple) else c.value for c in field.choices]
-        schema["enum"] = [v for v in values if v != ""]
+        # The choices, then "" where the list takes an empty value for "any" (a form's first choice).
+        schema["enum"] = [v for v in values if v != ""] + [v for v in values if v == ""]
     for validator in field.validators:
         if isinstance(validator, NumberRange):
             if validator.min is not None:
@@ -125,10 +135,14 @@ def form_parameters(form_cls) -> list[dict]:
         description = str(field.description or field.label.text)
         if isinstance(field, DateField):
             description += f" (YYYY-MM-DD, {EARLIEST_DATE.year} to {LATEST_DATE.year})"
-        if field.name == "sort" and getattr(form_cls, "SORTS", None):
+        schema = _schema(field)
+        if field.name == "sort" and not getattr(form_cls, "SORTS", None):
+            continue  # a list with one order takes no sort key (only an empty one)
+        if field.name == "sort":
             description = f"One of {', '.join(form_cls.SORTS)}; prefix with - for descending."
+            schema = {"type": "string", "enum": [*(f"{d}{key}" for key in form_cls.SORTS for d in ("", "-")), ""]}
         out.append({"name": field.name, "in": "query", "required": False, "description": description,
-                    "schema": _schema(field)})
+                    "schema": schema})
     return out
 
 
