@@ -58,6 +58,7 @@ def load_user_from_token(request):
     db.session.execute(sa.update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=utcnow()))
     db.session.commit()
     g.authenticated_by_token = True  # read by the CSRF check (app.security): no cookie, no CSRF risk
+    g.api_token_id = token.id  # the API's rate limit counts per token (app.api.rate_limit)
     return user
 
 

@@ -25,9 +25,11 @@ GENERATED: dict[str, int] = {}
 
 
 @pytest.fixture()
-def tokens(app, make_user, session):
+def tokens(app, make_user, session, monkeypatch):
     """A bearer token per role; the donor's bound to a donor whose contributions fund records the others see too,
     so that item endpoints meet real ids of both kinds (visible and not)."""
+    # A longer run by hand (FUZZ_EXAMPLES) must not meet the per-token rate limit (tests/test_limits.py has it).
+    monkeypatch.setitem(app.config, "API_RATE_LIMIT", "1000000 per minute")
     side_a, _side_b, _shared = scoping_probes.build_two_donors(PASSWORD)
     users = {"officer": make_user("officer"), "manager": make_user("manager"), "admin": make_user("admin"),
              "donor": side_a.user}

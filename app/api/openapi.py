@@ -14,7 +14,11 @@ from .common import documented, form_parameters
 _ERROR = {"$ref": "#/components/schemas/Error"}
 _ERRORS = ((400, "Bad input: a message per parameter under error.fields"), (401, "Not signed in"),
            (403, "Not allowed"), (404, "Not found or not visible to the caller"),
-           (405, "Method not allowed (the Allow header lists those that are)"))
+           (405, "Method not allowed (the Allow header lists those that are)"),
+           (413, "The request body is larger than the server accepts"),
+           (429, "Over the caller's rate limit: wait the seconds in Retry-After"))
+_RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before trying again.",
+                                "schema": {"type": "integer", "minimum": 0}}}
 
 
 def _path(rule: str) -> str:
@@ -50,7 +54,8 @@ def openapi():
                 "responses": {
                     "200": {"description": "OK", "content": {"application/json": {
                         "schema": doc.get("response") or {"type": "object"}}}},
-                    **{str(code): {"description": text, "content": {"application/json": {"schema": _ERROR}}}
+                    **{str(code): {"description": text, "content": {"application/json": {"schema": _ERROR}},
+                                   **({"headers": _RETRY_AFTER} if code == 429 else {})}
                        for code, text in _ERRORS},
                 },
             }
