@@ -9,7 +9,6 @@ from datetime import date
 
 from flask_wtf import FlaskForm
 from wtforms import (
-    BooleanField,
     HiddenField,
     IntegerField,
     SelectField,
@@ -27,6 +26,7 @@ from .base import MAX_ID, FilterForm, choices, date_field, strip
 from .filters import (
     INSTRUMENT_CODES,
     enum_filter,
+    flag_filter,
     group_filter,
     id_filter,
     instrument_filter,
@@ -236,7 +236,7 @@ class RequestFilterForm(FilterForm):
                                     description="The officer's account id, or none for unassigned requests.")
     logged_by = id_filter("Logged by", "The account id of the person who logged the request.")
     age = enum_filter("Age", AgeBucket, "Any age")
-    overdue = BooleanField("Overdue only", description="Past the due date and still awaiting a decision.")
+    overdue = flag_filter("Overdue only", "Past the due date and still awaiting a decision.")
     received_from = date_field("Received from", Optional())
     received_to = date_field("Received to", Optional())
 
@@ -260,4 +260,4 @@ class QueueFilterForm(FilterForm):
     assigned_officer = AccountFilterField("Assigned officer", nobody="Nobody", validators=[Optional()],
                                     description="The officer's account id, or none for unassigned requests.")
     age = enum_filter("Age", AgeBucket, "Any age")
-    overdue = BooleanField("Overdue only", description="Past the due date.")
+    overdue = flag_filter("Overdue only", "Past the due date.")

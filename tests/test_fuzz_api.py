@@ -11,7 +11,7 @@ import os
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from schemathesis import GenerationMode
 
 from models import ApiToken
@@ -46,6 +46,17 @@ def load_schema(app, raw_token: str):
                                           headers={"Authorization": f"Bearer {raw_token}"})
 
 
+def reversed_range(query: dict) -> bool:
+    """A period whose end (`…_to`) is before its start (`…_from`): a 400 that JSON Schema cannot express (it
+    relates two parameters), so a "valid" case must not be one."""
+    for name, end in query.items():
+        if name.endswith("_to") and isinstance(end, str):
+            start = query.get(name.removesuffix("_to") + "_from")
+            if isinstance(start, str) and end < start:  # YYYY-MM-DD compares as text
+                return True
+    return False
+
+
 def fuzz_operation(operation, headers: dict, mode: GenerationMode, examples: int, counter: list) -> None:
     """Run `examples` cases of one operation in one generation mode; raise on the first failing check."""
 
@@ -53,6 +64,8 @@ def fuzz_operation(operation, headers: dict, mode: GenerationMode, examples: int
               suppress_health_check=list(HealthCheck))
     @given(case=operation.as_strategy(generation_mode=mode))
     def run(case):
+        if mode is GenerationMode.POSITIVE:
+            assume(not reversed_range(case.query or {}))
         counter[0] += 1
         response = case.call(headers=headers)
         assert response.status_code < 500, f"{case.method} {case.formatted_path} {case.query}: {response.status_code}"

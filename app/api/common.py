@@ -8,7 +8,7 @@ from datetime import date
 from flask import request
 from werkzeug.exceptions import HTTPException
 from wtforms import BooleanField, DateField, IntegerField, SelectField
-from wtforms.validators import Length, NumberRange, Regexp
+from wtforms.validators import Length, NumberRange, Optional, Regexp
 
 from forms.base import EARLIEST_DATE, LATEST_DATE, parse_date
 
@@ -84,7 +84,7 @@ AS_OF = {"name": "as_of", "in": "query", "required": False,
          "schema": DATE_SCHEMA}
 
 
-SOURCE = {"name": "source", "in": "query", "required": False,
+SOURCE = {"name": "source", "in": "query", "required": False, "allowEmptyValue": True,
           "description": "Absent: the depositary's record (its tables and entries by hand). annex: the annex of "
                          "A/58/165 alone, exactly as printed (as at 2 July 2003).",
           "schema": {"type": "string", "enum": ["annex"]}}
@@ -112,8 +112,7 @@ def _schema(field) -> dict:
         schema = dict(DATE_SCHEMA)
     elif isinstance(field, SelectField) and field.choices:
         values = [c[0] if isinstance(c, tuple) else c.value for c in field.choices]
-        # The choices, then "" where the list takes an empty value for "any" (a form's first choice).
-        schema["enum"] = [v for v in values if v != ""] + [v for v in values if v == ""]
+        schema["enum"] = [v for v in values if v != ""]  # "" ("any") is allowEmptyValue's (form_parameters)
     for validator in field.validators:
         if isinstance(validator, NumberRange):
             if validator.min is not None:
@@ -124,7 +123,14 @@ def _schema(field) -> dict:
             schema["maxLength"] = validator.max
         elif isinstance(validator, Regexp):
             schema["pattern"] = validator.regex.pattern
+    if schema["type"] == "string" and not {"enum", "pattern", "format"} & set(schema):
+        schema["pattern"] = r"^[^\u0000]*$"  # a NUL character is refused (app.security.refuse_nul_bytes)
     return schema
+
+
+def _takes_empty(field) -> bool:
+    """An empty value means "not given" (Optional), or false for a checkbox."""
+    return isinstance(field, BooleanField) or any(isinstance(v, Optional) for v in field.validators)
 
 
 def form_parameters(form_cls) -> list[dict]:
@@ -140,9 +146,12 @@ def form_parameters(form_cls) -> list[dict]:
             continue  # a list with one order takes no sort key (only an empty one)
         if field.name == "sort":
             description = f"One of {', '.join(form_cls.SORTS)}; prefix with - for descending."
-            schema = {"type": "string", "enum": [*(f"{d}{key}" for key in form_cls.SORTS for d in ("", "-")), ""]}
-        out.append({"name": field.name, "in": "query", "required": False, "description": description,
-                    "schema": schema})
+            schema = {"type": "string", "enum": [f"{d}{key}" for key in form_cls.SORTS for d in ("", "-")]}
+        parameter = {"name": field.name, "in": "query", "required": False, "description": description,
+                     "schema": schema}
+        if _takes_empty(field):
+            parameter["allowEmptyValue"] = True  # `?page=&status=`, as a filter bar submits an untouched field
+        out.append(parameter)
     return out
 
 
