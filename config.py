@@ -56,7 +56,11 @@ class Config:
     #: plain (one readable line) or json (one object per line, for a log collector).
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain")
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
-    MAX_CONTENT_LENGTH = 5 * 1024 * 1024
+    #: The largest request body (an upload, a form, a JSON body) in bytes; larger ones get a 413 naming the limit.
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH") or 5 * 1024 * 1024)
+    #: Each API token's allowance (each signed-in account's, for calls made with the session cookie), in
+    #: Flask-Limiter's notation; counted in RATELIMIT_STORAGE_URI (Redis in production, for every worker).
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600 per minute")
     #: Where an uploaded treaty table waits between its preview and its confirmation (at most an hour).
     IMPORT_PREVIEW_FOLDER = os.environ.get("IMPORT_PREVIEW_FOLDER") or str(INSTANCE / "import-previews")
     #: Seconds an import waits for another import of the same instrument before it gives up with a message.

@@ -62,6 +62,7 @@ def load_user_from_token(request):
     _note_use(token)
     g.authenticated_by_token = True  # read by the CSRF check (app.security): no cookie, no CSRF risk
     g.token_scope = token.scope      # read by the API: a read-scope token changes nothing
+    g.api_token_id = token.id  # the API's rate limit counts per token (app.api.rate_limit)
     return user
 
 

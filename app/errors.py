@@ -1,6 +1,6 @@
 """Error pages for people and JSON errors for the API; neither leaks internals, and nothing unexpected is
 swallowed: every unhandled exception is logged with its traceback and the request before the 500 is answered."""
-from flask import jsonify, render_template
+from flask import current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from models import db
@@ -38,12 +38,27 @@ def json_error(status: int, message: str | None = None, code: str | None = None,
     return jsonify(body), status
 
 
+def too_large_message() -> str:
+    """What a 413 says: the limit, and the size of what was sent when the request declared it."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if not limit:
+        return MESSAGES[413]
+    sent = f" (this one is {_megabytes(request.content_length)})" if request.content_length else ""
+    return (f"The upload or request body is too large{sent}: at most {_megabytes(limit)} is accepted. Send a "
+            "smaller file, or split it.")
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB" if size >= 100 * 1024 else f"{size:,} bytes"
+
+
 def _handle_http(exc: HTTPException):
     status = exc.code or 500
     # Refusals of bad input carry a description worth showing; everything else gets our own words.
     # (An API error of ours says why it refuses, a 403 included: a read-scope token.)
-    speaks = status in (400, 409, 412, 413, 415, 422, 428) or (status == 403 and hasattr(exc, "fields"))
-    message = exc.description if speaks and exc.description else MESSAGES.get(status)
+    speaks = status in (400, 409, 412, 415, 422, 428, 429) or (status == 403 and hasattr(exc, "fields"))
+    message = (too_large_message() if status == 413
+               else exc.description if speaks and exc.description else MESSAGES.get(status))
     if wants_json():
         # An ApiError carries its own code and the fields at fault.
         response, status = json_error(status, message, getattr(exc, "error_code", None),

@@ -13,6 +13,7 @@ token, in the form field `csrf_token` or the `X-CSRFToken` header.
 """
 from flask import abort, current_app, g, request
 from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 
 from forms.base import MAX_ID
@@ -67,6 +68,14 @@ class BoundedIntConverter(IntegerConverter):
         super().__init__(url_map, *args, **kwargs)
 
 
+def refuse_oversized_bodies() -> None:
+    """A body declared larger than MAX_CONTENT_LENGTH is a 413 before anything reads it, on every route (Werkzeug
+    only refuses it when a view reads the form or the body; a chunked body without a length is refused then)."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if limit and request.content_length is not None and request.content_length > limit:
+        raise RequestEntityTooLarge()
+
+
 def refuse_nul_bytes() -> None:
     """A NUL character has no business in a URL parameter or a form field, and PostgreSQL refuses it in text
     (a 500 if it reached a query): refuse the request with a 400 that names where it was."""
@@ -94,6 +103,7 @@ def add_security_headers(response):
 def init_app(app) -> None:
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False
     app.url_map.converters["int"] = BoundedIntConverter
+    app.before_request(refuse_oversized_bodies)
     app.before_request(refuse_nul_bytes)
     app.before_request(check_csrf)
     app.after_request(add_security_headers)

@@ -1,5 +1,5 @@
 """Fields that several lists' filters share (instrument, State, regional group, record ids)."""
-from wtforms import IntegerField, SelectField, StringField
+from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional, Regexp, ValidationError
 
 from models.enums import RegionalGroup
@@ -41,8 +41,8 @@ class IdChoiceField(SelectField):
     """A record chosen by its id: on pages a select whose options come from the database (the view sets them with
     `set_choices`), in the API an integer (any id: the service narrows by the caller's scope)."""
 
-    #: Read by the OpenAPI builder: the parameter is an integer, whatever options a page offers.
-    schema_type = "integer"
+    #: Read by the OpenAPI builder: the parameter is an id, whatever options a page offers.
+    api_schema = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 
     def __init__(self, label: str, description: str | None = None, any_label: str = "Any", **kwargs):
         self.any_label = any_label
@@ -72,3 +72,25 @@ def not_before(start_name: str, message: str):
         if field.data and start and field.data < start:
             raise ValidationError(message)
     return check
+
+
+class FlagFilter(BooleanField):
+    """A yes/no filter: the page's checkbox sends `y`, an API client `true` or `false`; empty or absent is no.
+    Anything else is a 400 (a plain BooleanField takes any text for yes: `?overdue=no` would have meant yes)."""
+
+    TRUE, FALSE = ("y", "true"), ("", "false")
+    raw = None
+    #: Read by the OpenAPI builder.
+    api_schema = {"anyOf": [{"type": "boolean"}, {"type": "string", "enum": ["y"]}]}
+
+    def process_formdata(self, valuelist):
+        self.raw = valuelist[0] if valuelist else None
+        self.data = bool(valuelist) and valuelist[0] in self.TRUE
+
+    def pre_validate(self, form):
+        if self.raw is not None and self.raw not in self.TRUE + self.FALSE:
+            raise ValidationError("Give true or false (or leave it out).")
+
+
+def flag_filter(label: str, description: str | None = None) -> FlagFilter:
+    return FlagFilter(label, description=description)

@@ -9,7 +9,6 @@ from datetime import date
 
 from flask_wtf import FlaskForm
 from wtforms import (
-    BooleanField,
     HiddenField,
     IntegerField,
     SelectField,
@@ -27,6 +26,7 @@ from .base import MAX_ID, FilterForm, choices, date_field, strip
 from .filters import (
     INSTRUMENT_CODES,
     enum_filter,
+    flag_filter,
     group_filter,
     id_filter,
     instrument_filter,
@@ -85,7 +85,6 @@ def account_choice(value):
 
 class AccountField(SelectField):
     """A staff account chosen by id; the view sets the accounts. Documented in the API as an id (or `none`)."""
-    api_schema = {"type": "string", "pattern": r"^(none|[1-9][0-9]{0,9})$"}
 
     def __init__(self, label, first=("", "Anyone"), nobody: str | None = None, **kwargs):
         self.fixed = [first] + ([(NOBODY, nobody)] if nobody else [])
@@ -93,6 +92,26 @@ class AccountField(SelectField):
 
     def set_accounts(self, users) -> None:
         self.choices = choices(self.fixed + [(u.id, f"{u.name} ({u.email})") for u in users])
+
+
+class AccountFilterField(AccountField):
+    """A list's filter by account: any id (an account that is gone, or was never staff, lists nothing) or `none`,
+    as its API parameter says; a page still offers the staff accounts, and keeps an id asked for that is not
+    among them."""
+    api_schema = {"anyOf": [{"type": "integer", "minimum": 1, "maximum": MAX_ID},
+                            {"type": "string", "enum": [NOBODY]}]}
+
+    def pre_validate(self, form):
+        if self.data is None or self.data == NOBODY:
+            return
+        if not (isinstance(self.data, int) and 1 <= self.data <= MAX_ID):
+            raise ValidationError(f"Not a valid account: an account's id from 1 to {MAX_ID}, or none.")
+
+    def set_accounts(self, users) -> None:
+        users = list(users)
+        super().set_accounts(users)
+        if isinstance(self.data, int) and self.data not in {u.id for u in users}:
+            self.choices = [*self.choices, *choices([(self.data, f"#{self.data}")])]
 
 
 def _version_field():
@@ -213,11 +232,11 @@ class RequestFilterForm(FilterForm):
     instrument = instrument_filter()
     kind = enum_filter("Kind", RequestKind)
     priority = enum_filter("Priority", Priority)
-    assigned_officer = AccountField("Assigned officer", nobody="Nobody", validators=[Optional()],
+    assigned_officer = AccountFilterField("Assigned officer", nobody="Nobody", validators=[Optional()],
                                     description="The officer's account id, or none for unassigned requests.")
     logged_by = id_filter("Logged by", "The account id of the person who logged the request.")
     age = enum_filter("Age", AgeBucket, "Any age")
-    overdue = BooleanField("Overdue only", description="Past the due date and still awaiting a decision.")
+    overdue = flag_filter("Overdue only", "Past the due date and still awaiting a decision.")
     received_from = date_field("Received from", Optional())
     received_to = date_field("Received to", Optional())
 
@@ -238,7 +257,7 @@ class QueueFilterForm(FilterForm):
     regional_group = group_filter()
     instrument = instrument_filter()
     kind = enum_filter("Kind", RequestKind)
-    assigned_officer = AccountField("Assigned officer", nobody="Nobody", validators=[Optional()],
+    assigned_officer = AccountFilterField("Assigned officer", nobody="Nobody", validators=[Optional()],
                                     description="The officer's account id, or none for unassigned requests.")
     age = enum_filter("Age", AgeBucket, "Any age")
-    overdue = BooleanField("Overdue only", description="Past the due date.")
+    overdue = flag_filter("Overdue only", "Past the due date.")

@@ -25,6 +25,7 @@ from models import (
     ActivityVisit,
     ApiToken,
     AssistanceRequest,
+    ExchangeRate,
     LegislativeFinding,
     LegislativeIssue,
     MemberState,
@@ -46,7 +47,7 @@ MISSING_ID = 999999
 SEGMENT_MODELS = {"missions": Activity, "activities": Activity, "requests": AssistanceRequest,
                   "queue": AssistanceRequest, "states": MemberState, "tokens": ApiToken, "visits": ActivityVisit,
                   "findings": LegislativeFinding, "issues": LegislativeIssue, "organizations": Organization,
-                  "donors": Organization, "partners": Organization}
+                  "donors": Organization, "partners": Organization, "rates": ExchangeRate}
 
 
 def _model_for(segment: str):

@@ -16,7 +16,7 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from forms.base import EARLIEST_DATE, LATEST_DATE, parse_date
 
@@ -77,13 +77,22 @@ def source_param():
 
 
 # ------------------------------------------------------------------ documentation (read by openapi.py)
+def _date_pattern() -> str:
+    """YYYY-MM-DD with the year inside EARLIEST_DATE..LATEST_DATE's centuries (JSON Schema has no date bounds; the
+    years of those centuries outside the bounds do not exist while the bounds are whole centuries)."""
+    centuries = "|".join(str(c) for c in range(EARLIEST_DATE.year // 100, LATEST_DATE.year // 100 + 1))
+    return rf"^({centuries})\d{{2}}-\d{{2}}-\d{{2}}$"
+
+
+#: A date the app accepts: the format says a real calendar date, the pattern the years it takes.
+DATE_SCHEMA = {"type": "string", "format": "date", "pattern": _date_pattern(), "minLength": 10, "maxLength": 10}
+
 AS_OF = {"name": "as_of", "in": "query", "required": False,
          "description": "Count actions on or before this date (YYYY-MM-DD); today when absent.",
-         "schema": {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$",
-                    "minLength": 10, "maxLength": 10}}
+         "schema": DATE_SCHEMA}
 
 
-SOURCE = {"name": "source", "in": "query", "required": False,
+SOURCE = {"name": "source", "in": "query", "required": False, "allowEmptyValue": True,
           "description": "Absent: the depositary's record (its tables and entries by hand). annex: the annex of "
                          "A/58/165 alone, exactly as printed (as at 2 July 2003).",
           "schema": {"type": "string", "enum": ["annex"]}}
@@ -111,10 +120,10 @@ def _schema(field) -> dict:
     if isinstance(field, IntegerField) or getattr(field, "schema_type", None) == "integer":
         schema = {"type": "integer"}
     elif isinstance(field, DateField):
-        schema = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+        schema = dict(DATE_SCHEMA)
     elif isinstance(field, SelectField) and field.choices:
         values = [c[0] if isinstance(c, tuple) else c.value for c in field.choices]
-        schema["enum"] = [v for v in values if v != ""]
+        schema["enum"] = [v for v in values if v != ""]  # "" ("any") is allowEmptyValue's (form_parameters)
     for validator in field.validators:
         if isinstance(validator, NumberRange):
             if validator.min is not None:
@@ -125,6 +134,8 @@ def _schema(field) -> dict:
             schema["maxLength"] = validator.max
         elif isinstance(validator, Regexp):
             schema["pattern"] = validator.regex.pattern
+    if schema["type"] == "string" and not {"enum", "pattern", "format"} & set(schema):
+        schema["pattern"] = r"^[^\u0000]*$"  # a NUL character is refused (app.security.refuse_nul_bytes)
     return schema
 
 
@@ -191,18 +202,33 @@ def body_schema(form_cls, partial: bool = False) -> dict:
     return out
 
 
+def _takes_empty(field) -> bool:
+    """An empty value means "not given" (Optional), or false for a checkbox."""
+    return isinstance(field, BooleanField) or any(isinstance(v, Optional) for v in field.validators)
+
+
 def form_parameters(form_cls) -> list[dict]:
     """The OpenAPI query parameters of a filter form, one per field."""
     form = form_cls(formdata=None, meta={"csrf": False})
     out = []
     for field in form:
+        if field.name == "as_of":
+            out.append(AS_OF)  # read by as_of_param everywhere: absent is today, empty is refused
+            continue
         description = str(field.description or field.label.text)
         if isinstance(field, DateField):
             description += f" (YYYY-MM-DD, {EARLIEST_DATE.year} to {LATEST_DATE.year})"
-        if field.name == "sort" and getattr(form_cls, "SORTS", None):
+        schema = _schema(field)
+        if field.name == "sort" and not getattr(form_cls, "SORTS", None):
+            continue  # a list with one order takes no sort key (only an empty one)
+        if field.name == "sort":
             description = f"One of {', '.join(form_cls.SORTS)}; prefix with - for descending."
-        out.append({"name": field.name, "in": "query", "required": False, "description": description,
-                    "schema": _schema(field)})
+            schema = {"type": "string", "enum": [f"{d}{key}" for key in form_cls.SORTS for d in ("", "-")]}
+        parameter = {"name": field.name, "in": "query", "required": False, "description": description,
+                     "schema": schema}
+        if _takes_empty(field):
+            parameter["allowEmptyValue"] = True  # `?page=&status=`, as a filter bar submits an untouched field
+        out.append(parameter)
     return out
 
 

@@ -14,7 +14,11 @@ from .common import body_schema, documented, form_parameters
 _ERROR = {"$ref": "#/components/schemas/Error"}
 _ERRORS = ((400, "Bad input: a message per parameter under error.fields"), (401, "Not signed in"),
            (403, "Not allowed"), (404, "Not found or not visible to the caller"),
-           (405, "Method not allowed (the Allow header lists those that are)"))
+           (405, "Method not allowed (the Allow header lists those that are)"),
+           (413, "The request body is larger than the server accepts"),
+           (429, "Over the caller's rate limit: wait the seconds in Retry-After"))
+_RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before trying again.",
+                                "schema": {"type": "integer", "minimum": 0}}}
 #: What a write may answer besides (a body: 400 malformed JSON; 403 also for a read-scope token or a donor).
 _WRITE_ERRORS = ((409, "Conflicts with the record as it stands"),
                  (415, "The body is not JSON (Content-Type: application/json)"),
@@ -45,7 +49,8 @@ def _responses(method: str, doc: dict) -> dict:
     out = {str(status): success}
     for code, text in errors:
         schema = _STALE if code == 412 else _ERROR
-        out[str(code)] = {"description": text, "content": {"application/json": {"schema": schema}}}
+        out[str(code)] = {"description": text, "content": {"application/json": {"schema": schema}},
+                          **({"headers": _RETRY_AFTER} if code == 429 else {})}
     return out
 
 

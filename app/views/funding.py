@@ -13,7 +13,7 @@ from ..scoping import for_user
 from ..services import contributions as contribution_service
 from ..services import funding, statements
 from ..services.funding import NotYours
-from .helpers import list_filters
+from .helpers import list_filters, refuse_filters
 from .main import home_panel
 
 bp = Blueprint("funding", __name__, url_prefix="/funding")
@@ -25,7 +25,7 @@ def _load(donor_id: int | None = None):
     form, filters, _paging = list_filters(FundingFilterForm, lambda f: f.set_donors(
         contribution_service.donors(scope) if not scope.is_donor else []))
     if filters is None:
-        abort(400, description="; ".join(f"{name}: {errors[0]}" for name, errors in form.errors.items()))
+        refuse_filters(form)
     try:
         donor = funding.donor_for(scope, donor_id if donor_id is not None else filters["donor"])
     except NotYours:

@@ -296,11 +296,18 @@ def test_donors_are_refused(client, login_as, path):
 
 
 @pytest.mark.parametrize("path", ["/requests/?received_from=2003-05-01&received_to=2003-01-01",
-                                  "/requests/?assigned_officer=999999", "/requests.csv?age=ancient",
+                                  "/requests/?assigned_officer=0", "/requests.csv?age=ancient",
                                   "/requests.xlsx?sort=password_hash"])
 def test_bad_list_parameters_are_a_400(client, login_as, path):
     login_as("officer")
     assert client.get(path).status_code == 400
+
+
+def test_an_unknown_officer_lists_nothing(client, login_as):
+    """Any account id filters (as the API documents it): one that assigned nothing lists nothing, and stays shown."""
+    login_as("officer")
+    response = client.get("/requests/?assigned_officer=999999")
+    assert response.status_code == 200 and "#999999" in response.get_data(as_text=True)
 
 
 # ------------------------------------------------------------------ speed
