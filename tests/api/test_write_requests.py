@@ -134,3 +134,13 @@ def test_anonymous_writes_are_401(client):
     response = client.post("/api/v1/requests", json=NEW)
     assert response.status_code in (400, 401)  # no session: CSRF or sign-in, never a write
     assert _counts()[0] == db.session.scalar(sa.select(sa.func.count()).select_from(AssistanceRequest))
+
+
+def test_a_signed_in_session_writes_with_its_csrf_token(client, login_as):
+    from tests.conftest import csrf_token
+    login_as("officer")
+    before = _counts()
+    assert client.post("/api/v1/requests", json=NEW).status_code == 400  # a cookie alone could be forged
+    assert _counts() == before
+    response = client.post("/api/v1/requests", json=NEW, headers={"X-CSRFToken": csrf_token(client, "/")})
+    assert response.status_code == 201 and response.get_json()["subject"] == "Draft law"
