@@ -49,13 +49,28 @@ def json_body(optional: bool = False) -> dict:
     if not isinstance(data, dict):
         raise ApiError(400, "The body must be a JSON object whose keys are the record's fields.",
                        code="malformed_json")
+    if _has_nul(data):
+        raise ApiError(400, "The body contains a NUL character, which no field may hold.", code="bad_request")
     return data
 
 
 def _scalar(value) -> str:
     if isinstance(value, bool):
         return "y" if value else ""
+    if isinstance(value, float) and value != value or value in (float("inf"), float("-inf")):
+        return "not a number"  # NaN and Infinity (which Python's JSON reader accepts) are refused by the field
     return str(value)
+
+
+def _has_nul(data) -> bool:
+    """A NUL character anywhere in the body (PostgreSQL refuses it in text: a 500 if it reached a query)."""
+    if isinstance(data, str):
+        return "\x00" in data
+    if isinstance(data, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in data.items())
+    if isinstance(data, list):
+        return any(_has_nul(v) for v in data)
+    return False
 
 
 def formdata(form_cls, data: dict) -> MultiDict:

@@ -52,6 +52,9 @@ def test_bodies_that_are_not_json_objects(api_caller):
     assert malformed.status_code == 400 and malformed.get_json()["error"]["code"] == "malformed_json"
     assert officer.post("/api/v1/requests", [1, 2]).status_code == 400
     assert officer.post("/api/v1/requests", {**NEW, "instruments": {"a": 1}}).status_code == 422
+    assert officer.post("/api/v1/requests", {**NEW, "subject": "nul\u0000byte"}).status_code == 400
+    nan = officer.post("/api/v1/requests", data='{"subject": NaN}', content_type="application/json")
+    assert nan.status_code == 422
     assert _counts() == before
 
 
