@@ -32,10 +32,10 @@ _WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 
 
 def _responses(method: str, doc: dict) -> dict:
-    status = doc.get("status", 200) if method != "GET" or doc.get("status") == 200 else 200
+    status = doc.get("status", 200) if method != "GET" else 200
     success = {"description": "Created" if status == 201 else "OK", "content": {"application/json": {
         "schema": doc.get("response") or {"type": "object"}}}}
-    if doc.get("response") and "id" in (doc["response"].get("properties") or {}):
+    if doc.get("response") and "version" in (doc["response"].get("properties") or {}):  # a versioned record
         success["headers"] = dict(_ETAG, **(_LOCATION if status == 201 else {}))
     errors = list(_ERRORS)
     if method in _WRITES:

@@ -85,13 +85,15 @@ def formdata(form_cls, data: dict) -> MultiDict:
             continue
         if value is None:
             continue
-        if kind == "rows":
+        if isinstance(kind, tuple):  # rows: ("rows", the row's field names)
             if not isinstance(value, list) or not all(isinstance(row, dict) for row in value):
                 errors[key] = "A list of objects, one per row."
                 continue
             for n, row in enumerate(value):
                 for sub, v in row.items():
-                    if isinstance(v, (dict, list)):
+                    if sub not in kind[1]:
+                        errors[f"{key}-{n}-{sub}"] = "Unknown field."
+                    elif isinstance(v, (dict, list)):
                         errors[f"{key}-{n}-{sub}"] = "A single value."
                     elif v is not None:
                         out.add(f"{key}-{n}-{sub}", _scalar(v))
@@ -113,12 +115,14 @@ def formdata(form_cls, data: dict) -> MultiDict:
 
 
 def _field_kinds(form_cls) -> dict:
-    """name -> "rows" (a FieldList of FormFields), "join:<sep>" (a ListText), or "value"."""
+    """name -> ("rows", the row's field names) for a FieldList of FormFields, "join:<sep>" for a ListText, or
+    "value"."""
     form = form_cls(formdata=None, meta={"csrf": False})
     kinds = {}
     for field in form:
         if isinstance(field, FieldList) and field.unbound_field.field_class is FormField:
-            kinds[field.name] = "rows"
+            row = field.unbound_field.args[0](formdata=None)
+            kinds[field.name] = ("rows", frozenset(f.short_name for f in row))
         elif isinstance(field, ListText):
             kinds[field.name] = "join:" + ("\n" if field.separator == "\n" else ", ")
         else:
