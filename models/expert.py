@@ -51,6 +51,8 @@ class Deployment(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("expert_id", "activity_id", name="uq_deployments_expert_activity"),
         dates_ordered("start_date", "end_date"),
+        sa.Index("ix_deployments_expert_start", "expert_id", "start_date"),  # an expert's deployments by date
+        sa.Index("ix_deployments_activity_expert", "activity_id", "expert_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

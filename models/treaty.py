@@ -36,6 +36,8 @@ class TreatyAction(_KindAndCategory, TimestampMixin, db.Model):
         one_of("kind", ActionKind),
         one_of("category", ActionCategory),
         sa.CheckConstraint(_CATEGORY_MATCHES_KIND, name="category_matches_kind"),
+        # An instrument's actions of a category up to a date (a source's totals, the statuses).
+        sa.Index("ix_treaty_actions_instrument_category_date", "instrument_id", "category", "action_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -13,10 +13,12 @@ from . import (  # noqa: E402,F401
     contributions,
     experts,
     findings,
+    forecast,
     instruments,
     me,
     openapi,
     requests,
+    states,
     treaty_actions,
     writes,
 )

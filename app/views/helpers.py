@@ -1,10 +1,7 @@
-"""What the page views share: reading a list's filters, the `as_of` parameter, and showing a service's refusal
-on its form. (The API's equivalents are in app/api/common.py; both read the same filter forms.)"""
-from datetime import date
-
+"""What the page views share: reading a list's filters (the `as_of` parameter among them, parsed by the filter
+forms of forms/base.py) and showing a service's refusal on its form. (The API's equivalents are in
+app/api/common.py; both read the same filter forms.)"""
 from flask import request
-
-from forms.base import parse_as_of
 
 from ..listing import Paging, paging_from
 from ..services.errors import Refused, Stale
@@ -20,15 +17,6 @@ def list_filters(form_cls, prepare=None):
     if not form.validate():
         return form, None, Paging()
     return form, form.filter_values(), paging_from(form)
-
-
-def as_of_arg(name: str = "as_of") -> tuple[date, str | None]:
-    """The `as_of` query parameter (today when empty) and, when it is not a usable date, the message to show
-    (the page then shows today's figures beside the message)."""
-    try:
-        return parse_as_of(request.args.get(name), date.today()), None
-    except ValueError as exc:
-        return date.today(), str(exc)
 
 
 def show_refusal(form, exc: Refused) -> int:
