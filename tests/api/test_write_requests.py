@@ -147,3 +147,18 @@ def test_a_signed_in_session_writes_with_its_csrf_token(client, login_as):
     assert _counts() == before
     response = client.post("/api/v1/requests", json=NEW, headers={"X-CSRFToken": csrf_token(client, "/")})
     assert response.status_code == 201 and response.get_json()["subject"] == "Draft law"
+
+
+def test_a_manager_assigns_a_request(api_caller, make_user):
+    request = factories.request("BOL")
+    officer = make_user("officer")
+    db.session.commit()
+    manager = api_caller("manager")
+    path = f"/api/v1/requests/{request.id}/assign"
+    assert api_caller("officer").post(path, {"officer": officer.id}, if_match=1).status_code == 403
+    assert manager.post(path, {"officer": 999999}, if_match=1).status_code == 422
+    assigned = manager.post(path, {"officer": officer.id}, if_match=1)
+    assert assigned.status_code == 200 and assigned.get_json()["assigned_officer_id"] == officer.id
+    assert manager.post(path, {"officer": "none"}, if_match=1).status_code == 412
+    cleared = manager.post(path, {"officer": "none"}, if_match=2)
+    assert cleared.status_code == 200 and cleared.get_json()["assigned_officer_id"] is None
