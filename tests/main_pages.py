@@ -43,6 +43,7 @@ MAIN_PAGES = [
     MainPage("activity-form", "/activities/new", STAFF),
     MainPage("calendar", "/activities/calendar?month=2002-11", SIGNED_IN),
     MainPage("experts", "/experts/", SIGNED_IN),
+    MainPage("expert-form", "/experts/new", STAFF),
     MainPage("issues", "/issues/", SIGNED_IN),
     MainPage("feed-address", "/missions/feed", SIGNED_IN),
     # Funding (issue 11)
