@@ -61,6 +61,7 @@ def load_user_from_token(request):
     user = token.user
     _note_use(token)
     g.authenticated_by_token = True  # read by the CSRF check (app.security): no cookie, no CSRF risk
+    g.token_scope = token.scope      # read by the API: a read-scope token changes nothing
     return user
 
 

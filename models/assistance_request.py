@@ -142,10 +142,6 @@ class AssistanceRequest(TimestampMixin, db.Model):
         answered = self.first_response_date
         return (answered - self.received_date).days if answered and self.received_date else None
 
-    @property
-    def legal_moves(self) -> frozenset[RequestStatus]:
-        return TRANSITIONS[RequestStatus(self.status)]
-
     def change_status(self, to: RequestStatus | str, actor, reason: str | None = None) -> "RequestStatusChange":
         """Move to `to` if the workflow allows it, recording who, when and why; raise IllegalTransition if not."""
         to = RequestStatus(to)

@@ -6,7 +6,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import TimestampMixin, dates_ordered, db, fk, one_of, utcnow
+from .base import TimestampMixin, dates_ordered, db, fk, one_of, utcnow, version_column
 from .enums import ContributionStatus
 
 MONEY = sa.Numeric(16, 2)
@@ -75,6 +75,10 @@ class Contribution(TimestampMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: Raised by every change (optimistic locking): a form or an API call carries the version it was
+    #: made from, and a change to a record that moved on since is refused.
+    version: Mapped[int] = version_column()
+    __mapper_args__ = {"version_id_col": version}
     reference_key: Mapped[str | None] = mapped_column(sa.String(80), unique=True, nullable=True)
     donor_id: Mapped[int] = fk("organizations.id", nullable=False)
     project_id: Mapped[int | None] = fk("projects.id", nullable=True)

@@ -130,7 +130,7 @@ def detail(activity_id: int):
 
 # --- logging and editing ----------------------------------------------------------------------------------------
 
-def _data(form: ActivityForm) -> activity_writes.ActivityData:
+def activity_data(form: ActivityForm) -> activity_writes.ActivityData:
     """The form's values as the write service takes them (rows left empty are no rows)."""
     w = activity_writes
     return w.ActivityData(
@@ -170,11 +170,12 @@ def _edit(activity: Activity | None):
         form.add_row(request.form["add"])
     elif form.validate_on_submit():
         try:
-            saved, overlaps = activity_writes.save(scope, activity, _data(form))
+            saved, overlaps = activity_writes.save(scope, activity, activity_data(form), form.version.data)
         except Refused as exc:
             db.session.rollback()
-            show_refusal(form, exc)
-            status = 422
+            status = show_refusal(form, exc)
+            if activity is not None:
+                activity = get_activity_or_404(activity.id)
         else:
             db.session.commit()
             flash(f"Saved “{saved.title}”.", "success")

@@ -2,7 +2,7 @@
 ordering of the big tables.
 
 Revision ID: 20261123_0007
-Revises: 20261123_0005
+Revises: 20261123_0006
 Create Date: 2026-11-23
 """
 import uuid
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '20261123_0007'
-down_revision = '20261123_0005'
+down_revision = '20261123_0006'
 branch_labels = None
 depends_on = None
 

@@ -212,7 +212,7 @@ def test_an_edit_replaces_the_rows_and_keeps_the_visit_ids(client, officer):
     first, second = (v.id for v in activity.visits)
     data = form_data(client, title="Renamed", served=["ROU"], **visit(0, start="2004-01-05", end="2004-01-07",
                                                                        city="Cluj-Napoca"))
-    data.update({"visits-0-id": str(first)})
+    data.update({"visits-0-id": str(first), "version": str(activity.version)})
     for key in [k for k in data if k.startswith("visits-1-")]:
         data[key] = ""
     response = client.post(f"/activities/{activity.id}/edit", data=data)

@@ -236,7 +236,7 @@ def test_editing_keeps_the_allocations_whole(client, login_as, session):
     form = client.get(path).get_data(as_text=True)
     assert 'value="1000.00"' in form and 'value="USD"' in form
     fields = {"donor_id": str(money.donor_id), "project_id": "", "amount": "500", "currency": "USD",
-              "pledged_date": "", "source": "", "note": ""}
+              "pledged_date": "", "source": "", "note": "", "version": str(money.version)}
     below = _post(client, path, **fields)
     assert below.status_code == 422
     assert "less than the 600.00 already allocated" in field_errors(below.get_data(as_text=True), "amount")[0]
