@@ -165,10 +165,15 @@ def get(scope: Scope, request_id: int) -> AssistanceRequest | None:
     return db.session.scalars(select).first()
 
 
-def of_state(scope: Scope, state: MemberState) -> list[AssistanceRequest]:
-    """A State's requests, oldest first (undated last)."""
-    return list(db.session.scalars(query(scope, RequestFilters()).where(R.state_id == state.id)
-                                   .order_by(R.received_date.is_(None), R.received_date, R.id)))
+def of_state(scope: Scope, state: MemberState, limit: int | None = None) -> tuple[list[AssistanceRequest], int]:
+    """A State's requests, oldest first (undated last), and how many there are: with `limit`, only the latest
+    `limit` (the full list is the request list filtered by the State)."""
+    select = query(scope, RequestFilters()).where(R.state_id == state.id)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(select.order_by(None).subquery()))
+    if limit is not None:
+        select = select.order_by(R.received_date.is_(None), R.received_date.desc(), R.id.desc()).limit(limit)
+    found = db.session.scalars(select)
+    return sorted(found, key=lambda r: (r.received_date is None, r.received_date or date.max, r.id)), total
 
 
 # ------------------------------------------------------------------ "my requests"

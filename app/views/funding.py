@@ -18,6 +18,9 @@ from .main import home_panel
 
 bp = Blueprint("funding", __name__, url_prefix="/funding")
 
+#: The latest contributions and funded activities the portal lists; the statement lists them all.
+PORTAL_ROWS = 50
+
 
 def _load(donor_id: int | None = None):
     """(form, portal) for the query string; a bad parameter is a 400, another donor's id a 404."""
@@ -38,7 +41,7 @@ def _load(donor_id: int | None = None):
 def index():
     """A donor's portal; for staff, every donor side by side (and `?donor=` for one)."""
     form, portal = _load()
-    return render_template("funding/portal.html", form=form, portal=portal)
+    return render_template("funding/portal.html", form=form, portal=portal, portal_rows=PORTAL_ROWS)
 
 
 @bp.get("/donors/<int:donor_id>")
@@ -49,7 +52,7 @@ def donor(donor_id: int):
         _load(donor_id)  # 404 for another donor's id
         return redirect(url_for("funding.index"))
     form, portal = _load(donor_id)
-    return render_template("funding/portal.html", form=form, portal=portal)
+    return render_template("funding/portal.html", form=form, portal=portal, portal_rows=PORTAL_ROWS)
 
 
 @bp.get("/statement")
