@@ -15,6 +15,7 @@ NAVIGATION = [
     ("instruments.index", "Instruments", Permission.VIEW_TREATIES),
     ("states.index", "States", Permission.VIEW_TREATIES),
     ("reports.ratification_status", "Ratification status", Permission.VIEW_TREATY_REPORTS),
+    ("outcomes.index", "Outcomes", Permission.VIEW_TREATIES),
     ("forecast.backtest", "Forecast backtest", Permission.VIEW_TREATY_REPORTS),
     ("requests.mine", "My requests", Permission.EDIT_REQUESTS),
     ("queue.index", "Queue", Permission.DECIDE_REQUESTS),
@@ -37,7 +38,7 @@ NAVIGATION = [
 #: first menu naming its endpoint, else the first naming its blueprint, else the last ("Casework").
 NAV_AREAS = [
     ("Dashboard", ("dashboard",)),
-    ("Treaties", ("instruments", "states", "reports", "forecast", "treaties.reconciliation")),
+    ("Treaties", ("instruments", "states", "reports", "forecast", "treaties.reconciliation", "outcomes")),
     ("Casework", ("requests", "queue", "activities", "calendar_feed", "experts", "issues", "findings",
                   "reports.period")),
     ("Funding", ("funding", "contributions", "rates", "iati", "donors", "projects", "organizations")),
