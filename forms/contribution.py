@@ -4,14 +4,22 @@ from decimal import Decimal, InvalidOperation
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DecimalField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from models.contribution import MAX_AMOUNT
 from models.enums import ContributionStatus, RegionalGroup
 
 from .base import FilterForm, VersionField, choices, date_field, optional_int, strip
 from .codelists import currency_problem
-from .filters import INSTRUMENT_CODES, enum_filter, group_filter, id_filter, instrument_filter, text_filter
+from .filters import (
+    INSTRUMENT_CODES,
+    CodeField,
+    enum_filter,
+    group_filter,
+    id_filter,
+    instrument_filter,
+    text_filter,
+)
 
 
 def _upper(value):
@@ -26,8 +34,7 @@ class ContributionFilterForm(FilterForm):
     status = enum_filter("Status", ContributionStatus)
     donor = text_filter("Donor", "Part of the donor's name, or its acronym.", max_length=120)
     donor_id = id_filter("Donor id", "One donor organization, by its id.")
-    currency = StringField("Currency", filters=[strip, _upper],
-                           validators=[Optional(), Regexp(r"^[A-Z]{3}$", message="An ISO 4217 code, e.g. USD.")])
+    currency = CodeField("Currency", "An ISO 4217 code, e.g. USD.")
     project = id_filter("Project", "A project's id.")
     instrument = instrument_filter("Earmarked for")
     region = group_filter("Earmarked region")

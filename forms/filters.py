@@ -14,10 +14,22 @@ def instrument_filter(label: str = "Instrument") -> SelectField:
                        validators=[Optional()])
 
 
-def state_filter(label: str = "State", description: str = "The State's three-letter code, e.g. BOL.") -> StringField:
-    return StringField(label, filters=[strip, lambda v: v.upper() if isinstance(v, str) else v],
-                       validators=[Optional(), Regexp(r"^[A-Z]{3}$", message="A three-letter State code, e.g. BOL.")],
-                       description=description)
+def _upper(value):
+    return value.upper() if isinstance(value, str) else value
+
+
+class CodeField(StringField):
+    """A three-letter code (a State's, a currency's), stripped and upper-cased before it is checked: `bol` and
+    ` BOL ` are BOL. Documented in the API as what the query string may hold."""
+    api_schema = {"type": "string", "pattern": r"^\s*[A-Za-z]{3}\s*$"}
+
+    def __init__(self, label, message: str, **kwargs):
+        super().__init__(label, filters=[strip, _upper],
+                         validators=[Optional(), Regexp(r"^[A-Z]{3}$", message=message)], **kwargs)
+
+
+def state_filter(label: str = "State", description: str = "The State's three-letter code, e.g. BOL.") -> CodeField:
+    return CodeField(label, "A three-letter State code, e.g. BOL.", description=description)
 
 
 def group_filter(label: str = "Regional group") -> SelectField:
