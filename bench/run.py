@@ -369,8 +369,10 @@ def report(results: dict) -> None:
                     verdict.append(f"< {TARGET_RATIO:.0%} of hello")
                 if row["p95_ms"] >= TARGET_P95_MS:
                     verdict.append(f"p95 >= {TARGET_P95_MS:.0f} ms")
-                if row.get("non2xx") or row.get("errors"):
-                    verdict.append("errors")
+                if not row.get("requests"):
+                    verdict.append("no answer within wrk's 10 s timeout")
+                elif row.get("non2xx") or row.get("errors"):
+                    verdict.append(f"{row.get('non2xx', 0)} non-2xx, {row.get('errors', 0)} errors")
         a = results["scales"][small]["endpoints"].get(name, {})
         b = results["scales"][large]["endpoints"].get(name, {})
         slowdown = round(a["rps"] / b["rps"], 2) if a.get("rps") and b.get("rps") else None
@@ -396,4 +398,7 @@ def report(results: dict) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["--report"]:  # the table again, from the last results.json
+        report(json.loads((ROOT / "bench" / "results.json").read_text()))
+    else:
+        main()
