@@ -138,7 +138,8 @@ class Instance:
     # -- PostgreSQL databases, one per scale, created beside BENCH_DATABASE_URL's
     def _pg(self, statement: str, *params) -> list:
         import psycopg2
-        dsn = self.admin_url.replace("postgresql+psycopg2://", "postgresql://")
+        # The server's maintenance database: the one named in BENCH_DATABASE_URL need not exist.
+        dsn = self.admin_url.replace("postgresql+psycopg2://", "postgresql://").rsplit("/", 1)[0] + "/postgres"
         conn = psycopg2.connect(dsn)
         conn.autocommit = True
         try:
