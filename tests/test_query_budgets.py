@@ -5,6 +5,7 @@ Each test loads synthetic data (`flask seed synthetic`'s generator) into the rol
 the statements of one request, loads as much again four times over with another seed, and counts again. The
 benchmark (`make bench`) measures the time; these tests hold the count.
 """
+import re
 from collections import Counter
 
 import pytest
@@ -31,7 +32,7 @@ PAGES = [
     ("request list, filtered", "officer", "/requests/?status=pending&instrument=TIP", 9),
     ("activity list", "officer", "/activities/", 19),
     ("calendar", "officer", "/activities/calendar?month={month}", 15),
-    ("State page", "officer", "/states/{state}", 33),
+    ("State page", "officer", "/states/{state}", 50),  # with its outcome timeline (issue 13): 48 measured
     ("donor portal", "donor", "/funding/", 18),
     ("annex as at a date", "officer", "/reports/ratification-status?as_of=2003-07-02", 8),
     ("iCalendar feed", "officer", "/missions.ics", 15),
@@ -79,11 +80,19 @@ def _grow(requests: int, seed: int) -> None:
     db.session.flush()
 
 
+def _shape(statement: str) -> str:
+    """A statement without the length of its IN lists: an eager load renders one placeholder per parent row, so
+    two loads of the same relation would otherwise compare equal or not depending on how many rows each had."""
+    return re.sub(r"IN \((?:[^()]|\([^()]*\))*\)", "IN (…)", statement)
+
+
 def _assert_flat(name: str, small: list[str], large: list[str], budget: int) -> None:
     """No statement runs more often with five times the record than with the small one (a query per row would:
-    the same SQL again with other parameters), and the page stays within its budget. A statement may appear
-    at the large size only, once: a relation the small record happened to leave empty is then loaded."""
-    repeated = {text: n for text, n in Counter(large).items() if n > max(Counter(small)[text], 1)}
+    the same SQL again with other parameters, hundreds of times here), and the page stays within its budget. A
+    statement may run once more at the large size: an eager load the small record happened to leave empty, or
+    find already loaded, then runs."""
+    small_shapes = Counter(map(_shape, small))
+    repeated = {text: n for text, n in Counter(map(_shape, large)).items() if n > small_shapes[text] + 1}
     shown = "\n".join(f"{n} x {text.split(chr(10))[0][:150]}" for text, n in repeated.items())
     assert not repeated, f"{name}: statements repeated with the size of the record (a query per row?):\n{shown}"
     print(f"{name}: {len(small)} statements at {SMALL} requests, {len(large)} at {SMALL + LARGE}")
