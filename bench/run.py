@@ -345,7 +345,9 @@ def main() -> None:
                                          None if seeded is None else round(seeded, 1),
                                          "hello_world": hello, "endpoints": rows}
     report(results)
-    (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    text = json.dumps(results, indent=2) + "\n"
+    (ROOT / "bench" / "results.json").write_text(text)
+    (ROOT / "bench" / f"results-{engine}.json").write_text(text)  # the last run on each engine, side by side
     log(f"written {ROOT / 'bench' / 'results.json'}")
 
 
