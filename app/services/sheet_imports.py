@@ -80,8 +80,8 @@ class Upload:
 
 
 def kinds():
-    from . import request_import
-    return {"requests": request_import}
+    from . import activity_import, request_import
+    return {"requests": request_import, "activities": activity_import}
 
 
 def module(kind: str):
