@@ -124,8 +124,11 @@ def _view(function, kind: str, name: str, doc: str):
 for _kind in KINDS:
     bp.add_url_rule(f"/{_kind}/import", endpoint=f"{_kind}_upload", methods=["GET", "POST"],
                     view_func=_view(upload, _kind, "upload", f"Upload {_kind} from a spreadsheet (CSV or XLSX)."))
-    bp.add_url_rule(f"/{_kind}/import/template.<any(csv, xlsx):extension>", endpoint=f"{_kind}_template",
-                    view_func=_view(template, _kind, "template", f"The template of a spreadsheet of {_kind}."))
+    for _extension in ("csv", "xlsx"):
+        bp.add_url_rule(f"/{_kind}/import/template.{_extension}", endpoint=f"{_kind}_template_{_extension}",
+                        view_func=_view(lambda kind, _e=_extension: template(kind, _e), _kind,
+                                        f"template_{_extension}",
+                                        f"The template of a spreadsheet of {_kind} ({_extension.upper()})."))
     bp.add_url_rule(f"/{_kind}/import/<upload_id>", endpoint=f"{_kind}_preview",
                     view_func=_view(preview, _kind, "preview", f"The preview of an upload of {_kind}."))
     bp.add_url_rule(f"/{_kind}/import/<upload_id>/confirm", endpoint=f"{_kind}_confirm", methods=["POST"],
