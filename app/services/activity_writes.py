@@ -233,11 +233,11 @@ def check(scope: Scope, data: ActivityData, known: Known) -> None:
         raise Refused(found.errors)
 
 
-def save(scope: Scope, activity: Activity | None, data: ActivityData, known: Known | None = None
-         ) -> tuple[Activity, list[Overlap]]:
+def save(scope: Scope, activity: Activity | None, data: ActivityData, known: Known | None = None,
+         warn: bool = True) -> tuple[Activity, list[Overlap]]:
     """Create (`activity` None) or replace an activity with `data`; Refused names every field at fault and
     nothing is changed. Returns the activity and the overlapping deployments to warn about. `known`: the records
-    preloaded by `preload` (an import of many)."""
+    preloaded by `preload` (an import of many); `warn=False`: no search for overlaps (an import shows none)."""
     found = _Found()
     rows = _check(scope, data, found, known)
     if found.errors:
@@ -283,7 +283,7 @@ def save(scope: Scope, activity: Activity | None, data: ActivityData, known: Kno
         audit.record_for(activity, "update", f"Edited “{activity.title}”: {', '.join(new) or 'nothing changed'}",
                          before=old, after=new)
     db.session.flush()
-    return activity, overlaps(activity)
+    return activity, overlaps(activity) if warn else []
 
 
 def spans(deployment: Deployment) -> list[tuple[date, date]]:

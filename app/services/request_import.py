@@ -60,6 +60,8 @@ class Context:
     instruments: InstrumentNames
     state_choices: list
     today: date
+    #: One form, processed anew for each row (its fields bound once, not once per row).
+    form: RequestForm | None = None
 
 
 def prepare(scope: Scope) -> Context:
@@ -99,7 +101,8 @@ def check_row(context: Context, columns: sheets.Columns, cells: list):
     for name, field in (("Subject", "subject"), ("Requesting authority", "requesting_authority"),
                         ("Description", "description")):
         data[field] = sheets.text(cell(name))
-    form = RequestForm(formdata=data, meta={"csrf": False})
+    form = context.form = context.form or RequestForm(formdata=None, meta={"csrf": False})
+    form.process(formdata=data)
     form.state.choices = context.state_choices
     shown = {field: columns.shown(column) for field, column in FIELD_COLUMNS.items()}
     if not form.validate():
