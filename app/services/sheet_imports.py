@@ -11,6 +11,7 @@ Each kind of record is a module of its own (`request_import`, `activity_import`)
 from __future__ import annotations
 
 import base64
+import time
 import zlib
 from dataclasses import dataclass, field
 
@@ -192,6 +193,13 @@ def confirm(upload: Upload, scope: Scope, actor) -> Report:
                         "ids": report.written})
     db.session.flush()
     return report
+
+
+def import_file(kind: str, data: bytes, filename: str, scope: Scope, actor, *, dry_run: bool = False) -> Report:
+    """The command line's import: no stored preview; `dry_run` checks every row and writes nothing. ImportRefused
+    when the file is not a table of `kind`; a report that is not `ok` names the bad cells (nothing written)."""
+    upload = Upload("", kind, actor.id, filename, data, time.time())
+    return preview(upload, scope) if dry_run else confirm(upload, scope, actor)
 
 
 def already_message(entry: AuditEntry) -> str:
