@@ -244,7 +244,10 @@ def save(scope: Scope, activity: Activity | None, data: ActivityData, known: Kno
         raise Refused(found.errors)
     before = snapshot(activity) if activity is not None else None
     if activity is None:
-        activity = Activity()
+        # Every collection known to be empty: none is loaded from the database after the flush (an import of
+        # thousands would pay a query per collection per activity).
+        activity = Activity(visits=[], states=[], instruments=[], other_instruments=[], partners=[], requests=[],
+                            deployments=[])
         db.session.add(activity)
     states = rows["states"]
     by_id = {s.id: s for s in states.values()}
