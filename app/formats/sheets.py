@@ -10,7 +10,6 @@ import csv
 import datetime
 import io
 import re
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -102,11 +101,17 @@ def read_csv(data: bytes) -> Sheet:
 def read_xlsx(data: bytes) -> Sheet:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
+    except Exception as exc:  # noqa: BLE001 — whatever a damaged or hostile file makes openpyxl raise
         raise SheetRefused(f"The workbook cannot be read ({type(exc).__name__}): save it again as .xlsx.") from None
     try:
+        if not book.worksheets:
+            raise SheetRefused("The workbook has no sheet.")
         sheet = book.worksheets[0]  # the data sheet is the first; the templates' notes come after it
         return _rows(sheet.iter_rows(values_only=True))
+    except SheetRefused:
+        raise
+    except Exception as exc:  # noqa: BLE001 — a sheet that breaks while it is read: refused, never a 500
+        raise SheetRefused(f"The workbook cannot be read ({type(exc).__name__}): save it again as .xlsx.") from None
     finally:
         book.close()
 
