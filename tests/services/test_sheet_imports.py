@@ -58,10 +58,6 @@ def test_dates_are_read_in_iso_written_and_excel_forms(cell, expected):
     assert sheets.date_text(cell) == expected
 
 
-@pytest.mark.parametrize("data, message", [
-    (b"", "empty"), (b"\n\n", "empty"), (b"State,Subject\n", "no rows"), (b"\x00\x01\x02garbage", "neither"),
-    (b"PK\x03\x04not really a zip", "cannot be read"), (b"Colour,Shape\nred,round\n", "No column"),
-    (b"State,Kind\nBOL,Training\n", "no column Instruments, Subject")])
 def _broken_xlsx() -> bytes:
     import zipfile
     out = io.BytesIO()
@@ -75,6 +71,10 @@ def test_a_damaged_workbook_is_refused_not_a_500(session, make_user):
         imports.upload("requests", _broken_xlsx(), "x.xlsx", make_user().id)
 
 
+@pytest.mark.parametrize("data, message", [
+    (b"", "empty"), (b"\n\n", "empty"), (b"State,Subject\n", "no rows"), (b"\x00\x01\x02garbage", "neither"),
+    (b"PK\x03\x04not really a zip", "cannot be read"), (b"Colour,Shape\nred,round\n", "No column"),
+    (b"State,Kind\nBOL,Training\n", "no column Instruments, Subject")])
 def test_a_file_that_is_no_table_is_refused_whole(session, make_user, data, message):
     with pytest.raises(imports.ImportRefused, match=message):
         imports.upload("requests", data, "x.csv", make_user().id)
