@@ -203,8 +203,9 @@ class Columns:
             if name is None:
                 if title.strip():
                     self.unknown.append(title.strip())
-            elif name in self.index:
+            elif name in self.index:  # e.g. an export's state_code and state_name: the first is read
                 self.duplicates.append(title.strip())
+                self.unknown.append(f"{title.strip()} (a second {name} column)")
             else:
                 self.index[name] = position
                 self.headers[name] = title.strip()

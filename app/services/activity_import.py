@@ -50,7 +50,7 @@ COLUMNS = [
            note="Organizations by name or acronym, each with its role in brackets: “IMF (co-operating "
                 "organization)”."),
     Column("Requests", ("Request", "Requests answered", "Request number", "Request id"),
-           note="The numbers of the requests it answers (as in #12 or 12), separated by ';'."),
+           note="The requests it answers, by number (#12 or 12) or reference, separated by ';'."),
     Column("Outcome", ("Outcome report", "Result"), note="At most 10,000 characters."),
     Column("Source", (), example="Mission report", note="Where the record comes from; at most 120 characters."),
 ]
@@ -82,6 +82,7 @@ class Context:
     experts: dict          # header_key(name) -> [Expert]
     organizations: dict    # header_key(name or acronym) -> [Organization]
     today: date
+    references: dict       # a request's reference key (casefolded) -> AssistanceRequest
     #: One form, processed anew for each row: binding its fields once, not once per row, halves a preview's time.
     form: ActivityForm | None = None
 
@@ -99,7 +100,8 @@ def prepare(scope: Scope) -> Context:
         for name in {org.name, org.acronym, org.display_name} - {None, ""}:
             organizations.setdefault(sheets.header_key(name), []).append(org)
     return Context(scope, known, StateNames(visible), InstrumentNames(known.instruments.values()),
-                   experts, organizations, date.today())
+                   experts, organizations, date.today(),
+                   {r.reference_key.casefold(): r for r in known.requests.values() if r.reference_key})
 
 
 def _named(raw, index: dict, what: str, column: str, problems: list) -> list[tuple[object, str]]:
@@ -174,7 +176,8 @@ def check_row(context: Context, columns: sheets.Columns, cells: list):
     requests = []
     for part in sheets.items(cell("Requests")):
         match = _REQUEST.match(part)
-        found = context.known.requests.get(int(match.group(1))) if match else None
+        found = context.known.requests.get(int(match.group(1))) if match else \
+            context.references.get(part.strip().casefold())
         if found is None:
             problems.append((columns.shown("Requests"), f"No request “{part[:30]}” among those you may see: give "
                                                         "its number, e.g. 12 or #12."))

@@ -108,8 +108,6 @@ def _read(kind: str, data: bytes, filename: str) -> tuple[sheets.Sheet, Columns]
     if columns.missing:
         raise ImportRefused(f"The file has no column {', '.join(columns.missing)}: every {spec.SINGULAR} needs it. "
                             "Download the template to see the columns.")
-    if columns.duplicates:
-        raise ImportRefused(f"Two columns say the same thing ({', '.join(columns.duplicates)}): keep one.")
     return sheet, columns
 
 

@@ -2,6 +2,7 @@
 partners by name with their role, requests by number — through the officers' form and activity_writes' rules."""
 import sqlalchemy as sa
 
+import models
 from app.formats import sheets
 from app.scoping import EVERYTHING
 from app.services import activity_import
@@ -113,3 +114,12 @@ def test_the_template_columns_are_all_recognised():
     header, example = activity_import.template_rows()
     columns = sheets.Columns(activity_import.COLUMNS, header, activity_import.REPEATED, activity_import.REPEATS)
     assert columns.unknown == [] and columns.missing == [] and len(columns.index) == len(header)
+
+
+def test_a_request_named_by_its_reference(session, make_user):
+    _, report = previewed(make_user(), csv_of(
+        "Advisory mission,By reference,,La Paz,Bolivia,2003-03-10,2003-03-12,,,,,BOL,UNTOC,,,"
+        "request-para19-bolivia,"))
+    assert report.errors == []
+    assert report.checked[0][1].requests == (db.session.scalar(sa.select(models.AssistanceRequest.id).where(
+        models.AssistanceRequest.reference_key == "request-para19-bolivia")),)

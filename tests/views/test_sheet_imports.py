@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from models import Activity, AssistanceRequest, AuditEntry, db
+from tests import factories
 from tests.conftest import csrf_token
 
 
@@ -130,3 +131,17 @@ def test_the_lists_link_to_the_imports(client, login_as):
     login_as("officer")
     assert "/requests/import" in client.get("/requests/").get_data(as_text=True)
     assert "/activities/import" in client.get("/activities/").get_data(as_text=True)
+
+
+def test_the_request_export_imports_back(client, login_as):
+    """The list's own CSV is a spreadsheet the import reads: codes, kinds, ISO dates; the columns it does not take
+    (status, labels, the second State column) are named, not refused."""
+    login_as("officer")
+    factories.request("CHL", instruments=("UNTOC", "TIP"), kind="training", subject="Exported and back")
+    db.session.commit()
+    exported = client.get("/requests.csv?q=Exported+and+back")
+    assert exported.status_code == 200
+    location = preview_url(upload(client, "requests", exported.data, "requests.csv"), "requests")
+    body = client.get(location).get_data(as_text=True)
+    assert "1 ready to import" in body and "0 with problems" in body, body[body.find("<table"):][:1500]
+    assert "state_name (a second State column)" in body and "status_label" in body
