@@ -220,12 +220,15 @@ def check_row(context: Context, columns: sheets.Columns, cells: list):
     return values, []
 
 
-def write(scope: Scope, context: Context, values, actor, source: str) -> int:
-    """Log one checked row as an activity (its own audit entry, as the form's); returns its id."""
-    if not values.source:
-        values = activity_writes.ActivityData(**{**values.__dict__, "source": source[:120]})
-    activity, _overlaps = activity_writes.save(scope, None, values, known=context.known, warn=False)
-    return activity.id
+def write_all(scope: Scope, context: Context, rows: list, actor, source: str) -> list[int]:
+    """Log every checked row as an activity (each with its own audit entry, as the form's); returns their ids."""
+    ids = []
+    for values in rows:
+        if not values.source:
+            values = activity_writes.ActivityData(**{**values.__dict__, "source": source[:120]})
+        activity, _overlaps = activity_writes.save(scope, None, values, known=context.known, warn=False)
+        ids.append(activity.id)
+    return ids
 
 
 def template_rows() -> tuple[list[str], list]:

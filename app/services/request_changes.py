@@ -166,23 +166,33 @@ def _snapshot(request: AssistanceRequest) -> dict:
 
 
 # ------------------------------------------------------------------ writes
-def create(scope: Scope, values: dict, actor: User, today: date | None = None, known: Known | None = None,
-           source: str | None = None) -> AssistanceRequest:
-    """Log a new request (pending), as `actor`; its history starts with the logging. `known`: the records
-    preloaded by `preload` (an import of many); `source`: where the record comes from (an imported file)."""
+def create(scope: Scope, values: dict, actor: User, today: date | None = None) -> AssistanceRequest:
+    """Log a new request (pending), as `actor`; its history starts with the logging."""
+    return create_many(scope, [values], actor, today)[0]
+
+
+def create_many(scope: Scope, rows: list[dict], actor: User, today: date | None = None, known: Known | None = None,
+                source: str | None = None) -> list[AssistanceRequest]:
+    """`create` for each of `rows`, all or none (a spreadsheet import): one flush for them all, so the inserts go
+    in batches. `known`: the records preloaded by `preload`; `source`: where they come from (the file)."""
     today = today or date.today()
-    v = _resolved(scope, values, today, known)
-    request = AssistanceRequest(state=v["state"], instruments=v["instruments"], status=S.PENDING.value,
-                                logged_by=actor, source=source[:120] if source else None,
-                                **{f: v.get(f) for f in _FIELDS})
-    request.status_changes.append(RequestStatusChange(from_status=None, to_status=S.PENDING.value,
-                                                      actor_id=actor.id, reason="Logged"))
-    db.session.add(request)
+    made = []
+    for values in rows:
+        v = _resolved(scope, values, today, known)
+        request = AssistanceRequest(state=v["state"], instruments=v["instruments"], status=S.PENDING.value,
+                                    logged_by=actor, source=source[:120] if source else None,
+                                    **{f: v.get(f) for f in _FIELDS})
+        request.status_changes.append(RequestStatusChange(from_status=None, to_status=S.PENDING.value,
+                                                          actor_id=actor.id, reason="Logged"))
+        db.session.add(request)
+        made.append(request)
     db.session.flush()
-    audit.record_for(request, "create", f"Request #{request.id} logged: {request.state.name}, {request.subject}",
-                     after=_snapshot(request))
+    for request in made:
+        audit.record_for(request, "create",
+                         f"Request #{request.id} logged: {request.state.name}, {request.subject}",
+                         after=_snapshot(request))
     db.session.flush()
-    return request
+    return made
 
 
 def update(scope: Scope, request: AssistanceRequest, values: dict, actor: User, version: int | None,

@@ -119,9 +119,10 @@ def check_row(context: Context, columns: sheets.Columns, cells: list):
     return values, []
 
 
-def write(scope: Scope, context: Context, values: dict, actor, source: str) -> int:
-    """Log one checked row as a request (its own audit entry, as the form's); returns its id."""
-    return request_changes.create(scope, values, actor, context.today, known=context.known, source=source).id
+def write_all(scope: Scope, context: Context, rows: list[dict], actor, source: str) -> list[int]:
+    """Log every checked row as a request (each with its own audit entry, as the form's); returns their ids."""
+    return [r.id for r in request_changes.create_many(scope, rows, actor, context.today, known=context.known,
+                                                       source=source)]
 
 
 def template_rows() -> tuple[list[str], list]:

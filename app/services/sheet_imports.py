@@ -183,8 +183,7 @@ def confirm(upload: Upload, scope: Scope, actor) -> Report:
     if not report.ok:
         return report
     source = f"Imported from {upload.filename}"
-    for _number, values in report.checked:
-        report.written.append(spec.write(scope, context, values, actor, source))
+    report.written = spec.write_all(scope, context, [values for _number, values in report.checked], actor, source)
     audit.record("import", record_type=spec.RECORD_TYPE, actor=actor,
                  summary=f"Imported {len(report.written):,} {spec.PLURAL} from {upload.filename}",
                  after={"preview": upload.id, "filename": upload.filename, "rows": len(report.written),
