@@ -233,22 +233,25 @@ def check(scope: Scope, data: ActivityData, known: Known) -> None:
         raise Refused(found.errors)
 
 
-def save(scope: Scope, activity: Activity | None, data: ActivityData, known: Known | None = None,
-         warn: bool = True) -> tuple[Activity, list[Overlap]]:
-    """Create (`activity` None) or replace an activity with `data`; Refused names every field at fault and
-    nothing is changed. Returns the activity and the overlapping deployments to warn about. `known`: the records
-    preloaded by `preload` (an import of many); `warn=False`: no search for overlaps (an import shows none)."""
+def _new() -> Activity:
+    # Every collection known to be empty: none is loaded from the database after the flush (an import of
+    # thousands would pay a query per collection per activity).
+    activity = Activity(visits=[], states=[], instruments=[], other_instruments=[], partners=[], requests=[],
+                        deployments=[])
+    db.session.add(activity)
+    return activity
+
+
+def _checked(scope: Scope, data: ActivityData, known: Known | None) -> dict:
     found = _Found()
     rows = _check(scope, data, found, known)
     if found.errors:
         raise Refused(found.errors)
-    before = snapshot(activity) if activity is not None else None
-    if activity is None:
-        # Every collection known to be empty: none is loaded from the database after the flush (an import of
-        # thousands would pay a query per collection per activity).
-        activity = Activity(visits=[], states=[], instruments=[], other_instruments=[], partners=[], requests=[],
-                            deployments=[])
-        db.session.add(activity)
+    return rows
+
+
+def _apply(activity: Activity, data: ActivityData, rows: dict) -> None:
+    """Set the activity's fields and replace its children with what `data` lists (no flush)."""
     states = rows["states"]
     by_id = {s.id: s for s in states.values()}
     with db.session.no_autoflush:
@@ -276,17 +279,45 @@ def save(scope: Scope, activity: Activity | None, data: ActivityData, known: Kno
                                                            "end_date": d.end_date} for d in data.deployments},
                       key=lambda d: d.expert_id,
                       make=lambda eid, v: Deployment(expert=rows["experts"][eid], **v))
+
+
+def _created(activity: Activity) -> None:
+    audit.record_for(activity, "create", f"Logged the {ActivityKind.label_of(activity.kind).lower()} "
+                                         f"“{activity.title}”", after=snapshot(activity))
+
+
+def save(scope: Scope, activity: Activity | None, data: ActivityData) -> tuple[Activity, list[Overlap]]:
+    """Create (`activity` None) or replace an activity with `data`; Refused names every field at fault and
+    nothing is changed. Returns the activity and the overlapping deployments to warn about."""
+    rows = _checked(scope, data, None)
+    before = snapshot(activity) if activity is not None else None
+    if activity is None:
+        activity = _new()
+    _apply(activity, data, rows)
     db.session.flush()
-    after = snapshot(activity)
     if before is None:
-        audit.record_for(activity, "create", f"Logged the {ActivityKind.label_of(activity.kind).lower()} "
-                                             f"“{activity.title}”", after=after)
+        _created(activity)
     else:
-        old, new = audit.changed(before, after)
+        old, new = audit.changed(before, snapshot(activity))
         audit.record_for(activity, "update", f"Edited “{activity.title}”: {', '.join(new) or 'nothing changed'}",
                          before=old, after=new)
     db.session.flush()
-    return activity, overlaps(activity) if warn else []
+    return activity, overlaps(activity)
+
+
+def create_many(scope: Scope, datas: list[ActivityData], known: Known) -> list[Activity]:
+    """New activities, all or none (a spreadsheet import), each checked as `save` checks it against the records
+    preloaded by `preload`, and written with one flush, so the inserts go in batches. No overlap warnings."""
+    made = []
+    for data in datas:
+        activity = _new()
+        _apply(activity, data, _checked(scope, data, known))
+        made.append(activity)
+    db.session.flush()
+    for activity in made:
+        _created(activity)
+    db.session.flush()
+    return made
 
 
 def spans(deployment: Deployment) -> list[tuple[date, date]]:
