@@ -128,6 +128,10 @@ def detail(activity_id: int):
 
 # --- logging and editing ----------------------------------------------------------------------------------------
 
+#: The form's values as the write service takes them (kept under its old name for callers of this module).
+_data = activity_writes.from_form
+
+
 def _prefill() -> dict | None:
     """A new activity answering `?request=ID`: that request, its State served, its instruments."""
     if not request.args.get("request", "").isdigit():
@@ -151,7 +155,7 @@ def _edit(activity: Activity | None):
         form.add_row(request.form["add"])
     elif form.validate_on_submit():
         try:
-            saved, overlaps = activity_writes.save(scope, activity, activity_writes.from_form(form))
+            saved, overlaps = activity_writes.save(scope, activity, _data(form))
         except Refused as exc:
             db.session.rollback()
             show_refusal(form, exc)
