@@ -226,6 +226,13 @@ def write_all(scope: Scope, context: Context, rows: list, actor, source: str) ->
     return [a.id for a in activity_writes.create_many(scope, rows, context.known)]
 
 
+def describe(values) -> str:
+    """One checked row in words, for the preview's sample."""
+    visits = "; ".join(f"{v.city or '—'}, {v.country}, {v.start_date.isoformat()} – {v.end_date.isoformat()}"
+                       for v in values.visits) or "no visit"
+    return f"{ActivityKind.label_of(values.kind)} · {values.title} · {visits}"
+
+
 def template_rows() -> tuple[list[str], list]:
     visits = [(f"Visit {n} {w}", example) for n in (1, 2) for w, example in zip(
         ("city", "country", "start", "end"),

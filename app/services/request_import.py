@@ -125,6 +125,13 @@ def write_all(scope: Scope, context: Context, rows: list[dict], actor, source: s
                                                        source=source)]
 
 
+def describe(values: dict) -> str:
+    """One checked row in words, for the preview's sample."""
+    received = values["received_date"].isoformat() if values.get("received_date") else "date not recorded"
+    return (f"{values['state']} · {', '.join(values['instruments'])} · {RequestKind.label_of(values['kind'])} · "
+            f"{values['subject']} · received {received}")
+
+
 def template_rows() -> tuple[list[str], list]:
     return [c.name for c in COLUMNS], [c.example for c in COLUMNS]
 

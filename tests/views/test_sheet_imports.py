@@ -48,6 +48,7 @@ def test_the_template_round_trips(client, login_as, kind, model, extension):
     page = client.get(location)
     body = page.get_data(as_text=True)
     assert page.status_code == 200 and "1 ready to import" in body and "Nothing has been written yet" in body
+    assert "Row 2: " + ("BOL · UNTOC, TIP" if kind == "requests" else "Advisory mission") in body
     assert client.get(location).get_data(as_text=True).count("ready to import") == 1  # a reload re-posts nothing
     assert count(model) == before
     done = confirm(client, location, kind)
