@@ -8,4 +8,4 @@ from flask import Blueprint
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 # Route modules register themselves on bp, one per domain.
-from . import activities, contributions, experts, instruments, me, openapi, requests  # noqa: E402,F401
+from . import activities, contributions, experts, forecast, instruments, me, openapi, requests, states  # noqa: E402,F401

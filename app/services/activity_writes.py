@@ -31,7 +31,7 @@ from models.enums import ActivityKind, ActivityStateRole, ActivityStatus
 
 from ..formatting import format_date
 from ..scoping import Scope
-from . import audit
+from . import audit, versions
 from .errors import Refused
 from .sync import sync_children, sync_list
 
@@ -286,19 +286,26 @@ def _created(activity: Activity) -> None:
                                          f"“{activity.title}”", after=snapshot(activity))
 
 
-def save(scope: Scope, activity: Activity | None, data: ActivityData) -> tuple[Activity, list[Overlap]]:
+def save(scope: Scope, activity: Activity | None, data: ActivityData, version: int | None = None
+         ) -> tuple[Activity, list[Overlap]]:
     """Create (`activity` None) or replace an activity with `data`; Refused names every field at fault and
-    nothing is changed. Returns the activity and the overlapping deployments to warn about."""
+    nothing is changed. Returns the activity and the overlapping deployments to warn about. An edit says which
+    `version` it was made from: Stale when the activity changed since."""
+    if activity is not None:
+        versions.check(activity, version, f"“{activity.title}”")
+        version_before = activity.version
     rows = _checked(scope, data, None)
     before = snapshot(activity) if activity is not None else None
     if activity is None:
         activity = _new()
     _apply(activity, data, rows)
-    db.session.flush()
+    versions.flush(activity, f"“{activity.title}”")
     if before is None:
         _created(activity)
     else:
         old, new = audit.changed(before, snapshot(activity))
+        if new:
+            versions.touch(activity, version_before)
         audit.record_for(activity, "update", f"Edited “{activity.title}”: {', '.join(new) or 'nothing changed'}",
                          before=old, after=new)
     db.session.flush()
