@@ -101,13 +101,13 @@ def test_the_preview_sends_as_many_queries_for_500_rows_as_for_10(session, make_
     rows = ["Advisory mission,M{n},,La Paz,Bolivia,2003-03-10,2003-03-12,,,,,BOL,UNTOC,Ana Ortiz (lecturer),,,",
             "Regional meeting,R{n},,,,,,,,,,,UNTOC,,,,"]
     counts = []
-    for k in (10, 500):
+    for k in (10, 10, 500):  # the first warms whatever the app caches; the second and third are compared
         upload = imports.upload("activities", csv_of(*[rows[n % 2].format(n=n) for n in range(k)]), "a.csv", user.id)
         with count_queries() as statements:
             report = imports.preview(upload, EVERYTHING)
         counts.append(len(statements))
     assert report.rows == 500 and len(report.bad_rows) == 250
-    assert counts[0] == counts[1], counts
+    assert counts[1] == counts[2], counts
 
 
 def test_the_template_columns_are_all_recognised():

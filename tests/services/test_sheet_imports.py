@@ -139,15 +139,15 @@ def test_the_preview_sends_as_many_queries_for_500_rows_as_for_10(session, make_
     user = make_user()
     rows = ["BOL,UNTOC,Training,S{n},2003-01-10,", "Chile,TIP,Pre-ratification advice,T{n},2002-01-10,",
             "Narnia,UNTOC,Training,U{n},,"]
-    ten, five_hundred = ([rows[n % 3].format(n=n) for n in range(k)] for k in (10, 500))
+    # The first preview warms the treaty figures' cache (main's); the second and third are compared.
     counts = []
-    for data in (csv_of(*ten), csv_of(*five_hundred)):
+    for data in (csv_of(*[rows[n % 3].format(n=n) for n in range(k)]) for k in (10, 10, 500)):
         upload = imports.upload("requests", data, "r.csv", user.id)
         with count_queries() as statements:
             report = imports.preview(upload, EVERYTHING)
         counts.append(len(statements))
     assert report.rows == 500 and len(report.bad_rows) == 166
-    assert counts[0] == counts[1], counts
+    assert counts[1] == counts[2], counts
 
 
 # ------------------------------------------------------------------ confirming
