@@ -37,6 +37,9 @@ MAIN_PAGES = [
     MainPage("request", "/requests/1", STAFF),
     MainPage("request-form", "/requests/new?state=BIH", STAFF),
     MainPage("my-requests", "/requests/mine", STAFF),
+    # Spreadsheet imports (issue 14)
+    MainPage("requests-import", "/requests/import", STAFF),
+    MainPage("activities-import", "/activities/import", STAFF),
     # Activities, experts, legislative issues, the calendar (issue 10)
     MainPage("activities", "/activities/", SIGNED_IN),
     MainPage("activity", "/activities/1", SIGNED_IN),

@@ -250,6 +250,17 @@ def parties_among(state: MemberState, codes: list[str], as_of: date) -> dict[str
     return found
 
 
+def first_deposits() -> dict[str, dict[str, date]]:
+    """{State code: {instrument code: its first deposit}} for every State at once (one query): a State is a party
+    on a day when its first deposit is on or before it (what `parties_among` finds one State at a time)."""
+    found: dict[str, dict[str, date]] = {}
+    far = date(2199, 12, 31)
+    for code, status in treaties.statuses(treaties.visible_instruments(EVERYTHING), far).items():
+        for party in status.parties:
+            found.setdefault(party.participant, {})[code] = party.date
+    return found
+
+
 def treaty_actions(request: AssistanceRequest) -> list[dict]:
     """The requesting State's signatures and deposits of the instruments the request concerns, with the date each
     deposit put the instrument in force for it (as at today)."""
