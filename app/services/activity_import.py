@@ -173,7 +173,6 @@ def check_row(context: Context, columns: sheets.Columns, cells: list):
     for row, (org, role) in enumerate(partners):
         data[f"partners-{row}-organization"] = str(org.id)
         data[f"partners-{row}-role"] = role
-    requests = []
     for part in sheets.items(cell("Requests")):
         match = _REQUEST.match(part)
         found = context.known.requests.get(int(match.group(1))) if match else \
@@ -182,7 +181,6 @@ def check_row(context: Context, columns: sheets.Columns, cells: list):
             problems.append((columns.shown("Requests"), f"No request “{part[:30]}” among those you may see: give "
                                                         "its number, e.g. 12 or #12."))
         else:
-            requests.append(found)
             data.add("requests", str(found.id))
     form = context.form = context.form or ActivityForm(formdata=None, meta={"csrf": False})
     form.process(formdata=data)
@@ -192,7 +190,7 @@ def check_row(context: Context, columns: sheets.Columns, cells: list):
                     + data.getlist("participants")
                     + [data[f"visits-{row}-country"] for row in visit_columns] if code}
     form.set_choices(list(named_states.values()), context.known.instruments.values(), [o for o, _ in partners],
-                     requests, [e for e, _ in experts])
+                     [e for e, _ in experts])
 
     def shown(field: str) -> str:
         return columns.shown(_FIELDS.get(field, "")) if field in _FIELDS else ""

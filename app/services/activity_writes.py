@@ -178,7 +178,8 @@ def _check(scope: Scope, data: ActivityData, found: _Found, known: Known | None 
     requests = _by_key(AssistanceRequest, AssistanceRequest.id, set(data.requests), scope.requests(),
                        known=pick("requests"))
     if set(data.requests) - set(requests):
-        found.refuse("requests", "Choose requests from the list.")
+        unknown = sorted(set(data.requests) - set(requests))
+        found.refuse("requests", f"No request {', '.join(f'#{n}' for n in unknown[:5])} that you may link.")
     experts = _by_key(Expert, Expert.id, {d.expert_id for d in data.deployments}, scope.experts(),
                       known=pick("experts"))
     if len(experts) < len({d.expert_id for d in data.deployments}):
@@ -367,16 +368,14 @@ class Choices:
     states: list
     instruments: list
     organizations: list
-    requests: list
     experts: list
 
 
 def form_choices(scope: Scope) -> Choices:
-    """The options of the activity form's selects, through each domain's scoped reads."""
-    from . import experts, organizations, requests, states, treaties
+    """The options of the activity form's selects, through each domain's scoped reads. Requests are named by
+    number (there may be hundreds of thousands): `_check` finds them, within the scope, in one query."""
+    from . import experts, organizations, states, treaties
     return Choices(
         states=states.choices(scope), instruments=treaties.visible_instruments(scope),
         organizations=organizations.choices(scope),
-        requests=list(db.session.scalars(requests.query(scope, requests.RequestFilters())
-                                         .order_by(AssistanceRequest.id))),
         experts=list(db.session.scalars(experts.query(scope, experts.ExpertFilters()).order_by(Expert.name))))
