@@ -28,6 +28,7 @@ from .filters import (
     enum_filter,
     group_filter,
     id_choice_filter,
+    id_number_filter,
     instrument_filter,
     not_before,
     state_filter,
@@ -76,7 +77,7 @@ class ActivityFilterForm(FilterForm):
     date_from = date_field("From", Optional(), description="A visit ending on or after this day …")
     date_to = date_field("To", Optional(), not_before("date_from", "The end of the range is before its start."),
                          description="… and starting on or before this day.")
-    request = id_choice_filter("Request", "A request's number: the activities that answer it.")
+    request = id_number_filter("Request", "A request's number (#12): the activities that answer it.")
 
 
 class CalendarFilterForm(FilterForm):

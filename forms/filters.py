@@ -1,6 +1,7 @@
 """Fields that several lists' filters share (instrument, State, regional group, record ids)."""
 from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.widgets import TextInput
 
 from models.enums import RegionalGroup
 
@@ -75,6 +76,23 @@ class IdChoiceField(SelectField):
 
 def id_choice_filter(label: str, description: str | None = None) -> IdChoiceField:
     return IdChoiceField(label, description)
+
+
+class IdNumberField(IdChoiceField):
+    """A record by its number, typed (with or without its #): for records too many to offer as options."""
+    widget = TextInput()
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            raw = str(valuelist[0]).strip().lstrip("#")
+            self.data = optional_int(raw)
+
+    def _value(self):
+        return "" if self.data is None else str(self.data)
+
+
+def id_number_filter(label: str, description: str | None = None) -> IdNumberField:
+    return IdNumberField(label, description)
 
 
 def not_before(start_name: str, message: str):

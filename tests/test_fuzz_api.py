@@ -106,7 +106,7 @@ def test_what_the_fuzzing_found_stays_fixed(api_as, login_as, client):
     assert get("/api/v1/queue?assigned_officer=2147483647").get_json()["total"] == 0
     doc = get("/api/v1/openapi.json").get_json()
     for path, operations in doc["paths"].items():
-        for parameter in operations["get"]["parameters"]:
+        for parameter in operations.get("get", {}).get("parameters", []):  # some paths only write
             if parameter["in"] == "query" and parameter["name"] in ("page", "per_page", "q", "status"):
                 assert parameter.get("allowEmptyValue") is True, (path, parameter["name"])
             if parameter["schema"].get("format") == "date":

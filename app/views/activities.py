@@ -31,13 +31,12 @@ def get_activity_or_404(activity_id: int) -> Activity:
 
 
 def _filter_choices(form: ActivityFilterForm) -> None:
-    """The expert, partner and request filters as selects, with the options the user may see that can match."""
+    """The expert and partner filters as selects, with the options the user may see that can match (a request is
+    typed by number: there are too many to list)."""
     scope = for_user(current_user)
     options = activity_service.filter_options(scope)
     form.expert.set_choices(options.experts)
     form.partner.set_choices((o.id, o.display_name) for o in organization_service.choices(scope))
-    if can(Permission.VIEW_REQUESTS):
-        form.request.set_choices(options.requests)
 
 
 @bp.get("/")
