@@ -1,12 +1,14 @@
-"""The iCalendar feed of missions (RFC 5545), built with the `icalendar` library: one all-day event per visit.
+"""The iCalendar feed of missions (RFC 5545): one all-day event per visit.
+
+Written line by line here rather than through the `icalendar` library's object model, which spent about 1 ms per
+event (tens of seconds for a record of decades, past a server's timeout); the tests read the feed back with that
+library, so what is written stays what it parses.
 
 RFC 5545 writes an all-day event's DTEND as the day *after* the last day (exclusive); people read "8 to 11
 January" inclusive. The visit keeps the inclusive end; this module adds the day.
 """
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
-
-from icalendar import Calendar, Event
 
 from models import ActivityVisit
 from models.enums import ActivityKind, ActivityStateRole, ActivityStatus, DatePrecision
@@ -49,31 +51,57 @@ def description(visit: ActivityVisit, url: str | None) -> str:
     return "\n".join(lines)
 
 
+def _text(value: str) -> str:
+    """A TEXT value escaped (RFC 5545 3.3.11)."""
+    return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+            .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
+
+
+def _fold(line: str) -> str:
+    """A content line folded at 75 octets (RFC 5545 3.1), never inside a UTF-8 character."""
+    encoded = line.encode()
+    if len(encoded) <= 75:
+        return line + "\r\n"
+    parts, current, size, limit = [], [], 0, 75
+    for char in line:
+        width = len(char.encode())
+        if size + width > limit:
+            parts.append("".join(current))
+            current, size, limit = [], 0, 74  # continuation lines begin with a space
+        current.append(char)
+        size += width
+    parts.append("".join(current))
+    return "\r\n ".join(parts) + "\r\n"
+
+
+def _day(value) -> str:
+    return value.strftime("%Y%m%d")
+
+
 def feed(visits: Iterable[ActivityVisit], url_for_activity: Callable[[int], str] | None = None,
          name: str = "Palermo missions") -> bytes:
     """The VCALENDAR of `visits` (each with its activity, country, States, instruments and partners loaded)."""
-    cal = Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", name)
+    out = ["BEGIN:VCALENDAR\r\n", _fold(f"PRODID:{_text(PRODID)}"), "VERSION:2.0\r\n", "CALSCALE:GREGORIAN\r\n",
+           _fold(f"X-WR-CALNAME:{_text(name)}")]
     for visit in visits:
         activity = visit.activity
         url = url_for_activity(activity.id) if url_for_activity else None
-        event = Event()
-        event.add("uid", uid(visit))
         # The last change of the record, not the time of the request: an unchanged event reads the same each time.
         stamp = activity.updated_at or activity.created_at or datetime(2000, 1, 1, tzinfo=UTC)
-        event.add("dtstamp", stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC))
-        event.add("dtstart", visit.start_date)
-        event.add("dtend", visit.end_date + timedelta(days=1))
-        event.add("summary", activity.title)
-        event.add("location", location(visit))
-        event.add("description", description(visit, url))
-        event.add("categories", [ActivityKind.label_of(activity.kind)])
-        event.add("status", STATUS.get(activity.status, "CONFIRMED"))
-        event.add("transp", "TRANSPARENT")
+        stamp = stamp.astimezone(UTC) if stamp.tzinfo else stamp
+        out += ["BEGIN:VEVENT\r\n",
+                _fold(f"UID:{_text(uid(visit))}"),
+                f"DTSTAMP:{stamp.strftime('%Y%m%dT%H%M%SZ')}\r\n",
+                f"DTSTART;VALUE=DATE:{_day(visit.start_date)}\r\n",
+                f"DTEND;VALUE=DATE:{_day(visit.end_date + timedelta(days=1))}\r\n",
+                _fold(f"SUMMARY:{_text(activity.title)}"),
+                _fold(f"LOCATION:{_text(location(visit))}"),
+                _fold(f"DESCRIPTION:{_text(description(visit, url))}"),
+                _fold(f"CATEGORIES:{_text(ActivityKind.label_of(activity.kind))}"),
+                f"STATUS:{STATUS.get(activity.status, 'CONFIRMED')}\r\n",
+                "TRANSP:TRANSPARENT\r\n"]
         if url:
-            event.add("url", url)
-        cal.add_component(event)
-    return cal.to_ical()
+            out.append(_fold(f"URL:{url}"))
+        out.append("END:VEVENT\r\n")
+    out.append("END:VCALENDAR\r\n")
+    return "".join(out).encode()

@@ -32,6 +32,8 @@ LOADS = (
     selectinload(Activity.deployments).selectinload(Deployment.expert),
     selectinload(Activity.requests),
 )
+#: What the iCalendar feed shows of each activity (no experts, no requests): the feed holds every visit.
+FEED_LOADS = LOADS[:5]
 
 
 @dataclass(frozen=True)
@@ -68,9 +70,9 @@ def _involving(state_ids):
                   Activity.id.in_(sa.select(ActivityVisit.activity_id).where(ActivityVisit.country_id.in_(state_ids))))
 
 
-def query(scope: Scope, filters: ActivityFilters) -> sa.Select:
+def query(scope: Scope, filters: ActivityFilters, loads=LOADS) -> sa.Select:
     """The activities `scope` may see, narrowed by `filters`, with what a list shows eagerly loaded."""
-    select = sa.select(Activity).where(scope.activities()).options(*LOADS)
+    select = sa.select(Activity).where(scope.activities()).options(*loads)
     f = filters
     if f.kind:
         select = select.where(Activity.kind == f.kind)
@@ -146,7 +148,7 @@ def visits_between(scope: Scope, filters: ActivityFilters, first: date, last: da
 
 def all_visits(scope: Scope) -> list[ActivityVisit]:
     """Every visit of every activity `scope` may see, by start date: the iCalendar feed."""
-    activities = db.session.scalars(query(scope, ActivityFilters()).order_by(Activity.id))
+    activities = db.session.scalars(query(scope, ActivityFilters(), FEED_LOADS).order_by(Activity.id))
     return sorted(_visits_of(activities), key=lambda v: (v.start_date, v.id))
 
 
