@@ -161,3 +161,16 @@ def test_a_donor_feed_follows_its_allocations(client, login_as, session):
     factories.allocation(money, factories.activity(title="Funded mission"))
     session.commit()
     assert [str(e["SUMMARY"]) for e in events(client.get("/missions.ics").get_data()).values()] == ["Funded mission"]
+
+
+def test_text_with_separators_other_scripts_and_long_lines_reads_back_exactly(client, login_as, session):
+    """The feed is written by hand (app/formats/ical.py): escaping and folding must give back what was typed."""
+    login_as("officer")
+    title = "Séminaire; «traite», \\ Ukraine — 研讨会 🌍 " + "very long title " * 12
+    factories.activity(title=title, visits=[("UKR", date(2004, 5, 3), date(2004, 5, 4))])
+    session.commit()
+    body = client.get("/missions.ics").get_data()
+    assert all(len(line) <= 75 for line in body.split(b"\r\n"))  # folded at 75 octets
+    found = [e for e in events(body).values() if str(e["SUMMARY"]) == title]
+    assert len(found) == 1 and found[0].decoded("DTSTART") == date(2004, 5, 3)
+    assert str(found[0]["CATEGORIES"].cats[0]) == "Advisory mission"
