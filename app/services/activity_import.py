@@ -18,7 +18,7 @@ from ..formats.sheets import Column
 from ..scoping import Scope
 from . import activity_writes
 from .errors import Refused
-from .sheet_imports import InstrumentNames, StateNames, enum_message, enum_value, form_problems
+from .sheet_cells import InstrumentNames, StateNames, enum_message, enum_value, form_problems
 
 RECORD_TYPE = "Activity"
 SINGULAR, PLURAL, TITLE = "activity", "activities", "Activities"

@@ -16,7 +16,7 @@ from ..formats.sheets import Column
 from ..scoping import Scope
 from . import request_changes
 from .errors import Refused
-from .sheet_imports import InstrumentNames, StateNames, enum_message, enum_value, form_problems
+from .sheet_cells import InstrumentNames, StateNames, enum_message, enum_value, form_problems
 
 RECORD_TYPE = "AssistanceRequest"
 SINGULAR, PLURAL, TITLE = "request", "requests", "Requests"
