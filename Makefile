@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 STAMP := $(VENV)/.requirements-installed
 
-.PHONY: run test install db seed demo-accounts clean
+.PHONY: run serve test install db seed demo-accounts clean bench
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,9 +28,22 @@ demo-accounts: seed
 run: demo-accounts
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
+# Serving for real use (README): gunicorn, WEB_CONCURRENCY workers (2 by default), DATABASE_URL (PostgreSQL),
+# RATELIMIT_STORAGE_URI=redis://… so that the processes share login throttling. No demo accounts.
+WEB_CONCURRENCY ?= 2
+BIND ?= 127.0.0.1:8000
+serve: seed
+	WEB_CONCURRENCY=$(WEB_CONCURRENCY) $(BIN)/gunicorn --bind $(BIND) --access-logfile - "app:create_app()"
+
 # SQLite always; PostgreSQL too when TEST_DATABASE_URL is set; browser tests when Chromium is present.
 test: install
 	$(BIN)/python -m pytest -q
+
+# The key pages under load beside a hello-world app, at 10,000 and 200,000 requests (bench/run.py): a table and
+# bench/results.json. SQLite; PostgreSQL when BENCH_DATABASE_URL is set. Quick run: BENCH_SCALES=1000,5000
+# BENCH_SECONDS=3 make bench.
+bench: install
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

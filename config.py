@@ -42,6 +42,8 @@ class Config:
     PERMANENT_SESSION_LIFETIME = 8 * 3600
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    #: Prefix of the throttle's keys in a shared store (several installations, or tests, on one Redis).
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "")
     #: Login throttles, counting failed attempts only. Per account *and* client address: an attacker elsewhere
     #: cannot lock the owner out. Per address, well above what one office behind a proxy produces: it stops
     #: one machine spraying many accounts without refusing a whole office.

@@ -1,4 +1,6 @@
 """Flask-Login: who is asking — the session's user, or the API's `Authorization: Bearer TOKEN`."""
+from datetime import UTC, timedelta
+
 import sqlalchemy as sa
 from flask import abort, g, session
 from flask_login import user_loaded_from_cookie
@@ -18,6 +20,9 @@ login_manager.session_protection = "strong"
 
 #: Longer than any token `ApiToken.issue` makes; anything longer is not worth hashing.
 MAX_TOKEN_LENGTH = 200
+#: How stale a token's `last_used_at` may grow: it is written at most once per this interval, so that requests
+#: with a token read only (a write on every request would serialise them behind one another).
+TOKEN_USE_RESOLUTION = timedelta(hours=1)
 #: The one URL a calendar feed token opens (`?token=…`): a calendar client cannot sign in.
 FEED_PATH = "/missions.ics"
 
@@ -54,12 +59,28 @@ def load_user_from_token(request):
     if token is None or token.is_revoked or not token.user.is_active:
         return None
     user = token.user
-    # A plain UPDATE committed on its own: nothing else is pending this early in the request.
-    db.session.execute(sa.update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=utcnow()))
-    db.session.commit()
+    _note_use(token)
     g.authenticated_by_token = True  # read by the CSRF check (app.security): no cookie, no CSRF risk
+    g.token_scope = token.scope      # read by the API: a read-scope token changes nothing
     g.api_token_id = token.id  # the API's rate limit counts per token (app.api.rate_limit)
     return user
+
+
+def _note_use(token) -> None:
+    """Record that `token` was used — unless that was recorded less than TOKEN_USE_RESOLUTION ago (then no write).
+    A plain UPDATE committed on its own: nothing else is pending this early in the request. Guarded by the old
+    value, so that of several requests arriving together only one writes."""
+    now = utcnow()
+    last = token.last_used_at
+    if last is not None and last.tzinfo is None:  # SQLite gives back naive UTC
+        last = last.replace(tzinfo=UTC)
+    if last is not None and now - last < TOKEN_USE_RESOLUTION:
+        return
+    model = type(token)
+    db.session.execute(sa.update(model).where(model.id == token.id, model.last_used_at.is_(None) if last is None
+                                              else model.last_used_at < now - TOKEN_USE_RESOLUTION)
+                       .values(last_used_at=now).execution_options(synchronize_session=False))
+    db.session.commit()  # expires the token: the next read sees the value written
 
 
 def _feed_token_owner(raw: str):
@@ -73,8 +94,7 @@ def _feed_token_owner(raw: str):
         g.feed_token_refused = True
         abort(401)
     user, token = found
-    db.session.execute(sa.update(type(token)).where(type(token).id == token.id).values(last_used_at=utcnow()))
-    db.session.commit()
+    _note_use(token)
     g.authenticated_by_feed_token = True
     return user
 

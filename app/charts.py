@@ -75,3 +75,121 @@ def chart(progress: treaties.Progress, as_of: date, width: int = 720, height: in
     anchor = "start" if eif_x is not None and eif_x < (left + right) / 2 else "end"
     return Chart(width, height, left, top, bottom, right, steps(1), steps(2), y(threshold), threshold,
                  eif_x, eif, x_ticks, y_ticks, not points, anchor)
+
+
+# ------------------------------------------------------------------ bar charts (counts per category)
+#: Colours that stay distinct for the common forms of colour blindness (Okabe–Ito), one per series.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000")
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    color: str
+    #: What a pointer's tooltip (the SVG <title>) says: "2003, African States: 4".
+    label: str
+
+
+@dataclass(frozen=True)
+class BarChart:
+    """Geometry of a (stacked) bar chart, in SVG user units; the template only draws it, beside its table."""
+    title: str
+    width: int
+    height: int
+    left: int
+    top: int
+    bottom: int
+    right: int
+    bars: list[Bar]
+    x_labels: list[tuple[float, str]]
+    y_ticks: list[tuple[float, int]]
+    legend: list[tuple[str, str]]
+    empty: bool
+
+    @property
+    def narrow(self) -> bool:
+        return self.width < 480
+
+
+def _nice_step(top: float) -> int:
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000):
+        if top / step <= 6:
+            return step
+    return max(1, int(top // 6))
+
+
+def bar_chart(title: str, categories: list[str], series: list[tuple[str, list[int]]], width: int = 720,
+              height: int = 260, max_labels: int = 12) -> BarChart:
+    """Bars per category, the series stacked in order (one series: plain bars). Labels of the x axis are thinned
+    to `max_labels` so that they stay readable: drawn at the size it is shown (a phone gets a narrow one)."""
+    left, right, top, bottom = 40, width - 12, 12, height - 36
+    totals = [sum(values[i] for _, values in series) for i in range(len(categories))]
+    top_value = max(totals, default=0)
+    step = _nice_step(top_value or 1)
+    ceiling = max(step, -(-top_value // step) * step)
+    slot = (right - left) / max(len(categories), 1)
+    gap = min(4.0, slot * 0.2)
+
+    def y(value: float) -> float:
+        return round(bottom - value / ceiling * (bottom - top), 1)
+
+    bars = []
+    for index, category in enumerate(categories):
+        base = 0
+        for number, (name, values) in enumerate(series):
+            value = values[index]
+            if value:
+                bars.append(Bar(round(left + index * slot + gap / 2, 1), y(base + value), round(slot - gap, 1),
+                                round(y(base) - y(base + value), 1), PALETTE[number % len(PALETTE)],
+                                f"{category}{', ' + name if len(series) > 1 else ''}: {value}"))
+            base += value
+    stride = max(1, -(-len(categories) // max_labels))
+    x_labels = [(round(left + (i + 0.5) * slot, 1), c) for i, c in enumerate(categories) if i % stride == 0]
+    y_ticks = [(y(v), v) for v in range(0, ceiling + 1, step)]
+    legend = [(PALETTE[n % len(PALETTE)], name) for n, (name, _) in enumerate(series)] if len(series) > 1 else []
+    return BarChart(title, width, height, left, top, bottom, right, bars, x_labels, y_ticks, legend,
+                    not any(totals))
+
+
+def bar_charts(title: str, categories: list[str], series: list[tuple[str, list[int]]]) -> list[BarChart]:
+    """The chart drawn wide and narrow: the stylesheet shows the one that fits the screen."""
+    return [bar_chart(title, categories, series),
+            bar_chart(title, categories, series, width=360, height=240, max_labels=5)]
+
+
+# ------------------------------------------------------------------ the dashboard: progress to the threshold (bars)
+@dataclass(frozen=True)
+class ProgressBar:
+    label: str
+    value: int
+    threshold: int
+    y: float
+    width: float
+    #: The threshold's position, for its tick.
+    threshold_x: float
+
+
+@dataclass(frozen=True)
+class ProgressBars:
+    width: int
+    height: int
+    left: int
+    right: int
+    bar_height: int
+    bars: list[ProgressBar]
+
+
+def progress_bars(rows: list[tuple[str, int, int]], width: int = 360, bar_height: int = 18,
+                  gap: int = 10) -> ProgressBars:
+    """One horizontal bar per (label, counted, threshold): the bar's length is the counted deposits on a common
+    scale up to the largest of the thresholds and the counts; drawn in a viewBox, so it scales to a phone."""
+    left, right = 72, width - 48
+    top_value = max([1] + [max(value, threshold) for _, value, threshold in rows])
+    span = right - left
+    bars = [ProgressBar(label, value, threshold, gap + i * (bar_height + gap), round(value / top_value * span, 1),
+                round(left + threshold / top_value * span, 1))
+            for i, (label, value, threshold) in enumerate(rows)]
+    return ProgressBars(width, gap + len(rows) * (bar_height + gap), left, right, bar_height, bars)

@@ -18,19 +18,23 @@ MESSAGES = {
     409: "That conflicts with the current state of the record.",
     412: "The record changed since you read it.",
     413: "The upload is too large.",
+    415: "Send the body as JSON.",
     422: "The data could not be processed.",
+    428: "Say which version you are changing (If-Match).",
     429: "Too many attempts. Wait a few minutes and try again.",
     500: "Something went wrong on our side. Nothing was saved.",
 }
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-         409: "conflict", 412: "precondition_failed", 413: "too_large", 422: "invalid", 429: "too_many_requests",
+         409: "conflict", 412: "precondition_failed", 413: "too_large", 415: "unsupported_media_type", 422: "invalid",
+         428: "precondition_required", 429: "too_many_requests",
          500: "server_error"}
 
 
-def json_error(status: int, message: str | None = None, code: str | None = None, fields: dict | None = None):
-    """The API's error shape (CONTRACT.md)."""
+def json_error(status: int, message: str | None = None, code: str | None = None, fields: dict | None = None,
+               extra: dict | None = None):
+    """The API's error shape (CONTRACT.md); `extra` adds keys beside "error" (a 412's current record)."""
     body = {"error": {"code": code or CODES.get(status, "error"), "message": message or MESSAGES.get(status, "Error"),
-                      "fields": fields or {}}}
+                      "fields": fields or {}}, **(extra or {})}
     return jsonify(body), status
 
 
@@ -51,16 +55,18 @@ def _megabytes(size: int) -> str:
 def _handle_http(exc: HTTPException):
     status = exc.code or 500
     # Refusals of bad input carry a description worth showing; everything else gets our own words.
-    message = (exc.description if status in (400, 409, 412, 422, 429) and exc.description
+    # (An API error of ours says why it refuses, a 403 included: a read-scope token.)
+    speaks = status in (400, 409, 412, 415, 422, 428, 429) or (status == 403 and hasattr(exc, "fields"))
+    message = (exc.description if speaks and exc.description
                else too_large_message() if status == 413 else MESSAGES.get(status))
     if wants_json():
         # An ApiError carries its own code and the fields at fault.
         response, status = json_error(status, message, getattr(exc, "error_code", None),
-                                      getattr(exc, "fields", None))
+                                      getattr(exc, "fields", None), getattr(exc, "extra", None))
     else:
         response = render_template("errors/error.html", status=status, message=message,
                                    fields=getattr(exc, "fields", None))
-    headers = {}
+    headers = dict(getattr(exc, "extra_headers", None) or {})
     if status == 405 and getattr(exc, "valid_methods", None):
         headers["Allow"] = ", ".join(sorted(exc.valid_methods))
     retry_after = getattr(exc, "retry_after", None)

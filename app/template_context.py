@@ -6,19 +6,23 @@ from flask import current_app, request, url_for
 from models import enums
 
 from .formatting import format_date, format_money
-from .permissions import Permission, can
+from .permissions import AUTHENTICATED, Permission, can
 
 #: The main navigation: (endpoint, label, permission). An entry shows once its endpoint exists and the user
 #: holds the permission; features add themselves here.
 NAVIGATION = [
+    ("dashboard.index", "Dashboard", AUTHENTICATED),
     ("instruments.index", "Instruments", Permission.VIEW_TREATIES),
     ("states.index", "States", Permission.VIEW_TREATIES),
     ("reports.ratification_status", "Ratification status", Permission.VIEW_TREATY_REPORTS),
+    ("outcomes.index", "Outcomes", Permission.VIEW_TREATIES),
+    ("forecast.backtest", "Forecast backtest", Permission.VIEW_TREATY_REPORTS),
     ("requests.mine", "My requests", Permission.EDIT_REQUESTS),
     ("queue.index", "Queue", Permission.DECIDE_REQUESTS),
     ("requests.index", "Requests", Permission.VIEW_REQUESTS),
     ("activities.index", "Activities", Permission.VIEW_ACTIVITIES),
     ("activities.calendar", "Calendar", Permission.VIEW_ACTIVITIES),
+    ("reports.period", "Period report", Permission.VIEW_ACTIVITIES),
     ("experts.index", "Experts", Permission.VIEW_EXPERTS),
     ("issues.index", "Legislative issues", Permission.VIEW_ISSUES),
     ("funding.index", "Donor portal", Permission.VIEW_CONTRIBUTIONS),
@@ -33,8 +37,10 @@ NAVIGATION = [
 #: The menus of the navigation bar, in order: (label, endpoints or blueprints they gather). An entry goes to the
 #: first menu naming its endpoint, else the first naming its blueprint, else the last ("Casework").
 NAV_AREAS = [
-    ("Treaties", ("instruments", "states", "reports", "treaties.reconciliation")),
-    ("Casework", ("requests", "queue", "activities", "calendar_feed", "experts", "issues", "findings")),
+    ("Dashboard", ("dashboard",)),
+    ("Treaties", ("instruments", "states", "reports", "forecast", "treaties.reconciliation", "outcomes")),
+    ("Casework", ("requests", "queue", "activities", "calendar_feed", "experts", "issues", "findings",
+                  "reports.period")),
     ("Funding", ("funding", "contributions", "rates", "iati", "donors", "projects", "organizations")),
     ("Administration", ("admin", "treaties.imports", "rates.index")),
 ]

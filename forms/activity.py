@@ -23,7 +23,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Re
 
 from models.enums import ActivityKind, ActivityStatus, DatePrecision
 
-from .base import FilterForm, choices, date_field, optional_int, strip
+from .base import FilterForm, VersionField, choices, date_field, optional_int, strip
 from .filters import (
     enum_filter,
     group_filter,
@@ -219,6 +219,9 @@ class ActivityForm(FlaskForm):
         Optional(), Length(max=120, message="At most 120 characters."), PlainText()],
         description="Where the record comes from, e.g. a mission report or A/58/165 para. 16.")
 
+    #: Set when editing: the version the form was rendered from (a save against a newer one is refused).
+    version = VersionField()
+
     #: The buttons that add an empty row instead of saving (no script needed): name "add", value the list.
     ROW_LISTS = ("visits", "partners", "deployments")
 
@@ -261,7 +264,7 @@ def initial_data(activity) -> dict:
     """An activity as the form's data (for editing)."""
     from models.enums import ActivityStateRole
     return {
-        "kind": activity.kind, "status": activity.status, "title": activity.title,
+        "version": activity.version, "kind": activity.kind, "status": activity.status, "title": activity.title,
         "description": activity.description, "outcome": activity.outcome, "source": activity.source,
         "topics": list(activity.topics or []),
         "visits": [{"id": v.id, "city": v.city, "country": v.country.code, "start_date": v.start_date,

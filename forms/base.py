@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import HiddenInput
 
 from models.user import MIN_PASSWORD_LENGTH
 
@@ -207,6 +208,22 @@ MAX_PAGE = 1_000_000
 MAX_PER_PAGE = 500
 #: Ids in URLs and filters are 32-bit on every engine.
 MAX_ID = 2**31 - 1
+
+
+class VersionField(IntegerField):
+    """The version of the record an edit form was rendered from (hidden; rendered as the macro renders hidden
+    fields): the write service refuses a save against a record that changed since. Empty on a new record."""
+    widget = HiddenInput()
+
+    def __init__(self, label="Version", validators=None, **kwargs):
+        super().__init__(label, validators or [Optional(), NumberRange(1, MAX_ID, "Not a version of this record.")],
+                         **kwargs)
+
+    def process_formdata(self, valuelist):
+        if not valuelist:  # a post without it says no version, whatever the object the form was built from holds
+            self.data = None
+            return
+        super().process_formdata(valuelist)
 
 
 class FilterForm(FlaskForm):

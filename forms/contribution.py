@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from models.contribution import MAX_AMOUNT
 from models.enums import ContributionStatus, RegionalGroup
 
-from .base import FilterForm, choices, date_field, optional_int, strip
+from .base import FilterForm, VersionField, choices, date_field, optional_int, strip
 from .codelists import currency_problem
 from .filters import (
     INSTRUMENT_CODES,
@@ -118,6 +118,8 @@ class ContributionForm(FlaskForm):
     source = StringField("Source", filters=[strip], validators=[Optional(), Length(max=120)],
                          description="Where the record comes from, e.g. an agreement's reference.")
     note = TextAreaField("Note", filters=[strip], validators=[Optional(), Length(max=4000)])
+    #: Set when editing: the version the form was rendered from.
+    version = VersionField()
 
     def set_choices(self, donors, projects) -> None:
         self.donor_id.choices = choices([("", "Choose a donor")] + [(d.id, d.display_name) for d in donors])
@@ -141,6 +143,7 @@ class ContributionForm(FlaskForm):
 
 class ContributionCreateForm(ContributionForm):
     """Recording a contribution: it may already be committed or received (each step with its date)."""
+    version = None  # a new record has none
     status = SelectField("Status now", choices=choices(ContributionStatus.choices()),
                          default=ContributionStatus.PLEDGED.value)
     committed_date = date_field("Committed on", Optional())

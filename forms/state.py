@@ -5,6 +5,8 @@ from wtforms.validators import Length, Optional
 from models.enums import ParticipantKind, RegionalGroup
 
 from .base import FilterForm, choices, strip
+from .filters import instrument_filter
+from .treaties import AsOfForm
 
 
 class StateFilterForm(FilterForm):
@@ -17,3 +19,8 @@ class StateFilterForm(FilterForm):
                         validators=[Optional()])
     kind = SelectField("Kind", choices=choices([("", "Any kind")] + ParticipantKind.choices()),
                        validators=[Optional()])
+
+
+class StateDetailForm(AsOfForm):
+    """A State's page: the date its figures are shown as at, and the instrument its outcome timeline follows."""
+    instrument = instrument_filter("Timeline of")

@@ -65,6 +65,8 @@ class PasswordResetForm(FlaskForm):
 class TokenForm(FlaskForm):
     name = StringField("Token name", filters=[strip], validators=[Optional(), Length(max=80)],
                        description="What the token is for, e.g. “reporting script”.")
+    scope = SelectField("Scope", choices=[("read", "Read only"), ("read write", "Read and write")], default="read",
+                        description="Writing still needs the account's role to allow it (a donor writes nothing).")
 
 
 ACTIVE_CHOICES = [("", "Any"), ("yes", "Active"), ("no", "Deactivated")]

@@ -11,5 +11,6 @@ from .instrument import Instrument  # noqa: F401
 from .legislative import FindingStatusChange, LegislativeFinding, LegislativeIssue  # noqa: F401
 from .member_state import MemberState, MemberStateAlias, MemberStateName, alias_key  # noqa: F401
 from .organization import Organization  # noqa: F401
+from .record_version import RecordVersion  # noqa: F401
 from .treaty import TreatyAction, TreatyActionSource  # noqa: F401
 from .user import ApiToken, User  # noqa: F401

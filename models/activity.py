@@ -8,7 +8,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import TimestampMixin, dates_ordered, db, fk, one_of
+from .base import TimestampMixin, dates_ordered, db, fk, one_of, version_column
 from .enums import ActivityKind, ActivityStateRole, ActivityStatus, DatePrecision
 
 activity_instruments = sa.Table(
@@ -27,14 +27,19 @@ activity_requests = sa.Table(
 
 class Activity(TimestampMixin, db.Model):
     __tablename__ = "activities"
-    __table_args__ = (one_of("kind", ActivityKind), one_of("status", ActivityStatus))
+    __table_args__ = (one_of("kind", ActivityKind), one_of("status", ActivityStatus))  # kind, status, title: indexed
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: Raised by every change (optimistic locking): a form or an API call carries the version it was
+    #: made from, and a change to a record that moved on since is refused.
+    version: Mapped[int] = version_column()
+    __mapper_args__ = {"version_id_col": version}
     #: Stable key of a record loaded from a data file; empty for records entered by users.
     reference_key: Mapped[str | None] = mapped_column(sa.String(80), unique=True, nullable=True)
     kind: Mapped[str] = mapped_column(sa.String(30), nullable=False, index=True)
-    status: Mapped[str] = mapped_column(sa.String(20), nullable=False, default=ActivityStatus.COMPLETED.value)
-    title: Mapped[str] = mapped_column(sa.String(255), nullable=False)
+    status: Mapped[str] = mapped_column(sa.String(20), nullable=False, default=ActivityStatus.COMPLETED.value,
+                                        index=True)
+    title: Mapped[str] = mapped_column(sa.String(255), nullable=False, index=True)
     description: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
     #: The outcome report: what came of it (declarations, recommendations, drafts delivered).
     outcome: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
@@ -72,7 +77,12 @@ class Activity(TimestampMixin, db.Model):
 class ActivityVisit(db.Model):
     """One trip or sitting: the report's Romania mission of 2002 is two visits to Bucharest."""
     __tablename__ = "activity_visits"
-    __table_args__ = (dates_ordered("start_date", "end_date"), one_of("date_precision", DatePrecision))
+    __table_args__ = (
+        dates_ordered("start_date", "end_date"), one_of("date_precision", DatePrecision),
+        # An activity's first day (the list's default order), a State's visits by date, the calendar's ranges.
+        sa.Index("ix_activity_visits_activity_start", "activity_id", "start_date"),
+        sa.Index("ix_activity_visits_country_start", "country_id", "start_date"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     activity_id: Mapped[int] = fk("activities.id", nullable=False, ondelete="CASCADE")
@@ -80,7 +90,7 @@ class ActivityVisit(db.Model):
     city: Mapped[str | None] = mapped_column(sa.String(80), nullable=True)
     country_id: Mapped[int] = fk("member_states.id", nullable=False)
     start_date: Mapped[date] = mapped_column(sa.Date, nullable=False, index=True)
-    end_date: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    end_date: Mapped[date] = mapped_column(sa.Date, nullable=False, index=True)
     #: "month" (or "quarter") where the source gives only a month (a quarter): the dates then span it.
     date_precision: Mapped[str] = mapped_column(sa.String(10), nullable=False, default=DatePrecision.DAY.value)
 
@@ -94,6 +104,7 @@ class ActivityState(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("activity_id", "state_id", name="uq_activity_states_activity_state"),
         one_of("role", ActivityStateRole),
+        sa.Index("ix_activity_states_state_activity", "state_id", "activity_id"),  # activities involving a State
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

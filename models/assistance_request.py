@@ -66,13 +66,16 @@ class AssistanceRequest(TimestampMixin, db.Model):
         sa.CheckConstraint("version >= 1", name="version_positive"),
         # The queue: pending / under review, by priority then age.
         sa.Index("ix_assistance_requests_queue", "status", "priority_rank", "received_date"),
+        # The request list's filters and orders: a State's requests newest first, by priority.
+        sa.Index("ix_assistance_requests_state_received", "state_id", "received_date"),
+        sa.Index("ix_assistance_requests_priority_rank", "priority_rank", "received_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Stable key of a record loaded from a data file (idempotent seeding); empty for records entered by users.
     reference_key: Mapped[str | None] = mapped_column(sa.String(80), unique=True, nullable=True)
     state_id: Mapped[int] = fk("member_states.id", nullable=False)
-    kind: Mapped[str] = mapped_column(sa.String(30), nullable=False)
+    kind: Mapped[str] = mapped_column(sa.String(30), nullable=False, index=True)
     #: Empty when the source does not say (the report gives no dates for the requests of para 19).
     received_date: Mapped[date | None] = mapped_column(sa.Date, nullable=True, index=True)
     channel: Mapped[str | None] = mapped_column(sa.String(30), nullable=True)
@@ -138,10 +141,6 @@ class AssistanceRequest(TimestampMixin, db.Model):
         """Days from receipt to the first activity answering the request (None while either is unknown)."""
         answered = self.first_response_date
         return (answered - self.received_date).days if answered and self.received_date else None
-
-    @property
-    def legal_moves(self) -> frozenset[RequestStatus]:
-        return TRANSITIONS[RequestStatus(self.status)]
 
     def change_status(self, to: RequestStatus | str, actor, reason: str | None = None) -> "RequestStatusChange":
         """Move to `to` if the workflow allows it, recording who, when and why; raise IllegalTransition if not."""

@@ -9,7 +9,12 @@ from .base import db, fk, utcnow
 
 class AuditEntry(db.Model):
     __tablename__ = "audit_entries"
-    __table_args__ = (sa.Index("ix_audit_entries_record", "record_type", "record_id"),)
+    __table_args__ = (
+        sa.Index("ix_audit_entries_record", "record_type", "record_id"),
+        # The trail filtered by kind of record or by action, newest first.
+        sa.Index("ix_audit_entries_type_occurred", "record_type", "occurred_at"),
+        sa.Index("ix_audit_entries_action_occurred", "action", "occurred_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     occurred_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, nullable=False,

@@ -53,3 +53,9 @@ def dates_ordered(start: str, end: str, name: str = "dates_ordered") -> sa.Check
 def fk(target: str, *, nullable: bool, ondelete: str | None = None, index: bool = True):
     """A foreign-key column, indexed, with an explicit nullability (STYLE: `*_id`, indexed, explicit)."""
     return mapped_column(sa.ForeignKey(target, ondelete=ondelete), nullable=nullable, index=index)
+
+
+def version_column():
+    """An integer `version` for SQLAlchemy's `version_id_col`: every UPDATE says `WHERE version = <read>` and
+    raises it, so two saves of the same read cannot both win (the second gets StaleDataError)."""
+    return mapped_column(sa.Integer, nullable=False, default=1, server_default="1")

@@ -6,7 +6,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import TimestampMixin, dates_ordered, db, fk, one_of, utcnow
+from .base import TimestampMixin, dates_ordered, db, fk, one_of, utcnow, version_column
 from .enums import ContributionStatus
 
 MONEY = sa.Numeric(16, 2)
@@ -71,18 +71,24 @@ class Contribution(TimestampMixin, db.Model):
         sa.CheckConstraint("committed_date IS NULL OR status IN ('committed', 'received')",
                            name="committed_date_when_committed"),
         sa.CheckConstraint("received_date IS NULL OR status = 'received'", name="received_date_when_received"),
+        sa.Index("ix_contributions_donor_status", "donor_id", "status"),  # a donor's money by step (portal, lists)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: Raised by every change (optimistic locking): a form or an API call carries the version it was
+    #: made from, and a change to a record that moved on since is refused.
+    version: Mapped[int] = version_column()
+    __mapper_args__ = {"version_id_col": version}
     reference_key: Mapped[str | None] = mapped_column(sa.String(80), unique=True, nullable=True)
     donor_id: Mapped[int] = fk("organizations.id", nullable=False)
     project_id: Mapped[int | None] = fk("projects.id", nullable=True)
     amount: Mapped[Decimal | None] = mapped_column(MONEY, nullable=True)
     #: ISO 4217 code, e.g. "USD" (checked against the IATI Currency codelist by forms and services).
-    currency: Mapped[str | None] = mapped_column(sa.String(3), nullable=True)
-    status: Mapped[str] = mapped_column(sa.String(12), nullable=False, default=ContributionStatus.PLEDGED.value)
+    currency: Mapped[str | None] = mapped_column(sa.String(3), nullable=True, index=True)
+    status: Mapped[str] = mapped_column(sa.String(12), nullable=False, default=ContributionStatus.PLEDGED.value,
+                                        index=True)
     #: The date of each step; empty where the source gives none (the report gives no dates).
-    pledged_date: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
+    pledged_date: Mapped[date | None] = mapped_column(sa.Date, nullable=True, index=True)
     committed_date: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
     received_date: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
     #: Earmark: the period the money is for, and the regions (UN regional group names).
@@ -175,6 +181,7 @@ class Allocation(db.Model):
     __tablename__ = "allocations"
     __table_args__ = (
         sa.UniqueConstraint("contribution_id", "activity_id", name="uq_allocations_contribution_activity"),
+        sa.Index("ix_allocations_activity_contribution", "activity_id", "contribution_id"),  # who funds an activity
         sa.CheckConstraint("amount IS NULL OR amount >= 0", name="amount_not_negative"),
         sa.CheckConstraint(_NOT_ABSURD, name="amount_not_absurd"),
     )

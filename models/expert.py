@@ -4,7 +4,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import TimestampMixin, dates_ordered, db, fk, one_of
+from .base import TimestampMixin, dates_ordered, db, fk, one_of, version_column
 from .enums import ExpertKind, LegalTradition
 
 expert_instruments = sa.Table(
@@ -19,6 +19,10 @@ class Expert(TimestampMixin, db.Model):
     __table_args__ = (one_of("kind", ExpertKind), one_of("legal_tradition", LegalTradition, nullable=True))
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: Raised by every change (optimistic locking): a form or an API call carries the version it was
+    #: made from, and a change to a record that moved on since is refused.
+    version: Mapped[int] = version_column()
+    __mapper_args__ = {"version_id_col": version}
     #: Stable key of a record loaded from a data file; empty for records entered by users.
     reference_key: Mapped[str | None] = mapped_column(sa.String(80), unique=True, nullable=True)
     name: Mapped[str] = mapped_column(sa.String(160), nullable=False, index=True)
@@ -47,6 +51,8 @@ class Deployment(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("expert_id", "activity_id", name="uq_deployments_expert_activity"),
         dates_ordered("start_date", "end_date"),
+        sa.Index("ix_deployments_expert_start", "expert_id", "start_date"),  # an expert's deployments by date
+        sa.Index("ix_deployments_activity_expert", "activity_id", "expert_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -40,9 +40,5 @@ class Instrument(TimestampMixin, db.Model):
     supplements: Mapped["Instrument | None"] = relationship(remote_side=[id], back_populates="protocols")
     protocols: Mapped[list["Instrument"]] = relationship(back_populates="supplements")
 
-    @property
-    def is_protocol(self) -> bool:
-        return self.supplements_id is not None
-
     def __repr__(self) -> str:
         return f"<Instrument {self.code}>"

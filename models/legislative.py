@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .assistance_request import IllegalTransition
-from .base import TimestampMixin, db, fk, one_of, utcnow
+from .base import TimestampMixin, db, fk, one_of, utcnow, version_column
 from .enums import FindingStatus
 
 #: The order a State's law goes through; a step back (a draft withdrawn) needs a reason.
@@ -16,6 +16,10 @@ class LegislativeIssue(TimestampMixin, db.Model):
     __tablename__ = "legislative_issues"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: Raised by every change (optimistic locking): a form or an API call carries the version it was
+    #: made from, and a change to a record that moved on since is refused.
+    version: Mapped[int] = version_column()
+    __mapper_args__ = {"version_id_col": version}
     code: Mapped[str] = mapped_column(sa.String(20), unique=True, nullable=False)
     title: Mapped[str] = mapped_column(sa.String(255), nullable=False)
     #: e.g. "UNTOC art. 5"
@@ -33,6 +37,10 @@ class LegislativeFinding(TimestampMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: Raised by every change (optimistic locking): a form or an API call carries the version it was
+    #: made from, and a change to a record that moved on since is refused.
+    version: Mapped[int] = version_column()
+    __mapper_args__ = {"version_id_col": version}
     state_id: Mapped[int] = fk("member_states.id", nullable=False)
     issue_id: Mapped[int] = fk("legislative_issues.id", nullable=False)
     #: The activity where the issue was raised.

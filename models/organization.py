@@ -2,7 +2,7 @@
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import TimestampMixin, db, fk, one_of
+from .base import TimestampMixin, db, fk, one_of, version_column
 from .enums import OrganizationKind
 
 
@@ -11,6 +11,10 @@ class Organization(TimestampMixin, db.Model):
     __table_args__ = (one_of("kind", OrganizationKind),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: Raised by every change (optimistic locking): a form or an API call carries the version it was
+    #: made from, and a change to a record that moved on since is refused.
+    version: Mapped[int] = version_column()
+    __mapper_args__ = {"version_id_col": version}
     #: Stable key of a record loaded from a data file; empty for records entered by users.
     reference_key: Mapped[str | None] = mapped_column(sa.String(80), unique=True, nullable=True)
     name: Mapped[str] = mapped_column(sa.String(200), unique=True, nullable=False)

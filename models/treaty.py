@@ -4,7 +4,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import TimestampMixin, db, fk, one_of
+from .base import TimestampMixin, db, fk, one_of, version_column
 from .enums import ActionCategory, ActionKind
 
 _CATEGORY_MATCHES_KIND = ("(kind = 'signature' AND category = 'signature') OR "
@@ -36,9 +36,15 @@ class TreatyAction(_KindAndCategory, TimestampMixin, db.Model):
         one_of("kind", ActionKind),
         one_of("category", ActionCategory),
         sa.CheckConstraint(_CATEGORY_MATCHES_KIND, name="category_matches_kind"),
+        # An instrument's actions of a category up to a date (a source's totals, the statuses).
+        sa.Index("ix_treaty_actions_instrument_category_date", "instrument_id", "category", "action_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: Raised by every change (optimistic locking): a form or an API call carries the version it was
+    #: made from, and a change to a record that moved on since is refused.
+    version: Mapped[int] = version_column()
+    __mapper_args__ = {"version_id_col": version}
     state_id: Mapped[int] = fk("member_states.id", nullable=False)
     instrument_id: Mapped[int] = fk("instruments.id", nullable=False)
     action_date: Mapped[date] = mapped_column(sa.Date, nullable=False, index=True)

@@ -71,9 +71,14 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+#: What a token may do, chosen when it is issued: read, or read and write (still within its account's role).
+TOKEN_SCOPES = ("read", "read write")
+
+
 class ApiToken(db.Model):
     """A bearer token; only its hash is kept, the token itself is shown once."""
     __tablename__ = "api_tokens"
+    __table_args__ = (sa.CheckConstraint("scope IN ('read', 'read write')", name="scope_valid"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = fk("users.id", nullable=False, ondelete="CASCADE")
@@ -81,6 +86,8 @@ class ApiToken(db.Model):
     #: The first characters, to tell tokens apart in a list without revealing them.
     prefix: Mapped[str] = mapped_column(sa.String(8), nullable=False)
     name: Mapped[str | None] = mapped_column(sa.String(80), nullable=True)
+    #: "read" (GET only) or "read write"; tokens issued before scopes existed are "read".
+    scope: Mapped[str] = mapped_column(sa.String(10), nullable=False, default="read", server_default="read")
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, nullable=False)
     last_used_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True), nullable=True)
     revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True), nullable=True)
@@ -88,10 +95,14 @@ class ApiToken(db.Model):
     user = relationship("User", back_populates="tokens")
 
     @classmethod
-    def issue(cls, user: User, name: str | None = None) -> tuple["ApiToken", str]:
+    def issue(cls, user: User, name: str | None = None, scope: str = "read") -> tuple["ApiToken", str]:
         """A new token for `user`: returns the record and the raw token (to show once)."""
         raw = "plm_" + secrets.token_urlsafe(32)
-        return cls(user=user, token_hash=hash_token(raw), prefix=raw[:8], name=name), raw
+        return cls(user=user, token_hash=hash_token(raw), prefix=raw[:8], name=name, scope=scope), raw
+
+    @property
+    def can_write(self) -> bool:
+        return self.scope == "read write"
 
     @property
     def is_revoked(self) -> bool:

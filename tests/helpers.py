@@ -39,3 +39,64 @@ def inline_code(body: str) -> list[str]:
     found += re.findall(r"\sstyle=\"[^\"]*\"", body)
     found += re.findall(r"\son[a-z]+=\"[^\"]*\"", body)
     return found
+
+
+def form_fields(body: str, form_class: str | None = None) -> list[tuple[str, str]]:
+    """What a browser would submit from the first form of the page with a `method="post"` (other than the bar's
+    sign-out; with `form_class` among its classes, if given): inputs (checked boxes only), selected options,
+    textareas — as (name, value) pairs."""
+    from html.parser import HTMLParser
+
+    class Reader(HTMLParser):
+        def __init__(self):
+            super().__init__(convert_charrefs=True)
+            self.inside = self.done = False
+            self.pairs: list[tuple[str, str]] = []
+            self.select = self.textarea = None
+            self.text = ""
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag == "form" and not self.done and (a.get("method") or "").lower() == "post" \
+                    and not (a.get("action") or "").endswith("/logout") \
+                    and (form_class is None or form_class in (a.get("class") or "").split()):
+                self.inside = True
+            if not self.inside:
+                return
+            if tag == "input" and a.get("name") and a.get("type") not in ("submit", "button"):
+                if a.get("type") in ("checkbox", "radio") and "checked" not in a:
+                    return
+                self.pairs.append((a["name"], a.get("value") or ""))
+            elif tag == "select":
+                self.select = a.get("name")
+            elif tag == "option" and self.select and "selected" in a:
+                self.pairs.append((self.select, a.get("value") or ""))
+            elif tag == "textarea":
+                self.textarea, self.text = a.get("name"), ""
+
+        def handle_data(self, data):
+            if self.textarea:
+                self.text += data
+
+        def handle_endtag(self, tag):
+            if tag == "form" and self.inside:
+                self.inside, self.done = False, True
+            elif tag == "select":
+                self.select = None
+            elif tag == "textarea" and self.textarea:
+                self.pairs.append((self.textarea, self.text.removeprefix("\n")))
+                self.textarea = None
+
+    reader = Reader()
+    reader.feed(body)
+    return reader.pairs
+
+
+def with_values(pairs: list[tuple[str, str]], **changes) -> dict:
+    """`pairs` as a form post (a MultiDict-like dict of lists), with `changes` replacing fields by name."""
+    out: dict[str, list[str]] = {}
+    for name, value in pairs:
+        out.setdefault(name, []).append(value)
+    for name, value in changes.items():
+        out[name] = value if isinstance(value, list) else [value]
+    return out

@@ -53,6 +53,17 @@ MAIN_PAGES = [
     MainPage("rates", "/rates/", ("admin",)),
     MainPage("accounts", "/admin/users", ("admin",)),
     MainPage("audit", "/admin/audit", ("manager", "admin")),
+    # Outcomes (issue 13): the analytics, the States behind a figure, a State's timeline on one instrument
+    MainPage("outcomes", "/outcomes/", SIGNED_IN),
+    MainPage("outcomes-a58-165", "/outcomes/?instrument=UNTOC&national=y&period_to=2003-07-02", SIGNED_IN),
+    MainPage("outcomes-states", "/outcomes/states?figure=assisted&instrument=UNTOC", SIGNED_IN),
+    MainPage("state-timeline", "/states/ROU?instrument=UNTOC", SIGNED_IN),
+    # Forecast, dashboards, the period report (issue 13)
+    MainPage("forecast", "/instruments/TIP/forecast?as_of=2003-07-02", SIGNED_IN),
+    MainPage("backtest", "/forecast/backtest", STAFF),
+    MainPage("dashboard", "/dashboard", SIGNED_IN),
+    MainPage("dashboard-2003", "/dashboard?as_of=2003-07-02", SIGNED_IN),
+    MainPage("period-report", "/reports/period?from=2002-01-01&to=2003-07-04", SIGNED_IN),
 ]
 
 

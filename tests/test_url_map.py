@@ -205,10 +205,12 @@ def test_walk_answers_wrong_methods_with_405(app, cast):
     """A method a route does not take is a 405, never a 500 — for everyone."""
     client = cast["clients"]["admin"]
     headers = {"X-CSRFToken": csrf_token(client, "/")}
+    adapter = app.url_map.bind("localhost")
     for rule in walkable_rules(app):
         values, _ = fill_arguments(rule)
         url = rule.build(values, append_unknown=False)[1]
-        for method in set(METHODS) - rule.methods:
+        # Several rules may share a URL (GET and POST /api/v1/requests): the URL's methods are all of theirs.
+        for method in set(METHODS) - set(adapter.allowed_methods(url.split("?")[0])):
             with undone(client):
                 response = client.open(url, method=method, headers=headers)
             assert response.status_code == 405, (method, url, response.status_code)

@@ -8,7 +8,7 @@ from flask import Blueprint
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 # Route modules register themselves on bp, one per domain.
-from . import activities, contributions, experts, instruments, me, openapi, requests  # noqa: E402,F401
+from . import activities, contributions, experts, forecast, instruments, me, openapi, requests, states  # noqa: E402,F401
 from .rate_limit import limit_blueprint  # noqa: E402
 
 limit_blueprint(bp)

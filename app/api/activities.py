@@ -1,25 +1,34 @@
 """GET /api/v1/activities (and /api/v1/missions, the contract's name for the same list): assistance activities
 of every kind, through the activities service."""
-from flask import jsonify
+from dataclasses import astuple
+
+from flask import jsonify, request
 from flask_login import current_user
 
-from forms.activity import ActivityFilterForm
-from models import Activity
+from forms.activity import ActivityFilterForm, ActivityForm, initial_data
+from models import Activity, db
 
 from ..formatting import iso
 from ..permissions import Permission, permission_required
 from ..scoping import for_user
 from ..services import activities as activity_service
+from ..services import activity_writes, versions
+from ..services.errors import Refused
+from ..views.activities import activity_data
 from . import bp
 from .common import ApiError, documented, list_args, page_schema
+from .writes import created, if_match, item_response, json_body, merged, refusal, validated_form
 
 _ACTIVITY = {"type": "object", "properties": {
     "id": {"type": "integer"}, "kind": {"type": "string"}, "status": {"type": "string"}, "title": {"type": "string"},
     "source": {"type": "string", "nullable": True},
     "start_date": {"type": "string", "format": "date", "nullable": True},
     "end_date": {"type": "string", "format": "date", "nullable": True},
+    "version": {"type": "integer", "description": "Raised by every change; the ETag of the item."},
+    "warnings": {"type": "array", "items": {"type": "string"},
+                 "description": "After a write: overlapping deployments of its experts (saved all the same)."},
     "visits": {"type": "array", "items": {"type": "object", "properties": {
-        "city": {"type": "string", "nullable": True}, "country": {"type": "string"},
+        "id": {"type": "integer"}, "city": {"type": "string", "nullable": True}, "country": {"type": "string"},
         "start_date": {"type": "string", "format": "date"}, "end_date": {"type": "string", "format": "date"},
         "date_precision": {"type": "string"}}}},
     "states": {"type": "array", "items": {"type": "object", "properties": {
@@ -27,7 +36,7 @@ _ACTIVITY = {"type": "object", "properties": {
     "instruments": {"type": "array", "items": {"type": "string"}},
     "other_instruments": {"type": "array", "items": {"type": "string"}},
     "partners": {"type": "array", "items": {"type": "object", "properties": {
-        "organization": {"type": "string"}, "role": {"type": "string"}}}},
+        "organization": {"type": "string"}, "organization_id": {"type": "integer"}, "role": {"type": "string"}}}},
     "experts": {"type": "array", "items": {"type": "object", "properties": {
         "id": {"type": "integer"}, "name": {"type": "string"}, "role": {"type": "string"}}}},
     "requests": {"type": "array", "items": {"type": "integer"}, "description": "The requests it answers."},
@@ -36,14 +45,15 @@ _ACTIVITY = {"type": "object", "properties": {
 
 
 def activity_json(a: Activity) -> dict:
-    return {"id": a.id, "kind": a.kind, "status": a.status, "title": a.title, "source": a.source,
-            "start_date": iso(a.start_date), "end_date": iso(a.end_date),
-            "visits": [{"city": v.city, "country": v.country.code, "start_date": v.start_date.isoformat(),
+    return {"id": a.id, "version": a.version, "kind": a.kind, "status": a.status, "title": a.title,
+            "source": a.source, "start_date": iso(a.start_date), "end_date": iso(a.end_date),
+            "visits": [{"id": v.id, "city": v.city, "country": v.country.code, "start_date": v.start_date.isoformat(),
                         "end_date": v.end_date.isoformat(), "date_precision": v.date_precision} for v in a.visits],
             "states": [{"code": s.state.code, "role": s.role} for s in a.states],
             "instruments": [i.code for i in a.instruments],
             "other_instruments": [o.name for o in a.other_instruments],
-            "partners": [{"organization": p.organization.name, "role": p.role} for p in a.partners],
+            "partners": [{"organization": p.organization.name, "organization_id": p.organization_id, "role": p.role}
+                         for p in a.partners],
             "experts": [{"id": d.expert_id, "name": d.expert.name, "role": d.role} for d in a.deployments],
             "requests": sorted(r.id for r in a.requests), "topics": list(a.topics or []), "outcome": a.outcome}
 
@@ -65,7 +75,65 @@ def activities_list():
 @permission_required(Permission.VIEW_ACTIVITIES)
 @documented("One assistance activity.", response=_ACTIVITY)
 def activities_item(activity_id: int):
+    found = _get(activity_id)
+    return item_response(activity_json(found), found.version)
+
+
+def _get(activity_id: int) -> Activity:
     found = activity_service.get(for_user(current_user), activity_id)
     if found is None:
         raise ApiError(404, "There is no such activity, or you may not see it.")
-    return jsonify(activity_json(found))
+    return found
+
+
+# ------------------------------------------------------------------ writes: the officers' one form, audited
+def _prepare(form) -> None:
+    form.set_choices(*astuple(activity_writes.form_choices(for_user(current_user))))
+
+
+def _written(activity: Activity, overlaps) -> dict:
+    return dict(activity_json(activity), warnings=[o.message for o in overlaps])
+
+
+def _current(activity_id: int):
+    return lambda: (lambda a: (activity_json(a), a.version))(_get(activity_id))
+
+
+_BODY_NOTE = (" The body holds the form's fields: visits, partners and deployments as lists of rows "
+              "(`visits: [{\"country\": \"BOL\", \"start_date\": …}]`; a visit's `id` keeps that visit), served and "
+              "participants as State codes, instruments as codes, requests as ids, topics and other_instruments as "
+              "lists of text.")
+
+
+@bp.post("/activities")
+@permission_required(Permission.EDIT_ACTIVITIES)
+@documented("Log an activity with its visits, States, instruments, partners, requests and experts." + _BODY_NOTE,
+            body=ActivityForm, prepare=_prepare, response=_ACTIVITY, status=201)
+def activities_create():
+    form = validated_form(ActivityForm, json_body(), _prepare)
+    try:
+        saved, overlaps = activity_writes.save(for_user(current_user), None, activity_data(form))
+    except Refused as exc:
+        raise refusal(exc) from None
+    db.session.commit()
+    return created(_written(saved, overlaps), saved.version, "api.activities_item", activity_id=saved.id)
+
+
+@bp.route("/activities/<int:activity_id>", methods=["PUT", "PATCH"])
+@permission_required(Permission.EDIT_ACTIVITIES)
+@documented("Edit an activity: PUT gives everything it links (what is left out is removed), PATCH only the fields "
+            "it changes. If-Match is required." + _BODY_NOTE, body=ActivityForm, prepare=_prepare,
+            response=_ACTIVITY, if_match=True)
+def activities_update(activity_id: int):
+    activity = _get(activity_id)
+    version = if_match()
+    try:
+        versions.check(activity, version, f"“{activity.title}”")
+        data = json_body()
+        form = validated_form(ActivityForm, merged(initial_data(activity), data) if request.method == "PATCH"
+                              else data, _prepare, version)
+        saved, overlaps = activity_writes.save(for_user(current_user), activity, activity_data(form), version)
+    except Refused as exc:
+        raise refusal(exc, _current(activity_id)) from None
+    db.session.commit()
+    return item_response(_written(saved, overlaps), saved.version)

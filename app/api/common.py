@@ -7,8 +7,16 @@ from datetime import date
 
 from flask import request
 from werkzeug.exceptions import HTTPException
-from wtforms import BooleanField, DateField, IntegerField, SelectField
-from wtforms.validators import Length, NumberRange, Optional, Regexp
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    FieldList,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from forms.base import EARLIEST_DATE, LATEST_DATE, parse_date
 
@@ -91,11 +99,14 @@ SOURCE = {"name": "source", "in": "query", "required": False, "allowEmptyValue":
 
 
 def documented(summary: str, parameters: list[dict] | None = None, response: dict | None = None,
-               args=None):
-    """Attach OpenAPI details to a view: its summary, extra parameters, response schema, and the filter form
-    whose fields are its query parameters."""
+               args=None, body=None, status: int = 200, prepare=None, if_match: bool = False):
+    """Attach OpenAPI details to a view: its summary, extra parameters, response schema, the filter form whose
+    fields are its query parameters, and for a write the form its JSON body fills (`body`, a form class;
+    `prepare(form)` sets the choices that come from the database, for the endpoint, not the document), its
+    success status (201 for a create), and whether it needs If-Match (a change to an existing record)."""
     def decorator(view):
-        view.api_doc = {"summary": summary, "parameters": parameters or [], "response": response, "args": args}
+        view.api_doc = {"summary": summary, "parameters": parameters or [], "response": response, "args": args,
+                        "body": body, "status": status, "prepare": prepare, "if_match": if_match}
         return view
     return decorator
 
@@ -133,6 +144,69 @@ def _takes_empty(field) -> bool:
     return isinstance(field, BooleanField) or any(isinstance(v, Optional) for v in field.validators)
 
 
+#: Fields a JSON body never holds (the version travels in If-Match, CSRF in its header, `next` is the page's).
+NOT_IN_BODY = ("version", "csrf_token", "next")
+
+
+def body_fields(form_cls) -> dict:
+    """name -> field of the form a JSON body fills (an unbound instance, choices as the form declares them)."""
+    form = form_cls(formdata=None, meta={"csrf": False})
+    return {field.short_name: field for field in form if field.short_name not in NOT_IN_BODY}
+
+
+def _required(field) -> bool:
+    """Required as the form marks it: InputRequired, DataRequired, or a validator flagging it (AtLeastOne)."""
+    return any(isinstance(v, (InputRequired, DataRequired)) or getattr(v, "field_flags", {}).get("required")
+               for v in field.validators)
+
+
+def _value_schema(field) -> dict:
+    """The schema of one value of a body field."""
+    if isinstance(field, DecimalField):
+        return {"oneOf": [{"type": "string", "maxLength": 40}, {"type": "number"}],
+                "description": "A decimal number (as text keeps every digit)."}
+    if isinstance(field, SelectField) and not field.choices and getattr(field, "coerce", str) is not str:
+        return {"type": "integer", "minimum": 1}  # an id whose choices come from the database
+    if isinstance(field, SelectMultipleField):
+        values = [c[0] if isinstance(c, tuple) else c.value for c in (field.choices or [])]
+        if getattr(field, "coerce", str) is not str:
+            return {"type": "integer", "minimum": 1}
+        return {"type": "string", "enum": values} if values else {"type": "string", "maxLength": 40}
+    if type(field).__name__ == "HiddenField":
+        return {"type": "integer", "minimum": 1} if field.filters else {"type": "string"}
+    return _schema(field)
+
+
+def body_schema(form_cls, partial: bool = False) -> dict:
+    """The JSON schema of a body that fills `form_cls`: one property per field (rows of a FieldList as an array of
+    objects, a multiple choice or a list of lines as an array), `required` the fields the form requires (none for
+    a PATCH, which changes only what it gives). Unknown properties are refused (422)."""
+    properties, required = {}, []
+    for name, field in body_fields(form_cls).items():
+        if isinstance(field, FieldList):
+            row = body_schema(field.unbound_field.args[0] if field.unbound_field.args else
+                              field.unbound_field.kwargs["form_class"])
+            properties[name] = {"type": "array", "items": row, "maxItems": field.max_entries or 100,
+                                "description": str(field.label.text) + ": one object per row."}
+            continue
+        if isinstance(field, SelectMultipleField) or type(field).__name__ == "ListText":
+            item = {"type": "string"} if type(field).__name__ == "ListText" else _value_schema(field)
+            schema = {"type": "array", "items": item}
+        else:
+            schema = _value_schema(field)
+        if field.description or field.label.text:
+            schema = dict(schema, description=str(field.description or field.label.text))
+        if not _required(field) and "$ref" not in schema:
+            schema["nullable"] = True
+        properties[name] = schema
+        if _required(field) and not partial:
+            required.append(name)
+    out = {"type": "object", "properties": properties, "additionalProperties": False}
+    if required:
+        out["required"] = required
+    return out
+
+
 def form_parameters(form_cls) -> list[dict]:
     """The OpenAPI query parameters of a filter form, one per field."""
     form = form_cls(formdata=None, meta={"csrf": False})
@@ -141,6 +215,9 @@ def form_parameters(form_cls) -> list[dict]:
         description = str(field.description or field.label.text)
         if isinstance(field, DateField):
             description += f" (YYYY-MM-DD, {EARLIEST_DATE.year} to {LATEST_DATE.year})"
+        if field.name == "as_of":
+            out.append(dict(AS_OF))  # the API reads it with as_of_param: a date, or absent (empty is a 400)
+            continue
         schema = _schema(field)
         if field.name == "sort" and not getattr(form_cls, "SORTS", None):
             continue  # a list with one order takes no sort key (only an empty one)

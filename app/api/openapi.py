@@ -9,7 +9,7 @@ from forms.base import MAX_ID
 
 from ..permissions import login_required
 from . import bp
-from .common import documented, form_parameters
+from .common import body_schema, documented, form_parameters
 
 _ERROR = {"$ref": "#/components/schemas/Error"}
 _ERRORS = ((400, "Bad input: a message per parameter under error.fields"), (401, "Not signed in"),
@@ -19,6 +19,44 @@ _ERRORS = ((400, "Bad input: a message per parameter under error.fields"), (401,
            (429, "Over the caller's rate limit: wait the seconds in Retry-After"))
 _RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before trying again.",
                                 "schema": {"type": "integer", "minimum": 0}}}
+#: What a write may answer besides (a body: 400 malformed JSON; 403 also for a read-scope token or a donor).
+_WRITE_ERRORS = ((409, "Conflicts with the record as it stands"),
+                 (415, "The body is not JSON (Content-Type: application/json)"),
+                 (422, "A field is not valid, or the rules refuse the change: a message per field under error.fields"))
+_VERSIONED_ERRORS = ((412, "If-Match names an older version: the body's `current` is the record as it stands now, "
+                           "the ETag header its version"),
+                     (428, "If-Match is missing: GET the record and send its ETag"))
+_IF_MATCH = {"name": "If-Match", "in": "header", "required": True,
+             "description": "The ETag of the record as read (its version, e.g. \"3\"); without it 428, older 412.",
+             "schema": {"type": "string", "maxLength": 40}}
+_ETAG = {"ETag": {"description": "The record's version; send it back in If-Match to change it.",
+                  "schema": {"type": "string"}}}
+_LOCATION = {"Location": {"description": "The URL of the record created.", "schema": {"type": "string"}}}
+_WRITES = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def _responses(method: str, doc: dict) -> dict:
+    status = doc.get("status", 200) if method != "GET" or doc.get("status") == 200 else 200
+    success = {"description": "Created" if status == 201 else "OK", "content": {"application/json": {
+        "schema": doc.get("response") or {"type": "object"}}}}
+    if doc.get("response") and "id" in (doc["response"].get("properties") or {}):
+        success["headers"] = dict(_ETAG, **(_LOCATION if status == 201 else {}))
+    errors = list(_ERRORS)
+    if method in _WRITES:
+        errors += _WRITE_ERRORS
+    if doc.get("if_match"):
+        errors += _VERSIONED_ERRORS
+    out = {str(status): success}
+    for code, text in errors:
+        schema = _STALE if code == 412 else _ERROR
+        out[str(code)] = {"description": text, "content": {"application/json": {"schema": schema}}}
+        if code == 429:
+            out[str(code)]["headers"] = _RETRY_AFTER
+    return out
+
+
+_STALE = {"allOf": [_ERROR, {"type": "object", "properties": {"current": {
+    "type": "object", "description": "The record as it stands now (as GET answers it)."}}}]}
 
 
 def _path(rule: str) -> str:
@@ -45,20 +83,21 @@ def openapi():
             continue
         view = current_app.view_functions[rule.endpoint]
         doc = getattr(view, "api_doc", {}) or {}
-        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
-            paths.setdefault(_path(rule.rule), {})[method.lower()] = {
-                "operationId": rule.endpoint.removeprefix("api."),
+        methods = sorted((rule.methods or set()) - {"HEAD", "OPTIONS"})
+        for method in methods:
+            # Unique per operation: an endpoint taking PUT and PATCH gives two (requests_update_put, …_patch).
+            suffix = f"_{method.lower()}" if len(methods) > 1 else ""
+            operation = {
+                "operationId": rule.endpoint.removeprefix("api.") + suffix,
                 "summary": doc.get("summary") or (view.__doc__ or "").strip().split("\n")[0],
                 "parameters": _path_parameters(rule) + (form_parameters(doc["args"]) if doc.get("args") else [])
-                + doc.get("parameters", []),
-                "responses": {
-                    "200": {"description": "OK", "content": {"application/json": {
-                        "schema": doc.get("response") or {"type": "object"}}}},
-                    **{str(code): {"description": text, "content": {"application/json": {"schema": _ERROR}},
-                                   **({"headers": _RETRY_AFTER} if code == 429 else {})}
-                       for code, text in _ERRORS},
-                },
+                + doc.get("parameters", []) + ([_IF_MATCH] if doc.get("if_match") else []),
+                "responses": _responses(method, doc),
             }
+            if doc.get("body") is not None and method in ("POST", "PUT", "PATCH"):
+                operation["requestBody"] = {"required": True, "content": {"application/json": {
+                    "schema": body_schema(doc["body"], partial=method == "PATCH")}}}
+            paths.setdefault(_path(rule.rule), {})[method.lower()] = operation
     return jsonify({
         "openapi": "3.0.3",
         "info": {"title": "Palermo API", "version": "1"},

@@ -2,21 +2,25 @@
 through the same services and filter forms as the pages."""
 from datetime import date
 
-from flask import jsonify
+from flask import jsonify, request
 from flask_login import current_user
 
-from forms.request import QueueFilterForm, RequestFilterForm
-from models import AssistanceRequest
+from forms.request import MoveForm, QueueFilterForm, RequestFilterForm, RequestForm
+from models import AssistanceRequest, db
 from models.enums import AgeBucket
 
 from ..formatting import iso
 from ..permissions import Permission, permission_required
 from ..scoping import for_user
 from ..services import queue as queue_service
+from ..services import request_changes, versions
 from ..services import requests as request_service
+from ..services import states as state_service
+from ..services.errors import Refused
 from ..views.requests import prepare_filters
 from . import bp
 from .common import ApiError, documented, list_args, page_schema
+from .writes import created, if_match, item_response, json_body, merged, refusal, validated_form
 
 _DATE = {"type": "string", "format": "date", "nullable": True}
 _REQUEST = {"type": "object", "properties": {
@@ -65,14 +69,91 @@ def requests_list():
     return jsonify(page.envelope(request_json))
 
 
-@bp.get("/requests/<int:request_id>")
-@permission_required(Permission.VIEW_REQUESTS)
-@documented("One request.", response=_REQUEST)
-def requests_item(request_id: int):
+def _get(request_id: int) -> AssistanceRequest:
     found = request_service.get(for_user(current_user), request_id)
     if found is None:
         raise ApiError(404, "There is no such request, or you may not see it.")
-    return jsonify(request_json(found))
+    return found
+
+
+@bp.get("/requests/<int:request_id>")
+@permission_required(Permission.VIEW_REQUESTS)
+@documented("One request; its ETag is its version (send it back in If-Match to change it).", response=_REQUEST)
+def requests_item(request_id: int):
+    found = _get(request_id)
+    return item_response(request_json(found), found.version)
+
+
+# ------------------------------------------------------------------ writes: the intake form's rules, audited
+def _prepare(form) -> None:
+    form.set_states(state_service.choices(for_user(current_user)))
+
+
+def _form_data(r: AssistanceRequest) -> dict:
+    """The request as its edit form holds it (what a PATCH starts from)."""
+    return {"state": r.state.code, "instruments": [i.code for i in r.instruments], "kind": r.kind,
+            "received_date": r.received_date, "channel": r.channel, "requesting_authority": r.requesting_authority,
+            "subject": r.subject, "description": r.description, "priority": r.priority, "due_date": r.due_date}
+
+
+def _current(request_id: int):
+    return lambda: (lambda r: (request_json(r), r.version))(_get(request_id))
+
+
+@bp.post("/requests")
+@permission_required(Permission.EDIT_REQUESTS)
+@documented("Log a request (pending), with the intake form's fields and rules.", body=RequestForm, prepare=_prepare,
+            response=_REQUEST, status=201)
+def requests_create():
+    form = validated_form(RequestForm, json_body(), _prepare)
+    try:
+        record = request_changes.create(for_user(current_user), form.values(), current_user)
+    except Refused as exc:
+        raise refusal(exc) from None
+    db.session.commit()
+    return created(request_json(record), record.version, "api.requests_item", request_id=record.id)
+
+
+@bp.route("/requests/<int:request_id>", methods=["PUT", "PATCH"])
+@permission_required(Permission.EDIT_REQUESTS)
+@documented("Edit a request: PUT gives every field, PATCH only those it changes. If-Match is required.",
+            body=RequestForm, prepare=_prepare, response=_REQUEST, if_match=True)
+def requests_update(request_id: int):
+    record = _get(request_id)
+    version = if_match()
+    try:
+        versions.check(record, version, f"Request #{record.id}")
+        data = json_body()
+        form = validated_form(RequestForm, merged(_form_data(record), data) if request.method == "PATCH" else data,
+                              _prepare)
+        request_changes.update(for_user(current_user), record, form.values(), current_user, version)
+    except Refused as exc:
+        raise refusal(exc, _current(request_id)) from None
+    db.session.commit()
+    return item_response(request_json(record), record.version)
+
+
+def _move_endpoint(move):
+    def view(request_id: int):
+        record = _get(request_id)
+        version = if_match()
+        try:
+            versions.check(record, version, f"Request #{record.id}")
+            form = validated_form(MoveForm, json_body(optional=True), version=version)
+            request_changes.move(record, move.name, current_user, form.reason.data, version)
+        except Refused as exc:
+            raise refusal(exc, _current(request_id)) from None
+        db.session.commit()
+        return item_response(request_json(record), record.version)
+    view.__name__ = f"requests_{move.name}"
+    reason = " A reason is required." if move.needs_reason else " A reason is optional."
+    return documented(f"Workflow: {move.label.lower()} (to {move.to.label.lower()}).{reason} If-Match is required.",
+                      body=MoveForm, response=_REQUEST, if_match=True)(view)
+
+
+for _move in request_changes.MOVES:
+    bp.add_url_rule(f"/requests/<int:request_id>/{_move.name.replace('_', '-')}", endpoint=f"requests_{_move.name}",
+                    view_func=permission_required(_move.permission)(_move_endpoint(_move)), methods=["POST"])
 
 
 @bp.get("/queue")

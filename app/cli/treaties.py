@@ -110,3 +110,54 @@ def bench_import(data):
                 click.echo(f"  {report.summary()}")
     finally:
         db.session.rollback()
+
+
+@treaties.command("backtest")
+@click.option("--instrument", type=INSTRUMENTS, help="Only this instrument (default: all four).")
+@click.option("--every", default="3m", show_default=True,
+              help="How often to forecast: months (3m), weeks (2w) or days (45d).")
+@click.option("--window-days", type=click.IntRange(30, 1830), default=None,
+              help="The trailing window of the deposit rate, in days (default: the forecast's own, 182).")
+@with_appcontext
+def backtest(instrument, every, window_days):
+    """Run the entry-into-force forecast as at past dates on the real record, from the deposits made by then only,
+    and print the projected date, its range, the real date and the error in days, then the mean absolute error and
+    the share of real dates inside the range."""
+    from ..rules.forecast import WINDOW_DAYS
+    from ..scoping import EVERYTHING
+    from ..services import forecast
+    from ..services import treaties as treaty_service
+    instruments = treaty_service.visible_instruments(EVERYTHING)
+    if instrument:
+        instruments = [i for i in instruments if i.code == instrument.upper()]
+    try:
+        result = forecast.backtest(instruments, every, window_days or WINDOW_DAYS)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--every")
+
+    def summary(s) -> str:
+        if not s.count:
+            return "no forecast"
+        inside = f"{s.share_inside:.0%}" if s.share_inside is not None else "-"
+        return (f"{s.count} forecasts, mean absolute error {s.mean_absolute_error:,.1f} days, "
+                f"median {s.median_absolute_error:,.0f} days, real date inside the range {inside}")
+    click.echo(f"backtest every {result.every}, window {result.window_days} days")
+    for b in result.instruments:
+        if not b.rows:
+            click.echo(f"{b.instrument.code}: not in force on the record, nothing to backtest")
+            continue
+        click.echo(f"{b.instrument.code}: 40th deposit {b.real_threshold_date.isoformat()}, "
+                   f"entry into force {b.real_eif.isoformat()}")
+        click.echo("  as_of       counted needed projected   low         high        real        error inside")
+        for r in b.rows:
+            f = r.forecast
+            click.echo(f"  {f.as_of.isoformat()}  {f.counted:7d} {f.needed:6d} {_iso(f.projected_eif):11s} "
+                       f"{_iso(f.eif_low):11s} {_iso(f.eif_high):11s} {r.real_eif.isoformat()}  "
+                       f"{'-' if r.error_days is None else f'{r.error_days:+d}':>6s} "
+                       f"{ {True: 'yes', False: 'no', None: '-'}[r.inside]}")
+        click.echo(f"  {b.instrument.code} summary: {summary(b.summary)}")
+    click.echo(f"all: {summary(result.summary)}")
+
+
+def _iso(day) -> str:
+    return day.isoformat() if day else "-"

@@ -64,19 +64,21 @@ def create(email: str, role: str, donor_name: str | None, name: str | None):
 @users.command("token")
 @click.argument("email")
 @click.option("--name", help="What the token is for.")
-def token(email: str, name: str | None):
+@click.option("--scope", type=click.Choice(["read", "write"]), default="read", show_default=True,
+              help="read: GET only; write: read and write (within what the account's role allows).")
+def token(email: str, name: str | None, scope: str):
     """Issue a new API bearer token; stdout is the token alone, for scripts to capture."""
     from ..services.errors import Refused
     from ..services.users import issue_token
     user = _user_or_fail(email)
     try:
-        _token, raw = issue_token(user, name)
+        _token, raw = issue_token(user, name, scope)
     except Refused as exc:
         _fail(exc.message)
     db.session.commit()
     logger("cli").info("users token: token #%d issued to %s", _token.id, user.email,
                        extra=log_fields(command="users token", user_id=user.id, token_id=_token.id))
-    click.echo(f"Token issued to {user.email}; it is shown once.", err=True)
+    click.echo(f"Token ({_token.scope}) issued to {user.email}; it is shown once.", err=True)
     click.echo(raw)
 
 

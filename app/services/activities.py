@@ -165,6 +165,32 @@ def upcoming_visits(scope: Scope, today: date, limit: int = 8) -> list[ActivityV
     return list(db.session.scalars(select))
 
 
+@dataclass(frozen=True)
+class FilterOptions:
+    """The options of the activity list's record filters, as (id, label) pairs."""
+    experts: list[tuple[int, str]]
+    requests: list[tuple[int, str]]
+
+
+def filter_options(scope: Scope) -> FilterOptions:
+    """Only what can match: the experts deployed on, and the requests answered by, an activity `scope` may see —
+    two column queries, no records loaded (the whole roster and every request ever received made this page slow,
+    and would make it slower with every year of data)."""
+    from models import AssistanceRequest, Expert
+    visible = sa.select(Activity.id).where(scope.activities())
+    experts = db.session.execute(
+        sa.select(Expert.id, Expert.name).where(scope.experts(), Expert.id.in_(
+            sa.select(Deployment.expert_id).where(Deployment.activity_id.in_(visible))))
+        .order_by(Expert.name, Expert.id))
+    requests = db.session.execute(
+        sa.select(AssistanceRequest.id, MemberState.name)
+        .join(MemberState, MemberState.id == AssistanceRequest.state_id)
+        .where(scope.requests(), AssistanceRequest.id.in_(sa.select(activity_requests.c.request_id).where(
+            activity_requests.c.activity_id.in_(visible))))
+        .order_by(AssistanceRequest.id))
+    return FilterOptions([(i, name) for i, name in experts], [(i, f"#{i} {name}") for i, name in requests])
+
+
 def choices(scope: Scope) -> list[Activity]:
     """Every activity `scope` may see, newest first (undated last): the options of an activity select."""
     select = sa.select(Activity).where(scope.activities()).options(selectinload(Activity.visits))

@@ -31,7 +31,7 @@ from models.enums import ActivityKind, ActivityStateRole, ActivityStatus
 
 from ..formatting import format_date
 from ..scoping import Scope
-from . import audit
+from . import audit, versions
 from .errors import Refused
 from .sync import sync_children, sync_list
 
@@ -176,9 +176,14 @@ def snapshot(a: Activity) -> dict:
     }
 
 
-def save(scope: Scope, activity: Activity | None, data: ActivityData) -> tuple[Activity, list[Overlap]]:
+def save(scope: Scope, activity: Activity | None, data: ActivityData, version: int | None = None
+         ) -> tuple[Activity, list[Overlap]]:
     """Create (`activity` None) or replace an activity with `data`; Refused names every field at fault and
-    nothing is changed. Returns the activity and the overlapping deployments to warn about."""
+    nothing is changed. Returns the activity and the overlapping deployments to warn about. An edit says which
+    `version` it was made from: Stale when the activity changed since."""
+    if activity is not None:
+        versions.check(activity, version, f"“{activity.title}”")
+        version_before = activity.version
     found = _Found()
     rows = _check(scope, data, found)
     if found.errors:
@@ -214,13 +219,15 @@ def save(scope: Scope, activity: Activity | None, data: ActivityData) -> tuple[A
                                                            "end_date": d.end_date} for d in data.deployments},
                       key=lambda d: d.expert_id,
                       make=lambda eid, v: Deployment(expert=rows["experts"][eid], **v))
-    db.session.flush()
+    versions.flush(activity, f"“{activity.title}”")
     after = snapshot(activity)
     if before is None:
         audit.record_for(activity, "create", f"Logged the {ActivityKind.label_of(activity.kind).lower()} "
                                              f"“{activity.title}”", after=after)
     else:
         old, new = audit.changed(before, after)
+        if new:
+            versions.touch(activity, version_before)
         audit.record_for(activity, "update", f"Edited “{activity.title}”: {', '.join(new) or 'nothing changed'}",
                          before=old, after=new)
     db.session.flush()

@@ -12,10 +12,11 @@ import sqlalchemy as sa
 
 from forms.contribution import amount_problem
 from models import Activity, ActivityVisit, Allocation, Contribution, db
+from models.base import utcnow
 from models.enums import ContributionStatus, RegionalGroup
 
 from ..formatting import format_date, format_money
-from . import audit
+from . import audit, versions
 from .errors import Refused
 
 
@@ -97,7 +98,7 @@ def allocate(contribution: Contribution, activity: Activity | None, amount: Deci
     allocation = Allocation(activity=activity, amount=amount, is_inferred=is_inferred, basis=basis or None,
                             note=note or None)
     contribution.allocations.append(allocation)
-    db.session.flush()
+    _moved_on(contribution)
     audit.record_for(allocation, "create", f"Allocated contribution #{contribution.id} to activity "
                      f"#{activity.id}: {format_money(amount, contribution.currency)}", after=_fields(allocation))
     return allocation
@@ -109,7 +110,14 @@ def remove(allocation: Allocation) -> None:
     audit.record_for(allocation, "delete", f"Removed the allocation of contribution #{contribution.id} to "
                      f"activity #{allocation.activity_id}", before=before)
     contribution.allocations.remove(allocation)
-    db.session.flush()
+    _moved_on(contribution)
+
+
+def _moved_on(contribution: Contribution) -> None:
+    """An allocation changes the contribution's balance: its version moves on, so that two allocations made at
+    once from the same balance cannot both pass the check (the second is refused as stale)."""
+    contribution.updated_at = utcnow()
+    versions.flush(contribution, f"Contribution #{contribution.id}")
 
 
 def get(contribution: Contribution, allocation_id: int) -> Allocation | None:

@@ -28,7 +28,7 @@ from models.enums import ContributionStatus, OrganizationKind
 
 from ..listing import Page, Paging, ordered, paginate
 from ..scoping import Scope
-from . import audit
+from . import audit, versions
 from .errors import Refused
 
 #: What a contribution's pages, the API, the portal and the statement show, in a fixed number of queries.
@@ -226,19 +226,28 @@ def create(data: ContributionData, actor, *, committed_on: date | None = None, r
     return c
 
 
-def update(c: Contribution, data: ContributionData) -> Contribution:
+def update(c: Contribution, data: ContributionData, version: int | None) -> Contribution:
+    """Save the edit form made from `version` (Stale when the contribution changed since). Flushes."""
+    label = f"Contribution #{c.id}"
+    versions.check(c, version, label)
+    version_before = c.version
     before = _fields(c)
     related = _check(data, c)
     _apply(c, data, related)
-    db.session.flush()
+    versions.flush(c, label)
     old, new = audit.changed(before, _fields(c))
     if new:
+        versions.touch(c, version_before)
         audit.record_for(c, "update", f"Edited contribution #{c.id} of {c.donor.name}", before=old, after=new)
     return c
 
 
-def change_status(c: Contribution, to: str, on: date | None, actor, reason: str | None = None) -> Contribution:
-    """One guarded step (ContributionStatus), audited; Refused with the model's message when illegal."""
+def change_status(c: Contribution, to: str, on: date | None, actor, reason: str | None = None,
+                  version: int | None = None) -> Contribution:
+    """One guarded step (ContributionStatus), audited; Refused with the model's message when illegal. Given the
+    `version` it was asked from (the API's If-Match), Stale when the contribution changed since."""
+    if version is not None:
+        versions.check(c, version, f"Contribution #{c.id}")
     before = c.status
     try:
         c.change_status(to, on, actor, reason)

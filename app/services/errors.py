@@ -26,3 +26,13 @@ class Refused(ValueError):
     def fields(self) -> dict[str, str]:
         """The per-field messages as the API's error format names them ("_record" for the whole)."""
         return {(name or "_record"): message for name, message in self.errors.items()}
+
+
+class Stale(Refused):
+    """A change made from a version of the record that is no longer the current one (a page loaded, or an ETag
+    read, before someone else saved). `current_version` is the version as it stands: a form re-rendered with the
+    user's input carries it, so that saving again is a deliberate choice; the API answers 412."""
+
+    def __init__(self, message: str, current_version: int | None):
+        super().__init__({None: message})
+        self.current_version = current_version

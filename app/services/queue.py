@@ -28,9 +28,12 @@ class QueueFilters:
     assigned_officer: int | str | None = None
     age: str | None = None
     overdue: bool = False
+    #: The queue as at a day (the dashboard's): requests received by then, or undated. Not a filter of the page.
+    received_by: date | None = None
 
     def as_request_filters(self) -> RequestFilters:
-        return RequestFilters(**{name: getattr(self, name) for name in self.__dataclass_fields__})
+        return RequestFilters(**{name: getattr(self, name) for name in self.__dataclass_fields__
+                                 if name != "received_by"})
 
 
 #: Sort keys of the queue (forms.request.QueueFilterForm.SORTS names the same keys). "priority" is the queue's own
@@ -41,6 +44,8 @@ SORTS = {"priority": R.priority_rank, "received_date": R.received_date, "due_dat
 
 def _conditions(scope: Scope, filters: QueueFilters, today: date) -> list:
     where = requests.conditions(scope, filters.as_request_filters(), today)
+    if filters.received_by:
+        where.append(sa.or_(R.received_date.is_(None), R.received_date <= filters.received_by))
     if not filters.status:
         where.append(R.status.in_(requests.AWAITING))
     elif filters.status not in requests.AWAITING:

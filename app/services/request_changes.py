@@ -19,7 +19,7 @@ from models.enums import Priority, RequestChannel, RequestKind, RequestStatus
 from ..formatting import format_date
 from ..permissions import Permission, has_permission
 from ..scoping import Scope
-from . import audit
+from . import audit, versions
 from .errors import Refused
 from .requests import ASSIGNABLE_ROLES, parties_among
 
@@ -64,23 +64,14 @@ def moves_for(request: AssistanceRequest, user) -> list[Move]:
 
 # ------------------------------------------------------------------ checks
 def _check_version(request: AssistanceRequest, version: int | None) -> None:
-    if version is None:
-        raise Refused("The form does not say which version of the request it was made from: reload the page and "
-                      "try again. Nothing was changed.")
-    if version != request.version:
-        who = request.assigned_officer.name if request.assigned_officer else "nobody"
-        raise Refused(f"Request #{request.id} changed since this page was loaded: it is now "
-                      f"{S(request.status).label.lower()}, assigned to {who}. Nothing was changed; look at it as it "
-                      "stands now and try again if you still need to.")
+    who = request.assigned_officer.name if request.assigned_officer else "nobody"
+    versions.check(request, version, f"Request #{request.id}",
+                   f"{S(request.status).label.lower()}, assigned to {who}")
 
 
 def _flush(request: AssistanceRequest) -> None:
     """Flush; a concurrent change that slipped in since the request was read is refused, not overwritten."""
-    try:
-        db.session.flush()
-    except StaleDataError:
-        raise Refused(f"Request #{request.id} was changed by someone else at the same moment: nothing was changed; "
-                      "reload the page.") from None
+    versions.flush(request, f"Request #{request.id}")
 
 
 def _resolved(scope: Scope, values: dict, today: date) -> dict:

@@ -9,7 +9,9 @@ Importing depositary tables is `treaty_import.py`; comparing sources is `reconci
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -17,6 +19,7 @@ from sqlalchemy.orm import joinedload
 
 from models import Instrument, MemberState, TreatyAction, TreatyActionSource, db
 from models.enums import ActionCategory, ActionKind, ParticipantKind
+from models.record_version import current_stamp
 
 from ..formatting import format_date  # messages use the report's date style, as pages do
 from ..rules import treaties as rules
@@ -125,11 +128,58 @@ class Progress:
     points: list[tuple[date, int, int]]
 
 
+# ------------------------------------------------------------------ computed once per change of the record
+class _Figures:
+    """Statuses computed from the record, kept per process under the record's stamp (models.record_version).
+
+    Every use asks the database for the stamp (one query of one row), so a change committed through another
+    process is seen by the next request here; entries of older stamps simply stop being asked for and age out.
+    Holds only immutable values (rules.Status, tuples), never ORM objects."""
+
+    def __init__(self, size: int = 512):
+        self.size = size
+        self._entries: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, compute: Callable[[], object]):
+        stamp = current_stamp(db.session)
+        if stamp is None:  # no version row yet: nothing can be known to be current
+            return compute()
+        key = (stamp, *key)
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                return self._entries[key]
+        value = compute()
+        with self._lock:
+            self._entries[key] = value
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+FIGURES = _Figures()
+
+
+def _terms_key(instrument: Instrument) -> tuple:
+    return (instrument.id, instrument.supplements_id)
+
+
 def statuses(instruments: Iterable[Instrument], as_of: date, source: Source | None = None
              ) -> dict[str, rules.Status]:
     """rules.Status per instrument code, from one query however many instruments (Protocols need their
-    Convention's actions, which are loaded with them); from the record, or from `source` alone."""
+    Convention's actions, which are loaded with them); from the record, or from `source` alone. Computed once per
+    change of the record and date: otherwise one query (the record's stamp)."""
     instruments = list(instruments)
+    key = ("statuses", tuple(_terms_key(i) for i in instruments), as_of, source.key if source else None)
+    return dict(FIGURES.get(key, lambda: _statuses(instruments, as_of, source)))
+
+
+def _statuses(instruments: list[Instrument], as_of: date, source: Source | None) -> dict[str, rules.Status]:
     wanted = {i.id for i in instruments} | {i.supplements_id for i in instruments}
     actions = load_actions(wanted, source)
     out = {}
@@ -145,12 +195,15 @@ def instrument_status(instrument: Instrument, as_of: date, source: Source | None
 
 
 def progress(instrument: Instrument, as_of: date) -> Progress:
-    """Status and cumulative parties over time (for the chart), from the same single load."""
-    actions = load_actions({instrument.id, instrument.supplements_id})
-    terms = terms_for(instrument)
-    parent_actions = actions.get(instrument.supplements_id, []) if instrument.supplements_id else ()
-    status = rules.status(terms, actions[instrument.id], as_of, parent_actions)
-    return Progress(instrument, status, rules.cumulative_parties(terms, actions[instrument.id], as_of))
+    """Status and cumulative parties over time (for the chart), from the same single load (or the cache)."""
+    def compute():
+        actions = load_actions({instrument.id, instrument.supplements_id})
+        terms = terms_for(instrument)
+        parent_actions = actions.get(instrument.supplements_id, []) if instrument.supplements_id else ()
+        status = rules.status(terms, actions[instrument.id], as_of, parent_actions)
+        return status, tuple(rules.cumulative_parties(terms, actions[instrument.id], as_of))
+    status, points = FIGURES.get(("progress", _terms_key(instrument), as_of), compute)
+    return Progress(instrument, status, list(points))
 
 
 # ------------------------------------------------------------------ judging an action

@@ -14,6 +14,7 @@ from forms.base import checked_email, checked_password, normalize_email
 from models import ApiToken, Contribution, Organization, User, db
 from models.base import utcnow
 from models.enums import OrganizationKind, Role
+from models.user import TOKEN_SCOPES
 
 from ..listing import Page, Paging, ordered, paginate
 from . import audit
@@ -260,19 +261,23 @@ def reset_password(user: User, password: str | None = None) -> str:
     return password
 
 
-def issue_token(user: User, name: str | None = None) -> tuple[ApiToken, str]:
-    """A new API token: the record and the raw token, which is shown once and never stored."""
+def issue_token(user: User, name: str | None = None, scope: str = "read") -> tuple[ApiToken, str]:
+    """A new API token: the record and the raw token, which is shown once and never stored. `scope` is "read"
+    or "read write" ("write" is accepted for the latter); writing still needs the account's role to allow it."""
+    scope = "read write" if scope == "write" else scope
+    if scope not in TOKEN_SCOPES:
+        raise Refused("A token's scope is read, or read write.", "scope")
     if not user.is_active_account:
         raise Refused("Reactivate the account before issuing it a token.")
     name = (name or "").strip() or None
     if name and len(name) > 80:
         raise Refused("A token name has at most 80 characters.", "name")
-    token, raw = ApiToken.issue(user, name)
+    token, raw = ApiToken.issue(user, name, scope)
     db.session.add(token)
     db.session.flush()
     # Recorded on the account, so that its timeline shows its tokens; the token itself is never written.
     audit.record_for(user, "token_issue", f"Issued API token #{token.id} to {user.email}",
-                     after={"token_id": token.id, "name": name})
+                     after={"token_id": token.id, "name": name, "scope": scope})
     return token, raw
 
 

@@ -15,6 +15,7 @@ from ..permissions import Permission, can, permission_required
 from ..scoping import for_user
 from ..services import activities as activity_service
 from ..services import activity_writes, legislative
+from ..services import organizations as organization_service
 from ..services import requests as request_service
 from ..services.audit import timeline_for
 from ..services.errors import Refused
@@ -30,12 +31,13 @@ def get_activity_or_404(activity_id: int) -> Activity:
 
 
 def _filter_choices(form: ActivityFilterForm) -> None:
-    """The expert, partner and request filters as selects, with the options the user may see."""
-    options = activity_writes.form_choices(for_user(current_user))
-    form.expert.set_choices((e.id, e.name) for e in options.experts)
-    form.partner.set_choices((o.id, o.display_name) for o in options.organizations)
+    """The expert, partner and request filters as selects, with the options the user may see that can match."""
+    scope = for_user(current_user)
+    options = activity_service.filter_options(scope)
+    form.expert.set_choices(options.experts)
+    form.partner.set_choices((o.id, o.display_name) for o in organization_service.choices(scope))
     if can(Permission.VIEW_REQUESTS):
-        form.request.set_choices((r.id, f"#{r.id} {r.state.name}") for r in options.requests)
+        form.request.set_choices(options.requests)
 
 
 @bp.get("/")
@@ -128,7 +130,7 @@ def detail(activity_id: int):
 
 # --- logging and editing ----------------------------------------------------------------------------------------
 
-def _data(form: ActivityForm) -> activity_writes.ActivityData:
+def activity_data(form: ActivityForm) -> activity_writes.ActivityData:
     """The form's values as the write service takes them (rows left empty are no rows)."""
     w = activity_writes
     return w.ActivityData(
@@ -168,11 +170,12 @@ def _edit(activity: Activity | None):
         form.add_row(request.form["add"])
     elif form.validate_on_submit():
         try:
-            saved, overlaps = activity_writes.save(scope, activity, _data(form))
+            saved, overlaps = activity_writes.save(scope, activity, activity_data(form), form.version.data)
         except Refused as exc:
             db.session.rollback()
-            show_refusal(form, exc)
-            status = 422
+            status = show_refusal(form, exc)
+            if activity is not None:
+                activity = get_activity_or_404(activity.id)
         else:
             db.session.commit()
             flash(f"Saved “{saved.title}”.", "success")

@@ -163,7 +163,7 @@ def create_token(user_id: int):
     if not form.validate_on_submit():
         return _detail(account, token_form=form)
     try:
-        _token, raw = accounts.issue_token(account, form.name.data)
+        _token, raw = accounts.issue_token(account, form.name.data, form.scope.data)
     except Refused as exc:
         db.session.rollback()
         show_refusal(form, exc)

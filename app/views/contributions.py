@@ -60,7 +60,7 @@ def detail(contribution_id: int):
     return _detail(get_contribution_or_404(contribution_id))
 
 
-def _data(form) -> contribution_service.ContributionData:
+def contribution_data(form) -> contribution_service.ContributionData:
     recorded = not form.amount_not_recorded.data
     return contribution_service.ContributionData(
         donor_id=form.donor_id.data, project_id=form.project_id.data,
@@ -77,18 +77,20 @@ def _choices(form) -> None:
 def _save(form, contribution: Contribution | None, write, done: str):
     """Validate, write through the service (Refused: messages beside the fields), commit, redirect; else the form
     again (422 when submitted)."""
+    status = 422 if form.is_submitted() else 200
     if form.validate_on_submit():
         try:
             contribution = write()
         except Refused as exc:
             db.session.rollback()
-            show_refusal(form, exc)
+            status = show_refusal(form, exc)
+            if contribution is not None:
+                contribution = get_contribution_or_404(contribution.id)
         else:
             db.session.commit()
             flash(f"{done} contribution #{contribution.id}.", "success")
             return redirect(url_for("contributions.detail", contribution_id=contribution.id))
-    return render_template("contributions/form.html", form=form, contribution=contribution), \
-        422 if form.is_submitted() else 200
+    return render_template("contributions/form.html", form=form, contribution=contribution), status
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -98,7 +100,7 @@ def new():
     form = ContributionCreateForm()
     _choices(form)
     return _save(form, None, lambda: contribution_service.create(
-        _data(form), current_user, status=form.status.data, committed_on=form.committed_date.data,
+        contribution_data(form), current_user, status=form.status.data, committed_on=form.committed_date.data,
         received_on=form.received_date.data), "Recorded")
 
 
@@ -112,7 +114,8 @@ def edit(contribution_id: int):
         form.amount_not_recorded.data = contribution.amount is None
         form.instruments.data = [i.code for i in contribution.instruments]
         form.regions.data = list(contribution.regions or [])
-    return _save(form, contribution, lambda: contribution_service.update(contribution, _data(form)), "Saved")
+    return _save(form, contribution,
+                 lambda: contribution_service.update(contribution, contribution_data(form), form.version.data), "Saved")
 
 
 @bp.post("/<int:contribution_id>/status")

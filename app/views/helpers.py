@@ -1,13 +1,10 @@
-"""What the page views share: reading a list's filters, the `as_of` parameter, and showing a service's refusal
-on its form. (The API's equivalents are in app/api/common.py; both read the same filter forms.)"""
-from datetime import date
-
+"""What the page views share: reading a list's filters (the `as_of` parameter among them, parsed by the filter
+forms of forms/base.py) and showing a service's refusal on its form. (The API's equivalents are in
+app/api/common.py; both read the same filter forms.)"""
 from flask import request
 
-from forms.base import parse_as_of
-
 from ..listing import Paging, paging_from
-from ..services.errors import Refused
+from ..services.errors import Refused, Stale
 
 
 def list_filters(form_cls, prepare=None):
@@ -22,20 +19,23 @@ def list_filters(form_cls, prepare=None):
     return form, form.filter_values(), paging_from(form)
 
 
-def as_of_arg(name: str = "as_of") -> tuple[date, str | None]:
-    """The `as_of` query parameter (today when empty) and, when it is not a usable date, the message to show
-    (the page then shows today's figures beside the message)."""
-    try:
-        return parse_as_of(request.args.get(name), date.today()), None
-    except ValueError as exc:
-        return date.today(), str(exc)
+def show_refusal(form, exc: Refused) -> int:
+    """Put each of a service's messages beside its field, or above the form when it names none; return the status
+    to answer (409 for a record changed since the page was loaded, else 422).
 
-
-def show_refusal(form, exc: Refused) -> None:
-    """Put each of a service's messages beside its field, or above the form when it names none."""
+    A stale form keeps the user's input but now carries the current version, so that saving it again (after
+    reading the message naming who changed the record and when) applies it deliberately."""
+    status = 422
+    if isinstance(exc, Stale):
+        status = 409
+        version = form._fields.get("version")
+        if version is not None and exc.current_version is not None:
+            version.raw_data = None
+            version.data = exc.current_version
     for name, message in exc.errors.items():
         field = form._fields.get(name) if name else None
         if field is not None:
             field.errors = [*field.errors, message]
         else:
             form.form_errors.append(message)
+    return status

@@ -187,8 +187,8 @@ def edit(request_id: int):
                                          form.version.data)
     except Refused as exc:
         db.session.rollback()
-        show_refusal(form, exc)
-        return _form_page(form, get_request_or_404(request_id), 422)
+        status = show_refusal(form, exc)
+        return _form_page(form, get_request_or_404(request_id), status)
     db.session.commit()
     flash(f"Request #{record.id} saved." if changed else "Nothing was changed.", "success" if changed else "info")
     return redirect(url_for("requests.detail", request_id=record.id))

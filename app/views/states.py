@@ -4,17 +4,16 @@ from datetime import date
 from flask import Blueprint, abort, render_template
 from flask_login import current_user
 
-from forms.state import StateFilterForm
-from forms.treaties import AsOfForm
+from forms.state import StateDetailForm, StateFilterForm
 from models import MemberState
 from models.enums import ActionCategory
 
 from ..permissions import Permission, can, permission_required
 from ..scoping import for_user
 from ..services import activities as activity_service
+from ..services import outcomes, treaties
 from ..services import requests as request_service
 from ..services import states as state_service
-from ..services import treaties
 from ..services.audit import timeline_for
 from .helpers import list_filters
 
@@ -43,10 +42,12 @@ def detail(code):
     """One State: its actions on every instrument with in-force dates, its names, the assistance it received."""
     state = get_state_or_404(code)
     scope = for_user(current_user)
-    form, filters, _paging = list_filters(AsOfForm)
+    form, filters, _paging = list_filters(StateDetailForm)
     error = filters is None  # a bad date: its message beside the field, today's status below
     as_of = date.today() if error else (filters["as_of"] or date.today())
     instruments = treaties.visible_instruments(scope)
+    followed = next((i for i in instruments if not error and i.code == filters["instrument"]), None)
+    outcome_events = outcomes.timeline(scope, state, as_of, followed)
     statuses = treaties.statuses(instruments, as_of)
     recorded = {(a.instrument_id, a.category): a for a in state_service.actions_of(state)}
     rows = []
@@ -62,6 +63,6 @@ def detail(code):
     history = timeline_for("TreatyAction", [a.id for a in recorded.values()]) if can(Permission.EDIT_TREATIES) \
         else None
     return render_template("states/detail.html", state=state, as_of=as_of, form=form, rows=rows,
-                           instruments=instruments,
+                           instruments=instruments, outcome_events=outcome_events, followed=followed,
                            activities=activities, requests=requests, names=names, history=history), \
         400 if error else 200

@@ -18,7 +18,8 @@ def test_missions_filter_as_the_list_does(api_as):
     get, _ = api_as("officer")
     imf = get(f"/api/v1/missions?partner={org('imf').id}").get_json()["items"]
     assert [m["visits"][0]["city"] for m in imf] == ["Antananarivo"]
-    assert imf[0]["partners"] == [{"organization": "International Monetary Fund", "role": "co-operating organization"}]
+    assert imf[0]["partners"] == [{"organization": "International Monetary Fund", "organization_id": org("imf").id,
+                                   "role": "co-operating organization"}]
     algiers = get("/api/v1/missions?state=DZA&kind=regional_meeting").get_json()["items"]
     assert len(algiers) == 1 and len(algiers[0]["states"]) == 44
     romania = get("/api/v1/missions?state=ROU&kind=mission").get_json()["items"][0]

@@ -83,3 +83,24 @@ def test_openapi_describes_me(client, token_for):
     me = doc["paths"]["/api/v1/me"]["get"]
     assert me["summary"].startswith("The calling account")
     assert "donor" in me["responses"]["200"]["content"]["application/json"]["schema"]["properties"]
+
+
+def test_token_use_is_written_at_most_once_an_hour(client, token_for, session):
+    from datetime import UTC, timedelta
+
+    from models.base import utcnow
+    from tests.helpers import count_queries
+    user, raw = token_for("officer")
+    client.get("/api/v1/me", headers=_bearer(raw))
+    first = user.tokens[0].last_used_at
+    with count_queries() as statements:  # used again within the hour: reads only
+        assert client.get("/api/v1/me", headers=_bearer(raw)).status_code == 200
+    assert not [s for s in statements if s.lstrip().upper().startswith(("UPDATE", "INSERT", "DELETE"))], statements
+    session.refresh(user.tokens[0])
+    assert user.tokens[0].last_used_at == first
+    user.tokens[0].last_used_at = utcnow() - timedelta(hours=2)  # an hour later, the use is recorded again
+    session.commit()
+    client.get("/api/v1/me", headers=_bearer(raw))
+    session.refresh(user.tokens[0])
+    again = user.tokens[0].last_used_at
+    assert utcnow() - (again if again.tzinfo else again.replace(tzinfo=UTC)) < timedelta(minutes=5)

@@ -212,7 +212,7 @@ def test_an_edit_replaces_the_rows_and_keeps_the_visit_ids(client, officer):
     first, second = (v.id for v in activity.visits)
     data = form_data(client, title="Renamed", served=["ROU"], **visit(0, start="2004-01-05", end="2004-01-07",
                                                                        city="Cluj-Napoca"))
-    data.update({"visits-0-id": str(first)})
+    data.update({"visits-0-id": str(first), "version": str(activity.version)})
     for key in [k for k in data if k.startswith("visits-1-")]:
         data[key] = ""
     response = client.post(f"/activities/{activity.id}/edit", data=data)
@@ -303,3 +303,22 @@ def test_no_warning_for_a_deployment_between_two_visits(session):
     assert overlaps(june) == []
     assert [(o.other, o.start, o.end) for o in overlaps(november)] == [(two_visits, date(2004, 11, 5),
                                                                         date(2004, 11, 6))]
+
+
+def test_the_lists_record_filters_offer_only_what_can_match(client, login_as, session):
+    """The expert and request selects list the experts deployed on and the requests answered by an activity, not
+    the whole roster and every request ever received (which grow without bound)."""
+    deployed, idle = factories.expert(name="Deployed expert"), factories.expert(name="Idle expert")
+    mission = factories.activity(title="Answering mission")
+    factories.deployment(deployed, mission)
+    answered, unanswered = factories.request("BOL"), factories.request("PER")
+    mission.requests.append(answered)
+    session.commit()
+    login_as("officer")
+    page = client.get("/activities/").get_data(as_text=True)
+    expert_select = page[page.index('name="expert"'):page.index("</select>", page.index('name="expert"'))]
+    request_select = page[page.index('name="request"'):page.index("</select>", page.index('name="request"'))]
+    assert f'value="{deployed.id}"' in expert_select and f'value="{idle.id}"' not in expert_select
+    assert f'value="{answered.id}"' in request_select and f'value="{unanswered.id}"' not in request_select
+    # An id from a link elsewhere stays selectable, and still filters.
+    assert titles_on(client.get(f"/activities/?expert={idle.id}").get_data(as_text=True)) == []

@@ -225,7 +225,8 @@ def test_the_report_costs_the_same_queries_however_many_rows(client, officer, se
         with count_queries() as statements:
             page = client.get(f"/reports/ratification-status?as_of={as_of}{source}").get_data(as_text=True)
         return len(statements), len(re.findall(r"<td>\d+\. ", page))
-    client.get(f"/reports/ratification-status?as_of={early}{source}")
+    for as_of in (early, late):  # each date's statuses computed once (then kept until the record changes)
+        client.get(f"/reports/ratification-status?as_of={as_of}{source}")
     small, large = cost(early), cost(late)
     assert small[1] < large[1] and small[0] == large[0], (small, large)
     print(f"report{source}: {small[0]} queries for {small[1]} rows and for {large[1]}")

@@ -108,7 +108,7 @@ def test_editing_uses_the_same_form_and_refuses_a_stale_version(client, login_as
     assert entry.after["subject"] == "Edited subject" and "instruments" in entry.after
     before = counts()
     response = post(client, f"/requests/{request.id}/edit", form_data(state="CHL", version="1", subject="Late"))
-    assert response.status_code == 422
+    assert response.status_code == 409
     assert "changed since this page was loaded" in html.unescape(response.get_data(as_text=True))
     session.refresh(request)
     assert request.subject == "Edited subject" and counts() == before

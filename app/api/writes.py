@@ -1,0 +1,203 @@
+"""What every write endpoint of the API shares: the JSON body read into the same WTForms form the page uses,
+`If-Match` against the record's version, `ETag`, and the answers (201 + Location, 412 with the current record).
+
+A body is one JSON object whose keys are the form's fields: a list gives several values (a multiple choice), a
+list of objects gives the rows of a FieldList (`visits: [{"country": "BOL", ...}]`), a list given to a field that
+takes lines or a comma-separated list is joined for it, true is a ticked box. Unknown keys are refused (422), so
+a misspelt field cannot be silently ignored. Writing needs a session or a token of scope "read write" (a
+read-scope token gets 403 for every method but GET), and the permission of the same page (a donor has none).
+"""
+import json
+
+from flask import g, jsonify, request, url_for
+from flask_login import current_user
+from werkzeug.datastructures import MultiDict
+from wtforms import FieldList, FormField
+
+from forms.activity import ListText
+from models import db
+
+from ..services.errors import Refused, Stale
+from . import bp
+from .common import NOT_IN_BODY as _NOT_IN_BODY
+from .common import ApiError
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@bp.before_request
+def _read_scope_writes_nothing():
+    if request.method in READ_METHODS:
+        return
+    if current_user.is_authenticated and g.get("token_scope") == "read":
+        raise ApiError(403, "This token's scope is read: it may not change anything. Ask for a token of scope "
+                            "read write.", code="read_only_token")
+
+
+def json_body(optional: bool = False) -> dict:
+    """The request's JSON object, or 415 (not JSON) / 400 (malformed, or not an object). `optional`: an empty body
+    is an empty object (a workflow move without a reason)."""
+    if optional and not request.get_data(cache=True):
+        return {}
+    if request.mimetype != "application/json":
+        raise ApiError(415, "Send the body as JSON, with Content-Type: application/json.",
+                       code="unsupported_media_type")
+    try:
+        data = json.loads(request.get_data(cache=True) or b"null")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ApiError(400, f"The body is not valid JSON: {str(exc)[:120]}", code="malformed_json") from None
+    if not isinstance(data, dict):
+        raise ApiError(400, "The body must be a JSON object whose keys are the record's fields.",
+                       code="malformed_json")
+    return data
+
+
+def _scalar(value) -> str:
+    if isinstance(value, bool):
+        return "y" if value else ""
+    return str(value)
+
+
+def formdata(form_cls, data: dict) -> MultiDict:
+    """`data` (JSON) as the form data a browser would post to `form_cls`; 422 naming each key it cannot take."""
+    fields = _field_kinds(form_cls)
+    out, errors = MultiDict(), {}
+    for key, value in data.items():
+        kind = fields.get(key)
+        if kind is None or key in _NOT_IN_BODY:
+            errors[key] = ("Give the version in the If-Match header, not in the body." if key == "version"
+                           else "Unknown field.")
+            continue
+        if value is None:
+            continue
+        if kind == "rows":
+            if not isinstance(value, list) or not all(isinstance(row, dict) for row in value):
+                errors[key] = "A list of objects, one per row."
+                continue
+            for n, row in enumerate(value):
+                for sub, v in row.items():
+                    if isinstance(v, (dict, list)):
+                        errors[f"{key}-{n}-{sub}"] = "A single value."
+                    elif v is not None:
+                        out.add(f"{key}-{n}-{sub}", _scalar(v))
+        elif isinstance(value, dict):
+            errors[key] = "A single value or a list, not an object."
+        elif isinstance(value, list):
+            if any(isinstance(v, (dict, list)) for v in value):
+                errors[key] = "A list of single values."
+            elif isinstance(kind, str) and kind.startswith("join:"):
+                out.add(key, kind.removeprefix("join:").join(_scalar(v) for v in value))
+            else:
+                for v in value:
+                    out.add(key, _scalar(v))
+        elif value is not False:
+            out.add(key, _scalar(value))
+    if errors:
+        raise ApiError(422, "Some fields are not valid: " + ", ".join(sorted(errors)) + ".", errors)
+    return out
+
+
+def _field_kinds(form_cls) -> dict:
+    """name -> "rows" (a FieldList of FormFields), "join:<sep>" (a ListText), or "value"."""
+    form = form_cls(formdata=None, meta={"csrf": False})
+    kinds = {}
+    for field in form:
+        if isinstance(field, FieldList) and field.unbound_field.field_class is FormField:
+            kinds[field.name] = "rows"
+        elif isinstance(field, ListText):
+            kinds[field.name] = "join:" + ("\n" if field.separator == "\n" else ", ")
+        else:
+            kinds[field.name] = "value"
+    return kinds
+
+
+def validated_form(form_cls, data: dict, prepare=None, version: int | None = None):
+    """The form filled from `data` and validated (CSRF off: a token or the X-CSRFToken header guards the call),
+    or 422 with a message per field (rows as `visits-0-city`). `version` (from If-Match) fills the form's own
+    version field, as the page's hidden field would."""
+    posted = formdata(form_cls, data)
+    if version is not None:
+        posted["version"] = str(version)
+    form = form_cls(formdata=posted, meta={"csrf": False})
+    if prepare is not None:
+        prepare(form)
+    if not form.validate():
+        raise ApiError(422, "Some fields are not valid: " + ", ".join(sorted(flat_errors(form))) + ".",
+                       flat_errors(form))
+    return form
+
+
+def flat_errors(form) -> dict[str, str]:
+    out = {}
+    for field in form:
+        if isinstance(field, FieldList):
+            for message in (e for e in field.errors if isinstance(e, str)):
+                out[field.name] = message
+            for entry in field:
+                if isinstance(entry, FormField):
+                    for sub in entry.form:
+                        if sub.errors:
+                            out[sub.name] = sub.errors[0]
+        elif field.errors:
+            out[field.name] = str(field.errors[0])
+    for message in getattr(form, "form_errors", []):
+        out.setdefault("_record", message)
+    return out
+
+
+def merged(current: dict, data: dict) -> dict:
+    """PATCH: the record as its form holds it, with the body's keys over it (null clears a field)."""
+    return {**{k: v for k, v in current.items() if k not in _NOT_IN_BODY}, **data}
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def if_match() -> int:
+    """The version `If-Match` names: missing -> 428; not one of ours -> 412 (it matches no version)."""
+    raw = request.headers.get("If-Match")
+    if raw is None or not raw.strip():
+        raise ApiError(428, "Say which version you are changing: send If-Match with the ETag you read "
+                            "(GET the record first).", code="precondition_required")
+    value = raw.strip().removeprefix("W/").strip('"')
+    if not value.isdigit() or len(value) > 10:
+        raise ApiError(412, f"If-Match {raw[:40]!r} names no version of this record: GET it for its ETag.",
+                       code="precondition_failed")
+    return int(value)
+
+
+def with_etag(response, version: int):
+    response.headers["ETag"] = etag(version)
+    return response
+
+
+def item_response(body: dict, version: int, status: int = 200, location: str | None = None):
+    response = jsonify(body)
+    response.status_code = status
+    if location:
+        response.headers["Location"] = location
+    return with_etag(response, version)
+
+
+def created(body: dict, version: int, endpoint: str, **ids):
+    return item_response(body, version, 201, url_for(endpoint, **ids))
+
+
+def refusal(exc: Refused, current=None):
+    """A service's refusal as the API answers it (raise it): 412 with the record as it stands now when stale
+    (`current()` gives (its JSON, its version)), else 422 with a message per field."""
+    db.session.rollback()
+    if isinstance(exc, Stale):
+        body, version = current() if current else (None, None)
+        return StaleError(exc.message, body, version)
+    return ApiError(422, exc.message, exc.fields())
+
+
+class StaleError(ApiError):
+    """412 whose body also holds the record as it stands now (`current`), with its ETag."""
+
+    def __init__(self, message: str, current: dict | None, version: int | None):
+        super().__init__(412, message, code="precondition_failed")
+        self.extra = {"current": current} if current is not None else {}
+        self.extra_headers = {"ETag": etag(version)} if version is not None else {}

@@ -1,0 +1,163 @@
+"""The dashboard of each role as at a date, each section a fixed number of queries whatever the size of the record.
+
+- managers (and administrators): the queue's ageing buckets (`queue.figures`), the activities of the quarter, the
+  counted deposits of the year, each instrument's progress to its threshold;
+- officers: their requests (assigned and open, overdue) and the visits coming up, and the progress to 40;
+- donors: their own contributions, the activities those fund, and the deposits in the States those reached — the
+  donor's scope and nothing else.
+Figures are as at `as_of`: the quarter and the year are those of `as_of`, deposits and activities after it do not
+count, the queue's ages are counted to it.
+"""
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from models import Activity, ActivityVisit, Contribution, Instrument, Organization, db
+from models.enums import ActivityStatus
+
+from ..rules import treaties as rules
+from ..scoping import Scope
+from . import activities, queue, requests, treaties
+from . import states as state_service
+
+date = datetime.date
+
+
+def quarter_of(day: date) -> tuple[date, date]:
+    """The first and last day of the calendar quarter holding `day`."""
+    first_month = (day.month - 1) // 3 * 3 + 1
+    start = date(day.year, first_month, 1)
+    end = date(day.year + (first_month + 3 > 12), (first_month + 2) % 12 + 1, 1) - datetime.timedelta(days=1)
+    return start, end
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One instrument's progress to its threshold as at the date."""
+    instrument: Instrument
+    counted: int
+    threshold: int
+    entry_into_force: date | None
+    deposits_this_year: int
+
+    @property
+    def share(self) -> float:
+        return min(1.0, self.counted / self.threshold) if self.threshold else 0.0
+
+
+@dataclass(frozen=True)
+class Deposit:
+    instrument: str
+    participant: str
+    name: str
+    kind: str
+    date: date
+
+
+@dataclass(frozen=True)
+class ActivityLine:
+    id: int
+    title: str
+    kind: str
+    status: str
+    start: date | None
+
+
+@dataclass
+class Dashboard:
+    role: str
+    as_of: date
+    progress: list[Progress] = field(default_factory=list)
+    deposits: list[Deposit] = field(default_factory=list)
+    queue: queue.Figures | None = None
+    quarter: tuple[date, date] | None = None
+    activities: list[ActivityLine] = field(default_factory=list)
+    my_requests: requests.MyRequests | None = None
+    visits: list = field(default_factory=list)
+    contributions: list[Contribution] = field(default_factory=list)
+
+    @property
+    def activities_by_kind(self) -> list[tuple[str, int]]:
+        return sorted(Counter(a.kind for a in self.activities).items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+# ------------------------------------------------------------------ sections
+def progress_and_deposits(scope: Scope, as_of: date, since: date | None,
+                          state_ids: set[int] | None = None) -> tuple[list[Progress], list[Deposit]]:
+    """Each visible instrument's progress to its threshold as at `as_of`, and the deposits dated from `since`
+    (None: from the beginning) to `as_of`, newest first — of the States `state_ids` only, when given. Four queries:
+    the instruments, their actions, the States' names (two)."""
+    instruments = treaties.visible_instruments(scope)
+    statuses = treaties.statuses(instruments, as_of)
+    start, year_start = since or date.min, date(as_of.year, 1, 1)
+    progress, found = [], []
+    for instrument in instruments:
+        status: rules.Status = statuses[instrument.code]
+        progress.append(Progress(instrument, status.parties_counted, instrument.threshold, status.entry_into_force,
+                                 sum(1 for p in status.parties if p.counted and p.date >= year_start)))
+        found += [(instrument.code, p) for p in status.parties if p.date >= start]
+    states = state_service.participants(p.participant for _, p in found)
+    deposits = [Deposit(code, p.participant, states[p.participant].name_on(p.date), p.kind, p.date)
+                for code, p in found if p.participant in states
+                and (state_ids is None or states[p.participant].id in state_ids)]
+    deposits.sort(key=lambda d: (d.date, d.instrument, d.name), reverse=True)
+    return progress, deposits
+
+
+def activities_between(scope: Scope, first: date, last: date) -> list[ActivityLine]:
+    """The activities `scope` may see with a visit in first..last (cancelled ones left out), by first day: one
+    query."""
+    rows = db.session.execute(
+        sa.select(Activity.id, Activity.title, Activity.kind, Activity.status, sa.func.min(ActivityVisit.start_date))
+        .join(ActivityVisit, ActivityVisit.activity_id == Activity.id)
+        .where(scope.activities(), ActivityVisit.start_date <= last, ActivityVisit.end_date >= first,
+               Activity.status != ActivityStatus.CANCELLED.value)
+        .group_by(Activity.id, Activity.title, Activity.kind, Activity.status)
+        .order_by(sa.func.min(ActivityVisit.start_date), Activity.id)).all()
+    return [ActivityLine(*row) for row in rows]
+
+
+def funded_activities(scope: Scope, as_of: date) -> list[ActivityLine]:
+    """The activities a donor's money funds, begun by `as_of` (or without travel), newest first: one query."""
+    start = sa.func.min(ActivityVisit.start_date)
+    rows = db.session.execute(
+        sa.select(Activity.id, Activity.title, Activity.kind, Activity.status, start)
+        .outerjoin(ActivityVisit, ActivityVisit.activity_id == Activity.id)
+        .where(scope.activities())
+        .group_by(Activity.id, Activity.title, Activity.kind, Activity.status)
+        .having(sa.or_(start.is_(None), start <= as_of))
+        .order_by(start.desc(), Activity.id)).all()
+    return [ActivityLine(*row) for row in rows]
+
+
+def own_contributions(scope: Scope, as_of: date) -> list[Contribution]:
+    """The donor's contributions pledged by `as_of` (or undated), with their donor: one query."""
+    return list(db.session.scalars(
+        sa.select(Contribution).join(Organization, Organization.id == Contribution.donor_id)
+        .where(scope.contributions(), sa.or_(Contribution.pledged_date.is_(None), Contribution.pledged_date <= as_of))
+        .options(sa.orm.contains_eager(Contribution.donor))
+        .order_by(Contribution.pledged_date.desc().nulls_last(), Contribution.id)))
+
+
+# ------------------------------------------------------------------ per role
+def for_role(role: str, scope: Scope, user, as_of: date) -> Dashboard:
+    """The dashboard of `role` (manager, officer, donor; an administrator gets the manager's)."""
+    if role == "donor":
+        visible = state_service.visible_ids(scope) or set()
+        progress, deposits = progress_and_deposits(scope, as_of, None, visible)
+        return Dashboard("donor", as_of, progress, deposits, contributions=own_contributions(scope, as_of),
+                         activities=funded_activities(scope, as_of))
+    if role == "officer":
+        progress, _ = progress_and_deposits(scope, as_of, date(as_of.year, 1, 1))
+        return Dashboard("officer", as_of, progress, my_requests=requests.mine(scope, user, as_of),
+                         visits=activities.upcoming_visits(scope, as_of))
+    year_start = date(as_of.year, 1, 1)
+    progress, deposits = progress_and_deposits(scope, as_of, year_start)
+    first, last = quarter_of(as_of)
+    return Dashboard("manager", as_of, progress, deposits,
+                     queue=queue.figures(scope, queue.QueueFilters(received_by=as_of), as_of),
+                     quarter=(first, last), activities=activities_between(scope, first, last))

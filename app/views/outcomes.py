@@ -1,0 +1,187 @@
+"""Outcome analytics: which assisted States deposited, how soon, how long things took — descriptive figures, each
+opening the list of States behind it, with charts whose numbers stand beside them as tables (and as CSV)."""
+from datetime import date
+from operator import itemgetter
+
+from flask import Blueprint, abort, render_template, request, url_for
+from flask_login import current_user
+
+from forms.outcome import DrillDownForm, OutcomeFilterForm
+
+from ..charts import bar_charts, chart
+from ..exports import csv_response
+from ..permissions import Permission, permission_required
+from ..scoping import for_user
+from ..services import contributions as contribution_service
+from ..services import outcomes, treaties
+from ..services import states as state_service
+from .helpers import list_filters
+
+bp = Blueprint("outcomes", __name__, url_prefix="/outcomes")
+
+#: The query parameters a drill-down link carries over from the page (the filters, not the paging).
+_CARRIED = ("as_of", "instrument", "regional_group", "kind", "donor", "national", "period_from", "period_to")
+
+
+def _prepare(scope):
+    def prepare(form):
+        form.donor.set_choices((d.id, d.name) for d in contribution_service.donors(scope))
+    return prepare
+
+
+def _drill(args: dict):
+    """url(figure, **changes): the list of States behind a figure, with the page's filters and `changes`."""
+    def url(figure, **changes):
+        values = {k: v for k, v in args.items() if k in _CARRIED and v not in (None, "")}
+        values.update({k: v for k, v in changes.items() if v is not None})
+        return url_for("outcomes.states", figure=figure, **values)
+    return url
+
+
+def _analysis(form_cls):
+    scope = for_user(current_user)
+    form, filters, _paging = list_filters(form_cls, prepare=_prepare(scope))
+    if filters is None:
+        return scope, form, None
+    as_of = filters.get("as_of") or date.today()
+    f = outcomes.OutcomeFilters(**form.outcome_filters())
+    return scope, form, (as_of, f)
+
+
+def tables(analysis: outcomes.Analytics, progresses: list) -> dict[str, dict]:
+    """Every chart's numbers as a table: name -> {title, header, rows}; the page shows them, the CSV downloads them."""
+    out = {}
+    for progress in progresses:
+        code = progress.instrument.code
+        out[f"cumulative-{code}"] = {
+            "title": f"Parties to {code} over time", "header": ["date", "parties", "counted toward the threshold"],
+            "rows": [[d.isoformat(), parties, counted] for d, parties, counted in progress.points]}
+    years, by_group = outcomes.deposits_by_group_and_year(analysis.record, analysis.filters.instrument)
+    labels = {g.value: g.label for g in outcomes.RegionalGroup} | {outcomes.NO_GROUP: "No regional group"}
+    out["deposits-by-group"] = {
+        "title": "Deposits per regional group per year" + (f" ({analysis.filters.instrument})"
+                                                            if analysis.filters.instrument else " (all instruments)"),
+        "header": ["year"] + [labels[g] for g in by_group] + ["total"],
+        "rows": [[y] + [by_group[g][i] for g in by_group] + [sum(by_group[g][i] for g in by_group)]
+                 for i, y in enumerate(years)], "series": [labels[g] for g in by_group]}
+    out["activities-by-month"] = {
+        "title": "Activities serving a State per month (within the filters)", "header": ["month", "activities"],
+        "rows": [[m, n] for m, n in outcomes.activities_by_month(analysis.record, analysis.filters)]}
+    summary = analysis.summary
+    to_deposit = outcomes.lead_histogram(p.days_to_deposit for p in summary.members.get("deposited_after", []))
+    to_activity = outcomes.lead_histogram(p.days_request_to_activity for p in summary.members.get("with_request", []))
+    out["lead-times"] = {
+        "title": "Lead times (number of State–instrument pairs)",
+        "header": ["months", "first activity → deposit", "request → first activity"],
+        "rows": [[a[0], a[1], b[1]] for a, b in zip(to_deposit, to_activity, strict=True)]}
+    return out
+
+
+def _charts(data: dict) -> dict[str, list]:
+    out = {}
+    groups = data["deposits-by-group"]
+    out["deposits-by-group"] = bar_charts(groups["title"], [str(r[0]) for r in groups["rows"]],
+                                          [(name, [r[i + 1] for r in groups["rows"]])
+                                           for i, name in enumerate(groups["series"])])
+    months = data["activities-by-month"]["rows"]
+    out["activities-by-month"] = bar_charts(data["activities-by-month"]["title"], [m for m, _ in months],
+                                            [("activities", [n for _, n in months])])
+    leads = data["lead-times"]["rows"]
+    out["lead-times"] = bar_charts("First activity → deposit", [r[0] for r in leads],
+                                   [("first activity → deposit", [r[1] for r in leads])])
+    out["lead-times-request"] = bar_charts("Request → first activity", [r[0] for r in leads],
+                                           [("request → first activity", [r[2] for r in leads])])
+    return out
+
+
+def _progresses(scope, f: outcomes.OutcomeFilters, as_of: date):
+    instruments = treaties.visible_instruments(scope)
+    shown = [i for i in instruments if f.instrument is None or i.code == f.instrument]
+    return [treaties.progress(i, as_of) for i in shown]
+
+
+@bp.get("/")
+@permission_required(Permission.VIEW_TREATIES)
+def index():
+    """The descriptive analytics of assistance and deposits, with their breakdowns, comparison and charts."""
+    scope, form, asked = _analysis(OutcomeFilterForm)
+    if asked is None:
+        return render_template("outcomes/index.html", form=form, analysis=None), 400
+    as_of, f = asked
+    analysis = outcomes.analytics(scope, as_of, f)
+    progresses = _progresses(scope, f, as_of)
+    data = tables(analysis, progresses)
+    cumulative = {p.instrument.code: [chart(p, as_of), chart(p, as_of, width=360, height=260, max_ticks=4)]
+                  for p in progresses}
+    return render_template("outcomes/index.html", form=form, analysis=analysis, as_of=as_of, tables=data,
+                           bar=_charts(data), cumulative=cumulative, progresses=progresses,
+                           drill=_drill(request.args), donor_view=scope.is_donor,
+                           instruments=[p.instrument for p in progresses],
+                           figures=outcomes.FIGURES, medians=outcomes.MEDIANS, windows=outcomes.WINDOWS)
+
+
+@bp.get("/csv/<name>")
+@permission_required(Permission.VIEW_TREATIES)
+def table_csv(name):
+    """One chart's table as CSV, with the page's filters."""
+    scope, form, asked = _analysis(OutcomeFilterForm)
+    if asked is None:
+        abort(400)
+    as_of, f = asked
+    analysis = outcomes.analytics(scope, as_of, f, with_breakdowns=False)
+    wanted = _progresses(scope, f, as_of) if name.startswith("cumulative-") else []
+    data = tables(analysis, wanted).get(name) or abort(404)
+    columns = [(h, itemgetter(i)) for i, h in enumerate(data["header"])]
+    return csv_response(f"outcomes-{name}-{as_of.isoformat()}.csv", columns, data["rows"])
+
+
+def _drill_rows(scope, analysis, figure: str, group: str | None):
+    """The items behind a figure, and how many a donor may not see by name (not-assisted States out of scope)."""
+    items = outcomes.drill_down(analysis, figure, group)
+    visible = state_service.visible_ids(scope)
+    if visible is None:
+        return items, 0
+    shown = [i for i in items if (i.state.id if isinstance(i, outcomes.Pair) else i[0].id) in visible]
+    return shown, len(items) - len(shown)
+
+
+@bp.get("/states")
+@permission_required(Permission.VIEW_TREATIES)
+def states():
+    """The States behind one figure of the analytics, with the same filters."""
+    scope, form, asked = _analysis(DrillDownForm)
+    if asked is None:
+        return render_template("outcomes/states.html", form=form, analysis=None), 400
+    as_of, f = asked
+    figure = form.figure.data or "assisted"
+    analysis = outcomes.analytics(scope, as_of, f, with_breakdowns=False)
+    items, hidden = _drill_rows(scope, analysis, figure, form.group.data or None)
+    return render_template("outcomes/states.html", form=form, analysis=analysis, as_of=as_of, figure=figure,
+                           label=outcomes.FIGURES[figure], items=items, hidden=hidden,
+                           group=form.group.data or None, donor_view=scope.is_donor,
+                           back_url=url_for("outcomes.index", **{k: v for k, v in request.args.items()
+                                                                  if k in _CARRIED}),
+                           csv_url=url_for("outcomes.states_csv", **request.args))
+
+
+@bp.get("/states.csv")
+@permission_required(Permission.VIEW_TREATIES)
+def states_csv():
+    """The list behind a figure as CSV."""
+    scope, form, asked = _analysis(DrillDownForm)
+    if asked is None:  # a file has no form to show the messages beside: the error page names each parameter
+        abort(400, description="; ".join(f"{name}: {errors[0]}" for name, errors in form.errors.items()) or None)
+    as_of, f = asked
+    figure = form.figure.data or "assisted"
+    analysis = outcomes.analytics(scope, as_of, f, with_breakdowns=False)
+    items, _hidden = _drill_rows(scope, analysis, figure, form.group.data or None)
+    rows = [[p.state.code, p.state.name_on(as_of), p.instrument.code, p.state.regional_group, p.first, p.deposit,
+             p.signature, p.request, p.days_to_deposit, None if p.deposit else p.elapsed]
+            if isinstance(p, outcomes.Pair) else
+            [p[0].code, p[0].name_on(as_of), p[1].code, p[0].regional_group, None,
+             analysis.record.deposits.get((p[0].id, p[1].id)), analysis.record.signatures.get((p[0].id, p[1].id)),
+             None, None, None] for p in items]
+    header = ["state", "name", "instrument", "regional_group", "first_assistance", "deposit", "signature",
+              "first_request", "days_first_assistance_to_deposit", "days_since_first_assistance_not_party"]
+    columns = [(h, itemgetter(i)) for i, h in enumerate(header)]
+    return csv_response(f"outcomes-{figure}-{as_of.isoformat()}.csv", columns, rows)

@@ -1,0 +1,72 @@
+"""Filters of the outcome pages: a State's timeline, the analytics and the list of States behind each figure.
+
+One declaration per parameter: the pages and /api/v1/states/<code>/timeline validate their query strings with
+these classes, and the API documents the same fields."""
+from wtforms import BooleanField, SelectField
+from wtforms.validators import Optional, ValidationError
+
+from models.enums import ActivityKind, RegionalGroup
+
+from .base import FilterForm, choices, date_field
+from .filters import enum_filter, id_choice_filter, instrument_filter, not_before
+
+#: The regional-group filter of the analytics also names the participants of no group (the European Union).
+NO_GROUP = "none"
+
+
+class TimelineForm(FilterForm):
+    """A State's timeline: one instrument or all, as at a date (the whole timeline: no pages, no sort)."""
+    page = per_page = sort = None
+    instrument = instrument_filter()
+    as_of = date_field("As at", Optional(), description="Nothing dated after this day is shown; empty for today.")
+
+
+class OutcomeFilterForm(FilterForm):
+    """The analytics: the date they are computed as at, and which assistance counts."""
+    as_of = date_field("As at", Optional(),
+                       description="Only actions and activities on or before this day count; empty for today.")
+    instrument = instrument_filter()
+    regional_group = SelectField("Regional group", choices=choices(
+        [("", "Any group")] + RegionalGroup.choices() + [(NO_GROUP, "No regional group")]), validators=[Optional()])
+    kind = enum_filter("Kind of assistance", ActivityKind, "Any kind")
+    donor = id_choice_filter("Donor", "Only activities this donor's contributions paid for (its id).")
+    national = BooleanField("Assistance to the State itself",
+                            description="Missions, national seminars and workshops, written analyses, briefings: "
+                                        "not regional meetings.")
+    period_from = date_field("Activities from", Optional(), description="First day of the activity period.")
+    period_to = date_field("Activities to", Optional(),
+                           not_before("period_from", "The end of the period is before its start."),
+                           description="Last day of the activity period.")
+
+    def outcome_filters(self) -> dict:
+        """The filters of `app.services.outcomes.OutcomeFilters` (everything but the date)."""
+        values = self.filter_values()
+        values.pop("as_of", None)
+        values["national"] = bool(values.get("national"))
+        return values
+
+
+#: The figures a drill-down lists (app.services.outcomes.FIGURES names the same keys).
+FIGURE_KEYS = ["assisted", "already_party", "at_risk", "deposited_after", "not_party", "within_6", "within_12",
+               "within_24", "window_6", "window_12", "window_24", "with_request", "with_signature",
+               "party_by_period_end", "party_after_period_end", "not_assisted", "not_assisted_party",
+               "assisted_party"]
+
+
+class DrillDownForm(OutcomeFilterForm):
+    """The States behind one figure of the analytics, with the same filters."""
+    figure = SelectField("Figure", choices=choices([(k, k) for k in FIGURE_KEYS]), default="assisted",
+                         validators=[Optional()])
+    group = SelectField("Compared group", choices=choices([("", "Every group")] + RegionalGroup.choices()),
+                        validators=[Optional()],
+                        description="For the assisted / not-assisted figures: the regional group compared.")
+
+    def validate_figure(self, field):
+        if field.data and field.data not in FIGURE_KEYS:
+            raise ValidationError("Not a figure of the outcomes page.")
+
+    def outcome_filters(self) -> dict:
+        values = super().outcome_filters()
+        values.pop("figure", None)
+        values.pop("group", None)
+        return values

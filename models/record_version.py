@@ -1,0 +1,74 @@
+"""A version stamp per part of the record, changed in the same transaction as the record itself.
+
+Figures computed from the record (the treaty statuses of every instrument) can then be kept between requests and
+between processes: a reader asks for the stamp (one cheap query) and reuses what it computed for that stamp. Any
+flush that adds, changes or deletes a watched row — an import, a hand entry, the seed — changes the stamp in the
+same transaction, so the change and the new stamp become visible together, to every process at once. The stamp is
+new each time (not only a counter): figures computed inside a transaction that is then rolled back are stored
+under a stamp that never comes back.
+"""
+import uuid
+
+import sqlalchemy as sa
+from sqlalchemy import event, orm
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import db
+
+#: The part of the record whose figures are cached: treaty actions, the sources' claims, the instruments' terms
+#: and the participants they name.
+TREATIES = "treaties"
+
+
+class RecordVersion(db.Model):
+    __tablename__ = "record_versions"
+
+    name: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    #: How many changes so far (for people reading the table).
+    version: Mapped[int] = mapped_column(nullable=False, default=0)
+    #: What caches are keyed by: new at every change.
+    stamp: Mapped[str] = mapped_column(sa.String(32), nullable=False)
+
+
+def bump(connection: sa.Connection, name: str = TREATIES) -> None:
+    """Change the stamp of `name` on `connection` (inside the caller's transaction). Code writing the watched
+    tables with Core statements, outside the ORM session, calls this itself."""
+    table = RecordVersion.__table__
+    stamp = uuid.uuid4().hex
+    done = connection.execute(table.update().where(table.c.name == name)
+                              .values(version=table.c.version + 1, stamp=stamp))
+    if not done.rowcount:
+        connection.execute(table.insert().values(name=name, version=1, stamp=stamp))
+
+
+def current_stamp(session: orm.Session, name: str = TREATIES) -> str | None:
+    """The stamp of `name` as this transaction sees it (None before the first change: nothing may be cached)."""
+    table = RecordVersion.__table__
+    return session.execute(sa.select(table.c.stamp).where(table.c.name == name)).scalar()
+
+
+def _watched() -> tuple[type, ...]:
+    from .instrument import Instrument
+    from .member_state import MemberState
+    from .treaty import TreatyAction, TreatyActionSource
+    return (TreatyAction, TreatyActionSource, Instrument, MemberState)
+
+
+@event.listens_for(orm.Session, "after_flush")
+def _bump_after_flush(session: orm.Session, _context) -> None:
+    watched = _watched()
+    # A row merely touched through a relationship (a State gaining an activity) is not a change of the record.
+    dirty = (obj for obj in session.dirty if session.is_modified(obj, include_collections=False))
+    changed = (obj for group in (session.new, dirty, session.deleted) for obj in group)
+    if any(isinstance(obj, watched) for obj in changed):
+        bump(session.connection())
+
+
+@event.listens_for(orm.Session, "do_orm_execute")
+def _bump_on_bulk_statement(state: orm.ORMExecuteState) -> None:
+    """insert()/update()/delete() of a watched model run through the session (bulk writes skip the flush)."""
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    mapper = state.bind_mapper
+    if mapper is not None and issubclass(mapper.class_, _watched()):
+        bump(state.session.connection())

@@ -1,0 +1,164 @@
+"""/dashboard per role on hand-built records: the manager's queue, quarter and year, the officer's desk, the donor's
+scope and nothing else; a fixed number of queries per role; as_of respected."""
+import re
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from app.scoping import for_user
+from app.services import dashboard
+from models import Contribution, Organization, db
+from models.enums import AgeBucket
+from tests import factories
+from tests.conftest import login
+from tests.helpers import count_queries, inline_code
+
+AS_OF = date(2003, 7, 2)
+
+
+def org(key):
+    return db.session.scalar(sa.select(Organization).filter_by(reference_key=key))
+
+
+@pytest.fixture()
+def sign_in(app, make_user):
+    """A new client signed in as a new user of `role`: (get, user)."""
+    def make(role, **kwargs):
+        client, user = app.test_client(), make_user(role, **kwargs)
+        login(client, user)
+        return client.get, user
+    return make
+
+
+def page_of(get, as_of=AS_OF):
+    response = get(f"/dashboard?as_of={as_of.isoformat()}")
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    page = response.get_data(as_text=True)
+    assert inline_code(page) == []
+    return page
+
+
+def test_quarters():
+    assert dashboard.quarter_of(date(2003, 7, 2)) == (date(2003, 7, 1), date(2003, 9, 30))
+    assert dashboard.quarter_of(date(2003, 12, 31)) == (date(2003, 10, 1), date(2003, 12, 31))
+    assert dashboard.quarter_of(date(2004, 2, 29)) == (date(2004, 1, 1), date(2004, 3, 31))
+
+
+def test_the_managers_dashboard(sign_in, session):
+    get, manager = sign_in("manager")
+    before = dashboard.for_role("manager", for_user(manager), manager, AS_OF).queue
+    factories.request("BOL", received=date(2003, 6, 20))                          # 12 days: recent
+    factories.request("PER", received=date(2003, 5, 1))                           # 62 days
+    factories.request("CHL", received=date(2003, 1, 2), due_date=date(2003, 6, 1))  # over 90, overdue
+    factories.request("ECU", received=date(2003, 8, 1))                           # after the date: not yet there
+    factories.request("URY", received=date(2003, 1, 2), status="approved")        # decided: not in the queue
+    factories.activity(title="Quarter mission", visits=[("BOL", date(2003, 8, 10), date(2003, 8, 12))])
+    factories.activity(title="Last quarter's mission", visits=[("BOL", date(2003, 6, 28), date(2003, 6, 30))])
+    factories.activity(title="Cancelled mission", status="cancelled",
+                       visits=[("BOL", date(2003, 8, 1), date(2003, 8, 2))])
+    session.commit()
+    board = dashboard.for_role("manager", for_user(manager), manager, AS_OF)
+    delta = {b: board.queue.buckets[b] - before.buckets[b] for b in AgeBucket}
+    assert delta == {AgeBucket.RECENT: 1, AgeBucket.MONTHS: 1, AgeBucket.OLD: 1, AgeBucket.UNDATED: 0}
+    assert board.queue.overdue - before.overdue == 1
+
+    page = page_of(get)
+    assert "Activities this quarter (1 July 2003 – 30 September 2003)" in page
+    quarter = page[page.index('id="quarter-title"'):page.index('id="deposits-title"')]
+    assert "Quarter mission" in quarter and "Last quarter" not in quarter and "Cancelled mission" not in quarter
+    deposits = page[page.index('id="deposits-title"'):]
+    # The deposits of 2003 up to 2 July: Armenia's of 1 July, none of 2002 and none after the date
+    assert re.search(r"1 July 2003</td><td><a href=\"/states/ARM\">Armenia</a>", deposits)
+    assert "2002</td>" not in deposits and "3 July 2003" not in deposits
+    progress = page[page.index('id="progress"'):]
+    assert re.search(r'>UNTOC</a></td><td class="text-end">40</td><td class="text-end">40</td>', progress)
+    assert 'class="bar"' in page and "29 September 2003" in progress
+
+
+def test_an_administrator_gets_the_managers_view(sign_in):
+    get, _ = sign_in("admin")
+    page = page_of(get)
+    assert "(the managers' view)" in page and 'id="queue-ageing"' in page
+
+
+def test_the_officers_dashboard(sign_in, session, make_user):
+    get, officer = sign_in("officer")
+    other = make_user("officer")
+    factories.request("BOL", assigned_officer_id=officer.id, subject="Mine, due later", status="under_review",
+                      received=date(2003, 6, 1), due_date=date(2003, 9, 1))
+    factories.request("PER", assigned_officer_id=officer.id, subject="Mine, overdue", received=date(2003, 3, 1),
+                      due_date=date(2003, 6, 1))
+    factories.request("CHL", assigned_officer_id=officer.id, subject="Mine, completed", status="completed")
+    factories.request("ECU", assigned_officer_id=other.id, subject="Someone else's")
+    factories.activity(title="Coming mission", visits=[("BOL", date(2003, 7, 20), date(2003, 7, 22))])
+    factories.activity(title="Past mission", visits=[("BOL", date(2003, 6, 1), date(2003, 6, 2))])
+    session.commit()
+    page = page_of(get)
+    mine = page[page.index('id="mine-title"'):page.index('id="visits-title"')]
+    assert "2 assigned and open" in mine and '<span id="overdue-count">1</span> overdue' in mine
+    assert "Mine, due later" in mine and "Mine, overdue" in mine
+    assert "Mine, completed" not in mine and "Someone else" not in mine
+    visits = page[page.index('id="visits-title"'):]
+    assert "Coming mission" in visits and "Past mission" not in visits
+    assert 'id="queue-ageing"' not in page  # not the manager's
+
+
+def test_a_donor_sees_its_own_money_and_the_deposits_of_the_states_it_reached(sign_in, session):
+    a, b = factories.organization(name="Donor A"), factories.organization(name="Donor B")
+    bol = factories.activity(title="A's mission", served=["BOL"], visits=[("BOL", date(2002, 3, 1), date(2002, 3, 2))])
+    per = factories.activity(title="B's mission", served=["PER"], visits=[("PER", date(2002, 3, 1), date(2002, 3, 2))])
+    factories.allocation(factories.contribution(a, amount=None, pledged_date=date(2002, 1, 1)), bol)
+    contribution_b = factories.contribution(b, pledged_date=date(2002, 1, 1))
+    factories.allocation(contribution_b, per)
+    session.commit()
+    get, _ = sign_in("donor", donor=a)
+    page = page_of(get, date(2014, 12, 31))
+    assert "Only what the contributions of Donor A fund" in page
+    assert "A&#39;s mission" in page and "B&#39;s mission" not in page
+    assert f"Contribution #{contribution_b.id}<" not in page and page.count("Contribution #") == 1
+    deposits = page[page.index('id="deposits-title"'):]
+    assert "/states/BOL" in deposits and "/states/PER" not in deposits
+    assert 'id="queue-ageing"' not in page and 'id="mine-title"' not in page
+    # as at a day before the money was pledged and before the activity's States had deposited anything
+    early = page_of(get, date(2000, 12, 1))
+    assert "/states/BOL" not in early.split('id="deposits-title"')[1]
+    assert "Your contributions: 0" in early and "Activities your contributions fund: 0" in early
+
+
+def test_as_of_moves_every_figure(sign_in):
+    get, _ = sign_in("manager")
+    page = page_of(get, date(2002, 12, 31))
+    assert re.search(r'>UNTOC</a></td><td class="text-end">(\d+)</td>', page).group(1) != "40"
+    assert "Activities this quarter (1 October 2002 – 31 December 2002)" in page
+    assert get("/dashboard?as_of=2003-02-30").status_code == 400
+
+
+@pytest.mark.parametrize("role", ["manager", "officer", "donor"])
+def test_each_role_costs_a_fixed_number_of_queries(sign_in, session, role):
+    canada = org("canada")
+    get, user = sign_in(role, **({"donor": canada} if role == "donor" else {}))
+    user_id = user.id
+    contribution_id = factories.contribution(canada, pledged_date=date(2002, 1, 1)).id
+
+    def grow(n):
+        contribution = session.get(Contribution, contribution_id)
+        for i in range(n):
+            activity = factories.activity(served=["BOL", "PER"], visits=[("BOL", date(2003, 7, 10 + i),
+                                                                          date(2003, 7, 11 + i))])
+            factories.allocation(contribution, activity)
+            factories.request("BOL", assigned_officer_id=user_id, received=date(2003, 6, 1 + i),
+                              due_date=date(2003, 6, 20))
+        session.commit()
+
+    def cost():
+        session.expunge_all()
+        with count_queries() as statements:
+            page_of(get)
+        return len(statements)
+    grow(1)
+    page_of(get)  # the treaty figures are then cached for this state of the record (services.treaties.FIGURES)
+    small = cost()
+    grow(12)
+    assert cost() == small
+    assert small == {"manager": 7, "officer": 13, "donor": 8}[role]  # the signed-in user included

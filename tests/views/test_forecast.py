@@ -1,0 +1,187 @@
+"""The forecast page and API on the reference record, the no-future-data property through the database, the
+backtest page and command."""
+import re
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from app.rules import forecast as model
+from app.scoping import for_user
+from models import MemberState, Organization, TreatyAction, db
+from tests import factories
+from tests.helpers import count_queries, inline_code
+
+
+def org(key):
+    return db.session.scalar(sa.select(Organization).filter_by(reference_key=key))
+
+
+def test_the_form_default_window_is_the_rules_one():
+    from forms.forecast import WINDOW_DAYS
+    assert WINDOW_DAYS == model.WINDOW_DAYS
+
+
+def test_the_tip_page_as_at_the_annex_date(client, login_as):
+    login_as("officer")
+    response = client.get("/instruments/TIP/forecast?as_of=2003-07-02")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and inline_code(page) == []
+    assert '<strong id="needed">11</strong>' in page      # 29 counted deposits on the record on 2 July 2003
+    assert re.search(r'id="projected">\d+ \w+ 200[3-9]<', page) and 'id="range"' in page
+    # The States most advanced: signatories not yet party, with the assistance and draft laws of the record
+    table = page[page.index('id="candidates"'):]
+    assert "Russian Federation" in table and "Criminalization of trafficking in persons (draft law)" in table
+
+
+def test_the_page_of_an_instrument_already_in_force_says_so(client, login_as):
+    login_as("officer")
+    page = client.get("/instruments/UNTOC/forecast?as_of=2003-08-01").get_data(as_text=True)
+    assert "made on 1 July 2003: nothing left to forecast" in page and "29 September 2003" in page
+
+
+def test_bad_parameters_are_a_400_page(client, login_as):
+    login_as("officer")
+    assert client.get("/instruments/TIP/forecast?as_of=2003-02-30").status_code == 400
+    assert client.get("/instruments/TIP/forecast?window_days=5").status_code == 400
+    assert client.get("/instruments/NOPE/forecast").status_code == 404
+
+
+def _api(get, as_of="2003-07-02", code="TIP"):
+    response = get(f"/api/v1/instruments/{code}/forecast?as_of={as_of}")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.get_json()
+
+
+def test_the_api_gives_the_forecast_and_the_states_most_advanced(api_as):
+    get, _ = api_as("officer")
+    payload = _api(get)
+    assert (payload["parties_counted"], payload["deposits_needed"], payload["reached"]) == (29, 11, False)
+    assert payload["window"]["days"] == model.WINDOW_DAYS and payload["window"]["deposits"] > 0
+    low, projected, high = (payload["range"]["low"], payload["projected_entry_into_force"], payload["range"]["high"])
+    assert low < projected < high
+    rus = next(c for c in payload["most_advanced"] if c["participant"] == "RUS")
+    assert rus["signed"] == "2000-12-12" and rus["draft_law"] and rus["score"] >= 3
+    assert all(c["participant"] not in {"ARM", "POL"} or c["signed"] for c in payload["most_advanced"])
+    assert get("/api/v1/instruments/TIP/forecast?as_of=").status_code == 400
+    assert get("/api/v1/instruments/NOPE/forecast").status_code == 404
+
+
+def test_later_deposits_in_the_database_do_not_change_the_forecast(api_as, session):
+    """The no-future-data property, end to end: eleven TIP deposits and one more for the Convention recorded after
+    2 July 2003 leave the forecast as at that date exactly as it was."""
+    get, _ = api_as("officer")
+    before = _api(get)
+    tip = factories.instrument("TIP")
+    parties = set(session.scalars(sa.select(TreatyAction.state_id).where(TreatyAction.instrument_id == tip.id,
+                                                                          TreatyAction.category == "deposit")))
+    others = session.scalars(sa.select(MemberState).where(MemberState.id.not_in(parties), MemberState.kind == "state")
+                             .order_by(MemberState.code).limit(11)).all()
+    session.execute(sa.delete(TreatyAction).where(TreatyAction.state_id.in_([s.id for s in others]),
+                                                  TreatyAction.instrument_id == tip.id,
+                                                  TreatyAction.category == "deposit"))
+    for day, state in enumerate(others, start=3):
+        session.add(TreatyAction(state=state, instrument=tip, kind="accession", action_date=date(2003, 7, day),
+                                 source="test"))
+    session.commit()
+    assert _api(get, "2003-07-31")["deposits_needed"] < before["deposits_needed"]  # they are there …
+    assert _api(get) == before                                                       # … and change nothing
+
+
+def test_the_forecast_costs_a_fixed_number_of_queries(api_as, session):
+    get, _ = api_as("officer")
+    _api(get)
+
+    def cost():
+        session.expunge_all()
+        with count_queries() as statements:
+            _api(get)
+        return len(statements)
+    first = cost()
+    for _ in range(5):
+        a = factories.activity(served=["RUS", "AZE"], instruments=["TIP"])
+        factories.finding("AZE", activity=a, status="draft_law", on=date(2003, 3, 1))
+        factories.request("AZE", instruments=["TIP"], received=date(2003, 2, 1))
+    session.commit()
+    assert cost() == first <= 11
+
+
+def test_a_donor_sees_only_the_states_its_money_reached(api_as):
+    get, donor = api_as("donor", donor=org("canada"))
+    scope = for_user(donor)
+    visible = set(db.session.scalars(sa.select(MemberState.code).where(MemberState.id.in_(scope.state_ids()))))
+    codes = set(db.session.scalars(sa.select(sa.literal_column("code")).select_from(sa.table("instruments"))
+                                   .where(sa.column("id").in_(scope.instrument_ids()))))
+    assert codes
+    for code in codes:
+        payload = _api(get, code=code, as_of="2002-06-30")
+        assert {c["participant"] for c in payload["most_advanced"]} <= visible
+
+
+def test_the_endpoint_is_documented(api_as):
+    get, _ = api_as("officer")
+    paths = get("/api/v1/openapi.json").get_json()["paths"]
+    operation = paths["/api/v1/instruments/{code}/forecast"]["get"]
+    assert {"as_of", "window_days"} <= {p["name"] for p in operation["parameters"]}
+    schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    assert {"projected_entry_into_force", "range", "most_advanced"} <= set(schema["properties"])
+
+
+# ------------------------------------------------------------------ the backtest
+def test_the_backtest_page(client, login_as):
+    login_as("manager")
+    response = client.get("/forecast/backtest")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and inline_code(page) == []
+    for code, real in (("UNTOC", "29 September 2003"), ("TIP", "25 December 2003"), ("SOM", "28 January 2004"),
+                       ("FIREARMS", "3 July 2005")):
+        assert f'id="backtest-{code}"' in page and real in page
+    for bad in ("3x", "9999m", "0m", "3d"):
+        assert client.get(f"/forecast/backtest?every={bad}").status_code == 400, bad
+    assert client.get("/forecast/backtest?window_days=10").status_code == 400
+    one = client.get("/forecast/backtest?instrument=SOM&every=6m").get_data(as_text=True)
+    assert 'id="backtest-SOM"' in one and 'id="backtest-TIP"' not in one
+
+
+def test_the_backtest_page_reads_the_record_once(client, login_as, session):
+    login_as("manager")
+    client.get("/forecast/backtest")
+    session.expunge_all()
+    with count_queries() as statements:
+        assert client.get("/forecast/backtest?every=1m").status_code == 200
+    assert len(statements) == 3  # the signed-in user, the instruments, their actions
+
+
+def test_the_backtest_command_prints_every_forecast_and_the_summary(app):
+    result = app.test_cli_runner().invoke(args=["treaties", "backtest", "--instrument", "TIP", "--every", "6m"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "TIP: 40th deposit 2003-09-26, entry into force 2003-12-25" in lines
+    rows = [line.split() for line in lines if re.match(r"\s+\d{4}-\d{2}-\d{2}\s+\d", line)]
+    assert [r[0] for r in rows] == ["2001-12-05", "2002-06-05", "2002-12-05", "2003-06-05"]
+    for _as_of, _counted, _needed, projected, _low, _high, real, error, _inside in rows:
+        assert real == "2003-12-25"
+        assert int(error) == (date.fromisoformat(projected) - date.fromisoformat(real)).days
+    errors = [abs(int(r[7])) for r in rows]
+    assert f"mean absolute error {sum(errors) / len(errors):,.1f} days" in result.output
+    assert result.output.rstrip().splitlines()[-1].startswith("all: 4 forecasts")
+    bad = app.test_cli_runner().invoke(args=["treaties", "backtest", "--every", "soon"])
+    assert bad.exit_code != 0 and "not a step" in bad.output
+
+
+@pytest.mark.parametrize("path", [
+    "/instruments/TIP/forecast?as_of=1900-01-01", "/instruments/TIP/forecast?as_of=2199-12-31&window_days=30",
+    "/instruments/FIREARMS/forecast?as_of=2001-06-01&window_days=1830", "/dashboard?as_of=1900-01-01",
+    "/dashboard?as_of=2199-12-31", "/reports/period?from=1900-01-01&to=2199-12-31",
+    "/forecast/backtest?every=1w&window_days=30", "/api/v1/instruments/SOM/forecast?as_of=1900-01-01"])
+def test_the_ends_of_the_calendar_are_answered(client, login_as, path):
+    login_as("admin")
+    assert client.get(path).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/instruments/TIP/forecast?as_of=9999-12-31", "/dashboard?as_of=0001-01-01",
+                                  "/api/v1/instruments/TIP/forecast?window_days=99999999999999999999",
+                                  "/api/v1/instruments/TIP/forecast?as_of=2003-02-30"])
+def test_hostile_parameters_are_a_400(client, login_as, path):
+    login_as("admin")
+    assert client.get(path).status_code == 400

@@ -1,0 +1,197 @@
+"""/reports/period: the report of A/58/165 regenerated for any period — its tables on a hand-built period with known
+answers, on the reference record's own period, scoped for donors, as CSV, in a fixed number of queries."""
+import csv
+import io
+import re
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from app.scoping import EVERYTHING
+from app.services import period_report, treaties
+from models import Expert, MemberState, Organization, TreatyAction, db
+from tests import factories
+from tests.conftest import login
+from tests.helpers import count_queries, inline_code
+
+PERIOD = "from=2010-03-01&to=2010-06-30"
+
+
+def org(key):
+    return db.session.scalar(sa.select(Organization).filter_by(reference_key=key))
+
+
+def section(page: str, name: str) -> str:
+    start = page.index(f'id="{name}-title"')
+    end = page.find("</section>", start)
+    return page[start:end]
+
+
+def csv_rows(response):
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    return list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+
+
+@pytest.fixture()
+def hand_built(session):
+    """A period (March–June 2010) with known contents; the treaty record cut at the end of 2009 and three deposits
+    added: two in the period, one after it."""
+    factories.record_until(date(2009, 12, 31))
+    donor = factories.organization(name="Donor in the period")
+    mission = factories.activity(title="Mission in the period", served=["BOL"],
+                                 visits=[("BOL", date(2010, 2, 20), date(2010, 2, 22), "Sucre"),
+                                         ("BOL", date(2010, 4, 5), date(2010, 4, 7), "La Paz")])
+    meeting = factories.activity("regional_meeting", title="Meeting in the period", served=[],
+                                 participants=["PER", "CHL", "ECU"],
+                                 visits=[("PER", date(2010, 6, 30), date(2010, 7, 2), "Lima")])
+    factories.activity(title="Cancelled in the period", status="cancelled",
+                       visits=[("BOL", date(2010, 5, 1), date(2010, 5, 2))])
+    factories.activity(title="Mission after the period", visits=[("BOL", date(2010, 7, 1), date(2010, 7, 2))])
+    factories.allocation(factories.contribution(donor), mission)
+    in_period = factories.request("URY", received=date(2010, 3, 1), subject="Request in the period")
+    after_period = factories.request("URY", received=date(2010, 7, 1), subject="Request after the period")
+    firearms = factories.instrument("FIREARMS")
+    parties = sa.select(TreatyAction.state_id).where(TreatyAction.instrument_id == firearms.id,
+                                                     TreatyAction.category == "deposit")
+    a, b, c = session.scalars(sa.select(MemberState).where(MemberState.id.not_in(parties),
+                                                           MemberState.kind == "state")
+                              .order_by(MemberState.code).limit(3)).all()
+    for state, day in ((a, date(2010, 3, 1)), (b, date(2010, 6, 30)), (c, date(2010, 7, 1))):
+        session.execute(sa.delete(TreatyAction).where(TreatyAction.state_id == state.id,
+                                                      TreatyAction.instrument_id == firearms.id,
+                                                      TreatyAction.category == "deposit"))
+        session.add(TreatyAction(state=state, instrument=firearms, kind="accession", action_date=day, source="test"))
+    session.commit()
+    return {"donor": donor, "mission": mission, "meeting": meeting, "states": (a, b, c), "in_period": in_period,
+            "after_period": after_period}
+
+
+def test_the_tables_of_a_hand_built_period(client, login_as, hand_built):
+    login_as("manager")
+    response = client.get(f"/reports/period?{PERIOD}")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and inline_code(page) == []
+    assert "Progress report: 1 March 2010 – 30 June 2010" in page and "print.css" in page
+    activities = section(page, "activities")
+    assert "Mission in the period" in activities and "La Paz" in activities and "Sucre" not in activities
+    assert "Cancelled" not in activities and "after the period" not in activities
+    assert "Donor in the period" in activities
+    meetings = section(page, "meetings")
+    assert "Meeting in the period" in meetings and "3: " in meetings and "Lima" in meetings
+    requests = section(page, "requests")
+    assert f"Request #{hand_built['in_period'].id}<" in requests
+    assert f"Request #{hand_built['after_period'].id}<" not in requests
+    a, b, c = hand_built["states"]
+    deposits = section(page, "deposits")
+    assert f"/states/{a.code}" in deposits and f"/states/{b.code}" in deposits and f"/states/{c.code}" not in deposits
+    assert "Deposits: 2" in deposits and "FIREARMS: 2" in deposits
+    donors = section(page, "donors")
+    assert "Donor in the period" in donors and "1: " in donors
+
+    rows = csv_rows(client.get(f"/reports/period.csv?{PERIOD}&table=requests"))
+    dated = [r for r in rows if r["received_date"]]
+    assert [r["subject"] for r in dated] == ["Request in the period"]
+    assert all(r["received_date"] == "" for r in rows if r not in dated)  # undated: para. 19's, in every period
+    assert [(r["participant"], r["date"], r["action"]) for r in csv_rows(
+        client.get(f"/reports/period.csv?{PERIOD}&table=deposits"))] == [
+        (a.code, "2010-03-01", "accession"), (b.code, "2010-06-30", "accession")]
+    meeting_rows = csv_rows(client.get(f"/reports/period.csv?{PERIOD}&table=meetings"))
+    assert [(r["title"], r["participants"], r["participating_states"]) for r in meeting_rows] == [
+        ("Meeting in the period", "3", "CHL; ECU; PER")]
+    activity_rows = csv_rows(client.get(f"/reports/period.csv?{PERIOD}&table=activities"))
+    bolivia = factories.state("BOL").name_on(date(2010, 4, 5))
+    assert [(r["title"], r["visits"], r["states_served"], r["donors"]) for r in activity_rows] == [
+        ("Mission in the period", f"La Paz, {bolivia} 2010-04-05/2010-04-07", "BOL", "Donor in the period")]
+    donor_rows = csv_rows(client.get(f"/reports/period.csv?{PERIOD}&table=donors"))
+    assert [(r["donor"], r["activities"], r["activity_titles"]) for r in donor_rows] == [
+        ("Donor in the period", "1", "Mission in the period")]
+
+
+def test_the_period_of_a_58_165_on_the_reference_record(client, login_as):
+    login_as("officer")
+    query = "from=2002-01-01&to=2003-07-04"
+    page = client.get(f"/reports/period?{query}").get_data(as_text=True)
+    activities = section(page, "activities")
+    # para. 16: "to Romania in Bucharest from 8 to 11 January and on 5 and 6 November" — two visits
+    romania = re.search(r"Legislative assistance to Romania.*?</tr>", activities, re.S).group(0)
+    assert romania.count("Bucharest") == 2 and "8 January 2002" in romania and "5 November 2002" in romania
+    meetings = {r["title"]: r for r in csv_rows(client.get(f"/reports/period.csv?{query}&table=meetings"))}
+    quito = next(r for t, r in meetings.items() if "Regional Ministerial Seminar" in t)
+    assert quito["participants"] == "14" and "Quito" in quito["visits"]          # para. 13 (b)
+    vilnius = next(r for r in meetings.values() if "Vilnius" in r["visits"])
+    assert vilnius["participants"] == "15"                                        # para. 13 (c)
+    requests = csv_rows(client.get(f"/reports/period.csv?{query}&table=requests"))
+    para19 = {"BOL", "BIH", "CHL", "HRV", "ECU", "GMB", "GIN", "HUN", "JOR", "NAM", "NRU", "RWA", "THA", "URY", "VEN"}
+    assert para19 <= {r["state"] for r in requests}
+    assert {r["status_label"] for r in requests if r["source"] == "A/58/165 para. 19"} == {"Pending"}
+    deposits = csv_rows(client.get(f"/reports/period.csv?{query}&table=deposits"))
+    assert ("ARM", "2003-07-01", "UNTOC") in {(r["participant"], r["date"], r["instrument"]) for r in deposits}
+    for instrument in treaties.visible_instruments(EVERYTHING):
+        after = {p.participant for p in treaties.instrument_status(instrument, date(2003, 7, 4)).parties}
+        before = {p.participant for p in treaties.instrument_status(instrument, date(2001, 12, 31)).parties}
+        assert {r["participant"] for r in deposits if r["instrument"] == instrument.code} == after - before
+    donors = {r["donor"] for r in csv_rows(client.get(f"/reports/period.csv?{query}&table=donors"))}
+    assert {"Canada", "France", "Italy", "Japan", "Norway"} <= donors                  # para. 7
+
+
+def test_a_donor_sees_its_own_money_only(app, make_user, hand_built):
+    other = factories.organization(name="Other donor")
+    factories.allocation(factories.contribution(other), hand_built["meeting"])
+    factories.allocation(factories.contribution(other), hand_built["mission"])   # co-funded
+    db.session.commit()
+    client = app.test_client()
+    login(client, make_user("donor", donor=hand_built["donor"]))
+    page = client.get(f"/reports/period?{PERIOD}").get_data(as_text=True)
+    assert "Mission in the period" in page and "Meeting in the period" not in page
+    assert "Other donor" not in page                      # not even beside the activity it co-funds
+    assert 'id="requests-title"' not in page              # donors do not see requests
+    assert client.get(f"/reports/period.csv?{PERIOD}&table=requests").status_code == 403
+    deposits = section(page, "deposits")
+    assert "None in the period" in deposits               # no deposit in Bolivia in the period
+    assert [r["donor"] for r in csv_rows(client.get(f"/reports/period.csv?{PERIOD}&table=donors"))] == [
+        "Donor in the period"]
+
+
+@pytest.mark.parametrize("query", ["from=2003-07-04&to=2002-01-01", "from=2003-02-30", "to=9999-12-31"])
+def test_bad_periods_are_a_400(client, login_as, query):
+    login_as("officer")
+    assert client.get(f"/reports/period?{query}").status_code == 400
+    assert client.get(f"/reports/period.csv?{query}&table=deposits").status_code == 400
+
+
+def test_a_csv_needs_a_known_table(client, login_as):
+    login_as("officer")
+    assert client.get(f"/reports/period.csv?{PERIOD}").status_code == 400
+    assert client.get(f"/reports/period.csv?{PERIOD}&table=nope").status_code == 400
+
+
+def test_the_table_keys_of_the_form_are_the_reports():
+    from forms.period_report import TABLE_KEYS
+    assert TABLE_KEYS == list(period_report.TABLES)
+
+
+def test_the_report_costs_a_fixed_number_of_queries(client, login_as, session, hand_built):
+    login_as("manager")
+    expert_id, donor_id = factories.expert().id, factories.organization().id
+
+    def grow(n):
+        expert, donor = session.get(Expert, expert_id), session.get(Organization, donor_id)
+        for i in range(n):
+            a = factories.activity(served=["BOL", "PER"], participants=["CHL"],
+                                   visits=[("BOL", date(2010, 4, 1 + i), date(2010, 4, 2 + i))])
+            factories.deployment(expert, a)
+            factories.allocation(factories.contribution(donor), a)
+            a.requests.append(factories.request("BOL", received=date(2010, 4, 1 + i)))
+        session.commit()
+
+    def cost():
+        session.expunge_all()
+        with count_queries() as statements:
+            assert client.get(f"/reports/period?{PERIOD}").status_code == 200
+        return len(statements)
+    grow(1)
+    client.get(f"/reports/period?{PERIOD}")  # the treaty figures are then cached (services.treaties.FIGURES)
+    small = cost()
+    grow(12)
+    assert cost() == small == 28  # the signed-in user included
