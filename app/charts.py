@@ -193,3 +193,68 @@ def progress_bars(rows: list[tuple[str, int, int]], width: int = 360, bar_height
                 round(left + threshold / top_value * span, 1))
             for i, (label, value, threshold) in enumerate(rows)]
     return ProgressBars(width, gap + len(rows) * (bar_height + gap), left, right, bar_height, bars)
+
+
+# ------------------------------------------------------------------ the forecast: counted deposits and the projection
+@dataclass(frozen=True)
+class ForecastChart:
+    width: int
+    height: int
+    left: int
+    right: int
+    top: int
+    bottom: int
+    counted_path: str
+    threshold_y: float
+    #: The projection from (as_of, counted) toward (projected 40th deposit, threshold), cut at the chart's end.
+    projection: tuple[float, float, float, float] | None
+    #: The entry-into-force range as an x span, and the projected entry into force (None: beyond the chart).
+    range_x: tuple[float, float] | None
+    eif_x: float | None
+    as_of_x: float
+    x_ticks: list[tuple[float, str]]
+    y_ticks: list[tuple[float, int]]
+    #: The chart stops here: a projection or a range reaching further is drawn to the edge.
+    end: date
+
+
+def forecast_chart(points: list[tuple[date, int, int]], forecast, start: date, width: int = 720, height: int = 240,
+                   horizon_years: int = 8) -> ForecastChart:
+    """Counted deposits up to the forecast's date (`points` as `rules.cumulative_parties` gives them), the threshold,
+    the projection to the threshold and the range of the entry into force; at most `horizon_years` past the date."""
+    left, right, top, bottom = 48, width - 16, 16, height - 32
+    as_of, threshold = forecast.as_of, forecast.threshold
+    limit = date(as_of.year + horizon_years, 12, 31)
+    wanted = [d for d in (forecast.eif_high, forecast.projected_eif) if d is not None]
+    end = min(max([as_of] + wanted), limit)
+    start = min(start, as_of)
+    span = max((end - start).days, 1)
+    top_value = max(threshold, forecast.counted) * 1.1
+
+    def x(day: date) -> float:
+        return round(left + (min(max(day, start), end) - start).days / span * (right - left), 1)
+
+    def y(value: float) -> float:
+        return round(bottom - value / top_value * (bottom - top), 1)
+
+    path = [f"M{x(start)},{y(0)}"]
+    for day, _parties, counted in points:
+        path.append(f"H{x(day)}V{y(counted)}")
+    path.append(f"H{x(as_of)}")
+    projection = None
+    if forecast.projected_threshold_date and not forecast.reached:
+        x0, y0 = x(as_of), y(forecast.counted)
+        target = forecast.projected_threshold_date
+        if target <= end:
+            projection = (x0, y0, x(target), y(threshold))
+        else:  # cut at the edge, on the same line
+            share = (end - as_of).days / max((target - as_of).days, 1)
+            projection = (x0, y0, x(end), y(forecast.counted + share * forecast.needed))
+    range_x = (x(forecast.eif_low), x(forecast.eif_high)) if forecast.eif_low and forecast.eif_high else None
+    eif_x = x(forecast.projected_eif) if forecast.projected_eif and forecast.projected_eif <= end else None
+    years = range(start.year + 1, end.year + 1)
+    stride = max(1, -(-len(years) // 8))
+    x_ticks = [(x(date(year, 1, 1)), str(year)) for year in years if (year - start.year - 1) % stride == 0]
+    y_ticks = [(y(v), v) for v in range(0, int(top_value) + 1, 10)]
+    return ForecastChart(width, height, left, right, top, bottom, " ".join(path), y(threshold), projection, range_x,
+                         eif_x, x(as_of), x_ticks, y_ticks, end)

@@ -57,8 +57,8 @@ def _handle_http(exc: HTTPException):
     # Refusals of bad input carry a description worth showing; everything else gets our own words.
     # (An API error of ours says why it refuses, a 403 included: a read-scope token.)
     speaks = status in (400, 409, 412, 415, 422, 428, 429) or (status == 403 and hasattr(exc, "fields"))
-    message = (exc.description if speaks and exc.description
-               else too_large_message() if status == 413 else MESSAGES.get(status))
+    message = (too_large_message() if status == 413
+               else exc.description if speaks and exc.description else MESSAGES.get(status))
     if wants_json():
         # An ApiError carries its own code and the fields at fault.
         response, status = json_error(status, message, getattr(exc, "error_code", None),

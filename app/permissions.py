@@ -57,6 +57,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 }
 
 
+#: The same table keyed by the role as stored (`User.role`): asked for every button of every row of a list, the
+#: check converts nothing that is already converted.
+_BY_ROLE_VALUE = {role.value: permissions for role, permissions in ROLE_PERMISSIONS.items()}
+
+
 def has_permission(user, permission: Permission | str) -> bool:
     if permission == PUBLIC:
         return True
@@ -64,7 +69,9 @@ def has_permission(user, permission: Permission | str) -> bool:
         return False
     if permission == AUTHENTICATED:
         return True
-    return Permission(permission) in ROLE_PERMISSIONS.get(Role(user.role), frozenset())
+    if not isinstance(permission, Permission):
+        permission = Permission(permission)
+    return permission in _BY_ROLE_VALUE.get(user.role, frozenset())
 
 
 def can(permission: Permission | str) -> bool:

@@ -66,8 +66,15 @@ class NavArea:
         return any(link.current for link in self.links)
 
 
-def nav_endpoints() -> set[str]:
-    return set(current_app.view_functions)
+def nav_endpoints() -> frozenset[str]:
+    """The app's endpoints, asked by every record link a page renders (thousands on a long page): built once per
+    app and number of routes, not at every call."""
+    functions = current_app.view_functions
+    cached = current_app.extensions.get("palermo.nav_endpoints")
+    if cached is None or cached[0] != len(functions):
+        cached = (len(functions), frozenset(functions))
+        current_app.extensions["palermo.nav_endpoints"] = cached
+    return cached[1]
 
 
 def nav_items() -> list[tuple[str, str, Permission]]:

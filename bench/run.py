@@ -138,7 +138,8 @@ class Instance:
     # -- PostgreSQL databases, one per scale, created beside BENCH_DATABASE_URL's
     def _pg(self, statement: str, *params) -> list:
         import psycopg2
-        dsn = self.admin_url.replace("postgresql+psycopg2://", "postgresql://")
+        # The server's maintenance database: the one named in BENCH_DATABASE_URL need not exist.
+        dsn = self.admin_url.replace("postgresql+psycopg2://", "postgresql://").rsplit("/", 1)[0] + "/postgres"
         conn = psycopg2.connect(dsn)
         conn.autocommit = True
         try:
@@ -344,7 +345,9 @@ def main() -> None:
                                          None if seeded is None else round(seeded, 1),
                                          "hello_world": hello, "endpoints": rows}
     report(results)
-    (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    text = json.dumps(results, indent=2) + "\n"
+    (ROOT / "bench" / "results.json").write_text(text)
+    (ROOT / "bench" / f"results-{engine}.json").write_text(text)  # the last run on each engine, side by side
     log(f"written {ROOT / 'bench' / 'results.json'}")
 
 
@@ -369,8 +372,10 @@ def report(results: dict) -> None:
                     verdict.append(f"< {TARGET_RATIO:.0%} of hello")
                 if row["p95_ms"] >= TARGET_P95_MS:
                     verdict.append(f"p95 >= {TARGET_P95_MS:.0f} ms")
-                if row.get("non2xx") or row.get("errors"):
-                    verdict.append("errors")
+                if not row.get("requests"):
+                    verdict.append("no answer within wrk's 10 s timeout")
+                elif row.get("non2xx") or row.get("errors"):
+                    verdict.append(f"{row.get('non2xx', 0)} non-2xx, {row.get('errors', 0)} errors")
         a = results["scales"][small]["endpoints"].get(name, {})
         b = results["scales"][large]["endpoints"].get(name, {})
         slowdown = round(a["rps"] / b["rps"], 2) if a.get("rps") and b.get("rps") else None
@@ -396,4 +401,7 @@ def report(results: dict) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["--report"]:  # the table again, from the last results.json
+        report(json.loads((ROOT / "bench" / "results.json").read_text()))
+    else:
+        main()

@@ -23,7 +23,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Re
 
 from models.enums import ActivityKind, ActivityStatus, DatePrecision
 
-from .base import FilterForm, VersionField, choices, date_field, optional_int, strip
+from .base import FilterForm, NumberListField, VersionField, choices, date_field, optional_int, strip
 from .filters import (
     enum_filter,
     group_filter,
@@ -210,7 +210,8 @@ class ActivityForm(FlaskForm):
     topics = ListText("Topics", separator=",", validators=[_EachAtMost(120, "topic")],
                       description="Subjects dealt with besides the instruments, separated by commas.")
     partners = FieldList(FormField(PartnerForm), "Partner organizations", min_entries=1, max_entries=MAX_ROWS)
-    requests = SelectMultipleField("Requests it answers", coerce=optional_int)
+    requests = NumberListField("Requests it answers", description="Request numbers, separated by commas (e.g. #12, "
+                               "#15): each request's page and the lists give its number.")
     deployments = FieldList(FormField(DeploymentForm), "Experts deployed", min_entries=1, max_entries=MAX_ROWS)
     outcome = TextAreaField("Outcome report", filters=[strip], validators=[
         Optional(), Length(max=10000, message="At most 10,000 characters.")],
@@ -225,7 +226,7 @@ class ActivityForm(FlaskForm):
     #: The buttons that add an empty row instead of saving (no script needed): name "add", value the list.
     ROW_LISTS = ("visits", "partners", "deployments")
 
-    def set_choices(self, states, instruments, organizations, requests, experts) -> None:
+    def set_choices(self, states, instruments, organizations, experts) -> None:
         """Options from the database (each list already in the caller's scope), on the form and every row."""
         state_pairs = [(s.code, f"{s.name} ({s.code})") for s in states]
         self._row_choices = {
@@ -236,7 +237,6 @@ class ActivityForm(FlaskForm):
         self.served.choices = choices(state_pairs)
         self.participants.choices = choices(state_pairs)
         self.instruments.choices = choices([(i.code, f"{i.code} — {i.short_title}") for i in instruments])
-        self.requests.choices = choices([(r.id, f"#{r.id} {r.state.name}: {r.subject}") for r in requests])
         self._apply_row_choices()
 
     def _apply_row_choices(self) -> None:

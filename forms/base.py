@@ -6,10 +6,10 @@ from pathlib import Path
 
 from email_validator import EmailNotValidError, validate_email
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, StringField
+from wtforms import DateField, IntegerField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import HiddenInput
+from wtforms.widgets import HiddenInput, TextInput
 
 from models.user import MIN_PASSWORD_LENGTH
 
@@ -208,6 +208,41 @@ MAX_PAGE = 1_000_000
 MAX_PER_PAGE = 500
 #: Ids in URLs and filters are 32-bit on every engine.
 MAX_ID = 2**31 - 1
+
+
+class NumberListField(SelectMultipleField):
+    """Record numbers typed as text ("#12, 15; 31"), for a link to records too many to list as options (a
+    request among hundreds of thousands). The data is a list of ints, as a multiple select's would be, so the API's
+    JSON arrays and the spreadsheet import fill it the same way; which numbers exist, and may be named by the
+    user, is the service's check (one query), not a list of choices."""
+    widget = TextInput()
+    MAX_NUMBERS = 200
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, coerce=int, choices=[], **kwargs)
+        self._bad: list[str] = []
+
+    def process_formdata(self, valuelist):
+        self._bad, numbers = [], []
+        for value in valuelist:
+            for token in re.split(r"[\s,;]+", str(value)):
+                token = token.strip().lstrip("#")
+                if not token:
+                    continue
+                if token.isdigit() and len(token) <= 9 and int(token) > 0:
+                    numbers.append(int(token))
+                else:
+                    self._bad.append(token[:20])
+        self.data = list(dict.fromkeys(numbers))
+
+    def _value(self):
+        return ", ".join(f"#{n}" for n in self.data or [])
+
+    def pre_validate(self, form):
+        if self._bad:
+            raise ValidationError(f"Not a number: {', '.join(self._bad[:5])}. Give numbers like #12, 15.")
+        if len(self.data or []) > self.MAX_NUMBERS:
+            raise ValidationError(f"At most {self.MAX_NUMBERS} numbers.")
 
 
 class VersionField(IntegerField):

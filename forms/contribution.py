@@ -164,6 +164,8 @@ class StatusForm(FlaskForm):
     """One step of pledged -> committed -> received, with its date."""
     on = date_field("On", DataRequired("Give the date of this step."))
     reason = StringField("Note", filters=[strip], validators=[Optional(), Length(max=500)])
+    #: The version of the contribution the page showed: a step taken on one that changed since is refused.
+    version = VersionField()
 
 
 class AllocationForm(FlaskForm):

@@ -6,7 +6,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from models.enums import FindingStatus
 
 from .activity import KnownChoice
-from .base import choices, date_field, optional_int, strip
+from .base import VersionField, choices, date_field, optional_int, strip
 
 
 class FindingForm(FlaskForm):
@@ -32,3 +32,5 @@ class FindingStatusForm(FlaskForm):
     status_date = date_field("Since", InputRequired("Give the day the status took effect."))
     note = TextAreaField("Reason or note", filters=[strip], validators=[Optional(), Length(max=2000)],
                          description="Needed when the status moves back (a draft withdrawn).")
+    #: The version of the finding the page showed: a move on a finding that changed since is refused.
+    version = VersionField()

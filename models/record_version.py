@@ -15,9 +15,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import db
 
-#: The part of the record whose figures are cached: treaty actions, the sources' claims, the instruments' terms
-#: and the participants they name.
+#: The parts of the record whose figures are cached. Treaties: actions, the sources' claims, the instruments'
+#: terms and the participants they name (every status). Activities: what the iCalendar feed shows of them and
+#: whose money makes a donor see them.
 TREATIES = "treaties"
+ACTIVITIES = "activities"
 
 
 class RecordVersion(db.Model):
@@ -47,21 +49,38 @@ def current_stamp(session: orm.Session, name: str = TREATIES) -> str | None:
     return session.execute(sa.select(table.c.stamp).where(table.c.name == name)).scalar()
 
 
-def _watched() -> tuple[type, ...]:
+def _watched() -> dict[str, tuple[type, ...]]:
+    from .activity import Activity, ActivityOtherInstrument, ActivityPartner, ActivityState, ActivityVisit
+    from .contribution import Allocation, Contribution
     from .instrument import Instrument
     from .member_state import MemberState
+    from .organization import Organization
     from .treaty import TreatyAction, TreatyActionSource
-    return (TreatyAction, TreatyActionSource, Instrument, MemberState)
+    return {TREATIES: (TreatyAction, TreatyActionSource, Instrument, MemberState),
+            ACTIVITIES: (Activity, ActivityVisit, ActivityState, ActivityPartner, ActivityOtherInstrument, Allocation,
+                         Contribution, Organization, Instrument, MemberState)}
+
+
+def _reference_models() -> tuple[type, ...]:
+    from .instrument import Instrument
+    from .member_state import MemberState
+    from .organization import Organization
+    return (Instrument, MemberState, Organization)
 
 
 @event.listens_for(orm.Session, "after_flush")
 def _bump_after_flush(session: orm.Session, _context) -> None:
-    watched = _watched()
-    # A row merely touched through a relationship (a State gaining an activity) is not a change of the record.
-    dirty = (obj for obj in session.dirty if session.is_modified(obj, include_collections=False))
-    changed = (obj for group in (session.new, dirty, session.deleted) for obj in group)
-    if any(isinstance(obj, watched) for obj in changed):
-        bump(session.connection())
+    # A reference row merely touched through a relationship (a State gaining an activity) is not a change of it;
+    # an activity's or a contribution's collections (its instruments) are part of it.
+    reference = _reference_models()
+    dirty = [obj for obj in session.dirty
+             if session.is_modified(obj, include_collections=not isinstance(obj, reference))]
+    changed = [obj for group in (session.new, dirty, session.deleted) for obj in group]
+    if not changed:
+        return
+    for name, watched in _watched().items():
+        if any(isinstance(obj, watched) for obj in changed):
+            bump(session.connection(), name)
 
 
 @event.listens_for(orm.Session, "do_orm_execute")
@@ -70,5 +89,8 @@ def _bump_on_bulk_statement(state: orm.ORMExecuteState) -> None:
     if not (state.is_insert or state.is_update or state.is_delete):
         return
     mapper = state.bind_mapper
-    if mapper is not None and issubclass(mapper.class_, _watched()):
-        bump(state.session.connection())
+    if mapper is None:
+        return
+    for name, watched in _watched().items():
+        if issubclass(mapper.class_, watched):
+            bump(state.session.connection(), name)

@@ -69,8 +69,8 @@ def _transaction(request):
         yield
         return
     app = request.getfixturevalue("app")
-    from app.services.treaties import FIGURES
-    FIGURES.clear()  # each test starts with nothing computed, so that its query counts do not depend on order
+    from app.services.record_cache import clear_all
+    clear_all()  # each test starts with nothing computed, so that its query counts do not depend on order
     with app.app_context():
         connection = db.engine.connect()
         outer = connection.begin()

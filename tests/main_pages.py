@@ -37,12 +37,16 @@ MAIN_PAGES = [
     MainPage("request", "/requests/1", STAFF),
     MainPage("request-form", "/requests/new?state=BIH", STAFF),
     MainPage("my-requests", "/requests/mine", STAFF),
+    # Spreadsheet imports (issue 14)
+    MainPage("requests-import", "/requests/import", STAFF),
+    MainPage("activities-import", "/activities/import", STAFF),
     # Activities, experts, legislative issues, the calendar (issue 10)
     MainPage("activities", "/activities/", SIGNED_IN),
     MainPage("activity", "/activities/1", SIGNED_IN),
     MainPage("activity-form", "/activities/new", STAFF),
     MainPage("calendar", "/activities/calendar?month=2002-11", SIGNED_IN),
     MainPage("experts", "/experts/", SIGNED_IN),
+    MainPage("expert-form", "/experts/new", STAFF),
     MainPage("issues", "/issues/", SIGNED_IN),
     MainPage("feed-address", "/missions/feed", SIGNED_IN),
     # Funding (issue 11)

@@ -97,6 +97,21 @@ def test_token_prints_only_the_token_on_the_last_line(app, run):
     assert response.get_json()["email"] == "api@example.test"
 
 
+@pytest.mark.parametrize("args, scope, status", [([], "read", 403), (["--scope", "read"], "read", 403),
+                                                 (["--scope", "write"], "read write", 422)])
+def test_token_scope_is_chosen_when_issued_read_by_default(app, run, args, scope, status):
+    from models import ApiToken
+    run("create", "scoped@example.test", "--role", "officer", password="long-enough-password")
+    result = run("token", "scoped@example.test", *args)
+    assert result.exit_code == 0, result.output
+    raw = result.stdout.strip()
+    token = find_user("scoped@example.test").tokens[-1]
+    assert isinstance(token, ApiToken) and token.scope == scope and f"({scope})" in result.stderr
+    # A read token is refused any write (403); a write token reaches the form (422: the body is empty).
+    response = app.test_client().post("/api/v1/requests", json={}, headers={"Authorization": f"Bearer {raw}"})
+    assert response.status_code == status
+
+
 def test_token_for_an_unknown_account(run):
     result = run("token", "ghost@example.test")
     assert result.exit_code != 0 and "No account" in result.output

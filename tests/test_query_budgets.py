@@ -36,6 +36,7 @@ PAGES = [
     ("donor portal", "donor", "/funding/", 18),
     ("annex as at a date", "officer", "/reports/ratification-status?as_of=2003-07-02", 8),
     ("iCalendar feed", "officer", "/missions.ics", 15),
+    ("managers' dashboard", "manager", "/dashboard", 9),
 ]
 API = [
     ("API instruments", "/api/v1/instruments", 8),

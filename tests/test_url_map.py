@@ -290,3 +290,20 @@ def test_roles_hold_what_the_contract_gives_them():
     assert P.DECIDE_REQUESTS not in officer and P.MANAGE_USERS not in officer
     assert officer < manager and P.DECIDE_REQUESTS in manager and P.MANAGE_USERS not in manager
     assert {P.MANAGE_USERS, P.MANAGE_REFERENCE} <= admin
+
+
+def test_every_permission_guards_some_route(app):
+    """A permission nothing asks for is dead: either a page is missing or the permission should go. Routes declare
+    theirs; per-object checks in views (`require(...)` after loading the record) and per-field ones (`can(...)`,
+    `has_permission(...)` deciding what part of a record is shown) count too."""
+    import re
+    from pathlib import Path
+    declared = {app.view_functions[r.endpoint].required_permission for r in walkable_rules(app)}
+    root = Path(__file__).resolve().parents[1]
+    source = "\n".join(p.read_text() for folder, pattern in (("app/views", "*.py"), ("app/api", "*.py"),
+                                                             ("templates", "**/*.html"))
+                       for p in (root / folder).glob(pattern))
+    checked = {Permission[name] for name in
+               re.findall(r"(?:require|can|has_permission)\([^)]*?(?:Permission|P)\.([A-Z_]+)", source)}
+    unused = sorted(p.name for p in Permission if p not in declared | checked)
+    assert not unused, f"permissions no route requires: {unused}"

@@ -8,7 +8,20 @@ from flask import Blueprint
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 # Route modules register themselves on bp, one per domain.
-from . import activities, contributions, experts, forecast, instruments, me, openapi, requests, states  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    activities,
+    contributions,
+    experts,
+    findings,
+    forecast,
+    instruments,
+    me,
+    openapi,
+    requests,
+    states,
+    treaty_actions,
+    writes,
+)
 from .rate_limit import limit_blueprint  # noqa: E402
 
 limit_blueprint(bp)

@@ -139,11 +139,6 @@ def _schema(field) -> dict:
     return schema
 
 
-def _takes_empty(field) -> bool:
-    """An empty value means "not given" (Optional), or false for a checkbox."""
-    return isinstance(field, BooleanField) or any(isinstance(v, Optional) for v in field.validators)
-
-
 #: Fields a JSON body never holds (the version travels in If-Match, CSRF in its header, `next` is the page's).
 NOT_IN_BODY = ("version", "csrf_token", "next")
 
@@ -207,17 +202,22 @@ def body_schema(form_cls, partial: bool = False) -> dict:
     return out
 
 
+def _takes_empty(field) -> bool:
+    """An empty value means "not given" (Optional), or false for a checkbox."""
+    return isinstance(field, BooleanField) or any(isinstance(v, Optional) for v in field.validators)
+
+
 def form_parameters(form_cls) -> list[dict]:
     """The OpenAPI query parameters of a filter form, one per field."""
     form = form_cls(formdata=None, meta={"csrf": False})
     out = []
     for field in form:
+        if field.name == "as_of":
+            out.append(AS_OF)  # read by as_of_param everywhere: absent is today, empty is refused
+            continue
         description = str(field.description or field.label.text)
         if isinstance(field, DateField):
             description += f" (YYYY-MM-DD, {EARLIEST_DATE.year} to {LATEST_DATE.year})"
-        if field.name == "as_of":
-            out.append(dict(AS_OF))  # the API reads it with as_of_param: a date, or absent (empty is a 400)
-            continue
         schema = _schema(field)
         if field.name == "sort" and not getattr(form_cls, "SORTS", None):
             continue  # a list with one order takes no sort key (only an empty one)

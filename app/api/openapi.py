@@ -23,9 +23,11 @@ _RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before trying ag
 _WRITE_ERRORS = ((409, "Conflicts with the record as it stands"),
                  (415, "The body is not JSON (Content-Type: application/json)"),
                  (422, "A field is not valid, or the rules refuse the change: a message per field under error.fields"))
-_VERSIONED_ERRORS = ((412, "If-Match names an older version: the body's `current` is the record as it stands now, "
-                           "the ETag header its version"),
-                     (428, "If-Match is missing: GET the record and send its ETag"))
+#: 412 may answer any write: a record changed by someone else at the very moment of the write (an allocation
+#: made from the same balance, say) is refused, not overwritten.
+_STALE_ERROR = (412, "The record changed since it was read (If-Match names an older version, or another change won "
+                     "the race): the body's `current` is the record as it stands now, the ETag header its version")
+_VERSIONED_ERRORS = ((428, "If-Match is missing: GET the record and send its ETag"),)
 _IF_MATCH = {"name": "If-Match", "in": "header", "required": True,
              "description": "The ETag of the record as read (its version, e.g. \"3\"); without it 428, older 412.",
              "schema": {"type": "string", "maxLength": 40}}
@@ -36,22 +38,21 @@ _WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 
 
 def _responses(method: str, doc: dict) -> dict:
-    status = doc.get("status", 200) if method != "GET" or doc.get("status") == 200 else 200
+    status = doc.get("status", 200) if method != "GET" else 200
     success = {"description": "Created" if status == 201 else "OK", "content": {"application/json": {
         "schema": doc.get("response") or {"type": "object"}}}}
-    if doc.get("response") and "id" in (doc["response"].get("properties") or {}):
+    if doc.get("response") and "version" in (doc["response"].get("properties") or {}):  # a versioned record
         success["headers"] = dict(_ETAG, **(_LOCATION if status == 201 else {}))
     errors = list(_ERRORS)
     if method in _WRITES:
-        errors += _WRITE_ERRORS
+        errors += (*_WRITE_ERRORS, _STALE_ERROR)
     if doc.get("if_match"):
         errors += _VERSIONED_ERRORS
     out = {str(status): success}
     for code, text in errors:
         schema = _STALE if code == 412 else _ERROR
-        out[str(code)] = {"description": text, "content": {"application/json": {"schema": schema}}}
-        if code == 429:
-            out[str(code)]["headers"] = _RETRY_AFTER
+        out[str(code)] = {"description": text, "content": {"application/json": {"schema": schema}},
+                          **({"headers": _RETRY_AFTER} if code == 429 else {})}
     return out
 
 

@@ -5,7 +5,7 @@ from datetime import date
 from flask import jsonify, request
 from flask_login import current_user
 
-from forms.request import MoveForm, QueueFilterForm, RequestFilterForm, RequestForm
+from forms.request import AssignForm, MoveForm, QueueFilterForm, RequestFilterForm, RequestForm
 from models import AssistanceRequest, db
 from models.enums import AgeBucket
 
@@ -149,6 +149,27 @@ def _move_endpoint(move):
     reason = " A reason is required." if move.needs_reason else " A reason is optional."
     return documented(f"Workflow: {move.label.lower()} (to {move.to.label.lower()}).{reason} If-Match is required.",
                       body=MoveForm, response=_REQUEST, if_match=True)(view)
+
+
+def _prepare_assign(form) -> None:
+    form.officer.set_accounts(request_service.assignable_officers())
+
+
+@bp.post("/requests/<int:request_id>/assign")
+@permission_required(Permission.DECIDE_REQUESTS)
+@documented("Assign the request to an officer (`officer`: an account id, or \"none\" for nobody). If-Match is "
+            "required.", body=AssignForm, prepare=_prepare_assign, response=_REQUEST, if_match=True)
+def requests_assign(request_id: int):
+    record = _get(request_id)
+    version = if_match()
+    try:
+        versions.check(record, version, f"Request #{record.id}")
+        form = validated_form(AssignForm, json_body(), _prepare_assign, version)
+        request_changes.assign(record, form.officer.data, version)
+    except Refused as exc:
+        raise refusal(exc, _current(request_id)) from None
+    db.session.commit()
+    return item_response(request_json(record), record.version)
 
 
 for _move in request_changes.MOVES:

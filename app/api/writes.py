@@ -49,13 +49,28 @@ def json_body(optional: bool = False) -> dict:
     if not isinstance(data, dict):
         raise ApiError(400, "The body must be a JSON object whose keys are the record's fields.",
                        code="malformed_json")
+    if _has_nul(data):
+        raise ApiError(400, "The body contains a NUL character, which no field may hold.", code="bad_request")
     return data
 
 
 def _scalar(value) -> str:
     if isinstance(value, bool):
         return "y" if value else ""
+    if isinstance(value, float) and value != value or value in (float("inf"), float("-inf")):
+        return "not a number"  # NaN and Infinity (which Python's JSON reader accepts) are refused by the field
     return str(value)
+
+
+def _has_nul(data) -> bool:
+    """A NUL character anywhere in the body (PostgreSQL refuses it in text: a 500 if it reached a query)."""
+    if isinstance(data, str):
+        return "\x00" in data
+    if isinstance(data, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in data.items())
+    if isinstance(data, list):
+        return any(_has_nul(v) for v in data)
+    return False
 
 
 def formdata(form_cls, data: dict) -> MultiDict:
@@ -70,13 +85,15 @@ def formdata(form_cls, data: dict) -> MultiDict:
             continue
         if value is None:
             continue
-        if kind == "rows":
+        if isinstance(kind, tuple):  # rows: ("rows", the row's field names)
             if not isinstance(value, list) or not all(isinstance(row, dict) for row in value):
                 errors[key] = "A list of objects, one per row."
                 continue
             for n, row in enumerate(value):
                 for sub, v in row.items():
-                    if isinstance(v, (dict, list)):
+                    if sub not in kind[1]:
+                        errors[f"{key}-{n}-{sub}"] = "Unknown field."
+                    elif isinstance(v, (dict, list)):
                         errors[f"{key}-{n}-{sub}"] = "A single value."
                     elif v is not None:
                         out.add(f"{key}-{n}-{sub}", _scalar(v))
@@ -98,12 +115,14 @@ def formdata(form_cls, data: dict) -> MultiDict:
 
 
 def _field_kinds(form_cls) -> dict:
-    """name -> "rows" (a FieldList of FormFields), "join:<sep>" (a ListText), or "value"."""
+    """name -> ("rows", the row's field names) for a FieldList of FormFields, "join:<sep>" for a ListText, or
+    "value"."""
     form = form_cls(formdata=None, meta={"csrf": False})
     kinds = {}
     for field in form:
         if isinstance(field, FieldList) and field.unbound_field.field_class is FormField:
-            kinds[field.name] = "rows"
+            row = field.unbound_field.args[0](formdata=None)
+            kinds[field.name] = ("rows", frozenset(f.short_name for f in row))
         elif isinstance(field, ListText):
             kinds[field.name] = "join:" + ("\n" if field.separator == "\n" else ", ")
         else:

@@ -93,6 +93,11 @@ def _date(text: str) -> datetime.date | None:
         return None
 
 
+def written_date(text: str) -> datetime.date | None:
+    """The public name of `_date`: the spreadsheet imports read dates written this way too."""
+    return _date(text)
+
+
 def _not_a_date(column: str, value: str) -> str:
     return f'{column}: "{shorten(value)}" is not a date like {_EXAMPLE}'
 

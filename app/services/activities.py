@@ -114,9 +114,16 @@ def get(scope: Scope, activity_id: int) -> Activity | None:
     return db.session.scalars(query(scope, ActivityFilters()).where(Activity.id == activity_id)).first()
 
 
-def involving_state(scope: Scope, state: MemberState) -> list[Activity]:
-    """The activities that served, gathered or visited `state`, in date order (undated last)."""
-    return _in_date_order(db.session.scalars(query(scope, ActivityFilters()).where(_involving([state.id]))))
+def involving_state(scope: Scope, state: MemberState, limit: int | None = None) -> tuple[list[Activity], int]:
+    """The activities that served, gathered or visited `state`, in date order (undated last), and how many there
+    are: with `limit`, only the latest `limit` dated ones (then the undated) — a State's page stays the same size
+    after decades of assistance; the full list is the activity list filtered by the State."""
+    select = query(scope, ActivityFilters()).where(_involving([state.id]))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(select.order_by(None).subquery()))
+    if limit is not None:
+        first = _first_visit()
+        select = select.order_by((first == UNDATED), first.desc(), Activity.id.desc()).limit(limit)
+    return _in_date_order(db.session.scalars(select)), total
 
 
 def _in_date_order(activities) -> list[Activity]:

@@ -104,19 +104,49 @@ class _Found:
         self.errors.setdefault(name, message)
 
 
-def _by_key(model, column, keys, extra=None) -> dict:
+@dataclass(frozen=True)
+class Known:
+    """The records an activity may name, loaded once for many activities (a spreadsheet import): with it, `_check`
+    applies the same rules without a query. Requests and experts are those of the scope."""
+    states: dict            # code -> MemberState
+    instruments: dict       # code -> Instrument
+    organizations: dict     # id -> Organization
+    requests: dict          # id -> AssistanceRequest
+    experts: dict           # id -> Expert
+
+
+def preload(scope: Scope) -> Known:
+    """Every record an activity of `scope` may name, in a fixed number of queries."""
+    from . import experts as expert_service
+    from . import requests as request_service
+    return Known(
+        states={s.code: s for s in db.session.scalars(sa.select(MemberState))},
+        instruments={i.code: i for i in db.session.scalars(sa.select(Instrument))},
+        organizations={o.id: o for o in db.session.scalars(sa.select(Organization))},
+        requests={r.id: r for r in db.session.scalars(
+            request_service.query(scope, request_service.RequestFilters())
+            .options(selectinload(AssistanceRequest.state)))},
+        experts={e.id: e for e in db.session.scalars(expert_service.query(scope, expert_service.ExpertFilters()))})
+
+
+def _by_key(model, column, keys, extra=None, known: dict | None = None) -> dict:
     if not keys:
         return {}
+    if known is not None:
+        return {key: known[key] for key in keys if key in known}
     select = sa.select(model).where(column.in_(sorted(keys)))
     if extra is not None:
         select = select.where(extra)
     return {getattr(row, column.key): row for row in db.session.scalars(select)}
 
 
-def _check(scope: Scope, data: ActivityData, found: _Found) -> dict:
-    """Resolve codes and ids to rows (one query per kind) and apply the rules; errors go to `found`."""
+def _check(scope: Scope, data: ActivityData, found: _Found, known: Known | None = None) -> dict:
+    """Resolve codes and ids to rows (one query per kind, none with `known`) and apply the rules; errors go to
+    `found`."""
+    def pick(name):
+        return getattr(known, name) if known is not None else None
     codes = {v.country for v in data.visits} | set(data.served) | set(data.participants)
-    states = _by_key(MemberState, MemberState.code, codes)
+    states = _by_key(MemberState, MemberState.code, codes, known=pick("states"))
     for name, listed in (("served", data.served), ("participants", data.participants)):
         unknown = [c for c in listed if c not in states]
         if unknown:
@@ -136,18 +166,22 @@ def _check(scope: Scope, data: ActivityData, found: _Found) -> dict:
         found.refuse("visits", "A visit ends before it starts.")
     if len({(v.country, v.start_date) for v in data.visits}) < len(data.visits):
         found.refuse("visits", "The same visit (country and start date) is listed twice.")
-    instruments = _by_key(Instrument, Instrument.code, set(data.instruments))
+    instruments = _by_key(Instrument, Instrument.code, set(data.instruments), known=pick("instruments"))
     if set(data.instruments) - set(instruments):
         found.refuse("instruments", "Choose instruments from the list.")
-    organizations = _by_key(Organization, Organization.id, {p.organization_id for p in data.partners})
+    organizations = _by_key(Organization, Organization.id, {p.organization_id for p in data.partners},
+                            known=pick("organizations"))
     if len(organizations) < len({p.organization_id for p in data.partners}):
         found.refuse("partners", "A partner is not an organization of the record.")
     if len({p.organization_id for p in data.partners}) < len(data.partners):
         found.refuse("partners", "An organization is listed twice among the partners.")
-    requests = _by_key(AssistanceRequest, AssistanceRequest.id, set(data.requests), scope.requests())
+    requests = _by_key(AssistanceRequest, AssistanceRequest.id, set(data.requests), scope.requests(),
+                       known=pick("requests"))
     if set(data.requests) - set(requests):
-        found.refuse("requests", "Choose requests from the list.")
-    experts = _by_key(Expert, Expert.id, {d.expert_id for d in data.deployments}, scope.experts())
+        unknown = sorted(set(data.requests) - set(requests))
+        found.refuse("requests", f"No request {', '.join(f'#{n}' for n in unknown[:5])} that you may link.")
+    experts = _by_key(Expert, Expert.id, {d.expert_id for d in data.deployments}, scope.experts(),
+                      known=pick("experts"))
     if len(experts) < len({d.expert_id for d in data.deployments}):
         found.refuse("deployments", "An expert is not on the roster.")
     if len({d.expert_id for d in data.deployments}) < len(data.deployments):
@@ -176,22 +210,49 @@ def snapshot(a: Activity) -> dict:
     }
 
 
-def save(scope: Scope, activity: Activity | None, data: ActivityData, version: int | None = None
-         ) -> tuple[Activity, list[Overlap]]:
-    """Create (`activity` None) or replace an activity with `data`; Refused names every field at fault and
-    nothing is changed. Returns the activity and the overlapping deployments to warn about. An edit says which
-    `version` it was made from: Stale when the activity changed since."""
-    if activity is not None:
-        versions.check(activity, version, f"“{activity.title}”")
-        version_before = activity.version
+def from_form(form) -> ActivityData:
+    """The officers' form (forms.activity.ActivityForm, validated) as `save` takes it; rows left empty are none."""
+    return ActivityData(
+        kind=form.kind.data, status=form.status.data, title=form.title.data, description=form.description.data or None,
+        outcome=form.outcome.data or None, source=form.source.data or None, topics=tuple(form.topics.data),
+        visits=tuple(VisitData(country=r.country.data, start_date=r.start_date.data, end_date=r.end_date.data,
+                               city=r.city.data or None, date_precision=r.date_precision.data, id=r.id.data)
+                     for r in form.filled("visits")),
+        served=tuple(form.served.data or ()), participants=tuple(form.participants.data or ()),
+        instruments=tuple(form.instruments.data or ()), other_instruments=tuple(form.other_instruments.data),
+        partners=tuple(PartnerData(r.organization.data, r.role.data) for r in form.filled("partners")),
+        requests=tuple(form.requests.data or ()),
+        deployments=tuple(DeploymentData(r.expert.data, r.role.data, r.start_date.data, r.end_date.data)
+                          for r in form.filled("deployments")))
+
+
+def check(scope: Scope, data: ActivityData, known: Known) -> None:
+    """Refused when `save` would refuse `data` as a new activity (an import's preview: nothing written, no query)."""
     found = _Found()
-    rows = _check(scope, data, found)
+    _check(scope, data, found, known)
     if found.errors:
         raise Refused(found.errors)
-    before = snapshot(activity) if activity is not None else None
-    if activity is None:
-        activity = Activity()
-        db.session.add(activity)
+
+
+def _new() -> Activity:
+    # Every collection known to be empty: none is loaded from the database after the flush (an import of
+    # thousands would pay a query per collection per activity).
+    activity = Activity(visits=[], states=[], instruments=[], other_instruments=[], partners=[], requests=[],
+                        deployments=[])
+    db.session.add(activity)
+    return activity
+
+
+def _checked(scope: Scope, data: ActivityData, known: Known | None) -> dict:
+    found = _Found()
+    rows = _check(scope, data, found, known)
+    if found.errors:
+        raise Refused(found.errors)
+    return rows
+
+
+def _apply(activity: Activity, data: ActivityData, rows: dict) -> None:
+    """Set the activity's fields and replace its children with what `data` lists (no flush)."""
     states = rows["states"]
     by_id = {s.id: s for s in states.values()}
     with db.session.no_autoflush:
@@ -219,19 +280,52 @@ def save(scope: Scope, activity: Activity | None, data: ActivityData, version: i
                                                            "end_date": d.end_date} for d in data.deployments},
                       key=lambda d: d.expert_id,
                       make=lambda eid, v: Deployment(expert=rows["experts"][eid], **v))
+
+
+def _created(activity: Activity) -> None:
+    audit.record_for(activity, "create", f"Logged the {ActivityKind.label_of(activity.kind).lower()} "
+                                         f"“{activity.title}”", after=snapshot(activity))
+
+
+def save(scope: Scope, activity: Activity | None, data: ActivityData, version: int | None = None
+         ) -> tuple[Activity, list[Overlap]]:
+    """Create (`activity` None) or replace an activity with `data`; Refused names every field at fault and
+    nothing is changed. Returns the activity and the overlapping deployments to warn about. An edit says which
+    `version` it was made from: Stale when the activity changed since."""
+    if activity is not None:
+        versions.check(activity, version, f"“{activity.title}”")
+        version_before = activity.version
+    rows = _checked(scope, data, None)
+    before = snapshot(activity) if activity is not None else None
+    if activity is None:
+        activity = _new()
+    _apply(activity, data, rows)
     versions.flush(activity, f"“{activity.title}”")
-    after = snapshot(activity)
     if before is None:
-        audit.record_for(activity, "create", f"Logged the {ActivityKind.label_of(activity.kind).lower()} "
-                                             f"“{activity.title}”", after=after)
+        _created(activity)
     else:
-        old, new = audit.changed(before, after)
+        old, new = audit.changed(before, snapshot(activity))
         if new:
             versions.touch(activity, version_before)
         audit.record_for(activity, "update", f"Edited “{activity.title}”: {', '.join(new) or 'nothing changed'}",
                          before=old, after=new)
     db.session.flush()
     return activity, overlaps(activity)
+
+
+def create_many(scope: Scope, datas: list[ActivityData], known: Known) -> list[Activity]:
+    """New activities, all or none (a spreadsheet import), each checked as `save` checks it against the records
+    preloaded by `preload`, and written with one flush, so the inserts go in batches. No overlap warnings."""
+    made = []
+    for data in datas:
+        activity = _new()
+        _apply(activity, data, _checked(scope, data, known))
+        made.append(activity)
+    db.session.flush()
+    for activity in made:
+        _created(activity)
+    db.session.flush()
+    return made
 
 
 def spans(deployment: Deployment) -> list[tuple[date, date]]:
@@ -274,16 +368,14 @@ class Choices:
     states: list
     instruments: list
     organizations: list
-    requests: list
     experts: list
 
 
 def form_choices(scope: Scope) -> Choices:
-    """The options of the activity form's selects, through each domain's scoped reads."""
-    from . import experts, organizations, requests, states, treaties
+    """The options of the activity form's selects, through each domain's scoped reads. Requests are named by
+    number (there may be hundreds of thousands): `_check` finds them, within the scope, in one query."""
+    from . import experts, organizations, states, treaties
     return Choices(
         states=states.choices(scope), instruments=treaties.visible_instruments(scope),
         organizations=organizations.choices(scope),
-        requests=list(db.session.scalars(requests.query(scope, requests.RequestFilters())
-                                         .order_by(AssistanceRequest.id))),
         experts=list(db.session.scalars(experts.query(scope, experts.ExpertFilters()).order_by(Expert.name))))

@@ -5,13 +5,17 @@ else, with its owner's scope; a user holds at most one live token, and issuing a
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import sqlalchemy as sa
 
 from models import CalendarFeedToken, User, db
 from models.base import utcnow
+from models.record_version import ACTIVITIES
 from models.user import hash_token
 
-from . import audit
+from ..scoping import Scope
+from . import audit, record_cache
 
 #: Longer than any token `CalendarFeedToken.issue` makes; anything longer is not worth hashing.
 MAX_TOKEN_LENGTH = 200
@@ -59,3 +63,16 @@ def owner_of(raw: str | None) -> tuple[User, CalendarFeedToken] | None:
     if token is None or token.is_revoked or not token.user.is_active:
         return None
     return token.user, token
+
+
+# ------------------------------------------------------------------ the feed itself, built once per change
+#: The iCalendar text per activities stamp, scope and site address: calendar programs poll the feed, and it holds
+#: every visit ever recorded; rebuilt when an activity, a visit, an allocation or a name it shows changes.
+FEEDS = record_cache.cache(ACTIVITIES, 32)
+
+
+def feed_ics(scope: Scope, url_for_activity: Callable[[int], str], site: str) -> bytes:
+    """The VCALENDAR of every visit `scope` may see (`site`: the address its links start with, part of the key)."""
+    from ..formats.ical import feed
+    from . import activities
+    return FEEDS.get(("ics", scope, site), lambda: feed(activities.all_visits(scope), url_for_activity))

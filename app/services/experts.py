@@ -99,3 +99,93 @@ def deployments_of(scope: Scope, expert: Expert) -> list[Deployment]:
         .options(selectinload(Deployment.activity).selectinload(Activity.visits)
                  .selectinload(ActivityVisit.country))))
     return sorted(found, key=lambda d: (d.start_date or d.activity.start_date or date.min), reverse=True)
+
+
+# ------------------------------------------------------------------ writes: adding and editing an expert
+#: Lengths the columns hold (the form says the same; the service guards every other caller).
+LIMITS = {"name": 160, "email": 254, "phone": 40, "note": 4000}
+
+
+def _resolved(values: dict) -> dict:
+    """The form's values resolved to records, or Refused naming every field at fault."""
+    from models import Organization
+    from models.enums import ExpertKind, LegalTradition
+
+    from .errors import Refused
+    errors: dict[str | None, str] = {}
+    name = (values.get("name") or "").strip()
+    if not name:
+        errors["name"] = "Give the expert's name."
+    if values.get("kind") not in {k.value for k in ExpertKind}:
+        errors["kind"] = f"Choose one of: {', '.join(k.label for k in ExpertKind)}."
+    if values.get("legal_tradition") and values["legal_tradition"] not in {t.value for t in LegalTradition}:
+        errors["legal_tradition"] = f"Choose one of: {', '.join(t.label for t in LegalTradition)}."
+    affiliation = db.session.get(Organization, values["affiliation_id"]) if values.get("affiliation_id") else None
+    if values.get("affiliation_id") and affiliation is None:
+        errors["affiliation"] = "Choose the organization from the list."
+    nationality = db.session.scalar(sa.select(MemberState).filter_by(code=values["nationality"])) \
+        if values.get("nationality") else None
+    if values.get("nationality") and nationality is None:
+        errors["nationality"] = "Choose the State from the list."
+    codes = list(dict.fromkeys(values.get("instruments") or []))
+    instruments = list(db.session.scalars(sa.select(Instrument).where(Instrument.code.in_(codes))
+                                          .order_by(Instrument.id))) if codes else []
+    if len(instruments) != len(codes):
+        errors["instruments"] = "Choose instruments from the list."
+    for field, limit in LIMITS.items():
+        if len(values.get(field) or "") > limit:
+            errors[field] = f"At most {limit} characters."
+    if errors:
+        raise Refused(errors)
+    return dict(values, name=name, affiliation=affiliation, nationality=nationality, instruments=instruments)
+
+
+_FIELDS = ("name", "kind", "legal_tradition", "email", "phone", "note", "topics", "languages")
+
+
+def snapshot(e: Expert) -> dict:
+    """What the audit trail keeps of an expert."""
+    return {**{f: getattr(e, f) for f in _FIELDS}, "affiliation": e.affiliation.name if e.affiliation else None,
+            "nationality": e.nationality.code if e.nationality else None,
+            "instruments": [i.code for i in e.instruments]}
+
+
+def _apply(e: Expert, v: dict) -> None:
+    with db.session.no_autoflush:
+        for f in _FIELDS:
+            value = list(v.get(f) or []) if f in ("topics", "languages") else v.get(f)
+            if getattr(e, f) != value:
+                setattr(e, f, value)
+        e.affiliation, e.nationality = v["affiliation"], v["nationality"]
+        if [i.id for i in e.instruments] != [i.id for i in v["instruments"]]:
+            e.instruments = v["instruments"]
+
+
+def create(values: dict) -> Expert:
+    """Add an expert to the roster (audited). Flushes; the caller commits."""
+    from . import audit
+    v = _resolved(values)
+    expert = Expert(topics=[], languages=[])
+    _apply(expert, v)
+    db.session.add(expert)
+    db.session.flush()
+    audit.record_for(expert, "create", f"Added the expert {expert.name}", after=snapshot(expert))
+    return expert
+
+
+def update(expert: Expert, values: dict, version: int | None) -> bool:
+    """Save the edit form made from `version` (Stale when the expert changed since); False when nothing changed."""
+    from . import audit, versions
+    label = f"The expert {expert.name}"
+    versions.check(expert, version, label)
+    version_before = expert.version
+    v = _resolved(values)
+    before = snapshot(expert)
+    _apply(expert, v)
+    versions.flush(expert, label)
+    old, new = audit.changed(before, snapshot(expert))
+    if not new:
+        return False
+    versions.touch(expert, version_before)
+    audit.record_for(expert, "update", f"Edited the expert {expert.name}: {', '.join(new)}", before=old, after=new)
+    return True

@@ -74,6 +74,8 @@ class InstrumentForecast:
     candidates: list[Candidate]
     #: How many candidates there were before the list was cut to its length.
     candidates_total: int
+    #: (date, parties, counted) after each deposit date up to the date: the chart's steps.
+    points: list = field(default_factory=list)
 
 
 def _article_instrument(article: str | None) -> str:
@@ -95,11 +97,12 @@ def instrument_forecast(instrument: Instrument, as_of: date, scope: Scope, limit
     parent_actions = actions.get(instrument.supplements_id, []) if instrument.supplements_id else []
     projection = model.forecast(treaties.terms_for(instrument), actions[instrument.id], as_of, parent_actions,
                                 window_days)
+    points = treaties.rules.cumulative_parties(treaties.terms_for(instrument), actions[instrument.id], as_of)
     if projection.reached:
-        return InstrumentForecast(instrument, projection, [], 0)
+        return InstrumentForecast(instrument, projection, [], 0, points)
     candidates = _candidates(instrument, actions[instrument.id], parent_actions, as_of, scope)
     ranked = sorted(candidates, key=lambda c: (-c.score, c.signed or date.max, c.state.name_on(as_of)))
-    return InstrumentForecast(instrument, projection, ranked[:limit], len(ranked))
+    return InstrumentForecast(instrument, projection, ranked[:limit], len(ranked), points)
 
 
 def _earliest(actions, as_of: date, deposits: bool) -> dict[str, date]:

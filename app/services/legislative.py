@@ -20,7 +20,7 @@ from models import (
 from models.enums import FindingStatus
 
 from ..scoping import Scope
-from . import audit
+from . import audit, versions
 from .errors import Refused
 
 FINDING_LOADS = (selectinload(LegislativeFinding.state), selectinload(LegislativeFinding.issue),
@@ -109,14 +109,18 @@ def record_finding(scope: Scope, state_code: str, issue_id: int, activity_id: in
     return finding
 
 
-def move_finding(finding: LegislativeFinding, to: str, on: date | None, note: str | None, actor) -> None:
-    """Move a finding's status (the model's guarded method); Refused with the reason when the move is wrong."""
+def move_finding(finding: LegislativeFinding, to: str, on: date | None, note: str | None, actor,
+                 version: int | None) -> None:
+    """Move a finding's status (the model's guarded method); Refused with the reason when the move is wrong, Stale
+    when the finding changed since `version` (the page's, or the API's If-Match)."""
+    label = f"The finding “{finding.issue.title}” ({finding.state.name})"
+    versions.check(finding, version, label)
     before = finding.status
     try:
         finding.change_status(to, on, actor, note)
     except IllegalTransition as exc:
         raise Refused({"status": str(exc)}) from None
-    db.session.flush()
+    versions.flush(finding, label)
     audit.record_for(finding, "status", f"{finding.issue.title} ({finding.state.name}): "
                                         f"{FindingStatus.label_of(before)} → {FindingStatus.label_of(to)}",
                      before={"status": before}, after={"status": to, "status_date": on, "note": note})

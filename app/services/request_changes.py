@@ -21,7 +21,7 @@ from ..permissions import Permission, has_permission
 from ..scoping import Scope
 from . import audit, versions
 from .errors import Refused
-from .requests import ASSIGNABLE_ROLES, parties_among
+from .requests import ASSIGNABLE_ROLES, first_deposits, parties_among
 
 S = RequestStatus
 #: Lengths the columns hold (the form says the same; the service guards every other caller).
@@ -74,19 +74,40 @@ def _flush(request: AssistanceRequest) -> None:
     versions.flush(request, f"Request #{request.id}")
 
 
-def _resolved(scope: Scope, values: dict, today: date) -> dict:
+@dataclass(frozen=True)
+class Known:
+    """The records a request may name, loaded once for many requests (a spreadsheet import): with it, `_resolved`
+    applies the same rules without a query."""
+    states: dict[str, MemberState]            # code -> State, within the scope
+    instruments: dict[str, Instrument]        # code -> Instrument
+    deposits: dict[str, dict[str, date]]      # State code -> instrument code -> its first deposit
+
+
+def preload(scope: Scope) -> Known:
+    """Every State of `scope`, every instrument and every deposit, in a fixed number of queries."""
+    states = {s.code: s for s in db.session.scalars(sa.select(MemberState).where(scope.states()))}
+    instruments = {i.code: i for i in db.session.scalars(sa.select(Instrument).order_by(Instrument.id))}
+    return Known(states, instruments, first_deposits())
+
+
+def _resolved(scope: Scope, values: dict, today: date, known: Known | None = None) -> dict:
     """The values of the form checked and resolved to records, or Refused with every problem by field."""
     errors: dict[str | None, str] = {}
     state = None
     code = (values.get("state") or "").strip().upper()
-    if code:
+    if code and known is not None:
+        state = known.states.get(code[:3])
+    elif code:
         state = db.session.scalars(sa.select(MemberState).where(MemberState.code == code[:3],
                                                                 scope.states())).first()
     if state is None:
         errors["state"] = "Unknown State: choose the requesting State from the list."
     codes = list(dict.fromkeys(values.get("instruments") or []))
-    instruments = list(db.session.scalars(sa.select(Instrument).where(Instrument.code.in_(codes))
-                                          .order_by(Instrument.id))) if codes else []
+    if known is not None:
+        instruments = sorted((known.instruments[c] for c in codes if c in known.instruments), key=lambda i: i.id)
+    else:
+        instruments = list(db.session.scalars(sa.select(Instrument).where(Instrument.code.in_(codes))
+                                              .order_by(Instrument.id))) if codes else []
     if not codes:
         errors["instruments"] = "Choose at least one instrument the request concerns."
     elif len(instruments) != len(codes):
@@ -107,7 +128,10 @@ def _resolved(scope: Scope, values: dict, today: date) -> dict:
         raise Refused(errors)
     if values["kind"] == RequestKind.PRE_RATIFICATION_ADVICE.value:
         as_of = values.get("received_date") or today
-        already = parties_among(state, codes, as_of)
+        if known is not None:
+            already = {c: d for c, d in known.deposits.get(state.code, {}).items() if c in codes and d <= as_of}
+        else:
+            already = parties_among(state, codes, as_of)
         if already:
             named = "; ".join(f"{c} since {format_date(d)}" for c, d in already.items())
             raise Refused({"instruments": (
@@ -115,6 +139,11 @@ def _resolved(scope: Scope, values: dict, today: date) -> dict:
                 "cannot concern an instrument it has ratified. Untick it, or choose another kind of assistance "
                 "(implementation support, say).")})
     return dict(values, state=state, instruments=instruments, subject=subject)
+
+
+def check(scope: Scope, values: dict, known: Known, today: date | None = None) -> None:
+    """Refused when `create` would refuse `values` (the preview of an import: nothing is written, no query)."""
+    _resolved(scope, values, today or date.today(), known)
 
 
 _FIELDS = ("kind", "received_date", "channel", "requesting_authority", "subject", "description", "priority",
@@ -130,18 +159,31 @@ def _snapshot(request: AssistanceRequest) -> dict:
 # ------------------------------------------------------------------ writes
 def create(scope: Scope, values: dict, actor: User, today: date | None = None) -> AssistanceRequest:
     """Log a new request (pending), as `actor`; its history starts with the logging."""
+    return create_many(scope, [values], actor, today)[0]
+
+
+def create_many(scope: Scope, rows: list[dict], actor: User, today: date | None = None, known: Known | None = None,
+                source: str | None = None) -> list[AssistanceRequest]:
+    """`create` for each of `rows`, all or none (a spreadsheet import): one flush for them all, so the inserts go
+    in batches. `known`: the records preloaded by `preload`; `source`: where they come from (the file)."""
     today = today or date.today()
-    v = _resolved(scope, values, today)
-    request = AssistanceRequest(state=v["state"], instruments=v["instruments"], status=S.PENDING.value,
-                                logged_by=actor, **{f: v.get(f) for f in _FIELDS})
-    request.status_changes.append(RequestStatusChange(from_status=None, to_status=S.PENDING.value,
-                                                      actor_id=actor.id, reason="Logged"))
-    db.session.add(request)
+    made = []
+    for values in rows:
+        v = _resolved(scope, values, today, known)
+        request = AssistanceRequest(state=v["state"], instruments=v["instruments"], status=S.PENDING.value,
+                                    logged_by=actor, source=source[:120] if source else None,
+                                    **{f: v.get(f) for f in _FIELDS})
+        request.status_changes.append(RequestStatusChange(from_status=None, to_status=S.PENDING.value,
+                                                          actor_id=actor.id, reason="Logged"))
+        db.session.add(request)
+        made.append(request)
     db.session.flush()
-    audit.record_for(request, "create", f"Request #{request.id} logged: {request.state.name}, {request.subject}",
-                     after=_snapshot(request))
+    for request in made:
+        audit.record_for(request, "create",
+                         f"Request #{request.id} logged: {request.state.name}, {request.subject}",
+                         after=_snapshot(request))
     db.session.flush()
-    return request
+    return made
 
 
 def update(scope: Scope, request: AssistanceRequest, values: dict, actor: User, version: int | None,

@@ -165,10 +165,15 @@ def get(scope: Scope, request_id: int) -> AssistanceRequest | None:
     return db.session.scalars(select).first()
 
 
-def of_state(scope: Scope, state: MemberState) -> list[AssistanceRequest]:
-    """A State's requests, oldest first (undated last)."""
-    return list(db.session.scalars(query(scope, RequestFilters()).where(R.state_id == state.id)
-                                   .order_by(R.received_date.is_(None), R.received_date, R.id)))
+def of_state(scope: Scope, state: MemberState, limit: int | None = None) -> tuple[list[AssistanceRequest], int]:
+    """A State's requests, oldest first (undated last), and how many there are: with `limit`, only the latest
+    `limit` (the full list is the request list filtered by the State)."""
+    select = query(scope, RequestFilters()).where(R.state_id == state.id)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(select.order_by(None).subquery()))
+    if limit is not None:
+        select = select.order_by(R.received_date.is_(None), R.received_date.desc(), R.id.desc()).limit(limit)
+    found = db.session.scalars(select)
+    return sorted(found, key=lambda r: (r.received_date is None, r.received_date or date.max, r.id)), total
 
 
 # ------------------------------------------------------------------ "my requests"
@@ -242,6 +247,17 @@ def parties_among(state: MemberState, codes: list[str], as_of: date) -> dict[str
         party = next((p for p in status.parties if p.participant == state.code), None)
         if code in codes and party is not None:
             found[code] = party.date
+    return found
+
+
+def first_deposits() -> dict[str, dict[str, date]]:
+    """{State code: {instrument code: its first deposit}} for every State at once (one query): a State is a party
+    on a day when its first deposit is on or before it (what `parties_among` finds one State at a time)."""
+    found: dict[str, dict[str, date]] = {}
+    far = date(2199, 12, 31)
+    for code, status in treaties.statuses(treaties.visible_instruments(EVERYTHING), far).items():
+        for party in status.parties:
+            found.setdefault(party.participant, {})[code] = party.date
     return found
 
 

@@ -82,8 +82,12 @@ ACTIVITY_KINDS = [  # (kind, weight): missions dominate, as in the report
     (ActivityKind.EXPERT_GROUP_MEETING, 3), (ActivityKind.WRITTEN_ANALYSIS, 7), (ActivityKind.PRESENTATION, 3),
     (ActivityKind.BRIEFING, 2), (ActivityKind.PANEL, 1), (ActivityKind.TREATY_EVENT, 1)]
 MEETINGS = {ActivityKind.REGIONAL_MEETING, ActivityKind.SUBREGIONAL_MEETING, ActivityKind.EXPERT_GROUP_MEETING}
-REQUEST_STATUSES = [("completed", 52), ("in_progress", 8), ("approved", 5), ("declined", 8), ("withdrawn", 4),
-                    ("pending", 14), ("under_review", 9)]
+#: Over decades nearly every request has been answered, declined or withdrawn: the queue (pending, under review)
+#: holds the last months' arrivals, about 1% of the record; work under way, the last two years'.
+REQUEST_STATUSES = [("completed", 830), ("in_progress", 30), ("approved", 10), ("declined", 80), ("withdrawn", 40),
+                    ("pending", 6), ("under_review", 4)]
+#: How far back a request of each status may have arrived (days before SYNTHETIC_TODAY); others: the whole record.
+RECENT = {"pending": 180, "under_review": 180, "approved": 365, "in_progress": 730}
 #: The workflow path that leads to each status (from the request's creation).
 PATHS = {
     "pending": ["pending"],
@@ -278,10 +282,8 @@ class Generator:
             request_id = ids["assistance_requests"] + i
             state = rng.choice(self.countries)
             status = status_of()
-            # Awaiting a decision: received in the last two years; the rest over the whole record.
-            recent = status in ("pending", "under_review")
-            received = self.day(SYNTHETIC_TODAY - timedelta(days=730) if recent else SYNTHETIC_START,
-                                SYNTHETIC_TODAY)
+            received = self.day(SYNTHETIC_TODAY - timedelta(days=RECENT[status]) if status in RECENT
+                                else SYNTHETIC_START, SYNTHETIC_TODAY)
             priority = priority_of()
             chosen = sorted(rng.sample(range(len(codes)), rng.randint(1, 3)))
             decided = status in ("approved", "in_progress", "completed", "declined")

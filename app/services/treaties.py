@@ -9,9 +9,7 @@ Importing depositary tables is `treaty_import.py`; comparing sources is `reconci
 from __future__ import annotations
 
 import datetime
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -19,12 +17,12 @@ from sqlalchemy.orm import joinedload
 
 from models import Instrument, MemberState, TreatyAction, TreatyActionSource, db
 from models.enums import ActionCategory, ActionKind, ParticipantKind
-from models.record_version import current_stamp
+from models.record_version import TREATIES
 
 from ..formatting import format_date  # messages use the report's date style, as pages do
 from ..rules import treaties as rules
 from ..scoping import EVERYTHING, Scope
-from . import audit, treaty_locks
+from . import audit, record_cache, treaty_locks
 from .errors import Refused
 from .states import find_participant
 
@@ -129,40 +127,8 @@ class Progress:
 
 
 # ------------------------------------------------------------------ computed once per change of the record
-class _Figures:
-    """Statuses computed from the record, kept per process under the record's stamp (models.record_version).
-
-    Every use asks the database for the stamp (one query of one row), so a change committed through another
-    process is seen by the next request here; entries of older stamps simply stop being asked for and age out.
-    Holds only immutable values (rules.Status, tuples), never ORM objects."""
-
-    def __init__(self, size: int = 512):
-        self.size = size
-        self._entries: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple, compute: Callable[[], object]):
-        stamp = current_stamp(db.session)
-        if stamp is None:  # no version row yet: nothing can be known to be current
-            return compute()
-        key = (stamp, *key)
-        with self._lock:
-            if key in self._entries:
-                self._entries.move_to_end(key)
-                return self._entries[key]
-        value = compute()
-        with self._lock:
-            self._entries[key] = value
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
-        return value
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-
-
-FIGURES = _Figures()
+#: Statuses and charts per record stamp, instruments, date and source (one entry per page and date asked).
+FIGURES = record_cache.cache(TREATIES, 512)
 
 
 def _terms_key(instrument: Instrument) -> tuple:

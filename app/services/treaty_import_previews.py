@@ -1,6 +1,6 @@
 """Browser previews of a UN Treaty Collection import, kept on the server between the preview and its confirmation.
 
-The uploaded table is stored once, under a random id, in IMPORT_PREVIEW_FOLDER (the instance folder by default):
+The uploaded table is stored once, under a random id, by app/services/upload_store.py (IMPORT_PREVIEW_FOLDER):
 the preview is then a page of its own (GET /treaties/import/<id>) that a reload shows again without posting the
 file, and the confirmation names the id instead of carrying the file back. What is committed is what was
 previewed: the stored file, which only the server writes.
@@ -12,26 +12,18 @@ confirmed expires after PREVIEW_MAX_AGE and is swept away by the next upload.
 """
 from __future__ import annotations
 
-import json
-import os
-import re
-import secrets
-import time
 from dataclasses import dataclass
-from pathlib import Path
-
-from flask import current_app
 
 from models import AuditEntry, Instrument, db
 
 from ..formats import untc
 from ..scoping import EVERYTHING
+from . import upload_store as store
 from .treaties import get_instrument
 from .treaty_import import ImportRefused, ImportReport, import_text, imported_preview, lock_instrument
 
 #: A preview stays confirmable for an hour; after that the file must be uploaded again.
-PREVIEW_MAX_AGE = 3600
-_ID = re.compile(r"[A-Za-z0-9_-]{24}")
+PREVIEW_MAX_AGE = store.MAX_AGE
 
 
 class PreviewAlreadyImported(ImportRefused):
@@ -57,66 +49,33 @@ class Preview:
 
     @property
     def expired(self) -> bool:
-        return time.time() - self.created_at > PREVIEW_MAX_AGE
-
-
-def _folder() -> Path:
-    folder = Path(current_app.config["IMPORT_PREVIEW_FOLDER"])
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _path(preview_id: str) -> Path | None:
-    # The id is part of a file name: only ids of our own making, so that no URL can name another file.
-    return _folder() / f"{preview_id}.json" if _ID.fullmatch(preview_id or "") else None
+        return store.expired(self.created_at)
 
 
 def save(text: str, instrument: str, filename: str, user_id: int) -> Preview:
     """Store an upload that passed the dry run; returns its preview (with the new id)."""
-    _sweep()
-    preview = Preview(secrets.token_urlsafe(18), user_id, instrument, filename, text, time.time())
-    path = _path(preview.id)
-    temporary = path.with_suffix(".tmp")
-    # Written whole, then renamed: a reader never sees half a file. Readable by the server's user only.
-    with open(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8") as handle:
-        json.dump({"user_id": user_id, "instrument": instrument, "filename": filename, "text": text,
-                   "created_at": preview.created_at}, handle)
-    os.replace(temporary, path)
-    return preview
+    preview_id, created_at = store.save({"kind": "treaty", "user_id": user_id, "instrument": instrument,
+                                         "filename": filename, "text": text})
+    return Preview(preview_id, user_id, instrument, filename, text, created_at)
 
 
 def load(preview_id: str) -> Preview | None:
     """The stored preview, or None when there is none by that id (never made, expired and swept, or imported)."""
-    path = _path(preview_id)
+    data = store.load(preview_id)
     try:
-        with open(path, encoding="utf-8") as handle:
-            data = json.load(handle)
-    except (TypeError, OSError, ValueError):
+        return Preview(preview_id, data["user_id"], data["instrument"], data["filename"], data["text"],
+                       data["created_at"])
+    except (TypeError, KeyError):
         return None
-    return Preview(preview_id, data["user_id"], data["instrument"], data["filename"], data["text"],
-                   data["created_at"])
 
 
 def discard(preview_id: str) -> None:
-    path = _path(preview_id)
-    if path is not None:
-        path.unlink(missing_ok=True)
-
-
-def _sweep() -> None:
-    """Delete previews past their age (best effort: another process may be sweeping too)."""
-    limit = time.time() - PREVIEW_MAX_AGE
-    for path in _folder().glob("*.json"):
-        try:
-            if path.stat().st_mtime < limit:
-                path.unlink(missing_ok=True)
-        except OSError:
-            pass
+    store.discard(preview_id)
 
 
 def imported(preview_id: str) -> AuditEntry | None:
     """The audit entry of the import that confirmed this preview, if any (also once its file is gone)."""
-    return imported_preview(None, preview_id) if _ID.fullmatch(preview_id or "") else None
+    return imported_preview(None, preview_id) if store.is_id(preview_id) else None
 
 
 def dry_run(preview: Preview) -> ImportReport:

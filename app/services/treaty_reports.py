@@ -90,9 +90,14 @@ def _describe(claim: Claim) -> str:
 
 def annex_claims(scope: Scope) -> dict[tuple[str, str], Claim | None]:
     """(instrument, State code) -> what the annex of A/58/165 says of a deposit on which it and the other sources
-    disagree (None: it does not list it although it covers it). One query (the reconciliation's)."""
-    return {(d.instrument, d.participant): d.claims[treaties.ANNEX.name] for d in differences(scope)
-            if d.category == ActionCategory.DEPOSIT.value and treaties.ANNEX.name in d.claims}
+    disagree (None: it does not list it although it covers it). One query (the reconciliation's), made once per
+    change of the treaty record for staff (a donor's scope follows its money: computed each time)."""
+    def compute():
+        return {(d.instrument, d.participant): d.claims[treaties.ANNEX.name] for d in differences(scope)
+                if d.category == ActionCategory.DEPOSIT.value and treaties.ANNEX.name in d.claims}
+    if scope.is_donor:
+        return compute()
+    return dict(treaties.FIGURES.get(("annex-claims",), compute))
 
 
 def annex(as_of: date, scope: Scope, source: treaties.Source | None = None) -> list[Section]:

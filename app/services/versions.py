@@ -49,11 +49,12 @@ def check(record, version: int | None, label: str, now: str | None = None) -> No
 
 def flush(record, label: str) -> None:
     """Flush; a concurrent change that slipped in since the record was read is refused, not overwritten."""
+    model, record_id = type(record), record.id
     try:
         db.session.flush()
     except StaleDataError:
         db.session.rollback()
-        current = db.session.get(type(record), record.id)
+        current = db.session.get(model, record_id)
         raise Stale(stale_message(current, label) if current is not None else
                     f"{label} was changed by someone else at the same moment: nothing was saved.",
                     getattr(current, "version", None)) from None

@@ -20,10 +20,11 @@ from .rates import bp as rates_bp
 from .reports import bp as reports_bp
 from .requests import bp as requests_bp
 from .search import bp as search_bp
+from .sheet_imports import bp as sheet_imports_bp
 from .states import bp as states_bp
 from .treaties import bp as treaties_bp
 
 BLUEPRINTS = [main_bp, auth_bp, admin_bp, reports_bp, instruments_bp, states_bp, treaties_bp, requests_bp,
               queue_bp, activities_bp, calendar_feed_bp, experts_bp, issues_bp, findings_bp, organizations_bp,
               contributions_bp, funding_bp, iati_bp, rates_bp, search_bp, outcomes_bp, forecast_bp,
-              dashboard_bp]
+              dashboard_bp, sheet_imports_bp]

@@ -130,21 +130,8 @@ def detail(activity_id: int):
 
 # --- logging and editing ----------------------------------------------------------------------------------------
 
-def activity_data(form: ActivityForm) -> activity_writes.ActivityData:
-    """The form's values as the write service takes them (rows left empty are no rows)."""
-    w = activity_writes
-    return w.ActivityData(
-        kind=form.kind.data, status=form.status.data, title=form.title.data, description=form.description.data or None,
-        outcome=form.outcome.data or None, source=form.source.data or None, topics=tuple(form.topics.data),
-        visits=tuple(w.VisitData(country=r.country.data, start_date=r.start_date.data, end_date=r.end_date.data,
-                                 city=r.city.data or None, date_precision=r.date_precision.data, id=r.id.data)
-                     for r in form.filled("visits")),
-        served=tuple(form.served.data or ()), participants=tuple(form.participants.data or ()),
-        instruments=tuple(form.instruments.data or ()), other_instruments=tuple(form.other_instruments.data),
-        partners=tuple(w.PartnerData(r.organization.data, r.role.data) for r in form.filled("partners")),
-        requests=tuple(form.requests.data or ()),
-        deployments=tuple(w.DeploymentData(r.expert.data, r.role.data, r.start_date.data, r.end_date.data)
-                          for r in form.filled("deployments")))
+#: The form's values as the write service takes them (rows left empty are no rows); the API's writes call it too.
+activity_data = activity_writes.from_form
 
 
 def _prefill() -> dict | None:

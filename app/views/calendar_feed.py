@@ -9,10 +9,8 @@ from flask_login import current_user
 
 from models import db
 
-from ..formats.ical import feed
 from ..permissions import Permission, has_permission, permission_required
 from ..scoping import for_user
-from ..services import activities as activity_service
 from ..services import calendar_feeds
 
 bp = Blueprint("calendar_feed", __name__)
@@ -38,8 +36,9 @@ def feed_ics():
     user = _feed_user()
     if not has_permission(user, Permission.VIEW_ACTIVITIES):
         abort(403)
-    visits = activity_service.all_visits(for_user(user))
-    body = feed(visits, lambda activity_id: url_for("activities.detail", activity_id=activity_id, _external=True))
+    body = calendar_feeds.feed_ics(
+        for_user(user), lambda activity_id: url_for("activities.detail", activity_id=activity_id, _external=True),
+        request.host_url)
     response = Response(body, mimetype="text/calendar",
                         headers={"Content-Disposition": "inline; filename=missions.ics"})
     if "token" in request.args:

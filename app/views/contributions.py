@@ -50,7 +50,8 @@ def _detail(contribution: Contribution, status_form=None, status=200):
     step = TRANSITIONS[ContributionStatus(contribution.status)]
     entries = timeline_for("Contribution", contribution.id) if can(Permission.VIEW_AUDIT) else None
     return render_template("contributions/detail.html", contribution=contribution, next_step=step,
-                           status_form=status_form or StatusForm(formdata=None),
+                           status_form=status_form or StatusForm(formdata=None,
+                                                                 data={"version": contribution.version}),
                            history=contribution_service.history(contribution), entries=entries), status
 
 
@@ -131,11 +132,12 @@ def change_status(contribution_id: int):
     if not form.validate_on_submit():
         return _detail(contribution, form, 422)
     try:
-        contribution_service.change_status(contribution, step.value, form.on.data, current_user, form.reason.data)
+        contribution_service.change_status(contribution, step.value, form.on.data, current_user, form.reason.data,
+                                           form.version.data)
     except Refused as exc:
         db.session.rollback()
-        show_refusal(form, exc)
-        return _detail(get_contribution_or_404(contribution_id), form, 422)
+        status = show_refusal(form, exc)
+        return _detail(get_contribution_or_404(contribution_id), form, status)
     db.session.commit()
     flash(f"Contribution #{contribution.id} is now {step.label.lower()}.", "success")
     return redirect(url_for("contributions.detail", contribution_id=contribution.id))

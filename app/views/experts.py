@@ -1,15 +1,18 @@
 """The experts roster (search by instrument, legal topic, language, legal tradition and availability in a date
 range) and each expert's page with deployment history. Contact details only for the roles allowed them."""
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from forms.expert import ExpertFilterForm
-from models import Expert
+from forms.expert import ExpertFilterForm, ExpertForm, expert_data
+from models import Expert, db
 
 from ..permissions import Permission, permission_required
 from ..scoping import for_user
 from ..services import experts as expert_service
-from .helpers import list_filters
+from ..services import organizations as organization_service
+from ..services import states as state_service
+from ..services.errors import Refused
+from .helpers import list_filters, show_refusal
 
 bp = Blueprint("experts", __name__, url_prefix="/experts")
 
@@ -35,3 +38,49 @@ def detail(expert_id: int):
     expert = get_expert_or_404(expert_id)
     return render_template("experts/detail.html", expert=expert,
                            deployments=expert_service.deployments_of(for_user(current_user), expert))
+
+
+# --- adding and editing -------------------------------------------------------------------------------------------
+
+def prepare_expert_form(form: ExpertForm) -> None:
+    """The affiliation and nationality choices (shared with the API)."""
+    scope = for_user(current_user)
+    form.set_choices(organization_service.choices(scope), state_service.choices(scope))
+
+
+def _edit(expert: Expert | None):
+    form = ExpertForm(data=expert_data(expert) if expert is not None and request.method == "GET" else None)
+    prepare_expert_form(form)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            if expert is None:
+                expert = expert_service.create(form.values())
+                changed = True
+            else:
+                changed = expert_service.update(expert, form.values(), form.version.data)
+        except Refused as exc:
+            db.session.rollback()
+            status = show_refusal(form, exc)
+            expert = get_expert_or_404(expert.id) if expert is not None and expert.id else None
+        else:
+            db.session.commit()
+            flash(f"Saved {expert.name}." if changed else "Nothing was changed.", "success" if changed else "info")
+            return redirect(url_for(".detail", expert_id=expert.id))
+    elif form.is_submitted():
+        status = 422
+    return render_template("experts/form.html", form=form, expert=expert), status
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@permission_required(Permission.EDIT_EXPERTS)
+def new():
+    """Add an expert to the roster."""
+    return _edit(None)
+
+
+@bp.route("/<int:expert_id>/edit", methods=["GET", "POST"])
+@permission_required(Permission.EDIT_EXPERTS)
+def edit(expert_id: int):
+    """Edit an expert; refused when the expert changed since the form was loaded."""
+    return _edit(get_expert_or_404(expert_id))

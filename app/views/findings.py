@@ -34,7 +34,8 @@ def _checklist():
 
 def _detail(finding: LegislativeFinding, form: FindingStatusForm | None = None, status: int = 200):
     return render_template("findings/detail.html", finding=finding,
-                           form=form or FindingStatusForm(formdata=None, data={"status": finding.status}),
+                           form=form or FindingStatusForm(formdata=None, data={"status": finding.status,
+                                                                               "version": finding.version}),
                            history=timeline_for("LegislativeFinding", finding.id)
                            if can(Permission.EDIT_ISSUES) else None), status
 
@@ -55,11 +56,11 @@ def move(finding_id: int):
         return _detail(finding, form, 422)
     try:
         legislative.move_finding(finding, form.status.data, form.status_date.data, form.note.data,
-                                 current_user._get_current_object())
+                                 current_user._get_current_object(), form.version.data)
     except Refused as exc:
         db.session.rollback()
-        show_refusal(form, exc)
-        return _detail(get_finding_or_404(finding_id), form, 422)
+        status = show_refusal(form, exc)
+        return _detail(get_finding_or_404(finding_id), form, status)
     db.session.commit()
     flash(f"{finding.issue.title} ({finding.state.name}) is now “{FindingStatus.label_of(finding.status)}”.",
           "success")

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from forms.forecast import BacktestForm, ForecastForm
 
+from ..charts import forecast_chart
 from ..permissions import Permission, permission_required
 from ..rules.forecast import WINDOW_DAYS
 from ..scoping import for_user
@@ -31,8 +32,10 @@ def instrument(code):
         return render_template("forecast/instrument.html", instrument=instrument, form=form, result=None), 400
     as_of = filters["as_of"] or date.today()
     result = forecasts.instrument_forecast(instrument, as_of, scope, window_days=filters["window_days"] or WINDOW_DAYS)
+    charts = [forecast_chart(result.points, result.forecast, instrument.adopted_date),
+              forecast_chart(result.points, result.forecast, instrument.adopted_date, width=360, height=220)]
     return render_template("forecast/instrument.html", instrument=instrument, form=form, as_of=as_of, result=result,
-                           f=result.forecast, narrowed=scope.is_donor)
+                           f=result.forecast, narrowed=scope.is_donor, charts=charts)
 
 
 @bp.get("/forecast/backtest")

@@ -13,10 +13,13 @@ from ..scoping import for_user
 from ..services import contributions as contribution_service
 from ..services import funding, statements
 from ..services.funding import NotYours
-from .helpers import list_filters
+from .helpers import list_filters, refuse_filters
 from .main import home_panel
 
 bp = Blueprint("funding", __name__, url_prefix="/funding")
+
+#: The latest contributions and funded activities the portal lists; the statement lists them all.
+PORTAL_ROWS = 50
 
 
 def _load(donor_id: int | None = None):
@@ -25,7 +28,7 @@ def _load(donor_id: int | None = None):
     form, filters, _paging = list_filters(FundingFilterForm, lambda f: f.set_donors(
         contribution_service.donors(scope) if not scope.is_donor else []))
     if filters is None:
-        abort(400, description="; ".join(f"{name}: {errors[0]}" for name, errors in form.errors.items()))
+        refuse_filters(form)
     try:
         donor = funding.donor_for(scope, donor_id if donor_id is not None else filters["donor"])
     except NotYours:
@@ -38,7 +41,7 @@ def _load(donor_id: int | None = None):
 def index():
     """A donor's portal; for staff, every donor side by side (and `?donor=` for one)."""
     form, portal = _load()
-    return render_template("funding/portal.html", form=form, portal=portal)
+    return render_template("funding/portal.html", form=form, portal=portal, portal_rows=PORTAL_ROWS)
 
 
 @bp.get("/donors/<int:donor_id>")
@@ -49,7 +52,7 @@ def donor(donor_id: int):
         _load(donor_id)  # 404 for another donor's id
         return redirect(url_for("funding.index"))
     form, portal = _load(donor_id)
-    return render_template("funding/portal.html", form=form, portal=portal)
+    return render_template("funding/portal.html", form=form, portal=portal, portal_rows=PORTAL_ROWS)
 
 
 @bp.get("/statement")

@@ -1,7 +1,7 @@
 """What the page views share: reading a list's filters (the `as_of` parameter among them, parsed by the filter
 forms of forms/base.py) and showing a service's refusal on its form. (The API's equivalents are in
 app/api/common.py; both read the same filter forms.)"""
-from flask import request
+from flask import abort, request
 
 from ..listing import Paging, paging_from
 from ..services.errors import Refused, Stale
@@ -17,6 +17,12 @@ def list_filters(form_cls, prepare=None):
     if not form.validate():
         return form, None, Paging()
     return form, form.filter_values(), paging_from(form)
+
+
+def refuse_filters(form) -> None:
+    """400 for a download (CSV, XML) whose filters are not valid: no form to show them on, so the answer names each
+    parameter and its message."""
+    abort(400, description="; ".join(f"{name}: {errors[0]}" for name, errors in form.errors.items()))
 
 
 def show_refusal(form, exc: Refused) -> int:

@@ -11,7 +11,7 @@ from ..permissions import Permission, permission_required
 from ..scoping import for_user
 from ..services import funding, iati
 from ..services.funding import NotYours
-from .helpers import list_filters
+from .helpers import list_filters, refuse_filters
 
 bp = Blueprint("iati", __name__)
 
@@ -21,7 +21,7 @@ bp = Blueprint("iati", __name__)
 def activities():
     form, filters, _paging = list_filters(FundingFilterForm)
     if filters is None:
-        abort(400, description="; ".join(f"{name}: {errors[0]}" for name, errors in form.errors.items()))
+        refuse_filters(form)
     scope = for_user(current_user)
     try:
         donor = funding.donor_for(scope, filters["donor"])

@@ -15,7 +15,7 @@ from ..scoping import for_user
 from ..services import contributions as contribution_service
 from ..services import outcomes, treaties
 from ..services import states as state_service
-from .helpers import list_filters
+from .helpers import list_filters, refuse_filters
 
 bp = Blueprint("outcomes", __name__, url_prefix="/outcomes")
 
@@ -126,7 +126,7 @@ def table_csv(name):
     """One chart's table as CSV, with the page's filters."""
     scope, form, asked = _analysis(OutcomeFilterForm)
     if asked is None:
-        abort(400)
+        refuse_filters(form)
     as_of, f = asked
     analysis = outcomes.analytics(scope, as_of, f, with_breakdowns=False)
     wanted = _progresses(scope, f, as_of) if name.startswith("cumulative-") else []
@@ -169,8 +169,8 @@ def states():
 def states_csv():
     """The list behind a figure as CSV."""
     scope, form, asked = _analysis(DrillDownForm)
-    if asked is None:  # a file has no form to show the messages beside: the error page names each parameter
-        abort(400, description="; ".join(f"{name}: {errors[0]}" for name, errors in form.errors.items()) or None)
+    if asked is None:
+        refuse_filters(form)
     as_of, f = asked
     figure = form.figure.data or "assisted"
     analysis = outcomes.analytics(scope, as_of, f, with_breakdowns=False)

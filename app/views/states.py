@@ -19,6 +19,9 @@ from .helpers import list_filters
 
 bp = Blueprint("states", __name__, url_prefix="/states")
 
+#: The latest activities and requests a State's page shows; the rest are a link away (the filtered lists).
+STATE_PAGE_ROWS = 20
+
 
 def get_state_or_404(code: str) -> MemberState:
     """A State by code, if the user may see it (a donor: only States its money touches)."""
@@ -56,13 +59,15 @@ def detail(code):
         rows.append({"instrument": instrument, "party": party,
                      "signature": recorded.get((instrument.id, ActionCategory.SIGNATURE.value)),
                      "deposit": recorded.get((instrument.id, ActionCategory.DEPOSIT.value))})
-    activities = activity_service.involving_state(scope, state)
-    requests = request_service.of_state(scope, state) if can(Permission.VIEW_REQUESTS) else []
+    activities, activity_total = activity_service.involving_state(scope, state, limit=STATE_PAGE_ROWS)
+    requests, request_total = request_service.of_state(scope, state, limit=STATE_PAGE_ROWS) \
+        if can(Permission.VIEW_REQUESTS) else ([], 0)
     names = sorted(state.names, key=lambda n: (n.valid_from is not None, n.valid_from))
     # Staff see who recorded what; donors read the record, not its authors.
     history = timeline_for("TreatyAction", [a.id for a in recorded.values()]) if can(Permission.EDIT_TREATIES) \
         else None
     return render_template("states/detail.html", state=state, as_of=as_of, form=form, rows=rows,
                            instruments=instruments, outcome_events=outcome_events, followed=followed,
-                           activities=activities, requests=requests, names=names, history=history), \
+                           activities=activities, activity_total=activity_total, requests=requests,
+                           request_total=request_total, names=names, history=history), \
         400 if error else 200

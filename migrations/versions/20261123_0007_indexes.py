@@ -49,7 +49,8 @@ def upgrade():
         sa.Column('stamp', sa.String(length=32), nullable=False),
         sa.PrimaryKeyConstraint('name', name=op.f('pk_record_versions')),
     )
-    op.bulk_insert(versions, [{'name': 'treaties', 'version': 1, 'stamp': uuid.uuid4().hex}])
+    op.bulk_insert(versions, [{'name': name, 'version': 1, 'stamp': uuid.uuid4().hex}
+                              for name in ('treaties', 'activities')])
     for table, name, columns in INDEXES:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.create_index(name, columns, unique=False)

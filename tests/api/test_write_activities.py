@@ -51,6 +51,8 @@ def test_the_forms_and_the_services_rules_answer_422_per_field(api_caller):
     rows = officer.post("/api/v1/activities", {**NEW, "visits": ["not a row"]})
     assert rows.status_code == 422
     assert rows.get_json()["error"]["fields"] == {"visits": "A list of objects, one per row."}
+    unknown = officer.post("/api/v1/activities", {**NEW, "visits": [{**NEW["visits"][0], "colour": "red"}]})
+    assert unknown.status_code == 422 and unknown.get_json()["error"]["fields"] == {"visits-0-colour": "Unknown field."}
     assert _counts() == before
 
 

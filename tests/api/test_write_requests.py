@@ -52,6 +52,9 @@ def test_bodies_that_are_not_json_objects(api_caller):
     assert malformed.status_code == 400 and malformed.get_json()["error"]["code"] == "malformed_json"
     assert officer.post("/api/v1/requests", [1, 2]).status_code == 400
     assert officer.post("/api/v1/requests", {**NEW, "instruments": {"a": 1}}).status_code == 422
+    assert officer.post("/api/v1/requests", {**NEW, "subject": "nul\u0000byte"}).status_code == 400
+    nan = officer.post("/api/v1/requests", data='{"subject": NaN}', content_type="application/json")
+    assert nan.status_code == 422
     assert _counts() == before
 
 
@@ -134,3 +137,28 @@ def test_anonymous_writes_are_401(client):
     response = client.post("/api/v1/requests", json=NEW)
     assert response.status_code in (400, 401)  # no session: CSRF or sign-in, never a write
     assert _counts()[0] == db.session.scalar(sa.select(sa.func.count()).select_from(AssistanceRequest))
+
+
+def test_a_signed_in_session_writes_with_its_csrf_token(client, login_as):
+    from tests.conftest import csrf_token
+    login_as("officer")
+    before = _counts()
+    assert client.post("/api/v1/requests", json=NEW).status_code == 400  # a cookie alone could be forged
+    assert _counts() == before
+    response = client.post("/api/v1/requests", json=NEW, headers={"X-CSRFToken": csrf_token(client, "/")})
+    assert response.status_code == 201 and response.get_json()["subject"] == "Draft law"
+
+
+def test_a_manager_assigns_a_request(api_caller, make_user):
+    request = factories.request("BOL")
+    officer = make_user("officer")
+    db.session.commit()
+    manager = api_caller("manager")
+    path = f"/api/v1/requests/{request.id}/assign"
+    assert api_caller("officer").post(path, {"officer": officer.id}, if_match=1).status_code == 403
+    assert manager.post(path, {"officer": 999999}, if_match=1).status_code == 422
+    assigned = manager.post(path, {"officer": officer.id}, if_match=1)
+    assert assigned.status_code == 200 and assigned.get_json()["assigned_officer_id"] == officer.id
+    assert manager.post(path, {"officer": "none"}, if_match=1).status_code == 412
+    cleared = manager.post(path, {"officer": "none"}, if_match=2)
+    assert cleared.status_code == 200 and cleared.get_json()["assigned_officer_id"] is None

@@ -110,3 +110,18 @@ def test_backtest_dates_and_summary():
     assert summary.share_inside == sum(r.inside for r in rows) / 4
     # a steady rate of one every 20 days is forecast well once the window is full
     assert abs(rows[-1].error_days) <= 20 and rows[-1].inside
+
+
+def test_the_chart_draws_the_projection_to_the_threshold_and_stops_at_its_horizon():
+    from app.charts import forecast_chart
+    from app.rules.treaties import cumulative_parties
+    f = model.forecast(CONVENTION, record(), AS_OF)
+    chart = forecast_chart(cumulative_parties(CONVENTION, record(), AS_OF), f, date(2000, 11, 15))
+    x0, y0, x1, y1 = chart.projection
+    assert (x0, y1) == (chart.as_of_x, chart.threshold_y) and x1 > x0 and y0 > y1
+    assert chart.end == f.eif_high and chart.range_x[1] == chart.right          # the range ends the chart
+    assert chart.counted_path.count("V") == 30                                   # a step per deposit date
+    far = model.forecast(CONVENTION, deposits(2, AS_OF - timedelta(days=100), 30), AS_OF)  # 38 to go at 2 a half-year
+    cut = forecast_chart([], far, date(2000, 11, 15), horizon_years=2)
+    assert cut.end == date(2005, 12, 31) < far.projected_threshold_date and cut.eif_x is None
+    assert cut.projection[2] == cut.right and cut.projection[3] > cut.threshold_y  # cut on its way, below the 40

@@ -100,3 +100,19 @@ def test_work_outside_the_treaty_record_keeps_the_stamp(session):
     db.session.commit()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Activity))
     assert current_stamp(db.session) == stamp
+
+
+def test_the_annex_claims_are_kept_until_a_claim_changes(session):
+    from app.services.treaty_reports import annex_claims
+    from models import TreatyActionSource
+    claims = annex_claims(EVERYTHING)
+    with count_queries() as statements:
+        assert annex_claims(EVERYTHING) == claims
+    assert len(statements) == 1  # the stamp
+    (instrument, participant), claim = next((k, c) for k, c in sorted(claims.items()) if c is not None)
+    state = db.session.scalar(sa.select(MemberState).filter_by(code=participant))
+    db.session.execute(sa.delete(TreatyActionSource).where(
+        TreatyActionSource.source == treaties.ANNEX.name, TreatyActionSource.state_id == state.id,
+        TreatyActionSource.instrument_id == treaties.get_instrument(instrument, EVERYTHING).id,
+        TreatyActionSource.category == "deposit"))
+    assert annex_claims(EVERYTHING) != claims

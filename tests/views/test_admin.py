@@ -172,6 +172,18 @@ def test_token_shown_once_works_then_revoked_stops(client, admin, make_user, app
     assert api.get("/api/v1/me", headers={"Authorization": f"Bearer {raw}"}).status_code == 401
 
 
+def test_the_admin_chooses_a_token_s_scope(client, admin, make_user, app):
+    user = make_user("officer")
+    raw = _shown_secret(_post(client, f"/admin/users/{user.id}/tokens", name="sync", scope="read write"))
+    [token] = user.tokens
+    assert token.scope == "read write" and ">read write<" in client.get(f"/admin/users/{user.id}").get_data(
+        as_text=True)
+    api = app.test_client()
+    assert api.post("/api/v1/requests", json={}, headers={"Authorization": f"Bearer {raw}"}).status_code == 422
+    bad = _post(client, f"/admin/users/{user.id}/tokens", name="x", scope="everything")
+    assert bad.status_code == 200 and len(user.tokens) == 1
+
+
 def test_a_token_is_revoked_only_through_its_own_account(client, admin, make_user, session):
     one, two = make_user("officer"), make_user("officer")
     token, _ = accounts.issue_token(two)

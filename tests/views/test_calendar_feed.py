@@ -133,3 +133,31 @@ def test_planned_visits_show_too(client, login_as, path):
     db.session.commit()
     target = path if path.endswith(".ics") else f"/activities/calendar?month={soon.strftime('%Y-%m')}"
     assert "Planned seminar" in client.get(target).get_data(as_text=True)
+
+
+def test_the_feed_is_built_once_per_change_of_the_activities(client, login_as, session):
+    """Polled again with nothing changed, the feed is not rebuilt (no activity is read); a change to an activity,
+    its visits or the money that makes a donor see it is in the very next answer."""
+    from tests.helpers import count_queries
+    login_as("officer")
+    first = client.get("/missions.ics").get_data()
+    with count_queries() as statements:
+        assert client.get("/missions.ics").get_data() == first
+    assert not [s for s in statements if "FROM activities" in s], statements
+    mission = factories.activity(title="A mission added later", visits=(("PER", date(2004, 5, 3), date(2004, 5, 4)),))
+    session.commit()
+    assert "A mission added later" in {str(e["SUMMARY"]) for e in events(client.get("/missions.ics").get_data())
+                                       .values()}
+    mission.title = "A mission renamed"
+    session.commit()
+    assert "A mission renamed" in {str(e["SUMMARY"]) for e in events(client.get("/missions.ics").get_data()).values()}
+
+
+def test_a_donor_feed_follows_its_allocations(client, login_as, session):
+    donor = factories.organization(name="Feed donor")
+    login_as("donor", donor=donor)
+    assert events(client.get("/missions.ics").get_data()) == {}
+    money = factories.contribution(donor)
+    factories.allocation(money, factories.activity(title="Funded mission"))
+    session.commit()
+    assert [str(e["SUMMARY"]) for e in events(client.get("/missions.ics").get_data()).values()] == ["Funded mission"]

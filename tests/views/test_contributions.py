@@ -246,3 +246,17 @@ def test_editing_keeps_the_allocations_whole(client, login_as, session):
     db.session.expire_all()
     assert db.session.get(Contribution, money.id).amount == Decimal("1200.50")
     assert "Topped up" in client.get(f"/contributions/{money.id}").get_data(as_text=True)
+
+
+def test_the_portal_lists_the_latest_contributions_and_activities_and_links_to_the_statement(client, make_user,
+                                                                                              session, monkeypatch):
+    from app.views import funding as funding_views
+    monkeypatch.setattr(funding_views, "PORTAL_ROWS", 3)
+    donor = _fund(5)
+    session.commit()
+    login(client, make_user("donor", donor=donor))
+    page = client.get("/funding/").get_data(as_text=True)
+    assert "The latest 3 of 5 contributions are shown" in page and "The latest 3 of 5 activities are shown" in page
+    assert 'href="/funding/statement"' in page
+    statement = client.get("/funding/statement").get_data(as_text=True)
+    assert "The latest" not in statement

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from models import Expert, Organization, db
 from tests import factories
+from tests.helpers import field_errors
 
 
 def org(key):
@@ -84,3 +85,46 @@ def test_between_two_visits_an_expert_is_available(client, login_as, session):
                     .get_data(as_text=True))
     january = names_on(client.get("/experts/?available_from=2002-01-10&q=Between").get_data(as_text=True))
     assert june == ["Between Visits"] and january == []
+
+
+# ------------------------------------------------------------------ adding and editing (issue 14)
+def test_add_then_edit_an_expert_through_the_form(client, login_as):
+    from models import AuditEntry, Expert
+    from tests.helpers import form_fields, with_values
+    login_as("officer")
+    page = client.get("/experts/new").get_data(as_text=True)
+    data = with_values(form_fields(page), name="Ana Experta", kind="consultant", nationality="BOL",
+                       instruments=["UNTOC", "SOM"], topics="extradition, witness protection",
+                       languages="Spanish, English", email="ana@example.test")
+    response = client.post("/experts/new", data=data)
+    assert response.status_code == 302, field_errors(response.get_data(as_text=True))
+    expert = db.session.scalar(sa.select(Expert).filter_by(name="Ana Experta"))
+    assert [i.code for i in expert.instruments] == ["UNTOC", "SOM"] and expert.nationality.code == "BOL"
+    assert expert.topics == ["extradition", "witness protection"] and expert.languages == ["Spanish", "English"]
+    edit = form_fields(client.get(f"/experts/{expert.id}/edit").get_data(as_text=True))
+    assert dict(edit)["version"] == "1"
+    assert client.post(f"/experts/{expert.id}/edit", data=with_values(edit, phone="+591 2 123456")).status_code == 302
+    db.session.expire_all()
+    expert = db.session.get(Expert, expert.id)
+    assert expert.phone == "+591 2 123456" and expert.version == 2
+    stale = client.post(f"/experts/{expert.id}/edit", data=with_values(edit, phone="+1"))
+    assert stale.status_code == 409 and "changed since this page was loaded" in stale.get_data(as_text=True)
+    actions = db.session.scalars(sa.select(AuditEntry.action).filter_by(record_type="Expert", record_id=expert.id))
+    assert sorted(actions) == ["create", "update"]
+
+
+def test_bad_expert_input_is_refused_beside_the_field(client, login_as):
+    from tests.helpers import form_fields, with_values
+    login_as("officer")
+    page = client.get("/experts/new").get_data(as_text=True)
+    response = client.post("/experts/new", data=with_values(form_fields(page), name="<b>x</b>", kind="wizard",
+                                                            email="not-an-email", nationality="XXX"))
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    for field in ("name", "kind", "email", "nationality"):
+        assert field_errors(body, field), field
+
+
+def test_donors_cannot_add_experts(client, login_as):
+    login_as("donor", donor=db.session.scalar(sa.select(Organization).filter_by(reference_key="canada")))
+    assert client.get("/experts/new").status_code == 403

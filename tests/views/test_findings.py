@@ -41,7 +41,8 @@ def test_record_a_finding_move_it_and_see_the_checklist(client, login_as):
     assert response.status_code == 302
     finding = db.session.scalar(sa.select(LegislativeFinding).filter_by(issue_id=issue("UNTOC-15").id))
     moved = client.post(f"/findings/{finding.id}/status", data={
-        "csrf_token": token, "status": "draft_law", "status_date": "2004-02-01", "note": ""})
+        "csrf_token": token, "status": "draft_law", "status_date": "2004-02-01", "note": "",
+        "version": str(finding.version)})
     assert moved.status_code == 302
     db.session.expire_all()
     finding = db.session.get(LegislativeFinding, finding.id)
@@ -68,7 +69,8 @@ def test_bad_moves_are_refused_beside_the_field(client, login_as):
                           ({"status": "enacted", "status_date": "2003-01-01"}, "cannot come before"),
                           ({"status": "identified", "status_date": "2003-05-01"}, "needs a reason"),
                           ({"status": "enacted", "status_date": "2199-01-01"}, "in the future")):
-        response = client.post(f"/findings/{finding.id}/status", data={"csrf_token": token, "note": "", **data})
+        response = client.post(f"/findings/{finding.id}/status", data={"csrf_token": token, "note": "", **data,
+                                                                      "version": str(finding.version)})
         assert response.status_code == 422
         assert any(message in m for m in field_errors(response.get_data(as_text=True), "status")), data
     db.session.expire_all()

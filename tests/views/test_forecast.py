@@ -29,6 +29,7 @@ def test_the_tip_page_as_at_the_annex_date(client, login_as):
     assert response.status_code == 200 and inline_code(page) == []
     assert '<strong id="needed">11</strong>' in page      # 29 counted deposits on the record on 2 July 2003
     assert re.search(r'id="projected">\d+ \w+ 200[3-9]<', page) and 'id="range"' in page
+    assert page.count('class="projection"') == 2 and page.count('class="eif-range"') == 2  # wide and narrow charts
     # The States most advanced: signatories not yet party, with the assistance and draft laws of the record
     table = page[page.index('id="candidates"'):]
     assert "Russian Federation" in table and "Criminalization of trafficking in persons (draft law)" in table

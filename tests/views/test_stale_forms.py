@@ -98,3 +98,35 @@ def test_a_form_without_its_version_changes_nothing(two):
     assert response.status_code == 422 and "which version" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Contribution, record.id).note == "Original"
+
+
+def test_a_contribution_step_from_a_stale_page_is_refused(two):
+    money = factories.contribution(amount=Decimal("10.00"), currency="USD", status="pledged", note="Original")
+    db.session.commit()
+    (alice, _), (bob, _) = two
+    detail = f"/contributions/{money.id}"
+    step = form_fields(bob.get(detail).get_data(as_text=True))
+    assert dict(step)["version"] == "1"
+    edit = form_fields(alice.get(f"{detail}/edit").get_data(as_text=True))
+    assert alice.post(f"{detail}/edit", data=with_values(edit, note="Alice's")).status_code == 302
+    refused = bob.post(f"{detail}/status", data=with_values(step, on="2003-02-01"))
+    assert refused.status_code == 409 and "Alice Ahlberg changed it on" in html.unescape(
+        refused.get_data(as_text=True))
+    db.session.expire_all()
+    assert db.session.get(Contribution, money.id).status == "pledged"
+
+
+def test_a_finding_moved_from_a_stale_page_is_refused(two):
+    from models import LegislativeFinding
+    finding = db.session.scalars(db.select(LegislativeFinding).order_by(LegislativeFinding.id)).first()
+    (alice, _), (bob, _) = two
+    path = f"/findings/{finding.id}"
+    page_a = form_fields(alice.get(path).get_data(as_text=True))
+    page_b = form_fields(bob.get(path).get_data(as_text=True))
+    assert dict(page_b)["version"] == str(finding.version)
+    note = {"status": "enacted" if finding.status != "enacted" else "draft_law", "note": "moved on"}
+    first = alice.post(f"{path}/status", data=with_values(page_a, status_date="2004-01-01", **note))
+    assert first.status_code == 302, first.get_data(as_text=True)[:1500]
+    refused = bob.post(f"{path}/status", data=with_values(page_b, status_date="2004-02-01", **note))
+    assert refused.status_code == 409 and "Alice Ahlberg changed it on" in html.unescape(
+        refused.get_data(as_text=True))

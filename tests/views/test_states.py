@@ -1,11 +1,13 @@
 """State pages: a filterable, sortable, paginated list, and one State's actions, names and assistance."""
 import re
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from app.scoping import for_user
 from models import MemberState, Organization, TreatyAction, db
+from tests import factories
 
 
 def org(key):
@@ -113,3 +115,36 @@ def test_staff_see_who_recorded_a_states_treaty_actions_and_donors_do_not(client
 def _token(client):
     from tests.conftest import csrf_token
     return csrf_token(client, "/")
+
+
+def test_a_states_page_shows_its_latest_assistance_and_links_to_the_rest(client, login_as, session):
+    """After decades of assistance a State's page stays the same size: the latest activities and requests, a link
+    to all of them, and the same number of queries however many there are."""
+    from app.views.states import STATE_PAGE_ROWS
+    from tests.helpers import count_queries
+    login_as("officer")
+
+    def cost():
+        session.expunge_all()  # every request loads its user: after a commit as before it
+        with count_queries() as statements:
+            page = client.get("/states/PER").get_data(as_text=True)
+        return statements, page
+
+    def add(numbers):
+        for n in numbers:
+            day = date(2005, 1, 1) + timedelta(days=30 * n)
+            factories.activity(title=f"Peru activity {n:02}", visits=(("PER", day, day),), served=("PER",))
+            factories.request("PER", received=day, subject=f"Peru request {n:02}")
+        session.commit()
+    add(range(2))
+    cost()  # the treaty statuses are computed once, then kept
+    before, _ = cost()
+    add(range(2, STATE_PAGE_ROWS + 5))
+    after, page = cost()
+    assert len(after) == len(before), after
+    assistance = page[page.index("Assistance received"):page.index("Requests for assistance")]
+    requests = page[page.index("Requests for assistance"):]
+    # The latest shown, the oldest left out (the outcome timeline above is a list of its own).
+    assert "Peru activity 24" in assistance and "Peru activity 04" not in assistance
+    assert "Peru request 24" in requests and "Peru request 04" not in requests
+    assert "/activities/?state=PER" in page and "/requests/?state=PER" in page

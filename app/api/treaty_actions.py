@@ -1,0 +1,70 @@
+"""Treaty actions entered by hand through the API: POST /api/v1/treaty-actions (the page's form and
+treaties.record_action: refused when it cannot be right, warned when it looks odd) and GET one."""
+import sqlalchemy as sa
+from flask import url_for
+from flask_login import current_user
+
+from forms.base import choices
+from forms.treaties import TreatyActionForm
+from models import TreatyAction, db
+
+from ..formatting import iso
+from ..permissions import Permission, permission_required
+from ..scoping import for_user
+from ..services import states as state_service
+from ..services.errors import Refused
+from ..services.treaties import record_action, visible_instruments
+from . import bp
+from .common import ApiError, documented
+from .writes import item_response, json_body, refusal, validated_form
+
+_ACTION = {"type": "object", "properties": {
+    "id": {"type": "integer"}, "version": {"type": "integer", "description": "The ETag of the item."},
+    "participant": {"type": "string"}, "name": {"type": "string"}, "instrument": {"type": "string"},
+    "kind": {"type": "string"}, "category": {"type": "string"},
+    "action_date": {"type": "string", "format": "date"}, "source": {"type": "string"},
+    "note": {"type": "string", "nullable": True},
+    "warnings": {"type": "array", "items": {"type": "string"},
+                 "description": "After a write: what looks odd about the action (recorded all the same)."}}}
+
+
+def action_json(a: TreatyAction, warnings: list[str] | None = None) -> dict:
+    return {"id": a.id, "version": a.version, "participant": a.state.code, "name": a.state.name_on(a.action_date),
+            "instrument": a.instrument.code, "kind": a.kind, "category": a.category,
+            "action_date": iso(a.action_date), "source": a.source, "note": a.note, "warnings": warnings or []}
+
+
+def _prepare(form) -> None:
+    scope = for_user(current_user)
+    form.participant.choices = choices([("", "Choose…")] + [(s.code, f"{s.name} ({s.code})")
+                                                            for s in state_service.choices(scope)])
+    form.instrument.choices = choices([(i.code, f"{i.code} — {i.short_title}") for i in visible_instruments(scope)])
+
+
+@bp.get("/treaty-actions/<int:action_id>")
+@permission_required(Permission.VIEW_TREATIES)
+@documented("One treaty action (a signature or a deposit) of the record.", response=_ACTION)
+def treaty_actions_item(action_id: int):
+    scope = for_user(current_user)
+    found = db.session.scalars(sa.select(TreatyAction).where(
+        TreatyAction.id == action_id, scope.states(TreatyAction.state_id),
+        scope.instruments(TreatyAction.instrument_id))).first()
+    if found is None:
+        raise ApiError(404, "There is no such treaty action, or you may not see it.")
+    return item_response(action_json(found), found.version)
+
+
+@bp.post("/treaty-actions")
+@permission_required(Permission.EDIT_TREATIES)
+@documented("Record a signature or a deposit by hand: refused (422) when it cannot be right, recorded with "
+            "warnings when it looks odd.", body=TreatyActionForm, prepare=_prepare, response=_ACTION, status=201)
+def treaty_actions_create():
+    form = validated_form(TreatyActionForm, json_body(), _prepare)
+    try:
+        action, warnings = record_action(form.participant.data, form.instrument.data, form.kind.data,
+                                         form.action_date.data, note=form.note.data)
+    except Refused as exc:
+        raise refusal(exc) from None
+    db.session.commit()
+    return item_response(action_json(action, warnings), action.version, 201,
+                         url_for("api.treaty_actions_item", action_id=action.id))

@@ -1,0 +1,252 @@
+"""Spreadsheets read for an import: a CSV or XLSX file as a header and rows of cells, and the templates written.
+
+`read` refuses a file that is not a table (not CSV or XLSX, no header, no rows) with one message, so the caller can
+refuse it whole. Cells come back as they were typed (text), numbers, or dates (an Excel date cell); `Columns`
+recognises the header case- and space-insensitively, with synonyms, and names what it does not know.
+"""
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from .tables import csv_bytes
+from .untc import written_date
+
+#: More rows than an import should carry in one file (the upload size limit usually comes first).
+MAX_ROWS = 20_000
+#: Columns beyond this are a mistake (a sheet with a value in column XFD).
+MAX_COLUMNS = 200
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class SheetRefused(ValueError):
+    """The file is not a table that can be imported; the message says why (shown as is)."""
+
+
+@dataclass
+class Sheet:
+    header: list[str]
+    #: (row number as the spreadsheet shows it, the header being row 1; the cells)
+    rows: list[tuple[int, list]] = field(default_factory=list)
+
+
+def header_key(text) -> str:
+    """How a header is compared: case, accents of spacing and punctuation ignored ("Start date" = "start_date")."""
+    return re.sub(r"[^a-z0-9]+", " ", str(text or "").casefold()).strip()
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _rows(raw_rows) -> Sheet:
+    rows = iter(raw_rows)
+    header = None
+    number = 0
+    for cells in rows:
+        number += 1
+        if not all(_blank(c) for c in cells):
+            header = [str(c).strip() if c is not None else "" for c in cells][:MAX_COLUMNS]
+            break
+    if header is None:
+        raise SheetRefused("The file is empty: it has no header row and no rows.")
+    while header and not header[-1]:
+        header.pop()
+    sheet = Sheet(header)
+    for cells in rows:
+        number += 1
+        cells = list(cells)[:len(header)]
+        if all(_blank(c) for c in cells):
+            continue
+        if len(sheet.rows) >= MAX_ROWS:
+            raise SheetRefused(f"The file has more than {MAX_ROWS:,} rows: split it into several files.")
+        sheet.rows.append((number, cells + [None] * (len(header) - len(cells))))
+    if not sheet.rows:
+        raise SheetRefused("The file has a header row but no rows to import.")
+    return sheet
+
+
+def _text_of(data: bytes) -> str:
+    if b"\x00" in data[:4096]:
+        raise SheetRefused("The file is neither a CSV file nor an Excel workbook (.xlsx).")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")  # what spreadsheet programs on Windows write when asked for "CSV"
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise SheetRefused(f"The file is not UTF-8 text (line {line}): save it as CSV UTF-8 or as .xlsx.") from None
+
+
+def read_csv(data: bytes) -> Sheet:
+    text = _text_of(data)
+    first = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first.count)  # Excel writes ";" where the decimal mark is a comma
+    try:
+        return _rows(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        raise SheetRefused(f"The file is not a CSV table that can be read: {exc}.") from None
+
+
+def read_xlsx(data: bytes) -> Sheet:
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 — whatever a damaged or hostile file makes openpyxl raise
+        raise SheetRefused(f"The workbook cannot be read ({type(exc).__name__}): save it again as .xlsx.") from None
+    try:
+        if not book.worksheets:
+            raise SheetRefused("The workbook has no sheet.")
+        sheet = book.worksheets[0]  # the data sheet is the first; the templates' notes come after it
+        return _rows(sheet.iter_rows(values_only=True))
+    except SheetRefused:
+        raise
+    except Exception as exc:  # noqa: BLE001 — a sheet that breaks while it is read: refused, never a 500
+        raise SheetRefused(f"The workbook cannot be read ({type(exc).__name__}): save it again as .xlsx.") from None
+    finally:
+        book.close()
+
+
+def read(data: bytes, filename: str) -> Sheet:
+    """The table of an uploaded file, XLSX (recognised by its content) or CSV; SheetRefused when it is neither."""
+    if not data:
+        raise SheetRefused("The file is empty.")
+    if data[:4] == b"PK\x03\x04":
+        return read_xlsx(data)
+    if (filename or "").lower().endswith((".xls", ".xlsm", ".ods", ".numbers")) or data[:4] == b"\xd0\xcf\x11\xe0":
+        raise SheetRefused("Only CSV files and Excel workbooks (.xlsx) can be imported: save the sheet as one "
+                           "of those.")
+    return read_csv(data)
+
+
+# ------------------------------------------------------------------ cells
+def text(value) -> str:
+    """A cell as text (a whole number without its ".0"; a date as ISO)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+_ISO = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
+_ISO_TIME = re.compile(r"(\d{4}-\d{2}-\d{2})[ T]00:00(:00)?")
+
+
+def date_text(value) -> str:
+    """A date cell as YYYY-MM-DD for the forms' one date parser: an Excel date, an ISO date or "12 Dec 2000".
+
+    Anything else is handed on as typed, so the parser's own message names it."""
+    if isinstance(value, datetime.datetime | datetime.date):
+        return text(value)
+    raw = text(value)
+    if _ISO_TIME.fullmatch(raw):
+        return raw[:10]
+    if _ISO.fullmatch(raw):
+        year, month, day = raw.split("-")
+        return f"{year}-{int(month):02d}-{int(day):02d}"
+    written = written_date(raw.replace(",", " ").strip()) if raw else None
+    return written.isoformat() if written else raw
+
+
+def items(value, separator: str = ";") -> list[str]:
+    """A cell listing several things ("BOL; PER"), blanks dropped."""
+    return [part.strip() for part in text(value).split(separator) if part.strip()]
+
+
+# ------------------------------------------------------------------ columns
+@dataclass(frozen=True)
+class Column:
+    name: str                       # the header the template writes
+    synonyms: tuple[str, ...] = ()  # other headers accepted for it
+    required: bool = False
+    example: object = ""
+    note: str = ""
+
+
+class Columns:
+    """Which column of a header is which `Column` (numbered repeats such as "Visit 2 city" included)."""
+
+    def __init__(self, columns: Sequence[Column], header: list[str], repeated: Sequence[Column] = (),
+                 repeats: int = 0):
+        names: dict[str, str] = {}
+        for column in columns:
+            for alias in (column.name, *column.synonyms):
+                names[header_key(alias)] = column.name
+        for column in repeated:
+            for n in range(1, repeats + 1):
+                for alias in (column.name, *column.synonyms):
+                    key = header_key(alias)
+                    names[f"{key} {n}"] = f"{column.name} {n}"
+                    names[header_key(re.sub(r"^(\w+)", rf"\1 {n}", alias))] = f"{column.name} {n}"
+                    if n == 1:
+                        names.setdefault(key, f"{column.name} 1")
+        self.index: dict[str, int] = {}
+        self.headers: dict[str, str] = {}   # our name -> the header as the file wrote it
+        self.unknown: list[str] = []
+        self.duplicates: list[str] = []
+        for position, title in enumerate(header):
+            name = names.get(header_key(title))
+            if name is None:
+                if title.strip():
+                    self.unknown.append(title.strip())
+            elif name in self.index:  # e.g. an export's state_code and state_name: the first is read
+                self.duplicates.append(title.strip())
+                self.unknown.append(f"{title.strip()} (a second {name} column)")
+            else:
+                self.index[name] = position
+                self.headers[name] = title.strip()
+        self.missing = [c.name for c in columns if c.required and c.name not in self.index]
+
+    def get(self, cells: list, name: str):
+        position = self.index.get(name)
+        return cells[position] if position is not None else None
+
+    def shown(self, name: str) -> str:
+        """The column as the file calls it (for messages)."""
+        return self.headers.get(name, name)
+
+
+# ------------------------------------------------------------------ templates
+def template_csv(columns: Sequence[str], example: Sequence) -> bytes:
+    return csv_bytes(columns, [example])
+
+
+def template_xlsx(title: str, columns: Sequence[str], example: Sequence, notes: Sequence[tuple[str, str]]) -> bytes:
+    """A workbook: the data sheet (header and one example row), then a "Notes" sheet of accepted values."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title[:31]
+    sheet.append(list(columns))
+    sheet.append(list(example))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for n, value in enumerate(example, start=1):
+        if isinstance(value, datetime.date):
+            sheet.cell(row=2, column=n).number_format = "yyyy-mm-dd"
+        sheet.column_dimensions[get_column_letter(n)].width = max(12, min(40, len(columns[n - 1]) + 4))
+    sheet.freeze_panes = "A2"
+    notes_sheet = book.create_sheet("Notes")
+    notes_sheet.append(["Column", "Accepted values"])
+    for cell in notes_sheet[1]:
+        cell.font = Font(bold=True)
+    for row in notes:
+        notes_sheet.append(list(row))
+    notes_sheet.column_dimensions["A"].width = 28
+    notes_sheet.column_dimensions["B"].width = 100
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

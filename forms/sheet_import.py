@@ -1,0 +1,15 @@
+"""Forms of the spreadsheet imports of requests and activities: the upload, and the confirmation of a preview."""
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+
+
+class SheetUploadForm(FlaskForm):
+    file = FileField("Spreadsheet (CSV or Excel .xlsx)", validators=[
+        FileRequired("Choose the file to import."),
+        FileAllowed(["csv", "txt", "xlsx"], "The file must be a CSV file or an Excel workbook (.xlsx).")],
+        description="The first row names the columns (download the template). Nothing is written before you "
+                    "confirm the preview.")
+
+
+class SheetConfirmForm(FlaskForm):
+    """Confirm a stored preview (the CSRF token is the point: the upload is named by the URL)."""
