@@ -36,13 +36,16 @@ HSTS = "max-age=31536000; includeSubDomains"
 
 
 def _exempt_from_csrf() -> bool:
-    """An API request with a bearer token that the session cookie did not authenticate.
+    """An API request with a bearer token that the session cookie did not authenticate, or an anonymous one.
 
-    When the token is valid the request loader marks it; when it is not, the request is anonymous and the
-    permission decorator answers 401 (no API endpoint changes anything for an anonymous caller).
+    When the token is valid the request loader marks it; when it is not, or there is none and no session, the
+    request is anonymous and the permission decorator answers 401, as the document says (no API endpoint changes
+    anything for an anonymous caller, so there is nothing to forge; a CSRF 400 would hide the real answer).
     """
-    if not is_api_request() or bearer_token(request) is None:
+    if not is_api_request():
         return False
+    if bearer_token(request) is None:
+        return not current_user.is_authenticated
     authenticated = current_user.is_authenticated  # loads the user: the session first, then the token
     if g.get("authenticated_by_token"):
         return True

@@ -13,12 +13,14 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, assume, given, settings
 from schemathesis import GenerationMode
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from models import ApiToken
 from tests import scoping_probes
 from tests.conftest import PASSWORD
 
 ROLES = ["officer", "manager", "donor", "admin"]
+WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "8"))
 #: Counted across the file, reported at the end of the run (tests/test_fuzz_api.py::test_zz_report).
 GENERATED: dict[str, int] = {}
@@ -35,7 +37,7 @@ def tokens(app, make_user, session, monkeypatch):
              "donor": side_a.user}
     raw = {}
     for role, user in users.items():
-        token, raw[role] = ApiToken.issue(user, "fuzz")
+        token, raw[role] = ApiToken.issue(user, "fuzz", scope="read write")  # the writes are fuzzed too
         session.add(token)
     session.commit()
     return raw
@@ -69,7 +71,10 @@ def fuzz_operation(operation, headers: dict, mode: GenerationMode, examples: int
         counter[0] += 1
         response = case.call(headers=headers)
         assert response.status_code < 500, f"{case.method} {case.formatted_path} {case.query}: {response.status_code}"
-        case.validate_response(response, headers=headers)
+        # A write the body's schema allows may still be refused by the rules (an unknown State, a donor that does
+        # not exist, no instrument ticked): the document's 422 says so. Every other check holds for writes too.
+        excluded = [positive_data_acceptance] if case.method.upper() in WRITES else []
+        case.validate_response(response, headers=headers, excluded_checks=excluded)
 
     run()
 

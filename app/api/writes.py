@@ -12,7 +12,7 @@ import json
 from flask import g, jsonify, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
-from wtforms import FieldList, FormField
+from wtforms import BooleanField, FieldList, FormField
 
 from forms.activity import ListText
 from models import db
@@ -99,9 +99,12 @@ def formdata(form_cls, data: dict) -> MultiDict:
                         out.add(f"{key}-{n}-{sub}", _scalar(v))
         elif isinstance(value, dict):
             errors[key] = "A single value or a list, not an object."
+        elif isinstance(value, bool) != (kind == "bool"):
+            # The document says which fields are yes/no: `"instruments": false` is no list, `"flag": "x"` no yes.
+            errors[key] = "true or false." if kind == "bool" else "Not a yes/no field: give a value."
         elif isinstance(value, list):
-            if any(isinstance(v, (dict, list)) for v in value):
-                errors[key] = "A list of single values."
+            if any(isinstance(v, (dict, list)) or v is None for v in value):
+                errors[key] = "A list of single values (no null among them)."
             elif isinstance(kind, str) and kind.startswith("join:"):
                 out.add(key, kind.removeprefix("join:").join(_scalar(v) for v in value))
             else:
@@ -125,6 +128,8 @@ def _field_kinds(form_cls) -> dict:
             kinds[field.name] = ("rows", frozenset(f.short_name for f in row))
         elif isinstance(field, ListText):
             kinds[field.name] = "join:" + ("\n" if field.separator == "\n" else ", ")
+        elif isinstance(field, BooleanField):
+            kinds[field.name] = "bool"
         else:
             kinds[field.name] = "value"
     return kinds
