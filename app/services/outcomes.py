@@ -57,6 +57,7 @@ from models.enums import (
     RequestStatus,
 )
 
+from ..rules.forecast import add_months
 from ..scoping import Scope
 from . import treaties
 
@@ -67,18 +68,6 @@ NATIONAL_KINDS = frozenset({ActivityKind.MISSION.value, ActivityKind.NATIONAL_SE
                             ActivityKind.WORKSHOP.value, ActivityKind.WRITTEN_ANALYSIS.value,
                             ActivityKind.BRIEFING.value, ActivityKind.PRESENTATION.value})
 NO_GROUP = "none"
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later (the month's last day where it is shorter: 31 Aug + 6 months = 28/29 Feb)."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
 
 
 def _median(values: list[int]) -> float | None:
