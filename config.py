@@ -61,6 +61,13 @@ class Config:
     #: Each API token's allowance (each signed-in account's, for calls made with the session cookie), in
     #: Flask-Limiter's notation; counted in RATELIMIT_STORAGE_URI (Redis in production, for every worker).
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600 per minute")
+    #: Whole pages kept until the record changes (app/page_cache.py): on or off, for how long at most, and where —
+    #: memory:// in each process (PAGE_CACHE_BYTES each), or redis://… shared by every process.
+    PAGE_CACHE = os.environ.get("PAGE_CACHE", "on") != "off"
+    PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS") or 300)
+    PAGE_CACHE_BYTES = int(os.environ.get("PAGE_CACHE_BYTES") or 64 * 1024 * 1024)
+    CACHE_STORAGE_URI = os.environ.get("CACHE_STORAGE_URI", "memory://")
+    CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "palermo:")
     #: Where an uploaded treaty table waits between its preview and its confirmation (at most an hour).
     IMPORT_PREVIEW_FOLDER = os.environ.get("IMPORT_PREVIEW_FOLDER") or str(INSTANCE / "import-previews")
     #: Seconds an import waits for another import of the same instrument before it gives up with a message.
@@ -96,6 +103,10 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
     SECRET_KEY = "testing-" + "x" * 40
     RATELIMIT_STORAGE_URI = "memory://"
+    CACHE_STORAGE_URI = "memory://"
+    #: Off, so that each test counts the queries of the work itself; tests/test_page_cache.py and the browser
+    #: tests (a served app) turn it on.
+    PAGE_CACHE = False
     IMPORT_PREVIEW_FOLDER = os.path.join(tempfile.gettempdir(), f"palermo-test-previews-{os.getpid()}")
     # Tests that exercise CSRF switch it back on; the rest submit forms without a token.
     WTF_CSRF_ENABLED = True

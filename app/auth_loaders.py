@@ -7,6 +7,7 @@ from flask_login import user_loaded_from_cookie
 
 from models import ApiToken, User, db
 from models.base import utcnow
+from models.record_version import BOOKKEEPING
 from models.user import hash_token
 
 from .extensions import login_manager
@@ -79,7 +80,8 @@ def _note_use(token) -> None:
     model = type(token)
     db.session.execute(sa.update(model).where(model.id == token.id, model.last_used_at.is_(None) if last is None
                                               else model.last_used_at < now - TOKEN_USE_RESOLUTION)
-                       .values(last_used_at=now).execution_options(synchronize_session=False))
+                       .values(last_used_at=now)
+                       .execution_options(synchronize_session=False, **{BOOKKEEPING: True}))
     db.session.commit()  # expires the token: the next read sees the value written
 
 

@@ -10,7 +10,10 @@ a bearer token for the API, the calendar feed's own token for /missions.ics). Pr
 bench/results.json.
 
 Environment: BENCH_SCALES (e.g. "1000,5000" for a quick run), BENCH_SECONDS (per endpoint, default 10),
-BENCH_SEED (default 1), BENCH_DATABASE_URL (PostgreSQL; SQLite when unset), BENCH_REBUILD=1 (ignore the cache).
+BENCH_SEED (default 1), BENCH_DATABASE_URL (PostgreSQL; SQLite when unset), BENCH_REBUILD=1 (ignore the cache),
+BENCH_API_RATE_LIMIT (the served app's API allowance per token; default high enough not to refuse the load).
+The served app runs as in production (PALERMO_ENV=production): pages are kept until the record changes
+(app/page_cache.py), in each worker's memory, or in Redis when CACHE_STORAGE_URI is set.
 A benchmark, not a test: nothing here asserts; the targets are read from the results.
 """
 from __future__ import annotations
@@ -126,7 +129,10 @@ class Instance:
     def env_for(url: str) -> dict:
         return dict(os.environ, DATABASE_URL=url, PALERMO_ENV="production", SECRET_KEY="bench-" + "k" * 48,
                     PALERMO_PASSWORD=PASSWORD, LOG_LEVEL="WARNING",
-                    RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"))
+                    RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+                    # One token asks thousands of times a second here: under the default allowance (600 a
+                    # minute) most answers would be 429s, measuring the refusal instead of the endpoint.
+                    API_RATE_LIMIT=os.environ.get("BENCH_API_RATE_LIMIT", "1000000 per minute"))
 
     def flask(self, *args, check=True, env=None) -> subprocess.CompletedProcess:
         result = subprocess.run([PYTHON, "-m", "flask", "--app", "app", *args], cwd=ROOT, env=env or self.env,
@@ -230,7 +236,13 @@ def session_cookie(port: int, role: str) -> str:
     response.read()
     if response.status not in (302, 303):
         sys.exit(f"could not sign in as {role}: {response.status}")
-    return response.getheader("Set-Cookie", "").split(";")[0]
+    cookie = response.getheader("Set-Cookie", "").split(";")[0]
+    # Follow the redirect as a browser does: the home page shows the sign-in's message and the session cookie
+    # it sets no longer carries it. (wrk replays one cookie: a message left in it would be "shown" every time.)
+    conn.request("GET", response.getheader("Location") or "/", headers={"Cookie": cookie})
+    response = conn.getresponse()
+    response.read()
+    return (response.getheader("Set-Cookie") or cookie).split(";")[0]
 
 
 def headers_for(instance: Instance, auth: str, path: str) -> tuple[list[str], str]:
@@ -277,13 +289,15 @@ def wrk(binary: str, port: int, path: str, extra: list[str], seconds: int = DURA
     return json.loads(line)
 
 
-def probe(port: int, path: str, extra: list[str]) -> int:
+def probe(port: int, path: str, extra: list[str]) -> tuple[int, float]:
+    """The status and milliseconds of one request: the first visit, which renders the page (nothing kept yet)."""
     headers = dict(h.split(": ", 1) for h in extra[1::2])
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    start = time.perf_counter()
     conn.request("GET", path, headers=headers)
     response = conn.getresponse()
     response.read()
-    return response.status
+    return response.status, round((time.perf_counter() - start) * 1000, 1)
 
 
 def hello_world(binary: str) -> dict:
@@ -303,7 +317,7 @@ def measure(binary: str, instance: Instance, hello: dict) -> dict:
     rows = {}
     for name, auth, path in ENDPOINTS:
         extra, target = headers_for(instance, auth, path)
-        status = probe(instance.port, target, extra)
+        status, first_visit_ms = probe(instance.port, target, extra)
         if status != 200:
             note = "the route does not exist yet" if status == 404 else f"answers {status}"
             rows[name] = {"path": path, "status": status, "skipped": True, "note": note}
@@ -313,9 +327,11 @@ def measure(binary: str, instance: Instance, hello: dict) -> dict:
         measured = wrk(binary, instance.port, target, extra)
         measured["ratio"] = round(measured.get("rps", 0) / hello["rps"], 4) if hello.get("rps") else None
         measured["path"] = path
+        measured["first_visit_ms"] = first_visit_ms
         rows[name] = measured
         log(f"[{instance.scale}] {name}: {measured.get('rps', 0):.0f}/s p50 {measured.get('p50_ms', 0):.1f} ms "
-            f"p95 {measured.get('p95_ms', 0):.1f} ms ({(measured['ratio'] or 0):.1%} of hello world)"
+            f"p95 {measured.get('p95_ms', 0):.1f} ms ({(measured['ratio'] or 0):.1%} of hello world), "
+            f"first visit {first_visit_ms:.0f} ms"
             + (f" — {measured['non2xx']} non-2xx answers" if measured.get("non2xx") else ""))
     return rows
 
@@ -394,6 +410,10 @@ def report(results: dict) -> None:
         print(f"{name:<24}{cells}{shown:>10}  {said}")
     results["slowdown"] = slowdowns
     results["misses"] = misses
+    print("first visit (the page rendered, nothing kept yet), ms: "
+          + "; ".join(f"{name} " + " → ".join(
+              str(results["scales"][s]["endpoints"].get(name, {}).get("first_visit_ms", "—")) for s in scales)
+              for name, _auth, _path in ENDPOINTS))
     for s in scales:
         hello = results["scales"][s]["hello_world"]
         print(f"hello world @{s}: {hello.get('rps', 0):.0f} requests/s, p50 {hello.get('p50_ms', 0):.1f} ms, "

@@ -20,6 +20,11 @@ from .base import db
 #: whose money makes a donor see them.
 TREATIES = "treaties"
 ACTIVITIES = "activities"
+#: Everything: any committed change of any table. What whole pages are kept by (app.page_cache).
+RECORD = "record"
+#: Execution option of a bulk statement that writes bookkeeping no kept page shows (when a token was last used):
+#: it leaves every stamp alone, so that an API client's hourly note does not throw away every kept page.
+BOOKKEEPING = "bookkeeping"
 
 
 class RecordVersion(db.Model):
@@ -33,8 +38,14 @@ class RecordVersion(db.Model):
 
 
 def bump(connection: sa.Connection, name: str = TREATIES) -> None:
-    """Change the stamp of `name` on `connection` (inside the caller's transaction). Code writing the watched
-    tables with Core statements, outside the ORM session, calls this itself."""
+    """Change the stamp of `name` on `connection` (inside the caller's transaction), and the whole record's. Code
+    writing the watched tables with Core statements, outside the ORM session, calls this itself."""
+    _bump_one(connection, name)
+    if name != RECORD:
+        _bump_one(connection, RECORD)
+
+
+def _bump_one(connection: sa.Connection, name: str) -> None:
     table = RecordVersion.__table__
     stamp = uuid.uuid4().hex
     done = connection.execute(table.update().where(table.c.name == name)
@@ -78,9 +89,10 @@ def _bump_after_flush(session: orm.Session, _context) -> None:
     changed = [obj for group in (session.new, dirty, session.deleted) for obj in group]
     if not changed:
         return
+    session.info[_CHANGED] = True
     for name, watched in _watched().items():
         if any(isinstance(obj, watched) for obj in changed):
-            bump(session.connection(), name)
+            _bump_one(session.connection(), name)
 
 
 @event.listens_for(orm.Session, "do_orm_execute")
@@ -88,9 +100,32 @@ def _bump_on_bulk_statement(state: orm.ORMExecuteState) -> None:
     """insert()/update()/delete() of a watched model run through the session (bulk writes skip the flush)."""
     if not (state.is_insert or state.is_update or state.is_delete):
         return
+    if state.execution_options.get(BOOKKEEPING):
+        return
+    state.session.info[_CHANGED] = True
     mapper = state.bind_mapper
     if mapper is None:
         return
     for name, watched in _watched().items():
         if issubclass(mapper.class_, watched):
-            bump(state.session.connection(), name)
+            _bump_one(state.session.connection(), name)
+
+
+#: session.info key: this transaction changed something (the whole record's stamp changes at its commit).
+_CHANGED = "record_changed"
+
+
+@event.listens_for(orm.Session, "before_commit")
+def _bump_record_before_commit(session: orm.Session) -> None:
+    """The whole record's stamp changes once per transaction that changed anything, as its last statement: every
+    writer then takes that row's lock last and holds it only until its COMMIT, so writers of different rows never
+    wait on one another in a cycle. Changes still pending are flushed first, so that they count."""
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    if session.info.pop(_CHANGED, False):
+        _bump_one(session.connection(), RECORD)
+
+
+@event.listens_for(orm.Session, "after_rollback")
+def _forget_changes(session: orm.Session) -> None:
+    session.info.pop(_CHANGED, None)

@@ -71,6 +71,8 @@ def _transaction(request):
     app = request.getfixturevalue("app")
     from app.services.record_cache import clear_all
     clear_all()  # each test starts with nothing computed, so that its query counts do not depend on order
+    from app.page_cache import clear_memory
+    clear_memory()
     with app.app_context():
         connection = db.engine.connect()
         outer = connection.begin()

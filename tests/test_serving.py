@@ -1,10 +1,10 @@
 """Serving with several processes: two gunicorn servers on one PostgreSQL database and one Redis.
 
 Login throttling counts failures across both (the limit is reached at the same count as with one process), and a
-change to the treaty record made through one is seen in the status the other serves (its cached statuses are
-checked against the record's stamp on every request). Skipped, with the reason, when PostgreSQL or Redis cannot be
-reached; PostgreSQL is TEST_DATABASE_URL's server when that is PostgreSQL, else postgres@127.0.0.1:5432; Redis is
-SERVING_REDIS_URL, else redis://127.0.0.1:6379/0.
+change to the treaty record made through one is seen in the status the other serves (its cached statuses, and the
+pages kept in Redis, are checked against the record's stamp on every request). Skipped, with the reason, when
+PostgreSQL or Redis cannot be reached; PostgreSQL is TEST_DATABASE_URL's server when that is PostgreSQL, else
+postgres@127.0.0.1:5432; Redis is SERVING_REDIS_URL, else redis://127.0.0.1:6379/0.
 """
 import os
 import re
@@ -95,7 +95,8 @@ def _free_port() -> int:
 def servers(database, redis_prefix, tmp_path_factory):
     """Two gunicorn servers (one worker each: two processes), same database, same Redis; their base URLs."""
     env = dict(os.environ, DATABASE_URL=database, RATELIMIT_STORAGE_URI=_redis_url(),
-               RATELIMIT_KEY_PREFIX=redis_prefix, SECRET_KEY="serving-test-" + "k" * 40, PALERMO_ENV="development",
+               RATELIMIT_KEY_PREFIX=redis_prefix, CACHE_STORAGE_URI=_redis_url(), CACHE_KEY_PREFIX=redis_prefix,
+               SECRET_KEY="serving-test-" + "k" * 40, PALERMO_ENV="development",
                LOG_LEVEL="WARNING", IMPORT_PREVIEW_FOLDER=str(tmp_path_factory.mktemp("previews")))
     env.pop("TEST_DATABASE_URL", None)
     started, urls = [], []
@@ -156,7 +157,7 @@ def test_failed_sign_ins_spread_over_two_processes_lock_at_the_same_count(server
     assert statuses == [200] * LIMIT + [429, 429], statuses
 
 
-def test_a_treaty_change_through_one_process_is_served_by_the_other(servers, database):
+def test_a_treaty_change_through_one_process_is_served_by_the_other(servers, database, redis_prefix):
     import requests
     first, second = servers
     state = _a_state_outside_the_convention(database)
@@ -170,6 +171,9 @@ def test_a_treaty_change_through_one_process_is_served_by_the_other(servers, dat
 
     before = parties(second)
     assert parties(second) == before and state not in before  # computed, then served again from its cache
+    import redis
+    kept = list(redis.Redis.from_url(_redis_url()).scan_iter(f"{redis_prefix}page:*"))
+    assert kept, "the page was not kept in the shared store"
     token = _csrf(browser, f"{first}/treaties/actions/new")
     recorded = browser.post(f"{first}/treaties/actions/new", allow_redirects=False, timeout=30, data={
         "participant": state, "instrument": "UNTOC", "kind": "accession", "action_date": "2011-09-22",

@@ -9,6 +9,7 @@ from forms.activity import ActivityFilterForm, ActivityForm, initial_data
 from models import Activity, db
 
 from ..formatting import iso
+from ..page_cache import cached_page
 from ..permissions import Permission, permission_required
 from ..scoping import for_user
 from ..services import activities as activity_service
@@ -64,6 +65,7 @@ def activity_json(a: Activity) -> dict:
 @documented("Assistance activities of every kind (missions, seminars, meetings, written analyses) the caller may "
             "see; /missions is the same list.", args=ActivityFilterForm,
             response=page_schema(_ACTIVITY))
+@cached_page
 def activities_list():
     filters, paging = list_args(ActivityFilterForm)
     page = activity_service.list_page(for_user(current_user), activity_service.ActivityFilters(**filters), paging)
@@ -74,6 +76,7 @@ def activities_list():
 @bp.get("/missions/<int:activity_id>", endpoint="missions_item")
 @permission_required(Permission.VIEW_ACTIVITIES)
 @documented("One assistance activity.", response=_ACTIVITY)
+@cached_page
 def activities_item(activity_id: int):
     found = _get(activity_id)
     return item_response(activity_json(found), found.version)

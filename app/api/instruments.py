@@ -8,6 +8,7 @@ from flask import jsonify
 from flask_login import current_user
 
 from ..formatting import iso
+from ..page_cache import cached_page
 from ..permissions import Permission, permission_required
 from ..scoping import for_user
 from ..services import treaties
@@ -55,6 +56,7 @@ def _instrument_json(instrument, status, source=None) -> dict:
             {"type": "object", "properties": {"as_of": {"type": "string", "format": "date"},
                                               "source": {"type": "string", "enum": ["record", "annex"]},
                                               "items": {"type": "array", "items": _INSTRUMENT}}})
+@cached_page
 def instruments():
     """The instruments with signatories, parties, the 40th deposit and entry into force as at `as_of`."""
     as_of, source = as_of_param(), source_param()
@@ -68,6 +70,7 @@ def instruments():
 @permission_required(Permission.VIEW_TREATIES)
 @documented("Every party to one instrument as at a date, ordered by date (the whole list, not paginated).",
             [AS_OF, SOURCE], {"type": "object", "properties": {"items": {"type": "array", "items": _PARTY}}})
+@cached_page
 def instrument_parties(code):
     """The parties of one instrument as at `as_of`, with the date the instrument is in force for each."""
     as_of, source = as_of_param(), source_param()

@@ -11,6 +11,7 @@ from forms.activity import ActivityFilterForm, ActivityForm, CalendarFilterForm,
 from models import Activity, db
 
 from ..formats.tables import csv_bytes, xlsx_bytes
+from ..page_cache import cached_page
 from ..permissions import Permission, can, permission_required
 from ..scoping import for_user
 from ..services import activities as activity_service
@@ -41,6 +42,7 @@ def _filter_choices(form: ActivityFilterForm) -> None:
 
 @bp.get("/")
 @permission_required(Permission.VIEW_ACTIVITIES)
+@cached_page
 def index():
     """Activities of every kind, filtered by State, regional group, kind, instrument, expert, partner, dates, status."""
     form, filters, paging = list_filters(ActivityFilterForm, prepare=_filter_choices)
@@ -94,6 +96,7 @@ def _shift(first: date, months_ahead: int) -> date:
 
 @bp.get("/calendar")
 @permission_required(Permission.VIEW_ACTIVITIES)
+@cached_page
 def calendar():
     """A month of visits (planned and past), filterable by regional group and instrument."""
     form, filters, _paging = list_filters(CalendarFilterForm)
@@ -115,6 +118,7 @@ def calendar():
 
 @bp.get("/<int:activity_id>")
 @permission_required(Permission.VIEW_ACTIVITIES)
+@cached_page
 def detail(activity_id: int):
     """One activity: its visits, States, instruments, partners, experts, requests, findings and outcome."""
     activity = get_activity_or_404(activity_id)

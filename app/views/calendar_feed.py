@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from models import db
 
+from ..page_cache import cached_page
 from ..permissions import Permission, has_permission, permission_required
 from ..scoping import for_user
 from ..services import calendar_feeds
@@ -31,6 +32,7 @@ def _feed_user():
 
 @bp.get("/missions.ics")
 @permission_required(Permission.VIEW_ACTIVITIES)
+@cached_page
 def feed_ics():
     """Every visit of every activity the user may see, one all-day event each."""
     user = _feed_user()

@@ -7,6 +7,7 @@ from flask_login import current_user
 from forms.treaties import AsOfForm
 
 from ..charts import progress_bars
+from ..page_cache import cached_page
 from ..permissions import login_required
 from ..scoping import for_user
 from ..services import dashboard as dashboards
@@ -17,6 +18,7 @@ bp = Blueprint("dashboard", __name__)
 
 @bp.get("/dashboard")
 @login_required
+@cached_page
 def index():
     """The signed-in user's dashboard as at `as_of` (today when empty)."""
     form, filters, _paging = list_filters(AsOfForm)

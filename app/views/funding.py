@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from forms.funding import FundingFilterForm
 
+from ..page_cache import cached_page
 from ..permissions import Permission, permission_required
 from ..scoping import for_user
 from ..services import contributions as contribution_service
@@ -38,6 +39,7 @@ def _load(donor_id: int | None = None):
 
 @bp.get("/")
 @permission_required(Permission.VIEW_CONTRIBUTIONS)
+@cached_page
 def index():
     """A donor's portal; for staff, every donor side by side (and `?donor=` for one)."""
     form, portal = _load()
@@ -46,6 +48,7 @@ def index():
 
 @bp.get("/donors/<int:donor_id>")
 @permission_required(Permission.VIEW_CONTRIBUTIONS)
+@cached_page
 def donor(donor_id: int):
     """One donor's portal as staff see it (a donor reaches only its own)."""
     if current_user.role == "donor":

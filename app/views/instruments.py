@@ -8,6 +8,7 @@ from forms.treaties import AsOfForm, PartyListForm
 
 from ..charts import chart
 from ..listing import page_of
+from ..page_cache import cached_page
 from ..permissions import Permission, can, permission_required
 from ..scoping import for_user
 from ..services import states as state_service
@@ -25,6 +26,7 @@ PARTY_SORTS = {"date": lambda r: (r["date"], r["name"].casefold()),
 
 @bp.get("/")
 @permission_required(Permission.VIEW_TREATIES)
+@cached_page
 def index():
     """Every instrument the user may see, with signatories, parties and entry into force as at `as_of`."""
     form, filters, _paging = list_filters(AsOfForm)
@@ -41,6 +43,7 @@ def index():
 
 @bp.get("/<code>")
 @permission_required(Permission.VIEW_TREATIES)
+@cached_page
 def detail(code):
     """Progress to the threshold, the cumulative chart and the parties with their in-force dates."""
     scope = for_user(current_user)

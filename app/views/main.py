@@ -10,6 +10,7 @@ from datetime import date
 from flask import Blueprint, render_template
 from flask_login import current_user
 
+from ..page_cache import cached_page
 from ..permissions import Permission, can, login_required
 from ..scoping import for_user
 from ..services import overview, treaties
@@ -37,6 +38,7 @@ def home_panel(permission: Permission, template: str):
 
 @bp.get("/")
 @login_required
+@cached_page
 def index():
     today = date.today()
     scope = for_user(current_user)

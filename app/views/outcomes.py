@@ -10,6 +10,7 @@ from forms.outcome import DrillDownForm, OutcomeFilterForm
 
 from ..charts import bar_charts, chart
 from ..exports import csv_response
+from ..page_cache import cached_page
 from ..permissions import Permission, permission_required
 from ..scoping import for_user
 from ..services import contributions as contribution_service
@@ -102,6 +103,7 @@ def _progresses(scope, f: outcomes.OutcomeFilters, as_of: date):
 
 @bp.get("/")
 @permission_required(Permission.VIEW_TREATIES)
+@cached_page
 def index():
     """The descriptive analytics of assistance and deposits, with their breakdowns, comparison and charts."""
     scope, form, asked = _analysis(OutcomeFilterForm)
@@ -147,6 +149,7 @@ def _drill_rows(scope, analysis, figure: str, group: str | None):
 
 @bp.get("/states")
 @permission_required(Permission.VIEW_TREATIES)
+@cached_page
 def states():
     """The States behind one figure of the analytics, with the same filters."""
     scope, form, asked = _analysis(DrillDownForm)

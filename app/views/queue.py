@@ -7,6 +7,7 @@ from forms.request import BulkAssignForm, QueueFilterForm
 from models import db
 
 from ..listing import page_of
+from ..page_cache import cached_page
 from ..permissions import Permission, permission_required
 from ..scoping import for_user
 from ..services import queue as queue_service
@@ -41,6 +42,7 @@ def _queue_page(bulk_form=None, status=200):
 
 @bp.get("")
 @permission_required(Permission.DECIDE_REQUESTS)
+@cached_page
 def index():
     """Pending and under-review requests, urgent and oldest first."""
     return _queue_page()

@@ -13,6 +13,7 @@ from forms.treaties import RatificationStatusForm
 from models import enums
 
 from ..exports import csv_response
+from ..page_cache import cached_page
 from ..permissions import Permission, can, permission_required
 from ..scoping import for_user
 from ..services import period_report
@@ -33,6 +34,7 @@ def _arguments():
 
 @bp.get("/ratification-status")
 @permission_required(Permission.VIEW_TREATY_REPORTS)
+@cached_page
 def ratification_status():
     """Signatures and ratifications per instrument, and every ratifying participant, as at `as_of`."""
     form, as_of, source = _arguments()
@@ -74,6 +76,7 @@ def _build(first, last):
 
 @bp.get("/period")
 @permission_required(Permission.VIEW_ACTIVITIES)
+@cached_page
 def period():
     """The progress report of A/58/165 for any period: activities, meetings, requests, deposits, donors."""
     form, first, last = _period()

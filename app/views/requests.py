@@ -11,6 +11,7 @@ from models import AssistanceRequest, db
 from models.enums import Priority, RequestChannel, RequestKind, RequestStatus
 
 from ..exports import csv_response, xlsx_response
+from ..page_cache import cached_page
 from ..permissions import Permission, can, permission_required
 from ..scoping import for_user
 from ..services import request_changes
@@ -38,6 +39,7 @@ def prepare_filters(form) -> None:
 # ------------------------------------------------------------------ the list and its exports
 @bp.get("/requests/")
 @permission_required(Permission.VIEW_REQUESTS)
+@cached_page
 def index():
     """Every request, filtered, sorted and paginated; the exports carry the same filters."""
     form, filters, paging = list_filters(RequestFilterForm, prepare_filters)
@@ -112,6 +114,7 @@ def export_xlsx():
 # ------------------------------------------------------------------ my requests
 @bp.get("/requests/mine")
 @permission_required(Permission.EDIT_REQUESTS)
+@cached_page
 def mine():
     """What is assigned to me, what of it is overdue, what I logged."""
     today = date.today()
@@ -219,6 +222,7 @@ def _detail_page(record: AssistanceRequest, move_form=None, assign_form=None, st
 
 @bp.get("/requests/<int:request_id>")
 @permission_required(Permission.VIEW_REQUESTS)
+@cached_page
 def detail(request_id: int):
     """A request: its facts, workflow and history, the activities answering it, the State's treaty actions."""
     return _detail_page(get_request_or_404(request_id))

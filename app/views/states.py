@@ -8,6 +8,7 @@ from forms.state import StateDetailForm, StateFilterForm
 from models import MemberState
 from models.enums import ActionCategory
 
+from ..page_cache import cached_page
 from ..permissions import Permission, can, permission_required
 from ..scoping import for_user
 from ..services import activities as activity_service
@@ -30,6 +31,7 @@ def get_state_or_404(code: str) -> MemberState:
 
 @bp.get("/")
 @permission_required(Permission.VIEW_TREATIES)
+@cached_page
 def index():
     """Participants, filterable by name or code (any name they bore or alias), regional group and kind."""
     form, filters, paging = list_filters(StateFilterForm)
@@ -41,6 +43,7 @@ def index():
 
 @bp.get("/<code>")
 @permission_required(Permission.VIEW_TREATIES)
+@cached_page
 def detail(code):
     """One State: its actions on every instrument with in-force dates, its names, the assistance it received."""
     state = get_state_or_404(code)

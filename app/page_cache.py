@@ -1,0 +1,176 @@
+"""Whole pages kept until the record changes: a page asked again by the same caller, with the same URL, on the same
+day, while nothing at all has been committed since, is answered with the bytes rendered the first time.
+
+Why whole pages: a page is a pure function of the record, the caller and the URL, and most visits repeat one
+(the queue refreshed, the calendar feed polled, a dashboard reopened). The key holds everything else a page may
+depend on:
+- the whole record's stamp (models.record_version.RECORD), which every committed change replaces — asked from the
+  database on each visit (one query of one row), so a change made through any process is seen by the next visit
+  to every process;
+- the caller: the account (its role and scope are part of the record), and the session's CSRF secret or the API
+  token's scope, so that a page's forms carry tokens of the session that reads them;
+- the URL with its query string, what the client accepts (JSON or HTML), and today's date (pages count days);
+- nothing left to show once: a session with flashed messages is never served from, nor stored into, the cache.
+Only complete 200 answers to plain GETs are kept, without their cookies; the after-request hooks (security
+headers, session) run on every answer as usual. Entries also expire after PAGE_CACHE_SECONDS, so that no page
+outlives its freshness by long (a "today" that turns, a clock shown).
+
+Stores: memory in each process (bounded in bytes, least recently used out first), or Redis when
+CACHE_STORAGE_URI says redis://…, shared by every process.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import time
+from collections import OrderedDict
+from datetime import date
+from functools import wraps
+
+from flask import current_app, g, request, session
+from flask_login import current_user
+
+from models import db
+from models.record_version import RECORD, current_stamp
+
+#: Headers a kept answer does not repeat: cookies belong to the visit that set them; the rest is recomputed.
+_NOT_KEPT = {"set-cookie", "content-length", "date", "vary"}
+#: What a view's answer may be to be kept.
+_KEPT_TYPES = ("text/html", "application/json", "text/calendar", "text/csv")
+
+
+class MemoryStore:
+    """Entries of one process, least recently used evicted first once `budget` bytes are held."""
+
+    def __init__(self, budget: int):
+        self.budget = budget
+        self._entries: OrderedDict[str, tuple[float, int, bytes]] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> bytes | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            expires, _size, value = entry
+            if expires < time.monotonic():
+                self._drop(key)
+                return None
+            self._entries.move_to_end(key)
+            return value
+
+    def set(self, key: str, value: bytes, seconds: int) -> None:
+        if len(value) > self.budget // 4:  # one huge page must not empty the cache of everything else
+            return
+        with self._lock:
+            if key in self._entries:
+                self._drop(key)
+            self._entries[key] = (time.monotonic() + seconds, len(value), value)
+            self._size += len(value)
+            while self._size > self.budget:
+                self._drop(next(iter(self._entries)))
+
+    def _drop(self, key: str) -> None:
+        _expires, size, _value = self._entries.pop(key)
+        self._size -= size
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._size = 0
+
+
+class RedisStore:
+    """Entries shared by every process (Redis expires them itself)."""
+
+    def __init__(self, url: str, prefix: str):
+        import redis
+        self.client = redis.Redis.from_url(url)
+        self.prefix = prefix
+
+    def get(self, key: str) -> bytes | None:
+        return self.client.get(self.prefix + key)
+
+    def set(self, key: str, value: bytes, seconds: int) -> None:
+        self.client.set(self.prefix + key, value, ex=seconds)
+
+    def clear(self) -> None:
+        for key in self.client.scan_iter(match=self.prefix + "*"):
+            self.client.delete(key)
+
+
+_stores: dict[tuple, MemoryStore | RedisStore] = {}
+_stores_lock = threading.Lock()
+
+
+def store():
+    """The store of the current app's configuration (one per configuration and process)."""
+    config = current_app.config
+    which = (config["CACHE_STORAGE_URI"], config["PAGE_CACHE_BYTES"], config["CACHE_KEY_PREFIX"])
+    with _stores_lock:
+        if which not in _stores:
+            uri = which[0]
+            _stores[which] = RedisStore(uri, which[2] + "page:") if uri.startswith(("redis://", "rediss://")) \
+                else MemoryStore(which[1])
+        return _stores[which]
+
+
+def clear_memory() -> None:
+    """Forget every page this process keeps (the tests start each one from nothing)."""
+    with _stores_lock:
+        for kept in _stores.values():
+            if isinstance(kept, MemoryStore):
+                kept.clear()
+
+
+def _key() -> str | None:
+    """The key of this visit, or None when it must be rendered afresh and not kept."""
+    if not current_app.config["PAGE_CACHE"] or request.method != "GET" or not current_user.is_authenticated:
+        return None
+    if "_flashes" in session or request.if_none_match or request.if_modified_since or request.range:
+        return None
+    stamp = current_stamp(db.session, RECORD)
+    if stamp is None:  # nothing was ever stamped: nothing can be known to be current
+        return None
+    parts = (stamp, str(current_user.id), session.get("csrf_token", ""), str(g.get("token_scope", "")),
+             request.full_path, str(request.accept_mimetypes), date.today().isoformat())
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def _keepable(response) -> bool:
+    return (response.status_code == 200 and not response.is_streamed and response.mimetype in _KEPT_TYPES
+            and "Set-Cookie" not in response.headers and not session.modified)
+
+
+def _freeze(status: int, headers: list, body: bytes) -> bytes:
+    """One line of JSON (status, headers), then the body: nothing a shared store holds is ever unpickled."""
+    return json.dumps([status, headers]).encode() + b"\n" + body
+
+
+def _thaw(kept: bytes) -> tuple[int, list, bytes]:
+    head, _, body = kept.partition(b"\n")
+    status, headers = json.loads(head)
+    return status, [tuple(pair) for pair in headers], body
+
+
+def cached_page(view):
+    """Keep this view's answers until the record changes (see the module). For views that only read: a view that
+    writes, or that depends on anything outside the key, must not wear it."""
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        key = _key()
+        if key is None:
+            return view(*args, **kwargs)
+        kept = store().get(key)
+        if kept is not None:
+            status, headers, body = _thaw(kept)
+            return current_app.response_class(body, status=status, headers=headers)
+        response = current_app.make_response(view(*args, **kwargs))
+        if _keepable(response):
+            headers = [(name, value) for name, value in response.headers.items() if name.lower() not in _NOT_KEPT]
+            store().set(key, _freeze(response.status_code, headers, response.get_data()),
+                        current_app.config["PAGE_CACHE_SECONDS"])
+        return response
+    return wrapped

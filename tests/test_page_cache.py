@@ -1,0 +1,134 @@
+"""Whole pages kept until the record changes (app/page_cache.py): what a kept page saves, and every reason it must
+not be served — a committed change, another caller, another session, a message to show once, an old stamp.
+
+The cache is off for the rest of the suite (each test counts the work itself); these tests turn it on. The
+served app of the browser tests runs with it on, and tests/test_serving.py shows it across two processes sharing
+Redis."""
+import time
+
+import pytest
+
+from app.page_cache import MemoryStore
+from models import db
+from models.record_version import RECORD, current_stamp
+
+from . import factories
+from .conftest import csrf_token
+from .helpers import count_queries
+
+
+@pytest.fixture()
+def page_cache(app):
+    app.config["PAGE_CACHE"] = True
+    yield
+    app.config["PAGE_CACHE"] = False
+
+
+def test_a_page_asked_again_costs_only_the_stamp_and_is_the_same_page(page_cache, client, login_as):
+    login_as("manager")
+    factories.request("BOL", subject="Kept on the queue")
+    db.session.commit()
+    client.get("/")  # the sign-in's message shown
+    first = client.get("/queue")
+    assert first.status_code == 200 and b"Kept on the queue" in first.data
+    with count_queries() as statements:
+        again = client.get("/queue")
+    assert again.data == first.data
+    # The record's stamp (and the signed-in user, unless the test's session holds it already); nothing of the page.
+    assert any("FROM record_versions" in s for s in statements)
+    assert all("FROM record_versions" in s or "FROM users" in s for s in statements), statements
+
+
+def test_a_committed_change_is_shown_at_the_next_visit(page_cache, client, login_as):
+    login_as("officer")
+    assert b"Logged after the first visit" not in client.get("/requests/").data
+    factories.request("BOL", subject="Logged after the first visit")
+    db.session.commit()
+    assert b"Logged after the first visit" in client.get("/requests/").data
+
+
+def test_a_change_through_a_form_is_shown_and_its_message_is_shown_once(page_cache, client, login_as):
+    login_as("officer")
+    client.get("/requests/")  # kept
+    token = csrf_token(client, "/requests/new")
+    logged = client.post("/requests/new", data={
+        "state": "BOL", "kind": "legislative_review", "subject": "Through the form", "instruments": ["UNTOC"],
+        "received_date": "2003-02-01", "channel": "letter", "priority": "normal", "csrf_token": token})
+    assert logged.status_code in (302, 303), logged.get_data(as_text=True)[:800]
+    shown = client.get("/requests/").get_data(as_text=True)
+    assert "Through the form" in shown and "logged: it waits" in shown  # the flashed message, with the change
+    again = client.get("/requests/").get_data(as_text=True)
+    assert "Through the form" in again and "logged: it waits" not in again  # the message was not kept
+
+
+def test_each_caller_gets_its_own_page(page_cache, app, login_as):
+    first, second = app.test_client(), app.test_client()
+    from .conftest import login
+    one = factories.user("officer", name="Officer One")
+    two = factories.user("officer", name="Officer Two")
+    db.session.commit()
+    login(first, one)
+    login(second, two)
+    assert "Officer One" in first.get("/").get_data(as_text=True)
+    page = second.get("/").get_data(as_text=True)
+    assert "Officer Two" in page and "Officer One" not in page
+
+
+def test_a_second_session_of_the_same_account_gets_its_own_forms(page_cache, app):
+    from .conftest import login
+    user = factories.user("manager")
+    db.session.commit()
+    first, second = app.test_client(), app.test_client()
+    login(first, user)
+    login(second, user)
+    first.get("/queue")
+    page = second.get("/queue").get_data(as_text=True)
+    # The sign-out form of the second session carries a token that session accepts.
+    token = csrf_token(second, "/queue")
+    assert token in page
+    assert second.post("/logout", data={"csrf_token": token}).status_code in (302, 303)
+
+
+def test_a_refusal_is_not_kept(page_cache, client, login_as):
+    login_as("officer")
+    assert client.get("/requests/?received_from=not-a-date").status_code == 400
+    assert client.get("/requests/?received_from=not-a-date").status_code == 400
+    assert client.get("/requests/").status_code == 200
+
+
+def test_off_means_every_visit_does_the_work(client, login_as):
+    login_as("manager")
+    client.get("/queue")
+    with count_queries() as statements:
+        client.get("/queue")
+    assert len(statements) > 2
+
+
+def test_the_record_stamp_changes_with_each_committed_change_only(app):
+    before = current_stamp(db.session, RECORD)
+    db.session.commit()  # nothing changed
+    assert current_stamp(db.session, RECORD) == before
+    factories.organization(name="A change")
+    db.session.commit()
+    changed = current_stamp(db.session, RECORD)
+    assert changed not in (None, before)
+    factories.organization(name="Rolled back")
+    db.session.flush()
+    db.session.rollback()
+    assert current_stamp(db.session, RECORD) == changed
+
+
+def test_memory_store_keeps_to_its_budget_and_expires_entries(monkeypatch):
+    kept = MemoryStore(budget=900)
+    kept.set("a", b"x" * 200, 60)
+    kept.set("b", b"y" * 200, 60)
+    kept.get("a")  # a is now the most recently used
+    kept.set("c", b"z" * 200, 60)
+    kept.set("d", b"w" * 200, 60)
+    kept.set("e", b"v" * 200, 60)  # over 900 bytes: the least recently used (b) goes
+    assert kept.get("b") is None and kept.get("a") == b"x" * 200
+    kept.set("huge", b"h" * 400, 60)  # more than a quarter of the budget: never kept
+    assert kept.get("huge") is None
+    now = time.monotonic()
+    monkeypatch.setattr(time, "monotonic", lambda: now + 61)
+    assert kept.get("a") is None
