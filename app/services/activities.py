@@ -146,10 +146,27 @@ def visits_between(scope: Scope, filters: ActivityFilters, first: date, last: da
     return sorted(visits, key=lambda v: (v.start_date, v.end_date, v.activity.title, v.id))
 
 
-def all_visits(scope: Scope) -> list[ActivityVisit]:
-    """Every visit of every activity `scope` may see, by start date: the iCalendar feed."""
-    activities = db.session.scalars(query(scope, ActivityFilters(), FEED_LOADS).order_by(Activity.id))
-    return sorted(_visits_of(activities), key=lambda v: (v.start_date, v.id))
+#: How many visits the iCalendar feed holds: the latest by start date, planned ones first. A calendar program
+#: subscribes to what is coming and what just happened; decades of history belong to the activity list and its
+#: exports (thousands of events make a calendar program crawl, and a feed of every visit grows without end).
+FEED_VISITS = 2000
+
+
+def feed_visits(scope: Scope, limit: int | None = None) -> list[ActivityVisit]:
+    """The `limit` latest visits (by start date) of the activities `scope` may see, in date order: the iCalendar
+    feed. Two queries whatever the record: the visits' ids, then their activities with what the feed shows."""
+    limit = limit or FEED_VISITS
+    latest = db.session.execute(
+        sa.select(ActivityVisit.id, ActivityVisit.activity_id).join(Activity, Activity.id == ActivityVisit.activity_id)
+        .where(scope.activities()).order_by(ActivityVisit.start_date.desc(), ActivityVisit.id.desc())
+        .limit(limit)).all()
+    if not latest:
+        return []
+    wanted = {row.id for row in latest}
+    activities = db.session.scalars(query(scope, ActivityFilters(), FEED_LOADS)
+                                    .where(Activity.id.in_({row.activity_id for row in latest}))
+                                    .order_by(Activity.id))
+    return sorted((v for v in _visits_of(activities) if v.id in wanted), key=lambda v: (v.start_date, v.id))
 
 
 def _visits_of(activities) -> list[ActivityVisit]:

@@ -67,12 +67,12 @@ def owner_of(raw: str | None) -> tuple[User, CalendarFeedToken] | None:
 
 # ------------------------------------------------------------------ the feed itself, built once per change
 #: The iCalendar text per activities stamp, scope and site address: calendar programs poll the feed, and it holds
-#: every visit ever recorded; rebuilt when an activity, a visit, an allocation or a name it shows changes.
+#: thousands of visits; rebuilt when an activity, a visit, an allocation or a name it shows changes.
 FEEDS = record_cache.cache(ACTIVITIES, 32)
 
 
 def feed_ics(scope: Scope, url_for_activity: Callable[[int], str], site: str) -> bytes:
-    """The VCALENDAR of every visit `scope` may see (`site`: the address its links start with, part of the key)."""
+    """The VCALENDAR of the latest visits `scope` may see (`site`: the address its links start with, in the key)."""
     from ..formats.ical import feed
     from . import activities
-    return FEEDS.get(("ics", scope, site), lambda: feed(activities.all_visits(scope), url_for_activity))
+    return FEEDS.get(("ics", scope, site), lambda: feed(activities.feed_visits(scope), url_for_activity))

@@ -13,6 +13,7 @@ from ..page_cache import cached_page
 from ..permissions import Permission, has_permission, permission_required
 from ..scoping import for_user
 from ..services import calendar_feeds
+from ..services.activities import FEED_VISITS
 
 bp = Blueprint("calendar_feed", __name__)
 
@@ -34,7 +35,8 @@ def _feed_user():
 @permission_required(Permission.VIEW_ACTIVITIES)
 @cached_page
 def feed_ics():
-    """Every visit of every activity the user may see, one all-day event each."""
+    """The latest visits of the activities the user may see (services.activities.FEED_VISITS), one all-day event
+    each."""
     user = _feed_user()
     if not has_permission(user, Permission.VIEW_ACTIVITIES):
         abort(403)
@@ -55,7 +57,8 @@ def feed_ics():
 @permission_required(Permission.VIEW_ACTIVITIES)
 def manage():
     """The user's feed address: whether one is live, and the buttons to issue a new one or revoke it."""
-    return render_template("calendar_feed/manage.html", token=calendar_feeds.current(current_user))
+    return render_template("calendar_feed/manage.html", token=calendar_feeds.current(current_user),
+                           feed_visits=FEED_VISITS)
 
 
 @bp.post("/missions/feed/issue")

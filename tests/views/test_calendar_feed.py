@@ -32,6 +32,23 @@ def test_the_feed_holds_every_visit_of_the_record(client, login_as):
     assert {f"activity-{v.activity_id}-visit-{v.id}@palermo.cicp" for v in visits} == set(found)
 
 
+def test_the_feed_holds_the_latest_visits_when_there_are_more_than_it_keeps(client, login_as, monkeypatch):
+    from app.services import activities
+    login_as("officer")
+    soon = date.today() + timedelta(days=30)
+    newest = [factories.activity(title=f"Latest visit {i}", status="planned",
+                                 visits=[("BOL", soon + timedelta(days=i), soon + timedelta(days=i))])
+              for i in range(3)]
+    db.session.commit()
+    monkeypatch.setattr(activities, "FEED_VISITS", 4)
+    found = events(client.get("/missions.ics").get_data())
+    latest_past = db.session.scalars(sa.select(ActivityVisit).where(ActivityVisit.start_date < soon)
+                                     .order_by(ActivityVisit.start_date.desc(), ActivityVisit.id.desc())).first()
+    expected = {f"activity-{a.id}-visit-{a.visits[0].id}@palermo.cicp" for a in newest} | {
+        f"activity-{latest_past.activity_id}-visit-{latest_past.id}@palermo.cicp"}
+    assert set(found) == expected
+
+
 def test_an_event_is_all_day_with_an_exclusive_end_a_place_and_a_description(client, login_as):
     login_as("officer")
     found = events(client.get("/missions.ics").get_data())
