@@ -29,7 +29,8 @@ run: demo-accounts
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 # Serving for real use (README): gunicorn, WEB_CONCURRENCY workers (2 by default), DATABASE_URL (PostgreSQL),
-# RATELIMIT_STORAGE_URI=redis://… so that the processes share login throttling. No demo accounts.
+# RATELIMIT_STORAGE_URI and CACHE_STORAGE_URI=redis://… so that the processes share login throttling and kept
+# pages. No demo accounts.
 WEB_CONCURRENCY ?= 2
 BIND ?= 127.0.0.1:8000
 serve: seed
