@@ -144,15 +144,16 @@ def _keepable(response) -> bool:
             and "Set-Cookie" not in response.headers and not session.modified)
 
 
-def _freeze(status: int, headers: list, body: bytes) -> bytes:
-    """One line of JSON (status, headers), then the body: nothing a shared store holds is ever unpickled."""
-    return json.dumps([status, headers]).encode() + b"\n" + body
+def _freeze(status: int, headers: list, private: bool, body: bytes) -> bytes:
+    """One line of JSON (status, headers, whether the client may keep it), then the body: nothing a shared store
+    holds is ever unpickled."""
+    return json.dumps([status, headers, private]).encode() + b"\n" + body
 
 
-def _thaw(kept: bytes) -> tuple[int, list, bytes]:
+def _thaw(kept: bytes) -> tuple[int, list, bool, bytes]:
     head, _, body = kept.partition(b"\n")
-    status, headers = json.loads(head)
-    return status, [tuple(pair) for pair in headers], body
+    status, headers, private = json.loads(head)
+    return status, [tuple(pair) for pair in headers], private, body
 
 
 def cached_page(view):
@@ -165,12 +166,15 @@ def cached_page(view):
             return view(*args, **kwargs)
         kept = store().get(key)
         if kept is not None:
-            status, headers, body = _thaw(kept)
+            status, headers, private, body = _thaw(kept)
+            if private:  # what the view told the after-request hooks (app.security) holds for its copy too
+                g.cache_privately = True
             return current_app.response_class(body, status=status, headers=headers)
         response = current_app.make_response(view(*args, **kwargs))
         if _keepable(response):
             headers = [(name, value) for name, value in response.headers.items() if name.lower() not in _NOT_KEPT]
-            store().set(key, _freeze(response.status_code, headers, response.get_data()),
+            store().set(key, _freeze(response.status_code, headers, bool(g.get("cache_privately")),
+                                     response.get_data()),
                         current_app.config["PAGE_CACHE_SECONDS"])
         return response
     return wrapped

@@ -132,3 +132,17 @@ def test_memory_store_keeps_to_its_budget_and_expires_entries(monkeypatch):
     now = time.monotonic()
     monkeypatch.setattr(time, "monotonic", lambda: now + 61)
     assert kept.get("a") is None
+
+
+def test_a_kept_feed_keeps_what_its_view_told_the_client(page_cache, app, client, login_as):
+    from .views.test_calendar_feed import issue_address
+    login_as("officer")
+    token = issue_address(client).split("token=")[1]
+    calendar = app.test_client()
+    first = calendar.get(f"/missions.ics?token={token}")
+    with count_queries() as statements:
+        again = calendar.get(f"/missions.ics?token={token}")
+    assert again.data == first.data and b"BEGIN:VEVENT" in again.data
+    assert not any("FROM activities" in s for s in statements)  # served as kept
+    # The calendar program may keep it for itself, the second time as the first.
+    assert again.headers["Cache-Control"] == first.headers["Cache-Control"] == "private, max-age=300"
