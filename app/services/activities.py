@@ -34,6 +34,8 @@ LOADS = (
 )
 #: What the iCalendar feed shows of each activity (no experts, no requests): the feed holds every visit.
 FEED_LOADS = LOADS[:5]
+#: What a State's page shows of each activity: its dates and where it went.
+STATE_PAGE_LOADS = LOADS[:1]
 
 
 @dataclass(frozen=True)
@@ -120,7 +122,7 @@ def involving_state(scope: Scope, state: MemberState, limit: int | None = None) 
     """The activities that served, gathered or visited `state`, in date order (undated last), and how many there
     are: with `limit`, only the latest `limit` dated ones (then the undated) — a State's page stays the same size
     after decades of assistance; the full list is the activity list filtered by the State."""
-    select = query(scope, ActivityFilters()).where(_involving([state.id]))
+    select = query(scope, ActivityFilters(), loads=STATE_PAGE_LOADS).where(_involving([state.id]))
     total = db.session.scalar(sa.select(sa.func.count()).select_from(select.order_by(None).subquery()))
     if limit is not None:
         first = _first_visit()

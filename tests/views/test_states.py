@@ -141,7 +141,8 @@ def test_a_states_page_shows_its_latest_assistance_and_links_to_the_rest(client,
     before, _ = cost()
     add(range(2, STATE_PAGE_ROWS + 5))
     after, page = cost()
-    assert len(after) == len(before), after
+    # never more (fewer when the latest events leave a kind of record out of the timeline's page)
+    assert len(after) <= len(before), after
     assistance = page[page.index("Assistance received"):page.index("Requests for assistance")]
     requests = page[page.index("Requests for assistance"):]
     # The latest shown, the oldest left out (the outcome timeline above is a list of its own).
