@@ -245,6 +245,30 @@ def test_the_timeline_costs_the_same_queries_at_two_sizes(timeline_data, session
     assert cost() == small
 
 
+def test_the_latest_events_are_the_last_dated_ones_in_date_order(timeline_data):
+    state, tip = timeline_data["state"], factories.instrument("TIP")
+    whole = _timeline(EVERYTHING, state, AS_OF, tip)
+    latest, total = outcome_timeline.latest(EVERYTHING, state, AS_OF, tip, 4)
+    assert total == len(whole) and latest == whole[-4:]
+    _served("ISL", None, instruments=["TIP"], title="Undated mission")  # undated: last, and not among the latest
+    whole = _timeline(EVERYTHING, state, AS_OF, tip)
+    assert whole[-1].title == "Undated mission" and whole[-1].day is None
+    latest, total = outcome_timeline.latest(EVERYTHING, state, AS_OF, tip, 4)
+    assert total == len(whole) and latest == whole[-5:-1]
+    assert outcome_timeline.latest(EVERYTHING, state, AS_OF, tip, 50)[0] == whole  # fewer than asked: all of them
+
+
+def test_a_contribution_names_the_first_activities_it_paid_for_and_counts_the_rest(timeline_data):
+    money = factories.contribution(factories.organization(name="Big funder"), pledged_date=date(2003, 6, 1))
+    for n in range(outcome_timeline.PAID_NAMED + 3):
+        factories.allocation(money, _served("ISL", date(2003, 6, 2 + n), instruments=["TIP"], title=f"Paid {n}"))
+    events = _timeline(EVERYTHING, timeline_data["state"], AS_OF, factories.instrument("TIP"))
+    line = next(e for e in events if e.record == ("contribution", money.id))
+    assert line.detail == "Paid for " + "; ".join(f"Paid {n}" for n in range(outcome_timeline.PAID_NAMED)) + \
+        " and 3 more"
+    assert line.day == date(2003, 6, 1) and line.instruments == ("TIP",)
+
+
 # ------------------------------------------------------------------ the reference record (A/58/165 paras 16-18)
 PARTIES_BY_2_JULY_2003 = ["BFA", "BLR", "MLI", "MUS", "NGA", "ROU"]
 PARTIES_LATER = ["AGO", "BDI", "BEN", "BOL", "CHN", "COD", "CPV", "GNB", "HTI", "IDN", "MDG", "MKD", "MOZ", "NER",

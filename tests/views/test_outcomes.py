@@ -3,7 +3,7 @@ charts with their tables and CSV; the State page's timeline; the timeline API.""
 import csv
 import io
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 
@@ -172,3 +172,22 @@ def test_the_outcomes_pages_cost_the_same_queries_at_two_sizes(client, login_as,
         factories.request(code, instruments=["UNTOC"], received=date(2004, 6, 1))
     session.commit()
     assert cost() == small
+
+
+def test_the_timeline_api_pages_like_every_list(api_as, session):
+    for n in range(30):
+        factories.request("ROU", instruments=["UNTOC"], received=date(2004, 1, 1) + timedelta(days=n),
+                          subject=f"Paged {n:02}")
+    session.commit()
+    get, _ = api_as("officer")
+    whole = get("/api/v1/states/ROU/timeline?per_page=500").get_json()
+    assert whole["page"] == 1 and whole["pages"] == 1 and whole["total"] == len(whole["items"]) > 30
+    first = get("/api/v1/states/ROU/timeline?per_page=10").get_json()
+    assert (first["page"], first["per_page"], first["total"]) == (1, 10, whole["total"])
+    assert first["pages"] == -(-whole["total"] // 10) and first["state"] == "ROU"
+    pages = [get(f"/api/v1/states/ROU/timeline?per_page=10&page={p}").get_json()["items"]
+             for p in range(1, first["pages"] + 1)]
+    assert [e for page in pages for e in page] == whole["items"]  # the pages, end to end, are the timeline
+    assert get(f"/api/v1/states/ROU/timeline?page={first['pages'] + 1}").get_json()["items"] == []
+    assert get("/api/v1/states/ROU/timeline?per_page=0").status_code == 400
+    assert get("/api/v1/states/ROU/timeline?page=x").status_code == 400
