@@ -2,7 +2,7 @@
 the record does not date last (README, "Outcomes"). Descriptive, never causal.
 
 A State assisted for decades has thousands of events, and a page shows a few of them, so none is loaded to find
-the ones shown: one SQL statement lists every event as a row (day, order of its kind, title, kind, id) — a UNION
+the ones shown: one SQL statement lists every event as a row (day, order of its kind, kind, id of its record) — a UNION
 of one SELECT per kind of event — counts, sorts and pages them; then only the page's records are loaded, one query
 per kind of record on the page. The days an instrument entered into force for the State come from the treaty rules,
 not from a table: they join the union as literal rows. A page costs the same queries whatever the size of the
@@ -29,13 +29,11 @@ from models import (
     AssistanceRequest,
     Contribution,
     Deployment,
-    Expert,
     FindingStatusChange,
     Instrument,
     LegislativeFinding,
     LegislativeIssue,
     MemberState,
-    Organization,
     TreatyAction,
     db,
 )
@@ -124,16 +122,11 @@ def _not_after(day, as_of: date):
     return sa.or_(day.is_(None), day <= as_of)
 
 
-def _label(column, vocabulary) -> sa.Case:
-    """The lower-case label of an enum column, in SQL: titles sort as they read."""
-    return sa.case({m.value: m.label.lower() for m in vocabulary}, value=column, else_=column)
-
-
-def _arm(day, kind: str | sa.ColumnElement, title, record_id, rank=None) -> sa.Select:
+def _arm(day, kind: str | sa.ColumnElement, record_id, rank=None) -> sa.Select:
     """One SELECT of the union: the columns every kind of event gives."""
     kind_column = sa.literal(kind, sa.String) if isinstance(kind, str) else kind
     rank_column = sa.literal(EVENT_ORDER[kind], sa.Integer) if rank is None else rank
-    return sa.select(day.label("day"), rank_column.label("rank"), title.label("title"), kind_column.label("kind"),
+    return sa.select(day.label("day"), rank_column.label("rank"), kind_column.label("kind"),
                      record_id.label("record_id"))
 
 
@@ -152,17 +145,18 @@ class _Query:
     def _activities(self) -> sa.CTE:
         """(id, day) of the activities on the timeline: those that served the State or that it took part in,
         within the scope (and naming the instrument), dated by their first visit — on or before `as_of`, or
-        undated. The union and the loads of the contributions' activities read it."""
-        first = (sa.select(sa.func.min(ActivityVisit.start_date)).where(ActivityVisit.activity_id == Activity.id)
-                 .correlate(Activity).scalar_subquery())
-        select = sa.select(Activity.id, first.label("day")).where(
-            Activity.id.in_(sa.select(ActivityState.activity_id).where(ActivityState.state_id == self.state.id)),
-            self.scope.activities())
+        undated. Read from the State's activity index and the visits' (activity, start) index alone; the union
+        and the loads of the contributions' activities read it."""
+        state_activity = ActivityState.activity_id
+        first = sa.func.min(ActivityVisit.start_date)
+        select = (sa.select(state_activity.label("id"), first.label("day"))
+                  .outerjoin(ActivityVisit, ActivityVisit.activity_id == state_activity)
+                  .where(ActivityState.state_id == self.state.id, self.scope.activities(state_activity))
+                  .group_by(state_activity).having(_not_after(first, self.as_of)))
         if self.instrument is not None:
-            select = select.where(Activity.id.in_(sa.select(activity_instruments.c.activity_id).where(
+            select = select.where(state_activity.in_(sa.select(activity_instruments.c.activity_id).where(
                 activity_instruments.c.instrument_id == self.instrument.id)))
-        inner = select.subquery()
-        return sa.select(inner).where(_not_after(inner.c.day, self.as_of)).cte("timeline_activities")
+        return select.cte("timeline_activities")
 
     def _in_force(self) -> dict[int, Event]:
         """Instrument id -> the day it entered into force for the State, on or before `as_of` (the treaty rules'
@@ -178,38 +172,37 @@ class _Query:
         return out
 
     def _union(self) -> sa.CompoundSelect:
+        """One SELECT per kind of event, each reading no more than the columns of the order (the day, and the id
+        of the record): no title, so no join to the tables that hold them, and a request is read from its index
+        on (State, date) alone."""
         scope, state, as_of, acts = self.scope, self.state, self.as_of, self.activities
         is_signature = TreatyAction.category == ActionCategory.SIGNATURE.value
         arms = [
-            _arm(TreatyAction.action_date, sa.case((is_signature, "signature"), else_="deposit"),
-                 Instrument.code + ": " + sa.case((is_signature, "signature"), else_=TreatyAction.kind),
-                 TreatyAction.id, sa.case((is_signature, EVENT_ORDER["signature"]), else_=EVENT_ORDER["deposit"]))
-            .join(Instrument, Instrument.id == TreatyAction.instrument_id)
+            _arm(TreatyAction.action_date, sa.case((is_signature, "signature"), else_="deposit"), TreatyAction.id,
+                 sa.case((is_signature, EVENT_ORDER["signature"]), else_=EVENT_ORDER["deposit"]))
             .where(TreatyAction.state_id == state.id, TreatyAction.action_date <= as_of,
                    TreatyAction.instrument_id.in_([i.id for i in self.wanted])),
-            _arm(acts.c.day, "activity", Activity.title, Activity.id).join(acts, acts.c.id == Activity.id),
+            _arm(acts.c.day, "activity", acts.c.id),
         ]
-        arms += [_arm(sa.literal(e.day, sa.Date), "in_force", sa.literal(e.title, sa.String),
-                      sa.literal(instrument_id, sa.Integer)) for instrument_id, e in self.in_force.items()]
+        arms += [_arm(sa.literal(e.day, sa.Date), "in_force", sa.literal(instrument_id, sa.Integer))
+                 for instrument_id, e in self.in_force.items()]
         # an expert on the activity's dates unless the deployment has its own
         day = sa.func.coalesce(Deployment.start_date, acts.c.day)
-        arms.append(_arm(day, "deployment", Expert.name + " (" + Deployment.role + ")", Deployment.id)
-                    .select_from(Deployment).join(acts, acts.c.id == Deployment.activity_id)
-                    .join(Expert, Expert.id == Deployment.expert_id).where(_not_after(day, as_of)))
+        arms.append(_arm(day, "deployment", Deployment.id).select_from(Deployment)
+                    .join(acts, acts.c.id == Deployment.activity_id).where(_not_after(day, as_of)))
         # a contribution on its own date, or else on that of the first activity of the timeline it paid for
-        paid = (sa.select(Allocation.contribution_id, sa.func.min(acts.c.day).label("first_paid"))
-                .join(acts, acts.c.id == Allocation.activity_id).group_by(Allocation.contribution_id).subquery())
+        # (the allocations of the timeline's activities, found by activity: never a scan of every allocation)
+        paid = (sa.select(Allocation.contribution_id, sa.func.min(ActivityVisit.start_date).label("first_paid"))
+                .outerjoin(ActivityVisit, ActivityVisit.activity_id == Allocation.activity_id)
+                .where(Allocation.activity_id.in_(sa.select(acts.c.id)))
+                .group_by(Allocation.contribution_id).subquery())
         day = sa.func.coalesce(Contribution.pledged_date, Contribution.committed_date, Contribution.received_date,
                                paid.c.first_paid)
-        arms.append(_arm(day, "contribution",
-                         Organization.name + ": contribution " + _label(Contribution.status, ContributionStatus),
-                         Contribution.id)
-                    .select_from(Contribution).join(paid, paid.c.contribution_id == Contribution.id)
-                    .join(Organization, Organization.id == Contribution.donor_id)
+        arms.append(_arm(day, "contribution", Contribution.id).select_from(Contribution)
+                    .join(paid, paid.c.contribution_id == Contribution.id)
                     .where(scope.contributions(), _not_after(day, as_of)))
         if not scope.is_donor:
-            requests = (_arm(AssistanceRequest.received_date, "request", AssistanceRequest.subject,
-                             AssistanceRequest.id)
+            requests = (_arm(AssistanceRequest.received_date, "request", AssistanceRequest.id)
                         .where(AssistanceRequest.state_id == state.id, scope.requests(),
                                _not_after(AssistanceRequest.received_date, as_of)))
             if self.instrument is not None:
@@ -217,26 +210,23 @@ class _Query:
                     sa.select(assistance_request_instruments.c.request_id)
                     .where(assistance_request_instruments.c.instrument_id == self.instrument.id)))
             arms.append(requests)
-        findings = (_arm(FindingStatusChange.status_date, "finding",
-                         LegislativeIssue.title + ": " + _label(FindingStatusChange.status, FindingStatus),
-                         FindingStatusChange.id)
+        findings = (_arm(FindingStatusChange.status_date, "finding", FindingStatusChange.id)
                     .select_from(FindingStatusChange)
                     .join(LegislativeFinding, LegislativeFinding.id == FindingStatusChange.finding_id)
-                    .join(LegislativeIssue, LegislativeIssue.id == LegislativeFinding.issue_id)
                     .where(LegislativeFinding.state_id == state.id, scope.findings(),
                            _not_after(FindingStatusChange.status_date, as_of)))
         if self.instrument is not None:  # the article's first word names the instrument ("TIP art. 5")
             code, article = self.instrument.code.upper(), sa.func.upper(LegislativeIssue.article)
-            findings = findings.where(sa.or_(article == code,
-                                             sa.func.substr(article, 1, len(code) + 1) == code + " "))
+            findings = (findings.join(LegislativeIssue, LegislativeIssue.id == LegislativeFinding.issue_id)
+                        .where(sa.or_(article == code, sa.func.substr(article, 1, len(code) + 1) == code + " ")))
         arms.append(findings)
         return sa.union_all(*arms)
 
     def order(self, descending: bool = False) -> list:
-        """Date order, undated last, then the order of the kinds on a day, the title and the id (a stable page);
-        `descending`: the latest first, undated still last."""
+        """Date order, undated last, then the order of the kinds on a day and the record's id (a stable page, in
+        the order things were recorded); `descending`: the latest first, undated still last."""
         c = self.union.c
-        columns = (c.day, c.rank, c.title, c.record_id)
+        columns = (c.day, c.rank, c.record_id)
         return [c.day.is_(None), *(column.desc() if descending else column for column in columns)]
 
     def rows(self, order: list) -> sa.Select:

@@ -171,8 +171,10 @@ def of_state(scope: Scope, state: MemberState, limit: int | None = None) -> tupl
     # the page's table reads the requests' own columns only: nothing to load eagerly
     select = query(scope, RequestFilters(), loads=()).where(R.state_id == state.id)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(select.order_by(None).subquery()))
-    if limit is not None:
-        select = select.order_by(R.received_date.is_(None), R.received_date.desc(), R.id.desc()).limit(limit)
+    if limit is not None:  # the latest found on the (State, date) index, then only those rows read
+        latest = (select.with_only_columns(R.id)
+                  .order_by(R.received_date.is_(None), R.received_date.desc(), R.id.desc()).limit(limit))
+        select = select.where(R.id.in_(latest))
     found = db.session.scalars(select)
     return sorted(found, key=lambda r: (r.received_date is None, r.received_date or date.max, r.id)), total
 
