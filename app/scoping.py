@@ -67,8 +67,10 @@ class Scope:
                 .where(activity_instruments.c.activity_id.in_(self.funded_activity_ids())))
 
     # -- conditions for WHERE clauses
-    def activities(self):
-        return Activity.id.in_(self.funded_activity_ids()) if self.is_donor else sa.true()
+    def activities(self, column=None):
+        """Activity rows (or any activity id `column`) the scope may see."""
+        column = Activity.id if column is None else column
+        return column.in_(self.funded_activity_ids()) if self.is_donor else sa.true()
 
     def contributions(self):
         return Contribution.donor_id == self.donor_id if self.is_donor else sa.true()

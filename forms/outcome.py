@@ -15,8 +15,8 @@ NO_GROUP = "none"
 
 
 class TimelineForm(FilterForm):
-    """A State's timeline: one instrument or all, as at a date (the whole timeline: no pages, no sort)."""
-    page = per_page = sort = None
+    """A State's timeline: one instrument or all, as at a date, page by page (in date order: no sort)."""
+    sort = None
     instrument = instrument_filter()
     as_of = date_field("As at", Optional(), description="Nothing dated after this day is shown; empty for today.")
 

@@ -32,7 +32,7 @@ PAGES = [
     ("request list, filtered", "officer", "/requests/?status=pending&instrument=TIP", 9),
     ("activity list", "officer", "/activities/", 19),
     ("calendar", "officer", "/activities/calendar?month={month}", 15),
-    ("State page", "officer", "/states/{state}", 50),  # with its outcome timeline (issue 13): 48 measured
+    ("State page", "officer", "/states/{state}", 35),  # the latest of its outcome timeline, paged in SQL: 33 measured
     ("donor portal", "donor", "/funding/", 18),
     ("annex as at a date", "officer", "/reports/ratification-status?as_of=2003-07-02", 8),
     ("iCalendar feed", "officer", "/missions.ics", 15),

@@ -34,6 +34,8 @@ LOADS = (
 )
 #: What the iCalendar feed shows of each activity (no experts, no requests): the feed holds every visit.
 FEED_LOADS = LOADS[:5]
+#: What a State's page shows of each activity: its dates and where it went.
+STATE_PAGE_LOADS = LOADS[:1]
 
 
 @dataclass(frozen=True)
@@ -120,11 +122,18 @@ def involving_state(scope: Scope, state: MemberState, limit: int | None = None) 
     """The activities that served, gathered or visited `state`, in date order (undated last), and how many there
     are: with `limit`, only the latest `limit` dated ones (then the undated) — a State's page stays the same size
     after decades of assistance; the full list is the activity list filtered by the State."""
-    select = query(scope, ActivityFilters()).where(_involving([state.id]))
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(select.order_by(None).subquery()))
+    # Counted and ordered on the ids the indexes give (States' activities, visits by country and by activity):
+    # the activities' own rows are read for the page only.
+    found = sa.union(sa.select(ActivityState.activity_id.label("id")).where(ActivityState.state_id == state.id),
+                     sa.select(ActivityVisit.activity_id.label("id")).where(ActivityVisit.country_id == state.id))
+    ids = found.subquery()
+    visible = sa.select(ids.c.id).where(scope.activities(ids.c.id))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(visible.subquery()))
     if limit is not None:
-        first = _first_visit()
-        select = select.order_by((first == UNDATED), first.desc(), Activity.id.desc()).limit(limit)
+        first = sa.func.coalesce(sa.select(sa.func.min(ActivityVisit.start_date))
+                                 .where(ActivityVisit.activity_id == ids.c.id).scalar_subquery(), UNDATED)
+        visible = visible.order_by((first == UNDATED), first.desc(), ids.c.id.desc()).limit(limit)
+    select = query(scope, ActivityFilters(), loads=STATE_PAGE_LOADS).where(Activity.id.in_(visible))
     return _in_date_order(db.session.scalars(select)), total
 
 

@@ -1,8 +1,9 @@
-"""Outcomes: what assistance a State received on an instrument and what it did next — the timeline of one State,
-and the descriptive analytics over every assisted State (never a claim that one caused the other).
+"""Outcomes: what assistance a State received on an instrument and what it did next — the descriptive analytics
+over every assisted State (never a claim that one caused the other). The timeline of one State is
+app.services.outcome_timeline.
 
-Both read a fixed number of queries whatever the size of the record and compute the rest in one pass in Python;
-both take a Scope (a donor sees its own funded activities and contributions; treaty actions are public record)
+They read a fixed number of queries whatever the size of the record and compute the rest in one pass in Python;
+they take a Scope (a donor sees its own funded activities and contributions; treaty actions are public record)
 and an `as_of` day: nothing dated after it counts, so a figure cited once can be reproduced later.
 
 Definitions (said on the page too):
@@ -36,9 +37,7 @@ from models import (
     Allocation,
     AssistanceRequest,
     Contribution,
-    Deployment,
     Instrument,
-    LegislativeFinding,
     MemberState,
     Organization,
     TreatyAction,
@@ -50,16 +49,12 @@ from models.enums import (
     ActivityKind,
     ActivityStateRole,
     ActivityStatus,
-    ContributionStatus,
-    FindingStatus,
     ParticipantKind,
     RegionalGroup,
-    RequestStatus,
 )
 
 from ..rules.forecast import add_months
 from ..scoping import Scope
-from . import treaties
 
 #: The windows of the "deposited within N months of first assistance" shares.
 WINDOWS = (6, 12, 24)
@@ -72,160 +67,6 @@ NO_GROUP = "none"
 
 def _median(values: list[int]) -> float | None:
     return statistics.median(values) if values else None
-
-
-# ================================================================== the timeline of one State
-#: Order of events on the same day: what came first in the life of a case.
-EVENT_ORDER = {"request": 0, "signature": 1, "contribution": 2, "activity": 3, "deployment": 4, "finding": 5,
-               "deposit": 6, "in_force": 7}
-EVENT_LABELS = {"request": "Request", "signature": "Signature", "contribution": "Contribution",
-                "activity": "Activity", "deployment": "Expert deployed", "finding": "Legislative finding",
-                "deposit": "Deposit", "in_force": "In force for the State"}
-
-
-@dataclass(frozen=True)
-class Event:
-    """One dated line of a State's timeline. `day` None: the record gives no date (listed last)."""
-    day: date | None
-    kind: str
-    instruments: tuple[str, ...]
-    title: str
-    detail: str | None = None
-    #: (endpoint, values) of the record's page, for the page (the API gives `record`).
-    link: tuple[str, dict] | None = None
-    #: ("activity", 12): what the event is about, for the API.
-    record: tuple[str, int] | None = None
-    #: Why the date is what it is, where it is not the event's own (a contribution dated by its activity).
-    date_note: str | None = None
-
-    @property
-    def label(self) -> str:
-        return EVENT_LABELS[self.kind]
-
-    @property
-    def sort_key(self):
-        return (self.day is None, self.day or date.max, EVENT_ORDER[self.kind], self.title)
-
-
-def _codes(instruments: Iterable[Instrument], wanted: Instrument | None) -> tuple[str, ...]:
-    return tuple(i.code for i in instruments if wanted is None or i.id == wanted.id)
-
-
-def _finding_instrument(finding: LegislativeFinding) -> str:
-    """The instrument an issue belongs to: the first word of its article ("UNTOC art. 5", "TIP art. 3(a)")."""
-    return (finding.issue.article or "").split(" ", 1)[0].upper()
-
-
-def timeline(scope: Scope, state: MemberState, as_of: date, instrument: Instrument | None = None) -> list[Event]:
-    """Everything recorded about `state` and `instrument` (every instrument when None) up to `as_of`, in date order:
-    requests, activities that served it or that it attended, experts deployed on them, legislative findings and
-    their steps, the contributions that paid for those activities, its signature and deposit, and the day the
-    instrument entered into force for it. A fixed number of queries, whatever the size of the record.
-
-    A donor's scope: its funded activities (with their experts and findings) and its own contributions; no
-    requests; the treaty actions, which are public record."""
-    events: list[Event] = []
-    instruments = list(db.session.scalars(sa.select(Instrument).order_by(Instrument.id)))
-    wanted = [i for i in instruments if instrument is None or i.id == instrument.id]
-    by_id = {i.id: i for i in instruments}
-
-    # -- treaty actions (public record) and the day each instrument is in force for the State
-    actions = db.session.scalars(sa.select(TreatyAction).where(
-        TreatyAction.state_id == state.id, TreatyAction.action_date <= as_of,
-        TreatyAction.instrument_id.in_([i.id for i in wanted])))
-    for action in actions:
-        code = by_id[action.instrument_id].code
-        kind = "signature" if action.category == "signature" else "deposit"
-        title = f"{code}: signature" if kind == "signature" else f"{code}: {action.kind}"
-        events.append(Event(action.action_date, kind, (code,), title, f"Source: {action.source}",
-                            ("instruments.detail", {"code": code}), ("treaty_action", action.id)))
-    statuses = treaties.statuses(wanted, as_of)
-    for inst in wanted:
-        party = next((p for p in statuses[inst.code].parties if p.participant == state.code), None)
-        if party and party.in_force_date and party.in_force_date <= as_of:
-            events.append(Event(party.in_force_date, "in_force", (inst.code,), f"{inst.code} in force for "
-                                f"{state.name_on(party.in_force_date)}", None,
-                                ("instruments.detail", {"code": inst.code}), None))
-
-    # -- activities the State was served by or took part in, with their experts and funding
-    select = (sa.select(Activity).join(ActivityState, ActivityState.activity_id == Activity.id)
-              .where(ActivityState.state_id == state.id, scope.activities())
-              .options(selectinload(Activity.visits), selectinload(Activity.instruments),
-                       selectinload(Activity.states),
-                       selectinload(Activity.deployments).selectinload(Deployment.expert),
-                       selectinload(Activity.allocations).selectinload(Allocation.contribution)
-                       .selectinload(Contribution.donor)))
-    if instrument is not None:
-        select = select.where(Activity.id.in_(sa.select(activity_instruments.c.activity_id).where(
-            activity_instruments.c.instrument_id == instrument.id)))
-    contributions: dict[int, tuple[Contribution, list[Activity]]] = {}
-    for activity in db.session.scalars(select).unique():
-        start = activity.start_date
-        if start is not None and start > as_of:
-            continue
-        codes = _codes(activity.instruments, instrument)
-        role = next((s.role for s in activity.states if s.state_id == state.id), ActivityStateRole.SERVED.value)
-        detail = f"{ActivityKind.label_of(activity.kind)}; {ActivityStateRole.label_of(role).lower()}"
-        if activity.status != ActivityStatus.COMPLETED.value:
-            detail += f"; {ActivityStatus.label_of(activity.status).lower()}"
-        events.append(Event(start, "activity", codes, activity.title, detail,
-                            ("activities.detail", {"activity_id": activity.id}), ("activity", activity.id)))
-        for deployment in activity.deployments:
-            day = deployment.start_date or start
-            if day is not None and day > as_of:
-                continue
-            events.append(Event(day, "deployment", codes, f"{deployment.expert.name} ({deployment.role})",
-                                f"On “{activity.title}”", ("experts.detail", {"expert_id": deployment.expert_id}),
-                                ("deployment", deployment.id),
-                                None if deployment.start_date else "the activity's date"))
-        for allocation in activity.allocations:
-            contribution = allocation.contribution
-            if scope.is_donor and contribution.donor_id != scope.donor_id:
-                continue  # another donor's money: not the caller's to see
-            contributions.setdefault(contribution.id, (contribution, []))[1].append(activity)
-    for contribution, paid in contributions.values():
-        own = contribution.pledged_date or contribution.committed_date or contribution.received_date
-        dated = [a.start_date for a in paid if a.start_date]
-        day, note = (own, None) if own else ((min(dated), "the date of the first activity it paid for")
-                                             if dated else (None, None))
-        if day is not None and day > as_of:
-            continue
-        codes = tuple(sorted({c for a in paid for c in _codes(a.instruments, instrument)},
-                             key=[i.code for i in instruments].index))
-        events.append(Event(day, "contribution", codes, f"{contribution.donor.name}: contribution "
-                            f"{ContributionStatus.label_of(contribution.status).lower()}",
-                            "Paid for " + "; ".join(a.title for a in paid),
-                            ("contributions.detail", {"contribution_id": contribution.id}),
-                            ("contribution", contribution.id), note))
-
-    # -- requests (staff only), findings and their steps
-    if not scope.is_donor:
-        requests = (sa.select(AssistanceRequest).where(AssistanceRequest.state_id == state.id, scope.requests(),
-                                                       sa.or_(AssistanceRequest.received_date.is_(None),
-                                                              AssistanceRequest.received_date <= as_of))
-                    .options(selectinload(AssistanceRequest.instruments)))
-        for r in db.session.scalars(requests):
-            codes = _codes(r.instruments, instrument)
-            if instrument is not None and not codes:
-                continue
-            events.append(Event(r.received_date, "request", codes, r.subject,
-                                f"Status now: {RequestStatus.label_of(r.status).lower()}",
-                                ("requests.detail", {"request_id": r.id}), ("request", r.id)))
-    findings = (sa.select(LegislativeFinding).where(LegislativeFinding.state_id == state.id, scope.findings())
-                .options(selectinload(LegislativeFinding.issue), selectinload(LegislativeFinding.history)))
-    known = {i.code for i in instruments}
-    for finding in db.session.scalars(findings):
-        code = _finding_instrument(finding)
-        if instrument is not None and code != instrument.code:
-            continue
-        for step in finding.history:
-            if step.status_date is not None and step.status_date > as_of:
-                continue
-            events.append(Event(step.status_date, "finding", (code,) if code in known else (),
-                                f"{finding.issue.title}: {FindingStatus.label_of(step.status).lower()}",
-                                step.note or finding.issue.article,
-                                ("findings.detail", {"finding_id": finding.id}), ("finding", finding.id)))
-    return sorted(events, key=lambda e: e.sort_key)
 
 
 # ================================================================== the analytics

@@ -138,9 +138,9 @@ def conditions(scope: Scope, filters: RequestFilters, today: date) -> list:
     return where
 
 
-def query(scope: Scope, filters: RequestFilters, today: date | None = None) -> sa.Select:
-    """The requests `scope` may see, narrowed by `filters`, with what a list shows eagerly loaded."""
-    return sa.select(R).where(*conditions(scope, filters, today or date.today())).options(*LOADS)
+def query(scope: Scope, filters: RequestFilters, today: date | None = None, loads=LOADS) -> sa.Select:
+    """The requests `scope` may see, narrowed by `filters`, with what a list shows eagerly loaded (`loads`)."""
+    return sa.select(R).where(*conditions(scope, filters, today or date.today())).options(*loads)
 
 
 def sorted_query(scope: Scope, filters: RequestFilters, paging: Paging, today: date | None = None) -> sa.Select:
@@ -168,10 +168,13 @@ def get(scope: Scope, request_id: int) -> AssistanceRequest | None:
 def of_state(scope: Scope, state: MemberState, limit: int | None = None) -> tuple[list[AssistanceRequest], int]:
     """A State's requests, oldest first (undated last), and how many there are: with `limit`, only the latest
     `limit` (the full list is the request list filtered by the State)."""
-    select = query(scope, RequestFilters()).where(R.state_id == state.id)
+    # the page's table reads the requests' own columns only: nothing to load eagerly
+    select = query(scope, RequestFilters(), loads=()).where(R.state_id == state.id)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(select.order_by(None).subquery()))
-    if limit is not None:
-        select = select.order_by(R.received_date.is_(None), R.received_date.desc(), R.id.desc()).limit(limit)
+    if limit is not None:  # the latest found on the (State, date) index, then only those rows read
+        latest = (select.with_only_columns(R.id)
+                  .order_by(R.received_date.is_(None), R.received_date.desc(), R.id.desc()).limit(limit))
+        select = select.where(R.id.in_(latest))
     found = db.session.scalars(select)
     return sorted(found, key=lambda r: (r.received_date is None, r.received_date or date.max, r.id)), total
 

@@ -1,7 +1,7 @@
 """State pages: the list of participants, and one State's treaty actions, names and the assistance it received."""
 from datetime import date
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
 from forms.state import StateDetailForm, StateFilterForm
@@ -12,7 +12,7 @@ from ..page_cache import cached_page
 from ..permissions import Permission, can, permission_required
 from ..scoping import for_user
 from ..services import activities as activity_service
-from ..services import outcomes, treaties
+from ..services import outcome_timeline, treaties
 from ..services import requests as request_service
 from ..services import states as state_service
 from ..services.audit import timeline_for
@@ -48,12 +48,19 @@ def detail(code):
     """One State: its actions on every instrument with in-force dates, its names, the assistance it received."""
     state = get_state_or_404(code)
     scope = for_user(current_user)
-    form, filters, _paging = list_filters(StateDetailForm)
+    form, filters, paging = list_filters(StateDetailForm)
     error = filters is None  # a bad date: its message beside the field, today's status below
     as_of = date.today() if error else (filters["as_of"] or date.today())
     instruments = treaties.visible_instruments(scope)
     followed = next((i for i in instruments if not error and i.code == filters["instrument"]), None)
-    outcome_events = outcomes.timeline(scope, state, as_of, followed)
+    # The latest events, or one page of the whole timeline in date order once a page is asked for.
+    if not error and form.page.data:
+        timeline_page = outcome_timeline.timeline(scope, state, as_of, followed, paging)
+        outcome_events, timeline_total = timeline_page.items, timeline_page.total
+    else:
+        timeline_page = None
+        outcome_events, timeline_total = outcome_timeline.latest(scope, state, as_of, followed, paging.per_page)
+    timeline_args = {k: request.args[k] for k in ("as_of", "instrument", "per_page") if request.args.get(k)}
     statuses = treaties.statuses(instruments, as_of)
     recorded = {(a.instrument_id, a.category): a for a in state_service.actions_of(state)}
     rows = []
@@ -67,10 +74,13 @@ def detail(code):
         if can(Permission.VIEW_REQUESTS) else ([], 0)
     names = sorted(state.names, key=lambda n: (n.valid_from is not None, n.valid_from))
     # Staff see who recorded what; donors read the record, not its authors.
-    history = timeline_for("TreatyAction", [a.id for a in recorded.values()]) if can(Permission.EDIT_TREATIES) \
-        else None
+    # (one more than shown: enough to say there are more, with no count)
+    history = timeline_for("TreatyAction", [a.id for a in recorded.values()], limit=STATE_PAGE_ROWS + 1) \
+        if can(Permission.EDIT_TREATIES) else None
     return render_template("states/detail.html", state=state, as_of=as_of, form=form, rows=rows,
                            instruments=instruments, outcome_events=outcome_events, followed=followed,
+                           timeline_page=timeline_page, timeline_total=timeline_total, timeline_args=timeline_args,
                            activities=activities, activity_total=activity_total, requests=requests,
-                           request_total=request_total, names=names, history=history), \
+                           request_total=request_total, names=names, history=history,
+                           history_rows=STATE_PAGE_ROWS), \
         400 if error else 200

@@ -8,8 +8,9 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
+from app.listing import Paging
 from app.scoping import EVERYTHING, Scope
-from app.services import outcomes
+from app.services import outcome_timeline, outcomes
 from models import Activity, ActivityState, AssistanceRequest, MemberState, TreatyAction, db
 from models.enums import RegionalGroup
 from tests import factories
@@ -163,6 +164,11 @@ def test_the_analytics_cost_the_same_queries_at_two_sizes(data, session):
 
 
 # ------------------------------------------------------------------ the timeline
+def _timeline(scope, state, as_of, instrument=None):
+    """The whole timeline, on one page."""
+    return outcome_timeline.timeline(scope, state, as_of, instrument, Paging(per_page=500)).items
+
+
 @pytest.fixture()
 def timeline_data(session):
     """Iceland, with nothing of the reference record: a request, a mission with an expert and its funding, a finding
@@ -189,7 +195,7 @@ def timeline_data(session):
 
 
 def test_the_timeline_in_date_order(timeline_data):
-    events = outcomes.timeline(EVERYTHING, timeline_data["state"], AS_OF, factories.instrument("TIP"))
+    events = _timeline(EVERYTHING, timeline_data["state"], AS_OF, factories.instrument("TIP"))
     assert [(e.day, e.kind) for e in events] == [
         (date(2000, 12, 13), "signature"), (date(2003, 1, 5), "request"), (date(2003, 2, 1), "contribution"),
         (date(2003, 3, 10), "contribution"), (date(2003, 3, 10), "activity"), (date(2003, 3, 11), "deployment"),
@@ -198,24 +204,24 @@ def test_the_timeline_in_date_order(timeline_data):
     dated_by_activity = next(e for e in events if e.kind == "contribution" and e.day == date(2003, 3, 10))
     assert dated_by_activity.date_note == "the date of the first activity it paid for"
     assert "Oslo meeting" not in {e.title for e in events}  # an UNTOC meeting: not on TIP
-    everything = outcomes.timeline(EVERYTHING, timeline_data["state"], AS_OF)
+    everything = _timeline(EVERYTHING, timeline_data["state"], AS_OF)
     assert "Oslo meeting" in {e.title for e in everything}  # attended: on the timeline of every instrument
     assert "Later mission" not in {e.title for e in everything}  # after as_of
 
 
 def test_the_timeline_as_of_a_day_leaves_out_what_came_later(timeline_data):
-    events = outcomes.timeline(EVERYTHING, timeline_data["state"], date(2003, 3, 10), factories.instrument("TIP"))
+    events = _timeline(EVERYTHING, timeline_data["state"], date(2003, 3, 10), factories.instrument("TIP"))
     assert [e.kind for e in events] == ["signature", "request", "contribution", "contribution", "activity"]
 
 
 def test_a_donor_timeline_shows_its_own_money_and_the_treaty_actions(timeline_data):
     scope = Scope(donor_id=timeline_data["donor"].id)
-    events = outcomes.timeline(scope, timeline_data["state"], AS_OF, factories.instrument("TIP"))
+    events = _timeline(scope, timeline_data["state"], AS_OF, factories.instrument("TIP"))
     kinds = [e.kind for e in events]
     assert "request" not in kinds and kinds.count("contribution") == 1
     assert {"signature", "deposit", "activity", "deployment", "finding"} <= set(kinds)
     stranger = Scope(donor_id=factories.organization().id)
-    assert {e.kind for e in outcomes.timeline(stranger, timeline_data["state"], AS_OF)} <= {
+    assert {e.kind for e in _timeline(stranger, timeline_data["state"], AS_OF)} <= {
         "signature", "deposit", "in_force"}
 
 
@@ -225,7 +231,7 @@ def test_the_timeline_costs_the_same_queries_at_two_sizes(timeline_data, session
     def cost():
         session.expire_all()
         with count_queries() as statements:
-            outcomes.timeline(EVERYTHING, state, AS_OF)
+            _timeline(EVERYTHING, state, AS_OF)
         return len(statements)
     cost()  # the first call fills the treaty-status cache (one computation per change of the record)
     small = cost()
@@ -237,6 +243,30 @@ def test_the_timeline_costs_the_same_queries_at_two_sizes(timeline_data, session
         factories.request("ISL", instruments=["TIP"])
     session.flush()
     assert cost() == small
+
+
+def test_the_latest_events_are_the_last_dated_ones_in_date_order(timeline_data):
+    state, tip = timeline_data["state"], factories.instrument("TIP")
+    whole = _timeline(EVERYTHING, state, AS_OF, tip)
+    latest, total = outcome_timeline.latest(EVERYTHING, state, AS_OF, tip, 4)
+    assert total == len(whole) and latest == whole[-4:]
+    _served("ISL", None, instruments=["TIP"], title="Undated mission")  # undated: last, and not among the latest
+    whole = _timeline(EVERYTHING, state, AS_OF, tip)
+    assert whole[-1].title == "Undated mission" and whole[-1].day is None
+    latest, total = outcome_timeline.latest(EVERYTHING, state, AS_OF, tip, 4)
+    assert total == len(whole) and latest == whole[-5:-1]
+    assert outcome_timeline.latest(EVERYTHING, state, AS_OF, tip, 50)[0] == whole  # fewer than asked: all of them
+
+
+def test_a_contribution_names_the_first_activities_it_paid_for_and_counts_the_rest(timeline_data):
+    money = factories.contribution(factories.organization(name="Big funder"), pledged_date=date(2003, 6, 1))
+    for n in range(outcome_timeline.PAID_NAMED + 3):
+        factories.allocation(money, _served("ISL", date(2003, 6, 2 + n), instruments=["TIP"], title=f"Paid {n}"))
+    events = _timeline(EVERYTHING, timeline_data["state"], AS_OF, factories.instrument("TIP"))
+    line = next(e for e in events if e.record == ("contribution", money.id))
+    assert line.detail == "Paid for " + "; ".join(f"Paid {n}" for n in range(outcome_timeline.PAID_NAMED)) + \
+        " and 3 more"
+    assert line.day == date(2003, 6, 1) and line.instruments == ("TIP",)
 
 
 # ------------------------------------------------------------------ the reference record (A/58/165 paras 16-18)

@@ -3,7 +3,7 @@ charts with their tables and CSV; the State page's timeline; the timeline API.""
 import csv
 import io
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 
@@ -105,7 +105,7 @@ def test_the_timeline_api(api_as, session):
     assert get("/api/v1/states/ROU/timeline?as_of=2003-13-01").status_code == 400
     doc = get("/api/v1/openapi.json").get_json()
     params = {p["name"] for p in doc["paths"]["/api/v1/states/{code}/timeline"]["get"]["parameters"]}
-    assert params == {"code", "instrument", "as_of"}
+    assert params == {"code", "instrument", "as_of", "page", "per_page"}
 
 
 def test_a_donor_timeline_has_no_requests_and_only_its_money(api_as, session):
@@ -136,15 +136,17 @@ def test_the_timeline_api_costs_the_same_queries_at_two_sizes(api_as, session):
     session.commit()
     get("/api/v1/states/ROU/timeline")
 
-    def cost():
+    def cost(path="/api/v1/states/ROU/timeline?per_page=500"):  # every kind of event on the page, at both sizes
         session.expunge_all()
         with count_queries() as statements:
-            assert get("/api/v1/states/ROU/timeline").status_code == 200
+            assert get(path).status_code == 200
         return len(statements)
     small = cost()
     _assisted_again(8, start=2)
     session.commit()
     assert cost() == small
+    # a page loads the records of the kinds of event on it: never more than all of them
+    assert cost("/api/v1/states/ROU/timeline") <= small
 
 
 def test_the_outcomes_pages_cost_the_same_queries_at_two_sizes(client, login_as, session):
@@ -170,3 +172,22 @@ def test_the_outcomes_pages_cost_the_same_queries_at_two_sizes(client, login_as,
         factories.request(code, instruments=["UNTOC"], received=date(2004, 6, 1))
     session.commit()
     assert cost() == small
+
+
+def test_the_timeline_api_pages_like_every_list(api_as, session):
+    for n in range(30):
+        factories.request("ROU", instruments=["UNTOC"], received=date(2004, 1, 1) + timedelta(days=n),
+                          subject=f"Paged {n:02}")
+    session.commit()
+    get, _ = api_as("officer")
+    whole = get("/api/v1/states/ROU/timeline?per_page=500").get_json()
+    assert whole["page"] == 1 and whole["pages"] == 1 and whole["total"] == len(whole["items"]) > 30
+    first = get("/api/v1/states/ROU/timeline?per_page=10").get_json()
+    assert (first["page"], first["per_page"], first["total"]) == (1, 10, whole["total"])
+    assert first["pages"] == -(-whole["total"] // 10) and first["state"] == "ROU"
+    pages = [get(f"/api/v1/states/ROU/timeline?per_page=10&page={p}").get_json()["items"]
+             for p in range(1, first["pages"] + 1)]
+    assert [e for page in pages for e in page] == whole["items"]  # the pages, end to end, are the timeline
+    assert get(f"/api/v1/states/ROU/timeline?page={first['pages'] + 1}").get_json()["items"] == []
+    assert get("/api/v1/states/ROU/timeline?per_page=0").status_code == 400
+    assert get("/api/v1/states/ROU/timeline?page=x").status_code == 400
