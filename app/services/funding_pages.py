@@ -14,13 +14,23 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
-from models import (Activity, ActivityState, ActivityVisit, Allocation, Contribution, Instrument, MemberState,
-                    Organization, TreatyAction, db)
+from models import (
+    Activity,
+    ActivityState,
+    ActivityVisit,
+    Allocation,
+    Contribution,
+    Instrument,
+    MemberState,
+    Organization,
+    TreatyAction,
+    db,
+)
 from models.activity import activity_instruments
 from models.contribution import MONEY
 from models.enums import ActivityStateRole, ContributionStatus
 
-from ..listing import Page, Paging, paginate
+from ..listing import Page, Paging, page_of, paginate
 from ..scoping import Scope
 from . import rates as rate_service
 from . import treaties
@@ -195,10 +205,12 @@ def page(scope: Scope, donor: Organization | None, as_of: date, pages: dict[str,
         sa.select(Contribution).where(condition)
         .options(joinedload(Contribution.donor), joinedload(Contribution.project),
                  selectinload(Contribution.allocations))
-        .order_by(Contribution.id.desc()), paging("contributions"))
+        .order_by(Contribution.id.desc()), paging("contributions"), total=sum(g.count for g in groups))
     activities = _activities(condition, funded, paging("activities"))
-    states = _rows_page(_states_select(funded), paging("states"))
-    states.items = [(state, n) for state, n in states.items]
+    # Every State served, with its count: bounded by the States of the world, not by the record; the list pages it
+    # and the instruments' reach reads it.
+    served = [(state, n) for state, n in db.session.execute(_states_select(funded))]
+    states = page_of(served, paging("states"))
     followed = _rows_page(_followed_select(funded).options(joinedload(TreatyAction.state),
                                                            joinedload(TreatyAction.instrument)),
                           paging("followed"))
@@ -206,8 +218,9 @@ def page(scope: Scope, donor: Organization | None, as_of: date, pages: dict[str,
     totals_ = totals(groups, as_of, rates)
     counts = {"contributions": contributions.total, "activities": activities.total, "states": states.total,
               "followed": followed.total}
+    reach = _reach(funded, {s.code: s for s, _n in served}, as_of)
     return PortalPage(as_of, donor, totals_, _unrecorded(groups), counts, contributions, activities, states,
-                      followed, _reach(funded, as_of), _donors(groups, as_of, rates) if donor is None else [])
+                      followed, reach, _donors(groups, as_of, rates) if donor is None else [])
 
 
 def _activities(condition, funded, paging: Paging) -> Page:
@@ -231,18 +244,15 @@ def _activities(condition, funded, paging: Paging) -> Page:
     return found
 
 
-def _reach(funded, as_of: date) -> list[Reach]:
-    """The instruments the funded activities dealt with, and their parties among the States those served (both
-    bounded by the record's instruments and States, not by its size)."""
+def _reach(funded, reached: dict[str, MemberState], as_of: date) -> list[Reach]:
+    """The instruments the funded activities dealt with, and their parties among the States `reached` (code ->
+    State) — bounded by the record's instruments and States, not by its size."""
     instruments = list(db.session.scalars(
         sa.select(Instrument).where(Instrument.id.in_(
             sa.select(activity_instruments.c.instrument_id).where(activity_instruments.c.activity_id.in_(funded))))
         .order_by(Instrument.id)))
     if not instruments:
         return []
-    reached = {s.code: s for s in db.session.scalars(sa.select(MemberState).where(MemberState.id.in_(
-        sa.select(ActivityState.state_id).where(ActivityState.role == SERVED,
-                                                ActivityState.activity_id.in_(funded)))))}
     statuses = treaties.statuses(instruments, as_of)
     out = []
     for instrument in instruments:
