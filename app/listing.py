@@ -76,13 +76,15 @@ def ordered(select: sa.Select, columns: dict[str, Any], paging: Paging, default:
     return select.order_by(order, *tiebreaks)
 
 
-def paginate(select: sa.Select, paging: Paging, *, count: bool = True) -> Page:
+def paginate(select: sa.Select, paging: Paging, *, count: bool = True, total: int | None = None) -> Page:
     """Run one page of `select`: a count query and a page query (plus whatever eager loads the select names).
+    A caller that already knows the `total` (from an aggregate it ran anyway) saves the count query.
 
     A page past the end is empty (a script reading page after page stops there), never an error.
     """
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(
-        select.order_by(None).subquery())) if count else 0
+    if total is None:
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(
+            select.order_by(None).subquery())) if count else 0
     offset = (paging.page - 1) * paging.per_page
     items = list(db.session.scalars(select.limit(paging.per_page).offset(offset)).unique()) if offset < total else []
     return Page(items, paging.page, paging.per_page, total, paging.sort, paging.descending)

@@ -1,8 +1,13 @@
 """Forms of the donor portal, statements and IATI file: which donor (staff only) and as at which date."""
-from wtforms import SelectField
-from wtforms.validators import Optional, ValidationError
+from wtforms import IntegerField, SelectField
+from wtforms.validators import NumberRange, Optional, ValidationError
 
-from .base import FilterForm, choices, date_field, optional_int
+from .base import MAX_PAGE, FilterForm, choices, date_field, optional_int
+
+
+def _section_page(what: str) -> IntegerField:
+    return IntegerField(f"Page of the {what}", validators=[Optional(), NumberRange(1, MAX_PAGE)],
+                        description=f"The portal's page of its {what}, from 1 (the latest first).")
 
 
 class FundingFilterForm(FilterForm):
@@ -13,6 +18,12 @@ class FundingFilterForm(FilterForm):
                         description="One donor (its id in URLs); every donor when none is chosen (staff only).")
     as_of = date_field("Rates as at", Optional(),
                        description="Convert with the latest rate on or before this day (today when absent).")
+
+    # The portal pages each of its lists on its own (the statement and the files list everything and ignore these).
+    contributions_page = _section_page("contributions")
+    activities_page = _section_page("activities funded")
+    states_page = _section_page("States reached")
+    followed_page = _section_page("treaty actions that followed")
 
     def set_donors(self, donors) -> None:
         self.donor.choices = choices([("", "Every donor")] + [(d.id, d.name) for d in donors])

@@ -50,12 +50,13 @@ class FundedActivity:
 @dataclass(frozen=True)
 class FollowedAction:
     """A signature or deposit in a State an activity reached, on an instrument it dealt with, after it began."""
-    funded: FundedActivity
+    activity: Activity
+    start_date: date  # the activity's first visit
     action: TreatyAction
 
     @property
     def days(self) -> int:
-        return (self.action.action_date - self.funded.activity.start_date).days
+        return (self.action.action_date - self.start_date).days
 
 
 @dataclass(frozen=True)
@@ -124,9 +125,9 @@ def _followed(funded: list[FundedActivity]) -> list[FollowedAction]:
     for f in dated:
         for state in f.states:
             for instrument in f.activity.instruments:
-                out += [FollowedAction(f, a) for a in by_pair.get((state.id, instrument.id), [])
-                        if a.action_date > f.activity.start_date]
-    out.sort(key=lambda x: (x.funded.activity.start_date, x.action.action_date, x.action.state.name,
+                out += [FollowedAction(f.activity, f.activity.start_date, a)
+                        for a in by_pair.get((state.id, instrument.id), []) if a.action_date > f.activity.start_date]
+    out.sort(key=lambda x: (x.start_date, x.action.action_date, x.action.state.name,
                             x.action.instrument_id))
     return out
 

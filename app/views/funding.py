@@ -12,19 +12,19 @@ from ..page_cache import cached_page
 from ..permissions import Permission, permission_required
 from ..scoping import for_user
 from ..services import contributions as contribution_service
-from ..services import funding, statements
+from ..services import funding, funding_pages, statements
 from ..services.funding import NotYours
 from .helpers import list_filters, refuse_filters
 from .main import home_panel
 
 bp = Blueprint("funding", __name__, url_prefix="/funding")
 
-#: The latest contributions and funded activities the portal lists; the statement lists them all.
+#: Rows of each of the portal's lists per page (each pages on `<section>_page`); the statement lists them all.
 PORTAL_ROWS = 50
 
 
-def _load(donor_id: int | None = None):
-    """(form, portal) for the query string; a bad parameter is a 400, another donor's id a 404."""
+def _filters(donor_id: int | None = None):
+    """(form, scope, donor, filters) for the query string; a bad parameter is a 400, another donor's id a 404."""
     scope = for_user(current_user)
     form, filters, _paging = list_filters(FundingFilterForm, lambda f: f.set_donors(
         contribution_service.donors(scope) if not scope.is_donor else []))
@@ -34,7 +34,21 @@ def _load(donor_id: int | None = None):
         donor = funding.donor_for(scope, donor_id if donor_id is not None else filters["donor"])
     except NotYours:
         abort(404)
+    return form, scope, donor, filters
+
+
+def _load(donor_id: int | None = None):
+    """(form, portal) with everything listed: the statement and its files."""
+    form, scope, donor, filters = _filters(donor_id)
     return form, funding.portal(scope, donor, filters["as_of"] or date.today())
+
+
+def _page(donor_id: int | None = None) -> str:
+    """The portal page: totals in SQL and one page of each list."""
+    form, scope, donor, filters = _filters(donor_id)
+    pages = {section: filters[f"{section}_page"] for section in funding_pages.SECTIONS}
+    portal = funding_pages.page(scope, donor, filters["as_of"] or date.today(), pages, PORTAL_ROWS)
+    return render_template("funding/portal.html", form=form, portal=portal)
 
 
 @bp.get("/")
@@ -42,8 +56,7 @@ def _load(donor_id: int | None = None):
 @cached_page
 def index():
     """A donor's portal; for staff, every donor side by side (and `?donor=` for one)."""
-    form, portal = _load()
-    return render_template("funding/portal.html", form=form, portal=portal, portal_rows=PORTAL_ROWS)
+    return _page()
 
 
 @bp.get("/donors/<int:donor_id>")
@@ -52,10 +65,9 @@ def index():
 def donor(donor_id: int):
     """One donor's portal as staff see it (a donor reaches only its own)."""
     if current_user.role == "donor":
-        _load(donor_id)  # 404 for another donor's id
+        _filters(donor_id)  # 404 for another donor's id
         return redirect(url_for("funding.index"))
-    form, portal = _load(donor_id)
-    return render_template("funding/portal.html", form=form, portal=portal, portal_rows=PORTAL_ROWS)
+    return _page(donor_id)
 
 
 @bp.get("/statement")
@@ -94,4 +106,4 @@ def home(scope, user):
     """A donor's money at a glance on its home page (staff have the funding page in the navigation)."""
     if not scope.is_donor:
         return None
-    return {"portal": funding.portal(scope, funding.donor_for(scope, None), date.today())}
+    return {"portal": funding_pages.overview(scope, funding.donor_for(scope, None), date.today())}

@@ -248,15 +248,27 @@ def test_editing_keeps_the_allocations_whole(client, login_as, session):
     assert "Topped up" in client.get(f"/contributions/{money.id}").get_data(as_text=True)
 
 
-def test_the_portal_lists_the_latest_contributions_and_activities_and_links_to_the_statement(client, make_user,
-                                                                                              session, monkeypatch):
+def test_the_portal_pages_each_list_on_its_own_and_links_to_the_statement(client, make_user, session, monkeypatch):
     from app.views import funding as funding_views
     monkeypatch.setattr(funding_views, "PORTAL_ROWS", 3)
     donor = _fund(5)
     session.commit()
+    ids = sorted(c.id for c in db.session.scalars(sa.select(Contribution).filter_by(donor_id=donor.id)))
     login(client, make_user("donor", donor=donor))
     page = client.get("/funding/").get_data(as_text=True)
-    assert "The latest 3 of 5 contributions are shown" in page and "The latest 3 of 5 activities are shown" in page
+    # The latest three of each list, its count, and a pager on the list's own parameter back to its section.
+    listed = page[page.index('id="contributions"'):page.index('id="activities"')]
+    assert [f"/contributions/{i}" in listed for i in ids] == [False, False, True, True, True]
+    assert "Page 1 of 2 · 5 in all" in page
+    assert 'href="/funding/?contributions_page=2#contributions"' in page
+    assert 'href="/funding/?activities_page=2#activities"' in page
     assert 'href="/funding/statement"' in page
+    second = client.get("/funding/?contributions_page=2&activities_page=2").get_data(as_text=True)
+    listed = second[second.index('id="contributions"'):second.index('id="activities"')]
+    assert [f"/contributions/{i}" in listed for i in ids] == [True, True, False, False, False]
+    # Each pager keeps the other lists' pages.
+    assert 'href="/funding/?contributions_page=1&amp;activities_page=2#contributions"' in second
+    for bad in ("contributions_page=0", "followed_page=abc", "states_page=-1"):
+        assert client.get(f"/funding/?{bad}").status_code == 400, bad
     statement = client.get("/funding/statement").get_data(as_text=True)
-    assert "The latest" not in statement
+    assert all(f"#{i}" in statement for i in ids)

@@ -1,0 +1,166 @@
+"""The portal page's figures in SQL: the same totals as the rows added up in Python (`funding.totals`), the same
+lists as `funding.portal` one page at a time, and a fixed number of queries whatever the size of the record."""
+from datetime import date
+from decimal import Decimal
+
+from app.listing import Page
+from app.scoping import EVERYTHING, Scope
+from app.services import allocations, funding, funding_pages, rates
+from models import ExchangeRate, db
+from tests import factories
+from tests.helpers import count_queries
+
+AS_OF = date(2003, 12, 31)
+
+
+def _figures(total) -> tuple:
+    """What a rates.Total shows: each currency's line (amount, rate used, converted) and the sum converted."""
+    return ([(line.currency, line.amount, line.rate.id if line.rate else None, line.converted)
+             for line in total.lines], total.converted)
+
+
+def _mixed_record():
+    """A donor with several currencies (one without a rate), pledges, committed and received money, an amount not
+    recorded, allocations that use part of it (one of them unrecorded) and money not allocated at all."""
+    db.session.add_all([ExchangeRate(currency="EUR", rate=Decimal("1.10"), valid_from=date(2003, 1, 1)),
+                        ExchangeRate(currency="EUR", rate=Decimal("1.25"), valid_from=date(2003, 7, 1)),
+                        ExchangeRate(currency="GBP", rate=Decimal("1.6003"), valid_from=date(2002, 1, 1))])
+    donor = factories.organization()
+    c = factories.contribution
+    factories_rows = [
+        c(donor, status="pledged", amount=Decimal("5000.00"), currency="EUR", instruments=()),
+        c(donor, status="pledged", amount=None, instruments=()),
+        c(donor, status="pledged", amount=Decimal("10.10"), currency="NOK", instruments=()),
+        c(donor, status="committed", amount=Decimal("1234.57"), currency="EUR", instruments=()),
+        c(donor, status="committed", amount=Decimal("999.99"), currency="GBP", instruments=()),
+        c(donor, status="received", amount=Decimal("2000.01"), currency="EUR", instruments=()),
+        c(donor, status="received", amount=Decimal("333.33"), currency="USD", instruments=()),
+        c(donor, status="received", amount=Decimal("70.00"), currency="NOK", instruments=()),
+        c(donor, status="received", amount=None, instruments=()),
+        c(donor, status="committed", amount=None, instruments=()),
+    ]
+    _, _, _, eur_committed, gbp, eur_received, usd, _, unrecorded, _ = factories_rows
+    for money, amount in ((eur_committed, Decimal("200.05")), (eur_received, Decimal("1000.00")),
+                          (eur_received, Decimal("0.01")), (gbp, Decimal("999.99")), (usd, Decimal("33.33")),
+                          (unrecorded, None)):
+        allocations.allocate(money, factories.activity(), amount)
+    # Another donor's money never enters this donor's totals.
+    other = c(factories.organization(), status="received", amount=Decimal("777.00"), currency="EUR")
+    allocations.allocate(other, factories.activity(), Decimal("7.00"))
+    db.session.flush()
+    return donor
+
+
+def test_the_totals_in_sql_are_the_totals_of_the_rows_added_up_in_python(session):
+    donor = _mixed_record()
+    rows = funding.portal(Scope(donor_id=donor.id), donor, AS_OF).contributions
+    old = funding.totals(rows, AS_OF, rates.latest({r.currency for r in rows if r.currency}, AS_OF))
+    page = funding_pages.page(Scope(donor_id=donor.id), donor, AS_OF, {}, 50)
+    assert set(page.totals) == set(old) == {"pledged", "committed", "received", "allocated", "unallocated"}
+    for name in old:
+        assert _figures(page.totals[name]) == _figures(old[name]), name
+    # The figures themselves, so that both cannot be wrong together.
+    assert _figures(page.totals["committed"])[0] == [
+        ("EUR", Decimal("3234.58"), page.totals["committed"].lines[0].rate.id, Decimal("4043.23")),
+        ("GBP", Decimal("999.99"), page.totals["committed"].lines[1].rate.id, Decimal("1600.28")),
+        ("NOK", Decimal("70.00"), None, None), ("USD", Decimal("333.33"), None, Decimal("333.33"))]
+    assert page.totals["allocated"].lines[0].amount == Decimal("1200.06")
+    assert page.totals["unallocated"].lines[0].amount == Decimal("2034.52")
+    assert [(line.currency, line.amount) for line in page.totals["pledged"].lines] == [
+        ("EUR", Decimal("5000.00")), ("NOK", Decimal("10.10"))]
+    assert page.unrecorded == 2 == funding.portal(Scope(donor_id=donor.id), donor, AS_OF).unrecorded
+
+
+def test_every_donor_side_by_side_has_each_donors_own_totals(session):
+    donor = _mixed_record()
+    whole = funding.portal(EVERYTHING, None, AS_OF)
+    page = funding_pages.page(EVERYTHING, None, AS_OF, {}, 50)
+    for name in ("committed", "received", "allocated", "unallocated", "pledged"):
+        assert _figures(page.totals[name]) == _figures(whole.totals[name]), name
+    assert [(d.donor.id, d.contributions) for d in page.donors] == [
+        (d.donor.id, len(d.contributions)) for d in whole.donors]
+    mine = next(d for d in page.donors if d.donor.id == donor.id)
+    theirs = next(d for d in whole.donors if d.donor.id == donor.id)
+    assert all(_figures(mine.totals[n]) == _figures(theirs.totals[n]) for n in theirs.totals)
+
+
+def _fund_many(donor, n):
+    """n activities before the Convention and Protocol opened for signature: the reference record's signatures
+    and deposits in these States follow them."""
+    states = ("BOL", "CHL", "PER", "ECU")
+    for i in range(n):
+        money = factories.contribution(donor, amount=Decimal("100.00"), instruments=())
+        activity = factories.activity(visits=((states[i % 4], date(2000, 5, 1 + i), date(2000, 5, 2 + i)),),
+                                      served=(states[i % 4],), instruments=("UNTOC", "TIP"))
+        allocations.allocate(money, activity, Decimal("60.00"))
+    db.session.flush()
+
+
+def _pages(donor, per_page, **pages) -> funding_pages.PortalPage:
+    return funding_pages.page(Scope(donor_id=donor.id), donor, date(2003, 7, 2), pages, per_page)
+
+
+def _walk(donor, section: str, per_page: int) -> list:
+    """Every item of a section, page after page, until a page comes back empty."""
+    out, n = [], 1
+    while True:
+        page: Page = getattr(_pages(donor, per_page, **{section: n}), section)
+        if not page.items:
+            return out
+        out += page.items
+        n += 1
+
+
+def test_each_list_is_paged_with_its_full_count_and_holds_what_the_statement_lists(session):
+    donor = factories.organization()
+    _fund_many(donor, 7)
+    whole = funding.portal(Scope(donor_id=donor.id), donor, date(2003, 7, 2))
+    first = _pages(donor, 3)
+    assert len(whole.followed) > 6  # several pages of them
+    assert (first.contributions.total, first.activities.total, first.states.total, first.followed.total) == (
+        7, 7, 4, len(whole.followed))
+    assert [len(getattr(first, s).items) for s in funding_pages.SECTIONS] == [3, 3, 3, 3]
+    assert first.contributions.pages == 3 and first.contributions.has_next
+    # Latest first, and page after page every row the statement lists, once.
+    contributions = _walk(donor, "contributions", 3)
+    assert [c.id for c in contributions] == sorted((c.id for c in whole.contributions), reverse=True)
+    activities = _walk(donor, "activities", 3)
+    assert [f.activity.id for f in activities] == [f.activity.id for f in reversed(whole.activities)]
+    assert [[x.id for x in f.allocations] for f in activities] == [
+        [x.id for x in f.allocations] for f in reversed(whole.activities)]
+    assert [(s.id, n) for s, n in _walk(donor, "states", 3)] == [(s.id, n) for s, n in whole.states]
+    followed = _walk(donor, "followed", 3)
+    assert sorted((x.activity.id, x.action.id, x.days) for x in followed) == sorted(
+        (x.activity.id, x.action.id, x.days) for x in whole.followed)
+    assert [x.action.action_date for x in followed] == sorted((x.action.action_date for x in followed),
+                                                              reverse=True)
+    assert [(r.instrument.id, [s.id for s in r.parties_reached], r.parties_total) for r in first.reach] == [
+        (r.instrument.id, [s.id for s in r.parties_reached], r.parties_total) for r in whole.reach]
+    # The pages of one list leave the others at their first page; past the end a page is empty, not an error.
+    later = _pages(donor, 3, activities=3, followed=99)
+    assert later.activities.page == 3 and len(later.activities.items) == 1 and later.contributions.page == 1
+    assert later.followed.items == [] and later.followed.total == len(whole.followed)
+
+
+def test_the_overview_counts_what_the_lists_hold(session):
+    donor = factories.organization()
+    _fund_many(donor, 5)
+    whole = funding.portal(Scope(donor_id=donor.id), donor, date.today())
+    glance = funding_pages.overview(Scope(donor_id=donor.id), donor, date.today())
+    assert glance.counts == {"contributions": 5, "activities": 5, "states": 4, "followed": len(whole.followed)}
+    assert _figures(glance.totals["allocated"]) == _figures(whole.totals["allocated"])
+
+
+def test_the_page_takes_the_same_number_of_queries_at_two_sizes(session):
+    counts = []
+    for n in (3, 30):
+        donor = factories.organization()
+        _fund_many(donor, n)
+        session.expunge_all()
+        donor = db.session.get(type(donor), donor.id)
+        _pages(donor, 10)  # warm (the treaty figures' cache)
+        with count_queries() as statements:
+            page = _pages(donor, 10)
+            assert page.activities.total == n
+        counts.append(len(statements))
+    assert counts[0] == counts[1], counts
