@@ -110,8 +110,11 @@ def conditions(scope: Scope, filters: RequestFilters, today: date) -> list:
     if f.regional_group:
         where.append(R.state_id.in_(sa.select(MemberState.id).where(MemberState.regional_group == f.regional_group)))
     if f.instrument:
-        where.append(R.id.in_(sa.select(assistance_request_instruments.c.request_id).join(Instrument)
-                              .where(Instrument.code == f.instrument)))
+        # EXISTS, looked up by the link table's primary key (request_id, instrument_id) for each request the other
+        # filters leave: an IN (...) list first gathered every request of the instrument (half the record).
+        links = assistance_request_instruments.c
+        where.append(sa.exists().where(links.request_id == R.id, links.instrument_id == sa.select(Instrument.id)
+                                       .where(Instrument.code == f.instrument).scalar_subquery()))
     if f.kind:
         where.append(R.kind == f.kind)
     if f.priority:
