@@ -52,11 +52,10 @@ class ActivityFilters:
 
 
 def _first_visit():
-    """The first day of the first visit; an activity without travel sorts after every dated one (on every engine:
-    SQLite and PostgreSQL put NULLs at opposite ends)."""
-    first = (sa.select(sa.func.min(ActivityVisit.start_date)).where(ActivityVisit.activity_id == Activity.id)
-             .correlate(Activity).scalar_subquery())
-    return sa.func.coalesce(first, UNDATED)
+    """The first day of the first visit (stored on the activity, see `Activity.first_visit_date`); an activity
+    without travel sorts after every dated one (on every engine: SQLite and PostgreSQL put NULLs at opposite
+    ends)."""
+    return sa.func.coalesce(Activity.first_visit_date, UNDATED)
 
 
 #: Sort keys of the activity list (forms.activity.ActivityFilterForm.SORTS names the same keys).
@@ -194,25 +193,6 @@ def upcoming_visits(scope: Scope, today: date, limit: int = 8) -> list[ActivityV
               .limit(limit)
               .options(selectinload(ActivityVisit.activity), selectinload(ActivityVisit.country)))
     return list(db.session.scalars(select))
-
-
-@dataclass(frozen=True)
-class FilterOptions:
-    """The options of the activity list's record filters, as (id, label) pairs."""
-    experts: list[tuple[int, str]]
-
-
-def filter_options(scope: Scope) -> FilterOptions:
-    """Only what can match: the experts deployed on an activity `scope` may see — one column query, no records
-    loaded (the whole roster made this page slow, and would make it slower with every year of data). Requests are
-    typed by number on the page: every request ever answered is too many options."""
-    from models import Expert
-    visible = sa.select(Activity.id).where(scope.activities())
-    experts = db.session.execute(
-        sa.select(Expert.id, Expert.name).where(scope.experts(), Expert.id.in_(
-            sa.select(Deployment.expert_id).where(Deployment.activity_id.in_(visible))))
-        .order_by(Expert.name, Expert.id))
-    return FilterOptions([(i, name) for i, name in experts])
 
 
 def choices(scope: Scope) -> list[Activity]:

@@ -32,12 +32,9 @@ def get_activity_or_404(activity_id: int) -> Activity:
 
 
 def _filter_choices(form: ActivityFilterForm) -> None:
-    """The expert and partner filters as selects, with the options the user may see that can match (a request is
-    typed by number: there are too many to list)."""
-    scope = for_user(current_user)
-    options = activity_service.filter_options(scope)
-    form.expert.set_choices(options.experts)
-    form.partner.set_choices((o.id, o.display_name) for o in organization_service.choices(scope))
+    """The partner filter as a select of the organizations the user may see (an expert and a request are typed by
+    number: the roster and the requests grow with the record, and a select of them all made the page grow too)."""
+    form.partner.set_choices((o.id, o.display_name) for o in organization_service.choices(for_user(current_user)))
 
 
 @bp.get("/")
