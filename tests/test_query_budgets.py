@@ -31,7 +31,7 @@ PAGES = [
     ("managers' queue", "manager", "/queue", 11),
     ("request list, filtered", "officer", "/requests/?status=pending&instrument=TIP", 9),
     ("activity list", "officer", "/activities/", 18),  # one fewer: the expert filter is typed, not listed
-    ("calendar", "officer", "/activities/calendar?month={month}", 15),
+    ("calendar", "officer", "/activities/calendar?month={month}", 7),  # the month as bare rows, then the visits shown
     ("State page", "officer", "/states/{state}", 50),  # with its outcome timeline (issue 13): 48 measured
     ("donor portal", "donor", "/funding/", 18),
     ("annex as at a date", "officer", "/reports/ratification-status?as_of=2003-07-02", 8),

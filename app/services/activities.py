@@ -136,13 +136,49 @@ def rows(scope: Scope, filters: ActivityFilters, paging: Paging) -> list[Activit
     return list(db.session.scalars(ordered(query(scope, filters), SORTS, paging, "start_date", Activity.id)))
 
 
-def visits_between(scope: Scope, filters: ActivityFilters, first: date, last: date) -> list[ActivityVisit]:
-    """The visits of the activities `filters` select that overlap first..last, by start date: the calendar's
-    month. One query for the activities and the fixed eager loads, whatever their number."""
+#: The calendar shows at most this many visits in a day's cell, and lists at most this many under the grid; the
+#: rest of a busy day or month is a link to the activity list filtered to those dates.
+DAY_ENTRIES, MONTH_LISTED = 3, 25
+
+
+@dataclass(frozen=True)
+class CalendarMonth:
+    """A month of visits as the calendar shows it: bounded whatever the number of visits in the month."""
+    days: dict[date, list[ActivityVisit]]    # each day of the grid: its first DAY_ENTRIES visits
+    counts: dict[date, int]                   # each day: how many visits it holds in all
+    listed: list[ActivityVisit]               # the month's first MONTH_LISTED visits
+    total: int                                # how many visits the month holds
+
+
+def calendar_month(scope: Scope, filters: ActivityFilters, first: date, last: date) -> CalendarMonth:
+    """The visits of the activities `filters` select that overlap first..last, by start date (then end date, title):
+    the calendar's month. Two queries whatever their number — the month's visits as bare (id, dates) rows, then
+    the records of only the visits shown (a busy month no longer loads and renders every activity of it)."""
     narrowed = ActivityFilters(**{**filters.__dict__, "date_from": first, "date_to": last})
-    visits = [v for v in _visits_of(db.session.scalars(query(scope, narrowed)))
-              if v.start_date <= last and v.end_date >= first]
-    return sorted(visits, key=lambda v: (v.start_date, v.end_date, v.activity.title, v.id))
+    selected = query(scope, narrowed, loads=()).with_only_columns(Activity.id).scalar_subquery()
+    rows = db.session.execute(
+        sa.select(ActivityVisit.id, ActivityVisit.start_date, ActivityVisit.end_date)
+        .join(Activity, Activity.id == ActivityVisit.activity_id)
+        .where(ActivityVisit.activity_id.in_(selected), ActivityVisit.start_date <= last,
+               ActivityVisit.end_date >= first)
+        .order_by(ActivityVisit.start_date, ActivityVisit.end_date, Activity.title, ActivityVisit.id)).all()
+    counts: dict[date, int] = {}
+    shown_on: dict[date, list[int]] = {}
+    wanted = {row.id for row in rows[:MONTH_LISTED]}
+    # The grid's whole weeks reach up to six days either side of the month: a visit overlapping both shows there too.
+    for row in rows:
+        day = max(row.start_date, date.fromordinal(first.toordinal() - 6))
+        while day <= min(row.end_date, date.fromordinal(last.toordinal() + 6)):
+            counts[day] = counts.get(day, 0) + 1
+            if counts[day] <= DAY_ENTRIES:
+                shown_on.setdefault(day, []).append(row.id)
+                wanted.add(row.id)
+            day = date.fromordinal(day.toordinal() + 1)
+    loaded = {v.id: v for v in db.session.scalars(
+        sa.select(ActivityVisit).where(ActivityVisit.id.in_(wanted))
+        .options(selectinload(ActivityVisit.activity), selectinload(ActivityVisit.country)))} if wanted else {}
+    return CalendarMonth({day: [loaded[i] for i in ids] for day, ids in shown_on.items()}, counts,
+                         [loaded[row.id] for row in rows[:MONTH_LISTED]], len(rows))
 
 
 #: How many visits the iCalendar feed holds: the latest by start date, planned ones first. A calendar program
