@@ -49,9 +49,9 @@ class Activity(TimestampMixin, db.Model):
     source: Mapped[str | None] = mapped_column(sa.String(120), nullable=True)
     project_id: Mapped[int | None] = fk("projects.id", nullable=True)
     #: The first day of its first visit (empty without travel): `start_date` stored, so that the list's default
-    #: order reads an index instead of computing every activity's MIN over its visits. Kept by `_first_visits`
-    #: below on every flush that touches an activity's visits.
-    first_visit_date: Mapped[date | None] = mapped_column(sa.Date, nullable=True, index=True)
+    #: order reads an index (`first_visit_order` below) instead of computing every activity's MIN over its visits.
+    #: Kept by `_first_visits` below on every flush that touches an activity's visits.
+    first_visit_date: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
 
     visits: Mapped[list["ActivityVisit"]] = relationship(
         back_populates="activity", cascade="all, delete-orphan", order_by="ActivityVisit.start_date")
@@ -76,6 +76,20 @@ class Activity(TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Activity {self.id} {self.kind}>"
+
+
+#: The day an activity without travel sorts as, after every dated one, on every engine (SQLite and PostgreSQL put
+#: NULLs at opposite ends). A literal in the SQL, not a bound parameter: the order key must read exactly as the
+#: expression of the index below for the database to walk that index instead of sorting every activity.
+UNDATED_ORDER = sa.literal_column("'2199-12-31'")
+
+
+def first_visit_order():
+    """The activity list's default order key: the first visit date, undated last."""
+    return sa.func.coalesce(Activity.first_visit_date, UNDATED_ORDER)
+
+
+sa.Index("ix_activities_first_visit_order", first_visit_order())
 
 
 class ActivityVisit(db.Model):

@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from models import Activity, ActivityPartner, ActivityState, ActivityVisit, Deployment, Instrument, MemberState, db
-from models.activity import activity_instruments, activity_requests
+from models.activity import activity_instruments, activity_requests, first_visit_order
 from models.enums import ActivityKind, ActivityStateRole, ActivityStatus
 
 from ..listing import Page, Paging, ordered, paginate
@@ -52,10 +52,9 @@ class ActivityFilters:
 
 
 def _first_visit():
-    """The first day of the first visit (stored on the activity, see `Activity.first_visit_date`); an activity
-    without travel sorts after every dated one (on every engine: SQLite and PostgreSQL put NULLs at opposite
-    ends)."""
-    return sa.func.coalesce(Activity.first_visit_date, UNDATED)
+    """The first day of the first visit (stored on the activity, see `Activity.first_visit_date`), undated last —
+    read in the order of its index."""
+    return first_visit_order()
 
 
 #: Sort keys of the activity list (forms.activity.ActivityFilterForm.SORTS names the same keys).

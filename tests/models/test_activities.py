@@ -3,7 +3,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from app.listing import Paging
+from app.listing import Paging, ordered
 from app.scoping import EVERYTHING
 from app.services import activities as activity_service
 from models import Activity, ActivityVisit, db
@@ -49,3 +49,16 @@ def test_the_list_orders_by_the_stored_date_undated_last(session):
     assert [a.id for a in ascending.items] == [early.id, late.id, undated.id]
     descending = activity_service.list_page(EVERYTHING, filters, Paging(sort="start_date", descending=True))
     assert [a.id for a in descending.items] == [undated.id, late.id, early.id]
+
+
+def test_the_default_order_reads_its_index(session):
+    """The list's first page walks the order key's index rather than sorting every activity (SQLite's plan; on
+    PostgreSQL the same expression index serves it)."""
+    if db.engine.dialect.name != "sqlite":
+        return
+    select = ordered(
+        activity_service.query(EVERYTHING, activity_service.ActivityFilters(), loads=()),
+        activity_service.SORTS, Paging(), "start_date", Activity.id).limit(25)
+    compiled = select.compile(db.engine, compile_kwargs={"literal_binds": True})
+    plan = " ".join(str(row[-1]) for row in db.session.execute(sa.text(f"EXPLAIN QUERY PLAN {compiled}")))
+    assert "ix_activities_first_visit_order" in plan and "TEMP B-TREE" not in plan, plan
