@@ -4,8 +4,8 @@ undated last) indexed.
 `activities.first_visit_date` is the first day of the activity's first visit (empty without travel), kept by
 models.activity on every flush; filled here from the visits already recorded.
 
-Revision ID: 20261123_0008
-Revises: 20261123_0007
+Revision ID: 20261123_0009
+Revises: 20261123_0008
 Create Date: 2026-11-23
 """
 from alembic import op
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '20261123_0008'
-down_revision = '20261123_0007'
+revision = '20261123_0009'
+down_revision = '20261123_0008'
 branch_labels = None
 depends_on = None
 
