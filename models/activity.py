@@ -160,11 +160,15 @@ class ActivityPartner(db.Model):
     organization = relationship("Organization")
 
 
-@sa.event.listens_for(sa.orm.Session, "before_flush")
-def _first_visits(session: sa.orm.Session, _context, _instances) -> None:
+@sa.event.listens_for(sa.orm.Session, "after_flush")
+def _first_visits(session: sa.orm.Session, _context) -> None:
     """Keep `Activity.first_visit_date` equal to the first day of its visits, whoever wrote them (the activity
     form, the API, the reference loader, a test's factory): a stored copy that a writer forgot would silently
-    misplace the activity in the list's default order."""
+    misplace the activity in the list's default order.
+
+    Written by a plain UPDATE after the flush, not as a change of the activity: it is derived from the visits, and
+    must not raise the activity's version (an edit made from the page would otherwise be refused as stale when
+    only its visits were flushed apart from it)."""
     touched = set()
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, Activity):
@@ -172,9 +176,11 @@ def _first_visits(session: sa.orm.Session, _context, _instances) -> None:
         elif isinstance(obj, ActivityVisit) and obj.activity is not None:
             touched.add(obj.activity)
     for activity in touched:
-        if activity in session.deleted:
+        if activity in session.deleted or activity.id is None:
             continue
         first = min((v.start_date for v in activity.visits if v not in session.deleted and v.start_date),
                     default=None)
         if activity.first_visit_date != first:
-            activity.first_visit_date = first
+            session.connection().execute(sa.update(Activity.__table__).where(Activity.__table__.c.id == activity.id)
+                                         .values(first_visit_date=first))
+            sa.orm.attributes.set_committed_value(activity, "first_visit_date", first)
