@@ -72,7 +72,8 @@ class ActivityFilterForm(FilterForm):
     state = state_filter(description="A State served, taking part or visited (its code).")
     regional_group = group_filter()
     instrument = instrument_filter()
-    expert = id_choice_filter("Expert", "An expert's id: the activities it was deployed on.")
+    expert = id_number_filter("Expert", "An expert's number (#12; an expert's page links here): the activities it "
+                              "was deployed on.")
     partner = id_choice_filter("Partner", "A partner organization's id.")
     date_from = date_field("From", Optional(), description="A visit ending on or after this day …")
     date_to = date_field("To", Optional(), not_before("date_from", "The end of the range is before its start."),

@@ -48,6 +48,10 @@ class Activity(TimestampMixin, db.Model):
     #: Where the record comes from, e.g. "A/58/165 para. 16".
     source: Mapped[str | None] = mapped_column(sa.String(120), nullable=True)
     project_id: Mapped[int | None] = fk("projects.id", nullable=True)
+    #: The first day of its first visit (empty without travel): `start_date` stored, so that the list's default
+    #: order reads an index (`first_visit_order` below) instead of computing every activity's MIN over its visits.
+    #: Kept by `_first_visits` below on every flush that touches an activity's visits.
+    first_visit_date: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
 
     visits: Mapped[list["ActivityVisit"]] = relationship(
         back_populates="activity", cascade="all, delete-orphan", order_by="ActivityVisit.start_date")
@@ -72,6 +76,20 @@ class Activity(TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Activity {self.id} {self.kind}>"
+
+
+#: The day an activity without travel sorts as, after every dated one, on every engine (SQLite and PostgreSQL put
+#: NULLs at opposite ends). A literal in the SQL, not a bound parameter: the order key must read exactly as the
+#: expression of the index below for the database to walk that index instead of sorting every activity.
+UNDATED_ORDER = sa.literal_column("'2199-12-31'")
+
+
+def first_visit_order():
+    """The activity list's default order key: the first visit date, undated last."""
+    return sa.func.coalesce(Activity.first_visit_date, UNDATED_ORDER)
+
+
+sa.Index("ix_activities_first_visit_order", first_visit_order())
 
 
 class ActivityVisit(db.Model):
@@ -140,3 +158,29 @@ class ActivityPartner(db.Model):
 
     activity: Mapped[Activity] = relationship(back_populates="partners")
     organization = relationship("Organization")
+
+
+@sa.event.listens_for(sa.orm.Session, "after_flush")
+def _first_visits(session: sa.orm.Session, _context) -> None:
+    """Keep `Activity.first_visit_date` equal to the first day of its visits, whoever wrote them (the activity
+    form, the API, the reference loader, a test's factory): a stored copy that a writer forgot would silently
+    misplace the activity in the list's default order.
+
+    Written by a plain UPDATE after the flush, not as a change of the activity: it is derived from the visits, and
+    must not raise the activity's version (an edit made from the page would otherwise be refused as stale when
+    only its visits were flushed apart from it)."""
+    touched = set()
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, Activity):
+            touched.add(obj)
+        elif isinstance(obj, ActivityVisit) and obj.activity is not None:
+            touched.add(obj.activity)
+    for activity in touched:
+        if activity in session.deleted or activity.id is None:
+            continue
+        first = min((v.start_date for v in activity.visits if v not in session.deleted and v.start_date),
+                    default=None)
+        if activity.first_visit_date != first:
+            session.connection().execute(sa.update(Activity.__table__).where(Activity.__table__.c.id == activity.id)
+                                         .values(first_visit_date=first))
+            sa.orm.attributes.set_committed_value(activity, "first_visit_date", first)

@@ -30,8 +30,8 @@ SMALL, LARGE = 200, 800
 PAGES = [
     ("managers' queue", "manager", "/queue", 11),
     ("request list, filtered", "officer", "/requests/?status=pending&instrument=TIP", 9),
-    ("activity list", "officer", "/activities/", 19),
-    ("calendar", "officer", "/activities/calendar?month={month}", 15),
+    ("activity list", "officer", "/activities/", 18),  # one fewer: the expert filter is typed, not listed
+    ("calendar", "officer", "/activities/calendar?month={month}", 7),  # the month as bare rows, then the visits shown
     ("State page", "officer", "/states/{state}", 35),  # the latest of its outcome timeline, paged in SQL: 33 measured
     ("donor portal", "donor", "/funding/", 17),  # totals in SQL, one page of each list: 17 at both sizes
     ("annex as at a date", "officer", "/reports/ratification-status?as_of=2003-07-02", 8),

@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from models import Activity, ActivityPartner, ActivityState, ActivityVisit, Deployment, Instrument, MemberState, db
-from models.activity import activity_instruments, activity_requests
+from models.activity import activity_instruments, activity_requests, first_visit_order
 from models.enums import ActivityKind, ActivityStateRole, ActivityStatus
 
 from ..listing import Page, Paging, ordered, paginate
@@ -54,11 +54,9 @@ class ActivityFilters:
 
 
 def _first_visit():
-    """The first day of the first visit; an activity without travel sorts after every dated one (on every engine:
-    SQLite and PostgreSQL put NULLs at opposite ends)."""
-    first = (sa.select(sa.func.min(ActivityVisit.start_date)).where(ActivityVisit.activity_id == Activity.id)
-             .correlate(Activity).scalar_subquery())
-    return sa.func.coalesce(first, UNDATED)
+    """The first day of the first visit (stored on the activity, see `Activity.first_visit_date`), undated last —
+    read in the order of its index."""
+    return first_visit_order()
 
 
 #: Sort keys of the activity list (forms.activity.ActivityFilterForm.SORTS names the same keys).
@@ -146,13 +144,49 @@ def rows(scope: Scope, filters: ActivityFilters, paging: Paging) -> list[Activit
     return list(db.session.scalars(ordered(query(scope, filters), SORTS, paging, "start_date", Activity.id)))
 
 
-def visits_between(scope: Scope, filters: ActivityFilters, first: date, last: date) -> list[ActivityVisit]:
-    """The visits of the activities `filters` select that overlap first..last, by start date: the calendar's
-    month. One query for the activities and the fixed eager loads, whatever their number."""
+#: The calendar shows at most this many visits in a day's cell, and lists at most this many under the grid; the
+#: rest of a busy day or month is a link to the activity list filtered to those dates.
+DAY_ENTRIES, MONTH_LISTED = 3, 25
+
+
+@dataclass(frozen=True)
+class CalendarMonth:
+    """A month of visits as the calendar shows it: bounded whatever the number of visits in the month."""
+    days: dict[date, list[ActivityVisit]]    # each day of the grid: its first DAY_ENTRIES visits
+    counts: dict[date, int]                   # each day: how many visits it holds in all
+    listed: list[ActivityVisit]               # the month's first MONTH_LISTED visits
+    total: int                                # how many visits the month holds
+
+
+def calendar_month(scope: Scope, filters: ActivityFilters, first: date, last: date) -> CalendarMonth:
+    """The visits of the activities `filters` select that overlap first..last, by start date (then end date, title):
+    the calendar's month. Two queries whatever their number — the month's visits as bare (id, dates) rows, then
+    the records of only the visits shown (a busy month no longer loads and renders every activity of it)."""
     narrowed = ActivityFilters(**{**filters.__dict__, "date_from": first, "date_to": last})
-    visits = [v for v in _visits_of(db.session.scalars(query(scope, narrowed)))
-              if v.start_date <= last and v.end_date >= first]
-    return sorted(visits, key=lambda v: (v.start_date, v.end_date, v.activity.title, v.id))
+    selected = query(scope, narrowed, loads=()).with_only_columns(Activity.id).scalar_subquery()
+    rows = db.session.execute(
+        sa.select(ActivityVisit.id, ActivityVisit.start_date, ActivityVisit.end_date)
+        .join(Activity, Activity.id == ActivityVisit.activity_id)
+        .where(ActivityVisit.activity_id.in_(selected), ActivityVisit.start_date <= last,
+               ActivityVisit.end_date >= first)
+        .order_by(ActivityVisit.start_date, ActivityVisit.end_date, Activity.title, ActivityVisit.id)).all()
+    counts: dict[date, int] = {}
+    shown_on: dict[date, list[int]] = {}
+    wanted = {row.id for row in rows[:MONTH_LISTED]}
+    # The grid's whole weeks reach up to six days either side of the month: a visit overlapping both shows there too.
+    for row in rows:
+        day = max(row.start_date, date.fromordinal(first.toordinal() - 6))
+        while day <= min(row.end_date, date.fromordinal(last.toordinal() + 6)):
+            counts[day] = counts.get(day, 0) + 1
+            if counts[day] <= DAY_ENTRIES:
+                shown_on.setdefault(day, []).append(row.id)
+                wanted.add(row.id)
+            day = date.fromordinal(day.toordinal() + 1)
+    loaded = {v.id: v for v in db.session.scalars(
+        sa.select(ActivityVisit).where(ActivityVisit.id.in_(wanted))
+        .options(selectinload(ActivityVisit.activity), selectinload(ActivityVisit.country)))} if wanted else {}
+    return CalendarMonth({day: [loaded[i] for i in ids] for day, ids in shown_on.items()}, counts,
+                         [loaded[row.id] for row in rows[:MONTH_LISTED]], len(rows))
 
 
 #: How many visits the iCalendar feed holds: the latest by start date, planned ones first. A calendar program
@@ -191,32 +225,18 @@ def _visits_of(activities) -> list[ActivityVisit]:
 
 
 def upcoming_visits(scope: Scope, today: date, limit: int = 8) -> list[ActivityVisit]:
-    """Visits not over by `today`, soonest first, of activities not cancelled: the officer's home panel."""
+    """Visits not over by `today`, soonest first, of activities not cancelled: the officer's home panel.
+
+    The order key is wrapped in COALESCE (start_date is never null, so the order is the same) so that SQLite reads
+    the few visits not over through the end_date index and sorts them, instead of walking every visit ever made in
+    start_date order to skip the past ones (the plan it picks for a bare column with LIMIT)."""
     select = (sa.select(ActivityVisit).join(Activity, Activity.id == ActivityVisit.activity_id)
               .where(scope.activities(), ActivityVisit.end_date >= today,
                      Activity.status != ActivityStatus.CANCELLED.value)
-              .order_by(ActivityVisit.start_date, ActivityVisit.id).limit(limit)
+              .order_by(sa.func.coalesce(ActivityVisit.start_date, ActivityVisit.end_date), ActivityVisit.id)
+              .limit(limit)
               .options(selectinload(ActivityVisit.activity), selectinload(ActivityVisit.country)))
     return list(db.session.scalars(select))
-
-
-@dataclass(frozen=True)
-class FilterOptions:
-    """The options of the activity list's record filters, as (id, label) pairs."""
-    experts: list[tuple[int, str]]
-
-
-def filter_options(scope: Scope) -> FilterOptions:
-    """Only what can match: the experts deployed on an activity `scope` may see — one column query, no records
-    loaded (the whole roster made this page slow, and would make it slower with every year of data). Requests are
-    typed by number on the page: every request ever answered is too many options."""
-    from models import Expert
-    visible = sa.select(Activity.id).where(scope.activities())
-    experts = db.session.execute(
-        sa.select(Expert.id, Expert.name).where(scope.experts(), Expert.id.in_(
-            sa.select(Deployment.expert_id).where(Deployment.activity_id.in_(visible))))
-        .order_by(Expert.name, Expert.id))
-    return FilterOptions([(i, name) for i, name in experts])
 
 
 def choices(scope: Scope) -> list[Activity]:

@@ -79,10 +79,19 @@ class Dashboard:
     my_requests: requests.MyRequests | None = None
     visits: list = field(default_factory=list)
     contributions: list[Contribution] = field(default_factory=list)
+    #: How many activities there are in all and of each kind, when `activities` is only the first of them (the
+    #: managers' quarter); None: `activities` is all of them.
+    activities_total: int | None = None
+    activity_kinds: dict[str, int] | None = None
+
+    @property
+    def activities_count(self) -> int:
+        return len(self.activities) if self.activities_total is None else self.activities_total
 
     @property
     def activities_by_kind(self) -> list[tuple[str, int]]:
-        return sorted(Counter(a.kind for a in self.activities).items(), key=lambda kv: (-kv[1], kv[0]))
+        counts = Counter(a.kind for a in self.activities) if self.activity_kinds is None else self.activity_kinds
+        return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
 # ------------------------------------------------------------------ sections
@@ -108,17 +117,35 @@ def progress_and_deposits(scope: Scope, as_of: date, since: date | None,
     return progress, deposits
 
 
-def activities_between(scope: Scope, first: date, last: date) -> list[ActivityLine]:
-    """The activities `scope` may see with a visit in first..last (cancelled ones left out), by first day: one
-    query."""
-    rows = db.session.execute(
-        sa.select(Activity.id, Activity.title, Activity.kind, Activity.status, sa.func.min(ActivityVisit.start_date))
+#: Activities of the quarter shown on the managers' dashboard; the rest are a link to the filtered list away.
+QUARTER_ROWS = 20
+
+
+def activities_between(scope: Scope, first: date, last: date, limit: int | None = None
+                       ) -> tuple[list[ActivityLine], int, dict[str, int]]:
+    """The first `limit` activities `scope` may see with a visit in first..last (cancelled ones left out), by
+    first day; how many there are in all; and how many of each kind — one query: window functions count them
+    all in SQL and only the rows shown (and one row per kind, for its count) come back."""
+    limit = QUARTER_ROWS if limit is None else limit
+    matching = (
+        sa.select(Activity.id, Activity.title, Activity.kind, Activity.status,
+                  sa.func.min(ActivityVisit.start_date).label("start"))
         .join(ActivityVisit, ActivityVisit.activity_id == Activity.id)
         .where(scope.activities(), ActivityVisit.start_date <= last, ActivityVisit.end_date >= first,
                Activity.status != ActivityStatus.CANCELLED.value)
-        .group_by(Activity.id, Activity.title, Activity.kind, Activity.status)
-        .order_by(sa.func.min(ActivityVisit.start_date), Activity.id)).all()
-    return [ActivityLine(*row) for row in rows]
+        .group_by(Activity.id, Activity.title, Activity.kind, Activity.status)).subquery()
+    m = matching.c
+    numbered = sa.select(
+        m.id, m.title, m.kind, m.status, m.start,
+        sa.func.row_number().over(order_by=(m.start, m.id)).label("n"),
+        sa.func.count().over().label("total"),
+        sa.func.row_number().over(partition_by=m.kind, order_by=m.id).label("n_of_kind"),
+        sa.func.count().over(partition_by=m.kind).label("of_kind")).subquery()
+    c = numbered.c
+    rows = db.session.execute(sa.select(numbered).where(sa.or_(c.n <= limit, c.n_of_kind == 1))
+                              .order_by(c.n)).all()
+    lines = [ActivityLine(r.id, r.title, r.kind, r.status, r.start) for r in rows if r.n <= limit]
+    return lines, (rows[0].total if rows else 0), {r.kind: r.of_kind for r in rows if r.n_of_kind == 1}
 
 
 def funded_activities(scope: Scope, as_of: date) -> list[ActivityLine]:
@@ -158,6 +185,7 @@ def for_role(role: str, scope: Scope, user, as_of: date) -> Dashboard:
     year_start = date(as_of.year, 1, 1)
     progress, deposits = progress_and_deposits(scope, as_of, year_start)
     first, last = quarter_of(as_of)
+    lines, total, kinds = activities_between(scope, first, last)
     return Dashboard("manager", as_of, progress, deposits,
                      queue=queue.figures(scope, queue.QueueFilters(received_by=as_of), as_of),
-                     quarter=(first, last), activities=activities_between(scope, first, last))
+                     quarter=(first, last), activities=lines, activities_total=total, activity_kinds=kinds)

@@ -374,7 +374,8 @@ class Generator:
                          "title": f"{kind.label}, {host.code} {start.year} (no. {i + 1})",
                          "description": None, "outcome": "Recommendations delivered." if status == "completed"
                          else None, "topics": rng.sample(TOPICS, rng.randint(0, 2)), "source": self.source,
-                         "project_id": None, "created_at": _at(min(start, SYNTHETIC_TODAY), rng),
+                         "project_id": None, "first_visit_date": None if kind is ActivityKind.WRITTEN_ANALYSIS
+                         else start, "created_at": _at(min(start, SYNTHETIC_TODAY), rng),
                          "updated_at": _at(min(end, SYNTHETIC_TODAY), rng)})
             for state_id in served:
                 states.append({"id": state_row_id, "activity_id": activity_id, "state_id": state_id, "role": role})

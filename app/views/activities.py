@@ -32,12 +32,9 @@ def get_activity_or_404(activity_id: int) -> Activity:
 
 
 def _filter_choices(form: ActivityFilterForm) -> None:
-    """The expert and partner filters as selects, with the options the user may see that can match (a request is
-    typed by number: there are too many to list)."""
-    scope = for_user(current_user)
-    options = activity_service.filter_options(scope)
-    form.expert.set_choices(options.experts)
-    form.partner.set_choices((o.id, o.display_name) for o in organization_service.choices(scope))
+    """The partner filter as a select of the organizations the user may see (an expert and a request are typed by
+    number: the roster and the requests grow with the record, and a select of them all made the page grow too)."""
+    form.partner.set_choices((o.id, o.display_name) for o in organization_service.choices(for_user(current_user)))
 
 
 @bp.get("/")
@@ -104,14 +101,15 @@ def calendar():
         return render_template("activities/calendar.html", form=form, first=None), 400
     first = _month(filters["month"])
     last = date(first.year, first.month, months.monthrange(first.year, first.month)[1])
-    visits = activity_service.visits_between(for_user(current_user), activity_service.ActivityFilters(
+    shown = activity_service.calendar_month(for_user(current_user), activity_service.ActivityFilters(
         regional_group=filters["regional_group"], instrument=filters["instrument"]), first, last)
-    weeks = [[(day, [v for v in visits if v.start_date <= day <= v.end_date]) for day in week]
+    weeks = [[(day, shown.days.get(day, []), shown.counts.get(day, 0)) for day in week]
              for week in months.Calendar().monthdatescalendar(first.year, first.month)]
     args = {k: v for k, v in request.args.items() if k != "month"}
     before, after = _shift(first, -1), _shift(first, 1)
-    return render_template("activities/calendar.html", form=form, first=first, visits=visits, weeks=weeks,
+    return render_template("activities/calendar.html", form=form, first=first, last=last, shown=shown, weeks=weeks,
                            before=before, after=after,
+                           list_args={k: filters[k] for k in ("regional_group", "instrument") if filters[k]},
                            previous=url_for(".calendar", **args, month=before.strftime("%Y-%m")),
                            next=url_for(".calendar", **args, month=after.strftime("%Y-%m")))
 

@@ -95,3 +95,14 @@ def test_the_data_keeps_the_rules(app):
     for action in added:
         if action.instrument_id != untoc:
             assert convention[action.state_id] <= action.action_date
+
+
+def test_each_activity_stores_its_first_visit_date(app):
+    """The activity list orders by the stored first visit date: the seeder writes it with the visits."""
+    generate(300, seed=5)
+    first = sa.select(sa.func.min(ActivityVisit.start_date)).where(
+        ActivityVisit.activity_id == Activity.id).correlate(Activity).scalar_subquery()
+    rows = db.session.execute(sa.select(Activity.first_visit_date, first)).all()
+    assert rows and all(stored == computed for stored, computed in rows)
+    assert any(stored is None for stored, _ in rows)  # written analyses: no travel
+

@@ -291,6 +291,29 @@ def test_the_calendar_shows_the_month_and_filters(client, officer):
     assert client.get("/activities/calendar?month=2002-13").status_code == 400
 
 
+def test_a_busy_calendar_month_is_bounded_with_links_to_the_rest(client, officer, session, monkeypatch):
+    """A day shows its first visits and "n more" (the list filtered to that day); the month's table lists its
+    first visits and links to the list of the month: the page no longer grows with the number of visits."""
+    from app.services import activities as activity_service
+    monkeypatch.setattr(activity_service, "DAY_ENTRIES", 2)
+    monkeypatch.setattr(activity_service, "MONTH_LISTED", 3)
+    for n in range(5):
+        factories.activity(title=f"Busy day mission {n}", visits=[("BOL", date(2031, 5, 14), date(2031, 5, 14),
+                                                                     f"Busytown {n}")])
+    factories.activity(title="Later mission", visits=[("PER", date(2031, 5, 20), date(2031, 5, 21), "Quietville")])
+    session.commit()
+    group = "regional_group=Latin+American+and+Caribbean"
+    page = client.get(f"/activities/calendar?month=2031-05&{group}").get_data(as_text=True)
+    grid = page[page.index("calendar-grid"):page.index("Visits this month")]
+    assert grid.count("Busytown") == 2 and grid.count("Quietville") == 2  # the 20th and the 21st
+    assert f'href="/activities/?date_from=2031-05-14&amp;date_to=2031-05-14&amp;{group}">3 more' in grid
+    listed = page[page.index("Visits this month"):]
+    assert "Visits this month: 6" in page and listed.count("Busy day mission") == 3 and "Later mission" not in listed
+    assert f'href="/activities/?date_from=2031-05-01&amp;date_to=2031-05-31&amp;{group}"' in listed
+    assert titles_on(client.get("/activities/?date_from=2031-05-14&date_to=2031-05-14").get_data(as_text=True)) \
+        == [f"Busy day mission {n}" for n in range(5)]
+
+
 def test_no_warning_for_a_deployment_between_two_visits(session):
     from app.services.activity_writes import overlaps
     expert = factories.expert()
@@ -308,8 +331,8 @@ def test_no_warning_for_a_deployment_between_two_visits(session):
 
 
 def test_the_lists_record_filters_offer_only_what_can_match(client, login_as, session):
-    """The expert select lists the experts deployed on an activity, not the whole roster; a request is typed by
-    number (every request ever answered grows without bound), and filters the same."""
+    """An expert and a request are typed by number (the roster and the requests answered grow without bound: a
+    select of them made the page grow with the record), and filter the same."""
     deployed, idle = factories.expert(name="Deployed expert"), factories.expert(name="Idle expert")
     mission = factories.activity(title="Answering mission")
     factories.deployment(deployed, mission)
@@ -318,11 +341,12 @@ def test_the_lists_record_filters_offer_only_what_can_match(client, login_as, se
     session.commit()
     login_as("officer")
     page = client.get("/activities/").get_data(as_text=True)
-    expert_select = page[page.index('name="expert"'):page.index("</select>", page.index('name="expert"'))]
-    assert f'value="{deployed.id}"' in expert_select and f'value="{idle.id}"' not in expert_select
+    assert re.search(r'<input[^>]+name="expert"[^>]+type="text"|<input[^>]+type="text"[^>]+name="expert"', page)
+    assert "Deployed expert" not in page and "Idle expert" not in page
+    assert "Answering mission" in titles_on(client.get(f"/activities/?expert=%23{deployed.id}").get_data(
+        as_text=True))
     assert re.search(r'<input[^>]+name="request"[^>]+type="text"|<input[^>]+type="text"[^>]+name="request"', page)
     assert "Answering mission" in titles_on(client.get(f"/activities/?request=%23{answered.id}").get_data(
         as_text=True))
     assert titles_on(client.get(f"/activities/?request={unanswered.id}").get_data(as_text=True)) == []
-    # An id from a link elsewhere stays selectable, and still filters.
     assert titles_on(client.get(f"/activities/?expert={idle.id}").get_data(as_text=True)) == []

@@ -76,6 +76,27 @@ def test_the_managers_dashboard(sign_in, session):
     assert 'class="bar"' in page and "29 September 2003" in progress
 
 
+def test_the_quarters_activities_are_a_bounded_list_with_the_counts_of_them_all(sign_in, session, monkeypatch):
+    """The quarter shows its first activities by first day, the counts (in all, by kind) of every one of them, and
+    a link to the list filtered to the quarter for the rest: the section no longer grows with the record."""
+    get, manager = sign_in("manager")
+    monkeypatch.setattr(dashboard, "QUARTER_ROWS", 2)
+    before = dashboard.for_role("manager", for_user(manager), manager, AS_OF)
+    for day in (3, 1, 2):
+        factories.activity(title=f"Bounded mission {day}", visits=[("BOL", date(2003, 9, day), date(2003, 9, day))])
+    factories.activity(title="Bounded seminar", kind="workshop", visits=[("PER", date(2003, 9, 4), date(2003, 9, 4))])
+    session.commit()
+    board = dashboard.for_role("manager", for_user(manager), manager, AS_OF)
+    assert len(board.activities) == 2 and board.activities_count == before.activities_count + 4
+    kinds = dict(board.activities_by_kind)
+    assert kinds["mission"] - dict(before.activities_by_kind).get("mission", 0) == 3
+    assert kinds["workshop"] - dict(before.activities_by_kind).get("workshop", 0) == 1
+    page = page_of(get)
+    quarter = page[page.index('id="quarter-title"'):page.index('id="deposits-title"')]
+    assert f": {board.activities_count}</h2>" in quarter and quarter.count("<tr>") == 3  # the header and two rows
+    assert 'href="/activities/?date_from=2003-07-01&amp;date_to=2003-09-30"' in quarter
+
+
 def test_an_administrator_gets_the_managers_view(sign_in):
     get, _ = sign_in("admin")
     page = page_of(get)

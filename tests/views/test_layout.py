@@ -115,3 +115,27 @@ def test_the_audit_trail_links_each_record_to_its_page(client, login_as):
     assert re.search(r'<a href="/instruments/UNTOC">Instrument #\d+</a>', page)
     users = client.get("/admin/audit?record_type=User").get_data(as_text=True)
     assert re.search(r'<a href="/admin/users/\d+">User #\d+</a>', users)
+
+
+def test_record_links_are_the_urls_url_for_builds(app):
+    """record_url puts the key into a URL shape learnt once per request (the lists render ten links a row): it
+    must give exactly what url_for gives, and leave to url_for what it cannot take."""
+    from flask import url_for
+    from markupsafe import Markup
+    from werkzeug.routing import BuildError
+
+    from app.template_context import page_link, record_url
+    with app.test_request_context("/"):
+        for endpoint, values in [("requests.detail", {"request_id": 7}), ("requests.approve", {"request_id": 12}),
+                                 ("requests.detail", {"request_id": 987654321}), ("states.detail", {"code": "BOL"}),
+                                 ("states.detail", {"code": "C\u00f4te d'Ivoire/x"}),
+                                 ("activities.index", {"expert": 3}), ("activities.index", {"q": "a b&c"})]:
+            assert record_url(endpoint, **values) == url_for(endpoint, **values), (endpoint, values)
+            assert record_url(endpoint, **values) == url_for(endpoint, **values)  # the learnt shape, again
+        with pytest.raises((BuildError, ValueError)):  # as url_for refuses it
+            record_url("requests.detail", request_id="BOL")
+        assert page_link("requests.detail", "<b>#7</b>", request_id=7) == Markup(
+            '<a href="/requests/7">&lt;b&gt;#7&lt;/b&gt;</a>')
+        assert page_link("instruments.detail", "TIP", title='Trafficking "Protocol"', code="TIP") == Markup(
+            '<a href="/instruments/TIP" title="Trafficking &#34;Protocol&#34;">TIP</a>')
+        assert page_link("no.such_page", "<i>plain</i>", x=1) == Markup("&lt;i&gt;plain&lt;/i&gt;")
