@@ -33,8 +33,11 @@ run: demo-accounts
 # pages. No demo accounts.
 WEB_CONCURRENCY ?= 2
 BIND ?= 127.0.0.1:8000
+# --no-control-socket: gunicorn's control socket runs a thread in the master that forks the workers; with it on,
+# workers died of SIGSEGV under load in our runs (a forked heap in a bad state), and nothing here uses it.
 serve: seed
-	WEB_CONCURRENCY=$(WEB_CONCURRENCY) $(BIN)/gunicorn --bind $(BIND) --access-logfile - "app:create_app()"
+	WEB_CONCURRENCY=$(WEB_CONCURRENCY) $(BIN)/gunicorn --no-control-socket --bind $(BIND) --access-logfile - \
+		"app:create_app()"
 
 # SQLite always; PostgreSQL too when TEST_DATABASE_URL is set; browser tests when Chromium is present.
 test: install

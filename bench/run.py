@@ -43,6 +43,9 @@ SEED = int(os.environ.get("BENCH_SEED", "1"))
 WARMUP_SECONDS = 2
 CONNECTIONS, THREADS, WORKERS = 16, 2, 2
 TARGET_RATIO, TARGET_P95_MS, TARGET_SLOWDOWN = 0.10, 50.0, 1.5
+#: The same server settings for the app and hello world, as `make serve` runs them (its --no-control-socket: see
+#: the Makefile).
+GUNICORN = ["-w", str(WORKERS), "--no-control-socket"]
 
 #: (name, how it signs in, path). "cookie:ROLE" signs in through /login; "bearer:ROLE" uses an API token;
 #: "feed:ROLE" uses the role's calendar feed token.
@@ -198,7 +201,7 @@ class Instance:
     def serve(self) -> None:
         self.port = free_port()
         self.server = subprocess.Popen(
-            [PYTHON, "-m", "gunicorn", "-w", str(WORKERS), "-b", f"127.0.0.1:{self.port}", "--log-level", "warning",
+            [PYTHON, "-m", "gunicorn", *GUNICORN, "-b", f"127.0.0.1:{self.port}", "--log-level", "warning",
              "app:create_app()"], cwd=ROOT, env=self.env, start_new_session=True)
         wait_for(self.port)
 
@@ -302,7 +305,7 @@ def probe(port: int, path: str, extra: list[str]) -> tuple[int, float]:
 
 def hello_world(binary: str) -> dict:
     port = free_port()
-    server = subprocess.Popen([PYTHON, "-m", "gunicorn", "-w", str(WORKERS), "-b", f"127.0.0.1:{port}",
+    server = subprocess.Popen([PYTHON, "-m", "gunicorn", *GUNICORN, "-b", f"127.0.0.1:{port}",
                                "--log-level", "warning", "hello:app"], cwd=ROOT / "bench", start_new_session=True)
     try:
         wait_for(port, "/")

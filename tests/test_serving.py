@@ -104,7 +104,8 @@ def servers(database, redis_prefix, tmp_path_factory):
         for _ in range(2):
             port = _free_port()
             started.append(subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "--workers", "1", "--bind", f"127.0.0.1:{port}", "app:create_app()"],
+                [sys.executable, "-m", "gunicorn", "--workers", "1", "--no-control-socket", "--bind",
+                 f"127.0.0.1:{port}", "app:create_app()"],
                 cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
             urls.append(f"http://127.0.0.1:{port}")
         for process, url in zip(started, urls, strict=True):
