@@ -191,8 +191,9 @@ def calendar_month(scope: Scope, filters: ActivityFilters, first: date, last: da
 
 #: How many visits the iCalendar feed holds: the latest by start date, planned ones first. A calendar program
 #: subscribes to what is coming and what just happened; decades of history belong to the activity list and its
-#: exports (thousands of events make a calendar program crawl, and a feed of every visit grows without end).
-FEED_VISITS = 2000
+#: exports. A feed of every visit grows without end; 1,000 events (~575 bytes each) stay near half a megabyte,
+#: a size calendar programs take in whole on every poll.
+FEED_VISITS = 1000
 
 
 def feed_visits(scope: Scope, limit: int | None = None) -> list[ActivityVisit]:

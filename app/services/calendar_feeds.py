@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from models import CalendarFeedToken, User, db
 from models.base import utcnow
@@ -59,7 +60,8 @@ def owner_of(raw: str | None) -> tuple[User, CalendarFeedToken] | None:
     """The active account a live token belongs to, and the token; None for anything else."""
     if not raw or len(raw) > MAX_TOKEN_LENGTH:
         return None
-    token = db.session.scalar(sa.select(CalendarFeedToken).where(CalendarFeedToken.token_hash == hash_token(raw)))
+    token = db.session.scalar(sa.select(CalendarFeedToken).where(CalendarFeedToken.token_hash == hash_token(raw))
+                              .options(joinedload(CalendarFeedToken.user)))  # with its owner: one query
     if token is None or token.is_revoked or not token.user.is_active:
         return None
     return token.user, token
