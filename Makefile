@@ -45,7 +45,7 @@ test: install
 
 # The key pages under load beside a hello-world app, at 10,000 and 200,000 requests (bench/run.py): a table and
 # bench/results.json. SQLite; PostgreSQL when BENCH_DATABASE_URL is set. Quick run: BENCH_SCALES=1000,5000
-# BENCH_SECONDS=3 make bench.
+# BENCH_ROUNDS=1 make bench.
 bench: install
 	$(BIN)/python bench/run.py
 

@@ -3,15 +3,19 @@
 For each scale (10,000 and 200,000 requests by default): a database migrated, seeded with the reference record and
 `flask seed synthetic --requests N --seed S`, with one account per role. Built databases are kept between runs,
 keyed by scale, seed, migration files and generator (SQLite files under bench/work/; with BENCH_DATABASE_URL, one
-PostgreSQL database per scale beside the one named, e.g. bench_10000_s1_<key>). Then the app served by gunicorn
-(2 workers) and, in the same run with the same settings and load generator, bench/hello.py; wrk (16 connections,
-2 threads) on each endpoint, signed in as the role that uses it (a session through /login with its CSRF token,
-a bearer token for the API, the calendar feed's own token for /missions.ics). Prints a table and writes
-bench/results.json.
+PostgreSQL database per scale beside the one named, e.g. bench_10000_s1_<key>). The app is served at every scale
+at once by gunicorn (2 workers each), beside bench/hello.py served with the same settings; each endpoint is
+reached as the role that uses it (a session through /login with its CSRF token, a bearer token for the API, the
+calendar feed's own token for /missions.ics), and its first visit is timed. Then ROUNDS rounds of wrk (16
+connections, 2 threads, a 1 s warm-up then BENCH_SECONDS): hello world, then each endpoint at each scale in
+turn, the scales alternating which goes first. Each figure is the median of its rounds (every round is kept in
+the results), so that a machine whose speed drifts during the run weighs on both scales of a page alike. Prints a
+table and writes bench/results.json.
 
-Environment: BENCH_SCALES (e.g. "1000,5000" for a quick run), BENCH_SECONDS (per endpoint, default 10),
-BENCH_SEED (default 1), BENCH_DATABASE_URL (PostgreSQL; SQLite when unset), BENCH_REBUILD=1 (ignore the cache),
-BENCH_API_RATE_LIMIT (the served app's API allowance per token; default high enough not to refuse the load).
+Environment: BENCH_SCALES (e.g. "1000,5000" for a quick run), BENCH_SECONDS (each measure, default 3),
+BENCH_ROUNDS (default 5), BENCH_SEED (default 1), BENCH_DATABASE_URL (PostgreSQL; SQLite when unset),
+BENCH_REBUILD=1 (ignore the cache), BENCH_API_RATE_LIMIT (the served app's API allowance per token; default high
+enough not to refuse the load).
 The served app runs as in production (PALERMO_ENV=production): pages are kept until the record changes
 (app/page_cache.py), in each worker's memory, or in Redis when CACHE_STORAGE_URI is set.
 A benchmark, not a test: nothing here asserts; the targets are read from the results.
@@ -27,6 +31,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -38,9 +43,10 @@ WORK = ROOT / "bench" / "work"
 PYTHON = sys.executable
 PASSWORD = "Quiet-harbour-lantern-2026!"
 SCALES = [int(s) for s in os.environ.get("BENCH_SCALES", "10000,200000").split(",") if s.strip()]
-DURATION = int(os.environ.get("BENCH_SECONDS") or os.environ.get("BENCH_DURATION") or "10")
+DURATION = int(os.environ.get("BENCH_SECONDS") or os.environ.get("BENCH_DURATION") or "3")
+ROUNDS = int(os.environ.get("BENCH_ROUNDS") or "5")
 SEED = int(os.environ.get("BENCH_SEED", "1"))
-WARMUP_SECONDS = 2
+WARMUP_SECONDS = 1
 CONNECTIONS, THREADS, WORKERS = 16, 2, 2
 TARGET_RATIO, TARGET_P95_MS, TARGET_SLOWDOWN = 0.10, 50.0, 1.5
 #: The same server settings for the app and hello world, as `make serve` runs them (its --no-control-socket: see
@@ -303,66 +309,118 @@ def probe(port: int, path: str, extra: list[str]) -> tuple[int, float]:
     return response.status, round((time.perf_counter() - start) * 1000, 1)
 
 
-def hello_world(binary: str) -> dict:
-    port = free_port()
-    server = subprocess.Popen([PYTHON, "-m", "gunicorn", *GUNICORN, "-b", f"127.0.0.1:{port}",
-                               "--log-level", "warning", "hello:app"], cwd=ROOT / "bench", start_new_session=True)
-    try:
-        wait_for(port, "/")
-        wrk(binary, port, "/", [], WARMUP_SECONDS)
-        return wrk(binary, port, "/", [])
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=20)
+class HelloWorld:
+    """bench/hello.py served with the app's gunicorn settings, for the whole run."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.server = subprocess.Popen([PYTHON, "-m", "gunicorn", *GUNICORN, "-b", f"127.0.0.1:{self.port}",
+                                        "--log-level", "warning", "hello:app"], cwd=ROOT / "bench",
+                                       start_new_session=True)
+        wait_for(self.port, "/")
+
+    def stop(self) -> None:
+        os.killpg(self.server.pid, signal.SIGTERM)
+        self.server.wait(timeout=20)
 
 
-def measure(binary: str, instance: Instance, hello: dict) -> dict:
-    rows = {}
-    for name, auth, path in ENDPOINTS:
-        extra, target = headers_for(instance, auth, path)
+def prepare(instance: Instance) -> dict:
+    """Each endpoint's way in (its session, token or feed token), then each page's first visit. Every sign-in
+    and token is made before the first visit of any page: each of them writes to the record (a last sign-in,
+    a new token), which would set back every page kept before it."""
+    ways = {name: headers_for(instance, auth, path) for name, auth, path in ENDPOINTS}
+    prepared = {}
+    for name, _auth, path in ENDPOINTS:
+        extra, target = ways[name]
         status, first_visit_ms = probe(instance.port, target, extra)
+        prepared[name] = {"extra": extra, "target": target, "status": status, "first_visit_ms": first_visit_ms}
         if status != 200:
             note = "the route does not exist yet" if status == 404 else f"answers {status}"
-            rows[name] = {"path": path, "status": status, "skipped": True, "note": note}
             log(f"[{instance.scale}] {name}: {path} {note}: not measured")
-            continue
-        wrk(binary, instance.port, target, extra, WARMUP_SECONDS)  # every worker's first requests, not measured
-        measured = wrk(binary, instance.port, target, extra)
-        measured["ratio"] = round(measured.get("rps", 0) / hello["rps"], 4) if hello.get("rps") else None
-        measured["path"] = path
-        measured["first_visit_ms"] = first_visit_ms
-        rows[name] = measured
-        log(f"[{instance.scale}] {name}: {measured.get('rps', 0):.0f}/s p50 {measured.get('p50_ms', 0):.1f} ms "
-            f"p95 {measured.get('p95_ms', 0):.1f} ms ({(measured['ratio'] or 0):.1%} of hello world), "
-            f"first visit {first_visit_ms:.0f} ms"
-            + (f" — {measured['non2xx']} non-2xx answers" if measured.get("non2xx") else ""))
-    return rows
+    return prepared
+
+
+def measure_once(binary: str, port: int, target: str, extra: list[str]) -> dict:
+    wrk(binary, port, target, extra, WARMUP_SECONDS)  # both workers' first requests, not measured
+    return wrk(binary, port, target, extra)
+
+
+def median_of(runs: list[dict]) -> dict:
+    """One figure per measure, the median over the rounds (requests and bad answers: their sums), with every
+    round's figures kept beside it."""
+    summary = {key: round(statistics.median(run.get(key, 0) for run in runs), 2)
+               for key in ("rps", "p50_ms", "p95_ms", "p99_ms")}
+    summary.update({key: sum(run.get(key, 0) for run in runs) for key in ("requests", "non2xx", "errors")})
+    summary["seconds"] = round(sum(run.get("seconds", 0) for run in runs), 3)
+    summary["rounds"] = runs
+    return summary
+
+
+def measure(binary: str, instances: list[Instance], hello: HelloWorld) -> tuple[dict, dict]:
+    """ROUNDS rounds; in each, hello world once, then every endpoint at every scale, one after the other. The
+    scales take turns going first. A machine whose speed drifts during the run (another tenant, the CPU's
+    clock) then weighs on both scales of a page alike, instead of on whichever was measured during the drift;
+    each figure is the median of its rounds."""
+    prepared = {instance.scale: prepare(instance) for instance in instances}
+    hello_runs, runs = [], {instance.scale: {name: [] for name, _a, _p in ENDPOINTS} for instance in instances}
+    for round_number in range(ROUNDS):
+        hello_runs.append(measure_once(binary, hello.port, "/", []))
+        log(f"round {round_number + 1}/{ROUNDS}: hello world {hello_runs[-1].get('rps', 0):.0f} requests/s")
+        order = instances if round_number % 2 == 0 else instances[::-1]
+        for name, _auth, _path in ENDPOINTS:
+            for instance in order:
+                way = prepared[instance.scale][name]
+                if way["status"] != 200:
+                    continue
+                run = measure_once(binary, instance.port, way["target"], way["extra"])
+                runs[instance.scale][name].append(run)
+                log(f"  [{instance.scale}] {name}: {run.get('rps', 0):.0f}/s p95 {run.get('p95_ms', 0):.1f} ms"
+                    + (f" — {run['non2xx']} non-2xx answers" if run.get("non2xx") else ""))
+    hello_figures = median_of(hello_runs)
+    rows = {}
+    for instance in instances:
+        rows[instance.scale] = {}
+        for name, _auth, path in ENDPOINTS:
+            way = prepared[instance.scale][name]
+            if way["status"] != 200:
+                note = "the route does not exist yet" if way["status"] == 404 else f"answers {way['status']}"
+                rows[instance.scale][name] = {"path": path, "status": way["status"], "skipped": True, "note": note}
+                continue
+            measured = median_of(runs[instance.scale][name])
+            measured["ratio"] = round(measured["rps"] / hello_figures["rps"], 4) if hello_figures["rps"] else None
+            measured["path"] = path
+            measured["first_visit_ms"] = way["first_visit_ms"]
+            rows[instance.scale][name] = measured
+    return hello_figures, rows
 
 
 def main() -> None:
     binary = ensure_wrk()
     engine = "postgresql" if os.environ.get("BENCH_DATABASE_URL") else "sqlite"
     results = {"settings": {"workers": WORKERS, "connections": CONNECTIONS, "threads": THREADS,
-                            "duration_s": DURATION, "warmup_s": WARMUP_SECONDS, "seed": SEED, "engine": engine,
-                            "load_generator": generator_name(binary),
+                            "duration_s": DURATION, "warmup_s": WARMUP_SECONDS, "rounds": ROUNDS, "seed": SEED,
+                            "engine": engine, "load_generator": generator_name(binary),
                             "machine": platform.platform(), "cpus": os.cpu_count(),
                             "python": platform.python_version()},
                "targets": {"ratio_to_hello_world": TARGET_RATIO, "p95_ms": TARGET_P95_MS,
                            "slowdown_largest_over_smallest": TARGET_SLOWDOWN},
                "scales": {}}
-    for scale in SCALES:
-        instance = Instance(scale)
-        seeded = instance.build()
-        hello = hello_world(binary)
-        log(f"[{scale}] hello world: {hello.get('rps', 0):.0f} requests/s, p95 {hello.get('p95_ms', 0):.1f} ms")
-        instance.serve()
-        try:
-            rows = measure(binary, instance, hello)
-        finally:
+    instances = [Instance(scale) for scale in SCALES]
+    seeded = {instance.scale: instance.build() for instance in instances}
+    hello = HelloWorld()
+    try:
+        for instance in instances:
+            instance.serve()
+        hello_figures, rows = measure(binary, instances, hello)
+    finally:
+        for instance in instances:
             instance.stop()
-        results["scales"][str(scale)] = {"database": instance.name, "seed_synthetic_s":
-                                         None if seeded is None else round(seeded, 1),
-                                         "hello_world": hello, "endpoints": rows}
+        hello.stop()
+    for instance in instances:
+        took = seeded[instance.scale]
+        results["scales"][str(instance.scale)] = {
+            "database": instance.name, "seed_synthetic_s": None if took is None else round(took, 1),
+            "hello_world": hello_figures, "endpoints": rows[instance.scale]}
     report(results)
     text = json.dumps(results, indent=2) + "\n"
     (ROOT / "bench" / "results.json").write_text(text)
@@ -421,6 +479,9 @@ def report(results: dict) -> None:
         hello = results["scales"][s]["hello_world"]
         print(f"hello world @{s}: {hello.get('rps', 0):.0f} requests/s, p50 {hello.get('p50_ms', 0):.1f} ms, "
               f"p95 {hello.get('p95_ms', 0):.1f} ms")
+    rounds = results["settings"].get("rounds")
+    if rounds:
+        print(f"each figure: the median of {rounds} rounds of {results['settings']['duration_s']} s")
 
 
 if __name__ == "__main__":
