@@ -15,6 +15,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     register_proxies(app)
     register_extensions(app)
     register_security(app)
+    register_page_cache(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_cli(app)
@@ -37,6 +38,9 @@ def register_proxies(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from .extensions import bootstrap, csrf, db, limiter, login_manager, migrate
     db.init_app(app)
+    with app.app_context():
+        from .db_pool import ping_idle_connections
+        ping_idle_connections(db.engine)
     migrate.init_app(app, db, render_as_batch=True)  # SQLite needs batch mode to alter tables
     csrf.init_app(app)
     bootstrap.init_app(app)
@@ -47,6 +51,11 @@ def register_extensions(app: Flask) -> None:
 
 def register_security(app: Flask) -> None:
     from .security import init_app
+    init_app(app)
+
+
+def register_page_cache(app: Flask) -> None:
+    from .page_cache import init_app
     init_app(app)
 
 

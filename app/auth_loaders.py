@@ -49,6 +49,11 @@ def bearer_token(request) -> str | None:
     return raw
 
 
+#: The token with its account, in one query: every API request's first statement, built once (not per request).
+_API_TOKEN_WITH_ACCOUNT = (sa.select(ApiToken).where(ApiToken.token_hash == sa.bindparam("token_hash"))
+                           .options(joinedload(ApiToken.user)))
+
+
 @login_manager.request_loader
 def load_user_from_token(request):
     """The account of a valid bearer token; revoked tokens and inactive accounts are refused."""
@@ -57,9 +62,7 @@ def load_user_from_token(request):
     raw = bearer_token(request)
     if raw is None:
         return None
-    # The account with its token, in one query: this is every API request's first statement.
-    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == hash_token(raw))
-                              .options(joinedload(ApiToken.user)))
+    token = db.session.scalar(_API_TOKEN_WITH_ACCOUNT, {"token_hash": hash_token(raw)})
     if token is None or token.is_revoked or not token.user.is_active:
         return None
     user = token.user

@@ -11,6 +11,9 @@ depend on:
   token's scope, so that a page's forms carry tokens of the session that reads them;
 - the URL with its query string, what the client accepts (JSON or HTML), and today's date (pages count days);
 - nothing left to show once: a session with flashed messages is never served from, nor stored into, the cache.
+A signed-in session's repeat visit is answered before its account is even loaded (`answer_early`: why that is
+sound is said there); a visit with an API or feed token is answered inside the view, after the account and the
+token are loaded, since the token's use is noted and counted against its allowance.
 Only complete 200 answers to plain GETs are kept, without their cookies; the after-request hooks (security
 headers, session) run on every answer as usual. Entries also expire after PAGE_CACHE_SECONDS, so that no page
 outlives its freshness by long (a "today" that turns, a clock shown).
@@ -33,6 +36,8 @@ from flask_login import current_user
 
 from models import db
 from models.record_version import RECORD, current_stamp
+
+from .extensions import login_manager
 
 #: Headers a kept answer does not repeat: cookies belong to the visit that set them; the rest is recomputed.
 _NOT_KEPT = {"set-cookie", "content-length", "date", "vary"}
@@ -125,18 +130,41 @@ def clear_memory() -> None:
                 kept.clear()
 
 
-def _key() -> str | None:
-    """The key of this visit, or None when it must be rendered afresh and not kept."""
-    if not current_app.config["PAGE_CACHE"] or request.method != "GET" or not current_user.is_authenticated:
-        return None
-    if "_flashes" in session or request.if_none_match or request.if_modified_since or request.range:
-        return None
-    stamp = current_stamp(db.session, RECORD)
+def _may_be_kept() -> bool:
+    """Whether this request may be answered from, or stored into, the cache at all (the caller aside)."""
+    return (current_app.config["PAGE_CACHE"] and request.method == "GET" and "_flashes" not in session
+            and not (request.if_none_match or request.if_modified_since or request.range))
+
+
+def _stamp() -> str | None:
+    """The record's stamp, read once per request (the early answer and the view share it)."""
+    if "record_stamp" not in g:
+        g.record_stamp = current_stamp(db.session, RECORD)
+    return g.record_stamp
+
+
+def _key_for(caller: str) -> str | None:
+    stamp = _stamp()
     if stamp is None:  # nothing was ever stamped: nothing can be known to be current
         return None
-    parts = (stamp, str(current_user.id), session.get("csrf_token", ""), str(g.get("token_scope", "")),
-             request.full_path, str(request.accept_mimetypes), date.today().isoformat())
+    parts = (stamp, caller, session.get("csrf_token", ""), request.full_path, str(request.accept_mimetypes),
+             date.today().isoformat())
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def _caller() -> str:
+    """Who the view served: the session's sign-in (account and session token, as Flask-Login keeps it), or the
+    account of the token that authenticated the request, with the token's scope."""
+    if g.get("authenticated_by_token") or g.get("authenticated_by_feed_token"):
+        return f"token:{current_user.id}:{g.get('token_scope', '')}"
+    return "session:" + session["_user_id"]
+
+
+def _key() -> str | None:
+    """The key of this visit, or None when it must be rendered afresh and not kept."""
+    if not _may_be_kept() or not current_user.is_authenticated:
+        return None
+    return _key_for(_caller())
 
 
 def _keepable(response) -> bool:
@@ -156,6 +184,40 @@ def _thaw(kept: bytes) -> tuple[int, list, bool, bytes]:
     return status, [tuple(pair) for pair in headers], private, body
 
 
+def _answer(kept: bytes):
+    status, headers, private, body = _thaw(kept)
+    if private:  # what the view told the after-request hooks (app.security) holds for its copy too
+        g.cache_privately = True
+    return current_app.response_class(body, status=status, headers=headers)
+
+
+def answer_early():
+    """Before the account is loaded: a signed-in session's repeat visit of a kept page, answered from the cache.
+
+    Sound without loading the account, because whatever makes a session's sign-in valid or not — the account, its
+    role, whether it is active, its session token (a new password ends every session) — is part of the record: a
+    change to any of it replaces the stamp, and nothing kept under an older stamp is ever served. The entry was
+    stored by a visit that the view's own checks let through, for this session's sign-in, under the current stamp.
+    What is not in the record is checked here as Flask-Login would: the session's browser identifier ("strong"
+    protection). Anything else — no sign-in in the session, a bearer or feed token, nothing kept — goes the usual
+    way: the account loaded, the view's permission checked, the page rendered or taken from the cache there."""
+    if not _may_be_kept():
+        return None
+    view = current_app.view_functions.get(request.endpoint)
+    signed_in = session.get("_user_id")
+    if not getattr(view, "keeps_pages", False) or not signed_in:
+        return None
+    if session.get("_id") != login_manager._session_identifier_generator():
+        return None
+    key = _key_for("session:" + signed_in)
+    kept = store().get(key) if key else None
+    return None if kept is None else _answer(kept)
+
+
+def init_app(app) -> None:
+    app.before_request(answer_early)  # after the security checks (app.security), which every request passes
+
+
 def cached_page(view):
     """Keep this view's answers until the record changes (see the module). For views that only read: a view that
     writes, or that depends on anything outside the key, must not wear it."""
@@ -166,10 +228,7 @@ def cached_page(view):
             return view(*args, **kwargs)
         kept = store().get(key)
         if kept is not None:
-            status, headers, private, body = _thaw(kept)
-            if private:  # what the view told the after-request hooks (app.security) holds for its copy too
-                g.cache_privately = True
-            return current_app.response_class(body, status=status, headers=headers)
+            return _answer(kept)
         response = current_app.make_response(view(*args, **kwargs))
         if _keepable(response):
             headers = [(name, value) for name, value in response.headers.items() if name.lower() not in _NOT_KEPT]
@@ -177,4 +236,5 @@ def cached_page(view):
                                      response.get_data()),
                         current_app.config["PAGE_CACHE_SECONDS"])
         return response
+    wrapped.keeps_pages = True  # copied onto the decorators above it (functools.wraps): read by answer_early
     return wrapped

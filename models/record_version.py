@@ -54,10 +54,13 @@ def _bump_one(connection: sa.Connection, name: str) -> None:
         connection.execute(table.insert().values(name=name, version=1, stamp=stamp))
 
 
+#: Asked on every visit of a kept page: built once.
+_STAMP_OF = sa.select(RecordVersion.__table__.c.stamp).where(RecordVersion.__table__.c.name == sa.bindparam("name"))
+
+
 def current_stamp(session: orm.Session, name: str = TREATIES) -> str | None:
     """The stamp of `name` as this transaction sees it (None before the first change: nothing may be cached)."""
-    table = RecordVersion.__table__
-    return session.execute(sa.select(table.c.stamp).where(table.c.name == name)).scalar()
+    return session.execute(_STAMP_OF, {"name": name}).scalar()
 
 
 def _watched() -> dict[str, tuple[type, ...]]:

@@ -4,6 +4,7 @@ not be served — a committed change, another caller, another session, a message
 The cache is off for the rest of the suite (each test counts the work itself); these tests turn it on. The
 served app of the browser tests runs with it on, and tests/test_serving.py shows it across two processes sharing
 Redis."""
+import re
 import time
 
 import pytest
@@ -37,6 +38,51 @@ def test_a_page_asked_again_costs_only_the_stamp_and_is_the_same_page(page_cache
     # The record's stamp (and the signed-in user, unless the test's session holds it already); nothing of the page.
     assert any("FROM record_versions" in s for s in statements)
     assert all("FROM record_versions" in s or "FROM users" in s for s in statements), statements
+
+
+def test_a_signed_in_repeat_visit_is_answered_before_the_account_is_loaded(page_cache, client, login_as):
+    login_as("manager")
+    client.get("/")
+    first = client.get("/queue")
+    db.session.expunge_all()  # nothing of the account left in the session the app shares with the test
+    with count_queries() as statements:
+        again = client.get("/queue")
+    assert again.status_code == 200 and again.data == first.data
+    assert len(statements) == 1 and "FROM record_versions" in statements[0], statements
+
+
+def test_a_kept_page_is_not_served_to_a_session_whose_account_was_closed(page_cache, client, login_as):
+    user = login_as("officer")
+    assert client.get("/requests/").status_code == 200  # kept
+    user.is_active_account = False
+    db.session.commit()
+    refused = client.get("/requests/")
+    assert refused.status_code in (302, 303) and "/login" in refused.headers["Location"]
+
+
+def test_a_new_password_ends_the_session_even_for_a_kept_page(page_cache, client, login_as):
+    user = login_as("officer")
+    assert client.get("/requests/").status_code == 200
+    user.set_password("Another-long-passphrase-9")
+    db.session.commit()
+    refused = client.get("/requests/")
+    assert refused.status_code in (302, 303) and "/login" in refused.headers["Location"]
+
+
+def test_a_kept_page_follows_a_change_of_role(page_cache, client, login_as):
+    user = login_as("manager")
+    assert client.get("/queue").status_code == 200
+    user.role = "officer"
+    db.session.commit()
+    assert client.get("/queue").status_code == 403
+
+
+def test_a_session_replayed_from_another_browser_gets_no_kept_page(page_cache, client, login_as):
+    login_as("officer")
+    assert client.get("/requests/").status_code == 200
+    assert client.get("/requests/").status_code == 200  # kept, and served early to its own browser
+    replayed = client.get("/requests/", headers={"User-Agent": "Another browser"})
+    assert replayed.status_code in (302, 303) and "/login" in replayed.headers["Location"]
 
 
 def test_a_committed_change_is_shown_at_the_next_visit(page_cache, client, login_as):
@@ -81,11 +127,12 @@ def test_a_second_session_of_the_same_account_gets_its_own_forms(page_cache, app
     first, second = app.test_client(), app.test_client()
     login(first, user)
     login(second, user)
-    first.get("/queue")
-    page = second.get("/queue").get_data(as_text=True)
-    # The sign-out form of the second session carries a token that session accepts.
-    token = csrf_token(second, "/queue")
-    assert token in page
+    for client in (first, second):
+        client.get("/queue")  # the sign-in's message shown, the session's CSRF secret made: not kept
+        client.get("/queue")  # rendered and kept for this session
+    page = second.get("/queue").get_data(as_text=True)  # served as kept
+    # Its sign-out form carries a token of the second session (the first session's would be refused: a 400).
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
     assert second.post("/logout", data={"csrf_token": token}).status_code in (302, 303)
 
 

@@ -56,12 +56,16 @@ def revoke(user: User) -> bool:
     return True
 
 
+#: The token with its owner, in one query, built once: every poll of a feed asks it.
+_FEED_TOKEN_WITH_OWNER = (sa.select(CalendarFeedToken).where(CalendarFeedToken.token_hash == sa.bindparam("token_hash"))
+                          .options(joinedload(CalendarFeedToken.user)))
+
+
 def owner_of(raw: str | None) -> tuple[User, CalendarFeedToken] | None:
     """The active account a live token belongs to, and the token; None for anything else."""
     if not raw or len(raw) > MAX_TOKEN_LENGTH:
         return None
-    token = db.session.scalar(sa.select(CalendarFeedToken).where(CalendarFeedToken.token_hash == hash_token(raw))
-                              .options(joinedload(CalendarFeedToken.user)))  # with its owner: one query
+    token = db.session.scalar(_FEED_TOKEN_WITH_OWNER, {"token_hash": hash_token(raw)})
     if token is None or token.is_revoked or not token.user.is_active:
         return None
     return token.user, token
