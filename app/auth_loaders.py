@@ -1,9 +1,11 @@
 """Flask-Login: who is asking — the session's user, or the API's `Authorization: Bearer TOKEN`."""
-from datetime import UTC, timedelta
+import threading
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
-from flask import abort, g, session
+from flask import abort, current_app, g, session
 from flask_login import user_loaded_from_cookie
+from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 from sqlalchemy.orm import joinedload
 
 from models import ApiToken, User, db
@@ -66,14 +68,15 @@ def load_user_from_token(request):
     if token is None or token.is_revoked or not token.user.is_active:
         return None
     user = token.user
-    _note_use(token)
+    _note_use(token, "bearer")
+    g.credential = "bearer:" + token.token_hash  # who asked, for kept pages (app.page_cache)
     g.authenticated_by_token = True  # read by the CSRF check (app.security): no cookie, no CSRF risk
     g.token_scope = token.scope      # read by the API: a read-scope token changes nothing
     g.api_token_id = token.id  # the API's rate limit counts per token (app.api.rate_limit)
     return user
 
 
-def _note_use(token) -> None:
+def _note_use(token, kind: str) -> None:
     """Record that `token` was used — unless that was recorded less than TOKEN_USE_RESOLUTION ago (then no write).
     A plain UPDATE committed on its own: nothing else is pending this early in the request. Guarded by the old
     value, so that of several requests arriving together only one writes."""
@@ -82,6 +85,7 @@ def _note_use(token) -> None:
     if last is not None and last.tzinfo is None:  # SQLite gives back naive UTC
         last = last.replace(tzinfo=UTC)
     if last is not None and now - last < TOKEN_USE_RESOLUTION:
+        _remember_noted(kind, token, last)
         return
     model = type(token)
     db.session.execute(sa.update(model).where(model.id == token.id, model.last_used_at.is_(None) if last is None
@@ -89,6 +93,48 @@ def _note_use(token) -> None:
                        .values(last_used_at=now)
                        .execution_options(synchronize_session=False, **{BOOKKEEPING: True}))
     db.session.commit()  # expires the token: the next read sees the value written
+    _remember_noted(kind, token, now)
+
+
+# ------------------------------------------------------------------ tokens this process has seen, for kept pages
+#: Tokens this process found valid, by kind and hash: their id and until when their use stays noted (the use
+#: recorded, plus TOKEN_USE_RESOLUTION). Until then a repeat visit with the token needs nothing written, so a kept
+#: page may answer it without reading the token (app.page_cache.answer_early). Neither fact can go wrong with
+#: time: an id never changes, and a recorded use only moves later. Whether the token is still valid is not kept
+#: here: revoking it, or closing its account, changes the record, and with it every kept page's key.
+_noted: dict[tuple[str, str], tuple[int, datetime]] = {}
+_noted_lock = threading.Lock()
+#: Enough for every token in use; past it, the oldest are forgotten (they then go the usual way once).
+_NOTED_AT_MOST = 10_000
+
+
+def _remember_noted(kind: str, token, used_at: datetime) -> None:
+    with _noted_lock:
+        if len(_noted) >= _NOTED_AT_MOST:
+            _noted.pop(next(iter(_noted)))
+        _noted[(kind, token.token_hash)] = (token.id, used_at + TOKEN_USE_RESOLUTION)
+
+
+def credential_noted(request) -> tuple[str, int] | None:
+    """The credential of a token request ("bearer:HASH" or "feed:HASH") and its token's id, without a query —
+    when this process has seen the token valid and its use is noted for now; else None (the usual way). Also None
+    when the request carries a sign-in, which Flask-Login would try before any token."""
+    if "_user_id" in session or current_app.config.get("REMEMBER_COOKIE_NAME", REMEMBER_COOKIE) in request.cookies:
+        return None
+    if request.path == FEED_PATH and "token" in request.args:
+        kind, raw = "feed", request.args["token"]
+        if not raw or len(raw) > MAX_TOKEN_LENGTH:
+            return None
+    else:
+        kind, raw = "bearer", bearer_token(request)
+        if raw is None:
+            return None
+    token_hash = hash_token(raw)
+    with _noted_lock:
+        found = _noted.get((kind, token_hash))
+    if found is None or utcnow() >= found[1]:
+        return None
+    return f"{kind}:{token_hash}", found[0]
 
 
 def _feed_token_owner(raw: str):
@@ -102,7 +148,8 @@ def _feed_token_owner(raw: str):
         g.feed_token_refused = True
         abort(401)
     user, token = found
-    _note_use(token)
+    _note_use(token, "feed")
+    g.credential = "feed:" + token.token_hash
     g.authenticated_by_feed_token = True
     return user
 

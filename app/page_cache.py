@@ -11,9 +11,7 @@ depend on:
   token's scope, so that a page's forms carry tokens of the session that reads them;
 - the URL with its query string, what the client accepts (JSON or HTML), and today's date (pages count days);
 - nothing left to show once: a session with flashed messages is never served from, nor stored into, the cache.
-A signed-in session's repeat visit is answered before its account is even loaded (`answer_early`: why that is
-sound is said there); a visit with an API or feed token is answered inside the view, after the account and the
-token are loaded, since the token's use is noted and counted against its allowance.
+A repeat visit is answered before the account is even loaded (`answer_early`: why that is sound is said there).
 Only complete 200 answers to plain GETs are kept, without their cookies; the after-request hooks (security
 headers, session) run on every answer as usual. Entries also expire after PAGE_CACHE_SECONDS, so that no page
 outlives its freshness by long (a "today" that turns, a clock shown).
@@ -37,6 +35,7 @@ from flask_login import current_user
 from models import db
 from models.record_version import RECORD, current_stamp
 
+from .auth_loaders import credential_noted
 from .extensions import login_manager
 
 #: Headers a kept answer does not repeat: cookies belong to the visit that set them; the rest is recomputed.
@@ -154,10 +153,21 @@ def _key_for(caller: str) -> str | None:
 
 def _caller() -> str:
     """Who the view served: the session's sign-in (account and session token, as Flask-Login keeps it), or the
-    account of the token that authenticated the request, with the token's scope."""
-    if g.get("authenticated_by_token") or g.get("authenticated_by_feed_token"):
-        return f"token:{current_user.id}:{g.get('token_scope', '')}"
+    token that authenticated the request (its kind and hash: the token names its account and scope)."""
+    if g.get("credential"):
+        return g.credential
     return "session:" + session["_user_id"]
+
+
+def _early_caller() -> str | None:
+    """Who asks, as `_caller` would say once the account is loaded — when that can be told without a query."""
+    signed_in = session.get("_user_id")
+    if signed_in:
+        if session.get("_id") != login_manager._session_identifier_generator():  # "strong" session protection
+            return None
+        return "session:" + signed_in
+    noted = credential_noted(request)
+    return None if noted is None else noted[0]
 
 
 def _key() -> str | None:
@@ -192,24 +202,23 @@ def _answer(kept: bytes):
 
 
 def answer_early():
-    """Before the account is loaded: a signed-in session's repeat visit of a kept page, answered from the cache.
+    """Before the account is loaded: a repeat visit of a kept page, answered from the cache.
 
-    Sound without loading the account, because whatever makes a session's sign-in valid or not — the account, its
-    role, whether it is active, its session token (a new password ends every session) — is part of the record: a
-    change to any of it replaces the stamp, and nothing kept under an older stamp is ever served. The entry was
-    stored by a visit that the view's own checks let through, for this session's sign-in, under the current stamp.
-    What is not in the record is checked here as Flask-Login would: the session's browser identifier ("strong"
-    protection). Anything else — no sign-in in the session, a bearer or feed token, nothing kept — goes the usual
+    Sound without loading the account, because whatever makes a sign-in or a token valid or not — the account,
+    its role, whether it is active, its session token (a new password ends every session), the token's scope or
+    revocation — is part of the record: a change to any of it replaces the stamp, and nothing kept under an older
+    stamp is ever served. The entry was stored by a visit that the view's own checks let through, for this same
+    sign-in or token, under the current stamp. What is not in the record is checked here as it would be later: the
+    session's browser identifier (Flask-Login's "strong" protection), and, for a token, that its use is recorded
+    recently enough that nothing needs writing (app.auth_loaders.credential_noted). Anything else goes the usual
     way: the account loaded, the view's permission checked, the page rendered or taken from the cache there."""
     if not _may_be_kept():
         return None
     view = current_app.view_functions.get(request.endpoint)
-    signed_in = session.get("_user_id")
-    if not getattr(view, "keeps_pages", False) or not signed_in:
+    if not getattr(view, "keeps_pages", False):
         return None
-    if session.get("_id") != login_manager._session_identifier_generator():
-        return None
-    key = _key_for("session:" + signed_in)
+    caller = _early_caller()
+    key = _key_for(caller) if caller else None
     kept = store().get(key) if key else None
     return None if kept is None else _answer(kept)
 

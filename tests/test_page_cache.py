@@ -1,5 +1,8 @@
 """Whole pages kept until the record changes (app/page_cache.py): what a kept page saves, and every reason it must
-not be served — a committed change, another caller, another session, a message to show once, an old stamp.
+not be served — a committed change, another caller, another session, a message to show once, an old stamp. A
+repeat visit is answered before the account or the token is read; what would have refused it then still does (a
+closed account, a new password, a new role, a revoked token, a session replayed from another browser), and what
+would have been recorded still is (a token's use, once an hour; its allowance).
 
 The cache is off for the rest of the suite (each test counts the work itself); these tests turn it on. The
 served app of the browser tests runs with it on, and tests/test_serving.py shows it across two processes sharing
@@ -83,6 +86,53 @@ def test_a_session_replayed_from_another_browser_gets_no_kept_page(page_cache, c
     assert client.get("/requests/").status_code == 200  # kept, and served early to its own browser
     replayed = client.get("/requests/", headers={"User-Agent": "Another browser"})
     assert replayed.status_code in (302, 303) and "/login" in replayed.headers["Location"]
+
+
+def test_a_token_repeat_visit_is_answered_before_the_token_is_read(page_cache, api_as):
+    get, _user = api_as("officer")
+    first = get("/api/v1/instruments")
+    db.session.expunge_all()
+    with count_queries() as statements:
+        again = get("/api/v1/instruments")
+    assert again.status_code == 200 and again.data == first.data
+    assert len(statements) == 1 and "FROM record_versions" in statements[0], statements
+
+
+def test_a_revoked_token_gets_no_kept_page(page_cache, api_as):
+    from models import ApiToken
+    from models.base import utcnow
+    get, user = api_as("officer")
+    assert get("/api/v1/instruments").status_code == 200
+    assert get("/api/v1/instruments").status_code == 200  # kept, and answered early
+    token = db.session.scalar(db.select(ApiToken).where(ApiToken.user_id == user.id))
+    token.revoked_at = utcnow()
+    db.session.commit()
+    assert get("/api/v1/instruments").status_code == 401
+
+
+def test_a_token_use_is_still_noted_once_an_hour_on_kept_pages(page_cache, api_as, monkeypatch):
+    from datetime import timedelta
+
+    from app import auth_loaders
+    from models import ApiToken
+    from models.base import utcnow
+    get, user = api_as("officer")
+    get("/api/v1/instruments")
+    get("/api/v1/instruments")  # kept
+    token = db.session.scalar(db.select(ApiToken).where(ApiToken.user_id == user.id))
+    noted = token.last_used_at
+    assert noted is not None
+    later = utcnow() + timedelta(hours=2)
+    monkeypatch.setattr(auth_loaders, "utcnow", lambda: later)
+    assert get("/api/v1/instruments").status_code == 200
+    db.session.expire_all()
+    assert token.last_used_at.replace(tzinfo=None) == later.replace(tzinfo=None)
+
+
+def test_kept_api_answers_still_count_against_the_token_allowance(page_cache, app, api_as, monkeypatch):
+    monkeypatch.setitem(app.config, "API_RATE_LIMIT", "3 per minute")
+    get, _user = api_as("officer")
+    assert [get("/api/v1/instruments").status_code for _ in range(4)] == [200, 200, 200, 429]
 
 
 def test_a_committed_change_is_shown_at_the_next_visit(page_cache, client, login_as):
@@ -191,5 +241,6 @@ def test_a_kept_feed_keeps_what_its_view_told_the_client(page_cache, app, client
         again = calendar.get(f"/missions.ics?token={token}")
     assert again.data == first.data and b"BEGIN:VEVENT" in again.data
     assert not any("FROM activities" in s for s in statements)  # served as kept
+    assert len(statements) == 1, statements  # the stamp: answered before the token is read
     # The calendar program may keep it for itself, the second time as the first.
     assert again.headers["Cache-Control"] == first.headers["Cache-Control"] == "private, max-age=300"

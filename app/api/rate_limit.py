@@ -5,15 +5,19 @@ bearer request, per account for a call made with the session cookie, per address
 The counters live where RATELIMIT_STORAGE_URI says (Redis in production, so that every worker counts together;
 memory in tests). Over the allowance: 429 in the API's JSON error shape, with `Retry-After` in seconds.
 """
-from flask import current_app, g
+from flask import current_app, g, request
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
+from ..auth_loaders import credential_noted
 from ..extensions import limiter
 
 
 def caller_key() -> str:
     """Whose allowance a request uses: its token's, else its account's, else its address's."""
+    noted = credential_noted(request)
+    if noted is not None and noted[0].startswith("bearer:"):  # a token seen valid: its id, without a query
+        return f"api-token:{noted[1]}"
     authenticated = current_user.is_authenticated  # loads the caller: the session first, then the bearer token
     token_id = g.get("api_token_id")
     if token_id is not None:
