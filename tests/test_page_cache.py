@@ -54,19 +54,20 @@ def test_a_signed_in_repeat_visit_is_answered_before_the_account_is_loaded(page_
     assert len(statements) == 1 and "FROM record_versions" in statements[0], statements
 
 
-def test_a_kept_page_is_not_served_to_a_session_whose_account_was_closed(page_cache, client, login_as):
-    user = login_as("officer")
-    assert client.get("/requests/").status_code == 200  # kept
+def _close(user):
     user.is_active_account = False
-    db.session.commit()
-    refused = client.get("/requests/")
-    assert refused.status_code in (302, 303) and "/login" in refused.headers["Location"]
 
 
-def test_a_new_password_ends_the_session_even_for_a_kept_page(page_cache, client, login_as):
+def _new_password(user):
+    user.set_password("Another-long-passphrase-9")
+
+
+@pytest.mark.parametrize("end_the_session", [_close, _new_password], ids=["account closed", "new password"])
+def test_a_kept_page_is_not_served_to_a_session_that_has_ended(page_cache, client, login_as, end_the_session):
     user = login_as("officer")
     assert client.get("/requests/").status_code == 200
-    user.set_password("Another-long-passphrase-9")
+    assert client.get("/requests/").status_code == 200  # kept, and answered early
+    end_the_session(user)
     db.session.commit()
     refused = client.get("/requests/")
     assert refused.status_code in (302, 303) and "/login" in refused.headers["Location"]
