@@ -66,6 +66,7 @@ def load_user_from_token(request):
         return None
     token = db.session.scalar(_API_TOKEN_WITH_ACCOUNT, {"token_hash": hash_token(raw)})
     if token is None or token.is_revoked or not token.user.is_active:
+        _forget_noted("bearer", hash_token(raw))
         return None
     user = token.user
     _note_use(token, "bearer")
@@ -115,6 +116,12 @@ def _remember_noted(kind: str, token, used_at: datetime) -> None:
         _noted[(kind, token.token_hash)] = (token.id, used_at + TOKEN_USE_RESOLUTION)
 
 
+def _forget_noted(kind: str, token_hash: str) -> None:
+    """A token found refused: its allowance is no longer its own (app.api.rate_limit counts such calls by address)."""
+    with _noted_lock:
+        _noted.pop((kind, token_hash), None)
+
+
 def credential_noted(request) -> tuple[str, int] | None:
     """The credential of a token request ("bearer:HASH" or "feed:HASH") and its token's id, without a query —
     when this process has seen the token valid and its use is noted for now; else None (the usual way). Also None
@@ -143,6 +150,7 @@ def _feed_token_owner(raw: str):
     from .services.calendar_feeds import owner_of
     found = owner_of(raw)
     if found is None:
+        _forget_noted("feed", hash_token(raw))
         if g.get("feed_token_refused"):  # asked again while the 401 page renders: anonymous
             return None
         g.feed_token_refused = True

@@ -7,8 +7,9 @@ depend on:
 - the whole record's stamp (models.record_version.RECORD), which every committed change replaces — asked from the
   database on each visit (one query of one row), so a change made through any process is seen by the next visit
   to every process;
-- the caller: the account (its role and scope are part of the record), and the session's CSRF secret or the API
-  token's scope, so that a page's forms carry tokens of the session that reads them;
+- the caller: the session's sign-in (its account and session token) with the session's CSRF secret, so that a
+  page's forms carry tokens of the session that reads them; or the API or feed token (its hash: the token names
+  its account and scope, and these are part of the record);
 - the URL with its query string, what the client accepts (JSON or HTML), and today's date (pages count days);
 - nothing left to show once: a session with flashed messages is never served from, nor stored into, the cache.
 A repeat visit is answered before the account is even loaded (`answer_early`: why that is sound is said there).

@@ -145,5 +145,8 @@ def api_as(client, make_user):
         token, raw = ApiToken.issue(user)
         db.session.add(token)
         db.session.commit()
-        return (lambda path: client.get(path, headers={"Authorization": f"Bearer {raw}"})), user
+        def get(path):
+            return client.get(path, headers={"Authorization": get.authorization})
+        get.authorization = f"Bearer {raw}"
+        return get, user
     return make

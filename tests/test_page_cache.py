@@ -10,6 +10,7 @@ Redis."""
 import re
 import time
 
+import flask
 import pytest
 
 from app.page_cache import MemoryStore
@@ -99,7 +100,7 @@ def test_a_token_repeat_visit_is_answered_before_the_token_is_read(page_cache, a
     assert len(statements) == 1 and "FROM record_versions" in statements[0], statements
 
 
-def test_a_revoked_token_gets_no_kept_page(page_cache, api_as):
+def test_a_revoked_token_gets_no_kept_page(page_cache, app, api_as):
     from models import ApiToken
     from models.base import utcnow
     get, user = api_as("officer")
@@ -109,6 +110,10 @@ def test_a_revoked_token_gets_no_kept_page(page_cache, api_as):
     token.revoked_at = utcnow()
     db.session.commit()
     assert get("/api/v1/instruments").status_code == 401
+    # Forgotten as a token seen valid: its calls count by address again, and none is answered early.
+    from app.auth_loaders import credential_noted
+    with app.test_request_context("/api/v1/instruments", headers={"Authorization": get.authorization}):
+        assert credential_noted(flask.request) is None
 
 
 def test_a_token_use_is_still_noted_once_an_hour_on_kept_pages(page_cache, api_as, monkeypatch):
