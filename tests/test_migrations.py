@@ -63,3 +63,15 @@ def test_upgrade_matches_the_models_and_downgrade_leaves_nothing(empty_database_
             left = set(sa.inspect(conn).get_table_names()) - {"alembic_version"}
         assert left == set()
         db.engine.dispose()
+
+
+def test_migrating_leaves_the_application_loggers_writing(empty_database_url):
+    """Alembic's env.py reads logging from alembic.ini; the application's loggers that exist already stay on."""
+    from app.log import logger
+    import_log = logger("import")  # exists before the upgrade, as it does once anything has been imported
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=empty_database_url)
+    with app.app_context():
+        upgrade(directory=MIGRATIONS)
+        db.engine.dispose()
+    assert not import_log.disabled
+    assert not logger().disabled

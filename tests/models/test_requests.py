@@ -1,6 +1,5 @@
 """The request model: the guarded workflow, the priority rank the queue orders by, optimistic locking, and the
 migration that carries the earlier kinds and channels over."""
-import logging
 from datetime import date
 
 import pytest
@@ -86,18 +85,7 @@ def test_the_date_rule_forms_and_services_share():
     assert set(date_problems(date(2003, 7, 1), date(2003, 6, 30), today)) == {"due_date"}
 
 
-@pytest.fixture()
-def loggers_kept():
-    """Alembic's env.py calls logging.config.fileConfig, which disables every logger that exists already: the tests
-    that run after this one still need the application's."""
-    before = {name: logger.disabled for name, logger in logging.Logger.manager.loggerDict.items()
-              if isinstance(logger, logging.Logger)}
-    yield
-    for name, disabled in before.items():
-        logging.getLogger(name).disabled = disabled
-
-
-def test_the_migration_carries_earlier_kinds_and_channels_over(empty_database_url, loggers_kept):  # noqa: F811
+def test_the_migration_carries_earlier_kinds_and_channels_over(empty_database_url):  # noqa: F811
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=empty_database_url)
     with app.app_context():
         upgrade(directory=MIGRATIONS, revision="0001")
