@@ -19,8 +19,7 @@ from models.enums import ActivityStateRole, ContributionStatus
 
 from ..scoping import Scope
 from . import contributions as contribution_service
-from . import rates as rate_service
-from . import treaties
+from . import funding_totals, treaties
 
 
 @dataclass
@@ -88,24 +87,6 @@ class Portal:
     donors: list[DonorLine]
 
 
-def _counted(c: Contribution) -> bool:
-    """Pledges are shown, never counted (as the OCHA Financial Tracking Service does)."""
-    return c.status != ContributionStatus.PLEDGED.value
-
-
-def totals(rows: list[Contribution], as_of: date, rates: dict) -> dict:
-    """Pledged (shown apart), committed, received, allocated and unallocated, each a rates.Total."""
-    counted = [c for c in rows if _counted(c) and c.amount is not None]
-    return {
-        "pledged": rate_service.total(((c.currency, c.amount) for c in rows if not _counted(c)), as_of, rates),
-        "committed": rate_service.total(((c.currency, c.amount) for c in counted), as_of, rates),
-        "received": rate_service.total(((c.currency, c.amount) for c in counted
-                                        if c.status == ContributionStatus.RECEIVED.value), as_of, rates),
-        "allocated": rate_service.total(((c.currency, c.allocated) for c in counted), as_of, rates),
-        "unallocated": rate_service.total(((c.currency, c.unallocated) for c in counted), as_of, rates),
-    }
-
-
 def _followed(funded: list[FundedActivity]) -> list[FollowedAction]:
     """The treaty actions that followed each dated activity in its States on its instruments — one query for the
     actions of every State and instrument concerned."""
@@ -170,7 +151,8 @@ def portal(scope: Scope, donor: Organization | None, as_of: date) -> Portal:
     the scope may see."""
     filters = contribution_service.ContributionFilters(donor_id=donor.id if donor is not None else None)
     rows = contribution_service.all_of(scope, filters)
-    rates = rate_service.latest({c.currency for c in rows if c.currency}, as_of)
+    groups = funding_totals.sums(funding_totals.money_of(scope, donor))
+    rates = funding_totals.rates_for(groups, as_of)
     funded: dict[int, FundedActivity] = {}
     for c in rows:
         for allocation in c.allocations:
@@ -185,11 +167,12 @@ def portal(scope: Scope, donor: Organization | None, as_of: date) -> Portal:
     by_donor: dict[int, list[Contribution]] = {}
     for c in rows:
         by_donor.setdefault(c.donor_id, []).append(c)
-    donors = [DonorLine(cs[0].donor, cs, totals(cs, as_of, rates))
+    groups_of = funding_totals.by_donor(groups)
+    donors = [DonorLine(cs[0].donor, cs, funding_totals.totals(groups_of[cs[0].donor_id], as_of, rates))
               for cs in sorted(by_donor.values(), key=lambda cs: cs[0].donor.name)]
     return Portal(
-        as_of=as_of, donor=donor, contributions=rows, totals=totals(rows, as_of, rates),
-        unrecorded=sum(1 for c in rows if _counted(c) and c.amount is None), activities=activities,
+        as_of=as_of, donor=donor, contributions=rows, totals=funding_totals.totals(groups, as_of, rates),
+        unrecorded=funding_totals.unrecorded(groups), activities=activities,
         states=sorted(((s, n) for s, n in counts.values()), key=lambda x: x[0].name),
         followed=_followed(activities), reach=_reach(activities, as_of), donors=donors)
 

@@ -1,15 +1,13 @@
 """The donor portal page and the donor's home panel, in a fixed number of queries whatever the size of the record.
 
-The totals are SQL aggregates (one query grouped by donor, currency and status) converted with the rates exactly as
-`funding.totals` converts rows loaded in Python; each list (contributions, funded activities, States reached,
-treaty actions that followed) is one page of rows with its full count, paged on its own query parameter. The
-statement and the IATI file still read `funding.portal`, which lists everything by design.
+The totals are `funding_totals` (SQL aggregates, as the statement's); each list (contributions, funded activities,
+States reached, treaty actions that followed) is one page of rows with its full count, paged on its own query
+parameter. The statement and the IATI file read `funding.portal`, which lists everything by design.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
@@ -27,30 +25,15 @@ from models import (
     db,
 )
 from models.activity import activity_instruments
-from models.contribution import MONEY
-from models.enums import ActivityStateRole, ContributionStatus
+from models.enums import ActivityStateRole
 
 from ..listing import Page, Paging, page_of, paginate
 from ..scoping import Scope
-from . import rates as rate_service
 from . import treaties
 from .funding import FollowedAction, FundedActivity, Reach
+from .funding_totals import Sums, by_donor, money_of, rates_for, sums, totals, unrecorded
 
-ZERO = Decimal("0.00")
-PLEDGED, RECEIVED = ContributionStatus.PLEDGED.value, ContributionStatus.RECEIVED.value
 SERVED = ActivityStateRole.SERVED.value
-
-
-@dataclass(frozen=True)
-class Sums:
-    """One (donor, currency, status) group of the caller's contributions."""
-    donor_id: int
-    currency: str | None
-    status: str
-    amount: Decimal | None     # sum of the recorded amounts
-    allocated: Decimal | None  # sum of their allocations' recorded amounts (contributions with an amount only)
-    recorded: int              # contributions with an amount
-    count: int                 # contributions
 
 
 @dataclass
@@ -82,42 +65,6 @@ class PortalPage(Overview):
 
 #: The query parameter of each section's page (beside the filters of forms.funding.FundingFilterForm).
 SECTIONS = ("contributions", "activities", "states", "followed")
-
-
-def _mine(scope: Scope, donor: Organization | None):
-    """The condition on Contribution of the money the page is about."""
-    condition = scope.contributions()
-    return condition if donor is None else sa.and_(condition, Contribution.donor_id == donor.id)
-
-
-def sums(condition) -> list[Sums]:
-    """One query: amounts, allocations and counts per donor, currency and status."""
-    # Correlated (an index lookup per contribution of this money), never a pass over every allocation.
-    allocated = (sa.select(sa.func.coalesce(sa.func.sum(Allocation.amount), 0))
-                 .where(Allocation.contribution_id == Contribution.id).scalar_subquery())
-    recorded = Contribution.amount.is_not(None)
-    select = (sa.select(Contribution.donor_id, Contribution.currency, Contribution.status,
-                        sa.type_coerce(sa.func.sum(Contribution.amount), MONEY),
-                        sa.type_coerce(sa.func.sum(sa.case((recorded, allocated))), MONEY),
-                        sa.func.count(Contribution.amount), sa.func.count())
-              .where(condition).group_by(Contribution.donor_id, Contribution.currency, Contribution.status))
-    return [Sums(*row) for row in db.session.execute(select)]
-
-
-def totals(groups: list[Sums], as_of: date, rates: dict) -> dict:
-    """The same five rates.Total as `funding.totals` gives for the rows these groups add up."""
-    recorded = [g for g in groups if g.recorded]
-    counted = [g for g in recorded if g.status != PLEDGED]
-    return {
-        "pledged": rate_service.total(((g.currency, g.amount) for g in recorded if g.status == PLEDGED), as_of,
-                                      rates),
-        "committed": rate_service.total(((g.currency, g.amount) for g in counted), as_of, rates),
-        "received": rate_service.total(((g.currency, g.amount) for g in counted if g.status == RECEIVED), as_of,
-                                       rates),
-        "allocated": rate_service.total(((g.currency, g.allocated or ZERO) for g in counted), as_of, rates),
-        "unallocated": rate_service.total(((g.currency, g.amount - (g.allocated or ZERO)) for g in counted), as_of,
-                                          rates),
-    }
 
 
 def _funded_ids(condition) -> sa.Select:
@@ -171,9 +118,9 @@ def _rows_page(select: sa.Select, paging: Paging) -> Page:
 
 def overview(scope: Scope, donor: Organization | None, as_of: date) -> Overview:
     """The totals and the size of each list (the donor's home panel): five queries."""
-    condition = _mine(scope, donor)
+    condition = money_of(scope, donor)
     groups = sums(condition)
-    rates = rate_service.latest({g.currency for g in groups if g.currency}, as_of)
+    rates = rates_for(groups, as_of)
     funded = _funded_ids(condition)
     counts = {
         "contributions": sum(g.count for g in groups),
@@ -183,19 +130,15 @@ def overview(scope: Scope, donor: Organization | None, as_of: date) -> Overview:
         "states": _count(_states_select(funded)),
         "followed": _count(_followed_select(funded)),
     }
-    return Overview(as_of, donor, totals(groups, as_of, rates), _unrecorded(groups), counts)
-
-
-def _unrecorded(groups: list[Sums]) -> int:
-    return sum(g.count - g.recorded for g in groups if g.status != PLEDGED)
+    return Overview(as_of, donor, totals(groups, as_of, rates), unrecorded(groups), counts)
 
 
 def page(scope: Scope, donor: Organization | None, as_of: date, pages: dict[str, int], per_page: int) -> PortalPage:
     """The portal page: totals, every donor's totals (staff, no donor chosen), one page of each list and the
     instruments reached. `pages` maps a section of SECTIONS to its page number (1 when absent)."""
-    condition = _mine(scope, donor)
+    condition = money_of(scope, donor)
     groups = sums(condition)
-    rates = rate_service.latest({g.currency for g in groups if g.currency}, as_of)
+    rates = rates_for(groups, as_of)
     funded = _funded_ids(condition)
 
     def paging(section: str) -> Paging:
@@ -219,7 +162,7 @@ def page(scope: Scope, donor: Organization | None, as_of: date, pages: dict[str,
     counts = {"contributions": contributions.total, "activities": activities.total, "states": states.total,
               "followed": followed.total}
     reach = _reach(funded, {s.code: s for s, _n in served}, as_of)
-    return PortalPage(as_of, donor, totals_, _unrecorded(groups), counts, contributions, activities, states,
+    return PortalPage(as_of, donor, totals_, unrecorded(groups), counts, contributions, activities, states,
                       followed, reach, _donors(groups, as_of, rates) if donor is None else [])
 
 
@@ -264,12 +207,10 @@ def _reach(funded, reached: dict[str, MemberState], as_of: date) -> list[Reach]:
 
 def _donors(groups: list[Sums], as_of: date, rates: dict) -> list[DonorSums]:
     """Every donor's totals from the same groups (one query for the donors' names)."""
-    by_donor: dict[int, list[Sums]] = {}
-    for g in groups:
-        by_donor.setdefault(g.donor_id, []).append(g)
-    if not by_donor:
+    groups_of = by_donor(groups)
+    if not groups_of:
         return []
-    donors = db.session.scalars(sa.select(Organization).where(Organization.id.in_(by_donor))
+    donors = db.session.scalars(sa.select(Organization).where(Organization.id.in_(groups_of))
                                 .order_by(Organization.name, Organization.id))
-    return [DonorSums(d, sum(g.count for g in by_donor[d.id]), totals(by_donor[d.id], as_of, rates))
+    return [DonorSums(d, sum(g.count for g in groups_of[d.id]), totals(groups_of[d.id], as_of, rates))
             for d in donors]
