@@ -79,8 +79,9 @@ class Dashboard:
     my_requests: requests.MyRequests | None = None
     visits: list = field(default_factory=list)
     contributions: list[Contribution] = field(default_factory=list)
+    contributions_total: int = 0  # the donor's in all, when `contributions` shows only the latest
     #: How many activities there are in all and of each kind, when `activities` is only the first of them (the
-    #: managers' quarter); None: `activities` is all of them.
+    #: managers' quarter, a donor's funded activities); None: `activities` is all of them.
     activities_total: int | None = None
     activity_kinds: dict[str, int] | None = None
 
@@ -148,26 +149,35 @@ def activities_between(scope: Scope, first: date, last: date, limit: int | None 
     return lines, (rows[0].total if rows else 0), {r.kind: r.of_kind for r in rows if r.n_of_kind == 1}
 
 
-def funded_activities(scope: Scope, as_of: date) -> list[ActivityLine]:
-    """The activities a donor's money funds, begun by `as_of` (or without travel), newest first: one query."""
+#: Rows of each list on a donor's dashboard (latest first); the donor portal pages through all of them.
+DONOR_ROWS = 20
+
+
+def funded_activities(scope: Scope, as_of: date, limit: int | None = None) -> tuple[list[ActivityLine], int]:
+    """The latest `limit` activities a donor's money funds, begun by `as_of` (or without travel), newest first,
+    and how many there are in all: one query (a window function counts them)."""
     start = sa.func.min(ActivityVisit.start_date)
     rows = db.session.execute(
-        sa.select(Activity.id, Activity.title, Activity.kind, Activity.status, start)
+        sa.select(Activity.id, Activity.title, Activity.kind, Activity.status, start, sa.func.count().over())
         .outerjoin(ActivityVisit, ActivityVisit.activity_id == Activity.id)
         .where(scope.activities())
         .group_by(Activity.id, Activity.title, Activity.kind, Activity.status)
         .having(sa.or_(start.is_(None), start <= as_of))
-        .order_by(start.desc(), Activity.id)).all()
-    return [ActivityLine(*row) for row in rows]
+        .order_by(start.desc(), Activity.id).limit(DONOR_ROWS if limit is None else limit)).all()
+    return [ActivityLine(*row[:5]) for row in rows], (rows[0][5] if rows else 0)
 
 
-def own_contributions(scope: Scope, as_of: date) -> list[Contribution]:
-    """The donor's contributions pledged by `as_of` (or undated), with their donor: one query."""
-    return list(db.session.scalars(
-        sa.select(Contribution).join(Organization, Organization.id == Contribution.donor_id)
+def own_contributions(scope: Scope, as_of: date, limit: int | None = None) -> tuple[list[Contribution], int]:
+    """The donor's latest `limit` contributions pledged by `as_of` (or undated), with their donor, and how many
+    there are in all: one query."""
+    rows = db.session.execute(
+        sa.select(Contribution, sa.func.count().over())
+        .join(Organization, Organization.id == Contribution.donor_id)
         .where(scope.contributions(), sa.or_(Contribution.pledged_date.is_(None), Contribution.pledged_date <= as_of))
         .options(sa.orm.contains_eager(Contribution.donor))
-        .order_by(Contribution.pledged_date.desc().nulls_last(), Contribution.id)))
+        .order_by(Contribution.pledged_date.desc().nulls_last(), Contribution.id)
+        .limit(DONOR_ROWS if limit is None else limit)).all()
+    return [row[0] for row in rows], (rows[0][1] if rows else 0)
 
 
 # ------------------------------------------------------------------ per role
@@ -176,8 +186,10 @@ def for_role(role: str, scope: Scope, user, as_of: date) -> Dashboard:
     if role == "donor":
         visible = state_service.visible_ids(scope) or set()
         progress, deposits = progress_and_deposits(scope, as_of, None, visible)
-        return Dashboard("donor", as_of, progress, deposits, contributions=own_contributions(scope, as_of),
-                         activities=funded_activities(scope, as_of))
+        contributions, contributions_total = own_contributions(scope, as_of)
+        funded, funded_total = funded_activities(scope, as_of)
+        return Dashboard("donor", as_of, progress, deposits, contributions=contributions,
+                         contributions_total=contributions_total, activities=funded, activities_total=funded_total)
     if role == "officer":
         progress, _ = progress_and_deposits(scope, as_of, date(as_of.year, 1, 1))
         return Dashboard("officer", as_of, progress, my_requests=requests.mine(scope, user, as_of),

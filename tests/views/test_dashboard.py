@@ -147,6 +147,29 @@ def test_a_donor_sees_its_own_money_and_the_deposits_of_the_states_it_reached(si
     assert "Your contributions: 0" in early and "Activities your contributions fund: 0" in early
 
 
+def test_a_donors_lists_show_the_latest_and_count_them_all(sign_in, session, monkeypatch):
+    monkeypatch.setattr(dashboard, "DONOR_ROWS", 2)
+    donor = factories.organization(name="Donor A")
+    for day in (1, 2, 3):
+        money = factories.contribution(donor, pledged_date=date(2002, 1, day))
+        factories.allocation(money, factories.activity(title=f"Mission {day}", served=["BOL"],
+                                                       visits=[("BOL", date(2002, 3, day), date(2002, 3, day))]))
+    session.commit()
+    get, _ = sign_in("donor", donor=donor)
+    page = page_of(get, date(2014, 12, 31))
+    money = page[page.index('id="contributions-title"'):page.index('id="funded-title"')]
+    funded = page[page.index('id="funded-title"'):page.index('id="deposits-title"')]
+    assert "Your contributions: 3" in money and money.count("Contribution #") == 2
+    assert "The latest 2 by pledge date" in money and "/funding/?as_of=2014-12-31#contributions" in money
+    assert "Activities your contributions fund: 3" in funded
+    assert "Mission 3" in funded and "Mission 2" in funded and "Mission 1" not in funded  # newest first
+    assert "/funding/?as_of=2014-12-31#activities" in funded
+    # All of them on one page when they fit: no note, no link.
+    monkeypatch.setattr(dashboard, "DONOR_ROWS", 3)
+    whole = page_of(get, date(2014, 12, 31))
+    assert "Mission 1" in whole and "The latest" not in whole
+
+
 def test_as_of_moves_every_figure(sign_in):
     get, _ = sign_in("manager")
     page = page_of(get, date(2002, 12, 31))
