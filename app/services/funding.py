@@ -167,8 +167,8 @@ def portal(scope: Scope, donor: Organization | None, as_of: date) -> Portal:
     by_donor: dict[int, list[Contribution]] = {}
     for c in rows:
         by_donor.setdefault(c.donor_id, []).append(c)
-    groups_of = funding_totals.by_donor(groups)
-    donors = [DonorLine(cs[0].donor, cs, funding_totals.totals(groups_of[cs[0].donor_id], as_of, rates))
+    groups_of = funding_totals.by_donor(groups)  # .get: a separate query, which a concurrent commit may precede
+    donors = [DonorLine(cs[0].donor, cs, funding_totals.totals(groups_of.get(cs[0].donor_id, []), as_of, rates))
               for cs in sorted(by_donor.values(), key=lambda cs: cs[0].donor.name)]
     return Portal(
         as_of=as_of, donor=donor, contributions=rows, totals=funding_totals.totals(groups, as_of, rates),
