@@ -335,8 +335,8 @@ def prepare(instance: Instance) -> dict:
         status, first_visit_ms = probe(instance.port, target, extra)
         prepared[name] = {"extra": extra, "target": target, "status": status, "first_visit_ms": first_visit_ms}
         if status != 200:
-            note = "the route does not exist yet" if status == 404 else f"answers {status}"
-            log(f"[{instance.scale}] {name}: {path} {note}: not measured")
+            prepared[name]["note"] = "the route does not exist yet" if status == 404 else f"answers {status}"
+            log(f"[{instance.scale}] {name}: {path} {prepared[name]['note']}: not measured")
     return prepared
 
 
@@ -383,8 +383,8 @@ def measure(binary: str, instances: list[Instance], hello: HelloWorld) -> tuple[
         for name, _auth, path in ENDPOINTS:
             way = prepared[instance.scale][name]
             if way["status"] != 200:
-                note = "the route does not exist yet" if way["status"] == 404 else f"answers {way['status']}"
-                rows[instance.scale][name] = {"path": path, "status": way["status"], "skipped": True, "note": note}
+                rows[instance.scale][name] = {"path": path, "status": way["status"], "skipped": True,
+                                              "note": way["note"]}
                 continue
             measured = median_of(runs[instance.scale][name])
             measured["ratio"] = round(measured["rps"] / hello_figures["rps"], 4) if hello_figures["rps"] else None

@@ -153,8 +153,8 @@ def activities_between(scope: Scope, first: date, last: date, limit: int | None 
 DONOR_ROWS = 20
 
 
-def funded_activities(scope: Scope, as_of: date, limit: int | None = None) -> tuple[list[ActivityLine], int]:
-    """The latest `limit` activities a donor's money funds, begun by `as_of` (or without travel), newest first,
+def funded_activities(scope: Scope, as_of: date) -> tuple[list[ActivityLine], int]:
+    """The latest DONOR_ROWS activities a donor's money funds, begun by `as_of` (or without travel), newest first,
     and how many there are in all: one query (a window function counts them)."""
     start = sa.func.min(ActivityVisit.start_date)
     rows = db.session.execute(
@@ -163,20 +163,19 @@ def funded_activities(scope: Scope, as_of: date, limit: int | None = None) -> tu
         .where(scope.activities())
         .group_by(Activity.id, Activity.title, Activity.kind, Activity.status)
         .having(sa.or_(start.is_(None), start <= as_of))
-        .order_by(start.desc(), Activity.id).limit(DONOR_ROWS if limit is None else limit)).all()
+        .order_by(start.desc(), Activity.id).limit(DONOR_ROWS)).all()
     return [ActivityLine(*row[:5]) for row in rows], (rows[0][5] if rows else 0)
 
 
-def own_contributions(scope: Scope, as_of: date, limit: int | None = None) -> tuple[list[Contribution], int]:
-    """The donor's latest `limit` contributions pledged by `as_of` (or undated), with their donor, and how many
+def own_contributions(scope: Scope, as_of: date) -> tuple[list[Contribution], int]:
+    """The donor's latest DONOR_ROWS contributions pledged by `as_of` (or undated), with their donor, and how many
     there are in all: one query."""
     rows = db.session.execute(
         sa.select(Contribution, sa.func.count().over())
         .join(Organization, Organization.id == Contribution.donor_id)
         .where(scope.contributions(), sa.or_(Contribution.pledged_date.is_(None), Contribution.pledged_date <= as_of))
         .options(sa.orm.contains_eager(Contribution.donor))
-        .order_by(Contribution.pledged_date.desc().nulls_last(), Contribution.id)
-        .limit(DONOR_ROWS if limit is None else limit)).all()
+        .order_by(Contribution.pledged_date.desc().nulls_last(), Contribution.id).limit(DONOR_ROWS)).all()
     return [row[0] for row in rows], (rows[0][1] if rows else 0)
 
 
