@@ -24,7 +24,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
 
 def register_logging(app: Flask) -> None:
-    from .log import configure_logging
+    from app.log import configure_logging
     configure_logging(app)
 def register_proxies(app: Flask) -> None:
     """Believe X-Forwarded-For / -Proto only from the TRUSTED_PROXIES proxies configured (none by default), so
@@ -36,47 +36,47 @@ def register_proxies(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from .extensions import bootstrap, csrf, db, limiter, login_manager, migrate
+    from app.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
     db.init_app(app)
     with app.app_context():
-        from .db_pool import ping_idle_connections
+        from app.db_pool import ping_idle_connections
         ping_idle_connections(db.engine)
     migrate.init_app(app, db, render_as_batch=True)  # SQLite needs batch mode to alter tables
     csrf.init_app(app)
     bootstrap.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
-    from . import auth_loaders  # noqa: F401  (user and bearer-token loaders bind to login_manager)
+    from app import auth_loaders  # noqa: F401  (user and bearer-token loaders bind to login_manager)
 
 
 def register_security(app: Flask) -> None:
-    from .security import init_app
+    from app.security import init_app
     init_app(app)
 
 
 def register_page_cache(app: Flask) -> None:
-    from .page_cache import init_app
+    from app.page_cache import init_app
     init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
-    from .api import bp as api
-    from .views import BLUEPRINTS
+    from app.api import bp as api
+    from app.views import BLUEPRINTS
     for blueprint in [*BLUEPRINTS, api]:
         app.register_blueprint(blueprint)
 
 
 def register_errorhandlers(app: Flask) -> None:
-    from .errors import init_app
+    from app.errors import init_app
     init_app(app)
 
 
 def register_cli(app: Flask) -> None:
-    from .cli import COMMAND_GROUPS
+    from app.cli import COMMAND_GROUPS
     for group in COMMAND_GROUPS:
         app.cli.add_command(group)
 
 
 def register_template_context(app: Flask) -> None:
-    from .template_context import init_app
+    from app.template_context import init_app
     init_app(app)

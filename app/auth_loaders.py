@@ -8,12 +8,11 @@ from flask_login import user_loaded_from_cookie
 from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 from sqlalchemy.orm import joinedload
 
+from app.extensions import login_manager
 from models import ApiToken, User, db
 from models.base import utcnow
 from models.record_version import BOOKKEEPING
 from models.user import hash_token
-
-from .extensions import login_manager
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Sign in to see that page."
@@ -147,7 +146,7 @@ def credential_noted(request) -> tuple[str, int] | None:
 def _feed_token_owner(raw: str):
     """The owner of a calendar feed token, for this one request (nothing goes into the session). A token that
     opens nothing is a 401, which a calendar client reports, rather than a redirect to a sign-in page."""
-    from .services.calendar_feeds import owner_of
+    from app.services.calendar_feeds import owner_of
     found = owner_of(raw)
     if found is None:
         _forget_noted("feed", hash_token(raw))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from .services import treaties
+from app.services import treaties
 
 date = datetime.date
 

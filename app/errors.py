@@ -3,11 +3,10 @@ swallowed: every unhandled exception is logged with its traceback and the reques
 from flask import current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from app.http import wants_json
+from app.log import logger
+from app.services.errors import Refused
 from models import db
-
-from .http import wants_json
-from .log import logger
-from .services.errors import Refused
 
 MESSAGES = {
     400: "The request could not be understood.",

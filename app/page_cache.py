@@ -33,11 +33,10 @@ from functools import wraps
 from flask import current_app, g, request, session
 from flask_login import current_user
 
+from app.auth_loaders import credential_noted
+from app.extensions import login_manager
 from models import db
 from models.record_version import RECORD, current_stamp
-
-from .auth_loaders import credential_noted
-from .extensions import login_manager
 
 #: Headers a kept answer does not repeat: cookies belong to the visit that set them; the rest is recomputed.
 _NOT_KEPT = {"set-cookie", "content-length", "date", "vary"}

@@ -10,9 +10,8 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user
 
+from app.http import is_api_request
 from models.enums import Role
-
-from .http import is_api_request
 
 
 class Permission(str, enum.Enum):
@@ -86,7 +85,7 @@ def require(permission: Permission | str) -> None:
     if not current_user.is_authenticated:
         if is_api_request():
             abort(401)
-        from .extensions import login_manager
+        from app.extensions import login_manager
         abort(login_manager.unauthorized())
     abort(403)
 

@@ -16,11 +16,10 @@ from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 
+from app.auth_loaders import bearer_token
+from app.extensions import csrf
+from app.http import is_api_request
 from forms.base import MAX_ID
-
-from .auth_loaders import bearer_token
-from .extensions import csrf
-from .http import is_api_request
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "object-src 'none'",

@@ -6,10 +6,9 @@ from flask import current_app, g, request, url_for
 from markupsafe import Markup, escape
 from werkzeug.routing import BuildError
 
+from app.formatting import format_date, format_money
+from app.permissions import AUTHENTICATED, Permission, can
 from models import enums
-
-from .formatting import format_date, format_money
-from .permissions import AUTHENTICATED, Permission, can
 
 #: The main navigation: (endpoint, label, permission). An entry shows once its endpoint exists and the user
 #: holds the permission; features add themselves here.

@@ -21,10 +21,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
-from models.enums import ActivityKind, ActivityStatus, DatePrecision
-
-from .base import FilterForm, NumberListField, VersionField, choices, date_field, optional_int, strip
-from .filters import (
+from forms.base import FilterForm, NumberListField, VersionField, choices, date_field, optional_int, strip
+from forms.filters import (
     enum_filter,
     group_filter,
     id_choice_filter,
@@ -34,6 +32,7 @@ from .filters import (
     state_filter,
     text_filter,
 )
+from models.enums import ActivityKind, ActivityStatus, DatePrecision
 
 #: Rows one form may carry (visits, partners, experts): more is a mistake or a probe.
 MAX_ROWS = 40

@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import InputRequired, Length
 
-from .base import MAX_EMAIL_LENGTH, MAX_PASSWORD_LENGTH, strip
+from forms.base import MAX_EMAIL_LENGTH, MAX_PASSWORD_LENGTH, strip
 
 
 class LoginForm(FlaskForm):

@@ -6,12 +6,9 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DecimalField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from models.contribution import MAX_AMOUNT
-from models.enums import ContributionStatus, RegionalGroup
-
-from .base import FilterForm, VersionField, choices, date_field, optional_int, strip
-from .codelists import currency_problem
-from .filters import (
+from forms.base import FilterForm, VersionField, choices, date_field, optional_int, strip
+from forms.codelists import currency_problem
+from forms.filters import (
     INSTRUMENT_CODES,
     CodeField,
     enum_filter,
@@ -20,6 +17,8 @@ from .filters import (
     instrument_filter,
     text_filter,
 )
+from models.contribution import MAX_AMOUNT
+from models.enums import ContributionStatus, RegionalGroup
 
 
 def _upper(value):

@@ -3,11 +3,10 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from forms.activity import KnownChoice, ListText, PlainText, _EachAtMost
+from forms.base import EmailAddress, FilterForm, VersionField, choices, date_field, optional_int, strip
+from forms.filters import INSTRUMENT_CODES, enum_filter, instrument_filter, not_before, state_filter, text_filter
 from models.enums import ExpertKind, LegalTradition
-
-from .activity import KnownChoice, ListText, PlainText, _EachAtMost
-from .base import EmailAddress, FilterForm, VersionField, choices, date_field, optional_int, strip
-from .filters import INSTRUMENT_CODES, enum_filter, instrument_filter, not_before, state_filter, text_filter
 
 
 class ExpertFilterForm(FilterForm):

@@ -3,9 +3,8 @@ from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional, Regexp, ValidationError
 from wtforms.widgets import TextInput
 
+from forms.base import MAX_ID, choices, optional_int, strip
 from models.enums import RegionalGroup
-
-from .base import MAX_ID, choices, optional_int, strip
 
 INSTRUMENT_CODES = ["UNTOC", "TIP", "SOM", "FIREARMS"]
 

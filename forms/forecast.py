@@ -2,9 +2,9 @@
 from wtforms import IntegerField, StringField
 from wtforms.validators import NumberRange, Optional, Regexp
 
-from .base import strip
-from .filters import instrument_filter
-from .treaties import AsOfForm
+from forms.base import strip
+from forms.filters import instrument_filter
+from forms.treaties import AsOfForm
 
 #: app.rules.forecast.WINDOW_DAYS (forms do not import the app; a test keeps the two equal).
 WINDOW_DAYS = 182

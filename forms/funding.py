@@ -2,7 +2,7 @@
 from wtforms import IntegerField, SelectField
 from wtforms.validators import NumberRange, Optional, ValidationError
 
-from .base import MAX_PAGE, FilterForm, choices, date_field, optional_int
+from forms.base import MAX_PAGE, FilterForm, choices, date_field, optional_int
 
 
 def _section_page(what: str) -> IntegerField:

@@ -3,10 +3,9 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from forms.activity import KnownChoice
+from forms.base import VersionField, choices, date_field, optional_int, strip
 from models.enums import FindingStatus
-
-from .activity import KnownChoice
-from .base import VersionField, choices, date_field, optional_int, strip
 
 
 class FindingForm(FlaskForm):

@@ -5,10 +5,9 @@ these classes, and the API documents the same fields."""
 from wtforms import BooleanField, SelectField
 from wtforms.validators import Optional, ValidationError
 
+from forms.base import FilterForm, choices, date_field
+from forms.filters import enum_filter, id_choice_filter, instrument_filter, not_before
 from models.enums import ActivityKind, RegionalGroup
-
-from .base import FilterForm, choices, date_field
-from .filters import enum_filter, id_choice_filter, instrument_filter, not_before
 
 #: The regional-group filter of the analytics also names the participants of no group (the European Union).
 NO_GROUP = "none"

@@ -2,7 +2,7 @@
 from wtforms import SelectField
 from wtforms.validators import Optional, ValidationError
 
-from .base import FilterForm, choices, date_field
+from forms.base import FilterForm, choices, date_field
 
 #: app.services.period_report.TABLES's keys (forms do not import the app; a test keeps the two equal).
 TABLE_KEYS = ["activities", "meetings", "requests", "deposits", "donors"]

@@ -5,11 +5,10 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
+from forms.base import FilterForm, date_field, strip
+from forms.codelists import currency_problem
+from forms.contribution import AmountField
 from models.exchange_rate import BASE_CURRENCY
-
-from .base import FilterForm, date_field, strip
-from .codelists import currency_problem
-from .contribution import AmountField
 
 
 def _upper(value):

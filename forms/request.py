@@ -19,11 +19,8 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
-from models.assistance_request import AWAITING_DECISION, date_problems
-from models.enums import AgeBucket, Priority, RequestChannel, RequestKind, RequestStatus
-
-from .base import MAX_ID, FilterForm, choices, date_field, strip
-from .filters import (
+from forms.base import MAX_ID, FilterForm, choices, date_field, strip
+from forms.filters import (
     INSTRUMENT_CODES,
     enum_filter,
     flag_filter,
@@ -33,6 +30,8 @@ from .filters import (
     state_filter,
     text_filter,
 )
+from models.assistance_request import AWAITING_DECISION, date_problems
+from models.enums import AgeBucket, Priority, RequestChannel, RequestKind, RequestStatus
 
 MAX_SUBJECT = 255
 MAX_AUTHORITY = 200

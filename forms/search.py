@@ -2,7 +2,7 @@
 from wtforms import StringField
 from wtforms.validators import Length, Optional
 
-from .base import FilterForm, strip
+from forms.base import FilterForm, strip
 
 
 class SearchForm(FilterForm):

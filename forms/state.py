@@ -2,11 +2,10 @@
 from wtforms import SelectField, StringField
 from wtforms.validators import Length, Optional
 
+from forms.base import FilterForm, choices, strip
+from forms.filters import instrument_filter
+from forms.treaties import AsOfForm
 from models.enums import ParticipantKind, RegionalGroup
-
-from .base import FilterForm, choices, strip
-from .filters import instrument_filter
-from .treaties import AsOfForm
 
 
 class StateFilterForm(FilterForm):

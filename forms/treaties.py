@@ -8,10 +8,9 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, HiddenField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from forms.base import FilterForm, choices, date_field, strip
+from forms.filters import INSTRUMENT_CODES
 from models.enums import ActionKind
-
-from .base import FilterForm, choices, date_field, strip
-from .filters import INSTRUMENT_CODES
 
 
 class ImportUploadForm(FlaskForm):

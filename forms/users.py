@@ -3,9 +3,8 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+from forms.base import MAX_ID, EmailAddress, FilterForm, NewPassword, choices, date_field, optional_int, strip
 from models.enums import Role
-
-from .base import MAX_ID, EmailAddress, FilterForm, NewPassword, choices, date_field, optional_int, strip
 
 NO_DONOR = ("", "— none —")
 

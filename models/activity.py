@@ -8,8 +8,8 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import TimestampMixin, dates_ordered, db, fk, one_of, version_column
-from .enums import ActivityKind, ActivityStateRole, ActivityStatus, DatePrecision
+from models.base import TimestampMixin, dates_ordered, db, fk, one_of, version_column
+from models.enums import ActivityKind, ActivityStateRole, ActivityStatus, DatePrecision
 
 activity_instruments = sa.Table(
     "activity_instruments", db.metadata,

@@ -4,8 +4,8 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from .base import TimestampMixin, dates_ordered, db, fk, one_of, utcnow
-from .enums import Priority, RequestChannel, RequestKind, RequestStatus
+from models.base import TimestampMixin, dates_ordered, db, fk, one_of, utcnow
+from models.enums import Priority, RequestChannel, RequestKind, RequestStatus
 
 S = RequestStatus
 

@@ -4,7 +4,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import db, fk, utcnow
+from models.base import db, fk, utcnow
 
 
 class AuditEntry(db.Model):

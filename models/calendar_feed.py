@@ -5,8 +5,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import db, fk, utcnow
-from .user import User, hash_token
+from models.base import db, fk, utcnow
+from models.user import User, hash_token
 
 
 class CalendarFeedToken(db.Model):

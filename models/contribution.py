@@ -6,8 +6,8 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import TimestampMixin, dates_ordered, db, fk, one_of, utcnow, version_column
-from .enums import ContributionStatus
+from models.base import TimestampMixin, dates_ordered, db, fk, one_of, utcnow, version_column
+from models.enums import ContributionStatus
 
 MONEY = sa.Numeric(16, 2)
 #: Past this an amount is a typing mistake, not a contribution (forms, services and a CHECK all refuse it).

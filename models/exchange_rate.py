@@ -5,7 +5,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import TimestampMixin, db
+from models.base import TimestampMixin, db
 
 #: Every total is converted into this currency; it needs no rate of its own.
 BASE_CURRENCY = "USD"

@@ -4,8 +4,8 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import TimestampMixin, dates_ordered, db, fk, one_of, version_column
-from .enums import ExpertKind, LegalTradition
+from models.base import TimestampMixin, dates_ordered, db, fk, one_of, version_column
+from models.enums import ExpertKind, LegalTradition
 
 expert_instruments = sa.Table(
     "expert_instruments", db.metadata,

@@ -4,7 +4,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import TimestampMixin, db, fk
+from models.base import TimestampMixin, db, fk
 
 
 class Instrument(TimestampMixin, db.Model):

@@ -4,9 +4,9 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .assistance_request import IllegalTransition
-from .base import TimestampMixin, db, fk, one_of, utcnow, version_column
-from .enums import FindingStatus
+from models.assistance_request import IllegalTransition
+from models.base import TimestampMixin, db, fk, one_of, utcnow, version_column
+from models.enums import FindingStatus
 
 #: The order a State's law goes through; a step back (a draft withdrawn) needs a reason.
 FINDING_ORDER = [s.value for s in FindingStatus]

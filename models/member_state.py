@@ -6,8 +6,8 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import TimestampMixin, db, fk, one_of
-from .enums import ParticipantKind, RegionalGroup
+from models.base import TimestampMixin, db, fk, one_of
+from models.enums import ParticipantKind, RegionalGroup
 
 
 def alias_key(name: str) -> str:

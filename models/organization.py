@@ -2,8 +2,8 @@
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import TimestampMixin, db, fk, one_of, version_column
-from .enums import OrganizationKind
+from models.base import TimestampMixin, db, fk, one_of, version_column
+from models.enums import OrganizationKind
 
 
 class Organization(TimestampMixin, db.Model):

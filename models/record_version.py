@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy import event, orm
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import db
+from models.base import db
 
 #: The parts of the record whose figures are cached. Treaties: actions, the sources' claims, the instruments'
 #: terms and the participants they name (every status). Activities: what the iCalendar feed shows of them and
@@ -64,21 +64,21 @@ def current_stamp(session: orm.Session, name: str = TREATIES) -> str | None:
 
 
 def _watched() -> dict[str, tuple[type, ...]]:
-    from .activity import Activity, ActivityOtherInstrument, ActivityPartner, ActivityState, ActivityVisit
-    from .contribution import Allocation, Contribution
-    from .instrument import Instrument
-    from .member_state import MemberState
-    from .organization import Organization
-    from .treaty import TreatyAction, TreatyActionSource
+    from models.activity import Activity, ActivityOtherInstrument, ActivityPartner, ActivityState, ActivityVisit
+    from models.contribution import Allocation, Contribution
+    from models.instrument import Instrument
+    from models.member_state import MemberState
+    from models.organization import Organization
+    from models.treaty import TreatyAction, TreatyActionSource
     return {TREATIES: (TreatyAction, TreatyActionSource, Instrument, MemberState),
             ACTIVITIES: (Activity, ActivityVisit, ActivityState, ActivityPartner, ActivityOtherInstrument, Allocation,
                          Contribution, Organization, Instrument, MemberState)}
 
 
 def _reference_models() -> tuple[type, ...]:
-    from .instrument import Instrument
-    from .member_state import MemberState
-    from .organization import Organization
+    from models.instrument import Instrument
+    from models.member_state import MemberState
+    from models.organization import Organization
     return (Instrument, MemberState, Organization)
 
 

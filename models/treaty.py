@@ -4,8 +4,8 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import TimestampMixin, db, fk, one_of, version_column
-from .enums import ActionCategory, ActionKind
+from models.base import TimestampMixin, db, fk, one_of, version_column
+from models.enums import ActionCategory, ActionKind
 
 _CATEGORY_MATCHES_KIND = ("(kind = 'signature' AND category = 'signature') OR "
                           "(kind <> 'signature' AND category = 'deposit')")

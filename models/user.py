@@ -8,8 +8,8 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .base import TimestampMixin, db, fk, one_of, utcnow
-from .enums import Role
+from models.base import TimestampMixin, db, fk, one_of, utcnow
+from models.enums import Role
 
 MIN_PASSWORD_LENGTH = 12
 # A real hash to compare against when the account does not exist, so that a wrong e-mail costs the same time

@@ -8,7 +8,7 @@ from flask import Blueprint
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 # Route modules register themselves on bp, one per domain.
-from . import (  # noqa: E402,F401
+from app.api import (  # noqa: E402,F401
     activities,
     contributions,
     experts,
@@ -22,6 +22,6 @@ from . import (  # noqa: E402,F401
     treaty_actions,
     writes,
 )
-from .rate_limit import limit_blueprint  # noqa: E402
+from app.api.rate_limit import limit_blueprint  # noqa: E402
 
 limit_blueprint(bp)

@@ -5,20 +5,19 @@ from dataclasses import astuple
 from flask import jsonify, request
 from flask_login import current_user
 
+from app.api import bp
+from app.api.common import ApiError, documented, list_args, page_schema
+from app.api.writes import created, if_match, item_response, json_body, merged, refusal, validated_form
+from app.formatting import iso
+from app.page_cache import cached_page
+from app.permissions import Permission, permission_required
+from app.scoping import for_user
+from app.services import activities as activity_service
+from app.services import activity_writes, versions
+from app.services.errors import Refused
+from app.views.activities import activity_data
 from forms.activity import ActivityFilterForm, ActivityForm, initial_data
 from models import Activity, db
-
-from ..formatting import iso
-from ..page_cache import cached_page
-from ..permissions import Permission, permission_required
-from ..scoping import for_user
-from ..services import activities as activity_service
-from ..services import activity_writes, versions
-from ..services.errors import Refused
-from ..views.activities import activity_data
-from . import bp
-from .common import ApiError, documented, list_args, page_schema
-from .writes import created, if_match, item_response, json_body, merged, refusal, validated_form
 
 _ACTIVITY = {"type": "object", "properties": {
     "id": {"type": "integer"}, "kind": {"type": "string"}, "status": {"type": "string"}, "title": {"type": "string"},

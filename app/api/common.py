@@ -18,10 +18,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
+from app.listing import paging_from
+from app.services.treaties import SOURCES
 from forms.base import EARLIEST_DATE, LATEST_DATE, parse_date
-
-from ..listing import paging_from
-from ..services.treaties import SOURCES
 
 
 class ApiError(HTTPException):

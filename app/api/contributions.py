@@ -3,6 +3,17 @@ donor sees only its own)."""
 from flask import jsonify, request, url_for
 from flask_login import current_user
 
+from app.api import bp
+from app.api.common import ApiError, documented, list_args, page_schema
+from app.api.writes import created, if_match, item_response, json_body, merged, refusal, validated_form
+from app.formatting import iso
+from app.permissions import Permission, permission_required
+from app.scoping import for_user
+from app.services import allocations as allocation_service
+from app.services import contributions as contribution_service
+from app.services import versions
+from app.services.errors import Refused
+from app.views.contributions import contribution_data
 from forms.contribution import (
     AllocationForm,
     ContributionCreateForm,
@@ -13,18 +24,6 @@ from forms.contribution import (
 from models import Contribution, db
 from models.contribution import TRANSITIONS
 from models.enums import ContributionStatus
-
-from ..formatting import iso
-from ..permissions import Permission, permission_required
-from ..scoping import for_user
-from ..services import allocations as allocation_service
-from ..services import contributions as contribution_service
-from ..services import versions
-from ..services.errors import Refused
-from ..views.contributions import contribution_data
-from . import bp
-from .common import ApiError, documented, list_args, page_schema
-from .writes import created, if_match, item_response, json_body, merged, refusal, validated_form
 
 _ALLOCATION = {"type": "object", "properties": {
     "id": {"type": "integer"}, "activity": {"type": "integer"}, "activity_title": {"type": "string"},

@@ -3,19 +3,18 @@ for the roles allowed them)."""
 from flask import jsonify, request
 from flask_login import current_user
 
+from app.api import bp
+from app.api.common import ApiError, documented, list_args, page_schema
+from app.api.writes import created, if_match, item_response, json_body, merged, refusal, validated_form
+from app.formatting import iso
+from app.permissions import Permission, has_permission, permission_required
+from app.scoping import for_user
+from app.services import experts as expert_service
+from app.services import versions
+from app.services.errors import Refused
+from app.views.experts import prepare_expert_form
 from forms.expert import ExpertFilterForm, ExpertForm, expert_data
 from models import Expert, db
-
-from ..formatting import iso
-from ..permissions import Permission, has_permission, permission_required
-from ..scoping import for_user
-from ..services import experts as expert_service
-from ..services import versions
-from ..services.errors import Refused
-from ..views.experts import prepare_expert_form
-from . import bp
-from .common import ApiError, documented, list_args, page_schema
-from .writes import created, if_match, item_response, json_body, merged, refusal, validated_form
 
 _EXPERT = {"type": "object", "properties": {
     "id": {"type": "integer"}, "version": {"type": "integer", "description": "The ETag of the item."},

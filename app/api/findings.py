@@ -3,19 +3,18 @@
 from flask import url_for
 from flask_login import current_user
 
+from app.api import bp
+from app.api.common import ApiError, documented
+from app.api.writes import if_match, item_response, json_body, refusal, validated_form
+from app.formatting import iso
+from app.permissions import Permission, permission_required
+from app.scoping import for_user
+from app.services import activities as activity_service
+from app.services import legislative, versions
+from app.services import states as state_service
+from app.services.errors import Refused
 from forms.legislative import FindingForm, FindingStatusForm
 from models import LegislativeFinding, db
-
-from ..formatting import iso
-from ..permissions import Permission, permission_required
-from ..scoping import for_user
-from ..services import activities as activity_service
-from ..services import legislative, versions
-from ..services import states as state_service
-from ..services.errors import Refused
-from . import bp
-from .common import ApiError, documented
-from .writes import if_match, item_response, json_body, refusal, validated_form
 
 _FINDING = {"type": "object", "properties": {
     "id": {"type": "integer"}, "version": {"type": "integer", "description": "The ETag of the item."},

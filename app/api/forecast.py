@@ -2,16 +2,15 @@
 from flask import jsonify
 from flask_login import current_user
 
+from app.api import bp
+from app.api.common import ApiError, as_of_param, documented, validated_args
+from app.formatting import iso
+from app.permissions import Permission, permission_required
+from app.rules.forecast import WINDOW_DAYS
+from app.scoping import for_user
+from app.services import forecast as forecasts
+from app.services import treaties
 from forms.forecast import ForecastForm
-
-from ..formatting import iso
-from ..permissions import Permission, permission_required
-from ..rules.forecast import WINDOW_DAYS
-from ..scoping import for_user
-from ..services import forecast as forecasts
-from ..services import treaties
-from . import bp
-from .common import ApiError, as_of_param, documented, validated_args
 
 _DATE = {"type": "string", "format": "date", "nullable": True}
 _CANDIDATE = {"type": "object", "properties": {

@@ -7,14 +7,14 @@ Donor scoping decides which instruments a donor may ask about and which States i
 from flask import jsonify
 from flask_login import current_user
 
-from ..formatting import iso
-from ..page_cache import cached_page
-from ..permissions import Permission, permission_required
-from ..scoping import for_user
-from ..services import treaties
-from ..services.treaty_reports import visible_parties
-from . import bp
-from .common import AS_OF, SOURCE, ApiError, as_of_param, documented, source_param
+from app.api import bp
+from app.api.common import AS_OF, SOURCE, ApiError, as_of_param, documented, source_param
+from app.formatting import iso
+from app.page_cache import cached_page
+from app.permissions import Permission, permission_required
+from app.scoping import for_user
+from app.services import treaties
+from app.services.treaty_reports import visible_parties
 
 _INSTRUMENT = {"type": "object", "properties": {
     "code": {"type": "string"}, "name": {"type": "string"}, "signatories": {"type": "integer"},

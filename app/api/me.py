@@ -2,9 +2,9 @@
 from flask import jsonify
 from flask_login import current_user
 
-from ..permissions import login_required
-from . import bp
-from .common import documented
+from app.api import bp
+from app.api.common import documented
+from app.permissions import login_required
 
 _ME = {"type": "object", "properties": {
     "id": {"type": "integer"}, "email": {"type": "string"}, "name": {"type": "string"},

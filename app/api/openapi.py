@@ -5,11 +5,10 @@ import re
 from flask import current_app, jsonify
 from werkzeug.routing import IntegerConverter
 
+from app.api import bp
+from app.api.common import body_schema, documented, form_parameters
+from app.permissions import login_required
 from forms.base import MAX_ID
-
-from ..permissions import login_required
-from . import bp
-from .common import body_schema, documented, form_parameters
 
 _ERROR = {"$ref": "#/components/schemas/Error"}
 _ERRORS = ((400, "Bad input: a message per parameter under error.fields"), (401, "Not signed in"),

@@ -9,8 +9,8 @@ from flask import current_app, g, request
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
-from ..auth_loaders import credential_noted
-from ..extensions import limiter
+from app.auth_loaders import credential_noted
+from app.extensions import limiter
 
 
 def caller_key() -> str:

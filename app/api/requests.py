@@ -5,22 +5,21 @@ from datetime import date
 from flask import jsonify, request
 from flask_login import current_user
 
+from app.api import bp
+from app.api.common import ApiError, documented, list_args, page_schema
+from app.api.writes import created, if_match, item_response, json_body, merged, refusal, validated_form
+from app.formatting import iso
+from app.permissions import Permission, permission_required
+from app.scoping import for_user
+from app.services import queue as queue_service
+from app.services import request_changes, versions
+from app.services import requests as request_service
+from app.services import states as state_service
+from app.services.errors import Refused
+from app.views.requests import prepare_filters
 from forms.request import AssignForm, MoveForm, QueueFilterForm, RequestFilterForm, RequestForm
 from models import AssistanceRequest, db
 from models.enums import AgeBucket
-
-from ..formatting import iso
-from ..permissions import Permission, permission_required
-from ..scoping import for_user
-from ..services import queue as queue_service
-from ..services import request_changes, versions
-from ..services import requests as request_service
-from ..services import states as state_service
-from ..services.errors import Refused
-from ..views.requests import prepare_filters
-from . import bp
-from .common import ApiError, documented, list_args, page_schema
-from .writes import created, if_match, item_response, json_body, merged, refusal, validated_form
 
 _DATE = {"type": "string", "format": "date", "nullable": True}
 _REQUEST = {"type": "object", "properties": {

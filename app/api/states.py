@@ -5,16 +5,15 @@ from datetime import date
 from flask import jsonify
 from flask_login import current_user
 
+from app.api import bp
+from app.api.common import ApiError, documented, page_schema, validated_args
+from app.formatting import iso
+from app.listing import Paging
+from app.permissions import Permission, permission_required
+from app.scoping import EVERYTHING, for_user
+from app.services import outcome_timeline, treaties
+from app.services import states as state_service
 from forms.outcome import TimelineForm
-
-from ..formatting import iso
-from ..listing import Paging
-from ..permissions import Permission, permission_required
-from ..scoping import EVERYTHING, for_user
-from ..services import outcome_timeline, treaties
-from ..services import states as state_service
-from . import bp
-from .common import ApiError, documented, page_schema, validated_args
 
 _EVENT = {"type": "object", "required": ["date", "kind", "instruments", "title"], "properties": {
     "date": {"type": "string", "format": "date", "nullable": True,

@@ -4,19 +4,18 @@ import sqlalchemy as sa
 from flask import url_for
 from flask_login import current_user
 
+from app.api import bp
+from app.api.common import ApiError, documented
+from app.api.writes import item_response, json_body, refusal, validated_form
+from app.formatting import iso
+from app.permissions import Permission, permission_required
+from app.scoping import for_user
+from app.services import states as state_service
+from app.services.errors import Refused
+from app.services.treaties import record_action, visible_instruments
 from forms.base import choices
 from forms.treaties import TreatyActionForm
 from models import TreatyAction, db
-
-from ..formatting import iso
-from ..permissions import Permission, permission_required
-from ..scoping import for_user
-from ..services import states as state_service
-from ..services.errors import Refused
-from ..services.treaties import record_action, visible_instruments
-from . import bp
-from .common import ApiError, documented
-from .writes import item_response, json_body, refusal, validated_form
 
 _ACTION = {"type": "object", "properties": {
     "id": {"type": "integer"}, "version": {"type": "integer", "description": "The ETag of the item."},

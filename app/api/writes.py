@@ -14,13 +14,12 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, FieldList, FormField
 
+from app.api import bp
+from app.api.common import NOT_IN_BODY as _NOT_IN_BODY
+from app.api.common import ApiError
+from app.services.errors import Refused, Stale
 from forms.activity import ListText
 from models import db
-
-from ..services.errors import Refused, Stale
-from . import bp
-from .common import NOT_IN_BODY as _NOT_IN_BODY
-from .common import ApiError
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 

@@ -6,9 +6,8 @@ import click
 import sqlalchemy as sa
 from flask.cli import with_appcontext
 
+from app.log import log_fields, logger
 from models import User, db
-
-from ..log import log_fields, logger
 
 
 def _command(kind: str):
@@ -17,8 +16,8 @@ def _command(kind: str):
     @click.option("--dry-run", is_flag=True, help="Check every row and report; write nothing.")
     @with_appcontext
     def command(file, email, dry_run):
-        from ..scoping import EVERYTHING
-        from ..services import sheet_imports as imports
+        from app.scoping import EVERYTHING
+        from app.services import sheet_imports as imports
         actor = db.session.scalars(sa.select(User).where(sa.func.lower(User.email) == email.strip().lower())).first()
         if actor is None:
             raise click.ClickException(f"No account {email}.")

@@ -5,9 +5,8 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from app.log import log_fields, logger
 from models import db
-
-from ..log import log_fields, logger
 
 INSTRUMENTS = click.Choice(["UNTOC", "TIP", "SOM", "FIREARMS"], case_sensitive=False)
 #: The real depositary tables shipped beside the project (CONTRACT.md), used by `bench-import`.
@@ -55,7 +54,7 @@ def import_(file, instrument, dry_run, verbose, allow_mass_removal, as_at):
     instrument was adopted, or one that would remove most of the record without --allow-mass-removal.
     Imports of one instrument run one at a time; one that waits too long for another is refused likewise.
     """
-    from ..services.treaty_import import ImportRefused, import_file
+    from app.services.treaty_import import ImportRefused, import_file
     try:
         report = import_file(file, instrument.upper(), dry_run=dry_run, allow_mass_removal=allow_mass_removal,
                              complete_to=as_at.date() if as_at else None)
@@ -82,8 +81,8 @@ def import_(file, instrument, dry_run, verbose, allow_mass_removal, as_at):
 @with_appcontext
 def reconcile(instrument):
     """List every action on which the sources disagree, with each source's kind and date."""
-    from ..scoping import EVERYTHING
-    from ..services.reconciliation import differences
+    from app.scoping import EVERYTHING
+    from app.services.reconciliation import differences
     diffs = differences(EVERYTHING, instrument_code=instrument)
     for d in diffs:
         said = "; ".join(f"{source}: {c.kind} {c.date.isoformat()}" if c else f"{source}: none"
@@ -99,7 +98,7 @@ def reconcile(instrument):
 @with_appcontext
 def bench_import(data):
     """Time the import of the four real tables (then a re-import); rolls everything back."""
-    from ..services.treaty_import import import_file
+    from app.services.treaty_import import import_file
     try:
         for attempt in ("first import", "re-import"):
             start = time.perf_counter()
@@ -123,10 +122,10 @@ def backtest(instrument, every, window_days):
     """Run the entry-into-force forecast as at past dates on the real record, from the deposits made by then only,
     and print the projected date, its range, the real date and the error in days, then the mean absolute error and
     the share of real dates inside the range."""
-    from ..rules.forecast import WINDOW_DAYS
-    from ..scoping import EVERYTHING
-    from ..services import forecast
-    from ..services import treaties as treaty_service
+    from app.rules.forecast import WINDOW_DAYS
+    from app.scoping import EVERYTHING
+    from app.services import forecast
+    from app.services import treaties as treaty_service
     instruments = treaty_service.visible_instruments(EVERYTHING)
     if instrument:
         instruments = [i for i in instruments if i.code == instrument.upper()]

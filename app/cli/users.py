@@ -5,10 +5,9 @@ import click
 import sqlalchemy as sa
 from flask.cli import AppGroup
 
+from app.log import log_fields, logger
 from models import Organization, User, db
 from models.enums import OrganizationKind, Role
-
-from ..log import log_fields, logger
 
 #: `make run` creates one account per role on a fresh database, with these addresses.
 DEMO_DOMAIN = "palermo.example"
@@ -23,7 +22,7 @@ def _fail(message: str):
 
 
 def _user_or_fail(email: str) -> User:
-    from ..services.users import find_user
+    from app.services.users import find_user
     user = find_user(email)
     if user is None:
         _fail(f"No account has the email {email.strip().lower()}.")
@@ -45,8 +44,8 @@ def _password() -> str:
 @click.option("--name", help="The person's name (default: the part of the email before the @).")
 def create(email: str, role: str, donor_name: str | None, name: str | None):
     """Create an account. The password comes from PALERMO_PASSWORD if set, else it is prompted for."""
-    from ..services.errors import Refused
-    from ..services.users import check_new_account, create_user, find_organization
+    from app.services.errors import Refused
+    from app.services.users import check_new_account, create_user, find_organization
     try:
         donor = find_organization(donor_name) if donor_name is not None else None
         # Refuse a bad address, role or donor before anyone types a password.
@@ -68,8 +67,8 @@ def create(email: str, role: str, donor_name: str | None, name: str | None):
               help="read: GET only; write: read and write (within what the account's role allows).")
 def token(email: str, name: str | None, scope: str):
     """Issue a new API bearer token; stdout is the token alone, for scripts to capture."""
-    from ..services.errors import Refused
-    from ..services.users import issue_token
+    from app.services.errors import Refused
+    from app.services.users import issue_token
     user = _user_or_fail(email)
     try:
         _token, raw = issue_token(user, name, scope)
@@ -86,8 +85,8 @@ def token(email: str, name: str | None, scope: str):
 @click.argument("email")
 def deactivate(email: str):
     """Deactivate an account: its sessions end and its API tokens stop working."""
-    from ..services.errors import Refused
-    from ..services.users import deactivate as deactivate_account
+    from app.services.errors import Refused
+    from app.services.users import deactivate as deactivate_account
     user = _user_or_fail(email)
     try:
         deactivate_account(user)
@@ -123,7 +122,7 @@ def _demo_donor() -> Organization | None:
 @users.command("demo")
 def demo():
     """On a database without accounts, create one account per role and print their passwords."""
-    from ..services.users import create_user
+    from app.services.users import create_user
     if db.session.scalar(sa.select(sa.func.count()).select_from(User)):
         click.echo("Accounts already exist: nothing was done (no demo accounts created).")
         return

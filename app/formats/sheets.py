@@ -17,8 +17,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from .tables import csv_bytes
-from .untc import written_date
+from app.formats.tables import csv_bytes
+from app.formats.untc import written_date
 
 #: More rows than an import should carry in one file (the upload size limit usually comes first).
 MAX_ROWS = 20_000

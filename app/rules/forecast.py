@@ -22,7 +22,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from . import treaties as rules
+from app.rules import treaties as rules
 
 date = datetime.date
 timedelta = datetime.timedelta

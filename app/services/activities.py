@@ -13,12 +13,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from app.listing import Page, Paging, ordered, paginate
+from app.scoping import Scope
 from models import Activity, ActivityPartner, ActivityState, ActivityVisit, Deployment, Instrument, MemberState, db
 from models.activity import activity_instruments, activity_requests, first_visit_order
 from models.enums import ActivityKind, ActivityStateRole, ActivityStatus
-
-from ..listing import Page, Paging, ordered, paginate
-from ..scoping import Scope
 
 #: Where an activity without a visit sorts by date: after all the others.
 UNDATED = date(2199, 12, 31)

@@ -10,15 +10,14 @@ from datetime import date
 
 from werkzeug.datastructures import MultiDict
 
+from app.formats import sheets
+from app.formats.sheets import Column
+from app.scoping import Scope
+from app.services import activity_writes
+from app.services.errors import Refused
+from app.services.sheet_cells import InstrumentNames, StateNames, enum_message, enum_value, form_problems
 from forms.activity import ActivityForm
 from models.enums import ActivityKind, ActivityStatus
-
-from ..formats import sheets
-from ..formats.sheets import Column
-from ..scoping import Scope
-from . import activity_writes
-from .errors import Refused
-from .sheet_cells import InstrumentNames, StateNames, enum_message, enum_value, form_problems
 
 RECORD_TYPE = "Activity"
 SINGULAR, PLURAL, TITLE = "activity", "activities", "Activities"
@@ -90,7 +89,7 @@ class Context:
 def prepare(scope: Scope) -> Context:
     """Everything a row may name, loaded once (a fixed number of queries, whatever the rows)."""
     known = activity_writes.preload(scope)
-    from . import states as state_service
+    from app.services import states as state_service
     visible = state_service.choices(scope)
     experts: dict = {}
     for expert in known.experts.values():

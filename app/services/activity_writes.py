@@ -13,6 +13,11 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from app.formatting import format_date
+from app.scoping import Scope
+from app.services import audit, versions
+from app.services.errors import Refused
+from app.services.sync import sync_children, sync_list
 from models import (
     Activity,
     ActivityOtherInstrument,
@@ -28,12 +33,6 @@ from models import (
     db,
 )
 from models.enums import ActivityKind, ActivityStateRole, ActivityStatus
-
-from ..formatting import format_date
-from ..scoping import Scope
-from . import audit, versions
-from .errors import Refused
-from .sync import sync_children, sync_list
 
 #: Kinds that bring States together: at least one State must be recorded as served or taking part.
 GATHERINGS = {ActivityKind.REGIONAL_MEETING.value, ActivityKind.SUBREGIONAL_MEETING.value}
@@ -117,8 +116,8 @@ class Known:
 
 def preload(scope: Scope) -> Known:
     """Every record an activity of `scope` may name, in a fixed number of queries."""
-    from . import experts as expert_service
-    from . import requests as request_service
+    from app.services import experts as expert_service
+    from app.services import requests as request_service
     return Known(
         states={s.code: s for s in db.session.scalars(sa.select(MemberState))},
         instruments={i.code: i for i in db.session.scalars(sa.select(Instrument))},
@@ -374,7 +373,7 @@ class Choices:
 def form_choices(scope: Scope) -> Choices:
     """The options of the activity form's selects, through each domain's scoped reads. Requests are named by
     number (there may be hundreds of thousands): `_check` finds them, within the scope, in one query."""
-    from . import experts, organizations, states, treaties
+    from app.services import experts, organizations, states, treaties
     return Choices(
         states=states.choices(scope), instruments=treaties.visible_instruments(scope),
         organizations=organizations.choices(scope),

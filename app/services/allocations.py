@@ -10,14 +10,13 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from app.formatting import format_date, format_money
+from app.services import audit, versions
+from app.services.errors import Refused
 from forms.contribution import amount_problem
 from models import Activity, ActivityVisit, Allocation, Contribution, db
 from models.base import utcnow
 from models.enums import ContributionStatus, RegionalGroup
-
-from ..formatting import format_date, format_money
-from . import audit, versions
-from .errors import Refused
 
 
 def activity_states(activity: Activity) -> list:

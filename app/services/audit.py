@@ -8,9 +8,8 @@ import sqlalchemy as sa
 from flask import has_request_context, request
 from flask_login import current_user
 
+from app.listing import Page, Paging, paginate
 from models import AuditEntry, Instrument, MemberState, TreatyAction, db
-
-from ..listing import Page, Paging, paginate
 
 
 def _json_safe(value):

@@ -10,13 +10,12 @@ from collections.abc import Callable
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
+from app.scoping import Scope
+from app.services import audit, record_cache
 from models import CalendarFeedToken, User, db
 from models.base import utcnow
 from models.record_version import ACTIVITIES
 from models.user import hash_token
-
-from ..scoping import Scope
-from . import audit, record_cache
 
 #: Longer than any token `CalendarFeedToken.issue` makes; anything longer is not worth hashing.
 MAX_TOKEN_LENGTH = 200
@@ -79,6 +78,6 @@ FEEDS = record_cache.cache(ACTIVITIES, 32)
 
 def feed_ics(scope: Scope, url_for_activity: Callable[[int], str], site: str) -> bytes:
     """The VCALENDAR of the latest visits `scope` may see (`site`: the address its links start with, in the key)."""
-    from ..formats.ical import feed
-    from . import activities
+    from app.formats.ical import feed
+    from app.services import activities
     return FEEDS.get(("ics", scope, site), lambda: feed(activities.feed_visits(scope), url_for_activity))

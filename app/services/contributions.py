@@ -9,6 +9,10 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from app.listing import Page, Paging, ordered, paginate
+from app.scoping import Scope
+from app.services import audit, versions
+from app.services.errors import Refused
 from forms.codelists import currency_problem
 from forms.contribution import amount_problem
 from models import (
@@ -25,11 +29,6 @@ from models import (
 )
 from models.contribution import IllegalContributionStep, contribution_instruments
 from models.enums import ContributionStatus, OrganizationKind
-
-from ..listing import Page, Paging, ordered, paginate
-from ..scoping import Scope
-from . import audit, versions
-from .errors import Refused
 
 #: What a contribution's pages, the API, the portal and the statement show, in a fixed number of queries.
 LOADS = (

@@ -16,13 +16,12 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
+from app.rules import treaties as rules
+from app.scoping import Scope
+from app.services import activities, queue, requests, treaties
+from app.services import states as state_service
 from models import Activity, ActivityVisit, Contribution, Instrument, Organization, db
 from models.enums import ActivityStatus
-
-from ..rules import treaties as rules
-from ..scoping import Scope
-from . import activities, queue, requests, treaties
-from . import states as state_service
 
 date = datetime.date
 

@@ -8,12 +8,11 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from app.listing import Page, Paging, ordered, paginate
+from app.scoping import Scope
 from models import Activity, ActivityVisit, Deployment, Expert, Instrument, MemberState, db
 from models.enums import ActivityStatus
 from models.expert import expert_instruments
-
-from ..listing import Page, Paging, ordered, paginate
-from ..scoping import Scope
 
 LOADS = (selectinload(Expert.affiliation), selectinload(Expert.nationality), selectinload(Expert.instruments))
 
@@ -108,10 +107,9 @@ LIMITS = {"name": 160, "email": 254, "phone": 40, "note": 4000}
 
 def _resolved(values: dict) -> dict:
     """The form's values resolved to records, or Refused naming every field at fault."""
+    from app.services.errors import Refused
     from models import Organization
     from models.enums import ExpertKind, LegalTradition
-
-    from .errors import Refused
     errors: dict[str | None, str] = {}
     name = (values.get("name") or "").strip()
     if not name:
@@ -163,7 +161,7 @@ def _apply(e: Expert, v: dict) -> None:
 
 def create(values: dict) -> Expert:
     """Add an expert to the roster (audited). Flushes; the caller commits."""
-    from . import audit
+    from app.services import audit
     v = _resolved(values)
     expert = Expert(topics=[], languages=[])
     _apply(expert, v)
@@ -175,7 +173,7 @@ def create(values: dict) -> Expert:
 
 def update(expert: Expert, values: dict, version: int | None) -> bool:
     """Save the edit form made from `version` (Stale when the expert changed since); False when nothing changed."""
-    from . import audit, versions
+    from app.services import audit, versions
     label = f"The expert {expert.name}"
     versions.check(expert, version, label)
     version_before = expert.version

@@ -14,6 +14,10 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
+from app.rules import forecast as model
+from app.scoping import Scope
+from app.services import states as state_service
+from app.services import treaties
 from models import (
     Activity,
     ActivityState,
@@ -29,11 +33,6 @@ from models import (
 from models.activity import activity_instruments
 from models.assistance_request import assistance_request_instruments
 from models.enums import ActivityStatus, FindingStatus, RequestStatus
-
-from ..rules import forecast as model
-from ..scoping import Scope
-from . import states as state_service
-from . import treaties
 
 date = datetime.date
 

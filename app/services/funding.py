@@ -14,12 +14,11 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
+from app.scoping import Scope
+from app.services import contributions as contribution_service
+from app.services import funding_totals, treaties
 from models import Activity, Allocation, Contribution, Instrument, MemberState, Organization, TreatyAction, db
 from models.enums import ActivityStateRole, ContributionStatus
-
-from ..scoping import Scope
-from . import contributions as contribution_service
-from . import funding_totals, treaties
 
 
 @dataclass

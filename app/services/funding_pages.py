@@ -12,6 +12,11 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.listing import Page, Paging, page_of, paginate
+from app.scoping import Scope
+from app.services import treaties
+from app.services.funding import FollowedAction, FundedActivity, Reach
+from app.services.funding_totals import Sums, by_donor, money_of, rates_for, sums, totals, unrecorded
 from models import (
     Activity,
     ActivityState,
@@ -26,12 +31,6 @@ from models import (
 )
 from models.activity import activity_instruments
 from models.enums import ActivityStateRole
-
-from ..listing import Page, Paging, page_of, paginate
-from ..scoping import Scope
-from . import treaties
-from .funding import FollowedAction, FundedActivity, Reach
-from .funding_totals import Sums, by_donor, money_of, rates_for, sums, totals, unrecorded
 
 SERVED = ActivityStateRole.SERVED.value
 

@@ -13,12 +13,11 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from app.scoping import Scope
+from app.services import rates as rate_service
 from models import Allocation, Contribution, Organization, db
 from models.contribution import MONEY
 from models.enums import ContributionStatus
-
-from ..scoping import Scope
-from . import rates as rate_service
 
 ZERO = Decimal("0.00")
 PLEDGED, RECEIVED = ContributionStatus.PLEDGED.value, ContributionStatus.RECEIVED.value

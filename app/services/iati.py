@@ -16,10 +16,9 @@ from pathlib import Path
 from flask import current_app
 from lxml import etree
 
+from app.services.funding import FundedActivity, Portal
 from forms.codelists import codelist
 from models.enums import ActivityKind, ActivityStatus, ContributionStatus, OrganizationKind
-
-from .funding import FundedActivity, Portal
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "iati"
 VERSION = "2.03"

@@ -8,6 +8,9 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from app.scoping import Scope
+from app.services import audit, versions
+from app.services.errors import Refused
 from models import (
     Activity,
     FindingStatusChange,
@@ -18,10 +21,6 @@ from models import (
     db,
 )
 from models.enums import FindingStatus
-
-from ..scoping import Scope
-from . import audit, versions
-from .errors import Refused
 
 FINDING_LOADS = (selectinload(LegislativeFinding.state), selectinload(LegislativeFinding.issue),
                  selectinload(LegislativeFinding.activity),

@@ -7,10 +7,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from app.listing import Page, Paging, ordered, paginate
+from app.scoping import Scope
 from models import Organization, db
-
-from ..listing import Page, Paging, ordered, paginate
-from ..scoping import Scope
 
 LOADS = (selectinload(Organization.state),)
 

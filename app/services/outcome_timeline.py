@@ -21,6 +21,9 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.listing import Page, Paging
+from app.scoping import Scope
+from app.services import treaties
 from models import (
     Activity,
     ActivityState,
@@ -48,10 +51,6 @@ from models.enums import (
     FindingStatus,
     RequestStatus,
 )
-
-from ..listing import Page, Paging
-from ..scoping import Scope
-from . import treaties
 
 #: Order of events on the same day: what came first in the life of a case.
 EVENT_ORDER = {"request": 0, "signature": 1, "contribution": 2, "activity": 3, "deployment": 4, "finding": 5,

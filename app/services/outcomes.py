@@ -30,6 +30,8 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from app.rules.forecast import add_months
+from app.scoping import Scope
 from models import (
     Activity,
     ActivityState,
@@ -52,9 +54,6 @@ from models.enums import (
     ParticipantKind,
     RegionalGroup,
 )
-
-from ..rules.forecast import add_months
-from ..scoping import Scope
 
 #: The windows of the "deposited within N months of first assistance" shares.
 WINDOWS = (6, 12, 24)

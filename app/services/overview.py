@@ -1,10 +1,9 @@
 """The home page's figures: how much of the record the caller may see, counted in SQL."""
 import sqlalchemy as sa
 
+from app.scoping import Scope
 from models import Activity, AssistanceRequest, Contribution, db
 from models.enums import RequestStatus
-
-from ..scoping import Scope
 
 #: Statuses that wait for a manager's decision (the queue).
 AWAITING_DECISION = (RequestStatus.PENDING.value, RequestStatus.UNDER_REVIEW.value)

@@ -14,6 +14,11 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from app.scoping import Scope
+from app.services import activities as activity_service
+from app.services import requests as request_service
+from app.services import states as state_service
+from app.services import treaties
 from models import (
     Activity,
     ActivityState,
@@ -26,12 +31,6 @@ from models import (
     db,
 )
 from models.enums import ActivityKind, ActivityStateRole, ActivityStatus
-
-from ..scoping import Scope
-from . import activities as activity_service
-from . import requests as request_service
-from . import states as state_service
-from . import treaties
 
 date = datetime.date
 

@@ -7,13 +7,12 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from app.listing import Page, Paging, ordered, paginate
+from app.scoping import Scope
+from app.services import requests
+from app.services.requests import LOADS, RequestFilters
 from models import AssistanceRequest, db
 from models.enums import AgeBucket
-
-from ..listing import Page, Paging, ordered, paginate
-from ..scoping import Scope
-from . import requests
-from .requests import LOADS, RequestFilters
 
 R = AssistanceRequest
 

@@ -13,12 +13,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
 
+from app.listing import Page, Paging, ordered, paginate
+from app.services import audit
+from app.services.errors import Refused
 from forms.codelists import currency_problem
 from models import BASE_CURRENCY, ExchangeRate, db
-
-from ..listing import Page, Paging, ordered, paginate
-from . import audit
-from .errors import Refused
 
 CENT = Decimal("0.01")
 

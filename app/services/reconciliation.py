@@ -16,10 +16,9 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from app.scoping import Scope
+from app.services.treaties import ANNEX, SOURCE_HAND
 from models import Instrument, MemberState, TreatyActionSource, db
-
-from ..scoping import Scope
-from .treaties import ANNEX, SOURCE_HAND
 
 date = datetime.date
 

@@ -15,6 +15,11 @@ from pathlib import Path
 import yaml
 from sqlalchemy.exc import IntegrityError
 
+from app.formats import untc
+from app.services import audit
+from app.services.reference_records import load_records
+from app.services.treaties import SOURCE_ANNEX
+from app.services.treaty_import import ImportRefused, import_table
 from models import (
     Instrument,
     MemberState,
@@ -25,12 +30,6 @@ from models import (
     db,
 )
 from models.enums import ActionKind, ParticipantKind, RegionalGroup
-
-from ..formats import untc
-from . import audit
-from .reference_records import load_records
-from .treaties import SOURCE_ANNEX
-from .treaty_import import ImportRefused, import_table
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "reference"
 ANNEX_SOURCE = SOURCE_ANNEX

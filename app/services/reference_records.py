@@ -8,6 +8,8 @@ from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
 
+from app.services.sync import sync_children as _sync_children
+from app.services.sync import sync_list as _sync_list
 from models import (
     Activity,
     ActivityOtherInstrument,
@@ -40,9 +42,6 @@ from models.enums import (
     RequestKind,
     RequestStatus,
 )
-
-from .sync import sync_children as _sync_children
-from .sync import sync_list as _sync_list
 
 
 def load_records(loader) -> None:

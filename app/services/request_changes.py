@@ -12,16 +12,15 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
 
+from app.formatting import format_date
+from app.permissions import Permission, has_permission
+from app.scoping import Scope
+from app.services import audit, versions
+from app.services.errors import Refused
+from app.services.requests import ASSIGNABLE_ROLES, first_deposits, parties_among
 from models import AssistanceRequest, Instrument, MemberState, RequestStatusChange, User, db
 from models.assistance_request import AWAITING_DECISION, REASON_REQUIRED, TRANSITIONS, date_problems
 from models.enums import Priority, RequestChannel, RequestKind, RequestStatus
-
-from ..formatting import format_date
-from ..permissions import Permission, has_permission
-from ..scoping import Scope
-from . import audit, versions
-from .errors import Refused
-from .requests import ASSIGNABLE_ROLES, first_deposits, parties_among
 
 S = RequestStatus
 #: Lengths the columns hold (the form says the same; the service guards every other caller).

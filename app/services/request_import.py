@@ -7,16 +7,15 @@ from datetime import date
 
 from werkzeug.datastructures import MultiDict
 
+from app.formats import sheets
+from app.formats.sheets import Column
+from app.scoping import Scope
+from app.services import request_changes
+from app.services.errors import Refused
+from app.services.sheet_cells import InstrumentNames, StateNames, enum_message, enum_value, form_problems
 from forms.base import choices
 from forms.request import RequestForm
 from models.enums import Priority, RequestChannel, RequestKind
-
-from ..formats import sheets
-from ..formats.sheets import Column
-from ..scoping import Scope
-from . import request_changes
-from .errors import Refused
-from .sheet_cells import InstrumentNames, StateNames, enum_message, enum_value, form_problems
 
 RECORD_TYPE = "AssistanceRequest"
 SINGULAR, PLURAL, TITLE = "request", "requests", "Requests"

@@ -13,14 +13,13 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from app.formatting import format_date
+from app.listing import Page, Paging, ordered, paginate
+from app.scoping import EVERYTHING, Scope
+from app.services import treaties
 from models import Activity, AssistanceRequest, Instrument, MemberState, RequestStatusChange, TreatyAction, User, db
 from models.assistance_request import AWAITING_DECISION, assistance_request_instruments
 from models.enums import AgeBucket, Role
-
-from ..formatting import format_date
-from ..listing import Page, Paging, ordered, paginate
-from ..scoping import EVERYTHING, Scope
-from . import treaties
 
 R = AssistanceRequest
 

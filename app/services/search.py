@@ -7,11 +7,10 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from app.listing import Page, Paging, ordered, paginate
+from app.scoping import Scope
+from app.services import activities, experts, organizations, requests, states
 from models import Activity, AssistanceRequest, Expert, MemberState, Organization
-
-from ..listing import Page, Paging, ordered, paginate
-from ..scoping import Scope
-from . import activities, experts, organizations, requests, states
 
 
 @dataclass(frozen=True)

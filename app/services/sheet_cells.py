@@ -1,7 +1,7 @@
 """What the spreadsheet imports of requests and of activities share: reading a State, an instrument or a choice
 from a cell, and a form's messages as (column, message). Below `sheet_imports` (which dispatches to each kind) and
 the kinds (`request_import`, `activity_import`), so that none of them imports the others back."""
-from ..formats import sheets
+from app.formats import sheets
 
 
 class StateNames:
@@ -9,7 +9,7 @@ class StateNames:
     the States of a scope. Loaded once (four queries), then no query per cell."""
 
     def __init__(self, states):
-        from .states import participant_index
+        from app.services.states import participant_index
         self.by_code = {s.code: s for s in states}
         self.by_id = {s.id: s for s in states}
         self.index = participant_index()

@@ -17,13 +17,12 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
+from app.formats import sheets
+from app.formats.sheets import Columns, SheetRefused
+from app.scoping import Scope
+from app.services import audit
+from app.services import upload_store as store
 from models import AuditEntry, db
-
-from ..formats import sheets
-from ..formats.sheets import Columns, SheetRefused
-from ..scoping import Scope
-from . import audit
-from . import upload_store as store
 
 #: Bad cells listed in full; beyond that they are counted (the file has to be corrected anyway).
 MAX_ERRORS = 500
@@ -81,7 +80,7 @@ class Upload:
 
 
 def kinds():
-    from . import activity_import, request_import
+    from app.services import activity_import, request_import
     return {"requests": request_import, "activities": activity_import}
 
 

@@ -7,10 +7,9 @@ import csv
 import io
 from decimal import Decimal
 
+from app.formatting import iso
+from app.services.funding import Portal, received_amount
 from models.enums import ActivityKind, ContributionStatus
-
-from ..formatting import iso
-from .funding import Portal, received_amount
 
 COLUMNS = ["donor", "contribution_id", "project", "status", "status_label", "pledged_date", "committed_date",
            "received_date", "currency", "amount", "received", "allocated", "unallocated", "earmark_instruments",

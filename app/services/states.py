@@ -11,11 +11,10 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from app.listing import Page, Paging, ordered, paginate
+from app.scoping import Scope
 from models import MemberState, MemberStateAlias, MemberStateName, TreatyAction, alias_key, db
 from models.enums import ActionCategory
-
-from ..listing import Page, Paging, ordered, paginate
-from ..scoping import Scope
 
 
 # ------------------------------------------------------------------ resolving names

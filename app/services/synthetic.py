@@ -25,6 +25,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from app.services.errors import Refused
 from models import (
     Activity,
     ActivityState,
@@ -60,8 +61,6 @@ from models.enums import (
 )
 from models.expert import expert_instruments
 from models.record_version import bump
-
-from .errors import Refused
 
 #: The day the synthetic record is "as at": requests are received up to it, planned activities run a year past it.
 SYNTHETIC_TODAY = date(2026, 6, 30)

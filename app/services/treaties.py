@@ -15,16 +15,15 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
+from app.formatting import format_date  # messages use the report's date style, as pages do
+from app.rules import treaties as rules
+from app.scoping import EVERYTHING, Scope
+from app.services import audit, record_cache, treaty_locks
+from app.services.errors import Refused
+from app.services.states import find_participant
 from models import Instrument, MemberState, TreatyAction, TreatyActionSource, db
 from models.enums import ActionCategory, ActionKind, ParticipantKind
 from models.record_version import TREATIES
-
-from ..formatting import format_date  # messages use the report's date style, as pages do
-from ..rules import treaties as rules
-from ..scoping import EVERYTHING, Scope
-from . import audit, record_cache, treaty_locks
-from .errors import Refused
-from .states import find_participant
 
 date = datetime.date
 

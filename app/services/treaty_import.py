@@ -29,16 +29,15 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from app.formats import untc
+from app.formatting import format_date
+from app.log import log_fields, logger
+from app.scoping import EVERYTHING
+from app.services import audit, treaty_locks
+from app.services.states import participant_index
+from app.services.treaties import SOURCE_HAND, SOURCE_UNTC, anomalies, get_instrument
 from models import AuditEntry, Instrument, MemberState, TreatyAction, TreatyActionSource, alias_key, db
 from models.enums import ActionCategory
-
-from ..formats import untc
-from ..formatting import format_date
-from ..log import log_fields, logger
-from ..scoping import EVERYTHING
-from . import audit, treaty_locks
-from .states import participant_index
-from .treaties import SOURCE_HAND, SOURCE_UNTC, anomalies, get_instrument
 
 SIGNATURE, DEPOSIT = ActionCategory.SIGNATURE.value, ActionCategory.DEPOSIT.value
 

@@ -14,13 +14,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.formats import untc
+from app.scoping import EVERYTHING
+from app.services import upload_store as store
+from app.services.treaties import get_instrument
+from app.services.treaty_import import ImportRefused, ImportReport, import_text, imported_preview, lock_instrument
 from models import AuditEntry, Instrument, db
-
-from ..formats import untc
-from ..scoping import EVERYTHING
-from . import upload_store as store
-from .treaties import get_instrument
-from .treaty_import import ImportRefused, ImportReport, import_text, imported_preview, lock_instrument
 
 #: A preview stays confirmable for an hour; after that the file must be uploaded again.
 PREVIEW_MAX_AGE = store.MAX_AGE

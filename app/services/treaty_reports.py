@@ -11,15 +11,14 @@ import datetime
 import io
 from dataclasses import dataclass, field
 
+from app.formatting import format_date
+from app.rules import treaties as rules
+from app.scoping import Scope
+from app.services import states as state_service
+from app.services import treaties
+from app.services.reconciliation import Claim, differences
 from models import Instrument, MemberState
 from models.enums import ActionCategory, ActionKind
-
-from ..formatting import format_date
-from ..rules import treaties as rules
-from ..scoping import Scope
-from . import states as state_service
-from . import treaties
-from .reconciliation import Claim, differences
 
 date = datetime.date
 

@@ -10,16 +10,15 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from app.listing import Page, Paging, ordered, paginate
+from app.services import audit
+from app.services.errors import Refused
+from app.services.states import find_participant
 from forms.base import checked_email, checked_password, normalize_email
 from models import ApiToken, Contribution, Organization, User, db
 from models.base import utcnow
 from models.enums import OrganizationKind, Role
 from models.user import TOKEN_SCOPES
-
-from ..listing import Page, Paging, ordered, paginate
-from . import audit
-from .errors import Refused
-from .states import find_participant
 
 
 def generate_password(email: str | None = None, name: str | None = None) -> str:

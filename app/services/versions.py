@@ -9,10 +9,9 @@ and our UPDATE, which says `WHERE version = <read>`) into the same refusal.
 import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
 
+from app.services.errors import Refused, Stale
 from models import AuditEntry, db
 from models.base import utcnow
-
-from .errors import Refused, Stale
 
 
 def last_change(record) -> AuditEntry | None:

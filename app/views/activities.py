@@ -7,21 +7,20 @@ from datetime import date
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app.formats.tables import csv_bytes, xlsx_bytes
+from app.page_cache import cached_page
+from app.permissions import Permission, can, permission_required
+from app.scoping import for_user
+from app.services import activities as activity_service
+from app.services import activity_writes, legislative
+from app.services import organizations as organization_service
+from app.services import requests as request_service
+from app.services.audit import timeline_for
+from app.services.errors import Refused
+from app.views.helpers import list_filters, show_refusal
+from app.views.main import home_panel
 from forms.activity import ActivityFilterForm, ActivityForm, CalendarFilterForm, initial_data
 from models import Activity, db
-
-from ..formats.tables import csv_bytes, xlsx_bytes
-from ..page_cache import cached_page
-from ..permissions import Permission, can, permission_required
-from ..scoping import for_user
-from ..services import activities as activity_service
-from ..services import activity_writes, legislative
-from ..services import organizations as organization_service
-from ..services import requests as request_service
-from ..services.audit import timeline_for
-from ..services.errors import Refused
-from .helpers import list_filters, show_refusal
-from .main import home_panel
 
 bp = Blueprint("activities", __name__, url_prefix="/activities")
 

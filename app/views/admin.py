@@ -7,15 +7,14 @@ the session is a cookie, and a secret must not travel in it.
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from app.permissions import Permission, permission_required
+from app.services import audit as audit_service
+from app.services import users as accounts
+from app.services.audit import timeline_for
+from app.services.errors import Refused
+from app.views.helpers import list_filters, show_refusal
 from forms.users import AuditFilterForm, PasswordResetForm, TokenForm, UserCreateForm, UserEditForm, UserFilterForm
 from models import ApiToken, Organization, User, db
-
-from ..permissions import Permission, permission_required
-from ..services import audit as audit_service
-from ..services import users as accounts
-from ..services.audit import timeline_for
-from ..services.errors import Refused
-from .helpers import list_filters, show_refusal
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

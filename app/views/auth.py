@@ -15,13 +15,12 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, r
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
+from app.extensions import limiter
+from app.permissions import login_required, public
+from app.services import users
 from forms.auth import LoginForm
 from forms.base import normalize_email
 from models import db
-
-from ..extensions import limiter
-from ..permissions import login_required, public
-from ..services import users
 
 bp = Blueprint("auth", __name__)
 

@@ -7,13 +7,12 @@ URL, for that request only, with the token owner's scope. Signed in in a browser
 from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app.page_cache import cached_page
+from app.permissions import Permission, has_permission, permission_required
+from app.scoping import for_user
+from app.services import calendar_feeds
+from app.services.activities import FEED_VISITS
 from models import db
-
-from ..page_cache import cached_page
-from ..permissions import Permission, has_permission, permission_required
-from ..scoping import for_user
-from ..services import calendar_feeds
-from ..services.activities import FEED_VISITS
 
 bp = Blueprint("calendar_feed", __name__)
 

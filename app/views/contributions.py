@@ -4,6 +4,13 @@ Thin views: load -> authorize -> form -> service -> commit -> redirect."""
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from app.permissions import Permission, can, permission_required
+from app.scoping import for_user
+from app.services import allocations as allocation_service
+from app.services import contributions as contribution_service
+from app.services.audit import timeline_for
+from app.services.errors import Refused
+from app.views.helpers import list_filters, show_refusal
 from forms.contribution import (
     AllocationForm,
     ContributionCreateForm,
@@ -14,14 +21,6 @@ from forms.contribution import (
 from models import Allocation, Contribution, db
 from models.contribution import TRANSITIONS
 from models.enums import ContributionStatus
-
-from ..permissions import Permission, can, permission_required
-from ..scoping import for_user
-from ..services import allocations as allocation_service
-from ..services import contributions as contribution_service
-from ..services.audit import timeline_for
-from ..services.errors import Refused
-from .helpers import list_filters, show_refusal
 
 bp = Blueprint("contributions", __name__, url_prefix="/contributions")
 

@@ -4,14 +4,13 @@ from datetime import date
 from flask import Blueprint, render_template
 from flask_login import current_user
 
+from app.charts import progress_bars
+from app.page_cache import cached_page
+from app.permissions import login_required
+from app.scoping import for_user
+from app.services import dashboard as dashboards
+from app.views.helpers import list_filters
 from forms.treaties import AsOfForm
-
-from ..charts import progress_bars
-from ..page_cache import cached_page
-from ..permissions import login_required
-from ..scoping import for_user
-from ..services import dashboard as dashboards
-from .helpers import list_filters
 
 bp = Blueprint("dashboard", __name__)
 

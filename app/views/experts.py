@@ -3,16 +3,15 @@ range) and each expert's page with deployment history. Contact details only for 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app.permissions import Permission, permission_required
+from app.scoping import for_user
+from app.services import experts as expert_service
+from app.services import organizations as organization_service
+from app.services import states as state_service
+from app.services.errors import Refused
+from app.views.helpers import list_filters, show_refusal
 from forms.expert import ExpertFilterForm, ExpertForm, expert_data
 from models import Expert, db
-
-from ..permissions import Permission, permission_required
-from ..scoping import for_user
-from ..services import experts as expert_service
-from ..services import organizations as organization_service
-from ..services import states as state_service
-from ..services.errors import Refused
-from .helpers import list_filters, show_refusal
 
 bp = Blueprint("experts", __name__, url_prefix="/experts")
 

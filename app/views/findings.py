@@ -3,18 +3,17 @@ form that records one and the form that moves its status; the per-State checklis
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app.permissions import Permission, can, permission_required
+from app.scoping import for_user
+from app.services import activities as activity_service
+from app.services import legislative
+from app.services import states as state_service
+from app.services.audit import timeline_for
+from app.services.errors import Refused
+from app.views.helpers import show_refusal
 from forms.legislative import FindingForm, FindingStatusForm
 from models import LegislativeFinding, db
 from models.enums import FindingStatus
-
-from ..permissions import Permission, can, permission_required
-from ..scoping import for_user
-from ..services import activities as activity_service
-from ..services import legislative
-from ..services import states as state_service
-from ..services.audit import timeline_for
-from ..services.errors import Refused
-from .helpers import show_refusal
 
 bp = Blueprint("findings", __name__, url_prefix="/findings")
 

@@ -4,15 +4,14 @@ from datetime import date
 from flask import Blueprint, abort, render_template
 from flask_login import current_user
 
+from app.charts import forecast_chart
+from app.permissions import Permission, permission_required
+from app.rules.forecast import WINDOW_DAYS
+from app.scoping import for_user
+from app.services import forecast as forecasts
+from app.services import treaties
+from app.views.helpers import list_filters
 from forms.forecast import BacktestForm, ForecastForm
-
-from ..charts import forecast_chart
-from ..permissions import Permission, permission_required
-from ..rules.forecast import WINDOW_DAYS
-from ..scoping import for_user
-from ..services import forecast as forecasts
-from ..services import treaties
-from .helpers import list_filters
 
 bp = Blueprint("forecast", __name__)
 

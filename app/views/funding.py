@@ -6,16 +6,15 @@ from datetime import date
 from flask import Blueprint, Response, abort, redirect, render_template, url_for
 from flask_login import current_user
 
+from app.page_cache import cached_page
+from app.permissions import Permission, permission_required
+from app.scoping import for_user
+from app.services import contributions as contribution_service
+from app.services import funding, funding_pages, statements
+from app.services.funding import NotYours
+from app.views.helpers import list_filters, refuse_filters
+from app.views.main import home_panel
 from forms.funding import FundingFilterForm
-
-from ..page_cache import cached_page
-from ..permissions import Permission, permission_required
-from ..scoping import for_user
-from ..services import contributions as contribution_service
-from ..services import funding, funding_pages, statements
-from ..services.funding import NotYours
-from .helpers import list_filters, refuse_filters
-from .main import home_panel
 
 bp = Blueprint("funding", __name__, url_prefix="/funding")
 

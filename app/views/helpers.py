@@ -3,8 +3,8 @@ forms of forms/base.py) and showing a service's refusal on its form. (The API's 
 app/api/common.py; both read the same filter forms.)"""
 from flask import abort, request
 
-from ..listing import Paging, paging_from
-from ..services.errors import Refused, Stale
+from app.listing import Paging, paging_from
+from app.services.errors import Refused, Stale
 
 
 def list_filters(form_cls, prepare=None):

@@ -5,13 +5,12 @@ from datetime import date
 from flask import Blueprint, Response, abort
 from flask_login import current_user
 
+from app.permissions import Permission, permission_required
+from app.scoping import for_user
+from app.services import funding, iati
+from app.services.funding import NotYours
+from app.views.helpers import list_filters, refuse_filters
 from forms.funding import FundingFilterForm
-
-from ..permissions import Permission, permission_required
-from ..scoping import for_user
-from ..services import funding, iati
-from ..services.funding import NotYours
-from .helpers import list_filters, refuse_filters
 
 bp = Blueprint("iati", __name__)
 

@@ -4,18 +4,17 @@ from datetime import date
 from flask import Blueprint, abort, render_template
 from flask_login import current_user
 
+from app.charts import chart
+from app.listing import page_of
+from app.page_cache import cached_page
+from app.permissions import Permission, can, permission_required
+from app.scoping import for_user
+from app.services import states as state_service
+from app.services import treaties
+from app.services.audit import timeline_for
+from app.services.treaty_reports import visible_parties
+from app.views.helpers import list_filters
 from forms.treaties import AsOfForm, PartyListForm
-
-from ..charts import chart
-from ..listing import page_of
-from ..page_cache import cached_page
-from ..permissions import Permission, can, permission_required
-from ..scoping import for_user
-from ..services import states as state_service
-from ..services import treaties
-from ..services.audit import timeline_for
-from ..services.treaty_reports import visible_parties
-from .helpers import list_filters
 
 bp = Blueprint("instruments", __name__, url_prefix="/instruments")
 

@@ -3,11 +3,10 @@ where it was raised (a donor: in the activities it funds)."""
 from flask import Blueprint, abort, render_template
 from flask_login import current_user
 
+from app.permissions import Permission, permission_required
+from app.scoping import for_user
+from app.services import legislative
 from models import LegislativeIssue
-
-from ..permissions import Permission, permission_required
-from ..scoping import for_user
-from ..services import legislative
 
 bp = Blueprint("issues", __name__, url_prefix="/issues")
 

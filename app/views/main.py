@@ -10,10 +10,10 @@ from datetime import date
 from flask import Blueprint, render_template
 from flask_login import current_user
 
-from ..page_cache import cached_page
-from ..permissions import Permission, can, login_required
-from ..scoping import for_user
-from ..services import overview, treaties
+from app.page_cache import cached_page
+from app.permissions import Permission, can, login_required
+from app.scoping import for_user
+from app.services import overview, treaties
 
 bp = Blueprint("main", __name__)
 

@@ -2,12 +2,11 @@
 from flask import Blueprint, abort, render_template
 from flask_login import current_user
 
+from app.permissions import Permission, permission_required
+from app.scoping import for_user
+from app.services import activities as activity_service
+from app.services import organizations
 from models import Organization
-
-from ..permissions import Permission, permission_required
-from ..scoping import for_user
-from ..services import activities as activity_service
-from ..services import organizations
 
 bp = Blueprint("organizations", __name__, url_prefix="/organizations")
 

@@ -6,17 +6,16 @@ from operator import itemgetter
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
 
+from app.charts import bar_charts, chart
+from app.exports import csv_response
+from app.page_cache import cached_page
+from app.permissions import Permission, permission_required
+from app.scoping import for_user
+from app.services import contributions as contribution_service
+from app.services import outcomes, treaties
+from app.services import states as state_service
+from app.views.helpers import list_filters, refuse_filters
 from forms.outcome import DrillDownForm, OutcomeFilterForm
-
-from ..charts import bar_charts, chart
-from ..exports import csv_response
-from ..page_cache import cached_page
-from ..permissions import Permission, permission_required
-from ..scoping import for_user
-from ..services import contributions as contribution_service
-from ..services import outcomes, treaties
-from ..services import states as state_service
-from .helpers import list_filters, refuse_filters
 
 bp = Blueprint("outcomes", __name__, url_prefix="/outcomes")
 

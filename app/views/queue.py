@@ -3,18 +3,17 @@ the ageing buckets, filters, assignment of many requests in one action, and each
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app.listing import page_of
+from app.page_cache import cached_page
+from app.permissions import Permission, permission_required
+from app.scoping import for_user
+from app.services import queue as queue_service
+from app.services import request_changes
+from app.services import requests as request_service
+from app.services.errors import Refused
+from app.views.helpers import list_filters, show_refusal
 from forms.request import BulkAssignForm, QueueFilterForm
 from models import db
-
-from ..listing import page_of
-from ..page_cache import cached_page
-from ..permissions import Permission, permission_required
-from ..scoping import for_user
-from ..services import queue as queue_service
-from ..services import request_changes
-from ..services import requests as request_service
-from ..services.errors import Refused
-from .helpers import list_filters, show_refusal
 
 bp = Blueprint("queue", __name__, url_prefix="/queue")
 

@@ -1,13 +1,12 @@
 """The exchange-rate table admins keep (no network lookups): list, add, edit, remove."""
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
+from app.permissions import Permission, permission_required
+from app.services import rates as rate_service
+from app.services.errors import Refused
+from app.views.helpers import list_filters, show_refusal
 from forms.rate import RateFilterForm, RateForm
 from models import ExchangeRate, db
-
-from ..permissions import Permission, permission_required
-from ..services import rates as rate_service
-from ..services.errors import Refused
-from .helpers import list_filters, show_refusal
 
 bp = Blueprint("rates", __name__, url_prefix="/rates")
 

@@ -8,18 +8,17 @@ from datetime import date
 from flask import Blueprint, Response, abort, render_template
 from flask_login import current_user
 
+from app.exports import csv_response
+from app.page_cache import cached_page
+from app.permissions import Permission, can, permission_required
+from app.scoping import for_user
+from app.services import period_report
+from app.services.treaties import SOURCES
+from app.services.treaty_reports import annex, annex_csv
+from app.views.helpers import list_filters
 from forms.period_report import PeriodReportForm
 from forms.treaties import RatificationStatusForm
 from models import enums
-
-from ..exports import csv_response
-from ..page_cache import cached_page
-from ..permissions import Permission, can, permission_required
-from ..scoping import for_user
-from ..services import period_report
-from ..services.treaties import SOURCES
-from ..services.treaty_reports import annex, annex_csv
-from .helpers import list_filters
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 

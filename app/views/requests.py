@@ -5,23 +5,22 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app.exports import csv_response, xlsx_response
+from app.page_cache import cached_page
+from app.permissions import Permission, can, permission_required
+from app.scoping import for_user
+from app.services import request_changes
+from app.services import requests as request_service
+from app.services import states as state_service
+from app.services.audit import timeline_for
+from app.services.errors import Refused
+from app.views.auth import safe_next
+from app.views.helpers import list_filters, show_refusal
+from app.views.main import home_panel
 from forms.filters import INSTRUMENT_CODES
 from forms.request import AssignForm, MoveForm, RequestFilterForm, RequestForm
 from models import AssistanceRequest, db
 from models.enums import Priority, RequestChannel, RequestKind, RequestStatus
-
-from ..exports import csv_response, xlsx_response
-from ..page_cache import cached_page
-from ..permissions import Permission, can, permission_required
-from ..scoping import for_user
-from ..services import request_changes
-from ..services import requests as request_service
-from ..services import states as state_service
-from ..services.audit import timeline_for
-from ..services.errors import Refused
-from .auth import safe_next
-from .helpers import list_filters, show_refusal
-from .main import home_panel
 
 bp = Blueprint("requests", __name__)
 

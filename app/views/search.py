@@ -3,12 +3,11 @@ organizations, each in the caller's scope and only where the caller's role may r
 from flask import Blueprint, render_template
 from flask_login import current_user
 
+from app.permissions import Permission, can, login_required
+from app.scoping import for_user
+from app.services import search as search_service
+from app.views.helpers import list_filters
 from forms.search import SearchForm
-
-from ..permissions import Permission, can, login_required
-from ..scoping import for_user
-from ..services import search as search_service
-from .helpers import list_filters
 
 bp = Blueprint("search", __name__)
 

@@ -4,13 +4,12 @@ writes every row or none. The templates to fill are downloaded from the upload p
 from flask import Blueprint, Response, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app.formats import sheets
+from app.permissions import Permission, permission_required
+from app.scoping import for_user
+from app.services import sheet_imports as imports
 from forms.sheet_import import SheetConfirmForm, SheetUploadForm
 from models import db
-
-from ..formats import sheets
-from ..permissions import Permission, permission_required
-from ..scoping import for_user
-from ..services import sheet_imports as imports
 
 bp = Blueprint("sheet_imports", __name__)
 

@@ -4,19 +4,18 @@ from datetime import date
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
+from app.page_cache import cached_page
+from app.permissions import Permission, can, permission_required
+from app.scoping import for_user
+from app.services import activities as activity_service
+from app.services import outcome_timeline, treaties
+from app.services import requests as request_service
+from app.services import states as state_service
+from app.services.audit import timeline_for
+from app.views.helpers import list_filters
 from forms.state import StateDetailForm, StateFilterForm
 from models import MemberState
 from models.enums import ActionCategory
-
-from ..page_cache import cached_page
-from ..permissions import Permission, can, permission_required
-from ..scoping import for_user
-from ..services import activities as activity_service
-from ..services import outcome_timeline, treaties
-from ..services import requests as request_service
-from ..services import states as state_service
-from ..services.audit import timeline_for
-from .helpers import list_filters
 
 bp = Blueprint("states", __name__, url_prefix="/states")
 

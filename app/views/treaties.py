@@ -3,20 +3,19 @@ and a treaty action entered by hand."""
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app.listing import page_of
+from app.permissions import Permission, permission_required
+from app.scoping import for_user
+from app.services import states as state_service
+from app.services import treaty_import_previews as previews
+from app.services.errors import Refused
+from app.services.reconciliation import differences, sources_of
+from app.services.treaties import record_action, visible_instruments
+from app.services.treaty_import import ImportBusy, ImportRefused, MassRemovalRefused, import_text
+from app.views.helpers import list_filters, show_refusal
 from forms.base import choices
 from forms.treaties import ImportConfirmForm, ImportUploadForm, ReconciliationFilterForm, TreatyActionForm
 from models import db
-
-from ..listing import page_of
-from ..permissions import Permission, permission_required
-from ..scoping import for_user
-from ..services import states as state_service
-from ..services import treaty_import_previews as previews
-from ..services.errors import Refused
-from ..services.reconciliation import differences, sources_of
-from ..services.treaties import record_action, visible_instruments
-from ..services.treaty_import import ImportBusy, ImportRefused, MassRemovalRefused, import_text
-from .helpers import list_filters, show_refusal
 
 bp = Blueprint("treaties", __name__, url_prefix="/treaties")
 
