@@ -16,6 +16,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     register_extensions(app)
     register_security(app)
     register_page_cache(app)
+    register_sheet_kinds()
     register_blueprints(app)
     register_errorhandlers(app)
     register_cli(app)
@@ -57,6 +58,15 @@ def register_security(app: Flask) -> None:
 def register_page_cache(app: Flask) -> None:
     from app.page_cache import init_app
     init_app(app)
+
+
+def register_sheet_kinds() -> None:
+    """The kinds of record a spreadsheet can bring in, each owned by its domain (app.services.sheets is below them)."""
+    from app.services.activities import activity_sheet
+    from app.services.requests import request_sheet
+    from app.services.sheets import sheet_uploads
+    sheet_uploads.register("requests", request_sheet)
+    sheet_uploads.register("activities", activity_sheet)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -146,7 +146,7 @@ def credential_noted(request) -> tuple[str, int] | None:
 def _feed_token_owner(raw: str):
     """The owner of a calendar feed token, for this one request (nothing goes into the session). A token that
     opens nothing is a 401, which a calendar client reports, rather than a redirect to a sign-in page."""
-    from app.services.calendar_feeds import owner_of
+    from app.services.activities.calendar_feeds import owner_of
     found = owner_of(raw)
     if found is None:
         _forget_noted("feed", hash_token(raw))

@@ -5,7 +5,7 @@ from werkzeug.exceptions import HTTPException
 
 from app.http import wants_json
 from app.log import logger
-from app.services.errors import Refused
+from app.services.core.errors import Refused
 from models import db
 
 MESSAGES = {

@@ -44,7 +44,7 @@ PASSWORD = "Bench-password-2026!"
 
 def build(app, n: int) -> dict:
     """The reference record, N requests' worth of factory data, and one account per role (with a token)."""
-    from app.services.reference import load_reference
+    from app.seed.reference import load_reference
     from models import ApiToken, Organization, db
     from tests import factories
     db.drop_all()

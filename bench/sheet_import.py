@@ -76,8 +76,8 @@ def main() -> None:
     from app import create_app
     from app.formats import sheets
     from app.scoping import EVERYTHING
-    from app.services import sheet_imports as imports
-    from app.services.reference import load_reference
+    from app.seed.reference import load_reference
+    from app.services.sheets import sheet_uploads
     from models import db
     from tests import factories
 
@@ -110,10 +110,10 @@ def main() -> None:
             start = time.perf_counter()
             sheets.read(data, name)
             read = time.perf_counter() - start
-            stored = imports.upload(kind, data, name, user.id)
+            stored = sheet_uploads.upload(kind, data, name, user.id)
             statements.clear()
             start = time.perf_counter()
-            report = imports.preview(stored, EVERYTHING)
+            report = sheet_uploads.preview(stored, EVERYTHING)
             preview = time.perf_counter() - start
             queries = len(statements)
             start = time.perf_counter()
@@ -128,7 +128,7 @@ def main() -> None:
                 print("   ", error)
             if extension == "csv" and CONFIRM:
                 start = time.perf_counter()
-                done = imports.confirm(stored, EVERYTHING, user)
+                done = sheet_uploads.confirm(stored, EVERYTHING, user)
                 db.session.flush()
                 print(f"    confirm (write {len(done.written):,} {kind}, not committed): "
                       f"{time.perf_counter() - start:.2f}s")

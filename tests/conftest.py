@@ -51,7 +51,7 @@ def app():
         _sqlite_savepoints(db.engine)
         db.drop_all()
         db.create_all()
-        from app.services.reference import load_reference
+        from app.seed.reference import load_reference
         load_reference()
         db.session.commit()
         yield app
@@ -69,7 +69,7 @@ def _transaction(request):
         yield
         return
     app = request.getfixturevalue("app")
-    from app.services.record_cache import clear_all
+    from app.services.core.record_cache import clear_all
     clear_all()  # each test starts with nothing computed, so that its query counts do not depend on order
     from app.page_cache import clear_memory
     clear_memory()

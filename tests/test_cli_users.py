@@ -2,7 +2,7 @@
 import pytest
 import sqlalchemy as sa
 
-from app.services.users import find_user
+from app.services.accounts.users import find_user
 from models import AuditEntry, Organization, User
 from models.enums import OrganizationKind
 

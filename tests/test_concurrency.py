@@ -16,7 +16,7 @@ import pytest
 import sqlalchemy as sa
 
 from app import create_app
-from app.services.reference import DATA
+from app.seed.reference import DATA
 from models import AuditEntry, Instrument, TreatyAction, db
 from tests import factories
 from tests.conftest import PASSWORD, csrf_token, login
@@ -43,7 +43,7 @@ def scratch(tmp_path_factory):
                      IMPORT_PREVIEW_FOLDER=str(tmp_path_factory.mktemp("previews")))
     with app.app_context():
         db.create_all()
-        from app.services.reference import load_reference
+        from app.seed.reference import load_reference
         load_reference()
         # The record before any table was imported (the annex's deposits), so that an import has work to do.
         factories.record_as_printed_in_the_annex()

@@ -8,8 +8,14 @@ from datetime import date
 import pytest
 
 from app import scoping
-from app.services import activities, contributions, experts, organizations, requests, states, users
-from app.services.errors import Refused
+from app.services.accounts import users as user_service
+from app.services.activities import activity_reads
+from app.services.core.errors import Refused
+from app.services.funding import contributions as contribution_service
+from app.services.registry import experts as expert_service
+from app.services.registry import organizations as organization_service
+from app.services.registry import states as state_service
+from app.services.requests import request_reads
 from forms.activity import ActivityFilterForm
 from forms.base import parse_as_of, parse_date
 from forms.contribution import ContributionFilterForm
@@ -20,7 +26,7 @@ from forms.users import UserFilterForm
 from tests import factories
 from tests.helpers import count_queries
 
-READ_SERVICES = [activities, requests, experts, contributions, states, organizations]
+READ_SERVICES = [activity_reads, request_reads, expert_service, contribution_service, state_service, organization_service]
 
 
 # ------------------------------------------------------------------ scope
@@ -45,13 +51,13 @@ def test_a_donor_bound_to_no_donor_sees_nothing(session):
         is_authenticated, role, donor_id, id = True, "donor", None, 0
     scope = scoping.for_user(Unbound())
     assert scope.is_donor and scope.donor_id == -1
-    assert activities.list_page(scope, activities.ActivityFilters(), activities.Paging()).total == 0
+    assert activity_reads.list_page(scope, activity_reads.ActivityFilters(), activity_reads.Paging()).total == 0
 
 
 # ------------------------------------------------------------------ one declaration per list
 @pytest.mark.parametrize("form_cls, service", [
-    (ActivityFilterForm, activities), (RequestFilterForm, requests), (ExpertFilterForm, experts),
-    (ContributionFilterForm, contributions), (StateFilterForm, states), (UserFilterForm, users)])
+    (ActivityFilterForm, activity_reads), (RequestFilterForm, request_reads), (ExpertFilterForm, expert_service),
+    (ContributionFilterForm, contribution_service), (StateFilterForm, state_service), (UserFilterForm, user_service)])
 def test_filter_forms_and_services_name_the_same_sorts_and_filters(app, form_cls, service):
     assert set(form_cls.SORTS) == set(service.SORTS)
     assert form_cls.DEFAULT_SORT.lstrip("-") in service.SORTS
@@ -170,11 +176,11 @@ def test_a_refusal_names_its_fields(app):
 @pytest.fixture()
 def failing_route(monkeypatch):
     """The home page, made to fail the way a broken database would."""
-    from app.services import overview
+    from app.services.overview import home_figures
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("the database fell over")
-    monkeypatch.setattr(overview, "figures", broken)
+    monkeypatch.setattr(home_figures, "figures", broken)
     return "/"
 
 
@@ -214,8 +220,8 @@ def test_the_json_log_format_writes_one_object_per_line(app):
 
 
 def test_the_import_logs_what_it_did(app, session):
-    from app.services.reference import DATA
-    from app.services.treaty_import import import_file
+    from app.seed.reference import DATA
+    from app.services.treaties.treaty_import import import_file
     records, handler = _capture(app)
     try:
         import_file(DATA / "untc" / "XVIII-12-c-FIREARMS.csv", "FIREARMS")

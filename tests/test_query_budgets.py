@@ -11,7 +11,7 @@ from collections import Counter
 import pytest
 import sqlalchemy as sa
 
-from app.services.synthetic import generate
+from app.seed.synthetic import generate
 from models import (
     ActivityState,
     ActivityVisit,

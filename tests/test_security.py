@@ -85,7 +85,7 @@ def test_post_without_a_csrf_token_is_refused_for_pages(client, login_as, sessio
                                                      "role": "admin"})
     assert response.status_code == 400
     assert "CSRF" in response.get_data(as_text=True)
-    from app.services.users import find_user
+    from app.services.accounts.users import find_user
     assert find_user("forged@example.test") is None
     # Signing out is a state change too: without the token the session survives.
     assert client.post("/logout").status_code == 400

@@ -57,8 +57,8 @@ def database():
 
 def _prepare(url: str) -> None:
     from app import create_app
-    from app.services.reference import load_reference
-    from app.services.users import create_user
+    from app.seed.reference import load_reference
+    from app.services.accounts.users import create_user
     from models import db
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
     with app.app_context():

@@ -12,9 +12,9 @@ from app.formatting import iso
 from app.page_cache import cached_page
 from app.permissions import Permission, permission_required
 from app.scoping import for_user
-from app.services import activities as activity_service
-from app.services import activity_writes, versions
-from app.services.errors import Refused
+from app.services.activities import activity_reads, activity_writes
+from app.services.core import versions
+from app.services.core.errors import Refused
 from app.views.activities import activity_data
 from forms.activity import ActivityFilterForm, ActivityForm, initial_data
 from models import Activity, db
@@ -67,7 +67,7 @@ def activity_json(a: Activity) -> dict:
 @cached_page
 def activities_list():
     filters, paging = list_args(ActivityFilterForm)
-    page = activity_service.list_page(for_user(current_user), activity_service.ActivityFilters(**filters), paging)
+    page = activity_reads.list_page(for_user(current_user), activity_reads.ActivityFilters(**filters), paging)
     return jsonify(page.envelope(activity_json))
 
 
@@ -82,7 +82,7 @@ def activities_item(activity_id: int):
 
 
 def _get(activity_id: int) -> Activity:
-    found = activity_service.get(for_user(current_user), activity_id)
+    found = activity_reads.get(for_user(current_user), activity_id)
     if found is None:
         raise ApiError(404, "There is no such activity, or you may not see it.")
     return found

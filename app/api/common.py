@@ -19,7 +19,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from app.listing import paging_from
-from app.services.treaties import SOURCES
+from app.services.treaties.treaty_record import SOURCES
 from forms.base import EARLIEST_DATE, LATEST_DATE, parse_date
 
 

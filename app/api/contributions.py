@@ -9,10 +9,10 @@ from app.api.writes import created, if_match, item_response, json_body, merged, 
 from app.formatting import iso
 from app.permissions import Permission, permission_required
 from app.scoping import for_user
-from app.services import allocations as allocation_service
-from app.services import contributions as contribution_service
-from app.services import versions
-from app.services.errors import Refused
+from app.services.core import versions
+from app.services.core.errors import Refused
+from app.services.funding import allocations as allocation_service
+from app.services.funding import contributions as contribution_service
 from app.views.contributions import contribution_data
 from forms.contribution import (
     AllocationForm,

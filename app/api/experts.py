@@ -9,9 +9,9 @@ from app.api.writes import created, if_match, item_response, json_body, merged, 
 from app.formatting import iso
 from app.permissions import Permission, has_permission, permission_required
 from app.scoping import for_user
-from app.services import experts as expert_service
-from app.services import versions
-from app.services.errors import Refused
+from app.services.core import versions
+from app.services.core.errors import Refused
+from app.services.registry import experts as expert_service
 from app.views.experts import prepare_expert_form
 from forms.expert import ExpertFilterForm, ExpertForm, expert_data
 from models import Expert, db

@@ -9,10 +9,11 @@ from app.api.writes import if_match, item_response, json_body, refusal, validate
 from app.formatting import iso
 from app.permissions import Permission, permission_required
 from app.scoping import for_user
-from app.services import activities as activity_service
-from app.services import legislative, versions
-from app.services import states as state_service
-from app.services.errors import Refused
+from app.services.activities import activity_reads
+from app.services.core import versions
+from app.services.core.errors import Refused
+from app.services.registry import legislative
+from app.services.registry import states as state_service
 from forms.legislative import FindingForm, FindingStatusForm
 from models import LegislativeFinding, db
 
@@ -47,7 +48,7 @@ def _current(finding_id: int):
 
 def _prepare(form) -> None:
     scope = for_user(current_user)
-    form.set_choices(state_service.choices(scope), legislative.catalogue(), activity_service.choices(scope))
+    form.set_choices(state_service.choices(scope), legislative.catalogue(), activity_reads.choices(scope))
 
 
 @bp.get("/findings/<int:finding_id>")

@@ -8,8 +8,7 @@ from app.formatting import iso
 from app.permissions import Permission, permission_required
 from app.rules.forecast import WINDOW_DAYS
 from app.scoping import for_user
-from app.services import forecast as forecasts
-from app.services import treaties
+from app.services.treaties import forecast, treaty_record
 from forms.forecast import ForecastForm
 
 _DATE = {"type": "string", "format": "date", "nullable": True}
@@ -43,10 +42,10 @@ def instrument_forecast(code):
     as_of = as_of_param()
     form = validated_args(ForecastForm)
     scope = for_user(current_user)
-    instrument = treaties.get_instrument(code, scope)
+    instrument = treaty_record.get_instrument(code, scope)
     if instrument is None:
         raise ApiError(404, f"No instrument {code[:20]!r}.", code="not_found")
-    result = forecasts.instrument_forecast(instrument, as_of, scope, window_days=form.window_days.data or WINDOW_DAYS)
+    result = forecast.instrument_forecast(instrument, as_of, scope, window_days=form.window_days.data or WINDOW_DAYS)
     f = result.forecast
     return jsonify({
         "code": instrument.code, "as_of": as_of.isoformat(), "threshold": f.threshold,

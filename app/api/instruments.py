@@ -13,8 +13,8 @@ from app.formatting import iso
 from app.page_cache import cached_page
 from app.permissions import Permission, permission_required
 from app.scoping import for_user
-from app.services import treaties
-from app.services.treaty_reports import visible_parties
+from app.services.treaties import treaty_record
+from app.services.treaties.treaty_reports import visible_parties
 
 _INSTRUMENT = {"type": "object", "properties": {
     "code": {"type": "string"}, "name": {"type": "string"}, "signatories": {"type": "integer"},
@@ -46,7 +46,7 @@ def _instrument_json(instrument, status, source=None) -> dict:
         "fortieth_deposit": {"participant": threshold.participant, "date": threshold.date.isoformat()}
         if threshold else None,
         "entry_into_force": iso(status.entry_into_force),
-        "record_complete_to": iso(treaties.complete_to(instrument, source)),
+        "record_complete_to": iso(treaty_record.complete_to(instrument, source)),
     }
 
 
@@ -60,8 +60,8 @@ def _instrument_json(instrument, status, source=None) -> dict:
 def instruments():
     """The instruments with signatories, parties, the 40th deposit and entry into force as at `as_of`."""
     as_of, source = as_of_param(), source_param()
-    listed = treaties.visible_instruments(for_user(current_user))
-    statuses = treaties.statuses(listed, as_of, source)
+    listed = treaty_record.visible_instruments(for_user(current_user))
+    statuses = treaty_record.statuses(listed, as_of, source)
     return jsonify({"as_of": as_of.isoformat(), "source": source.key if source else "record",
                     "items": [_instrument_json(i, statuses[i.code], source) for i in listed]})
 
@@ -75,12 +75,12 @@ def instrument_parties(code):
     """The parties of one instrument as at `as_of`, with the date the instrument is in force for each."""
     as_of, source = as_of_param(), source_param()
     scope = for_user(current_user)
-    instrument = treaties.get_instrument(code, scope)
+    instrument = treaty_record.get_instrument(code, scope)
     if instrument is None:
         raise ApiError(404, f"No instrument {code[:20]!r}.", code="not_found")
-    rows = visible_parties(treaties.instrument_status(instrument, as_of, source), as_of, scope)
+    rows = visible_parties(treaty_record.instrument_status(instrument, as_of, source), as_of, scope)
     return jsonify({"code": instrument.code, "as_of": as_of.isoformat(), "source": source.key if source else "record",
-                    "record_complete_to": iso(treaties.complete_to(instrument, source)), "total": len(rows),
+                    "record_complete_to": iso(treaty_record.complete_to(instrument, source)), "total": len(rows),
                     "items": [{"participant": r["participant"], "name": r["name"], "action": r["action"],
                                "date": r["date"].isoformat(), "in_force_date": iso(r["in_force_date"])}
                               for r in rows]})

@@ -11,11 +11,11 @@ from app.api.writes import created, if_match, item_response, json_body, merged, 
 from app.formatting import iso
 from app.permissions import Permission, permission_required
 from app.scoping import for_user
-from app.services import queue as queue_service
-from app.services import request_changes, versions
-from app.services import requests as request_service
-from app.services import states as state_service
-from app.services.errors import Refused
+from app.services.core import versions
+from app.services.core.errors import Refused
+from app.services.registry import states as state_service
+from app.services.requests import queue as queue_service
+from app.services.requests import request_reads, request_writes
 from app.views.requests import prepare_filters
 from forms.request import AssignForm, MoveForm, QueueFilterForm, RequestFilterForm, RequestForm
 from models import AssistanceRequest, db
@@ -48,7 +48,7 @@ def request_json(r: AssistanceRequest, today: date | None = None) -> dict:
     return {"id": r.id, "state": r.state.code, "state_name": r.state.name, "kind": r.kind, "subject": r.subject,
             "subject_inferred": r.is_subject_inferred, "status": r.status, "priority": r.priority,
             "received_date": iso(r.received_date), "due_date": iso(r.due_date), "overdue": r.is_overdue(today),
-            "age_bucket": request_service.bucket_of(r, today).value,
+            "age_bucket": request_reads.bucket_of(r, today).value,
             "channel": r.channel, "requesting_authority": r.requesting_authority,
             "instruments": [i.code for i in r.instruments], "decision": r.decision,
             "decision_reason": r.decision_reason,
@@ -64,12 +64,12 @@ def request_json(r: AssistanceRequest, today: date | None = None) -> dict:
             response=page_schema(_REQUEST))
 def requests_list():
     filters, paging = list_args(RequestFilterForm, prepare_filters)
-    page = request_service.list_page(for_user(current_user), request_service.RequestFilters(**filters), paging)
+    page = request_reads.list_page(for_user(current_user), request_reads.RequestFilters(**filters), paging)
     return jsonify(page.envelope(request_json))
 
 
 def _get(request_id: int) -> AssistanceRequest:
-    found = request_service.get(for_user(current_user), request_id)
+    found = request_reads.get(for_user(current_user), request_id)
     if found is None:
         raise ApiError(404, "There is no such request, or you may not see it.")
     return found
@@ -106,7 +106,7 @@ def _current(request_id: int):
 def requests_create():
     form = validated_form(RequestForm, json_body(), _prepare)
     try:
-        record = request_changes.create(for_user(current_user), form.values(), current_user)
+        record = request_writes.create(for_user(current_user), form.values(), current_user)
     except Refused as exc:
         raise refusal(exc) from None
     db.session.commit()
@@ -125,7 +125,7 @@ def requests_update(request_id: int):
         data = json_body()
         form = validated_form(RequestForm, merged(_form_data(record), data) if request.method == "PATCH" else data,
                               _prepare)
-        request_changes.update(for_user(current_user), record, form.values(), current_user, version)
+        request_writes.update(for_user(current_user), record, form.values(), current_user, version)
     except Refused as exc:
         raise refusal(exc, _current(request_id)) from None
     db.session.commit()
@@ -139,7 +139,7 @@ def _move_endpoint(move):
         try:
             versions.check(record, version, f"Request #{record.id}")
             form = validated_form(MoveForm, json_body(optional=True), version=version)
-            request_changes.move(record, move.name, current_user, form.reason.data, version)
+            request_writes.move(record, move.name, current_user, form.reason.data, version)
         except Refused as exc:
             raise refusal(exc, _current(request_id)) from None
         db.session.commit()
@@ -151,7 +151,7 @@ def _move_endpoint(move):
 
 
 def _prepare_assign(form) -> None:
-    form.officer.set_accounts(request_service.assignable_officers())
+    form.officer.set_accounts(request_reads.assignable_officers())
 
 
 @bp.post("/requests/<int:request_id>/assign")
@@ -164,14 +164,14 @@ def requests_assign(request_id: int):
     try:
         versions.check(record, version, f"Request #{record.id}")
         form = validated_form(AssignForm, json_body(), _prepare_assign, version)
-        request_changes.assign(record, form.officer.data, version)
+        request_writes.assign(record, form.officer.data, version)
     except Refused as exc:
         raise refusal(exc, _current(request_id)) from None
     db.session.commit()
     return item_response(request_json(record), record.version)
 
 
-for _move in request_changes.MOVES:
+for _move in request_writes.MOVES:
     bp.add_url_rule(f"/requests/<int:request_id>/{_move.name.replace('_', '-')}", endpoint=f"requests_{_move.name}",
                     view_func=permission_required(_move.permission)(_move_endpoint(_move)), methods=["POST"])
 

@@ -1,5 +1,5 @@
 """GET /api/v1/states/<code>/timeline: what a State received on an instrument and what it did next, in date order
-(app.services.outcome_timeline), scoped like the State page, paginated like every list of the API."""
+(app.services.outcomes.outcome_timeline), scoped like the State page, paginated like every list of the API."""
 from datetime import date
 
 from flask import jsonify
@@ -11,8 +11,9 @@ from app.formatting import iso
 from app.listing import Paging
 from app.permissions import Permission, permission_required
 from app.scoping import EVERYTHING, for_user
-from app.services import outcome_timeline, treaties
-from app.services import states as state_service
+from app.services.outcomes import outcome_timeline
+from app.services.registry import states as state_service
+from app.services.treaties import treaty_record
 from forms.outcome import TimelineForm
 
 _EVENT = {"type": "object", "required": ["date", "kind", "instruments", "title"], "properties": {
@@ -56,11 +57,11 @@ def state_timeline(code):
     if state is None:
         raise ApiError(404, f"No State {code[:20]!r} that you may see.", code="not_found")
     # The instruments are reference data, the same for everyone; what the timeline shows is narrowed by the scope.
-    instrument = treaties.get_instrument(form.instrument.data, EVERYTHING) if form.instrument.data else None
+    instrument = treaty_record.get_instrument(form.instrument.data, EVERYTHING) if form.instrument.data else None
     as_of = form.as_of.data or date.today()
     page = outcome_timeline.timeline(scope, state, as_of, instrument, Paging(
         page=form.page.data or 1, per_page=form.per_page.data or form.DEFAULT_PER_PAGE))  # date order: no sort
-    shown = [instrument] if instrument else treaties.visible_instruments(EVERYTHING)
+    shown = [instrument] if instrument else treaty_record.visible_instruments(EVERYTHING)
     return jsonify({"state": state.code, "name": state.name_on(as_of), "as_of": as_of.isoformat(),
                     "instrument": instrument.code if instrument else None,
                     "record_complete_to": {i.code: iso(i.record_complete_to) for i in shown},

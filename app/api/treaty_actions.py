@@ -10,9 +10,9 @@ from app.api.writes import item_response, json_body, refusal, validated_form
 from app.formatting import iso
 from app.permissions import Permission, permission_required
 from app.scoping import for_user
-from app.services import states as state_service
-from app.services.errors import Refused
-from app.services.treaties import record_action, visible_instruments
+from app.services.core.errors import Refused
+from app.services.registry import states as state_service
+from app.services.treaties.treaty_record import record_action, visible_instruments
 from forms.base import choices
 from forms.treaties import TreatyActionForm
 from models import TreatyAction, db

@@ -17,7 +17,7 @@ from wtforms import BooleanField, FieldList, FormField
 from app.api import bp
 from app.api.common import NOT_IN_BODY as _NOT_IN_BODY
 from app.api.common import ApiError
-from app.services.errors import Refused, Stale
+from app.services.core.errors import Refused, Stale
 from forms.activity import ListText
 from models import db
 

@@ -15,7 +15,7 @@ def seed():
 @with_appcontext
 def reference():
     """Load the record of report A/58/165 (idempotent: running it twice changes nothing)."""
-    from app.services.reference import ReferenceDataError, load_reference
+    from app.seed.reference import ReferenceDataError, load_reference
     try:
         counts = load_reference()
     except ReferenceDataError as exc:
@@ -40,8 +40,8 @@ def synthetic(requests, seed_value):
     """Add deterministic synthetic data at scale (for benchmarks), beside the reference record."""
     import time
 
-    from app.services.errors import Refused
-    from app.services.synthetic import generate, total_steps
+    from app.seed.synthetic import generate, total_steps
+    from app.services.core.errors import Refused
     started = time.perf_counter()
     try:
         with click.progressbar(length=total_steps(requests), label=f"seed synthetic {requests:,}",

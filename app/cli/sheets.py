@@ -17,13 +17,13 @@ def _command(kind: str):
     @with_appcontext
     def command(file, email, dry_run):
         from app.scoping import EVERYTHING
-        from app.services import sheet_imports as imports
+        from app.services.sheets import sheet_uploads
         actor = db.session.scalars(sa.select(User).where(sa.func.lower(User.email) == email.strip().lower())).first()
         if actor is None:
             raise click.ClickException(f"No account {email}.")
         try:
-            report = imports.import_file(kind, file.read_bytes(), file.name, EVERYTHING, actor, dry_run=dry_run)
-        except imports.ImportRefused as exc:
+            report = sheet_uploads.import_file(kind, file.read_bytes(), file.name, EVERYTHING, actor, dry_run=dry_run)
+        except sheet_uploads.ImportRefused as exc:
             db.session.rollback()
             click.echo(f"{file.name}: refused: {exc}", err=True)
             raise SystemExit(1) from None

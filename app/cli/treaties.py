@@ -54,7 +54,7 @@ def import_(file, instrument, dry_run, verbose, allow_mass_removal, as_at):
     instrument was adopted, or one that would remove most of the record without --allow-mass-removal.
     Imports of one instrument run one at a time; one that waits too long for another is refused likewise.
     """
-    from app.services.treaty_import import ImportRefused, import_file
+    from app.services.treaties.treaty_import import ImportRefused, import_file
     try:
         report = import_file(file, instrument.upper(), dry_run=dry_run, allow_mass_removal=allow_mass_removal,
                              complete_to=as_at.date() if as_at else None)
@@ -82,7 +82,7 @@ def import_(file, instrument, dry_run, verbose, allow_mass_removal, as_at):
 def reconcile(instrument):
     """List every action on which the sources disagree, with each source's kind and date."""
     from app.scoping import EVERYTHING
-    from app.services.reconciliation import differences
+    from app.services.treaties.reconciliation import differences
     diffs = differences(EVERYTHING, instrument_code=instrument)
     for d in diffs:
         said = "; ".join(f"{source}: {c.kind} {c.date.isoformat()}" if c else f"{source}: none"
@@ -98,7 +98,7 @@ def reconcile(instrument):
 @with_appcontext
 def bench_import(data):
     """Time the import of the four real tables (then a re-import); rolls everything back."""
-    from app.services.treaty_import import import_file
+    from app.services.treaties.treaty_import import import_file
     try:
         for attempt in ("first import", "re-import"):
             start = time.perf_counter()
@@ -124,9 +124,8 @@ def backtest(instrument, every, window_days):
     the share of real dates inside the range."""
     from app.rules.forecast import WINDOW_DAYS
     from app.scoping import EVERYTHING
-    from app.services import forecast
-    from app.services import treaties as treaty_service
-    instruments = treaty_service.visible_instruments(EVERYTHING)
+    from app.services.treaties import forecast, treaty_record
+    instruments = treaty_record.visible_instruments(EVERYTHING)
     if instrument:
         instruments = [i for i in instruments if i.code == instrument.upper()]
     try:

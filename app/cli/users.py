@@ -22,7 +22,7 @@ def _fail(message: str):
 
 
 def _user_or_fail(email: str) -> User:
-    from app.services.users import find_user
+    from app.services.accounts.users import find_user
     user = find_user(email)
     if user is None:
         _fail(f"No account has the email {email.strip().lower()}.")
@@ -44,8 +44,8 @@ def _password() -> str:
 @click.option("--name", help="The person's name (default: the part of the email before the @).")
 def create(email: str, role: str, donor_name: str | None, name: str | None):
     """Create an account. The password comes from PALERMO_PASSWORD if set, else it is prompted for."""
-    from app.services.errors import Refused
-    from app.services.users import check_new_account, create_user, find_organization
+    from app.services.accounts.users import check_new_account, create_user, find_organization
+    from app.services.core.errors import Refused
     try:
         donor = find_organization(donor_name) if donor_name is not None else None
         # Refuse a bad address, role or donor before anyone types a password.
@@ -67,8 +67,8 @@ def create(email: str, role: str, donor_name: str | None, name: str | None):
               help="read: GET only; write: read and write (within what the account's role allows).")
 def token(email: str, name: str | None, scope: str):
     """Issue a new API bearer token; stdout is the token alone, for scripts to capture."""
-    from app.services.errors import Refused
-    from app.services.users import issue_token
+    from app.services.accounts.users import issue_token
+    from app.services.core.errors import Refused
     user = _user_or_fail(email)
     try:
         _token, raw = issue_token(user, name, scope)
@@ -85,8 +85,8 @@ def token(email: str, name: str | None, scope: str):
 @click.argument("email")
 def deactivate(email: str):
     """Deactivate an account: its sessions end and its API tokens stop working."""
-    from app.services.errors import Refused
-    from app.services.users import deactivate as deactivate_account
+    from app.services.accounts.users import deactivate as deactivate_account
+    from app.services.core.errors import Refused
     user = _user_or_fail(email)
     try:
         deactivate_account(user)
@@ -122,7 +122,7 @@ def _demo_donor() -> Organization | None:
 @users.command("demo")
 def demo():
     """On a database without accounts, create one account per role and print their passwords."""
-    from app.services.users import create_user
+    from app.services.accounts.users import create_user
     if db.session.scalar(sa.select(sa.func.count()).select_from(User)):
         click.echo("Accounts already exist: nothing was done (no demo accounts created).")
         return

@@ -1,4 +1,20 @@
-"""Services own every write: build or change records, check the rules, write the audit entry, flush.
+"""The services: every read a page, the API, an export or a feed makes, and every write, grouped by domain.
 
-They never commit: the view (or the CLI command) owns the transaction and commits once.
+Writes build or change records, check the rules, write the audit entry and flush; they never commit (the view or
+the command owns the transaction and commits once). Reads take the caller's scope explicitly.
+
+The domains, each a package, from the bottom up; a package imports only those listed before it (and models/,
+forms/, app.rules, app.formats and the plumbing modules of app/: scoping, listing, formatting, log, permissions),
+never a view, the API or a template helper. tests/test_conventions.py holds the order.
+
+    core        errors, audit trail, versions, child-collection sync, record cache, upload store
+    registry    States, organizations, experts, legislative issues and findings
+    accounts    accounts, roles, API tokens, sign-in events
+    treaties    the treaty record, its imports, reports, reconciliation and forecast
+    sheets      spreadsheet uploads and the cell readers the kinds share
+    requests    requests for assistance, the queue, their spreadsheet kind
+    activities  activities, their visits and experts, calendar feeds, their spreadsheet kind
+    funding     contributions, allocations, donor portal and totals, statements, rates, IATI
+    outcomes    what assisted States did next: the summary and one State's timeline
+    overview    read-only views across domains: dashboards, search, period report, home figures
 """

@@ -11,12 +11,12 @@ from app.formats.tables import csv_bytes, xlsx_bytes
 from app.page_cache import cached_page
 from app.permissions import Permission, can, permission_required
 from app.scoping import for_user
-from app.services import activities as activity_service
-from app.services import activity_writes, legislative
-from app.services import organizations as organization_service
-from app.services import requests as request_service
-from app.services.audit import timeline_for
-from app.services.errors import Refused
+from app.services.activities import activity_reads, activity_writes
+from app.services.core.audit import timeline_for
+from app.services.core.errors import Refused
+from app.services.registry import legislative
+from app.services.registry import organizations as organization_service
+from app.services.requests import request_reads
 from app.views.helpers import list_filters, show_refusal
 from app.views.main import home_panel
 from forms.activity import ActivityFilterForm, ActivityForm, CalendarFilterForm, initial_data
@@ -27,7 +27,7 @@ bp = Blueprint("activities", __name__, url_prefix="/activities")
 
 def get_activity_or_404(activity_id: int) -> Activity:
     """An activity the user may see (a donor: one its contributions fund)."""
-    return activity_service.get(for_user(current_user), activity_id) or abort(404)
+    return activity_reads.get(for_user(current_user), activity_id) or abort(404)
 
 
 def _filter_choices(form: ActivityFilterForm) -> None:
@@ -44,7 +44,7 @@ def index():
     form, filters, paging = list_filters(ActivityFilterForm, prepare=_filter_choices)
     if filters is None:
         return render_template("activities/list.html", form=form, page=None), 400
-    page = activity_service.list_page(for_user(current_user), activity_service.ActivityFilters(**filters), paging)
+    page = activity_reads.list_page(for_user(current_user), activity_reads.ActivityFilters(**filters), paging)
     return render_template("activities/list.html", form=form, page=page)
 
 
@@ -53,13 +53,13 @@ def _export(extension: str):
     if filters is None:
         messages = "; ".join(f"{name}: {errors[0]}" for name, errors in form.errors.items() if errors)
         return Response(f"Some filters are not valid: {messages}\n", status=400, mimetype="text/plain")
-    rows = [activity_service.export_row(a) for a in activity_service.rows(
-        for_user(current_user), activity_service.ActivityFilters(**filters), paging)]
+    rows = [activity_reads.export_row(a) for a in activity_reads.rows(
+        for_user(current_user), activity_reads.ActivityFilters(**filters), paging)]
     name = f"activities-{date.today().isoformat()}.{extension}"
     if extension == "csv":
-        body, mimetype = csv_bytes(activity_service.EXPORT_HEADER, rows), "text/csv"
+        body, mimetype = csv_bytes(activity_reads.EXPORT_HEADER, rows), "text/csv"
     else:
-        body = xlsx_bytes("Activities", activity_service.EXPORT_HEADER, rows)
+        body = xlsx_bytes("Activities", activity_reads.EXPORT_HEADER, rows)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return Response(body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={name}"})
 
@@ -100,7 +100,7 @@ def calendar():
         return render_template("activities/calendar.html", form=form, first=None), 400
     first = _month(filters["month"])
     last = date(first.year, first.month, months.monthrange(first.year, first.month)[1])
-    shown = activity_service.calendar_month(for_user(current_user), activity_service.ActivityFilters(
+    shown = activity_reads.calendar_month(for_user(current_user), activity_reads.ActivityFilters(
         regional_group=filters["regional_group"], instrument=filters["instrument"]), first, last)
     weeks = [[(day, shown.days.get(day, []), shown.counts.get(day, 0)) for day in week]
              for week in months.Calendar().monthdatescalendar(first.year, first.month)]
@@ -138,7 +138,7 @@ def _prefill() -> dict | None:
     """A new activity answering `?request=ID`: that request, its State served, its instruments."""
     if not request.args.get("request", "").isdigit():
         return None
-    answered = request_service.get(for_user(current_user), int(request.args["request"]))
+    answered = request_reads.get(for_user(current_user), int(request.args["request"]))
     if answered is None:
         return None
     return {"requests": [answered.id], "served": [answered.state.code],
@@ -191,4 +191,4 @@ def edit(activity_id: int):
 @home_panel(Permission.EDIT_ACTIVITIES, "activities/_home_panel.html")
 def upcoming(scope, _user):
     """The officer's home page: the visits coming up (or under way)."""
-    return {"visits": activity_service.upcoming_visits(scope, date.today())}
+    return {"visits": activity_reads.upcoming_visits(scope, date.today())}

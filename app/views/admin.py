@@ -8,10 +8,10 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 
 from app.permissions import Permission, permission_required
-from app.services import audit as audit_service
-from app.services import users as accounts
-from app.services.audit import timeline_for
-from app.services.errors import Refused
+from app.services.accounts import users as user_service
+from app.services.core import audit
+from app.services.core.audit import timeline_for
+from app.services.core.errors import Refused
 from app.views.helpers import list_filters, show_refusal
 from forms.users import AuditFilterForm, PasswordResetForm, TokenForm, UserCreateForm, UserEditForm, UserFilterForm
 from models import ApiToken, Organization, User, db
@@ -22,15 +22,15 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 # --- loaders --------------------------------------------------------------------------------------------------
 
 def get_user_or_404(user_id: int) -> User:
-    return accounts.get_user(user_id) or abort(404)
+    return user_service.get_user(user_id) or abort(404)
 
 
 def get_token_or_404(user: User, token_id: int) -> ApiToken:
-    return accounts.get_token(user, token_id) or abort(404)
+    return user_service.get_token(user, token_id) or abort(404)
 
 
 def _donor(form) -> Organization | None:
-    return accounts.get_organization(form.donor_id.data)
+    return user_service.get_organization(form.donor_id.data)
 
 
 def _secret_page(user: User, title: str, secret: str, what: str):
@@ -48,7 +48,7 @@ def users():
     form, filters, paging = list_filters(UserFilterForm)
     if filters is None:
         return render_template("admin/users.html", form=form, pagination=None), 400
-    pagination = accounts.list_page(accounts.UserFilters(**filters), paging)
+    pagination = user_service.list_page(user_service.UserFilters(**filters), paging)
     return render_template("admin/users.html", form=form, pagination=pagination)
 
 
@@ -56,10 +56,10 @@ def users():
 @permission_required(Permission.MANAGE_USERS)
 def create_user():
     form = UserCreateForm()
-    form.set_donor_choices(accounts.donor_organizations())
+    form.set_donor_choices(user_service.donor_organizations())
     if form.validate_on_submit():
         try:
-            user, generated = accounts.create_user(form.email.data, form.name.data, form.role.data,
+            user, generated = user_service.create_user(form.email.data, form.name.data, form.role.data,
                                                    password=form.password.data or None, donor=_donor(form))
         except Refused as exc:
             db.session.rollback()
@@ -93,10 +93,10 @@ def user(user_id: int):
 def edit_user(user_id: int):
     account = get_user_or_404(user_id)
     form = UserEditForm(obj=account)
-    form.set_donor_choices(accounts.donor_organizations())
+    form.set_donor_choices(user_service.donor_organizations())
     if form.validate_on_submit():
         try:
-            accounts.update_user(account, name=form.name.data, role=form.role.data, donor=_donor(form),
+            user_service.update_user(account, name=form.name.data, role=form.role.data, donor=_donor(form),
                                  by=current_user)
         except Refused as exc:
             db.session.rollback()
@@ -124,14 +124,14 @@ def _state_change(user_id: int, change, done: str):
 @bp.post("/users/<int:user_id>/deactivate")
 @permission_required(Permission.MANAGE_USERS)
 def deactivate_user(user_id: int):
-    return _state_change(user_id, lambda u: accounts.deactivate(u, by=current_user),
+    return _state_change(user_id, lambda u: user_service.deactivate(u, by=current_user),
                          "Deactivated {email}: its sessions and tokens no longer work.")
 
 
 @bp.post("/users/<int:user_id>/reactivate")
 @permission_required(Permission.MANAGE_USERS)
 def reactivate_user(user_id: int):
-    return _state_change(user_id, accounts.reactivate, "Reactivated {email}.")
+    return _state_change(user_id, user_service.reactivate, "Reactivated {email}.")
 
 
 @bp.post("/users/<int:user_id>/reset-password")
@@ -142,7 +142,7 @@ def reset_password(user_id: int):
     if not form.validate_on_submit():
         return _detail(account, reset_form=form)
     try:
-        password = accounts.reset_password(account, form.password.data or None)
+        password = user_service.reset_password(account, form.password.data or None)
     except Refused as exc:
         db.session.rollback()
         show_refusal(form, exc)
@@ -162,7 +162,7 @@ def create_token(user_id: int):
     if not form.validate_on_submit():
         return _detail(account, token_form=form)
     try:
-        _token, raw = accounts.issue_token(account, form.name.data, form.scope.data)
+        _token, raw = user_service.issue_token(account, form.name.data, form.scope.data)
     except Refused as exc:
         db.session.rollback()
         show_refusal(form, exc)
@@ -176,17 +176,17 @@ def create_token(user_id: int):
 def revoke_token(user_id: int, token_id: int):
     account = get_user_or_404(user_id)
     token = get_token_or_404(account, token_id)
-    return _state_change(account.id, lambda _u: accounts.revoke_token(token), f"Revoked token #{token.id}.")
+    return _state_change(account.id, lambda _u: user_service.revoke_token(token), f"Revoked token #{token.id}.")
 
 
 # --- the audit trail ------------------------------------------------------------------------------------------
 
-@bp.get("/audit")
+@bp.get("/audit", endpoint="audit")
 @permission_required(Permission.VIEW_AUDIT)
-def audit():
-    form, filters, paging = list_filters(AuditFilterForm, prepare=lambda f: f.set_choices(*audit_service.vocabulary()))
+def audit_trail():
+    form, filters, paging = list_filters(AuditFilterForm, prepare=lambda f: f.set_choices(*audit.vocabulary()))
     if filters is None:
         return render_template("admin/audit.html", form=form, pagination=None), 400
-    pagination = audit_service.entries_page(audit_service.AuditFilters(**filters), paging)
+    pagination = audit.entries_page(audit.AuditFilters(**filters), paging)
     return render_template("admin/audit.html", form=form, pagination=pagination,
-                           codes=audit_service.link_codes(pagination.items))
+                           codes=audit.link_codes(pagination.items))

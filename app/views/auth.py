@@ -17,7 +17,7 @@ from flask_login import current_user, login_user, logout_user
 
 from app.extensions import limiter
 from app.permissions import login_required, public
-from app.services import users
+from app.services.accounts import users as user_service
 from forms.auth import LoginForm
 from forms.base import normalize_email
 from models import db
@@ -78,17 +78,17 @@ def login():
         return redirect(next_url or url_for("main.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = users.authenticate(form.email.data, form.password.data)
+        user = user_service.authenticate(form.email.data, form.password.data)
         if user is None:
             g.login_failed = True
-            users.sign_in_failed(form.email.data)
+            user_service.sign_in_failed(form.email.data)
             db.session.commit()
             form.form_errors.append(FAILURE)
             return render_template("auth/login.html", form=form, next_url=next_url)
         # Nothing from before the sign-in survives into the signed-in session.
         session.clear()
         login_user(user, remember=bool(form.remember.data))
-        users.signed_in(user)
+        user_service.signed_in(user)
         db.session.commit()
         return redirect(next_url or url_for("main.index"))
     return render_template("auth/login.html", form=form, next_url=next_url)
@@ -102,7 +102,7 @@ def throttled(exc):
 @bp.post("/logout")
 @login_required
 def logout():
-    users.signed_out(current_user._get_current_object())
+    user_service.signed_out(current_user._get_current_object())
     db.session.commit()
     logout_user()
     session.clear()

@@ -1,7 +1,7 @@
 """The iCalendar feed of missions, `/missions.ics` (CONTRACT.md), and the page where a user gets, renews or
 revokes the address a calendar client subscribes to.
 
-A calendar client cannot sign in: `?token=…` (a per-user secret, app.services.calendar_feeds) opens this one
+A calendar client cannot sign in: `?token=…` (a per-user secret, app.services.activities.calendar_feeds) opens this one
 URL, for that request only, with the token owner's scope. Signed in in a browser, the session's scope applies.
 """
 from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
@@ -10,8 +10,8 @@ from flask_login import current_user
 from app.page_cache import cached_page
 from app.permissions import Permission, has_permission, permission_required
 from app.scoping import for_user
-from app.services import calendar_feeds
-from app.services.activities import FEED_VISITS
+from app.services.activities import calendar_feeds
+from app.services.activities.activity_reads import FEED_VISITS
 from models import db
 
 bp = Blueprint("calendar_feed", __name__)

@@ -6,10 +6,10 @@ from flask_login import current_user
 
 from app.permissions import Permission, can, permission_required
 from app.scoping import for_user
-from app.services import allocations as allocation_service
-from app.services import contributions as contribution_service
-from app.services.audit import timeline_for
-from app.services.errors import Refused
+from app.services.core.audit import timeline_for
+from app.services.core.errors import Refused
+from app.services.funding import allocations as allocation_service
+from app.services.funding import contributions as contribution_service
 from app.views.helpers import list_filters, show_refusal
 from forms.contribution import (
     AllocationForm,

@@ -4,11 +4,11 @@ from datetime import date
 from flask import Blueprint, render_template
 from flask_login import current_user
 
-from app.charts import progress_bars
+from app.views.charts import progress_bars
 from app.page_cache import cached_page
 from app.permissions import login_required
 from app.scoping import for_user
-from app.services import dashboard as dashboards
+from app.services.overview import dashboard as dashboards
 from app.views.helpers import list_filters
 from forms.treaties import AsOfForm
 

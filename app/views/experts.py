@@ -5,10 +5,10 @@ from flask_login import current_user
 
 from app.permissions import Permission, permission_required
 from app.scoping import for_user
-from app.services import experts as expert_service
-from app.services import organizations as organization_service
-from app.services import states as state_service
-from app.services.errors import Refused
+from app.services.core.errors import Refused
+from app.services.registry import experts as expert_service
+from app.services.registry import organizations as organization_service
+from app.services.registry import states as state_service
 from app.views.helpers import list_filters, show_refusal
 from forms.expert import ExpertFilterForm, ExpertForm, expert_data
 from models import Expert, db

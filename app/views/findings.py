@@ -5,11 +5,11 @@ from flask_login import current_user
 
 from app.permissions import Permission, can, permission_required
 from app.scoping import for_user
-from app.services import activities as activity_service
-from app.services import legislative
-from app.services import states as state_service
-from app.services.audit import timeline_for
-from app.services.errors import Refused
+from app.services.activities import activity_reads
+from app.services.core.audit import timeline_for
+from app.services.core.errors import Refused
+from app.services.registry import legislative
+from app.services.registry import states as state_service
 from app.views.helpers import show_refusal
 from forms.legislative import FindingForm, FindingStatusForm
 from models import LegislativeFinding, db
@@ -72,13 +72,13 @@ def new():
     """Record an issue raised with a State (`?state=CODE`, `?activity=ID` preselect them)."""
     scope = for_user(current_user)
     form = FindingForm()
-    form.set_choices(state_service.choices(scope), legislative.catalogue(), activity_service.choices(scope))
+    form.set_choices(state_service.choices(scope), legislative.catalogue(), activity_reads.choices(scope))
     if request.method == "GET":
         form.state.data = (request.args.get("state") or "").upper()[:3] or None
         if request.args.get("activity", "").isdigit():
             form.activity.data = int(request.args["activity"])
             if form.state.data is None:
-                chosen = activity_service.get(scope, form.activity.data)
+                chosen = activity_reads.get(scope, form.activity.data)
                 if chosen is not None and len(chosen.states) == 1:
                     form.state.data = chosen.states[0].state.code
     if form.validate_on_submit():

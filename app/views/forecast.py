@@ -4,12 +4,11 @@ from datetime import date
 from flask import Blueprint, abort, render_template
 from flask_login import current_user
 
-from app.charts import forecast_chart
+from app.views.charts import forecast_chart
 from app.permissions import Permission, permission_required
 from app.rules.forecast import WINDOW_DAYS
 from app.scoping import for_user
-from app.services import forecast as forecasts
-from app.services import treaties
+from app.services.treaties import forecast, treaty_record
 from app.views.helpers import list_filters
 from forms.forecast import BacktestForm, ForecastForm
 
@@ -25,12 +24,12 @@ def instrument(code):
     """Deposits still needed, the States most advanced, and the projected entry into force with its range, from
     the deposits on or before `as_of` only."""
     scope = for_user(current_user)
-    instrument = treaties.get_instrument(code, scope) or abort(404)
+    instrument = treaty_record.get_instrument(code, scope) or abort(404)
     form, filters, _paging = list_filters(ForecastForm)
     if filters is None:
         return render_template("forecast/instrument.html", instrument=instrument, form=form, result=None), 400
     as_of = filters["as_of"] or date.today()
-    result = forecasts.instrument_forecast(instrument, as_of, scope, window_days=filters["window_days"] or WINDOW_DAYS)
+    result = forecast.instrument_forecast(instrument, as_of, scope, window_days=filters["window_days"] or WINDOW_DAYS)
     charts = [forecast_chart(result.points, result.forecast, instrument.adopted_date),
               forecast_chart(result.points, result.forecast, instrument.adopted_date, width=360, height=220)]
     return render_template("forecast/instrument.html", instrument=instrument, form=form, as_of=as_of, result=result,
@@ -46,7 +45,7 @@ def backtest():
         return render_template("forecast/backtest.html", form=form, result=None), 400
     every = filters["every"] or "3m"
     try:
-        months, days = forecasts.parse_every(every)
+        months, days = forecast.parse_every(every)
     except ValueError as exc:
         form.every.errors = [str(exc)]
         return render_template("forecast/backtest.html", form=form, result=None), 400
@@ -55,8 +54,8 @@ def backtest():
         form.every.errors = [f"On this page the step is a week at least (1w); `flask treaties backtest --every "
                              f"{every}` takes any step."]
         return render_template("forecast/backtest.html", form=form, result=None), 400
-    instruments = treaties.visible_instruments(for_user(current_user))
+    instruments = treaty_record.visible_instruments(for_user(current_user))
     if filters["instrument"]:
         instruments = [i for i in instruments if i.code == filters["instrument"]]
-    result = forecasts.backtest(instruments, every, filters["window_days"] or WINDOW_DAYS)
+    result = forecast.backtest(instruments, every, filters["window_days"] or WINDOW_DAYS)
     return render_template("forecast/backtest.html", form=form, result=result)

@@ -9,9 +9,9 @@ from flask_login import current_user
 from app.page_cache import cached_page
 from app.permissions import Permission, permission_required
 from app.scoping import for_user
-from app.services import contributions as contribution_service
-from app.services import funding, funding_pages, statements
-from app.services.funding import NotYours
+from app.services.funding import contributions as contribution_service
+from app.services.funding import donor_funding, donor_portal, statements
+from app.services.funding.donor_funding import NotYours
 from app.views.helpers import list_filters, refuse_filters
 from app.views.main import home_panel
 from forms.funding import FundingFilterForm
@@ -30,7 +30,7 @@ def _filters(donor_id: int | None = None):
     if filters is None:
         refuse_filters(form)
     try:
-        donor = funding.donor_for(scope, donor_id if donor_id is not None else filters["donor"])
+        donor = donor_funding.donor_for(scope, donor_id if donor_id is not None else filters["donor"])
     except NotYours:
         abort(404)
     return form, scope, donor, filters
@@ -39,14 +39,14 @@ def _filters(donor_id: int | None = None):
 def _load(donor_id: int | None = None):
     """(form, portal) with everything listed: the statement and its files."""
     form, scope, donor, filters = _filters(donor_id)
-    return form, funding.portal(scope, donor, filters["as_of"] or date.today())
+    return form, donor_funding.portal(scope, donor, filters["as_of"] or date.today())
 
 
 def _page(donor_id: int | None = None) -> str:
     """The portal page: totals in SQL and one page of each list."""
     form, scope, donor, filters = _filters(donor_id)
-    pages = {section: filters[f"{section}_page"] for section in funding_pages.SECTIONS}
-    portal = funding_pages.page(scope, donor, filters["as_of"] or date.today(), pages, PORTAL_ROWS)
+    pages = {section: filters[f"{section}_page"] for section in donor_portal.SECTIONS}
+    portal = donor_portal.page(scope, donor, filters["as_of"] or date.today(), pages, PORTAL_ROWS)
     return render_template("funding/portal.html", form=form, portal=portal)
 
 
@@ -105,4 +105,4 @@ def home(scope, user):
     """A donor's money at a glance on its home page (staff have the funding page in the navigation)."""
     if not scope.is_donor:
         return None
-    return {"portal": funding_pages.overview(scope, funding.donor_for(scope, None), date.today())}
+    return {"portal": donor_portal.overview(scope, donor_funding.donor_for(scope, None), date.today())}

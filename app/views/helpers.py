@@ -4,7 +4,7 @@ app/api/common.py; both read the same filter forms.)"""
 from flask import abort, request
 
 from app.listing import Paging, paging_from
-from app.services.errors import Refused, Stale
+from app.services.core.errors import Refused, Stale
 
 
 def list_filters(form_cls, prepare=None):

@@ -7,8 +7,8 @@ from flask_login import current_user
 
 from app.permissions import Permission, permission_required
 from app.scoping import for_user
-from app.services import funding, iati
-from app.services.funding import NotYours
+from app.services.funding import donor_funding, iati
+from app.services.funding.donor_funding import NotYours
 from app.views.helpers import list_filters, refuse_filters
 from forms.funding import FundingFilterForm
 
@@ -23,8 +23,8 @@ def activities():
         refuse_filters(form)
     scope = for_user(current_user)
     try:
-        donor = funding.donor_for(scope, filters["donor"])
+        donor = donor_funding.donor_for(scope, filters["donor"])
     except NotYours:
         abort(404)
-    document = iati.build(funding.portal(scope, donor, filters["as_of"] or date.today()))
+    document = iati.build(donor_funding.portal(scope, donor, filters["as_of"] or date.today()))
     return Response(document, mimetype="application/xml")

@@ -4,15 +4,15 @@ from datetime import date
 from flask import Blueprint, abort, render_template
 from flask_login import current_user
 
-from app.charts import chart
+from app.views.charts import chart
 from app.listing import page_of
 from app.page_cache import cached_page
 from app.permissions import Permission, can, permission_required
 from app.scoping import for_user
-from app.services import states as state_service
-from app.services import treaties
-from app.services.audit import timeline_for
-from app.services.treaty_reports import visible_parties
+from app.services.core.audit import timeline_for
+from app.services.registry import states as state_service
+from app.services.treaties import treaty_record
+from app.services.treaties.treaty_reports import visible_parties
 from app.views.helpers import list_filters
 from forms.treaties import AsOfForm, PartyListForm
 
@@ -32,8 +32,8 @@ def index():
     if filters is None:
         return render_template("instruments/list.html", form=form, as_of=None, rows=[]), 400
     as_of = filters["as_of"] or date.today()
-    listed = treaties.visible_instruments(for_user(current_user))
-    statuses = treaties.statuses(listed, as_of)
+    listed = treaty_record.visible_instruments(for_user(current_user))
+    statuses = treaty_record.statuses(listed, as_of)
     names = state_service.participants(s.threshold_deposit.participant for s in statuses.values()
                                        if s.threshold_deposit)
     rows = [(i, statuses[i.code]) for i in listed]
@@ -46,18 +46,18 @@ def index():
 def detail(code):
     """Progress to the threshold, the cumulative chart and the parties with their in-force dates."""
     scope = for_user(current_user)
-    instrument = treaties.get_instrument(code, scope) or abort(404)
+    instrument = treaty_record.get_instrument(code, scope) or abort(404)
     form, filters, paging = list_filters(PartyListForm)
     if filters is None:
         return render_template("instruments/detail.html", instrument=instrument, form=form, as_of=None), 400
     as_of = filters["as_of"] or date.today()
-    progress = treaties.progress(instrument, as_of)
+    progress = treaty_record.progress(instrument, as_of)
     # The figures stay whole; a donor's list shows only the States its money reached.
     rows = visible_parties(progress.status, as_of, scope)
     rows.sort(key=PARTY_SORTS[paging.sort or "date"], reverse=paging.descending)
     threshold = progress.status.threshold_deposit
     parent = instrument.supplements  # a Protocol waits for its Convention: show where that stands
-    parent_status = treaties.instrument_status(parent, as_of) if parent else None
+    parent_status = treaty_record.instrument_status(parent, as_of) if parent else None
     fortieth = state_service.participants([threshold.participant]).get(threshold.participant) if threshold else None
     return render_template("instruments/detail.html", instrument=instrument, form=form, as_of=as_of,
                            status=progress.status, page=page_of(rows, paging),

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from app.permissions import Permission, permission_required
 from app.scoping import for_user
-from app.services import legislative
+from app.services.registry import legislative
 from models import LegislativeIssue
 
 bp = Blueprint("issues", __name__, url_prefix="/issues")

@@ -13,7 +13,8 @@ from flask_login import current_user
 from app.page_cache import cached_page
 from app.permissions import Permission, can, login_required
 from app.scoping import for_user
-from app.services import overview, treaties
+from app.services.overview import home_figures
+from app.services.treaties import treaty_record
 
 bp = Blueprint("main", __name__)
 
@@ -42,9 +43,9 @@ def home_panel(permission: Permission, template: str):
 def index():
     today = date.today()
     scope = for_user(current_user)
-    instruments = treaties.visible_instruments(scope)
-    statuses = treaties.statuses(instruments, today)
-    figures = overview.figures(scope, contributions=can(Permission.VIEW_CONTRIBUTIONS),
+    instruments = treaty_record.visible_instruments(scope)
+    statuses = treaty_record.statuses(instruments, today)
+    figures = home_figures.figures(scope, contributions=can(Permission.VIEW_CONTRIBUTIONS),
                                requests=can(Permission.VIEW_REQUESTS))
     panels = []
     for panel in HOME_PANELS:

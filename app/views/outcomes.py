@@ -6,14 +6,15 @@ from operator import itemgetter
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
 
-from app.charts import bar_charts, chart
+from app.views.charts import bar_charts, chart
 from app.exports import csv_response
 from app.page_cache import cached_page
 from app.permissions import Permission, permission_required
 from app.scoping import for_user
-from app.services import contributions as contribution_service
-from app.services import outcomes, treaties
-from app.services import states as state_service
+from app.services.funding import contributions as contribution_service
+from app.services.outcomes import outcome_summary
+from app.services.registry import states as state_service
+from app.services.treaties import treaty_record
 from app.views.helpers import list_filters, refuse_filters
 from forms.outcome import DrillDownForm, OutcomeFilterForm
 
@@ -44,11 +45,11 @@ def _analysis(form_cls):
     if filters is None:
         return scope, form, None
     as_of = filters.get("as_of") or date.today()
-    f = outcomes.OutcomeFilters(**form.outcome_filters())
+    f = outcome_summary.OutcomeFilters(**form.outcome_filters())
     return scope, form, (as_of, f)
 
 
-def tables(analysis: outcomes.Analytics, progresses: list) -> dict[str, dict]:
+def tables(analysis: outcome_summary.Analytics, progresses: list) -> dict[str, dict]:
     """Every chart's numbers as a table: name -> {title, header, rows}; the page shows them, the CSV downloads them."""
     out = {}
     for progress in progresses:
@@ -56,8 +57,8 @@ def tables(analysis: outcomes.Analytics, progresses: list) -> dict[str, dict]:
         out[f"cumulative-{code}"] = {
             "title": f"Parties to {code} over time", "header": ["date", "parties", "counted toward the threshold"],
             "rows": [[d.isoformat(), parties, counted] for d, parties, counted in progress.points]}
-    years, by_group = outcomes.deposits_by_group_and_year(analysis.record, analysis.filters.instrument)
-    labels = {g.value: g.label for g in outcomes.RegionalGroup} | {outcomes.NO_GROUP: "No regional group"}
+    years, by_group = outcome_summary.deposits_by_group_and_year(analysis.record, analysis.filters.instrument)
+    labels = {g.value: g.label for g in outcome_summary.RegionalGroup} | {outcome_summary.NO_GROUP: "No regional group"}
     out["deposits-by-group"] = {
         "title": "Deposits per regional group per year" + (f" ({analysis.filters.instrument})"
                                                             if analysis.filters.instrument else " (all instruments)"),
@@ -66,10 +67,10 @@ def tables(analysis: outcomes.Analytics, progresses: list) -> dict[str, dict]:
                  for i, y in enumerate(years)], "series": [labels[g] for g in by_group]}
     out["activities-by-month"] = {
         "title": "Activities serving a State per month (within the filters)", "header": ["month", "activities"],
-        "rows": [[m, n] for m, n in outcomes.activities_by_month(analysis.record, analysis.filters)]}
+        "rows": [[m, n] for m, n in outcome_summary.activities_by_month(analysis.record, analysis.filters)]}
     summary = analysis.summary
-    to_deposit = outcomes.lead_histogram(p.days_to_deposit for p in summary.members.get("deposited_after", []))
-    to_activity = outcomes.lead_histogram(p.days_request_to_activity for p in summary.members.get("with_request", []))
+    to_deposit = outcome_summary.lead_histogram(p.days_to_deposit for p in summary.members.get("deposited_after", []))
+    to_activity = outcome_summary.lead_histogram(p.days_request_to_activity for p in summary.members.get("with_request", []))
     out["lead-times"] = {
         "title": "Lead times (number of State–instrument pairs)",
         "header": ["months", "first activity → deposit", "request → first activity"],
@@ -94,10 +95,10 @@ def _charts(data: dict) -> dict[str, list]:
     return out
 
 
-def _progresses(scope, f: outcomes.OutcomeFilters, as_of: date):
-    instruments = treaties.visible_instruments(scope)
+def _progresses(scope, f: outcome_summary.OutcomeFilters, as_of: date):
+    instruments = treaty_record.visible_instruments(scope)
     shown = [i for i in instruments if f.instrument is None or i.code == f.instrument]
-    return [treaties.progress(i, as_of) for i in shown]
+    return [treaty_record.progress(i, as_of) for i in shown]
 
 
 @bp.get("/")
@@ -109,7 +110,7 @@ def index():
     if asked is None:
         return render_template("outcomes/index.html", form=form, analysis=None), 400
     as_of, f = asked
-    analysis = outcomes.analytics(scope, as_of, f)
+    analysis = outcome_summary.analytics(scope, as_of, f)
     progresses = _progresses(scope, f, as_of)
     data = tables(analysis, progresses)
     cumulative = {p.instrument.code: [chart(p, as_of), chart(p, as_of, width=360, height=260, max_ticks=4)]
@@ -118,7 +119,7 @@ def index():
                            bar=_charts(data), cumulative=cumulative, progresses=progresses,
                            drill=_drill(request.args), donor_view=scope.is_donor,
                            instruments=[p.instrument for p in progresses],
-                           figures=outcomes.FIGURES, medians=outcomes.MEDIANS, windows=outcomes.WINDOWS)
+                           figures=outcome_summary.FIGURES, medians=outcome_summary.MEDIANS, windows=outcome_summary.WINDOWS)
 
 
 @bp.get("/csv/<name>")
@@ -129,7 +130,7 @@ def table_csv(name):
     if asked is None:
         refuse_filters(form)
     as_of, f = asked
-    analysis = outcomes.analytics(scope, as_of, f, with_breakdowns=False)
+    analysis = outcome_summary.analytics(scope, as_of, f, with_breakdowns=False)
     wanted = _progresses(scope, f, as_of) if name.startswith("cumulative-") else []
     data = tables(analysis, wanted).get(name) or abort(404)
     columns = [(h, itemgetter(i)) for i, h in enumerate(data["header"])]
@@ -138,11 +139,11 @@ def table_csv(name):
 
 def _drill_rows(scope, analysis, figure: str, group: str | None):
     """The items behind a figure, and how many a donor may not see by name (not-assisted States out of scope)."""
-    items = outcomes.drill_down(analysis, figure, group)
+    items = outcome_summary.drill_down(analysis, figure, group)
     visible = state_service.visible_ids(scope)
     if visible is None:
         return items, 0
-    shown = [i for i in items if (i.state.id if isinstance(i, outcomes.Pair) else i[0].id) in visible]
+    shown = [i for i in items if (i.state.id if isinstance(i, outcome_summary.Pair) else i[0].id) in visible]
     return shown, len(items) - len(shown)
 
 
@@ -156,10 +157,10 @@ def states():
         return render_template("outcomes/states.html", form=form, analysis=None), 400
     as_of, f = asked
     figure = form.figure.data or "assisted"
-    analysis = outcomes.analytics(scope, as_of, f, with_breakdowns=False)
+    analysis = outcome_summary.analytics(scope, as_of, f, with_breakdowns=False)
     items, hidden = _drill_rows(scope, analysis, figure, form.group.data or None)
     return render_template("outcomes/states.html", form=form, analysis=analysis, as_of=as_of, figure=figure,
-                           label=outcomes.FIGURES[figure], items=items, hidden=hidden,
+                           label=outcome_summary.FIGURES[figure], items=items, hidden=hidden,
                            group=form.group.data or None, donor_view=scope.is_donor,
                            back_url=url_for("outcomes.index", **{k: v for k, v in request.args.items()
                                                                   if k in _CARRIED}),
@@ -175,11 +176,11 @@ def states_csv():
         refuse_filters(form)
     as_of, f = asked
     figure = form.figure.data or "assisted"
-    analysis = outcomes.analytics(scope, as_of, f, with_breakdowns=False)
+    analysis = outcome_summary.analytics(scope, as_of, f, with_breakdowns=False)
     items, _hidden = _drill_rows(scope, analysis, figure, form.group.data or None)
     rows = [[p.state.code, p.state.name_on(as_of), p.instrument.code, p.state.regional_group, p.first, p.deposit,
              p.signature, p.request, p.days_to_deposit, None if p.deposit else p.elapsed]
-            if isinstance(p, outcomes.Pair) else
+            if isinstance(p, outcome_summary.Pair) else
             [p[0].code, p[0].name_on(as_of), p[1].code, p[0].regional_group, None,
              analysis.record.deposits.get((p[0].id, p[1].id)), analysis.record.signatures.get((p[0].id, p[1].id)),
              None, None, None] for p in items]

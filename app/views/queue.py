@@ -7,10 +7,9 @@ from app.listing import page_of
 from app.page_cache import cached_page
 from app.permissions import Permission, permission_required
 from app.scoping import for_user
-from app.services import queue as queue_service
-from app.services import request_changes
-from app.services import requests as request_service
-from app.services.errors import Refused
+from app.services.core.errors import Refused
+from app.services.requests import queue as queue_service
+from app.services.requests import request_reads, request_writes
 from app.views.helpers import list_filters, show_refusal
 from forms.request import BulkAssignForm, QueueFilterForm
 from models import db
@@ -21,7 +20,7 @@ bp = Blueprint("queue", __name__, url_prefix="/queue")
 def _queue_page(bulk_form=None, status=200):
     """The queue for the filters of the query string (the bulk form posts to the same query string, so that a
     refusal shows the queue the manager was looking at)."""
-    staff = request_service.staff_accounts()
+    staff = request_reads.staff_accounts()
     form, filters, paging = list_filters(QueueFilterForm, lambda f: f.assigned_officer.set_accounts(staff))
     scope = for_user(current_user)
     bulk_form = bulk_form or BulkAssignForm(formdata=None)
@@ -33,7 +32,7 @@ def _queue_page(bulk_form=None, status=200):
     page = queue_service.list_page(scope, filters, paging)
     figures = queue_service.figures(scope, filters, today=None)
     ticked = {int(v.split(":")[0]) for v in (bulk_form.requests.data or []) if ":" in v}
-    moves = {r.id: request_changes.moves_for(r, current_user) for r in page.items}
+    moves = {r.id: request_writes.moves_for(r, current_user) for r in page.items}
     return render_template("queue/index.html", form=form, page=page, figures=figures, bulk_form=bulk_form,
                            moves=moves, ticked=ticked,
                            buckets_args={k: v for k, v in request.args.items() if k not in ("age", "page")}), status
@@ -52,10 +51,10 @@ def index():
 def assign():
     """Assign every ticked request to one officer: all of them, or none when any is unknown or has moved."""
     form = BulkAssignForm()
-    form.officer.set_accounts(request_service.assignable_officers())
+    form.officer.set_accounts(request_reads.assignable_officers())
     if form.validate_on_submit():
         try:
-            changed = request_changes.assign_many(for_user(current_user), form.pairs(), form.officer.data)
+            changed = request_writes.assign_many(for_user(current_user), form.pairs(), form.officer.data)
         except Refused as exc:
             db.session.rollback()
             show_refusal(form, exc)

@@ -2,8 +2,8 @@
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
 from app.permissions import Permission, permission_required
-from app.services import rates as rate_service
-from app.services.errors import Refused
+from app.services.core.errors import Refused
+from app.services.funding import rates as rate_service
 from app.views.helpers import list_filters, show_refusal
 from forms.rate import RateFilterForm, RateForm
 from models import ExchangeRate, db

@@ -12,9 +12,9 @@ from app.exports import csv_response
 from app.page_cache import cached_page
 from app.permissions import Permission, can, permission_required
 from app.scoping import for_user
-from app.services import period_report
-from app.services.treaties import SOURCES
-from app.services.treaty_reports import annex, annex_csv
+from app.services.overview import period_report
+from app.services.treaties.treaty_record import SOURCES
+from app.services.treaties.treaty_reports import annex, annex_csv
 from app.views.helpers import list_filters
 from forms.period_report import PeriodReportForm
 from forms.treaties import RatificationStatusForm

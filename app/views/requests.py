@@ -9,11 +9,10 @@ from app.exports import csv_response, xlsx_response
 from app.page_cache import cached_page
 from app.permissions import Permission, can, permission_required
 from app.scoping import for_user
-from app.services import request_changes
-from app.services import requests as request_service
-from app.services import states as state_service
-from app.services.audit import timeline_for
-from app.services.errors import Refused
+from app.services.core.audit import timeline_for
+from app.services.core.errors import Refused
+from app.services.registry import states as state_service
+from app.services.requests import request_reads, request_writes
 from app.views.auth import safe_next
 from app.views.helpers import list_filters, show_refusal
 from app.views.main import home_panel
@@ -27,12 +26,12 @@ bp = Blueprint("requests", __name__)
 
 def get_request_or_404(request_id: int) -> AssistanceRequest:
     """A request the user may see, with its history, or 404."""
-    return request_service.get(for_user(current_user), request_id) or abort(404)
+    return request_reads.get(for_user(current_user), request_id) or abort(404)
 
 
 def prepare_filters(form) -> None:
     """The officer choices of a request filter form (shared with the API and the queue)."""
-    form.assigned_officer.set_accounts(request_service.staff_accounts())
+    form.assigned_officer.set_accounts(request_reads.staff_accounts())
 
 
 # ------------------------------------------------------------------ the list and its exports
@@ -44,7 +43,7 @@ def index():
     form, filters, paging = list_filters(RequestFilterForm, prepare_filters)
     if filters is None:
         return render_template("requests/list.html", form=form, page=None, today=date.today()), 400
-    page = request_service.list_page(for_user(current_user), request_service.RequestFilters(**filters), paging)
+    page = request_reads.list_page(for_user(current_user), request_reads.RequestFilters(**filters), paging)
     return render_template("requests/list.html", form=form, page=page, today=date.today())
 
 
@@ -92,7 +91,7 @@ def _export(write):
     form, filters, paging = list_filters(RequestFilterForm, prepare_filters)
     if filters is None:
         return render_template("requests/list.html", form=form, page=None, today=date.today()), 400
-    rows = request_service.export_rows(for_user(current_user), request_service.RequestFilters(**filters), paging)
+    rows = request_reads.export_rows(for_user(current_user), request_reads.RequestFilters(**filters), paging)
     return write(f"requests-{date.today().isoformat()}", rows)
 
 
@@ -117,13 +116,13 @@ def export_xlsx():
 def mine():
     """What is assigned to me, what of it is overdue, what I logged."""
     today = date.today()
-    mine_ = request_service.mine(for_user(current_user), current_user, today)
+    mine_ = request_reads.mine(for_user(current_user), current_user, today)
     return render_template("requests/mine.html", mine=mine_, today=today)
 
 
 @home_panel(Permission.EDIT_REQUESTS, "requests/_home_panel.html")
 def _home_panel(scope, user):
-    return {"counts": request_service.my_counts(scope, user)}
+    return {"counts": request_reads.my_counts(scope, user)}
 
 
 # ------------------------------------------------------------------ intake and edit
@@ -131,7 +130,7 @@ def _form_page(form, record=None, status=200):
     """The form, with every State's treaty status as at today (the script shows the chosen State's beside the
     instruments; the page itself shows the status of the State it is rendered with)."""
     today = date.today()
-    notes = request_service.party_notes(today)
+    notes = request_reads.party_notes(today)
     code = form.state.data or ""
     known = code in {c.value for c in form.state.choices} and code != ""
     state_notes = {i: notes.get(code, {}).get(i, "not a signatory") for i in INSTRUMENT_CODES} if known else {}
@@ -158,7 +157,7 @@ def new():
     if not form.validate_on_submit():
         return _form_page(form, status=422)
     try:
-        record = request_changes.create(for_user(current_user), form.values(), current_user)
+        record = request_writes.create(for_user(current_user), form.values(), current_user)
     except Refused as exc:
         db.session.rollback()
         show_refusal(form, exc)
@@ -185,7 +184,7 @@ def edit(request_id: int):
     if not form.validate_on_submit():
         return _form_page(form, record, 422)
     try:
-        changed = request_changes.update(for_user(current_user), record, form.values(), current_user,
+        changed = request_writes.update(for_user(current_user), record, form.values(), current_user,
                                          form.version.data)
     except Refused as exc:
         db.session.rollback()
@@ -210,12 +209,12 @@ def _detail_page(record: AssistanceRequest, move_form=None, assign_form=None, st
     if can(Permission.DECIDE_REQUESTS):
         assign_form = _with_version(assign_form or AssignForm(formdata=None, data={
             "officer": record.assigned_officer_id}), record)
-        assign_form.officer.set_accounts(request_service.assignable_officers())
+        assign_form.officer.set_accounts(request_reads.assignable_officers())
     history = timeline_for("AssistanceRequest", record.id)
     return render_template("requests/detail.html", r=record, today=today,
-                           bucket=request_service.bucket_of(record, today),
-                           moves=request_changes.moves_for(record, current_user), move_form=move_form,
-                           assign_form=assign_form, treaty_rows=request_service.treaty_actions(record),
+                           bucket=request_reads.bucket_of(record, today),
+                           moves=request_writes.moves_for(record, current_user), move_form=move_form,
+                           assign_form=assign_form, treaty_rows=request_reads.treaty_actions(record),
                            history=history), status
 
 
@@ -237,7 +236,7 @@ def _move_view(move):
         form = MoveForm()
         if form.validate_on_submit():
             try:
-                request_changes.move(record, move.name, current_user, form.reason.data, form.version.data)
+                request_writes.move(record, move.name, current_user, form.reason.data, form.version.data)
             except Refused as exc:
                 db.session.rollback()
                 show_refusal(form, exc)
@@ -252,7 +251,7 @@ def _move_view(move):
     return view
 
 
-for _move in request_changes.MOVES:
+for _move in request_writes.MOVES:
     bp.add_url_rule(f"/requests/<int:request_id>/{_move.name.replace('_', '-')}", endpoint=_move.name,
                     view_func=permission_required(_move.permission)(_move_view(_move)), methods=["POST"])
 
@@ -263,10 +262,10 @@ def assign(request_id: int):
     """Assign the request to an officer (or to nobody)."""
     record = get_request_or_404(request_id)
     form = AssignForm()
-    form.officer.set_accounts(request_service.assignable_officers())
+    form.officer.set_accounts(request_reads.assignable_officers())
     if form.validate_on_submit():
         try:
-            changed = request_changes.assign(record, form.officer.data, form.version.data)
+            changed = request_writes.assign(record, form.officer.data, form.version.data)
         except Refused as exc:
             db.session.rollback()
             show_refusal(form, exc)

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from app.permissions import Permission, can, login_required
 from app.scoping import for_user
-from app.services import search as search_service
+from app.services.overview import search as search_service
 from app.views.helpers import list_filters
 from forms.search import SearchForm
 

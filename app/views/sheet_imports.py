@@ -7,7 +7,7 @@ from flask_login import current_user
 from app.formats import sheets
 from app.permissions import Permission, permission_required
 from app.scoping import for_user
-from app.services import sheet_imports as imports
+from app.services.sheets import sheet_uploads
 from forms.sheet_import import SheetConfirmForm, SheetUploadForm
 from models import db
 
@@ -19,7 +19,7 @@ KINDS = {"requests": (Permission.EDIT_REQUESTS, "requests.index"),
 
 
 def _upload_page(kind: str, form, status=200, refused: str | None = None, filename: str | None = None):
-    return render_template("sheet_imports/upload.html", kind=kind, spec=imports.module(kind), form=form,
+    return render_template("sheet_imports/upload.html", kind=kind, spec=sheet_uploads.module(kind), form=form,
                            refused=refused, filename=filename, back=KINDS[kind][1]), status
 
 
@@ -31,8 +31,8 @@ def upload(kind: str):
         return _upload_page(kind, form, 422 if form.is_submitted() else 200)
     file = form.file.data
     try:
-        stored = imports.upload(kind, file.read(), file.filename or "upload", current_user.id)
-    except imports.ImportRefused as exc:
+        stored = sheet_uploads.upload(kind, file.read(), file.filename or "upload", current_user.id)
+    except sheet_uploads.ImportRefused as exc:
         return _upload_page(kind, form, 422, refused=str(exc), filename=file.filename)
     location = url_for(f"sheet_imports.{kind}_preview", upload_id=stored.id)
     if request.headers.get("X-Requested-With") == "XMLHttpRequest":  # upload_progress.js goes there itself
@@ -47,11 +47,11 @@ def _outcome(kind: str, status: int, title: str, message: str):
 
 def _load(kind: str, upload_id: str):
     """The caller's stored upload, or the page saying why there is none (imported, expired, another's)."""
-    stored = imports.load(upload_id, kind)
+    stored = sheet_uploads.load(upload_id, kind)
     if stored is None or stored.expired:
-        entry = imports.imported(upload_id)
+        entry = sheet_uploads.imported(upload_id)
         if entry is not None:
-            return None, _outcome(kind, 409, "Already imported", imports.already_message(entry))
+            return None, _outcome(kind, 409, "Already imported", sheet_uploads.already_message(entry))
         return None, _outcome(kind, 404, "No such preview", "This preview does not exist or is more than an hour "
                                                             "old: upload the file again.")
     if stored.user_id != current_user.id:
@@ -61,7 +61,7 @@ def _load(kind: str, upload_id: str):
 
 
 def _preview_page(kind, stored, report, status=200):
-    return render_template("sheet_imports/preview.html", kind=kind, spec=imports.module(kind), upload=stored,
+    return render_template("sheet_imports/preview.html", kind=kind, spec=sheet_uploads.module(kind), upload=stored,
                            report=report, confirm=SheetConfirmForm(formdata=None), back=KINDS[kind][1]), status
 
 
@@ -71,8 +71,8 @@ def preview(kind: str, upload_id: str):
     if refusal:
         return refusal
     try:
-        report = imports.preview(stored, for_user(current_user))
-    except imports.ImportRefused as exc:
+        report = sheet_uploads.preview(stored, for_user(current_user))
+    except sheet_uploads.ImportRefused as exc:
         return _outcome(kind, 422, "File refused", str(exc))
     return _preview_page(kind, stored, report, 200 if report.ok else 422)
 
@@ -86,23 +86,23 @@ def confirm(kind: str, upload_id: str):
         flash("The preview could not be confirmed; try again.", "error")
         return redirect(url_for(f"sheet_imports.{kind}_preview", upload_id=stored.id), 303)
     try:
-        report = imports.confirm(stored, for_user(current_user), current_user)
-    except imports.ImportRefused as exc:
+        report = sheet_uploads.confirm(stored, for_user(current_user), current_user)
+    except sheet_uploads.ImportRefused as exc:
         db.session.rollback()
         return _outcome(kind, 409, "Not imported", str(exc))
     if not report.ok:  # the record changed since the preview: a row is refused now
         db.session.rollback()
         return _preview_page(kind, stored, report, 422)
     db.session.commit()
-    imports.discard(stored)
-    spec = imports.module(kind)
+    sheet_uploads.discard(stored)
+    spec = sheet_uploads.module(kind)
     flash(f"Imported {len(report.written):,} {spec.PLURAL} from {stored.filename}.", "success")
     return redirect(url_for(KINDS[kind][1]), 303)
 
 
 def template(kind: str, extension: str):
     """The file to fill: the header and one example row (the workbook also has a sheet of accepted values)."""
-    spec = imports.module(kind)
+    spec = sheet_uploads.module(kind)
     header, example = spec.template_rows()
     if extension == "csv":
         body, mimetype = sheets.template_csv(header, example), "text/csv"

@@ -7,11 +7,12 @@ from flask_login import current_user
 from app.page_cache import cached_page
 from app.permissions import Permission, can, permission_required
 from app.scoping import for_user
-from app.services import activities as activity_service
-from app.services import outcome_timeline, treaties
-from app.services import requests as request_service
-from app.services import states as state_service
-from app.services.audit import timeline_for
+from app.services.activities import activity_reads
+from app.services.core.audit import timeline_for
+from app.services.outcomes import outcome_timeline
+from app.services.registry import states as state_service
+from app.services.requests import request_reads
+from app.services.treaties import treaty_record
 from app.views.helpers import list_filters
 from forms.state import StateDetailForm, StateFilterForm
 from models import MemberState
@@ -50,7 +51,7 @@ def detail(code):
     form, filters, paging = list_filters(StateDetailForm)
     error = filters is None  # a bad date: its message beside the field, today's status below
     as_of = date.today() if error else (filters["as_of"] or date.today())
-    instruments = treaties.visible_instruments(scope)
+    instruments = treaty_record.visible_instruments(scope)
     followed = next((i for i in instruments if not error and i.code == filters["instrument"]), None)
     # The latest events, or one page of the whole timeline in date order once a page is asked for.
     if not error and form.page.data:
@@ -60,7 +61,7 @@ def detail(code):
         timeline_page = None
         outcome_events, timeline_total = outcome_timeline.latest(scope, state, as_of, followed, paging.per_page)
     timeline_args = {k: request.args[k] for k in ("as_of", "instrument", "per_page") if request.args.get(k)}
-    statuses = treaties.statuses(instruments, as_of)
+    statuses = treaty_record.statuses(instruments, as_of)
     recorded = {(a.instrument_id, a.category): a for a in state_service.actions_of(state)}
     rows = []
     for instrument in instruments:
@@ -68,8 +69,8 @@ def detail(code):
         rows.append({"instrument": instrument, "party": party,
                      "signature": recorded.get((instrument.id, ActionCategory.SIGNATURE.value)),
                      "deposit": recorded.get((instrument.id, ActionCategory.DEPOSIT.value))})
-    activities, activity_total = activity_service.involving_state(scope, state, limit=STATE_PAGE_ROWS)
-    requests, request_total = request_service.of_state(scope, state, limit=STATE_PAGE_ROWS) \
+    activities, activity_total = activity_reads.involving_state(scope, state, limit=STATE_PAGE_ROWS)
+    requests, request_total = request_reads.of_state(scope, state, limit=STATE_PAGE_ROWS) \
         if can(Permission.VIEW_REQUESTS) else ([], 0)
     names = sorted(state.names, key=lambda n: (n.valid_from is not None, n.valid_from))
     # Staff see who recorded what; donors read the record, not its authors.

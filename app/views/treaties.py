@@ -6,12 +6,12 @@ from flask_login import current_user
 from app.listing import page_of
 from app.permissions import Permission, permission_required
 from app.scoping import for_user
-from app.services import states as state_service
-from app.services import treaty_import_previews as previews
-from app.services.errors import Refused
-from app.services.reconciliation import differences, sources_of
-from app.services.treaties import record_action, visible_instruments
-from app.services.treaty_import import ImportBusy, ImportRefused, MassRemovalRefused, import_text
+from app.services.core.errors import Refused
+from app.services.registry import states as state_service
+from app.services.treaties import treaty_import_previews
+from app.services.treaties.reconciliation import differences, sources_of
+from app.services.treaties.treaty_import import ImportBusy, ImportRefused, MassRemovalRefused, import_text
+from app.services.treaties.treaty_record import record_action, visible_instruments
 from app.views.helpers import list_filters, show_refusal
 from forms.base import choices
 from forms.treaties import ImportConfirmForm, ImportUploadForm, ReconciliationFilterForm, TreatyActionForm
@@ -47,7 +47,7 @@ def import_upload():
         import_text(text, code, dry_run=True)
     except ImportRefused as exc:
         return render_template("treaties/import.html", form=form, refused=exc.lines(), filename=filename), 422
-    preview = previews.save(text, code, filename, current_user.id)
+    preview = treaty_import_previews.save(text, code, filename, current_user.id)
     return redirect(url_for("treaties.preview", preview_id=preview.id), 303)
 
 
@@ -68,11 +68,11 @@ def _outcome(status: int, title: str, message: str, code: str | None = None):
 
 def _load_preview(preview_id: str):
     """The caller's preview, or the page that says why there is none (already imported, expired, not theirs)."""
-    preview = previews.load(preview_id)
+    preview = treaty_import_previews.load(preview_id)
     if preview is None or preview.expired:
-        entry = previews.imported(preview_id)
+        entry = treaty_import_previews.imported(preview_id)
         if entry is not None:
-            done = previews.PreviewAlreadyImported(entry)
+            done = treaty_import_previews.PreviewAlreadyImported(entry)
             return None, _outcome(409, "Already imported", done.lines()[0], done.code)
         return None, _outcome(404, "No such preview", "This preview does not exist or is more than an hour old: "
                                                       "upload the file again.")
@@ -99,12 +99,12 @@ def preview(preview_id: str):
     preview, refusal = _load_preview(preview_id)
     if refusal:
         return refusal
-    entry = previews.imported(preview.id)
+    entry = treaty_import_previews.imported(preview.id)
     if entry is not None:
-        return _outcome(409, "Already imported", previews.PreviewAlreadyImported(entry).lines()[0],
+        return _outcome(409, "Already imported", treaty_import_previews.PreviewAlreadyImported(entry).lines()[0],
                         preview.instrument)
     try:
-        report = previews.dry_run(preview)
+        report = treaty_import_previews.dry_run(preview)
     except ImportRefused as exc:  # the record changed since the upload (an alias removed, say)
         return render_template("treaties/import.html", form=ImportUploadForm(formdata=None),
                                refused=exc.lines(), filename=preview.filename), 422
@@ -123,8 +123,8 @@ def import_confirm(preview_id: str):
         flash("The preview could not be confirmed; try again.", "error")
         return redirect(url_for("treaties.preview", preview_id=preview.id), 303)
     try:
-        report = previews.confirm(preview, actor=current_user, allow_mass_removal=form.confirmed_removals())
-    except previews.PreviewAlreadyImported as exc:
+        report = treaty_import_previews.confirm(preview, actor=current_user, allow_mass_removal=form.confirmed_removals())
+    except treaty_import_previews.PreviewAlreadyImported as exc:
         db.session.rollback()
         return _outcome(409, "Already imported", exc.lines()[0], preview.instrument)
     except ImportBusy as exc:
@@ -132,7 +132,7 @@ def import_confirm(preview_id: str):
         return _outcome(409, "Import in progress", exc.lines()[0], preview.instrument)
     except MassRemovalRefused as exc:
         db.session.rollback()
-        report = previews.dry_run(preview)
+        report = treaty_import_previews.dry_run(preview)
         form.allow_mass_removal.errors = [exc.lines()[0]]
         return _preview_page(preview, report, form, 422)
     except ImportRefused as exc:  # the record changed since the preview (an alias removed, say)
@@ -140,7 +140,7 @@ def import_confirm(preview_id: str):
         return render_template("treaties/import.html", form=ImportUploadForm(formdata=None),
                                refused=exc.lines(), filename=preview.filename), 422
     db.session.commit()
-    previews.discard(preview.id)
+    treaty_import_previews.discard(preview.id)
     flash(f"Imported {preview.filename}: {report.summary()}.", "success")
     for warning in report.warnings[:20]:
         flash(warning, "warning")

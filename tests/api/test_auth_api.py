@@ -1,14 +1,14 @@
 """The API's two ways in — session cookie and bearer token — and GET /api/v1/me."""
 import pytest
 
-from app.services import users as accounts
+from app.services.accounts import users as user_service
 
 
 @pytest.fixture()
 def token_for(make_user, session):
     def issue(role="officer", **kwargs):
         user = make_user(role, **kwargs)
-        _token, raw = accounts.issue_token(user)
+        _token, raw = user_service.issue_token(user)
         session.commit()
         return user, raw
     return issue
@@ -53,14 +53,14 @@ def test_anonymous_api_call_is_401_not_a_redirect(client):
 
 def test_revoked_token_is_refused(client, token_for, session):
     user, raw = token_for("officer")
-    accounts.revoke_token(user.tokens[0])
+    user_service.revoke_token(user.tokens[0])
     session.commit()
     assert client.get("/api/v1/me", headers=_bearer(raw)).status_code == 401
 
 
 def test_token_of_a_deactivated_account_is_refused(client, token_for, session):
     user, raw = token_for("officer")
-    accounts.deactivate(user)
+    user_service.deactivate(user)
     session.commit()
     assert client.get("/api/v1/me", headers=_bearer(raw)).status_code == 401
 

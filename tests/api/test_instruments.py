@@ -4,8 +4,8 @@ import pytest
 import sqlalchemy as sa
 
 from app.scoping import for_user
-from app.services.reference import DATA
-from app.services.treaty_import import import_file
+from app.seed.reference import DATA
+from app.services.treaties.treaty_import import import_file
 from models import Instrument, MemberState, Organization, db
 from tests.helpers import count_queries
 

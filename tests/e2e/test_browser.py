@@ -34,7 +34,7 @@ def test_an_admin_imports_a_newer_table_with_a_preview_first(page, live_server, 
     makes the record complete to the day of the import."""
     from datetime import date
 
-    from app.services.reference import DATA
+    from app.seed.reference import DATA
     newer = tmp_path / "FIREARMS-newer.csv"
     newer.write_text((DATA / "untc" / "XVIII-12-c-FIREARMS.csv").read_text(encoding="utf-8").rstrip("\n")
                      + "\nFiji,,2 Jun 2015 a\n", encoding="utf-8")
@@ -64,7 +64,7 @@ def test_the_import_preview_has_its_own_address_survives_a_reload_and_shows_the_
     rows."""
     import re
 
-    from app.services.reference import DATA
+    from app.seed.reference import DATA
     newer = tmp_path / "TIP-newer.csv"
     text = (DATA / "untc" / "XVIII-12-a-TIP.csv").read_text(encoding="utf-8")
     newer.write_text(text.replace("Albania,12 Dec 2000,21 Aug 2002", "Albania,12 Dec 2000,22 Aug 2002").rstrip("\n")

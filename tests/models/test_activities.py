@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from app.listing import Paging, ordered
 from app.scoping import EVERYTHING
-from app.services import activities as activity_service
+from app.services.activities import activity_reads
 from models import Activity, ActivityVisit, db
 from tests import factories
 
@@ -44,10 +44,10 @@ def test_the_list_orders_by_the_stored_date_undated_last(session):
     early = factories.activity(title="Zz early", visits=[("BOL", date(2031, 1, 1), date(2031, 1, 1))])
     undated = factories.activity(title="Zz undated", kind="written_analysis", visits=[])
     session.commit()
-    filters = activity_service.ActivityFilters(q="Zz ")
-    ascending = activity_service.list_page(EVERYTHING, filters, Paging(sort="start_date"))
+    filters = activity_reads.ActivityFilters(q="Zz ")
+    ascending = activity_reads.list_page(EVERYTHING, filters, Paging(sort="start_date"))
     assert [a.id for a in ascending.items] == [early.id, late.id, undated.id]
-    descending = activity_service.list_page(EVERYTHING, filters, Paging(sort="start_date", descending=True))
+    descending = activity_reads.list_page(EVERYTHING, filters, Paging(sort="start_date", descending=True))
     assert [a.id for a in descending.items] == [undated.id, late.id, early.id]
 
 
@@ -57,8 +57,8 @@ def test_the_default_order_reads_its_index(session):
     if db.engine.dialect.name != "sqlite":
         return
     select = ordered(
-        activity_service.query(EVERYTHING, activity_service.ActivityFilters(), loads=()),
-        activity_service.SORTS, Paging(), "start_date", Activity.id).limit(25)
+        activity_reads.query(EVERYTHING, activity_reads.ActivityFilters(), loads=()),
+        activity_reads.SORTS, Paging(), "start_date", Activity.id).limit(25)
     compiled = select.compile(db.engine, compile_kwargs={"literal_binds": True})
     plan = " ".join(str(row[-1]) for row in db.session.execute(sa.text(f"EXPLAIN QUERY PLAN {compiled}")))
     assert "ix_activities_first_visit_order" in plan and "TEMP B-TREE" not in plan, plan

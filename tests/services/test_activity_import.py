@@ -5,8 +5,8 @@ import sqlalchemy as sa
 import models
 from app.formats import sheets
 from app.scoping import EVERYTHING
-from app.services import activity_import
-from app.services import sheet_imports as imports
+from app.services.activities import activity_sheet
+from app.services.sheets import sheet_uploads
 from models import Activity, AuditEntry, db
 from tests import factories
 from tests.helpers import count_queries
@@ -20,8 +20,8 @@ def csv_of(*rows: str) -> bytes:
 
 
 def previewed(user, data: bytes):
-    upload = imports.upload("activities", data, "activities.csv", user.id)
-    return upload, imports.preview(upload, EVERYTHING)
+    upload = sheet_uploads.upload("activities", data, "activities.csv", user.id)
+    return upload, sheet_uploads.preview(upload, EVERYTHING)
 
 
 def count(model):
@@ -76,12 +76,12 @@ def test_confirm_writes_all_rows_and_one_audit_entry(session, make_user):
     upload, _ = previewed(user, csv_of(
         "Advisory mission,One,,La Paz,Bolivia,2003-03-10,2003-03-12,,,,,BOL,UNTOC,,,,",
         "National seminar,Two,Planned,Lima,Peru,12 May 2003,14 May 2003,,,,,PER,TIP,,,,"))
-    report = imports.confirm(upload, EVERYTHING, user)
+    report = sheet_uploads.confirm(upload, EVERYTHING, user)
     assert report.ok and count(Activity) == before + 2
     saved = db.session.get(Activity, report.written[1])
     assert saved.title == "Two" and saved.visits[0].country.code == "PER"
     assert saved.source == "Imported from activities.csv"
-    entry = imports.imported(upload.id)
+    entry = sheet_uploads.imported(upload.id)
     assert entry.record_type == "Activity" and entry.after["rows"] == 2 and entry.actor_id == user.id
 
 
@@ -91,7 +91,7 @@ def test_one_bad_row_and_nothing_is_written(session, make_user):
     upload, _ = previewed(user, csv_of(
         "Advisory mission,One,,La Paz,Bolivia,2003-03-10,2003-03-12,,,,,BOL,UNTOC,,,,",
         "Advisory mission,Two,,La Paz,Bolivia,2003-03-10,2003-03-01,,,,,BOL,UNTOC,,,,"))
-    report = imports.confirm(upload, EVERYTHING, user)
+    report = sheet_uploads.confirm(upload, EVERYTHING, user)
     assert not report.ok and (count(Activity), count(AuditEntry)) == before
 
 
@@ -102,17 +102,17 @@ def test_the_preview_sends_as_many_queries_for_500_rows_as_for_10(session, make_
             "Regional meeting,R{n},,,,,,,,,,,UNTOC,,,,"]
     counts = []
     for k in (10, 10, 500):  # the first warms whatever the app caches; the second and third are compared
-        upload = imports.upload("activities", csv_of(*[rows[n % 2].format(n=n) for n in range(k)]), "a.csv", user.id)
+        upload = sheet_uploads.upload("activities", csv_of(*[rows[n % 2].format(n=n) for n in range(k)]), "a.csv", user.id)
         with count_queries() as statements:
-            report = imports.preview(upload, EVERYTHING)
+            report = sheet_uploads.preview(upload, EVERYTHING)
         counts.append(len(statements))
     assert report.rows == 500 and len(report.bad_rows) == 250
     assert counts[1] == counts[2], counts
 
 
 def test_the_template_columns_are_all_recognised():
-    header, example = activity_import.template_rows()
-    columns = sheets.Columns(activity_import.COLUMNS, header, activity_import.REPEATED, activity_import.REPEATS)
+    header, example = activity_sheet.template_rows()
+    columns = sheets.Columns(activity_sheet.COLUMNS, header, activity_sheet.REPEATED, activity_sheet.REPEATS)
     assert columns.unknown == [] and columns.missing == [] and len(columns.index) == len(header)
 
 

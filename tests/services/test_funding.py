@@ -6,9 +6,12 @@ import pytest
 import sqlalchemy as sa
 
 from app.scoping import EVERYTHING, Scope
-from app.services import allocations, contributions, funding, rates
-from app.services.contributions import ContributionData
-from app.services.errors import Refused
+from app.services.core.errors import Refused
+from app.services.funding import allocations as allocation_service
+from app.services.funding import contributions as contribution_service
+from app.services.funding import donor_funding
+from app.services.funding import rates as rate_service
+from app.services.funding.contributions import ContributionData
 from models import Allocation, Contribution, ExchangeRate, TreatyAction, db
 from models.contribution import IllegalContributionStep
 from tests import factories
@@ -29,12 +32,12 @@ def _count(model) -> int:
 # --- the guarded steps ----------------------------------------------------------------------------------------
 
 def test_a_pledge_is_committed_then_received_with_the_date_of_each_step(session):
-    c = contributions.create(_data(factories.organization()), None)
-    contributions.change_status(c, "committed", date(2003, 2, 1), None, "Agreement signed")
-    contributions.change_status(c, "received", date(2003, 3, 1), None)
+    c = contribution_service.create(_data(factories.organization()), None)
+    contribution_service.change_status(c, "committed", date(2003, 2, 1), None, "Agreement signed")
+    contribution_service.change_status(c, "received", date(2003, 3, 1), None)
     assert (c.status, c.pledged_date, c.committed_date, c.received_date) == (
         "received", date(2003, 1, 10), date(2003, 2, 1), date(2003, 3, 1))
-    assert [(h.from_status, h.to_status, h.on_date) for h in contributions.history(c)] == [
+    assert [(h.from_status, h.to_status, h.on_date) for h in contribution_service.history(c)] == [
         (None, "pledged", date(2003, 1, 10)), ("pledged", "committed", date(2003, 2, 1)),
         ("committed", "received", date(2003, 3, 1))]
 
@@ -83,20 +86,20 @@ def test_bad_contributions_are_refused_with_the_field_at_fault(session, changes,
     donor = factories.organization()
     before = _count(Contribution)
     with pytest.raises(Refused) as exc:
-        contributions.create(_data(donor, **changes), None)
+        contribution_service.create(_data(donor, **changes), None)
     assert field in exc.value.errors
     assert _count(Contribution) == before
 
 
 def test_a_received_date_before_the_pledge_is_refused_on_creation(session):
     with pytest.raises(Refused) as exc:
-        contributions.create(_data(factories.organization()), None, status="received",
+        contribution_service.create(_data(factories.organization()), None, status="received",
                              committed_on=date(2003, 1, 5), received_on=date(2003, 1, 6))
     assert "committed_date" in exc.value.errors and "before the pledged date" in exc.value.message
 
 
 def test_an_amount_not_recorded_is_kept_empty(session):
-    c = contributions.create(_data(factories.organization(), amount=None, currency=None), None)
+    c = contribution_service.create(_data(factories.organization(), amount=None, currency=None), None)
     assert c.amount is None and c.currency is None and c.unallocated is None
 
 
@@ -118,7 +121,7 @@ def _activity(**kw):
 
 
 def test_an_allocation_within_the_earmark_and_the_balance_is_made(committed):
-    allocation = allocations.allocate(committed, _activity(), Decimal("600.00"))
+    allocation = allocation_service.allocate(committed, _activity(), Decimal("600.00"))
     assert allocation.id and committed.allocated == Decimal("600.00") and committed.unallocated == Decimal("400.00")
 
 
@@ -132,39 +135,39 @@ def test_an_allocation_within_the_earmark_and_the_balance_is_made(committed):
 def test_an_allocation_outside_the_earmark_is_refused_with_the_reason(committed, activity_kw, reason):
     activity = _activity(**activity_kw)
     with pytest.raises(Refused) as exc:
-        allocations.allocate(committed, activity, Decimal("10.00"))
+        allocation_service.allocate(committed, activity, Decimal("10.00"))
     assert reason in exc.value.errors["activity_id"] and exc.value.message.startswith("Outside the earmark.")
     assert not committed.allocations
 
 
 def test_an_allocation_beyond_the_balance_is_refused(committed):
-    allocations.allocate(committed, _activity(), Decimal("900.00"))
+    allocation_service.allocate(committed, _activity(), Decimal("900.00"))
     with pytest.raises(Refused) as exc:
-        allocations.allocate(committed, _activity(), Decimal("100.01"))
+        allocation_service.allocate(committed, _activity(), Decimal("100.01"))
     assert exc.value.errors["amount"] == ("Beyond the balance: EUR 100.00 of this contribution is left to "
                                           "allocate, and EUR 100.01 was asked.")
     assert len(committed.allocations) == 1
-    allocations.allocate(committed, _activity(), Decimal("100.00"))  # exactly the balance is fine
+    allocation_service.allocate(committed, _activity(), Decimal("100.00"))  # exactly the balance is fine
     assert committed.unallocated == Decimal("0.00")
 
 
 def test_a_pledge_cannot_be_allocated_and_a_project_earmark_holds(session):
     pledge = factories.contribution(status="pledged")
     with pytest.raises(Refused, match="A pledge cannot be allocated"):
-        allocations.allocate(pledge, _activity(), Decimal("1.00"))
+        allocation_service.allocate(pledge, _activity(), Decimal("1.00"))
     from models import Project
     mine, other = Project(title="Earmarked project"), Project(title="Another project")
     db.session.add_all([mine, other])
     money = factories.contribution(project=mine)
     with pytest.raises(Refused, match="earmarked for the project “Earmarked project”"):
-        allocations.allocate(money, _activity(project=other), Decimal("1.00"))
+        allocation_service.allocate(money, _activity(project=other), Decimal("1.00"))
 
 
 def test_an_unrecorded_contribution_gives_unrecorded_allocations(session):
     money = factories.contribution(amount=None)
     with pytest.raises(Refused, match="leave the amount empty"):
-        allocations.allocate(money, _activity(), Decimal("5.00"))
-    assert allocations.allocate(money, _activity(), None).amount is None
+        allocation_service.allocate(money, _activity(), Decimal("5.00"))
+    assert allocation_service.allocate(money, _activity(), None).amount is None
 
 
 # --- totals and exchange rates --------------------------------------------------------------------------------
@@ -174,7 +177,7 @@ def test_totals_convert_with_the_latest_rate_on_or_before_the_day_and_show_uncon
                         ExchangeRate(currency="EUR", rate=Decimal("1.20"), valid_from=date(2003, 7, 1)),
                         ExchangeRate(currency="EUR", rate=Decimal("9.99"), valid_from=date(2004, 1, 1))])
     db.session.flush()
-    t = rates.total([("EUR", Decimal("100.00")), ("USD", Decimal("50.00")), ("NOK", Decimal("70.00")),
+    t = rate_service.total([("EUR", Decimal("100.00")), ("USD", Decimal("50.00")), ("NOK", Decimal("70.00")),
                      ("EUR", Decimal("100.00"))], date(2003, 12, 31))
     eur = next(line for line in t.lines if line.currency == "EUR")
     assert (eur.amount, eur.rate.valid_from, eur.converted) == (Decimal("200.00"), date(2003, 7, 1),
@@ -187,11 +190,11 @@ def test_rates_are_validated(session):
     for currency, rate, field in (("USD", Decimal("1"), "currency"), ("QQQ", Decimal("1"), "currency"),
                                   ("EUR", Decimal("0"), "rate"), ("EUR", Decimal("-2"), "rate")):
         with pytest.raises(Refused) as exc:
-            rates.save(None, currency, rate, date(2003, 1, 1), None)
+            rate_service.save(None, currency, rate, date(2003, 1, 1), None)
         assert field in exc.value.errors
-    rates.save(None, "EUR", Decimal("1.1"), date(2003, 1, 1), "test")
+    rate_service.save(None, "EUR", Decimal("1.1"), date(2003, 1, 1), "test")
     with pytest.raises(Refused, match="already has a rate"):
-        rates.save(None, "EUR", Decimal("1.2"), date(2003, 1, 1), None)
+        rate_service.save(None, "EUR", Decimal("1.2"), date(2003, 1, 1), None)
 
 
 def test_pledges_are_shown_but_not_counted_and_an_activity_is_counted_once(session):
@@ -199,8 +202,8 @@ def test_pledges_are_shown_but_not_counted_and_an_activity_is_counted_once(sessi
     factories.contribution(donor, status="pledged", amount=Decimal("5000.00"))
     money = factories.contribution(donor, status="received", amount=Decimal("1000.00"), instruments=())
     wide = factories.activity(served=("BOL", "CHL", "ECU"), instruments=("UNTOC", "TIP", "SOM"))
-    allocations.allocate(money, wide, Decimal("300.00"))
-    portal = funding.portal(Scope(donor_id=donor.id), donor, date(2003, 12, 31))
+    allocation_service.allocate(money, wide, Decimal("300.00"))
+    portal = donor_funding.portal(Scope(donor_id=donor.id), donor, date(2003, 12, 31))
     assert portal.totals["pledged"].converted == Decimal("5000.00")
     assert portal.totals["committed"].converted == Decimal("1000.00")
     assert portal.totals["received"].converted == Decimal("1000.00")
@@ -215,13 +218,13 @@ def test_a_donor_sees_only_its_own_allocations_on_a_shared_activity(session):
     shared = factories.activity()
     a = factories.contribution(a_org, amount=Decimal("100.00"))
     b = factories.contribution(b_org, amount=Decimal("200.00"))
-    allocations.allocate(a, shared, Decimal("10.00"))
-    allocations.allocate(b, shared, Decimal("20.00"))
-    portal = funding.portal(Scope(donor_id=a_org.id), a_org, date.today())
+    allocation_service.allocate(a, shared, Decimal("10.00"))
+    allocation_service.allocate(b, shared, Decimal("20.00"))
+    portal = donor_funding.portal(Scope(donor_id=a_org.id), a_org, date.today())
     assert [x.contribution_id for f in portal.activities for x in f.allocations] == [a.id]
     assert portal.totals["allocated"].converted == Decimal("10.00")
-    with pytest.raises(funding.NotYours):
-        funding.donor_for(Scope(donor_id=a_org.id), b_org.id)
+    with pytest.raises(donor_funding.NotYours):
+        donor_funding.donor_for(Scope(donor_id=a_org.id), b_org.id)
 
 
 # --- what followed --------------------------------------------------------------------------------------------
@@ -231,7 +234,7 @@ def test_treaty_actions_that_followed_in_the_states_and_on_the_instruments_with_
     money = factories.contribution(donor, amount=Decimal("100.00"), instruments=())
     activity = factories.activity(visits=(("NRU", date(2001, 3, 10), date(2001, 3, 12)),), served=("NRU",),
                                   instruments=("UNTOC", "TIP"))
-    allocations.allocate(money, activity, Decimal("50.00"))
+    allocation_service.allocate(money, activity, Decimal("50.00"))
     nauru, untoc, tip = factories.state("NRU"), factories.instrument("UNTOC"), factories.instrument("TIP")
     db.session.execute(sa.delete(TreatyAction).where(TreatyAction.state_id == nauru.id))
     db.session.add_all([
@@ -242,7 +245,7 @@ def test_treaty_actions_that_followed_in_the_states_and_on_the_instruments_with_
         TreatyAction(state=nauru, instrument=factories.instrument("SOM"), kind="signature",
                      action_date=date(2001, 6, 1), source="t")])
     db.session.flush()
-    portal = funding.portal(Scope(donor_id=donor.id), donor, date(2003, 7, 2))
+    portal = donor_funding.portal(Scope(donor_id=donor.id), donor, date(2003, 7, 2))
     assert [(x.action.instrument.code, x.action.kind, x.days) for x in portal.followed] == [
         ("TIP", "signature", 2), ("UNTOC", "ratification", 100)]
     untoc_reach = next(r for r in portal.reach if r.instrument.code == "UNTOC")
@@ -255,7 +258,7 @@ def _fund_many(donor, n):
         activity = factories.activity(visits=((("BOL", "CHL", "PER", "ECU")[i % 4], date(2002, 1, 1 + i),
                                                 date(2002, 1, 2 + i)),), served=(("BOL", "CHL", "PER", "ECU")[i % 4],),
                                       instruments=("UNTOC", "TIP"))
-        allocations.allocate(money, activity, Decimal("60.00"))
+        allocation_service.allocate(money, activity, Decimal("60.00"))
 
 
 def test_the_portal_takes_the_same_number_of_queries_at_two_sizes(session):
@@ -265,10 +268,10 @@ def test_the_portal_takes_the_same_number_of_queries_at_two_sizes(session):
         _fund_many(donor, n)
         db.session.flush()
         session.expunge_all()
-        funding.portal(Scope(donor_id=donor.id), db.session.get(type(donor), donor.id), date(2003, 7, 2))  # warm
+        donor_funding.portal(Scope(donor_id=donor.id), db.session.get(type(donor), donor.id), date(2003, 7, 2))  # warm
         session.expunge_all()
         with count_queries() as statements:
-            portal = funding.portal(Scope(donor_id=donor.id), db.session.get(type(donor), donor.id),
+            portal = donor_funding.portal(Scope(donor_id=donor.id), db.session.get(type(donor), donor.id),
                                     date(2003, 7, 2))
             assert len(portal.activities) == n and portal.followed is not None
         counts.append(len(statements))
@@ -278,7 +281,7 @@ def test_the_portal_takes_the_same_number_of_queries_at_two_sizes(session):
 
 def test_everything_scope_sees_every_donor(session):
     _fund_many(factories.organization(), 2)
-    portal = funding.portal(EVERYTHING, None, date.today())
+    portal = donor_funding.portal(EVERYTHING, None, date.today())
     assert len(portal.donors) >= 8  # the seven donors of A/58/165 and the test's own
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Allocation)) >= len(
         [x for f in portal.activities for x in f.allocations])
@@ -301,5 +304,5 @@ def test_the_reference_donors_and_what_the_record_infers(session):
     assert all(amount is None and basis.startswith("A/58/165 para.") for _k, _f, amount, basis in rows)
     reference = db.session.scalars(sa.select(Contribution).where(Contribution.reference_key.is_not(None))).all()
     assert len(reference) == 10 and {c.amount for c in reference} == {None}
-    portal = funding.portal(EVERYTHING, None, date(2003, 7, 2))
+    portal = donor_funding.portal(EVERYTHING, None, date(2003, 7, 2))
     assert portal.unrecorded >= 10 and len(portal.activities) >= 18

@@ -6,7 +6,8 @@ from decimal import Decimal
 
 from app.listing import Page
 from app.scoping import EVERYTHING, Scope
-from app.services import allocations, funding, funding_pages
+from app.services.funding import allocations as allocation_service
+from app.services.funding import donor_funding, donor_portal
 from models import ExchangeRate, db
 from tests import factories
 from tests.helpers import count_queries
@@ -44,10 +45,10 @@ def _mixed_record():
     for money, amount in ((eur_committed, Decimal("200.05")), (eur_received, Decimal("1000.00")),
                           (eur_received, Decimal("0.01")), (gbp, Decimal("999.99")), (usd, Decimal("33.33")),
                           (unrecorded, None)):
-        allocations.allocate(money, factories.activity(), amount)
+        allocation_service.allocate(money, factories.activity(), amount)
     # Another donor's money never enters this donor's totals.
     other = c(factories.organization(), status="received", amount=Decimal("777.00"), currency="EUR")
-    allocations.allocate(other, factories.activity(), Decimal("7.00"))
+    allocation_service.allocate(other, factories.activity(), Decimal("7.00"))
     db.session.flush()
     return donor
 
@@ -58,7 +59,7 @@ def _lines(total) -> list[tuple]:
 
 def test_the_totals_are_the_records_own_figures_and_the_statement_shows_the_same(session):
     donor = _mixed_record()
-    page = funding_pages.page(Scope(donor_id=donor.id), donor, AS_OF, {}, 50)
+    page = donor_portal.page(Scope(donor_id=donor.id), donor, AS_OF, {}, 50)
     assert set(page.totals) == {"pledged", "committed", "received", "allocated", "unallocated"}
     # Worked out by hand from _mixed_record: pledges apart, unrecorded amounts and the other donor left out.
     committed = page.totals["committed"]
@@ -78,7 +79,7 @@ def test_the_totals_are_the_records_own_figures_and_the_statement_shows_the_same
     assert _lines(page.totals["pledged"]) == [("EUR", Decimal("5000.00")), ("NOK", Decimal("10.10"))]
     assert page.unrecorded == 2
 
-    statement = funding.portal(Scope(donor_id=donor.id), donor, AS_OF)
+    statement = donor_funding.portal(Scope(donor_id=donor.id), donor, AS_OF)
     assert len(statement.contributions) == 10 and statement.unrecorded == 2
     for name in page.totals:
         assert _figures(statement.totals[name]) == _figures(page.totals[name]), name
@@ -86,13 +87,13 @@ def test_the_totals_are_the_records_own_figures_and_the_statement_shows_the_same
 
 def test_every_donor_side_by_side_has_each_donors_own_totals(session):
     donor = _mixed_record()
-    whole = funding.portal(EVERYTHING, None, AS_OF)
-    page = funding_pages.page(EVERYTHING, None, AS_OF, {}, 50)
+    whole = donor_funding.portal(EVERYTHING, None, AS_OF)
+    page = donor_portal.page(EVERYTHING, None, AS_OF, {}, 50)
     for name in ("committed", "received", "allocated", "unallocated", "pledged"):
         assert _figures(page.totals[name]) == _figures(whole.totals[name]), name
     assert [(d.donor.id, d.contributions) for d in page.donors] == [
         (d.donor.id, len(d.contributions)) for d in whole.donors]
-    alone = funding_pages.page(Scope(donor_id=donor.id), donor, AS_OF, {}, 50)
+    alone = donor_portal.page(Scope(donor_id=donor.id), donor, AS_OF, {}, 50)
     for lines in (page.donors, whole.donors):
         mine = next(d for d in lines if d.donor.id == donor.id)
         assert all(_figures(mine.totals[n]) == _figures(alone.totals[n]) for n in alone.totals)
@@ -110,12 +111,12 @@ def _fund_many(donor, n):
         money = factories.contribution(donor, amount=Decimal("100.00"), instruments=())
         activity = factories.activity(visits=((states[i % 4], date(2000, 5, 1 + i), date(2000, 5, 2 + i)),),
                                       served=(states[i % 4],), instruments=("UNTOC", "TIP"))
-        allocations.allocate(money, activity, Decimal("60.00"))
+        allocation_service.allocate(money, activity, Decimal("60.00"))
     db.session.flush()
 
 
-def _pages(donor, per_page, **pages) -> funding_pages.PortalPage:
-    return funding_pages.page(Scope(donor_id=donor.id), donor, date(2003, 7, 2), pages, per_page)
+def _pages(donor, per_page, **pages) -> donor_portal.PortalPage:
+    return donor_portal.page(Scope(donor_id=donor.id), donor, date(2003, 7, 2), pages, per_page)
 
 
 def _walk(donor, section: str, per_page: int) -> list:
@@ -132,12 +133,12 @@ def _walk(donor, section: str, per_page: int) -> list:
 def test_each_list_is_paged_with_its_full_count_and_holds_what_the_statement_lists(session):
     donor = factories.organization()
     _fund_many(donor, 7)
-    whole = funding.portal(Scope(donor_id=donor.id), donor, date(2003, 7, 2))
+    whole = donor_funding.portal(Scope(donor_id=donor.id), donor, date(2003, 7, 2))
     first = _pages(donor, 3)
     assert len(whole.followed) > 6  # several pages of them
     assert (first.contributions.total, first.activities.total, first.states.total, first.followed.total) == (
         7, 7, 4, len(whole.followed))
-    assert [len(getattr(first, s).items) for s in funding_pages.SECTIONS] == [3, 3, 3, 3]
+    assert [len(getattr(first, s).items) for s in donor_portal.SECTIONS] == [3, 3, 3, 3]
     assert first.contributions.pages == 3 and first.contributions.has_next
     # Latest first, and page after page every row the statement lists, once.
     contributions = _walk(donor, "contributions", 3)
@@ -163,8 +164,8 @@ def test_each_list_is_paged_with_its_full_count_and_holds_what_the_statement_lis
 def test_the_overview_counts_what_the_lists_hold(session):
     donor = factories.organization()
     _fund_many(donor, 5)
-    whole = funding.portal(Scope(donor_id=donor.id), donor, date.today())
-    glance = funding_pages.overview(Scope(donor_id=donor.id), donor, date.today())
+    whole = donor_funding.portal(Scope(donor_id=donor.id), donor, date.today())
+    glance = donor_portal.overview(Scope(donor_id=donor.id), donor, date.today())
     assert glance.counts == {"contributions": 5, "activities": 5, "states": 4, "followed": len(whole.followed)}
     assert _figures(glance.totals["allocated"]) == _figures(whole.totals["allocated"])
 

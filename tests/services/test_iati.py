@@ -8,13 +8,14 @@ import sqlalchemy as sa
 from lxml import etree
 
 from app.scoping import EVERYTHING, Scope
-from app.services import allocations, funding, iati
+from app.services.funding import allocations as allocation_service
+from app.services.funding import donor_funding, iati
 from models import ExchangeRate, Organization, db
 from tests import factories
 
 
 def _file(scope, donor=None) -> tuple[bytes, etree._Element]:
-    document = iati.build(funding.portal(scope, donor, date(2003, 7, 2)))
+    document = iati.build(donor_funding.portal(scope, donor, date(2003, 7, 2)))
     return document, etree.fromstring(document)
 
 
@@ -54,10 +55,10 @@ def generated(session):
     planned = factories.activity(status="planned", visits=(("MLI", date(2004, 1, 5), date(2004, 1, 9)),),
                                  served=("MLI",))
     analysis = factories.activity(kind="written_analysis", visits=(), served=("KHM",), instruments=("TIP",))
-    allocations.allocate(eur, regional, Decimal("400.00"), is_inferred=True, basis="Inferred for the test")
-    allocations.allocate(jpy, regional, Decimal("20000.00"))
-    allocations.allocate(jpy, planned, Decimal("1000.00"))
-    allocations.allocate(eur, analysis, Decimal("100.00"))
+    allocation_service.allocate(eur, regional, Decimal("400.00"), is_inferred=True, basis="Inferred for the test")
+    allocation_service.allocate(jpy, regional, Decimal("20000.00"))
+    allocation_service.allocate(jpy, planned, Decimal("1000.00"))
+    allocation_service.allocate(eur, analysis, Decimal("100.00"))
     db.session.flush()
     return a, b, regional
 
@@ -84,7 +85,7 @@ def test_a_donors_file_holds_its_own_money_only(generated):
 
 
 def test_the_checks_catch_a_bad_code_and_a_broken_structure(generated):
-    document = iati.build(funding.portal(EVERYTHING, None, date.today()))
+    document = iati.build(donor_funding.portal(EVERYTHING, None, date.today()))
     bad_code = document.replace(b'code="15130"', b'code="99999"', 1)
     assert any("Sector codelist" in p for p in iati.problems(bad_code))
     broken = document.replace(b"<iati-identifier>", b"<iati-identifierx>", 1).replace(

@@ -10,14 +10,14 @@ import sqlalchemy as sa
 
 from app.listing import Paging
 from app.scoping import EVERYTHING, Scope
-from app.services import outcome_timeline, outcomes
+from app.services.outcomes import outcome_summary, outcome_timeline
 from models import Activity, ActivityState, AssistanceRequest, MemberState, TreatyAction, db
 from models.enums import RegionalGroup
 from tests import factories
 from tests.helpers import count_queries
 
 AS_OF = date(2010, 1, 1)
-F = outcomes.OutcomeFilters
+F = outcome_summary.OutcomeFilters
 
 
 def _action(code, kind, day, instrument="UNTOC"):
@@ -66,14 +66,14 @@ def codes(pairs):
 
 
 def test_the_figures_of_the_hand_built_set(data):
-    a = outcomes.analytics(EVERYTHING, AS_OF, F(instrument="UNTOC"))
+    a = outcome_summary.analytics(EVERYTHING, AS_OF, F(instrument="UNTOC"))
     m = a.summary.members
     assert codes(m["assisted"]) == ["GHA", "HUN", "KEN", "POL", "SEN"]
     assert codes(m["already_party"]) == ["SEN"]
     assert codes(m["deposited_after"]) == ["GHA", "KEN"]
     assert [p.state.code for p in m["not_party"]] == ["POL", "HUN"]  # longest wait first
     assert m["not_party"][0].elapsed == 2192
-    assert a.summary.shares == {6: outcomes.Share(1, 4), 12: outcomes.Share(2, 3), 24: outcomes.Share(2, 3)}
+    assert a.summary.shares == {6: outcome_summary.Share(1, 4), 12: outcome_summary.Share(2, 3), 24: outcome_summary.Share(2, 3)}
     assert a.summary.shares[12].percent == 66.7
     assert a.summary.medians == {"request_to_activity": 70, "activity_to_deposit": 227,
                                  "signature_to_deposit": 790}
@@ -81,77 +81,77 @@ def test_the_figures_of_the_hand_built_set(data):
 
 
 def test_the_breakdowns(data):
-    a = outcomes.analytics(EVERYTHING, AS_OF, F(instrument="UNTOC"))
+    a = outcome_summary.analytics(EVERYTHING, AS_OF, F(instrument="UNTOC"))
     rows = {b.key: {value: codes(s.members["assisted"]) for value, _label, s in b.rows} for b in a.breakdowns}
     assert rows["regional_group"] == {"African": ["GHA", "KEN", "SEN"], "Eastern European": ["HUN", "POL"]}
     assert rows["kind"] == {"mission": ["GHA", "HUN", "POL"], "workshop": ["KEN"], "regional_meeting": ["SEN"]}
     assert rows["donor"] == {str(data["d1"].id): ["GHA"], str(data["d2"].id): ["POL"]}
     assert rows["instrument"] == {}  # the filter already names one
     african = next(s for v, _l, s in a.breakdowns[0].rows if v == "African")
-    assert african.shares[6] == outcomes.Share(1, 2) and african.medians["activity_to_deposit"] == 227
+    assert african.shares[6] == outcome_summary.Share(1, 2) and african.medians["activity_to_deposit"] == 227
 
 
 def test_assisted_against_not_assisted(data):
-    a = outcomes.analytics(EVERYTHING, AS_OF, F(instrument="UNTOC"))
+    a = outcome_summary.analytics(EVERYTHING, AS_OF, F(instrument="UNTOC"))
     african = next(c for c in a.comparisons if c.group == RegionalGroup.AFRICAN.value)
     group_size = db.session.scalar(sa.select(sa.func.count()).where(
         MemberState.regional_group == "African", MemberState.kind == "state"))
-    assert african.assisted_share == outcomes.Share(3, 3)
-    assert african.not_assisted_share == outcomes.Share(1, group_size - 3)
+    assert african.assisted_share == outcome_summary.Share(3, 3)
+    assert african.not_assisted_share == outcome_summary.Share(1, group_size - 3)
     assert [s.code for s, _i in african.not_assisted_party] == ["ZAF"]
     assert "UGA" in {s.code for s, _i in african.not_assisted}  # took part in a meeting: not served
     assert african.not_assisted_median == 731 and african.assisted_median == 790
 
 
 def test_filters_national_period_donor_and_as_of(data):
-    national = outcomes.analytics(EVERYTHING, AS_OF, F(instrument="UNTOC", national=True))
+    national = outcome_summary.analytics(EVERYTHING, AS_OF, F(instrument="UNTOC", national=True))
     assert codes(national.pairs) == ["GHA", "HUN", "KEN", "POL"]
-    period = outcomes.analytics(EVERYTHING, AS_OF, F(instrument="UNTOC", period_to=date(2003, 12, 31)))
+    period = outcome_summary.analytics(EVERYTHING, AS_OF, F(instrument="UNTOC", period_to=date(2003, 12, 31)))
     assert codes(period.pairs) == ["GHA", "KEN", "SEN"]
     assert codes(period.summary.members["party_by_period_end"]) == ["GHA", "SEN"]
     assert codes(period.summary.members["party_after_period_end"]) == ["KEN"]
-    earlier = outcomes.analytics(EVERYTHING, date(2003, 6, 1), F(instrument="UNTOC"))
+    earlier = outcome_summary.analytics(EVERYTHING, date(2003, 6, 1), F(instrument="UNTOC"))
     assert codes(earlier.pairs) == ["GHA", "KEN", "SEN"]
     assert codes(earlier.summary.members["not_party"]) == ["KEN"]  # its deposit comes after that day
-    donor = outcomes.analytics(EVERYTHING, AS_OF, F(donor=data["d1"].id))
+    donor = outcome_summary.analytics(EVERYTHING, AS_OF, F(donor=data["d1"].id))
     assert codes(donor.pairs) == ["GHA"]
 
 
 def test_a_donor_scope_counts_only_its_funded_activities(data):
-    a = outcomes.analytics(Scope(donor_id=data["d2"].id), AS_OF, F())
+    a = outcome_summary.analytics(Scope(donor_id=data["d2"].id), AS_OF, F())
     assert codes(a.pairs) == ["POL"] and a.record.requests == {}
     donors = next(b for b in a.breakdowns if b.key == "donor")
     assert [(value, label) for value, label, _s in donors.rows] == [(str(data["d2"].id), "Donor two")]
 
 
 def test_drill_down_lists_the_states_behind_a_figure(data):
-    a = outcomes.analytics(EVERYTHING, AS_OF, F(instrument="UNTOC"))
-    assert codes(outcomes.drill_down(a, "within_12")) == ["GHA", "KEN"]
-    assert [s.code for s, _i in outcomes.drill_down(a, "not_assisted_party", "African")] == ["ZAF"]
+    a = outcome_summary.analytics(EVERYTHING, AS_OF, F(instrument="UNTOC"))
+    assert codes(outcome_summary.drill_down(a, "within_12")) == ["GHA", "KEN"]
+    assert [s.code for s, _i in outcome_summary.drill_down(a, "not_assisted_party", "African")] == ["ZAF"]
 
 
 def test_the_chart_series(data):
-    record = outcomes.load(EVERYTHING, AS_OF)
-    years, groups = outcomes.deposits_by_group_and_year(record, "UNTOC")
+    record = outcome_summary.load(EVERYTHING, AS_OF)
+    years, groups = outcome_summary.deposits_by_group_and_year(record, "UNTOC")
     assert years == [2002, 2003, 2004, 2005]
     assert groups == {"African": [1, 1, 1, 1]}
-    months = dict(outcomes.activities_by_month(record, F(instrument="UNTOC")))
+    months = dict(outcome_summary.activities_by_month(record, F(instrument="UNTOC")))
     assert months["2003-01"] == 1 and months["2003-02"] == 1 and months["2003-04"] == 0 and months["2009-06"] == 1
-    assert outcomes.lead_histogram([120, 334, 4000]) == [
+    assert outcome_summary.lead_histogram([120, 334, 4000]) == [
         ("0–6 months", 1), ("6–12 months", 1), ("12–24 months", 0), ("24–36 months", 0), ("36–60 months", 0),
         ("60+ months", 1)]
 
 
 def test_add_months_keeps_the_day_or_takes_the_last():
-    assert outcomes.add_months(date(2003, 8, 31), 6) == date(2004, 2, 29)
-    assert outcomes.add_months(date(2003, 1, 10), 24) == date(2005, 1, 10)
+    assert outcome_summary.add_months(date(2003, 8, 31), 6) == date(2004, 2, 29)
+    assert outcome_summary.add_months(date(2003, 1, 10), 24) == date(2005, 1, 10)
 
 
 def test_the_analytics_cost_the_same_queries_at_two_sizes(data, session):
     def cost():
         session.expire_all()
         with count_queries() as statements:
-            outcomes.analytics(EVERYTHING, AS_OF, F())
+            outcome_summary.analytics(EVERYTHING, AS_OF, F())
         return len(statements)
     small = cost()
     for code in ("BEN", "TGO", "NER", "CMR", "GAB", "ROU", "BGR", "PER", "CHL", "ECU"):
@@ -279,13 +279,13 @@ def test_states_assisted_under_paras_16_to_18_already_parties_by_2_july_2003_and
     """The Convention: the States served by the missions, seminars and workshops of A/58/165 paras 16-18."""
     f = F(instrument="UNTOC", national=True, period_to=date(2003, 7, 2))
     sources = set(session.scalars(sa.select(Activity.source).join(ActivityState).where(
-        Activity.kind.in_(outcomes.NATIONAL_KINDS), ActivityState.role == "served")))
+        Activity.kind.in_(outcome_summary.NATIONAL_KINDS), ActivityState.role == "served")))
     assert sources <= {"A/58/165 para. 16", "A/58/165 para. 17", "A/58/165 para. 18"}, sources
-    today = outcomes.analytics(EVERYTHING, date(2014, 1, 1), f)
+    today = outcome_summary.analytics(EVERYTHING, date(2014, 1, 1), f)
     assert codes(today.summary.members["party_by_period_end"]) == PARTIES_BY_2_JULY_2003
     assert codes(today.summary.members["party_after_period_end"]) == PARTIES_LATER
     assert codes(today.summary.members["already_party"]) == ["BFA", "MLI", "NGA"]  # before their first assistance
-    then = outcomes.analytics(EVERYTHING, date(2003, 7, 2), f)
+    then = outcome_summary.analytics(EVERYTHING, date(2003, 7, 2), f)
     assert codes(then.summary.members["assisted_party"]) == PARTIES_BY_2_JULY_2003
     assert codes(then.summary.members["not_party"]) == PARTIES_LATER
 

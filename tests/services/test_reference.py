@@ -7,8 +7,8 @@ import pytest
 import sqlalchemy as sa
 
 from app.scoping import EVERYTHING
-from app.services import treaties
-from app.services.reference import DATA, ReferenceDataError, load_reference
+from app.seed.reference import DATA, ReferenceDataError, load_reference
+from app.services.treaties import treaty_record
 from models import (
     Activity,
     AssistanceRequest,
@@ -29,7 +29,7 @@ def row_counts() -> dict[str, int]:
 
 
 def status_on(code: str, day: date, source=None):
-    return treaties.instrument_status(treaties.get_instrument(code, EVERYTHING), day, source)
+    return treaty_record.instrument_status(treaty_record.get_instrument(code, EVERYTHING), day, source)
 
 
 def test_second_load_changes_nothing(session):
@@ -43,7 +43,7 @@ def test_second_load_changes_nothing(session):
 @pytest.mark.parametrize("code, signatures, ratifications", [
     ("UNTOC", 147, 40), ("TIP", 117, 28), ("SOM", 112, 27), ("FIREARMS", 52, 4)])
 def test_annex_totals_come_from_the_data(session, code, signatures, ratifications):
-    status = status_on(code, AS_AT, treaties.ANNEX)
+    status = status_on(code, AS_AT, treaty_record.ANNEX)
     assert len(status.signatories) == signatures
     assert len(status.parties) == ratifications
 
@@ -54,13 +54,13 @@ def test_the_annex_summary_as_printed_is_what_the_data_gives(session):
     summary = text[text.index("A. Summary of signatures and ratifications"):text.index("B. Ratification of")]
     printed = [tuple(map(int, pair)) for pair in re.findall(r"\t(\d+)\t(\d+)\s*$", summary, re.M)]
     assert printed == [(147, 40), (117, 28), (112, 27), (52, 4)]
-    computed = [status_on(code, AS_AT, treaties.ANNEX) for code in ("UNTOC", "TIP", "SOM", "FIREARMS")]
+    computed = [status_on(code, AS_AT, treaty_record.ANNEX) for code in ("UNTOC", "TIP", "SOM", "FIREARMS")]
     assert printed == [(len(s.signatories), len(s.parties)) for s in computed]
 
 
 def test_the_shipped_tables_are_the_record_as_an_import_makes_it(session):
-    untoc = treaties.get_instrument("UNTOC", EVERYTHING)
-    assert [(i.code, i.record_complete_to) for i in treaties.visible_instruments(EVERYTHING)] == [
+    untoc = treaty_record.get_instrument("UNTOC", EVERYTHING)
+    assert [(i.code, i.record_complete_to) for i in treaty_record.visible_instruments(EVERYTHING)] == [
         ("UNTOC", date(2014, 1, 1)), ("TIP", date(2014, 1, 1)), ("SOM", date(2014, 7, 1)),
         ("FIREARMS", date(2014, 7, 1))]
     assert set(db.session.scalars(sa.select(TreatyAction.source).distinct())) == {"UNTC table"}
@@ -75,20 +75,20 @@ def test_the_shipped_tables_are_the_record_as_an_import_makes_it(session):
 
 
 def test_seeding_reloads_the_shipped_table_over_an_older_one_but_not_over_a_newer(session):
-    from app.services.treaty_import import import_text
+    from app.services.treaties.treaty_import import import_text
     table = (DATA / "untc" / "XVIII-12-UNTOC.csv").read_text(encoding="utf-8")
     without_monaco = "\n".join(line for line in table.splitlines() if not line.startswith("Monaco,"))
     import_text(without_monaco, "UNTOC", complete_to=date(2010, 1, 1))  # older than the shipped one
     assert "MCO" not in {p.participant for p in status_on("UNTOC", AS_AT).parties}
     load_reference()
     assert "MCO" in {p.participant for p in status_on("UNTOC", AS_AT).parties}
-    assert treaties.get_instrument("UNTOC", EVERYTHING).record_complete_to == date(2014, 1, 1)
+    assert treaty_record.get_instrument("UNTOC", EVERYTHING).record_complete_to == date(2014, 1, 1)
     import_text(without_monaco, "UNTOC", complete_to=date(2020, 6, 30))  # newer: seeding leaves it alone
     before = row_counts()
     load_reference()
     assert row_counts() == before
     assert "MCO" not in {p.participant for p in status_on("UNTOC", AS_AT).parties}
-    assert treaties.get_instrument("UNTOC", EVERYTHING).record_complete_to == date(2020, 6, 30)
+    assert treaty_record.get_instrument("UNTOC", EVERYTHING).record_complete_to == date(2020, 6, 30)
 
 
 def test_the_convention_enters_into_force_from_the_fortieth_deposit(session):

@@ -7,9 +7,10 @@ import sqlalchemy as sa
 
 from app.listing import Paging
 from app.scoping import EVERYTHING
-from app.services import queue, request_changes, requests
-from app.services.errors import Refused
-from app.services.reference import DATA, load_reference
+from app.seed.reference import DATA, load_reference
+from app.services.core.errors import Refused
+from app.services.requests import queue as queue_service
+from app.services.requests import request_reads, request_writes
 from models import AssistanceRequest, AuditEntry, RequestStatusChange, db
 from models.enums import AgeBucket
 from tests import factories
@@ -49,7 +50,7 @@ def test_no_reference_request_asks_to_ratify_what_the_annex_shows_ratified(sessi
 def test_a_reference_request_people_have_changed_is_theirs(session):
     manager = factories.user("manager")
     bolivia = next(r for r in reference_requests() if r.state.code == "BOL")
-    request_changes.move(bolivia, "approve", manager, "Bolivia asked again in writing", bolivia.version)
+    request_writes.move(bolivia, "approve", manager, "Bolivia asked again in writing", bolivia.version)
     session.flush()
     counted = load_reference()
     session.refresh(bolivia)
@@ -63,13 +64,13 @@ def _aged(days_ago, **kw):
 
 
 def test_buckets_are_counted_in_sql_at_their_edges(session):
-    before = queue.figures(EVERYTHING, queue.QueueFilters(), TODAY)
+    before = queue_service.figures(EVERYTHING, queue_service.QueueFilters(), TODAY)
     assert before.buckets[AgeBucket.UNDATED] >= 15  # the reference requests have no date received
     for days in (0, 30, 31, 90, 91, 400, None):
         _aged(days)
     _aged(10, status="approved")  # decided: not in the queue
     _aged(5, due_date=TODAY - timedelta(days=1))  # overdue
-    after = queue.figures(EVERYTHING, queue.QueueFilters(), TODAY)
+    after = queue_service.figures(EVERYTHING, queue_service.QueueFilters(), TODAY)
     added = {b: after.buckets[b] - before.buckets[b] for b in AgeBucket}
     assert added == {AgeBucket.RECENT: 3, AgeBucket.MONTHS: 2, AgeBucket.OLD: 2, AgeBucket.UNDATED: 1}
     assert after.overdue - before.overdue == 1 and after.total - before.total == 8
@@ -82,7 +83,7 @@ def test_the_queue_is_ordered_by_priority_then_age_undated_last(session):
             _aged(None, priority="urgent", subject="q-urgent-undated"),
             _aged(3, priority="urgent", subject="q-urgent-new"), _aged(40, priority="urgent", subject="q-urgent-old"),
             _aged(1, priority="high", subject="q-high")]
-    page = queue.list_page(EVERYTHING, queue.QueueFilters(q="q-"), Paging(per_page=50), TODAY)
+    page = queue_service.list_page(EVERYTHING, queue_service.QueueFilters(q="q-"), Paging(per_page=50), TODAY)
     assert [r.subject for r in page.items] == ["q-urgent-old", "q-urgent-new", "q-urgent-undated", "q-high",
                                                "q-normal-old", "q-low"]
     assert {r.id for r in page.items} == {r.id for r in made}
@@ -99,7 +100,7 @@ def test_queue_filters(session, filters, expected):
             "b": _aged(60, instruments=["FIREARMS"], subject="zz-b"),
             "c": factories.request("THA", status="under_review", received=TODAY - timedelta(days=2),
                                    due_date=TODAY - timedelta(days=1), subject="zz-c", assigned_officer=officer)}
-    page = queue.list_page(EVERYTHING, queue.QueueFilters(**filters), Paging(per_page=500), TODAY)
+    page = queue_service.list_page(EVERYTHING, queue_service.QueueFilters(**filters), Paging(per_page=500), TODAY)
     assert {k for k, r in made.items() if r in page.items} == expected
 
 
@@ -113,7 +114,7 @@ def _values(**kw):
 
 def test_create_logs_a_pending_request_with_its_history(session):
     officer = factories.user("officer")
-    request = request_changes.create(EVERYTHING, _values(), officer, TODAY)
+    request = request_writes.create(EVERYTHING, _values(), officer, TODAY)
     assert (request.status, request.logged_by, request.version, request.priority_rank) == ("pending", officer, 1, 1)
     assert [i.code for i in request.instruments] == ["UNTOC", "TIP"]
     assert request.status_changes[0].actor_id == officer.id
@@ -137,7 +138,7 @@ def test_create_refuses_and_saves_nothing(session, values, field, message):
     officer = factories.user("officer")
     before = counts()
     with pytest.raises(Refused) as refused:
-        request_changes.create(EVERYTHING, _values(**values), officer, TODAY)
+        request_writes.create(EVERYTHING, _values(**values), officer, TODAY)
     assert message in refused.value.errors[field]
     session.rollback()
     assert counts() == before
@@ -145,7 +146,7 @@ def test_create_refuses_and_saves_nothing(session, values, field, message):
 
 def test_pre_ratification_advice_on_an_instrument_not_yet_ratified_is_accepted(session):
     # Iran signed the Convention in 2000 and had not ratified it by the shipped 2014 tables.
-    request = request_changes.create(EVERYTHING, _values(state="IRN", kind="pre_ratification_advice",
+    request = request_writes.create(EVERYTHING, _values(state="IRN", kind="pre_ratification_advice",
                                                          instruments=["UNTOC"]), factories.user(), TODAY)
     assert request.id is not None
 
@@ -154,10 +155,10 @@ def test_a_move_on_a_request_that_changed_since_is_refused(session):
     manager = factories.user("manager")
     request = factories.request()
     shown = request.version
-    request_changes.move(request, "review", manager, None, shown)
+    request_writes.move(request, "review", manager, None, shown)
     before = counts()
     with pytest.raises(Refused, match="changed since this page was loaded: it is now under review"):
-        request_changes.move(request, "approve", manager, "Yes", shown)
+        request_writes.move(request, "approve", manager, "Yes", shown)
     assert counts() == before and request.status == "under_review"
 
 
@@ -171,31 +172,31 @@ def test_a_move_on_a_request_that_changed_since_is_refused(session):
 def test_moves_the_workflow_refuses(session, start, name, role, message):
     request = factories.request(status=start)
     with pytest.raises(Refused, match=message):
-        request_changes.move(request, name, factories.user(role), "", request.version)
+        request_writes.move(request, name, factories.user(role), "", request.version)
     assert request.status == start and request.version == 1
 
 
 def test_moves_offered_are_the_legal_ones_the_user_may_take(session):
     pending = factories.request()
-    names = [m.name for m in request_changes.moves_for(pending, factories.user("manager"))]
+    names = [m.name for m in request_writes.moves_for(pending, factories.user("manager"))]
     assert names == ["review", "approve", "decline", "withdraw"]
-    assert [m.name for m in request_changes.moves_for(pending, factories.user("officer"))] == ["withdraw"]
-    assert request_changes.moves_for(factories.request(status="withdrawn"), factories.user("manager")) == []
+    assert [m.name for m in request_writes.moves_for(pending, factories.user("officer"))] == ["withdraw"]
+    assert request_writes.moves_for(factories.request(status="withdrawn"), factories.user("manager")) == []
 
 
 def test_bulk_assignment_is_all_or_nothing(session):
     officer = factories.user("officer")
     a, b = factories.request(), factories.request()
     with pytest.raises(Refused, match="#999999 does not exist"):
-        request_changes.assign_many(EVERYTHING, [(a.id, 1), (999999, 1)], officer.id)
+        request_writes.assign_many(EVERYTHING, [(a.id, 1), (999999, 1)], officer.id)
     assert a.assigned_officer_id is None
-    request_changes.move(b, "review", factories.user("manager"), None, 1)
+    request_writes.move(b, "review", factories.user("manager"), None, 1)
     with pytest.raises(Refused, match=f"#{b.id} has changed since the queue was loaded"):
-        request_changes.assign_many(EVERYTHING, [(a.id, 1), (b.id, 1)], officer.id)
+        request_writes.assign_many(EVERYTHING, [(a.id, 1), (b.id, 1)], officer.id)
     assert a.assigned_officer_id is None and a.version == 1
     with pytest.raises(Refused, match="active officer or manager"):
-        request_changes.assign_many(EVERYTHING, [(a.id, 1)], factories.user("donor").id)
-    assert request_changes.assign_many(EVERYTHING, [(a.id, 1), (b.id, 2)], officer.id) == 2
+        request_writes.assign_many(EVERYTHING, [(a.id, 1)], factories.user("donor").id)
+    assert request_writes.assign_many(EVERYTHING, [(a.id, 1), (b.id, 2)], officer.id) == 2
     assert (a.assigned_officer, b.assigned_officer, a.version, b.version) == (officer, officer, 2, 3)
 
 
@@ -206,19 +207,19 @@ def test_my_requests_and_their_counts(session):
             factories.request(assigned_officer=officer, status="approved"),
             factories.request(assigned_officer=officer, status="completed"),
             factories.request(logged_by=officer)]
-    found = requests.mine(EVERYTHING, officer)
+    found = request_reads.mine(EVERYTHING, officer)
     assert found.assigned == mine[:2] and found.overdue == mine[:1] and found.logged == [mine[3]]
-    assert requests.my_counts(EVERYTHING, officer) == {"assigned": 2, "overdue": 1, "logged": 1}
+    assert request_reads.my_counts(EVERYTHING, officer) == {"assigned": 2, "overdue": 1, "logged": 1}
 
 
 # ------------------------------------------------------------------ conventions and indexes
 def test_the_queue_form_and_service_name_the_same_sorts_and_filters(app):
     from forms.request import QueueFilterForm
-    assert set(QueueFilterForm.SORTS) == set(queue.SORTS) and QueueFilterForm.DEFAULT_SORT in queue.SORTS
+    assert set(QueueFilterForm.SORTS) == set(queue_service.SORTS) and QueueFilterForm.DEFAULT_SORT in queue_service.SORTS
     with app.test_request_context():
         # received_by is the dashboard's "queue as at a day", not a filter of the page
         assert set(QueueFilterForm(formdata=None).filter_values()) == \
-            set(queue.QueueFilters.__dataclass_fields__) - {"received_by"}
+            set(queue_service.QueueFilters.__dataclass_fields__) - {"received_by"}
 
 
 def test_every_filter_and_ordering_of_the_queue_and_the_list_has_an_index():

@@ -8,8 +8,8 @@ from openpyxl import Workbook
 
 from app.formats import sheets
 from app.scoping import EVERYTHING
-from app.services import request_import
-from app.services import sheet_imports as imports
+from app.services.requests import request_sheet
+from app.services.sheets import sheet_uploads
 from models import AssistanceRequest, AuditEntry, db
 from tests.helpers import count_queries
 
@@ -32,8 +32,8 @@ def xlsx_of(header, *rows) -> bytes:
 
 
 def previewed(user, data: bytes, filename="requests.csv", kind="requests"):
-    upload = imports.upload(kind, data, filename, user.id)
-    return upload, imports.preview(upload, EVERYTHING)
+    upload = sheet_uploads.upload(kind, data, filename, user.id)
+    return upload, sheet_uploads.preview(upload, EVERYTHING)
 
 
 def count(model):
@@ -42,7 +42,7 @@ def count(model):
 
 # ------------------------------------------------------------------ reading
 def test_headers_are_recognised_whatever_their_case_spacing_and_synonym(app):
-    columns = sheets.Columns(request_import.COLUMNS,
+    columns = sheets.Columns(request_sheet.COLUMNS,
                              ["  requesting STATE ", "instruments_concerned", "Kind of assistance", "TITLE",
                               "date received", "Colour"])
     assert set(columns.index) == {"State", "Instruments", "Kind", "Subject", "Received"}
@@ -67,8 +67,8 @@ def _broken_xlsx() -> bytes:
 
 
 def test_a_damaged_workbook_is_refused_not_a_500(session, make_user):
-    with pytest.raises(imports.ImportRefused, match="workbook cannot be read"):
-        imports.upload("requests", _broken_xlsx(), "x.xlsx", make_user().id)
+    with pytest.raises(sheet_uploads.ImportRefused, match="workbook cannot be read"):
+        sheet_uploads.upload("requests", _broken_xlsx(), "x.xlsx", make_user().id)
 
 
 @pytest.mark.parametrize("data, message", [
@@ -76,8 +76,8 @@ def test_a_damaged_workbook_is_refused_not_a_500(session, make_user):
     (b"PK\x03\x04not really a zip", "cannot be read"), (b"Colour,Shape\nred,round\n", "No column"),
     (b"State,Kind\nBOL,Training\n", "no column Instruments, Subject")])
 def test_a_file_that_is_no_table_is_refused_whole(session, make_user, data, message):
-    with pytest.raises(imports.ImportRefused, match=message):
-        imports.upload("requests", data, "x.csv", make_user().id)
+    with pytest.raises(sheet_uploads.ImportRefused, match=message):
+        sheet_uploads.upload("requests", data, "x.csv", make_user().id)
 
 
 # ------------------------------------------------------------------ checking
@@ -142,9 +142,9 @@ def test_the_preview_sends_as_many_queries_for_500_rows_as_for_10(session, make_
     # The first preview warms the treaty figures' cache (main's); the second and third are compared.
     counts = []
     for data in (csv_of(*[rows[n % 3].format(n=n) for n in range(k)]) for k in (10, 10, 500)):
-        upload = imports.upload("requests", data, "r.csv", user.id)
+        upload = sheet_uploads.upload("requests", data, "r.csv", user.id)
         with count_queries() as statements:
-            report = imports.preview(upload, EVERYTHING)
+            report = sheet_uploads.preview(upload, EVERYTHING)
         counts.append(len(statements))
     assert report.rows == 500 and len(report.bad_rows) == 166
     assert counts[1] == counts[2], counts
@@ -155,21 +155,21 @@ def test_confirm_writes_every_row_and_one_import_entry(session, make_user):
     user = make_user()
     before = count(AssistanceRequest)
     upload, _ = previewed(user, csv_of("BOL,UNTOC,Training,One,2003-01-10,", "Chile,TIP,Training,Two,,"))
-    report = imports.confirm(upload, EVERYTHING, user)
+    report = sheet_uploads.confirm(upload, EVERYTHING, user)
     assert report.ok and len(report.written) == 2 and count(AssistanceRequest) == before + 2
-    entry = imports.imported(upload.id)
+    entry = sheet_uploads.imported(upload.id)
     assert entry.actor_id == user.id and entry.after["rows"] == 2 and entry.after["filename"] == "requests.csv"
     assert entry.after["ids"] == report.written
     created = db.session.get(AssistanceRequest, report.written[0])
     assert created.source == "Imported from requests.csv" and created.logged_by_id == user.id
-    with pytest.raises(imports.ImportRefused, match="already imported"):
-        imports.confirm(upload, EVERYTHING, user)
+    with pytest.raises(sheet_uploads.ImportRefused, match="already imported"):
+        sheet_uploads.confirm(upload, EVERYTHING, user)
 
 
 def test_one_bad_row_and_nothing_is_written(session, make_user):
     user = make_user()
     before = (count(AssistanceRequest), count(AuditEntry))
     upload, _ = previewed(user, csv_of("BOL,UNTOC,Training,One,,", "Narnia,UNTOC,Training,Two,,"))
-    report = imports.confirm(upload, EVERYTHING, user)
+    report = sheet_uploads.confirm(upload, EVERYTHING, user)
     assert not report.ok and report.written == []
     assert (count(AssistanceRequest), count(AuditEntry)) == before

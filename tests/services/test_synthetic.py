@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from app.services.errors import Refused
-from app.services.synthetic import SYNTHETIC_TODAY, generate, sizes
+from app.seed.synthetic import SYNTHETIC_TODAY, generate, sizes
+from app.services.core.errors import Refused
 from models import (
     Activity,
     ActivityVisit,

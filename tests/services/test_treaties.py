@@ -5,10 +5,11 @@ import pytest
 import sqlalchemy as sa
 
 from app.scoping import EVERYTHING
-from app.services import states, treaties
-from app.services.reconciliation import differences
-from app.services.reference import DATA
-from app.services.treaty_import import ImportRefused, import_file, import_text
+from app.seed.reference import DATA
+from app.services.registry import states as state_service
+from app.services.treaties import treaty_record
+from app.services.treaties.reconciliation import differences
+from app.services.treaties.treaty_import import ImportRefused, import_file, import_text
 from models import AuditEntry, Instrument, MemberState, TreatyAction, TreatyActionSource, db
 from tests import factories
 from tests.helpers import count_queries
@@ -49,42 +50,42 @@ def imported(annex_record):
 @pytest.mark.parametrize("code, signatures, parties", [
     ("UNTOC", 147, 40), ("TIP", 117, 28), ("SOM", 112, 27), ("FIREARMS", 52, 4)])
 def test_the_annex_alone_gives_its_printed_totals(session, code, signatures, parties):
-    status = treaties.instrument_status(instrument(code), date(2003, 7, 2), treaties.ANNEX)
+    status = treaty_record.instrument_status(instrument(code), date(2003, 7, 2), treaty_record.ANNEX)
     assert (len(status.signatories), len(status.parties)) == (signatures, parties)
 
 
 @pytest.mark.parametrize("code, signatures, parties", [
     ("UNTOC", 147, 40), ("TIP", 117, 29), ("SOM", 112, 28), ("FIREARMS", 52, 4)])
 def test_the_record_on_the_annex_date_adds_armenias_protocol_deposits(session, code, signatures, parties):
-    status = treaties.instrument_status(instrument(code), date(2003, 7, 2))
+    status = treaty_record.instrument_status(instrument(code), date(2003, 7, 2))
     assert (len(status.signatories), len(status.parties)) == (signatures, parties)
     assert ("ARM" in {p.participant for p in status.parties}) == (code != "FIREARMS")
 
 
 def test_the_annex_is_a_snapshot_and_says_so(session):
     untoc = instrument("UNTOC")
-    assert treaties.complete_to(untoc, treaties.ANNEX) == date(2003, 7, 2)
-    assert treaties.complete_to(untoc) == date(2014, 1, 1)
-    later = treaties.instrument_status(untoc, LATE, treaties.ANNEX)
+    assert treaty_record.complete_to(untoc, treaty_record.ANNEX) == date(2003, 7, 2)
+    assert treaty_record.complete_to(untoc) == date(2014, 1, 1)
+    later = treaty_record.instrument_status(untoc, LATE, treaty_record.ANNEX)
     assert len(later.parties) == 40 and len(later.signatories) == 147
 
 
-@pytest.mark.parametrize("source", [None, treaties.ANNEX])
+@pytest.mark.parametrize("source", [None, treaty_record.ANNEX])
 def test_status_of_one_instrument_is_one_query(session, source):
     with count_queries() as statements:
-        som = treaties.get_instrument("SOM", EVERYTHING)  # with its Convention, whose terms a Protocol's status needs
-        status = treaties.instrument_status(som, date(2003, 7, 2), source)
+        som = treaty_record.get_instrument("SOM", EVERYTHING)  # with its Convention, whose terms a Protocol's status needs
+        status = treaty_record.instrument_status(som, date(2003, 7, 2), source)
     assert len(status.parties) == (27 if source else 28)
     assert len(statements) == 3, statements  # the instrument, the record's stamp, the actions
     with count_queries() as statements:  # asked again, the record unchanged: only the stamp
-        assert treaties.instrument_status(som, date(2003, 7, 2), source) == status
+        assert treaty_record.instrument_status(som, date(2003, 7, 2), source) == status
     assert len(statements) == 1, statements
 
 
 def test_status_of_every_instrument_is_one_query_after_the_import_too(imported):
-    listed = treaties.visible_instruments(EVERYTHING)
+    listed = treaty_record.visible_instruments(EVERYTHING)
     with count_queries() as statements:
-        result = treaties.statuses(listed, LATE)
+        result = treaty_record.statuses(listed, LATE)
     assert len(statements) == 2  # the record's stamp, the actions
     assert sum(len(s.parties) for s in result.values()) == 179 + 159 + 138 + 109
 
@@ -96,18 +97,18 @@ def test_status_of_every_instrument_is_one_query_after_the_import_too(imported):
     ("Serbia and Montenegro", "SRB"), ("Yugoslavia", "SRB"), ("Swaziland", "SWZ"),
     ("Bolivia (Plurinational State of)", "BOL"), ("  côte D'IVOIRE ", "CIV"), ("the Gambia", "GMB")])
 def test_participants_resolve_through_every_name_and_alias(session, name, code):
-    assert states.resolve_participant(name).code == code
+    assert state_service.resolve_participant(name).code == code
 
 
 @pytest.mark.parametrize("name", ["Atlantis", "", "   ", "Serbia and"])
 def test_unknown_participants_do_not_resolve(session, name):
-    assert states.resolve_participant(name) is None
+    assert state_service.resolve_participant(name) is None
 
 
 # ------------------------------------------------------------------ the import of the real tables
 def test_the_real_tables_give_the_real_entry_into_force_dates(imported):
-    listed = treaties.visible_instruments(EVERYTHING)
-    result = treaties.statuses(listed, LATE)
+    listed = treaty_record.visible_instruments(EVERYTHING)
+    result = treaty_record.statuses(listed, LATE)
     assert {c: s.entry_into_force for c, s in result.items()} == {
         "UNTOC": date(2003, 9, 29), "TIP": date(2003, 12, 25), "SOM": date(2004, 1, 28),
         "FIREARMS": date(2005, 7, 3)}
@@ -208,7 +209,7 @@ def test_an_unknown_instrument_is_refused(session):
 
 def test_the_table_is_the_whole_record_but_hand_entries_stay(session):
     """What the table no longer holds is removed (its other sources' claims stay); hand entries are kept."""
-    treaties.record_action("ARM", "FIREARMS", "signature", date(2002, 12, 1))
+    treaty_record.record_action("ARM", "FIREARMS", "signature", date(2002, 12, 1))
     table = ('Participant,Signature,"Ratification, Acceptance(A), Approval(AA), Accession(a)"\n'
              "Mali,,3 May 2002 a\n")
     report = import_text(table, "FIREARMS", allow_mass_removal=True)  # a one-row table replaces nearly all
@@ -278,10 +279,10 @@ def test_cli_import_prints_the_report_and_a_dry_run_writes_nothing(app, annex_re
     assert "while not party to the Convention (UNTOC)" in dry.output
     assert "Tajikistan: ratification 8 July 2002 -> accession 8 July 2002" in dry.output
     assert "Antigua and Barbuda" in dry.output
-    assert treaties.instrument_status(instrument("TIP"), LATE).parties_counted == 28
+    assert treaty_record.instrument_status(instrument("TIP"), LATE).parties_counted == 28
     real = runner.invoke(args=["treaties", "import", str(UNTC / TABLES["TIP"]), "--instrument", "TIP"])
     assert real.exit_code == 0 and "TIP: 131 added" in real.output
-    assert len(treaties.instrument_status(instrument("TIP"), LATE).parties) == 159
+    assert len(treaty_record.instrument_status(instrument("TIP"), LATE).parties) == 159
 
 
 def test_cli_import_stamps_the_record_with_the_day_the_table_was_taken(app, session):
@@ -322,7 +323,7 @@ def test_cli_reconcile_prints_the_differences(app, session):
 
 def test_seeding_again_after_an_import_leaves_the_import_alone(session):
     """An import that drops a participant the annex lists removes its deposit; a later seed must not revive it."""
-    from app.services.reference import load_reference
+    from app.seed.reference import load_reference
     table = (UNTC / TABLES["UNTOC"]).read_text(encoding="utf-8")
     import_text("\n".join(line for line in table.splitlines() if not line.startswith("Monaco,")), "UNTOC")
     actions = lambda: sorted(db.session.execute(sa.select(  # noqa: E731
@@ -331,7 +332,7 @@ def test_seeding_again_after_an_import_leaves_the_import_alone(session):
     before = actions()
     load_reference()
     assert actions() == before
-    parties = {p.participant for p in treaties.instrument_status(instrument("UNTOC"), date(2003, 7, 2)).parties}
+    parties = {p.participant for p in treaty_record.instrument_status(instrument("UNTOC"), date(2003, 7, 2)).parties}
     assert "MCO" not in parties and "ARM" in parties
 
 

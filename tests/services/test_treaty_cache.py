@@ -6,9 +6,9 @@ from datetime import date
 import sqlalchemy as sa
 
 from app.scoping import EVERYTHING
-from app.services import treaties
-from app.services.reference import DATA
-from app.services.treaty_import import import_file
+from app.seed.reference import DATA
+from app.services.treaties import treaty_record
+from app.services.treaties.treaty_import import import_file
 from models import Activity, Instrument, MemberState, TreatyAction, db
 from models.record_version import current_stamp
 from tests import factories
@@ -18,11 +18,11 @@ AS_OF = date(2012, 1, 1)
 
 
 def untoc() -> Instrument:
-    return treaties.get_instrument("UNTOC", EVERYTHING)
+    return treaty_record.get_instrument("UNTOC", EVERYTHING)
 
 
 def parties(as_of=AS_OF) -> set[str]:
-    return {p.participant for p in treaties.instrument_status(untoc(), as_of).parties}
+    return {p.participant for p in treaty_record.instrument_status(untoc(), as_of).parties}
 
 
 def outsider() -> MemberState:
@@ -33,20 +33,20 @@ def outsider() -> MemberState:
 
 
 def accede(state: MemberState) -> None:
-    treaties.record_action(state, "UNTOC", "accession", date(2011, 9, 22), today=date(2012, 1, 1))
+    treaty_record.record_action(state, "UNTOC", "accession", date(2011, 9, 22), today=date(2012, 1, 1))
 
 
 def test_the_second_computation_is_one_query_of_the_stamp(session):
-    listed = treaties.visible_instruments(EVERYTHING)
+    listed = treaty_record.visible_instruments(EVERYTHING)
     with count_queries() as first:
-        computed = treaties.statuses(listed, AS_OF)
+        computed = treaty_record.statuses(listed, AS_OF)
     with count_queries() as second:
-        again = treaties.statuses(listed, AS_OF)
+        again = treaty_record.statuses(listed, AS_OF)
     assert again == computed
     assert len(first) == 2 and len(second) == 1
     assert "record_versions" in second[0]
     with count_queries() as other_day:  # another date is another entry
-        treaties.statuses(listed, date(2005, 1, 1))
+        treaty_record.statuses(listed, date(2005, 1, 1))
     assert len(other_day) == 2
 
 
@@ -77,10 +77,10 @@ def test_a_bulk_statement_changes_the_stamp(session):
 
 def test_changing_an_instruments_terms_changes_the_stamp(session):
     instrument = untoc()
-    in_force = treaties.instrument_status(instrument, AS_OF).entry_into_force
+    in_force = treaty_record.instrument_status(instrument, AS_OF).entry_into_force
     instrument.days_after_threshold = 10
     db.session.commit()
-    assert treaties.instrument_status(untoc(), AS_OF).entry_into_force != in_force
+    assert treaty_record.instrument_status(untoc(), AS_OF).entry_into_force != in_force
 
 
 def test_an_import_changes_the_stamp(session):
@@ -103,7 +103,7 @@ def test_work_outside_the_treaty_record_keeps_the_stamp(session):
 
 
 def test_the_annex_claims_are_kept_until_a_claim_changes(session):
-    from app.services.treaty_reports import annex_claims
+    from app.services.treaties.treaty_reports import annex_claims
     from models import TreatyActionSource
     claims = annex_claims(EVERYTHING)
     with count_queries() as statements:
@@ -112,7 +112,7 @@ def test_the_annex_claims_are_kept_until_a_claim_changes(session):
     (instrument, participant), claim = next((k, c) for k, c in sorted(claims.items()) if c is not None)
     state = db.session.scalar(sa.select(MemberState).filter_by(code=participant))
     db.session.execute(sa.delete(TreatyActionSource).where(
-        TreatyActionSource.source == treaties.ANNEX.name, TreatyActionSource.state_id == state.id,
-        TreatyActionSource.instrument_id == treaties.get_instrument(instrument, EVERYTHING).id,
+        TreatyActionSource.source == treaty_record.ANNEX.name, TreatyActionSource.state_id == state.id,
+        TreatyActionSource.instrument_id == treaty_record.get_instrument(instrument, EVERYTHING).id,
         TreatyActionSource.category == "deposit"))
     assert annex_claims(EVERYTHING) != claims

@@ -5,8 +5,8 @@ import pytest
 import sqlalchemy as sa
 
 from app.formats import untc
-from app.services.reference import DATA
-from app.services.treaty_import import ImportRefused, MassRemovalRefused, import_file, import_text
+from app.seed.reference import DATA
+from app.services.treaties.treaty_import import ImportRefused, MassRemovalRefused, import_file, import_text
 from models import Instrument, TreatyAction, TreatyActionSource, db
 
 UNTC = DATA / "untc"

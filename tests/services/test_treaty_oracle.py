@@ -10,9 +10,9 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from app.services.reference import DATA
-from app.services.states import resolve_participant
-from app.services.treaty_import import import_text
+from app.seed.reference import DATA
+from app.services.registry.states import resolve_participant
+from app.services.treaties.treaty_import import import_text
 
 TABLES = {"UNTOC": "XVIII-12-UNTOC.csv", "TIP": "XVIII-12-a-TIP.csv", "SOM": "XVIII-12-b-SOM.csv",
           "FIREARMS": "XVIII-12-c-FIREARMS.csv"}

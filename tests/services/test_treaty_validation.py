@@ -9,9 +9,9 @@ import pytest
 import sqlalchemy as sa
 
 from app.scoping import EVERYTHING
-from app.services import treaties
-from app.services.errors import Refused
-from app.services.treaties import record_action
+from app.services.core.errors import Refused
+from app.services.treaties import treaty_record
+from app.services.treaties.treaty_record import record_action
 from models import AuditEntry, TreatyAction, TreatyActionSource, db
 from tests import factories
 
@@ -90,7 +90,7 @@ def test_a_regular_ratification_has_no_warning_and_is_recorded_with_its_claim_an
     assert (claim.kind, claim.action_date, claim.name_as_printed) == ("ratification", date(2011, 9, 22), "Andorra")
     entry = db.session.scalar(sa.select(AuditEntry).filter_by(record_type="TreatyAction", record_id=action.id))
     assert entry.action == "create" and entry.after["participant"] == "AND"
-    status = treaties.instrument_status(treaties.get_instrument("UNTOC", EVERYTHING), date(2012, 1, 1))
+    status = treaty_record.instrument_status(treaty_record.get_instrument("UNTOC", EVERYTHING), date(2012, 1, 1))
     andorra = next(p for p in status.parties if p.participant == "AND")
     assert andorra.in_force_date == date(2011, 10, 22)  # the 30th day after its deposit
 

@@ -4,10 +4,10 @@ import json
 import pytest
 import sqlalchemy as sa
 
-from app.services import users as accounts
-from app.services.audit import timeline_for
-from app.services.errors import Refused
-from app.services.users import find_organization
+from app.services.accounts import users as user_service
+from app.services.accounts.users import find_organization
+from app.services.core.audit import timeline_for
+from app.services.core.errors import Refused
 from models import AuditEntry, Organization, User
 from models.enums import OrganizationKind
 from tests import factories
@@ -22,7 +22,7 @@ def _secrets_absent(session, *secrets):
 
 
 def test_create_normalizes_the_email_and_audits_without_the_password(session):
-    user, generated = accounts.create_user(" Ann@Example.TEST ", "Ann", "officer", password="twelve-chars-ok")
+    user, generated = user_service.create_user(" Ann@Example.TEST ", "Ann", "officer", password="twelve-chars-ok")
     assert generated is None
     assert user.email == "ann@example.test" and user.check_password("twelve-chars-ok")
     [entry] = timeline_for("User", user.id)
@@ -31,7 +31,7 @@ def test_create_normalizes_the_email_and_audits_without_the_password(session):
 
 
 def test_create_without_a_password_generates_one(session):
-    user, generated = accounts.create_user("gen@example.test", "Gen", "manager")
+    user, generated = user_service.create_user("gen@example.test", "Gen", "manager")
     assert generated and len(generated) >= 12 and user.check_password(generated)
     _secrets_absent(session, generated)
 
@@ -40,48 +40,48 @@ def test_create_without_a_password_generates_one(session):
                                           ("x" * 250 + "@example.test", "email")])
 def test_create_refuses_a_malformed_email(session, email, field):
     with pytest.raises(Refused) as exc:
-        accounts.create_user(email, "X", "officer", password="long-enough-password")
+        user_service.create_user(email, "X", "officer", password="long-enough-password")
     assert exc.value.field == field
 
 
 def test_create_refuses_a_duplicate_email_in_any_case(session):
-    accounts.create_user("dup@example.test", "One", "officer", password="long-enough-password")
+    user_service.create_user("dup@example.test", "One", "officer", password="long-enough-password")
     with pytest.raises(Refused, match="already exists") as exc:
-        accounts.create_user("DUP@example.test", "Two", "officer", password="long-enough-password")
+        user_service.create_user("DUP@example.test", "Two", "officer", password="long-enough-password")
     assert exc.value.field == "email"
 
 
 def test_create_refuses_a_short_password(session):
     with pytest.raises(Refused, match="at least 12") as exc:
-        accounts.create_user("short@example.test", "S", "officer", password="elevenchars")
+        user_service.create_user("short@example.test", "S", "officer", password="elevenchars")
     assert exc.value.field == "password"
-    assert accounts.find_user("short@example.test") is None
+    assert user_service.find_user("short@example.test") is None
 
 
 def test_create_refuses_an_unknown_role(session):
     with pytest.raises(Refused) as exc:
-        accounts.create_user("r@example.test", "R", "superuser", password="long-enough-password")
+        user_service.create_user("r@example.test", "R", "superuser", password="long-enough-password")
     assert exc.value.field == "role"
 
 
 def test_a_donor_needs_a_donor_and_only_a_donor_has_one(session):
     donor = factories.organization()
     with pytest.raises(Refused, match="needs the donor"):
-        accounts.create_user("d@example.test", "D", "donor", password="long-enough-password")
+        user_service.create_user("d@example.test", "D", "donor", password="long-enough-password")
     with pytest.raises(Refused, match="Only a donor"):
-        accounts.create_user("o@example.test", "O", "officer", password="long-enough-password", donor=donor)
-    user, _ = accounts.create_user("d@example.test", "D", "donor", password="long-enough-password", donor=donor)
+        user_service.create_user("o@example.test", "O", "officer", password="long-enough-password", donor=donor)
+    user, _ = user_service.create_user("d@example.test", "D", "donor", password="long-enough-password", donor=donor)
     assert user.donor_id == donor.id
 
 
 def test_role_change_is_audited_as_role_change_with_before_and_after(session):
     donor = factories.organization()
     user = factories.user("officer")
-    accounts.change_role(user, "donor", donor)
+    user_service.change_role(user, "donor", donor)
     [entry] = [e for e in timeline_for("User", user.id) if e.action == "role_change"]
     assert entry.before["role"] == "officer" and entry.after["role"] == "donor"
     assert entry.after["donor_id"] == donor.id and entry.before["donor_id"] is None
-    accounts.change_role(user, "manager")
+    user_service.change_role(user, "manager")
     assert user.role == "manager" and user.donor_id is None
     assert [e.action for e in timeline_for("User", user.id)][:2] == ["role_change", "role_change"]
 
@@ -89,36 +89,36 @@ def test_role_change_is_audited_as_role_change_with_before_and_after(session):
 def test_rebinding_a_donor_is_audited(session):
     user = factories.user("donor")
     other = factories.organization()
-    accounts.change_role(user, "donor", other)
+    user_service.change_role(user, "donor", other)
     assert user.donor_id == other.id
     assert timeline_for("User", user.id)[0].action == "bind_donor"
     with pytest.raises(Refused):
-        accounts.change_role(factories.user("officer"), "officer", other)
+        user_service.change_role(factories.user("officer"), "officer", other)
 
 
 def test_no_change_writes_no_entry(session):
     user = factories.user("officer")
-    accounts.update_user(user, name=user.name, role="officer", donor=None)
+    user_service.update_user(user, name=user.name, role="officer", donor=None)
     assert timeline_for("User", user.id) == []
 
 
 def test_an_admin_cannot_demote_or_deactivate_themselves(session):
     admin = factories.user("admin")
     with pytest.raises(Refused, match="your own role"):
-        accounts.change_role(admin, "officer", by=admin)
+        user_service.change_role(admin, "officer", by=admin)
     with pytest.raises(Refused, match="your own account"):
-        accounts.deactivate(admin, by=admin)
+        user_service.deactivate(admin, by=admin)
     assert admin.role == "admin" and admin.is_active
 
 
 def test_deactivate_and_reactivate(session):
     user = factories.user("officer")
     old_session_token = user.session_token
-    accounts.deactivate(user)
+    user_service.deactivate(user)
     assert not user.is_active and user.session_token != old_session_token
     with pytest.raises(Refused, match="already deactivated"):
-        accounts.deactivate(user)
-    accounts.reactivate(user)
+        user_service.deactivate(user)
+    user_service.reactivate(user)
     assert user.is_active
     assert [(e.before, e.after) for e in timeline_for("User", user.id)] == [
         ({"is_active": False}, {"is_active": True}), ({"is_active": True}, {"is_active": False})]
@@ -127,75 +127,75 @@ def test_deactivate_and_reactivate(session):
 def test_reset_password_generated_or_given(session):
     user = factories.user("officer")
     old_hash, old_token = user.password_hash, user.session_token
-    generated = accounts.reset_password(user)
+    generated = user_service.reset_password(user)
     assert user.check_password(generated) and user.session_token != old_token
-    accounts.reset_password(user, "chosen-password-123")
+    user_service.reset_password(user, "chosen-password-123")
     assert user.check_password("chosen-password-123")
     with pytest.raises(Refused):
-        accounts.reset_password(user, "short")
+        user_service.reset_password(user, "short")
     assert [e.action for e in timeline_for("User", user.id)] == ["password_reset", "password_reset"]
     _secrets_absent(session, generated, "chosen-password-123", old_hash, user.password_hash)
 
 
 def test_tokens_are_hashed_at_rest_shown_once_and_revocable(session):
     user = factories.user("officer")
-    token, raw = accounts.issue_token(user, "reporting script")
+    token, raw = user_service.issue_token(user, "reporting script")
     assert raw.startswith("plm_") and token.token_hash != raw and raw not in token.token_hash
     assert token.prefix == raw[:8]
-    accounts.revoke_token(token)
+    user_service.revoke_token(token)
     assert token.is_revoked
     with pytest.raises(Refused, match="already revoked"):
-        accounts.revoke_token(token)
+        user_service.revoke_token(token)
     assert [e.action for e in timeline_for("User", user.id)] == ["token_revoke", "token_issue"]
     _secrets_absent(session, raw, token.token_hash)
 
 
 def test_no_token_for_a_deactivated_account(session):
     user = factories.user("officer")
-    accounts.deactivate(user)
+    user_service.deactivate(user)
     with pytest.raises(Refused, match="Reactivate"):
-        accounts.issue_token(user)
+        user_service.issue_token(user)
 
 
 def test_services_flush_but_never_commit(session):
-    accounts.create_user("rolled@example.test", "Rolled", "officer", password="long-enough-password")
+    user_service.create_user("rolled@example.test", "Rolled", "officer", password="long-enough-password")
     session.rollback()
-    assert accounts.find_user("rolled@example.test") is None
+    assert user_service.find_user("rolled@example.test") is None
 
 
 def test_find_organization_by_name_acronym_or_key_any_case(session):
     org = factories.organization(name="Agence Test de Coopération", acronym="ATC", reference_key="atc-test")
     for text in ("agence test de coopération", "atc", "ATC-TEST"):
-        assert accounts.find_organization(text) is org
+        assert user_service.find_organization(text) is org
     with pytest.raises(Refused, match="No organization"):
-        accounts.find_organization("Nobody at all")
+        user_service.find_organization("Nobody at all")
     factories.organization(name="Another", acronym="ATC")
     with pytest.raises(Refused, match="several organizations"):
-        accounts.find_organization("atc")
+        user_service.find_organization("atc")
 
 
 def test_donor_organizations_are_donor_governments_and_contributors(session):
-    names = {o.name for o in accounts.donor_organizations()}
+    names = {o.name for o in user_service.donor_organizations()}
     kinds = {o.kind for o in session.scalars(sa.select(Organization).where(Organization.name.in_(names)))}
     assert names and kinds <= {k.value for k in OrganizationKind}
     partner = factories.organization(name="A partner, not a donor", kind=OrganizationKind.INSTITUTE.value)
-    assert partner.name not in {o.name for o in accounts.donor_organizations()}
+    assert partner.name not in {o.name for o in user_service.donor_organizations()}
 
 
 def test_authenticate(session):
     user = factories.user("officer", password="the-right-password")
-    assert accounts.authenticate(user.email.upper(), "the-right-password") is user
-    assert accounts.authenticate(user.email, "the-wrong-password") is None
-    assert accounts.authenticate("ghost@example.test", "the-right-password") is None
+    assert user_service.authenticate(user.email.upper(), "the-right-password") is user
+    assert user_service.authenticate(user.email, "the-wrong-password") is None
+    assert user_service.authenticate("ghost@example.test", "the-right-password") is None
     user.is_active_account = False
-    assert accounts.authenticate(user.email, "the-right-password") is None
+    assert user_service.authenticate(user.email, "the-right-password") is None
 
 
 def test_timeline_is_newest_first_and_only_that_record(session):
     one, two = factories.user("officer"), factories.user("officer")
-    accounts.rename(one, "First name")
-    accounts.rename(two, "Other")
-    accounts.rename(one, "Second name")
+    user_service.rename(one, "First name")
+    user_service.rename(two, "Other")
+    user_service.rename(one, "Second name")
     entries = timeline_for("User", one.id)
     assert [e.after["name"] for e in entries] == ["Second name", "First name"]
     assert timeline_for("User", one.id, limit=1) == entries[:1]
@@ -250,13 +250,13 @@ def test_short_name_parts_do_not_refuse_ordinary_passwords():
 
 def test_every_service_that_sets_a_password_applies_the_check(session):
     with pytest.raises(Refused, match="commonly used") as refused:
-        accounts.create_user("new.person@example.test", "New Person", "officer", password="1qaz2wsx3edc")
+        user_service.create_user("new.person@example.test", "New Person", "officer", password="1qaz2wsx3edc")
     assert refused.value.field == "password"
     with pytest.raises(Refused, match="e-mail or name"):
-        accounts.create_user("new.person@example.test", "New Person", "officer", password="i-am-new.person")
+        user_service.create_user("new.person@example.test", "New Person", "officer", password="i-am-new.person")
     user = factories.user("officer", name="Gwendolyn Smith")
     with pytest.raises(Refused, match="e-mail or name"):
-        accounts.reset_password(user, "gwendolyn-forever")
+        user_service.reset_password(user, "gwendolyn-forever")
     for _ in range(20):  # generated passwords always pass the same check
         from forms.base import checked_password
-        checked_password(accounts.reset_password(user), email=user.email, name=user.name)
+        checked_password(user_service.reset_password(user), email=user.email, name=user.name)

@@ -8,10 +8,12 @@ import pytest
 import sqlalchemy as sa
 
 from app.scoping import EVERYTHING
-from app.services import activity_writes, request_changes, versions
-from app.services import contributions as contribution_service
-from app.services import experts as expert_service
-from app.services.errors import Refused, Stale
+from app.services.activities import activity_writes
+from app.services.core import versions
+from app.services.core.errors import Refused, Stale
+from app.services.funding import contributions as contribution_service
+from app.services.registry import experts as expert_service
+from app.services.requests import request_writes
 from models import Activity, AssistanceRequest, Contribution, Expert, db
 from tests import factories
 
@@ -37,7 +39,7 @@ CASES = {
     "expert": (Expert, lambda: factories.expert(),
                lambda r: expert_service.update(r, {"name": "Mine", "kind": "consultant"}, r.version)),
     "request": (AssistanceRequest, lambda: factories.request(),
-                lambda r: request_changes.update(EVERYTHING, r, {
+                lambda r: request_writes.update(EVERYTHING, r, {
                     "state": "BOL", "instruments": ["UNTOC"], "kind": "legislative_review", "subject": "Mine",
                     "priority": "normal"}, factories.user("officer"), r.version)),
 }

@@ -294,9 +294,9 @@ def test_the_calendar_shows_the_month_and_filters(client, officer):
 def test_a_busy_calendar_month_is_bounded_with_links_to_the_rest(client, officer, session, monkeypatch):
     """A day shows its first visits and "n more" (the list filtered to that day); the month's table lists its
     first visits and links to the list of the month: the page no longer grows with the number of visits."""
-    from app.services import activities as activity_service
-    monkeypatch.setattr(activity_service, "DAY_ENTRIES", 2)
-    monkeypatch.setattr(activity_service, "MONTH_LISTED", 3)
+    from app.services.activities import activity_reads
+    monkeypatch.setattr(activity_reads, "DAY_ENTRIES", 2)
+    monkeypatch.setattr(activity_reads, "MONTH_LISTED", 3)
     for n in range(5):
         factories.activity(title=f"Busy day mission {n}", visits=[("BOL", date(2031, 5, 14), date(2031, 5, 14),
                                                                      f"Busytown {n}")])
@@ -315,7 +315,7 @@ def test_a_busy_calendar_month_is_bounded_with_links_to_the_rest(client, officer
 
 
 def test_no_warning_for_a_deployment_between_two_visits(session):
-    from app.services.activity_writes import overlaps
+    from app.services.activities.activity_writes import overlaps
     expert = factories.expert()
     two_visits = factories.activity(visits=[("ROU", date(2004, 1, 8), date(2004, 1, 11)),
                                             ("ROU", date(2004, 11, 5), date(2004, 11, 6))])

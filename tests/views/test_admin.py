@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from app.services import users as accounts
+from app.services.accounts import users as user_service
 from models import AuditEntry, User
 from models.base import utcnow
 from tests import factories
@@ -36,7 +36,7 @@ def test_create_an_account_with_a_given_password(client, admin, session):
     response = _post(client, "/admin/users/new", email="New.Officer@Example.test", name="New Officer",
                      role="officer", donor_id="", password="a-good-long-password")
     assert response.status_code == 302
-    user = accounts.find_user("new.officer@example.test")
+    user = user_service.find_user("new.officer@example.test")
     assert response.headers["Location"] == f"/admin/users/{user.id}"
     assert user.check_password("a-good-long-password") and user.role == "officer"
     page = client.get(response.headers["Location"]).get_data(as_text=True)
@@ -47,8 +47,8 @@ def test_create_with_a_generated_password_shows_it_once(client, admin, session):
     response = _post(client, "/admin/users/new", email="gen@example.test", name="Gen", role="manager", donor_id="")
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
     password = _shown_secret(response)
-    assert accounts.find_user("gen@example.test").check_password(password)
-    assert password not in client.get(f"/admin/users/{accounts.find_user('gen@example.test').id}").get_data(
+    assert user_service.find_user("gen@example.test").check_password(password)
+    assert password not in client.get(f"/admin/users/{user_service.find_user('gen@example.test').id}").get_data(
         as_text=True)
 
 
@@ -60,7 +60,7 @@ def test_create_a_donor_account_bound_to_its_donor(client, admin, session):
     response = _post(client, "/admin/users/new", email="donor@example.test", name="D", role="donor",
                      donor_id=str(donor.id), password="a-good-long-password")
     assert response.status_code == 302
-    assert accounts.find_user("donor@example.test").donor_id == donor.id
+    assert user_service.find_user("donor@example.test").donor_id == donor.id
 
 
 @pytest.mark.parametrize("data, messages", [
@@ -76,7 +76,7 @@ def test_create_form_re_renders_with_messages_next_to_the_fields(client, admin, 
     errors = " ".join(_field_errors(response))
     for message in messages:
         assert message in errors
-    assert accounts.find_user("x@example.test") is None
+    assert user_service.find_user("x@example.test") is None
 
 
 def test_non_donor_bound_to_a_donor_is_refused(client, admin, session):
@@ -151,7 +151,7 @@ def test_token_form_errors_show_next_to_the_field(client, admin, make_user, sess
     user = make_user("officer")
     response = _post(client, f"/admin/users/{user.id}/tokens", name="n" * 81)
     assert response.status_code == 200 and "Field cannot be longer than 80 characters." in _field_errors(response)
-    accounts.deactivate(user)
+    user_service.deactivate(user)
     session.commit()
     response = _post(client, f"/admin/users/{user.id}/tokens", name="ok")
     assert response.status_code == 200 and "Reactivate the account" in response.get_data(as_text=True)
@@ -186,7 +186,7 @@ def test_the_admin_chooses_a_token_s_scope(client, admin, make_user, app):
 
 def test_a_token_is_revoked_only_through_its_own_account(client, admin, make_user, session):
     one, two = make_user("officer"), make_user("officer")
-    token, _ = accounts.issue_token(two)
+    token, _ = user_service.issue_token(two)
     session.commit()
     assert _post(client, f"/admin/users/{one.id}/tokens/{token.id}/revoke").status_code == 404
     assert not token.is_revoked
@@ -200,7 +200,7 @@ def test_missing_account_is_404(client, admin):
 def test_user_list_filters_sorts_and_pages(client, admin, make_user, session):
     make_user("manager", name="Zoe Filtered", email="zoe@example.test")
     off = make_user("officer", name="Yann Gone", email="yann@example.test")
-    accounts.deactivate(off)
+    user_service.deactivate(off)
     session.commit()
     body = client.get("/admin/users?role=manager").get_data(as_text=True)
     assert "zoe@example.test" in body and "yann@example.test" not in body
@@ -224,7 +224,7 @@ def test_user_list_filters_sorts_and_pages(client, admin, make_user, session):
 
 def test_audit_list_filters(client, admin, make_user, session):
     user = make_user("officer")
-    accounts.rename(user, "Renamed for the audit")
+    user_service.rename(user, "Renamed for the audit")
     session.commit()
     body = client.get("/admin/audit?action=update").get_data(as_text=True)
     assert f"Renamed the account {user.email}" in body and "signed in" not in body
@@ -287,7 +287,7 @@ def test_the_forms_refuse_common_passwords_and_ones_built_from_the_account(clien
     response = _post(client, "/admin/users/new", email="maria.lopez@example.test", name="Maria Lopez",
                      role="officer", donor_id="", password="Lopez-at-work-99")
     assert "A password must not contain the account's e-mail or name." in _field_errors(response)
-    assert accounts.find_user("maria.lopez@example.test") is None
+    assert user_service.find_user("maria.lopez@example.test") is None
 
     user = make_user("officer", name="Gwendolyn Smith")
     for password in ("qwerty123456", "gwendolyn-forever"):

@@ -101,7 +101,7 @@ def test_inactive_account_is_refused_with_the_same_message(client, make_user, se
 def test_deactivating_ends_an_open_session(app, client, login_as, session):
     user = login_as("officer")
     assert client.get("/").status_code == 200
-    from app.services.users import deactivate
+    from app.services.accounts.users import deactivate
     deactivate(user)
     session.commit()
     assert client.get("/").status_code == 302
@@ -233,7 +233,7 @@ def test_a_session_replayed_from_another_browser_is_emptied(client, login_as):
 
 def test_password_reset_ends_open_sessions(client, login_as, session):
     user = login_as("officer")
-    from app.services.users import reset_password
+    from app.services.accounts.users import reset_password
     reset_password(user, "a-brand-new-password")
     session.commit()
     assert client.get("/").status_code == 302

@@ -33,14 +33,14 @@ def test_the_feed_holds_every_visit_of_the_record(client, login_as):
 
 
 def test_the_feed_holds_the_latest_visits_when_there_are_more_than_it_keeps(client, login_as, monkeypatch):
-    from app.services import activities
+    from app.services.activities import activity_reads
     login_as("officer")
     soon = date.today() + timedelta(days=30)
     newest = [factories.activity(title=f"Latest visit {i}", status="planned",
                                  visits=[("BOL", soon + timedelta(days=i), soon + timedelta(days=i))])
               for i in range(3)]
     db.session.commit()
-    monkeypatch.setattr(activities, "FEED_VISITS", 4)
+    monkeypatch.setattr(activity_reads, "FEED_VISITS", 4)
     found = events(client.get("/missions.ics").get_data())
     latest_past = db.session.scalars(sa.select(ActivityVisit).where(ActivityVisit.start_date < soon)
                                      .order_by(ActivityVisit.start_date.desc(), ActivityVisit.id.desc())).first()

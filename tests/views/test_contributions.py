@@ -195,7 +195,7 @@ def test_staff_see_every_donor_and_one_on_request(client, login_as, two_donors):
     assert "Beta&#39;s seminar" in one and "Alpha&#39;s seminar" not in one
     xml = client.get(f"/iati.xml?donor={a.id}")
     assert xml.mimetype == "application/xml" and b"Alpha's seminar" in xml.data and b"Beta" not in xml.data
-    from app.services import iati
+    from app.services.funding import iati
     assert iati.problems(xml.data) == [] and iati.problems(client.get("/iati.xml").data) == []
 
 

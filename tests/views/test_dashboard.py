@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.scoping import for_user
-from app.services import dashboard
+from app.services.overview import dashboard as dashboards
 from models import Contribution, Organization, db
 from models.enums import AgeBucket
 from tests import factories
@@ -40,14 +40,14 @@ def page_of(get, as_of=AS_OF):
 
 
 def test_quarters():
-    assert dashboard.quarter_of(date(2003, 7, 2)) == (date(2003, 7, 1), date(2003, 9, 30))
-    assert dashboard.quarter_of(date(2003, 12, 31)) == (date(2003, 10, 1), date(2003, 12, 31))
-    assert dashboard.quarter_of(date(2004, 2, 29)) == (date(2004, 1, 1), date(2004, 3, 31))
+    assert dashboards.quarter_of(date(2003, 7, 2)) == (date(2003, 7, 1), date(2003, 9, 30))
+    assert dashboards.quarter_of(date(2003, 12, 31)) == (date(2003, 10, 1), date(2003, 12, 31))
+    assert dashboards.quarter_of(date(2004, 2, 29)) == (date(2004, 1, 1), date(2004, 3, 31))
 
 
 def test_the_managers_dashboard(sign_in, session):
     get, manager = sign_in("manager")
-    before = dashboard.for_role("manager", for_user(manager), manager, AS_OF).queue
+    before = dashboards.for_role("manager", for_user(manager), manager, AS_OF).queue
     factories.request("BOL", received=date(2003, 6, 20))                          # 12 days: recent
     factories.request("PER", received=date(2003, 5, 1))                           # 62 days
     factories.request("CHL", received=date(2003, 1, 2), due_date=date(2003, 6, 1))  # over 90, overdue
@@ -58,7 +58,7 @@ def test_the_managers_dashboard(sign_in, session):
     factories.activity(title="Cancelled mission", status="cancelled",
                        visits=[("BOL", date(2003, 8, 1), date(2003, 8, 2))])
     session.commit()
-    board = dashboard.for_role("manager", for_user(manager), manager, AS_OF)
+    board = dashboards.for_role("manager", for_user(manager), manager, AS_OF)
     delta = {b: board.queue.buckets[b] - before.buckets[b] for b in AgeBucket}
     assert delta == {AgeBucket.RECENT: 1, AgeBucket.MONTHS: 1, AgeBucket.OLD: 1, AgeBucket.UNDATED: 0}
     assert board.queue.overdue - before.overdue == 1
@@ -80,13 +80,13 @@ def test_the_quarters_activities_are_a_bounded_list_with_the_counts_of_them_all(
     """The quarter shows its first activities by first day, the counts (in all, by kind) of every one of them, and
     a link to the list filtered to the quarter for the rest: the section no longer grows with the record."""
     get, manager = sign_in("manager")
-    monkeypatch.setattr(dashboard, "QUARTER_ROWS", 2)
-    before = dashboard.for_role("manager", for_user(manager), manager, AS_OF)
+    monkeypatch.setattr(dashboards, "QUARTER_ROWS", 2)
+    before = dashboards.for_role("manager", for_user(manager), manager, AS_OF)
     for day in (3, 1, 2):
         factories.activity(title=f"Bounded mission {day}", visits=[("BOL", date(2003, 9, day), date(2003, 9, day))])
     factories.activity(title="Bounded seminar", kind="workshop", visits=[("PER", date(2003, 9, 4), date(2003, 9, 4))])
     session.commit()
-    board = dashboard.for_role("manager", for_user(manager), manager, AS_OF)
+    board = dashboards.for_role("manager", for_user(manager), manager, AS_OF)
     assert len(board.activities) == 2 and board.activities_count == before.activities_count + 4
     kinds = dict(board.activities_by_kind)
     assert kinds["mission"] - dict(before.activities_by_kind).get("mission", 0) == 3
@@ -148,7 +148,7 @@ def test_a_donor_sees_its_own_money_and_the_deposits_of_the_states_it_reached(si
 
 
 def test_a_donors_lists_show_the_latest_and_count_them_all(sign_in, session, monkeypatch):
-    monkeypatch.setattr(dashboard, "DONOR_ROWS", 2)
+    monkeypatch.setattr(dashboards, "DONOR_ROWS", 2)
     donor = factories.organization(name="Donor A")
     for day in (1, 2, 3):
         money = factories.contribution(donor, pledged_date=date(2002, 1, day))
@@ -165,7 +165,7 @@ def test_a_donors_lists_show_the_latest_and_count_them_all(sign_in, session, mon
     assert "Mission 3" in funded and "Mission 2" in funded and "Mission 1" not in funded  # newest first
     assert "/funding/?as_of=2014-12-31#activities" in funded
     # All of them on one page when they fit: no note, no link.
-    monkeypatch.setattr(dashboard, "DONOR_ROWS", 3)
+    monkeypatch.setattr(dashboards, "DONOR_ROWS", 3)
     whole = page_of(get, date(2014, 12, 31))
     assert "Mission 1" in whole and "The latest" not in whole
 

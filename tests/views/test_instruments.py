@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.scoping import for_user
-from app.services import treaties
+from app.services.treaties import treaty_record
 from models import Instrument, MemberState, Organization, TreatyAction, db
 from tests.helpers import inline_code
 
@@ -50,7 +50,7 @@ def test_the_chart_is_inline_svg_with_the_threshold_and_the_entry_into_force(cli
     assert "entry into force 29 September 2003" in page and "threshold: 40" in page
     path = re.search(r'class="parties" d="([^"]+)"', page).group(1)
     untoc = db.session.scalar(sa.select(Instrument).filter_by(code="UNTOC"))
-    days = {p.date for p in treaties.instrument_status(untoc, date(2003, 12, 31)).parties}
+    days = {p.date for p in treaty_record.instrument_status(untoc, date(2003, 12, 31)).parties}
     assert path.startswith("M") and path.count("V") == len(days) > 40  # a step per deposit date
     assert inline_code(page) == []  # the CSP forbids inline scripts and styles
 
@@ -103,8 +103,8 @@ def test_a_donor_sees_only_the_instruments_its_money_touches(client, login_as):
 
 
 def test_admins_see_the_imports_of_an_instrument_on_its_page(client, login_as):
-    from app.services.reference import DATA
-    from app.services.treaty_import import import_file
+    from app.seed.reference import DATA
+    from app.services.treaties.treaty_import import import_file
     login_as("admin")
     import_file(DATA / "untc" / "XVIII-12-b-SOM.csv", "SOM")
     db.session.commit()

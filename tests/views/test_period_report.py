@@ -9,7 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from app.scoping import EVERYTHING
-from app.services import period_report, treaties
+from app.services.overview import period_report
+from app.services.treaties import treaty_record
 from models import Expert, MemberState, Organization, TreatyAction, db
 from tests import factories
 from tests.conftest import login
@@ -127,9 +128,9 @@ def test_the_period_of_a_58_165_on_the_reference_record(client, login_as):
     assert {r["status_label"] for r in requests if r["source"] == "A/58/165 para. 19"} == {"Pending"}
     deposits = csv_rows(client.get(f"/reports/period.csv?{query}&table=deposits"))
     assert ("ARM", "2003-07-01", "UNTOC") in {(r["participant"], r["date"], r["instrument"]) for r in deposits}
-    for instrument in treaties.visible_instruments(EVERYTHING):
-        after = {p.participant for p in treaties.instrument_status(instrument, date(2003, 7, 4)).parties}
-        before = {p.participant for p in treaties.instrument_status(instrument, date(2001, 12, 31)).parties}
+    for instrument in treaty_record.visible_instruments(EVERYTHING):
+        after = {p.participant for p in treaty_record.instrument_status(instrument, date(2003, 7, 4)).parties}
+        before = {p.participant for p in treaty_record.instrument_status(instrument, date(2001, 12, 31)).parties}
         assert {r["participant"] for r in deposits if r["instrument"] == instrument.code} == after - before
     donors = {r["donor"] for r in csv_rows(client.get(f"/reports/period.csv?{query}&table=donors"))}
     assert {"Canada", "France", "Italy", "Japan", "Norway"} <= donors                  # para. 7

@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from app.services.reference import DATA
-from app.services.treaty_import import import_file
+from app.seed.reference import DATA
+from app.services.treaties.treaty_import import import_file
 from models import AuditEntry, Instrument, MemberState, TreatyAction, db
 from tests import factories
 from tests.conftest import csrf_token

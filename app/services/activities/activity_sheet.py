@@ -1,0 +1,247 @@
+"""Activities from a spreadsheet: one row per activity — its visits as numbered city / country / start / end
+columns, several States or instruments separated by ";", experts and partners by name with their role in
+brackets, requests by number. Each row goes through the officers' ActivityForm and `activity_writes`' rules
+exactly as an activity logged in the browser (see sheet_imports for the upload and preview)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from werkzeug.datastructures import MultiDict
+
+from app.formats import sheets
+from app.formats.sheets import Column
+from app.scoping import Scope
+from app.services.activities import activity_writes
+from app.services.core.errors import Refused
+from app.services.sheets.sheet_cells import InstrumentNames, StateNames, enum_message, enum_value, form_problems
+from forms.activity import ActivityForm
+from models.enums import ActivityKind, ActivityStatus
+
+RECORD_TYPE = "Activity"
+SINGULAR, PLURAL, TITLE = "activity", "activities", "Activities"
+#: Visits one row may carry (Visit 1 city … Visit 5 end); more are entered in the form.
+REPEATS = 5
+
+COLUMNS = [
+    Column("Kind", ("Type", "Activity kind", "Kind of activity"), required=True,
+           example=ActivityKind.MISSION.label, note="; ".join(f"{m.label} ({m.value})" for m in ActivityKind)),
+    Column("Title", ("Activity", "Name", "Activity title"), required=True,
+           example="Advisory mission on the draft law against organized crime",
+           note="Plain text, at most 255 characters."),
+    Column("Status", ("Activity status",), example=ActivityStatus.COMPLETED.label,
+           note="; ".join(m.label for m in ActivityStatus) + ". Empty: Planned."),
+    Column("Description", ("Details",), note="At most 5,000 characters."),
+    Column("States served", ("Served", "Beneficiary States", "Beneficiaries", "States", "State"), example="BOL",
+           note="The beneficiary States, by code or any name, separated by ';'."),
+    Column("States taking part", ("Participants", "Participating States", "States participating"),
+           note="Other States that took part, separated by ';'."),
+    Column("Instruments", ("Instrument", "Instruments covered", "Treaties"), example="UNTOC; TIP",
+           note="UNTOC, TIP, SOM, FIREARMS (code or name), separated by ';'."),
+    Column("Other instruments", ("Other instruments dealt with",),
+           note="Other instruments dealt with jointly, separated by ';'."),
+    Column("Topics", ("Topic", "Subjects"), note="Subjects dealt with besides the instruments, separated by ';'."),
+    Column("Experts", ("Expert", "Experts deployed"),
+           note="Experts of the roster by name, each with the role in brackets: “Jane Doe (legal adviser); "
+                "John Roe (lecturer)”."),
+    Column("Partners", ("Partner", "Partner organizations", "Organizations"),
+           note="Organizations by name or acronym, each with its role in brackets: “IMF (co-operating "
+                "organization)”."),
+    Column("Requests", ("Request", "Requests answered", "Request number", "Request id"),
+           note="The requests it answers, by number (#12 or 12) or reference, separated by ';'."),
+    Column("Outcome", ("Outcome report", "Result"), note="At most 10,000 characters."),
+    Column("Source", (), example="Mission report", note="Where the record comes from; at most 120 characters."),
+]
+REPEATED = [
+    Column("Visit city", ("City",), note="The city of the visit (may be empty)."),
+    Column("Visit country", ("Country", "Visit State"), note="The country visited, by code or any name."),
+    Column("Visit start", ("Start", "Start date", "Visit start date", "From", "First day"),
+           note="The first day: 2003-03-10, 10 Mar 2003 or a date cell."),
+    Column("Visit end", ("End", "End date", "Visit end date", "To", "Last day"),
+           note="The last day, on or after the first."),
+]
+_VISIT_FIELDS = {"Visit city": "city", "Visit country": "country", "Visit start": "start_date",
+                 "Visit end": "end_date"}
+_FIELDS = {"kind": "Kind", "title": "Title", "status": "Status", "description": "Description",
+           "served": "States served", "participants": "States taking part", "instruments": "Instruments",
+           "other_instruments": "Other instruments", "topics": "Topics", "deployments": "Experts",
+           "partners": "Partners", "requests": "Requests", "outcome": "Outcome", "source": "Source",
+           "visits": "Visit country 1"}
+_NAMED = re.compile(r"^(?P<name>.*?)\s*(?:\((?P<role>[^()]*)\))?\s*$")
+_REQUEST = re.compile(r"^(?:request\s*)?#?\s*(\d{1,9})$", re.I)
+
+
+@dataclass
+class Context:
+    scope: Scope
+    known: activity_writes.Known
+    states: StateNames
+    instruments: InstrumentNames
+    experts: dict          # header_key(name) -> [Expert]
+    organizations: dict    # header_key(name or acronym) -> [Organization]
+    today: date
+    references: dict       # a request's reference key (casefolded) -> AssistanceRequest
+    #: One form, processed anew for each row: binding its fields once, not once per row, halves a preview's time.
+    form: ActivityForm | None = None
+
+
+def prepare(scope: Scope) -> Context:
+    """Everything a row may name, loaded once (a fixed number of queries, whatever the rows)."""
+    known = activity_writes.preload(scope)
+    from app.services.registry import states as state_service
+    visible = state_service.choices(scope)
+    experts: dict = {}
+    for expert in known.experts.values():
+        experts.setdefault(sheets.header_key(expert.name), []).append(expert)
+    organizations: dict = {}
+    for org in known.organizations.values():
+        for name in {org.name, org.acronym, org.display_name} - {None, ""}:
+            organizations.setdefault(sheets.header_key(name), []).append(org)
+    return Context(scope, known, StateNames(visible), InstrumentNames(known.instruments.values()),
+                   experts, organizations, date.today(),
+                   {r.reference_key.casefold(): r for r in known.requests.values() if r.reference_key})
+
+
+def _named(raw, index: dict, what: str, column: str, problems: list) -> list[tuple[object, str]]:
+    """(record, role) for each "Name (role)" of a cell; an unknown or ambiguous name goes to `problems`."""
+    out = []
+    for part in sheets.items(raw):
+        match = _NAMED.match(part)
+        name, role = match.group("name"), (match.group("role") or "").strip()
+        found = list({id(r): r for r in index.get(sheets.header_key(name), [])}.values())
+        if len(found) == 1:
+            out.append((found[0], role))
+        elif found:
+            problems.append((column, f"“{name[:60]}” names {len(found)} {what}s: enter the activity in the form."))
+        else:
+            problems.append((column, f"Unknown {what} “{name[:60]}”: give the name as the record has it."))
+    return out
+
+
+def check_row(context: Context, columns: sheets.Columns, cells: list):
+    """(ActivityData, []) or (None, [(column, message), …])."""
+    def cell(name):
+        return columns.get(cells, name)
+    problems: list[tuple[str, str]] = []
+    data = MultiDict()
+    for name, enum_cls, default in (("Kind", ActivityKind, ""), ("Status", ActivityStatus,
+                                                                 ActivityStatus.PLANNED.value)):
+        raw = cell(name)
+        value = enum_value(enum_cls, raw) if sheets.text(raw) else default
+        if value is None:
+            problems.append((columns.shown(name), enum_message(enum_cls, raw)))
+        data[name.lower()] = value or ""
+    for name in ("Title", "Description", "Outcome", "Source"):
+        data[name.lower()] = sheets.text(cell(name))
+    for name, field in (("States served", "served"), ("States taking part", "participants")):
+        for part in sheets.items(cell(name)):
+            code = context.states.code(part)
+            if code is None:
+                problems.append((columns.shown(name), StateNames.unknown(part)))
+            else:
+                data.add(field, code)
+    codes, unknown = context.instruments.codes(cell("Instruments"))
+    if unknown:
+        problems.append((columns.shown("Instruments"), f"Unknown instrument “{unknown[0][:60]}”: give UNTOC, TIP, "
+                                                       "SOM or FIREARMS (or its name), separated by ';'."))
+    data.setlist("instruments", codes)
+    data["other_instruments"] = "\n".join(sheets.items(cell("Other instruments")))
+    data["topics"] = ", ".join(sheets.items(cell("Topics")))
+    visit_columns = {}
+    for n in range(1, REPEATS + 1):
+        values = {field: cell(f"{name} {n}") for name, field in _VISIT_FIELDS.items()}
+        if all(not sheets.text(v) for v in values.values()):
+            continue
+        row = len(visit_columns)
+        visit_columns[row] = n
+        data[f"visits-{row}-city"] = sheets.text(values["city"])
+        country = sheets.text(values["country"])
+        code = context.states.code(country) if country else ""
+        if code is None:
+            problems.append((columns.shown(f"Visit country {n}"), StateNames.unknown(country)))
+        data[f"visits-{row}-country"] = code or ""
+        data[f"visits-{row}-start_date"] = sheets.date_text(values["start_date"])
+        data[f"visits-{row}-end_date"] = sheets.date_text(values["end_date"])
+        data[f"visits-{row}-date_precision"] = "day"
+    experts = _named(cell("Experts"), context.experts, "expert", columns.shown("Experts"), problems)
+    for row, (expert, role) in enumerate(experts):
+        data[f"deployments-{row}-expert"] = str(expert.id)
+        data[f"deployments-{row}-role"] = role
+    partners = _named(cell("Partners"), context.organizations, "organization", columns.shown("Partners"), problems)
+    for row, (org, role) in enumerate(partners):
+        data[f"partners-{row}-organization"] = str(org.id)
+        data[f"partners-{row}-role"] = role
+    for part in sheets.items(cell("Requests")):
+        match = _REQUEST.match(part)
+        found = context.known.requests.get(int(match.group(1))) if match else \
+            context.references.get(part.strip().casefold())
+        if found is None:
+            problems.append((columns.shown("Requests"), f"No request “{part[:30]}” among those you may see: give "
+                                                        "its number, e.g. 12 or #12."))
+        else:
+            data.add("requests", str(found.id))
+    form = context.form = context.form or ActivityForm(formdata=None, meta={"csrf": False})
+    form.process(formdata=data)
+    # The choices are what the row names (each found above, or named as a problem): the form's choice checks
+    # then cost a few comparisons, not one per State of the record, row after row.
+    named_states = {code: context.states.by_code[code] for code in data.getlist("served")
+                    + data.getlist("participants")
+                    + [data[f"visits-{row}-country"] for row in visit_columns] if code}
+    form.set_choices(list(named_states.values()), context.known.instruments.values(), [o for o, _ in partners],
+                     [e for e, _ in experts])
+
+    def shown(field: str) -> str:
+        return columns.shown(_FIELDS.get(field, "")) if field in _FIELDS else ""
+    if not form.validate():
+        named = {column for column, _ in problems}
+        found = form_problems(form, shown)
+        for row, errors in enumerate(form.visits.errors or []):
+            for field, messages in (errors or {}).items():
+                name = next(k for k, v in _VISIT_FIELDS.items() if v == field) if field in _VISIT_FIELDS.values() \
+                    else "Visit country"
+                found.append((columns.shown(f"{name} {visit_columns.get(row, 1)}"), messages[0]))
+        for field in ("partners", "deployments"):
+            for errors in form[field].errors or []:
+                for messages in (errors or {}).values():
+                    found.append((shown(field), messages[0]))
+        problems += [(c, m) for c, m in found if c not in named]
+        return None, problems or [("", "The row is not valid.")]
+    if problems:
+        return None, problems
+    values = activity_writes.from_form(form)
+    try:
+        activity_writes.check(context.scope, values, context.known)
+    except Refused as exc:
+        return None, [(shown(field or ""), message) for field, message in exc.errors.items()]
+    return values, []
+
+
+def write_all(scope: Scope, context: Context, rows: list, actor, source: str) -> list[int]:
+    """Log every checked row as an activity (each with its own audit entry, as the form's); returns their ids."""
+    rows = [r if r.source else activity_writes.ActivityData(**{**r.__dict__, "source": source[:120]}) for r in rows]
+    return [a.id for a in activity_writes.create_many(scope, rows, context.known)]
+
+
+def describe(values) -> str:
+    """One checked row in words, for the preview's sample."""
+    visits = "; ".join(f"{v.city or '—'}, {v.country}, {v.start_date.isoformat()} – {v.end_date.isoformat()}"
+                       for v in values.visits) or "no visit"
+    return f"{ActivityKind.label_of(values.kind)} · {values.title} · {visits}"
+
+
+def template_rows() -> tuple[list[str], list]:
+    visits = [(f"Visit {n} {w}", example) for n in (1, 2) for w, example in zip(
+        ("city", "country", "start", "end"),
+        ("La Paz", "Bolivia", date(2003, 3, 10), date(2003, 3, 12)) if n == 1 else ("", "", "", ""), strict=True)]
+    pairs = [(c.name, c.example) for c in COLUMNS[:4]] + visits + [(c.name, c.example) for c in COLUMNS[4:]]
+    return [name for name, _ in pairs], [example for _, example in pairs]
+
+
+def notes() -> list[tuple[str, str]]:
+    out = []
+    for c in COLUMNS[:4] + [Column(f"{c.name} 1, {c.name} 2 … {REPEATS}", c.synonyms, note=c.note) for c in REPEATED] \
+            + COLUMNS[4:]:
+        out.append((c.name + (" (required)" if c.required else ""),
+                    c.note + (f" Also read as: {', '.join(c.synonyms)}." if c.synonyms else "")))
+    return out

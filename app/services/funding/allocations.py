@@ -1,0 +1,137 @@
+"""Allocating a contribution to activities: the earmark and the balance decide, and a refusal says why.
+
+An allocation is refused when the contribution is still a pledge, when the activity lies outside the earmark
+(project, instruments, regions of the activity's States, period against the activity's dates), or when its amount
+goes beyond what the contribution has left to allocate.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from app.formatting import format_date, format_money
+from app.services.core import audit, versions
+from app.services.core.errors import Refused
+from forms.contribution import amount_problem
+from models import Activity, ActivityVisit, Allocation, Contribution, db
+from models.base import utcnow
+from models.enums import ContributionStatus, RegionalGroup
+
+
+def activity_states(activity: Activity) -> list:
+    """The States an activity was for: those it served, else the countries it visited."""
+    served = [s.state for s in activity.states if s.role == "served"]
+    return served or list({v.country_id: v.country for v in activity.visits}.values())
+
+
+def earmark_problems(contribution: Contribution, activity: Activity) -> list[str]:
+    """Why `activity` lies outside `contribution`'s earmark (empty when it lies inside)."""
+    problems = []
+    if contribution.project_id and activity.project_id and activity.project_id != contribution.project_id:
+        problems.append(f"The contribution is earmarked for the project “{contribution.project.title}”; the "
+                        f"activity belongs to “{activity.project.title}”.")
+    earmarked = {i.code for i in contribution.instruments}
+    if earmarked and not earmarked & {i.code for i in activity.instruments}:
+        dealt = ", ".join(i.code for i in activity.instruments) or "no instrument"
+        problems.append(f"The contribution is earmarked for {', '.join(sorted(earmarked))}; the activity deals "
+                        f"with {dealt}.")
+    regions = set(contribution.regions or [])
+    if regions:
+        states = activity_states(activity)
+        outside = [s.name for s in states if s.regional_group not in regions]
+        labels = ", ".join(RegionalGroup.label_of(r) for r in sorted(regions))
+        if not states:
+            problems.append(f"The contribution is earmarked for {labels}; the activity serves no State.")
+        elif outside:
+            problems.append(f"The contribution is earmarked for {labels}; {', '.join(sorted(outside))} "
+                            f"{'is' if len(outside) == 1 else 'are'} outside.")
+    start, end = activity.start_date, activity.end_date
+    if contribution.period_start and start and start < contribution.period_start:
+        problems.append(f"The earmark period starts on {format_date(contribution.period_start)}; the activity "
+                        f"starts on {format_date(start)}.")
+    if contribution.period_end and end and end > contribution.period_end:
+        problems.append(f"The earmark period ends on {format_date(contribution.period_end)}; the activity ends on "
+                        f"{format_date(end)}.")
+    return problems
+
+
+def _check(contribution: Contribution, activity: Activity | None, amount: Decimal | None,
+           current: Allocation | None = None) -> None:
+    if contribution.status == ContributionStatus.PLEDGED.value:
+        raise Refused({None: "A pledge cannot be allocated: record the commitment first."})
+    if activity is None:
+        raise Refused({"activity_id": "Choose the activity."})
+    if current is None and any(a.activity_id == activity.id for a in contribution.allocations):
+        raise Refused({"activity_id": "This contribution is already allocated to that activity: edit that "
+                                      "allocation instead."})
+    problems = earmark_problems(contribution, activity)
+    if problems:
+        raise Refused({"activity_id": "Outside the earmark. " + " ".join(problems)})
+    if contribution.amount is None:
+        if amount is not None:
+            raise Refused({"amount": "The contribution's amount is not recorded, so its allocations have none "
+                                     "either: leave the amount empty."})
+        return
+    if amount is None:
+        raise Refused({"amount": f"Give the amount, in {contribution.currency}."})
+    problem = amount_problem(amount)
+    if problem:
+        raise Refused({"amount": problem})
+    left = contribution.unallocated + (current.amount or 0 if current is not None else 0)
+    if amount > left:
+        raise Refused({"amount": f"Beyond the balance: {format_money(left, contribution.currency)} of this "
+                                 f"contribution is left to allocate, and {format_money(amount, contribution.currency)}"
+                                 " was asked."})
+
+
+def _fields(a: Allocation) -> dict:
+    return {"contribution_id": a.contribution_id, "activity_id": a.activity_id, "amount": a.amount,
+            "is_inferred": a.is_inferred, "basis": a.basis}
+
+
+def allocate(contribution: Contribution, activity: Activity | None, amount: Decimal | None, *,
+             is_inferred: bool = False, basis: str | None = None, note: str | None = None) -> Allocation:
+    """Allocate part of `contribution` to `activity`, or raise Refused saying why not. Flushes, audited."""
+    _check(contribution, activity, amount)
+    allocation = Allocation(activity=activity, amount=amount, is_inferred=is_inferred, basis=basis or None,
+                            note=note or None)
+    contribution.allocations.append(allocation)
+    _moved_on(contribution)
+    audit.record_for(allocation, "create", f"Allocated contribution #{contribution.id} to activity "
+                     f"#{activity.id}: {format_money(amount, contribution.currency)}", after=_fields(allocation))
+    return allocation
+
+
+def remove(allocation: Allocation) -> None:
+    before = _fields(allocation)
+    contribution = allocation.contribution
+    audit.record_for(allocation, "delete", f"Removed the allocation of contribution #{contribution.id} to "
+                     f"activity #{allocation.activity_id}", before=before)
+    contribution.allocations.remove(allocation)
+    _moved_on(contribution)
+
+
+def _moved_on(contribution: Contribution) -> None:
+    """An allocation changes the contribution's balance: its version moves on, so that two allocations made at
+    once from the same balance cannot both pass the check (the second is refused as stale)."""
+    contribution.updated_at = utcnow()
+    versions.flush(contribution, f"Contribution #{contribution.id}")
+
+
+def get(contribution: Contribution, allocation_id: int) -> Allocation | None:
+    return next((a for a in contribution.allocations if a.id == allocation_id), None)
+
+
+def activity_choices() -> list[tuple[int, str]]:
+    """(id, label) of every activity, newest first: title, first date and where — one query."""
+    first = (sa.select(ActivityVisit.activity_id, sa.func.min(ActivityVisit.start_date).label("start"))
+             .group_by(ActivityVisit.activity_id).subquery())
+    rows = db.session.execute(sa.select(Activity.id, Activity.title, first.c.start)
+                              .outerjoin(first, first.c.activity_id == Activity.id)
+                              .order_by(first.c.start.desc().nulls_last(), Activity.id))
+    return [(a_id, f"{title} ({start.isoformat() if start else 'no date'})") for a_id, title, start in rows]
+
+
+def load_activity(activity_id: int | None) -> Activity | None:
+    return db.session.get(Activity, activity_id) if activity_id else None

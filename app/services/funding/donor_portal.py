@@ -1,0 +1,215 @@
+"""The donor portal page and the donor's home panel, in a fixed number of queries whatever the size of the record.
+
+The totals are `funding_totals` (SQL aggregates, as the statement's); each list (contributions, funded activities,
+States reached, treaty actions that followed) is one page of rows with its full count, paged on its own query
+parameter. The statement and the IATI file read `funding.portal`, which lists everything by design.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.listing import Page, Paging, page_of, paginate
+from app.scoping import Scope
+from app.services.funding.donor_funding import FollowedAction, FundedActivity, Reach
+from app.services.funding.funding_totals import Sums, by_donor, money_of, rates_for, sums, totals, unrecorded
+from app.services.treaties import treaty_record
+from models import (
+    Activity,
+    ActivityState,
+    ActivityVisit,
+    Allocation,
+    Contribution,
+    Instrument,
+    MemberState,
+    Organization,
+    TreatyAction,
+    db,
+)
+from models.activity import activity_instruments
+from models.enums import ActivityStateRole
+
+SERVED = ActivityStateRole.SERVED.value
+
+
+@dataclass
+class DonorSums:
+    donor: Organization
+    contributions: int
+    totals: dict
+
+
+@dataclass
+class Overview:
+    """What the home panel shows: the totals and how many of each thing there are."""
+    as_of: date
+    donor: Organization | None
+    totals: dict
+    unrecorded: int
+    counts: dict  # contributions, activities, states, followed -> int
+
+
+@dataclass
+class PortalPage(Overview):
+    contributions: Page          # of Contribution, latest first
+    activities: Page             # of FundedActivity, latest first
+    states: Page                 # of (MemberState, funded activities that served it), by name
+    followed: Page               # of FollowedAction, latest action first
+    reach: list[Reach]
+    donors: list[DonorSums]      # staff without a donor: every donor's totals
+
+
+#: The query parameter of each section's page (beside the filters of forms.funding.FundingFilterForm).
+SECTIONS = ("contributions", "activities", "states", "followed")
+
+
+def _funded_ids(condition) -> sa.Select:
+    """Ids of the activities the money paid for (as a subquery)."""
+    return sa.select(Allocation.activity_id).join(Contribution, Contribution.id == Allocation.contribution_id) \
+        .where(condition)
+
+
+def _start(activity_id):
+    """An activity's first visit (Activity.start_date in SQL): correlated, one index lookup per activity
+    (ix_activity_visits_activity_start), never a pass over every visit of the record."""
+    return (sa.select(sa.func.min(ActivityVisit.start_date)).where(ActivityVisit.activity_id == activity_id)
+            .scalar_subquery())
+
+
+def _states_select(funded) -> sa.Select:
+    served = (sa.select(ActivityState.state_id, sa.func.count().label("n"))
+              .where(ActivityState.role == SERVED, ActivityState.activity_id.in_(funded))
+              .group_by(ActivityState.state_id).subquery())
+    return (sa.select(MemberState, served.c.n).join(served, served.c.state_id == MemberState.id)
+            .order_by(MemberState.name, MemberState.id))
+
+
+def _followed_select(funded) -> sa.Select:
+    """Each signature or deposit in a State a funded activity served, on an instrument it dealt with, dated after
+    its first visit — what `funding._followed` finds in Python."""
+    start = _start(ActivityState.activity_id).label("start")
+    return (sa.select(TreatyAction, Activity, start)
+            .join(ActivityState, sa.and_(ActivityState.state_id == TreatyAction.state_id,
+                                         ActivityState.role == SERVED))
+            .join(activity_instruments, sa.and_(activity_instruments.c.activity_id == ActivityState.activity_id,
+                                                activity_instruments.c.instrument_id == TreatyAction.instrument_id))
+            .join(Activity, Activity.id == ActivityState.activity_id)
+            .join(MemberState, MemberState.id == TreatyAction.state_id)
+            .where(ActivityState.activity_id.in_(funded), TreatyAction.action_date > start)
+            .order_by(TreatyAction.action_date.desc(), sa.literal_column("start").desc(), MemberState.name,
+                      TreatyAction.instrument_id, Activity.id))
+
+
+def _count(select: sa.Select) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(select.order_by(None).subquery()))
+
+
+def _rows_page(select: sa.Select, paging: Paging) -> Page:
+    """`listing.paginate` for a select of several columns (rows, not scalars)."""
+    total = _count(select)
+    offset = (paging.page - 1) * paging.per_page
+    items = list(db.session.execute(select.limit(paging.per_page).offset(offset)).all()) if offset < total else []
+    return Page(items, paging.page, paging.per_page, total)
+
+
+def overview(scope: Scope, donor: Organization | None, as_of: date) -> Overview:
+    """The totals and the size of each list (the donor's home panel): five queries."""
+    condition = money_of(scope, donor)
+    groups = sums(condition)
+    rates = rates_for(groups, as_of)
+    funded = _funded_ids(condition)
+    counts = {
+        "contributions": sum(g.count for g in groups),
+        "activities": db.session.scalar(sa.select(sa.func.count(sa.distinct(Allocation.activity_id)))
+                                         .join(Contribution, Contribution.id == Allocation.contribution_id)
+                                         .where(condition)),
+        "states": _count(_states_select(funded)),
+        "followed": _count(_followed_select(funded)),
+    }
+    return Overview(as_of, donor, totals(groups, as_of, rates), unrecorded(groups), counts)
+
+
+def page(scope: Scope, donor: Organization | None, as_of: date, pages: dict[str, int], per_page: int) -> PortalPage:
+    """The portal page: totals, every donor's totals (staff, no donor chosen), one page of each list and the
+    instruments reached. `pages` maps a section of SECTIONS to its page number (1 when absent)."""
+    condition = money_of(scope, donor)
+    groups = sums(condition)
+    rates = rates_for(groups, as_of)
+    funded = _funded_ids(condition)
+
+    def paging(section: str) -> Paging:
+        return Paging(page=pages.get(section) or 1, per_page=per_page)
+
+    contributions = paginate(
+        sa.select(Contribution).where(condition)
+        .options(joinedload(Contribution.donor), joinedload(Contribution.project),
+                 selectinload(Contribution.allocations))
+        .order_by(Contribution.id.desc()), paging("contributions"), total=sum(g.count for g in groups))
+    activities = _activities(condition, funded, paging("activities"))
+    # Every State served, with its count: bounded by the States of the world, not by the record; the list pages it
+    # and the instruments' reach reads it.
+    served = [(state, n) for state, n in db.session.execute(_states_select(funded))]
+    states = page_of(served, paging("states"))
+    followed = _rows_page(_followed_select(funded).options(joinedload(TreatyAction.state),
+                                                           joinedload(TreatyAction.instrument)),
+                          paging("followed"))
+    followed.items = [FollowedAction(activity, start, action) for action, activity, start in followed.items]
+    totals_ = totals(groups, as_of, rates)
+    counts = {"contributions": contributions.total, "activities": activities.total, "states": states.total,
+              "followed": followed.total}
+    reach = _reach(funded, {s.code: s for s, _n in served}, as_of)
+    return PortalPage(as_of, donor, totals_, unrecorded(groups), counts, contributions, activities, states,
+                      followed, reach, _donors(groups, as_of, rates) if donor is None else [])
+
+
+def _activities(condition, funded, paging: Paging) -> Page:
+    """One page of funded activities, latest first (undated last), each with its allocations from this money."""
+    start = _start(Activity.id)
+    found = paginate(
+        sa.select(Activity).where(Activity.id.in_(funded))
+        .options(selectinload(Activity.visits).joinedload(ActivityVisit.country),
+                 selectinload(Activity.states).joinedload(ActivityState.state),
+                 selectinload(Activity.instruments))
+        .order_by(start.is_(None), start.desc(), Activity.title, Activity.id), paging)
+    allocations: dict[int, list[Allocation]] = {}
+    if found.items:
+        for allocation in db.session.scalars(
+                sa.select(Allocation).join(Contribution, Contribution.id == Allocation.contribution_id)
+                .where(condition, Allocation.activity_id.in_([a.id for a in found.items]))
+                .options(joinedload(Allocation.contribution))
+                .order_by(Allocation.contribution_id, Allocation.id)):
+            allocations.setdefault(allocation.activity_id, []).append(allocation)
+    found.items = [FundedActivity(a, allocations.get(a.id, [])) for a in found.items]
+    return found
+
+
+def _reach(funded, reached: dict[str, MemberState], as_of: date) -> list[Reach]:
+    """The instruments the funded activities dealt with, and their parties among the States `reached` (code ->
+    State) — bounded by the record's instruments and States, not by its size."""
+    instruments = list(db.session.scalars(
+        sa.select(Instrument).where(Instrument.id.in_(
+            sa.select(activity_instruments.c.instrument_id).where(activity_instruments.c.activity_id.in_(funded))))
+        .order_by(Instrument.id)))
+    if not instruments:
+        return []
+    statuses = treaty_record.statuses(instruments, as_of)
+    out = []
+    for instrument in instruments:
+        parties = statuses[instrument.code].parties
+        mine = sorted((reached[p.participant] for p in parties if p.participant in reached), key=lambda s: s.name)
+        out.append(Reach(instrument, mine, len(parties)))
+    return out
+
+
+def _donors(groups: list[Sums], as_of: date, rates: dict) -> list[DonorSums]:
+    """Every donor's totals from the same groups (one query for the donors' names)."""
+    groups_of = by_donor(groups)
+    if not groups_of:
+        return []
+    donors = db.session.scalars(sa.select(Organization).where(Organization.id.in_(groups_of))
+                                .order_by(Organization.name, Organization.id))
+    return [DonorSums(d, sum(g.count for g in groups_of[d.id]), totals(groups_of[d.id], as_of, rates))
+            for d in donors]

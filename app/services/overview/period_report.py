@@ -1,0 +1,188 @@
+"""The progress report of A/58/165 regenerated from data for any period: activities by kind with States, cities and
+dates; meetings and their participants; requests received and their stage; deposits; donors and what they funded.
+
+Everything is read within the caller's scope (a donor: the activities its money funds, its own allocations, the
+deposits of the States those activities reached; requests only for those who may see requests). A fixed number of
+queries whatever the period: the activities with their eager loads, the requests with theirs, the treaty actions
+and the names of the depositing States.
+"""
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from app.scoping import Scope
+from app.services.activities import activity_reads
+from app.services.registry import states as state_service
+from app.services.requests import request_reads
+from app.services.treaties import treaty_record
+from models import (
+    Activity,
+    ActivityState,
+    ActivityVisit,
+    Allocation,
+    AssistanceRequest,
+    Contribution,
+    MemberState,
+    Organization,
+    db,
+)
+from models.enums import ActivityKind, ActivityStateRole, ActivityStatus
+
+date = datetime.date
+
+#: The meetings of the report's section II.B and para. 12 (States take part in them rather than being served).
+MEETING_KINDS = (ActivityKind.REGIONAL_MEETING.value, ActivityKind.SUBREGIONAL_MEETING.value,
+                 ActivityKind.EXPERT_GROUP_MEETING.value)
+#: The period A/58/165 reports on: "since 2002" (paras. 13, 16) up to the report's date, 4 July 2003.
+A58_165_PERIOD = (date(2002, 1, 1), date(2003, 7, 4))
+#: The tables of the report, in its order, with their titles (the CSV download takes the key).
+TABLES = {"activities": "Activities by kind", "meetings": "Meetings and participants",
+          "requests": "Requests received and their stage", "deposits": "Deposits",
+          "donors": "Donors and what they funded"}
+
+
+@dataclass(frozen=True)
+class ActivityRow:
+    activity: Activity
+    #: The visits within the period (a mission of two visits may have one inside it).
+    visits: list[ActivityVisit]
+    served: list
+    participants: list
+    #: The donors whose money the caller may see on this activity.
+    donors: list[Organization]
+
+    @property
+    def all_states(self) -> list:
+        """Every State of a meeting, served or taking part (the record holds a meeting's attending States either
+        way), by name."""
+        return sorted({s.id: s for s in self.served + self.participants}.values(), key=lambda s: s.name)
+
+
+@dataclass(frozen=True)
+class DepositRow:
+    instrument: str
+    participant: str
+    name: str
+    kind: str
+    date: date
+    counted: bool
+    in_force_date: date | None
+
+
+@dataclass
+class DonorRow:
+    donor: Organization
+    activities: list[Activity] = field(default_factory=list)
+    projects: set[str] = field(default_factory=set)
+
+
+@dataclass
+class PeriodReport:
+    first: date
+    last: date
+    activities: list[ActivityRow]
+    meetings: list[ActivityRow]
+    requests: list[AssistanceRequest] | None
+    deposits: list[DepositRow]
+    donors: list[DonorRow]
+    #: Activities of the scope with no visit (a written analysis): they cannot be dated into a period.
+    undated: int = 0
+
+    @property
+    def activities_by_kind(self) -> list[tuple[str, list[ActivityRow]]]:
+        groups: dict[str, list[ActivityRow]] = {}
+        for row in self.activities:
+            groups.setdefault(row.activity.kind, []).append(row)
+        order = [k.value for k in ActivityKind]
+        return sorted(groups.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))
+
+    def deposits_by_instrument(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for d in self.deposits:
+            out[d.instrument] = out.get(d.instrument, 0) + 1
+        return out
+
+
+def _activities(scope: Scope, first: date, last: date) -> tuple[list[Activity], int]:
+    """The activities with a visit in first..last (cancelled ones left out), in date order, with their funding."""
+    select = (activity_reads.query(scope, activity_reads.ActivityFilters(date_from=first, date_to=last))
+              .where(Activity.status != ActivityStatus.CANCELLED.value)
+              .options(selectinload(Activity.allocations).selectinload(Allocation.contribution)
+                       .options(selectinload(Contribution.donor), selectinload(Contribution.project)),
+                       # the report names each State as it was named then: their name histories, in one query each
+                       selectinload(Activity.visits).selectinload(ActivityVisit.country)
+                       .selectinload(MemberState.names),
+                       selectinload(Activity.states).selectinload(ActivityState.state)
+                       .selectinload(MemberState.names)))
+    found = activity_reads._in_date_order(db.session.scalars(select))
+    undated = db.session.scalar(sa.select(sa.func.count(Activity.id)).where(
+        scope.activities(), Activity.status != ActivityStatus.CANCELLED.value,
+        ~Activity.id.in_(sa.select(ActivityVisit.activity_id))))
+    return found, int(undated or 0)
+
+
+def _row(activity: Activity, scope: Scope, first: date, last: date) -> ActivityRow:
+    allocations = [a for a in activity.allocations
+                   if not scope.is_donor or a.contribution.donor_id == scope.donor_id]
+    donors = sorted({a.contribution.donor.id: a.contribution.donor for a in allocations}.values(),
+                    key=lambda o: o.name)
+    return ActivityRow(
+        activity, [v for v in activity.visits if v.start_date <= last and v.end_date >= first],
+        sorted((s.state for s in activity.states if s.role == ActivityStateRole.SERVED.value), key=lambda s: s.name),
+        sorted((s.state for s in activity.states if s.role == ActivityStateRole.PARTICIPANT.value),
+               key=lambda s: s.name),
+        donors)
+
+
+def _requests(scope: Scope, first: date, last: date) -> list[AssistanceRequest]:
+    """Requests received in the period, and those whose date of receipt is not recorded (para. 19 of A/58/165 gives
+    none): a report cannot leave out a request it cannot date."""
+    R = AssistanceRequest
+    select = (request_reads.query(scope, request_reads.RequestFilters())
+              .where(sa.or_(R.received_date.between(first, last), R.received_date.is_(None)))
+              .order_by(R.received_date.is_(None), R.received_date, R.id)
+              .options(selectinload(R.state).selectinload(MemberState.names)))
+    return list(db.session.scalars(select))
+
+
+def _deposits(scope: Scope, first: date, last: date) -> list[DepositRow]:
+    instruments = treaty_record.visible_instruments(scope)
+    statuses = treaty_record.statuses(instruments, last)
+    found = [(code, p) for code, status in statuses.items() for p in status.parties if p.date >= first]
+    states = state_service.participants(p.participant for _, p in found)
+    visible = state_service.visible_ids(scope)
+    rows = [DepositRow(code, p.participant, states[p.participant].name_on(last), p.kind, p.date, p.counted,
+                       p.in_force_date)
+            for code, p in found if p.participant in states
+            and (visible is None or states[p.participant].id in visible)]
+    order = [i.code for i in instruments]
+    return sorted(rows, key=lambda d: (d.date, order.index(d.instrument), d.name))
+
+
+def build(scope: Scope, first: date, last: date, with_requests: bool) -> PeriodReport:
+    """The report for first..last (both included). `with_requests` False leaves the requests out (None)."""
+    found, undated = _activities(scope, first, last)
+    rows = [_row(a, scope, first, last) for a in found]
+    donors: dict[int, DonorRow] = {}
+    for row in rows:
+        for allocation in row.activity.allocations:
+            contribution = allocation.contribution
+            if scope.is_donor and contribution.donor_id != scope.donor_id:
+                continue
+            entry = donors.setdefault(contribution.donor.id, DonorRow(contribution.donor))
+            if row.activity not in entry.activities:
+                entry.activities.append(row.activity)
+            if contribution.project is not None:
+                entry.projects.add(contribution.project.title)
+    return PeriodReport(
+        first, last,
+        activities=[r for r in rows if r.activity.kind not in MEETING_KINDS],
+        meetings=[r for r in rows if r.activity.kind in MEETING_KINDS],
+        requests=_requests(scope, first, last) if with_requests else None,
+        deposits=_deposits(scope, first, last),
+        donors=sorted(donors.values(), key=lambda d: d.donor.name),
+        undated=undated)

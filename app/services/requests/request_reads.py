@@ -1,0 +1,288 @@
+"""Requests for assistance: the scoped reads every page, the API and the exports share.
+
+One query per use, built by `query(scope, filters)` from `conditions(...)`; the eager loads of `LOADS` bring what a
+list shows (State, instruments, assigned officer, the activities answering and their visits) in a fixed number of
+queries whatever the number of rows. The managers' queue narrows the same query (`app/services/queue.py`); the
+writes are in `app/services/request_changes.py`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from app.formatting import format_date
+from app.listing import Page, Paging, ordered, paginate
+from app.scoping import EVERYTHING, Scope
+from app.services.treaties import treaty_record
+from models import Activity, AssistanceRequest, Instrument, MemberState, RequestStatusChange, TreatyAction, User, db
+from models.assistance_request import AWAITING_DECISION, assistance_request_instruments
+from models.enums import AgeBucket, Role
+
+R = AssistanceRequest
+
+LOADS = (
+    selectinload(R.state),
+    selectinload(R.instruments),
+    selectinload(R.assigned_officer),
+    selectinload(R.logged_by),
+    selectinload(R.activities).selectinload(Activity.visits),
+)
+#: Staff roles a request can be assigned to.
+ASSIGNABLE_ROLES = (Role.OFFICER.value, Role.MANAGER.value)
+AWAITING = tuple(s.value for s in AWAITING_DECISION)
+
+
+@dataclass(frozen=True)
+class RequestFilters:
+    q: str | None = None
+    status: str | None = None
+    state: str | None = None
+    regional_group: str | None = None
+    instrument: str | None = None
+    kind: str | None = None
+    priority: str | None = None
+    assigned_officer: int | str | None = None    # an account id, or "none" for unassigned requests
+    logged_by: int | None = None
+    age: str | None = None                       # an AgeBucket value
+    overdue: bool = False
+    received_from: date | None = None
+    received_to: date | None = None
+
+
+def _state_name():
+    return sa.select(MemberState.name).where(MemberState.id == R.state_id).correlate(R).scalar_subquery()
+
+
+#: Sort keys of the request list (forms.request.RequestFilterForm.SORTS names the same keys). Priority sorts by
+#: rank (urgent first), never alphabetically.
+SORTS = {"id": R.id, "received_date": R.received_date, "status": R.status, "priority": R.priority_rank,
+         "due_date": R.due_date, "state": _state_name()}
+
+
+# ------------------------------------------------------------------ ageing
+def age_limits(today: date) -> tuple[date, date]:
+    """The received dates that start the 31–90 and over-90 buckets as at `today` (day 30 is still recent)."""
+    return today - timedelta(days=30), today - timedelta(days=90)
+
+
+def age_condition(bucket: AgeBucket | str, today: date):
+    """Requests in `bucket` as at `today`, as a condition on the indexed received_date."""
+    recent, old = age_limits(today)
+    return {AgeBucket.RECENT: R.received_date >= recent,
+            AgeBucket.MONTHS: sa.and_(R.received_date < recent, R.received_date >= old),
+            AgeBucket.OLD: R.received_date < old,
+            AgeBucket.UNDATED: R.received_date.is_(None)}[AgeBucket(bucket)]
+
+
+def age_bucket_column(today: date):
+    """The bucket of each request as at `today`, as a SQL expression (for grouped counts)."""
+    recent, old = age_limits(today)
+    return sa.case((R.received_date.is_(None), AgeBucket.UNDATED.value),
+                   (R.received_date >= recent, AgeBucket.RECENT.value),
+                   (R.received_date >= old, AgeBucket.MONTHS.value), else_=AgeBucket.OLD.value)
+
+
+def bucket_of(request: AssistanceRequest, today: date) -> AgeBucket:
+    """The same bucket, for a request already loaded."""
+    if request.received_date is None:
+        return AgeBucket.UNDATED
+    days = (today - request.received_date).days
+    return AgeBucket.RECENT if days <= 30 else AgeBucket.MONTHS if days <= 90 else AgeBucket.OLD
+
+
+def overdue_condition(today: date):
+    return sa.and_(R.due_date < today, R.status.in_(AWAITING))
+
+
+# ------------------------------------------------------------------ the query
+def conditions(scope: Scope, filters: RequestFilters, today: date) -> list:
+    """The WHERE clauses of `filters` within `scope` (shared by the list, the queue and the queue's counts)."""
+    f = filters
+    where = [scope.requests()]
+    if f.status:
+        where.append(R.status == f.status)
+    if f.state:
+        where.append(R.state_id.in_(sa.select(MemberState.id).where(MemberState.code == f.state.upper())))
+    if f.regional_group:
+        where.append(R.state_id.in_(sa.select(MemberState.id).where(MemberState.regional_group == f.regional_group)))
+    if f.instrument:
+        # EXISTS, looked up by the link table's primary key (request_id, instrument_id) for each request the other
+        # filters leave: an IN (...) list first gathered every request of the instrument (half the record).
+        links = assistance_request_instruments.c
+        where.append(sa.exists().where(links.request_id == R.id, links.instrument_id == sa.select(Instrument.id)
+                                       .where(Instrument.code == f.instrument).scalar_subquery()))
+    if f.kind:
+        where.append(R.kind == f.kind)
+    if f.priority:
+        where.append(R.priority == f.priority)
+    if f.assigned_officer == "none":
+        where.append(R.assigned_officer_id.is_(None))
+    elif f.assigned_officer:
+        where.append(R.assigned_officer_id == f.assigned_officer)
+    if f.logged_by:
+        where.append(R.logged_by_id == f.logged_by)
+    if f.age:
+        where.append(age_condition(f.age, today))
+    if f.overdue:
+        where.append(overdue_condition(today))
+    if f.received_from:
+        where.append(R.received_date >= f.received_from)
+    if f.received_to:
+        where.append(R.received_date <= f.received_to)
+    if f.q:
+        like = f"%{f.q.lower()}%"
+        where.append(sa.or_(sa.func.lower(R.subject).like(like), sa.func.lower(R.requesting_authority).like(like),
+                            R.state_id.in_(sa.select(MemberState.id).where(sa.func.lower(MemberState.name)
+                                                                           .like(like)))))
+    return where
+
+
+def query(scope: Scope, filters: RequestFilters, today: date | None = None, loads=LOADS) -> sa.Select:
+    """The requests `scope` may see, narrowed by `filters`, with what a list shows eagerly loaded (`loads`)."""
+    return sa.select(R).where(*conditions(scope, filters, today or date.today())).options(*loads)
+
+
+def sorted_query(scope: Scope, filters: RequestFilters, paging: Paging, today: date | None = None) -> sa.Select:
+    """`query` in the order the paging asks for (empty dates last), newest first by default."""
+    return ordered(query(scope, filters, today), SORTS, paging, "-id", (R.id.desc(),), nulls_last=True)
+
+
+def list_page(scope: Scope, filters: RequestFilters, paging: Paging, today: date | None = None) -> Page:
+    return paginate(sorted_query(scope, filters, paging, today), paging)
+
+
+def export_rows(scope: Scope, filters: RequestFilters, paging: Paging, today: date | None = None
+                ) -> list[AssistanceRequest]:
+    """Every row of the filtered list, in the list's order (an export is the list without pages)."""
+    return list(db.session.scalars(sorted_query(scope, filters, paging, today)).unique())
+
+
+def get(scope: Scope, request_id: int) -> AssistanceRequest | None:
+    """One request with everything its page shows (its history and who made it), if `scope` may see it."""
+    select = query(scope, RequestFilters()).where(R.id == request_id).options(
+        selectinload(R.status_changes).selectinload(RequestStatusChange.actor))
+    return db.session.scalars(select).first()
+
+
+def of_state(scope: Scope, state: MemberState, limit: int | None = None) -> tuple[list[AssistanceRequest], int]:
+    """A State's requests, oldest first (undated last), and how many there are: with `limit`, only the latest
+    `limit` (the full list is the request list filtered by the State)."""
+    # the page's table reads the requests' own columns only: nothing to load eagerly
+    select = query(scope, RequestFilters(), loads=()).where(R.state_id == state.id)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(select.order_by(None).subquery()))
+    if limit is not None:  # the latest found on the (State, date) index, then only those rows read
+        latest = (select.with_only_columns(R.id)
+                  .order_by(R.received_date.is_(None), R.received_date.desc(), R.id.desc()).limit(limit))
+        select = select.where(R.id.in_(latest))
+    found = db.session.scalars(select)
+    return sorted(found, key=lambda r: (r.received_date is None, r.received_date or date.max, r.id)), total
+
+
+# ------------------------------------------------------------------ "my requests"
+@dataclass(frozen=True)
+class MyRequests:
+    assigned: list       # open requests assigned to the user (not completed, declined or withdrawn)
+    overdue: list        # of those, past their due date and still awaiting a decision
+    logged: list         # requests the user logged, newest first
+
+
+OPEN = ("pending", "under_review", "approved", "in_progress")
+
+
+def mine(scope: Scope, user: User, today: date | None = None, limit: int = 500) -> MyRequests:
+    """What an officer has on their desk, and what they logged (one query plus the eager loads)."""
+    today = today or date.today()
+    assigned_open = sa.and_(R.assigned_officer_id == user.id, R.status.in_(OPEN))
+    rows = list(db.session.scalars(query(scope, RequestFilters(), today)
+                                   .where(sa.or_(assigned_open, R.logged_by_id == user.id))
+                                   .order_by(R.id.desc()).limit(limit)))
+    assigned = sorted((r for r in rows if r.assigned_officer_id == user.id and r.status in OPEN),
+                      key=lambda r: (r.priority_rank, r.due_date is None, r.due_date or today,
+                                     r.received_date is None, r.received_date or today, r.id))
+    return MyRequests(assigned, [r for r in assigned if r.is_overdue(today)],
+                      [r for r in rows if r.logged_by_id == user.id])
+
+
+def my_counts(scope: Scope, user: User, today: date | None = None) -> dict[str, int]:
+    """The home panel's figures for `user`, in one query.
+
+    Three counted subqueries, each narrowed by the user's id, rather than one SUM(CASE ...) pass: the CASE form read
+    every request in the record (it grew with the whole table); these read the user's own rows by their indexes."""
+    today = today or date.today()
+    mine_open = sa.and_(R.assigned_officer_id == user.id, R.status.in_(OPEN))
+
+    def count_of(*condition):
+        return sa.select(sa.func.count()).select_from(R).where(scope.requests(), *condition).scalar_subquery()
+    row = db.session.execute(sa.select(count_of(mine_open), count_of(mine_open, overdue_condition(today)),
+                                       count_of(R.logged_by_id == user.id))).one()
+    return {"assigned": int(row[0]), "overdue": int(row[1]), "logged": int(row[2])}
+
+
+# ------------------------------------------------------------------ accounts and treaty status
+def assignable_officers() -> list[User]:
+    """Active officer and manager accounts, by name: who a request can be assigned to."""
+    return list(db.session.scalars(sa.select(User).where(User.role.in_(ASSIGNABLE_ROLES),
+                                                         User.is_active_account.is_(True))
+                                   .order_by(User.name, User.id)))
+
+
+def staff_accounts() -> list[User]:
+    """Every officer and manager account, deactivated ones too (a filter must still find their requests)."""
+    return list(db.session.scalars(sa.select(User).where(User.role.in_(ASSIGNABLE_ROLES))
+                                   .order_by(User.name, User.id)))
+
+
+# Treaty facts are public: the notes beside the form's instruments look at every instrument, whoever asks.
+def party_notes(as_of: date) -> dict[str, dict[str, str]]:
+    """{State code: {instrument code: its status in words}} as at `as_of`, for every State at once (one query):
+    "already a party since 24 April 2002", "signed on 12 December 2000, not yet a party"."""
+    notes: dict[str, dict[str, str]] = {}
+    for code, status in treaty_record.statuses(treaty_record.visible_instruments(EVERYTHING), as_of).items():
+        for action in status.signatories:
+            notes.setdefault(action.participant, {})[code] = f"signed on {format_date(action.date)}, not yet a party"
+        for party in status.parties:
+            notes.setdefault(party.participant, {})[code] = f"already a party since {format_date(party.date)}"
+    return notes
+
+
+def parties_among(state: MemberState, codes: list[str], as_of: date) -> dict[str, date]:
+    """The instruments of `codes` that `state` had deposited by `as_of`, with the date of deposit."""
+    found = {}
+    for code, status in treaty_record.statuses(treaty_record.visible_instruments(EVERYTHING), as_of).items():
+        party = next((p for p in status.parties if p.participant == state.code), None)
+        if code in codes and party is not None:
+            found[code] = party.date
+    return found
+
+
+def first_deposits() -> dict[str, dict[str, date]]:
+    """{State code: {instrument code: its first deposit}} for every State at once (one query): a State is a party
+    on a day when its first deposit is on or before it (what `parties_among` finds one State at a time)."""
+    found: dict[str, dict[str, date]] = {}
+    far = date(2199, 12, 31)
+    for code, status in treaty_record.statuses(treaty_record.visible_instruments(EVERYTHING), far).items():
+        for party in status.parties:
+            found.setdefault(party.participant, {})[code] = party.date
+    return found
+
+
+def treaty_actions(request: AssistanceRequest) -> list[dict]:
+    """The requesting State's signatures and deposits of the instruments the request concerns, with the date each
+    deposit put the instrument in force for it (as at today)."""
+    instruments = list(request.instruments)
+    if not instruments:
+        return []
+    actions = list(db.session.scalars(sa.select(TreatyAction).where(
+        TreatyAction.state_id == request.state_id,
+        TreatyAction.instrument_id.in_([i.id for i in instruments]))))
+    statuses = treaty_record.statuses(instruments, date.today())
+    rows = []
+    for instrument in instruments:
+        mine_ = {a.category: a for a in actions if a.instrument_id == instrument.id}
+        party = next((p for p in statuses[instrument.code].parties if p.participant == request.state.code), None)
+        rows.append({"instrument": instrument, "signature": mine_.get("signature"), "deposit": mine_.get("deposit"),
+                     "in_force": party.in_force_date if party else None})
+    return rows

@@ -1,0 +1,295 @@
+"""Requests for assistance: every write — log, edit, move through the workflow, assign (one or many).
+
+Each function checks the rules, changes the request, raises its version (the page carried the version it was
+rendered from: a change made on a request that moved since is refused), writes the audit entry and flushes; the
+view commits. A refusal is `Refused` with a message per field, and nothing is changed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.formatting import format_date
+from app.permissions import Permission, has_permission
+from app.scoping import Scope
+from app.services.core import audit, versions
+from app.services.core.errors import Refused
+from app.services.requests.request_reads import ASSIGNABLE_ROLES, first_deposits, parties_among
+from models import AssistanceRequest, Instrument, MemberState, RequestStatusChange, User, db
+from models.assistance_request import AWAITING_DECISION, REASON_REQUIRED, TRANSITIONS, date_problems
+from models.enums import Priority, RequestChannel, RequestKind, RequestStatus
+
+S = RequestStatus
+#: Lengths the columns hold (the form says the same; the service guards every other caller).
+LIMITS = {"subject": 255, "requesting_authority": 200, "description": 5000}
+CLOSED = frozenset({S.COMPLETED, S.DECLINED, S.WITHDRAWN})
+
+
+@dataclass(frozen=True)
+class Move:
+    """One step of the workflow as people see it: the URL verb, the status it leads to, who may take it."""
+    name: str
+    to: RequestStatus
+    label: str
+    permission: Permission
+
+    @property
+    def needs_reason(self) -> bool:
+        return self.to in REASON_REQUIRED
+
+
+#: Every move, in the order the buttons show. Decisions are the managers'; recording the work (started, completed)
+#: and a State's withdrawal is any officer's.
+MOVES = (
+    Move("review", S.UNDER_REVIEW, "Start review", Permission.DECIDE_REQUESTS),
+    Move("approve", S.APPROVED, "Approve", Permission.DECIDE_REQUESTS),
+    Move("decline", S.DECLINED, "Decline", Permission.DECIDE_REQUESTS),
+    Move("put_back", S.PENDING, "Put back to pending", Permission.DECIDE_REQUESTS),
+    Move("start", S.IN_PROGRESS, "Start the work", Permission.EDIT_REQUESTS),
+    Move("complete", S.COMPLETED, "Mark completed", Permission.EDIT_REQUESTS),
+    Move("withdraw", S.WITHDRAWN, "Withdrawn by the State", Permission.EDIT_REQUESTS),
+)
+MOVES_BY_NAME = {m.name: m for m in MOVES}
+
+
+def moves_for(request: AssistanceRequest, user) -> list[Move]:
+    """The moves `user` may make on `request` now: legal from its status and within the user's permissions."""
+    legal = TRANSITIONS[S(request.status)]
+    return [m for m in MOVES if m.to in legal and has_permission(user, m.permission)]
+
+
+# ------------------------------------------------------------------ checks
+def _check_version(request: AssistanceRequest, version: int | None) -> None:
+    who = request.assigned_officer.name if request.assigned_officer else "nobody"
+    versions.check(request, version, f"Request #{request.id}",
+                   f"{S(request.status).label.lower()}, assigned to {who}")
+
+
+def _flush(request: AssistanceRequest) -> None:
+    """Flush; a concurrent change that slipped in since the request was read is refused, not overwritten."""
+    versions.flush(request, f"Request #{request.id}")
+
+
+@dataclass(frozen=True)
+class Known:
+    """The records a request may name, loaded once for many requests (a spreadsheet import): with it, `_resolved`
+    applies the same rules without a query."""
+    states: dict[str, MemberState]            # code -> State, within the scope
+    instruments: dict[str, Instrument]        # code -> Instrument
+    deposits: dict[str, dict[str, date]]      # State code -> instrument code -> its first deposit
+
+
+def preload(scope: Scope) -> Known:
+    """Every State of `scope`, every instrument and every deposit, in a fixed number of queries."""
+    states = {s.code: s for s in db.session.scalars(sa.select(MemberState).where(scope.states()))}
+    instruments = {i.code: i for i in db.session.scalars(sa.select(Instrument).order_by(Instrument.id))}
+    return Known(states, instruments, first_deposits())
+
+
+def _resolved(scope: Scope, values: dict, today: date, known: Known | None = None) -> dict:
+    """The values of the form checked and resolved to records, or Refused with every problem by field."""
+    errors: dict[str | None, str] = {}
+    state = None
+    code = (values.get("state") or "").strip().upper()
+    if code and known is not None:
+        state = known.states.get(code[:3])
+    elif code:
+        state = db.session.scalars(sa.select(MemberState).where(MemberState.code == code[:3],
+                                                                scope.states())).first()
+    if state is None:
+        errors["state"] = "Unknown State: choose the requesting State from the list."
+    codes = list(dict.fromkeys(values.get("instruments") or []))
+    if known is not None:
+        instruments = sorted((known.instruments[c] for c in codes if c in known.instruments), key=lambda i: i.id)
+    else:
+        instruments = list(db.session.scalars(sa.select(Instrument).where(Instrument.code.in_(codes))
+                                              .order_by(Instrument.id))) if codes else []
+    if not codes:
+        errors["instruments"] = "Choose at least one instrument the request concerns."
+    elif len(instruments) != len(codes):
+        errors["instruments"] = "Unknown instrument: choose among UNTOC, TIP, SOM and FIREARMS."
+    for field, enum_cls, required in (("kind", RequestKind, True), ("channel", RequestChannel, False),
+                                      ("priority", Priority, True)):
+        value = values.get(field)
+        if (value or required) and value not in {m.value for m in enum_cls}:
+            errors[field] = f"Choose one of: {', '.join(m.label for m in enum_cls)}."
+    subject = (values.get("subject") or "").strip()
+    if not subject:
+        errors["subject"] = "Give the subject of the request."
+    for field, limit in LIMITS.items():
+        if len(values.get(field) or "") > limit:
+            errors[field] = f"At most {limit} characters ({len(values[field])} given)."
+    errors.update(date_problems(values.get("received_date"), values.get("due_date"), today))
+    if errors:
+        raise Refused(errors)
+    if values["kind"] == RequestKind.PRE_RATIFICATION_ADVICE.value:
+        as_of = values.get("received_date") or today
+        if known is not None:
+            already = {c: d for c, d in known.deposits.get(state.code, {}).items() if c in codes and d <= as_of}
+        else:
+            already = parties_among(state, codes, as_of)
+        if already:
+            named = "; ".join(f"{c} since {format_date(d)}" for c, d in already.items())
+            raise Refused({"instruments": (
+                f"{state.name} was already a party on {format_date(as_of)} ({named}): pre-ratification advice "
+                "cannot concern an instrument it has ratified. Untick it, or choose another kind of assistance "
+                "(implementation support, say).")})
+    return dict(values, state=state, instruments=instruments, subject=subject)
+
+
+def check(scope: Scope, values: dict, known: Known, today: date | None = None) -> None:
+    """Refused when `create` would refuse `values` (the preview of an import: nothing is written, no query)."""
+    _resolved(scope, values, today or date.today(), known)
+
+
+_FIELDS = ("kind", "received_date", "channel", "requesting_authority", "subject", "description", "priority",
+           "due_date")
+
+
+def _snapshot(request: AssistanceRequest) -> dict:
+    return {"state": request.state.code if request.state else None,
+            "instruments": [i.code for i in request.instruments],
+            **{f: getattr(request, f) for f in _FIELDS}}
+
+
+# ------------------------------------------------------------------ writes
+def create(scope: Scope, values: dict, actor: User, today: date | None = None) -> AssistanceRequest:
+    """Log a new request (pending), as `actor`; its history starts with the logging."""
+    return create_many(scope, [values], actor, today)[0]
+
+
+def create_many(scope: Scope, rows: list[dict], actor: User, today: date | None = None, known: Known | None = None,
+                source: str | None = None) -> list[AssistanceRequest]:
+    """`create` for each of `rows`, all or none (a spreadsheet import): one flush for them all, so the inserts go
+    in batches. `known`: the records preloaded by `preload`; `source`: where they come from (the file)."""
+    today = today or date.today()
+    made = []
+    for values in rows:
+        v = _resolved(scope, values, today, known)
+        request = AssistanceRequest(state=v["state"], instruments=v["instruments"], status=S.PENDING.value,
+                                    logged_by=actor, source=source[:120] if source else None,
+                                    **{f: v.get(f) for f in _FIELDS})
+        request.status_changes.append(RequestStatusChange(from_status=None, to_status=S.PENDING.value,
+                                                          actor_id=actor.id, reason="Logged"))
+        db.session.add(request)
+        made.append(request)
+    db.session.flush()
+    for request in made:
+        audit.record_for(request, "create",
+                         f"Request #{request.id} logged: {request.state.name}, {request.subject}",
+                         after=_snapshot(request))
+    db.session.flush()
+    return made
+
+
+def update(scope: Scope, request: AssistanceRequest, values: dict, actor: User, version: int | None,
+           today: date | None = None) -> bool:
+    """Save the edit form; False when it changed nothing (then nothing is written)."""
+    _check_version(request, version)
+    v = _resolved(scope, values, today or date.today())
+    before = _snapshot(request)
+    after = dict(before, state=v["state"].code, instruments=[i.code for i in v["instruments"]],
+                 **{f: v.get(f) for f in _FIELDS})
+    old, new = audit.changed(before, after)
+    if not new:
+        return False
+    request.state = v["state"]
+    request.instruments = v["instruments"]
+    for field in _FIELDS:
+        if getattr(request, field) != v.get(field):
+            setattr(request, field, v.get(field))
+    request.version += 1
+    audit.record_for(request, "update", f"Request #{request.id} edited: {', '.join(new)}", before=old, after=new)
+    _flush(request)
+    return True
+
+
+def move(request: AssistanceRequest, name: str, actor: User, reason: str | None, version: int | None
+         ) -> RequestStatusChange:
+    """Take the workflow step `name` (a key of MOVES_BY_NAME): refused when unknown, illegal from the request's
+    status, not the actor's to take, without a reason it needs, or made on a request that changed since."""
+    step = MOVES_BY_NAME.get(name)
+    if step is None:
+        raise Refused(f"There is no move called {name[:30]!r}.")
+    _check_version(request, version)
+    current = S(request.status)
+    if step.to not in TRANSITIONS[current]:
+        possible = ", ".join(m.label.lower() for m in MOVES if m.to in TRANSITIONS[current]) or "none: it is closed"
+        raise Refused(f"Request #{request.id} is {current.label.lower()}: it cannot be moved to "
+                      f"{step.to.label.lower()}. Moves possible now: {possible}. Nothing was changed.")
+    if not has_permission(actor, step.permission):
+        raise Refused(f"“{step.label}” is a manager's decision. Nothing was changed.")
+    reason = (reason or "").strip()
+    if step.needs_reason and not reason:
+        raise Refused({"reason": f"“{step.label}” needs a reason: say why. Nothing was changed."})
+    change = request.change_status(step.to, actor, reason)
+    request.version += 1
+    audit.record_for(request, "status", f"Request #{request.id}: {current.label.lower()} → {step.to.label.lower()}"
+                     + (f" — {reason[:200]}" if reason else ""),
+                     before={"status": current.value}, after={"status": step.to.value, "reason": reason or None})
+    _flush(request)
+    return change
+
+
+def _assignee(officer_id: int | str | None) -> User | None:
+    """The account a choice names (None for "nobody"), or Refused."""
+    if officer_id == "none":
+        return None
+    officer = db.session.get(User, officer_id) if isinstance(officer_id, int) else None
+    if officer is None or officer.role not in ASSIGNABLE_ROLES or not officer.is_active:
+        raise Refused({"officer": "Choose an active officer or manager account, or “Nobody”."})
+    return officer
+
+
+def _assign(request: AssistanceRequest, officer: User | None) -> bool:
+    if request.assigned_officer_id == (officer.id if officer else None):
+        return False
+    before = request.assigned_officer.email if request.assigned_officer else None
+    request.assigned_officer = officer
+    request.version += 1
+    after = officer.email if officer else None
+    audit.record_for(request, "assign", f"Request #{request.id} assigned to {officer.name if officer else 'nobody'}",
+                     before={"assigned_officer": before}, after={"assigned_officer": after})
+    return True
+
+
+def assign(request: AssistanceRequest, officer_id: int | str | None, version: int | None) -> bool:
+    """Assign one request (from its page); False when it was already so assigned."""
+    _check_version(request, version)
+    officer = _assignee(officer_id)
+    if S(request.status) in CLOSED:
+        raise Refused(f"Request #{request.id} is {S(request.status).label.lower()}: there is nothing left to assign.")
+    changed = _assign(request, officer)
+    _flush(request)
+    return changed
+
+
+def assign_many(scope: Scope, pairs: list[tuple[int, int]], officer_id: int | str | None) -> int:
+    """Assign every request of `pairs` ((id, version as shown in the queue)) in one action: all or nothing.
+
+    Refused, changing nothing, when any id is unknown (or outside the scope), or any request changed since the
+    queue was loaded or left the queue. Returns how many assignments changed."""
+    officer = _assignee(officer_id)
+    wanted = dict(pairs)
+    found = {r.id: r for r in db.session.scalars(
+        sa.select(AssistanceRequest).where(AssistanceRequest.id.in_(list(wanted)), scope.requests()))}
+    unknown = sorted(set(wanted) - set(found))
+    if unknown:
+        raise Refused("Nothing was assigned: " + ", ".join(f"#{i}" for i in unknown)
+                      + (" does" if len(unknown) == 1 else " do") + " not exist or cannot be seen by you.")
+    moved = sorted(i for i, r in found.items()
+                   if r.version != wanted[i] or S(r.status) not in AWAITING_DECISION)
+    if moved:
+        raise Refused("Nothing was assigned: " + ", ".join(f"#{i}" for i in moved)
+                      + (" has" if len(moved) == 1 else " have") + " changed since the queue was loaded "
+                      "(decided, reassigned or edited). The queue now shows them as they stand: tick again.")
+    changed = sum(_assign(found[i], officer) for i in sorted(found))
+    try:
+        db.session.flush()
+    except StaleDataError:
+        raise Refused("Nothing was assigned: some of these requests were changed by someone else at the same moment; "
+                      "reload the queue.") from None
+    return changed

@@ -1,0 +1,233 @@
+"""The entry-into-force forecast of an instrument as at a date, the States most advanced toward depositing it, and the
+backtest of the forecast on the real record.
+
+The projection itself is `app.rules.forecast` (pure, deterministic, from the deposits on or before `as_of` only).
+This module loads the actions (one query for any number of instruments) and, for the States most advanced, what
+the record held on `as_of`: signatures, activities on the instrument begun by then, requests received by then, and
+legislative findings whose step dated by then is "draft law" or beyond. Those are scoped: a donor sees the States
+its money reached and the assistance it funded; the treaty figures stay whole (facts of the treaty).
+"""
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from app.rules import forecast as model
+from app.scoping import Scope
+from app.services.registry import states as state_service
+from app.services.treaties import treaty_record
+from models import (
+    Activity,
+    ActivityState,
+    ActivityVisit,
+    AssistanceRequest,
+    FindingStatusChange,
+    Instrument,
+    LegislativeFinding,
+    LegislativeIssue,
+    MemberState,
+    db,
+)
+from models.activity import activity_instruments
+from models.assistance_request import assistance_request_instruments
+from models.enums import ActivityStatus, FindingStatus, RequestStatus
+
+date = datetime.date
+
+#: Finding steps that count as legislation under way.
+DRAFTING = (FindingStatus.DRAFT_LAW.value, FindingStatus.ENACTED.value)
+#: Requests that no longer ask for anything.
+CLOSED_REQUESTS = (RequestStatus.DECLINED.value, RequestStatus.WITHDRAWN.value)
+#: Instruments named at the start of a legislative issue's article ("TIP art. 3(a) and 5"); others are the Convention's.
+_ARTICLE_CODES = ("UNTOC", "TIP", "SOM", "FIREARMS")
+
+
+@dataclass
+class Candidate:
+    """A State not yet party as at the date, with what brings it closer to depositing."""
+    state: MemberState
+    signed: date | None = None
+    #: For a Protocol: the day it became party to the Convention (a Protocol's parties must be), if it has.
+    convention_party: date | None = None
+    first_activity: date | None = None
+    activities: int = 0
+    requests: int = 0
+    drafting: list[str] = field(default_factory=list)
+
+    @property
+    def assisted(self) -> bool:
+        return bool(self.activities or self.requests)
+
+    @property
+    def score(self) -> int:
+        """One point each: signed, party to the Convention (Protocols), assistance under way, a draft law."""
+        return (self.signed is not None) + (self.convention_party is not None) + self.assisted + bool(self.drafting)
+
+
+@dataclass(frozen=True)
+class InstrumentForecast:
+    instrument: Instrument
+    forecast: model.Forecast
+    candidates: list[Candidate]
+    #: How many candidates there were before the list was cut to its length.
+    candidates_total: int
+    #: (date, parties, counted) after each deposit date up to the date: the chart's steps.
+    points: list = field(default_factory=list)
+
+
+def _article_instrument(article: str | None) -> str:
+    first = (article or "").split(" ", 1)[0].upper()
+    return first if first in _ARTICLE_CODES else "UNTOC"
+
+
+def forecast_of(instrument: Instrument, as_of: date, window_days: int = model.WINDOW_DAYS) -> model.Forecast:
+    """The projection alone (one query)."""
+    actions = treaty_record.load_actions({instrument.id, instrument.supplements_id})
+    parent = actions.get(instrument.supplements_id, []) if instrument.supplements_id else []
+    return model.forecast(treaty_record.terms_for(instrument), actions[instrument.id], as_of, parent, window_days)
+
+
+def instrument_forecast(instrument: Instrument, as_of: date, scope: Scope, limit: int = 20,
+                        window_days: int = model.WINDOW_DAYS) -> InstrumentForecast:
+    """The projection and the States most advanced as at `as_of` (a fixed number of queries)."""
+    actions = treaty_record.load_actions({instrument.id, instrument.supplements_id})
+    parent_actions = actions.get(instrument.supplements_id, []) if instrument.supplements_id else []
+    projection = model.forecast(treaty_record.terms_for(instrument), actions[instrument.id], as_of, parent_actions,
+                                window_days)
+    points = treaty_record.rules.cumulative_parties(treaty_record.terms_for(instrument), actions[instrument.id], as_of)
+    if projection.reached:
+        return InstrumentForecast(instrument, projection, [], 0, points)
+    candidates = _candidates(instrument, actions[instrument.id], parent_actions, as_of, scope)
+    ranked = sorted(candidates, key=lambda c: (-c.score, c.signed or date.max, c.state.name_on(as_of)))
+    return InstrumentForecast(instrument, projection, ranked[:limit], len(ranked), points)
+
+
+def _earliest(actions, as_of: date, deposits: bool) -> dict[str, date]:
+    out: dict[str, date] = {}
+    for a in actions:
+        if a.is_deposit == deposits and a.date <= as_of and (a.participant not in out or a.date < out[a.participant]):
+            out[a.participant] = a.date
+    return out
+
+
+def _candidates(instrument: Instrument, actions, parent_actions, as_of: date, scope: Scope) -> list[Candidate]:
+    deposited = _earliest(actions, as_of, deposits=True)
+    signed = _earliest(actions, as_of, deposits=False)
+    convention = _earliest(parent_actions, as_of, deposits=True) if instrument.supplements_id else {}
+
+    # Activities on the instrument with a visit begun by `as_of` (a written analysis has no visit: not dated, left
+    # out), serving or gathering the State; one grouped query.
+    begun = (sa.select(ActivityVisit.activity_id, sa.func.min(ActivityVisit.start_date).label("start"))
+             .where(ActivityVisit.start_date <= as_of).group_by(ActivityVisit.activity_id).subquery())
+    activity_rows = db.session.execute(
+        sa.select(MemberState.code, sa.func.count(sa.distinct(Activity.id)), sa.func.min(begun.c.start))
+        .select_from(ActivityState)
+        .join(Activity, Activity.id == ActivityState.activity_id)
+        .join(begun, begun.c.activity_id == Activity.id)
+        .join(MemberState, MemberState.id == ActivityState.state_id)
+        .where(scope.activities(), Activity.status != ActivityStatus.CANCELLED.value,
+               Activity.id.in_(sa.select(activity_instruments.c.activity_id)
+                               .where(activity_instruments.c.instrument_id == instrument.id)))
+        .group_by(MemberState.code)).all()
+    request_rows = db.session.execute(
+        sa.select(MemberState.code, sa.func.count(AssistanceRequest.id))
+        .join(MemberState, MemberState.id == AssistanceRequest.state_id)
+        .where(scope.requests(), AssistanceRequest.received_date <= as_of,
+               AssistanceRequest.status.not_in(CLOSED_REQUESTS),
+               AssistanceRequest.id.in_(sa.select(assistance_request_instruments.c.request_id)
+                                        .where(assistance_request_instruments.c.instrument_id == instrument.id)))
+        .group_by(MemberState.code)).all()
+    # Every dated step by `as_of` of every finding; the last one is the finding's status that day.
+    step_rows = db.session.execute(
+        sa.select(MemberState.code, LegislativeFinding.id, LegislativeIssue.title, LegislativeIssue.article,
+                  FindingStatusChange.status, FindingStatusChange.status_date)
+        .join(LegislativeFinding, LegislativeFinding.id == FindingStatusChange.finding_id)
+        .join(LegislativeIssue, LegislativeIssue.id == LegislativeFinding.issue_id)
+        .join(MemberState, MemberState.id == LegislativeFinding.state_id)
+        .where(scope.findings(), FindingStatusChange.status_date <= as_of)
+        .order_by(FindingStatusChange.status_date, FindingStatusChange.id)).all()
+    last_step: dict[int, tuple[str, str, str]] = {}
+    for code, finding_id, title, article, status, _day in step_rows:
+        if _article_instrument(article) == instrument.code:
+            last_step[finding_id] = (code, title, status)
+
+    codes = set(signed) | {r[0] for r in activity_rows} | {r[0] for r in request_rows} | \
+        {code for code, _t, status in last_step.values() if status in DRAFTING}
+    codes -= set(deposited)
+    states = state_service.participants(codes)
+    visible = state_service.visible_ids(scope)
+    out: dict[str, Candidate] = {}
+    for code in codes:
+        state = states.get(code)
+        if state is None or state.is_reio or (visible is not None and state.id not in visible):
+            continue
+        out[code] = Candidate(state, signed=signed.get(code), convention_party=convention.get(code))
+    for code, count, start in activity_rows:
+        if code in out:
+            out[code].activities, out[code].first_activity = count, start
+    for code, count in request_rows:
+        if code in out:
+            out[code].requests = count
+    for code, title, status in sorted(last_step.values(), key=lambda s: s[1]):
+        if code in out and status in DRAFTING:
+            out[code].drafting.append(f"{title} ({FindingStatus.label_of(status).lower()})")
+    return list(out.values())
+
+
+# ------------------------------------------------------------------ the backtest on the real record
+@dataclass(frozen=True)
+class InstrumentBacktest:
+    instrument: Instrument
+    real_threshold_date: date | None
+    real_eif: date | None
+    rows: list[model.BacktestRow]
+
+    @property
+    def summary(self) -> model.BacktestSummary:
+        return model.BacktestSummary.of(self.rows)
+
+
+@dataclass(frozen=True)
+class Backtest:
+    every: str
+    window_days: int
+    instruments: list[InstrumentBacktest]
+
+    @property
+    def summary(self) -> model.BacktestSummary:
+        return model.BacktestSummary.of([r for i in self.instruments for r in i.rows])
+
+
+def parse_every(text: str) -> tuple[int, int | None]:
+    """"3m" -> (3, None) months; "45d" -> (0, 45) days; "2w" -> 14 days. ValueError on anything else."""
+    raw = (text or "").strip().lower()
+    number, unit = raw[:-1], raw[-1:]
+    if not number.isdigit() or unit not in ("m", "w", "d") or not 0 < int(number) <= (60 if unit == "m" else 1830):
+        raise ValueError(f"{text!r} is not a step: give months, weeks or days, like 3m, 2w or 45d.")
+    n = int(number)
+    return (n, None) if unit == "m" else (0, n * 7 if unit == "w" else n)
+
+
+def backtest(instruments: list[Instrument], every: str = "3m", window_days: int = model.WINDOW_DAYS,
+             today: date | None = None) -> Backtest:
+    """The forecast as at every step before each instrument's real threshold deposit (one query for the actions,
+    then the pure rules): projected date, range, real date, error in days."""
+    months, days = parse_every(every)
+    today = today or date.today()
+    actions = treaty_record.load_actions({i.id for i in instruments} | {i.supplements_id for i in instruments})
+    out = []
+    for instrument in instruments:
+        terms = treaty_record.terms_for(instrument)
+        mine = actions[instrument.id]
+        parent = actions.get(instrument.supplements_id, []) if instrument.supplements_id else []
+        status = treaty_record.rules.status(terms, mine, today, parent)
+        if status.threshold_deposit is None or status.entry_into_force is None:
+            out.append(InstrumentBacktest(instrument, None, None, []))
+            continue
+        dates = model.backtest_dates(mine, status.threshold_deposit.date, months, days)
+        out.append(InstrumentBacktest(instrument, status.threshold_deposit.date, status.entry_into_force,
+                                      model.backtest(terms, mine, parent, dates, status.entry_into_force,
+                                                     window_days)))
+    return Backtest(every, window_days, out)

@@ -1,0 +1,363 @@
+"""Importing a UN Treaty Collection participant table (CONTRACT.md, `flask treaties import`).
+
+The table is the depositary's whole record for one instrument, so the import makes the system's
+TreatyActions of that instrument match it: adds, changes, and removes what the table no longer holds —
+except actions entered by hand, which are kept and reported, since they may record a deposit the
+table does not show yet. Every claim the table makes is also kept as a TreatyActionSource ("UNTC table",
+"line N"), beside the other sources' claims, for reconciliation.
+
+A file with any bad line (unreadable date, unknown participant, missing column...) is refused whole,
+its bad lines named (the first untc.MAX_ERRORS, then how many more), nothing written. So is a table that
+cannot be the depositary's record of this instrument: no participant rows at all, or a date in the future
+or before the instrument was adopted (the Convention's table chosen as a Protocol's has signatures older
+than the Protocol). A table that would remove more than half of the instrument's actions is refused too,
+unless the person confirms that removal explicitly (`allow_mass_removal`). A dry run builds the same
+report and writes nothing.
+
+Imports of one instrument are serialised by a lock in the database (`lock_instrument`): two at once
+cannot both add the same action, and the later one works from what the earlier one committed.
+
+The import also stamps the instrument with the day the table was taken from the UN Treaty Collection
+(`Instrument.record_complete_to`, today unless told): the record holds deposits up to that day, no later.
+"""
+from __future__ import annotations
+
+import datetime
+import os
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+
+from app.formats import untc
+from app.formatting import format_date
+from app.log import log_fields, logger
+from app.scoping import EVERYTHING
+from app.services.core import audit
+from app.services.registry.states import participant_index
+from app.services.treaties import treaty_locks
+from app.services.treaties.treaty_record import SOURCE_HAND, SOURCE_UNTC, anomalies, get_instrument
+from models import AuditEntry, Instrument, MemberState, TreatyAction, TreatyActionSource, alias_key, db
+from models.enums import ActionCategory
+
+SIGNATURE, DEPOSIT = ActionCategory.SIGNATURE.value, ActionCategory.DEPOSIT.value
+
+
+class ImportRefused(ValueError):
+    """The file cannot be imported; `errors` are untc.LineError, one per problem, in line order — at most
+    untc.MAX_ERRORS of them, `more` counting the rest."""
+
+    def __init__(self, errors: list[untc.LineError], more: int = 0):
+        ordered = sorted(errors, key=lambda e: e.line)
+        self.errors = ordered[:untc.MAX_ERRORS]
+        self.more = more + len(ordered) - len(self.errors)
+        super().__init__(f"{self.total:,} problem(s): nothing was imported")
+
+    @property
+    def total(self) -> int:
+        return len(self.errors) + self.more
+
+    def lines(self) -> list[str]:
+        out = [f"line {e.line}: {e.message}" if e.line else e.message for e in self.errors]
+        if self.more:
+            out.append(f"… and {self.more:,} more problem(s)")
+        return out
+
+
+class ImportBusy(ImportRefused):
+    """Another import of the same instrument holds the lock longer than this one may wait."""
+
+    def __init__(self, code: str):
+        super().__init__([untc.LineError(0, f"Another import of {code} is in progress: nothing was imported. "
+                                            "Try again in a moment.")])
+
+
+class MassRemovalRefused(ImportRefused):
+    """The table would remove most of the instrument's record, and nobody confirmed that."""
+
+    def __init__(self, code: str, removed: int, existing: int):
+        self.removed, self.existing = removed, existing
+        super().__init__([untc.LineError(0, f"The table would remove {removed:,} of the {existing:,} actions of "
+                                            f"{code} on record: nothing was imported. If the depositary really "
+                                            "withdrew them, confirm the removal explicitly.")])
+
+
+@dataclass(frozen=True)
+class Change:
+    """One action the import adds, changes or removes, described for people."""
+    participant: str
+    category: str
+    before: str | None
+    after: str | None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f" (line {self.line})" if self.line else ""
+        if self.before and self.after:
+            return f"{self.participant}: {self.before} -> {self.after}{where}"
+        return f"{self.participant}: {self.after or self.before}{where}"
+
+
+@dataclass
+class ImportReport:
+    instrument: str
+    dry_run: bool
+    rows: int = 0
+    added: list[Change] = field(default_factory=list)
+    changed: list[Change] = field(default_factory=list)
+    unchanged: int = 0
+    removed: list[Change] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    #: The actions of the instrument on record before the import.
+    existing: int = 0
+    #: The table's actions that are already on record as it says (listed after the changes).
+    same: list[Change] = field(default_factory=list)
+    #: The day the record is complete to after the import, and before it.
+    complete_to: date | None = None
+    complete_before: date | None = None
+
+    @property
+    def mass_removal(self) -> bool:
+        """Would this remove more than half of the instrument's record? (needs an explicit confirmation)"""
+        return bool(self.removed) and len(self.removed) * 2 > self.existing
+
+    @property
+    def changes_anything(self) -> bool:
+        """Whether the import changes an action or the day the record is complete to."""
+        return bool(self.added or self.changed or self.removed) or self.complete_to != self.complete_before
+
+    def counts(self) -> dict[str, int]:
+        return {"rows": self.rows, "added": len(self.added), "changed": len(self.changed),
+                "unchanged": self.unchanged, "removed": len(self.removed), "warnings": len(self.warnings)}
+
+    def summary(self) -> str:
+        c = self.counts()
+        return (f"{self.instrument}: {c['added']} added, {c['changed']} changed, {c['unchanged']} unchanged, "
+                f"{c['removed']} removed, {c['warnings']} warning(s); record complete to "
+                f"{format_date(self.complete_to)}" + (" (dry run: nothing written)" if self.dry_run else ""))
+
+
+def _describe(kind: str, day) -> str:
+    return f"{kind} {format_date(day)}"
+
+
+def _check_dates(table: untc.Table, instrument: Instrument, today: datetime.date) -> list[untc.LineError]:
+    """A date the depositary cannot have recorded: in the future, or before the instrument existed."""
+    errors, early = [], 0
+    adopted = instrument.adopted_date
+    for row in table.rows:
+        for column, day in (("Signature", row.signature), ("Deposit", row.deposit)):
+            if day is None:
+                continue
+            if day > today:
+                errors.append(untc.LineError(row.line, f"{column}: {format_date(day)} is in the future"))
+            elif day < adopted:
+                early += 1
+                errors.append(untc.LineError(row.line, f"{column}: {format_date(day)} is before {instrument.code} "
+                                                       f"was adopted ({format_date(adopted)})"))
+    if early:
+        errors.append(untc.LineError(0, f"{early:,} date(s) fall before {instrument.code} was adopted on "
+                                        f"{format_date(adopted)}: is this the table of another instrument?"))
+    return errors
+
+
+def _resolve(table: untc.Table, instrument_code: str, today: datetime.date | None = None):
+    """The instrument and each row's State id, or ImportRefused naming every bad line (with the parser's)."""
+    errors = list(table.errors)
+    instrument = get_instrument(instrument_code, EVERYTHING)
+    if instrument is None:
+        errors.append(untc.LineError(0, f"Unknown instrument {instrument_code!r}: "
+                                        "choose UNTOC, TIP, SOM or FIREARMS"))
+    elif not table.rows and not table.errors:
+        # Read as "the depositary withdrew everything" it would wipe the record: never what such a file means.
+        errors.append(untc.LineError(0, "The table has no participant rows: nothing was imported (an empty "
+                                        "table would remove the whole record of the instrument)"))
+    else:
+        errors += _check_dates(table, instrument, today or datetime.datetime.now(datetime.UTC).date())
+    index = participant_index()
+    state_of: dict[int, int] = {}
+    first_line: dict[int, int] = {}
+    for row in table.rows:
+        state_id = index.get(alias_key(row.participant))
+        if state_id is None:
+            errors.append(untc.LineError(row.line, f'Participant: "{untc.shorten(row.participant)}" is not a known '
+                                                   "State or alias (add the alias, then import again)"))
+        elif state_id in first_line:
+            # Two spellings of one State ("Turkey" and "Türkiye"): which line is right cannot be guessed.
+            errors.append(untc.LineError(row.line, f'Participant: "{untc.shorten(row.participant)}" is the same '
+                                                   f"State as line {first_line[state_id]}"))
+        else:
+            first_line[state_id] = row.line
+            state_of[row.line] = state_id
+    if errors:
+        raise ImportRefused(errors, more=table.more_errors)
+    return instrument, state_of
+
+
+def _claims(table: untc.Table, state_of: dict[int, int]) -> dict[tuple[int, str], tuple[str, object, untc.Row]]:
+    """(State id, category) -> (kind, date, row): what the table says, one signature and one deposit a row."""
+    out = {}
+    for row in table.rows:
+        state_id = state_of[row.line]
+        if row.signature:
+            out[(state_id, SIGNATURE)] = ("signature", row.signature, row)
+        if row.deposit:
+            out[(state_id, DEPOSIT)] = (row.deposit_kind, row.deposit, row)
+    return out
+
+
+def _warnings(instrument: Instrument, table: untc.Table, state_of, states: dict[int, MemberState],
+              convention_deposits: dict[int, object]) -> list[str]:
+    """The table's anomalies: imported as the depositary records them, but never silently."""
+    out = []
+    closed = instrument.signature_closed_date
+    convention_code = instrument.supplements.code if instrument.supplements_id else None
+    for row in table.rows:
+        state = states[state_of[row.line]]
+        found = []
+        if row.signature:
+            found += anomalies("signature", row.signature, signature=None, convention_deposit=None,
+                               convention_code=None, signature_closed=closed)
+        if row.deposit:
+            found += anomalies(row.deposit_kind, row.deposit, signature=row.signature,
+                               convention_deposit=convention_deposits.get(state.id),
+                               convention_code=convention_code, signature_closed=closed, is_reio=state.is_reio)
+        out += [f'line {row.line}, {state.name} ("{row.participant}"): {w}' for w in found]
+    return out
+
+
+def lock_instrument(instrument: Instrument) -> None:
+    """`treaty_locks.lock_instrument`, its refusal worded for an import (ImportBusy)."""
+    try:
+        treaty_locks.lock_instrument(instrument)
+    except treaty_locks.InstrumentBusy:
+        raise ImportBusy(instrument.code) from None
+
+
+def import_table(table: untc.Table, instrument_code: str, *, dry_run: bool = False,
+                 filename: str | None = None, actor=None, allow_mass_removal: bool | int = False,
+                 preview_id: str | None = None, today: datetime.date | None = None,
+                 complete_to: datetime.date | None = None, actor_label: str | None = None,
+                 trace_unchanged: bool = True) -> ImportReport:
+    """Make `instrument`'s treaty actions match the table; see the module docstring. Flushes, never commits.
+
+    `allow_mass_removal`: True, or the number of removals the person confirmed (a larger one is refused).
+    `preview_id`: the browser preview this import confirms, kept in the audit entry (see `imported_preview`).
+    `complete_to`: the day the table was taken (today when not given). `trace_unchanged=False` (seeding, run on
+    every start) writes no audit entry or log line for an import that changes nothing.
+    """
+    instrument, state_of = _resolve(table, instrument_code, today)
+    if not dry_run:
+        lock_instrument(instrument)  # before reading the record, so that it is read as the last import left it
+    report = ImportReport(instrument=instrument.code, dry_run=dry_run, rows=len(table.rows),
+                          complete_to=complete_to or datetime.date.today(),
+                          complete_before=instrument.record_complete_to)
+    states = {s.id: s for s in db.session.scalars(sa.select(MemberState))}
+    actions = {(a.state_id, a.category): a for a in db.session.scalars(
+        sa.select(TreatyAction).where(TreatyAction.instrument_id == instrument.id))}
+    report.existing = len(actions)
+    claims = {(c.state_id, c.category): c for c in db.session.scalars(sa.select(TreatyActionSource).where(
+        TreatyActionSource.instrument_id == instrument.id, TreatyActionSource.source == SOURCE_UNTC))}
+    convention_deposits = {}
+    if instrument.supplements_id:
+        convention_deposits = dict(db.session.execute(sa.select(TreatyAction.state_id, TreatyAction.action_date)
+                                                      .where(TreatyAction.instrument_id == instrument.supplements_id,
+                                                             TreatyAction.category == DEPOSIT)).all())
+    report.warnings = _warnings(instrument, table, state_of, states, convention_deposits)
+    wanted = _claims(table, state_of)
+
+    # Removals first, so that a refused mass removal has written nothing at all.
+    removals = []
+    for key, action in actions.items():
+        if key in wanted:
+            continue
+        name = states[action.state_id].name
+        if action.source == SOURCE_HAND:
+            report.warnings.append(f"{name}: {_describe(action.kind, action.action_date)} entered by hand is "
+                                   "not in the table; kept")
+            continue
+        removals.append(action)
+        report.removed.append(Change(name, action.category, _describe(action.kind, action.action_date), None))
+    if not dry_run and report.mass_removal and (
+            allow_mass_removal is False or (allow_mass_removal is not True and len(removals) > allow_mass_removal)):
+        raise MassRemovalRefused(instrument.code, len(removals), report.existing)
+
+    for key, (kind, day, row) in wanted.items():
+        state_id, category = key
+        name = states[state_id].name
+        action = actions.get(key)
+        if action is None:
+            report.added.append(Change(name, category, None, _describe(kind, day), row.line))
+            if not dry_run:
+                db.session.add(TreatyAction(state_id=state_id, instrument_id=instrument.id, kind=kind,
+                                            action_date=day, source=SOURCE_UNTC))
+        elif (action.kind, action.action_date) != (kind, day):
+            report.changed.append(Change(name, category, _describe(action.kind, action.action_date),
+                                         _describe(kind, day), row.line))
+            if action.source == SOURCE_HAND:
+                report.warnings.append(f"line {row.line}, {name}: the table's {_describe(kind, day)} replaces "
+                                       f"the {_describe(action.kind, action.action_date)} entered by hand "
+                                       "(kept as a claim for reconciliation)")
+            if not dry_run:
+                action.kind, action.action_date, action.source = kind, day, SOURCE_UNTC
+        else:
+            report.unchanged += 1
+            report.same.append(Change(name, category, None, _describe(kind, day), row.line))
+            if not dry_run and action.source != SOURCE_UNTC:
+                # Same facts, now backed by the depositary: the record names its best source.
+                action.source = SOURCE_UNTC
+        if not dry_run:
+            claim = claims.get(key)
+            if claim is None:
+                claim = TreatyActionSource(source=SOURCE_UNTC, state_id=state_id, instrument_id=instrument.id,
+                                           kind=kind)
+                db.session.add(claim)
+            claim.kind, claim.action_date = kind, day
+            claim.name_as_printed, claim.locator = row.participant[:120], f"line {row.line}"
+
+    if not dry_run:
+        for action in removals:
+            db.session.delete(action)
+        # The table is this source's whole record: its claims that the table no longer makes go too
+        # (other sources' claims, e.g. the annex's, stay for reconciliation).
+        for key, claim in claims.items():
+            if key not in wanted:
+                db.session.delete(claim)
+        instrument.record_complete_to = report.complete_to
+        if not trace_unchanged and not report.changes_anything:
+            db.session.flush()
+            return report
+        logger("import").info("%s table%s imported: %s", instrument.code, f" {filename}" if filename else "",
+                              report.summary(), extra=log_fields(instrument=instrument.code, file=filename,
+                                                                 **report.counts()))
+        audit.record("import", record_type="Instrument", record_id=instrument.id, actor=actor,
+                     actor_label=actor_label,
+                     summary=f"UN Treaty Collection table{f' {filename}' if filename else ''} imported: "
+                             + report.summary(),
+                     before={"record_complete_to": report.complete_before},
+                     after={"file": filename, "record_complete_to": report.complete_to, **report.counts(),
+                            **({"preview": preview_id} if preview_id else {})})
+        db.session.flush()
+    return report
+
+
+def imported_preview(instrument: Instrument | None, preview_id: str) -> AuditEntry | None:
+    """The audit entry of the import that confirmed browser preview `preview_id`, if it was confirmed.
+
+    The audit entry is written in the same transaction as the import, so this is the one record of "this preview
+    was imported" that cannot disagree with the data; read under `lock_instrument` it is also race-free."""
+    query = sa.select(AuditEntry).where(AuditEntry.action == "import", AuditEntry.record_type == "Instrument",
+                                        AuditEntry.after["preview"].as_string() == preview_id)
+    if instrument is not None:
+        query = query.where(AuditEntry.record_id == instrument.id)
+    return db.session.scalars(query.limit(1)).first()
+
+
+def import_file(path: str | os.PathLike, instrument_code: str, **kwargs) -> ImportReport:
+    """`import_table` for a file on disk (CLI)."""
+    return import_table(untc.parse_file(path), instrument_code, filename=os.path.basename(path), **kwargs)
+
+
+def import_text(text: str, instrument_code: str, **kwargs) -> ImportReport:
+    """`import_table` for an uploaded file's text (browser)."""
+    return import_table(untc.parse(text), instrument_code, **kwargs)

@@ -1,0 +1,260 @@
+"""Charts drawn on the server as SVG geometry (no script: the Content-Security-Policy allows none); templates only
+draw what these functions compute."""
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from app.services.treaties import treaty_record
+
+date = datetime.date
+
+
+@dataclass(frozen=True)
+class Chart:
+    """Geometry of the cumulative-parties chart, in SVG user units; the template only draws it."""
+    width: int
+    height: int
+    left: int
+    top: int
+    bottom: int
+    right: int
+    parties_path: str
+    counted_path: str
+    threshold_y: float | None
+    threshold: int
+    eif_x: float | None
+    eif: date | None
+    x_ticks: list[tuple[float, str]]
+    y_ticks: list[tuple[float, int]]
+    empty: bool
+    #: Which way the entry-into-force label runs from its line, so that it stays inside the chart.
+    eif_anchor: str = "end"
+
+    @property
+    def narrow(self) -> bool:
+        return self.width < 480
+
+
+def chart(progress: treaty_record.Progress, as_of: date, width: int = 720, height: int = 280,
+          max_ticks: int = 8) -> Chart:
+    """Parties over time (all, and counted toward the threshold), the threshold line and the EIF marker.
+
+    Drawn at the size it is shown (a phone gets a narrow one with fewer year ticks, not a shrunken wide one)."""
+    left, right, top, bottom = 48, width - 16, 16, height - 32
+    points = progress.points
+    status = progress.status
+    threshold = progress.instrument.threshold
+    start = min([points[0][0]] if points else [as_of])
+    start = min(start, progress.instrument.adopted_date)
+    end = max([as_of] + ([status.entry_into_force] if status.entry_into_force else []))
+    span = max((end - start).days, 1)
+    top_value = max([threshold] + [p[1] for p in points]) * 1.1
+
+    def x(day: date) -> float:
+        return round(left + (day - start).days / span * (right - left), 1)
+
+    def y(value: float) -> float:
+        return round(bottom - value / top_value * (bottom - top), 1)
+
+    def steps(index: int) -> str:
+        path, previous = [f"M{x(start)},{y(0)}"], 0
+        for point in points:
+            path.append(f"H{x(point[0])}V{y(point[index])}")
+            previous = point[index]
+        path.append(f"H{x(end)}")
+        return " ".join(path) if previous or points else ""
+
+    years = range(start.year + 1, end.year + 1)
+    stride = max(1, -(-len(years) // max_ticks))
+    x_ticks = [(x(date(year, 1, 1)), str(year)) for year in years if (year - start.year - 1) % stride == 0]
+    y_step = 10 if top_value <= 80 else 20 if top_value <= 160 else 50
+    y_ticks = [(y(v), v) for v in range(0, int(top_value) + 1, y_step)]
+    eif = status.entry_into_force
+    eif_x = x(eif) if eif else None
+    anchor = "start" if eif_x is not None and eif_x < (left + right) / 2 else "end"
+    return Chart(width, height, left, top, bottom, right, steps(1), steps(2), y(threshold), threshold,
+                 eif_x, eif, x_ticks, y_ticks, not points, anchor)
+
+
+# ------------------------------------------------------------------ bar charts (counts per category)
+#: Colours that stay distinct for the common forms of colour blindness (Okabe–Ito), one per series.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000")
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    color: str
+    #: What a pointer's tooltip (the SVG <title>) says: "2003, African States: 4".
+    label: str
+
+
+@dataclass(frozen=True)
+class BarChart:
+    """Geometry of a (stacked) bar chart, in SVG user units; the template only draws it, beside its table."""
+    title: str
+    width: int
+    height: int
+    left: int
+    top: int
+    bottom: int
+    right: int
+    bars: list[Bar]
+    x_labels: list[tuple[float, str]]
+    y_ticks: list[tuple[float, int]]
+    legend: list[tuple[str, str]]
+    empty: bool
+
+    @property
+    def narrow(self) -> bool:
+        return self.width < 480
+
+
+def _nice_step(top: float) -> int:
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000):
+        if top / step <= 6:
+            return step
+    return max(1, int(top // 6))
+
+
+def bar_chart(title: str, categories: list[str], series: list[tuple[str, list[int]]], width: int = 720,
+              height: int = 260, max_labels: int = 12) -> BarChart:
+    """Bars per category, the series stacked in order (one series: plain bars). Labels of the x axis are thinned
+    to `max_labels` so that they stay readable: drawn at the size it is shown (a phone gets a narrow one)."""
+    left, right, top, bottom = 40, width - 12, 12, height - 36
+    totals = [sum(values[i] for _, values in series) for i in range(len(categories))]
+    top_value = max(totals, default=0)
+    step = _nice_step(top_value or 1)
+    ceiling = max(step, -(-top_value // step) * step)
+    slot = (right - left) / max(len(categories), 1)
+    gap = min(4.0, slot * 0.2)
+
+    def y(value: float) -> float:
+        return round(bottom - value / ceiling * (bottom - top), 1)
+
+    bars = []
+    for index, category in enumerate(categories):
+        base = 0
+        for number, (name, values) in enumerate(series):
+            value = values[index]
+            if value:
+                bars.append(Bar(round(left + index * slot + gap / 2, 1), y(base + value), round(slot - gap, 1),
+                                round(y(base) - y(base + value), 1), PALETTE[number % len(PALETTE)],
+                                f"{category}{', ' + name if len(series) > 1 else ''}: {value}"))
+            base += value
+    stride = max(1, -(-len(categories) // max_labels))
+    x_labels = [(round(left + (i + 0.5) * slot, 1), c) for i, c in enumerate(categories) if i % stride == 0]
+    y_ticks = [(y(v), v) for v in range(0, ceiling + 1, step)]
+    legend = [(PALETTE[n % len(PALETTE)], name) for n, (name, _) in enumerate(series)] if len(series) > 1 else []
+    return BarChart(title, width, height, left, top, bottom, right, bars, x_labels, y_ticks, legend,
+                    not any(totals))
+
+
+def bar_charts(title: str, categories: list[str], series: list[tuple[str, list[int]]]) -> list[BarChart]:
+    """The chart drawn wide and narrow: the stylesheet shows the one that fits the screen."""
+    return [bar_chart(title, categories, series),
+            bar_chart(title, categories, series, width=360, height=240, max_labels=5)]
+
+
+# ------------------------------------------------------------------ the dashboard: progress to the threshold (bars)
+@dataclass(frozen=True)
+class ProgressBar:
+    label: str
+    value: int
+    threshold: int
+    y: float
+    width: float
+    #: The threshold's position, for its tick.
+    threshold_x: float
+
+
+@dataclass(frozen=True)
+class ProgressBars:
+    width: int
+    height: int
+    left: int
+    right: int
+    bar_height: int
+    bars: list[ProgressBar]
+
+
+def progress_bars(rows: list[tuple[str, int, int]], width: int = 360, bar_height: int = 18,
+                  gap: int = 10) -> ProgressBars:
+    """One horizontal bar per (label, counted, threshold): the bar's length is the counted deposits on a common
+    scale up to the largest of the thresholds and the counts; drawn in a viewBox, so it scales to a phone."""
+    left, right = 72, width - 48
+    top_value = max([1] + [max(value, threshold) for _, value, threshold in rows])
+    span = right - left
+    bars = [ProgressBar(label, value, threshold, gap + i * (bar_height + gap), round(value / top_value * span, 1),
+                round(left + threshold / top_value * span, 1))
+            for i, (label, value, threshold) in enumerate(rows)]
+    return ProgressBars(width, gap + len(rows) * (bar_height + gap), left, right, bar_height, bars)
+
+
+# ------------------------------------------------------------------ the forecast: counted deposits and the projection
+@dataclass(frozen=True)
+class ForecastChart:
+    width: int
+    height: int
+    left: int
+    right: int
+    top: int
+    bottom: int
+    counted_path: str
+    threshold_y: float
+    #: The projection from (as_of, counted) toward (projected 40th deposit, threshold), cut at the chart's end.
+    projection: tuple[float, float, float, float] | None
+    #: The entry-into-force range as an x span, and the projected entry into force (None: beyond the chart).
+    range_x: tuple[float, float] | None
+    eif_x: float | None
+    as_of_x: float
+    x_ticks: list[tuple[float, str]]
+    y_ticks: list[tuple[float, int]]
+    #: The chart stops here: a projection or a range reaching further is drawn to the edge.
+    end: date
+
+
+def forecast_chart(points: list[tuple[date, int, int]], forecast, start: date, width: int = 720, height: int = 240,
+                   horizon_years: int = 8) -> ForecastChart:
+    """Counted deposits up to the forecast's date (`points` as `rules.cumulative_parties` gives them), the threshold,
+    the projection to the threshold and the range of the entry into force; at most `horizon_years` past the date."""
+    left, right, top, bottom = 48, width - 16, 16, height - 32
+    as_of, threshold = forecast.as_of, forecast.threshold
+    limit = date(as_of.year + horizon_years, 12, 31)
+    wanted = [d for d in (forecast.eif_high, forecast.projected_eif) if d is not None]
+    end = min(max([as_of] + wanted), limit)
+    start = min(start, as_of)
+    span = max((end - start).days, 1)
+    top_value = max(threshold, forecast.counted) * 1.1
+
+    def x(day: date) -> float:
+        return round(left + (min(max(day, start), end) - start).days / span * (right - left), 1)
+
+    def y(value: float) -> float:
+        return round(bottom - value / top_value * (bottom - top), 1)
+
+    path = [f"M{x(start)},{y(0)}"]
+    for day, _parties, counted in points:
+        path.append(f"H{x(day)}V{y(counted)}")
+    path.append(f"H{x(as_of)}")
+    projection = None
+    if forecast.projected_threshold_date and not forecast.reached:
+        x0, y0 = x(as_of), y(forecast.counted)
+        target = forecast.projected_threshold_date
+        if target <= end:
+            projection = (x0, y0, x(target), y(threshold))
+        else:  # cut at the edge, on the same line
+            share = (end - as_of).days / max((target - as_of).days, 1)
+            projection = (x0, y0, x(end), y(forecast.counted + share * forecast.needed))
+    range_x = (x(forecast.eif_low), x(forecast.eif_high)) if forecast.eif_low and forecast.eif_high else None
+    eif_x = x(forecast.projected_eif) if forecast.projected_eif and forecast.projected_eif <= end else None
+    years = range(start.year + 1, end.year + 1)
+    stride = max(1, -(-len(years) // 8))
+    x_ticks = [(x(date(year, 1, 1)), str(year)) for year in years if (year - start.year - 1) % stride == 0]
+    y_ticks = [(y(v), v) for v in range(0, int(top_value) + 1, 10)]
+    return ForecastChart(width, height, left, right, top, bottom, " ".join(path), y(threshold), projection, range_x,
+                         eif_x, x(as_of), x_ticks, y_ticks, end)
