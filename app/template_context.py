@@ -24,7 +24,7 @@ NAVIGATION = [
     ("requests.index", "Requests", Permission.VIEW_REQUESTS),
     ("activities.index", "Activities", Permission.VIEW_ACTIVITIES),
     ("activities.calendar", "Calendar", Permission.VIEW_ACTIVITIES),
-    ("reports.period", "Period report", Permission.VIEW_ACTIVITIES),
+    ("period_report.period", "Period report", Permission.VIEW_ACTIVITIES),
     ("experts.index", "Experts", Permission.VIEW_EXPERTS),
     ("issues.index", "Legislative issues", Permission.VIEW_ISSUES),
     ("funding.index", "Donor portal", Permission.VIEW_CONTRIBUTIONS),
@@ -42,7 +42,7 @@ NAV_AREAS = [
     ("Dashboard", ("dashboard",)),
     ("Treaties", ("instruments", "states", "reports", "forecast", "treaties.reconciliation", "outcomes")),
     ("Casework", ("requests", "queue", "activities", "calendar_feed", "experts", "issues", "findings",
-                  "reports.period")),
+                  "period_report.period")),
     ("Funding", ("funding", "contributions", "rates", "iati", "donors", "projects", "organizations")),
     ("Administration", ("admin", "treaties.imports", "rates.index")),
 ]

@@ -296,3 +296,16 @@ class FilterForm(FlaskForm):
         """The list's own filters (everything but paging), as the service's filter dataclass takes them."""
         paging = {"page", "per_page", "sort", "csrf_token"}
         return {name: field.data for name, field in self._fields.items() if name not in paging}
+
+
+#: Markup in a one-line text: a tag (opening, closing, comment, processing instruction) or an entity.
+MARKUP = re.compile(r"<\s*[A-Za-z!/?]|&#?\w+;")
+
+
+class PlainText:
+    """Refuse markup (tags, entities) in a one-line text: it would be shown as typed, never interpreted."""
+
+    def __call__(self, form, field):
+        if isinstance(field.data, str) and MARKUP.search(field.data):
+            raise ValidationError("Write plain text: markup such as <b> or <script> is not allowed here "
+                                  "(it would be shown as typed, not interpreted).")

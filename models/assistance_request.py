@@ -4,7 +4,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from models.base import TimestampMixin, dates_ordered, db, fk, one_of, utcnow
+from models.base import StatusChangeMixin, TimestampMixin, dates_ordered, db, fk, one_of, utcnow
 from models.enums import Priority, RequestChannel, RequestKind, RequestStatus
 
 S = RequestStatus
@@ -162,7 +162,7 @@ class AssistanceRequest(TimestampMixin, db.Model):
         return change
 
 
-class RequestStatusChange(db.Model):
+class RequestStatusChange(StatusChangeMixin, db.Model):
     """One step of a request's history: who moved it, when, from what, to what, and why."""
     __tablename__ = "request_status_changes"
     __table_args__ = (
@@ -170,14 +170,7 @@ class RequestStatusChange(db.Model):
         one_of("to_status", RequestStatus),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = fk("assistance_requests.id", nullable=False, ondelete="CASCADE")
-    actor_id: Mapped[int | None] = fk("users.id", nullable=True)
-    changed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, nullable=False)
-    #: Empty for the first entry (the request's creation).
-    from_status: Mapped[str | None] = mapped_column(sa.String(20), nullable=True)
-    to_status: Mapped[str] = mapped_column(sa.String(20), nullable=False)
-    reason: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
 
     request: Mapped[AssistanceRequest] = relationship(back_populates="status_changes")
     actor = relationship("User")

@@ -59,3 +59,15 @@ def version_column():
     """An integer `version` for SQLAlchemy's `version_id_col`: every UPDATE says `WHERE version = <read>` and
     raises it, so two saves of the same read cannot both win (the second gets StaleDataError)."""
     return mapped_column(sa.Integer, nullable=False, default=1, server_default="1")
+
+
+class StatusChangeMixin:
+    """One step of a record's guarded workflow: who moved it, when, from what, to what, and why. Every history of
+    status changes has this shape (the record's own foreign key and relationship are declared beside it)."""
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int | None] = fk("users.id", nullable=True)
+    changed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, nullable=False)
+    #: Empty for the first entry (the record's creation).
+    from_status: Mapped[str | None] = mapped_column(sa.String(20), nullable=True)
+    to_status: Mapped[str] = mapped_column(sa.String(20), nullable=False)
+    reason: Mapped[str | None] = mapped_column(sa.Text, nullable=True)

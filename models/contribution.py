@@ -1,12 +1,12 @@
 """Donor money: projects, contributions (Decimal with an ISO 4217 currency), their guarded status, and their
 allocation to activities."""
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import TimestampMixin, dates_ordered, db, fk, one_of, utcnow, version_column
+from models.base import StatusChangeMixin, TimestampMixin, dates_ordered, db, fk, one_of, version_column
 from models.enums import ContributionStatus
 
 MONEY = sa.Numeric(16, 2)
@@ -153,7 +153,7 @@ class Contribution(TimestampMixin, db.Model):
         return change
 
 
-class ContributionStatusChange(db.Model):
+class ContributionStatusChange(StatusChangeMixin, db.Model):
     """One step of a contribution's history: pledged, committed, received — when, by whom, and why."""
     __tablename__ = "contribution_status_changes"
     __table_args__ = (
@@ -161,16 +161,9 @@ class ContributionStatusChange(db.Model):
         one_of("to_status", ContributionStatus),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     contribution_id: Mapped[int] = fk("contributions.id", nullable=False, ondelete="CASCADE")
-    actor_id: Mapped[int | None] = fk("users.id", nullable=True)
-    changed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, nullable=False)
-    #: Empty for the first entry (the contribution recorded).
-    from_status: Mapped[str | None] = mapped_column(sa.String(12), nullable=True)
-    to_status: Mapped[str] = mapped_column(sa.String(12), nullable=False)
     #: The date of the step itself (the day the money was committed, say), as opposed to when it was recorded.
     on_date: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
-    reason: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
 
     contribution: Mapped[Contribution] = relationship(back_populates="status_changes")
     actor = relationship("User")

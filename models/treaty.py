@@ -79,3 +79,11 @@ class TreatyActionSource(_KindAndCategory, db.Model):
 
     state = relationship("MemberState")
     instrument = relationship("Instrument")
+
+
+def deposit_count(state_id) -> sa.ScalarSelect:
+    """How many instruments the State `state_id` (a column, correlated, or a value) has deposited: the State list's
+    column and its sort key."""
+    return (sa.select(sa.func.count(TreatyAction.id))
+            .where(TreatyAction.state_id == state_id, TreatyAction.category == ActionCategory.DEPOSIT.value)
+            .scalar_subquery())

@@ -16,17 +16,18 @@ from app.services.registry import experts as expert_service
 from app.services.registry import organizations as organization_service
 from app.services.registry import states as state_service
 from app.services.requests import request_reads
-from forms.activity import ActivityFilterForm
+from forms.accounts.users import UserFilterForm
+from forms.activities import ActivityFilterForm
 from forms.base import parse_as_of, parse_date
-from forms.contribution import ContributionFilterForm
-from forms.expert import ExpertFilterForm
-from forms.request import RequestFilterForm
-from forms.state import StateFilterForm
-from forms.users import UserFilterForm
+from forms.funding.contributions import ContributionFilterForm
+from forms.registry.experts import ExpertFilterForm
+from forms.registry.states import StateFilterForm
+from forms.requests import RequestFilterForm
 from tests import factories
 from tests.helpers import count_queries
 
-READ_SERVICES = [activity_reads, request_reads, expert_service, contribution_service, state_service, organization_service]
+READ_SERVICES = [activity_reads, request_reads, expert_service, contribution_service, state_service,
+                 organization_service]
 
 
 # ------------------------------------------------------------------ scope
@@ -106,8 +107,8 @@ def test_every_date_field_of_every_form_is_the_one_date_input():
     import forms
     from forms.base import DateInputField
     found = []
-    for module_info in pkgutil.iter_modules(forms.__path__):
-        module = importlib.import_module(f"forms.{module_info.name}")
+    for module_info in pkgutil.walk_packages(forms.__path__, prefix="forms."):
+        module = importlib.import_module(module_info.name)
         for cls in vars(module).values():
             if not isinstance(cls, FormMeta):
                 continue

@@ -1,12 +1,12 @@
 """GET /api/v1/activities (and /api/v1/missions, the contract's name for the same list): assistance activities
 of every kind, through the activities service."""
-from dataclasses import astuple
 
 from flask import jsonify, request
 from flask_login import current_user
 
+from app import form_choices
 from app.api import bp
-from app.api.common import ApiError, documented, list_args, page_schema
+from app.api.common import documented, get_or_404, list_args, page_schema
 from app.api.writes import created, if_match, item_response, json_body, merged, refusal, validated_form
 from app.formatting import iso
 from app.page_cache import cached_page
@@ -15,8 +15,7 @@ from app.scoping import for_user
 from app.services.activities import activity_reads, activity_writes
 from app.services.core import versions
 from app.services.core.errors import Refused
-from app.views.activities import activity_data
-from forms.activity import ActivityFilterForm, ActivityForm, initial_data
+from forms.activities import ActivityFilterForm, ActivityForm, initial_data
 from models import Activity, db
 
 _ACTIVITY = {"type": "object", "properties": {
@@ -82,17 +81,10 @@ def activities_item(activity_id: int):
 
 
 def _get(activity_id: int) -> Activity:
-    found = activity_reads.get(for_user(current_user), activity_id)
-    if found is None:
-        raise ApiError(404, "There is no such activity, or you may not see it.")
-    return found
+    return get_or_404(activity_reads.get, activity_id, "activity")
 
 
 # ------------------------------------------------------------------ writes: the officers' one form, audited
-def _prepare(form) -> None:
-    form.set_choices(*astuple(activity_writes.form_choices(for_user(current_user))))
-
-
 def _written(activity: Activity, overlaps) -> dict:
     return dict(activity_json(activity), warnings=[o.message for o in overlaps])
 
@@ -110,11 +102,12 @@ _BODY_NOTE = (" The body holds the form's fields: visits, partners and deploymen
 @bp.post("/activities")
 @permission_required(Permission.EDIT_ACTIVITIES)
 @documented("Log an activity with its visits, States, instruments, partners, requests and experts." + _BODY_NOTE,
-            body=ActivityForm, prepare=_prepare, response=_ACTIVITY, status=201)
+            body=ActivityForm, prepare=form_choices.activity_form, response=_ACTIVITY, status=201)
 def activities_create():
-    form = validated_form(ActivityForm, json_body(), _prepare)
+    form = validated_form(ActivityForm, json_body(), form_choices.activity_form)
     try:
-        saved, overlaps = activity_writes.save(for_user(current_user), None, activity_data(form))
+        saved, overlaps = activity_writes.save(for_user(current_user), None,
+                                               activity_writes.ActivityData.of(form.values()))
     except Refused as exc:
         raise refusal(exc) from None
     db.session.commit()
@@ -124,7 +117,7 @@ def activities_create():
 @bp.route("/activities/<int:activity_id>", methods=["PUT", "PATCH"])
 @permission_required(Permission.EDIT_ACTIVITIES)
 @documented("Edit an activity: PUT gives everything it links (what is left out is removed), PATCH only the fields "
-            "it changes. If-Match is required." + _BODY_NOTE, body=ActivityForm, prepare=_prepare,
+            "it changes. If-Match is required." + _BODY_NOTE, body=ActivityForm, prepare=form_choices.activity_form,
             response=_ACTIVITY, if_match=True)
 def activities_update(activity_id: int):
     activity = _get(activity_id)
@@ -133,8 +126,9 @@ def activities_update(activity_id: int):
         versions.check(activity, version, f"“{activity.title}”")
         data = json_body()
         form = validated_form(ActivityForm, merged(initial_data(activity), data) if request.method == "PATCH"
-                              else data, _prepare, version)
-        saved, overlaps = activity_writes.save(for_user(current_user), activity, activity_data(form), version)
+                              else data, form_choices.activity_form, version)
+        saved, overlaps = activity_writes.save(for_user(current_user), activity,
+                                               activity_writes.ActivityData.of(form.values()), version)
     except Refused as exc:
         raise refusal(exc, _current(activity_id)) from None
     db.session.commit()

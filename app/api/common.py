@@ -6,6 +6,7 @@ string with it, and `documented(..., args=TheForm)` describes the same fields in
 from datetime import date
 
 from flask import request
+from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from wtforms import (
     BooleanField,
@@ -19,6 +20,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from app.listing import paging_from
+from app.scoping import for_user
 from app.services.treaties.treaty_record import SOURCES
 from forms.base import EARLIEST_DATE, LATEST_DATE, parse_date
 
@@ -237,3 +239,12 @@ def page_schema(item: dict) -> dict:
         "items": {"type": "array", "items": item}, "page": {"type": "integer", "minimum": 1},
         "per_page": {"type": "integer", "minimum": 1}, "total": {"type": "integer", "minimum": 0},
         "pages": {"type": "integer", "minimum": 1}}}
+
+
+def get_or_404(read, record_id, what: str):
+    """The record `read(scope, record_id)` finds in the caller's scope, or a 404 naming `what` — the same answer
+    whether it does not exist or the caller may not see it (no probing for ids)."""
+    found = read(for_user(current_user), record_id)
+    if found is None:
+        raise ApiError(404, f"There is no such {what}, or you may not see it.")
+    return found

@@ -5,19 +5,18 @@ from datetime import date
 from flask import jsonify, request
 from flask_login import current_user
 
+from app import form_choices
 from app.api import bp
-from app.api.common import ApiError, documented, list_args, page_schema
+from app.api.common import documented, get_or_404, list_args, page_schema
 from app.api.writes import created, if_match, item_response, json_body, merged, refusal, validated_form
 from app.formatting import iso
 from app.permissions import Permission, permission_required
 from app.scoping import for_user
 from app.services.core import versions
 from app.services.core.errors import Refused
-from app.services.registry import states as state_service
 from app.services.requests import queue as queue_service
 from app.services.requests import request_reads, request_writes
-from app.views.requests import prepare_filters
-from forms.request import AssignForm, MoveForm, QueueFilterForm, RequestFilterForm, RequestForm
+from forms.requests import AssignForm, MoveForm, QueueFilterForm, RequestFilterForm, RequestForm
 from models import AssistanceRequest, db
 from models.enums import AgeBucket
 
@@ -63,16 +62,13 @@ def request_json(r: AssistanceRequest, today: date | None = None) -> dict:
 @documented("Requests for assistance, filterable as the request list is.", args=RequestFilterForm,
             response=page_schema(_REQUEST))
 def requests_list():
-    filters, paging = list_args(RequestFilterForm, prepare_filters)
+    filters, paging = list_args(RequestFilterForm, form_choices.request_filters)
     page = request_reads.list_page(for_user(current_user), request_reads.RequestFilters(**filters), paging)
     return jsonify(page.envelope(request_json))
 
 
 def _get(request_id: int) -> AssistanceRequest:
-    found = request_reads.get(for_user(current_user), request_id)
-    if found is None:
-        raise ApiError(404, "There is no such request, or you may not see it.")
-    return found
+    return get_or_404(request_reads.get, request_id, "request")
 
 
 @bp.get("/requests/<int:request_id>")
@@ -84,10 +80,6 @@ def requests_item(request_id: int):
 
 
 # ------------------------------------------------------------------ writes: the intake form's rules, audited
-def _prepare(form) -> None:
-    form.set_states(state_service.choices(for_user(current_user)))
-
-
 def _form_data(r: AssistanceRequest) -> dict:
     """The request as its edit form holds it (what a PATCH starts from)."""
     return {"state": r.state.code, "instruments": [i.code for i in r.instruments], "kind": r.kind,
@@ -101,10 +93,10 @@ def _current(request_id: int):
 
 @bp.post("/requests")
 @permission_required(Permission.EDIT_REQUESTS)
-@documented("Log a request (pending), with the intake form's fields and rules.", body=RequestForm, prepare=_prepare,
-            response=_REQUEST, status=201)
+@documented("Log a request (pending), with the intake form's fields and rules.", body=RequestForm,
+            prepare=form_choices.request_form, response=_REQUEST, status=201)
 def requests_create():
-    form = validated_form(RequestForm, json_body(), _prepare)
+    form = validated_form(RequestForm, json_body(), form_choices.request_form)
     try:
         record = request_writes.create(for_user(current_user), form.values(), current_user)
     except Refused as exc:
@@ -116,7 +108,7 @@ def requests_create():
 @bp.route("/requests/<int:request_id>", methods=["PUT", "PATCH"])
 @permission_required(Permission.EDIT_REQUESTS)
 @documented("Edit a request: PUT gives every field, PATCH only those it changes. If-Match is required.",
-            body=RequestForm, prepare=_prepare, response=_REQUEST, if_match=True)
+            body=RequestForm, prepare=form_choices.request_form, response=_REQUEST, if_match=True)
 def requests_update(request_id: int):
     record = _get(request_id)
     version = if_match()
@@ -124,7 +116,7 @@ def requests_update(request_id: int):
         versions.check(record, version, f"Request #{record.id}")
         data = json_body()
         form = validated_form(RequestForm, merged(_form_data(record), data) if request.method == "PATCH" else data,
-                              _prepare)
+                              form_choices.request_form)
         request_writes.update(for_user(current_user), record, form.values(), current_user, version)
     except Refused as exc:
         raise refusal(exc, _current(request_id)) from None
@@ -150,20 +142,16 @@ def _move_endpoint(move):
                       body=MoveForm, response=_REQUEST, if_match=True)(view)
 
 
-def _prepare_assign(form) -> None:
-    form.officer.set_accounts(request_reads.assignable_officers())
-
-
 @bp.post("/requests/<int:request_id>/assign")
 @permission_required(Permission.DECIDE_REQUESTS)
 @documented("Assign the request to an officer (`officer`: an account id, or \"none\" for nobody). If-Match is "
-            "required.", body=AssignForm, prepare=_prepare_assign, response=_REQUEST, if_match=True)
+            "required.", body=AssignForm, prepare=form_choices.assign_form, response=_REQUEST, if_match=True)
 def requests_assign(request_id: int):
     record = _get(request_id)
     version = if_match()
     try:
         versions.check(record, version, f"Request #{record.id}")
-        form = validated_form(AssignForm, json_body(), _prepare_assign, version)
+        form = validated_form(AssignForm, json_body(), form_choices.assign_form, version)
         request_writes.assign(record, form.officer.data, version)
     except Refused as exc:
         raise refusal(exc, _current(request_id)) from None
@@ -183,7 +171,7 @@ for _move in request_writes.MOVES:
             "and of overdue requests, as at today, within the filters other than `age`.", args=QueueFilterForm,
             response={"allOf": [page_schema(_REQUEST), {"type": "object", "properties": {"figures": _FIGURES}}]})
 def queue():
-    filters, paging = list_args(QueueFilterForm, prepare_filters)
+    filters, paging = list_args(QueueFilterForm, form_choices.request_filters)
     scope, filters = for_user(current_user), queue_service.QueueFilters(**filters)
     page = queue_service.list_page(scope, filters, paging)
     figures = queue_service.figures(scope, filters)

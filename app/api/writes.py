@@ -18,7 +18,7 @@ from app.api import bp
 from app.api.common import NOT_IN_BODY as _NOT_IN_BODY
 from app.api.common import ApiError
 from app.services.core.errors import Refused, Stale
-from forms.activity import ListText
+from forms.activities import ListText
 from models import db
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

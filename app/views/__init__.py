@@ -1,30 +1,31 @@
 """One blueprint per domain for the pages. Add a blueprint here to mount it (the API has its own, app/api)."""
-from app.views.activities import bp as activities_bp
-from app.views.admin import bp as admin_bp
-from app.views.auth import bp as auth_bp
-from app.views.calendar_feed import bp as calendar_feed_bp
-from app.views.contributions import bp as contributions_bp
-from app.views.dashboard import bp as dashboard_bp
-from app.views.experts import bp as experts_bp
-from app.views.findings import bp as findings_bp
-from app.views.forecast import bp as forecast_bp
-from app.views.funding import bp as funding_bp
-from app.views.iati import bp as iati_bp
-from app.views.instruments import bp as instruments_bp
-from app.views.issues import bp as issues_bp
-from app.views.main import bp as main_bp
-from app.views.organizations import bp as organizations_bp
+from app.views.accounts.admin import bp as admin_bp
+from app.views.accounts.auth import bp as auth_bp
+from app.views.activities.activities import bp as activities_bp
+from app.views.activities.calendar_feed import bp as calendar_feed_bp
+from app.views.funding.contributions import bp as contributions_bp
+from app.views.funding.iati import bp as iati_bp
+from app.views.funding.portal import bp as funding_bp
+from app.views.funding.rates import bp as rates_bp
 from app.views.outcomes import bp as outcomes_bp
-from app.views.queue import bp as queue_bp
-from app.views.rates import bp as rates_bp
-from app.views.reports import bp as reports_bp
-from app.views.requests import bp as requests_bp
-from app.views.search import bp as search_bp
-from app.views.sheet_imports import bp as sheet_imports_bp
-from app.views.states import bp as states_bp
-from app.views.treaties import bp as treaties_bp
+from app.views.overview.dashboard import bp as dashboard_bp
+from app.views.overview.home import bp as main_bp
+from app.views.overview.period_report import bp as period_report_bp
+from app.views.overview.search import bp as search_bp
+from app.views.registry.experts import bp as experts_bp
+from app.views.registry.findings import bp as findings_bp
+from app.views.registry.issues import bp as issues_bp
+from app.views.registry.organizations import bp as organizations_bp
+from app.views.registry.states import bp as states_bp
+from app.views.requests.queue import bp as queue_bp
+from app.views.requests.requests import bp as requests_bp
+from app.views.sheets import bp as sheet_imports_bp
+from app.views.treaties.forecast import bp as forecast_bp
+from app.views.treaties.instruments import bp as instruments_bp
+from app.views.treaties.ratification_status import bp as reports_bp
+from app.views.treaties.record import bp as treaties_bp
 
 BLUEPRINTS = [main_bp, auth_bp, admin_bp, reports_bp, instruments_bp, states_bp, treaties_bp, requests_bp,
               queue_bp, activities_bp, calendar_feed_bp, experts_bp, issues_bp, findings_bp, organizations_bp,
               contributions_bp, funding_bp, iati_bp, rates_bp, search_bp, outcomes_bp, forecast_bp,
-              dashboard_bp, sheet_imports_bp]
+              dashboard_bp, sheet_imports_bp, period_report_bp]

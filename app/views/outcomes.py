@@ -6,7 +6,6 @@ from operator import itemgetter
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
 
-from app.views.charts import bar_charts, chart
 from app.exports import csv_response
 from app.page_cache import cached_page
 from app.permissions import Permission, permission_required
@@ -15,8 +14,9 @@ from app.services.funding import contributions as contribution_service
 from app.services.outcomes import outcome_summary
 from app.services.registry import states as state_service
 from app.services.treaties import treaty_record
+from app.views.charts import bar_charts, chart
 from app.views.helpers import list_filters, refuse_filters
-from forms.outcome import DrillDownForm, OutcomeFilterForm
+from forms.outcomes import DrillDownForm, OutcomeFilterForm
 
 bp = Blueprint("outcomes", __name__, url_prefix="/outcomes")
 
@@ -70,7 +70,8 @@ def tables(analysis: outcome_summary.Analytics, progresses: list) -> dict[str, d
         "rows": [[m, n] for m, n in outcome_summary.activities_by_month(analysis.record, analysis.filters)]}
     summary = analysis.summary
     to_deposit = outcome_summary.lead_histogram(p.days_to_deposit for p in summary.members.get("deposited_after", []))
-    to_activity = outcome_summary.lead_histogram(p.days_request_to_activity for p in summary.members.get("with_request", []))
+    to_activity = outcome_summary.lead_histogram(p.days_request_to_activity
+                                                 for p in summary.members.get("with_request", []))
     out["lead-times"] = {
         "title": "Lead times (number of State–instrument pairs)",
         "header": ["months", "first activity → deposit", "request → first activity"],
@@ -119,7 +120,8 @@ def index():
                            bar=_charts(data), cumulative=cumulative, progresses=progresses,
                            drill=_drill(request.args), donor_view=scope.is_donor,
                            instruments=[p.instrument for p in progresses],
-                           figures=outcome_summary.FIGURES, medians=outcome_summary.MEDIANS, windows=outcome_summary.WINDOWS)
+                           figures=outcome_summary.FIGURES, medians=outcome_summary.MEDIANS,
+                           windows=outcome_summary.WINDOWS)
 
 
 @bp.get("/csv/<name>")

@@ -95,7 +95,7 @@ def test_bad_input_keeps_every_row_and_pages_fit_a_phone(page, live_server, sign
     page.click("form.activity-form .btn-primary[type=submit]")
     page.wait_for_load_state()
     main = page.inner_text("main")
-    assert "nothing was saved" in main and "Plain text only" in main and "The visit ends before it starts." in main
+    assert "nothing was saved" in main and "Write plain text" in main and "The visit ends before it starts." in main
     assert page.input_value("input[name='visits-0-city']") == "Phnom Penh"
     assert page.input_value("input[name=title]") == "<b>Analysis</b>"
     shot(page, "form-bad-input-phone")

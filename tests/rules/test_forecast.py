@@ -113,8 +113,8 @@ def test_backtest_dates_and_summary():
 
 
 def test_the_chart_draws_the_projection_to_the_threshold_and_stops_at_its_horizon():
-    from app.views.charts import forecast_chart
     from app.rules.treaties import cumulative_parties
+    from app.views.charts import forecast_chart
     f = model.forecast(CONVENTION, record(), AS_OF)
     chart = forecast_chart(cumulative_parties(CONVENTION, record(), AS_OF), f, date(2000, 11, 15))
     x0, y0, x1, y1 = chart.projection

@@ -102,7 +102,8 @@ def test_the_preview_sends_as_many_queries_for_500_rows_as_for_10(session, make_
             "Regional meeting,R{n},,,,,,,,,,,UNTOC,,,,"]
     counts = []
     for k in (10, 10, 500):  # the first warms whatever the app caches; the second and third are compared
-        upload = sheet_uploads.upload("activities", csv_of(*[rows[n % 2].format(n=n) for n in range(k)]), "a.csv", user.id)
+        data = csv_of(*[rows[n % 2].format(n=n) for n in range(k)])
+        upload = sheet_uploads.upload("activities", data, "a.csv", user.id)
         with count_queries() as statements:
             report = sheet_uploads.preview(upload, EVERYTHING)
         counts.append(len(statements))

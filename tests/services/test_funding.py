@@ -9,7 +9,7 @@ from app.scoping import EVERYTHING, Scope
 from app.services.core.errors import Refused
 from app.services.funding import allocations as allocation_service
 from app.services.funding import contributions as contribution_service
-from app.services.funding import donor_funding
+from app.services.funding import donor_portal
 from app.services.funding import rates as rate_service
 from app.services.funding.contributions import ContributionData
 from models import Allocation, Contribution, ExchangeRate, TreatyAction, db
@@ -203,7 +203,7 @@ def test_pledges_are_shown_but_not_counted_and_an_activity_is_counted_once(sessi
     money = factories.contribution(donor, status="received", amount=Decimal("1000.00"), instruments=())
     wide = factories.activity(served=("BOL", "CHL", "ECU"), instruments=("UNTOC", "TIP", "SOM"))
     allocation_service.allocate(money, wide, Decimal("300.00"))
-    portal = donor_funding.portal(Scope(donor_id=donor.id), donor, date(2003, 12, 31))
+    portal = donor_portal.portal(Scope(donor_id=donor.id), donor, date(2003, 12, 31))
     assert portal.totals["pledged"].converted == Decimal("5000.00")
     assert portal.totals["committed"].converted == Decimal("1000.00")
     assert portal.totals["received"].converted == Decimal("1000.00")
@@ -220,11 +220,11 @@ def test_a_donor_sees_only_its_own_allocations_on_a_shared_activity(session):
     b = factories.contribution(b_org, amount=Decimal("200.00"))
     allocation_service.allocate(a, shared, Decimal("10.00"))
     allocation_service.allocate(b, shared, Decimal("20.00"))
-    portal = donor_funding.portal(Scope(donor_id=a_org.id), a_org, date.today())
+    portal = donor_portal.portal(Scope(donor_id=a_org.id), a_org, date.today())
     assert [x.contribution_id for f in portal.activities for x in f.allocations] == [a.id]
     assert portal.totals["allocated"].converted == Decimal("10.00")
-    with pytest.raises(donor_funding.NotYours):
-        donor_funding.donor_for(Scope(donor_id=a_org.id), b_org.id)
+    with pytest.raises(donor_portal.NotYours):
+        donor_portal.donor_for(Scope(donor_id=a_org.id), b_org.id)
 
 
 # --- what followed --------------------------------------------------------------------------------------------
@@ -245,7 +245,7 @@ def test_treaty_actions_that_followed_in_the_states_and_on_the_instruments_with_
         TreatyAction(state=nauru, instrument=factories.instrument("SOM"), kind="signature",
                      action_date=date(2001, 6, 1), source="t")])
     db.session.flush()
-    portal = donor_funding.portal(Scope(donor_id=donor.id), donor, date(2003, 7, 2))
+    portal = donor_portal.portal(Scope(donor_id=donor.id), donor, date(2003, 7, 2))
     assert [(x.action.instrument.code, x.action.kind, x.days) for x in portal.followed] == [
         ("TIP", "signature", 2), ("UNTOC", "ratification", 100)]
     untoc_reach = next(r for r in portal.reach if r.instrument.code == "UNTOC")
@@ -268,10 +268,10 @@ def test_the_portal_takes_the_same_number_of_queries_at_two_sizes(session):
         _fund_many(donor, n)
         db.session.flush()
         session.expunge_all()
-        donor_funding.portal(Scope(donor_id=donor.id), db.session.get(type(donor), donor.id), date(2003, 7, 2))  # warm
+        donor_portal.portal(Scope(donor_id=donor.id), db.session.get(type(donor), donor.id), date(2003, 7, 2))  # warm
         session.expunge_all()
         with count_queries() as statements:
-            portal = donor_funding.portal(Scope(donor_id=donor.id), db.session.get(type(donor), donor.id),
+            portal = donor_portal.portal(Scope(donor_id=donor.id), db.session.get(type(donor), donor.id),
                                     date(2003, 7, 2))
             assert len(portal.activities) == n and portal.followed is not None
         counts.append(len(statements))
@@ -281,7 +281,7 @@ def test_the_portal_takes_the_same_number_of_queries_at_two_sizes(session):
 
 def test_everything_scope_sees_every_donor(session):
     _fund_many(factories.organization(), 2)
-    portal = donor_funding.portal(EVERYTHING, None, date.today())
+    portal = donor_portal.portal(EVERYTHING, None, date.today())
     assert len(portal.donors) >= 8  # the seven donors of A/58/165 and the test's own
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Allocation)) >= len(
         [x for f in portal.activities for x in f.allocations])
@@ -304,5 +304,5 @@ def test_the_reference_donors_and_what_the_record_infers(session):
     assert all(amount is None and basis.startswith("A/58/165 para.") for _k, _f, amount, basis in rows)
     reference = db.session.scalars(sa.select(Contribution).where(Contribution.reference_key.is_not(None))).all()
     assert len(reference) == 10 and {c.amount for c in reference} == {None}
-    portal = donor_funding.portal(EVERYTHING, None, date(2003, 7, 2))
+    portal = donor_portal.portal(EVERYTHING, None, date(2003, 7, 2))
     assert portal.unrecorded >= 10 and len(portal.activities) >= 18

@@ -7,7 +7,7 @@ from decimal import Decimal
 from app.listing import Page
 from app.scoping import EVERYTHING, Scope
 from app.services.funding import allocations as allocation_service
-from app.services.funding import donor_funding, donor_portal
+from app.services.funding import donor_portal
 from models import ExchangeRate, db
 from tests import factories
 from tests.helpers import count_queries
@@ -79,7 +79,7 @@ def test_the_totals_are_the_records_own_figures_and_the_statement_shows_the_same
     assert _lines(page.totals["pledged"]) == [("EUR", Decimal("5000.00")), ("NOK", Decimal("10.10"))]
     assert page.unrecorded == 2
 
-    statement = donor_funding.portal(Scope(donor_id=donor.id), donor, AS_OF)
+    statement = donor_portal.portal(Scope(donor_id=donor.id), donor, AS_OF)
     assert len(statement.contributions) == 10 and statement.unrecorded == 2
     for name in page.totals:
         assert _figures(statement.totals[name]) == _figures(page.totals[name]), name
@@ -87,7 +87,7 @@ def test_the_totals_are_the_records_own_figures_and_the_statement_shows_the_same
 
 def test_every_donor_side_by_side_has_each_donors_own_totals(session):
     donor = _mixed_record()
-    whole = donor_funding.portal(EVERYTHING, None, AS_OF)
+    whole = donor_portal.portal(EVERYTHING, None, AS_OF)
     page = donor_portal.page(EVERYTHING, None, AS_OF, {}, 50)
     for name in ("committed", "received", "allocated", "unallocated", "pledged"):
         assert _figures(page.totals[name]) == _figures(whole.totals[name]), name
@@ -133,7 +133,7 @@ def _walk(donor, section: str, per_page: int) -> list:
 def test_each_list_is_paged_with_its_full_count_and_holds_what_the_statement_lists(session):
     donor = factories.organization()
     _fund_many(donor, 7)
-    whole = donor_funding.portal(Scope(donor_id=donor.id), donor, date(2003, 7, 2))
+    whole = donor_portal.portal(Scope(donor_id=donor.id), donor, date(2003, 7, 2))
     first = _pages(donor, 3)
     assert len(whole.followed) > 6  # several pages of them
     assert (first.contributions.total, first.activities.total, first.states.total, first.followed.total) == (
@@ -164,7 +164,7 @@ def test_each_list_is_paged_with_its_full_count_and_holds_what_the_statement_lis
 def test_the_overview_counts_what_the_lists_hold(session):
     donor = factories.organization()
     _fund_many(donor, 5)
-    whole = donor_funding.portal(Scope(donor_id=donor.id), donor, date.today())
+    whole = donor_portal.portal(Scope(donor_id=donor.id), donor, date.today())
     glance = donor_portal.overview(Scope(donor_id=donor.id), donor, date.today())
     assert glance.counts == {"contributions": 5, "activities": 5, "states": 4, "followed": len(whole.followed)}
     assert _figures(glance.totals["allocated"]) == _figures(whole.totals["allocated"])

@@ -9,13 +9,13 @@ from lxml import etree
 
 from app.scoping import EVERYTHING, Scope
 from app.services.funding import allocations as allocation_service
-from app.services.funding import donor_funding, iati
+from app.services.funding import donor_portal, iati
 from models import ExchangeRate, Organization, db
 from tests import factories
 
 
 def _file(scope, donor=None) -> tuple[bytes, etree._Element]:
-    document = iati.build(donor_funding.portal(scope, donor, date(2003, 7, 2)))
+    document = iati.build(donor_portal.portal(scope, donor, date(2003, 7, 2)))
     return document, etree.fromstring(document)
 
 
@@ -85,7 +85,7 @@ def test_a_donors_file_holds_its_own_money_only(generated):
 
 
 def test_the_checks_catch_a_bad_code_and_a_broken_structure(generated):
-    document = iati.build(donor_funding.portal(EVERYTHING, None, date.today()))
+    document = iati.build(donor_portal.portal(EVERYTHING, None, date.today()))
     bad_code = document.replace(b'code="15130"', b'code="99999"', 1)
     assert any("Sector codelist" in p for p in iati.problems(bad_code))
     broken = document.replace(b"<iati-identifier>", b"<iati-identifierx>", 1).replace(

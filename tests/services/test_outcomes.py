@@ -73,7 +73,8 @@ def test_the_figures_of_the_hand_built_set(data):
     assert codes(m["deposited_after"]) == ["GHA", "KEN"]
     assert [p.state.code for p in m["not_party"]] == ["POL", "HUN"]  # longest wait first
     assert m["not_party"][0].elapsed == 2192
-    assert a.summary.shares == {6: outcome_summary.Share(1, 4), 12: outcome_summary.Share(2, 3), 24: outcome_summary.Share(2, 3)}
+    Share = outcome_summary.Share
+    assert a.summary.shares == {6: Share(1, 4), 12: Share(2, 3), 24: Share(2, 3)}
     assert a.summary.shares[12].percent == 66.7
     assert a.summary.medians == {"request_to_activity": 70, "activity_to_deposit": 227,
                                  "signature_to_deposit": 790}

@@ -214,8 +214,9 @@ def test_my_requests_and_their_counts(session):
 
 # ------------------------------------------------------------------ conventions and indexes
 def test_the_queue_form_and_service_name_the_same_sorts_and_filters(app):
-    from forms.request import QueueFilterForm
-    assert set(QueueFilterForm.SORTS) == set(queue_service.SORTS) and QueueFilterForm.DEFAULT_SORT in queue_service.SORTS
+    from forms.requests import QueueFilterForm
+    assert set(QueueFilterForm.SORTS) == set(queue_service.SORTS)
+    assert QueueFilterForm.DEFAULT_SORT in queue_service.SORTS
     with app.test_request_context():
         # received_by is the dashboard's "queue as at a day", not a filter of the page
         assert set(QueueFilterForm(formdata=None).filter_values()) == \

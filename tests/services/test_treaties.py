@@ -73,7 +73,8 @@ def test_the_annex_is_a_snapshot_and_says_so(session):
 @pytest.mark.parametrize("source", [None, treaty_record.ANNEX])
 def test_status_of_one_instrument_is_one_query(session, source):
     with count_queries() as statements:
-        som = treaty_record.get_instrument("SOM", EVERYTHING)  # with its Convention, whose terms a Protocol's status needs
+        # with its Convention, whose terms a Protocol's status needs
+        som = treaty_record.get_instrument("SOM", EVERYTHING)
         status = treaty_record.instrument_status(som, date(2003, 7, 2), source)
     assert len(status.parties) == (27 if source else 28)
     assert len(statements) == 3, statements  # the instrument, the record's stamp, the actions

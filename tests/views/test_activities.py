@@ -235,7 +235,7 @@ BAD = [
      "name at least one State"),
     ("empty title", {"title": "   "}, "title", "Give the activity a title."),
     ("overlong text", {"description": "x" * 5001}, "description", "At most 5,000 characters."),
-    ("markup in the title", {"title": "<script>alert(1)</script> Mission"}, "title", "Plain text only"),
+    ("markup in the title", {"title": "<script>alert(1)</script> Mission"}, "title", "Write plain text"),
     ("a request number that is not one", {"requests": "#12, twelve"}, "requests", "Not a number: twelve"),
     ("a request that does not exist", {"requests": "#987654"}, "requests", "No request #987654 that you may"),
 ]

@@ -5,7 +5,7 @@ import time
 import pytest
 import sqlalchemy as sa
 
-from app.views.auth import FAILURE, safe_next
+from app.views.accounts.auth import FAILURE, safe_next
 from models import AuditEntry, User
 from tests.conftest import PASSWORD, csrf_token
 

@@ -1,4 +1,5 @@
-"""The bar charts' geometry (app.views.charts.bar_chart): what the template draws is computed here, so it is tested here."""
+"""The bar charts' geometry (app.views.charts.bar_chart): what the template draws is computed here, so it is tested
+here."""
 from app.views.charts import PALETTE, bar_chart, bar_charts
 
 

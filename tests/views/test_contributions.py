@@ -249,8 +249,8 @@ def test_editing_keeps_the_allocations_whole(client, login_as, session):
 
 
 def test_the_portal_pages_each_list_on_its_own_and_links_to_the_statement(client, make_user, session, monkeypatch):
-    from app.views import funding as funding_views
-    monkeypatch.setattr(funding_views, "PORTAL_ROWS", 3)
+    from app.views.funding import portal
+    monkeypatch.setattr(portal, "PORTAL_ROWS", 3)
     donor = _fund(5)
     session.commit()
     ids = sorted(c.id for c in db.session.scalars(sa.select(Contribution).filter_by(donor_id=donor.id)))

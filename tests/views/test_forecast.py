@@ -18,7 +18,7 @@ def org(key):
 
 
 def test_the_form_default_window_is_the_rules_one():
-    from forms.forecast import WINDOW_DAYS
+    from forms.treaties.forecast import WINDOW_DAYS
     assert WINDOW_DAYS == model.WINDOW_DAYS
 
 

@@ -168,7 +168,7 @@ def test_a_csv_needs_a_known_table(client, login_as):
 
 
 def test_the_table_keys_of_the_form_are_the_reports():
-    from forms.period_report import TABLE_KEYS
+    from forms.overview.period_report import TABLE_KEYS
     assert TABLE_KEYS == list(period_report.TABLES)
 
 

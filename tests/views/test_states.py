@@ -120,7 +120,7 @@ def _token(client):
 def test_a_states_page_shows_its_latest_assistance_and_links_to_the_rest(client, login_as, session):
     """After decades of assistance a State's page stays the same size: the latest activities and requests, a link
     to all of them, and the same number of queries however many there are."""
-    from app.views.states import STATE_PAGE_ROWS
+    from app.views.registry.states import STATE_PAGE_ROWS
     from tests.helpers import count_queries
     login_as("officer")
 

@@ -16,7 +16,7 @@ from app.scoping import Scope
 from app.services.activities import activity_writes
 from app.services.core.errors import Refused
 from app.services.sheets.sheet_cells import InstrumentNames, StateNames, enum_message, enum_value, form_problems
-from forms.activity import ActivityForm
+from forms.activities import ActivityForm
 from models.enums import ActivityKind, ActivityStatus
 
 RECORD_TYPE = "Activity"
@@ -209,7 +209,7 @@ def check_row(context: Context, columns: sheets.Columns, cells: list):
         return None, problems or [("", "The row is not valid.")]
     if problems:
         return None, problems
-    values = activity_writes.from_form(form)
+    values = activity_writes.ActivityData.of(form.values())
     try:
         activity_writes.check(context.scope, values, context.known)
     except Refused as exc:

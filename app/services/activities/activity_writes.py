@@ -80,6 +80,14 @@ class ActivityData:
     requests: tuple[int, ...] = ()
     deployments: tuple[DeploymentData, ...] = ()
 
+    @classmethod
+    def of(cls, values: dict) -> ActivityData:
+        """The values of the officers' form (`ActivityForm.values()`), as `save` takes them."""
+        nested = {"visits": VisitData, "partners": PartnerData, "deployments": DeploymentData}
+        return cls(**{name: tuple(nested[name](**row) for row in value) if name in nested
+                      else tuple(value) if isinstance(value, list) else value
+                      for name, value in values.items()})
+
 
 @dataclass
 class Overlap:
@@ -207,22 +215,6 @@ def snapshot(a: Activity) -> dict:
                           + (f", {d.start_date or '…'} – {d.end_date or '…'})" if d.start_date or d.end_date else ")")
                           for d in a.deployments),
     }
-
-
-def from_form(form) -> ActivityData:
-    """The officers' form (forms.activity.ActivityForm, validated) as `save` takes it; rows left empty are none."""
-    return ActivityData(
-        kind=form.kind.data, status=form.status.data, title=form.title.data, description=form.description.data or None,
-        outcome=form.outcome.data or None, source=form.source.data or None, topics=tuple(form.topics.data),
-        visits=tuple(VisitData(country=r.country.data, start_date=r.start_date.data, end_date=r.end_date.data,
-                               city=r.city.data or None, date_precision=r.date_precision.data, id=r.id.data)
-                     for r in form.filled("visits")),
-        served=tuple(form.served.data or ()), participants=tuple(form.participants.data or ()),
-        instruments=tuple(form.instruments.data or ()), other_instruments=tuple(form.other_instruments.data),
-        partners=tuple(PartnerData(r.organization.data, r.role.data) for r in form.filled("partners")),
-        requests=tuple(form.requests.data or ()),
-        deployments=tuple(DeploymentData(r.expert.data, r.role.data, r.start_date.data, r.end_date.data)
-                          for r in form.filled("deployments")))
 
 
 def check(scope: Scope, data: ActivityData, known: Known) -> None:
@@ -380,4 +372,5 @@ def form_choices(scope: Scope) -> Choices:
     return Choices(
         states=state_service.choices(scope), instruments=treaty_record.visible_instruments(scope),
         organizations=organization_service.choices(scope),
-        experts=list(db.session.scalars(expert_service.query(scope, expert_service.ExpertFilters()).order_by(Expert.name))))
+        experts=list(db.session.scalars(
+            expert_service.query(scope, expert_service.ExpertFilters()).order_by(Expert.name))))

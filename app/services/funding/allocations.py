@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from app.formatting import format_date, format_money
 from app.services.core import audit, versions
 from app.services.core.errors import Refused
-from forms.contribution import amount_problem
+from forms.funding.contributions import amount_problem
 from models import Activity, ActivityVisit, Allocation, Contribution, db
 from models.base import utcnow
 from models.enums import ContributionStatus, RegionalGroup

@@ -13,8 +13,8 @@ from app.listing import Page, Paging, ordered, paginate
 from app.scoping import Scope
 from app.services.core import audit, versions
 from app.services.core.errors import Refused
-from forms.codelists import currency_problem
-from forms.contribution import amount_problem
+from forms.funding.codelists import currency_problem
+from forms.funding.contributions import amount_problem
 from models import (
     Activity,
     ActivityState,

@@ -1,22 +1,25 @@
-"""The donor portal page and the donor's home panel, in a fixed number of queries whatever the size of the record.
+"""The donor portal and the staff's view of every donor, built once: the page (one page of each list, in a fixed
+number of queries whatever the size of the record), the donor's home panel (totals and counts), and everything at
+once for the statement and the IATI file — all from the same selects.
 
-The totals are `funding_totals` (SQL aggregates, as the statement's); each list (contributions, funded activities,
-States reached, treaty actions that followed) is one page of rows with its full count, paged on its own query
-parameter. The statement and the IATI file read `funding.portal`, which lists everything by design.
+Everything starts from the caller's scoped money (`funding_totals.money_of`), so a donor sees only its own money
+and, on an activity several donors fund, only its own allocations. Totals are `funding_totals` (SQL aggregates)
+and add allocations, never activities, so an activity covering several States or instruments is counted once.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.listing import Page, Paging, page_of, paginate
 from app.scoping import Scope
-from app.services.funding.donor_funding import FollowedAction, FundedActivity, Reach
+from app.services.funding import contributions as contribution_service
 from app.services.funding.funding_totals import Sums, by_donor, money_of, rates_for, sums, totals, unrecorded
-from app.services.treaties import treaty_record
+from app.services.treaties import treaty_actions, treaty_record
 from models import (
     Activity,
     ActivityState,
@@ -30,9 +33,74 @@ from models import (
     db,
 )
 from models.activity import activity_instruments
-from models.enums import ActivityStateRole
+from models.enums import ActivityStateRole, ContributionStatus
 
 SERVED = ActivityStateRole.SERVED.value
+
+
+@dataclass
+class FundedActivity:
+    """One activity and the allocations (in the caller's scope) that paid for it."""
+    activity: Activity
+    allocations: list[Allocation] = field(default_factory=list)
+
+    @property
+    def states(self) -> list[MemberState]:
+        """The States it was for (served), by name. Neither a venue (Vancouver hosting an expert group) nor a
+        State whose experts took part is "reached": a ratification there would be wrongly credited to the money."""
+        return sorted((s.state for s in self.activity.states if s.role == ActivityStateRole.SERVED.value),
+                      key=lambda s: s.name)
+
+    @property
+    def participants(self) -> list[MemberState]:
+        """States that took part (their experts came), shown beside the States served."""
+        return sorted((s.state for s in self.activity.states if s.role != ActivityStateRole.SERVED.value),
+                      key=lambda s: s.name)
+
+    @property
+    def is_inferred(self) -> bool:
+        return any(a.is_inferred for a in self.allocations)
+
+
+@dataclass(frozen=True)
+class FollowedAction:
+    """A signature or deposit in a State an activity reached, on an instrument it dealt with, after it began."""
+    activity: Activity
+    start_date: date  # the activity's first visit
+    action: TreatyAction
+
+    @property
+    def days(self) -> int:
+        return (self.action.action_date - self.start_date).days
+
+
+@dataclass(frozen=True)
+class Reach:
+    """An instrument a funded activity dealt with: its parties among the States reached, beside its total."""
+    instrument: Instrument
+    parties_reached: list[MemberState]
+    parties_total: int
+
+
+@dataclass
+class DonorLine:
+    donor: Organization
+    contributions: list[Contribution]
+    totals: dict
+
+
+@dataclass
+class Portal:
+    as_of: date
+    donor: Organization | None
+    contributions: list[Contribution]
+    totals: dict                          # name -> rates.Total
+    unrecorded: int                       # contributions (not pledges) whose amount is not recorded
+    activities: list[FundedActivity]
+    states: list[tuple[MemberState, int]]  # State, number of funded activities that reached it
+    followed: list[FollowedAction]
+    reach: list[Reach]
+    donors: list[DonorLine]
 
 
 @dataclass
@@ -87,20 +155,10 @@ def _states_select(funded) -> sa.Select:
             .order_by(MemberState.name, MemberState.id))
 
 
-def _followed_select(funded) -> sa.Select:
+def _followed_select(funded, latest_first: bool = True) -> sa.Select:
     """Each signature or deposit in a State a funded activity served, on an instrument it dealt with, dated after
-    its first visit — what `funding._followed` finds in Python."""
-    start = _start(ActivityState.activity_id).label("start")
-    return (sa.select(TreatyAction, Activity, start)
-            .join(ActivityState, sa.and_(ActivityState.state_id == TreatyAction.state_id,
-                                         ActivityState.role == SERVED))
-            .join(activity_instruments, sa.and_(activity_instruments.c.activity_id == ActivityState.activity_id,
-                                                activity_instruments.c.instrument_id == TreatyAction.instrument_id))
-            .join(Activity, Activity.id == ActivityState.activity_id)
-            .join(MemberState, MemberState.id == TreatyAction.state_id)
-            .where(ActivityState.activity_id.in_(funded), TreatyAction.action_date > start)
-            .order_by(TreatyAction.action_date.desc(), sa.literal_column("start").desc(), MemberState.name,
-                      TreatyAction.instrument_id, Activity.id))
+    its first visit: (action, activity, start) rows."""
+    return treaty_actions.followed_activities(funded, _start(ActivityState.activity_id), latest_first)
 
 
 def _count(select: sa.Select) -> int:
@@ -153,9 +211,7 @@ def page(scope: Scope, donor: Organization | None, as_of: date, pages: dict[str,
     # and the instruments' reach reads it.
     served = [(state, n) for state, n in db.session.execute(_states_select(funded))]
     states = page_of(served, paging("states"))
-    followed = _rows_page(_followed_select(funded).options(joinedload(TreatyAction.state),
-                                                           joinedload(TreatyAction.instrument)),
-                          paging("followed"))
+    followed = _rows_page(_followed_select(funded), paging("followed"))
     followed.items = [FollowedAction(activity, start, action) for action, activity, start in followed.items]
     totals_ = totals(groups, as_of, rates)
     counts = {"contributions": contributions.total, "activities": activities.total, "states": states.total,
@@ -213,3 +269,57 @@ def _donors(groups: list[Sums], as_of: date, rates: dict) -> list[DonorSums]:
                                 .order_by(Organization.name, Organization.id))
     return [DonorSums(d, sum(g.count for g in groups_of[d.id]), totals(groups_of[d.id], as_of, rates))
             for d in donors]
+
+
+class NotYours(LookupError):
+    """A donor asked for another donor's portal, statement or file (the view answers 404)."""
+
+
+def donor_for(scope: Scope, requested: int | None) -> Organization | None:
+    """The donor a portal, statement or IATI file is about: a donor's own, always (another's id is NotYours); for
+    staff the one asked for (NotYours when there is none such), or None for every donor."""
+    if scope.is_donor:
+        if requested is not None and requested != scope.donor_id:
+            raise NotYours(requested)
+        return db.session.get(Organization, scope.donor_id)
+    if requested is None:
+        return None
+    found = db.session.get(Organization, requested)
+    if found is None:
+        raise NotYours(requested)
+    return found
+
+
+def portal(scope: Scope, donor: Organization | None, as_of: date) -> Portal:
+    """Everything the statement, the IATI file and the staff's donor lines show, for one donor or (None) every
+    donor the scope may see: the page's selects, unpaged, in date order."""
+    filters = contribution_service.ContributionFilters(donor_id=donor.id if donor is not None else None)
+    rows = contribution_service.all_of(scope, filters)
+    condition = money_of(scope, donor)
+    groups = sums(condition)
+    rates = rates_for(groups, as_of)
+    funded_ids = _funded_ids(condition)
+    funded: dict[int, FundedActivity] = {}
+    for c in rows:
+        for allocation in c.allocations:
+            funded.setdefault(allocation.activity_id, FundedActivity(allocation.activity)).allocations.append(
+                allocation)
+    activities = sorted(funded.values(), key=lambda f: (f.activity.start_date is None,
+                                                        f.activity.start_date or date.max, f.activity.title))
+    served = [(state, n) for state, n in db.session.execute(_states_select(funded_ids))]
+    followed = [FollowedAction(activity, start, action)
+                for action, activity, start in db.session.execute(_followed_select(funded_ids, latest_first=False))]
+    by_donor_rows: dict[int, list[Contribution]] = {}
+    for c in rows:
+        by_donor_rows.setdefault(c.donor_id, []).append(c)
+    groups_of = by_donor(groups)  # .get: a separate query, which a concurrent commit may precede
+    donors = [DonorLine(cs[0].donor, cs, totals(groups_of.get(cs[0].donor_id, []), as_of, rates))
+              for cs in sorted(by_donor_rows.values(), key=lambda cs: cs[0].donor.name)]
+    return Portal(
+        as_of=as_of, donor=donor, contributions=rows, totals=totals(groups, as_of, rates),
+        unrecorded=unrecorded(groups), activities=activities, states=served, followed=followed,
+        reach=_reach(funded_ids, {s.code: s for s, _n in served}, as_of), donors=donors)
+
+
+def received_amount(c: Contribution) -> Decimal | None:
+    return c.amount if c.status == ContributionStatus.RECEIVED.value else None

@@ -16,8 +16,8 @@ from pathlib import Path
 from flask import current_app
 from lxml import etree
 
-from app.services.funding.donor_funding import FundedActivity, Portal
-from forms.codelists import codelist
+from app.services.funding.donor_portal import FundedActivity, Portal
+from forms.funding.codelists import codelist
 from models.enums import ActivityKind, ActivityStatus, ContributionStatus, OrganizationKind
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "iati"

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from app.listing import Page, Paging, ordered, paginate
 from app.services.core import audit
 from app.services.core.errors import Refused
-from forms.codelists import currency_problem
+from forms.funding.codelists import currency_problem
 from models import BASE_CURRENCY, ExchangeRate, db
 
 CENT = Decimal("0.01")

@@ -8,7 +8,7 @@ import io
 from decimal import Decimal
 
 from app.formatting import iso
-from app.services.funding.donor_funding import Portal, received_amount
+from app.services.funding.donor_portal import Portal, received_amount
 from models.enums import ActivityKind, ContributionStatus
 
 COLUMNS = ["donor", "contribution_id", "project", "status", "status_label", "pledged_date", "committed_date",

@@ -32,6 +32,7 @@ from sqlalchemy.orm import selectinload
 
 from app.rules.forecast import add_months
 from app.scoping import Scope
+from app.services.treaties import treaty_actions
 from models import (
     Activity,
     ActivityState,
@@ -42,7 +43,6 @@ from models import (
     Instrument,
     MemberState,
     Organization,
-    TreatyAction,
     db,
 )
 from models.activity import activity_instruments
@@ -268,9 +268,7 @@ def load(scope: Scope, as_of: date) -> Record:
         donors[activity_id].add(donor_id)
         names[donor_id] = name
     signatures, deposits = {}, {}
-    for state_id, instrument_id, category, day in db.session.execute(
-            sa.select(TreatyAction.state_id, TreatyAction.instrument_id, TreatyAction.category,
-                      TreatyAction.action_date).where(TreatyAction.action_date <= as_of)):
+    for state_id, instrument_id, category, day in treaty_actions.dated_up_to(as_of):
         (signatures if category == "signature" else deposits)[(state_id, instrument_id)] = day
     # with their names: every list shows a State by the name it bore on `as_of`
     states = {s.id: s for s in db.session.scalars(sa.select(MemberState).options(selectinload(MemberState.names)))}

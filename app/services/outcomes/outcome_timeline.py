@@ -23,7 +23,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.listing import Page, Paging
 from app.scoping import Scope
-from app.services.treaties import treaty_record
+from app.services.treaties import treaty_actions, treaty_record
 from models import (
     Activity,
     ActivityState,
@@ -37,7 +37,6 @@ from models import (
     LegislativeFinding,
     LegislativeIssue,
     MemberState,
-    TreatyAction,
     db,
 )
 from models.activity import activity_instruments
@@ -175,12 +174,8 @@ class _Query:
         of the record): no title, so no join to the tables that hold them, and a request is read from its index
         on (State, date) alone."""
         scope, state, as_of, acts = self.scope, self.state, self.as_of, self.activities
-        is_signature = TreatyAction.category == ActionCategory.SIGNATURE.value
         arms = [
-            _arm(TreatyAction.action_date, sa.case((is_signature, "signature"), else_="deposit"), TreatyAction.id,
-                 sa.case((is_signature, EVENT_ORDER["signature"]), else_=EVENT_ORDER["deposit"]))
-            .where(TreatyAction.state_id == state.id, TreatyAction.action_date <= as_of,
-                   TreatyAction.instrument_id.in_([i.id for i in self.wanted])),
+            treaty_actions.timeline_select(state.id, as_of, [i.id for i in self.wanted], EVENT_ORDER),
             _arm(acts.c.day, "activity", acts.c.id),
         ]
         arms += [_arm(sa.literal(e.day, sa.Date), "in_force", sa.literal(instrument_id, sa.Integer))
@@ -362,7 +357,7 @@ class _Query:
             return {}
         by_id = {i.id: i for i in self.instruments}
         out = {}
-        for action in db.session.scalars(sa.select(TreatyAction).where(TreatyAction.id.in_(action_ids))):
+        for action in treaty_actions.by_ids(action_ids):
             code = by_id[action.instrument_id].code
             kind = "signature" if action.category == ActionCategory.SIGNATURE.value else "deposit"
             title = f"{code}: signature" if kind == "signature" else f"{code}: {action.kind}"

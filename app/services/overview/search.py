@@ -29,7 +29,8 @@ class Kind:
 
 
 KINDS = [
-    Kind("states", "States and other participants", lambda scope, q: state_service.query(scope, state_service.StateFilters(q=q)),
+    Kind("states", "States and other participants",
+         lambda scope, q: state_service.query(scope, state_service.StateFilters(q=q)),
          state_service.SORTS, "name", MemberState.id),
     Kind("requests", "Requests for assistance",
          lambda scope, q: request_reads.query(scope, request_reads.RequestFilters(q=q)), request_reads.SORTS, "-id",
@@ -37,10 +38,12 @@ KINDS = [
     Kind("activities", "Activities",
          lambda scope, q: activity_reads.query(scope, activity_reads.ActivityFilters(q=q)), activity_reads.SORTS,
          "-start_date", Activity.id),
-    Kind("experts", "Experts", lambda scope, q: expert_service.query(scope, expert_service.ExpertFilters(q=q)), expert_service.SORTS,
+    Kind("experts", "Experts", lambda scope, q: expert_service.query(scope, expert_service.ExpertFilters(q=q)),
+         expert_service.SORTS,
          "name", Expert.id),
     Kind("organizations", "Organizations",
-         lambda scope, q: organization_service.query(scope, organization_service.OrganizationFilters(q=q)), organization_service.SORTS,
+         lambda scope, q: organization_service.query(scope, organization_service.OrganizationFilters(q=q)),
+         organization_service.SORTS,
          "name", Organization.id),
 ]
 BY_KEY = {kind.key: kind for kind in KINDS}

@@ -13,8 +13,8 @@ from sqlalchemy.orm import selectinload
 
 from app.listing import Page, Paging, ordered, paginate
 from app.scoping import Scope
-from models import MemberState, MemberStateAlias, MemberStateName, TreatyAction, alias_key, db
-from models.enums import ActionCategory
+from models import MemberState, MemberStateAlias, MemberStateName, alias_key, db
+from models.treaty import deposit_count
 
 
 # ------------------------------------------------------------------ resolving names
@@ -85,15 +85,9 @@ class StateFilters:
     kind: str | None = None
 
 
-def _deposits():
-    return (sa.select(sa.func.count(TreatyAction.id))
-            .where(TreatyAction.state_id == MemberState.id, TreatyAction.category == ActionCategory.DEPOSIT.value)
-            .correlate(MemberState).scalar_subquery())
-
-
 #: Sort keys of the State list (forms.state.StateFilterForm.SORTS names the same keys).
 SORTS = {"name": MemberState.name, "code": MemberState.code, "group": MemberState.regional_group,
-         "deposits": _deposits()}
+         "deposits": deposit_count(MemberState.id)}
 
 
 def query(scope: Scope, filters: StateFilters) -> sa.Select:
@@ -112,10 +106,8 @@ def list_page(scope: Scope, filters: StateFilters, paging: Paging) -> tuple[Page
     """One page of States and the number of instruments each has deposited (one grouped query for the page)."""
     page = paginate(ordered(query(scope, filters), SORTS, paging, "name", MemberState.name), paging)
     ids = [s.id for s in page.items]
-    deposits = dict(db.session.execute(
-        sa.select(TreatyAction.state_id, sa.func.count(TreatyAction.id))
-        .where(TreatyAction.state_id.in_(ids), TreatyAction.category == ActionCategory.DEPOSIT.value)
-        .group_by(TreatyAction.state_id)).all()) if ids else {}
+    deposits = dict(db.session.execute(sa.select(MemberState.id, deposit_count(MemberState.id))
+                                       .where(MemberState.id.in_(ids))).all()) if ids else {}
     return page, deposits
 
 
@@ -139,8 +131,3 @@ def visible_ids(scope: Scope) -> set[int] | None:
     if not scope.is_donor:
         return None
     return set(db.session.scalars(scope.state_ids()))
-
-
-def actions_of(state: MemberState) -> list[TreatyAction]:
-    """The State's recorded treaty actions (every instrument)."""
-    return list(db.session.scalars(sa.select(TreatyAction).where(TreatyAction.state_id == state.id)))

@@ -16,8 +16,8 @@ from sqlalchemy.orm import selectinload
 from app.formatting import format_date
 from app.listing import Page, Paging, ordered, paginate
 from app.scoping import EVERYTHING, Scope
-from app.services.treaties import treaty_record
-from models import Activity, AssistanceRequest, Instrument, MemberState, RequestStatusChange, TreatyAction, User, db
+from app.services.treaties import treaty_actions, treaty_record
+from models import Activity, AssistanceRequest, Instrument, MemberState, RequestStatusChange, User, db
 from models.assistance_request import AWAITING_DECISION, assistance_request_instruments
 from models.enums import AgeBucket, Role
 
@@ -269,15 +269,13 @@ def first_deposits() -> dict[str, dict[str, date]]:
     return found
 
 
-def treaty_actions(request: AssistanceRequest) -> list[dict]:
+def treaty_rows(request: AssistanceRequest) -> list[dict]:
     """The requesting State's signatures and deposits of the instruments the request concerns, with the date each
     deposit put the instrument in force for it (as at today)."""
     instruments = list(request.instruments)
     if not instruments:
         return []
-    actions = list(db.session.scalars(sa.select(TreatyAction).where(
-        TreatyAction.state_id == request.state_id,
-        TreatyAction.instrument_id.in_([i.id for i in instruments]))))
+    actions = treaty_actions.of_state(request.state_id, [i.id for i in instruments])
     statuses = treaty_record.statuses(instruments, date.today())
     rows = []
     for instrument in instruments:

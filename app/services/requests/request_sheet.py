@@ -14,7 +14,7 @@ from app.services.core.errors import Refused
 from app.services.requests import request_writes
 from app.services.sheets.sheet_cells import InstrumentNames, StateNames, enum_message, enum_value, form_problems
 from forms.base import choices
-from forms.request import RequestForm
+from forms.requests import RequestForm
 from models.enums import Priority, RequestChannel, RequestKind
 
 RECORD_TYPE = "AssistanceRequest"

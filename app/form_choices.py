@@ -1,0 +1,61 @@
+"""The choices each form offers, read through the services in the signed-in user's scope.
+
+The pages and the API prepare a form with the same function here (the API imports no view), so that a choice a page
+offers is a value the API accepts, and the other way round. Each takes the form and sets its choices; nothing else.
+"""
+from dataclasses import astuple
+
+from flask_login import current_user
+
+from app.scoping import for_user
+from app.services.activities import activity_reads, activity_writes
+from app.services.funding import allocations as allocation_service
+from app.services.funding import contributions as contribution_service
+from app.services.registry import legislative
+from app.services.registry import organizations as organization_service
+from app.services.registry import states as state_service
+from app.services.requests import request_reads
+from app.services.treaties.treaty_record import visible_instruments
+from forms.base import choices
+
+
+def activity_form(form) -> None:
+    form.set_choices(*astuple(activity_writes.form_choices(for_user(current_user))))
+
+
+def contribution_form(form) -> None:
+    form.set_choices(contribution_service.donors(for_user(current_user)), contribution_service.projects())
+
+
+def allocation_form(form) -> None:
+    form.set_choices(allocation_service.activity_choices())
+
+
+def expert_form(form) -> None:
+    scope = for_user(current_user)
+    form.set_choices(organization_service.choices(scope), state_service.choices(scope))
+
+
+def finding_form(form) -> None:
+    scope = for_user(current_user)
+    form.set_choices(state_service.choices(scope), legislative.catalogue(), activity_reads.choices(scope))
+
+
+def request_form(form) -> None:
+    form.set_states(state_service.choices(for_user(current_user)))
+
+
+def request_filters(form) -> None:
+    """The officer filter of the request list and the queue: every staff account, active or not."""
+    form.assigned_officer.set_accounts(request_reads.staff_accounts())
+
+
+def assign_form(form) -> None:
+    form.officer.set_accounts(request_reads.assignable_officers())
+
+
+def treaty_action_form(form) -> None:
+    scope = for_user(current_user)
+    form.participant.choices = choices([("", "Choose…")] + [(s.code, f"{s.name} ({s.code})")
+                                                            for s in state_service.choices(scope)])
+    form.instrument.choices = choices([(i.code, f"{i.code} — {i.short_title}") for i in visible_instruments(scope)])

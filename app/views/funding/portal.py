@@ -1,0 +1,108 @@
+"""The donor portal (a donor's own money: contributions, activities funded, States reached, treaty actions that
+followed), the same per donor and for every donor for staff, the statement (page, CSV, XLSX) and the donor's home
+panel. All read `donor_portal` in the caller's scope: the page one page of each list, the statement everything."""
+from datetime import date
+
+from flask import Blueprint, Response, abort, redirect, render_template, url_for
+from flask_login import current_user
+
+from app.page_cache import cached_page
+from app.permissions import Permission, permission_required
+from app.scoping import for_user
+from app.services.funding import contributions as contribution_service
+from app.services.funding import donor_portal, statements
+from app.services.funding.donor_portal import NotYours
+from app.views.helpers import list_filters, refuse_filters
+from app.views.overview.home import home_panel
+from forms.funding.portal import FundingFilterForm
+
+bp = Blueprint("funding", __name__, url_prefix="/funding")
+
+#: Rows of each of the portal's lists per page (each pages on `<section>_page`); the statement lists them all.
+PORTAL_ROWS = 50
+
+
+def _filters(donor_id: int | None = None):
+    """(form, scope, donor, filters) for the query string; a bad parameter is a 400, another donor's id a 404."""
+    scope = for_user(current_user)
+    form, filters, _paging = list_filters(FundingFilterForm, lambda f: f.set_donors(
+        contribution_service.donors(scope) if not scope.is_donor else []))
+    if filters is None:
+        refuse_filters(form)
+    try:
+        donor = donor_portal.donor_for(scope, donor_id if donor_id is not None else filters["donor"])
+    except NotYours:
+        abort(404)
+    return form, scope, donor, filters
+
+
+def _load(donor_id: int | None = None):
+    """(form, portal) with everything listed: the statement and its files."""
+    form, scope, donor, filters = _filters(donor_id)
+    return form, donor_portal.portal(scope, donor, filters["as_of"] or date.today())
+
+
+def _page(donor_id: int | None = None) -> str:
+    """The portal page: totals in SQL and one page of each list."""
+    form, scope, donor, filters = _filters(donor_id)
+    pages = {section: filters[f"{section}_page"] for section in donor_portal.SECTIONS}
+    portal = donor_portal.page(scope, donor, filters["as_of"] or date.today(), pages, PORTAL_ROWS)
+    return render_template("funding/portal.html", form=form, portal=portal)
+
+
+@bp.get("/")
+@permission_required(Permission.VIEW_CONTRIBUTIONS)
+@cached_page
+def index():
+    """A donor's portal; for staff, every donor side by side (and `?donor=` for one)."""
+    return _page()
+
+
+@bp.get("/donors/<int:donor_id>")
+@permission_required(Permission.VIEW_CONTRIBUTIONS)
+@cached_page
+def donor(donor_id: int):
+    """One donor's portal as staff see it (a donor reaches only its own)."""
+    if current_user.role == "donor":
+        _filters(donor_id)  # 404 for another donor's id
+        return redirect(url_for("funding.index"))
+    return _page(donor_id)
+
+
+@bp.get("/statement")
+@permission_required(Permission.VIEW_CONTRIBUTIONS)
+def statement():
+    """The printable statement (print stylesheet: app/static/print.css)."""
+    form, portal = _load()
+    return render_template("funding/statement.html", form=form, portal=portal, rows=statements.rows(portal),
+                           today=date.today())
+
+
+def _filename(portal, extension: str) -> str:
+    who = f"donor-{portal.donor.id}" if portal.donor is not None else "all-donors"
+    return f"statement-{who}-{portal.as_of.isoformat()}.{extension}"
+
+
+@bp.get("/statement.csv")
+@permission_required(Permission.VIEW_CONTRIBUTIONS)
+def statement_csv():
+    _form, portal = _load()
+    return Response(statements.to_csv(portal), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{_filename(portal, "csv")}"'})
+
+
+@bp.get("/statement.xlsx")
+@permission_required(Permission.VIEW_CONTRIBUTIONS)
+def statement_xlsx():
+    _form, portal = _load()
+    return Response(statements.to_xlsx(portal),
+                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="{_filename(portal, "xlsx")}"'})
+
+
+@home_panel(Permission.VIEW_CONTRIBUTIONS, "funding/_home_panel.html")
+def home(scope, user):
+    """A donor's money at a glance on its home page (staff have the funding page in the navigation)."""
+    if not scope.is_donor:
+        return None
+    return {"portal": donor_portal.overview(scope, donor_portal.donor_for(scope, None), date.today())}

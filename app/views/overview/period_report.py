@@ -1,0 +1,97 @@
+"""The progress report of A/58/165 regenerated from data for any period: /reports/period (HTML, printable, and
+each table as CSV), as the caller's scope lets it see the record."""
+from datetime import date
+
+from flask import Blueprint, Response, abort, render_template
+from flask_login import current_user
+
+from app.exports import csv_response
+from app.page_cache import cached_page
+from app.permissions import Permission, can, permission_required
+from app.scoping import for_user
+from app.services.overview import period_report
+from app.views.helpers import list_filters
+from forms.overview.period_report import PeriodReportForm
+from models import enums
+
+bp = Blueprint("period_report", __name__, url_prefix="/reports")
+
+
+def _period():
+    """(form, first, last); first None when a parameter is not valid. Without `from`: the year of `to`, to it."""
+    form, filters, _paging = list_filters(PeriodReportForm)
+    if filters is None:
+        return form, None, None
+    last = filters["date_to"] or date.today()
+    first = filters["date_from"] or date(last.year, 1, 1)
+    return form, first, last
+
+
+def _build(first, last):
+    return period_report.build(for_user(current_user), first, last, with_requests=can(Permission.VIEW_REQUESTS))
+
+
+@bp.get("/period")
+@permission_required(Permission.VIEW_ACTIVITIES)
+@cached_page
+def period():
+    """The progress report of A/58/165 for any period: activities, meetings, requests, deposits, donors."""
+    form, first, last = _period()
+    if first is None:
+        return render_template("overview/period.html", form=form, report=None), 400
+    return render_template("overview/period.html", form=form, report=_build(first, last),
+                           tables=period_report.TABLES, reference=period_report.A58_165_PERIOD)
+
+
+def _names(items) -> str:
+    return "; ".join(items)
+
+
+def _visits(row) -> str:
+    return _names(f"{v.city + ', ' if v.city else ''}{v.country.name_on(v.start_date)} {v.start_date.isoformat()}"
+                  f"/{v.end_date.isoformat()}" for v in row.visits)
+
+
+_ACTIVITY_COLUMNS = [
+    ("id", lambda r: r.activity.id), ("kind", lambda r: r.activity.kind),
+    ("kind_label", lambda r: enums.ActivityKind.label_of(r.activity.kind)), ("title", lambda r: r.activity.title),
+    ("status", lambda r: r.activity.status), ("visits", _visits),
+    ("states_served", lambda r: _names(s.code for s in r.served)),
+    ("states_taking_part", lambda r: _names(s.code for s in r.participants)),
+    ("instruments", lambda r: _names(i.code for i in r.activity.instruments)),
+    ("donors", lambda r: _names(d.name for d in r.donors)), ("source", lambda r: r.activity.source)]
+PERIOD_COLUMNS = {
+    "activities": _ACTIVITY_COLUMNS,
+    "meetings": _ACTIVITY_COLUMNS + [("participating_states", lambda r: _names(s.code for s in r.all_states)),
+                                     ("participants", lambda r: len(r.all_states))],
+    "requests": [("id", lambda r: r.id), ("state", lambda r: r.state.code), ("state_name", lambda r: r.state.name),
+                 ("received_date", lambda r: r.received_date), ("kind", lambda r: r.kind),
+                 ("subject", lambda r: r.subject), ("instruments", lambda r: _names(i.code for i in r.instruments)),
+                 ("status", lambda r: r.status), ("status_label", lambda r: enums.RequestStatus.label_of(r.status)),
+                 ("first_response_date", lambda r: r.first_response_date), ("source", lambda r: r.source)],
+    "deposits": [("date", lambda d: d.date), ("instrument", lambda d: d.instrument),
+                 ("participant", lambda d: d.participant), ("name", lambda d: d.name), ("action", lambda d: d.kind),
+                 ("counted", lambda d: d.counted), ("in_force_date", lambda d: d.in_force_date)],
+    "donors": [("donor", lambda d: d.donor.name), ("projects", lambda d: _names(sorted(d.projects))),
+               ("activities", lambda d: len(d.activities)),
+               ("activity_titles", lambda d: _names(a.title for a in d.activities))],
+}
+
+
+@bp.get("/period.csv")
+@permission_required(Permission.VIEW_ACTIVITIES)
+def period_csv():
+    """One table of the period report as CSV (`table=activities|meetings|requests|deposits|donors`)."""
+    form, first, last = _period()
+    if first is None:
+        return Response(" ".join(f"{name}: {' '.join(errors)}" for name, errors in form.errors.items()) + "\n",
+                        status=400, mimetype="text/plain")
+    table = form.table.data or ""
+    if table not in PERIOD_COLUMNS:
+        return Response("table: give one of " + ", ".join(PERIOD_COLUMNS) + ".\n", status=400,
+                        mimetype="text/plain")
+    report = _build(first, last)
+    rows = getattr(report, table)
+    if rows is None:
+        abort(403)  # the requests, for a caller who may not see requests
+    return csv_response(f"period-{first.isoformat()}-{last.isoformat()}-{table}.csv", PERIOD_COLUMNS[table], rows)

@@ -1,0 +1,186 @@
+"""Treaty administration in the browser: import a depositary table (preview, then confirm), reconciliation,
+and a treaty action entered by hand."""
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app import form_choices
+from app.listing import page_of
+from app.permissions import Permission, permission_required
+from app.scoping import for_user
+from app.services.core.errors import Refused
+from app.services.treaties import treaty_import_previews
+from app.services.treaties.reconciliation import differences, sources_of
+from app.services.treaties.treaty_import import ImportBusy, ImportRefused, MassRemovalRefused, import_text
+from app.services.treaties.treaty_record import record_action
+from app.views.helpers import list_filters, show_refusal
+from forms.treaties.record import ImportConfirmForm, ImportUploadForm, ReconciliationFilterForm, TreatyActionForm
+from models import db
+
+bp = Blueprint("treaties", __name__, url_prefix="/treaties")
+
+
+def _text_of(data: bytes) -> tuple[str | None, str | None]:
+    """The upload's text, or the message saying why it is not text."""
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        return None, f"The file is not UTF-8 text (line {line})."
+
+
+@bp.route("/import", methods=["GET", "POST"], endpoint="imports")
+@permission_required(Permission.IMPORT_TREATIES)
+def import_upload():
+    """Upload a UN Treaty Collection table. A malformed one is refused at once; a readable one is stored and the
+    browser sent to its preview page (a dry run; nothing is written yet)."""
+    form = ImportUploadForm()
+    if not form.validate_on_submit():
+        return render_template("treaties/import.html", form=form), 422 if form.is_submitted() else 200
+    upload = form.file.data
+    text, problem = _text_of(upload.read())
+    if problem:
+        form.file.errors.append(problem)
+        return render_template("treaties/import.html", form=form), 422
+    code, filename = form.instrument.data, upload.filename or "upload.csv"
+    try:
+        import_text(text, code, dry_run=True)
+    except ImportRefused as exc:
+        return render_template("treaties/import.html", form=form, refused=exc.lines(), filename=filename), 422
+    preview = treaty_import_previews.save(text, code, filename, current_user.id)
+    return redirect(url_for("treaties.preview", preview_id=preview.id), 303)
+
+
+@bp.errorhandler(413)
+def too_large(_exc):
+    """MAX_CONTENT_LENGTH refused the upload before any of it was read: say what the limit is."""
+    limit = current_app.config["MAX_CONTENT_LENGTH"] / (1024 * 1024)
+    form = ImportUploadForm(formdata=None)
+    form.file.errors = [f"The upload is too large: the limit is {limit:g} MB (a UN Treaty Collection table is a few "
+                        "kilobytes). Nothing was imported."]
+    return render_template("treaties/import.html", form=form), 413
+
+
+def _outcome(status: int, title: str, message: str, code: str | None = None):
+    """A refusal or a "nothing to do" page about a preview, with the way on."""
+    return render_template("treaties/import_outcome.html", title=title, message=message, code=code), status
+
+
+def _load_preview(preview_id: str):
+    """The caller's preview, or the page that says why there is none (already imported, expired, not theirs)."""
+    preview = treaty_import_previews.load(preview_id)
+    if preview is None or preview.expired:
+        entry = treaty_import_previews.imported(preview_id)
+        if entry is not None:
+            done = treaty_import_previews.PreviewAlreadyImported(entry)
+            return None, _outcome(409, "Already imported", done.lines()[0], done.code)
+        return None, _outcome(404, "No such preview", "This preview does not exist or is more than an hour old: "
+                                                      "upload the file again.")
+    if preview.user_id != current_user.id:
+        return None, _outcome(403, "Not your preview", "That preview belongs to another account: upload the file "
+                                                       "yourself to import it.")
+    return preview, None
+
+
+def _preview_page(preview, report, confirm, status=200):
+    if report.mass_removal:
+        confirm.allow_mass_removal.label.text = (
+            f"Yes, remove {len(report.removed):,} of the {report.existing:,} actions of {report.instrument} "
+            "on record: the depositary withdrew them")
+        confirm.removals.data = str(len(report.removed))
+    return render_template("treaties/preview.html", preview=preview, report=report, confirm=confirm,
+                           filename=preview.filename), status
+
+
+@bp.get("/import/<preview_id>")
+@permission_required(Permission.IMPORT_TREATIES)
+def preview(preview_id: str):
+    """The preview of a stored upload: what confirming would change now. Reloading it posts nothing."""
+    preview, refusal = _load_preview(preview_id)
+    if refusal:
+        return refusal
+    entry = treaty_import_previews.imported(preview.id)
+    if entry is not None:
+        return _outcome(409, "Already imported", treaty_import_previews.PreviewAlreadyImported(entry).lines()[0],
+                        preview.instrument)
+    try:
+        report = treaty_import_previews.dry_run(preview)
+    except ImportRefused as exc:  # the record changed since the upload (an alias removed, say)
+        return render_template("treaties/import.html", form=ImportUploadForm(formdata=None),
+                               refused=exc.lines(), filename=preview.filename), 422
+    return _preview_page(preview, report, ImportConfirmForm(formdata=None))
+
+
+@bp.post("/import/<preview_id>/confirm")
+@permission_required(Permission.IMPORT_TREATIES)
+def import_confirm(preview_id: str):
+    """Commit the previewed import, once."""
+    preview, refusal = _load_preview(preview_id)
+    if refusal:
+        return refusal
+    form = ImportConfirmForm()
+    if not form.validate_on_submit():
+        flash("The preview could not be confirmed; try again.", "error")
+        return redirect(url_for("treaties.preview", preview_id=preview.id), 303)
+    try:
+        report = treaty_import_previews.confirm(preview, actor=current_user,
+                                                allow_mass_removal=form.confirmed_removals())
+    except treaty_import_previews.PreviewAlreadyImported as exc:
+        db.session.rollback()
+        return _outcome(409, "Already imported", exc.lines()[0], preview.instrument)
+    except ImportBusy as exc:
+        db.session.rollback()
+        return _outcome(409, "Import in progress", exc.lines()[0], preview.instrument)
+    except MassRemovalRefused as exc:
+        db.session.rollback()
+        report = treaty_import_previews.dry_run(preview)
+        form.allow_mass_removal.errors = [exc.lines()[0]]
+        return _preview_page(preview, report, form, 422)
+    except ImportRefused as exc:  # the record changed since the preview (an alias removed, say)
+        db.session.rollback()
+        return render_template("treaties/import.html", form=ImportUploadForm(formdata=None),
+                               refused=exc.lines(), filename=preview.filename), 422
+    db.session.commit()
+    treaty_import_previews.discard(preview.id)
+    flash(f"Imported {preview.filename}: {report.summary()}.", "success")
+    for warning in report.warnings[:20]:
+        flash(warning, "warning")
+    if len(report.warnings) > 20:
+        flash(f"… and {len(report.warnings) - 20} more warning(s): see the audit trail.", "warning")
+    return redirect(url_for("instruments.detail", code=report.instrument), 303)
+
+
+@bp.get("/reconciliation")
+@permission_required(Permission.VIEW_TREATY_REPORTS)
+def reconciliation():
+    """Where the sources (the annex, the depositary's tables, entries by hand) disagree."""
+    form, filters, paging = list_filters(ReconciliationFilterForm)
+    if filters is None:
+        return render_template("treaties/reconciliation.html", form=form, page=page_of([], paging),
+                               sources=[]), 400
+    diffs = differences(for_user(current_user), instrument_code=filters["instrument"] or None)
+    return render_template("treaties/reconciliation.html", form=form, page=page_of(diffs, paging),
+                           sources=sources_of(diffs))
+
+
+@bp.route("/actions/new", methods=["GET", "POST"])
+@permission_required(Permission.EDIT_TREATIES)
+def new_action():
+    """Record a signature or deposit by hand: refused when it cannot be right, warned when it looks odd."""
+    form = TreatyActionForm()
+    form_choices.treaty_action_form(form)
+    if request.method == "GET" and request.args.get("state"):
+        form.participant.data = request.args["state"].upper()
+    if not form.validate_on_submit():
+        return render_template("treaties/action_form.html", form=form), 422 if form.is_submitted() else 200
+    try:
+        action, warnings = record_action(form.participant.data, form.instrument.data, form.kind.data,
+                                         form.action_date.data, note=form.note.data)
+    except Refused as exc:
+        db.session.rollback()
+        show_refusal(form, exc)
+        return render_template("treaties/action_form.html", form=form), 422
+    db.session.commit()
+    flash(f"Recorded: {action.kind} of {action.instrument.code} on {action.action_date.isoformat()}.", "success")
+    for warning in warnings:
+        flash(f"Warning — {warning}", "warning")
+    return redirect(url_for("states.detail", code=action.state.code))

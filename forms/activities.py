@@ -1,0 +1,298 @@
+"""Forms of assistance activities: the list's and the calendar's filters, and the officers' one form that logs
+or edits an activity of any kind with its visits, States, instruments, partners, requests and experts.
+
+Choices that come from the database (States, instruments, organizations, requests, experts) are set by the view
+through `ActivityForm.set_choices`, from the services; the form only validates what was typed and chosen. The
+rules that join several fields (a written analysis has no visit, a regional meeting has States) are the write
+service's, so that every caller meets them.
+"""
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
+
+from forms.base import (
+    MARKUP,
+    FilterForm,
+    NumberListField,
+    PlainText,
+    VersionField,
+    choices,
+    date_field,
+    optional_int,
+    strip,
+)
+from forms.filters import (
+    enum_filter,
+    group_filter,
+    id_choice_filter,
+    id_number_filter,
+    instrument_filter,
+    not_before,
+    state_filter,
+    text_filter,
+)
+from models.enums import ActivityKind, ActivityStatus, DatePrecision
+
+#: Rows one form may carry (visits, partners, experts): more is a mistake or a probe.
+MAX_ROWS = 40
+class KnownChoice(SelectField):
+    """A select whose refusal of an unknown value says what to do."""
+
+    def __init__(self, label, unknown: str, **kwargs):
+        self.unknown = unknown
+        super().__init__(label, **kwargs)
+
+    def pre_validate(self, form):
+        if self.data in (None, ""):
+            return
+        if self.data not in {self.coerce(c[0] if isinstance(c, tuple) else c.value) for c in self.choices or []}:
+            raise ValidationError(self.unknown)
+
+
+class ActivityFilterForm(FilterForm):
+    SORTS = {"start_date": "Dates", "title": "Title", "kind": "Kind", "status": "Status", "id": "Number"}
+    DEFAULT_SORT = "start_date"
+
+    q = text_filter("Text", "Words in the title.")
+    kind = enum_filter("Kind", ActivityKind)
+    status = enum_filter("Status", ActivityStatus)
+    state = state_filter(description="A State served, taking part or visited (its code).")
+    regional_group = group_filter()
+    instrument = instrument_filter()
+    expert = id_number_filter("Expert", "An expert's number (#12; an expert's page links here): the activities it "
+                              "was deployed on.")
+    partner = id_choice_filter("Partner", "A partner organization's id.")
+    date_from = date_field("From", Optional(), description="A visit ending on or after this day …")
+    date_to = date_field("To", Optional(), not_before("date_from", "The end of the range is before its start."),
+                         description="… and starting on or before this day.")
+    request = id_number_filter("Request", "A request's number (#12): the activities that answer it.")
+
+
+class CalendarFilterForm(FilterForm):
+    """The calendar's month and filters (pages only; it shares the list's query)."""
+    month = StringField("Month", filters=[strip], validators=[
+        Optional(), Regexp(r"^(19\d\d|2[01]\d\d)-(0[1-9]|1[0-2])$", message="A month like 2002-11 (YYYY-MM).")],
+        render_kw={"type": "month"}, description="YYYY-MM; empty for this month.")
+    regional_group = group_filter()
+    instrument = instrument_filter()
+
+
+# --- the officers' form ---------------------------------------------------------------------------------------
+
+class _Row(Form):
+    """A repeated row; a row left entirely empty is no row (that is how one is removed), and is not validated."""
+
+    #: The fields whose emptiness makes the row empty.
+    KEYS: tuple[str, ...] = ()
+
+    def is_blank(self) -> bool:
+        for name in self.KEYS:
+            field = self[name]
+            if field.raw_data is not None:  # submitted: what was typed, even if it did not parse
+                if any(str(value).strip() for value in field.raw_data):
+                    return False
+            elif field.data not in (None, ""):
+                return False
+        return True
+
+    def validate(self, extra_validators=None):
+        if self.is_blank():
+            return True
+        return super().validate(extra_validators)
+
+
+class VisitForm(_Row):
+    KEYS = ("city", "country", "start_date", "end_date")
+
+    id = HiddenField(filters=[optional_int])
+    city = StringField("City", filters=[strip],
+                       validators=[Optional(), Length(max=80, message="At most 80 characters."), PlainText()])
+    country = KnownChoice("Country", "That country is not one the record knows: choose it from the list.",
+                          validators=[InputRequired("Choose the country of the visit.")])
+    start_date = date_field("First day", InputRequired("Give the first day of the visit."))
+    end_date = date_field("Last day", InputRequired("Give the last day of the visit."),
+                          not_before("start_date", "The visit ends before it starts."))
+    date_precision = SelectField("Dates known to", choices=choices(DatePrecision.choices()),
+                                 default=DatePrecision.DAY.value)
+
+
+class PartnerForm(_Row):
+    KEYS = ("organization", "role")
+
+    organization = KnownChoice("Organization", "Choose the organization from the list.", coerce=optional_int,
+                               validators=[InputRequired("Choose the partner organization.")])
+    role = StringField("Role", filters=[strip], validators=[
+        DataRequired("Say what the partner did (host, organizer, co-operating organization…)."),
+        Length(max=80, message="At most 80 characters."), PlainText()])
+
+
+class DeploymentForm(_Row):
+    KEYS = ("expert", "role", "start_date", "end_date")
+
+    expert = KnownChoice("Expert", "Choose the expert from the roster.", coerce=optional_int,
+                         validators=[InputRequired("Choose the expert.")])
+    role = StringField("Role", filters=[strip], validators=[
+        DataRequired("Give the expert's role (legal adviser, lecturer…)."),
+        Length(max=120, message="At most 120 characters."), PlainText()])
+    start_date = date_field("From", Optional(), description="Empty: the activity's dates.")
+    end_date = date_field("To", Optional(), not_before("start_date", "The deployment ends before it starts."))
+
+
+def _lines(value):
+    """Filter: one entry per line, blanks dropped."""
+    if isinstance(value, str):
+        return [line.strip() for line in value.splitlines() if line.strip()]
+    return value or []
+
+
+def _words(value):
+    """Filter: comma-separated entries, blanks dropped."""
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value or []
+
+
+class _EachAtMost:
+    def __init__(self, limit: int, what: str):
+        self.limit, self.what = limit, what
+
+    def __call__(self, form, field):
+        for item in field.data or []:
+            if len(item) > self.limit:
+                raise ValidationError(f"Each {self.what} has at most {self.limit} characters: “{item[:40]}…” is "
+                                      "longer.")
+            if MARKUP.search(item):
+                raise ValidationError("Write plain text: markup such as <b> or <script> is not allowed here "
+                                      "(it would be shown as typed, not interpreted).")
+
+
+class ListText(TextAreaField):
+    """A list typed one entry per line (or, with `separator=','`, separated by commas)."""
+
+    def __init__(self, label, separator="\n", **kwargs):
+        self.separator = separator
+        super().__init__(label, **kwargs)
+
+    def process_formdata(self, valuelist):
+        raw = valuelist[0] if valuelist else ""
+        self.data = _words(raw) if self.separator == "," else _lines(raw)
+
+    def _value(self):
+        return (", " if self.separator == "," else "\n").join(self.data or [])
+
+
+class ActivityForm(FlaskForm):
+    kind = SelectField("Kind", choices=choices(ActivityKind.choices()), validators=[InputRequired()])
+    status = SelectField("Status", choices=choices(ActivityStatus.choices()), default=ActivityStatus.PLANNED.value,
+                         validators=[InputRequired()])
+    title = StringField("Title", filters=[strip], validators=[
+        DataRequired("Give the activity a title."), Length(max=255, message="At most 255 characters."), PlainText()])
+    description = TextAreaField("Description", filters=[strip], validators=[
+        Optional(), Length(max=5000, message="At most 5,000 characters.")])
+    visits = FieldList(FormField(VisitForm), "Visits", min_entries=1, max_entries=MAX_ROWS)
+    served = SelectMultipleField("States served", coerce=str,
+                                 description="The beneficiary States; for a meeting, the States of the region there.")
+    participants = SelectMultipleField("States taking part", coerce=str,
+                                       description="Other States that took part (whose experts came).")
+    instruments = SelectMultipleField("Instruments covered", coerce=str)
+    other_instruments = ListText("Other instruments dealt with jointly", validators=[_EachAtMost(255, "instrument")],
+                                 description="One per line, e.g. the universal instruments against terrorism.")
+    topics = ListText("Topics", separator=",", validators=[_EachAtMost(120, "topic")],
+                      description="Subjects dealt with besides the instruments, separated by commas.")
+    partners = FieldList(FormField(PartnerForm), "Partner organizations", min_entries=1, max_entries=MAX_ROWS)
+    requests = NumberListField("Requests it answers", description="Request numbers, separated by commas (e.g. #12, "
+                               "#15): each request's page and the lists give its number.")
+    deployments = FieldList(FormField(DeploymentForm), "Experts deployed", min_entries=1, max_entries=MAX_ROWS)
+    outcome = TextAreaField("Outcome report", filters=[strip], validators=[
+        Optional(), Length(max=10000, message="At most 10,000 characters.")],
+        description="What came of it: declarations, recommendations, drafts delivered.")
+    source = StringField("Source", filters=[strip], validators=[
+        Optional(), Length(max=120, message="At most 120 characters."), PlainText()],
+        description="Where the record comes from, e.g. a mission report or A/58/165 para. 16.")
+
+    #: Set when editing: the version the form was rendered from (a save against a newer one is refused).
+    version = VersionField()
+
+    #: The buttons that add an empty row instead of saving (no script needed): name "add", value the list.
+    ROW_LISTS = ("visits", "partners", "deployments")
+
+    def set_choices(self, states, instruments, organizations, experts) -> None:
+        """Options from the database (each list already in the caller's scope), on the form and every row."""
+        state_pairs = [(s.code, f"{s.name} ({s.code})") for s in states]
+        self._row_choices = {
+            "country": choices([("", "Choose…")] + state_pairs),
+            "organization": choices([("", "Choose…")] + [(o.id, o.display_name) for o in organizations]),
+            "expert": choices([("", "Choose…")] + [(e.id, e.name) for e in experts]),
+        }
+        self.served.choices = choices(state_pairs)
+        self.participants.choices = choices(state_pairs)
+        self.instruments.choices = choices([(i.code, f"{i.code} — {i.short_title}") for i in instruments])
+        self._apply_row_choices()
+
+    def _apply_row_choices(self) -> None:
+        for rows in (self.visits, self.partners, self.deployments):
+            for row in rows:
+                for name, options in self._row_choices.items():
+                    if name in row.form._fields:
+                        row.form[name].choices = options
+
+    def add_row(self, name: str) -> bool:
+        """Append an empty row to `name` (one of ROW_LISTS); False when the list is full."""
+        rows = self[name]
+        if name not in self.ROW_LISTS or len(rows) >= MAX_ROWS:
+            return False
+        rows.append_entry()
+        self._apply_row_choices()
+        return True
+
+    def filled(self, name: str) -> list[Form]:
+        """The rows of `name` that are not left empty."""
+        return [row.form for row in self[name] if not row.form.is_blank()]
+
+    def values(self) -> dict:
+        """What the service takes (rows left empty are no rows)."""
+        return {
+            "kind": self.kind.data, "status": self.status.data, "title": self.title.data,
+            "description": self.description.data or None, "outcome": self.outcome.data or None,
+            "source": self.source.data or None, "topics": list(self.topics.data),
+            "visits": [{"country": r.country.data, "start_date": r.start_date.data, "end_date": r.end_date.data,
+                        "city": r.city.data or None, "date_precision": r.date_precision.data, "id": r.id.data}
+                       for r in self.filled("visits")],
+            "served": list(self.served.data or ()), "participants": list(self.participants.data or ()),
+            "instruments": list(self.instruments.data or ()), "other_instruments": list(self.other_instruments.data),
+            "partners": [{"organization_id": r.organization.data, "role": r.role.data}
+                         for r in self.filled("partners")],
+            "requests": list(self.requests.data or ()),
+            "deployments": [{"expert_id": r.expert.data, "role": r.role.data, "start_date": r.start_date.data,
+                             "end_date": r.end_date.data} for r in self.filled("deployments")],
+        }
+
+
+def initial_data(activity) -> dict:
+    """An activity as the form's data (for editing)."""
+    from models.enums import ActivityStateRole
+    return {
+        "version": activity.version, "kind": activity.kind, "status": activity.status, "title": activity.title,
+        "description": activity.description, "outcome": activity.outcome, "source": activity.source,
+        "topics": list(activity.topics or []),
+        "visits": [{"id": v.id, "city": v.city, "country": v.country.code, "start_date": v.start_date,
+                    "end_date": v.end_date, "date_precision": v.date_precision} for v in activity.visits] or [{}],
+        "served": [s.state.code for s in activity.states if s.role == ActivityStateRole.SERVED.value],
+        "participants": [s.state.code for s in activity.states if s.role == ActivityStateRole.PARTICIPANT.value],
+        "instruments": [i.code for i in activity.instruments],
+        "other_instruments": [o.name for o in activity.other_instruments],
+        "partners": [{"organization": p.organization_id, "role": p.role} for p in activity.partners] or [{}],
+        "requests": [r.id for r in activity.requests],
+        "deployments": [{"expert": d.expert_id, "role": d.role, "start_date": d.start_date,
+                         "end_date": d.end_date} for d in activity.deployments] or [{}],
+    }

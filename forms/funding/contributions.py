@@ -1,0 +1,194 @@
+"""Forms of donor contributions: the list's filters (pages and API), recording and editing a contribution, moving
+it along pledged -> committed -> received, and allocating it to an activity."""
+from decimal import Decimal, InvalidOperation
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DecimalField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from forms.base import FilterForm, VersionField, choices, date_field, optional_int, strip
+from forms.filters import (
+    INSTRUMENT_CODES,
+    CodeField,
+    enum_filter,
+    group_filter,
+    id_filter,
+    instrument_filter,
+    text_filter,
+)
+from forms.funding.codelists import currency_problem
+from models.contribution import MAX_AMOUNT
+from models.enums import ContributionStatus, RegionalGroup
+
+
+def _upper(value):
+    return value.upper() if isinstance(value, str) else value
+
+
+class ContributionFilterForm(FilterForm):
+    """The contribution list's parameters, on the page and in the API alike."""
+    SORTS = {"id": "Number", "date": "Pledged", "amount": "Amount", "status": "Status", "donor": "Donor"}
+    DEFAULT_SORT = "id"
+
+    status = enum_filter("Status", ContributionStatus)
+    donor = text_filter("Donor", "Part of the donor's name, or its acronym.", max_length=120)
+    donor_id = id_filter("Donor id", "One donor organization, by its id.")
+    currency = CodeField("Currency", "An ISO 4217 code, e.g. USD.")
+    project = id_filter("Project", "A project's id.")
+    instrument = instrument_filter("Earmarked for")
+    region = group_filter("Earmarked region")
+    activity = id_filter("Activity", "An activity's id: the contributions allocated to it.")
+    date_from = date_field("Pledged from", Optional())
+    date_to = date_field("Pledged to", Optional())
+
+    def validate_date_to(self, field):
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError("“Pledged to” is before “Pledged from”.")
+
+
+# --- money ----------------------------------------------------------------------------------------------------
+
+def amount_problem(value: Decimal | None) -> str | None:
+    """Why `value` is not an amount of money we accept (None when it is): positive, two decimals, at most 10^12."""
+    if value is None:
+        return "Give the amount, or tick “Amount not recorded”."
+    if not value.is_finite():
+        return "Give the amount as a number, e.g. 250000.00."
+    if value <= 0:
+        return "The amount must be more than zero."
+    if value > MAX_AMOUNT:
+        return f"{value:,.2f} is not a plausible amount: at most {MAX_AMOUNT:,.0f}."
+    if value != value.quantize(Decimal("0.01")):
+        return "Give at most two decimals (cents)."
+    return None
+
+
+class AmountField(DecimalField):
+    """A decimal amount; the typed text is kept on error. Thousands separators (1,250,000.50) are allowed."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        raw = (valuelist[0] or "").strip().replace(",", "").replace(" ", "")
+        if not raw:
+            self.data = None
+            return
+        try:
+            self.data = Decimal(raw[:40])
+        except InvalidOperation:
+            self.data = None
+            raise ValueError("Give the amount as a number, e.g. 250000.00.") from None
+
+
+def _check_amount(form, field):
+    problem = amount_problem(field.data)
+    if field.data is not None and problem:
+        raise ValidationError(problem)
+
+
+def _check_currency(form, field):
+    if field.data:
+        problem = currency_problem(field.data)
+        if problem:
+            raise ValidationError(problem)
+
+
+# --- contributions --------------------------------------------------------------------------------------------
+
+class ContributionForm(FlaskForm):
+    """A contribution's facts and earmark (its status moves through StatusForm, one guarded step at a time)."""
+    donor_id = SelectField("Donor", coerce=optional_int, validators=[DataRequired("Choose the donor.")])
+    project_id = SelectField("Project", coerce=optional_int, validators=[Optional()],
+                             description="The project the money is earmarked for, if any.")
+    amount_not_recorded = BooleanField("Amount not recorded",
+                                       description="Tick when the source gives no amount (A/58/165 gives none).")
+    amount = AmountField("Amount", validators=[Optional(), _check_amount])
+    currency = StringField("Currency", filters=[strip, _upper], validators=[Optional(), Length(max=3),
+                                                                             _check_currency],
+                           description="ISO 4217 code, e.g. USD, EUR, JPY.")
+    pledged_date = date_field("Pledged on", Optional())
+    instruments = SelectMultipleField("Earmarked for instruments", choices=choices((c, c) for c in INSTRUMENT_CODES),
+                                      validators=[Optional()],
+                                      description="None chosen: any instrument.")
+    regions = SelectMultipleField("Earmarked for regions", choices=choices(RegionalGroup.choices()),
+                                  validators=[Optional()], description="None chosen: any region.")
+    period_start = date_field("Earmark period from", Optional())
+    period_end = date_field("Earmark period to", Optional())
+    source = StringField("Source", filters=[strip], validators=[Optional(), Length(max=120)],
+                         description="Where the record comes from, e.g. an agreement's reference.")
+    note = TextAreaField("Note", filters=[strip], validators=[Optional(), Length(max=4000)])
+    #: Set when editing: the version the form was rendered from.
+    version = VersionField()
+
+    def set_choices(self, donors, projects) -> None:
+        self.donor_id.choices = choices([("", "Choose a donor")] + [(d.id, d.display_name) for d in donors])
+        self.project_id.choices = choices([("", "No project")] + [(p.id, p.title) for p in projects])
+
+    def validate_amount(self, field):
+        if self.amount_not_recorded.data:
+            if field.data is not None:
+                raise ValidationError("Either give the amount or tick “Amount not recorded”, not both.")
+        elif field.data is None and not field.errors:
+            raise ValidationError("Give the amount, or tick “Amount not recorded”.")
+
+    def validate_currency(self, field):
+        if not self.amount_not_recorded.data and not field.data:
+            raise ValidationError("Give the currency, an ISO 4217 code such as USD.")
+
+    def validate_period_end(self, field):
+        if field.data and self.period_start.data and field.data < self.period_start.data:
+            raise ValidationError("The earmark period ends before it starts.")
+
+    def values(self) -> dict:
+        """What the service takes: the amount and currency only where the amount is recorded."""
+        recorded = not self.amount_not_recorded.data
+        return {"donor_id": self.donor_id.data, "project_id": self.project_id.data,
+                "amount": self.amount.data if recorded else None, "currency": self.currency.data if recorded else None,
+                "pledged_date": self.pledged_date.data, "instruments": tuple(self.instruments.data or ()),
+                "regions": tuple(self.regions.data or ()), "period_start": self.period_start.data,
+                "period_end": self.period_end.data, "source": self.source.data, "note": self.note.data}
+
+
+class ContributionCreateForm(ContributionForm):
+    """Recording a contribution: it may already be committed or received (each step with its date)."""
+    version = None  # a new record has none
+    status = SelectField("Status now", choices=choices(ContributionStatus.choices()),
+                         default=ContributionStatus.PLEDGED.value)
+    committed_date = date_field("Committed on", Optional())
+    received_date = date_field("Received on", Optional())
+
+    def validate_received_date(self, field):
+        if field.data and self.pledged_date.data and field.data < self.pledged_date.data:
+            raise ValidationError("The money cannot be received before it was pledged.")
+        if field.data and self.committed_date.data and field.data < self.committed_date.data:
+            raise ValidationError("The money cannot be received before it was committed.")
+
+    def validate_committed_date(self, field):
+        if field.data and self.pledged_date.data and field.data < self.pledged_date.data:
+            raise ValidationError("The money cannot be committed before it was pledged.")
+
+
+class StatusForm(FlaskForm):
+    """One step of pledged -> committed -> received, with its date."""
+    on = date_field("On", DataRequired("Give the date of this step."))
+    reason = StringField("Note", filters=[strip], validators=[Optional(), Length(max=500)])
+    #: The version of the contribution the page showed: a step taken on one that changed since is refused.
+    version = VersionField()
+
+
+class AllocationForm(FlaskForm):
+    """Part of a contribution allocated to one activity."""
+    activity_id = SelectField("Activity", coerce=optional_int, validators=[DataRequired("Choose the activity.")])
+    amount = AmountField("Amount", validators=[Optional(), _check_amount],
+                         description="In the contribution's currency; leave empty when it is not recorded.")
+    is_inferred = BooleanField("Inferred", description="Tick when the source does not say that this money paid "
+                                                       "for this activity, and the record infers it.")
+    basis = TextAreaField("Basis", filters=[strip], validators=[Optional(), Length(max=2000)],
+                          description="The source's words, or the reasoning behind the inference.")
+
+    def set_choices(self, activities) -> None:
+        self.activity_id.choices = choices([("", "Choose an activity")] + [(a_id, label) for a_id, label in activities])
+
+    def validate_basis(self, field):
+        if self.is_inferred.data and not field.data:
+            raise ValidationError("Say what the inference rests on.")

@@ -1,0 +1,50 @@
+"""Forms of the exchange-rate table kept by admins."""
+from decimal import Decimal
+
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+
+from forms.base import FilterForm, date_field, strip
+from forms.funding.codelists import currency_problem
+from forms.funding.contributions import AmountField
+from models.exchange_rate import BASE_CURRENCY
+
+
+def _upper(value):
+    return value.upper() if isinstance(value, str) else value
+
+
+class RateFilterForm(FilterForm):
+    SORTS = {"currency": "Currency", "valid_from": "Valid from"}
+    DEFAULT_SORT = "currency"
+
+    currency = StringField("Currency", filters=[strip, _upper],
+                           validators=[Optional(), Regexp(r"^[A-Z]{3}$", message="An ISO 4217 code, e.g. EUR.")])
+
+
+class RateForm(FlaskForm):
+    currency = StringField("Currency", filters=[strip, _upper],
+                           validators=[DataRequired("Give the currency, e.g. EUR."), Length(max=3)],
+                           description="ISO 4217 code.")
+    rate = AmountField(f"Value in {BASE_CURRENCY}", validators=[DataRequired("Give the rate.")],
+                       description=f"How many {BASE_CURRENCY} one unit of the currency is worth, e.g. 1.1050.")
+    valid_from = date_field("Valid from", DataRequired("Give the date the rate applies from."))
+    source = StringField("Source", filters=[strip], validators=[Optional(), Length(max=200)],
+                         description="e.g. UN operational rate of exchange, July 2003.")
+
+    def validate_currency(self, field):
+        if field.data == BASE_CURRENCY:
+            raise ValidationError(f"{BASE_CURRENCY} is the base currency: its rate is always 1.")
+        problem = currency_problem(field.data)
+        if problem:
+            raise ValidationError(problem)
+
+    def validate_rate(self, field):
+        value = field.data
+        if value is None or not value.is_finite() or value <= 0:
+            raise ValidationError("The rate must be a number above zero.")
+        if value >= 1_000_000:
+            raise ValidationError("That rate is not plausible (one unit worth a million or more).")
+        if value != value.quantize(Decimal("0.00000001")):
+            raise ValidationError("Give at most eight decimals.")

@@ -1,0 +1,74 @@
+"""Forms of experts: the roster's filters (pages and API alike), and the one form that adds or edits an expert."""
+from flask_wtf import FlaskForm
+from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from forms.activities import KnownChoice, ListText, _EachAtMost
+from forms.base import EmailAddress, FilterForm, PlainText, VersionField, choices, date_field, optional_int, strip
+from forms.filters import INSTRUMENT_CODES, enum_filter, instrument_filter, not_before, state_filter, text_filter
+from models.enums import ExpertKind, LegalTradition
+
+
+class ExpertFilterForm(FilterForm):
+    SORTS = {"name": "Name", "kind": "Kind", "id": "Number"}
+    DEFAULT_SORT = "name"
+
+    q = text_filter("Name", "Part of the expert's name.")
+    kind = enum_filter("Kind", ExpertKind)
+    instrument = instrument_filter("Instrument of expertise")
+    nationality = state_filter("Nationality")
+    topic = text_filter("Legal topic", "Part of a topic of expertise, e.g. extradition.", max_length=120)
+    language = text_filter("Language", "A working language, e.g. French.", max_length=60)
+    legal_tradition = enum_filter("Legal tradition", LegalTradition)
+    available_from = date_field("Available from", Optional(),
+                                description="Not deployed on any day of this range (an activity not cancelled).")
+    available_to = date_field("Available to", Optional(),
+                              not_before("available_from", "The end of the range is before its start."))
+
+
+class ExpertForm(FlaskForm):
+    """Add an expert to the roster, or edit one (the affiliation and nationality choices come from the view)."""
+    name = StringField("Name", filters=[strip], validators=[
+        DataRequired("Give the expert's name."), Length(max=160, message="At most 160 characters."), PlainText()])
+    kind = SelectField("Kind", choices=choices([("", "Choose…")] + ExpertKind.choices()),
+                       validators=[InputRequired("Choose the kind of expert.")])
+    affiliation = KnownChoice("Affiliation", "Choose the organization from the list.", coerce=optional_int,
+                              description="The organization the expert works for, if any.")
+    nationality = KnownChoice("Nationality", "Choose the State from the list.")
+    instruments = SelectMultipleField("Instruments of expertise", choices=choices((c, c) for c in INSTRUMENT_CODES),
+                                      validators=[Optional()])
+    topics = ListText("Legal topics", separator=",", validators=[_EachAtMost(120, "topic")],
+                      description="Separated by commas, e.g. extradition, money-laundering.")
+    languages = ListText("Working languages", separator=",", validators=[_EachAtMost(60, "language")],
+                         description="Separated by commas, e.g. English, French.")
+    legal_tradition = SelectField("Legal tradition", choices=choices([("", "Not recorded")]
+                                                                     + LegalTradition.choices()),
+                                  validators=[Optional()])
+    email = StringField("Email", filters=[strip], validators=[Optional(), Length(max=254), EmailAddress()],
+                        description="Never shown to donors.")
+    phone = StringField("Phone", filters=[strip], validators=[Optional(), Length(max=40), PlainText()])
+    note = TextAreaField("Note", filters=[strip], validators=[Optional(), Length(max=4000)])
+    #: Set when editing: the version the form was rendered from.
+    version = VersionField()
+
+    def set_choices(self, organizations, states) -> None:
+        self.affiliation.choices = choices([("", "— none —")] + [(o.id, o.display_name) for o in organizations])
+        self.nationality.choices = choices([("", "— not recorded —")] + [(s.code, f"{s.name} ({s.code})")
+                                                                        for s in states])
+
+    def values(self) -> dict:
+        """What the service takes."""
+        return {"name": self.name.data, "kind": self.kind.data, "affiliation_id": self.affiliation.data,
+                "nationality": self.nationality.data or None, "instruments": list(self.instruments.data or []),
+                "topics": list(self.topics.data), "languages": list(self.languages.data),
+                "legal_tradition": self.legal_tradition.data or None, "email": self.email.data or None,
+                "phone": self.phone.data or None, "note": self.note.data or None}
+
+
+def expert_data(expert) -> dict:
+    """An expert as the form's data (for editing, and what an API PATCH starts from)."""
+    return {"name": expert.name, "kind": expert.kind, "affiliation": expert.affiliation_id,
+            "nationality": expert.nationality.code if expert.nationality else None,
+            "instruments": [i.code for i in expert.instruments], "topics": list(expert.topics or []),
+            "languages": list(expert.languages or []), "legal_tradition": expert.legal_tradition,
+            "email": expert.email, "phone": expert.phone, "note": expert.note, "version": expert.version}

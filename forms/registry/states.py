@@ -1,0 +1,25 @@
+"""Filters of the State list."""
+from wtforms import SelectField, StringField
+from wtforms.validators import Length, Optional
+
+from forms.base import FilterForm, choices, strip
+from forms.filters import instrument_filter
+from forms.treaties.record import AsOfForm
+from models.enums import ParticipantKind, RegionalGroup
+
+
+class StateFilterForm(FilterForm):
+    SORTS = {"name": "Name", "code": "Code", "group": "Regional group", "deposits": "Instruments deposited"}
+    DEFAULT_SORT = "name"
+
+    q = StringField("Name or code", filters=[strip], validators=[Optional(), Length(max=120)],
+                    description="Any name the State bore, an alias, or its code.")
+    group = SelectField("Regional group", choices=choices([("", "Any group")] + RegionalGroup.choices()),
+                        validators=[Optional()])
+    kind = SelectField("Kind", choices=choices([("", "Any kind")] + ParticipantKind.choices()),
+                       validators=[Optional()])
+
+
+class StateDetailForm(AsOfForm):
+    """A State's page: the date its figures are shown as at, and the instrument its outcome timeline follows."""
+    instrument = instrument_filter("Timeline of")

@@ -1,0 +1,250 @@
+"""Forms of requests for assistance: intake and edit (one form), the workflow's moves, assignment, and the filters
+of the request list and the managers' queue.
+
+Choices that come from the database (States, officers) are set by the view before validation; the rules that need
+the database (an unknown State, a State already party to an instrument it asks to ratify) are the service's.
+"""
+import re
+from datetime import date
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation, ValidationError
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
+
+from forms.base import MAX_ID, FilterForm, PlainText, choices, date_field, strip
+from forms.filters import (
+    INSTRUMENT_CODES,
+    enum_filter,
+    flag_filter,
+    group_filter,
+    id_filter,
+    instrument_filter,
+    state_filter,
+    text_filter,
+)
+from models.assistance_request import AWAITING_DECISION, date_problems
+from models.enums import AgeBucket, Priority, RequestChannel, RequestKind, RequestStatus
+
+MAX_SUBJECT = 255
+MAX_AUTHORITY = 200
+MAX_DESCRIPTION = 5000
+MAX_REASON = 2000
+#: The value of the officer choice that removes an assignment.
+NOBODY = "none"
+
+class AtLeastOne:
+    """A choice of several that needs one at least (marked required, as InputRequired marks a field)."""
+    field_flags = {"required": True}
+
+    def __init__(self, message: str):
+        self.message = message
+
+    def __call__(self, form, field):
+        if not field.data:
+            raise StopValidation(self.message)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A set of checkboxes (templates/_macros/forms.html renders one per choice, with an optional note)."""
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def account_choice(value):
+    """Coerce an officer choice: '' -> None, 'none' -> 'none' (nobody), '12' -> 12."""
+    if value in (None, ""):
+        return None
+    if value == NOBODY:
+        return NOBODY
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return value  # left as is: the choice check says "Not a valid choice"
+
+
+class AccountField(SelectField):
+    """A staff account chosen by id; the view sets the accounts. Documented in the API as an id (or `none`)."""
+
+    def __init__(self, label, first=("", "Anyone"), nobody: str | None = None, **kwargs):
+        self.fixed = [first] + ([(NOBODY, nobody)] if nobody else [])
+        super().__init__(label, coerce=account_choice, choices=choices(self.fixed), **kwargs)
+
+    def set_accounts(self, users) -> None:
+        self.choices = choices(self.fixed + [(u.id, f"{u.name} ({u.email})") for u in users])
+
+
+class AccountFilterField(AccountField):
+    """A list's filter by account: any id (an account that is gone, or was never staff, lists nothing) or `none`,
+    as its API parameter says; a page still offers the staff accounts, and keeps an id asked for that is not
+    among them."""
+    api_schema = {"anyOf": [{"type": "integer", "minimum": 1, "maximum": MAX_ID},
+                            {"type": "string", "enum": [NOBODY]}]}
+
+    def pre_validate(self, form):
+        if self.data is None or self.data == NOBODY:
+            return
+        if not (isinstance(self.data, int) and 1 <= self.data <= MAX_ID):
+            raise ValidationError(f"Not a valid account: an account's id from 1 to {MAX_ID}, or none.")
+
+    def set_accounts(self, users) -> None:
+        users = list(users)
+        super().set_accounts(users)
+        if isinstance(self.data, int) and self.data not in {u.id for u in users}:
+            self.choices = [*self.choices, *choices([(self.data, f"#{self.data}")])]
+
+
+def _version_field():
+    # The version of the request the page was rendered from: a move on a request that changed since is refused.
+    return IntegerField(widget=HiddenInput(), validators=[
+        InputRequired("The form does not say which version of the request it was made from: reload the page."),
+        NumberRange(1, MAX_ID)])
+
+
+# ------------------------------------------------------------------ intake and edit
+class RequestForm(FlaskForm):
+    state = SelectField("Requesting State", validate_choice=False,
+                        validators=[InputRequired("Choose the requesting State.")])
+    instruments = MultiCheckboxField("Instruments concerned", choices=choices([(c, c) for c in INSTRUMENT_CODES]),
+                                     validate_choice=False,
+                                     validators=[AtLeastOne("Choose at least one instrument the request concerns.")],
+                                     description="One or more. The State's status as at today is shown beside each.")
+    kind = SelectField("Kind of assistance", choices=choices([("", "Choose…")] + RequestKind.choices()),
+                       validators=[InputRequired("Choose the kind of assistance asked for.")])
+    received_date = date_field("Date received", Optional(),
+                               description="The day the request reached the Centre; empty only if not known.")
+    channel = SelectField("Channel", choices=choices([("", "Not recorded")] + RequestChannel.choices()),
+                          validators=[Optional()])
+    requesting_authority = StringField("Requesting authority", filters=[strip],
+                                       validators=[Optional(), Length(max=MAX_AUTHORITY), PlainText()],
+                                       description="e.g. Ministry of Justice, Permanent Mission in Vienna.")
+    subject = StringField("Subject", filters=[strip], validators=[
+        InputRequired("Give the subject of the request."), Length(max=MAX_SUBJECT), PlainText()])
+    description = TextAreaField("Description", filters=[strip], validators=[Optional(), Length(max=MAX_DESCRIPTION)],
+                                render_kw={"rows": 4})
+    priority = SelectField("Priority", choices=choices((p.value, p.label) for p in sorted(Priority,
+                                                                                           key=lambda p: p.rank)),
+                           default=Priority.NORMAL.value, validators=[InputRequired("Choose a priority.")])
+    due_date = date_field("Due date", Optional(), description="When the State expects an answer, if it said.")
+    #: Set when editing: the version the form was rendered from.
+    version = IntegerField(widget=HiddenInput(), validators=[Optional(), NumberRange(1, MAX_ID)])
+
+    def set_states(self, states) -> None:
+        self.state.choices = choices([("", "Choose…")] + [(s.code, f"{s.name} ({s.code})") for s in states])
+
+    def validate_state(self, field):
+        if field.data and field.data not in {c.value for c in self.state.choices}:
+            raise ValidationError("Unknown State: choose the requesting State from the list.")
+
+    def validate_instruments(self, field):
+        unknown = [c for c in field.data if c not in INSTRUMENT_CODES]
+        if unknown:
+            raise ValidationError(f"Unknown instrument {unknown[0][:20]!r}: choose among "
+                                  f"{', '.join(INSTRUMENT_CODES)}.")
+
+    def validate_received_date(self, field):
+        problem = date_problems(field.data, None, date.today()).get("received_date")
+        if problem:
+            raise ValidationError(problem)
+
+    def validate_due_date(self, field):
+        problem = date_problems(None if self.received_date.errors else self.received_date.data, field.data,
+                                date.today()).get("due_date")
+        if problem:
+            raise ValidationError(problem)
+
+    def values(self) -> dict:
+        """What the service takes."""
+        return {"state": self.state.data, "instruments": list(self.instruments.data or []), "kind": self.kind.data,
+                "received_date": self.received_date.data, "channel": self.channel.data or None,
+                "requesting_authority": self.requesting_authority.data or None, "subject": self.subject.data,
+                "description": self.description.data or None, "priority": self.priority.data,
+                "due_date": self.due_date.data}
+
+
+# ------------------------------------------------------------------ the workflow
+class MoveForm(FlaskForm):
+    """One form for every move of a request; the button pressed says which (its formaction)."""
+    reason = TextAreaField("Reason", filters=[strip], validators=[Optional(), Length(max=MAX_REASON)],
+                           render_kw={"rows": 2},
+                           description="Required to approve, decline, put back or withdraw.")
+    version = _version_field()
+    next = HiddenField()
+
+
+class AssignForm(FlaskForm):
+    officer = AccountField("Assign to", first=("", "Choose an officer…"), nobody="Nobody (remove the assignment)",
+                           validators=[InputRequired("Choose the officer to assign, or “Nobody”.")])
+    version = _version_field()
+    next = HiddenField()
+
+
+class BulkAssignForm(FlaskForm):
+    """The queue's assignment of the ticked rows: each checkbox's value is `id:version` of the row as shown."""
+    officer = AccountField("Assign the ticked requests to", first=("", "Choose an officer…"),
+                           nobody="Nobody (remove the assignment)",
+                           validators=[InputRequired("Choose the officer to assign, or “Nobody”.")])
+    requests = SelectMultipleField("Requests", validate_choice=False)
+    next = HiddenField()
+
+    def validate_requests(self, field):
+        if not field.data:
+            raise ValidationError("Tick at least one request to assign.")
+        bad = [v for v in field.data if not re.fullmatch(r"[1-9][0-9]{0,9}:[1-9][0-9]{0,9}", v or "")]
+        if bad:
+            raise ValidationError(f"{bad[0][:30]!r} does not name a request of the queue: reload the queue.")
+
+    def pairs(self) -> list[tuple[int, int]]:
+        """(request id, version) of every ticked row."""
+        return [tuple(int(x) for x in v.split(":")) for v in self.requests.data]
+
+
+# ------------------------------------------------------------------ lists
+class RequestFilterForm(FilterForm):
+    SORTS = {"id": "Number", "received_date": "Received", "status": "Status", "priority": "Priority",
+             "due_date": "Due", "state": "State"}
+    DEFAULT_SORT = "-id"
+
+    q = text_filter("Text", "Words in the subject, the requesting authority or the State's name.")
+    status = enum_filter("Status", RequestStatus)
+    state = state_filter()
+    regional_group = group_filter()
+    instrument = instrument_filter()
+    kind = enum_filter("Kind", RequestKind)
+    priority = enum_filter("Priority", Priority)
+    assigned_officer = AccountFilterField("Assigned officer", nobody="Nobody", validators=[Optional()],
+                                    description="The officer's account id, or none for unassigned requests.")
+    logged_by = id_filter("Logged by", "The account id of the person who logged the request.")
+    age = enum_filter("Age", AgeBucket, "Any age")
+    overdue = flag_filter("Overdue only", "Past the due date and still awaiting a decision.")
+    received_from = date_field("Received from", Optional())
+    received_to = date_field("Received to", Optional())
+
+    def validate_received_to(self, field):
+        if field.data and self.received_from.data and field.data < self.received_from.data:
+            raise ValidationError("The end of the period is before its start.")
+
+
+class QueueFilterForm(FilterForm):
+    """The managers' queue: requests awaiting a decision, by priority then age."""
+    SORTS = {"priority": "Priority, then age", "received_date": "Received", "due_date": "Due", "state": "State"}
+    DEFAULT_SORT = "priority"
+    DEFAULT_PER_PAGE = 50
+
+    q = text_filter("Text", "Words in the subject, the requesting authority or the State's name.")
+    status = SelectField("Status", choices=choices([("", "Pending or under review")] + [
+        (s.value, s.label) for s in RequestStatus if s in AWAITING_DECISION]), validators=[Optional()])
+    regional_group = group_filter()
+    instrument = instrument_filter()
+    kind = enum_filter("Kind", RequestKind)
+    assigned_officer = AccountFilterField("Assigned officer", nobody="Nobody", validators=[Optional()],
+                                    description="The officer's account id, or none for unassigned requests.")
+    age = enum_filter("Age", AgeBucket, "Any age")
+    overdue = flag_filter("Overdue only", "Past the due date.")
