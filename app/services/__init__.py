@@ -18,3 +18,7 @@ never a view, the API or a template helper. tests/test_conventions.py holds the 
     outcomes    what assisted States did next: the summary and one State's timeline
     overview    read-only views across domains: dashboards, search, period report, home figures
 """
+
+#: The domain packages from the bottom up: each may import those before it, never one after it.
+LAYERS = ("core", "registry", "accounts", "treaties", "sheets", "requests", "activities", "funding", "outcomes",
+          "overview")
