@@ -1,13 +1,13 @@
 """GET /api/v1/activities (and /api/v1/missions, the contract's name for the same list): assistance activities
 of every kind, through the activities service."""
 
-from flask import jsonify, request
+from flask import jsonify
 from flask_login import current_user
 
 from app import form_choices
 from app.api import bp
 from app.api.common import documented, get_or_404, list_args, page_schema
-from app.api.writes import created, if_match, item_response, json_body, merged, refusal, validated_form
+from app.api.writes import created, edited_form, if_match, item_response, json_body, refusal, validated_form
 from app.formatting import iso
 from app.page_cache import cached_page
 from app.permissions import Permission, permission_required
@@ -124,9 +124,7 @@ def activities_update(activity_id: int):
     version = if_match()
     try:
         versions.check(activity, version, f"“{activity.title}”")
-        data = json_body()
-        form = validated_form(ActivityForm, merged(initial_data(activity), data) if request.method == "PATCH"
-                              else data, form_choices.activity_form, version)
+        form = edited_form(ActivityForm, initial_data(activity), form_choices.activity_form, version)
         saved, overlaps = activity_writes.save(for_user(current_user), activity,
                                                activity_writes.ActivityData.of(form.values()), version)
     except Refused as exc:

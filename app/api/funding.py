@@ -1,12 +1,12 @@
 """GET /api/v1/contributions and /api/v1/contributions/<id>: donor money, through the contributions service (a
 donor sees only its own)."""
-from flask import jsonify, request, url_for
+from flask import jsonify, url_for
 from flask_login import current_user
 
 from app import form_choices
 from app.api import bp
 from app.api.common import ApiError, documented, get_or_404, list_args, page_schema
-from app.api.writes import created, if_match, item_response, json_body, merged, refusal, validated_form
+from app.api.writes import created, edited_form, if_match, item_response, json_body, refusal, validated_form
 from app.formatting import iso
 from app.permissions import Permission, permission_required
 from app.scoping import for_user
@@ -143,9 +143,7 @@ def contributions_update(contribution_id: int):
     version = if_match()
     try:
         versions.check(c, version, f"Contribution #{c.id}")
-        data = json_body()
-        form = validated_form(ContributionForm, merged(_form_data(c), data) if request.method == "PATCH" else data,
-                              form_choices.contribution_form, version)
+        form = edited_form(ContributionForm, _form_data(c), form_choices.contribution_form, version)
         contribution_service.update(c, contribution_service.ContributionData(**form.values()), version)
     except Refused as exc:
         raise refusal(exc, _current(contribution_id)) from None

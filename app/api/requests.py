@@ -2,13 +2,13 @@
 through the same services and filter forms as the pages."""
 from datetime import date
 
-from flask import jsonify, request
+from flask import jsonify
 from flask_login import current_user
 
 from app import form_choices
 from app.api import bp
 from app.api.common import documented, get_or_404, list_args, page_schema
-from app.api.writes import created, if_match, item_response, json_body, merged, refusal, validated_form
+from app.api.writes import created, edited_form, if_match, item_response, json_body, refusal, validated_form
 from app.formatting import iso
 from app.permissions import Permission, permission_required
 from app.scoping import for_user
@@ -114,9 +114,7 @@ def requests_update(request_id: int):
     version = if_match()
     try:
         versions.check(record, version, f"Request #{record.id}")
-        data = json_body()
-        form = validated_form(RequestForm, merged(_form_data(record), data) if request.method == "PATCH" else data,
-                              form_choices.request_form)
+        form = edited_form(RequestForm, _form_data(record), form_choices.request_form)
         request_writes.update(for_user(current_user), record, form.values(), current_user, version)
     except Refused as exc:
         raise refusal(exc, _current(request_id)) from None

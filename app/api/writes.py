@@ -168,6 +168,13 @@ def flat_errors(form) -> dict[str, str]:
     return out
 
 
+def edited_form(form_cls, current: dict, prepare=None, version: int | None = None):
+    """The edit form of a PUT (the body whole) or a PATCH (the body's keys over `current`, the record as its form
+    holds it), validated as `validated_form` does."""
+    data = json_body()
+    return validated_form(form_cls, merged(current, data) if request.method == "PATCH" else data, prepare, version)
+
+
 def merged(current: dict, data: dict) -> dict:
     """PATCH: the record as its form holds it, with the body's keys over it (null clears a field)."""
     return {**{k: v for k, v in current.items() if k not in _NOT_IN_BODY}, **data}

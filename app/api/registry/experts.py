@@ -1,12 +1,12 @@
 """GET /api/v1/experts and /api/v1/experts/<id>: the roster, through the experts service (contact details only
 for the roles allowed them)."""
-from flask import jsonify, request
+from flask import jsonify
 from flask_login import current_user
 
 from app import form_choices
 from app.api import bp
 from app.api.common import documented, get_or_404, list_args, page_schema
-from app.api.writes import created, if_match, item_response, json_body, merged, refusal, validated_form
+from app.api.writes import created, edited_form, if_match, item_response, json_body, refusal, validated_form
 from app.formatting import iso
 from app.permissions import Permission, has_permission, permission_required
 from app.scoping import for_user
@@ -105,9 +105,7 @@ def experts_update(expert_id: int):
     version = if_match()
     try:
         versions.check(expert, version, f"The expert {expert.name}")
-        data = json_body()
-        form = validated_form(ExpertForm, merged(expert_data(expert), data) if request.method == "PATCH" else data,
-                              form_choices.expert_form, version)
+        form = edited_form(ExpertForm, expert_data(expert), form_choices.expert_form, version)
         expert_service.update(expert, form.values(), version)
     except Refused as exc:
         raise refusal(exc, _current(expert_id)) from None

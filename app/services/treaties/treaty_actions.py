@@ -1,7 +1,10 @@
 """Reads of the recorded treaty actions (signatures and deposits) for the domains above the treaty record: every
 such read goes through here, so that what counts as a State's action on an instrument is said in one place.
 
-The statuses computed by the rules (parties, entry into force) are `treaty_record`'s.
+The statuses computed by the rules (parties, entry into force) are `treaty_record`'s. Below this package, two
+reads name an action without going through here, each for a reason: the audit trail's links (core, below every
+domain) read an action's State code to link it, and the State list (registry) counts deposits with the model's own
+expression `models.treaty.deposit_count`.
 """
 from __future__ import annotations
 
