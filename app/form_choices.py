@@ -3,8 +3,6 @@
 The pages and the API prepare a form with the same function here (the API imports no view), so that a choice a page
 offers is a value the API accepts, and the other way round. Each takes the form and sets its choices; nothing else.
 """
-from dataclasses import astuple
-
 from flask_login import current_user
 
 from app.scoping import for_user
@@ -20,7 +18,10 @@ from forms.base import choices
 
 
 def activity_form(form) -> None:
-    form.set_choices(*astuple(activity_writes.form_choices(for_user(current_user))))
+    # Attribute by attribute: dataclasses.astuple would deep-copy every State, organization and expert (it was most
+    # of the form's time at 20,000 requests).
+    offered = activity_writes.form_choices(for_user(current_user))
+    form.set_choices(offered.states, offered.instruments, offered.organizations, offered.experts)
 
 
 def contribution_form(form) -> None:
