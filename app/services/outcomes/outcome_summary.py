@@ -1,10 +1,10 @@
 """Outcomes: what assistance a State received on an instrument and what it did next — the descriptive analytics
 over every assisted State (never a claim that one caused the other). The timeline of one State is
-app.services.outcome_timeline.
+app.services.outcomes.outcome_timeline.
 
-They read a fixed number of queries whatever the size of the record and compute the rest in one pass in Python;
-they take a Scope (a donor sees its own funded activities and contributions; treaty actions are public record)
-and an `as_of` day: nothing dated after it counts, so a figure cited once can be reproduced later.
+They read a fixed number of queries whatever the size of the record (outcome_record: what is read, for a Scope and
+as at an `as_of` day, and which rows the filters keep) and compute the rest in one pass in Python, here; the
+charts' series are outcome_series. Callers read all of it through this module.
 
 Definitions (said on the page too):
 - assistance on an instrument: a non-cancelled activity that *served* the State (role "served") and names the
@@ -23,45 +23,30 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date
-
-import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 
 from app.rules.forecast import add_months
 from app.scoping import Scope
-from app.services.treaties import treaty_actions
-from models import (
-    Activity,
-    ActivityState,
-    ActivityVisit,
-    Allocation,
-    AssistanceRequest,
-    Contribution,
-    Instrument,
-    MemberState,
-    Organization,
-    db,
-)
-from models.activity import activity_instruments
-from models.assistance_request import assistance_request_instruments
-from models.enums import (
-    ActivityKind,
-    ActivityStateRole,
-    ActivityStatus,
-    ParticipantKind,
-    RegionalGroup,
-)
+from app.services.outcomes import outcome_record, outcome_series
+from models import Instrument, MemberState
+from models.enums import ActivityKind, ParticipantKind, RegionalGroup
 
 #: The windows of the "deposited within N months of first assistance" shares.
 WINDOWS = (6, 12, 24)
-#: Assistance to the State itself, as opposed to meetings that gathered a region (the `national` filter).
-NATIONAL_KINDS = frozenset({ActivityKind.MISSION.value, ActivityKind.NATIONAL_SEMINAR.value,
-                            ActivityKind.WORKSHOP.value, ActivityKind.WRITTEN_ANALYSIS.value,
-                            ActivityKind.BRIEFING.value, ActivityKind.PRESENTATION.value})
-NO_GROUP = "none"
+
+# What the analytics read (outcome_record) and the charts' series (outcome_series), under the names the page and
+# the tests have always read them by here.
+OutcomeFilters = outcome_record.OutcomeFilters
+Record = outcome_record.Record
+load = outcome_record.load
+NATIONAL_KINDS = outcome_record.NATIONAL_KINDS
+NO_GROUP = outcome_record.NO_GROUP
+deposits_by_group_and_year = outcome_series.deposits_by_group_and_year
+activities_by_month = outcome_series.activities_by_month
+LEAD_BINS = outcome_series.LEAD_BINS
+lead_histogram = outcome_series.lead_histogram
 
 
 def _median(values: list[int]) -> float | None:
@@ -69,30 +54,6 @@ def _median(values: list[int]) -> float | None:
 
 
 # ================================================================== the analytics
-@dataclass(frozen=True)
-class OutcomeFilters:
-    instrument: str | None = None
-    regional_group: str | None = None
-    kind: str | None = None
-    donor: int | None = None
-    national: bool = False
-    period_from: date | None = None
-    period_to: date | None = None
-
-    def narrowed(self, **changes) -> OutcomeFilters:
-        return replace(self, **changes)
-
-
-@dataclass(frozen=True)
-class _Row:
-    """One activity serving one State on one instrument (a row of the served-activities query)."""
-    state_id: int
-    instrument_id: int
-    activity_id: int
-    kind: str
-    day: date | None
-
-
 @dataclass
 class Pair:
     """A State assisted on an instrument: the unit every figure counts (a State counts once per instrument)."""
@@ -224,97 +185,13 @@ def summarize(pairs: list[Pair], as_of: date, period_to: date | None = None) -> 
     return Summary(dict(m), shares, medians, period_to)
 
 
-@dataclass
-class Record:
-    """What the analytics read, loaded once (a fixed number of queries): the served activities, who funded them,
-    the treaty actions, the States, the dated requests and the instruments."""
-    as_of: date
-    rows: list[_Row]
-    donors: dict[int, set[int]]
-    donor_names: dict[int, str]
-    states: dict[int, MemberState]
-    instruments: dict[int, Instrument]
-    signatures: dict[tuple[int, int], date]
-    deposits: dict[tuple[int, int], date]
-    requests: dict[tuple[int, int], date]
-    scope: Scope
-
-    @property
-    def undated(self) -> int:
-        """Activities serving a State with no visit: assistance the record cannot place in time."""
-        return len({r.activity_id for r in self.rows if r.day is None})
-
-
-def load(scope: Scope, as_of: date) -> Record:
-    """Read what every figure needs in eight queries, whatever the size of the record."""
-    first_visit = (sa.select(ActivityVisit.activity_id, sa.func.min(ActivityVisit.start_date).label("day"))
-                   .group_by(ActivityVisit.activity_id).subquery())
-    served = (sa.select(ActivityState.state_id, activity_instruments.c.instrument_id, Activity.id, Activity.kind,
-                        first_visit.c.day)
-              .select_from(Activity)
-              .join(ActivityState, ActivityState.activity_id == Activity.id)
-              .join(activity_instruments, activity_instruments.c.activity_id == Activity.id)
-              .outerjoin(first_visit, first_visit.c.activity_id == Activity.id)
-              .where(ActivityState.role == ActivityStateRole.SERVED.value,
-                     Activity.status != ActivityStatus.CANCELLED.value, scope.activities()))
-    rows = [_Row(*r) for r in db.session.execute(served)]
-    donors: dict[int, set[int]] = defaultdict(set)
-    names: dict[int, str] = {}
-    funding = (sa.select(Allocation.activity_id, Contribution.donor_id, Organization.name)
-               .join(Contribution, Contribution.id == Allocation.contribution_id)
-               .join(Organization, Organization.id == Contribution.donor_id)
-               .where(scope.contributions()))
-    for activity_id, donor_id, name in db.session.execute(funding):
-        donors[activity_id].add(donor_id)
-        names[donor_id] = name
-    signatures, deposits = {}, {}
-    for state_id, instrument_id, category, day in treaty_actions.dated_up_to(as_of):
-        (signatures if category == "signature" else deposits)[(state_id, instrument_id)] = day
-    # with their names: every list shows a State by the name it bore on `as_of`
-    states = {s.id: s for s in db.session.scalars(sa.select(MemberState).options(selectinload(MemberState.names)))}
-    requests: dict[tuple[int, int], date] = {}
-    if not scope.is_donor:
-        dated = (sa.select(AssistanceRequest.state_id, assistance_request_instruments.c.instrument_id,
-                           sa.func.min(AssistanceRequest.received_date))
-                 .join(assistance_request_instruments,
-                       assistance_request_instruments.c.request_id == AssistanceRequest.id)
-                 .where(scope.requests(), AssistanceRequest.received_date <= as_of)
-                 .group_by(AssistanceRequest.state_id, assistance_request_instruments.c.instrument_id))
-        requests = {(s, i): d for s, i, d in db.session.execute(dated)}
-    instruments = {i.id: i for i in db.session.scalars(sa.select(Instrument).order_by(Instrument.id))}
-    return Record(as_of, rows, dict(donors), names, states, instruments, signatures, deposits, requests, scope)
-
-
-def _selects(record: Record, f: OutcomeFilters) -> Callable[[_Row], bool]:
-    """Whether a served-activity row falls within the filters (its date within as_of and the period)."""
-    instrument_ids = {i.id for i in record.instruments.values() if f.instrument is None or i.code == f.instrument}
-
-    def keep(row: _Row) -> bool:
-        if row.day is None or row.day > record.as_of or row.instrument_id not in instrument_ids:
-            return False
-        if (f.period_from and row.day < f.period_from) or (f.period_to and row.day > f.period_to):
-            return False
-        if f.kind and row.kind != f.kind:
-            return False
-        if f.national and row.kind not in NATIONAL_KINDS:
-            return False
-        if f.donor and f.donor not in record.donors.get(row.activity_id, ()):
-            return False
-        if f.regional_group:
-            group = record.states[row.state_id].regional_group or NO_GROUP
-            if group != f.regional_group:
-                return False
-        return True
-    return keep
-
-
 def pairs(record: Record, f: OutcomeFilters) -> list[Pair]:
     """The assisted (State, instrument) pairs within the filters, each with its first assistance."""
-    keep = _selects(record, f)
+    keep = outcome_record.row_filter(record, f)
     return _pairs_of(record, [row for row in record.rows if keep(row)])
 
 
-def _pairs_of(record: Record, rows: Iterable[_Row]) -> list[Pair]:
+def _pairs_of(record: Record, rows: Iterable[outcome_record.ServedRow]) -> list[Pair]:
     by_pair: dict[tuple[int, int], list[date]] = defaultdict(list)
     for row in rows:
         by_pair[(row.state_id, row.instrument_id)].append(row.day)
@@ -384,7 +261,7 @@ class Breakdown:
 def breakdowns(record: Record, f: OutcomeFilters) -> list[Breakdown]:
     """The same figures by regional group, instrument, kind of assistance and donor: each row is the analysis with
     that one filter added (so that its links open the same list the figure counts)."""
-    keep = _selects(record, f)
+    keep = outcome_record.row_filter(record, f)
     kept = [row for row in record.rows if keep(row)]
     # The value(s) of each dimension a row falls under: adding that filter keeps exactly these rows.
     value_of = {
@@ -395,7 +272,7 @@ def breakdowns(record: Record, f: OutcomeFilters) -> list[Breakdown]:
     }
 
     def rows(key: str, values: list[tuple[str, str]]) -> list[tuple[str, str, Summary]]:
-        buckets: dict[str, list[_Row]] = defaultdict(list)
+        buckets: dict[str, list[outcome_record.ServedRow]] = defaultdict(list)
         for row in kept:
             for value in value_of[key](row):
                 buckets[value].append(row)
@@ -446,51 +323,3 @@ def drill_down(analysis: Analytics, figure: str, group: str | None = None) -> li
         rows = [c for c in analysis.comparisons if group is None or c.group == group]
         return [item for c in rows for item in getattr(c, figure)]
     return list(analysis.summary.members.get(figure, []))
-
-
-# ------------------------------------------------------------------ series for the charts
-def deposits_by_group_and_year(record: Record, instrument_code: str | None) -> tuple[list[int], dict[str, list[int]]]:
-    """Deposits up to `as_of` per year and regional group (States only): (years, {group: counts by year})."""
-    ids = {i.id for i in record.instruments.values() if instrument_code is None or i.code == instrument_code}
-    counts: dict[tuple[int, str], int] = defaultdict(int)
-    for (state_id, instrument_id), day in record.deposits.items():
-        if instrument_id in ids:
-            counts[(day.year, record.states[state_id].regional_group or NO_GROUP)] += 1
-    if not counts:
-        return [], {}
-    years = list(range(min(y for y, _ in counts), max(y for y, _ in counts) + 1))
-    groups = [g.value for g in RegionalGroup] + [NO_GROUP]
-    return years, {g: [counts[(y, g)] for y in years] for g in groups if any(counts[(y, g)] for y in years)}
-
-
-def activities_by_month(record: Record, f: OutcomeFilters) -> list[tuple[str, int]]:
-    """Distinct activities serving a State within the filters, per month of their first visit ("2003-02")."""
-    keep = _selects(record, f)
-    seen: dict[str, set[int]] = defaultdict(set)
-    for row in record.rows:
-        if keep(row):
-            seen[row.day.strftime("%Y-%m")].add(row.activity_id)
-    if not seen:
-        return []
-    first, last = min(seen), max(seen)
-    months, year, month = [], int(first[:4]), int(first[5:])
-    while f"{year:04d}-{month:02d}" <= last:
-        key = f"{year:04d}-{month:02d}"
-        months.append((key, len(seen.get(key, ()))))
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return months
-
-
-#: Bins of the lead-time histograms, in months: [0, 6), [6, 12) … and 60 or more.
-LEAD_BINS = (0, 6, 12, 24, 36, 60)
-
-
-def lead_histogram(days: Iterable[int]) -> list[tuple[str, int]]:
-    """How many lead times fall in each bin of LEAD_BINS (days counted as months of 30.44 days)."""
-    labels = [f"{a}–{b} months" for a, b in zip(LEAD_BINS, LEAD_BINS[1:], strict=False)] + [f"{LEAD_BINS[-1]}+ months"]
-    counts = [0] * len(labels)
-    for d in days:
-        months = d / 30.44
-        index = next((i for i, edge in enumerate(LEAD_BINS[1:]) if months < edge), len(labels) - 1)
-        counts[index] += 1
-    return list(zip(labels, counts, strict=True))

@@ -1,0 +1,57 @@
+"""The series behind the outcomes page's charts, from the record outcome_record loads: deposits per regional group
+and year, activities per month, and lead times binned in months. Numbers only: app/views/charts.py draws them."""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from app.services.outcomes import outcome_record
+from models.enums import RegionalGroup
+
+
+def deposits_by_group_and_year(record: outcome_record.Record,
+                               instrument_code: str | None) -> tuple[list[int], dict[str, list[int]]]:
+    """Deposits up to `as_of` per year and regional group (States only): (years, {group: counts by year})."""
+    ids = {i.id for i in record.instruments.values() if instrument_code is None or i.code == instrument_code}
+    counts: dict[tuple[int, str], int] = defaultdict(int)
+    for (state_id, instrument_id), day in record.deposits.items():
+        if instrument_id in ids:
+            counts[(day.year, record.states[state_id].regional_group or outcome_record.NO_GROUP)] += 1
+    if not counts:
+        return [], {}
+    years = list(range(min(y for y, _ in counts), max(y for y, _ in counts) + 1))
+    groups = [g.value for g in RegionalGroup] + [outcome_record.NO_GROUP]
+    return years, {g: [counts[(y, g)] for y in years] for g in groups if any(counts[(y, g)] for y in years)}
+
+
+def activities_by_month(record: outcome_record.Record, f: outcome_record.OutcomeFilters) -> list[tuple[str, int]]:
+    """Distinct activities serving a State within the filters, per month of their first visit ("2003-02")."""
+    keep = outcome_record.row_filter(record, f)
+    seen: dict[str, set[int]] = defaultdict(set)
+    for row in record.rows:
+        if keep(row):
+            seen[row.day.strftime("%Y-%m")].add(row.activity_id)
+    if not seen:
+        return []
+    first, last = min(seen), max(seen)
+    months, year, month = [], int(first[:4]), int(first[5:])
+    while f"{year:04d}-{month:02d}" <= last:
+        key = f"{year:04d}-{month:02d}"
+        months.append((key, len(seen.get(key, ()))))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+#: Bins of the lead-time histograms, in months: [0, 6), [6, 12) … and 60 or more.
+LEAD_BINS = (0, 6, 12, 24, 36, 60)
+
+
+def lead_histogram(days: Iterable[int]) -> list[tuple[str, int]]:
+    """How many lead times fall in each bin of LEAD_BINS (days counted as months of 30.44 days)."""
+    labels = [f"{a}–{b} months" for a, b in zip(LEAD_BINS, LEAD_BINS[1:], strict=False)] + [f"{LEAD_BINS[-1]}+ months"]
+    counts = [0] * len(labels)
+    for d in days:
+        months = d / 30.44
+        index = next((i for i, edge in enumerate(LEAD_BINS[1:]) if months < edge), len(labels) - 1)
+        counts[index] += 1
+    return list(zip(labels, counts, strict=True))
