@@ -252,10 +252,51 @@ def import_table(table: untc.Table, instrument_code: str, *, dry_run: bool = Fal
     report = ImportReport(instrument=instrument.code, dry_run=dry_run, rows=len(table.rows),
                           complete_to=complete_to or datetime.date.today(),
                           complete_before=instrument.record_complete_to)
+    record = _read_record(instrument)
+    report.existing = len(record.actions)
+    report.warnings = _warnings(instrument, table, state_of, record.states, record.convention_deposits)
+    wanted = _claims(table, state_of)
+
+    # Removals first, so that a refused mass removal has written nothing at all.
+    removals = _removals(report, record, wanted)
+    if not dry_run and report.mass_removal and (
+            allow_mass_removal is False or (allow_mass_removal is not True and len(removals) > allow_mass_removal)):
+        raise MassRemovalRefused(instrument.code, len(removals), report.existing)
+
+    for key, (kind, day, row) in wanted.items():
+        _match(report, record, instrument, key, kind, day, row, dry_run)
+        if not dry_run:
+            _keep_claim(record, instrument, key, kind, day, row)
+
+    if not dry_run:
+        for action in removals:
+            db.session.delete(action)
+        # The table is this source's whole record: its claims that the table no longer makes go too
+        # (other sources' claims, e.g. the annex's, stay for reconciliation).
+        for key, claim in record.claims.items():
+            if key not in wanted:
+                db.session.delete(claim)
+        instrument.record_complete_to = report.complete_to
+        if trace_unchanged or report.changes_anything:
+            _trace(report, instrument, filename, actor, actor_label, preview_id)
+        db.session.flush()
+    return report
+
+
+@dataclass
+class _OnRecord:
+    """What the import compares the table with, read once: every State, the instrument's actions and the UN
+    Treaty Collection's claims on it by (State id, category), and for a Protocol each State's Convention deposit."""
+    states: dict[int, MemberState]
+    actions: dict[tuple[int, str], TreatyAction]
+    claims: dict[tuple[int, str], TreatyActionSource]
+    convention_deposits: dict[int, object]
+
+
+def _read_record(instrument: Instrument) -> _OnRecord:
     states = {s.id: s for s in db.session.scalars(sa.select(MemberState))}
     actions = {(a.state_id, a.category): a for a in db.session.scalars(
         sa.select(TreatyAction).where(TreatyAction.instrument_id == instrument.id))}
-    report.existing = len(actions)
     claims = {(c.state_id, c.category): c for c in db.session.scalars(sa.select(TreatyActionSource).where(
         TreatyActionSource.instrument_id == instrument.id, TreatyActionSource.source == SOURCE_UNTC))}
     convention_deposits = {}
@@ -263,82 +304,75 @@ def import_table(table: untc.Table, instrument_code: str, *, dry_run: bool = Fal
         convention_deposits = dict(db.session.execute(sa.select(TreatyAction.state_id, TreatyAction.action_date)
                                                       .where(TreatyAction.instrument_id == instrument.supplements_id,
                                                              TreatyAction.category == DEPOSIT)).all())
-    report.warnings = _warnings(instrument, table, state_of, states, convention_deposits)
-    wanted = _claims(table, state_of)
+    return _OnRecord(states, actions, claims, convention_deposits)
 
-    # Removals first, so that a refused mass removal has written nothing at all.
+
+def _removals(report: ImportReport, record: _OnRecord, wanted: dict) -> list[TreatyAction]:
+    """The actions on record that the table no longer holds, reported as removed; those entered by hand are kept
+    (they may record a deposit the table does not show yet) and reported as warnings."""
     removals = []
-    for key, action in actions.items():
+    for key, action in record.actions.items():
         if key in wanted:
             continue
-        name = states[action.state_id].name
+        name = record.states[action.state_id].name
         if action.source == SOURCE_HAND:
             report.warnings.append(f"{name}: {_describe(action.kind, action.action_date)} entered by hand is "
                                    "not in the table; kept")
             continue
         removals.append(action)
         report.removed.append(Change(name, action.category, _describe(action.kind, action.action_date), None))
-    if not dry_run and report.mass_removal and (
-            allow_mass_removal is False or (allow_mass_removal is not True and len(removals) > allow_mass_removal)):
-        raise MassRemovalRefused(instrument.code, len(removals), report.existing)
+    return removals
 
-    for key, (kind, day, row) in wanted.items():
-        state_id, category = key
-        name = states[state_id].name
-        action = actions.get(key)
-        if action is None:
-            report.added.append(Change(name, category, None, _describe(kind, day), row.line))
-            if not dry_run:
-                db.session.add(TreatyAction(state_id=state_id, instrument_id=instrument.id, kind=kind,
-                                            action_date=day, source=SOURCE_UNTC))
-        elif (action.kind, action.action_date) != (kind, day):
-            report.changed.append(Change(name, category, _describe(action.kind, action.action_date),
-                                         _describe(kind, day), row.line))
-            if action.source == SOURCE_HAND:
-                report.warnings.append(f"line {row.line}, {name}: the table's {_describe(kind, day)} replaces "
-                                       f"the {_describe(action.kind, action.action_date)} entered by hand "
-                                       "(kept as a claim for reconciliation)")
-            if not dry_run:
-                action.kind, action.action_date, action.source = kind, day, SOURCE_UNTC
-        else:
-            report.unchanged += 1
-            report.same.append(Change(name, category, None, _describe(kind, day), row.line))
-            if not dry_run and action.source != SOURCE_UNTC:
-                # Same facts, now backed by the depositary: the record names its best source.
-                action.source = SOURCE_UNTC
+
+def _match(report: ImportReport, record: _OnRecord, instrument: Instrument, key, kind, day, row, dry_run) -> None:
+    """Make the action of `key` say what the table's `row` says (added when missing); report it as such."""
+    state_id, category = key
+    name = record.states[state_id].name
+    action = record.actions.get(key)
+    if action is None:
+        report.added.append(Change(name, category, None, _describe(kind, day), row.line))
         if not dry_run:
-            claim = claims.get(key)
-            if claim is None:
-                claim = TreatyActionSource(source=SOURCE_UNTC, state_id=state_id, instrument_id=instrument.id,
-                                           kind=kind)
-                db.session.add(claim)
-            claim.kind, claim.action_date = kind, day
-            claim.name_as_printed, claim.locator = row.participant[:120], f"line {row.line}"
+            db.session.add(TreatyAction(state_id=state_id, instrument_id=instrument.id, kind=kind,
+                                        action_date=day, source=SOURCE_UNTC))
+    elif (action.kind, action.action_date) != (kind, day):
+        report.changed.append(Change(name, category, _describe(action.kind, action.action_date),
+                                     _describe(kind, day), row.line))
+        if action.source == SOURCE_HAND:
+            report.warnings.append(f"line {row.line}, {name}: the table's {_describe(kind, day)} replaces "
+                                   f"the {_describe(action.kind, action.action_date)} entered by hand "
+                                   "(kept as a claim for reconciliation)")
+        if not dry_run:
+            action.kind, action.action_date, action.source = kind, day, SOURCE_UNTC
+    else:
+        report.unchanged += 1
+        report.same.append(Change(name, category, None, _describe(kind, day), row.line))
+        if not dry_run and action.source != SOURCE_UNTC:
+            # Same facts, now backed by the depositary: the record names its best source.
+            action.source = SOURCE_UNTC
 
-    if not dry_run:
-        for action in removals:
-            db.session.delete(action)
-        # The table is this source's whole record: its claims that the table no longer makes go too
-        # (other sources' claims, e.g. the annex's, stay for reconciliation).
-        for key, claim in claims.items():
-            if key not in wanted:
-                db.session.delete(claim)
-        instrument.record_complete_to = report.complete_to
-        if not trace_unchanged and not report.changes_anything:
-            db.session.flush()
-            return report
-        logger("import").info("%s table%s imported: %s", instrument.code, f" {filename}" if filename else "",
-                              report.summary(), extra=log_fields(instrument=instrument.code, file=filename,
-                                                                 **report.counts()))
-        audit.record("import", record_type="Instrument", record_id=instrument.id, actor=actor,
-                     actor_label=actor_label,
-                     summary=f"UN Treaty Collection table{f' {filename}' if filename else ''} imported: "
-                             + report.summary(),
-                     before={"record_complete_to": report.complete_before},
-                     after={"file": filename, "record_complete_to": report.complete_to, **report.counts(),
-                            **({"preview": preview_id} if preview_id else {})})
-        db.session.flush()
-    return report
+
+def _keep_claim(record: _OnRecord, instrument: Instrument, key, kind, day, row: untc.Row) -> None:
+    """The table's claim kept as a TreatyActionSource ("UNTC table", "line N"), beside the other sources'."""
+    claim = record.claims.get(key)
+    if claim is None:
+        claim = TreatyActionSource(source=SOURCE_UNTC, state_id=key[0], instrument_id=instrument.id, kind=kind)
+        db.session.add(claim)
+    claim.kind, claim.action_date = kind, day
+    claim.name_as_printed, claim.locator = row.participant[:120], f"line {row.line}"
+
+
+def _trace(report: ImportReport, instrument: Instrument, filename, actor, actor_label, preview_id) -> None:
+    """The import's log line and audit entry (the entry names the confirmed preview, see `imported_preview`)."""
+    logger("import").info("%s table%s imported: %s", instrument.code, f" {filename}" if filename else "",
+                          report.summary(), extra=log_fields(instrument=instrument.code, file=filename,
+                                                             **report.counts()))
+    audit.record("import", record_type="Instrument", record_id=instrument.id, actor=actor,
+                 actor_label=actor_label,
+                 summary=f"UN Treaty Collection table{f' {filename}' if filename else ''} imported: "
+                         + report.summary(),
+                 before={"record_complete_to": report.complete_before},
+                 after={"file": filename, "record_complete_to": report.complete_to, **report.counts(),
+                        **({"preview": preview_id} if preview_id else {})})
 
 
 def imported_preview(instrument: Instrument | None, preview_id: str) -> AuditEntry | None:
