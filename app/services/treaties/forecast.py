@@ -113,45 +113,14 @@ def _earliest(actions, as_of: date, deposits: bool) -> dict[str, date]:
 
 
 def _candidates(instrument: Instrument, actions, parent_actions, as_of: date, scope: Scope) -> list[Candidate]:
+    """The States not party as at `as_of` that have signed, are assisted or have a draft law, as `scope` may see
+    them (no regional organization): each with what the record held on `as_of`."""
     deposited = _earliest(actions, as_of, deposits=True)
     signed = _earliest(actions, as_of, deposits=False)
     convention = _earliest(parent_actions, as_of, deposits=True) if instrument.supplements_id else {}
-
-    # Activities on the instrument with a visit begun by `as_of` (a written analysis has no visit: not dated, left
-    # out), serving or gathering the State; one grouped query.
-    begun = (sa.select(ActivityVisit.activity_id, sa.func.min(ActivityVisit.start_date).label("start"))
-             .where(ActivityVisit.start_date <= as_of).group_by(ActivityVisit.activity_id).subquery())
-    activity_rows = db.session.execute(
-        sa.select(MemberState.code, sa.func.count(sa.distinct(Activity.id)), sa.func.min(begun.c.start))
-        .select_from(ActivityState)
-        .join(Activity, Activity.id == ActivityState.activity_id)
-        .join(begun, begun.c.activity_id == Activity.id)
-        .join(MemberState, MemberState.id == ActivityState.state_id)
-        .where(scope.activities(), Activity.status != ActivityStatus.CANCELLED.value,
-               Activity.id.in_(sa.select(activity_instruments.c.activity_id)
-                               .where(activity_instruments.c.instrument_id == instrument.id)))
-        .group_by(MemberState.code)).all()
-    request_rows = db.session.execute(
-        sa.select(MemberState.code, sa.func.count(AssistanceRequest.id))
-        .join(MemberState, MemberState.id == AssistanceRequest.state_id)
-        .where(scope.requests(), AssistanceRequest.received_date <= as_of,
-               AssistanceRequest.status.not_in(CLOSED_REQUESTS),
-               AssistanceRequest.id.in_(sa.select(assistance_request_instruments.c.request_id)
-                                        .where(assistance_request_instruments.c.instrument_id == instrument.id)))
-        .group_by(MemberState.code)).all()
-    # Every dated step by `as_of` of every finding; the last one is the finding's status that day.
-    step_rows = db.session.execute(
-        sa.select(MemberState.code, LegislativeFinding.id, LegislativeIssue.title, LegislativeIssue.article,
-                  FindingStatusChange.status, FindingStatusChange.status_date)
-        .join(LegislativeFinding, LegislativeFinding.id == FindingStatusChange.finding_id)
-        .join(LegislativeIssue, LegislativeIssue.id == LegislativeFinding.issue_id)
-        .join(MemberState, MemberState.id == LegislativeFinding.state_id)
-        .where(scope.findings(), FindingStatusChange.status_date <= as_of)
-        .order_by(FindingStatusChange.status_date, FindingStatusChange.id)).all()
-    last_step: dict[int, tuple[str, str, str]] = {}
-    for code, finding_id, title, article, status, _day in step_rows:
-        if _article_instrument(article) == instrument.code:
-            last_step[finding_id] = (code, title, status)
+    activity_rows = _activities_begun(instrument, as_of, scope)
+    request_rows = _open_requests(instrument, as_of, scope)
+    last_step = _last_finding_steps(instrument, as_of, scope)
 
     codes = set(signed) | {r[0] for r in activity_rows} | {r[0] for r in request_rows} | \
         {code for code, _t, status in last_step.values() if status in DRAFTING}
@@ -174,6 +143,53 @@ def _candidates(instrument: Instrument, actions, parent_actions, as_of: date, sc
         if code in out and status in DRAFTING:
             out[code].drafting.append(f"{title} ({FindingStatus.label_of(status).lower()})")
     return list(out.values())
+
+
+def _activities_begun(instrument: Instrument, as_of: date, scope: Scope) -> list:
+    """(State code, activities, first day) of the activities on the instrument with a visit begun by `as_of` (a
+    written analysis has no visit: not dated, left out), serving or gathering the State; one grouped query."""
+    begun = (sa.select(ActivityVisit.activity_id, sa.func.min(ActivityVisit.start_date).label("start"))
+             .where(ActivityVisit.start_date <= as_of).group_by(ActivityVisit.activity_id).subquery())
+    return db.session.execute(
+        sa.select(MemberState.code, sa.func.count(sa.distinct(Activity.id)), sa.func.min(begun.c.start))
+        .select_from(ActivityState)
+        .join(Activity, Activity.id == ActivityState.activity_id)
+        .join(begun, begun.c.activity_id == Activity.id)
+        .join(MemberState, MemberState.id == ActivityState.state_id)
+        .where(scope.activities(), Activity.status != ActivityStatus.CANCELLED.value,
+               Activity.id.in_(sa.select(activity_instruments.c.activity_id)
+                               .where(activity_instruments.c.instrument_id == instrument.id)))
+        .group_by(MemberState.code)).all()
+
+
+def _open_requests(instrument: Instrument, as_of: date, scope: Scope) -> list:
+    """(State code, requests) of the requests naming the instrument received by `as_of` and not closed."""
+    return db.session.execute(
+        sa.select(MemberState.code, sa.func.count(AssistanceRequest.id))
+        .join(MemberState, MemberState.id == AssistanceRequest.state_id)
+        .where(scope.requests(), AssistanceRequest.received_date <= as_of,
+               AssistanceRequest.status.not_in(CLOSED_REQUESTS),
+               AssistanceRequest.id.in_(sa.select(assistance_request_instruments.c.request_id)
+                                        .where(assistance_request_instruments.c.instrument_id == instrument.id)))
+        .group_by(MemberState.code)).all()
+
+
+def _last_finding_steps(instrument: Instrument, as_of: date, scope: Scope) -> dict[int, tuple[str, str, str]]:
+    """Finding id -> (State code, issue title, status) of the findings on the instrument, as at `as_of`."""
+    # Every dated step by `as_of` of every finding; the last one is the finding's status that day.
+    step_rows = db.session.execute(
+        sa.select(MemberState.code, LegislativeFinding.id, LegislativeIssue.title, LegislativeIssue.article,
+                  FindingStatusChange.status, FindingStatusChange.status_date)
+        .join(LegislativeFinding, LegislativeFinding.id == FindingStatusChange.finding_id)
+        .join(LegislativeIssue, LegislativeIssue.id == LegislativeFinding.issue_id)
+        .join(MemberState, MemberState.id == LegislativeFinding.state_id)
+        .where(scope.findings(), FindingStatusChange.status_date <= as_of)
+        .order_by(FindingStatusChange.status_date, FindingStatusChange.id)).all()
+    last_step: dict[int, tuple[str, str, str]] = {}
+    for code, finding_id, title, article, status, _day in step_rows:
+        if _article_instrument(article) == instrument.code:
+            last_step[finding_id] = (code, title, status)
+    return last_step
 
 
 # ------------------------------------------------------------------ the backtest on the real record
