@@ -5,7 +5,7 @@ exactly as an activity logged in the browser (see sheet_imports for the upload a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from werkzeug.datastructures import MultiDict
@@ -119,102 +119,139 @@ def _named(raw, index: dict, what: str, column: str, problems: list) -> list[tup
     return out
 
 
+@dataclass
+class _SheetRow:
+    """One row of the sheet on its way to the ActivityForm: its cells, the form data made of them, and the problems
+    found so far as (column as the sheet shows it, message)."""
+    columns: sheets.Columns
+    cells: list
+    data: MultiDict = field(default_factory=MultiDict)
+    problems: list[tuple[str, str]] = field(default_factory=list)
+    #: The form's visit index -> the number of that visit's columns in the sheet ("Visit country 2").
+    visit_columns: dict[int, int] = field(default_factory=dict)
+
+    def cell(self, name: str):
+        return self.columns.get(self.cells, name)
+
+    def problem(self, column: str, message: str) -> None:
+        self.problems.append((self.columns.shown(column), message))
+
+
 def check_row(context: Context, columns: sheets.Columns, cells: list):
     """(ActivityData, []) or (None, [(column, message), …])."""
-    def cell(name):
-        return columns.get(cells, name)
-    problems: list[tuple[str, str]] = []
-    data = MultiDict()
-    for name, enum_cls, default in (("Kind", ActivityKind, ""), ("Status", ActivityStatus,
-                                                                 ActivityStatus.PLANNED.value)):
-        raw = cell(name)
-        value = enum_value(enum_cls, raw) if sheets.text(raw) else default
-        if value is None:
-            problems.append((columns.shown(name), enum_message(enum_cls, raw)))
-        data[name.lower()] = value or ""
-    for name in ("Title", "Description", "Outcome", "Source"):
-        data[name.lower()] = sheets.text(cell(name))
-    for name, field in (("States served", "served"), ("States taking part", "participants")):
-        for part in sheets.items(cell(name)):
-            code = context.states.code(part)
-            if code is None:
-                problems.append((columns.shown(name), StateNames.unknown(part)))
-            else:
-                data.add(field, code)
-    codes, unknown = context.instruments.codes(cell("Instruments"))
-    if unknown:
-        problems.append((columns.shown("Instruments"), f"Unknown instrument “{unknown[0][:60]}”: give UNTOC, TIP, "
-                                                       "SOM or FIREARMS (or its name), separated by ';'."))
-    data.setlist("instruments", codes)
-    data["other_instruments"] = "\n".join(sheets.items(cell("Other instruments")))
-    data["topics"] = ", ".join(sheets.items(cell("Topics")))
-    visit_columns = {}
-    for n in range(1, REPEATS + 1):
-        values = {field: cell(f"{name} {n}") for name, field in _VISIT_FIELDS.items()}
-        if all(not sheets.text(v) for v in values.values()):
-            continue
-        row = len(visit_columns)
-        visit_columns[row] = n
-        data[f"visits-{row}-city"] = sheets.text(values["city"])
-        country = sheets.text(values["country"])
-        code = context.states.code(country) if country else ""
-        if code is None:
-            problems.append((columns.shown(f"Visit country {n}"), StateNames.unknown(country)))
-        data[f"visits-{row}-country"] = code or ""
-        data[f"visits-{row}-start_date"] = sheets.date_text(values["start_date"])
-        data[f"visits-{row}-end_date"] = sheets.date_text(values["end_date"])
-        data[f"visits-{row}-date_precision"] = "day"
-    experts = _named(cell("Experts"), context.experts, "expert", columns.shown("Experts"), problems)
-    for row, (expert, role) in enumerate(experts):
-        data[f"deployments-{row}-expert"] = str(expert.id)
-        data[f"deployments-{row}-role"] = role
-    partners = _named(cell("Partners"), context.organizations, "organization", columns.shown("Partners"), problems)
-    for row, (org, role) in enumerate(partners):
-        data[f"partners-{row}-organization"] = str(org.id)
-        data[f"partners-{row}-role"] = role
-    for part in sheets.items(cell("Requests")):
-        match = _REQUEST.match(part)
-        found = context.known.requests.get(int(match.group(1))) if match else \
-            context.references.get(part.strip().casefold())
-        if found is None:
-            problems.append((columns.shown("Requests"), f"No request “{part[:30]}” among those you may see: give "
-                                                        "its number, e.g. 12 or #12."))
-        else:
-            data.add("requests", str(found.id))
+    row = _SheetRow(columns, cells)
+    _activity_fields(row, context)
+    _visits(row, context)
+    experts = _named(row.cell("Experts"), context.experts, "expert", columns.shown("Experts"), row.problems)
+    for n, (expert, role) in enumerate(experts):
+        row.data[f"deployments-{n}-expert"] = str(expert.id)
+        row.data[f"deployments-{n}-role"] = role
+    partners = _named(row.cell("Partners"), context.organizations, "organization", columns.shown("Partners"),
+                      row.problems)
+    for n, (org, role) in enumerate(partners):
+        row.data[f"partners-{n}-organization"] = str(org.id)
+        row.data[f"partners-{n}-role"] = role
+    _requests(row, context)
     form = context.form = context.form or ActivityForm(formdata=None, meta={"csrf": False})
-    form.process(formdata=data)
+    form.process(formdata=row.data)
     # The choices are what the row names (each found above, or named as a problem): the form's choice checks
     # then cost a few comparisons, not one per State of the record, row after row.
-    named_states = {code: context.states.by_code[code] for code in data.getlist("served")
-                    + data.getlist("participants")
-                    + [data[f"visits-{row}-country"] for row in visit_columns] if code}
+    named_states = {code: context.states.by_code[code] for code in row.data.getlist("served")
+                    + row.data.getlist("participants")
+                    + [row.data[f"visits-{n}-country"] for n in row.visit_columns] if code}
     form.set_choices(list(named_states.values()), context.known.instruments.values(), [o for o, _ in partners],
                      [e for e, _ in experts])
-
-    def shown(field: str) -> str:
-        return columns.shown(_FIELDS.get(field, "")) if field in _FIELDS else ""
     if not form.validate():
-        named = {column for column, _ in problems}
-        found = form_problems(form, shown)
-        for row, errors in enumerate(form.visits.errors or []):
-            for field, messages in (errors or {}).items():
-                name = next(k for k, v in _VISIT_FIELDS.items() if v == field) if field in _VISIT_FIELDS.values() \
-                    else "Visit country"
-                found.append((columns.shown(f"{name} {visit_columns.get(row, 1)}"), messages[0]))
-        for field in ("partners", "deployments"):
-            for errors in form[field].errors or []:
-                for messages in (errors or {}).values():
-                    found.append((shown(field), messages[0]))
-        problems += [(c, m) for c, m in found if c not in named]
-        return None, problems or [("", "The row is not valid.")]
-    if problems:
-        return None, problems
+        return None, _with_form_problems(row, form)
+    if row.problems:
+        return None, row.problems
     values = activity_writes.ActivityData.of(form.values())
     try:
         activity_writes.check(context.scope, values, context.known)
     except Refused as exc:
-        return None, [(shown(field or ""), message) for field, message in exc.errors.items()]
+        return None, [(_shown(columns, field or ""), message) for field, message in exc.errors.items()]
     return values, []
+
+
+def _shown(columns: sheets.Columns, field_name: str) -> str:
+    """The sheet's column for a field of the form ("" for a field no column fills)."""
+    return columns.shown(_FIELDS.get(field_name, "")) if field_name in _FIELDS else ""
+
+
+def _activity_fields(row: _SheetRow, context: Context) -> None:
+    """Kind, status, texts, States, instruments and topics: the cells one field of the form each."""
+    for name, enum_cls, default in (("Kind", ActivityKind, ""), ("Status", ActivityStatus,
+                                                                 ActivityStatus.PLANNED.value)):
+        raw = row.cell(name)
+        value = enum_value(enum_cls, raw) if sheets.text(raw) else default
+        if value is None:
+            row.problem(name, enum_message(enum_cls, raw))
+        row.data[name.lower()] = value or ""
+    for name in ("Title", "Description", "Outcome", "Source"):
+        row.data[name.lower()] = sheets.text(row.cell(name))
+    for name, field_name in (("States served", "served"), ("States taking part", "participants")):
+        for part in sheets.items(row.cell(name)):
+            code = context.states.code(part)
+            if code is None:
+                row.problem(name, StateNames.unknown(part))
+            else:
+                row.data.add(field_name, code)
+    codes, unknown = context.instruments.codes(row.cell("Instruments"))
+    if unknown:
+        row.problem("Instruments", f"Unknown instrument “{unknown[0][:60]}”: give UNTOC, TIP, SOM or FIREARMS (or its "
+                                   "name), separated by ';'.")
+    row.data.setlist("instruments", codes)
+    row.data["other_instruments"] = "\n".join(sheets.items(row.cell("Other instruments")))
+    row.data["topics"] = ", ".join(sheets.items(row.cell("Topics")))
+
+
+def _visits(row: _SheetRow, context: Context) -> None:
+    """Each numbered visit the row fills (Visit city 1 … Visit end 5) as the form's next visit."""
+    for n in range(1, REPEATS + 1):
+        values = {field_name: row.cell(f"{name} {n}") for name, field_name in _VISIT_FIELDS.items()}
+        if all(not sheets.text(v) for v in values.values()):
+            continue
+        index = len(row.visit_columns)
+        row.visit_columns[index] = n
+        row.data[f"visits-{index}-city"] = sheets.text(values["city"])
+        country = sheets.text(values["country"])
+        code = context.states.code(country) if country else ""
+        if code is None:
+            row.problem(f"Visit country {n}", StateNames.unknown(country))
+        row.data[f"visits-{index}-country"] = code or ""
+        row.data[f"visits-{index}-start_date"] = sheets.date_text(values["start_date"])
+        row.data[f"visits-{index}-end_date"] = sheets.date_text(values["end_date"])
+        row.data[f"visits-{index}-date_precision"] = "day"
+
+
+def _requests(row: _SheetRow, context: Context) -> None:
+    """The requests the row answers, by number or reference, among those the person may see."""
+    for part in sheets.items(row.cell("Requests")):
+        match = _REQUEST.match(part)
+        found = context.known.requests.get(int(match.group(1))) if match else \
+            context.references.get(part.strip().casefold())
+        if found is None:
+            row.problem("Requests", f"No request “{part[:30]}” among those you may see: give its number, e.g. 12 "
+                                    "or #12.")
+        else:
+            row.data.add("requests", str(found.id))
+
+
+def _with_form_problems(row: _SheetRow, form: ActivityForm) -> list[tuple[str, str]]:
+    """The row's problems and then the form's, each under its sheet column; the form's on a column that already
+    has a problem are left out (they say the same thing again)."""
+    named = {column for column, _ in row.problems}
+    found = form_problems(form, lambda field_name: _shown(row.columns, field_name))
+    for index, errors in enumerate(form.visits.errors or []):
+        for field_name, messages in (errors or {}).items():
+            name = next(k for k, v in _VISIT_FIELDS.items() if v == field_name) \
+                if field_name in _VISIT_FIELDS.values() else "Visit country"
+            found.append((row.columns.shown(f"{name} {row.visit_columns.get(index, 1)}"), messages[0]))
+    for field_name in ("partners", "deployments"):
+        for errors in form[field_name].errors or []:
+            for messages in (errors or {}).values():
+                found.append((_shown(row.columns, field_name), messages[0]))
+    return row.problems + [(c, m) for c, m in found if c not in named] or [("", "The row is not valid.")]
 
 
 def write_all(scope: Scope, context: Context, rows: list, actor, source: str) -> list[int]:
