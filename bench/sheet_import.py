@@ -74,10 +74,7 @@ def main() -> None:
     if os.environ.get("BENCH_DATABASE_URL"):
         os.environ["TEST_DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
     from app import create_app
-    from app.formats import sheets
-    from app.scoping import EVERYTHING
     from app.seed.reference import load_reference
-    from app.services.sheets import sheet_uploads
     from models import db
     from tests import factories
 
@@ -93,48 +90,65 @@ def main() -> None:
         db.session.commit()
         statements = []
         event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(1))
-        files = {
-            ("requests", "csv"): as_csv(requests_table(ROWS)),
-            ("requests", "xlsx"): as_xlsx(requests_table(ROWS)),
-            ("activities", "csv"): as_csv(activities_table(ROWS, expert.name, answered.id)),
-            ("activities", "xlsx"): as_xlsx(activities_table(ROWS, expert.name, answered.id)),
-        }
+        files = spreadsheets(expert.name, answered.id)
         print(f"{ROWS:,} rows, database {db.engine.dialect.name}")
         print(f"{'file':<18} {'size':>9} {'read':>7} {'preview':>8} {'queries':>7} {'bad':>4} {'browser':>8}")
         client = app.test_client()
         client.post("/login", data={"email": user.email, "password": "Bench-password-2026!"})
         for (kind, extension), data in files.items():
-            name = f"{kind}.{extension}"
-            if FILES and name not in FILES:
+            if FILES and f"{kind}.{extension}" not in FILES:
                 continue
-            start = time.perf_counter()
-            sheets.read(data, name)
-            read = time.perf_counter() - start
-            stored = sheet_uploads.upload(kind, data, name, user.id)
-            statements.clear()
-            start = time.perf_counter()
-            report = sheet_uploads.preview(stored, EVERYTHING)
-            preview = time.perf_counter() - start
-            queries = len(statements)
-            start = time.perf_counter()
-            response = client.post(f"/{kind}/import", content_type="multipart/form-data",
-                                   data={"file": (io.BytesIO(data), name)})
-            page = client.get(response.headers["Location"])
-            browser = time.perf_counter() - start
-            assert page.status_code == 200, page.get_data(as_text=True)[:3000]
-            print(f"{name:<18} {len(data) / 1024:>7.0f}kB {read:>6.2f}s {preview:>7.2f}s {queries:>7} "
-                  f"{len(report.bad_rows):>4} {browser:>7.2f}s")
-            for error in report.errors[:3]:
-                print("   ", error)
-            if extension == "csv" and CONFIRM:
-                start = time.perf_counter()
-                done = sheet_uploads.confirm(stored, EVERYTHING, user)
-                db.session.flush()
-                print(f"    confirm (write {len(done.written):,} {kind}, not committed): "
-                      f"{time.perf_counter() - start:.2f}s")
-                db.session.rollback()
+            time_file(client, user, kind, extension, data, statements)
         db.session.remove()
         db.drop_all()
+
+
+def spreadsheets(expert: str, request_id: int) -> dict[tuple[str, str], bytes]:
+    """The files timed, by (kind, extension): requests and activities of ROWS rows, as CSV and as XLSX."""
+    return {
+        ("requests", "csv"): as_csv(requests_table(ROWS)),
+        ("requests", "xlsx"): as_xlsx(requests_table(ROWS)),
+        ("activities", "csv"): as_csv(activities_table(ROWS, expert, request_id)),
+        ("activities", "xlsx"): as_xlsx(activities_table(ROWS, expert, request_id)),
+    }
+
+
+def time_file(client, user, kind: str, extension: str, data: bytes, statements: list) -> None:
+    """One line of the table: reading the file, its preview (with the queries it sent: `statements` counts them)
+    and the browser's upload + preview page; for a CSV, then the import itself, rolled back (unless
+    BENCH_CONFIRM=0)."""
+    from app.formats import sheets
+    from app.scoping import EVERYTHING
+    from app.services.sheets import sheet_uploads
+    from models import db
+
+    name = f"{kind}.{extension}"
+    start = time.perf_counter()
+    sheets.read(data, name)
+    read = time.perf_counter() - start
+    stored = sheet_uploads.upload(kind, data, name, user.id)
+    statements.clear()
+    start = time.perf_counter()
+    report = sheet_uploads.preview(stored, EVERYTHING)
+    preview = time.perf_counter() - start
+    queries = len(statements)
+    start = time.perf_counter()
+    response = client.post(f"/{kind}/import", content_type="multipart/form-data",
+                           data={"file": (io.BytesIO(data), name)})
+    page = client.get(response.headers["Location"])
+    browser = time.perf_counter() - start
+    assert page.status_code == 200, page.get_data(as_text=True)[:3000]
+    print(f"{name:<18} {len(data) / 1024:>7.0f}kB {read:>6.2f}s {preview:>7.2f}s {queries:>7} "
+          f"{len(report.bad_rows):>4} {browser:>7.2f}s")
+    for error in report.errors[:3]:
+        print("   ", error)
+    if extension == "csv" and CONFIRM:
+        start = time.perf_counter()
+        done = sheet_uploads.confirm(stored, EVERYTHING, user)
+        db.session.flush()
+        print(f"    confirm (write {len(done.written):,} {kind}, not committed): "
+              f"{time.perf_counter() - start:.2f}s")
+        db.session.rollback()
 
 
 if __name__ == "__main__":
