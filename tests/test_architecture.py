@@ -86,7 +86,7 @@ def test_each_module_is_imported_under_one_name():
     """`from app.services.registry import states as state_service` everywhere, never `states` here and
     `state_service` there: one name to search for."""
     names = defaultdict(set)
-    for path, tree in _modules("app", "tests", "bench"):
+    for _path, tree in _modules("app", "tests", "bench"):
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith(("app", "forms")):
                 for alias in node.names:

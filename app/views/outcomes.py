@@ -12,7 +12,6 @@ from app.permissions import Permission, permission_required
 from app.scoping import for_user
 from app.services.funding import contributions as contribution_service
 from app.services.outcomes import outcome_summary
-from app.services.registry import states as state_service
 from app.services.treaties import treaty_record
 from app.views.charts import bar_charts, chart
 from app.views.helpers import list_filters, refuse_filters
@@ -139,16 +138,6 @@ def table_csv(name):
     return csv_response(f"outcomes-{name}-{as_of.isoformat()}.csv", columns, data["rows"])
 
 
-def _drill_rows(scope, analysis, figure: str, group: str | None):
-    """The items behind a figure, and how many a donor may not see by name (not-assisted States out of scope)."""
-    items = outcome_summary.drill_down(analysis, figure, group)
-    visible = state_service.visible_ids(scope)
-    if visible is None:
-        return items, 0
-    shown = [i for i in items if (i.state.id if isinstance(i, outcome_summary.Pair) else i[0].id) in visible]
-    return shown, len(items) - len(shown)
-
-
 @bp.get("/states")
 @permission_required(Permission.VIEW_TREATIES)
 @cached_page
@@ -160,7 +149,7 @@ def states():
     as_of, f = asked
     figure = form.figure.data or "assisted"
     analysis = outcome_summary.analytics(scope, as_of, f, with_breakdowns=False)
-    items, hidden = _drill_rows(scope, analysis, figure, form.group.data or None)
+    items, hidden = outcome_summary.drill_down_visible(scope, analysis, figure, form.group.data or None)
     return render_template("outcomes/states.html", form=form, analysis=analysis, as_of=as_of, figure=figure,
                            label=outcome_summary.FIGURES[figure], items=items, hidden=hidden,
                            group=form.group.data or None, donor_view=scope.is_donor,
@@ -179,7 +168,7 @@ def states_csv():
     as_of, f = asked
     figure = form.figure.data or "assisted"
     analysis = outcome_summary.analytics(scope, as_of, f, with_breakdowns=False)
-    items, _hidden = _drill_rows(scope, analysis, figure, form.group.data or None)
+    items, _hidden = outcome_summary.drill_down_visible(scope, analysis, figure, form.group.data or None)
     rows = [[p.state.code, p.state.name_on(as_of), p.instrument.code, p.state.regional_group, p.first, p.deposit,
              p.signature, p.request, p.days_to_deposit, None if p.deposit else p.elapsed]
             if isinstance(p, outcome_summary.Pair) else

@@ -30,6 +30,7 @@ from datetime import date
 from app.rules.forecast import add_months
 from app.scoping import Scope
 from app.services.outcomes import outcome_record, outcome_series
+from app.services.registry import states as state_service
 from models import Instrument, MemberState
 from models.enums import ActivityKind, ParticipantKind, RegionalGroup
 
@@ -323,3 +324,14 @@ def drill_down(analysis: Analytics, figure: str, group: str | None = None) -> li
         rows = [c for c in analysis.comparisons if group is None or c.group == group]
         return [item for c in rows for item in getattr(c, figure)]
     return list(analysis.summary.members.get(figure, []))
+
+
+def drill_down_visible(scope: Scope, analysis: Analytics, figure: str, group: str | None = None) -> tuple[list, int]:
+    """`drill_down` narrowed to the States `scope` may see by name, and how many items that left out (a donor is
+    not shown the not-assisted States outside its scope, only their number)."""
+    items = drill_down(analysis, figure, group)
+    visible = state_service.visible_ids(scope)
+    if visible is None:
+        return items, 0
+    shown = [i for i in items if (i.state.id if isinstance(i, Pair) else i[0].id) in visible]
+    return shown, len(items) - len(shown)
