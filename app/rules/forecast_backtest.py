@@ -161,3 +161,17 @@ def run(tracks: dict[str, choice.Track], complete_to: date, fitter: choice.Fitte
         out.append(InstrumentBacktest(code, threshold_date, real, tuple(r for r in rows if r.as_of < threshold_date),
                                       tuple(r for r in rows if r.as_of >= threshold_date)))
     return Backtest(tuple(out))
+
+
+def milestones(result: InstrumentBacktest) -> list[Row]:
+    """What was forecast at a few telling dates: the first, the last two and one year before the real date, and
+    the last before the 40th deposit (each once, in date order)."""
+    rows = list(result.rows)
+    if not rows:
+        return []
+    picked = [rows[0], rows[-1]]
+    for days in (730, 365):
+        before = [r for r in rows if r.days_before >= days]
+        if before:
+            picked.append(before[-1])
+    return sorted(set(picked), key=lambda r: r.as_of)

@@ -235,6 +235,21 @@ class Projection:
     def interval(self, level: int) -> Interval | None:
         return next((i for i in self.intervals if i.level == level), None)
 
+    @property
+    def projected(self) -> bool:
+        return self.projected_eif is not None
+
+    @property
+    def eif_low(self) -> date | None:
+        """The 80% interval's low bound (what the chart shades)."""
+        widest = self.interval(LEVELS[-1])
+        return widest.low if widest else None
+
+    @property
+    def eif_high(self) -> date | None:
+        widest = self.interval(LEVELS[-1])
+        return widest.high if widest else None
+
 
 def _later(a: date | None, b: date | None) -> date | None:
     """The later of two dates; None (unknown, or past the calendar) when either is."""
