@@ -88,7 +88,8 @@ class InstrumentForecast:
     date_note: str = ""
 
 
-def _article_instrument(article: str | None) -> str:
+def article_instrument(article: str | None) -> str:
+    """The instrument a legislative issue's article names ("TIP art. 3(a)"); the Convention's by default."""
     first = (article or "").split(" ", 1)[0].upper()
     return first if first in _ARTICLE_CODES else "UNTOC"
 
@@ -168,7 +169,7 @@ def _candidates(instrument: Instrument, actions, parent_actions, as_of: date, sc
         .order_by(FindingStatusChange.status_date, FindingStatusChange.id)).all()
     last_step: dict[int, tuple[str, str, str]] = {}
     for code, finding_id, title, article, status, _day in step_rows:
-        if _article_instrument(article) == instrument.code:
+        if article_instrument(article) == instrument.code:
             last_step[finding_id] = (code, title, status)
 
     codes = set(signed) | {r[0] for r in activity_rows} | {r[0] for r in request_rows} | \
