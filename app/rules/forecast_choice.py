@@ -154,8 +154,8 @@ class Interval:
 def conformal_bounds(errors: list[float], level: int) -> tuple[float, float] | None:
     """The split-conformal bounds of the log error for `level` percent, or None when too few errors."""
     ordered, n = sorted(errors), len(errors)
-    alpha = 1 - level / 100
-    low, high = math.floor(alpha / 2 * (n + 1)), math.ceil((1 - alpha / 2) * (n + 1))
+    # In whole numbers: (1 - 80/100) / 2 * 20 is 1.9999… in floating point, and its floor would be 1, not 2.
+    low, high = (100 - level) * (n + 1) // 200, -(-(100 + level) * (n + 1) // 200)
     if low < 1 or high > n:
         return None
     return ordered[low - 1], ordered[high - 1]

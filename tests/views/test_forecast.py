@@ -233,3 +233,36 @@ def test_the_ends_of_the_calendar_are_answered(client, login_as, path):
 def test_hostile_parameters_are_a_400(client, login_as, path):
     login_as("admin")
     assert client.get(path).status_code == 400
+
+
+# ------------------------------------------------------------------ which States are likely to deposit next
+def test_managers_see_which_states_are_likely_to_deposit_next(client, login_as):
+    login_as("manager")
+    page = client.get("/instruments/TIP?as_of=2003-07-02").get_data(as_text=True)
+    assert 'id="likely-states"' in page and "a correlate of depositing, not a proven" in page
+    table = page[page.index('id="likely-states"'):page.index("</table>", page.index('id="likely-states"'))]
+    shares = [int(s) for s in re.findall(r'<td class="text-end">(\d+)%</td>', table)]
+    assert len(shares) == 25 and shares == sorted(shares, reverse=True)
+    assert "Albania" not in table  # party to the TIP since 2002: not listed
+    assert re.search(r'id="brier">.*Brier score 0\.\d{3} against\s+0\.\d{3}', page, re.S) and 'id="reliability"' in page
+
+
+def test_the_deposit_model_is_fitted_on_what_was_known_then(app, session):
+    from app.scoping import EVERYTHING
+    from app.services.treaties import deposit_likelihood, treaty_record
+    tip = treaty_record.get_instrument("TIP", EVERYTHING)
+    outlook = deposit_likelihood.outlook(tip, date(2003, 7, 2), EVERYTHING)
+    assert outlook.fit.as_of == date(2003, 7, 2) and outlook.fit.rows > 0
+    assert all(v is None or v <= date(2003, 7, 2) for r in outlook.ranked for v in r.facts.values())
+    assert outlook.calibration.brier < outlook.calibration.brier_base_rate  # the README's claim: it beats the base rate
+    state = session.scalar(sa.select(MemberState).where(MemberState.code == outlook.ranked[-1].code))
+    session.add(TreatyAction(state=state, instrument=tip, kind="accession", action_date=date(2003, 9, 1),
+                             source="test"))
+    session.flush()
+    again = deposit_likelihood.outlook(tip, date(2003, 7, 2), EVERYTHING)
+    assert again.ranked == outlook.ranked and again.fit == outlook.fit  # a later deposit changes nothing then
+
+
+def test_officers_and_donors_do_not_see_it(client, login_as):
+    login_as("officer")
+    assert 'id="likely-states"' not in client.get("/instruments/TIP?as_of=2003-07-02").get_data(as_text=True)
