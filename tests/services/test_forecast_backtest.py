@@ -2,7 +2,6 @@
 10 points of their level, and no later outcome in an early choice (the later record perturbed). Computed once for
 the module: fitting every model at every origin takes seconds."""
 import functools
-import re
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -10,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from app.rules import diffusion
-from app.rules import forecast_backtest as backtesting
 from app.rules import forecast_choice as choice
 from app.rules.treaties import Action
 
