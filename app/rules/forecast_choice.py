@@ -281,9 +281,30 @@ def _model_forecast(track: Track, day: date, key: str, errors: Errors, fitter: F
                          errors.score(key, track.code), len(errors.of(key)))
 
 
+def _ranked_models(track: Track, day: date, errors: Errors, fitter: Fitter, every: bool) -> tuple:
+    """Every model's forecast (`every`), or only those needed to find the chosen one: in the order of their scores
+    (the default first when none has one), fitted until one can reach the threshold (a Convention bounding its
+    Protocol needs no more)."""
+    if every:
+        return tuple(_model_forecast(track, day, key, errors, fitter) for key in diffusion.MODELS)
+    keys = list(diffusion.MODELS)
+    scored = sorted((k for k in keys if math.isfinite(errors.score(k, track.code))),
+                    key=lambda k: (errors.score(k, track.code), k))
+    # as `project` chooses: the best score that projects, else the default, else the first that projects
+    order = scored + sorted((k for k in keys if k not in scored),
+                            key=lambda k: (k != diffusion.DEFAULT_MODEL, keys.index(k)))
+    found = []
+    for key in order:
+        found.append(_model_forecast(track, day, key, errors, fitter))
+        if found[-1].projected_threshold_date is not None:
+            break
+    return tuple(found)
+
+
 def project(tracks: dict[str, Track], code: str, day: date, fitter: Fitter,
-            errors: Errors | None = None) -> Projection:
-    """The forecast of `code`'s entry into force as at `day`, from what was known by `day` only."""
+            errors: Errors | None = None, every: bool = True) -> Projection:
+    """The forecast of `code`'s entry into force as at `day`, from what was known by `day` only (with what every
+    model says, unless `every` is false: then only the chosen model's)."""
     track = tracks[code]
     terms = track.terms(tracks)
     parent_actions = tracks[track.parent].actions if track.parent in tracks else ()
@@ -296,7 +317,7 @@ def project(tracks: dict[str, Track], code: str, day: date, fitter: Fitter,
             return Projection(**base, reached=True, model=None, projected_threshold_date=status.threshold_deposit.date,
                               projected_eif=known, intervals=fixed, models=())
         # Its own 40 are in, its Convention's are not: the Convention's forecast decides.
-        parent = project(tracks, track.parent, day, fitter, errors)
+        parent = project(tracks, track.parent, day, fitter, errors, every=False)
         own = status.threshold_deposit.date + timedelta(days=track.days_after)
         return Projection(**base, reached=True, model=parent.model,
                           projected_threshold_date=status.threshold_deposit.date,
@@ -305,7 +326,7 @@ def project(tracks: dict[str, Track], code: str, day: date, fitter: Fitter,
                                                    i.errors) for i in parent.intervals),
                           models=(), note=f"Waits for the {track.parent}, whose forecast decides the date.")
     errors = errors if errors is not None else errors_known_by(tracks, day, fitter)
-    models = tuple(_model_forecast(track, day, key, errors, fitter) for key in diffusion.MODELS)
+    models = _ranked_models(track, day, errors, fitter, every)
     able = [m for m in models if m.projected_threshold_date is not None]
     if not able:
         return Projection(**base, reached=False, model=None, projected_threshold_date=None, projected_eif=None,
@@ -318,7 +339,7 @@ def project(tracks: dict[str, Track], code: str, day: date, fitter: Fitter,
     if not known:
         note = "No backtest error is known by this date: the model is the default, not a choice."
     if track.parent in tracks:
-        parent = project(tracks, track.parent, day, fitter, errors)
+        parent = project(tracks, track.parent, day, fitter, errors, every=False)
         if parent.projected_eif and eif and parent.projected_eif > eif:
             note = (note + " " if note else "") + (
                 f"A Protocol cannot enter into force before the Convention: the {track.parent}'s date applies.")
