@@ -11,6 +11,6 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 from app.api import accounts, activities, funding, openapi, requests, writes  # noqa: E402,F401
 from app.api.rate_limit import limit_blueprint  # noqa: E402
 from app.api.registry import experts, findings, states  # noqa: E402,F401
-from app.api.treaties import forecast, instruments, treaty_actions  # noqa: E402,F401
+from app.api.treaties import backtest, forecast, instruments, treaty_actions  # noqa: E402,F401
 
 limit_blueprint(bp)

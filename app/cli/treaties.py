@@ -113,48 +113,48 @@ def bench_import(data):
 
 @treaties.command("backtest")
 @click.option("--instrument", type=INSTRUMENTS, help="Only this instrument (default: all four).")
-@click.option("--every", default="3m", show_default=True,
-              help="How often to forecast: months (3m), weeks (2w) or days (45d).")
-@click.option("--window-days", type=click.IntRange(30, 1830), default=None,
-              help="The trailing window of the deposit rate, in days (default: the forecast's own, 182).")
 @with_appcontext
-def backtest(instrument, every, window_days):
-    """Run the entry-into-force forecast as at past dates on the real record, from the deposits made by then only,
-    and print the projected date, its range, the real date and the error in days, then the mean absolute error and
-    the share of real dates inside the range."""
-    from app.rules.forecast import WINDOW_DAYS
-    from app.scoping import EVERYTHING
-    from app.services.treaties import forecast, treaty_record
-    instruments = treaty_record.visible_instruments(EVERYTHING)
-    if instrument:
-        instruments = [i for i in instruments if i.code == instrument.upper()]
-    try:
-        result = forecast.backtest(instruments, every, window_days or WINDOW_DAYS)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--every")
+def backtest(instrument):
+    """Replay the entry-into-force forecast on the real record every 30 days from each instrument's 5th counted
+    deposit to its 40th, from what was known on each date only, and print each forecast (model chosen, date, 50% and
+    80% intervals, real date, error in days, whether each interval held), then the errors and coverage per model."""
+    from app.rules import diffusion
+    from app.rules import forecast_backtest as backtesting
+    from app.services.treaties import forecast_store
+    result, complete_to = forecast_store.backtest()
+    wanted = [i for i in result.instruments if not instrument or i.code == instrument.upper()]
 
-    def summary(s) -> str:
-        if not s.count:
+    def summary(f) -> str:
+        if not f.count:
             return "no forecast"
-        inside = f"{s.share_inside:.0%}" if s.share_inside is not None else "-"
-        return (f"{s.count} forecasts, mean absolute error {s.mean_absolute_error:,.1f} days, "
-                f"median {s.median_absolute_error:,.0f} days, real date inside the range {inside}")
-    click.echo(f"backtest every {result.every}, window {result.window_days} days")
-    for b in result.instruments:
+        return (f"{f.count} forecasts, mean absolute error {f.mean_absolute_error:,.1f} days, median "
+                f"{f.median_absolute_error:,.0f} days, intervals held 50%: {_share(f.coverage[50])}, "
+                f"80%: {_share(f.coverage[80])}")
+    click.echo(f"backtest on the record complete to {complete_to.isoformat()}, every 30 days from the 5th deposit")
+    for b in wanted:
         if not b.rows:
-            click.echo(f"{b.instrument.code}: not in force on the record, nothing to backtest")
+            click.echo(f"{b.code}: not in force on the record, nothing to backtest")
             continue
-        click.echo(f"{b.instrument.code}: 40th deposit {b.real_threshold_date.isoformat()}, "
-                   f"entry into force {b.real_eif.isoformat()}")
-        click.echo("  as_of       counted needed projected   low         high        real        error inside")
+        click.echo(f"{b.code}: 40th deposit {b.threshold_date.isoformat()}, entry into force {b.real_eif.isoformat()}")
+        click.echo("  as_of       counted model                 projected   50% low     50% high    80% low     "
+                   "80% high    error  held")
         for r in b.rows:
-            f = r.forecast
-            click.echo(f"  {f.as_of.isoformat()}  {f.counted:7d} {f.needed:6d} {_iso(f.projected_eif):11s} "
-                       f"{_iso(f.eif_low):11s} {_iso(f.eif_high):11s} {r.real_eif.isoformat()}  "
-                       f"{'-' if r.error_days is None else f'{r.error_days:+d}':>6s} "
-                       f"{ {True: 'yes', False: 'no', None: '-'}[r.inside]}")
-        click.echo(f"  {b.instrument.code} summary: {summary(b.summary)}")
-    click.echo(f"all: {summary(result.summary)}")
+            p = r.projection
+            spans = " ".join(f"{_iso(i.low):11s} {_iso(i.high):11s}" for i in p.intervals)
+            held = "/".join({True: "yes", False: "no", None: "-"}[r.holds(level)] for level in (50, 80))
+            error = r.error()
+            click.echo(f"  {r.as_of.isoformat()}  {p.counted:7d} {p.model or '-':21s} {_iso(p.projected_eif):11s} "
+                       f"{spans} {'-' if error is None else f'{error:+d}':>6s}  {held}")
+        for key in result.keys:
+            click.echo(f"  {b.code} {key}: {summary(b.figures(key))}")
+    for key in result.keys:
+        label = "chosen at each date" if key == backtesting.CHOSEN else diffusion.label(key)
+        click.echo(f"all, {label}: {summary(result.figures(key))}")
+    click.echo(f"all: {summary(result.figures())}")
+
+
+def _share(value) -> str:
+    return "-" if value is None else f"{value:.0%}"
 
 
 def _iso(day) -> str:

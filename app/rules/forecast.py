@@ -27,8 +27,8 @@ from app.rules import treaties as rules
 date = datetime.date
 timedelta = datetime.timedelta
 
-#: The trailing window of the rate, in days: about six months, the best of 91, 182, 270, 365 and 730 days in the
-#: backtest on the real record (`flask treaties backtest --window-days N` compares them).
+#: The trailing window of the recent rate shown beside the forecast, in days (about six months). The forecast itself
+#: uses the model and window the backtest chooses as at its date (`app.rules.forecast_choice`).
 WINDOW_DAYS = 182
 #: The range is the central 80% of the waiting time.
 LOW_QUANTILE, HIGH_QUANTILE = 0.10, 0.90
@@ -201,44 +201,7 @@ def _later(a: date | None, b: date | None) -> date | None:
     return max(a, b)
 
 
-# ------------------------------------------------------------------ the backtest
-@dataclass(frozen=True)
-class BacktestRow:
-    forecast: Forecast
-    real_eif: date
-
-    @property
-    def error_days(self) -> int | None:
-        """Projected minus real: positive when the projection was late."""
-        return (self.forecast.projected_eif - self.real_eif).days if self.forecast.projected_eif else None
-
-    @property
-    def inside(self) -> bool | None:
-        f = self.forecast
-        if f.eif_low is None or f.eif_high is None:
-            return None
-        return f.eif_low <= self.real_eif <= f.eif_high
-
-
-@dataclass(frozen=True)
-class BacktestSummary:
-    count: int
-    mean_absolute_error: float | None
-    median_absolute_error: float | None
-    share_inside: float | None
-
-    @classmethod
-    def of(cls, rows: list[BacktestRow]) -> BacktestSummary:
-        errors = sorted(abs(r.error_days) for r in rows if r.error_days is not None)
-        judged = [r.inside for r in rows if r.inside is not None]
-        if not errors:
-            return cls(0, None, None, None)
-        middle = len(errors) // 2
-        median = errors[middle] if len(errors) % 2 else (errors[middle - 1] + errors[middle]) / 2
-        return cls(len(errors), round(sum(errors) / len(errors), 1), float(median),
-                   round(sum(judged) / len(judged), 3) if judged else None)
-
-
+# ------------------------------------------------------------------ dates
 def add_months(day: date, months: int) -> date:
     """`day` moved by whole months, the day clamped to the month's length (31 Jan + 1 month = 28/29 Feb)."""
     month0 = day.month - 1 + months
@@ -249,26 +212,3 @@ def add_months(day: date, months: int) -> date:
         except ValueError:
             continue
     raise ValueError(day)  # unreachable
-
-
-def backtest_dates(actions: Iterable[rules.Action], threshold_date: date, every_months: int = 3,
-                   every_days: int | None = None) -> list[date]:
-    """The dates to forecast from: from one step after the first counted deposit, every step, up to the day
-    before the real threshold deposit (after it there is nothing left to forecast)."""
-    deposits = _counted_deposits(actions, threshold_date)
-    if not deposits:
-        return []
-    first = deposits[0].date
-    out, n = [], 1
-    while True:
-        day = first + timedelta(days=every_days * n) if every_days else add_months(first, every_months * n)
-        if day >= threshold_date:
-            return out
-        out.append(day)
-        n += 1
-
-
-def backtest(terms: rules.Terms, actions: list[rules.Action], parent_actions: list[rules.Action],
-             dates: Iterable[date], real_eif: date, window_days: int = WINDOW_DAYS) -> list[BacktestRow]:
-    """The forecast as at each of `dates`, beside the real entry into force."""
-    return [BacktestRow(forecast(terms, actions, day, parent_actions, window_days), real_eif) for day in dates]

@@ -258,3 +258,64 @@ def forecast_chart(points: list[tuple[date, int, int]], forecast, start: date, w
     y_ticks = [(y(v), v) for v in range(0, int(top_value) + 1, 10)]
     return ForecastChart(width, height, left, right, top, bottom, " ".join(path), y(threshold), projection, range_x,
                          eif_x, x(as_of), x_ticks, y_ticks, end)
+
+
+# ------------------------------------------------------------------ the backtest: the forecast's fan over time
+@dataclass(frozen=True)
+class FanChart:
+    """The forecast made at each date of the backtest (x) of the entry into force (y): the 80% and 50% bands as
+    polygons, the forecast as a line, the real date as a horizontal line; drawn clipped to the chart."""
+    code: str
+    width: int
+    height: int
+    left: int
+    right: int
+    top: int
+    bottom: int
+    band80: str
+    band50: str
+    line: str
+    real_y: float
+    x_ticks: list[tuple[float, str]]
+    y_ticks: list[tuple[float, str]]
+    #: How many forecasts or bounds lay beyond the chart's top or bottom (drawn at the edge).
+    clipped: int
+
+
+def fan_chart(code: str, rows, real: date, width: int = 720, height: int = 260) -> FanChart | None:
+    """The fan of `rows` (backtest rows: as_of, projection) against `real`; y from the first date to two years
+    after the real date."""
+    if not rows:
+        return None
+    left, right, top, bottom = 64, width - 16, 12, height - 32
+    x0, x1 = rows[0].as_of, max(rows[-1].as_of, rows[0].as_of + datetime.timedelta(days=1))
+    y0, y1 = min(rows[0].as_of, real), date(real.year + 2, 12, 31)
+    clipped = 0
+
+    def x(day: date) -> float:
+        return round(left + (day - x0).days / (x1 - x0).days * (right - left), 1)
+
+    def y(day: date | None) -> float:
+        nonlocal clipped
+        if day is None or day > y1 or day < y0:
+            clipped += 1
+        day = y1 if day is None else min(max(day, y0), y1)
+        return round(bottom - (day - y0).days / (y1 - y0).days * (bottom - top), 1)
+
+    def band(level: int) -> str:
+        spans = [(r.as_of, r.projection.interval(level)) for r in rows]
+        spans = [(day, i) for day, i in spans if i is not None and i.source != "none" and i.low is not None]
+        if not spans:
+            return ""
+        upper = [f"{x(day)},{y(i.high)}" for day, i in spans]
+        lower = [f"{x(day)},{y(i.low)}" for day, i in reversed(spans)]
+        return "M" + " L".join(upper + lower) + " Z"
+
+    points = [f"{x(r.as_of)},{y(r.projection.projected_eif)}" for r in rows if r.projection.projected_eif]
+    line = ("M" + " L".join(points)) if points else ""
+    band80, band50 = band(80), band(50)
+    x_ticks = [(x(date(year, 1, 1)), str(year)) for year in range(x0.year + 1, x1.year + 1)]
+    stride = max(1, (y1.year - y0.year) // 5)
+    y_ticks = [(y(date(year, 1, 1)), str(year)) for year in range(y0.year + 1, y1.year + 1, stride)]
+    return FanChart(code, width, height, left, right, top, bottom, band80, band50, line, y(real), x_ticks, y_ticks,
+                    clipped)

@@ -1,8 +1,9 @@
-"""Forms of the forecast pages: the date a forecast is made as at, and the backtest's step and window."""
-from wtforms import IntegerField, StringField
-from wtforms.validators import NumberRange, Optional, Regexp
+"""Forms of the forecast pages: the date a forecast is made as at (and the window of the recent rate shown beside
+it), and the backtest's instrument."""
+from wtforms import IntegerField
+from wtforms.validators import NumberRange, Optional
 
-from forms.base import strip
+from forms.base import FilterForm
 from forms.filters import instrument_filter
 from forms.treaties.record import AsOfForm
 
@@ -11,9 +12,10 @@ WINDOW_DAYS = 182
 
 
 def window_field() -> IntegerField:
-    return IntegerField("Window (days)", validators=[Optional(), NumberRange(30, 1830)],
-                        description=f"The trailing window the deposit rate is measured over (30 to 1830 days; "
-                                    f"empty for {WINDOW_DAYS}).")
+    return IntegerField("Rate window (days)", validators=[Optional(), NumberRange(30, 1830)],
+                        description=f"The trailing window of the recent deposit rate shown beside the forecast (30 to "
+                                    f"1830 days; empty for {WINDOW_DAYS}). The forecast itself uses the model and "
+                                    f"window the backtest chose.")
 
 
 class ForecastForm(AsOfForm):
@@ -21,9 +23,7 @@ class ForecastForm(AsOfForm):
     window_days = window_field()
 
 
-class BacktestForm(ForecastForm):
-    """The backtest: which instrument (all when empty), how often, over which window."""
+class BacktestForm(FilterForm):
+    """The backtest: which instrument (all when empty). The backtest itself is fixed: every 30 days from each
+    instrument's 5th counted deposit, computed once per state of the record."""
     instrument = instrument_filter()
-    every = StringField("Every", filters=[strip], validators=[Optional(), Regexp(
-        r"^\d{1,4}[mwd]$", message="A step like 3m (months), 2w (weeks) or 45d (days).")],
-        description="How often to forecast: 3m, 2w, 45d… (empty for 3m).")

@@ -94,22 +94,9 @@ def test_a_quiet_window_falls_back_on_the_whole_history():
     assert f.projected_threshold_date == AS_OF + timedelta(days=round(30 * f.window_days / 10))
 
 
-def test_backtest_dates_and_summary():
-    actions = deposits(40, date(2001, 1, 31), 20)
-    threshold = actions[-1].date          # 7 February 2003
-    dates = model.backtest_dates(actions, threshold, every_months=6)
-    assert dates == [date(2001, 7, 31), date(2002, 1, 31), date(2002, 7, 31), date(2003, 1, 31)]
+def test_add_months_clamps_the_day():
     assert model.add_months(date(2003, 1, 31), 1) == date(2003, 2, 28)
-    real = threshold + timedelta(days=90)
-    rows = model.backtest(CONVENTION, actions, [], dates, real)
-    assert [r.forecast.as_of for r in rows] == dates
-    assert all(r.error_days == (r.forecast.projected_eif - real).days for r in rows)
-    summary = model.BacktestSummary.of(rows)
-    errors = [abs(r.error_days) for r in rows]
-    assert summary.count == 4 and summary.mean_absolute_error == round(sum(errors) / 4, 1)
-    assert summary.share_inside == sum(r.inside for r in rows) / 4
-    # a steady rate of one every 20 days is forecast well once the window is full
-    assert abs(rows[-1].error_days) <= 20 and rows[-1].inside
+    assert model.add_months(date(2003, 11, 30), 3) == date(2004, 2, 29)
 
 
 def test_the_chart_draws_the_projection_to_the_threshold_and_stops_at_its_horizon():

@@ -1,7 +1,7 @@
-"""The entry-into-force forecast of an instrument as at a date, the States most advanced toward depositing it, and the
-backtest of the forecast on the real record.
+"""The entry-into-force forecast of an instrument as at a date and the States most advanced toward depositing it.
 
-The projection itself is `app.rules.forecast` (pure, deterministic, from the deposits on or before `as_of` only).
+The projection is `app.rules.forecast_choice` (the model chosen by the backtest, calibrated intervals), read from
+the fits kept per record stamp (`forecast_store`); `app.rules.forecast` gives the recent rate shown beside it.
 This module loads the actions (one query for any number of instruments) and, for the States most advanced, what
 the record held on `as_of`: signatures, activities on the instrument begun by then, requests received by then, and
 legislative findings whose step dated by then is "draft law" or beyond. Those are scoped: a donor sees the States
@@ -14,10 +14,13 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
+from app.formatting import format_date
 from app.rules import forecast as model
+from app.rules import forecast_backtest as backtesting
+from app.rules import forecast_choice as choice
 from app.scoping import Scope
 from app.services.registry import states as state_service
-from app.services.treaties import treaty_record
+from app.services.treaties import forecast_store, treaty_record
 from models import (
     Activity,
     ActivityState,
@@ -69,39 +72,55 @@ class Candidate:
 @dataclass(frozen=True)
 class InstrumentForecast:
     instrument: Instrument
+    #: The recent rate (the window asked for): shown beside the forecast.
     forecast: model.Forecast
     candidates: list[Candidate]
     #: How many candidates there were before the list was cut to its length.
     candidates_total: int
     #: (date, parties, counted) after each deposit date up to the date: the chart's steps.
     points: list = field(default_factory=list)
+    #: The forecast: the model chosen by the backtest as at the date, with its calibrated intervals.
+    projection: choice.Projection | None = None
+    #: The instrument's backtest (None when it is not in force on the record) and the whole backtest's figures.
+    backtest: backtesting.InstrumentBacktest | None = None
+    overall: backtesting.Figures | None = None
+    #: Why the date asked for was changed or what it means (before adoption, after the record's last day).
+    date_note: str = ""
 
 
-def _article_instrument(article: str | None) -> str:
+def article_instrument(article: str | None) -> str:
+    """The instrument a legislative issue's article names ("TIP art. 3(a)"); the Convention's by default."""
     first = (article or "").split(" ", 1)[0].upper()
     return first if first in _ARTICLE_CODES else "UNTOC"
 
 
-def forecast_of(instrument: Instrument, as_of: date, window_days: int = model.WINDOW_DAYS) -> model.Forecast:
-    """The projection alone (one query)."""
-    actions = treaty_record.load_actions({instrument.id, instrument.supplements_id})
-    parent = actions.get(instrument.supplements_id, []) if instrument.supplements_id else []
-    return model.forecast(treaty_record.terms_for(instrument), actions[instrument.id], as_of, parent, window_days)
-
-
 def instrument_forecast(instrument: Instrument, as_of: date, scope: Scope, limit: int = 20,
                         window_days: int = model.WINDOW_DAYS) -> InstrumentForecast:
-    """The projection and the States most advanced as at `as_of` (a fixed number of queries)."""
+    """The forecast, the recent rate and the States most advanced as at `as_of` (a fixed number of queries once the
+    record's fits are kept). After the day the record is complete to, the forecast is made as at that day."""
     actions = treaty_record.load_actions({instrument.id, instrument.supplements_id})
     parent_actions = actions.get(instrument.supplements_id, []) if instrument.supplements_id else []
-    projection = model.forecast(treaty_record.terms_for(instrument), actions[instrument.id], as_of, parent_actions,
-                                window_days)
+    rate = model.forecast(treaty_record.terms_for(instrument), actions[instrument.id], as_of, parent_actions,
+                          window_days)
     points = treaty_record.rules.cumulative_parties(treaty_record.terms_for(instrument), actions[instrument.id], as_of)
+    made_as_at, note = as_of, ""
+    complete = instrument.record_complete_to
+    if as_of < instrument.adopted_date:
+        note = (f"The {instrument.code} was adopted on {format_date(instrument.adopted_date)}: before that there is "
+                "nothing to forecast.")
+    elif complete and as_of > complete:
+        made_as_at = complete
+        note = (f"The record is complete to {format_date(complete)}: deposits after it are not recorded, so the "
+                "forecast is the one made as at that day.")
+    projection = forecast_store.projection(instrument.code, made_as_at)
+    result, complete_to = forecast_store.backtest()
+    extra = dict(projection=projection, backtest=result.of(instrument.code), overall=result.figures(),
+                 date_note=note)
     if projection.reached:
-        return InstrumentForecast(instrument, projection, [], 0, points)
+        return InstrumentForecast(instrument, rate, [], 0, points, **extra)
     candidates = _candidates(instrument, actions[instrument.id], parent_actions, as_of, scope)
     ranked = sorted(candidates, key=lambda c: (-c.score, c.signed or date.max, c.state.name_on(as_of)))
-    return InstrumentForecast(instrument, projection, ranked[:limit], len(ranked), points)
+    return InstrumentForecast(instrument, rate, ranked[:limit], len(ranked), points, **extra)
 
 
 def _earliest(actions, as_of: date, deposits: bool) -> dict[str, date]:
@@ -187,63 +206,6 @@ def _last_finding_steps(instrument: Instrument, as_of: date, scope: Scope) -> di
         .order_by(FindingStatusChange.status_date, FindingStatusChange.id)).all()
     last_step: dict[int, tuple[str, str, str]] = {}
     for code, finding_id, title, article, status, _day in step_rows:
-        if _article_instrument(article) == instrument.code:
+        if article_instrument(article) == instrument.code:
             last_step[finding_id] = (code, title, status)
     return last_step
-
-
-# ------------------------------------------------------------------ the backtest on the real record
-@dataclass(frozen=True)
-class InstrumentBacktest:
-    instrument: Instrument
-    real_threshold_date: date | None
-    real_eif: date | None
-    rows: list[model.BacktestRow]
-
-    @property
-    def summary(self) -> model.BacktestSummary:
-        return model.BacktestSummary.of(self.rows)
-
-
-@dataclass(frozen=True)
-class Backtest:
-    every: str
-    window_days: int
-    instruments: list[InstrumentBacktest]
-
-    @property
-    def summary(self) -> model.BacktestSummary:
-        return model.BacktestSummary.of([r for i in self.instruments for r in i.rows])
-
-
-def parse_every(text: str) -> tuple[int, int | None]:
-    """"3m" -> (3, None) months; "45d" -> (0, 45) days; "2w" -> 14 days. ValueError on anything else."""
-    raw = (text or "").strip().lower()
-    number, unit = raw[:-1], raw[-1:]
-    if not number.isdigit() or unit not in ("m", "w", "d") or not 0 < int(number) <= (60 if unit == "m" else 1830):
-        raise ValueError(f"{text!r} is not a step: give months, weeks or days, like 3m, 2w or 45d.")
-    n = int(number)
-    return (n, None) if unit == "m" else (0, n * 7 if unit == "w" else n)
-
-
-def backtest(instruments: list[Instrument], every: str = "3m", window_days: int = model.WINDOW_DAYS,
-             today: date | None = None) -> Backtest:
-    """The forecast as at every step before each instrument's real threshold deposit (one query for the actions,
-    then the pure rules): projected date, range, real date, error in days."""
-    months, days = parse_every(every)
-    today = today or date.today()
-    actions = treaty_record.load_actions({i.id for i in instruments} | {i.supplements_id for i in instruments})
-    out = []
-    for instrument in instruments:
-        terms = treaty_record.terms_for(instrument)
-        mine = actions[instrument.id]
-        parent = actions.get(instrument.supplements_id, []) if instrument.supplements_id else []
-        status = treaty_record.rules.status(terms, mine, today, parent)
-        if status.threshold_deposit is None or status.entry_into_force is None:
-            out.append(InstrumentBacktest(instrument, None, None, []))
-            continue
-        dates = model.backtest_dates(mine, status.threshold_deposit.date, months, days)
-        out.append(InstrumentBacktest(instrument, status.threshold_deposit.date, status.entry_into_force,
-                                      model.backtest(terms, mine, parent, dates, status.entry_into_force,
-                                                     window_days)))
-    return Backtest(every, window_days, out)

@@ -10,13 +10,16 @@ from app.permissions import Permission, can, permission_required
 from app.scoping import for_user
 from app.services.core.audit import timeline_for
 from app.services.registry import states as state_service
-from app.services.treaties import treaty_record
+from app.services.treaties import deposit_likelihood, treaty_record
 from app.services.treaties.treaty_reports import visible_parties
 from app.views.charts import chart
 from app.views.helpers import list_filters
 from forms.treaties.record import AsOfForm, PartyListForm
 
 bp = Blueprint("instruments", __name__, url_prefix="/instruments")
+
+#: The States listed as likely to deposit next (the most likely first).
+LIKELY_SHOWN = 25
 
 PARTY_SORTS = {"date": lambda r: (r["date"], r["name"].casefold()),
                "name": lambda r: r["name"].casefold(),
@@ -59,10 +62,14 @@ def detail(code):
     parent = instrument.supplements  # a Protocol waits for its Convention: show where that stands
     parent_status = treaty_record.instrument_status(parent, as_of) if parent else None
     fortieth = state_service.participants([threshold.participant]).get(threshold.participant) if threshold else None
+    # Managers plan assistance: which States are likely to deposit next (a model of the record, descriptive).
+    outlook = deposit_likelihood.outlook(instrument, as_of, scope) if can(Permission.DECIDE_REQUESTS) else None
+    likely = outlook.ranked[:LIKELY_SHOWN] if outlook else ()
+    likely_states = state_service.participants([r.code for r in likely])
     return render_template("treaties/instruments/detail.html", instrument=instrument, form=form, as_of=as_of,
                            status=progress.status, page=page_of(rows, paging),
                            charts=[chart(progress, as_of), chart(progress, as_of, width=360, height=260, max_ticks=4)],
                            parent=parent, parent_status=parent_status, fortieth=fortieth,
-                           narrowed=scope.is_donor,
+                           narrowed=scope.is_donor, outlook=outlook, likely=likely, likely_states=likely_states,
                            history=timeline_for("Instrument", instrument.id)
                            if can(Permission.IMPORT_TREATIES) else None)
