@@ -385,7 +385,7 @@ def test_hostile_input_on_every_form(app, admin_client):
     missing = post_routes - set(forms)
     print(f"\nforms found: {len(forms)} of {len(post_routes)} POST routes; on no page: {sorted(missing)}")
     # The forms the app has today; a new one is found the same way. A preview's confirmation needs an upload
-    # first (tests/views/test_treaties.py, tests/views/test_sheet_imports.py): the POST routes allowed to be on
+    # first (tests/views/test_treaties.py, tests/views/test_sheets.py): the POST routes allowed to be on
     # no page.
     assert {"requests.new", "requests.edit", "requests.approve", "activities.new", "activities.edit",
             "contributions.new", "contributions.allocate", "findings.new", "rates.new", "rates.edit",
