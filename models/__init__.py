@@ -14,3 +14,7 @@ from models.organization import Organization  # noqa: F401
 from models.record_version import RecordVersion  # noqa: F401
 from models.treaty import TreatyAction, TreatyActionSource  # noqa: F401
 from models.user import ApiToken, User  # noqa: F401
+from models.activity_report import ActivityReport, ReportCounterpart, ReportStatusChange  # noqa: F401,E402
+from models.attachment import Attachment, AttachmentVersion  # noqa: F401,E402
+from models.comment import Comment, Mention  # noqa: F401,E402
+from models.follow_up_action import ActionStatusChange, FollowUpAction  # noqa: F401,E402
