@@ -38,6 +38,9 @@ class Comment(db.Model):
     edited_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True), nullable=True)
 
     author = relationship("User")
+    request = relationship("AssistanceRequest")
+    activity = relationship("Activity")
+    report = relationship("ActivityReport")
     mentions: Mapped[list["Mention"]] = relationship(back_populates="comment", cascade="all, delete-orphan",
                                                      order_by="Mention.id")
 
