@@ -66,3 +66,9 @@ def page_args(kind: AttachedTo, record) -> tuple[str, dict]:
     names = {AttachedTo.REQUEST: "request_id", AttachedTo.ACTIVITY: "activity_id", AttachedTo.FINDING: "finding_id",
              AttachedTo.CONTRIBUTION: "contribution_id"}
     return KINDS[kind].endpoint, {names[kind]: record.id}
+
+
+def report_of_activity(scope: Scope, activity_id: int) -> ActivityReport | None:
+    """The report of an activity, if `scope` may see both (the report's pages are named by their activity)."""
+    activity = activity_reads.get(scope, activity_id)
+    return report_reads.of_activity(scope, activity) if activity is not None else None
