@@ -6,11 +6,10 @@ A file is reached only through the record it belongs to: that record is read thr
 for any other. The section each record's page shows is `templates/attachments/_section.html`, fed by
 `attachments_of(kind, record)`.
 """
-from urllib.parse import quote
-
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app.file_downloads import download_response
 from app.permissions import can, login_required, permission_required, require
 from app.scoping import for_user
 from app.security import accepts_uploads
@@ -150,32 +149,6 @@ def replace(attachment_id: int):
     return render_template("attachments/detail.html", attachment=attachment, record=record, kind=kind,
                            back=record_url(kind, record), form=form, can_replace=True,
                            limit=megabytes(attachment_writes.max_bytes())), status
-
-
-def download_response(found: AttachmentVersion) -> Response:
-    """The file as a download: its recognised type (text as text/plain), `attachment` disposition with its name, no
-    sniffing, and a policy that runs nothing should a browser ever render it."""
-    try:
-        handle = attachment_reads.open_file(found)
-    except (FileNotFoundError, ValueError):
-        abort(404, description="The file of this version is missing from the attachment storage.")
-
-    def chunks():
-        with handle:
-            while chunk := handle.read(64 * 1024):
-                yield chunk
-    ascii_name = found.file_name.encode("ascii", "replace").decode().replace('"', "'").replace("?", "_")
-    response = Response(stream_with_context(chunks()), mimetype=found.content_type.split(";")[0].strip(),
-                        direct_passthrough=True)
-    if found.content_type.startswith("text/"):
-        response.headers["Content-Type"] = found.content_type
-    response.headers["Content-Length"] = str(found.size)
-    response.headers["Content-Disposition"] = (f'attachment; filename="{ascii_name}"; '
-                                               f"filename*=UTF-8''{quote(found.file_name)}")
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.headers["ETag"] = f'"{found.sha256}"'
-    return response
 
 
 def _version_asked(attachment: Attachment) -> AttachmentVersion:
