@@ -13,8 +13,9 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.listing import Page, Paging, ordered, paginate
 from app.scoping import Scope
-from models import ActionStatusChange, FollowUpAction, Instrument, MemberState, User, db
-from models.enums import ActionStatus, Priority
+from models import ActionStatusChange, ActivityReport, FollowUpAction, Instrument, MemberState, User, db
+from models.activity_report import report_approvers
+from models.enums import ActionStatus, Priority, ReportStatus
 from models.follow_up_action import PENDING, follow_up_action_instruments
 
 A = FollowUpAction
@@ -112,25 +113,32 @@ def pending_of(scope: Scope, limit: int = 20, **link) -> tuple[list[FollowUpActi
 
 @dataclass(frozen=True)
 class Figures:
-    """Pending and overdue actions, in all and of one owner."""
+    """Pending and overdue actions, in all and of one account, and the reports waiting for its review."""
     pending: int
     overdue: int
     mine_pending: int
     mine_overdue: int
+    reports_awaiting: int = 0
 
 
 def figures(scope: Scope, user, today: date) -> Figures:
-    """The dashboard's counts (one query)."""
+    """The dashboard's counts of the work loop as at `today`: one query."""
     if scope.is_donor:
         return Figures(0, 0, 0, 0)
-    late = A.due_date < today
-    mine = A.owner_id == getattr(user, "id", None)
+    pending = sa.select(A.id, A.due_date, A.owner_id).where(A.status.in_(_PENDING)).subquery()
+    late = pending.c.due_date < today
+    user_id = getattr(user, "id", None)
+    mine = pending.c.owner_id == user_id
 
     def count(condition):
         return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
-    row = db.session.execute(sa.select(count(sa.true()), count(late), count(mine), count(sa.and_(mine, late)))
-                             .where(A.status.in_(_PENDING))).one()
-    return Figures(*(int(v) for v in row))
+    awaiting = (sa.select(sa.func.count()).select_from(ActivityReport)
+                .join(report_approvers, report_approvers.c.report_id == ActivityReport.id)
+                .where(report_approvers.c.user_id == user_id, ActivityReport.status == ReportStatus.SUBMITTED.value)
+                .scalar_subquery())
+    row = db.session.execute(sa.select(count(pending.c.id.is_not(None)), count(late), count(mine),
+                                       count(sa.and_(mine, late)), awaiting).select_from(pending)).one()
+    return Figures(*(int(v or 0) for v in row))
 
 
 def owner_choices() -> list[User]:
