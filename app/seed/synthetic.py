@@ -561,5 +561,7 @@ def generate(requests: int, seed: int = 1, tick: Tick | None = None) -> dict[str
     generator.contributions()
     generator.findings()
     generator.treaties()
+    from app.seed.synthetic_work import generate_work  # the work loop (issue 27): it reads what was written above
+    generate_work(generator)
     generator.move_sequences()
     return dict(generator.counts)
