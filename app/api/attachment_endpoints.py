@@ -10,7 +10,7 @@ from app.api import bp
 from app.api.common import ApiError, documented
 from app.api.writes import refusal
 from app.file_downloads import download_response
-from app.permissions import can, login_required, permission_required, require
+from app.permissions import Permission, can, login_required, permission_required, require
 from app.scoping import for_user
 from app.security import accepts_uploads
 from app.services.attachments import attachment_reads, attachment_writes
@@ -151,7 +151,7 @@ def attachments_download(attachment_id: int):
 
 @bp.post("/attachments/<int:attachment_id>/versions")
 @accepts_uploads("ATTACHMENT_MAX_BYTES")
-@login_required
+@permission_required(Permission.EDIT_ACTIVITIES)  # staff who change records; the record's own is checked below
 @documented("Replace the file by a new version (multipart, field `file`); the earlier versions stay.",
             multipart=REPLACE, response=ATTACHMENT, status=201)
 def attachments_replace(attachment_id: int):

@@ -10,7 +10,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from app.file_downloads import download_response
-from app.permissions import can, login_required, permission_required, require
+from app.permissions import Permission, can, login_required, permission_required, require
 from app.scoping import for_user
 from app.security import accepts_uploads
 from app.services.attachments import attachment_reads, attachment_writes
@@ -125,7 +125,7 @@ def detail(attachment_id: int):
 
 @bp.post("/attachments/<int:attachment_id>/replace")
 @accepts_uploads("ATTACHMENT_MAX_BYTES")
-@login_required
+@permission_required(Permission.EDIT_ACTIVITIES)  # staff who change records; the record's own is checked below
 def replace(attachment_id: int):
     """Upload a new version of the file; the earlier versions stay downloadable."""
     attachment, record = get_attachment_or_404(attachment_id)
