@@ -50,7 +50,7 @@ def test_a_report_goes_through_its_review_on_the_pages(app, people):
     review = reviewer.get(base).get_data(as_text=True)
     no_note = reviewer.post(f"{base}/return", data={"csrf_token": _token(reviewer, base), "note": "",
                                                     "version": _version(review, f"{base}/return")})
-    assert no_note.status_code == 422 and field_errors(no_note.get_data(as_text=True), "note")
+    assert no_note.status_code == 422 and field_errors(no_note.get_data(as_text=True), "return-note")
     returned = reviewer.post(f"{base}/return", data={"csrf_token": _token(reviewer, base),
                                                      "note": "Add the outcome.",
                                                      "version": _version(review, f"{base}/return")})

@@ -43,15 +43,25 @@ def get_report_or_404(activity: Activity) -> ActivityReport:
     return report_reads.of_activity(for_user(current_user), activity) or abort(404)
 
 
+def _distinct_ids(form, prefix: str):
+    """Give a form's fields ids of their own: the review forms share field names (note) on one page."""
+    for field in form:
+        field.id = f"{prefix}-{field.name}"
+        field.label.field_id = field.id
+    return form
+
+
 def _forms(report: ActivityReport | None, activity: Activity) -> dict:
     submit = SubmitForm(formdata=None, data={"version": report.version if report else None,
                                              "approvers": [u.id for u in report.approvers] if report else []})
     form_choices.report_submit_form(submit)
     version = {"version": report.version} if report else {}
-    return {"submit_form": submit, "return_form": ReturnForm(formdata=None, data=version),
-            "approve_form": ApproveForm(formdata=None, data=version),
-            "unlock_form": UnlockForm(formdata=None, data=version),
-            "complete_form": CompleteForm(formdata=None, data={"version": activity.version})}
+    return {"submit_form": _distinct_ids(submit, "submit"),
+            "return_form": _distinct_ids(ReturnForm(formdata=None, data=version), "return"),
+            "approve_form": _distinct_ids(ApproveForm(formdata=None, data=version), "approve"),
+            "unlock_form": _distinct_ids(UnlockForm(formdata=None, data=version), "unlock"),
+            "complete_form": _distinct_ids(CompleteForm(formdata=None, data={"version": activity.version}),
+                                           "complete")}
 
 
 def _page(activity: Activity, report: ActivityReport | None, status: int = 200, **forms):
@@ -126,11 +136,12 @@ def _move_view(name: str, form_cls, move, done: str, needs_form_choices: bool = 
                 db.session.rollback()
                 status = show_refusal(form, exc)
                 activity = get_activity_or_404(activity_id)
-                return _page(activity, get_report_or_404(activity), status, **{f"{name}_form": form})
+                return _page(activity, get_report_or_404(activity), status,
+                             **{f"{name}_form": _distinct_ids(form, name)})
             db.session.commit()
             flash(done, "success")
             return redirect(url_for(".show", activity_id=activity.id))
-        return _page(activity, report, 422, **{f"{name}_form": form})
+        return _page(activity, report, 422, **{f"{name}_form": _distinct_ids(form, name)})
     view.__name__ = name
     return view
 
