@@ -107,8 +107,9 @@ def refuse_nul_bytes() -> None:
     (a 500 if it reached a query): refuse the request with a 400 that names where it was."""
     for where, values in (("query parameter", request.args), ("form field", request.form)):
         for name, value in values.items(multi=True):
-            if "\x00" in name or "\x00" in value:
-                abort(400, f"The {where} {name.replace(chr(0), '')!r} contains a NUL character.")
+            # A multipart part can come without a value (None): nothing to look into.
+            if "\x00" in (name or "") or (isinstance(value, str) and "\x00" in value):
+                abort(400, f"The {where} {(name or '').replace(chr(0), '')!r} contains a NUL character.")
 
 
 def _is_static() -> bool:
