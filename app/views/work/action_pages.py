@@ -41,7 +41,7 @@ def _filters(mine: bool):
     if filters is not None:
         filters["owner"] = current_user.id if mine else form.owner.resolved(current_user.id)
         if mine and not request.args.get("status"):
-            filters["status"] = action_reads.PENDING_FILTER
+            filters["status"] = form.status.data = action_reads.PENDING_FILTER
     return form, filters, paging
 
 
