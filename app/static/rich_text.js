@@ -4,8 +4,9 @@
    Content-Security-Policy allows neither. */
 (function () {
   "use strict";
-  var BUTTONS = [["bold", "Bold", "B"], ["italic", "Italic", "I"], ["insertUnorderedList", "Bulleted list", "•"],
-                 ["insertOrderedList", "Numbered list", "1."], ["createLink", "Link", "Link"]];
+  /* The visible word is the button's whole name (a screen reader says what a sighted user reads). */
+  var BUTTONS = [["bold", "Bold"], ["italic", "Italic"], ["insertUnorderedList", "Bulleted list"],
+                 ["insertOrderedList", "Numbered list"], ["createLink", "Link"]];
 
   function asHtml(text) {
     if (/<\s*\/?\s*[a-z][^>]*>/i.test(text)) { return text; }
@@ -37,9 +38,7 @@
       var button = document.createElement("button");
       button.type = "button";
       button.className = "btn btn-outline-secondary btn-sm me-1";
-      button.textContent = b[2];
-      button.setAttribute("aria-label", b[1]);
-      button.title = b[1];
+      button.textContent = b[1];
       button.addEventListener("click", function () {
         editor.focus();
         if (b[0] === "createLink") {
