@@ -5,7 +5,8 @@ from datetime import timedelta
 import pytest
 
 from app.listing import Paging
-from app.services.comments import comment_reads, comment_writes, mentions
+from app.services.comments import comment_reads, comment_writes
+from app.services.comments import mentions as mention_service
 from app.services.core.errors import Refused
 from models import AuditEntry, db
 from models.base import utcnow
@@ -13,9 +14,9 @@ from tests import factories
 
 
 def test_handles_are_read_out_of_text_but_not_out_of_addresses():
-    assert mentions.handles("@ana.ortiz please check, and @Bob@unodc.org. Write to x@y.org") == \
+    assert mention_service.handles("@ana.ortiz please check, and @Bob@unodc.org. Write to x@y.org") == \
         ["ana.ortiz", "bob@unodc.org"]
-    assert mentions.handles("no mention here, nor in a@b") == []
+    assert mention_service.handles("no mention here, nor in a@b") == []
 
 
 def test_a_comment_mentions_colleagues_who_find_it_on_their_list(session):
