@@ -73,6 +73,11 @@ class Config:
     IMPORT_PREVIEW_FOLDER = os.environ.get("IMPORT_PREVIEW_FOLDER") or str(INSTANCE / "import-previews")
     #: Seconds an import waits for another import of the same instrument before it gives up with a message.
     IMPORT_LOCK_TIMEOUT = float(os.environ.get("IMPORT_LOCK_TIMEOUT") or 10)
+    #: Attachments (issue 27): where their bytes live (`folder`; see the README for S3-compatible storage), the
+    #: folder, and the largest file accepted (uploads to attachments may be this large, above MAX_CONTENT_LENGTH).
+    ATTACHMENT_STORAGE = os.environ.get("ATTACHMENT_STORAGE", "folder")
+    ATTACHMENT_FOLDER = os.environ.get("ATTACHMENT_FOLDER") or str(INSTANCE / "attachments")
+    ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES") or 20 * 1024 * 1024)
 
     @classmethod
     def finalize(cls, config: dict) -> None:
@@ -109,6 +114,7 @@ class TestingConfig(Config):
     #: tests (a served app) turn it on.
     PAGE_CACHE = False
     IMPORT_PREVIEW_FOLDER = os.path.join(tempfile.gettempdir(), f"palermo-test-previews-{os.getpid()}")
+    ATTACHMENT_FOLDER = os.path.join(tempfile.gettempdir(), f"palermo-test-attachments-{os.getpid()}")
     # Tests that exercise CSRF switch it back on; the rest submit forms without a token.
     WTF_CSRF_ENABLED = True
 

@@ -39,7 +39,9 @@ def json_error(status: int, message: str | None = None, code: str | None = None,
 
 def too_large_message() -> str:
     """What a 413 says: the limit, and the size of what was sent when the request declared it."""
-    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    from app.security import upload_limit_setting
+    setting = upload_limit_setting()
+    limit = current_app.config.get(setting or "MAX_CONTENT_LENGTH")
     if not limit:
         return MESSAGES[413]
     sent = f" (this one is {_megabytes(request.content_length)})" if request.content_length else ""

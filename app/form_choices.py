@@ -14,6 +14,7 @@ from app.services.registry import organizations as organization_service
 from app.services.registry import states as state_service
 from app.services.requests import request_reads
 from app.services.treaties.treaty_record import visible_instruments
+from app.services.work import action_reads, report_review
 from forms.base import choices
 
 
@@ -60,3 +61,24 @@ def treaty_action_form(form) -> None:
     form.participant.choices = choices([("", "Choose…")] + [(s.code, f"{s.name} ({s.code})")
                                                             for s in state_service.choices(scope)])
     form.instrument.choices = choices([(i.code, f"{i.code} — {i.short_title}") for i in visible_instruments(scope)])
+
+
+def action_form(form) -> None:
+    """An action's owner among active staff, its State among those the caller may see."""
+    form.set_choices(action_reads.owner_choices(), state_service.choices(for_user(current_user)))
+
+
+def action_filters(form) -> None:
+    """The owner filter of the action lists: every staff account, active or not."""
+    form.owner.set_accounts(request_reads.staff_accounts())
+
+
+def report_submit_form(form) -> None:
+    """The managers a report can be sent to."""
+    form.set_approvers(report_review.approver_choices())
+
+
+def report_filters(form) -> None:
+    accounts = request_reads.staff_accounts()
+    form.approver.set_accounts(accounts)
+    form.author.set_accounts(accounts)

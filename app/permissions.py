@@ -34,6 +34,10 @@ class Permission(str, enum.Enum):
     VIEW_AUDIT = "view_audit"
     MANAGE_USERS = "manage_users"
     MANAGE_REFERENCE = "manage_reference"    # States, instruments, organizations
+    REVIEW_REPORTS = "review_reports"        # approve, return and unlock activity reports (managers)
+    VIEW_ACTIONS = "view_actions"            # follow-up actions: staff only
+    EDIT_ACTIONS = "edit_actions"
+    COMMENT = "comment"                      # read and write comments (staff only: donors never see them)
 
 
 #: Markers for views that need no particular permission.
@@ -44,11 +48,11 @@ P = Permission
 _OFFICER = frozenset({
     P.VIEW_TREATIES, P.VIEW_TREATY_REPORTS, P.EDIT_TREATIES, P.VIEW_ACTIVITIES, P.EDIT_ACTIVITIES,
     P.VIEW_REQUESTS, P.EDIT_REQUESTS, P.VIEW_EXPERTS, P.VIEW_EXPERT_CONTACTS, P.EDIT_EXPERTS,
-    P.VIEW_CONTRIBUTIONS, P.VIEW_ISSUES, P.EDIT_ISSUES,
+    P.VIEW_CONTRIBUTIONS, P.VIEW_ISSUES, P.EDIT_ISSUES, P.VIEW_ACTIONS, P.EDIT_ACTIONS, P.COMMENT,
 })
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OFFICER: _OFFICER,
-    Role.MANAGER: _OFFICER | {P.DECIDE_REQUESTS, P.EDIT_CONTRIBUTIONS, P.VIEW_AUDIT},
+    Role.MANAGER: _OFFICER | {P.DECIDE_REQUESTS, P.EDIT_CONTRIBUTIONS, P.VIEW_AUDIT, P.REVIEW_REPORTS},
     # Donors read only, and every query they run is narrowed to their own donor's money (app.scoping).
     Role.DONOR: frozenset({P.VIEW_TREATIES, P.VIEW_ACTIVITIES, P.VIEW_EXPERTS, P.VIEW_CONTRIBUTIONS,
                            P.VIEW_ISSUES}),

@@ -70,10 +70,34 @@ class BoundedIntConverter(IntegerConverter):
         super().__init__(url_map, *args, **kwargs)
 
 
+#: What a multipart body carries besides an uploaded file (boundaries, its title, the CSRF token).
+UPLOAD_OVERHEAD = 64 * 1024
+
+
+def accepts_uploads(setting: str):
+    """Decorate (outermost) a view that takes files as large as the config `setting` says, above MAX_CONTENT_LENGTH
+    (attachments): its body limit is that, plus room for the form around the file."""
+    def decorator(view):
+        view.upload_limit_setting = setting
+        return view
+    return decorator
+
+
+def upload_limit_setting() -> str | None:
+    """The setting naming the largest file the current route accepts, when it takes uploads of its own size."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    return getattr(view, "upload_limit_setting", None)
+
+
 def refuse_oversized_bodies() -> None:
     """A body declared larger than MAX_CONTENT_LENGTH is a 413 before anything reads it, on every route (Werkzeug
-    only refuses it when a view reads the form or the body; a chunked body without a length is refused then)."""
+    only refuses it when a view reads the form or the body; a chunked body without a length is refused then). A
+    route that takes attachments has its own, larger limit (`accepts_uploads`)."""
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    setting = upload_limit_setting()
+    if setting:
+        limit = int(current_app.config[setting]) + UPLOAD_OVERHEAD
+        request.max_content_length = limit
     if limit and request.content_length is not None and request.content_length > limit:
         raise RequestEntityTooLarge()
 
@@ -83,8 +107,9 @@ def refuse_nul_bytes() -> None:
     (a 500 if it reached a query): refuse the request with a 400 that names where it was."""
     for where, values in (("query parameter", request.args), ("form field", request.form)):
         for name, value in values.items(multi=True):
-            if "\x00" in name or "\x00" in value:
-                abort(400, f"The {where} {name.replace(chr(0), '')!r} contains a NUL character.")
+            # A multipart part can come without a value (None): nothing to look into.
+            if "\x00" in (name or "") or (isinstance(value, str) and "\x00" in value):
+                abort(400, f"The {where} {(name or '').replace(chr(0), '')!r} contains a NUL character.")
 
 
 def _is_static() -> bool:

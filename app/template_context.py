@@ -34,6 +34,11 @@ NAVIGATION = [
     ("treaties.reconciliation", "Reconciliation", Permission.VIEW_TREATY_REPORTS),
     ("admin.users", "Accounts", Permission.MANAGE_USERS),
     ("admin.audit", "Audit trail", Permission.VIEW_AUDIT),
+    # The work loop (issue 27)
+    ("actions.mine", "My actions", Permission.VIEW_ACTIONS),
+    ("actions.index", "Follow-up actions", Permission.VIEW_ACTIONS),
+    ("activity_reports.index", "Activity reports", Permission.EDIT_ACTIVITIES),
+    ("comments.mentions", "Mentions", Permission.COMMENT),
 ]
 
 #: The menus of the navigation bar, in order: (label, endpoints or blueprints they gather). An entry goes to the

@@ -41,6 +41,9 @@ ENDPOINTS = [
     ("API instruments", "bearer:officer", "/api/v1/instruments"),
     ("API missions", "bearer:officer", "/api/v1/missions"),
     ("iCalendar feed", "feed:officer", "/missions.ics"),
+    # The work loop: the actions list and a report page (the Romania mission's, an approved report)
+    ("actions list", "cookie:manager", "/actions/?status=pending"),
+    ("report page", "cookie:manager", "/activities/20/report"),
 ]
 ROLES = ("officer", "manager", "donor", "admin")
 

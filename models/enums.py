@@ -183,3 +183,28 @@ class Role(LabelledEnum):
     MANAGER = "manager", "Manager"
     DONOR = "donor", "Donor"
     ADMIN = "admin", "Administrator"
+
+
+class ReportStatus(LabelledEnum):
+    """An activity report's review: written as a draft, submitted to approvers, returned for changes, approved."""
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted for review"
+    RETURNED = "returned", "Returned for changes"
+    APPROVED = "approved", "Approved"
+
+
+class ActionStatus(LabelledEnum):
+    """A follow-up action's course: open, in progress, then done or cancelled."""
+    OPEN = "open", "Open"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class AttachedTo(LabelledEnum):
+    """The kinds of record a file or a comment can belong to (one column each: a real foreign key)."""
+    REQUEST = "request", "Request"
+    ACTIVITY = "activity", "Activity"
+    REPORT = "report", "Activity report"
+    FINDING = "finding", "Legislative finding"
+    CONTRIBUTION = "contribution", "Contribution"

@@ -68,6 +68,15 @@ MAIN_PAGES = [
     MainPage("dashboard", "/dashboard", SIGNED_IN),
     MainPage("dashboard-2003", "/dashboard?as_of=2003-07-02", SIGNED_IN),
     MainPage("period-report", "/reports/period?from=2002-01-01&to=2003-07-04", SIGNED_IN),
+    # The work loop (issue 27): an approved report of the reference record (the Romania mission of A/58/165
+    # para. 16, which Canada's money funds), the report form, the lists of reports and actions, my mentions
+    MainPage("activity-report", "/activities/20/report", SIGNED_IN),
+    MainPage("activity-report-form", "/activities/5/report/edit", STAFF),
+    MainPage("activity-reports", "/activity-reports/", STAFF),
+    MainPage("my-actions", "/actions/mine", STAFF),
+    MainPage("actions", "/actions/?status=pending", STAFF),
+    MainPage("action-form", "/actions/new?state=ROU", STAFF),
+    MainPage("mentions", "/mentions", STAFF),
 ]
 
 

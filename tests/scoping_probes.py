@@ -54,6 +54,7 @@ SEGMENT_KINDS = {
     "donors": "donor",
     "organizations": "organization",
     "findings": "finding",
+    "attachments": "attachment",
 }
 
 #: Pages and exports that take `?donor=<id>` (staff choose a donor; a donor has its own only): asked with the
@@ -114,15 +115,32 @@ def _side(label: str, amount: str, state: MemberState, instrument, shared: Activ
                                  activity=mission, note=f"Finding note {marker}")
     finding.record_status("identified", date(2003, 3, 5))
     db.session.add(finding)
+    attachment, _report = _work_loop(mission, marker)
     db.session.flush()
     side.own = {"contribution": {contribution.id}, "activity": {mission.id}, "expert": {expert.id},
                 "state": {state.id}, "donor": {side.org.id}, "organization": {side.org.id},
-                "finding": {finding.id}}
+                "finding": {finding.id}, "attachment": {attachment.id}}
     # Its amounts, and what it gave the mission both donors fund (which the other donor sees, without this).
     side.secrets = [marker] + [f"{value:{style}}" for value in (Decimal(amount), Decimal(amount) / 4)
                                for style in (".2f", ",.2f")]
     side.contacts = [expert.email, expert.phone]
     return side
+
+
+def _work_loop(mission: Activity, marker: str):
+    """An approved report of the donor's mission and a file on the mission, each carrying the donor's marker
+    (issue 27): the other donor must reach neither."""
+    from models import ActivityReport, Attachment, AttachmentVersion
+    from models.base import utcnow
+    db.session.flush()
+    report = ActivityReport(activity=mission, status="approved", summary=f"<p>Report {marker}</p>",
+                            approved_at=utcnow(), source="test")
+    digest = uuid.uuid4().hex * 2
+    attachment = Attachment(activity_id=mission.id, title=f"File {marker}", versions=[AttachmentVersion(
+        number=1, file_name=f"file-{marker}.pdf", content_type="application/pdf", size=10, sha256=digest,
+        storage_key=f"{digest[:2]}/{digest[2:4]}/{digest}")])
+    db.session.add_all([report, attachment])
+    return attachment, report
 
 
 def build_two_donors(password: str) -> tuple[DonorSide, DonorSide, int]:

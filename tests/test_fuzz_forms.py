@@ -372,8 +372,33 @@ def admin_client(cast, session):
     factories.user("officer", is_active_account=False)
     session.add(ApiToken.issue(admin, "fuzz")[0])
     session.add(CalendarFeedToken.issue(admin)[0])
+    _work_loop_records(admin)
     session.commit()
     return cast["clients"]["admin"]
+
+
+def _work_loop_records(admin) -> None:
+    """Issue 27's forms: reports in each state of their review (one sent to the admin, so that its approve and return
+    forms show), an action and a comment of the admin's."""
+    from datetime import date, timedelta
+
+    from app.scoping import EVERYTHING
+    from app.services.comments import comment_writes
+    from app.services.work import action_writes, report_review, report_writes
+    author, manager = factories.user("officer"), factories.user("manager")
+    reports = {}
+    for status in ("draft", "submitted", "approved"):
+        activity = factories.activity(status="under_way", title=f"Fuzz report {status}")
+        reports[status] = report_writes.save(activity, None, report_writes.ReportData(summary="<p>Done.</p>"), author)
+    for status in ("submitted", "approved"):
+        report = reports[status]
+        report_review.submit(report, [manager.id], None, author, report.version)
+        report.approvers.append(admin)
+    report_review.approve(reports["approved"], None, manager, reports["approved"].version)
+    action_writes.create(EVERYTHING, action_writes.ActionData(
+        description="Fuzz action", owner_id=admin.id, due_date=date.today() + timedelta(days=3), state="ROU"),
+        admin, date.today())
+    comment_writes.add("activity", reports["draft"].activity, "Fuzz comment", admin)
 
 
 def test_hostile_input_on_every_form(app, admin_client):

@@ -26,6 +26,7 @@ from models import (
     ApiToken,
     AssistanceRequest,
     ExchangeRate,
+    FollowUpAction,
     LegislativeFinding,
     LegislativeIssue,
     MemberState,
@@ -47,7 +48,8 @@ MISSING_ID = 999999
 SEGMENT_MODELS = {"missions": Activity, "activities": Activity, "requests": AssistanceRequest,
                   "queue": AssistanceRequest, "states": MemberState, "tokens": ApiToken, "visits": ActivityVisit,
                   "findings": LegislativeFinding, "issues": LegislativeIssue, "organizations": Organization,
-                  "donors": Organization, "partners": Organization, "rates": ExchangeRate}
+                  "donors": Organization, "partners": Organization, "rates": ExchangeRate,
+                  "actions": FollowUpAction}
 
 
 def _model_for(segment: str):

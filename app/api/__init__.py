@@ -8,9 +8,19 @@ from flask import Blueprint
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 # Route modules register themselves on bp, one per domain.
-from app.api import accounts, activities, funding, openapi, requests, writes  # noqa: E402,F401
+from app.api import (  # noqa: E402,F401
+    accounts,
+    activities,
+    attachment_endpoints,
+    comment_endpoints,
+    funding,
+    openapi,
+    requests,
+    writes,
+)
 from app.api.rate_limit import limit_blueprint  # noqa: E402
 from app.api.registry import experts, findings, states  # noqa: E402,F401
 from app.api.treaties import backtest, forecast, instruments, treaty_actions  # noqa: E402,F401
+from app.api.work import action_endpoints, report_endpoints  # noqa: E402,F401
 
 limit_blueprint(bp)

@@ -100,14 +100,18 @@ SOURCE = {"name": "source", "in": "query", "required": False, "allowEmptyValue":
 
 
 def documented(summary: str, parameters: list[dict] | None = None, response: dict | None = None,
-               args=None, body=None, status: int = 200, prepare=None, if_match: bool = False):
+               args=None, body=None, status: int = 200, prepare=None, if_match: bool = False,
+               multipart: dict | None = None, produces: str | None = None):
     """Attach OpenAPI details to a view: its summary, extra parameters, response schema, the filter form whose
     fields are its query parameters, and for a write the form its JSON body fills (`body`, a form class;
     `prepare(form)` sets the choices that come from the database, for the endpoint, not the document), its
-    success status (201 for a create), and whether it needs If-Match (a change to an existing record)."""
+    success status (201 for a create), and whether it needs If-Match (a change to an existing record). A file
+    upload describes its multipart/form-data body instead (`multipart`: the schema of its fields); a download
+    names the type it answers with (`produces`)."""
     def decorator(view):
         view.api_doc = {"summary": summary, "parameters": parameters or [], "response": response, "args": args,
-                        "body": body, "status": status, "prepare": prepare, "if_match": if_match}
+                        "body": body, "status": status, "prepare": prepare, "if_match": if_match,
+                        "multipart": multipart, "produces": produces}
         return view
     return decorator
 

@@ -30,6 +30,16 @@ _VERSIONED_ERRORS = ((428, "If-Match is missing: GET the record and send its ETa
 _IF_MATCH = {"name": "If-Match", "in": "header", "required": True,
              "description": "The ETag of the record as read (its version, e.g. \"3\"); without it 428, older 412.",
              "schema": {"type": "string", "maxLength": 40}}
+_IF_MATCH_OPTIONAL = dict(_IF_MATCH, required=False, description=(
+    "The ETag of the record as read; required when the record exists (without it 428, older 412), left out to "
+    "create it."))
+
+
+def _if_match(needed) -> list[dict]:
+    """The If-Match header of a write: required (True), required once the record exists ("optional"), or none."""
+    return [_IF_MATCH] if needed is True else [_IF_MATCH_OPTIONAL] if needed == "optional" else []
+
+
 _ETAG = {"ETag": {"description": "The record's version; send it back in If-Match to change it.",
                   "schema": {"type": "string"}}}
 _LOCATION = {"Location": {"description": "The URL of the record created.", "schema": {"type": "string"}}}
@@ -40,6 +50,8 @@ def _responses(method: str, doc: dict) -> dict:
     status = doc.get("status", 200) if method != "GET" else 200
     success = {"description": "Created" if status == 201 else "OK", "content": {"application/json": {
         "schema": doc.get("response") or {"type": "object"}}}}
+    if doc.get("produces") and method == "GET":  # a download: the file itself, of the type it was recognised as
+        success["content"] = {doc["produces"]: {"schema": {"type": "string", "format": "binary"}}}
     if doc.get("response") and "version" in (doc["response"].get("properties") or {}):  # a versioned record
         success["headers"] = dict(_ETAG, **(_LOCATION if status == 201 else {}))
     errors = list(_ERRORS)
@@ -91,9 +103,12 @@ def openapi():
                 "operationId": rule.endpoint.removeprefix("api.") + suffix,
                 "summary": doc.get("summary") or (view.__doc__ or "").strip().split("\n")[0],
                 "parameters": _path_parameters(rule) + (form_parameters(doc["args"]) if doc.get("args") else [])
-                + doc.get("parameters", []) + ([_IF_MATCH] if doc.get("if_match") else []),
+                + doc.get("parameters", []) + _if_match(doc.get("if_match")),
                 "responses": _responses(method, doc),
             }
+            if doc.get("multipart") is not None and method == "POST":
+                operation["requestBody"] = {"required": True, "content": {"multipart/form-data": {
+                    "schema": doc["multipart"]}}}
             if doc.get("body") is not None and method in ("POST", "PUT", "PATCH"):
                 operation["requestBody"] = {"required": True, "content": {"application/json": {
                     "schema": body_schema(doc["body"], partial=method == "PATCH")}}}

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.formats import untc
 from app.seed.reference_records import load_records
+from app.seed.reference_reports import load_reports
 from app.services.core import audit
 from app.services.treaties.treaty_import import ImportRefused, import_table
 from app.services.treaties.treaty_record import SOURCE_ANNEX
@@ -124,6 +125,8 @@ def load_reference(data_dir: Path = DATA) -> dict[str, tuple[int, int, int]]:
         db.session.flush()
         _load_tables(loader)
         load_records(loader)
+        db.session.flush()
+        load_reports(loader)
         if loader.problems:
             raise ReferenceDataError(_report(loader.problems))
         db.session.flush()

@@ -34,6 +34,7 @@ from app.seed.synthetic_people import DrawsPeople
 from app.seed.synthetic_requests import DrawsRequests
 from app.seed.synthetic_rows import SYNTHETIC_START, SYNTHETIC_TODAY, insert, move_sequences
 from app.seed.synthetic_treaties import DrawsTreaties
+from app.seed.synthetic_work import generate_work
 from app.services.core.errors import Refused
 from models import Activity, Instrument, LegislativeIssue, MemberState, Organization, db
 
@@ -118,5 +119,6 @@ def generate(requests: int, seed: int = 1, tick: Tick | None = None) -> dict[str
     generator.exchange_rates()
     generator.findings()
     generator.treaties()
+    generate_work(generator)  # the work loop: it reads what was written above
     move_sequences()
     return dict(generator.counts)

@@ -10,15 +10,19 @@ never a view, the API or a template helper. tests/test_conventions.py holds the 
     core        errors, audit trail, versions, child-collection sync, record cache, upload store
     registry    States, organizations, experts, legislative issues and findings
     accounts    accounts, roles, API tokens, sign-in events
+    attachments files on records: their storage, the checks of what a file is, their versions
+    comments    staff comments on requests, activities and reports, and the colleagues they mention
     treaties    the treaty record, its imports, reports, reconciliation and forecast
     sheets      spreadsheet uploads and the cell readers the kinds share
     requests    requests for assistance, the queue, their spreadsheet kind
     activities  activities, their visits and experts, calendar feeds, their spreadsheet kind
     funding     contributions, allocations, donor portal and totals, statements, rates, IATI
+    work        the work loop: activity reports and their review, follow-up actions, the records files and
+                comments belong to
     outcomes    what assisted States did next: the summary and one State's timeline
     overview    read-only views across domains: dashboards, search, period report, home figures
 """
 
 #: The domain packages from the bottom up: each may import those before it, never one after it.
-LAYERS = ("core", "registry", "accounts", "treaties", "sheets", "requests", "activities", "funding", "outcomes",
-          "overview")
+LAYERS = ("core", "registry", "accounts", "attachments", "comments", "treaties", "sheets", "requests", "activities",
+          "funding", "work", "outcomes", "overview")

@@ -3,6 +3,8 @@ from app.views.accounts.admin import bp as admin_bp
 from app.views.accounts.auth import bp as auth_bp
 from app.views.activities.activities import bp as activities_bp
 from app.views.activities.calendar_feed import bp as calendar_feed_bp
+from app.views.attachments import bp as attachments_bp
+from app.views.comments import bp as comments_bp
 from app.views.funding.contributions import bp as contributions_bp
 from app.views.funding.iati import bp as iati_bp
 from app.views.funding.portal import bp as funding_bp
@@ -24,8 +26,11 @@ from app.views.treaties.forecast import bp as forecast_bp
 from app.views.treaties.instruments import bp as instruments_bp
 from app.views.treaties.ratification_status import bp as reports_bp
 from app.views.treaties.record import bp as treaties_bp
+from app.views.work.action_pages import bp as actions_bp
+from app.views.work.report_pages import bp as activity_reports_bp
 
 BLUEPRINTS = [main_bp, auth_bp, admin_bp, reports_bp, instruments_bp, states_bp, treaties_bp, requests_bp,
               queue_bp, activities_bp, calendar_feed_bp, experts_bp, issues_bp, findings_bp, organizations_bp,
               contributions_bp, funding_bp, iati_bp, rates_bp, search_bp, outcomes_bp, forecast_bp,
-              dashboard_bp, sheet_imports_bp, period_report_bp]
+              dashboard_bp, sheet_imports_bp, period_report_bp,
+              attachments_bp, comments_bp, actions_bp, activity_reports_bp]

@@ -43,7 +43,7 @@ def live_server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("e2e")
     env = dict(os.environ, DATABASE_URL=f"sqlite:///{folder / 'e2e.db'}", SECRET_KEY="e2e-" + "s" * 40,
                PALERMO_PASSWORD=PASSWORD, PALERMO_ENV="development",
-               IMPORT_PREVIEW_FOLDER=str(folder / "previews"))
+               IMPORT_PREVIEW_FOLDER=str(folder / "previews"), ATTACHMENT_FOLDER=str(folder / "attachments"))
     env.pop("TEST_DATABASE_URL", None)
     flask = [sys.executable, "-m", "flask", "--app", "app"]
 

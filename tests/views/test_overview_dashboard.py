@@ -205,4 +205,5 @@ def test_each_role_costs_a_fixed_number_of_queries(sign_in, session, role):
     small = cost()
     grow(12)
     assert cost() == small
-    assert small == {"manager": 7, "officer": 13, "donor": 8}[role]  # the signed-in user included
+    # the signed-in user included; staff dashboards count actions and reports awaiting review in one more (issue 27)
+    assert small == {"manager": 8, "officer": 14, "donor": 8}[role]

@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from app.formatting import format_date
 from app.scoping import Scope
+from app.services.activities import completion
 from app.services.core import audit, versions
 from app.services.core.errors import Refused
 from app.services.core.sync import sync_children, sync_list
@@ -282,10 +283,14 @@ def save(scope: Scope, activity: Activity | None, data: ActivityData, version: i
          ) -> tuple[Activity, list[Overlap]]:
     """Create (`activity` None) or replace an activity with `data`; Refused names every field at fault and
     nothing is changed. Returns the activity and the overlapping deployments to warn about. An edit says which
-    `version` it was made from: Stale when the activity changed since."""
+    `version` it was made from: Stale when the activity changed since. An activity is marked completed only once
+    its report is approved (`completion.refusal`)."""
     if activity is not None:
         versions.check(activity, version, f"“{activity.title}”")
         version_before = activity.version
+    refusal = completion.refusal(activity, data.kind, data.status)
+    if refusal:
+        raise Refused({"status": refusal})
     rows = _checked(scope, data, None)
     before = snapshot(activity) if activity is not None else None
     if activity is None:

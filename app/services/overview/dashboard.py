@@ -23,6 +23,7 @@ from app.services.registry import states as state_service
 from app.services.requests import queue as queue_service
 from app.services.requests import request_reads
 from app.services.treaties import treaty_record
+from app.services.work import action_reads
 from models import Activity, ActivityVisit, Contribution, Instrument, Organization, db
 from models.enums import ActivityStatus
 
@@ -86,6 +87,9 @@ class Dashboard:
     #: managers' quarter, a donor's funded activities); None: `activities` is all of them.
     activities_total: int | None = None
     activity_kinds: dict[str, int] | None = None
+    #: Staff: the open and overdue follow-up actions (all, and the user's) and the reports awaiting the user's
+    #: review, as at today (actions keep no history of their counts).
+    work: action_reads.Figures | None = None
 
     @property
     def activities_count(self) -> int:
@@ -194,11 +198,13 @@ def for_role(role: str, scope: Scope, user, as_of: date) -> Dashboard:
     if role == "officer":
         progress, _ = progress_and_deposits(scope, as_of, date(as_of.year, 1, 1))
         return Dashboard("officer", as_of, progress, my_requests=request_reads.mine(scope, user, as_of),
-                         visits=activity_reads.upcoming_visits(scope, as_of))
+                         visits=activity_reads.upcoming_visits(scope, as_of),
+                         work=action_reads.figures(scope, user, date.today()))
     year_start = date(as_of.year, 1, 1)
     progress, deposits = progress_and_deposits(scope, as_of, year_start)
     first, last = quarter_of(as_of)
     lines, total, kinds = activities_between(scope, first, last)
     return Dashboard("manager", as_of, progress, deposits,
                      queue=queue_service.figures(scope, queue_service.QueueFilters(received_by=as_of), as_of),
-                     quarter=(first, last), activities=lines, activities_total=total, activity_kinds=kinds)
+                     quarter=(first, last), activities=lines, activities_total=total, activity_kinds=kinds,
+                     work=action_reads.figures(scope, user, date.today()))

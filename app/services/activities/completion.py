@@ -1,0 +1,48 @@
+"""The one rule between an activity and its report: an activity is marked completed once its report is approved
+(issue 27), except a written analysis, whose report is the analysis itself."""
+import sqlalchemy as sa
+
+from app.services.core import audit, versions
+from app.services.core.errors import Refused
+from models import Activity, ActivityReport, db
+from models.enums import ActivityKind, ActivityStatus, ReportStatus
+
+
+def refusal(activity: Activity | None, kind: str, status: str) -> str | None:
+    """Why `activity` (None: a new one) may not be marked completed now, or None. An activity becomes completed
+    once its report is approved — except a written analysis, whose report is the analysis itself. The rule guards
+    every completion made by hand (the form, the API); an activity already completed stays so, and spreadsheet
+    imports and the reference record (records of work done before) are not moved by it."""
+    if status != ActivityStatus.COMPLETED.value or kind == ActivityKind.WRITTEN_ANALYSIS.value:
+        return None
+    if activity is not None and activity.status == ActivityStatus.COMPLETED.value:
+        return None
+    approved = activity is not None and db.session.scalar(
+        sa.select(ActivityReport.id).where(ActivityReport.activity_id == activity.id,
+                                           ActivityReport.status == ReportStatus.APPROVED.value)) is not None
+    if approved:
+        return None
+    if activity is None:
+        return ("A new activity cannot be logged as completed: log it as planned or under way, write its report and "
+                "have it approved, then mark the activity completed.")
+    return ("The activity cannot be marked completed while its report is not approved: write the report, submit it "
+            "to a manager, and mark the activity completed once it is approved.")
+
+
+def mark_completed(activity: Activity, version: int | None) -> Activity:
+    """Mark the activity completed (the button beside its approved report); Refused (field `status`) while its
+    report is not approved, Stale when the activity changed since `version`."""
+    versions.check(activity, version, f"“{activity.title}”")
+    if activity.status == ActivityStatus.COMPLETED.value:
+        raise Refused({"status": "The activity is already completed."})
+    if activity.status == ActivityStatus.CANCELLED.value:
+        raise Refused({"status": "A cancelled activity cannot be completed: edit it if it took place after all."})
+    why = refusal(activity, activity.kind, ActivityStatus.COMPLETED.value)
+    if why:
+        raise Refused({"status": why})
+    before = activity.status
+    activity.status = ActivityStatus.COMPLETED.value
+    versions.flush(activity, f"“{activity.title}”")
+    audit.record_for(activity, "update", f"Marked “{activity.title}” completed", before={"status": before},
+                     after={"status": activity.status})
+    return activity

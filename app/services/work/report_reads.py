@@ -1,0 +1,102 @@
+"""Reading activity reports: an activity's report with its counterparts, approvers and review thread (a fixed
+number of queries), and the list of reports with its filters — within the caller's scope.
+
+A donor sees an approved report of an activity its money funds, and nothing else of the review: never a draft, a
+report under review, the approvers or their notes (the thread). Staff see every report.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.listing import Page, Paging, ordered, paginate
+from app.scoping import Scope
+from models import Activity, ActivityReport, ActivityState, MemberState, ReportStatusChange, db
+from models.activity_report import report_approvers
+from models.enums import ReportStatus
+
+_LOADS = (selectinload(ActivityReport.counterparts), selectinload(ActivityReport.approvers),
+          selectinload(ActivityReport.history).joinedload(ReportStatusChange.actor),
+          joinedload(ActivityReport.author), joinedload(ActivityReport.approved_by))
+
+
+def _visible(scope: Scope):
+    """Reports `scope` may see: a donor, the approved reports of the activities it funds."""
+    if not scope.is_donor:
+        return sa.true()
+    return sa.and_(ActivityReport.status == ReportStatus.APPROVED.value,
+                   scope.activities(ActivityReport.activity_id))
+
+
+def of_activity(scope: Scope, activity: Activity) -> ActivityReport | None:
+    """The report of `activity` (loaded by the caller through its scoped read), if there is one `scope` may see,
+    with everything its page shows."""
+    select = (sa.select(ActivityReport).where(ActivityReport.activity_id == activity.id, _visible(scope))
+              .options(*_LOADS))
+    report = db.session.scalars(select).first()
+    if report is not None:
+        sa.orm.attributes.set_committed_value(report, "activity", activity)
+    return report
+
+
+def statuses_of(activity_ids: list[int]) -> dict[int, str]:
+    """{activity id: its report's status} for the activities that have a report (one query; staff lists)."""
+    if not activity_ids:
+        return {}
+    return dict(db.session.execute(sa.select(ActivityReport.activity_id, ActivityReport.status)
+                                   .where(ActivityReport.activity_id.in_(activity_ids))).all())
+
+
+@dataclass(frozen=True)
+class ReportFilters:
+    q: str | None = None               # words in the activity's title
+    status: str | None = None
+    approver: int | None = None        # an approver of the latest submission (an account id)
+    author: int | None = None
+    kind: str | None = None            # the activity's kind
+    state: str | None = None           # a State the activity served or gathered
+
+
+#: Sort keys of the report list (forms.work.report_forms.ReportFilterForm.SORTS names the same keys).
+SORTS = {"updated": ActivityReport.updated_at, "status": ActivityReport.status, "title": Activity.title,
+         "submitted": ActivityReport.submitted_at}
+
+
+def query(scope: Scope, filters: ReportFilters) -> sa.Select:
+    """The reports `scope` may see, narrowed by `filters`, with their activity and author."""
+    f = filters
+    select = (sa.select(ActivityReport).join(Activity, Activity.id == ActivityReport.activity_id)
+              .where(_visible(scope), scope.activities())
+              .options(sa.orm.contains_eager(ActivityReport.activity), joinedload(ActivityReport.author),
+                       selectinload(ActivityReport.approvers)))
+    if f.q:
+        select = select.where(Activity.title.ilike(f"%{f.q}%"))
+    if f.status:
+        select = select.where(ActivityReport.status == f.status)
+    if f.approver:
+        select = select.where(ActivityReport.id.in_(sa.select(report_approvers.c.report_id)
+                                                    .where(report_approvers.c.user_id == f.approver)))
+    if f.author:
+        select = select.where(ActivityReport.author_id == f.author)
+    if f.kind:
+        select = select.where(Activity.kind == f.kind)
+    if f.state:
+        select = select.where(Activity.id.in_(sa.select(ActivityState.activity_id).join(
+            MemberState, MemberState.id == ActivityState.state_id).where(MemberState.code == f.state.upper())))
+    return select
+
+
+def list_page(scope: Scope, filters: ReportFilters, paging: Paging) -> Page:
+    return paginate(ordered(query(scope, filters), SORTS, paging, "-updated", ActivityReport.id.desc(),
+                            nulls_last=True), paging)
+
+
+def awaiting(user) -> int:
+    """How many submitted reports wait for `user`'s review (the dashboard's figure): one query."""
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(ActivityReport)
+        .join(report_approvers, report_approvers.c.report_id == ActivityReport.id)
+        .where(report_approvers.c.user_id == user.id,
+               ActivityReport.status == ReportStatus.SUBMITTED.value)) or 0

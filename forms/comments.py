@@ -1,0 +1,37 @@
+"""Forms of comments: writing one (plain text with @mentions), correcting it within its window, and the filters
+of a colleague's mentions list."""
+from flask_wtf import FlaskForm
+from wtforms import SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from forms.base import FilterForm, PlainText, VersionField, choices, strip
+from forms.filters import text_filter
+from models.enums import AttachedTo
+
+MAX_TEXT = 5000
+HELP = ("Plain text. Mention a colleague with @ and the part of their e-mail before the @ (e.g. @ana.ortiz): they "
+        "find the comment on their mentions list.")
+
+
+def _text() -> TextAreaField:
+    return TextAreaField("Comment", filters=[strip], validators=[
+        DataRequired("Write the comment."), Length(max=MAX_TEXT, message=f"At most {MAX_TEXT:,} characters."),
+        PlainText()], description=HELP, render_kw={"rows": 3})
+
+
+class CommentForm(FlaskForm):
+    text = _text()
+
+
+class CommentEditForm(FlaskForm):
+    text = _text()
+    version = VersionField()
+
+
+class MentionFilterForm(FilterForm):
+    SORTS = {"created": "Date"}
+    DEFAULT_SORT = "-created"
+
+    kind = SelectField("On", choices=choices([("", "Any record")] + [(k.value, k.label) for k in (
+        AttachedTo.REQUEST, AttachedTo.ACTIVITY, AttachedTo.REPORT)]), validators=[Optional()])
+    q = text_filter("Text", "Words in the comment.")

@@ -1,0 +1,135 @@
+"""Forms of follow-up actions: raising or changing one (with its status move), and the filters of the actions list
+and of "my actions" — the queue's filters (status, owner, State, regional group, instrument, priority, overdue,
+due dates) plus the record an action was raised from."""
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectField, SelectMultipleField, TextAreaField, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from forms.base import MAX_ID, FilterForm, PlainText, VersionField, choices, date_field, optional_int, strip
+from forms.filters import (
+    INSTRUMENT_CODES,
+    flag_filter,
+    group_filter,
+    id_number_filter,
+    instrument_filter,
+    not_before,
+    state_filter,
+    text_filter,
+)
+from models.enums import ActionStatus, Priority
+
+#: The owner filter's value for the caller's own account.
+ME = "me"
+
+
+def me_or_id(value):
+    """Coerce an account filter: '' -> None, 'me' -> 'me', '12' -> 12."""
+    if value in (None, ""):
+        return None
+    if str(value).strip().lower() == ME:
+        return ME
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return value  # left as is: pre_validate says what is wrong
+
+
+class MeOrAccountField(SelectField):
+    """An account filter: `me` (the caller) or any account's id (one that is not staff lists nothing); on pages a
+    select of the staff accounts, whose options the view sets."""
+    api_schema = {"anyOf": [{"type": "integer", "minimum": 1, "maximum": MAX_ID}, {"type": "string", "enum": [ME]}]}
+
+    def __init__(self, label, description=None, **kwargs):
+        super().__init__(label, coerce=me_or_id, choices=choices([("", "Anyone"), (ME, "Me")]), validate_choice=False,
+                         validators=[Optional()], description=description, **kwargs)
+
+    def pre_validate(self, form):
+        if self.data is None or self.data == ME:
+            return
+        if not (isinstance(self.data, int) and 1 <= self.data <= MAX_ID):
+            raise ValidationError(f"Give me, or an account's id from 1 to {MAX_ID}.")
+
+    def set_accounts(self, users) -> None:
+        pairs = [("", "Anyone"), (ME, "Me")] + [(u.id, f"{u.name} ({u.email})") for u in users]
+        if isinstance(self.data, int) and self.data not in {u.id for u in users}:
+            pairs.append((self.data, f"#{self.data}"))
+        self.choices = choices(pairs)
+
+    def resolved(self, user_id: int) -> int | None:
+        """The account id asked for, `me` read as `user_id`."""
+        return user_id if self.data == ME else self.data
+
+
+_STATUSES = [("", "Any status"), ("pending", "Open or in progress")] + ActionStatus.choices()
+
+
+class ActionFilterForm(FilterForm):
+    SORTS = {"due_date": "Due date", "priority": "Priority", "status": "Status", "state": "State",
+             "owner": "Owner", "created": "Raised"}
+    DEFAULT_SORT = "due_date"
+    DEFAULT_PER_PAGE = 50
+
+    q = text_filter("Text", "Words in the description.")
+    status = SelectField("Status", choices=choices(_STATUSES), validators=[Optional()],
+                         description="pending: open or in progress.")
+    owner = MeOrAccountField("Owner", "me, or the owner's account id.")
+    state = state_filter()
+    regional_group = group_filter()
+    instrument = instrument_filter()
+    priority = SelectField("Priority", choices=choices([("", "Any priority")] + Priority.choices()),
+                           validators=[Optional()])
+    overdue = flag_filter("Overdue only", "Past the due date and not done or cancelled.")
+    due_from = date_field("Due from", Optional())
+    due_to = date_field("Due to", Optional(), not_before("due_from", "The end of the range is before its start."))
+    activity = id_number_filter("Activity", "Raised from this activity's report (its number).")
+    request = id_number_filter("Request", "Raised from this request (its number).")
+    finding = id_number_filter("Finding", "Raised from this finding (its number).")
+
+
+def _optional_id(label: str, description: str):
+    return IntegerField(label, validators=[Optional(), NumberRange(1, MAX_ID, "Not a number of a record.")],
+                        description=description)
+
+
+class ActionForm(FlaskForm):
+    """Raise an action, or change one (its status move with a note)."""
+    description = TextAreaField("What is to be done", filters=[strip], validators=[
+        DataRequired("Say what is to be done."), Length(max=2000, message="At most 2,000 characters."), PlainText()])
+    owner = SelectField("Owner", coerce=optional_int, validate_choice=False,
+                        validators=[InputRequired("Choose who will do it.")],
+                        description="The colleague who will do it (an account id).")
+    due_date = date_field("Due date", InputRequired("Give the day the action is due."))
+    priority = SelectField("Priority", choices=choices(Priority.choices()), default=Priority.NORMAL.value)
+    state = SelectField("State concerned", validate_choice=False, validators=[Optional()],
+                        description="The State's code; left empty, the State of the request or finding it is "
+                                    "raised from.")
+    instruments = SelectMultipleField("Instruments concerned", choices=choices([(c, c) for c in INSTRUMENT_CODES]))
+    activity = _optional_id("Activity", "Raised from this activity's report (its number).")
+    request = _optional_id("Request", "Raised from this request (its number).")
+    finding = _optional_id("Finding", "Raised from this finding (its number).")
+    status = SelectField("Status", choices=choices(ActionStatus.choices()), default=ActionStatus.OPEN.value,
+                         description="open → in progress → done or cancelled.")
+    note = TextAreaField("Note", filters=[strip], validators=[
+        Optional(), Length(max=2000, message="At most 2,000 characters."), PlainText()],
+        description="Why: required to cancel or to reopen an action.")
+    version = VersionField()
+
+    def set_choices(self, owners, states) -> None:
+        self.owner.choices = choices([("", "Choose…")] + [(u.id, f"{u.name} ({u.email})") for u in owners])
+        self.state.choices = choices([("", "The State of the record it is raised from")]
+                                     + [(s.code, f"{s.name} ({s.code})") for s in states])
+
+    def values(self) -> dict:
+        return {"description": self.description.data, "owner_id": self.owner.data, "due_date": self.due_date.data,
+                "state": (self.state.data or "").upper() or None, "priority": self.priority.data,
+                "instruments": list(self.instruments.data or ()), "activity_id": self.activity.data,
+                "request_id": self.request.data, "finding_id": self.finding.data, "status": self.status.data,
+                "note": self.note.data or None}
+
+
+def initial_data(action) -> dict:
+    """An action as its form holds it (editing, and what a PATCH starts from)."""
+    return {"version": action.version, "description": action.description, "owner": action.owner_id,
+            "due_date": action.due_date, "priority": action.priority, "state": action.state.code,
+            "instruments": [i.code for i in action.instruments], "activity": action.activity_id,
+            "request": action.request_id, "finding": action.finding_id, "status": action.status, "note": None}

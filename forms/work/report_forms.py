@@ -1,0 +1,100 @@
+"""Forms of activity reports: the report itself (rich text, counterparts as rows), the moves of its review
+(submit to approvers, return with a note, approve, unlock with a reason) and the filters of the report list."""
+from flask_wtf import FlaskForm
+from wtforms import FieldList, FormField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from forms.activities import _Row
+from forms.base import FilterForm, PlainText, VersionField, choices, strip
+from forms.filters import enum_filter, state_filter, text_filter
+from forms.work.action_forms import MeOrAccountField
+from models.enums import ActivityKind, ReportStatus
+
+MAX_NOTE = 5000
+RICH = "Paragraphs, lists, bold, italics and links are kept; any other markup is removed."
+
+class CounterpartForm(_Row):
+    KEYS = ("name", "institution", "role")
+
+    name = StringField("Name", filters=[strip], validators=[Optional(), Length(max=160), PlainText()])
+    institution = StringField("Institution", filters=[strip], validators=[Optional(), Length(max=255), PlainText()])
+    role = StringField("Role", filters=[strip], validators=[Optional(), Length(max=160), PlainText()])
+
+def _rich(label: str, limit: int, description: str) -> TextAreaField:
+    return TextAreaField(label, validators=[Optional(), Length(max=limit, message=f"At most {limit:,} characters.")],
+                         description=f"{description} {RICH}", render_kw={"rows": 8, "data-rich-text": "on"})
+
+class ReportForm(FlaskForm):
+    """The report of an activity, saved as a draft as often as wanted."""
+    summary = _rich("What was done", 50_000, "The activity as it took place: who met, what was discussed, what was "
+                    "delivered.")
+    counterparts = FieldList(FormField(CounterpartForm), "Counterparts met", min_entries=1, max_entries=60)
+    recommendations = _rich("Recommendations", 20_000, "What the activity recommended, to whom, by when.")
+    outcome = _rich("Outcome so far", 20_000, "What has come of it until now.")
+    version = VersionField()
+
+    ROW_LISTS = ("counterparts",)
+
+    def add_row(self, name: str) -> bool:
+        if name not in self.ROW_LISTS or len(self[name]) >= self[name].max_entries:
+            return False
+        self[name].append_entry()
+        return True
+
+    def values(self) -> dict:
+        return {"summary": self.summary.data, "recommendations": self.recommendations.data,
+                "outcome": self.outcome.data,
+                "counterparts": [{"name": r.form.name.data or None, "institution": r.form.institution.data or None,
+                                  "role": r.form.role.data or None}
+                                 for r in self.counterparts if not r.form.is_blank()]}
+
+def report_data(report) -> dict:
+    """A report as its form holds it."""
+    return {"version": report.version, "summary": report.summary, "recommendations": report.recommendations,
+            "outcome": report.outcome,
+            "counterparts": [{"name": c.name, "institution": c.institution, "role": c.role}
+                             for c in report.counterparts] or [{}]}
+
+def _note(label: str, description: str, required: str | None = None) -> TextAreaField:
+    validators = [DataRequired(required)] if required else [Optional()]
+    return TextAreaField(label, filters=[strip], validators=[
+        *validators, Length(max=MAX_NOTE, message=f"At most {MAX_NOTE:,} characters."), PlainText()],
+        description=description, render_kw={"rows": 3})
+
+class SubmitForm(FlaskForm):
+    approvers = SelectMultipleField("Approvers", coerce=int, description="The managers who will review the "
+                                    "report (account ids); after a return, the same ones unless others are chosen.")
+    note = _note("Note to the approvers", "After a return: your answer to the approver's note.")
+    version = VersionField()
+
+    def set_approvers(self, users) -> None:
+        self.approvers.choices = choices([(u.id, f"{u.name} ({u.email})") for u in users])
+
+class ReturnForm(FlaskForm):
+    note = _note("What should change", "The note the author answers.",
+                 required="Say what should change: a report is returned with a note for its author.")
+    version = VersionField()
+
+class ApproveForm(FlaskForm):
+    note = _note("Note", "Optional.")
+    version = VersionField()
+
+class UnlockForm(FlaskForm):
+    reason = _note("Reason", "Why the approved report must change.", required="Say why the approved report is "
+                                                                              "unlocked.")
+    version = VersionField()
+
+class ReportFilterForm(FilterForm):
+    SORTS = {"updated": "Last change", "status": "Status", "title": "Activity", "submitted": "Submitted"}
+    DEFAULT_SORT = "-updated"
+
+    q = text_filter("Text", "Words in the activity's title.")
+    status = enum_filter("Status", ReportStatus)
+    approver = MeOrAccountField("Approver", "me, or an approver's account id: reports sent to them.")
+    author = MeOrAccountField("Author", "me, or the author's account id.")
+    kind = enum_filter("Kind of activity", ActivityKind)
+    state = state_filter(description="A State the activity served or gathered (its code).")
+
+class CompleteForm(FlaskForm):
+    """Mark the activity completed once its report is approved (the version of the activity)."""
+    version = VersionField()
