@@ -239,7 +239,7 @@ def test_memory_store_keeps_to_its_budget_and_expires_entries(monkeypatch):
 
 
 def test_a_kept_feed_keeps_what_its_view_told_the_client(page_cache, app, client, login_as):
-    from .views.test_calendar_feed import issue_address
+    from .views.test_activities_calendar_feed import issue_address
     login_as("officer")
     token = issue_address(client).split("token=")[1]
     calendar = app.test_client()
