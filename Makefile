@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 STAMP := $(VENV)/.requirements-installed
 
-.PHONY: run serve test install db seed demo-accounts clean bench
+.PHONY: run serve test test-deep install db seed demo-accounts clean bench
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,9 +39,19 @@ serve: seed
 	WEB_CONCURRENCY=$(WEB_CONCURRENCY) $(BIN)/gunicorn --no-control-socket --bind $(BIND) --access-logfile - \
 		"app:create_app()"
 
-# SQLite always; PostgreSQL too when TEST_DATABASE_URL is set; browser tests when Chromium is present.
+# SQLite by default; PostgreSQL when TEST_DATABASE_URL is set; browser tests when Chromium is present. Across the
+# cores (pytest-xdist; the browser tests share one worker and one live server): PYTEST_WORKERS=0 runs in one
+# process. PYTEST_ARGS adds options (.ci/run: the ten slowest tests; no browser tests on the PostgreSQL pass).
+PYTEST_WORKERS ?= auto
+PYTEST_ARGS ?=
 test: install
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+
+# The same suite with the fuzzers and Hypothesis searching far longer (minutes more): before a release, or after
+# touching forms, the API's document or the treaty rules.
+test-deep: install
+	HYPOTHESIS_PROFILE=deep FUZZ_EXAMPLES=60 $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist loadgroup \
+		$(PYTEST_ARGS)
 
 # The key pages under load beside a hello-world app, at 10,000 and 200,000 requests (bench/run.py): a table and
 # bench/results.json. SQLite; PostgreSQL when BENCH_DATABASE_URL is set. Quick run: BENCH_SCALES=1000,5000

@@ -41,6 +41,8 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = False
     PERMANENT_SESSION_LIFETIME = 8 * 3600
+    #: werkzeug's method for new password hashes (models/user.py); existing hashes keep the method they name.
+    PASSWORD_HASH_METHOD = "scrypt"
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     #: Prefix of the throttle's keys in a shared store (several installations, or tests, on one Redis).
@@ -113,6 +115,9 @@ class TestingConfig(Config):
     #: Off, so that each test counts the queries of the work itself; tests/test_page_cache.py and the browser
     #: tests (a served app) turn it on.
     PAGE_CACHE = False
+    #: Every test makes an account and most sign in: with scrypt that was 190 s of the suite. One round of
+    #: PBKDF2 keeps the code path (salt, compare) at no cost; tests/views/test_accounts_auth.py checks scrypt.
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1"
     IMPORT_PREVIEW_FOLDER = os.path.join(tempfile.gettempdir(), f"palermo-test-previews-{os.getpid()}")
     ATTACHMENT_FOLDER = os.path.join(tempfile.gettempdir(), f"palermo-test-attachments-{os.getpid()}")
     # Tests that exercise CSRF switch it back on; the rest submit forms without a token.

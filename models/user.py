@@ -2,8 +2,10 @@
 import hashlib
 import secrets
 from datetime import datetime
+from functools import cache
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -12,9 +14,19 @@ from models.base import TimestampMixin, db, fk, one_of, utcnow
 from models.enums import Role
 
 MIN_PASSWORD_LENGTH = 12
-# A real hash to compare against when the account does not exist, so that a wrong e-mail costs the same time
-# as a wrong password and the response cannot tell the two apart.
-_DUMMY_HASH = generate_password_hash("not-a-real-password-" + secrets.token_hex(8), method="scrypt")
+
+
+def _hash_method() -> str:
+    """scrypt everywhere but in the test suite, whose thousands of accounts would spend minutes hashing
+    (config.TestingConfig; one test there still checks the real cost with scrypt)."""
+    return current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+
+
+@cache
+def _dummy_hash(method: str) -> str:
+    """A real hash to compare against when the account does not exist, so that a wrong e-mail costs the same time
+    as a wrong password and the response cannot tell the two apart."""
+    return generate_password_hash("not-a-real-password-" + secrets.token_hex(8), method=method)
 
 
 class User(UserMixin, TimestampMixin, db.Model):
@@ -51,7 +63,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     def set_password(self, password: str) -> None:
         if len(password) < MIN_PASSWORD_LENGTH:
             raise ValueError(f"A password needs at least {MIN_PASSWORD_LENGTH} characters.")
-        self.password_hash = generate_password_hash(password, method="scrypt")
+        self.password_hash = generate_password_hash(password, method=_hash_method())
         self.session_token = secrets.token_hex(16)
 
     def check_password(self, password: str) -> bool:
@@ -59,8 +71,8 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     @staticmethod
     def burn_password_check(password: str) -> None:
-        """Spend the time of a real check when there is no account (see _DUMMY_HASH)."""
-        check_password_hash(_DUMMY_HASH, password)
+        """Spend the time of a real check when there is no account (see _dummy_hash)."""
+        check_password_hash(_dummy_hash(_hash_method()), password)
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"

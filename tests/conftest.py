@@ -2,10 +2,12 @@
 
 The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set (CONTRACT.md).
 """
+import os
 import re
 
 import pytest
 from flask import g, request_started
+from hypothesis import HealthCheck, settings
 from sqlalchemy import event, orm
 
 from app import create_app
@@ -14,6 +16,13 @@ from models import db
 from . import factories
 
 PASSWORD = "correct-horse-battery-staple"
+
+# The fuzzers' Hypothesis settings (tests/test_fuzz_*.py set only their example budget, FUZZ_EXAMPLES): in CI the
+# same examples every run; `make test-deep` (HYPOTHESIS_PROFILE=deep) draws new ones each time.
+_FUZZ = {"deadline": None, "database": None, "suppress_health_check": list(HealthCheck)}
+settings.register_profile("ci", derandomize=True, **_FUZZ)
+settings.register_profile("deep", derandomize=False, **_FUZZ)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 class _BoundSession(orm.Session):

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
@@ -346,8 +346,7 @@ def fuzz_form(client, endpoint: str, form: Form, tally: Tally, examples: int) ->
     for values in fixed:
         submit(client, endpoint, form, values, tally)
 
-    @settings(max_examples=examples, deadline=None, database=None, derandomize=True,
-              suppress_health_check=list(HealthCheck))
+    @settings(max_examples=examples)  # the rest from the Hypothesis profile (tests/conftest.py)
     @given(st.fixed_dictionaries(strategies))
     def run(values):
         submit(client, endpoint, form, values, tally)
@@ -401,14 +400,17 @@ def _work_loop_records(admin) -> None:
     comment_writes.add("activity", reports["draft"].activity, "Fuzz comment", admin)
 
 
-def test_hostile_input_on_every_form(app, admin_client):
-    """One test (the forms are found once, with the CSRF tokens of this session): discovery, then every form."""
-    forms = discover(app, admin_client)
+#: The forms are fuzzed in this many tests (each finds the forms again, with its own session's CSRF tokens), so
+#: that pytest-xdist spreads them over the cores.
+SHARDS = 3
+
+
+def assert_every_post_route_has_its_form_found(app, forms: dict) -> None:
     # The API's writes take JSON, not forms: schemathesis fuzzes them (tests/test_fuzz_api.py).
     post_routes = {r.endpoint for r in walkable_rules(app)
                    if "POST" in r.methods and not r.endpoint.startswith("api.")} - SKIPPED
     missing = post_routes - set(forms)
-    print(f"\nforms found: {len(forms)} of {len(post_routes)} POST routes; on no page: {sorted(missing)}")
+    print(f"forms found: {len(forms)} of {len(post_routes)} POST routes; on no page: {sorted(missing)}")
     # The forms the app has today; a new one is found the same way. A preview's confirmation needs an upload
     # first (tests/views/test_treaties.py, tests/views/test_sheets.py): the POST routes allowed to be on
     # no page.
@@ -419,10 +421,17 @@ def test_hostile_input_on_every_form(app, admin_client):
                        "sheet_imports.activities_confirm"}, f"POST routes with no form on any page: {sorted(missing)}"
     assert all(form.csrf() for form in forms.values()), "a form without its CSRF token"
 
+
+@pytest.mark.parametrize("shard", range(SHARDS))
+def test_hostile_input_on_every_form(app, admin_client, shard):
+    """Every SHARDS-th form (by endpoint), from `shard` on: discovery (checked whole by each), then each form."""
+    forms = discover(app, admin_client)
+    assert_every_post_route_has_its_form_found(app, forms)
+    mine = sorted(forms.items())[shard::SHARDS]
     tally = Tally()
-    for endpoint, form in sorted(forms.items()):
+    for endpoint, form in mine:
         fuzz_form(admin_client, endpoint, form, tally, EXAMPLES)
-    print(f"forms fuzzed: {len(forms)}, submissions {tally.cases}, refused {tally.refused} (database compared "
+    print(f"\nforms fuzzed: {len(mine)}, submissions {tally.cases}, refused {tally.refused} (database compared "
           f"row by row each time), accepted {tally.accepted}")
-    assert tally.refused > len(forms) and tally.accepted > 0
+    assert len(mine) >= 5 and tally.refused > len(mine) and tally.accepted > 0
     assert not tally.problems, "\n".join(tally.problems[:40])

@@ -22,6 +22,11 @@ EXTRA_DONORS = {"donor_monaco": "Government of Monaco", "donor_japan": "Japan"}
 
 
 def pytest_collection_modifyitems(config, items):
+    # One live server and one browser for all of them: with pytest-xdist (`--dist loadgroup`, the Makefile's),
+    # every browser test runs on the same worker while the other workers take the rest of the suite.
+    for item in items:
+        if "e2e" in str(item.fspath):
+            item.add_marker(pytest.mark.xdist_group("browser"))
     if Path(CHROMIUM).exists():
         return
     reason = f"Chromium not found at {CHROMIUM}: browser tests skipped (apt-get install chromium)"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.main_pages import SIGNED_IN, pages_for
+from tests.main_pages import ROLE_PAGES
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = (Path(__file__).resolve().parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
@@ -34,23 +34,44 @@ def widest(page) -> int:
     return page.evaluate("() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)")
 
 
-@pytest.mark.parametrize("role", ("anonymous",) + SIGNED_IN)
-def test_every_main_page_is_accessible_and_fits_a_phone(page, live_server, sign_in, role):
+@pytest.fixture(scope="module")
+def page_of(browser, live_server):
+    """One signed-in tab per role, kept for the module: one test per page and role without signing in each time."""
+    tabs = {}
+
+    def tab(role):
+        if role not in tabs:
+            page = browser.new_context().new_page()
+            page.console_errors = []
+            page.on("console", lambda msg: page.console_errors.append(msg.text) if msg.type == "error" else None)
+            if role != "anonymous":
+                page.goto(live_server["url"] + "/login")
+                page.fill("input[name=email]", live_server["accounts"][role])
+                page.fill("input[name=password]", live_server["password"])
+                page.click("form [type=submit]")
+                page.wait_for_load_state()
+            tabs[role] = page
+        tabs[role].console_errors.clear()
+        return tabs[role]
+
+    yield tab
+    for page in tabs.values():
+        page.context.close()
+
+
+@pytest.mark.parametrize("role, main", ROLE_PAGES, ids=lambda v: getattr(v, "name", v))
+def test_every_main_page_is_accessible_and_fits_a_phone(page_of, live_server, role, main):
+    page = page_of(role)
     SHOTS.mkdir(parents=True, exist_ok=True)
-    if role != "anonymous":
-        sign_in(role)
     problems = []
-    for main in pages_for(role):
-        for label, (width, height) in WIDTHS.items():
-            page.set_viewport_size({"width": width, "height": height})
-            response = page.goto(live_server["url"] + main.path)
-            if response.status != 200:
-                problems.append(f"{main.path}: {response.status}")
-                continue
-            page.screenshot(path=str(SHOTS / f"{role}-{main.name}-{label}.png"), full_page=True)
-            if label == "phone" and widest(page) > width:
-                problems.append(f"{main.path}: {widest(page)} px wide on a {width} px screen")
-            problems += [f"{main.path} at {width} px: {v}" for v in axe_violations(page)]
+    for label, (width, height) in WIDTHS.items():
+        page.set_viewport_size({"width": width, "height": height})
+        response = page.goto(live_server["url"] + main.path)
+        assert response.status == 200, f"{main.path}: {response.status}"
+        page.screenshot(path=str(SHOTS / f"{role}-{main.name}-{label}.png"), full_page=True)
+        if label == "phone" and widest(page) > width:
+            problems.append(f"{main.path}: {widest(page)} px wide on a {width} px screen")
+        problems += [f"{main.path} at {width} px: {v}" for v in axe_violations(page)]
     assert problems == [], "\n".join(problems)
     assert page.console_errors == []  # no CSP violation, no script error
 

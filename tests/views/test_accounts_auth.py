@@ -73,8 +73,21 @@ def test_failure_message_is_the_same_whether_or_not_the_account_exists(client, m
     assert strip(wrong_password, user.email) == strip(no_account, "nobody@example.test")
 
 
-def test_failure_costs_the_same_time_whether_or_not_the_account_exists(client, make_user):
+def test_real_installations_hash_with_scrypt(app, monkeypatch):
+    """The suite hashes cheaply (config.TestingConfig); every other configuration keeps scrypt."""
+    from config import Config, DevelopmentConfig
+    from models import User
+    assert Config.PASSWORD_HASH_METHOD == DevelopmentConfig.PASSWORD_HASH_METHOD == "scrypt"
+    monkeypatch.setitem(app.config, "PASSWORD_HASH_METHOD", "scrypt")
+    user = User(email="s@example.test", name="S", role="officer")
+    user.set_password("a-long-enough-password")
+    assert user.password_hash.startswith("scrypt:")
+    assert user.check_password("a-long-enough-password") and not user.check_password("a-long-enough-passwore")
+
+
+def test_failure_costs_the_same_time_whether_or_not_the_account_exists(app, client, make_user, monkeypatch):
     """A missing account still runs a password check; without it the difference would be a whole scrypt hash."""
+    monkeypatch.setitem(app.config, "PASSWORD_HASH_METHOD", "scrypt")  # the real cost, which the check must match
     user = make_user("officer")
 
     def timed(email):
