@@ -135,6 +135,8 @@ def test_what_the_fuzzing_found_stays_fixed(api_as, login_as, client):
                   "page=&per_page=&sort=&status=", "state=bol"):
         assert get(f"/api/v1/requests?{query}").status_code == 200, query
     assert get("/api/v1/queue?assigned_officer=2147483647").get_json()["total"] == 0
+    twice = get("/api/v1/mentions?q=a&q=b")  # one value taken, the other would have been dropped unsaid
+    assert twice.status_code == 400 and "q" in twice.get_json()["error"]["fields"]
     doc = get("/api/v1/openapi.json").get_json()
     for path, operations in doc["paths"].items():
         for parameter in operations.get("get", {}).get("parameters", []):  # some paths only write

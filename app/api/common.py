@@ -42,8 +42,13 @@ def validated_args(form_cls, prepare=None):
     form = form_cls(request.args)
     if prepare is not None:
         prepare(form)
-    if not form.validate():
-        fields = {name: errors[0] for name, errors in form.errors.items() if errors}
+    # A parameter that takes one value, given twice (`q=a&q=b`): the form would read the first and drop the rest
+    # without a word, so the caller is told instead.
+    repeated = {name: f"Give {name} once (it takes one value)." for name in request.args
+                if len(request.args.getlist(name)) > 1 and name in form._fields
+                and not isinstance(form._fields[name], SelectMultipleField)}
+    if not form.validate() or repeated:
+        fields = {name: errors[0] for name, errors in form.errors.items() if errors} | repeated
         raise ApiError(400, "Some query parameters are not valid: " + ", ".join(sorted(fields)) + ".", fields)
     return form
 
