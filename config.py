@@ -55,6 +55,9 @@ class Config:
     #: How many reverse proxies stand in front of the app. Their X-Forwarded-For / -Proto headers are believed
     #: only then (werkzeug's ProxyFix); with 0, anyone could forge them to pick the address the throttle sees.
     TRUSTED_PROXIES = os.environ.get("TRUSTED_PROXIES", "0")
+    #: The address users reach this installation at: every absolute link (feeds, e-mails, IATI, exports) is built
+    #: from it (app/public_address.py), never from the request's Host header.
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
     BOOTSTRAP_SERVE_LOCAL = True  # closed networks: no CDN
     #: plain (one readable line) or json (one object per line, for a log collector).
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain")
