@@ -6,6 +6,7 @@ from flask import Blueprint, Response, abort, render_template
 from flask_login import current_user
 
 from app.exports import csv_response
+from app.formats.tables import joined
 from app.page_cache import cached_page
 from app.permissions import Permission, can, permission_required
 from app.scoping import for_user
@@ -44,7 +45,7 @@ def period():
 
 
 def _names(items) -> str:
-    return "; ".join(items)
+    return joined(items)
 
 
 def _visits(row) -> str:
