@@ -211,3 +211,19 @@ def test_a_5000_row_export_costs_the_statements_of_a_small_one(client, login_as,
     large, large_rows = _export_statements(client, path)
     assert (small_rows, large_rows) == (21, 5001)
     assert large == small, (small, large)
+
+
+@pytest.mark.parametrize(("page", "role", "link"), [
+    ("/experts/?q=Linked", "officer", "/experts.csv?q=Linked"), ("/contributions/", "manager", "/contributions.xlsx"),
+    ("/queue?q=Linked", "manager", "/queue.csv?q=Linked"), ("/states/?q=Bol", "officer", "/states.xlsx?q=Bol"),
+    ("/admin/audit", "admin", "/audit.csv"), ("/states/BOL?instrument=UNTOC", "officer",
+                                               "/states/BOL/timeline.csv?instrument=UNTOC")])
+def test_each_list_links_to_its_exports_with_its_filters(client, login_as, session, page, role, link):
+    factories.expert(name="Linked expert")
+    factories.contribution()
+    factories.request("BOL", subject="Linked request", instruments=("UNTOC",))
+    audit.record("create", record_type="Test", record_id=1, summary="Linked entry")
+    session.commit()
+    login_as(role)
+    body = client.get(page).get_data(as_text=True)
+    assert f'href="{link}' in body, body[body.find("Download"):][:400]
