@@ -24,6 +24,7 @@ from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -32,7 +33,6 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: The one separator of a cell that lists several values (instruments, States, visits): a line break, which a
 #: spreadsheet shows as one value a line, and which `joined` keeps out of every value.
 SEPARATOR = "\n"
-DATE_FORMAT, DATETIME_FORMAT = "yyyy-mm-dd", "yyyy-mm-dd hh:mm:ss"
 
 
 def joined(values: Iterable) -> str:
@@ -110,20 +110,20 @@ class _Cells:
         return cells
 
     def cell(self, value):
-        if value is None or isinstance(value, bool | int | float | Decimal):
+        """A value as the sheet stores it. Most cells go in as plain values (openpyxl stores a string as text, a
+        date with the date format); only text a spreadsheet would read as a formula, or that lists several values,
+        needs a cell object of its own."""
+        if value is None or isinstance(value, bool | int | float | Decimal | date) and not isinstance(value, datetime):
             return value
         if isinstance(value, datetime):
-            cell = WriteOnlyCell(self.sheet, value=_utc(value))
-            cell.number_format = DATETIME_FORMAT
-            return cell
-        if isinstance(value, date):
-            cell = WriteOnlyCell(self.sheet, value=value)
-            cell.number_format = DATE_FORMAT
-            return cell
-        text = str(value)
+            return _utc(value)
+        text = ILLEGAL_CHARACTERS_RE.sub("", str(value))  # control characters XML cannot hold
+        formula_like = is_formula_like(text)
+        if not formula_like and SEPARATOR not in text:
+            return text
         cell = WriteOnlyCell(self.sheet, value=text)
         cell.data_type = "s"  # text, never a formula (openpyxl makes "=..." a formula otherwise)
-        if is_formula_like(text):
+        if formula_like:
             cell.quotePrefix = True
         if SEPARATOR in text:
             cell.alignment = self.wrap

@@ -75,6 +75,12 @@ def test_the_writer_keeps_formula_like_text_as_text_and_dates_as_dates():
     assert read[1][5].split(SEPARATOR) == ["a; b", "c d"]
 
 
+def test_a_control_character_never_breaks_a_workbook():
+    """XML cannot hold most control characters: openpyxl refuses them (a 500 once), so the cell drops them."""
+    sheet = load_workbook(io.BytesIO(xlsx_bytes("T", ["t"], [["bell\x07 and\x0b tab"], ["=x\x01"]]))).active
+    assert (sheet["A2"].value, sheet["A3"].value, sheet["A3"].data_type) == ("bell and tab", "=x", "s")
+
+
 def test_joined_never_lets_the_separator_inside_a_value():
     assert joined(["Vienna, AUT 2002-01-08", "Line\nbroken  name", None, "", "x"]).split(SEPARATOR) == [
         "Vienna, AUT 2002-01-08", "Line broken name", "x"]
