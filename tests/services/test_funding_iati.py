@@ -29,8 +29,11 @@ def test_the_reference_record_validates(session):
     # Paras. 9 (4 meetings) and 16-17 (14 activities), less the written analysis for Cambodia: the report gives it
     # no date, and a closed activity needs an actual start and end; the file says so rather than invent them.
     assert len(activities) == 17
-    left_out = [c.text for c in root.iter(etree.Comment)]
+    left_out = [c.text for c in root.iterchildren(etree.Comment)]
     assert len(left_out) == 1 and "completed, but the record gives no date for it" in left_out[0]
+    # The report gives no amount: no budget, and the file says why (no budget-not-provided code means that).
+    assert not root.findall(".//budget")
+    assert all("No budget: the record holds no amount for it." in a.xpath("string(comment())") for a in activities)
     for a in activities:
         assert a.find("default-flow-type").get("code") == "10" and a.find("default-aid-type").get("code") == "D02"
         assert a.find("description[@type='2']") is None
@@ -48,7 +51,7 @@ def test_canada_gets_its_own_activities_only(session):
     document, root = _file(Scope(donor_id=canada.id), canada)
     assert iati.problems(document, AS_AT) == []
     # The 14 of the project and the 2 Vancouver meetings, less the undated written analysis (named in a comment).
-    assert len(root.findall("iati-activity")) == 15 and len(list(root.iter(etree.Comment))) == 1
+    assert len(root.findall("iati-activity")) == 15 and len(list(root.iterchildren(etree.Comment))) == 1
     assert {o.findtext("narrative") for o in root.iterfind(".//participating-org[@role='1']")} == {"Canada"}
 
 
@@ -135,7 +138,7 @@ def test_status_and_dates_agree_and_nothing_is_invented(session):
     # A written analysis with no date and a "planned" activity whose day has passed are named, not reported.
     reported = {a.findtext("iati-identifier") for a in root.iterfind("iati-activity")}
     assert not any(i.endswith((f"-ACT-{stale.id}", f"-ACT-{analysis.id}")) for i in reported)
-    comments = " ".join(c.text for c in root.iter(etree.Comment))
+    comments = " ".join(c.text for c in root.iterchildren(etree.Comment))
     assert f"Activity {stale.id} is not reported: planned, but its planned start has passed" in comments
     assert f"Activity {analysis.id} is not reported: completed, but the record gives no date" in comments
     # The European Union has no country code: a region instead.

@@ -144,6 +144,11 @@ def _budget(element, funded: FundedActivity, dates: list[tuple[str, date]]) -> N
     first = days.get(ACTUAL_START) or days.get(PLANNED_START)
     last = days.get(ACTUAL_END) or days.get(PLANNED_END)
     if not amounts or len(currencies) != 1 or first is None or last is None or (last - first).days > 365:
+        # IATI's budget-not-provided codes (commercial or legal restrictions, a rapidly changing context) do not
+        # describe "not recorded": the file says why instead of choosing a code that would be false.
+        why = ("the record holds no amount for it" if not amounts else "its money is in several currencies"
+               if len(currencies) != 1 else "its period is not known or is longer than a year")
+        element.append(etree.Comment(f" No budget: {why}. "))
         return
     budget = _sub(element, "budget", type="1", status="2")
     _sub(budget, "period-start", iso_date=first.isoformat())
