@@ -43,7 +43,7 @@ def restore(folder: Path):
         raise click.ClickException(exc.message) from None
     logger("cli").info("backup restore: %s", folder, extra=log_fields(
         command="backup restore", folder=str(folder), mismatches=len(report.mismatches)))
-    click.echo(f"Checked {report.parts} parts against their SHA-256: all match.")
+    click.echo(f"Checked {report.parts} part(s) against their SHA-256: all match.")
     click.echo(f"Restored {len(report.tables)} tables, {sum(report.tables.values())} rows, {report.files} "
                "attachment files.")
     if report.is_whole:
