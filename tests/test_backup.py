@@ -165,3 +165,11 @@ def test_counts_that_differ_from_the_manifest_are_reported(backed_up, tmp_path):
             assert code == 1 and f"organizations: {rows} rows in the manifest, {rows - 1} restored" in output, output
         finally:
             _close(target)
+
+
+def test_a_pg_dump_older_than_the_server_is_refused_with_both_versions(app, tmp_path):
+    from app.services.backups import postgres
+    from app.services.core.errors import Refused
+    with pytest.raises(Refused, match=r"pg_dump is version \d+, older than the server \(99\)"):
+        postgres.dump(sa.engine.make_url("postgresql://nobody@127.0.0.1/none"), 99, "snap", tmp_path / "x.dump")
+    assert not (tmp_path / "x.dump").exists()
