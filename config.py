@@ -83,6 +83,11 @@ class Config:
     ATTACHMENT_STORAGE = os.environ.get("ATTACHMENT_STORAGE", "folder")
     ATTACHMENT_FOLDER = os.environ.get("ATTACHMENT_FOLDER") or str(INSTANCE / "attachments")
     ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES") or 20 * 1024 * 1024)
+    #: Backups (issue 25): where `flask backup create` writes when not given --to.
+    BACKUP_FOLDER = os.environ.get("BACKUP_FOLDER") or str(INSTANCE / "backups")
+    #: PostgreSQL's client programs, when not on PATH (they must be as new as the server).
+    PG_DUMP_PATH = os.environ.get("PG_DUMP_PATH")
+    PG_RESTORE_PATH = os.environ.get("PG_RESTORE_PATH")
 
     @classmethod
     def finalize(cls, config: dict) -> None:
