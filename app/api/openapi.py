@@ -15,7 +15,8 @@ _ERRORS = ((400, "Bad input: a message per parameter under error.fields"), (401,
            (403, "Not allowed"), (404, "Not found or not visible to the caller"),
            (405, "Method not allowed (the Allow header lists those that are)"),
            (413, "The request body is larger than the server accepts"),
-           (429, "Over the caller's rate limit: wait the seconds in Retry-After"))
+           (429, "Over the caller's rate limit, or its account's hourly allowance of uploads "
+                 "(UPLOAD_LIMIT_PER_ACCOUNT): wait the seconds in Retry-After"))
 _RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before trying again.",
                                 "schema": {"type": "integer", "minimum": 0}}}
 #: What a write may answer besides (a body: 400 malformed JSON; 403 also for a read-scope token or a donor).
