@@ -17,6 +17,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     register_security(app)
     register_page_cache(app)
     register_sheet_kinds()
+    register_jobs(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_cli(app)
@@ -67,6 +68,13 @@ def register_sheet_kinds() -> None:
     from app.services.sheets import sheet_uploads
     sheet_uploads.register("requests", request_sheet)
     sheet_uploads.register("activities", activity_sheet)
+
+
+def register_jobs(app: Flask) -> None:
+    """Import every domain's job functions (so that a worker knows each kind) and give the runner the app."""
+    from app import job_kinds  # noqa: F401
+    from app.services.jobs import runner
+    runner.bind_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
