@@ -28,14 +28,17 @@ def too_many(rows: int) -> bool:
 
 
 def offload(label: str, kind: str = "export", filename: str | None = None):
-    """Start the current request's download as a job of the caller's and answer 303 to its progress page (503 with
-    the reason when the job queue is down: nothing is started, the page can be tried again)."""
+    """Start the current request's download as a job of the caller's and answer 303 to its progress page — to its
+    file when it has already run (no broker: in-process) — or 503 with the reason when the job queue is down
+    (nothing is started; the page can be tried again)."""
     try:
         started = job_broker.enqueue(kind, request.endpoint, request.view_args or {},
                                      request.args.to_dict(flat=False), current_user.id, filename,
                                      owner=current_user._get_current_object(), label=label)
     except job_broker.QueueUnavailable as exc:
         abort(503, description=exc.message)
+    if started.status == "finished" and started.has_file:  # run in-process: it is ready, hand it over at once
+        return redirect(url_for("jobs.download", job_id=started.id), 303)
     return redirect(url_for("jobs.detail", job_id=started.id), 303)
 
 

@@ -39,6 +39,8 @@ def download(job_id: int):
     """The job's result file, to its owner only."""
     job = job_reads.result_file(current_user.id, job_id) or abort(404)
     response = Response(job.result_data, mimetype=job.result_type or "application/octet-stream")
-    response.headers["Content-Disposition"] = f'attachment; filename="{job.result_name}"'
+    # a report made as a page (the period report) opens in the browser; a table downloads
+    disposition = "inline" if response.mimetype == "text/html" else "attachment"
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{job.result_name}"'
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -19,6 +19,8 @@ from models import Job, JobStatus, db
 
 log = logging.getLogger(__name__)
 
+#: The process that imported this module: a job run in another (RQ's forked work horse) opens its own connections.
+_PARENT_PID = os.getpid()
 #: The application a worker runs jobs in (set by `flask jobs worker`; a thread without a context uses it).
 _APP = None
 
@@ -57,7 +59,8 @@ def perform(job_id: int) -> str:
     """Run the job `job_id` if it is still queued; returns its final status."""
     with _context():
         rq_job = _rq_job()
-        if rq_job is not None:  # a forked work horse: never share the parent's database connections
+        if rq_job is not None and os.getpid() != _PARENT_PID:  # a forked work horse: never share the parent's
+            # database connections
             db.engine.dispose(close=False)
         job = db.session.get(Job, job_id)
         if job is None or job.status != JobStatus.QUEUED:
