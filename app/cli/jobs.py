@@ -28,11 +28,11 @@ def worker(url, burst, name):
     from rq import Worker
 
     from app.services.jobs import broker as job_broker
-    from app.services.jobs import reaper
+    from app.services.jobs import reaper as job_reaper
     from models import db
     url = _url(url)
     current_app.config["JOB_QUEUE_URL"] = url
-    lost = reaper.reap()
+    lost = job_reaper.reap()
     if lost:
         click.echo(f"Marked {len(lost)} job(s) whose worker had died as failed: {', '.join(map(str, lost))}")
     db.session.remove()
@@ -59,8 +59,8 @@ def cron(url):
 @with_appcontext
 def reap():
     """Mark as failed the running jobs whose worker has died (their work was rolled back)."""
-    from app.services.jobs import reaper
-    lost = reaper.reap()
+    from app.services.jobs import reaper as job_reaper
+    lost = job_reaper.reap()
     click.echo(f"{len(lost)} job(s) marked failed" + (f": {', '.join(map(str, lost))}" if lost else ""))
 
 
