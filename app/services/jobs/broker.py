@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import current_app
 from redis import Redis
 from redis.exceptions import RedisError
+from sqlalchemy.exc import OperationalError
 
 from app.services.core.errors import Refused
 from app.services.jobs import registry, runner
@@ -24,11 +25,15 @@ _CONNECTIONS: dict[str, Redis] = {}
 
 
 class QueueUnavailable(Refused):
-    """The broker cannot be reached: the job was not started."""
+    """The job was not started: the broker cannot be reached (or, on SQLite, the database is locked by a write)."""
 
 
 UNAVAILABLE = ("The job queue cannot be reached just now, so the work was not started and nothing was changed. "
                "Try again in a few minutes; if it goes on, tell an administrator (the queue's Redis server is down).")
+
+
+BUSY = ("The database is busy with another import just now, so the work was not started and nothing was changed. "
+        "Try again in a moment.")
 
 
 def broker_url() -> str | None:
@@ -68,7 +73,11 @@ def enqueue(kind: str, *args, owner, label: str, total: int | None = None) -> Jo
     job = Job(owner_id=owner.id, kind=kind, label=label[:200], args=list(args), time_limit=spec.time_limit,
               total=total, done=0)
     db.session.add(job)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except OperationalError:  # SQLite: another write (an import) holds the database past its busy time-out
+        db.session.rollback()
+        raise QueueUnavailable(BUSY) from None
     if not url:
         runner.perform(job.id)
         db.session.refresh(job)
