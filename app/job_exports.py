@@ -27,12 +27,13 @@ def too_many(rows: int) -> bool:
     return rows > current_app.config["EXPORT_JOB_ROWS"] and not in_job()
 
 
-def offload(label: str, kind: str = "export", filename: str | None = None):
+def offload(label: str, kind: str = "export", filename: str | None = None, endpoint: str | None = None):
     """Start the current request's download as a job of the caller's and answer 303 to its progress page — to its
     file when it has already run (no broker: in-process) — or 503 with the reason when the job queue is down
-    (nothing is started; the page can be tried again)."""
+    (nothing is started; the page can be tried again). `endpoint`: the view that makes the file, when it is not the
+    one answering now (a POST that starts the job of a GET download)."""
     try:
-        started = job_broker.enqueue(kind, request.endpoint, request.view_args or {},
+        started = job_broker.enqueue(kind, endpoint or request.endpoint, request.view_args or {},
                                      request.args.to_dict(flat=False), current_user.id, filename,
                                      owner=current_user._get_current_object(), label=label)
     except job_broker.QueueUnavailable as exc:

@@ -128,3 +128,18 @@ def test_a_closed_queue_refuses_an_import_with_a_message(app, client, login_as):
 @pytest.mark.parametrize("path", ["/jobs/", "/jobs/1", "/jobs/1/download", "/api/v1/jobs", "/api/v1/jobs/1"])
 def test_anonymous_callers_see_no_job(client, path):
     assert client.get(path).status_code in (302, 401)
+
+
+def test_the_iati_file_is_regenerated_as_a_job(client, login_as):
+    login_as("manager")
+    portal = client.get("/funding/").get_data(as_text=True)
+    assert 'action="/iati.xml/job"' in portal
+    started = client.post("/iati.xml/job", data={"csrf_token": csrf_token(client, "/funding/")})
+    assert started.status_code == 303 and started.headers["Location"].endswith("/download")
+    made = client.get(started.headers["Location"])
+    direct = client.get("/iati.xml")
+    assert made.status_code == 200 and made.mimetype == "application/xml"
+    assert made.headers["Content-Disposition"] == 'attachment; filename="iati-activities.xml"'
+    assert b"<iati-activities" in made.data and len(made.data) == len(direct.data)
+    assert client.post("/iati.xml/job?donor=999999", data={"csrf_token": csrf_token(client, "/funding/")}
+                       ).status_code == 404
