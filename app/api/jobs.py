@@ -2,6 +2,7 @@
 progress while they run — what the progress page polls. Another account's job is a 404, as a missing one."""
 from flask import jsonify, url_for
 from flask_login import current_user
+from sqlalchemy.exc import OperationalError
 
 from app.api import bp
 from app.api.common import ApiError, documented, list_args, page_schema
@@ -10,7 +11,7 @@ from app.permissions import login_required
 from app.services.jobs import broker as job_broker
 from app.services.jobs import reads as job_reads
 from forms.jobs import JobFilterForm
-from models import Job
+from models import Job, db
 from models.job import JOB_KINDS, JobStatus
 
 JOB = {"type": "object", "properties": {
@@ -54,7 +55,11 @@ def jobs_list():
 @documented("One of the caller's jobs with its progress (while it runs, as its worker last reported it).",
             response=JOB)
 def jobs_item(job_id: int):
-    job = job_reads.get(current_user.id, job_id)
+    try:
+        job = job_reads.get(current_user.id, job_id)
+    except OperationalError:  # SQLite: a worker's import holds the database while it commits
+        db.session.rollback()
+        raise ApiError(503, "The database is busy finishing a job; ask again in a moment.", code="busy") from None
     if job is None:
         raise ApiError(404, "There is no such job, or it is not yours.")
     return jsonify(job_json(job, live=True))

@@ -18,9 +18,13 @@
   }
   function poll() {
     fetch(box.dataset.jobUrl, {credentials: "same-origin", headers: {"Accept": "application/json"}})
-      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (r) {
+        if (r.status === 401 || r.status === 403 || r.status === 404) { return "stop"; }
+        return r.ok ? r.json() : null;  // busy (a 503 while a large import commits): ask again shortly
+      })
       .then(function (job) {
-        if (!job) { return; }
+        if (job === "stop") { return; }
+        if (!job) { window.setTimeout(poll, 2000); return; }
         show(job);
         if (job.status === "finished" || job.status === "failed") { window.location.reload(); return; }
         window.setTimeout(poll, 1000);
