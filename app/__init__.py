@@ -41,8 +41,9 @@ def register_extensions(app: Flask) -> None:
     from app.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
     db.init_app(app)
     with app.app_context():
-        from app.db_pool import ping_idle_connections
+        from app.db_pool import ping_idle_connections, sqlite_readers_never_wait
         ping_idle_connections(db.engine)
+        sqlite_readers_never_wait(db.engine)
     migrate.init_app(app, db, render_as_batch=True)  # SQLite needs batch mode to alter tables
     csrf.init_app(app)
     bootstrap.init_app(app)

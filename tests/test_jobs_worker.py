@@ -90,6 +90,11 @@ def _imported(subject: str) -> int:
         AssistanceRequest.subject.like(f"{subject} %")))
 
 
+def job_reaper_alive(pid: int) -> bool:
+    from app.services.jobs.reaper import _process_alive
+    return _process_alive(pid)
+
+
 def _work(app):
     from rq import SimpleWorker
 
@@ -154,6 +159,10 @@ def test_a_worker_killed_mid_import_leaves_nothing_and_the_job_failed(worker_app
             horse = int(running.worker.rsplit(":", 1)[1])  # RQ runs each job in a forked "work horse" of its own
             time.sleep(1.0)  # in the middle of checking and writing 3,000 rows
             os.kill(horse, signal.SIGKILL)  # what the kernel's out-of-memory killer would do
+            for _ in range(100):  # a process in the middle of a disk write dies once the write returns
+                if not job_reaper_alive(horse):
+                    break
+                time.sleep(0.1)
     finally:
         os.killpg(worker.pid, signal.SIGKILL)
         worker.wait(10)
