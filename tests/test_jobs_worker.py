@@ -183,3 +183,26 @@ def test_a_worker_killed_mid_import_leaves_nothing_and_the_job_failed(worker_app
         assert told == [(job_id, "worker@example.test")]
         page = signed_in.get(f"/jobs/{job_id}").get_data(as_text=True)
         assert "It failed" in page and "Nothing was changed: start it again." in page
+
+
+def test_a_job_over_its_time_limit_is_stopped_and_fails_in_words(worker_app):
+    from app.services.jobs import broker as job_broker
+    from app.services.jobs import registry
+
+    @registry.job("test_slow", time_limit=1)
+    def _slow():
+        db.session.add(User(email="slow@example.test", name="Slow", role="officer", password_hash="x"))
+        db.session.flush()
+        time.sleep(10)
+
+    with worker_app.app_context():
+        owner = db.session.scalars(sa.select(User).filter_by(email="worker@example.test")).one()
+        job = job_broker.enqueue("test_slow", owner=owner, label="Too slow")
+        assert job.status == "queued" and job.time_limit == 1
+        started = time.monotonic()
+        _work(worker_app)
+        assert time.monotonic() - started < 8  # RQ stopped it at its limit
+        db.session.expire_all()
+        job = db.session.get(Job, job.id)
+        assert job.status == "failed" and "longer than its limit of 1 seconds" in job.error
+        assert db.session.scalars(sa.select(User).filter_by(email="slow@example.test")).first() is None
