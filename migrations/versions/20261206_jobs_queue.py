@@ -2,7 +2,7 @@
 its progress, its result and why it failed.
 
 Revision ID: 20261206_jobs
-Revises: 20261206_27
+Revises: 20261206_backup
 Create Date: 2026-12-06
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '20261206_jobs'
-down_revision = '20261206_27'
+down_revision = '20261206_backup'
 branch_labels = None
 depends_on = None
 
