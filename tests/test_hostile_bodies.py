@@ -143,6 +143,7 @@ def test_a_lone_surrogate_in_a_valid_body_is_a_400_naming_the_field(app, api_adm
     """The issue's case: the rest of the body valid, one text field holding "\\ud800"."""
     client = api_admin
     body = {"state": "BOL", "instruments": ["UNTOC"], "kind": "training", "subject": "Fine" + SURROGATE}
+    assert client.get("/api/v1/me").status_code == 200  # the token's first use is noted (bookkeeping) before
     before = dump_database()
     answer = client.post("/api/v1/requests", data=json.dumps(body), content_type="application/json")
     assert answer.status_code == 400 and "subject" in answer.get_json()["error"]["fields"]

@@ -328,3 +328,31 @@ def test_the_command_line_refuses_a_file_larger_than_an_upload(app, session, mak
     finally:
         app.config["MAX_CONTENT_LENGTH"] = kept
     assert result.exit_code == 1 and "MAX_CONTENT_LENGTH" in result.output
+
+
+# ------------------------------------------------------------------ attachments: the same zip limits
+@pytest.mark.parametrize("name, named", [("one shared string of 300 MB", "UPLOAD_ZIP_MAX_MEMBER_BYTES"),
+                                         ("a member named ../../etc/evil.xml", "folder path"),
+                                         ("macro-enabled", "macros")])
+def test_an_attachment_is_checked_within_the_same_limits(app, hostile_files, name, named):
+    from app.services.attachments import file_checks
+    from app.services.core.errors import Refused
+    data, _ = hostile_files[name]
+    with app.test_request_context(), pytest.raises(Refused) as refused:
+        file_checks.check("budget.xlsx", data, 20 * 1024 * 1024)
+    assert named in refused.value.errors["file"]
+
+
+def test_an_attachment_zip_within_the_limits_is_accepted(app):
+    from app.services.attachments import file_checks
+    data = workbook(f'<row r="1">{_inline("A1", "State")}</row>')
+    with app.test_request_context():
+        assert file_checks.check("fine.xlsx", data, 20 * 1024 * 1024).kind == "xlsx"
+    with app.test_request_context():
+        app.config["UPLOAD_ZIP_MAX_MEMBERS"], kept = 3, app.config["UPLOAD_ZIP_MAX_MEMBERS"]
+        try:
+            from app.services.core.errors import Refused
+            with pytest.raises(Refused, match="UPLOAD_ZIP_MAX_MEMBERS"):
+                file_checks.check("fine.xlsx", data, 20 * 1024 * 1024)
+        finally:
+            app.config["UPLOAD_ZIP_MAX_MEMBERS"] = kept
