@@ -226,3 +226,10 @@ def test_every_form_shows_a_nul_beside_its_field(app, admin_client, shard):
     for case in cases:
         run(case)
     assert not problems, "\n".join(problems[:40])
+
+
+@pytest.mark.parametrize("raw, deepest", [(b"", 0), (b"{}", 1), (b'"[[["', 0), (b'["a\\\\", [1]]', 2),
+                                          (b'["\\\\\\"[", [[]]]', 3), (b'{"a": {"b": {"c": []}}}', 4)])
+def test_the_depth_knows_where_strings_end(raw, deepest):
+    """Quotes escaped by an odd run of backslashes do not end a string; an even run is backslashes, then the end."""
+    assert json_bodies.depth(raw, 32) == deepest

@@ -3,17 +3,15 @@ them, and every string of the parsed body checked for what no text column can st
 a lone UTF-16 surrogate such as "\\ud800", which no encoding can write), each named by where it is in the body.
 
 Python's JSON reader recurses once per level: a body of 100,000 "[" is a RecursionError (a 500), not a parse
-error, so the depth is counted first, outside strings, in one pass over the bracket characters.
+error, so the depth is counted first, outside strings, in one pass over the bytes.
 """
 from __future__ import annotations
 
 import re
 
+import numpy as np
+
 DEFAULT_MAX_DEPTH = 32
-#: A JSON string (escapes included), to be skipped when counting brackets; possessive, so it never backtracks.
-_STRING = re.compile(rb'"(?:[^"\\]++|\\.)*+"', re.S)
-_BRACKETS = re.compile(rb"[\[\]{}]")
-_OPENING = frozenset(b"[{")
 _UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
 
 
@@ -21,17 +19,31 @@ class TooDeep(ValueError):
     """The body nests objects and arrays deeper than allowed (the message names the limit)."""
 
 
+def _outside_strings(code: np.ndarray) -> np.ndarray:
+    """True for each byte outside a JSON string: a quote opens or closes one unless an odd run of backslashes
+    stands before it."""
+    positions = np.arange(code.size)
+    backslash = code == 92
+    last_other = np.maximum.accumulate(np.where(backslash, -1, positions))  # the last byte that is no backslash
+    run_before = np.empty(code.size, dtype=np.int64)
+    run_before[:1] = 0
+    run_before[1:] = positions[:-1] - last_other[:-1]  # backslashes right before each byte
+    quote = (code == 34) & (run_before % 2 == 0)
+    return np.cumsum(quote) % 2 == 0
+
+
 def depth(raw: bytes, limit: int) -> int:
-    """The deepest nesting of objects and arrays in `raw` (strings skipped), up to `limit` + 1: TooDeep past it."""
-    deepest = level = 0
-    for match in _BRACKETS.finditer(_STRING.sub(b'""', raw)):
-        if match.group()[0] in _OPENING:
-            level += 1
-            if level > limit:
-                raise TooDeep(f"The body nests objects and arrays more than {limit} levels deep (JSON_MAX_DEPTH).")
-            deepest = max(deepest, level)
-        else:
-            level -= 1
+    """The deepest nesting of objects and arrays in `raw` (strings skipped); TooDeep past `limit`. Counted with
+    numpy over the bytes (a running sum of openings and closings outside strings): a 5 MB body costs milliseconds,
+    not a Python step per bracket."""
+    code = np.frombuffer(raw, dtype=np.uint8)
+    if code.size == 0:
+        return 0
+    outside = _outside_strings(code)
+    steps = ((code == 91) | (code == 123)).astype(np.int32) - ((code == 93) | (code == 125)).astype(np.int32)
+    deepest = int(np.cumsum(steps * outside).max(initial=0))
+    if deepest > limit:
+        raise TooDeep(f"The body nests objects and arrays more than {limit} levels deep (JSON_MAX_DEPTH).")
     return deepest
 
 
