@@ -69,3 +69,4 @@ def test_an_edit_giving_the_reference_request_a_date_is_judged_at_that_date(api_
     response = manager.patch(f"/api/v1/requests/{bolivia.id}", {"received_date": received},
                              if_match=bolivia.version)
     assert response.status_code == status, response.get_json()
+
