@@ -1,7 +1,13 @@
 """"Today" on a record that ends earlier (issue 24, item 2): figures counted to today either stop at the day the
 treaty record is complete to or say beside them that later deposits are not recorded; requests and activities of
 2003 still pending or planned are shown with their age, not as current work."""
-from datetime import date
+import re
+from datetime import date, datetime
+
+import pytest
+import sqlalchemy as sa
+
+from models import Organization, db
 
 
 # ------------------------------------------------------------------ "today" on a record that ends earlier (item 2)
@@ -18,3 +24,58 @@ def test_the_annex_envelope_says_its_figures_stop_at_2_july_2003(api_as):
     assert within["counted_to"] == "2003-07-02" and within["note"] is None
     parties = get("/api/v1/instruments/SOM/parties").get_json()
     assert parties["counted_to"] == "2014-07-01" and "1 July 2014" in parties["note"]
+
+
+NOTE = ("(deposits are recorded up to 1 January 2014 for UNTOC, TIP and 1 July 2014 for SOM, FIREARMS; later "
+        "deposits are not recorded)")
+
+
+def text_of(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+@pytest.mark.parametrize("role", ["manager", "officer"])
+def test_the_dashboards_deposits_of_this_year_say_later_deposits_are_not_recorded(client, login_as, role):
+    login_as(role)
+    page = text_of(client.get("/dashboard").get_data(as_text=True))
+    today = date.today()
+    assert "later deposits are not recorded, so the figures shown for" in page  # the notice at the top
+    assert f"Progress to entry into force {NOTE}" in page
+    if role == "manager":
+        assert f"Deposits in {today.year} to {today.day} {today:%B} {today.year}: 0 {NOTE}" in page
+    # Asked as at a day the record covers: no note.
+    covered = text_of(client.get("/dashboard?as_of=2003-07-02").get_data(as_text=True))
+    assert "later deposits are not recorded" not in covered
+
+
+def test_the_donor_portal_says_beside_all_parties_that_later_deposits_are_not_recorded(client, login_as):
+    canada = db.session.scalar(sa.select(Organization).filter_by(reference_key="canada"))
+    login_as("donor", donor=canada)
+    page = text_of(client.get("/funding/").get_data(as_text=True))
+    assert "All parties as at" in page and "later deposits are not recorded)" in page
+    dashboard = text_of(client.get("/dashboard").get_data(as_text=True))
+    assert "Deposits in the States your contributions reached: " in dashboard and NOTE.split(";")[0] in dashboard
+
+
+def test_outcomes_still_not_party_counts_days_to_the_records_end(client, login_as):
+    login_as("officer")
+    page = client.get("/outcomes/?instrument=FIREARMS").get_data(as_text=True)
+    section = page[page.index("Assisted and still not party</h2>"):]
+    section = section[:section.index("</table>")]
+    rows = re.findall(r"<tr><td>.*?</tr>", section, re.S)
+    assert rows
+    for row in rows:
+        first = re.search(r'<td class="text-nowrap">(\d+ \w+ \d{4})</td>', row).group(1)
+        started = datetime.strptime(first, "%d %B %Y").date()
+        days = int(re.search(r"<td>(\d+) days", row).group(1))
+        assert days == (date(2014, 7, 1) - started).days  # not to today
+        assert "to 1 July 2014, the last day recorded for FIREARMS; later deposits are not recorded" in row
+
+
+def test_the_cumulative_chart_stops_where_the_record_does(client, login_as):
+    login_as("officer")
+    page = client.get("/instruments/SOM").get_data(as_text=True)
+    assert "recorded to 1 July 2014" in page
+    assert "The lines stop on 1 July 2014, the day the record is complete to: later deposits are not recorded." in page
+    early = client.get("/instruments/SOM?as_of=2005-01-01").get_data(as_text=True)
+    assert "recorded to" not in early and "The lines stop on" not in early
