@@ -11,6 +11,7 @@ Pure functions: no database, no clock (the caller passes `today`).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 
 #: The reports the reference record is drawn from, by symbol, and the day each speaks as at (A/58/165 reports on
@@ -41,3 +42,31 @@ def counted_to(complete_to: date | None, today: date) -> date:
 def years_between(since: date, today: date) -> int:
     """Whole years from `since` to `today` (0 within the first year)."""
     return today.year - since.year - ((today.month, today.day) < (since.month, since.day))
+
+
+#: Work older than this (a request awaiting a decision, an activity still planned after its dates) is a record of the
+#: past, shown with its age, not as current work.
+OLD_AFTER_DAYS = 365
+
+
+@dataclass(frozen=True)
+class Age:
+    """How long a piece of work has been in its state: since `since` (its own date, or its report's when
+    `reported`), `years` whole years as at the day asked."""
+    since: date
+    years: int
+    reported: bool = False
+
+    def describe(self, state: str) -> str:
+        """"pending since 2003 — 23 years" (the state's word given by the caller)."""
+        unit = "year" if self.years == 1 else "years"
+        return f"{state} since {self.since.year} — {self.years} {unit}"
+
+
+def age(own: date | None, source: str | None, today: date) -> Age | None:
+    """The Age of work dated `own` (else by the report of `source`) when it is older than OLD_AFTER_DAYS, else None
+    (current work, or no date at all)."""
+    since = own or report_date(source)
+    if since is None or (today - since).days <= OLD_AFTER_DAYS:
+        return None
+    return Age(since, years_between(since, today), reported=own is None)

@@ -79,3 +79,37 @@ def test_the_cumulative_chart_stops_where_the_record_does(client, login_as):
     assert "The lines stop on 1 July 2014, the day the record is complete to: later deposits are not recorded." in page
     early = client.get("/instruments/SOM?as_of=2005-01-01").get_data(as_text=True)
     assert "recorded to" not in early and "The lines stop on" not in early
+
+
+# ------------------------------------------------------------------ old work shown with its age
+def test_the_home_page_shows_the_reports_open_requests_and_plans_with_their_age(client, login_as):
+    login_as("manager")
+    page = text_of(client.get("/").get_data(as_text=True))
+    years = date.today().year - 2003
+    assert (f"Requests awaiting a decision 15 Of those, waiting more than a year 15 pending since 2003 — {years} "
+            "years (records of the past, not current work; 0 current)") in page
+    assert re.search(rf"Of those, still marked planned or under way, more than a year after their dates \d+ planned "
+                     rf"since 2003 — {years} years", page), page[page.index("The record"):][:800]
+
+
+def test_a_request_logged_now_is_current_work(client, login_as):
+    from tests import factories
+    factories.request("BOL", received=date.today())
+    db.session.commit()
+    login_as("manager")
+    page = text_of(client.get("/").get_data(as_text=True))
+    assert "Requests awaiting a decision 16 Of those, waiting more than a year 15 pending since 2003" in page
+    assert "1 current)" in page
+
+
+def test_the_queue_shows_each_old_request_with_its_age(client, login_as):
+    login_as("manager")
+    body = client.get("/queue").get_data(as_text=True)
+    page = text_of(body)
+    years = date.today().year - 2003
+    assert (f"15 requests in the queue have waited more than a year: 15 pending since 2003 — {years} years. They are "
+            "records of the past") in page
+    rows = re.findall(r'<tr id="request-\d+".*?</tr>', body, re.S)
+    assert len(rows) == 15
+    for row in rows:
+        assert f"pending since 2003 — {years} years" in row and "as reported on 4 July 2003" in row

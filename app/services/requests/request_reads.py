@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from app.formatting import format_date
 from app.listing import Page, Paging, ordered, paginate
+from app.rules import record_dates
 from app.scoping import EVERYTHING, Scope
 from app.services.treaties import treaty_actions, treaty_record
 from models import Activity, AssistanceRequest, Instrument, MemberState, RequestStatusChange, User, db
@@ -284,3 +285,40 @@ def treaty_rows(request: AssistanceRequest) -> list[dict]:
         rows.append({"instrument": instrument, "signature": mine_.get("signature"), "deposit": mine_.get("deposit"),
                      "in_force": party.in_force_date if party else None})
     return rows
+
+
+@dataclass(frozen=True)
+class OldWork:
+    """Work of one year still open today: how many, since that year, how many whole years ago."""
+    year: int
+    count: int
+    years: int
+
+
+def awaiting_since(scope: Scope, today: date) -> list[OldWork]:
+    """Requests awaiting a decision for more than record_dates.OLD_AFTER_DAYS, by the year they wait since (their
+    received date, or where the source gives none their report's), oldest first: records of the past, not current
+    work (the para 19 requests of A/58/165, pending as at 4 July 2003). Two grouped queries."""
+    cutoff = today - timedelta(days=record_dates.OLD_AFTER_DAYS)
+    waiting = (scope.requests(), R.status.in_(AWAITING))
+    year = sa.extract("year", R.received_date)
+    counts: dict[int, int] = {}
+    for y, n in db.session.execute(sa.select(year, sa.func.count()).where(*waiting, R.received_date < cutoff)
+                                   .group_by(year)):
+        counts[int(y)] = counts.get(int(y), 0) + n
+    for source, n in db.session.execute(sa.select(R.source, sa.func.count())
+                                        .where(*waiting, R.received_date.is_(None)).group_by(R.source)):
+        reported = record_dates.report_date(source)
+        if reported is not None and reported < cutoff:
+            counts[reported.year] = counts.get(reported.year, 0) + n
+    return [OldWork(y, n, today.year - y) for y, n in sorted(counts.items())]
+
+
+def ages(requests, today: date) -> dict[int, record_dates.Age]:
+    """Request id -> its Age, for the requests of a page that have waited more than a year."""
+    out = {}
+    for r in requests:
+        found = record_dates.age(r.received_date, r.source, today)
+        if found is not None:
+            out[r.id] = found
+    return out
