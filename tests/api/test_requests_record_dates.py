@@ -70,3 +70,11 @@ def test_an_edit_giving_the_reference_request_a_date_is_judged_at_that_date(api_
                              if_match=bolivia.version)
     assert response.status_code == status, response.get_json()
 
+
+
+def test_the_edit_form_shows_the_treaty_status_as_at_the_requests_own_date(client, login_as):
+    bolivia = next(r for r in reference_requests() if r.state.code == "BOL")
+    login_as("manager")
+    page = client.get(f"/requests/{bolivia.id}/edit").get_data(as_text=True)
+    assert "treaty status as at 4 July 2003" in page
+    assert "already a party since 10 October 2005" not in page  # Bolivia's UNTOC deposit, after the report

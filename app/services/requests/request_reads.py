@@ -298,19 +298,22 @@ class OldWork:
 def awaiting_since(scope: Scope, today: date) -> list[OldWork]:
     """Requests awaiting a decision for more than record_dates.OLD_AFTER_DAYS, by the year they wait since (their
     received date, or where the source gives none their report's), oldest first: records of the past, not current
-    work (the para 19 requests of A/58/165, pending as at 4 July 2003). Two grouped queries."""
+    work (the para 19 requests of A/58/165, pending as at 4 July 2003). One grouped query."""
     cutoff = today - timedelta(days=record_dates.OLD_AFTER_DAYS)
-    waiting = (scope.requests(), R.status.in_(AWAITING))
     year = sa.extract("year", R.received_date)
+    undated_source = sa.case((R.received_date.is_(None), R.source))
     counts: dict[int, int] = {}
-    for y, n in db.session.execute(sa.select(year, sa.func.count()).where(*waiting, R.received_date < cutoff)
-                                   .group_by(year)):
+    for y, source, n in db.session.execute(
+            sa.select(year, undated_source, sa.func.count())
+            .where(scope.requests(), R.status.in_(AWAITING),
+                   sa.or_(R.received_date < cutoff, R.received_date.is_(None)))
+            .group_by(year, undated_source)):
+        if y is None:  # no date of its own: the date of the report that records it, if any
+            reported = record_dates.report_date(source)
+            if reported is None or reported >= cutoff:
+                continue
+            y = reported.year
         counts[int(y)] = counts.get(int(y), 0) + n
-    for source, n in db.session.execute(sa.select(R.source, sa.func.count())
-                                        .where(*waiting, R.received_date.is_(None)).group_by(R.source)):
-        reported = record_dates.report_date(source)
-        if reported is not None and reported < cutoff:
-            counts[reported.year] = counts.get(reported.year, 0) + n
     return [OldWork(y, n, today.year - y) for y, n in sorted(counts.items())]
 
 
