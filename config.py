@@ -94,6 +94,11 @@ class Config:
     #: PostgreSQL's client programs, when not on PATH (they must be as new as the server).
     PG_DUMP_PATH = os.environ.get("PG_DUMP_PATH")
     PG_RESTORE_PATH = os.environ.get("PG_RESTORE_PATH")
+    #: The job queue (issue 28): the Redis that RQ's workers take jobs from (redis://127.0.0.1:6379/1); empty: every
+    #: job runs at once in the process that starts it. Exports of more rows than EXPORT_JOB_ROWS run as jobs.
+    JOB_QUEUE_URL = os.environ.get("JOB_QUEUE_URL") or None
+    JOB_QUEUE_NAME = os.environ.get("JOB_QUEUE_NAME", "palermo")
+    EXPORT_JOB_ROWS = int(os.environ.get("EXPORT_JOB_ROWS") or 10_000)
 
     @classmethod
     def finalize(cls, config: dict) -> None:
@@ -123,6 +128,8 @@ class TestingConfig(Config):
     ENV_NAME = "testing"
     TESTING = True
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
+    #: Jobs run in-process in tests; the tests of the real worker set their own queue (tests/services/test_jobs*).
+    JOB_QUEUE_URL = os.environ.get("TEST_JOB_QUEUE_URL") or None
     SECRET_KEY = "testing-" + "x" * 40
     RATELIMIT_STORAGE_URI = "memory://"
     CACHE_STORAGE_URI = "memory://"
