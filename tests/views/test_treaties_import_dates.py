@@ -143,6 +143,10 @@ def test_reimporting_the_unchanged_table_through_the_browser_changes_nothing(cli
     assert "Record complete to: 1 July 2014 → <strong>1 July 2014</strong> (unchanged)" in page
     assert "Confirming changes nothing." in page
     before = snapshot()
-    assert client.post(location + "/confirm",
-                       data={"csrf_token": csrf_token(client, "/treaties/import")}).status_code == 303
-    assert snapshot() == before
+    confirmed = client.post(location + "/confirm", data={"csrf_token": csrf_token(client, "/treaties/import")})
+    assert confirmed.status_code == 303
+    job_page = client.get(confirmed.headers["Location"]).get_data(as_text=True)
+    assert "0 added, 0 changed" in job_page and "record complete to 1 July 2014" in job_page
+    # The treaty record, its audit trail and its stamp are as they were (the job's own record is bookkeeping: only
+    # the whole record's stamp, which every committed row moves, changes with it).
+    assert snapshot()[:5] == before[:5]
