@@ -89,6 +89,19 @@ class Config:
     ATTACHMENT_STORAGE = os.environ.get("ATTACHMENT_STORAGE", "folder")
     ATTACHMENT_FOLDER = os.environ.get("ATTACHMENT_FOLDER") or str(INSTANCE / "attachments")
     ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES") or 20 * 1024 * 1024)
+    #: Issue 25: what reading one uploaded file may cost (spreadsheet imports in the browser and on the command
+    #: line, attachments), checked before the work grows with the file (app/formats/upload_limits.py; README).
+    UPLOAD_ZIP_MAX_MEMBERS = int(os.environ.get("UPLOAD_ZIP_MAX_MEMBERS") or 2000)
+    UPLOAD_ZIP_MAX_MEMBER_BYTES = int(os.environ.get("UPLOAD_ZIP_MAX_MEMBER_BYTES") or 128 * 1024 * 1024)
+    UPLOAD_ZIP_MAX_UNPACKED_BYTES = int(os.environ.get("UPLOAD_ZIP_MAX_UNPACKED_BYTES") or 256 * 1024 * 1024)
+    UPLOAD_ZIP_MAX_RATIO = int(os.environ.get("UPLOAD_ZIP_MAX_RATIO") or 200)
+    UPLOAD_READ_SECONDS = float(os.environ.get("UPLOAD_READ_SECONDS") or 10)
+    SHEET_MAX_ROWS = int(os.environ.get("SHEET_MAX_ROWS") or 20_000)
+    SHEET_MAX_COLUMNS = int(os.environ.get("SHEET_MAX_COLUMNS") or 200)
+    SHEET_MAX_CELL_CHARS = int(os.environ.get("SHEET_MAX_CELL_CHARS") or 32_767)
+    SHEET_MAX_SHARED_STRINGS_BYTES = int(os.environ.get("SHEET_MAX_SHARED_STRINGS_BYTES") or 16 * 1024 * 1024)
+    #: Issue 25: how deeply a JSON body may nest objects and arrays (checked on the raw bytes, before parsing).
+    JSON_MAX_DEPTH = int(os.environ.get("JSON_MAX_DEPTH") or 32)
     #: Backups (issue 25): where `flask backup create` writes when not given --to.
     BACKUP_FOLDER = os.environ.get("BACKUP_FOLDER") or str(INSTANCE / "backups")
     #: PostgreSQL's client programs, when not on PATH (they must be as new as the server).

@@ -9,6 +9,7 @@ import re
 from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user, login_user
 
+from app import work_limits
 from app.services.jobs import broker as job_broker
 from app.services.jobs import progress
 from app.services.jobs.registry import JobFailed, Result, job
@@ -31,7 +32,9 @@ def offload(label: str, kind: str = "export", filename: str | None = None, endpo
     """Start the current request's download as a job of the caller's and answer 303 to its progress page — to its
     file when it has already run (no broker: in-process) — or 503 with the reason when the job queue is down
     (nothing is started; the page can be tried again). `endpoint`: the view that makes the file, when it is not the
-    one answering now (a POST that starts the job of a GET download)."""
+    one answering now (a POST that starts the job of a GET download). It counts as one of the caller's exports
+    (app.work_limits: once per request, a .csv address counted already is not counted again)."""
+    work_limits.count("export")
     try:
         started = job_broker.enqueue(kind, endpoint or request.endpoint, request.view_args or {},
                                      request.args.to_dict(flat=False), current_user.id, filename,

@@ -34,6 +34,7 @@ def upload(kind: str):
     try:
         stored = sheet_uploads.upload(kind, file.read(), file.filename or "upload", current_user.id)
     except sheet_uploads.ImportRefused as exc:
+        form.file.errors = [*form.file.errors, str(exc)]  # beside the field; the alert above says nothing was written
         return _upload_page(kind, form, 422, refused=str(exc), filename=file.filename)
     location = url_for(f"sheet_imports.{kind}_preview", upload_id=stored.id)
     if request.headers.get("X-Requested-With") == "XMLHttpRequest":  # upload_progress.js goes there itself

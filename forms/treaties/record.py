@@ -5,17 +5,16 @@ Choices that come from the database (instruments, States) are filled in by the v
 """
 import datetime
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, HiddenField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from forms.base import FilterForm, choices, date_field, strip
+from forms.base import AppForm, FilterForm, choices, date_field, strip
 from forms.filters import INSTRUMENT_CODES
 from models.enums import ActionKind
 
 
-class ImportUploadForm(FlaskForm):
+class ImportUploadForm(AppForm):
     instrument = SelectField("Instrument", choices=choices([(c, c) for c in INSTRUMENT_CODES]),
                              validators=[DataRequired()])
     file = FileField("UN Treaty Collection table (CSV)", validators=[
@@ -33,7 +32,7 @@ class ImportUploadForm(FlaskForm):
             raise ValidationError("The day the table was taken cannot be in the future.")
 
 
-class ImportConfirmForm(FlaskForm):
+class ImportConfirmForm(AppForm):
     """Confirm a stored preview. When the import would remove most of the instrument's record, the person
     must also tick the box that names how many actions go (the view words its label)."""
     allow_mass_removal = BooleanField("Yes, remove these actions")
@@ -48,7 +47,7 @@ class ImportConfirmForm(FlaskForm):
         return int(text) if text.isdigit() and len(text) < 7 else False
 
 
-class TreatyActionForm(FlaskForm):
+class TreatyActionForm(AppForm):
     participant = SelectField("Participant", validators=[DataRequired("Choose the participant.")])
     instrument = SelectField("Instrument", choices=choices([(c, c) for c in INSTRUMENT_CODES]),
                              validators=[DataRequired("Choose the instrument.")])

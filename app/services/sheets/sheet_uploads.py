@@ -21,6 +21,7 @@ import sqlalchemy as sa
 
 from app.formats import sheets
 from app.formats.sheets import Columns, SheetRefused
+from app.formats.upload_limits import current_limits
 from app.scoping import Scope
 from app.services.core import audit, upload_store
 from app.services.jobs.progress import report_progress
@@ -109,7 +110,7 @@ def _read(kind: str, data: bytes, filename: str) -> tuple[sheets.Sheet, Columns]
     """The table and its columns, or ImportRefused naming why the whole file cannot be imported."""
     spec = module(kind)
     try:
-        sheet = sheets.read(data, filename)
+        sheet = sheets.read(data, filename, current_limits())
     except SheetRefused as exc:
         raise ImportRefused(str(exc)) from None
     columns = _columns(spec, sheet)
