@@ -42,22 +42,23 @@ def _print_report(report, verbose: bool) -> None:
 @click.option("--verbose", "-v", is_flag=True, help="Also list every added action.")
 @click.option("--allow-mass-removal", is_flag=True,
               help="Confirm an import that removes more than half of the instrument's actions on record.")
-@click.option("--as-at", "as_at", type=click.DateTime(["%Y-%m-%d"]), required=True,
-              help="The day the table was taken from the UN Treaty Collection (YYYY-MM-DD; required, no default: an "
-                   "import never moves the record's date by itself): the record holds deposits up to that day.")
+@click.option("--as-at", "as_at", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="The day the table was taken from the UN Treaty Collection (YYYY-MM-DD): the record then holds "
+                   "deposits up to that day. No default: without it the record's date stays where it is (an import "
+                   "never moves it by itself; CONTRACT.md keeps the command valid without the option).")
 @with_appcontext
 def import_(file, instrument, dry_run, verbose, allow_mass_removal, as_at):
     """Import a UN Treaty Collection participant table (CSV) for one instrument.
 
     A malformed file is refused whole: its bad lines are printed (the first 100, then how many more), nothing is
-    written, the exit status is 1. So is a table with no rows, with dates in the future, after --as-at or before the
+    written, the exit status is 1. So is a table with no rows, with dates in the future, after --as-at (when given) or before the
     instrument was adopted, or one that would remove most of the record without --allow-mass-removal.
     Imports of one instrument run one at a time; one that waits too long for another is refused likewise.
     """
     from app.services.treaties.treaty_import import ImportRefused, import_file
     try:
         report = import_file(file, instrument.upper(), dry_run=dry_run, allow_mass_removal=allow_mass_removal,
-                             complete_to=as_at.date())
+                             complete_to=as_at.date() if as_at else None)
     except ImportRefused as exc:
         db.session.rollback()
         for line in exc.lines():

@@ -81,12 +81,13 @@ def test_a_table_with_an_action_after_its_complete_to_day_is_refused_with_the_ro
 
 
 # ------------------------------------------------------------------ the command line
-def test_the_cli_requires_as_at_and_refuses_a_later_action(app, session, tmp_path):
+def test_the_cli_never_moves_the_day_by_itself_and_refuses_a_later_action(app, session, tmp_path):
     runner = app.test_cli_runner()
     path = tmp_path / "som.csv"
     path.write_text(SOM, encoding="utf-8")
     undated = runner.invoke(args=["treaties", "import", str(path), "--instrument", "SOM"])
-    assert undated.exit_code == 2 and "Missing option '--as-at'" in undated.output
+    assert undated.exit_code == 0, undated.output
+    assert som_day() == date(2014, 7, 1)  # no --as-at: the record keeps its day, today is never assumed
     early = runner.invoke(args=["treaties", "import", str(path), "--instrument", "SOM", "--as-at", "2005-01-01"])
     assert early.exit_code == 1 and "is after the day the table is complete to (1 January 2005)" in early.output
     assert som_day() == date(2014, 7, 1)
