@@ -9,7 +9,9 @@ never a view, the API or a template helper. tests/test_conventions.py holds the 
 
     core        errors, audit trail, versions, child-collection sync, record cache, upload store
     registry    States, organizations, experts, legislative issues and findings
-    accounts    accounts, roles, API tokens, sign-in events
+    mail        the outbox: e-mails queued, delivered over SMTP with retries, rendered in text and HTML (issue 28)
+    accounts    accounts, roles, API tokens, sign-in events, one's own password and the forgotten-password link
+    notifications  what people are told: the bell, preferences, e-mails at once, digests, overdue reminders
     attachments files on records: their storage, the checks of what a file is, their versions
     comments    staff comments on requests, activities and reports, and the colleagues they mention
     treaties    the treaty record, its imports, reports, reconciliation and forecast
@@ -26,3 +28,5 @@ never a view, the API or a template helper. tests/test_conventions.py holds the 
 #: The domain packages from the bottom up: each may import those before it, never one after it.
 LAYERS = ("core", "registry", "accounts", "attachments", "comments", "treaties", "sheets", "requests", "activities",
           "funding", "work", "outcomes", "overview")
+# Issue 28 (people): mail below accounts (the reset link), notifications below every domain that raises events.
+LAYERS = LAYERS[:2] + ("mail",) + LAYERS[2:3] + ("notifications",) + LAYERS[3:]
