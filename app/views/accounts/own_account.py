@@ -51,8 +51,9 @@ def _must_change_password():
     the API answers as usual: its tokens are issued deliberately)."""
     if request.endpoint in ALLOWED_WHILE_CHANGING or request.path.startswith("/api/"):
         return None
-    if not session.get("_user_id"):
-        return None  # no signed-in session: nothing to check (and no account to load)
+    remember = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    if not session.get("_user_id") and remember not in request.cookies:
+        return None  # nobody signed in: nothing to check (and no account to load)
     if current_user.is_authenticated and getattr(current_user, "must_change_password", False):
         return redirect(url_for("account.change_password"))
     return None
