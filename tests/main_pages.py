@@ -77,6 +77,12 @@ MAIN_PAGES = [
     MainPage("actions", "/actions/?status=pending", STAFF),
     MainPage("action-form", "/actions/new?state=ROU", STAFF),
     MainPage("mentions", "/mentions", STAFF),
+    # People who are told (issue 28): notifications, the profile and its preferences, one's password, the outbox
+    MainPage("notifications", "/notifications", SIGNED_IN),
+    MainPage("profile", "/account/profile", SIGNED_IN),
+    MainPage("change-password", "/account/password", SIGNED_IN),
+    MainPage("forgot-password", "/password/forgot", ("anonymous",)),
+    MainPage("outgoing-mail", "/admin/mail", ("admin",)),
 ]
 
 
