@@ -145,9 +145,8 @@ def test_a_digest_sends_one_message_with_the_period_s_events_once(session):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(NotificationDigest)) == 1
     duplicate = NotificationDigest(user_id=officer.id, period="daily", period_start=today)
     db.session.add(duplicate)
-    with pytest.raises(sa.exc.IntegrityError):  # the database itself holds the rule
-        with db.session.begin_nested():
-            db.session.flush()
+    with pytest.raises(sa.exc.IntegrityError), db.session.begin_nested():  # the database itself holds the rule
+        db.session.flush()
 
 
 def test_overdue_reminders_are_raised_once_per_due_date(session):
