@@ -14,7 +14,7 @@ from app.api import (  # noqa: E402,F401
     attachment_endpoints,
     comment_endpoints,
     funding,
-    notifications,  # noqa: E402,F401,I001  (issue 28)
+    notifications,
     openapi,
     requests,
     writes,
