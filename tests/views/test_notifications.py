@@ -4,7 +4,7 @@ import re
 
 import sqlalchemy as sa
 
-from app.services.notifications import events
+from app.services.notifications import events as notification_events
 from models import Notification, db
 from models.notification import NotificationKind
 from tests import factories
@@ -13,8 +13,8 @@ from tests.conftest import csrf_token
 
 def _tell(user, n=1, record=None):
     record = record or factories.request()
-    made = [events.notify(user, NotificationKind.REQUEST_NEW, f"New request #{record.id} number {i}", record)
-            for i in range(n)]
+    made = [notification_events.notify(user, NotificationKind.REQUEST_NEW, f"New request #{record.id} number {i}",
+                                       record) for i in range(n)]
     db.session.commit()
     return made
 
