@@ -87,7 +87,7 @@ def test_four_confirmations_of_one_preview_at_once_give_one_import_and_three_ref
     uploader = _signed_in(app, email)
     response = uploader.post("/treaties/import", content_type="multipart/form-data", data={
         "instrument": "TIP", "file": ((UNTC / "XVIII-12-a-TIP.csv").open("rb"), "XVIII-12-a-TIP.csv"),
-        "csrf_token": csrf_token(uploader, "/treaties/import")})
+        "complete_to": "2014-01-01", "csrf_token": csrf_token(uploader, "/treaties/import")})
     assert response.status_code == 303
     location = response.headers["Location"]
     preview_id = location.rsplit("/", 1)[1]
@@ -101,7 +101,8 @@ def test_four_confirmations_of_one_preview_at_once_give_one_import_and_three_ref
     def press(i):
         start.wait()
         answer = clients[i].post(location + "/confirm", data={"csrf_token": tokens[i]})
-        answers[i] = (answer.status_code, answer.get_data(as_text=True))
+        page = clients[i].get(answer.headers["Location"]) if answer.status_code == 303 else answer  # a job's page
+        answers[i] = (answer.status_code, page.get_data(as_text=True))
 
     threads = [threading.Thread(target=press, args=(i,)) for i in range(len(clients))]
     for thread in threads:
@@ -109,11 +110,10 @@ def test_four_confirmations_of_one_preview_at_once_give_one_import_and_three_ref
     for thread in threads:
         thread.join()
 
-    statuses = sorted(status for status, _ in answers)
-    assert statuses == [303, 409, 409, 409], [(s, b[:300]) for s, b in answers]
-    for status, body in answers:
-        if status == 409:
-            assert "This preview was already imported into TIP" in body
+    # each confirmation is a job (issue 28), in-process here: one imports, the others say it was done already
+    assert all(status in (303, 409) for status, _ in answers), [(s, b[:300]) for s, b in answers]
+    assert sum("Imported XVIII-12-a-TIP.csv" in body for _, body in answers) == 1
+    assert sum("This preview was already imported into TIP" in body for _, body in answers) == 3
     assert _count(app, _deposits("TIP")) == 159  # the table's deposits, once
     imports = sa.select(sa.func.count()).select_from(AuditEntry).where(
         AuditEntry.action == "import", AuditEntry.after["preview"].as_string() == preview_id)
@@ -131,7 +131,8 @@ def _cli(url, *args, timeout="60"):
 
 def test_four_command_line_imports_at_once_run_one_after_another(scratch):
     app, url, _email = scratch
-    runs = [_cli(url, str(UNTC / "XVIII-12-b-SOM.csv"), "--instrument", "SOM") for _ in range(4)]
+    runs = [_cli(url, str(UNTC / "XVIII-12-b-SOM.csv"), "--instrument", "SOM", "--as-at", "2014-07-01")
+            for _ in range(4)]
     results = [(run.wait(timeout=300), *run.communicate()) for run in runs]
     for status, _out, err in results:
         assert status == 0 and "Traceback" not in err, err[-2000:]
@@ -158,20 +159,25 @@ def test_an_import_that_waits_too_long_is_refused_with_a_message(scratch):
     client = _signed_in(app, email)
     response = client.post("/treaties/import", content_type="multipart/form-data", data={
         "instrument": "FIREARMS", "file": ((UNTC / "XVIII-12-c-FIREARMS.csv").open("rb"), "firearms.csv"),
-        "csrf_token": csrf_token(client, "/treaties/import")})
+        "complete_to": "2014-07-01", "csrf_token": csrf_token(client, "/treaties/import")})
     location = response.headers["Location"]
     before = _count(app, _deposits("FIREARMS"))
     holder = _hold_the_lock(app, "FIREARMS")
     try:
-        run = _cli(url, str(UNTC / "XVIII-12-c-FIREARMS.csv"), "--instrument", "FIREARMS", timeout="0.5")
+        run = _cli(url, str(UNTC / "XVIII-12-c-FIREARMS.csv"), "--instrument", "FIREARMS", "--as-at", "2014-07-01",
+                   timeout="0.5")
         status, _out, err = run.wait(timeout=120), *run.communicate()
         assert status == 1 and "Traceback" not in err, err[-2000:]
         assert "Another import of FIREARMS is in progress: nothing was imported. Try again in a moment." in err
 
         app.config["IMPORT_LOCK_TIMEOUT"] = 0.5
         answer = client.post(location + "/confirm", data={"csrf_token": csrf_token(client, "/treaties/import")})
-        assert answer.status_code == 409
-        assert "Another import of FIREARMS is in progress" in answer.get_data(as_text=True)
+        # a job, which fails saying why — or, on SQLite, whose whole database the other import holds, not started
+        if answer.status_code == 303:
+            assert "Another import of FIREARMS is in progress" in client.get(answer.headers["Location"]).get_data(
+                as_text=True)
+        else:
+            assert answer.status_code == 503 and "busy with another import" in answer.get_data(as_text=True)
     finally:
         app.config["IMPORT_LOCK_TIMEOUT"] = 60
         holder.rollback()

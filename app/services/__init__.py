@@ -8,6 +8,7 @@ forms/, app.rules, app.formats and the plumbing modules of app/: scoping, listin
 never a view, the API or a template helper. tests/test_conventions.py holds the order.
 
     core        errors, audit trail, versions, child-collection sync, record cache, upload store
+    jobs        the job queue (RQ): job records, enqueue, progress, the in-process runner, schedules, the reaper
     registry    States, organizations, experts, legislative issues and findings
     mail        the outbox: e-mails queued, delivered over SMTP with retries, rendered in text and HTML (issue 28)
     accounts    accounts, roles, API tokens, sign-in events, one's own password and the forgotten-password link
@@ -27,7 +28,8 @@ never a view, the API or a template helper. tests/test_conventions.py holds the 
 """
 
 #: The domain packages from the bottom up: each may import those before it, never one after it.
-LAYERS = ("core", "registry", "accounts", "attachments", "comments", "treaties", "sheets", "requests", "activities",
-          "funding", "work", "outcomes", "overview", "backups")
+LAYERS = ("core", "jobs", "registry", "accounts", "attachments", "comments", "treaties", "sheets", "requests",
+          "activities", "funding", "work", "outcomes", "overview", "backups")
 # Issue 28 (people): mail below accounts (the reset link), notifications below every domain that raises events.
-LAYERS = LAYERS[:2] + ("mail",) + LAYERS[2:3] + ("notifications",) + LAYERS[3:]
+_ACCOUNTS = LAYERS.index("accounts")
+LAYERS = LAYERS[:_ACCOUNTS] + ("mail", "accounts", "notifications") + LAYERS[_ACCOUNTS + 1:]

@@ -2,7 +2,7 @@
 that makes an account choose a new password at its next sign-in.
 
 Revision ID: 20261206_people
-Revises: 20261206_backup
+Revises: 20261206_jobs
 Create Date: 2026-12-06
 """
 from alembic import op
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '20261206_people'
-down_revision = '20261206_backup'
+down_revision = '20261206_jobs'
 branch_labels = None
 depends_on = None
 

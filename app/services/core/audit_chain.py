@@ -56,6 +56,15 @@ def _locked_head() -> AuditChainHead:
     held = session.info.get(_HEAD)
     if held is not None and held[0] is not None and held[0] is session.get_transaction():
         return held[1]
+    # No autoflush while the lock is taken: the caller's pending changes are flushed by the caller, where a stale
+    # version is turned into a clear refusal (core.versions), not here inside the audit entry.
+    with session.no_autoflush:
+        head = _take_head(session)
+    session.info[_HEAD] = (session.get_transaction(), head)
+    return head
+
+
+def _take_head(session) -> AuditChainHead:
     query = sa.select(AuditChainHead).where(AuditChainHead.id == 1).execution_options(populate_existing=True)
     if session.get_bind().dialect.name == "sqlite":
         # SQLite: take the database's write lock first, with a write that changes nothing; a plain read would
@@ -68,7 +77,6 @@ def _locked_head() -> AuditChainHead:
     if head is None:  # a database made without the migration's row; the primary key settles a race
         head = AuditChainHead(id=1, last_hash=GENESIS)
         session.add(head)
-    session.info[_HEAD] = (session.get_transaction(), head)
     return head
 
 

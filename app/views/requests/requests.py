@@ -5,10 +5,11 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app import form_choices
+from app import form_choices, job_exports
 from app.exports import csv_response, xlsx_response
 from app.page_cache import cached_page
 from app.permissions import Permission, can, permission_required
+from app.rules.record_dates import fact_date
 from app.scoping import for_user
 from app.services.core.audit import timeline_for
 from app.services.core.errors import Refused
@@ -86,6 +87,8 @@ def _export(write):
     form, filters, paging = list_filters(RequestFilterForm, form_choices.request_filters)
     if filters is None:
         return render_template("requests/list.html", form=form, page=None, today=date.today()), 400
+    if job_exports.too_many(request_reads.count(for_user(current_user), request_reads.RequestFilters(**filters))):
+        return job_exports.offload(f"Export of requests ({request.path.rsplit('.', 1)[-1].upper()})")
     rows = request_reads.export_rows(for_user(current_user), request_reads.RequestFilters(**filters), paging)
     return write(f"requests-{date.today().isoformat()}", rows)
 
@@ -122,9 +125,11 @@ def _home_panel(scope, user):
 
 # ------------------------------------------------------------------ intake and edit
 def _form_page(form, record=None, status=200):
-    """The form, with every State's treaty status as at today (the script shows the chosen State's beside the
+    """The form, with every State's treaty status as at the request's own date — its received date, else its
+    report's, else today: the day the rules judge it at (the script shows the chosen State's beside the
     instruments; the page itself shows the status of the State it is rendered with)."""
-    today = date.today()
+    today = fact_date(form.received_date.data if isinstance(form.received_date.data, date) else None,
+                      record.source if record is not None else None, date.today())
     notes = request_reads.party_notes(today)
     code = form.state.data or ""
     known = code in {c.value for c in form.state.choices} and code != ""
