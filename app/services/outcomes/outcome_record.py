@@ -17,11 +17,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from app.scoping import Scope
-from app.services.treaties import treaty_actions
+from app.services.treaties import assistance, treaty_actions
 from models import (
-    Activity,
-    ActivityState,
-    ActivityVisit,
     Allocation,
     AssistanceRequest,
     Contribution,
@@ -30,11 +27,11 @@ from models import (
     Organization,
     db,
 )
-from models.activity import activity_instruments
 from models.assistance_request import assistance_request_instruments
-from models.enums import ActivityKind, ActivityStateRole, ActivityStatus
+from models.enums import ActivityKind, ActivityStateRole
 
-#: Assistance to the State itself, as opposed to meetings that gathered a region (the `national` filter).
+#: Assistance to the State itself, as opposed to meetings that gathered a region (the `national` filter, which also
+#: keeps only the State served: experts of another State taking part in a national seminar are not its subject).
 NATIONAL_KINDS = frozenset({ActivityKind.MISSION.value, ActivityKind.NATIONAL_SEMINAR.value,
                             ActivityKind.WORKSHOP.value, ActivityKind.WRITTEN_ANALYSIS.value,
                             ActivityKind.BRIEFING.value, ActivityKind.PRESENTATION.value})
@@ -57,12 +54,14 @@ class OutcomeFilters:
 
 @dataclass(frozen=True)
 class ServedRow:
-    """One activity serving one State on one instrument (a row of the served-activities query)."""
+    """One activity assisting one State on one instrument (served, or took part: `assistance.assisted_select`)."""
     state_id: int
     instrument_id: int
     activity_id: int
     kind: str
     day: date | None
+    #: "served" or "participant" (took part): both are assistance; the `national` filter keeps the State served.
+    role: str
 
 
 @dataclass
@@ -88,16 +87,7 @@ class Record:
 
 def load(scope: Scope, as_of: date) -> Record:
     """Read what every figure needs in eight queries, whatever the size of the record."""
-    first_visit = (sa.select(ActivityVisit.activity_id, sa.func.min(ActivityVisit.start_date).label("day"))
-                   .group_by(ActivityVisit.activity_id).subquery())
-    served = (sa.select(ActivityState.state_id, activity_instruments.c.instrument_id, Activity.id, Activity.kind,
-                        first_visit.c.day)
-              .select_from(Activity)
-              .join(ActivityState, ActivityState.activity_id == Activity.id)
-              .join(activity_instruments, activity_instruments.c.activity_id == Activity.id)
-              .outerjoin(first_visit, first_visit.c.activity_id == Activity.id)
-              .where(ActivityState.role == ActivityStateRole.SERVED.value,
-                     Activity.status != ActivityStatus.CANCELLED.value, scope.activities()))
+    served = assistance.assisted_select(scope)
     rows = [ServedRow(*r) for r in db.session.execute(served)]
     donors: dict[int, set[int]] = defaultdict(set)
     names: dict[int, str] = {}
@@ -137,7 +127,7 @@ def row_filter(record: Record, f: OutcomeFilters) -> Callable[[ServedRow], bool]
             return False
         if f.kind and row.kind != f.kind:
             return False
-        if f.national and row.kind not in NATIONAL_KINDS:
+        if f.national and (row.kind not in NATIONAL_KINDS or row.role != ActivityStateRole.SERVED.value):
             return False
         if f.donor and f.donor not in record.donors.get(row.activity_id, ()):
             return False
