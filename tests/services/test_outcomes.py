@@ -311,3 +311,29 @@ def test_states_assisted_under_paras_16_to_18_already_parties_by_2_july_2003_and
     assert codes(then.summary.members["assisted_party"]) == PARTIES_BY_2_JULY_2003
     assert codes(then.summary.members["not_party"]) == PARTIES_LATER
 
+
+
+def test_contributions_dated_by_the_activity_they_paid_for_make_one_line(timeline_data):
+    """Three donors' undated contributions paid for the same mission: one line, dated by the mission and saying so
+    once, naming the three; a contribution with a date of its own keeps its own line."""
+    mission = timeline_data["mission"]
+    extra = [factories.contribution(factories.organization(name=f"Donor {n}")) for n in ("B", "C")]
+    for money in extra:
+        factories.allocation(money, mission)
+    events = _timeline(EVERYTHING, timeline_data["state"], AS_OF, factories.instrument("TIP"))
+    money_lines = [e for e in events if e.kind == "contribution"]
+    assert [(e.day, len(e.contributions)) for e in money_lines] == [(date(2003, 2, 1), 1), (date(2003, 3, 10), 3)]
+    grouped = money_lines[1]
+    assert grouped.title == "3 contributions: Donor B, Donor C, Other funder"
+    assert grouped.date_note.startswith("the date of the first activity they paid for")
+    assert not grouped.inferred
+
+
+def test_the_romania_timeline_groups_the_seven_inferred_donors_once(session):
+    """Para 16: the Romania mission of 2002 was paid for from a project of seven donors, which the record links to it
+    by inference: one line for the seven, dated by the mission, marked inferred."""
+    events = _timeline(EVERYTHING, factories.state("ROU"), date(2003, 7, 2), factories.instrument("UNTOC"))
+    money = [e for e in events if e.kind == "contribution"]
+    assert len(money) == 1 and len(money[0].contributions) == 7 and money[0].inferred
+    assert money[0].day == date(2002, 1, 8) and "Canada" in money[0].title
+    assert sum("they paid for" in (e.date_note or "") for e in events) == 1
