@@ -181,11 +181,15 @@ def overview(scope: Scope, donor: Organization | None, as_of: date) -> Overview:
     groups = sums(condition)
     rates = rates_for(groups, as_of)
     funded = _funded_ids(condition)
+    activities, inferred = db.session.execute(
+        sa.select(sa.func.count(sa.distinct(Allocation.activity_id)),
+                  sa.func.count(sa.distinct(sa.case((Allocation.is_inferred, Allocation.activity_id)))))
+        .join(Contribution, Contribution.id == Allocation.contribution_id).where(condition)).one()
     counts = {
         "contributions": sum(g.count for g in groups),
-        "activities": db.session.scalar(sa.select(sa.func.count(sa.distinct(Allocation.activity_id)))
-                                         .join(Contribution, Contribution.id == Allocation.contribution_id)
-                                         .where(condition)),
+        "activities": activities,
+        # of those, the activities the record links to this money by inference (A/58/165 paras 16-17)
+        "inferred": inferred,
         "states": _count(_states_select(condition, as_of)),
         "followed": _count(_followed_select(funded)),
     }

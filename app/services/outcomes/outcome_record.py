@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import sqlalchemy as sa
@@ -78,6 +78,8 @@ class Record:
     deposits: dict[tuple[int, int], date]
     requests: dict[tuple[int, int], date]
     scope: Scope
+    #: (activity id, donor id) of the funding links the record infers (A/58/165 paras 16-17) rather than reads.
+    inferred: set[tuple[int, int]] = field(default_factory=set)
 
     @property
     def undated(self) -> int:
@@ -91,13 +93,16 @@ def load(scope: Scope, as_of: date) -> Record:
     rows = [ServedRow(*r) for r in db.session.execute(served)]
     donors: dict[int, set[int]] = defaultdict(set)
     names: dict[int, str] = {}
-    funding = (sa.select(Allocation.activity_id, Contribution.donor_id, Organization.name)
+    inferred: set[tuple[int, int]] = set()
+    funding = (sa.select(Allocation.activity_id, Contribution.donor_id, Organization.name, Allocation.is_inferred)
                .join(Contribution, Contribution.id == Allocation.contribution_id)
                .join(Organization, Organization.id == Contribution.donor_id)
                .where(scope.contributions()))
-    for activity_id, donor_id, name in db.session.execute(funding):
+    stated: set[tuple[int, int]] = set()
+    for activity_id, donor_id, name, is_inferred in db.session.execute(funding):
         donors[activity_id].add(donor_id)
         names[donor_id] = name
+        (inferred if is_inferred else stated).add((activity_id, donor_id))
     signatures, deposits = {}, {}
     for state_id, instrument_id, category, day in treaty_actions.dated_up_to(as_of):
         (signatures if category == "signature" else deposits)[(state_id, instrument_id)] = day
@@ -113,7 +118,8 @@ def load(scope: Scope, as_of: date) -> Record:
                  .group_by(AssistanceRequest.state_id, assistance_request_instruments.c.instrument_id))
         requests = {(s, i): d for s, i, d in db.session.execute(dated)}
     instruments = {i.id: i for i in db.session.scalars(sa.select(Instrument).order_by(Instrument.id))}
-    return Record(as_of, rows, dict(donors), names, states, instruments, signatures, deposits, requests, scope)
+    return Record(as_of, rows, dict(donors), names, states, instruments, signatures, deposits, requests, scope,
+                  inferred - stated)
 
 
 def row_filter(record: Record, f: OutcomeFilters) -> Callable[[ServedRow], bool]:

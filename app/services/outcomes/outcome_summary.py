@@ -269,6 +269,8 @@ class Breakdown:
     #: By donor: value -> "States your contributions reached" (app.services.funding.reach, the donor's home page's
     #: and portal's figure), as at the day asked for and on the instrument chosen; the other filters leave it whole.
     reached: dict[str, int] = field(default_factory=dict)
+    #: By donor: value -> how many of the row's activities the record links to the donor by inference (marked).
+    inferred: dict[str, int] = field(default_factory=dict)
 
 
 def breakdowns(record: Record, f: OutcomeFilters) -> list[Breakdown]:
@@ -304,8 +306,19 @@ def breakdowns(record: Record, f: OutcomeFilters) -> list[Breakdown]:
         Breakdown("instrument", "By instrument", rows("instrument", instruments) if not f.instrument else []),
         Breakdown("kind", "By kind of assistance", rows("kind", kinds) if not f.kind else []),
         Breakdown("donor", "By donor", rows("donor", [(str(i), n) for i, n in donors]) if not f.donor else [],
-                  _reached_by_donor(record, f) if not f.donor else {}),
+                  _reached_by_donor(record, f) if not f.donor else {},
+                  _inferred_by_donor(record, kept) if not f.donor else {}),
     ]
+
+
+def _inferred_by_donor(record: Record, kept: list[outcome_record.ServedRow]) -> dict[str, int]:
+    """Per donor id, the activities within the filters the record links to it by inference."""
+    out: dict[str, set[int]] = defaultdict(set)
+    for row in kept:
+        for donor_id in record.donors.get(row.activity_id, ()):
+            if (row.activity_id, donor_id) in record.inferred:
+                out[str(donor_id)].add(row.activity_id)
+    return {k: len(v) for k, v in out.items()}
 
 
 def _reached_by_donor(record: Record, f: OutcomeFilters) -> dict[str, int]:

@@ -23,6 +23,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.listing import Page, Paging
 from app.scoping import Scope
+from app.services.outcomes import outcome_money
 from app.services.treaties import treaty_actions, treaty_record
 from models import (
     Activity,
@@ -46,7 +47,6 @@ from models.enums import (
     ActivityKind,
     ActivityStateRole,
     ActivityStatus,
-    ContributionStatus,
     FindingStatus,
     RequestStatus,
 )
@@ -190,7 +190,7 @@ class _Query:
                 .outerjoin(ActivityVisit, ActivityVisit.activity_id == Allocation.activity_id)
                 .where(Allocation.activity_id.in_(sa.select(acts.c.id)))
                 .group_by(Allocation.contribution_id).subquery())
-        own = sa.func.coalesce(Contribution.pledged_date, Contribution.committed_date, Contribution.received_date)
+        own = outcome_money.own_date()
         arms.append(_arm(own, "contribution", Contribution.id).select_from(Contribution)
                     .join(paid, paid.c.contribution_id == Contribution.id)
                     .where(scope.contributions(), own.is_not(None), own <= as_of))
@@ -291,40 +291,13 @@ class _Query:
 
     def _contribution_events(self, contribution_days: dict) -> dict:
         """A contribution's line names the first PAID_NAMED activities of the timeline it paid for and counts the
-        rest; its instruments are those of all of them. Dated as the union dated it. The contributions with no date
-        of their own dated by the same activity's day make one line (its record: the first of them), marked
-        inferred where the record infers which activity the money paid for."""
+        rest; its instruments are those of all of them. Dated as the union dated it; the contributions it stands
+        for, its date's note and its inference mark are outcome_money's."""
         if not contribution_days:
             return {}
         acts = self.activities
-        own = sa.func.coalesce(Contribution.pledged_date, Contribution.committed_date, Contribution.received_date)
-        group_days = [d for d in contribution_days.values()]
-        # every contribution the page's lines stand for: those of the lines, and the others dated with them
-        members: dict[int, list[Contribution]] = defaultdict(list)
-        for contribution, first_paid in db.session.execute(
-                sa.select(Contribution, self.paid.c.first_paid)
-                .join(self.paid, self.paid.c.contribution_id == Contribution.id)
-                .where(sa.or_(Contribution.id.in_(list(contribution_days)),
-                              sa.and_(own.is_(None), self.scope.contributions(),
-                                      sa.or_(self.paid.c.first_paid.in_([d for d in group_days if d]),
-                                             self.paid.c.first_paid.is_(None) if None in group_days
-                                             else sa.false()))))
-                .options(joinedload(Contribution.donor)).order_by(Contribution.id)):
-            members[contribution.id if contribution.id in contribution_days else -1].append(contribution)
-            if contribution.id not in contribution_days:
-                members[-1][-1].first_paid = first_paid  # (transient: which line it joins)
-        grouped: dict[int, list[Contribution]] = {}
-        for head_id, day in contribution_days.items():
-            head = members[head_id][0]
-            if head.pledged_date or head.committed_date or head.received_date:
-                grouped[head_id] = [head]
-            else:
-                grouped[head_id] = [head] + [c for c in members[-1] if getattr(c, "first_paid", None) == day]
-        contribution_ids = [c.id for group in grouped.values() for c in group]
-        inferred = set(db.session.scalars(
-            sa.select(Allocation.contribution_id).join(acts, acts.c.id == Allocation.activity_id)
-            .where(Allocation.contribution_id.in_(contribution_ids), Allocation.is_inferred)))
-        contributions = [group[0] for group in grouped.values()]
+        grouped = outcome_money.lines(self.scope, self.paid, acts, contribution_days)
+        contribution_ids = [c.id for line in grouped.values() for c in line.contributions]
         ranked = (sa.select(Allocation.contribution_id, Activity.title,
                             sa.func.row_number().over(partition_by=Allocation.contribution_id,
                                                       order_by=(acts.c.day.is_(None), acts.c.day, Activity.title,
@@ -343,27 +316,16 @@ class _Query:
                 .where(Allocation.contribution_id.in_(contribution_ids))):
             codes[contribution_id].add(instrument_id)
         out = {}
-        for contribution in contributions:
-            group = grouped[contribution.id]
-            named = paid[contribution.id]
-            day = contribution_days[contribution.id]
-            own = contribution.pledged_date or contribution.committed_date or contribution.received_date
-            note = None
-            if day is not None and own is None:
-                note = ("the date of the first activity it paid for" if len(group) == 1 else
-                        f"the date of the first activity they paid for: none of these {len(group)} contributions "
-                        "has a date of its own")
+        for head_id, line in grouped.items():
+            instrument_ids = set().union(*(codes[c.id] for c in line.contributions))
+            named = paid[head_id]
             more = named[0].of - len(named) if named else 0
             detail = "Paid for " + "; ".join(r.title for r in named) + (f" and {more} more" if more else "")
-            instrument_ids = set().union(*(codes[c.id] for c in group))
-            status = ContributionStatus.label_of(contribution.status).lower()
-            title = (f"{contribution.donor.name}: contribution {status}" if len(group) == 1 else
-                     f"{len(group)} contributions: " + ", ".join(sorted(c.donor.name for c in group)))
-            out[("contribution", contribution.id)] = FundingEvent(
-                day, "contribution", _codes([i for i in self.instruments if i.id in instrument_ids], self.instrument),
-                title, detail, ("contributions.detail", {"contribution_id": contribution.id}),
-                ("contribution", contribution.id), note,
-                inferred=any(c.id in inferred for c in group), contributions=tuple(c.id for c in group))
+            out[("contribution", head_id)] = FundingEvent(
+                line.day, "contribution",
+                _codes([i for i in self.instruments if i.id in instrument_ids], self.instrument), line.title, detail,
+                ("contributions.detail", {"contribution_id": head_id}), ("contribution", head_id), line.date_note,
+                inferred=line.inferred, contributions=tuple(c.id for c in line.contributions))
         return out
 
     def _request_events(self, request_ids: list[int]) -> dict:
