@@ -337,3 +337,18 @@ def test_the_romania_timeline_groups_the_seven_inferred_donors_once(session):
     assert len(money) == 1 and len(money[0].contributions) == 7 and money[0].inferred
     assert money[0].day == date(2002, 1, 8) and "Canada" in money[0].title
     assert sum("they paid for" in (e.date_note or "") for e in events) == 1
+
+
+@pytest.mark.parametrize("code, as_of", [("UNTOC", date(2003, 7, 2)), ("TIP", date(2003, 6, 1)),
+                                         ("FIREARMS", date(2004, 12, 31))])
+def test_the_forecast_and_outcomes_count_the_same_states_assisted(session, code, as_of):
+    """"Assisted" is one definition (served, or took part: app.services.treaties.assistance): the forecast's table
+    and /outcomes name the same States on the reference record, those that only took part included."""
+    from app.services.treaties import forecast
+    instrument = factories.instrument(code)
+    in_forecast = {state_code for state_code, _n, _first in forecast._activities_begun(instrument, as_of, EVERYTHING)}
+    in_outcomes = {p.state.code for p in outcome_summary.analytics(EVERYTHING, as_of, F(instrument=code),
+                                                                    with_breakdowns=False).pairs}
+    assert in_forecast == in_outcomes and in_outcomes
+    if code == "UNTOC":  # their experts took part in the Jakarta seminar of February 2003 (para 17)
+        assert {"AUS", "ESP", "JPN"} <= in_outcomes
