@@ -67,6 +67,12 @@ class Config:
     #: Each API token's allowance (each signed-in account's, for calls made with the session cookie), in
     #: Flask-Limiter's notation; counted in RATELIMIT_STORAGE_URI (Redis in production, for every worker).
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600 per minute")
+    #: Expensive work each account may start (app/work_limits.py), in Flask-Limiter's notation, counted in
+    #: RATELIMIT_STORAGE_URI like the sign-in throttle: exports (.csv, .xlsx, .xml), imports of spreadsheets and
+    #: treaty tables, uploads of files. Over it: 429 with Retry-After.
+    EXPORT_LIMIT_PER_ACCOUNT = os.environ.get("EXPORT_LIMIT_PER_ACCOUNT", "60 per hour")
+    IMPORT_LIMIT_PER_ACCOUNT = os.environ.get("IMPORT_LIMIT_PER_ACCOUNT", "20 per hour")
+    UPLOAD_LIMIT_PER_ACCOUNT = os.environ.get("UPLOAD_LIMIT_PER_ACCOUNT", "60 per hour")
     #: Whole pages kept until the record changes (app/page_cache.py): on or off, for how long at most, and where —
     #: memory:// in each process (PAGE_CACHE_BYTES each), or redis://… shared by every process.
     PAGE_CACHE = os.environ.get("PAGE_CACHE", "on") != "off"
@@ -83,6 +89,11 @@ class Config:
     ATTACHMENT_STORAGE = os.environ.get("ATTACHMENT_STORAGE", "folder")
     ATTACHMENT_FOLDER = os.environ.get("ATTACHMENT_FOLDER") or str(INSTANCE / "attachments")
     ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES") or 20 * 1024 * 1024)
+    #: Backups (issue 25): where `flask backup create` writes when not given --to.
+    BACKUP_FOLDER = os.environ.get("BACKUP_FOLDER") or str(INSTANCE / "backups")
+    #: PostgreSQL's client programs, when not on PATH (they must be as new as the server).
+    PG_DUMP_PATH = os.environ.get("PG_DUMP_PATH")
+    PG_RESTORE_PATH = os.environ.get("PG_RESTORE_PATH")
 
     @classmethod
     def finalize(cls, config: dict) -> None:
@@ -121,6 +132,9 @@ class TestingConfig(Config):
     #: Every test makes an account and most sign in: with scrypt that was 190 s of the suite. One round of
     #: PBKDF2 keeps the code path (salt, compare) at no cost; tests/views/test_accounts_auth.py checks scrypt.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1"
+    #: The fuzzers submit a form hundreds of times as one account: the allowances of expensive work would turn
+    #: most of it into 429s. tests/test_work_limits.py sets small ones for itself.
+    EXPORT_LIMIT_PER_ACCOUNT = IMPORT_LIMIT_PER_ACCOUNT = UPLOAD_LIMIT_PER_ACCOUNT = "100000 per hour"
     IMPORT_PREVIEW_FOLDER = os.path.join(tempfile.gettempdir(), f"palermo-test-previews-{os.getpid()}")
     ATTACHMENT_FOLDER = os.path.join(tempfile.gettempdir(), f"palermo-test-attachments-{os.getpid()}")
     # Tests that exercise CSRF switch it back on; the rest submit forms without a token.

@@ -16,6 +16,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     register_extensions(app)
     register_security(app)
     register_page_cache(app)
+    register_work_limits(app)
     register_sheet_kinds()
     register_blueprints(app)
     register_errorhandlers(app)
@@ -57,6 +58,12 @@ def register_security(app: Flask) -> None:
 
 def register_page_cache(app: Flask) -> None:
     from app.page_cache import init_app
+    init_app(app)
+
+
+def register_work_limits(app: Flask) -> None:
+    """Exports, imports and uploads counted per account (after the page cache: a kept page costs nothing)."""
+    from app.work_limits import init_app
     init_app(app)
 
 

@@ -11,6 +11,10 @@ depend on:
   page's forms carry tokens of the session that reads them; or the API or feed token (its hash: the token names
   its account and scope, and these are part of the record);
 - the URL with its query string, what the client accepts (JSON or HTML), and today's date (pages count days);
+- the address the request named (scheme and Host): absolute links are built from PUBLIC_URL alone
+  (app/public_address.py), so no page should depend on it — but should one ever do, a hostile Host header gets an
+  entry of its own and never poisons the page everybody else is served (there is no language to key on: the
+  pages are in one language, whatever Accept-Language says);
 - nothing left to show once: a session with flashed messages is never served from, nor stored into, the cache.
 A repeat visit is answered before the account is even loaded (`answer_early`: why that is sound is said there).
 Only complete 200 answers to plain GETs are kept, without their cookies; the after-request hooks (security
@@ -146,8 +150,8 @@ def _key_for(caller: str) -> str | None:
     stamp = _stamp()
     if stamp is None:  # nothing was ever stamped: nothing can be known to be current
         return None
-    parts = (stamp, caller, session.get("csrf_token", ""), request.full_path, str(request.accept_mimetypes),
-             date.today().isoformat())
+    parts = (stamp, caller, session.get("csrf_token", ""), request.host_url, request.full_path,
+             str(request.accept_mimetypes), date.today().isoformat())
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 

@@ -3,7 +3,7 @@ from models.activity import Activity, ActivityOtherInstrument, ActivityPartner, 
 from models.activity_report import ActivityReport, ReportCounterpart, ReportStatusChange  # noqa: F401
 from models.assistance_request import AssistanceRequest, IllegalTransition, RequestStatusChange  # noqa: F401
 from models.attachment import Attachment, AttachmentVersion  # noqa: F401
-from models.audit import AuditEntry  # noqa: F401
+from models.audit import GENESIS, AuditChainHead, AuditEntry, AuditVerification  # noqa: F401
 from models.base import db  # noqa: F401
 from models.calendar_feed import CalendarFeedToken  # noqa: F401
 from models.comment import Comment, Mention  # noqa: F401

@@ -31,5 +31,45 @@ class AuditEntry(db.Model):
     before: Mapped[dict | None] = mapped_column(sa.JSON, nullable=True)
     after: Mapped[dict | None] = mapped_column(sa.JSON, nullable=True)
     ip_address: Mapped[str | None] = mapped_column(sa.String(45), nullable=True)
+    #: The `row_hash` of the entry before this one (by id): the link of the hash chain (GENESIS for the first).
+    prev_hash: Mapped[str] = mapped_column(sa.String(64), nullable=False)
+    #: SHA-256 (hex) of `prev_hash` and this entry's content (`app.services.core.audit_chain.content`): changing,
+    #: removing or slipping in a row breaks the chain at that row.
+    row_hash: Mapped[str] = mapped_column(sa.String(64), nullable=False)
 
     actor = relationship("User")
+
+
+#: The `prev_hash` of the first entry of the trail.
+GENESIS = "0" * 64
+
+
+class AuditChainHead(db.Model):
+    """The end of the audit hash chain: one row (id 1), locked by every transaction that appends to the trail, so
+    that two appending at once cannot both follow the same entry."""
+    __tablename__ = "audit_chain_heads"
+    __table_args__ = (sa.CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    #: The `row_hash` of the newest entry (GENESIS while the trail is empty).
+    last_hash: Mapped[str] = mapped_column(sa.String(64), nullable=False)
+
+
+# A new database starts with its chain head, as the migration that created the table leaves it.
+sa.event.listen(AuditChainHead.__table__, "after_create",
+                sa.DDL(f"INSERT INTO audit_chain_heads (id, last_hash) VALUES (1, '{GENESIS}')"))
+
+
+class AuditVerification(db.Model):
+    """One run of `flask audit verify`: when, and what it found (the admin audit page shows the latest)."""
+    __tablename__ = "audit_verifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ran_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, nullable=False, index=True)
+    is_intact: Mapped[bool] = mapped_column(nullable=False)
+    #: How many entries were checked.
+    entries: Mapped[int] = mapped_column(nullable=False)
+    #: The first entry found wrong (its id), empty when the chain is intact or the wrong part is past its end.
+    entry_id: Mapped[int | None] = mapped_column(nullable=True)
+    #: What is wrong, in a sentence; empty when intact.
+    problem: Mapped[str | None] = mapped_column(sa.String(500), nullable=True)

@@ -21,6 +21,8 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct-horse-battery-staple"
 LIMIT = 5  # failed sign-ins per account and address (the configured default)
+EXPORTS = 3  # exports per account and hour, for these servers
+PUBLIC_URL = "https://palermo.example.org"
 
 
 def _postgres_url() -> str:
@@ -97,7 +99,8 @@ def servers(database, redis_prefix, tmp_path_factory):
     env = dict(os.environ, DATABASE_URL=database, RATELIMIT_STORAGE_URI=_redis_url(),
                RATELIMIT_KEY_PREFIX=redis_prefix, CACHE_STORAGE_URI=_redis_url(), CACHE_KEY_PREFIX=redis_prefix,
                SECRET_KEY="serving-test-" + "k" * 40, PALERMO_ENV="development",
-               LOG_LEVEL="WARNING", IMPORT_PREVIEW_FOLDER=str(tmp_path_factory.mktemp("previews")))
+               LOG_LEVEL="WARNING", IMPORT_PREVIEW_FOLDER=str(tmp_path_factory.mktemp("previews")),
+               EXPORT_LIMIT_PER_ACCOUNT=f"{EXPORTS} per hour", PUBLIC_URL=PUBLIC_URL)
     env.pop("TEST_DATABASE_URL", None)
     started, urls = [], []
     try:
@@ -195,3 +198,38 @@ def _a_state_outside_the_convention(url: str) -> str:
     finally:
         engine.dispose()
 
+
+
+def test_exports_spread_over_two_processes_are_refused_at_the_same_count(servers, redis_prefix):
+    """The allowance of expensive work (app/work_limits.py) is counted in the shared store, like sign-ins."""
+    import redis
+    import requests
+    browser = requests.Session()
+    for base in servers:
+        assert _sign_in(browser, base, "editor@example.org", PASSWORD).status_code in (302, 303)
+    answers = [browser.get(f"{servers[n % 2]}/requests.csv", timeout=30) for n in range(EXPORTS + 1)]
+    assert [a.status_code for a in answers] == [200] * EXPORTS + [429], [a.status_code for a in answers]
+    assert 0 < int(answers[-1].headers["Retry-After"]) <= 3600 and "Try again in" in answers[-1].text
+    assert list(redis.Redis.from_url(_redis_url()).scan_iter(f"*{redis_prefix}*work*export*"))
+
+
+def test_a_hostile_host_poisons_no_feed_kept_for_the_other_process(servers):
+    """GET /missions.ics?token=T with Host: evil.example through one process; the other, which shares the kept
+    pages in Redis, serves the feed with links to PUBLIC_URL only."""
+    import requests
+    first, second = servers
+    browser = requests.Session()
+    assert _sign_in(browser, first, "editor@example.org", PASSWORD).status_code in (302, 303)
+    issued = browser.post(f"{first}/missions/feed/issue", data={"csrf_token": _csrf(browser, f"{first}/missions/feed")},
+                          timeout=30)
+    address = re.search(r'<code id="secret">([^<]+)</code>', issued.text).group(1).replace("&amp;", "&")
+    assert address.startswith(f"{PUBLIC_URL}/missions.ics?token=")
+    path = address.removeprefix(PUBLIC_URL)
+    for base in (first, second):
+        attacked = requests.get(base + path, headers={"Host": "evil.example", "X-Forwarded-Host": "evil.example"},
+                                timeout=30)
+        assert attacked.status_code == 200 and "evil.example" not in attacked.text
+    for base in (first, second, first):
+        polled = requests.get(base + path, timeout=30)
+        assert polled.status_code == 200 and "evil.example" not in polled.text
+        assert f"URL:{PUBLIC_URL}/activities/" in polled.text

@@ -121,7 +121,7 @@ def activities_create():
             response=_ACTIVITY, if_match=True)
 def activities_update(activity_id: int):
     activity = _get(activity_id)
-    version = if_match()
+    version = if_match(activity.version)
     try:
         versions.check(activity, version, f"“{activity.title}”")
         form = edited_form(ActivityForm, initial_data(activity), form_choices.activity_form, version)

@@ -107,7 +107,7 @@ def comments_item(comment_id: int):
             body=CommentEditForm, response=COMMENT, if_match=True)
 def comments_update(comment_id: int):
     comment = _comment(comment_id)
-    version = if_match()
+    version = if_match(comment.version)
     try:
         form = validated_form(CommentEditForm, json_body(), version=version)
         comment_writes.edit(comment, form.text.data, current_user._get_current_object(), version)

@@ -140,7 +140,7 @@ def contributions_create():
             prepare=form_choices.contribution_form, response=_CONTRIBUTION, if_match=True)
 def contributions_update(contribution_id: int):
     c = _get(contribution_id)
-    version = if_match()
+    version = if_match(c.version)
     try:
         versions.check(c, version, f"Contribution #{c.id}")
         form = edited_form(ContributionForm, _form_data(c), form_choices.contribution_form, version)
@@ -157,7 +157,7 @@ def contributions_update(contribution_id: int):
             body=StatusForm, response=_CONTRIBUTION, if_match=True)
 def contributions_status(contribution_id: int):
     c = _get(contribution_id)
-    version = if_match()
+    version = if_match(c.version)
     try:
         versions.check(c, version, f"Contribution #{c.id}")
         form = validated_form(StatusForm, json_body())

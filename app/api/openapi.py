@@ -15,7 +15,8 @@ _ERRORS = ((400, "Bad input: a message per parameter under error.fields"), (401,
            (403, "Not allowed"), (404, "Not found or not visible to the caller"),
            (405, "Method not allowed (the Allow header lists those that are)"),
            (413, "The request body is larger than the server accepts"),
-           (429, "Over the caller's rate limit: wait the seconds in Retry-After"))
+           (429, "Over the caller's rate limit, or its account's hourly allowance of uploads "
+                 "(UPLOAD_LIMIT_PER_ACCOUNT): wait the seconds in Retry-After"))
 _RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before trying again.",
                                 "schema": {"type": "integer", "minimum": 0}}}
 #: What a write may answer besides (a body: 400 malformed JSON; 403 also for a read-scope token or a donor).
@@ -28,7 +29,9 @@ _STALE_ERROR = (412, "The record changed since it was read (If-Match names an ol
                      "the race): the body's `current` is the record as it stands now, the ETag header its version")
 _VERSIONED_ERRORS = ((428, "If-Match is missing: GET the record and send its ETag"),)
 _IF_MATCH = {"name": "If-Match", "in": "header", "required": True,
-             "description": "The ETag of the record as read (its version, e.g. \"3\"); without it 428, older 412.",
+             "description": "The ETag of the record as read (its version, e.g. \"3\", quotes included), compared "
+                            "strongly (RFC 9110): a weak tag (W/\"3\") never matches, `*` matches the record as it "
+                            "is; without it 428, older or weak 412.",
              "schema": {"type": "string", "maxLength": 40}}
 _IF_MATCH_OPTIONAL = dict(_IF_MATCH, required=False, description=(
     "The ETag of the record as read; required when the record exists (without it 428, older 412), left out to "

@@ -111,7 +111,7 @@ def requests_create():
             body=RequestForm, prepare=form_choices.request_form, response=_REQUEST, if_match=True)
 def requests_update(request_id: int):
     record = _get(request_id)
-    version = if_match()
+    version = if_match(record.version)
     try:
         versions.check(record, version, f"Request #{record.id}")
         form = edited_form(RequestForm, _form_data(record), form_choices.request_form)
@@ -125,7 +125,7 @@ def requests_update(request_id: int):
 def _move_endpoint(move):
     def view(request_id: int):
         record = _get(request_id)
-        version = if_match()
+        version = if_match(record.version)
         try:
             versions.check(record, version, f"Request #{record.id}")
             form = validated_form(MoveForm, json_body(optional=True), version=version)
@@ -146,7 +146,7 @@ def _move_endpoint(move):
             "required.", body=AssignForm, prepare=form_choices.assign_form, response=_REQUEST, if_match=True)
 def requests_assign(request_id: int):
     record = _get(request_id)
-    version = if_match()
+    version = if_match(record.version)
     try:
         versions.check(record, version, f"Request #{record.id}")
         form = validated_form(AssignForm, json_body(), form_choices.assign_form, version)

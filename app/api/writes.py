@@ -8,6 +8,7 @@ a misspelt field cannot be silently ignored. Writing needs a session or a token 
 read-scope token gets 403 for every method but GET), and the permission of the same page (a donor has none).
 """
 import json
+import re
 
 from flask import g, jsonify, request, url_for
 from flask_login import current_user
@@ -184,17 +185,56 @@ def etag(version: int) -> str:
     return f'"{version}"'
 
 
-def if_match() -> int:
-    """The version `If-Match` names: missing -> 428; not one of ours -> 412 (it matches no version)."""
+#: One entity tag of an If-Match list (RFC 9110 §8.8.3): optionally weak, always quoted.
+_ENTITY_TAG = re.compile(r'\s*(W/)?"([\x21\x23-\x7e\x80-\xff]*)"\s*')
+
+
+def _entity_tags(raw: str) -> list[tuple[bool, str]] | None:
+    """The (weak, opaque) tags of an If-Match list, or None when it is not one."""
+    tags = []
+    for part in raw.split(","):
+        if not part.strip():  # the list syntax allows empty elements ("a, , b")
+            continue
+        found = _ENTITY_TAG.fullmatch(part)
+        if found is None:
+            return None
+        tags.append((bool(found.group(1)), found.group(2)))
+    return tags or None
+
+
+def if_match(current: int | None = None) -> int:
+    """The version a write is made from, as `If-Match` names it, compared strongly (RFC 9110 §13.1.1).
+
+    `current` is the record's version now (the loader found the record). Missing -> 428. `*` matches any current
+    record: the write proceeds from `current`. A list of entity tags matches when one of its *strong* tags is the
+    current version; a weak tag (`W/"3"`) never matches, whatever it names, since our ETags are strong validators
+    of the record's exact state. No strong tag at all (weak ones only, or not entity tags) -> 412 saying why. A
+    strong tag of an older version is returned as it is, so that the service's check answers 412 with who changed
+    the record and how it stands now."""
     raw = request.headers.get("If-Match")
     if raw is None or not raw.strip():
         raise ApiError(428, "Say which version you are changing: send If-Match with the ETag you read "
                             "(GET the record first).", code="precondition_required")
-    value = raw.strip().removeprefix("W/").strip('"')
-    if not value.isdigit() or len(value) > 10:
+    if raw.strip() == "*":
+        if current is None:
+            raise ApiError(412, "If-Match: * is not accepted here: send the ETag you read (GET the record first).",
+                           code="precondition_failed")
+        return current
+    tags = _entity_tags(raw[:400])
+    if tags is None:
+        raise ApiError(412, f"If-Match {raw[:40]!r} is not an entity tag: send the ETag exactly as you read it, "
+                            'quotes included (e.g. "3").', code="precondition_failed")
+    strong = [int(opaque) for weak, opaque in tags if not weak and opaque.isdigit() and len(opaque) <= 10]
+    if not strong:
+        if any(weak for weak, _ in tags):
+            raise ApiError(412, f"If-Match {raw[:40]!r} names only weak entity tags (W/…): a write needs a strong "
+                                'match (RFC 9110), so send the ETag exactly as you read it, e.g. "3".',
+                           code="precondition_failed")
         raise ApiError(412, f"If-Match {raw[:40]!r} names no version of this record: GET it for its ETag.",
                        code="precondition_failed")
-    return int(value)
+    if current is not None and current in strong:
+        return current
+    return strong[0]
 
 
 def with_etag(response, version: int):

@@ -21,8 +21,9 @@ never a view, the API or a template helper. tests/test_conventions.py holds the 
                 comments belong to
     outcomes    what assisted States did next: the summary and one State's timeline
     overview    read-only views across domains: dashboards, search, period report, home figures
+    backups     a consistent snapshot of the database and the attachment files, its manifest, its restore
 """
 
 #: The domain packages from the bottom up: each may import those before it, never one after it.
 LAYERS = ("core", "registry", "accounts", "attachments", "comments", "treaties", "sheets", "requests", "activities",
-          "funding", "work", "outcomes", "overview")
+          "funding", "work", "outcomes", "overview", "backups")

@@ -15,6 +15,7 @@ from app.services.outcomes import outcome_summary
 from app.services.treaties import treaty_record
 from app.views.charts import bar_charts, chart
 from app.views.helpers import list_filters, refuse_filters
+from app.work_limits import expensive_work
 from forms.outcomes import DrillDownForm, OutcomeFilterForm
 
 bp = Blueprint("outcomes", __name__, url_prefix="/outcomes")
@@ -126,6 +127,7 @@ def index():
 
 
 @bp.get("/csv/<name>")
+@expensive_work("export")
 @permission_required(Permission.VIEW_TREATIES)
 def table_csv(name):
     """One chart's table as CSV, with the page's filters."""

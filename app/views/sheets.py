@@ -8,6 +8,7 @@ from app.formats import sheets
 from app.permissions import Permission, permission_required
 from app.scoping import for_user
 from app.services.sheets import sheet_uploads
+from app.work_limits import expensive_work
 from forms.sheets import SheetConfirmForm, SheetUploadForm
 from models import db
 
@@ -122,12 +123,13 @@ def _view(function, kind: str, name: str, doc: str):
 
 for _kind in KINDS:
     bp.add_url_rule(f"/{_kind}/import", endpoint=f"{_kind}_upload", methods=["GET", "POST"],
-                    view_func=_view(upload, _kind, "upload", f"Upload {_kind} from a spreadsheet (CSV or XLSX)."))
+                    view_func=expensive_work("import")(_view(upload, _kind, "upload",
+                                                             f"Upload {_kind} from a spreadsheet (CSV or XLSX).")))
     for _extension in ("csv", "xlsx"):
         bp.add_url_rule(f"/{_kind}/import/template.{_extension}", endpoint=f"{_kind}_template_{_extension}",
-                        view_func=_view(lambda kind, _e=_extension: template(kind, _e), _kind,
-                                        f"template_{_extension}",
-                                        f"The template of a spreadsheet of {_kind} ({_extension.upper()})."))
+                        view_func=expensive_work(None)(_view(  # a blank file to fill: nothing to count
+                            lambda kind, _e=_extension: template(kind, _e), _kind, f"template_{_extension}",
+                            f"The template of a spreadsheet of {_kind} ({_extension.upper()}).")))
     bp.add_url_rule(f"/{_kind}/import/<upload_id>", endpoint=f"{_kind}_preview",
                     view_func=_view(preview, _kind, "preview", f"The preview of an upload of {_kind}."))
     bp.add_url_rule(f"/{_kind}/import/<upload_id>/confirm", endpoint=f"{_kind}_confirm", methods=["POST"],

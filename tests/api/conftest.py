@@ -14,8 +14,8 @@ class Caller:
 
     def call(self, method: str, path: str, body=None, if_match=None, headers=None, data=None, content_type=None):
         sent = {"Authorization": f"Bearer {self.raw}", **(headers or {})}
-        if if_match is not None:
-            sent["If-Match"] = str(if_match)
+        if if_match is not None:  # a version as a number is sent as its ETag (quoted: a strong entity tag)
+            sent["If-Match"] = f'"{if_match}"' if isinstance(if_match, int) else str(if_match)
         if body is not None:
             data, content_type = json.dumps(body), content_type or "application/json"
         return self.client.open(path, method=method, headers=sent, data=data, content_type=content_type)

@@ -79,7 +79,11 @@ def test_an_update_needs_if_match_and_a_stale_one_gets_412_with_the_current_reco
     assert late.headers["ETag"] == '"2"' and _counts() == audited
     db.session.expire_all()
     assert db.session.get(AssistanceRequest, request.id).subject == "Alice's subject"
-    assert bob.patch(path, {"subject": "Bob's subject"}, if_match='W/"2"').status_code == 200
+    # RFC 9110: If-Match compares strongly: the current version as a weak tag does not match, as a strong one does.
+    weak = bob.patch(path, {"subject": "Bob's subject"}, if_match='W/"2"')
+    assert weak.status_code == 412 and weak.get_json()["error"]["code"] == "precondition_failed"
+    assert _counts() == audited
+    assert bob.patch(path, {"subject": "Bob's subject"}, if_match='"2"').status_code == 200
     assert alice.patch(path, {"subject": "x"}, if_match='"abc"').status_code == 412
 
 

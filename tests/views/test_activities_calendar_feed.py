@@ -61,7 +61,7 @@ def test_an_event_is_all_day_with_an_exclusive_end_a_place_and_a_description(cli
     assert str(event["LOCATION"]) == "Bucharest, Romania"
     description = str(event["DESCRIPTION"])
     assert "UNTOC (" in description and "States served: Romania" in description
-    assert re.search(r"http://localhost/activities/\d+", str(event["URL"]))
+    assert re.fullmatch(r"http://127\.0\.0\.1:5000/activities/\d+", str(event["URL"]))  # PUBLIC_URL
     algiers = next(e for e in found.values() if str(e["SUMMARY"]) == "Ministerial conference for the African region")
     assert "Algeria" in str(algiers["DESCRIPTION"]) and "Zimbabwe" in str(algiers["DESCRIPTION"])
 

@@ -102,7 +102,7 @@ def experts_create():
             body=ExpertForm, prepare=form_choices.expert_form, response=_EXPERT_ITEM, if_match=True)
 def experts_update(expert_id: int):
     expert = _get(expert_id)
-    version = if_match()
+    version = if_match(expert.version)
     try:
         versions.check(expert, version, f"The expert {expert.name}")
         form = edited_form(ExpertForm, expert_data(expert), form_choices.expert_form, version)

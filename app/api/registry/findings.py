@@ -73,7 +73,7 @@ def findings_create():
             body=FindingStatusForm, response=_FINDING, if_match=True)
 def findings_status(finding_id: int):
     finding = _get(finding_id)
-    version = if_match()
+    version = if_match(finding.version)
     try:
         versions.check(finding, version, f"The finding #{finding.id}")
         form = validated_form(FindingStatusForm, json_body(), version=version)

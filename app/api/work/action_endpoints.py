@@ -104,7 +104,7 @@ def actions_create():
             prepare=form_choices.action_form, response=ACTION, if_match=True)
 def actions_update(action_id: int):
     action = _get(action_id)
-    version = if_match()
+    version = if_match(action.version)
     try:
         versions.check(action, version, f"Action #{action.id}")
         form = validated_form(ActionForm, merged(initial_data(action), json_body()), form_choices.action_form,

@@ -85,7 +85,7 @@ def activity_report(activity_id: int):
 def activity_report_put(activity_id: int):
     activity = _activity(activity_id)
     report = report_reads.of_activity(for_user(current_user), activity)
-    version = if_match() if report is not None else None
+    version = if_match(report.version) if report is not None else None
     if report is None and request.headers.get("If-Match"):
         raise ApiError(412, "This activity has no report yet: leave If-Match out to create it.",
                        code="precondition_failed")
@@ -104,7 +104,7 @@ def activity_report_put(activity_id: int):
 def _move_endpoint(name: str, form_cls, move, summary: str, prepare=None):
     def view(activity_id: int):
         report = _report(_activity(activity_id))
-        version = if_match()
+        version = if_match(report.version)
         try:
             versions.check(report, version, report_writes.label(report))
             form = validated_form(form_cls, json_body(optional=True), prepare, version)

@@ -9,7 +9,9 @@ from flask import has_request_context, request
 from flask_login import current_user
 
 from app.listing import Page, Paging, paginate
+from app.services.core import audit_chain
 from models import AuditEntry, Instrument, MemberState, TreatyAction, db
+from models.base import utcnow
 
 
 def _json_safe(value):
@@ -45,8 +47,9 @@ def record(action: str, *, record_type: str, record_id: int | None = None, summa
     entry = AuditEntry(
         actor_id=getattr(actor, "id", None), actor_label=label, action=action, record_type=record_type,
         record_id=record_id, summary=summary[:500], before=_json_safe(before), after=_json_safe(after),
-        ip_address=request.remote_addr if has_request_context() else None,
+        ip_address=request.remote_addr if has_request_context() else None, occurred_at=utcnow(),
     )
+    audit_chain.link(entry)  # locks the chain's head until the transaction ends
     db.session.add(entry)
     return entry
 

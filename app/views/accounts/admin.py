@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from app.permissions import Permission, permission_required
 from app.services.accounts import users as user_service
-from app.services.core import audit
+from app.services.core import audit, audit_chain
 from app.services.core.audit import timeline_for
 from app.services.core.errors import Refused
 from app.views.helpers import list_filters, show_refusal
@@ -192,8 +192,9 @@ def revoke_token(user_id: int, token_id: int):
 @permission_required(Permission.VIEW_AUDIT)
 def audit_trail():
     form, filters, paging = list_filters(AuditFilterForm, prepare=lambda f: f.set_choices(*audit.vocabulary()))
+    verified = audit_chain.last_verification()
     if filters is None:
-        return render_template("accounts/admin/audit.html", form=form, pagination=None), 400
+        return render_template("accounts/admin/audit.html", form=form, pagination=None, verified=verified), 400
     pagination = audit.entries_page(audit.AuditFilters(**filters), paging)
-    return render_template("accounts/admin/audit.html", form=form, pagination=pagination,
+    return render_template("accounts/admin/audit.html", form=form, pagination=pagination, verified=verified,
                            codes=audit.link_codes(pagination.items))

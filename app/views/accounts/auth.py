@@ -17,6 +17,7 @@ from flask_login import current_user, login_user, logout_user
 
 from app.extensions import limiter
 from app.permissions import login_required, public
+from app.public_address import public_netloc
 from app.services.accounts import users as user_service
 from forms.accounts.auth import LoginForm
 from forms.base import normalize_email
@@ -56,12 +57,13 @@ _per_address = limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS
 
 
 def safe_next(target: str | None) -> str | None:
-    """`target` as a path on this site, or None when it points elsewhere (an open redirect) or is malformed."""
+    """`target` as a path on this site, or None when it points elsewhere (an open redirect) or is malformed. An
+    absolute `target` must name the configured public address (PUBLIC_URL), never whatever Host the request sent."""
     if not target or any(ord(c) < 32 for c in target):
         return None
     parts = urlsplit(target.replace("\\", "/"))
     if parts.scheme or parts.netloc:
-        if parts.scheme not in ("http", "https") or parts.netloc != request.host:
+        if parts.scheme not in ("http", "https") or parts.netloc != public_netloc():
             return None
     if not parts.path.startswith("/") or parts.path.startswith("//"):
         return None

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from app.page_cache import cached_page
 from app.permissions import Permission, has_permission, permission_required
+from app.public_address import external_url, public_root
 from app.scoping import for_user
 from app.services.activities import calendar_feeds
 from app.services.activities.activity_reads import FEED_VISITS
@@ -40,8 +41,8 @@ def feed_ics():
     if not has_permission(user, Permission.VIEW_ACTIVITIES):
         abort(403)
     body = calendar_feeds.feed_ics(
-        for_user(user), lambda activity_id: url_for("activities.detail", activity_id=activity_id, _external=True),
-        request.host_url)
+        for_user(user), lambda activity_id: external_url("activities.detail", activity_id=activity_id),
+        public_root())
     response = Response(body, mimetype="text/calendar",
                         headers={"Content-Disposition": "inline; filename=missions.ics"})
     if "token" in request.args:
@@ -67,7 +68,7 @@ def issue():
     raw = calendar_feeds.issue(current_user._get_current_object())
     db.session.commit()
     response = current_app.make_response(render_template(
-        "activities/calendar_feed/issued.html", address=url_for(".feed_ics", token=raw, _external=True)))
+        "activities/calendar_feed/issued.html", address=external_url(".feed_ics", token=raw)))
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -13,6 +13,7 @@ from app.services.treaties.reconciliation import differences, sources_of
 from app.services.treaties.treaty_import import ImportBusy, ImportRefused, MassRemovalRefused, import_text
 from app.services.treaties.treaty_record import record_action
 from app.views.helpers import list_filters, show_refusal
+from app.work_limits import expensive_work
 from forms.treaties.record import ImportConfirmForm, ImportUploadForm, ReconciliationFilterForm, TreatyActionForm
 from models import db
 
@@ -29,6 +30,7 @@ def _text_of(data: bytes) -> tuple[str | None, str | None]:
 
 
 @bp.route("/import", methods=["GET", "POST"], endpoint="imports")
+@expensive_work("import")
 @permission_required(Permission.IMPORT_TREATIES)
 def import_upload():
     """Upload a UN Treaty Collection table. A malformed one is refused at once; a readable one is stored and the
