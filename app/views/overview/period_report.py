@@ -71,6 +71,8 @@ PERIOD_COLUMNS = {
     "requests": [("id", lambda r: r.id), ("state", lambda r: r.state.code), ("state_name", lambda r: r.state.name),
                  ("received_date", lambda r: r.received_date), ("kind", lambda r: r.kind),
                  ("subject", lambda r: r.subject), ("instruments", lambda r: _names(i.code for i in r.instruments)),
+                 # as /requests.csv says it: the kind, subject and instruments are the record's reading (para 19)
+                 ("subject_inferred", lambda r: "yes" if r.is_subject_inferred else "no"),
                  ("status", lambda r: r.status), ("status_label", lambda r: enums.RequestStatus.label_of(r.status)),
                  ("first_response_date", lambda r: r.first_response_date), ("source", lambda r: r.source)],
     "deposits": [("date", lambda d: d.date), ("instrument", lambda d: d.instrument),
