@@ -14,7 +14,6 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from app.scoping import Scope
 from models import Activity, ActivityState, Allocation, Contribution, Instrument, db
 from models.activity import activity_instruments
 from models.enums import ActivityStateRole, ActivityStatus
@@ -72,7 +71,3 @@ def by_donor(condition, as_of: date, instrument: Instrument | None = None) -> di
         pairs[None].add((state_id, instrument_id))
     return {k: Reached(frozenset(v)) for k, v in pairs.items()}
 
-
-def scope_condition(scope: Scope):
-    """Every contribution `scope` may see (the /outcomes page's money)."""
-    return scope.contributions()
