@@ -35,7 +35,14 @@ WEB_CONCURRENCY ?= 2
 BIND ?= 127.0.0.1:8000
 # --no-control-socket: gunicorn's control socket runs a thread in the master that forks the workers; with it on,
 # workers died of SIGSEGV under load in our runs (a forked heap in a bad state), and nothing here uses it.
+# Jobs (issue 28): JOB_WORKERS RQ workers and the cron scheduler on JOB_QUEUE_URL beside gunicorn, stopped with it.
+JOB_QUEUE_URL ?= redis://127.0.0.1:6379/1
+JOB_WORKERS ?= 1
 serve: seed
+	export JOB_QUEUE_URL=$(JOB_QUEUE_URL); pids=""; \
+	for i in $$(seq $(JOB_WORKERS)); do $(FLASK) jobs worker & pids="$$pids $$!"; done; \
+	$(FLASK) jobs cron & pids="$$pids $$!"; \
+	trap 'kill $$pids 2>/dev/null' EXIT INT TERM; \
 	WEB_CONCURRENCY=$(WEB_CONCURRENCY) $(BIN)/gunicorn --no-control-socket --bind $(BIND) --access-logfile - \
 		"app:create_app()"
 

@@ -89,11 +89,29 @@ class Config:
     ATTACHMENT_STORAGE = os.environ.get("ATTACHMENT_STORAGE", "folder")
     ATTACHMENT_FOLDER = os.environ.get("ATTACHMENT_FOLDER") or str(INSTANCE / "attachments")
     ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES") or 20 * 1024 * 1024)
+    #: Issue 25: what reading one uploaded file may cost (spreadsheet imports in the browser and on the command
+    #: line, attachments), checked before the work grows with the file (app/formats/upload_limits.py; README).
+    UPLOAD_ZIP_MAX_MEMBERS = int(os.environ.get("UPLOAD_ZIP_MAX_MEMBERS") or 2000)
+    UPLOAD_ZIP_MAX_MEMBER_BYTES = int(os.environ.get("UPLOAD_ZIP_MAX_MEMBER_BYTES") or 128 * 1024 * 1024)
+    UPLOAD_ZIP_MAX_UNPACKED_BYTES = int(os.environ.get("UPLOAD_ZIP_MAX_UNPACKED_BYTES") or 256 * 1024 * 1024)
+    UPLOAD_ZIP_MAX_RATIO = int(os.environ.get("UPLOAD_ZIP_MAX_RATIO") or 200)
+    UPLOAD_READ_SECONDS = float(os.environ.get("UPLOAD_READ_SECONDS") or 10)
+    SHEET_MAX_ROWS = int(os.environ.get("SHEET_MAX_ROWS") or 20_000)
+    SHEET_MAX_COLUMNS = int(os.environ.get("SHEET_MAX_COLUMNS") or 200)
+    SHEET_MAX_CELL_CHARS = int(os.environ.get("SHEET_MAX_CELL_CHARS") or 32_767)
+    SHEET_MAX_SHARED_STRINGS_BYTES = int(os.environ.get("SHEET_MAX_SHARED_STRINGS_BYTES") or 16 * 1024 * 1024)
+    #: Issue 25: how deeply a JSON body may nest objects and arrays (checked on the raw bytes, before parsing).
+    JSON_MAX_DEPTH = int(os.environ.get("JSON_MAX_DEPTH") or 32)
     #: Backups (issue 25): where `flask backup create` writes when not given --to.
     BACKUP_FOLDER = os.environ.get("BACKUP_FOLDER") or str(INSTANCE / "backups")
     #: PostgreSQL's client programs, when not on PATH (they must be as new as the server).
     PG_DUMP_PATH = os.environ.get("PG_DUMP_PATH")
     PG_RESTORE_PATH = os.environ.get("PG_RESTORE_PATH")
+    #: The job queue (issue 28): the Redis that RQ's workers take jobs from (redis://127.0.0.1:6379/1); empty: every
+    #: job runs at once in the process that starts it. Exports of more rows than EXPORT_JOB_ROWS run as jobs.
+    JOB_QUEUE_URL = os.environ.get("JOB_QUEUE_URL") or None
+    JOB_QUEUE_NAME = os.environ.get("JOB_QUEUE_NAME", "palermo")
+    EXPORT_JOB_ROWS = int(os.environ.get("EXPORT_JOB_ROWS") or 10_000)
 
     @classmethod
     def finalize(cls, config: dict) -> None:
@@ -123,6 +141,8 @@ class TestingConfig(Config):
     ENV_NAME = "testing"
     TESTING = True
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
+    #: Jobs run in-process in tests; the tests of the real worker set their own queue (tests/services/test_jobs*).
+    JOB_QUEUE_URL = os.environ.get("TEST_JOB_QUEUE_URL") or None
     SECRET_KEY = "testing-" + "x" * 40
     RATELIMIT_STORAGE_URI = "memory://"
     CACHE_STORAGE_URI = "memory://"

@@ -18,6 +18,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     register_page_cache(app)
     register_work_limits(app)
     register_sheet_kinds()
+    register_jobs(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_cli(app)
@@ -41,8 +42,9 @@ def register_extensions(app: Flask) -> None:
     from app.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
     db.init_app(app)
     with app.app_context():
-        from app.db_pool import ping_idle_connections
+        from app.db_pool import ping_idle_connections, sqlite_readers_never_wait
         ping_idle_connections(db.engine)
+        sqlite_readers_never_wait(db.engine)
     migrate.init_app(app, db, render_as_batch=True)  # SQLite needs batch mode to alter tables
     csrf.init_app(app)
     bootstrap.init_app(app)
@@ -74,6 +76,13 @@ def register_sheet_kinds() -> None:
     from app.services.sheets import sheet_uploads
     sheet_uploads.register("requests", request_sheet)
     sheet_uploads.register("activities", activity_sheet)
+
+
+def register_jobs(app: Flask) -> None:
+    """Import every domain's job functions (so that a worker knows each kind) and give the runner the app."""
+    from app import job_kinds  # noqa: F401
+    from app.services.jobs import runner
+    runner.bind_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -35,3 +35,18 @@ def ping_idle_connections(engine: sa.Engine, idle_seconds: float = PING_AFTER_ID
             engine.dialect.do_ping(dbapi_connection)
         except Exception as error:  # whatever the driver raises for a dead connection
             raise sa.exc.DisconnectionError("the pooled connection no longer answers") from error
+
+
+def sqlite_readers_never_wait(engine: sa.Engine) -> None:
+    """A SQLite file in write-ahead-log mode (issue 28): a job's worker writing a 5,000-row import in one long
+    transaction no longer locks the pages out (in the default rollback journal a large transaction takes the whole
+    file before it commits, and readers gave up with "database is locked"). Writers still take turns. In-memory
+    databases (the tests') keep their own journal."""
+    if engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):
+        return
+
+    @event.listens_for(engine, "connect")
+    def _wal(dbapi_connection, _record) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()

@@ -104,8 +104,12 @@ def refuse_oversized_bodies() -> None:
 
 def refuse_nul_bytes() -> None:
     """A NUL character has no business in a URL parameter or a form field, and PostgreSQL refuses it in text
-    (a 500 if it reached a query): refuse the request with a 400 that names where it was."""
-    for where, values in (("query parameter", request.args), ("form field", request.form)):
+    (a 500 if it reached a query): refuse the request with a 400 that names where it was. A page's form post is
+    left to its form (forms.base.AppForm), which shows the form again with the message beside the field."""
+    sources = [("query parameter", request.args)]
+    if is_api_request() or request.method not in ("POST", "PUT", "PATCH", "DELETE"):
+        sources.append(("form field", request.form))
+    for where, values in sources:
         for name, value in values.items(multi=True):
             # A multipart part can come without a value (None): nothing to look into.
             if "\x00" in (name or "") or (isinstance(value, str) and "\x00" in value):

@@ -10,7 +10,8 @@ What counts, decided here once for every route (so that an export or an upload a
 - a view may say what it is with `@expensive_work("import")` (or `None`: not counted, e.g. a blank template);
 - else a route that takes attachments (app.security.accepts_uploads), or any POST/PUT/PATCH with a multipart
   body, is an upload;
-- else a GET of an address ending in .csv, .xlsx or .xml is an export.
+- else a GET of an address ending in .csv, .xlsx or .xml is an export;
+- a download started as a job (app.job_exports.offload: the IATI file, a long period report) is an export too.
 Exports count on GET, imports and uploads on the methods that send a file. A page answered from the page cache
 (app/page_cache.py, which answers before this check) costs nothing and counts nothing.
 
@@ -21,7 +22,7 @@ import math
 import time
 from datetime import UTC, datetime, timedelta
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_login import current_user
 from limits import parse
 from werkzeug.exceptions import TooManyRequests
@@ -87,11 +88,20 @@ def _retry_message(kind: str, setting: str, allowance: str, seconds: int) -> str
 
 def check_allowance() -> None:
     """Count this request against its account's allowance for its kind of work; 429 once the allowance is used."""
-    if not (limiter.enabled and limiter.initialized):
-        return
     kind = kind_of_request()
-    if kind is None or not current_user.is_authenticated:
-        return  # not expensive work, or anonymous: the view's own check answers 401 or sends to the sign-in
+    if kind is not None:
+        count(kind)
+
+
+def count(kind: str) -> None:
+    """Count `kind` of work against the signed-in account's allowance (once per request, whoever calls first);
+    429 once the allowance is used. Called for every request here, and by work that starts without a download
+    address of its own (app.job_exports.offload: the IATI file or a long period report made as a job)."""
+    if not (limiter.enabled and limiter.initialized) or g.get("expensive_work_counted"):
+        return
+    if not current_user.is_authenticated:
+        return  # anonymous: the view's own check answers 401 or sends to the sign-in
+    g.expensive_work_counted = kind
     setting = SETTINGS[kind]
     allowance = current_app.config[setting]
     item = parse(allowance)

@@ -7,7 +7,6 @@ rules that join several fields (a written analysis has no visit, a regional meet
 service's, so that every caller meets them.
 """
 
-from flask_wtf import FlaskForm
 from wtforms import (
     FieldList,
     Form,
@@ -22,6 +21,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Re
 
 from forms.base import (
     MARKUP,
+    AppForm,
     FilterForm,
     NumberListField,
     PlainText,
@@ -191,7 +191,7 @@ class ListText(TextAreaField):
         return (", " if self.separator == "," else "\n").join(self.data or [])
 
 
-class ActivityForm(FlaskForm):
+class ActivityForm(AppForm):
     kind = SelectField("Kind", choices=choices(ActivityKind.choices()), validators=[InputRequired()])
     status = SelectField("Status", choices=choices(ActivityStatus.choices()), default=ActivityStatus.PLANNED.value,
                          validators=[InputRequired()])

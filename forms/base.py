@@ -5,7 +5,10 @@ from datetime import date
 from pathlib import Path
 
 from email_validator import EmailNotValidError, validate_email
+from flask import request
 from flask_wtf import FlaskForm
+from flask_wtf.form import _Auto
+from werkzeug.datastructures import MultiDict
 from wtforms import DateField, IntegerField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
@@ -261,7 +264,72 @@ class VersionField(IntegerField):
         super().process_formdata(valuelist)
 
 
-class FilterForm(FlaskForm):
+#: What no text column can store: a NUL (PostgreSQL refuses it) and a lone UTF-16 surrogate (no encoding writes it).
+UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
+
+
+def unstorable_message(text: str) -> str | None:
+    """Why `text` cannot be stored (a NUL, a lone surrogate), or None."""
+    found = UNSTORABLE.search(text)
+    if found is None:
+        return None
+    if found.group() == "\x00":
+        return "Contains a NUL character, which no text may hold: type the text again."
+    return "Contains a broken character (a lone UTF-16 surrogate): type the text again."
+
+
+class AppForm(FlaskForm):
+    """The base of every form: what was posted is first checked for characters no text may hold (a NUL, a lone
+    surrogate). They are taken out before any field or validator sees the value (a validator that queries the
+    database with it would fail), and the form is refused with the message beside each field that held one, so the
+    page shows the form again with the rest of what was typed."""
+
+    def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs):
+        self._unstorable: dict[str, str] = {}
+        if formdata is _Auto and request and request.is_json and not (request.form or request.files):
+            formdata = None  # Flask-WTF would parse a JSON body itself, unbounded: pages take form posts only
+        formdata = self.meta.wrap_formdata(self, formdata)
+        if formdata is not None and hasattr(formdata, "getlist"):
+            cleaned = MultiDict()
+            for name, value in formdata.items(multi=True):
+                if isinstance(value, str) and UNSTORABLE.search(value):
+                    self._unstorable.setdefault(UNSTORABLE.sub("", name), unstorable_message(value))
+                    value = UNSTORABLE.sub("", value)
+                cleaned.add(UNSTORABLE.sub("", name), value)
+            if self._unstorable:
+                formdata = cleaned
+        super().process(formdata, obj, data=data, extra_filters=extra_filters, **kwargs)
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators=extra_validators)
+        unstorable = getattr(self, "_unstorable", {})
+        if not unstorable:
+            return valid
+        for field in _every_field(self):
+            message = unstorable.pop(field.name, None)
+            if message:
+                field.errors = [*field.errors, message]
+        if unstorable:  # a name no field of the form has: said on the form as a whole
+            self.form_errors.append("Some of what was sent holds characters no text may hold: "
+                                    + ", ".join(sorted(unstorable)) + ".")
+        return False
+
+
+def _every_field(form):
+    """Every field of a form, those of its rows (FieldList, FormField) included."""
+    for field in form:
+        entries = getattr(field, "entries", None)
+        inner = getattr(field, "form", None)
+        if entries is not None:
+            for entry in entries:
+                sub = getattr(entry, "form", None)
+                yield from (_every_field(sub) if sub is not None else [entry])
+        elif inner is not None and inner is not form and hasattr(inner, "_fields"):
+            yield from _every_field(inner)
+        yield field
+
+
+class FilterForm(AppForm):
     """The base of every list's filters, on pages and in the API alike (GET: no CSRF token, no prefix).
 
     Declares the paging parameters; a subclass adds its filters and names its sort keys in `SORTS`

@@ -1,10 +1,9 @@
 """Forms of comments: writing one (plain text with @mentions), correcting it within its window, and the filters
 of a colleague's mentions list."""
-from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from forms.base import FilterForm, PlainText, VersionField, choices, strip
+from forms.base import AppForm, FilterForm, PlainText, VersionField, choices, strip
 from forms.filters import text_filter
 from models.enums import AttachedTo
 
@@ -19,11 +18,11 @@ def _text() -> TextAreaField:
         PlainText()], description=HELP, render_kw={"rows": 3})
 
 
-class CommentForm(FlaskForm):
+class CommentForm(AppForm):
     text = _text()
 
 
-class CommentEditForm(FlaskForm):
+class CommentEditForm(AppForm):
     text = _text()
     version = VersionField()
 

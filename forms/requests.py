@@ -7,7 +7,6 @@ the database (an unknown State, a State already party to an instrument it asks t
 import re
 from datetime import date
 
-from flask_wtf import FlaskForm
 from wtforms import (
     HiddenField,
     IntegerField,
@@ -19,7 +18,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
-from forms.base import MAX_ID, FilterForm, PlainText, choices, date_field, strip
+from forms.base import MAX_ID, AppForm, FilterForm, PlainText, choices, date_field, strip
 from forms.filters import (
     INSTRUMENT_CODES,
     enum_filter,
@@ -109,7 +108,7 @@ def _version_field():
 
 
 # ------------------------------------------------------------------ intake and edit
-class RequestForm(FlaskForm):
+class RequestForm(AppForm):
     state = SelectField("Requesting State", validate_choice=False,
                         validators=[InputRequired("Choose the requesting State.")])
     instruments = MultiCheckboxField("Instruments concerned", choices=choices([(c, c) for c in INSTRUMENT_CODES]),
@@ -170,7 +169,7 @@ class RequestForm(FlaskForm):
 
 
 # ------------------------------------------------------------------ the workflow
-class MoveForm(FlaskForm):
+class MoveForm(AppForm):
     """One form for every move of a request; the button pressed says which (its formaction)."""
     reason = TextAreaField("Reason", filters=[strip], validators=[Optional(), Length(max=MAX_REASON)],
                            render_kw={"rows": 2},
@@ -179,14 +178,14 @@ class MoveForm(FlaskForm):
     next = HiddenField()
 
 
-class AssignForm(FlaskForm):
+class AssignForm(AppForm):
     officer = AccountField("Assign to", first=("", "Choose an officer…"), nobody="Nobody (remove the assignment)",
                            validators=[InputRequired("Choose the officer to assign, or “Nobody”.")])
     version = _version_field()
     next = HiddenField()
 
 
-class BulkAssignForm(FlaskForm):
+class BulkAssignForm(AppForm):
     """The queue's assignment of the ticked rows: each checkbox's value is `id:version` of the row as shown."""
     officer = AccountField("Assign the ticked requests to", first=("", "Choose an officer…"),
                            nobody="Nobody (remove the assignment)",

@@ -1,9 +1,10 @@
 """Forms of the spreadsheet imports of requests and activities: the upload, and the confirmation of a preview."""
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 
+from forms.base import AppForm
 
-class SheetUploadForm(FlaskForm):
+
+class SheetUploadForm(AppForm):
     file = FileField("Spreadsheet (CSV or Excel .xlsx)", validators=[
         FileRequired("Choose the file to import."),
         FileAllowed(["csv", "txt", "xlsx"], "The file must be a CSV file or an Excel workbook (.xlsx).")],
@@ -11,5 +12,5 @@ class SheetUploadForm(FlaskForm):
                     "confirm the preview.")
 
 
-class SheetConfirmForm(FlaskForm):
+class SheetConfirmForm(AppForm):
     """Confirm a stored preview (the CSRF token is the point: the upload is named by the URL)."""

@@ -12,6 +12,7 @@ from models.exchange_rate import BASE_CURRENCY, ExchangeRate  # noqa: F401
 from models.expert import Deployment, Expert  # noqa: F401
 from models.follow_up_action import ActionStatusChange, FollowUpAction  # noqa: F401
 from models.instrument import Instrument  # noqa: F401
+from models.job import JOB_KINDS, IllegalJobMove, Job, JobStatus  # noqa: F401
 from models.legislative import FindingStatusChange, LegislativeFinding, LegislativeIssue  # noqa: F401
 from models.member_state import MemberState, MemberStateAlias, MemberStateName, alias_key  # noqa: F401
 from models.organization import Organization  # noqa: F401

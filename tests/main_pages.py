@@ -67,7 +67,7 @@ MAIN_PAGES = [
     MainPage("backtest", "/forecast/backtest", STAFF),
     MainPage("dashboard", "/dashboard", SIGNED_IN),
     MainPage("dashboard-2003", "/dashboard?as_of=2003-07-02", SIGNED_IN),
-    MainPage("period-report", "/reports/period?from=2002-01-01&to=2003-07-04", SIGNED_IN),
+    MainPage("period-report", "/reports/period?from=2002-07-05&to=2003-07-04", SIGNED_IN),  # a year: no job
     # The work loop (issue 27): an approved report of the reference record (the Romania mission of A/58/165
     # para. 16, which Canada's money funds), the report form, the lists of reports and actions, my mentions
     MainPage("activity-report", "/activities/20/report", SIGNED_IN),
@@ -77,6 +77,7 @@ MAIN_PAGES = [
     MainPage("actions", "/actions/?status=pending", STAFF),
     MainPage("action-form", "/actions/new?state=ROU", STAFF),
     MainPage("mentions", "/mentions", STAFF),
+    MainPage("jobs", "/jobs/", SIGNED_IN),  # issue 28: your downloads and imports
 ]
 
 

@@ -101,7 +101,8 @@ def test_four_confirmations_of_one_preview_at_once_give_one_import_and_three_ref
     def press(i):
         start.wait()
         answer = clients[i].post(location + "/confirm", data={"csrf_token": tokens[i]})
-        answers[i] = (answer.status_code, answer.get_data(as_text=True))
+        page = clients[i].get(answer.headers["Location"]) if answer.status_code == 303 else answer  # a job's page
+        answers[i] = (answer.status_code, page.get_data(as_text=True))
 
     threads = [threading.Thread(target=press, args=(i,)) for i in range(len(clients))]
     for thread in threads:
@@ -109,11 +110,10 @@ def test_four_confirmations_of_one_preview_at_once_give_one_import_and_three_ref
     for thread in threads:
         thread.join()
 
-    statuses = sorted(status for status, _ in answers)
-    assert statuses == [303, 409, 409, 409], [(s, b[:300]) for s, b in answers]
-    for status, body in answers:
-        if status == 409:
-            assert "This preview was already imported into TIP" in body
+    # each confirmation is a job (issue 28), in-process here: one imports, the others say it was done already
+    assert all(status in (303, 409) for status, _ in answers), [(s, b[:300]) for s, b in answers]
+    assert sum("Imported XVIII-12-a-TIP.csv" in body for _, body in answers) == 1
+    assert sum("This preview was already imported into TIP" in body for _, body in answers) == 3
     assert _count(app, _deposits("TIP")) == 159  # the table's deposits, once
     imports = sa.select(sa.func.count()).select_from(AuditEntry).where(
         AuditEntry.action == "import", AuditEntry.after["preview"].as_string() == preview_id)
@@ -170,8 +170,12 @@ def test_an_import_that_waits_too_long_is_refused_with_a_message(scratch):
 
         app.config["IMPORT_LOCK_TIMEOUT"] = 0.5
         answer = client.post(location + "/confirm", data={"csrf_token": csrf_token(client, "/treaties/import")})
-        assert answer.status_code == 409
-        assert "Another import of FIREARMS is in progress" in answer.get_data(as_text=True)
+        # a job, which fails saying why — or, on SQLite, whose whole database the other import holds, not started
+        if answer.status_code == 303:
+            assert "Another import of FIREARMS is in progress" in client.get(answer.headers["Location"]).get_data(
+                as_text=True)
+        else:
+            assert answer.status_code == 503 and "busy with another import" in answer.get_data(as_text=True)
     finally:
         app.config["IMPORT_LOCK_TIMEOUT"] = 60
         holder.rollback()

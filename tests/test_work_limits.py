@@ -57,6 +57,21 @@ def test_exports_are_counted_per_account_and_refused_with_when_to_try_again(app,
     assert other.get("/requests.csv").status_code == 200
 
 
+def test_an_export_started_as_a_job_counts_once(app, client, login_as, allow, monkeypatch):
+    """The IATI file made as a job (POST, no .csv address) is an export; an export too large for a request, sent
+    to a job from its .csv address, is counted once, not once by its address and again by its job."""
+    allow("export", "2 per hour")
+    login_as("manager")
+    started = client.post("/iati.xml/job", data={"csrf_token": csrf_token(client, "/funding/")})
+    assert started.status_code == 303
+    monkeypatch.setitem(app.config, "EXPORT_JOB_ROWS", 0)  # every export of requests goes to a job
+    offloaded = client.get("/requests.csv")
+    assert offloaded.status_code == 303 and "/jobs/" in offloaded.headers["Location"]
+    assert client.get(offloaded.headers["Location"]).status_code == 200  # the job's file: not an export again
+    _refused_in_the_layout(client.post("/iati.xml/job", data={"csrf_token": csrf_token(client, "/funding/")}),
+                           "exports")
+
+
 def test_the_allowance_lives_in_the_limiter_store(client, login_as, allow):
     """Counted where the sign-in throttle counts (RATELIMIT_STORAGE_URI): emptying that store gives it back."""
     allow("export", "1 per hour")

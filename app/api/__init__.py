@@ -14,6 +14,7 @@ from app.api import (  # noqa: E402,F401
     attachment_endpoints,
     comment_endpoints,
     funding,
+    jobs,
     openapi,
     requests,
     writes,

@@ -10,7 +10,7 @@ read-scope token gets 403 for every method but GET), and the permission of the s
 import json
 import re
 
-from flask import g, jsonify, request, url_for
+from flask import current_app, g, jsonify, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, FieldList, FormField
@@ -18,6 +18,7 @@ from wtforms import BooleanField, FieldList, FormField
 from app.api import bp
 from app.api.common import NOT_IN_BODY as _NOT_IN_BODY
 from app.api.common import ApiError
+from app.formats import json_bodies
 from app.services.core.errors import Refused, Stale
 from forms.activities import ListText
 from models import db
@@ -42,15 +43,22 @@ def json_body(optional: bool = False) -> dict:
     if request.mimetype != "application/json":
         raise ApiError(415, "Send the body as JSON, with Content-Type: application/json.",
                        code="unsupported_media_type")
+    raw = request.get_data(cache=True) or b"null"
     try:
-        data = json.loads(request.get_data(cache=True) or b"null")
-    except (ValueError, UnicodeDecodeError) as exc:
+        json_bodies.depth(raw, int(current_app.config.get("JSON_MAX_DEPTH") or json_bodies.DEFAULT_MAX_DEPTH))
+    except json_bodies.TooDeep as exc:
+        raise ApiError(400, str(exc), code="too_deep") from None
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise ApiError(400, f"The body is not valid JSON: {str(exc)[:120]}", code="malformed_json") from None
     if not isinstance(data, dict):
         raise ApiError(400, "The body must be a JSON object whose keys are the record's fields.",
                        code="malformed_json")
-    if _has_nul(data):
-        raise ApiError(400, "The body contains a NUL character, which no field may hold.", code="bad_request")
+    unstorable = json_bodies.unstorable_text(data)
+    if unstorable:
+        raise ApiError(400, "Some fields hold characters no text may hold: " + ", ".join(sorted(unstorable)) + ".",
+                       unstorable, code="bad_request")
     return data
 
 
@@ -60,17 +68,6 @@ def _scalar(value) -> str:
     if isinstance(value, float) and value != value or value in (float("inf"), float("-inf")):
         return "not a number"  # NaN and Infinity (which Python's JSON reader accepts) are refused by the field
     return str(value)
-
-
-def _has_nul(data) -> bool:
-    """A NUL character anywhere in the body (PostgreSQL refuses it in text: a 500 if it reached a query)."""
-    if isinstance(data, str):
-        return "\x00" in data
-    if isinstance(data, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in data.items())
-    if isinstance(data, list):
-        return any(_has_nul(v) for v in data)
-    return False
 
 
 def formdata(form_cls, data: dict) -> MultiDict:

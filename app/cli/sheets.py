@@ -4,6 +4,7 @@ from pathlib import Path
 
 import click
 import sqlalchemy as sa
+from flask import current_app
 from flask.cli import with_appcontext
 
 from app.log import log_fields, logger
@@ -21,6 +22,11 @@ def _command(kind: str):
         actor = db.session.scalars(sa.select(User).where(sa.func.lower(User.email) == email.strip().lower())).first()
         if actor is None:
             raise click.ClickException(f"No account {email}.")
+        limit = current_app.config.get("MAX_CONTENT_LENGTH")
+        if limit and file.stat().st_size > limit:  # the browser's limit: never read more than an upload may bring
+            click.echo(f"{file.name}: refused: the file weighs {file.stat().st_size:,} bytes, more than the "
+                       f"{limit:,} an upload may (MAX_CONTENT_LENGTH): split it into several files.", err=True)
+            raise SystemExit(1)
         try:
             report = sheet_uploads.import_file(kind, file.read_bytes(), file.name, EVERYTHING, actor, dry_run=dry_run)
         except sheet_uploads.ImportRefused as exc:

@@ -10,25 +10,24 @@ import csv
 import datetime
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from app.formats import xlsx_reader
 from app.formats.tables import csv_bytes
 from app.formats.untc import written_date
+from app.formats.upload_limits import Budget, FileRefused, Limits, sniff
 
-#: More rows than an import should carry in one file (the upload size limit usually comes first).
-MAX_ROWS = 20_000
-#: Columns beyond this are a mistake (a sheet with a value in column XFD).
-MAX_COLUMNS = 200
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class SheetRefused(ValueError):
-    """The file is not a table that can be imported; the message says why (shown as is)."""
+class SheetRefused(FileRefused):
+    """The file is not a table that can be imported; the message says why (shown as is), `limit` names the setting
+    it exceeded (upload_limits), if any."""
 
 
 @dataclass
@@ -47,27 +46,26 @@ def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _rows(raw_rows) -> Sheet:
-    rows = iter(raw_rows)
+def _rows(numbered_rows: Iterable[tuple[int, list]], limits: Limits) -> Sheet:
+    """The header (the first row with a value) and the rows after it that have one, each with its number."""
+    rows = iter(numbered_rows)
     header = None
-    number = 0
-    for cells in rows:
-        number += 1
+    for _number, cells in rows:
         if not all(_blank(c) for c in cells):
-            header = [str(c).strip() if c is not None else "" for c in cells][:MAX_COLUMNS]
+            header = [str(c).strip() if c is not None else "" for c in cells][:limits.sheet_max_columns]
             break
     if header is None:
         raise SheetRefused("The file is empty: it has no header row and no rows.")
     while header and not header[-1]:
         header.pop()
     sheet = Sheet(header)
-    for cells in rows:
-        number += 1
+    for number, cells in rows:
         cells = list(cells)[:len(header)]
         if all(_blank(c) for c in cells):
             continue
-        if len(sheet.rows) >= MAX_ROWS:
-            raise SheetRefused(f"The file has more than {MAX_ROWS:,} rows: split it into several files.")
+        if len(sheet.rows) >= limits.sheet_max_rows:
+            raise SheetRefused(f"The file has more than {limits.sheet_max_rows:,} rows (SHEET_MAX_ROWS): split it "
+                               "into several files.", "SHEET_MAX_ROWS")
         sheet.rows.append((number, cells + [None] * (len(header) - len(cells))))
     if not sheet.rows:
         raise SheetRefused("The file has a header row but no rows to import.")
@@ -88,44 +86,69 @@ def _text_of(data: bytes) -> str:
         raise SheetRefused(f"The file is not UTF-8 text (line {line}): save it as CSV UTF-8 or as .xlsx.") from None
 
 
-def read_csv(data: bytes) -> Sheet:
+def _csv_rows(reader, limits: Limits) -> Iterable[tuple[int, list]]:
+    """The CSV's records, numbered, each checked against the limits before the next is read."""
+    budget = Budget(limits)
+    for number, cells in enumerate(reader, start=1):
+        if number > limits.sheet_max_rows + 1:
+            raise SheetRefused(f"The file has more than {limits.sheet_max_rows:,} rows (SHEET_MAX_ROWS; blank lines "
+                               "count too): split it into several files.", "SHEET_MAX_ROWS")
+        width = len(cells)
+        while width and not cells[width - 1].strip():
+            width -= 1
+        if width > limits.sheet_max_columns:
+            raise SheetRefused(f"Line {number} has more than {limits.sheet_max_columns} values (SHEET_MAX_COLUMNS): "
+                               "delete the columns the import does not need.", "SHEET_MAX_COLUMNS")
+        if any(len(c) > limits.sheet_max_cell_chars for c in cells):
+            raise SheetRefused(f"A value on line {number} holds more than {limits.sheet_max_cell_chars:,} characters "
+                               "(SHEET_MAX_CELL_CHARS): shorten it.", "SHEET_MAX_CELL_CHARS")
+        if number % 1000 == 0:
+            budget.tick()
+        yield number, cells[:width]
+
+
+def read_csv(data: bytes, limits: Limits | None = None) -> Sheet:
+    limits = limits or Limits()
     text = _text_of(data)
     first = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first.count)  # Excel writes ";" where the decimal mark is a comma
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        return _rows(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        return _rows(_csv_rows(reader, limits), limits)
     except csv.Error as exc:
         raise SheetRefused(f"The file is not a CSV table that can be read: {exc}.") from None
+    except FileRefused as exc:
+        raise SheetRefused(str(exc), exc.limit) from None
 
 
-def read_xlsx(data: bytes) -> Sheet:
+def read_xlsx(data: bytes, limits: Limits | None = None) -> Sheet:
+    """The first sheet of a workbook (the data sheet; the templates' notes come after it), read within `limits`."""
+    limits = limits or Limits()
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 — whatever a damaged or hostile file makes openpyxl raise
-        raise SheetRefused(f"The workbook cannot be read ({type(exc).__name__}): save it again as .xlsx.") from None
-    try:
-        if not book.worksheets:
-            raise SheetRefused("The workbook has no sheet.")
-        sheet = book.worksheets[0]  # the data sheet is the first; the templates' notes come after it
-        return _rows(sheet.iter_rows(values_only=True))
+        return _rows(xlsx_reader.rows(data, limits), limits)
     except SheetRefused:
         raise
-    except Exception as exc:  # noqa: BLE001 — a sheet that breaks while it is read: refused, never a 500
+    except FileRefused as exc:
+        raise SheetRefused(str(exc), exc.limit) from None
+    except Exception as exc:  # noqa: BLE001 — whatever a damaged or hostile file makes the reader raise: refused
         raise SheetRefused(f"The workbook cannot be read ({type(exc).__name__}): save it again as .xlsx.") from None
-    finally:
-        book.close()
 
 
-def read(data: bytes, filename: str) -> Sheet:
-    """The table of an uploaded file, XLSX (recognised by its content) or CSV; SheetRefused when it is neither."""
+def read(data: bytes, filename: str, limits: Limits | None = None) -> Sheet:
+    """The table of an uploaded file, XLSX or CSV, recognised by its content (never by its name), read within
+    `limits` (upload_limits; the defaults when None); SheetRefused when it is neither or exceeds a limit."""
     if not data:
         raise SheetRefused("The file is empty.")
-    if data[:4] == b"PK\x03\x04":
-        return read_xlsx(data)
-    if (filename or "").lower().endswith((".xls", ".xlsm", ".ods", ".numbers")) or data[:4] == b"\xd0\xcf\x11\xe0":
+    kind = sniff(data)
+    if kind == "zip":
+        return read_xlsx(data, limits)
+    if kind is not None:
+        raise SheetRefused(f"The file is {kind}, neither a CSV file nor an Excel workbook (.xlsx): save the sheet as "
+                           "one of those.")
+    if (filename or "").lower().endswith((".xls", ".xlsm", ".ods", ".numbers")):
         raise SheetRefused("Only CSV files and Excel workbooks (.xlsx) can be imported: save the sheet as one "
                            "of those.")
-    return read_csv(data)
+    return read_csv(data, limits)
 
 
 # ------------------------------------------------------------------ cells

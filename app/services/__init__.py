@@ -8,6 +8,7 @@ forms/, app.rules, app.formats and the plumbing modules of app/: scoping, listin
 never a view, the API or a template helper. tests/test_conventions.py holds the order.
 
     core        errors, audit trail, versions, child-collection sync, record cache, upload store
+    jobs        the job queue (RQ): job records, enqueue, progress, the in-process runner, schedules, the reaper
     registry    States, organizations, experts, legislative issues and findings
     accounts    accounts, roles, API tokens, sign-in events
     attachments files on records: their storage, the checks of what a file is, their versions
@@ -25,5 +26,5 @@ never a view, the API or a template helper. tests/test_conventions.py holds the 
 """
 
 #: The domain packages from the bottom up: each may import those before it, never one after it.
-LAYERS = ("core", "registry", "accounts", "attachments", "comments", "treaties", "sheets", "requests", "activities",
-          "funding", "work", "outcomes", "overview", "backups")
+LAYERS = ("core", "jobs", "registry", "accounts", "attachments", "comments", "treaties", "sheets", "requests",
+          "activities", "funding", "work", "outcomes", "overview", "backups")

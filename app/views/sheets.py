@@ -7,10 +7,10 @@ from flask_login import current_user
 from app.formats import sheets
 from app.permissions import Permission, permission_required
 from app.scoping import for_user
+from app.services.jobs import broker as job_broker
 from app.services.sheets import sheet_uploads
 from app.work_limits import expensive_work
 from forms.sheets import SheetConfirmForm, SheetUploadForm
-from models import db
 
 bp = Blueprint("sheet_imports", __name__)
 
@@ -34,6 +34,7 @@ def upload(kind: str):
     try:
         stored = sheet_uploads.upload(kind, file.read(), file.filename or "upload", current_user.id)
     except sheet_uploads.ImportRefused as exc:
+        form.file.errors = [*form.file.errors, str(exc)]  # beside the field; the alert above says nothing was written
         return _upload_page(kind, form, 422, refused=str(exc), filename=file.filename)
     location = url_for(f"sheet_imports.{kind}_preview", upload_id=stored.id)
     if request.headers.get("X-Requested-With") == "XMLHttpRequest":  # upload_progress.js goes there itself
@@ -48,11 +49,11 @@ def _outcome(kind: str, status: int, title: str, message: str):
 
 def _load(kind: str, upload_id: str):
     """The caller's stored upload, or the page saying why there is none (imported, expired, another's)."""
+    entry = sheet_uploads.imported(upload_id)  # its file is kept until it expires: imported is what counts
+    if entry is not None:
+        return None, _outcome(kind, 409, "Already imported", sheet_uploads.already_message(entry))
     stored = sheet_uploads.load(upload_id, kind)
     if stored is None or stored.expired:
-        entry = sheet_uploads.imported(upload_id)
-        if entry is not None:
-            return None, _outcome(kind, 409, "Already imported", sheet_uploads.already_message(entry))
         return None, _outcome(kind, 404, "No such preview", "This preview does not exist or is more than an hour "
                                                             "old: upload the file again.")
     if stored.user_id != current_user.id:
@@ -79,7 +80,8 @@ def preview(kind: str, upload_id: str):
 
 
 def confirm(kind: str, upload_id: str):
-    """Write every row of the previewed file, or none."""
+    """Write every row of the previewed file, or none: a job (thousands of rows take longer than a request may),
+    whose progress page the browser is sent to at once."""
     stored, refusal = _load(kind, upload_id)
     if refusal:
         return refusal
@@ -87,18 +89,11 @@ def confirm(kind: str, upload_id: str):
         flash("The preview could not be confirmed; try again.", "error")
         return redirect(url_for(f"sheet_imports.{kind}_preview", upload_id=stored.id), 303)
     try:
-        report = sheet_uploads.confirm(stored, for_user(current_user), current_user)
-    except sheet_uploads.ImportRefused as exc:
-        db.session.rollback()
-        return _outcome(kind, 409, "Not imported", str(exc))
-    if not report.ok:  # the record changed since the preview: a row is refused now
-        db.session.rollback()
-        return _preview_page(kind, stored, report, 422)
-    db.session.commit()
-    sheet_uploads.discard(stored)
-    spec = sheet_uploads.module(kind)
-    flash(f"Imported {len(report.written):,} {spec.PLURAL} from {stored.filename}.", "success")
-    return redirect(url_for(KINDS[kind][1]), 303)
+        job = job_broker.enqueue("sheet_import", kind, stored.id, current_user.id, owner=current_user,
+                                 label=f"Import of {stored.filename} ({sheet_uploads.module(kind).PLURAL})")
+    except job_broker.QueueUnavailable as exc:
+        return _outcome(kind, 503, "Not started", exc.message)
+    return redirect(url_for("jobs.detail", job_id=job.id), 303)
 
 
 def template(kind: str, extension: str):

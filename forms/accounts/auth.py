@@ -1,12 +1,11 @@
 """The sign-in form (CONTRACT.md: fields `email`, `password` and Flask-WTF's `csrf_token`)."""
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import InputRequired, Length
 
-from forms.base import MAX_EMAIL_LENGTH, MAX_PASSWORD_LENGTH, strip
+from forms.base import MAX_EMAIL_LENGTH, MAX_PASSWORD_LENGTH, AppForm, strip
 
 
-class LoginForm(FlaskForm):
+class LoginForm(AppForm):
     # No format check on the address here: any answer other than "incorrect" would say something about it.
     email = EmailField("Email", filters=[strip],
                        validators=[InputRequired("Enter your email address."), Length(max=MAX_EMAIL_LENGTH)],

@@ -1,9 +1,8 @@
 """Account administration forms and the filters of the account and audit lists."""
-from flask_wtf import FlaskForm
 from wtforms import EmailField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from forms.base import MAX_ID, EmailAddress, FilterForm, NewPassword, choices, date_field, optional_int, strip
+from forms.base import MAX_ID, AppForm, EmailAddress, FilterForm, NewPassword, choices, date_field, optional_int, strip
 from models.enums import Role
 
 NO_DONOR = ("", "— none —")
@@ -31,7 +30,7 @@ class _RoleAndDonor:
             raise ValidationError("Only a donor account is bound to a donor; choose “none”.")
 
 
-class UserCreateForm(_RoleAndDonor, FlaskForm):
+class UserCreateForm(_RoleAndDonor, AppForm):
     email = EmailField("Email", filters=[strip], validators=[InputRequired("Enter an email address."),
                                                               EmailAddress()])
     name = StringField("Name", filters=[strip], validators=[InputRequired("Enter the person's name."),
@@ -43,14 +42,14 @@ class UserCreateForm(_RoleAndDonor, FlaskForm):
                              render_kw={"autocomplete": "new-password"})
 
 
-class UserEditForm(_RoleAndDonor, FlaskForm):
+class UserEditForm(_RoleAndDonor, AppForm):
     name = StringField("Name", filters=[strip], validators=[InputRequired("Enter the person's name."),
                                                             Length(max=120)])
     role = _role_field()
     donor_id = _donor_field()
 
 
-class PasswordResetForm(FlaskForm):
+class PasswordResetForm(AppForm):
     password = PasswordField("New password", validators=[NewPassword(optional=True)],
                              description="Leave empty to generate one; it is shown once.",
                              render_kw={"autocomplete": "new-password"})
@@ -61,7 +60,7 @@ class PasswordResetForm(FlaskForm):
         self.password_owner = (account.email, account.name) if account is not None else None
 
 
-class TokenForm(FlaskForm):
+class TokenForm(AppForm):
     name = StringField("Token name", filters=[strip], validators=[Optional(), Length(max=80)],
                        description="What the token is for, e.g. “reporting script”.")
     scope = SelectField("Scope", choices=[("read", "Read only"), ("read write", "Read and write")], default="read",

@@ -2,11 +2,10 @@
 it along pledged -> committed -> received, and allocating it to an activity."""
 from decimal import Decimal, InvalidOperation
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DecimalField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from forms.base import FilterForm, VersionField, choices, date_field, optional_int, strip
+from forms.base import AppForm, FilterForm, VersionField, choices, date_field, optional_int, strip
 from forms.filters import (
     INSTRUMENT_CODES,
     CodeField,
@@ -95,7 +94,7 @@ def _check_currency(form, field):
 
 # --- contributions --------------------------------------------------------------------------------------------
 
-class ContributionForm(FlaskForm):
+class ContributionForm(AppForm):
     """A contribution's facts and earmark (its status moves through StatusForm, one guarded step at a time)."""
     donor_id = SelectField("Donor", coerce=optional_int, validators=[DataRequired("Choose the donor.")])
     project_id = SelectField("Project", coerce=optional_int, validators=[Optional()],
@@ -168,7 +167,7 @@ class ContributionCreateForm(ContributionForm):
             raise ValidationError("The money cannot be committed before it was pledged.")
 
 
-class StatusForm(FlaskForm):
+class StatusForm(AppForm):
     """One step of pledged -> committed -> received, with its date."""
     on = date_field("On", DataRequired("Give the date of this step."))
     reason = StringField("Note", filters=[strip], validators=[Optional(), Length(max=500)])
@@ -176,7 +175,7 @@ class StatusForm(FlaskForm):
     version = VersionField()
 
 
-class AllocationForm(FlaskForm):
+class AllocationForm(AppForm):
     """Part of a contribution allocated to one activity."""
     activity_id = SelectField("Activity", coerce=optional_int, validators=[DataRequired("Choose the activity.")])
     amount = AmountField("Amount", validators=[Optional(), _check_amount],

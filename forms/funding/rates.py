@@ -1,11 +1,10 @@
 """Forms of the exchange-rate table kept by admins."""
 from decimal import Decimal
 
-from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from forms.base import FilterForm, date_field, strip
+from forms.base import AppForm, FilterForm, date_field, strip
 from forms.funding.codelists import currency_problem
 from forms.funding.contributions import AmountField
 from models.exchange_rate import BASE_CURRENCY
@@ -23,7 +22,7 @@ class RateFilterForm(FilterForm):
                            validators=[Optional(), Regexp(r"^[A-Z]{3}$", message="An ISO 4217 code, e.g. EUR.")])
 
 
-class RateForm(FlaskForm):
+class RateForm(AppForm):
     currency = StringField("Currency", filters=[strip, _upper],
                            validators=[DataRequired("Give the currency, e.g. EUR."), Length(max=3)],
                            description="ISO 4217 code.")

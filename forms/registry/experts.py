@@ -1,10 +1,19 @@
 """Forms of experts: the roster's filters (pages and API alike), and the one form that adds or edits an expert."""
-from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from forms.activities import KnownChoice, ListText, _EachAtMost
-from forms.base import EmailAddress, FilterForm, PlainText, VersionField, choices, date_field, optional_int, strip
+from forms.base import (
+    AppForm,
+    EmailAddress,
+    FilterForm,
+    PlainText,
+    VersionField,
+    choices,
+    date_field,
+    optional_int,
+    strip,
+)
 from forms.filters import INSTRUMENT_CODES, enum_filter, instrument_filter, not_before, state_filter, text_filter
 from models.enums import ExpertKind, LegalTradition
 
@@ -26,7 +35,7 @@ class ExpertFilterForm(FilterForm):
                               not_before("available_from", "The end of the range is before its start."))
 
 
-class ExpertForm(FlaskForm):
+class ExpertForm(AppForm):
     """Add an expert to the roster, or edit one (the affiliation and nationality choices come from the view)."""
     name = StringField("Name", filters=[strip], validators=[
         DataRequired("Give the expert's name."), Length(max=160, message="At most 160 characters."), PlainText()])

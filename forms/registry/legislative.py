@@ -1,14 +1,13 @@
 """Forms of legislative findings: record one (an issue raised with a State), and move its status."""
-from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from forms.activities import KnownChoice
-from forms.base import VersionField, choices, date_field, optional_int, strip
+from forms.base import AppForm, VersionField, choices, date_field, optional_int, strip
 from models.enums import FindingStatus
 
 
-class FindingForm(FlaskForm):
+class FindingForm(AppForm):
     state = KnownChoice("State", "Choose the State from the list.", validators=[InputRequired("Choose the State.")])
     issue = KnownChoice("Issue", "Choose the issue from the catalogue.", coerce=optional_int,
                         validators=[InputRequired("Choose the issue raised.")])
@@ -26,7 +25,7 @@ class FindingForm(FlaskForm):
             (a.id, f"{a.title} ({a.start_date.isoformat() if a.start_date else 'no date'})") for a in activities])
 
 
-class FindingStatusForm(FlaskForm):
+class FindingStatusForm(AppForm):
     status = SelectField("New status", choices=choices(FindingStatus.choices()), validators=[InputRequired()])
     status_date = date_field("Since", InputRequired("Give the day the status took effect."))
     note = TextAreaField("Reason or note", filters=[strip], validators=[Optional(), Length(max=2000)],

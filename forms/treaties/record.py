@@ -3,17 +3,16 @@
 Choices that come from the database (instruments, States) are filled in by the view; the rules of the treaty
 (what may be recorded, what deserves a warning) are the service's, so that the CLI and the form agree.
 """
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, HiddenField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from forms.base import FilterForm, choices, date_field, strip
+from forms.base import AppForm, FilterForm, choices, date_field, strip
 from forms.filters import INSTRUMENT_CODES
 from models.enums import ActionKind
 
 
-class ImportUploadForm(FlaskForm):
+class ImportUploadForm(AppForm):
     instrument = SelectField("Instrument", choices=choices([(c, c) for c in INSTRUMENT_CODES]),
                              validators=[DataRequired()])
     file = FileField("UN Treaty Collection table (CSV)", validators=[
@@ -23,7 +22,7 @@ class ImportUploadForm(FlaskForm):
                     "publishes them. Nothing is written before you confirm the preview.")
 
 
-class ImportConfirmForm(FlaskForm):
+class ImportConfirmForm(AppForm):
     """Confirm a stored preview. When the import would remove most of the instrument's record, the person
     must also tick the box that names how many actions go (the view words its label)."""
     allow_mass_removal = BooleanField("Yes, remove these actions")
@@ -38,7 +37,7 @@ class ImportConfirmForm(FlaskForm):
         return int(text) if text.isdigit() and len(text) < 7 else False
 
 
-class TreatyActionForm(FlaskForm):
+class TreatyActionForm(AppForm):
     participant = SelectField("Participant", validators=[DataRequired("Choose the participant.")])
     instrument = SelectField("Instrument", choices=choices([(c, c) for c in INSTRUMENT_CODES]),
                              validators=[DataRequired("Choose the instrument.")])

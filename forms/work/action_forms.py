@@ -1,11 +1,10 @@
 """Forms of follow-up actions: raising or changing one (with its status move), and the filters of the actions list
 and of "my actions" — the queue's filters (status, owner, State, regional group, instrument, priority, overdue,
 due dates) plus the record an action was raised from."""
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, SelectMultipleField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from forms.base import MAX_ID, FilterForm, PlainText, VersionField, choices, date_field, optional_int, strip
+from forms.base import MAX_ID, AppForm, FilterForm, PlainText, VersionField, choices, date_field, optional_int, strip
 from forms.filters import (
     INSTRUMENT_CODES,
     flag_filter,
@@ -91,7 +90,7 @@ def _optional_id(label: str, description: str):
                         description=description)
 
 
-class ActionForm(FlaskForm):
+class ActionForm(AppForm):
     """Raise an action, or change one (its status move with a note)."""
     description = TextAreaField("What is to be done", filters=[strip], validators=[
         DataRequired("Say what is to be done."), Length(max=2000, message="At most 2,000 characters."), PlainText()])

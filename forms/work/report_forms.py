@@ -1,11 +1,10 @@
 """Forms of activity reports: the report itself (rich text, counterparts as rows), the moves of its review
 (submit to approvers, return with a note, approve, unlock with a reason) and the filters of the report list."""
-from flask_wtf import FlaskForm
 from wtforms import FieldList, FormField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from forms.activities import _Row
-from forms.base import FilterForm, PlainText, VersionField, choices, strip
+from forms.base import AppForm, FilterForm, PlainText, VersionField, choices, strip
 from forms.filters import enum_filter, state_filter, text_filter
 from forms.work.action_forms import MeOrAccountField
 from models.enums import ActivityKind, ReportStatus
@@ -24,7 +23,7 @@ def _rich(label: str, limit: int, description: str) -> TextAreaField:
     return TextAreaField(label, validators=[Optional(), Length(max=limit, message=f"At most {limit:,} characters.")],
                          description=f"{description} {RICH}", render_kw={"rows": 8, "data-rich-text": "on"})
 
-class ReportForm(FlaskForm):
+class ReportForm(AppForm):
     """The report of an activity, saved as a draft as often as wanted."""
     summary = _rich("What was done", 50_000, "The activity as it took place: who met, what was discussed, what was "
                     "delivered.")
@@ -61,7 +60,7 @@ def _note(label: str, description: str, required: str | None = None) -> TextArea
         *validators, Length(max=MAX_NOTE, message=f"At most {MAX_NOTE:,} characters."), PlainText()],
         description=description, render_kw={"rows": 3})
 
-class SubmitForm(FlaskForm):
+class SubmitForm(AppForm):
     approvers = SelectMultipleField("Approvers", coerce=int, description="The managers who will review the "
                                     "report (account ids); after a return, the same ones unless others are chosen.")
     note = _note("Note to the approvers", "After a return: your answer to the approver's note.")
@@ -70,16 +69,16 @@ class SubmitForm(FlaskForm):
     def set_approvers(self, users) -> None:
         self.approvers.choices = choices([(u.id, f"{u.name} ({u.email})") for u in users])
 
-class ReturnForm(FlaskForm):
+class ReturnForm(AppForm):
     note = _note("What should change", "The note the author answers.",
                  required="Say what should change: a report is returned with a note for its author.")
     version = VersionField()
 
-class ApproveForm(FlaskForm):
+class ApproveForm(AppForm):
     note = _note("Note", "Optional.")
     version = VersionField()
 
-class UnlockForm(FlaskForm):
+class UnlockForm(AppForm):
     reason = _note("Reason", "Why the approved report must change.", required="Say why the approved report is "
                                                                               "unlocked.")
     version = VersionField()
@@ -95,6 +94,6 @@ class ReportFilterForm(FilterForm):
     kind = enum_filter("Kind of activity", ActivityKind)
     state = state_filter(description="A State the activity served or gathered (its code).")
 
-class CompleteForm(FlaskForm):
+class CompleteForm(AppForm):
     """Mark the activity completed once its report is approved (the version of the activity)."""
     version = VersionField()

@@ -52,7 +52,9 @@ def test_the_template_round_trips(client, login_as, kind, model, extension):
     assert client.get(location).get_data(as_text=True).count("ready to import") == 1  # a reload re-posts nothing
     assert count(model) == before
     done = confirm(client, location, kind)
-    assert done.status_code == 303 and done.headers["Location"] == f"/{kind}/"
+    assert done.status_code == 303 and done.headers["Location"].startswith("/jobs/")  # the import is a job
+    job_page = client.get(done.headers["Location"]).get_data(as_text=True)
+    assert "Finished" in job_page and "Imported 1 " in job_page and f'href="/{kind}/"' in job_page
     assert count(model) == before + 1
     entry = db.session.scalar(sa.select(AuditEntry).filter_by(action="import").order_by(AuditEntry.id.desc()))
     assert entry.actor_id == user.id and entry.after["filename"] == f"filled.{extension}" and entry.after["rows"] == 1
@@ -71,7 +73,10 @@ def test_bad_rows_are_listed_and_cannot_be_confirmed(client, login_as):
     assert page.status_code == 422 and "1 with problems" in body and "Unknown State “Narnia”" in body
     assert "<td>3</td><td>State</td>" in body and "<script>x" not in body
     assert "/confirm" not in body
-    assert confirm(client, location, "requests").status_code == 422
+    done = confirm(client, location, "requests")  # a job, which fails saying why and writes nothing
+    assert done.status_code == 303
+    job_page = client.get(done.headers["Location"]).get_data(as_text=True)
+    assert "It failed" in job_page and "1 rows are refused now" in job_page and "Nothing was imported" in job_page
     assert (count(AssistanceRequest), count(AuditEntry)) == before
 
 

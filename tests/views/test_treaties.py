@@ -77,13 +77,14 @@ def test_upload_previews_without_writing_then_confirm_commits(client, admin, ann
     # The same page but for the CSRF token, which is signed with the time of the request (to the second).
     assert _without_csrf(again) == _without_csrf(page)
 
-    confirmed = confirm(client, location)
-    assert confirmed.status_code == 303 and confirmed.headers["Location"].endswith("/instruments/SOM")
+    confirmed = confirm(client, location)  # a job (issue 28): the browser goes to its page
+    assert confirmed.status_code == 303 and confirmed.headers["Location"].startswith("/jobs/")
     assert deposits_of("SOM") == 138
     entry = db.session.scalar(sa.select(AuditEntry).filter_by(action="import").order_by(AuditEntry.id.desc()))
     assert entry.actor_id == admin.id and entry.after["added"] == 111
-    shown = client.get(confirmed.headers["Location"]).get_data(as_text=True)
-    assert "Imported XVIII-12-b-SOM.csv: SOM: 111 added" in shown and "European Union" in shown
+    job_page = client.get(confirmed.headers["Location"]).get_data(as_text=True)
+    assert "Imported XVIII-12-b-SOM.csv: SOM: 111 added" in job_page and 'href="/instruments/SOM"' in job_page
+    assert "European Union" in job_page  # the table's warning
 
 
 def test_a_malformed_upload_is_refused_naming_every_line(client, admin):
@@ -248,11 +249,12 @@ def test_removing_most_of_the_record_needs_the_box_that_names_the_count(client, 
     count = int(re.match(r"Yes, remove (\d+) of the 276 actions of TIP on record", label).group(1))
     assert count > 138  # more than half
     assert page.index(f"would remove {count} of the 276 actions") < page.index("Confirm the import")
-    refused = confirm(client, location, removals=str(count))  # the button alone is not enough
-    assert refused.status_code == 422 and f"would remove {count} of the 276 actions of TIP" in refused.get_data(
-        as_text=True)
+    refused = confirm(client, location, removals=str(count))  # the button alone is not enough: the job fails
+    job_page = client.get(refused.headers["Location"]).get_data(as_text=True)
+    assert "It failed" in job_page and f"would remove {count} of the 276 actions of TIP" in job_page
     assert deposits_of("TIP") == before
-    assert confirm(client, location, allow_mass_removal="y", removals="10").status_code == 422  # not that many
+    not_that_many = confirm(client, location, allow_mass_removal="y", removals="10")
+    assert "It failed" in client.get(not_that_many.headers["Location"]).get_data(as_text=True)
     assert deposits_of("TIP") == before
     done = confirm(client, location, allow_mass_removal="y", removals=str(count))
     assert done.status_code == 303 and deposits_of("TIP") == 1

@@ -5,8 +5,9 @@ extension is one of the accepted kinds, and its content is that kind: PDF, Word,
 Open XML formats and the older binary ones), OpenDocument, PNG, JPEG, GIF, WebP, TIFF, plain text and CSV.
 Refused: executables and scripts, web pages (an HTML file renamed .pdf or .txt), content of another kind than its
 extension, macro-enabled Office and OpenDocument files, password-protected ones (their content cannot be checked),
-and zip bombs — the Office and OpenDocument formats are zip files, so each is opened and read within bounds
-(members, total unpacked size, packing ratio) before it is kept.
+and zip bombs — the Office and OpenDocument formats are zip files, so each is opened and read within the bounds of
+app/formats/upload_limits.py (members, their names, packed and unpacked sizes, packing ratio, time; the
+UPLOAD_ZIP_* settings) before it is kept.
 
 Every refusal is a `Refused` on the field `file`, with a message saying what to do.
 """
@@ -16,20 +17,14 @@ import hashlib
 import io
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass
 
 import olefile
 
+from app.formats.upload_limits import Budget, FileRefused, current_limits, drain, open_zip
 from app.services.core.errors import Refused
 
 FIELD = "file"
-#: A zip (Office, OpenDocument) may hold this many members, unpack to this many bytes in all, and pack a member
-#: over a megabyte at most this tightly: beyond, it is a zip bomb, not a document.
-MAX_MEMBERS = 2000
-MAX_UNPACKED = 256 * 1024 * 1024
-MAX_RATIO = 200
-_CHUNK = 1024 * 1024
 
 KINDS: dict[str, tuple[str, str]] = {  # kind -> (content type, what it is called)
     "pdf": ("application/pdf", "a PDF document"),
@@ -161,17 +156,12 @@ def _text_kind(data: bytes, expected: str) -> str:
 
 def _zip_kind(data: bytes) -> str:
     """An Office Open XML or OpenDocument file, read within bounds: Refused for a bomb or a macro."""
+    limits = current_limits()
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        members = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError):
-        _refuse("The file is damaged: it cannot be opened. Save it again and upload the new copy.")
-    if len(members) > MAX_MEMBERS:
-        _refuse(f"The file packs {len(members):,} parts: more than a document holds (at most {MAX_MEMBERS:,}). "
-                "It is refused as a possible zip bomb.")
-    if sum(m.file_size for m in members) > MAX_UNPACKED:
-        _refuse(f"The file would unpack to more than {megabytes(MAX_UNPACKED)}: it is refused as a possible zip "
-                "bomb.")
+        archive = open_zip(data, limits)
+    except FileRefused as exc:
+        _refuse(str(exc))
+    members = archive.infolist()
     names = {m.filename for m in members}
     lowered = {n.lower() for n in names}
     if any(n.endswith("vbaproject.bin") or n.startswith(("activex/", "word/activex/", "xl/activex/"))
@@ -180,7 +170,10 @@ def _zip_kind(data: bytes) -> str:
                 "(as .docx, .xlsx or .pptx) and upload that.")
     if any(n.startswith("scripts/") or (n.startswith("basic/") and not n.endswith("-lc.xml")) for n in lowered):
         _refuse("The document carries macros, which are not accepted: save it without macros and upload that.")
-    _read_within_bounds(archive, members)
+    try:
+        drain(archive, Budget(limits))
+    except FileRefused as exc:
+        _refuse(str(exc))
     if "[Content_Types].xml" in names:
         types = archive.read("[Content_Types].xml").lower()
         if b"macroenabled" in types or b"vbaproject" in types:
@@ -197,29 +190,6 @@ def _zip_kind(data: bytes) -> str:
                 return kind
         return f"a document of type {declared[:60]!r}"
     return "a zip archive (archives are not accepted: upload the documents themselves)"
-
-
-def _read_within_bounds(archive: zipfile.ZipFile, members) -> None:
-    """Unpack every member, counting what really comes out (a header may lie about sizes): a member packed tighter
-    than MAX_RATIO, or more than MAX_UNPACKED in all, is refused as a bomb; a member whose data do not match
-    its checksum as damaged."""
-    unpacked = 0
-    for member in members:
-        if member.flag_bits & 0x1:
-            _refuse("The file is password-protected: its content cannot be checked. Remove the password and upload "
-                    "it again.")
-        read = 0
-        try:
-            with archive.open(member) as part:
-                while chunk := part.read(_CHUNK):
-                    read += len(chunk)
-                    unpacked += len(chunk)
-                    if unpacked > MAX_UNPACKED or (read > _CHUNK and read > MAX_RATIO * max(member.compress_size, 1)):
-                        _refuse("The file unpacks to far more than it weighs: it is refused as a possible zip bomb.")
-        except Refused:
-            raise
-        except (zipfile.BadZipFile, NotImplementedError, OSError, EOFError, ValueError):
-            _refuse("The file is damaged: a part of it cannot be read. Save it again and upload the new copy.")
 
 
 def _ole_kind(data: bytes) -> str:

@@ -154,6 +154,12 @@ def list_page(scope: Scope, filters: RequestFilters, paging: Paging, today: date
     return paginate(sorted_query(scope, filters, paging, today), paging)
 
 
+def count(scope: Scope, filters: RequestFilters, today: date | None = None) -> int:
+    """How many rows the filtered list has (one count query): whether its export runs as a job."""
+    select = sa.select(R.id).where(*conditions(scope, filters, today or date.today()))
+    return db.session.scalar(sa.select(sa.func.count()).select_from(select.subquery()))
+
+
 def export_rows(scope: Scope, filters: RequestFilters, paging: Paging, today: date | None = None
                 ) -> list[AssistanceRequest]:
     """Every row of the filtered list, in the list's order (an export is the list without pages)."""

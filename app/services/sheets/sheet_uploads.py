@@ -21,12 +21,16 @@ import sqlalchemy as sa
 
 from app.formats import sheets
 from app.formats.sheets import Columns, SheetRefused
+from app.formats.upload_limits import current_limits
 from app.scoping import Scope
 from app.services.core import audit, upload_store
+from app.services.jobs.progress import report_progress
 from models import AuditEntry, db
 
 #: Bad cells listed in full; beyond that they are counted (the file has to be corrected anyway).
 MAX_ERRORS = 500
+#: Rows written per call of the kind's write_all, so that a job can report its progress between them.
+WRITE_CHUNK = 1000
 
 
 class ImportRefused(ValueError):
@@ -106,7 +110,7 @@ def _read(kind: str, data: bytes, filename: str) -> tuple[sheets.Sheet, Columns]
     """The table and its columns, or ImportRefused naming why the whole file cannot be imported."""
     spec = module(kind)
     try:
-        sheet = sheets.read(data, filename)
+        sheet = sheets.read(data, filename, current_limits())
     except SheetRefused as exc:
         raise ImportRefused(str(exc)) from None
     columns = _columns(spec, sheet)
@@ -152,7 +156,10 @@ def preview(upload: Upload, scope: Scope, context=None) -> Report:
     report = Report(upload.kind, upload.filename, rows=len(sheet.rows), unknown_columns=columns.unknown,
                     columns=[columns.shown(n) for n in columns.index])
     context = context if context is not None else spec.prepare(scope)
-    for number, cells in sheet.rows:
+    steps = 2 * len(sheet.rows)  # a job's progress: checking every row, then writing every row
+    for index, (number, cells) in enumerate(sheet.rows):
+        if index % 100 == 0:
+            report_progress(index, steps)
         values, problems = spec.check_row(context, columns, cells)
         for column, message in problems:
             report.add(number, column, message)
@@ -192,7 +199,10 @@ def confirm(upload: Upload, scope: Scope, actor) -> Report:
     if not report.ok:
         return report
     source = f"Imported from {upload.filename}"
-    report.written = spec.write_all(scope, context, [values for _number, values in report.checked], actor, source)
+    rows = [values for _number, values in report.checked]
+    for start in range(0, len(rows), WRITE_CHUNK):
+        report.written += spec.write_all(scope, context, rows[start:start + WRITE_CHUNK], actor, source)
+        report_progress(len(rows) + start + len(rows[start:start + WRITE_CHUNK]), 2 * len(rows))
     audit.record("import", record_type=spec.RECORD_TYPE, actor=actor,
                  summary=f"Imported {len(report.written):,} {spec.PLURAL} from {upload.filename}",
                  after={"preview": upload.id, "filename": upload.filename, "rows": len(report.written),

@@ -5,6 +5,7 @@ from datetime import date
 from flask import Blueprint, Response, abort
 from flask_login import current_user
 
+from app import job_exports
 from app.permissions import Permission, permission_required
 from app.scoping import for_user
 from app.services.funding import donor_portal, iati
@@ -28,3 +29,18 @@ def activities():
         abort(404)
     document = iati.build(donor_portal.portal(scope, donor, filters["as_of"] or date.today()))
     return Response(document, mimetype="application/xml")
+
+
+@bp.post("/iati.xml/job")
+@permission_required(Permission.VIEW_CONTRIBUTIONS)
+def activities_job():
+    """POST: regenerate the IATI file (the same as /iati.xml with the same `donor` and `as_of`) as a job of the
+    caller's; the browser goes to its page, where the file is downloaded once made."""
+    form, filters, _paging = list_filters(FundingFilterForm)
+    if filters is None:
+        refuse_filters(form)
+    try:
+        donor_portal.donor_for(for_user(current_user), filters["donor"])
+    except NotYours:
+        abort(404)
+    return job_exports.offload("IATI activity file", "iati", "iati-activities.xml", endpoint="iati.activities")

@@ -5,7 +5,7 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app import form_choices
+from app import form_choices, job_exports
 from app.exports import csv_response, xlsx_response
 from app.page_cache import cached_page
 from app.permissions import Permission, can, permission_required
@@ -86,6 +86,8 @@ def _export(write):
     form, filters, paging = list_filters(RequestFilterForm, form_choices.request_filters)
     if filters is None:
         return render_template("requests/list.html", form=form, page=None, today=date.today()), 400
+    if job_exports.too_many(request_reads.count(for_user(current_user), request_reads.RequestFilters(**filters))):
+        return job_exports.offload(f"Export of requests ({request.path.rsplit('.', 1)[-1].upper()})")
     rows = request_reads.export_rows(for_user(current_user), request_reads.RequestFilters(**filters), paging)
     return write(f"requests-{date.today().isoformat()}", rows)
 

@@ -8,9 +8,10 @@ from app.listing import page_of
 from app.permissions import Permission, permission_required
 from app.scoping import for_user
 from app.services.core.errors import Refused
+from app.services.jobs import broker as job_broker
 from app.services.treaties import treaty_import_previews
 from app.services.treaties.reconciliation import differences, sources_of
-from app.services.treaties.treaty_import import ImportBusy, ImportRefused, MassRemovalRefused, import_text
+from app.services.treaties.treaty_import import ImportRefused, import_text
 from app.services.treaties.treaty_record import record_action
 from app.views.helpers import list_filters, show_refusal
 from app.work_limits import expensive_work
@@ -69,12 +70,12 @@ def _outcome(status: int, title: str, message: str, code: str | None = None):
 
 def _load_preview(preview_id: str):
     """The caller's preview, or the page that says why there is none (already imported, expired, not theirs)."""
+    entry = treaty_import_previews.imported(preview_id)  # its file is kept until it expires: imported is what counts
+    if entry is not None:
+        done = treaty_import_previews.PreviewAlreadyImported(entry)
+        return None, _outcome(409, "Already imported", done.lines()[0], done.code)
     preview = treaty_import_previews.load(preview_id)
     if preview is None or preview.expired:
-        entry = treaty_import_previews.imported(preview_id)
-        if entry is not None:
-            done = treaty_import_previews.PreviewAlreadyImported(entry)
-            return None, _outcome(409, "Already imported", done.lines()[0], done.code)
         return None, _outcome(404, "No such preview", "This preview does not exist or is more than an hour old: "
                                                       "upload the file again.")
     if preview.user_id != current_user.id:
@@ -115,7 +116,7 @@ def preview(preview_id: str):
 @bp.post("/import/<preview_id>/confirm")
 @permission_required(Permission.IMPORT_TREATIES)
 def import_confirm(preview_id: str):
-    """Commit the previewed import, once."""
+    """Import the previewed table, once: a job (issue 28), whose page the browser is sent to."""
     preview, refusal = _load_preview(preview_id)
     if refusal:
         return refusal
@@ -124,31 +125,11 @@ def import_confirm(preview_id: str):
         flash("The preview could not be confirmed; try again.", "error")
         return redirect(url_for("treaties.preview", preview_id=preview.id), 303)
     try:
-        report = treaty_import_previews.confirm(preview, actor=current_user,
-                                                allow_mass_removal=form.confirmed_removals())
-    except treaty_import_previews.PreviewAlreadyImported as exc:
-        db.session.rollback()
-        return _outcome(409, "Already imported", exc.lines()[0], preview.instrument)
-    except ImportBusy as exc:
-        db.session.rollback()
-        return _outcome(409, "Import in progress", exc.lines()[0], preview.instrument)
-    except MassRemovalRefused as exc:
-        db.session.rollback()
-        report = treaty_import_previews.dry_run(preview)
-        form.allow_mass_removal.errors = [exc.lines()[0]]
-        return _preview_page(preview, report, form, 422)
-    except ImportRefused as exc:  # the record changed since the preview (an alias removed, say)
-        db.session.rollback()
-        return render_template("treaties/import.html", form=ImportUploadForm(formdata=None),
-                               refused=exc.lines(), filename=preview.filename), 422
-    db.session.commit()
-    treaty_import_previews.discard(preview.id)
-    flash(f"Imported {preview.filename}: {report.summary()}.", "success")
-    for warning in report.warnings[:20]:
-        flash(warning, "warning")
-    if len(report.warnings) > 20:
-        flash(f"… and {len(report.warnings) - 20} more warning(s): see the audit trail.", "warning")
-    return redirect(url_for("instruments.detail", code=report.instrument), 303)
+        job = job_broker.enqueue("treaty_import", preview.id, current_user.id, form.confirmed_removals(),
+                                 owner=current_user, label=f"Import of {preview.filename} ({preview.instrument})")
+    except job_broker.QueueUnavailable as exc:
+        return _outcome(503, "Not started", exc.message, preview.instrument)
+    return redirect(url_for("jobs.detail", job_id=job.id), 303)
 
 
 @bp.get("/reconciliation")

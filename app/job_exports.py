@@ -1,0 +1,85 @@
+"""Downloads too large for a request, as jobs (issue 28): an export of more than EXPORT_JOB_ROWS rows, the period
+report over more than a year, the IATI file. A thin wrapper around the existing views: the page that would have
+answered starts a job instead and sends the browser to its progress page; the job then calls *the same view* as
+the same user, with the same address and parameters, and keeps what it answered as the job's file. No export's
+own code changes: the view runs again, knowing it is inside a job (`in_job`), and answers in full.
+"""
+import re
+
+from flask import abort, current_app, redirect, request, url_for
+from flask_login import current_user, login_user
+
+from app import work_limits
+from app.services.jobs import broker as job_broker
+from app.services.jobs import progress
+from app.services.jobs.registry import JobFailed, Result, job
+from models import User, db
+
+_FILENAME = re.compile(r'filename="?([^";]+)"?')
+
+
+def in_job() -> bool:
+    """True while a job runs this code (the view then answers in full)."""
+    return progress.current() is not None
+
+
+def too_many(rows: int) -> bool:
+    """An export of `rows` rows is a job (more than EXPORT_JOB_ROWS), unless it already runs as one."""
+    return rows > current_app.config["EXPORT_JOB_ROWS"] and not in_job()
+
+
+def offload(label: str, kind: str = "export", filename: str | None = None, endpoint: str | None = None):
+    """Start the current request's download as a job of the caller's and answer 303 to its progress page — to its
+    file when it has already run (no broker: in-process) — or 503 with the reason when the job queue is down
+    (nothing is started; the page can be tried again). `endpoint`: the view that makes the file, when it is not the
+    one answering now (a POST that starts the job of a GET download). It counts as one of the caller's exports
+    (app.work_limits: once per request, a .csv address counted already is not counted again)."""
+    work_limits.count("export")
+    try:
+        started = job_broker.enqueue(kind, endpoint or request.endpoint, request.view_args or {},
+                                     request.args.to_dict(flat=False), current_user.id, filename,
+                                     owner=current_user._get_current_object(), label=label)
+    except job_broker.QueueUnavailable as exc:
+        abort(503, description=exc.message)
+    if started.status == "finished" and started.has_file:  # run in-process: it is ready, hand it over at once
+        return redirect(url_for("jobs.download", job_id=started.id), 303)
+    return redirect(url_for("jobs.detail", job_id=started.id), 303)
+
+
+def _run_view(endpoint: str, view_args: dict, args: dict, user_id: int, filename: str | None) -> Result:
+    user = db.session.get(User, user_id)
+    if user is None or not user.is_active:
+        raise JobFailed("The account that asked for this download no longer exists or is disabled.")
+    app = current_app._get_current_object()
+    with app.test_request_context():
+        path = url_for(endpoint, **view_args)
+    with app.test_request_context(path, query_string=args):
+        login_user(user)
+        progress.report_progress(0, 1)
+        response = app.make_response(app.view_functions[endpoint](**view_args))
+        progress.report_progress(1, 1)
+    if response.status_code != 200:
+        raise JobFailed(f"The download could not be made (the page answered {response.status_code}): check the "
+                        "filters and try again.")
+    match = _FILENAME.search(response.headers.get("Content-Disposition", ""))
+    name = match.group(1) if match else (filename or "download")
+    return Result(f"{name} is ready ({len(response.get_data()):,} bytes).", file_name=name,
+                  file_type=response.mimetype, data=response.get_data())
+
+
+@job("export", time_limit=1800)
+def run_export(endpoint: str, view_args: dict, args: dict, user_id: int, filename: str | None = None) -> Result:
+    """A list's export, made by its own view as `user_id`."""
+    return _run_view(endpoint, view_args, args, user_id, filename)
+
+
+@job("period_report", time_limit=1800)
+def run_period_report(endpoint: str, view_args: dict, args: dict, user_id: int, filename: str | None = None):
+    """The period report over more than a year (the page, kept as a file to open or print)."""
+    return _run_view(endpoint, view_args, args, user_id, filename)
+
+
+@job("iati", time_limit=1800)
+def run_iati(endpoint: str, view_args: dict, args: dict, user_id: int, filename: str | None = None) -> Result:
+    """The IATI activity file, regenerated as `user_id` sees the funded activities."""
+    return _run_view(endpoint, view_args, args, user_id, filename)

@@ -1,0 +1,42 @@
+"""The treaty table import's confirmation as a job (issue 28). All or nothing as before: the depositary's table
+and the job's "finished" commit together; a refusal (another import of the instrument in progress, a removal of
+most of the record not confirmed, the record changed since the preview) fails the job with the reason in words
+and writes nothing. Run twice, it imports once: the second run finds the import's audit entry and says so."""
+from __future__ import annotations
+
+from app.services.jobs.registry import JobFailed, Result, job
+from app.services.treaties import treaty_import_previews
+from app.services.treaties.treaty_import import ImportBusy, ImportRefused, MassRemovalRefused
+from models import User, db
+
+
+def _done(exc: treaty_import_previews.PreviewAlreadyImported) -> Result:
+    return Result(exc.lines()[0], link=f"/instruments/{exc.code}")
+
+
+@job("treaty_import", time_limit=600)
+def confirm_preview(preview_id: str, user_id: int, allow_mass_removal: bool | int = False) -> Result:
+    """Import the previewed table `preview_id` as `user_id`, once."""
+    actor = db.session.get(User, user_id)
+    if actor is None or not actor.is_active:
+        raise JobFailed("The account that started this import no longer exists or is disabled: nothing was imported.")
+    entry = treaty_import_previews.imported(preview_id)
+    if entry is not None:
+        return _done(treaty_import_previews.PreviewAlreadyImported(entry))
+    preview = treaty_import_previews.load(preview_id)
+    if preview is None or preview.expired:
+        raise JobFailed("The preview of this table is more than an hour old or was removed: upload the file again. "
+                        "Nothing was imported.")
+    try:
+        report = treaty_import_previews.confirm(preview, actor=actor, allow_mass_removal=allow_mass_removal)
+    except treaty_import_previews.PreviewAlreadyImported as exc:
+        return _done(exc)
+    except MassRemovalRefused as exc:
+        raise JobFailed(f"{exc.lines()[0]} Nothing was imported: open the preview again and tick the box that "
+                        "names the count if the depositary did withdraw them.") from None
+    except (ImportBusy, ImportRefused) as exc:
+        raise JobFailed(" ".join(exc.lines()[:10])) from None
+    warnings = (f" Warnings: {'; '.join(report.warnings[:3])}" + (" …" if len(report.warnings) > 3 else "")
+                + " (all of them in the audit trail).") if report.warnings else ""
+    return Result((f"Imported {preview.filename}: {report.summary()}.{warnings}")[:500],
+                  link=f"/instruments/{report.instrument}")
