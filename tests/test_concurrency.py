@@ -87,7 +87,7 @@ def test_four_confirmations_of_one_preview_at_once_give_one_import_and_three_ref
     uploader = _signed_in(app, email)
     response = uploader.post("/treaties/import", content_type="multipart/form-data", data={
         "instrument": "TIP", "file": ((UNTC / "XVIII-12-a-TIP.csv").open("rb"), "XVIII-12-a-TIP.csv"),
-        "csrf_token": csrf_token(uploader, "/treaties/import")})
+        "complete_to": "2014-01-01", "csrf_token": csrf_token(uploader, "/treaties/import")})
     assert response.status_code == 303
     location = response.headers["Location"]
     preview_id = location.rsplit("/", 1)[1]
@@ -131,7 +131,8 @@ def _cli(url, *args, timeout="60"):
 
 def test_four_command_line_imports_at_once_run_one_after_another(scratch):
     app, url, _email = scratch
-    runs = [_cli(url, str(UNTC / "XVIII-12-b-SOM.csv"), "--instrument", "SOM") for _ in range(4)]
+    runs = [_cli(url, str(UNTC / "XVIII-12-b-SOM.csv"), "--instrument", "SOM", "--as-at", "2014-07-01")
+            for _ in range(4)]
     results = [(run.wait(timeout=300), *run.communicate()) for run in runs]
     for status, _out, err in results:
         assert status == 0 and "Traceback" not in err, err[-2000:]
@@ -158,12 +159,13 @@ def test_an_import_that_waits_too_long_is_refused_with_a_message(scratch):
     client = _signed_in(app, email)
     response = client.post("/treaties/import", content_type="multipart/form-data", data={
         "instrument": "FIREARMS", "file": ((UNTC / "XVIII-12-c-FIREARMS.csv").open("rb"), "firearms.csv"),
-        "csrf_token": csrf_token(client, "/treaties/import")})
+        "complete_to": "2014-07-01", "csrf_token": csrf_token(client, "/treaties/import")})
     location = response.headers["Location"]
     before = _count(app, _deposits("FIREARMS"))
     holder = _hold_the_lock(app, "FIREARMS")
     try:
-        run = _cli(url, str(UNTC / "XVIII-12-c-FIREARMS.csv"), "--instrument", "FIREARMS", timeout="0.5")
+        run = _cli(url, str(UNTC / "XVIII-12-c-FIREARMS.csv"), "--instrument", "FIREARMS", "--as-at", "2014-07-01",
+                   timeout="0.5")
         status, _out, err = run.wait(timeout=120), *run.communicate()
         assert status == 1 and "Traceback" not in err, err[-2000:]
         assert "Another import of FIREARMS is in progress: nothing was imported. Try again in a moment." in err

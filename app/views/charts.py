@@ -30,6 +30,10 @@ class Chart:
     empty: bool
     #: Which way the entry-into-force label runs from its line, so that it stays inside the chart.
     eif_anchor: str = "end"
+    #: Where the lines stop when the record ends before the chart does (later deposits are not recorded): its day
+    #: and x; None when the record covers the whole chart.
+    recorded_to: date | None = None
+    recorded_x: float | None = None
 
     @property
     def narrow(self) -> bool:
@@ -57,12 +61,16 @@ def chart(progress: treaty_record.Progress, as_of: date, width: int = 720, heigh
     def y(value: float) -> float:
         return round(bottom - value / top_value * (bottom - top), 1)
 
+    # The lines stop where the record does: drawn flat to today, they would claim no deposit since.
+    complete_to = progress.instrument.record_complete_to
+    stop = min(end, max(complete_to, points[-1][0] if points else start)) if complete_to else end
+
     def steps(index: int) -> str:
         path, previous = [f"M{x(start)},{y(0)}"], 0
         for point in points:
             path.append(f"H{x(point[0])}V{y(point[index])}")
             previous = point[index]
-        path.append(f"H{x(end)}")
+        path.append(f"H{x(stop)}")
         return " ".join(path) if previous or points else ""
 
     years = range(start.year + 1, end.year + 1)
@@ -74,7 +82,8 @@ def chart(progress: treaty_record.Progress, as_of: date, width: int = 720, heigh
     eif_x = x(eif) if eif else None
     anchor = "start" if eif_x is not None and eif_x < (left + right) / 2 else "end"
     return Chart(width, height, left, top, bottom, right, steps(1), steps(2), y(threshold), threshold,
-                 eif_x, eif, x_ticks, y_ticks, not points, anchor)
+                 eif_x, eif, x_ticks, y_ticks, not points, anchor,
+                 stop if stop < end else None, x(stop) if stop < end else None)
 
 
 # ------------------------------------------------------------------ bar charts (counts per category)

@@ -3,9 +3,11 @@
 Choices that come from the database (instruments, States) are filled in by the view; the rules of the treaty
 (what may be recorded, what deserves a warning) are the service's, so that the CLI and the form agree.
 """
+import datetime
+
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, HiddenField, SelectField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from forms.base import AppForm, FilterForm, choices, date_field, strip
 from forms.filters import INSTRUMENT_CODES
@@ -20,6 +22,14 @@ class ImportUploadForm(AppForm):
         FileAllowed(["csv", "txt"], "The table must be a .csv file.")],
         description="Columns Participant, Signature and the deposit column, as the UN Treaty Collection "
                     "publishes them. Nothing is written before you confirm the preview.")
+    complete_to = date_field(
+        "Record complete to", InputRequired("Give the day the table was taken from the UN Treaty Collection."),
+        description="The day the table was taken from the UN Treaty Collection (YYYY-MM-DD): the record will hold "
+                    "deposits up to that day, no later. No default: an import never moves the record's date by itself.")
+
+    def validate_complete_to(self, field):
+        if field.data and field.data > datetime.datetime.now(datetime.UTC).date():
+            raise ValidationError("The day the table was taken cannot be in the future.")
 
 
 class ImportConfirmForm(AppForm):

@@ -31,9 +31,7 @@ def test_donor_is_kept_out_of_the_queue(page, live_server, sign_in):
 
 def test_an_admin_imports_a_newer_table_with_a_preview_first(page, live_server, sign_in, tmp_path):
     """The shipped 2014 table is the record already: a newer one (a deposit of 2015 added) adds that deposit and
-    makes the record complete to the day of the import."""
-    from datetime import date
-
+    makes the record complete to the day the person states (never to today by itself)."""
     from app.seed.reference import DATA
     newer = tmp_path / "FIREARMS-newer.csv"
     newer.write_text((DATA / "untc" / "XVIII-12-c-FIREARMS.csv").read_text(encoding="utf-8").rstrip("\n")
@@ -42,6 +40,7 @@ def test_an_admin_imports_a_newer_table_with_a_preview_first(page, live_server, 
     page.goto(live_server["url"] + "/treaties/import")
     page.select_option("select[name=instrument]", "FIREARMS")
     page.set_input_files("input[name=file]", str(newer))
+    page.fill("input[name=complete_to]", "2015-06-30")
     page.click("main form [type=submit]")
     page.wait_for_load_state()
     preview = page.inner_text("main")
@@ -54,7 +53,7 @@ def test_an_admin_imports_a_newer_table_with_a_preview_first(page, live_server, 
     firearms = next(i for i in page.evaluate("() => JSON.parse(document.body.innerText)")["items"]
                     if i["code"] == "FIREARMS")
     assert firearms["entry_into_force"] == "2005-07-03" and firearms["parties"] == 110
-    assert firearms["record_complete_to"] == date.today().isoformat()
+    assert firearms["record_complete_to"] == "2015-06-30"
 
 
 def test_the_import_preview_has_its_own_address_survives_a_reload_and_shows_the_decision_first(
@@ -74,6 +73,7 @@ def test_the_import_preview_has_its_own_address_survives_a_reload_and_shows_the_
     page.goto(live_server["url"] + "/treaties/import")
     page.select_option("select[name=instrument]", "TIP")
     page.set_input_files("input[name=file]", str(newer))
+    page.fill("input[name=complete_to]", "2015-06-30")
     page.click("main form [type=submit]")
     page.wait_for_load_state()
     assert re.search(r"/treaties/import/[A-Za-z0-9_-]{24}$", page.url), page.url

@@ -36,6 +36,8 @@ def data(session):
     session.execute(sa.update(Activity).values(status="cancelled"))
     session.execute(sa.update(AssistanceRequest).values(received_date=None, due_date=None))
     factories.record_until(date(1990, 1, 1))
+    # the actions below are the whole record up to AS_OF: complete to that day (figures count no further)
+    session.execute(sa.update(factories.Instrument).values(record_complete_to=AS_OF))
     d1, d2 = factories.organization(name="Donor one"), factories.organization(name="Donor two")
     c1, c2 = factories.contribution(d1), factories.contribution(d2)
     gha = _served("GHA", date(2003, 1, 10))

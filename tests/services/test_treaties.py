@@ -272,7 +272,8 @@ def test_a_snapshot_is_not_faulted_for_later_actions_and_a_hand_entry_is_compare
 # ------------------------------------------------------------------ the command line (CONTRACT.md)
 def test_cli_import_prints_the_report_and_a_dry_run_writes_nothing(app, annex_record, tmp_path):
     runner = app.test_cli_runner()
-    dry = runner.invoke(args=["treaties", "import", str(UNTC / TABLES["TIP"]), "--instrument", "tip", "--dry-run"])
+    dry = runner.invoke(args=["treaties", "import", str(UNTC / TABLES["TIP"]), "--instrument", "tip", "--dry-run",
+                                "--as-at", "2014-01-01"])
     assert dry.exit_code == 0, dry.output
     assert "TIP: 131 added, 1 changed, 144 unchanged, 0 removed, " in dry.output
     assert "(dry run: nothing written)" in dry.output
@@ -281,7 +282,8 @@ def test_cli_import_prints_the_report_and_a_dry_run_writes_nothing(app, annex_re
     assert "Tajikistan: ratification 8 July 2002 -> accession 8 July 2002" in dry.output
     assert "Antigua and Barbuda" in dry.output
     assert treaty_record.instrument_status(instrument("TIP"), LATE).parties_counted == 28
-    real = runner.invoke(args=["treaties", "import", str(UNTC / TABLES["TIP"]), "--instrument", "TIP"])
+    real = runner.invoke(args=["treaties", "import", str(UNTC / TABLES["TIP"]), "--instrument", "TIP",
+                                 "--as-at", "2014-01-01"])
     assert real.exit_code == 0 and "TIP: 131 added" in real.output
     assert len(treaty_record.instrument_status(instrument("TIP"), LATE).parties) == 159
 
@@ -298,15 +300,18 @@ def test_cli_import_stamps_the_record_with_the_day_the_table_was_taken(app, sess
     bad = runner.invoke(args=["treaties", "import", str(UNTC / TABLES["SOM"]), "--instrument", "SOM",
                               "--as-at", "15/08/2014"])
     assert bad.exit_code == 2 and "--as-at" in bad.output
-    today = runner.invoke(args=["treaties", "import", str(UNTC / TABLES["SOM"]), "--instrument", "SOM"])
-    assert today.exit_code == 0 and instrument("SOM").record_complete_to == date.today()
+    # No default: without --as-at the command refuses, and the record keeps its day.
+    undated = runner.invoke(args=["treaties", "import", str(UNTC / TABLES["SOM"]), "--instrument", "SOM"])
+    assert undated.exit_code == 2 and "--as-at" in undated.output
+    assert instrument("SOM").record_complete_to == date(2014, 8, 15)
 
 
 def test_cli_refuses_a_malformed_file_with_every_bad_line_and_exit_status_1(app, session, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text(BAD, encoding="utf-8")
     before = row_counts()
-    result = app.test_cli_runner().invoke(args=["treaties", "import", str(bad), "--instrument", "UNTOC"])
+    result = app.test_cli_runner().invoke(args=["treaties", "import", str(bad), "--instrument", "UNTOC",
+                                                            "--as-at", "2014-01-01"])
     assert result.exit_code == 1
     for line in (3, 4, 5, 7):
         assert f"bad.csv: line {line}: " in result.output
@@ -326,7 +331,8 @@ def test_seeding_again_after_an_import_leaves_the_import_alone(session):
     """An import that drops a participant the annex lists removes its deposit; a later seed must not revive it."""
     from app.seed.reference import load_reference
     table = (UNTC / TABLES["UNTOC"]).read_text(encoding="utf-8")
-    import_text("\n".join(line for line in table.splitlines() if not line.startswith("Monaco,")), "UNTOC")
+    import_text("\n".join(line for line in table.splitlines() if not line.startswith("Monaco,")), "UNTOC",
+                complete_to=date(2020, 6, 30))  # a later table than the shipped one
     actions = lambda: sorted(db.session.execute(sa.select(  # noqa: E731
         TreatyAction.state_id, TreatyAction.instrument_id, TreatyAction.kind, TreatyAction.action_date,
         TreatyAction.source)).all())

@@ -10,6 +10,8 @@ from app.services.treaties.treaty_import import ImportRefused, MassRemovalRefuse
 from models import Instrument, TreatyAction, TreatyActionSource, db
 
 UNTC = DATA / "untc"
+#: The command line's required --as-at: the day the shipped TIP table was taken.
+AS_AT = ["--as-at", "2014-01-01"]
 HEADER = 'Participant,Signature,"Ratification, Acceptance(A), Approval(AA), Accession(a), Succession(d)"\n'
 
 
@@ -141,7 +143,7 @@ def test_a_file_that_stops_being_utf8_halfway_is_refused(session, tmp_path):
 def test_the_cli_prints_a_bounded_number_of_lines(app, session, tmp_path):
     path = tmp_path / "bad.csv"
     path.write_text(HEADER + "".join(f"Atlantis {i},12 Dec 2000,\n" for i in range(5000)), encoding="utf-8")
-    result = app.test_cli_runner().invoke(args=["treaties", "import", str(path), "--instrument", "TIP"])
+    result = app.test_cli_runner().invoke(args=["treaties", "import", str(path), "--instrument", "TIP", *AS_AT])
     assert result.exit_code == 1
     printed = result.output.splitlines()
     assert len(printed) <= untc.MAX_ERRORS + 3
@@ -150,20 +152,21 @@ def test_the_cli_prints_a_bounded_number_of_lines(app, session, tmp_path):
 
 def test_the_cli_refuses_a_mass_removal_unless_allowed(app, session, tmp_path):
     runner = app.test_cli_runner()
-    assert runner.invoke(args=["treaties", "import", str(UNTC / "XVIII-12-a-TIP.csv"), "--instrument", "TIP"]
+    assert runner.invoke(args=["treaties", "import", str(UNTC / "XVIII-12-a-TIP.csv"), "--instrument", "TIP", *AS_AT]
                          ).exit_code == 0
     path = tmp_path / "one.csv"
     path.write_text(HEADER + "Mali,12 Dec 2000,12 Apr 2002\n", encoding="utf-8")
-    dry = runner.invoke(args=["treaties", "import", str(path), "--instrument", "TIP", "--dry-run"])
+    dry = runner.invoke(args=["treaties", "import", str(path), "--instrument", "TIP", *AS_AT, "--dry-run"])
     assert dry.exit_code == 0 and "needs --allow-mass-removal" in dry.output
-    refused = runner.invoke(args=["treaties", "import", str(path), "--instrument", "TIP"])
+    refused = runner.invoke(args=["treaties", "import", str(path), "--instrument", "TIP", *AS_AT])
     assert refused.exit_code == 1 and "would remove" in refused.output and "Traceback" not in refused.output
-    allowed = runner.invoke(args=["treaties", "import", str(path), "--instrument", "TIP", "--allow-mass-removal"])
+    allowed = runner.invoke(args=["treaties", "import", str(path), "--instrument", "TIP", *AS_AT,
+                                  "--allow-mass-removal"])
     assert allowed.exit_code == 0, allowed.output
 
 
 def test_the_cli_refuses_an_empty_table(app, session, tmp_path):
     path = tmp_path / "empty.csv"
     path.write_text(HEADER, encoding="utf-8")
-    result = app.test_cli_runner().invoke(args=["treaties", "import", str(path), "--instrument", "TIP"])
+    result = app.test_cli_runner().invoke(args=["treaties", "import", str(path), "--instrument", "TIP", *AS_AT])
     assert result.exit_code == 1 and "no participant rows" in result.output

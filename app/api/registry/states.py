@@ -16,7 +16,7 @@ from app.services.registry import states as state_service
 from app.services.treaties import treaty_record
 from forms.outcomes import TimelineForm
 
-_EVENT = {"type": "object", "required": ["date", "kind", "instruments", "title"], "properties": {
+_EVENT = {"type": "object", "required": ["date", "kind", "instruments", "title", "planned"], "properties": {
     "date": {"type": "string", "format": "date", "nullable": True,
              "description": "Empty where the record gives no date (such events come last)."},
     "kind": {"type": "string", "enum": list(outcome_timeline.EVENT_ORDER)},
@@ -31,7 +31,10 @@ _EVENT = {"type": "object", "required": ["date", "kind", "instruments", "title"]
     "record": {"type": "object", "nullable": True, "properties": {
         "type": {"type": "string"}, "id": {"type": "integer"}}},
     "date_note": {"type": "string", "nullable": True,
-                  "description": "Where the date is not the event's own: what it is (the activity's date)."}}}
+                  "description": "Where the date is not the event's own: what it is (the activity's date)."},
+    "planned": {"type": "boolean",
+                "description": "Dated after today: work planned, not done (shown when the timeline is asked as at "
+                               "today or later)."}}}
 _PAGE = page_schema(_EVENT)
 _TIMELINE = {"type": "object", "required": _PAGE["required"], "properties": {
     **_PAGE["properties"],
@@ -48,7 +51,7 @@ def event_json(event: outcome_timeline.Event) -> dict:
             "inferred": getattr(event, "inferred", False),
             "contributions": list(getattr(event, "contributions", ())),
             "record": {"type": event.record[0], "id": event.record[1]} if event.record else None,
-            "date_note": event.date_note}
+            "date_note": event.date_note, "planned": event.planned}
 
 
 @bp.get("/states/<code>/timeline")

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from app.api import bp
 from app.api.common import AS_OF, SOURCE, ApiError, as_of_param, documented, source_param
-from app.formatting import iso
+from app.formatting import format_date, iso
 from app.page_cache import cached_page
 from app.permissions import Permission, permission_required
 from app.scoping import for_user
@@ -65,12 +65,35 @@ def _instrument_json(instrument, status, source=None) -> dict:
     }
 
 
+#: Beside `as_of` in both envelopes: up to when the figures really count (issue 24: "today" on a record that ends
+#: earlier), and the sentence saying so.
+_CURRENCY = {
+    "counted_to": {"type": "string", "format": "date",
+                   "description": "The last day the figures count deposits for: as_of, or the earliest day the record "
+                                  "(or the source asked for) is complete to when that is earlier."},
+    "note": {"type": "string", "nullable": True,
+             "description": "Set when counted_to is before as_of: later deposits are not recorded."}}
+
+
+def currency(instruments, as_of, source) -> dict:
+    """`counted_to` and `note` for the figures of `instruments` asked as at `as_of` from `source`."""
+    days = sorted({d for d in (treaty_record.complete_to(i, source) for i in instruments) if d is not None})
+    counted_to = min([as_of, *days[:1]])
+    if counted_to >= as_of:
+        return {"counted_to": as_of.isoformat(), "note": None}
+    holder = source.title if source else "the record"
+    return {"counted_to": counted_to.isoformat(),
+            "note": f"{holder[:1].upper()}{holder[1:]} holds deposits up to {format_date(counted_to)}: deposits "
+                    f"after that day are not recorded, so figures as at {format_date(as_of)} may be too low."}
+
+
 @bp.get("/instruments")
 @permission_required(Permission.VIEW_TREATIES)
 @documented("The Convention and its Protocols with their status as at a date.", [AS_OF, SOURCE],
-            {"type": "object", "properties": {"as_of": {"type": "string", "format": "date"},
-                                              "source": {"type": "string", "enum": ["record", "annex"]},
-                                              "items": {"type": "array", "items": _INSTRUMENT}}})
+            {"type": "object", "required": ["as_of", "source", "items", "counted_to", "note"],
+             "properties": {"as_of": {"type": "string", "format": "date"},
+                            "source": {"type": "string", "enum": ["record", "annex"]},
+                            "items": {"type": "array", "items": _INSTRUMENT}, **_CURRENCY}})
 @cached_page
 def instruments():
     """The instruments with signatories, parties, the 40th deposit and entry into force as at `as_of`."""
@@ -78,13 +101,15 @@ def instruments():
     listed = treaty_record.visible_instruments(for_user(current_user))
     statuses = treaty_record.statuses(listed, as_of, source)
     return jsonify({"as_of": as_of.isoformat(), "source": source.key if source else "record",
+                    **currency(listed, as_of, source),
                     "items": [_instrument_json(i, statuses[i.code], source) for i in listed]})
 
 
 @bp.get("/instruments/<code>/parties")
 @permission_required(Permission.VIEW_TREATIES)
 @documented("Every party to one instrument as at a date, ordered by date (the whole list, not paginated).",
-            [AS_OF, SOURCE], {"type": "object", "properties": {"items": {"type": "array", "items": _PARTY}}})
+            [AS_OF, SOURCE], {"type": "object", "properties": {"items": {"type": "array", "items": _PARTY},
+                                                               **_CURRENCY}})
 @cached_page
 def instrument_parties(code):
     """The parties of one instrument as at `as_of`, with the date the instrument is in force for each."""
@@ -95,6 +120,7 @@ def instrument_parties(code):
         raise ApiError(404, f"No instrument {code[:20]!r}.", code="not_found")
     rows = visible_parties(treaty_record.instrument_status(instrument, as_of, source), as_of, scope)
     return jsonify({"code": instrument.code, "as_of": as_of.isoformat(), "source": source.key if source else "record",
+                    **currency([instrument], as_of, source),
                     "record_complete_to": iso(treaty_record.complete_to(instrument, source)), "total": len(rows),
                     "items": [{"participant": r["participant"], "name": r["name"], "action": r["action"],
                                "date": r["date"].isoformat(), "in_force_date": iso(r["in_force_date"])}

@@ -7,13 +7,14 @@ One query per use, built by `query(scope, filters)`; the eager loads of `LOADS` 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.listing import Page, Paging, ordered, paginate
+from app.rules import record_dates
 from app.scoping import Scope
 from models import Activity, ActivityPartner, ActivityState, ActivityVisit, Deployment, Instrument, MemberState, db
 from models.activity import activity_instruments, activity_requests, first_visit_order
@@ -274,3 +275,20 @@ def export_row(a: Activity) -> list:
         joined(f"{d.expert.name} ({d.role})" for d in a.deployments),
         joined(str(r.id) for r in sorted(a.requests, key=lambda r: r.id)), joined(a.topics or []), a.source,
     ]
+
+
+def still_planned(scope: Scope, today: date) -> list[tuple[int, int]]:
+    """Activities still planned or under way more than record_dates.OLD_AFTER_DAYS after their last visit ended, by
+    the year of their first visit, oldest first: [(year, count)]. Records of the past (the report's plans of 2003),
+    not current work. One grouped query."""
+    cutoff = today - timedelta(days=record_dates.OLD_AFTER_DAYS)
+    spans = (sa.select(ActivityVisit.activity_id, sa.func.min(ActivityVisit.start_date).label("first"),
+                       sa.func.max(ActivityVisit.end_date).label("last"))
+             .join(Activity, Activity.id == ActivityVisit.activity_id)
+             .where(scope.activities(), Activity.status.in_((ActivityStatus.PLANNED.value,
+                                                             ActivityStatus.UNDER_WAY.value)))
+             .group_by(ActivityVisit.activity_id).subquery())
+    year = sa.extract("year", spans.c.first)
+    rows = db.session.execute(sa.select(year, sa.func.count()).where(spans.c.last < cutoff).group_by(year)
+                              .order_by(year))
+    return [(int(y), n) for y, n in rows]

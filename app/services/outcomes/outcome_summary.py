@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from app.rules.forecast import add_months
+from app.rules.record_dates import counted_to
 from app.scoping import Scope
 from app.services.funding import reach
 from app.services.outcomes import outcome_record, outcome_series
@@ -97,12 +98,19 @@ class Pair:
         return None
 
     @property
+    def counted_to(self) -> date:
+        """`as_of`, or the day the instrument's record is complete to when earlier: "still not party" is known up
+        to that day only (later deposits are not recorded)."""
+        return counted_to(self.instrument.record_complete_to, self.as_of)
+
+    @property
     def elapsed(self) -> int:
-        """Days from first assistance to `as_of`."""
-        return (self.as_of - self.first).days
+        """Days from first assistance to `counted_to` (never past the record's end)."""
+        return (self.counted_to - self.first).days
 
     def window_elapsed(self, months: int) -> bool:
-        return add_months(self.first, months) <= self.as_of
+        """Whether the `months` after first assistance lie within what the record covers."""
+        return add_months(self.first, months) <= self.counted_to
 
     def deposited_within(self, months: int) -> bool:
         return (self.deposit is not None and not self.already_party

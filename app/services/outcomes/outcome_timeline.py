@@ -8,6 +8,11 @@ per kind of record on the page. The days an instrument entered into force for th
 not from a table: they join the union as literal rows. A page costs the same queries whatever the size of the
 record, and the sort happens in the database.
 
+An activity is on the timeline once per visit (in the State, or every visit of an activity held elsewhere), each
+visit on its own days: Romania's mission of 8-11 January and 5-6 November 2002 is two lines. Viewed as at today (or
+later), work planned after that day is on the timeline too, marked planned; viewed as at an earlier day, nothing
+after that day is.
+
 Scope: a donor sees its funded activities (with their experts and findings) and its own contributions; no
 requests; the treaty actions, which are public record.
 """
@@ -15,7 +20,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import sqlalchemy as sa
@@ -24,6 +29,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.listing import Page, Paging
 from app.scoping import Scope
 from app.services.outcomes import outcome_money
+from app.services.outcomes.outcome_events import EVENT_ORDER, PAID_NAMED, Event, visit_note
 from app.services.treaties import treaty_actions, treaty_record
 from models import (
     Activity,
@@ -50,35 +56,6 @@ from models.enums import (
     FindingStatus,
     RequestStatus,
 )
-
-#: Order of events on the same day: what came first in the life of a case.
-EVENT_ORDER = {"request": 0, "signature": 1, "contribution": 2, "activity": 3, "deployment": 4, "finding": 5,
-               "deposit": 6, "in_force": 7}
-EVENT_LABELS = {"request": "Request", "signature": "Signature", "contribution": "Contribution",
-                "activity": "Activity", "deployment": "Expert deployed", "finding": "Legislative finding",
-                "deposit": "Deposit", "in_force": "In force for the State"}
-#: How many of the activities a contribution paid for its line names; the rest are counted ("and 3 more").
-PAID_NAMED = 5
-
-
-@dataclass(frozen=True)
-class Event:
-    """One dated line of a State's timeline. `day` None: the record gives no date (listed last)."""
-    day: date | None
-    kind: str
-    instruments: tuple[str, ...]
-    title: str
-    detail: str | None = None
-    #: (endpoint, values) of the record's page, for the page (the API gives `record`).
-    link: tuple[str, dict] | None = None
-    #: ("activity", 12): what the event is about, for the API.
-    record: tuple[str, int] | None = None
-    #: Why the date is what it is, where it is not the event's own (a contribution dated by its activity).
-    date_note: str | None = None
-
-    @property
-    def label(self) -> str:
-        return EVENT_LABELS[self.kind]
 
 
 def timeline(scope: Scope, state: MemberState, as_of: date, instrument: Instrument | None,
@@ -120,12 +97,13 @@ def _not_after(day, as_of: date):
     return sa.or_(day.is_(None), day <= as_of)
 
 
-def _arm(day, kind: str | sa.ColumnElement, record_id, rank=None) -> sa.Select:
-    """One SELECT of the union: the columns every kind of event gives."""
+def _arm(day, kind: str | sa.ColumnElement, record_id, rank=None, part_id=None) -> sa.Select:
+    """One SELECT of the union: the columns every kind of event gives (`part_id`: the visit of an activity)."""
     kind_column = sa.literal(kind, sa.String) if isinstance(kind, str) else kind
     rank_column = sa.literal(EVENT_ORDER[kind], sa.Integer) if rank is None else rank
+    part = sa.cast(sa.null(), sa.Integer) if part_id is None else part_id
     return sa.select(day.label("day"), rank_column.label("rank"), kind_column.label("kind"),
-                     record_id.label("record_id"))
+                     record_id.label("record_id"), part.label("part_id"))
 
 
 class _Query:
@@ -133,6 +111,9 @@ class _Query:
 
     def __init__(self, scope: Scope, state: MemberState, as_of: date, instrument: Instrument | None):
         self.scope, self.state, self.as_of, self.instrument = scope, state, as_of, instrument
+        self.today = date.today()
+        #: Viewed as at today or later: what is planned after today is shown (marked planned).
+        self.ahead = as_of >= self.today
         self.instruments = list(db.session.scalars(sa.select(Instrument).order_by(Instrument.id)))
         self.wanted = [i for i in self.instruments if instrument is None or i.id == instrument.id]
         self.activities = self._activities()
@@ -144,13 +125,18 @@ class _Query:
         """(id, day) of the activities on the timeline: those that served the State or that it took part in,
         within the scope (and naming the instrument), dated by their first visit — on or before `as_of`, or
         undated. Read from the State's activity index and the visits' (activity, start) index alone; the union
-        and the loads of the contributions' activities read it."""
+        and the loads of the contributions' activities read it. Viewed as at today, activities planned later (not
+        cancelled) are on it too."""
         state_activity = ActivityState.activity_id
         first = sa.func.min(ActivityVisit.start_date)
+        shown = _not_after(first, self.as_of)
+        if self.ahead:
+            shown = sa.or_(shown, sa.func.max(Activity.status) != ActivityStatus.CANCELLED.value)
         select = (sa.select(state_activity.label("id"), first.label("day"))
+                  .join(Activity, Activity.id == state_activity)
                   .outerjoin(ActivityVisit, ActivityVisit.activity_id == state_activity)
                   .where(ActivityState.state_id == self.state.id, self.scope.activities(state_activity))
-                  .group_by(state_activity).having(_not_after(first, self.as_of)))
+                  .group_by(state_activity).having(shown))
         if self.instrument is not None:
             select = select.where(state_activity.in_(sa.select(activity_instruments.c.activity_id).where(
                 activity_instruments.c.instrument_id == self.instrument.id)))
@@ -174,16 +160,19 @@ class _Query:
         of the record): no title, so no join to the tables that hold them, and a request is read from its index
         on (State, date) alone."""
         scope, state, as_of, acts = self.scope, self.state, self.as_of, self.activities
+        treaty = treaty_actions.timeline_select(state.id, as_of, [i.id for i in self.wanted], EVENT_ORDER).subquery()
         arms = [
-            treaty_actions.timeline_select(state.id, as_of, [i.id for i in self.wanted], EVENT_ORDER),
-            _arm(acts.c.day, "activity", acts.c.id),
+            _arm(treaty.c.day, treaty.c.kind, treaty.c.record_id, rank=treaty.c.rank),
+            _arm(acts.c.day, "activity", acts.c.id).where(acts.c.day.is_(None)),  # no visit recorded
+            self._visits(),
         ]
         arms += [_arm(sa.literal(e.day, sa.Date), "in_force", sa.literal(instrument_id, sa.Integer))
                  for instrument_id, e in self.in_force.items()]
         # an expert on the activity's dates unless the deployment has its own
         day = sa.func.coalesce(Deployment.start_date, acts.c.day)
         arms.append(_arm(day, "deployment", Deployment.id).select_from(Deployment)
-                    .join(acts, acts.c.id == Deployment.activity_id).where(_not_after(day, as_of)))
+                    .join(acts, acts.c.id == Deployment.activity_id)
+                    .where(sa.true() if self.ahead else _not_after(day, as_of)))
         # a contribution on its own date, or else on that of the first activity of the timeline it paid for
         # (the allocations of the timeline's activities, found by activity: never a scan of every allocation)
         paid = (sa.select(Allocation.contribution_id, sa.func.min(ActivityVisit.start_date).label("first_paid"))
@@ -223,11 +212,23 @@ class _Query:
         arms.append(findings)
         return sa.union_all(*arms)
 
+    def _visits(self) -> sa.Select:
+        """One row per visit of the timeline's activities: the visits in the State, or, for an activity held
+        elsewhere (a regional meeting it attended), all its visits; on or before `as_of`, or planned later."""
+        visit, other = ActivityVisit, sa.orm.aliased(ActivityVisit)
+        in_state = sa.exists().where(other.activity_id == visit.activity_id, other.country_id == self.state.id)
+        select = (_arm(visit.start_date, "activity", visit.activity_id, part_id=visit.id).select_from(visit)
+                  .join(self.activities, self.activities.c.id == visit.activity_id)
+                  .where(sa.or_(visit.country_id == self.state.id, ~in_state)))
+        if not self.ahead:
+            select = select.where(visit.start_date <= self.as_of)
+        return select
+
     def order(self, descending: bool = False) -> list:
         """Date order, undated last, then the order of the kinds on a day and the record's id (a stable page, in
         the order things were recorded); `descending`: the latest first, undated still last."""
         c = self.union.c
-        columns = (c.day, c.rank, c.record_id)
+        columns = (c.day, c.rank, c.record_id, c.part_id)
         return [c.day.is_(None), *(column.desc() if descending else column for column in columns)]
 
     def rows(self, order: list) -> sa.Select:
@@ -241,28 +242,40 @@ class _Query:
     def events(self, rows) -> list[Event]:
         """The Events of `rows`, in their order: the page's records, one query per kind of record on the page."""
         days: dict[str, dict[int, date | None]] = defaultdict(dict)  # kind -> record id -> the row's day
+        visits: dict[tuple[int, int | None], date | None] = {}  # (activity id, visit id) -> the visit's day
         for row in rows:
-            days["deposit" if row.kind == "signature" else row.kind][row.record_id] = row.day
-        built: dict[tuple[str, int], Event] = {}
-        built.update(self._activity_events(days["activity"], days["deployment"]))
+            if row.kind == "activity":
+                visits[(row.record_id, row.part_id)] = row.day
+            else:
+                days["deposit" if row.kind == "signature" else row.kind][row.record_id] = row.day
+        built: dict[tuple, Event] = {}
+        built.update(self._activity_events(visits, days["deployment"]))
         built.update(self._contribution_events(days["contribution"]))
         built.update(self._request_events(list(days["request"])))
         built.update(self._finding_events(list(days["finding"])))
         built.update(self._treaty_events(list(days["deposit"])))
         built.update((("in_force", i), e) for i, e in self.in_force.items())
-        return [built[(row.kind, row.record_id)] for row in rows]
+        return [self._planned(built[(row.kind, row.record_id, row.part_id) if row.kind == "activity"
+                                    else (row.kind, row.record_id)]) for row in rows]
 
-    def _activity_events(self, activity_days: dict, deployment_days: dict) -> dict:
-        """Activities and deployments, dated as the union dated them (an activity by its first visit, a
-        deployment by its own first day or else its activity's)."""
-        activity_ids, deployment_ids = list(activity_days), list(deployment_days)
+    def _planned(self, event: Event) -> Event:
+        """The event marked planned when it lies after today (only shown when viewed as at today or later)."""
+        if event.day is None or event.day <= self.today:
+            return event
+        return replace(event, planned=True, detail=f"Planned; {event.detail}" if event.detail else "Planned")
+
+    def _activity_events(self, visit_days: dict, deployment_days: dict) -> dict:
+        """Activities, one event per visit, and deployments, dated as the union dated them (a visit by its first
+        day, a deployment by its own first day or else its activity's first visit)."""
+        activity_ids, deployment_ids = list(dict.fromkeys(a for a, _ in visit_days)), list(deployment_days)
         if not activity_ids and not deployment_ids:
             return {}
         deployments = list(db.session.scalars(sa.select(Deployment).where(Deployment.id.in_(deployment_ids))
                                               .options(joinedload(Deployment.expert)))) if deployment_ids else []
         wanted = set(activity_ids) | {d.activity_id for d in deployments}
         activities = {a.id: a for a in db.session.scalars(
-            sa.select(Activity).where(Activity.id.in_(wanted)).options(selectinload(Activity.instruments)))}
+            sa.select(Activity).where(Activity.id.in_(wanted)).options(
+                selectinload(Activity.instruments), selectinload(Activity.visits).joinedload(ActivityVisit.country)))}
         roles: dict[int, str] = {}
         if activity_ids:
             for activity_id, role in db.session.execute(
@@ -271,14 +284,15 @@ class _Query:
                     .order_by(ActivityState.id)):
                 roles.setdefault(activity_id, role)
         out = {}
-        for activity_id in activity_ids:
+        for (activity_id, visit_id), day in visit_days.items():
             activity = activities[activity_id]
             role = roles.get(activity_id, ActivityStateRole.SERVED.value)
             detail = f"{ActivityKind.label_of(activity.kind)}; {ActivityStateRole.label_of(role).lower()}"
             if activity.status != ActivityStatus.COMPLETED.value:
                 detail += f"; {ActivityStatus.label_of(activity.status).lower()}"
-            out[("activity", activity_id)] = Event(
-                activity_days[activity_id], "activity", _codes(activity.instruments, self.instrument), activity.title,
+            detail += visit_note(activity, visit_id)
+            out[("activity", activity_id, visit_id)] = Event(
+                day, "activity", _codes(activity.instruments, self.instrument), activity.title,
                 detail, ("activities.detail", {"activity_id": activity.id}), ("activity", activity.id))
         for deployment in deployments:
             activity = activities[deployment.activity_id]

@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from app.formatting import format_date
 from app.listing import Page, Paging, ordered, paginate
+from app.rules import record_dates
 from app.scoping import EVERYTHING, Scope
 from app.services.treaties import treaty_actions, treaty_record
 from models import Activity, AssistanceRequest, Instrument, MemberState, RequestStatusChange, User, db
@@ -290,3 +291,43 @@ def treaty_rows(request: AssistanceRequest) -> list[dict]:
         rows.append({"instrument": instrument, "signature": mine_.get("signature"), "deposit": mine_.get("deposit"),
                      "in_force": party.in_force_date if party else None})
     return rows
+
+
+@dataclass(frozen=True)
+class OldWork:
+    """Work of one year still open today: how many, since that year, how many whole years ago."""
+    year: int
+    count: int
+    years: int
+
+
+def awaiting_since(scope: Scope, today: date) -> list[OldWork]:
+    """Requests awaiting a decision for more than record_dates.OLD_AFTER_DAYS, by the year they wait since (their
+    received date, or where the source gives none their report's), oldest first: records of the past, not current
+    work (the para 19 requests of A/58/165, pending as at 4 July 2003). One grouped query."""
+    cutoff = today - timedelta(days=record_dates.OLD_AFTER_DAYS)
+    year = sa.extract("year", R.received_date)
+    undated_source = sa.case((R.received_date.is_(None), R.source))
+    counts: dict[int, int] = {}
+    for y, source, n in db.session.execute(
+            sa.select(year, undated_source, sa.func.count())
+            .where(scope.requests(), R.status.in_(AWAITING),
+                   sa.or_(R.received_date < cutoff, R.received_date.is_(None)))
+            .group_by(year, undated_source)):
+        if y is None:  # no date of its own: the date of the report that records it, if any
+            reported = record_dates.report_date(source)
+            if reported is None or reported >= cutoff:
+                continue
+            y = reported.year
+        counts[int(y)] = counts.get(int(y), 0) + n
+    return [OldWork(y, n, today.year - y) for y, n in sorted(counts.items())]
+
+
+def ages(requests, today: date) -> dict[int, record_dates.Age]:
+    """Request id -> its Age, for the requests of a page that have waited more than a year."""
+    out = {}
+    for r in requests:
+        found = record_dates.age(r.received_date, r.source, today)
+        if found is not None:
+            out[r.id] = found
+    return out

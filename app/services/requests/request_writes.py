@@ -14,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.formatting import format_date
 from app.permissions import Permission, has_permission
+from app.rules.record_dates import fact_date
 from app.scoping import Scope
 from app.services.core import audit, versions
 from app.services.core.errors import Refused
@@ -89,8 +90,13 @@ def preload(scope: Scope) -> Known:
     return Known(states, instruments, first_deposits())
 
 
-def _resolved(scope: Scope, values: dict, today: date, known: Known | None = None) -> dict:
-    """The values of the form checked and resolved to records, or Refused with every problem by field."""
+def _resolved(scope: Scope, values: dict, today: date, known: Known | None = None,
+              source: str | None = None) -> dict:
+    """The values of the form checked and resolved to records, or Refused with every problem by field.
+
+    The rules on the treaty record are judged as at the request's own date (app.rules.record_dates.fact_date): its
+    received date, else the date of the report it comes from (`source`), else today — so that a request of 2003
+    stays editable once its State has ratified, and an old request logged now is judged as at its own day."""
     errors: dict[str | None, str] = {}
     state = None
     code = (values.get("state") or "").strip().upper()
@@ -126,7 +132,7 @@ def _resolved(scope: Scope, values: dict, today: date, known: Known | None = Non
     if errors:
         raise Refused(errors)
     if values["kind"] == RequestKind.PRE_RATIFICATION_ADVICE.value:
-        as_of = values.get("received_date") or today
+        as_of = fact_date(values.get("received_date"), source, today)
         if known is not None:
             already = {c: d for c, d in known.deposits.get(state.code, {}).items() if c in codes and d <= as_of}
         else:
@@ -189,7 +195,7 @@ def update(scope: Scope, request: AssistanceRequest, values: dict, actor: User, 
            today: date | None = None) -> bool:
     """Save the edit form; False when it changed nothing (then nothing is written)."""
     _check_version(request, version)
-    v = _resolved(scope, values, today or date.today())
+    v = _resolved(scope, values, today or date.today(), source=request.source)
     before = _snapshot(request)
     after = dict(before, state=v["state"].code, instruments=[i.code for i in v["instruments"]],
                  **{f: v.get(f) for f in _FIELDS})

@@ -18,7 +18,10 @@ Imports of one instrument are serialised by a lock in the database (`lock_instru
 cannot both add the same action, and the later one works from what the earlier one committed.
 
 The import also stamps the instrument with the day the table was taken from the UN Treaty Collection
-(`Instrument.record_complete_to`, today unless told): the record holds deposits up to that day, no later.
+(`Instrument.record_complete_to`), but only when told that day (`complete_to`: the command line's `--as-at`, the
+browser form's "record complete to"): an import never moves the record's date by itself. A table holding an action
+dated after the day it says it is complete to is refused, the row named. Re-importing an unchanged table under the
+same day changes nothing at all: no action, no claim, no audit entry, no new record stamp.
 """
 from __future__ import annotations
 
@@ -36,6 +39,7 @@ from app.scoping import EVERYTHING
 from app.services.core import audit
 from app.services.registry.states import participant_index
 from app.services.treaties import treaty_locks
+from app.services.treaties.treaty_import_checks import check_complete_to, check_dates
 from app.services.treaties.treaty_record import SOURCE_HAND, SOURCE_UNTC, anomalies, get_instrument
 from models import AuditEntry, Instrument, MemberState, TreatyAction, TreatyActionSource, alias_key, db
 from models.enums import ActionCategory
@@ -141,27 +145,8 @@ def _describe(kind: str, day) -> str:
     return f"{kind} {format_date(day)}"
 
 
-def _check_dates(table: untc.Table, instrument: Instrument, today: datetime.date) -> list[untc.LineError]:
-    """A date the depositary cannot have recorded: in the future, or before the instrument existed."""
-    errors, early = [], 0
-    adopted = instrument.adopted_date
-    for row in table.rows:
-        for column, day in (("Signature", row.signature), ("Deposit", row.deposit)):
-            if day is None:
-                continue
-            if day > today:
-                errors.append(untc.LineError(row.line, f"{column}: {format_date(day)} is in the future"))
-            elif day < adopted:
-                early += 1
-                errors.append(untc.LineError(row.line, f"{column}: {format_date(day)} is before {instrument.code} "
-                                                       f"was adopted ({format_date(adopted)})"))
-    if early:
-        errors.append(untc.LineError(0, f"{early:,} date(s) fall before {instrument.code} was adopted on "
-                                        f"{format_date(adopted)}: is this the table of another instrument?"))
-    return errors
-
-
-def _resolve(table: untc.Table, instrument_code: str, today: datetime.date | None = None):
+def _resolve(table: untc.Table, instrument_code: str, today: datetime.date | None = None,
+             complete_to: datetime.date | None = None):
     """The instrument and each row's State id, or ImportRefused naming every bad line (with the parser's)."""
     errors = list(table.errors)
     instrument = get_instrument(instrument_code, EVERYTHING)
@@ -173,7 +158,10 @@ def _resolve(table: untc.Table, instrument_code: str, today: datetime.date | Non
         errors.append(untc.LineError(0, "The table has no participant rows: nothing was imported (an empty "
                                         "table would remove the whole record of the instrument)"))
     else:
-        errors += _check_dates(table, instrument, today or datetime.datetime.now(datetime.UTC).date())
+        today = today or datetime.datetime.now(datetime.UTC).date()
+        errors += check_dates(table, instrument, today)
+        if complete_to is not None:
+            errors += check_complete_to(table, complete_to, today)
     index = participant_index()
     state_of: dict[int, int] = {}
     first_line: dict[int, int] = {}
@@ -243,14 +231,15 @@ def import_table(table: untc.Table, instrument_code: str, *, dry_run: bool = Fal
 
     `allow_mass_removal`: True, or the number of removals the person confirmed (a larger one is refused).
     `preview_id`: the browser preview this import confirms, kept in the audit entry (see `imported_preview`).
-    `complete_to`: the day the table was taken (today when not given). `trace_unchanged=False` (seeding, run on
-    every start) writes no audit entry or log line for an import that changes nothing.
+    `complete_to`: the day the table was taken; when not given the record's day stays as it is (never today by
+    default). An import that changes nothing writes no audit entry (nothing changed); it logs a line unless
+    `trace_unchanged=False` (seeding, run on every start).
     """
-    instrument, state_of = _resolve(table, instrument_code, today)
+    instrument, state_of = _resolve(table, instrument_code, today, complete_to)
     if not dry_run:
         lock_instrument(instrument)  # before reading the record, so that it is read as the last import left it
     report = ImportReport(instrument=instrument.code, dry_run=dry_run, rows=len(table.rows),
-                          complete_to=complete_to or datetime.date.today(),
+                          complete_to=complete_to or instrument.record_complete_to,
                           complete_before=instrument.record_complete_to)
     record = _read_record(instrument)
     report.existing = len(record.actions)
@@ -276,9 +265,12 @@ def import_table(table: untc.Table, instrument_code: str, *, dry_run: bool = Fal
         for key, claim in record.claims.items():
             if key not in wanted:
                 db.session.delete(claim)
-        instrument.record_complete_to = report.complete_to
-        if trace_unchanged or report.changes_anything:
+        if instrument.record_complete_to != report.complete_to:
+            instrument.record_complete_to = report.complete_to
+        if report.changes_anything:
             _trace(report, instrument, filename, actor, actor_label, preview_id)
+        elif trace_unchanged:
+            _log(report, instrument, filename)
         db.session.flush()
     return report
 
@@ -357,15 +349,16 @@ def _keep_claim(record: _OnRecord, instrument: Instrument, key, kind, day, row: 
     if claim is None:
         claim = TreatyActionSource(source=SOURCE_UNTC, state_id=key[0], instrument_id=instrument.id, kind=kind)
         db.session.add(claim)
-    claim.kind, claim.action_date = kind, day
-    claim.name_as_printed, claim.locator = row.participant[:120], f"line {row.line}"
+    # Only what differs is set, so that re-importing the same table leaves the record (and its stamp) as it was.
+    for name, value in (("kind", kind), ("action_date", day), ("name_as_printed", row.participant[:120]),
+                        ("locator", f"line {row.line}")):
+        if getattr(claim, name) != value:
+            setattr(claim, name, value)
 
 
 def _trace(report: ImportReport, instrument: Instrument, filename, actor, actor_label, preview_id) -> None:
     """The import's log line and audit entry (the entry names the confirmed preview, see `imported_preview`)."""
-    logger("import").info("%s table%s imported: %s", instrument.code, f" {filename}" if filename else "",
-                          report.summary(), extra=log_fields(instrument=instrument.code, file=filename,
-                                                             **report.counts()))
+    _log(report, instrument, filename)
     audit.record("import", record_type="Instrument", record_id=instrument.id, actor=actor,
                  actor_label=actor_label,
                  summary=f"UN Treaty Collection table{f' {filename}' if filename else ''} imported: "
@@ -373,6 +366,12 @@ def _trace(report: ImportReport, instrument: Instrument, filename, actor, actor_
                  before={"record_complete_to": report.complete_before},
                  after={"file": filename, "record_complete_to": report.complete_to, **report.counts(),
                         **({"preview": preview_id} if preview_id else {})})
+
+
+def _log(report: ImportReport, instrument: Instrument, filename) -> None:
+    logger("import").info("%s table%s imported: %s", instrument.code, f" {filename}" if filename else "",
+                          report.summary(), extra=log_fields(instrument=instrument.code, file=filename,
+                                                             **report.counts()))
 
 
 def imported_preview(instrument: Instrument | None, preview_id: str) -> AuditEntry | None:

@@ -13,6 +13,7 @@ confirmed expires after PREVIEW_MAX_AGE and is swept away by the next upload.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from app.formats import untc
 from app.scoping import EVERYTHING
@@ -51,17 +52,20 @@ class Preview:
     filename: str
     text: str
     created_at: float
+    #: The day the person says the table is complete to (the form's "record complete to"; never a default).
+    complete_to: date | None = None
 
     @property
     def expired(self) -> bool:
         return upload_store.expired(self.created_at)
 
 
-def save(text: str, instrument: str, filename: str, user_id: int) -> Preview:
+def save(text: str, instrument: str, filename: str, user_id: int, complete_to: date) -> Preview:
     """Store an upload that passed the dry run; returns its preview (with the new id)."""
     preview_id, created_at = upload_store.save({"kind": "treaty", "user_id": user_id, "instrument": instrument,
-                                         "filename": filename, "text": text})
-    return Preview(preview_id, user_id, instrument, filename, text, created_at)
+                                                "filename": filename, "text": text,
+                                                "complete_to": complete_to.isoformat()})
+    return Preview(preview_id, user_id, instrument, filename, text, created_at, complete_to)
 
 
 def load(preview_id: str) -> Preview | None:
@@ -69,8 +73,8 @@ def load(preview_id: str) -> Preview | None:
     data = upload_store.load(preview_id)
     try:
         return Preview(preview_id, data["user_id"], data["instrument"], data["filename"], data["text"],
-                       data["created_at"])
-    except (TypeError, KeyError):
+                       data["created_at"], date.fromisoformat(data["complete_to"]))
+    except (TypeError, KeyError, ValueError):  # a preview stored without its day cannot be confirmed
         return None
 
 
@@ -85,13 +89,14 @@ def imported(preview_id: str) -> AuditEntry | None:
 
 def dry_run(preview: Preview) -> ImportReport:
     """What confirming the preview would do now (the record may have changed since the upload)."""
-    return import_text(preview.text, preview.instrument, dry_run=True)
+    return import_text(preview.text, preview.instrument, dry_run=True, complete_to=preview.complete_to)
 
 
 def confirm(preview: Preview, *, actor=None, allow_mass_removal: bool | int = False) -> ImportReport:
     """Import the previewed table, once: a preview already imported raises PreviewAlreadyImported.
 
-    Flushes, never commits; the caller commits, then `discard`s the file."""
+    Flushes, never commits; the caller commits, then `discard`s the file. A table that changes nothing (same
+    actions, same day) leaves no trace at all, so confirming it twice is harmless."""
     instrument = get_instrument(preview.instrument, EVERYTHING)
     if instrument is not None:
         lock_instrument(instrument)  # held to the commit: a twin confirmation waits here, then sees the entry
@@ -99,4 +104,5 @@ def confirm(preview: Preview, *, actor=None, allow_mass_removal: bool | int = Fa
         if entry is not None:
             raise PreviewAlreadyImported(entry)
     return import_text(preview.text, preview.instrument, filename=preview.filename, actor=actor,
-                       allow_mass_removal=allow_mass_removal, preview_id=preview.id)
+                       allow_mass_removal=allow_mass_removal, preview_id=preview.id,
+                       complete_to=preview.complete_to)

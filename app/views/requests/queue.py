@@ -28,14 +28,16 @@ def _queue_page(bulk_form=None, status=200):
     bulk_form.officer.set_accounts([u for u in staff if u.is_active])
     if filters is None:
         return render_template("requests/queue/index.html", form=form, page=page_of([], paging), figures=None,
-                               bulk_form=bulk_form, moves={}, ticked=set(), buckets_args={}), 400
+                               bulk_form=bulk_form, moves={}, ticked=set(), buckets_args={}, ages={},
+                               old_requests=[]), 400
     filters = queue_service.QueueFilters(**filters)
     page = queue_service.list_page(scope, filters, paging)
     figures = queue_service.figures(scope, filters, today=None)
     ticked = {int(v.split(":")[0]) for v in (bulk_form.requests.data or []) if ":" in v}
     moves = {r.id: request_writes.moves_for(r, current_user) for r in page.items}
     return render_template("requests/queue/index.html", form=form, page=page, figures=figures, bulk_form=bulk_form,
-                           moves=moves, ticked=ticked,
+                           moves=moves, ticked=ticked, ages=request_reads.ages(page.items, figures.today),
+                           old_requests=request_reads.awaiting_since(scope, figures.today),
                            buckets_args={k: v for k, v in request.args.items() if k not in ("age", "page")}), status
 
 

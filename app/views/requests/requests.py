@@ -9,6 +9,7 @@ from app import form_choices, job_exports
 from app.exports import csv_response, xlsx_response
 from app.page_cache import cached_page
 from app.permissions import Permission, can, permission_required
+from app.rules.record_dates import fact_date
 from app.scoping import for_user
 from app.services.core.audit import timeline_for
 from app.services.core.errors import Refused
@@ -124,9 +125,11 @@ def _home_panel(scope, user):
 
 # ------------------------------------------------------------------ intake and edit
 def _form_page(form, record=None, status=200):
-    """The form, with every State's treaty status as at today (the script shows the chosen State's beside the
+    """The form, with every State's treaty status as at the request's own date — its received date, else its
+    report's, else today: the day the rules judge it at (the script shows the chosen State's beside the
     instruments; the page itself shows the status of the State it is rendered with)."""
-    today = date.today()
+    today = fact_date(form.received_date.data if isinstance(form.received_date.data, date) else None,
+                      record.source if record is not None else None, date.today())
     notes = request_reads.party_notes(today)
     code = form.state.data or ""
     known = code in {c.value for c in form.state.choices} and code != ""

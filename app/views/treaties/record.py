@@ -46,10 +46,10 @@ def import_upload():
         return render_template("treaties/import.html", form=form), 422
     code, filename = form.instrument.data, upload.filename or "upload.csv"
     try:
-        import_text(text, code, dry_run=True)
+        import_text(text, code, dry_run=True, complete_to=form.complete_to.data)
     except ImportRefused as exc:
         return render_template("treaties/import.html", form=form, refused=exc.lines(), filename=filename), 422
-    preview = treaty_import_previews.save(text, code, filename, current_user.id)
+    preview = treaty_import_previews.save(text, code, filename, current_user.id, form.complete_to.data)
     return redirect(url_for("treaties.preview", preview_id=preview.id), 303)
 
 
