@@ -116,6 +116,20 @@ class Config:
     JOB_QUEUE_NAME = os.environ.get("JOB_QUEUE_NAME", "palermo")
     EXPORT_JOB_ROWS = int(os.environ.get("EXPORT_JOB_ROWS") or 10_000)
 
+    #: E-mail (issue 28): no MAIL_SERVER, no mail sent (each message is logged instead). A refused or unreachable
+    #: server is tried again after MAIL_RETRY_SECONDS, then twice as long each time, MAIL_MAX_ATTEMPTS times in all.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT") or 25)
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "off").lower() in ("1", "on", "true", "yes")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Palermo <palermo@localhost>")
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT") or 10)
+    MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS") or 5)
+    MAIL_RETRY_SECONDS = int(os.environ.get("MAIL_RETRY_SECONDS") or 60)
+    #: /password/forgot: requests allowed per client address (each asks for an e-mail), as the sign-in is throttled.
+    PASSWORD_FORGOT_LIMIT = os.environ.get("PASSWORD_FORGOT_LIMIT", "5 per 15 minutes")
+
     @classmethod
     def finalize(cls, config: dict) -> None:
         """Complete or refuse the configuration once it is loaded: fail fast on one that must not serve."""

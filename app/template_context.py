@@ -39,6 +39,8 @@ NAVIGATION = [
     ("actions.index", "Follow-up actions", Permission.VIEW_ACTIONS),
     ("activity_reports.index", "Activity reports", Permission.EDIT_ACTIVITIES),
     ("comments.mentions", "Mentions", Permission.COMMENT),
+    # People who are told (issue 28)
+    ("admin.mail", "Outgoing mail", Permission.MANAGE_USERS),
 ]
 
 #: The menus of the navigation bar, in order: (label, endpoints or blueprints they gather). An entry goes to the

@@ -38,6 +38,9 @@ PAGES = [
     ("calendar", "officer", "/activities/calendar?month=2002-11"),
     ("iCalendar feed", "officer", "/missions.ics"),
     ("donor portal", "donor", "/funding/"),
+    # Issue 28: the notification list and the bell (every page's header counts the unread; the API lists them)
+    ("notifications", "officer", "/notifications"),
+    ("API notifications", "bearer:officer", "/api/v1/notifications?read=no"),
 ]
 PASSWORD = "Bench-password-2026!"
 
@@ -85,6 +88,13 @@ def build(app, n: int) -> dict:
         token, raw = ApiToken.issue(user)
         db.session.add(token)
         accounts[role] = (user.email, raw)
+        if role == "officer":  # issue 28: N/2 notifications, a third unread, for the list and the bell
+            from models import Notification
+            from models.base import utcnow
+            db.session.flush()
+            db.session.add_all(Notification(user_id=user.id, kind="request_new", message=f"Bench notification {i}",
+                                            record_type="queue", read_at=None if i % 3 == 0 else utcnow())
+                               for i in range(n // 2))
     db.session.commit()
     return accounts
 

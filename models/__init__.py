@@ -14,7 +14,9 @@ from models.follow_up_action import ActionStatusChange, FollowUpAction  # noqa: 
 from models.instrument import Instrument  # noqa: F401
 from models.job import JOB_KINDS, IllegalJobMove, Job, JobStatus  # noqa: F401
 from models.legislative import FindingStatusChange, LegislativeFinding, LegislativeIssue  # noqa: F401
+from models.mail import OutboxMessage  # noqa: F401
 from models.member_state import MemberState, MemberStateAlias, MemberStateName, alias_key  # noqa: F401
+from models.notification import Notification, NotificationDigest, NotificationPreference  # noqa: F401
 from models.organization import Organization  # noqa: F401
 from models.record_version import RecordVersion  # noqa: F401
 from models.treaty import TreatyAction, TreatyActionSource  # noqa: F401

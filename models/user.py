@@ -49,6 +49,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     #: Changed whenever the password changes, so that a reset ends every existing session.
     session_token: Mapped[str] = mapped_column(sa.String(64), nullable=False,
                                                default=lambda: secrets.token_hex(16))
+    #: Set when an administrator created the account or reset its password: every page leads to the change of
+    #: password until its owner chooses one of their own.
+    must_change_password: Mapped[bool] = mapped_column(nullable=False, default=False, server_default=sa.false())
 
     donor = relationship("Organization")
     tokens = relationship("ApiToken", back_populates="user", cascade="all, delete-orphan")

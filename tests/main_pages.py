@@ -78,6 +78,12 @@ MAIN_PAGES = [
     MainPage("action-form", "/actions/new?state=ROU", STAFF),
     MainPage("mentions", "/mentions", STAFF),
     MainPage("jobs", "/jobs/", SIGNED_IN),  # issue 28: your downloads and imports
+    # People who are told (issue 28): notifications, the profile and its preferences, one's password, the outbox
+    MainPage("notifications", "/notifications", SIGNED_IN),
+    MainPage("profile", "/account/profile", SIGNED_IN),
+    MainPage("change-password", "/account/password", SIGNED_IN),
+    MainPage("forgot-password", "/password/forgot", ("anonymous",)),
+    MainPage("outgoing-mail", "/admin/mail", ("admin",)),
 ]
 
 

@@ -145,6 +145,9 @@ def test_demo_creates_one_account_per_role_once(run, session):
     again = run("demo")
     assert again.exit_code == 0 and "nothing was done" in again.output
     assert _count(session, User) == 4
+    from models import Notification  # issue 28: every demo account has a few notifications to show
+    told = dict(session.execute(sa.select(Notification.user_id, sa.func.count()).group_by(Notification.user_id)).all())
+    assert all(told.get(u.id, 0) >= 1 for u in users) and told[next(u.id for u in users if u.role == "officer")] >= 2
 
 
 @pytest.mark.parametrize("password, message", [("1q2w3e4r5t6y", "commonly used"),

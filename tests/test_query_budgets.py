@@ -33,7 +33,7 @@ PAGES = [
     ("activity list", "officer", "/activities/", 18),  # one fewer: the expert filter is typed, not listed
     ("calendar", "officer", "/activities/calendar?month={month}", 7),  # the month as bare rows, then the visits shown
     ("State page", "officer", "/states/{state}", 35),  # the latest of its outcome timeline, paged in SQL: 33 measured
-    ("donor portal", "donor", "/funding/", 17),  # totals in SQL, one page of each list: 17 at both sizes
+    ("donor portal", "donor", "/funding/", 18),  # totals in SQL, one page of each list: 17 at both sizes, + the bell
     ("annex as at a date", "officer", "/reports/ratification-status?as_of=2003-07-02", 8),
     ("iCalendar feed", "officer", "/missions.ics", 15),
     ("managers' dashboard", "manager", "/dashboard", 9),

@@ -167,7 +167,8 @@ def test_every_view_declares_its_permission(app):
 def test_only_the_login_page_is_public(app):
     public = {r.endpoint for r in walkable_rules(app)
               if getattr(app.view_functions[r.endpoint], "required_permission", None) == PUBLIC}
-    assert public == {"auth.login"}  # CONTRACT: anonymous users see the login page only
+    # CONTRACT: anonymous users see the login page only — and, named by issue 28, the forgotten-password pages
+    assert public == {"auth.login", "account.forgot_password", "account.reset_password"}
 
 
 @pytest.mark.parametrize("role", ROLES)

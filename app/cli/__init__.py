@@ -9,3 +9,5 @@ from app.cli.treaties import treaties
 from app.cli.users import users
 
 COMMAND_GROUPS = [seed, treaties, users, requests_group, activities_group, audit, backup, jobs]
+from app.cli.notifications import mail, notifications  # noqa: E402,I001  (issue 28)
+COMMAND_GROUPS += [notifications, mail]

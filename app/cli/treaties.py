@@ -51,9 +51,8 @@ def import_(file, instrument, dry_run, verbose, allow_mass_removal, as_at):
     """Import a UN Treaty Collection participant table (CSV) for one instrument.
 
     A malformed file is refused whole: its bad lines are printed (the first 100, then how many more), nothing is
-    written, the exit status is 1. So is a table with no rows, with dates in the future, after --as-at (when
-    given) or before the instrument was adopted, or one that would remove most of the record without
-    --allow-mass-removal.
+    written, the exit status is 1. So is a table with no rows, with dates in the future, after --as-at (when given)
+    or before the instrument was adopted, or one that would remove most of the record without --allow-mass-removal.
     Imports of one instrument run one at a time; one that waits too long for another is refused likewise.
     """
     from app.services.treaties.treaty_import import ImportRefused, import_file

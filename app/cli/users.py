@@ -134,6 +134,8 @@ def demo():
         user, password = create_user(f"{role.value}@{DEMO_DOMAIN}", f"Demo {role.label.lower()}", role,
                                      donor=donor if role is Role.DONOR else None)
         created.append((user, password))
+    from app.seed.demo_notifications import add_demo_notifications
+    add_demo_notifications([user for user, _ in created])  # issue 28: something for the bell to show
     db.session.commit()
     click.echo("Demo accounts (the passwords are shown this once):")
     for user, password in created:

@@ -84,6 +84,23 @@ class Status:
     threshold_deposit: Action | None
     entry_into_force: datetime.date | None
     deposits_needed: int
+    #: The counted deposits made on the threshold deposit's day, itself included, in (date, participant) order:
+    #: when there are several, the depositary's table does not say which was the 40th (TIP: four on 26 Sep 2003),
+    #: so pages say "one of N deposits made that day" instead of naming one by alphabetical order.
+    threshold_ties: tuple[Action, ...] = ()
+
+    @property
+    def threshold_is_tied(self) -> bool:
+        return len(self.threshold_ties) > 1
+
+    @property
+    def threshold_tie_positions(self) -> tuple[int, int] | None:
+        """The first and last counted positions the same-day deposits occupy (TIP: the 38th to the 41st)."""
+        if self.threshold_deposit is None or not self.threshold_ties:
+            return None
+        counted = [p for p in self.parties if p.counted]
+        positions = [n for n, p in enumerate(counted, 1) if p.date == self.threshold_deposit.date]
+        return (positions[0], positions[-1]) if positions else None
 
 
 def _sort_key(action: Action) -> tuple[date, str]:
@@ -157,6 +174,7 @@ def status(terms: Terms, actions: Iterable[Action], as_of: date,
         for d in deposits
     )
     counted = sum(1 for p in parties if p.counted)
+    ties = tuple(d for d in deposits if not d.is_reio and d.date == threshold_date) if threshold else ()
     return Status(
         code=terms.code,
         as_of=as_of,
@@ -166,6 +184,7 @@ def status(terms: Terms, actions: Iterable[Action], as_of: date,
         threshold_deposit=threshold,
         entry_into_force=eif,
         deposits_needed=max(0, terms.threshold - counted),
+        threshold_ties=ties,
     )
 
 

@@ -30,6 +30,7 @@ import sqlalchemy as sa
 from app.seed.synthetic_activities import DrawsActivities
 from app.seed.synthetic_findings import DrawsFindings
 from app.seed.synthetic_money import DrawsMoney
+from app.seed.synthetic_notifications import generate_notifications
 from app.seed.synthetic_people import DrawsPeople
 from app.seed.synthetic_requests import DrawsRequests
 from app.seed.synthetic_rows import SYNTHETIC_START, SYNTHETIC_TODAY, insert, move_sequences
@@ -120,5 +121,6 @@ def generate(requests: int, seed: int = 1, tick: Tick | None = None) -> dict[str
     generator.findings()
     generator.treaties()
     generate_work(generator)  # the work loop: it reads what was written above
+    generate_notifications(generator)  # issue 28: what the staff were told
     move_sequences()
     return dict(generator.counts)

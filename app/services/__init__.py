@@ -10,7 +10,9 @@ never a view, the API or a template helper. tests/test_conventions.py holds the 
     core        errors, audit trail, versions, child-collection sync, record cache, upload store
     jobs        the job queue (RQ): job records, enqueue, progress, the in-process runner, schedules, the reaper
     registry    States, organizations, experts, legislative issues and findings
-    accounts    accounts, roles, API tokens, sign-in events
+    mail        the outbox: e-mails queued, delivered over SMTP with retries, rendered in text and HTML (issue 28)
+    accounts    accounts, roles, API tokens, sign-in events, one's own password and the forgotten-password link
+    notifications  what people are told: the bell, preferences, e-mails at once, digests, overdue reminders
     attachments files on records: their storage, the checks of what a file is, their versions
     comments    staff comments on requests, activities and reports, and the colleagues they mention
     treaties    the treaty record, its imports, reports, reconciliation and forecast
@@ -28,3 +30,6 @@ never a view, the API or a template helper. tests/test_conventions.py holds the 
 #: The domain packages from the bottom up: each may import those before it, never one after it.
 LAYERS = ("core", "jobs", "registry", "accounts", "attachments", "comments", "treaties", "sheets", "requests",
           "activities", "funding", "work", "outcomes", "overview", "backups")
+# Issue 28 (people): mail below accounts (the reset link), notifications below every domain that raises events.
+_ACCOUNTS = LAYERS.index("accounts")
+LAYERS = LAYERS[:_ACCOUNTS] + ("mail", "accounts", "notifications") + LAYERS[_ACCOUNTS + 1:]

@@ -1,6 +1,7 @@
 """One blueprint per domain for the pages. Add a blueprint here to mount it (the API has its own, app/api)."""
 from app.views.accounts.admin import bp as admin_bp
 from app.views.accounts.auth import bp as auth_bp
+from app.views.accounts.own_account import bp as account_bp
 from app.views.activities.activities import bp as activities_bp
 from app.views.activities.calendar_feed import bp as calendar_feed_bp
 from app.views.attachments import bp as attachments_bp
@@ -11,6 +12,7 @@ from app.views.funding.portal import bp as funding_bp
 from app.views.funding.rates import bp as rates_bp
 from app.views.jobs import bp as jobs_bp
 from app.views.list_exports import bp as list_exports_bp
+from app.views.notifications import bp as notifications_bp
 from app.views.outcomes import bp as outcomes_bp
 from app.views.overview.dashboard import bp as dashboard_bp
 from app.views.overview.home import bp as main_bp
@@ -37,3 +39,4 @@ BLUEPRINTS = [main_bp, auth_bp, admin_bp, reports_bp, instruments_bp, states_bp,
               dashboard_bp, sheet_imports_bp, period_report_bp,
               attachments_bp, comments_bp, actions_bp, activity_reports_bp,
               jobs_bp, list_exports_bp]
+BLUEPRINTS += [account_bp, notifications_bp]  # issue 28

@@ -69,8 +69,9 @@ def tables(analysis: outcome_summary.Analytics, progresses: list) -> dict[str, d
         "title": "Activities serving a State per month (within the filters)", "header": ["month", "activities"],
         "rows": [[m, n] for m, n in outcome_summary.activities_by_month(analysis.record, analysis.filters)]}
     summary = analysis.summary
-    to_deposit = outcome_summary.lead_histogram(p.days_to_deposit for p in summary.members.get("deposited_after", []))
-    to_activity = outcome_summary.lead_histogram(p.days_request_to_activity
+    to_deposit = outcome_summary.lead_histogram((p.first, p.deposit)
+                                                for p in summary.members.get("deposited_after", []))
+    to_activity = outcome_summary.lead_histogram((p.request, p.first_after_request)
                                                  for p in summary.members.get("with_request", []))
     out["lead-times"] = {
         "title": "Lead times (number of State–instrument pairs)",
@@ -121,7 +122,8 @@ def index():
                            drill=_drill(request.args), donor_view=scope.is_donor,
                            instruments=[p.instrument for p in progresses],
                            figures=outcome_summary.FIGURES, medians=outcome_summary.MEDIANS,
-                           windows=outcome_summary.WINDOWS)
+                           windows=outcome_summary.WINDOWS, assisted_definition=outcome_summary.ASSISTED,
+                           reached_definition=outcome_summary.REACHED)
 
 
 @bp.get("/csv/<name>")

@@ -39,7 +39,8 @@ def test_the_instruments_as_at_the_annex_date_as_the_annex_printed_them(get):
     assert list(listed) == ["UNTOC", "TIP", "SOM", "FIREARMS"]
     assert {c: (i["signatories"], i["parties"], i["parties_counted"]) for c, i in listed.items()} == {
         "UNTOC": (147, 40, 40), "TIP": (117, 28, 28), "SOM": (112, 27, 27), "FIREARMS": (52, 4, 4)}
-    assert listed["UNTOC"]["fortieth_deposit"] == {"participant": "ARM", "date": "2003-07-01"}
+    assert listed["UNTOC"]["fortieth_deposit"] == {"participant": "ARM", "date": "2003-07-01", "tied": False,
+                                                   "same_day": ["ARM"], "positions": [40, 40]}
     assert listed["UNTOC"]["entry_into_force"] == "2003-09-29"  # given although after as_of
     assert listed["TIP"]["fortieth_deposit"] is None and listed["TIP"]["entry_into_force"] is None
     assert set(listed["UNTOC"]) == {"code", "name", "signatories", "parties", "parties_counted",
@@ -93,6 +94,19 @@ def test_after_the_import_of_the_real_tables(get, imported):
         "FIREARMS": ("2005-07-03", 109, 108)}
     assert {c: listed[c]["fortieth_deposit"]["participant"] for c in ("UNTOC", "SOM", "FIREARMS")} == {
         "UNTOC": "ARM", "SOM": "AZE", "FIREARMS": "POL"}
+    assert not any(listed[c]["fortieth_deposit"]["tied"] for c in ("UNTOC", "SOM", "FIREARMS"))
+
+
+def test_the_fortieth_deposit_of_tip_is_one_of_four_made_the_same_day(get, imported):
+    """The depositary's table gives four counted deposits on 26 Sep 2003 (the 37th to the 40th): it does not say
+    which was the 40th, so the API says so instead of naming Rwanda by alphabetical order alone."""
+    tip = by_code(get("/api/v1/instruments?as_of=2014-12-31").get_json())["TIP"]["fortieth_deposit"]
+    assert tip["date"] == "2003-09-26" and tip["tied"] is True
+    assert tip["same_day"] == ["BLZ", "LAO", "POL", "RWA"] and tip["participant"] in tip["same_day"]
+    assert tip["positions"] == [37, 40]
+    schema = get("/api/v1/openapi.json").get_json()["paths"]["/api/v1/instruments"]["get"]["responses"]["200"]
+    documented = str(schema)
+    assert "same_day" in documented and "tied" in documented and "positions" in documented
 
 
 def test_the_parties_with_names_as_in_force_and_in_force_dates(get, imported):

@@ -19,6 +19,8 @@ ROLES = ("officer", "manager", "donor", "admin")
 #: Further donor accounts (account name -> the donor it is bound to): one with no money in the reference record,
 #: and a second donor, for the funding tests.
 EXTRA_DONORS = {"donor_monaco": "Government of Monaco", "donor_japan": "Japan"}
+#: Staff accounts of their own for the notification and password tests (issue 28): nothing else touches them.
+EXTRA_STAFF = {"assignee": "officer", "forgetful": "officer"}
 
 
 def pytest_collection_modifyitems(config, items):
@@ -43,12 +45,22 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    """A served instance with the reference record and one account per role: {"url", "accounts"}."""
+def mail_inbox():
+    """A real SMTP server in the test process (aiosmtpd) that the served app sends its e-mail to."""
+    from tests.smtp_server import smtp_server
+    with smtp_server() as inbox:
+        yield inbox
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory, mail_inbox):
+    """A served instance with the reference record and one account per role: {"url", "accounts", "inbox"}."""
     folder = tmp_path_factory.mktemp("e2e")
+    port = _free_port()
     env = dict(os.environ, DATABASE_URL=f"sqlite:///{folder / 'e2e.db'}", SECRET_KEY="e2e-" + "s" * 40,
                PALERMO_PASSWORD=PASSWORD, PALERMO_ENV="development",
-               IMPORT_PREVIEW_FOLDER=str(folder / "previews"), ATTACHMENT_FOLDER=str(folder / "attachments"))
+               IMPORT_PREVIEW_FOLDER=str(folder / "previews"), ATTACHMENT_FOLDER=str(folder / "attachments"),
+               MAIL_SERVER="127.0.0.1", MAIL_PORT=str(mail_inbox.port), PUBLIC_URL=f"http://127.0.0.1:{port}")
     env.pop("TEST_DATABASE_URL", None)
     flask = [sys.executable, "-m", "flask", "--app", "app"]
 
@@ -67,7 +79,9 @@ def live_server(tmp_path_factory):
         email = f"{name.replace('_', '.')}@e2e.test"
         run("users", "create", email, "--role", "donor", "--donor", donor)
         accounts[name] = email
-    port = _free_port()
+    for name, role in EXTRA_STAFF.items():
+        run("users", "create", f"{name}@e2e.test", "--role", role, "--name", name.title())
+        accounts[name] = f"{name}@e2e.test"
     log = open(folder / "server.log", "w")  # noqa: SIM115 (the server writes to it until the session ends)
     server = subprocess.Popen(flask + ["run", "--port", str(port), "--no-reload"], cwd=ROOT, env=env,
                               stdout=log, stderr=log, start_new_session=True)
@@ -81,7 +95,7 @@ def live_server(tmp_path_factory):
     else:
         server.terminate()
         pytest.fail("the server did not start: " + (folder / "server.log").read_text()[-500:])
-    yield {"url": url, "accounts": accounts, "password": PASSWORD}
+    yield {"url": url, "accounts": accounts, "password": PASSWORD, "inbox": mail_inbox}
     server.terminate()
     server.wait(timeout=10)
 

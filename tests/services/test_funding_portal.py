@@ -166,7 +166,8 @@ def test_the_overview_counts_what_the_lists_hold(session):
     _fund_many(donor, 5)
     whole = donor_portal.portal(Scope(donor_id=donor.id), donor, date.today())
     glance = donor_portal.overview(Scope(donor_id=donor.id), donor, date.today())
-    assert glance.counts == {"contributions": 5, "activities": 5, "states": 4, "followed": len(whole.followed)}
+    assert glance.counts == {"contributions": 5, "activities": 5, "inferred": 0, "states": 4,
+                             "followed": len(whole.followed)}
     assert _figures(glance.totals["allocated"]) == _figures(whole.totals["allocated"])
 
 

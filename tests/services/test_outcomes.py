@@ -36,6 +36,8 @@ def data(session):
     session.execute(sa.update(Activity).values(status="cancelled"))
     session.execute(sa.update(AssistanceRequest).values(received_date=None, due_date=None))
     factories.record_until(date(1990, 1, 1))
+    # the actions below are the whole record up to AS_OF: complete to that day (figures count no further)
+    session.execute(sa.update(factories.Instrument).values(record_complete_to=AS_OF))
     d1, d2 = factories.organization(name="Donor one"), factories.organization(name="Donor two")
     c1, c2 = factories.contribution(d1), factories.contribution(d2)
     gha = _served("GHA", date(2003, 1, 10))
@@ -68,14 +70,15 @@ def codes(pairs):
 def test_the_figures_of_the_hand_built_set(data):
     a = outcome_summary.analytics(EVERYTHING, AS_OF, F(instrument="UNTOC"))
     m = a.summary.members
-    assert codes(m["assisted"]) == ["GHA", "HUN", "KEN", "POL", "SEN"]
+    # UGA took part in the meeting that served SEN: assisted (served, or took part), as the forecast counts it
+    assert codes(m["assisted"]) == ["GHA", "HUN", "KEN", "POL", "SEN", "UGA"]
     assert codes(m["already_party"]) == ["SEN"]
     assert codes(m["deposited_after"]) == ["GHA", "KEN"]
-    assert [p.state.code for p in m["not_party"]] == ["POL", "HUN"]  # longest wait first
-    assert m["not_party"][0].elapsed == 2192
+    assert [p.state.code for p in m["not_party"]] == ["UGA", "POL", "HUN"]  # longest wait first
+    assert m["not_party"][1].elapsed == 2192
     Share = outcome_summary.Share
-    assert a.summary.shares == {6: Share(1, 4), 12: Share(2, 3), 24: Share(2, 3)}
-    assert a.summary.shares[12].percent == 66.7
+    assert a.summary.shares == {6: Share(1, 5), 12: Share(2, 4), 24: Share(2, 4)}
+    assert a.summary.shares[12].percent == 50.0
     assert a.summary.medians == {"request_to_activity": 70, "activity_to_deposit": 227,
                                  "signature_to_deposit": 790}
     assert a.record.undated == 1
@@ -84,12 +87,12 @@ def test_the_figures_of_the_hand_built_set(data):
 def test_the_breakdowns(data):
     a = outcome_summary.analytics(EVERYTHING, AS_OF, F(instrument="UNTOC"))
     rows = {b.key: {value: codes(s.members["assisted"]) for value, _label, s in b.rows} for b in a.breakdowns}
-    assert rows["regional_group"] == {"African": ["GHA", "KEN", "SEN"], "Eastern European": ["HUN", "POL"]}
-    assert rows["kind"] == {"mission": ["GHA", "HUN", "POL"], "workshop": ["KEN"], "regional_meeting": ["SEN"]}
+    assert rows["regional_group"] == {"African": ["GHA", "KEN", "SEN", "UGA"], "Eastern European": ["HUN", "POL"]}
+    assert rows["kind"] == {"mission": ["GHA", "HUN", "POL"], "workshop": ["KEN"], "regional_meeting": ["SEN", "UGA"]}
     assert rows["donor"] == {str(data["d1"].id): ["GHA"], str(data["d2"].id): ["POL"]}
     assert rows["instrument"] == {}  # the filter already names one
     african = next(s for v, _l, s in a.breakdowns[0].rows if v == "African")
-    assert african.shares[6] == outcome_summary.Share(1, 2) and african.medians["activity_to_deposit"] == 227
+    assert african.shares[6] == outcome_summary.Share(1, 3) and african.medians["activity_to_deposit"] == 227
 
 
 def test_assisted_against_not_assisted(data):
@@ -97,10 +100,10 @@ def test_assisted_against_not_assisted(data):
     african = next(c for c in a.comparisons if c.group == RegionalGroup.AFRICAN.value)
     group_size = db.session.scalar(sa.select(sa.func.count()).where(
         MemberState.regional_group == "African", MemberState.kind == "state"))
-    assert african.assisted_share == outcome_summary.Share(3, 3)
-    assert african.not_assisted_share == outcome_summary.Share(1, group_size - 3)
+    assert african.assisted_share == outcome_summary.Share(3, 4)
+    assert african.not_assisted_share == outcome_summary.Share(1, group_size - 4)
     assert [s.code for s, _i in african.not_assisted_party] == ["ZAF"]
-    assert "UGA" in {s.code for s, _i in african.not_assisted}  # took part in a meeting: not served
+    assert "UGA" not in {s.code for s, _i in african.not_assisted}  # took part in a meeting: assisted
     assert african.not_assisted_median == 731 and african.assisted_median == 790
 
 
@@ -108,12 +111,12 @@ def test_filters_national_period_donor_and_as_of(data):
     national = outcome_summary.analytics(EVERYTHING, AS_OF, F(instrument="UNTOC", national=True))
     assert codes(national.pairs) == ["GHA", "HUN", "KEN", "POL"]
     period = outcome_summary.analytics(EVERYTHING, AS_OF, F(instrument="UNTOC", period_to=date(2003, 12, 31)))
-    assert codes(period.pairs) == ["GHA", "KEN", "SEN"]
+    assert codes(period.pairs) == ["GHA", "KEN", "SEN", "UGA"]
     assert codes(period.summary.members["party_by_period_end"]) == ["GHA", "SEN"]
     assert codes(period.summary.members["party_after_period_end"]) == ["KEN"]
     earlier = outcome_summary.analytics(EVERYTHING, date(2003, 6, 1), F(instrument="UNTOC"))
-    assert codes(earlier.pairs) == ["GHA", "KEN", "SEN"]
-    assert codes(earlier.summary.members["not_party"]) == ["KEN"]  # its deposit comes after that day
+    assert codes(earlier.pairs) == ["GHA", "KEN", "SEN", "UGA"]
+    assert codes(earlier.summary.members["not_party"]) == ["KEN", "UGA"]  # its deposit comes after that day
     donor = outcome_summary.analytics(EVERYTHING, AS_OF, F(donor=data["d1"].id))
     assert codes(donor.pairs) == ["GHA"]
 
@@ -138,9 +141,29 @@ def test_the_chart_series(data):
     assert groups == {"African": [1, 1, 1, 1]}
     months = dict(outcome_summary.activities_by_month(record, F(instrument="UNTOC")))
     assert months["2003-01"] == 1 and months["2003-02"] == 1 and months["2003-04"] == 0 and months["2009-06"] == 1
-    assert outcome_summary.lead_histogram([120, 334, 4000]) == [
-        ("0–6 months", 1), ("6–12 months", 1), ("12–24 months", 0), ("24–36 months", 0), ("36–60 months", 0),
-        ("60+ months", 1)]
+    d = date(2003, 1, 10)
+    assert outcome_summary.lead_histogram([(d, date(2003, 5, 10)), (d, date(2003, 12, 10)), (d, date(2014, 1, 1))]) == [
+        ("within 6 months", 1), ("6–12 months", 1), ("12–24 months", 0), ("24–36 months", 0), ("36–60 months", 0),
+        ("over 60 months", 1)]
+
+
+def test_within_6_months_is_one_definition_on_the_histogram_and_the_headline():
+    """184 days from 10 July to 10 January: six calendar months to the day, though more than 6 x 30.44 days. The
+    headline's share and the histogram's first bar both count it (they said 18 and 16 on the reference record)."""
+    first, deposit = date(2003, 7, 10), date(2004, 1, 10)
+    assert outcome_summary.within_months(first, deposit, 6)
+    assert not outcome_summary.within_months(first, date(2004, 1, 11), 6)
+    assert outcome_summary.lead_histogram([(first, deposit)])[0] == ("within 6 months", 1)
+    assert outcome_summary.lead_histogram([(first, date(2004, 1, 11))])[1] == ("6–12 months", 1)
+
+
+def test_the_headline_and_the_histogram_agree_on_the_reference_record(app):
+    """On the reference record every window has elapsed: the first bar counts exactly the headline's States."""
+    from app.views.outcomes import tables
+    a = outcome_summary.analytics(EVERYTHING, date(2014, 1, 1), F(), with_breakdowns=False)
+    bars = dict((row[0], row[1]) for row in tables(a, [])["lead-times"]["rows"])
+    assert a.summary.shares[6].count == bars["within 6 months"] > 0
+    assert a.summary.count("window_6") == a.summary.count("at_risk")  # every window elapsed: nothing left out
 
 
 def test_add_months_keeps_the_day_or_takes_the_last():
@@ -290,3 +313,44 @@ def test_states_assisted_under_paras_16_to_18_already_parties_by_2_july_2003_and
     assert codes(then.summary.members["assisted_party"]) == PARTIES_BY_2_JULY_2003
     assert codes(then.summary.members["not_party"]) == PARTIES_LATER
 
+
+
+def test_contributions_dated_by_the_activity_they_paid_for_make_one_line(timeline_data):
+    """Three donors' undated contributions paid for the same mission: one line, dated by the mission and saying so
+    once, naming the three; a contribution with a date of its own keeps its own line."""
+    mission = timeline_data["mission"]
+    extra = [factories.contribution(factories.organization(name=f"Donor {n}")) for n in ("B", "C")]
+    for money in extra:
+        factories.allocation(money, mission)
+    events = _timeline(EVERYTHING, timeline_data["state"], AS_OF, factories.instrument("TIP"))
+    money_lines = [e for e in events if e.kind == "contribution"]
+    assert [(e.day, len(e.contributions)) for e in money_lines] == [(date(2003, 2, 1), 1), (date(2003, 3, 10), 3)]
+    grouped = money_lines[1]
+    assert grouped.title == "3 contributions: Donor B, Donor C, Other funder"
+    assert grouped.date_note.startswith("the date of the first activity they paid for")
+    assert not grouped.inferred
+
+
+def test_the_romania_timeline_groups_the_seven_inferred_donors_once(session):
+    """Para 16: the Romania mission of 2002 was paid for from a project of seven donors, which the record links to it
+    by inference: one line for the seven, dated by the mission, marked inferred."""
+    events = _timeline(EVERYTHING, factories.state("ROU"), date(2003, 7, 2), factories.instrument("UNTOC"))
+    money = [e for e in events if e.kind == "contribution"]
+    assert len(money) == 1 and len(money[0].contributions) == 7 and money[0].inferred
+    assert money[0].day == date(2002, 1, 8) and "Canada" in money[0].title
+    assert sum("they paid for" in (e.date_note or "") for e in events) == 1
+
+
+@pytest.mark.parametrize("code, as_of", [("UNTOC", date(2003, 7, 2)), ("TIP", date(2003, 6, 1)),
+                                         ("FIREARMS", date(2004, 12, 31))])
+def test_the_forecast_and_outcomes_count_the_same_states_assisted(session, code, as_of):
+    """"Assisted" is one definition (served, or took part: app.services.treaties.assistance): the forecast's table
+    and /outcomes name the same States on the reference record, those that only took part included."""
+    from app.services.treaties import forecast
+    instrument = factories.instrument(code)
+    in_forecast = {state_code for state_code, _n, _first in forecast._activities_begun(instrument, as_of, EVERYTHING)}
+    in_outcomes = {p.state.code for p in outcome_summary.analytics(EVERYTHING, as_of, F(instrument=code),
+                                                                    with_breakdowns=False).pairs}
+    assert in_forecast == in_outcomes and in_outcomes
+    if code == "UNTOC":  # their experts took part in the Jakarta seminar of February 2003 (para 17)
+        assert {"AUS", "ESP", "JPN"} <= in_outcomes

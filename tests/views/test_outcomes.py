@@ -191,3 +191,18 @@ def test_the_timeline_api_pages_like_every_list(api_as, session):
     assert get(f"/api/v1/states/ROU/timeline?page={first['pages'] + 1}").get_json()["items"] == []
     assert get("/api/v1/states/ROU/timeline?per_page=0").status_code == 400
     assert get("/api/v1/states/ROU/timeline?page=x").status_code == 400
+
+
+def test_the_timeline_marks_inferred_funding_on_the_page_and_in_the_api(client, login_as, api_as):
+    get, _ = api_as("officer")
+    items = get("/api/v1/states/ROU/timeline?instrument=UNTOC&as_of=2003-07-02").get_json()["items"]
+    money = [e for e in items if e["kind"] == "contribution"]
+    assert len(money) == 1 and money[0]["inferred"] is True and len(money[0]["contributions"]) == 7
+    assert money[0]["date"] == "2002-01-08" and "they paid for" in money[0]["date_note"]
+    assert all(e["inferred"] is False for e in items if e["kind"] != "contribution")
+    doc = get("/api/v1/openapi.json").get_json()
+    assert "inferred" in str(doc["paths"]["/api/v1/states/{code}/timeline"])
+    login_as("officer")
+    page = client.get("/states/ROU?instrument=UNTOC&as_of=2003-07-02").get_data(as_text=True)
+    row = re.search(r'<tr class="timeline-contribution[^"]*">.*?</tr>', page, re.S).group(0)
+    assert "7 contributions" in row and "inferred-mark" in row

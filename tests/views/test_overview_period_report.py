@@ -196,4 +196,48 @@ def test_the_report_costs_a_fixed_number_of_queries(client, login_as, session, h
     client.get(f"/reports/period?{PERIOD}")  # the treaty figures are then cached (services.treaties.FIGURES)
     small = cost()
     grow(12)
-    assert cost() == small == 28  # the signed-in user included
+    assert cost() == small == 29  # the signed-in user and the header's bell (issue 28) included
+
+
+def test_the_2002_report_says_where_its_firearms_figure_differs_from_para_6(client, login_as):
+    """A/58/165 para 6: "During 2002 … 2 the Firearms Protocol"; its annex and the depositary list 3 (Mali, Burkina
+    Faso, Bulgaria). The period report for 2002 counts 3 and says where and how it differs from the report."""
+    login_as("officer")
+    page = client.get("/reports/period?from=2002-01-01&to=2002-12-31").get_data(as_text=True)
+    deposits = section(page, "deposits")
+    assert "FIREARMS: 3" in deposits
+    notes = re.findall(r'<div class="alert alert-warning stated-differs".*?</div>', deposits, re.S)
+    assert len(notes) == 1 and "FIREARMS: the record counts 3, A/58/165, para. 6 says 2" in notes[0]
+    assert "and 2 the Firearms Protocol" in notes[0] and "annex lists 3" in notes[0]
+    for code in ("UNTOC", "TIP", "SOM"):  # 22, 17 and 16: the record agrees with the text
+        assert f"{code}: the record counts" not in notes[0]
+    other = client.get("/reports/period?from=2002-01-01&to=2002-12-30").get_data(as_text=True)
+    assert "stated-differs" not in other  # para 6 speaks of the whole of 2002 only
+
+
+def test_inferred_donors_are_marked_on_the_page_and_in_the_files(client, login_as):
+    """Canada's funding of the Romania mission (para 16) is the record's inference: marked in the activities table,
+    in the donors table and in both CSV files."""
+    login_as("officer")
+    query = "from=2002-01-01&to=2003-07-04"
+    page = client.get(f"/reports/period?{query}", follow_redirects=True).get_data(as_text=True)  # a job: over a year
+    romania = re.search(r"Legislative assistance to Romania.*?</tr>", section(page, "activities"), re.S).group(0)
+    assert re.search(r"Canada <span class=\"badge text-bg-warning inferred-mark\"", romania)
+    assert "inferred-mark" in section(page, "donors")
+    rows = csv_rows(client.get(f"/reports/period.csv?{query}&table=activities"))
+    row = next(r for r in rows if r["title"].startswith("Legislative assistance to Romania"))
+    assert re.search(r"(^|\W)Canada \(inferred\)", row["donors"])
+    donors = {r["donor"]: r for r in csv_rows(client.get(f"/reports/period.csv?{query}&table=donors"))}
+    assert re.search(r"Legislative assistance to Romania[^;|\n]*? \(inferred\)", donors["Canada"]["activity_titles"])
+
+
+def test_the_para_19_requests_instruments_are_marked_inferred(client, login_as):
+    login_as("officer")
+    query = "from=2002-01-01&to=2003-07-04"
+    requests = section(client.get(f"/reports/period?{query}", follow_redirects=True).get_data(as_text=True),
+                       "requests")
+    bih = re.search(r"<tr>(?:(?!</tr>).)*Bosnia and Herzegovina.*?</tr>", requests, re.S).group(0)
+    assert "inferred-mark" in bih
+    rows = csv_rows(client.get(f"/reports/period.csv?{query}&table=requests"))
+    assert {r["subject_inferred"] for r in rows if r["source"] == "A/58/165 para. 19"} == {"yes"}
+

@@ -180,3 +180,19 @@ def test_a_states_page_shows_the_latest_of_its_timeline_and_pages_the_rest(clien
     assert "No event on page 99" in past
     assert client.get("/states/PER?page=0").status_code == 400
     assert client.get("/states/PER?page=x").status_code == 400
+
+
+@pytest.mark.parametrize("code, instrument", [("ATG", "TIP"), ("BHS", "FIREARMS")])
+def test_a_ratification_with_no_signature_on_record_carries_the_imports_warning(client, officer, code, instrument):
+    """Antigua and Barbuda's TIP and the Bahamas' FIREARMS ratifications have no signature in the depositary's
+    table: imported as recorded, with a warning — which their State pages show beside the action."""
+    page = client.get(f"/states/{code}").get_data(as_text=True)
+    warnings = re.findall(r'<tr class="record-warning">(.*?)</tr>', page, re.S)
+    mine = [w for w in warnings if f"{instrument}:" in w]
+    assert len(mine) == 1 and "with no signature on record" in mine[0], warnings
+    assert "imported with this warning, not corrected" in mine[0]
+
+
+def test_a_regular_ratification_carries_no_warning(client, officer):
+    page = client.get("/states/ROU").get_data(as_text=True)
+    assert 'class="record-warning"' not in page

@@ -208,6 +208,22 @@ def test_a_reference_request_is_marked_inferred(client, login_as, session):
     assert "Firearms Protocol" in page and ">inferred</span>" in page
 
 
+
+def test_the_request_list_marks_inferred_instruments_in_their_column(client, login_as, session):
+    """Para 19 names the States that asked, not what about: the list's instrument column carries the mark, and a
+    request logged with its instruments stated does not."""
+    login_as("officer")
+    stated = factories.request("BOL", instruments=["TIP"], subject="Stated instruments")
+    session.commit()
+    page = client.get("/requests/?per_page=100&q=").get_data(as_text=True)
+    rows = re.findall(r"<tr>.*?</tr>", page, re.S)
+    para19 = [r for r in rows if "Bosnia and Herzegovina" in r]
+    assert para19 and all(re.search(r'</a>\s*<span class="badge text-bg-warning inferred-mark"', r.split("<td>")[4])
+                          for r in para19)
+    mine = next(r for r in rows if "Stated instruments" in r)
+    assert "inferred-mark" not in mine and f"/requests/{stated.id}" in mine
+
+
 # ------------------------------------------------------------------ my requests and the home page
 def test_my_requests_and_the_home_panel(client, login_as, session):
     officer = login_as("officer")

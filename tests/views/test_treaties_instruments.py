@@ -111,3 +111,18 @@ def test_admins_see_the_imports_of_an_instrument_on_its_page(client, login_as):
     page = client.get("/instruments/SOM").get_data(as_text=True)
     assert "History: imports of depositary tables" in page
     assert "XVIII-12-b-SOM.csv imported" in page
+
+
+def test_the_fortieth_deposit_of_tip_is_said_to_be_one_of_four(client, officer):
+    """The list and the instrument page say the 40th deposit of TIP is one of four made on 26 Sep 2003 and name the
+    four, instead of naming Rwanda alone by alphabetical order."""
+    for path in ("/instruments/?as_of=2014-01-01", "/instruments/TIP?as_of=2014-01-01"):
+        page = client.get(path).get_data(as_text=True)
+        tie = page[page.index('class="threshold-tie"'):]
+        tie = tie[:tie.index("</span>")]
+        assert "one of 4 counted deposits made on 26 September 2003" in tie, path
+        assert "numbers 37 to 40" in tie and "does not say which of them was number 40" in tie
+        for name in ("Belize", "Poland", "Rwanda", "Lao"):
+            assert name in tie, (path, name)
+    untoc = client.get("/instruments/UNTOC?as_of=2014-01-01").get_data(as_text=True)
+    assert 'class="threshold-tie"' not in untoc and "Armenia" in untoc

@@ -103,11 +103,22 @@ def test_a_date_after_the_record_says_that_later_deposits_are_not_recorded(clien
 
 
 def test_the_name_change_is_footnoted_from_the_name_history(client, officer):
-    for path in (ANNEX, f"/reports/ratification-status?as_of={AS_AT}"):
-        page = client.get(path).get_data(as_text=True)
-        assert re.search(r'3\. <a href="/states/SRB">Serbia and Montenegro</a> <sup>a</sup>', page)
-        # One footnote per section in which Serbia and Montenegro is listed (UNTOC, TIP, SOM).
-        assert page.count("On 4 February 2003, Yugoslavia changed its name to Serbia and Montenegro.") == 3
+    page = client.get(f"/reports/ratification-status?as_of={AS_AT}").get_data(as_text=True)
+    assert re.search(r'3\. <a href="/states/SRB">Serbia and Montenegro</a> <sup>a</sup>', page)
+    # One footnote per section in which Serbia and Montenegro is listed (UNTOC, TIP, SOM).
+    assert page.count("On 4 February 2003, Yugoslavia changed its name to Serbia and Montenegro.") == 3
+
+
+def test_the_annex_quotes_its_footnotes_as_printed(client, officer):
+    """A/58/165's annex words its footnote "the Federal Republic of Yugoslavia", and section D (SOM) prints it
+    without the day: the annex shown alone quotes both as printed, not the record's rewording."""
+    page = client.get(ANNEX).get_data(as_text=True)
+    assert re.search(r'3\. <a href="/states/SRB">Serbia and Montenegro</a> <sup>a</sup>', page)
+    notes = re.findall(r'<p class="footnote"><sup>(\w+)</sup> (.*?)</p>', page)
+    printed = "the Federal Republic of Yugoslavia changed its name to Serbia and Montenegro."
+    assert notes == [("a", "On 4 February 2003, " + printed), ("a", "On 4 February 2003, " + printed),
+                     ("a", "On February 2003, " + printed)]
+    assert "Yugoslavia changed its name" not in page.replace("Federal Republic of Yugoslavia changed", "")
 
 
 def test_before_the_name_change_there_is_no_footnote_and_the_old_name(client, officer):

@@ -22,6 +22,12 @@ _EVENT = {"type": "object", "required": ["date", "kind", "instruments", "title",
     "kind": {"type": "string", "enum": list(outcome_timeline.EVENT_ORDER)},
     "instruments": {"type": "array", "items": {"type": "string"}},
     "title": {"type": "string"}, "detail": {"type": "string", "nullable": True},
+    "inferred": {"type": "boolean", "description": "A contribution's line: the record infers (A/58/165 paras "
+                                                   "16-17 name a project's donors) that this money paid for the "
+                                                   "activity; the source does not say so."},
+    "contributions": {"type": "array", "items": {"type": "integer"},
+                      "description": "A contribution's line: every contribution it stands for (several when they "
+                                     "have no date of their own and take the same activity's date)."},
     "record": {"type": "object", "nullable": True, "properties": {
         "type": {"type": "string"}, "id": {"type": "integer"}}},
     "date_note": {"type": "string", "nullable": True,
@@ -42,6 +48,8 @@ _TIMELINE = {"type": "object", "required": _PAGE["required"], "properties": {
 def event_json(event: outcome_timeline.Event) -> dict:
     return {"date": iso(event.day), "kind": event.kind, "instruments": list(event.instruments),
             "title": event.title, "detail": event.detail,
+            "inferred": getattr(event, "inferred", False),
+            "contributions": list(getattr(event, "contributions", ())),
             "record": {"type": event.record[0], "id": event.record[1]} if event.record else None,
             "date_note": event.date_note, "planned": event.planned}
 

@@ -21,7 +21,19 @@ _INSTRUMENT = {"type": "object", "properties": {
     "parties": {"type": "integer", "description": "Including regional economic integration organizations."},
     "parties_counted": {"type": "integer", "description": "Counted toward the threshold (without them)."},
     "fortieth_deposit": {"type": "object", "nullable": True, "properties": {
-        "participant": {"type": "string"}, "date": {"type": "string", "format": "date"}}},
+        "participant": {"type": "string", "description": "When several counted deposits share the day (`tied`), one "
+                                                         "of them by alphabetical order of code: the depositary's "
+                                                         "table does not say which came 40th."},
+        "date": {"type": "string", "format": "date"},
+        "tied": {"type": "boolean", "description": "Whether other counted deposits were made the same day, so that "
+                                                   "the sources do not say which was the 40th."},
+        "same_day": {"type": "array", "items": {"type": "string"},
+                     "description": "Every counted deposit made that day (participant codes, alphabetical), "
+                                    "`participant` included."},
+        "positions": {"type": "array", "items": {"type": "integer"}, "minItems": 2, "maxItems": 2,
+                      "description": "The first and last places in the count the same-day deposits occupy "
+                                     "(TIP: [38, 41])."}},
+        "required": ["participant", "date", "tied", "same_day", "positions"]},
     "entry_into_force": {"type": "string", "format": "date", "nullable": True},
     "record_complete_to": {"type": "string", "format": "date", "nullable": True,
                            "description": "The day up to which these figures are complete: the day the last "
@@ -43,7 +55,10 @@ def _instrument_json(instrument, status, source=None) -> dict:
         "signatories": len(status.signatories),
         "parties": len(status.parties),
         "parties_counted": status.parties_counted,
-        "fortieth_deposit": {"participant": threshold.participant, "date": threshold.date.isoformat()}
+        "fortieth_deposit": {"participant": threshold.participant, "date": threshold.date.isoformat(),
+                             "tied": status.threshold_is_tied,
+                             "same_day": [t.participant for t in status.threshold_ties],
+                             "positions": list(status.threshold_tie_positions)}
         if threshold else None,
         "entry_into_force": iso(status.entry_into_force),
         "record_complete_to": iso(treaty_record.complete_to(instrument, source)),

@@ -168,15 +168,17 @@ def _checked_name(name: str | None) -> str:
 # --- writes ---------------------------------------------------------------------------------------------------
 
 def create_user(email: str, name: str, role: str | Role, *, password: str | None = None,
-                donor: Organization | None = None) -> tuple[User, str | None]:
-    """A new active account. Without a password one is generated and returned (to show once), else None."""
+                donor: Organization | None = None, must_change: bool = False) -> tuple[User, str | None]:
+    """A new active account. Without a password one is generated and returned (to show once), else None. With
+    `must_change` (an administrator typed or was shown the password), its owner chooses a new one at first sign-in."""
     email = check_new_account(email, role, donor)
     name = _checked_name(name)
     generated = None
     if not password:
         password = generated = generate_password(email, name)
     _checked(lambda p: checked_password(p, email=email, name=name), password, "password")
-    user = User(email=email, name=name, role=_checked_role(role), donor=donor, is_active_account=True)
+    user = User(email=email, name=name, role=_checked_role(role), donor=donor, is_active_account=True,
+                must_change_password=must_change)
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
@@ -251,10 +253,12 @@ def reactivate(user: User) -> None:
 
 
 def reset_password(user: User, password: str | None = None) -> str:
-    """Set a new password (generated when none is given) and return it; every open session of the account ends."""
+    """Set a new password (generated when none is given) and return it; every open session of the account ends, and
+    its owner must choose a password of their own at the next sign-in (an administrator knows this one)."""
     password = _checked(lambda p: checked_password(p, email=user.email, name=user.name),
                         password or generate_password(user.email, user.name), "password")
     user.set_password(password)
+    user.must_change_password = True
     db.session.flush()
     audit.record_for(user, "password_reset", f"Reset the password of {user.email}")
     return password

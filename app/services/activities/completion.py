@@ -4,7 +4,8 @@ import sqlalchemy as sa
 
 from app.services.core import audit, versions
 from app.services.core.errors import Refused
-from models import Activity, ActivityReport, db
+from app.services.notifications import events as notification_events
+from models import Activity, ActivityReport, Allocation, Contribution, db
 from models.enums import ActivityKind, ActivityStatus, ReportStatus
 
 
@@ -45,4 +46,10 @@ def mark_completed(activity: Activity, version: int | None) -> Activity:
     versions.flush(activity, f"“{activity.title}”")
     audit.record_for(activity, "update", f"Marked “{activity.title}” completed", before={"status": before},
                      after={"status": activity.status})
+    donor_ids = db.session.scalars(sa.select(Contribution.donor_id).join(Allocation, Allocation.contribution_id
+                                                                         == Contribution.id)
+                                   .where(Allocation.activity_id == activity.id))
+    notification_events.notify_all(notification_events.donors_of(donor_ids),
+                                   notification_events.NotificationKind.ACTIVITY_COMPLETED,
+                                   f"“{activity.title}”, which your contribution funds, is completed.", activity)
     return activity

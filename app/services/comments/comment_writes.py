@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from app.services.comments import mentions as mention_service
 from app.services.core import audit
 from app.services.core.errors import Refused, Stale
+from app.services.notifications import events as notification_events
 from forms.base import MARKUP
 from models import Comment, Mention, User, db
 from models.base import utcnow
@@ -40,7 +41,25 @@ def mentioned(comment: Comment, users: list[User]) -> list[Mention]:
     every mention goes through: a notification of the mention is to be raised here."""
     made = [Mention(comment=comment, user_id=user.id) for user in users if user.id != comment.author_id]
     db.session.add_all(made)
+    author = db.session.get(User, comment.author_id) if comment.author_id else None
+    record = _record_ref(comment)
+    for user in users:
+        if user.id != comment.author_id:
+            notification_events.notify(user, notification_events.NotificationKind.MENTION,
+                                       f"{author.name if author else 'Someone'} mentioned you: "
+                                       f"{comment.body[:200]}", record_ref=record)
     return made
+
+
+def _record_ref(comment: Comment) -> tuple[str, int | None] | None:
+    """The page of the record a comment is on (a report's is reached through its activity)."""
+    if comment.request_id:
+        return "request", comment.request_id
+    if comment.activity_id:
+        return "activity", comment.activity_id
+    if comment.report_id:
+        return "report", comment.report.activity_id if comment.report else None
+    return None
 
 
 def add(kind: AttachedTo, record, text: str | None, author: User) -> Comment:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.listing import Page, Paging, page_of, paginate
 from app.scoping import Scope
 from app.services.funding import contributions as contribution_service
+from app.services.funding import reach
 from app.services.funding.funding_totals import Sums, by_donor, money_of, rates_for, sums, totals, unrecorded
 from app.services.treaties import treaty_actions, treaty_record
 from models import (
@@ -147,10 +148,11 @@ def _start(activity_id):
             .scalar_subquery())
 
 
-def _states_select(funded) -> sa.Select:
-    served = (sa.select(ActivityState.state_id, sa.func.count().label("n"))
-              .where(ActivityState.role == SERVED, ActivityState.activity_id.in_(funded))
-              .group_by(ActivityState.state_id).subquery())
+def _states_select(condition, as_of: date) -> sa.Select:
+    """(State, number of activities that reached it) of the States the money reached (`reach`), by name."""
+    rows = reach.reached_select(condition, as_of).subquery()
+    served = (sa.select(rows.c.state_id, sa.func.count(sa.distinct(rows.c.activity_id)).label("n"))
+              .group_by(rows.c.state_id).subquery())
     return (sa.select(MemberState, served.c.n).join(served, served.c.state_id == MemberState.id)
             .order_by(MemberState.name, MemberState.id))
 
@@ -179,12 +181,16 @@ def overview(scope: Scope, donor: Organization | None, as_of: date) -> Overview:
     groups = sums(condition)
     rates = rates_for(groups, as_of)
     funded = _funded_ids(condition)
+    activities, inferred = db.session.execute(
+        sa.select(sa.func.count(sa.distinct(Allocation.activity_id)),
+                  sa.func.count(sa.distinct(sa.case((Allocation.is_inferred, Allocation.activity_id)))))
+        .join(Contribution, Contribution.id == Allocation.contribution_id).where(condition)).one()
     counts = {
         "contributions": sum(g.count for g in groups),
-        "activities": db.session.scalar(sa.select(sa.func.count(sa.distinct(Allocation.activity_id)))
-                                         .join(Contribution, Contribution.id == Allocation.contribution_id)
-                                         .where(condition)),
-        "states": _count(_states_select(funded)),
+        "activities": activities,
+        # of those, the activities the record links to this money by inference (A/58/165 paras 16-17)
+        "inferred": inferred,
+        "states": _count(_states_select(condition, as_of)),
         "followed": _count(_followed_select(funded)),
     }
     return Overview(as_of, donor, totals(groups, as_of, rates), unrecorded(groups), counts)
@@ -209,16 +215,16 @@ def page(scope: Scope, donor: Organization | None, as_of: date, pages: dict[str,
     activities = _activities(condition, funded, paging("activities"))
     # Every State served, with its count: bounded by the States of the world, not by the record; the list pages it
     # and the instruments' reach reads it.
-    served = [(state, n) for state, n in db.session.execute(_states_select(funded))]
+    served = [(state, n) for state, n in db.session.execute(_states_select(condition, as_of))]
     states = page_of(served, paging("states"))
     followed = _rows_page(_followed_select(funded), paging("followed"))
     followed.items = [FollowedAction(activity, start, action) for action, activity, start in followed.items]
     totals_ = totals(groups, as_of, rates)
     counts = {"contributions": contributions.total, "activities": activities.total, "states": states.total,
               "followed": followed.total}
-    reach = _reach(funded, {s.code: s for s, _n in served}, as_of)
+    reach_ = _reach(funded, condition, [s for s, _n in served], as_of)
     return PortalPage(as_of, donor, totals_, unrecorded(groups), counts, contributions, activities, states,
-                      followed, reach, _donors(groups, as_of, rates) if donor is None else [])
+                      followed, reach_, _donors(groups, as_of, rates) if donor is None else [])
 
 
 def _activities(condition, funded, paging: Paging) -> Page:
@@ -242,20 +248,33 @@ def _activities(condition, funded, paging: Paging) -> Page:
     return found
 
 
-def _reach(funded, reached: dict[str, MemberState], as_of: date) -> list[Reach]:
-    """The instruments the funded activities dealt with, and their parties among the States `reached` (code ->
-    State) — bounded by the record's instruments and States, not by its size."""
-    instruments = list(db.session.scalars(
-        sa.select(Instrument).where(Instrument.id.in_(
+def _reach(funded, condition, served: list[MemberState], as_of: date) -> list[Reach]:
+    """The instruments the funded activities dealt with, and their parties among the States the money reached on
+    that instrument (`reach`, per instrument; `served` are the States reached on any) — bounded by the record's
+    instruments and States, not by its size."""
+    # One query: each instrument the funded activities dealt with, beside each State the money reached on it.
+    pairs = reach.reached_select(condition, as_of).subquery()
+    on_instrument = sa.select(pairs.c.instrument_id, pairs.c.state_id).distinct().subquery()
+    rows = db.session.execute(
+        sa.select(Instrument, on_instrument.c.state_id)
+        .outerjoin(on_instrument, on_instrument.c.instrument_id == Instrument.id)
+        .where(Instrument.id.in_(
             sa.select(activity_instruments.c.instrument_id).where(activity_instruments.c.activity_id.in_(funded))))
-        .order_by(Instrument.id)))
+        .order_by(Instrument.id)).all()
+    instruments = list({i.id: i for i, _s in rows}.values())
     if not instruments:
         return []
     statuses = treaty_record.statuses(instruments, as_of)
+    reached_on: dict[int, set[int]] = {}
+    for i, state_id in rows:
+        reached_on.setdefault(i.id, set()).update([state_id] if state_id is not None else [])
+    by_code = {s.code: s for s in served}
     out = []
     for instrument in instruments:
+        on = reached_on[instrument.id]
         parties = statuses[instrument.code].parties
-        mine = sorted((reached[p.participant] for p in parties if p.participant in reached), key=lambda s: s.name)
+        mine = sorted((by_code[p.participant] for p in parties
+                       if p.participant in by_code and by_code[p.participant].id in on), key=lambda s: s.name)
         out.append(Reach(instrument, mine, len(parties)))
     return out
 
@@ -306,7 +325,7 @@ def portal(scope: Scope, donor: Organization | None, as_of: date) -> Portal:
                 allocation)
     activities = sorted(funded.values(), key=lambda f: (f.activity.start_date is None,
                                                         f.activity.start_date or date.max, f.activity.title))
-    served = [(state, n) for state, n in db.session.execute(_states_select(funded_ids))]
+    served = [(state, n) for state, n in db.session.execute(_states_select(condition, as_of))]
     followed = [FollowedAction(activity, start, action)
                 for action, activity, start in db.session.execute(_followed_select(funded_ids, latest_first=False))]
     by_donor_rows: dict[int, list[Contribution]] = {}
@@ -318,7 +337,7 @@ def portal(scope: Scope, donor: Organization | None, as_of: date) -> Portal:
     return Portal(
         as_of=as_of, donor=donor, contributions=rows, totals=totals(groups, as_of, rates),
         unrecorded=unrecorded(groups), activities=activities, states=served, followed=followed,
-        reach=_reach(funded_ids, {s.code: s for s, _n in served}, as_of), donors=donors)
+        reach=_reach(funded_ids, condition, [s for s, _n in served], as_of), donors=donors)
 
 
 def received_amount(c: Contribution) -> Decimal | None:

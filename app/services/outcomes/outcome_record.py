@@ -10,18 +10,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from app.scoping import Scope
-from app.services.treaties import treaty_actions
+from app.services.treaties import assistance, treaty_actions
 from models import (
-    Activity,
-    ActivityState,
-    ActivityVisit,
     Allocation,
     AssistanceRequest,
     Contribution,
@@ -30,11 +27,11 @@ from models import (
     Organization,
     db,
 )
-from models.activity import activity_instruments
 from models.assistance_request import assistance_request_instruments
-from models.enums import ActivityKind, ActivityStateRole, ActivityStatus
+from models.enums import ActivityKind, ActivityStateRole
 
-#: Assistance to the State itself, as opposed to meetings that gathered a region (the `national` filter).
+#: Assistance to the State itself, as opposed to meetings that gathered a region (the `national` filter, which also
+#: keeps only the State served: experts of another State taking part in a national seminar are not its subject).
 NATIONAL_KINDS = frozenset({ActivityKind.MISSION.value, ActivityKind.NATIONAL_SEMINAR.value,
                             ActivityKind.WORKSHOP.value, ActivityKind.WRITTEN_ANALYSIS.value,
                             ActivityKind.BRIEFING.value, ActivityKind.PRESENTATION.value})
@@ -57,12 +54,14 @@ class OutcomeFilters:
 
 @dataclass(frozen=True)
 class ServedRow:
-    """One activity serving one State on one instrument (a row of the served-activities query)."""
+    """One activity assisting one State on one instrument (served, or took part: `assistance.assisted_select`)."""
     state_id: int
     instrument_id: int
     activity_id: int
     kind: str
     day: date | None
+    #: "served" or "participant" (took part): both are assistance; the `national` filter keeps the State served.
+    role: str
 
 
 @dataclass
@@ -79,6 +78,8 @@ class Record:
     deposits: dict[tuple[int, int], date]
     requests: dict[tuple[int, int], date]
     scope: Scope
+    #: (activity id, donor id) of the funding links the record infers (A/58/165 paras 16-17) rather than reads.
+    inferred: set[tuple[int, int]] = field(default_factory=set)
 
     @property
     def undated(self) -> int:
@@ -88,26 +89,20 @@ class Record:
 
 def load(scope: Scope, as_of: date) -> Record:
     """Read what every figure needs in eight queries, whatever the size of the record."""
-    first_visit = (sa.select(ActivityVisit.activity_id, sa.func.min(ActivityVisit.start_date).label("day"))
-                   .group_by(ActivityVisit.activity_id).subquery())
-    served = (sa.select(ActivityState.state_id, activity_instruments.c.instrument_id, Activity.id, Activity.kind,
-                        first_visit.c.day)
-              .select_from(Activity)
-              .join(ActivityState, ActivityState.activity_id == Activity.id)
-              .join(activity_instruments, activity_instruments.c.activity_id == Activity.id)
-              .outerjoin(first_visit, first_visit.c.activity_id == Activity.id)
-              .where(ActivityState.role == ActivityStateRole.SERVED.value,
-                     Activity.status != ActivityStatus.CANCELLED.value, scope.activities()))
+    served = assistance.assisted_select(scope)
     rows = [ServedRow(*r) for r in db.session.execute(served)]
     donors: dict[int, set[int]] = defaultdict(set)
     names: dict[int, str] = {}
-    funding = (sa.select(Allocation.activity_id, Contribution.donor_id, Organization.name)
+    inferred: set[tuple[int, int]] = set()
+    funding = (sa.select(Allocation.activity_id, Contribution.donor_id, Organization.name, Allocation.is_inferred)
                .join(Contribution, Contribution.id == Allocation.contribution_id)
                .join(Organization, Organization.id == Contribution.donor_id)
                .where(scope.contributions()))
-    for activity_id, donor_id, name in db.session.execute(funding):
+    stated: set[tuple[int, int]] = set()
+    for activity_id, donor_id, name, is_inferred in db.session.execute(funding):
         donors[activity_id].add(donor_id)
         names[donor_id] = name
+        (inferred if is_inferred else stated).add((activity_id, donor_id))
     signatures, deposits = {}, {}
     for state_id, instrument_id, category, day in treaty_actions.dated_up_to(as_of):
         (signatures if category == "signature" else deposits)[(state_id, instrument_id)] = day
@@ -123,7 +118,8 @@ def load(scope: Scope, as_of: date) -> Record:
                  .group_by(AssistanceRequest.state_id, assistance_request_instruments.c.instrument_id))
         requests = {(s, i): d for s, i, d in db.session.execute(dated)}
     instruments = {i.id: i for i in db.session.scalars(sa.select(Instrument).order_by(Instrument.id))}
-    return Record(as_of, rows, dict(donors), names, states, instruments, signatures, deposits, requests, scope)
+    return Record(as_of, rows, dict(donors), names, states, instruments, signatures, deposits, requests, scope,
+                  inferred - stated)
 
 
 def row_filter(record: Record, f: OutcomeFilters) -> Callable[[ServedRow], bool]:
@@ -137,7 +133,7 @@ def row_filter(record: Record, f: OutcomeFilters) -> Callable[[ServedRow], bool]
             return False
         if f.kind and row.kind != f.kind:
             return False
-        if f.national and row.kind not in NATIONAL_KINDS:
+        if f.national and (row.kind not in NATIONAL_KINDS or row.role != ActivityStateRole.SERVED.value):
             return False
         if f.donor and f.donor not in record.donors.get(row.activity_id, ()):
             return False

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import date
 
+from app.rules.forecast import add_months
 from app.services.outcomes import outcome_record
 from models.enums import RegionalGroup
 
@@ -42,16 +44,24 @@ def activities_by_month(record: outcome_record.Record, f: outcome_record.Outcome
     return months
 
 
-#: Bins of the lead-time histograms, in months: [0, 6), [6, 12) … and 60 or more.
+#: Bins of the lead-time histograms, in months: [0, 6], (6, 12] … and more than 60.
 LEAD_BINS = (0, 6, 12, 24, 36, 60)
 
 
-def lead_histogram(days: Iterable[int]) -> list[tuple[str, int]]:
-    """How many lead times fall in each bin of LEAD_BINS (days counted as months of 30.44 days)."""
-    labels = [f"{a}–{b} months" for a, b in zip(LEAD_BINS, LEAD_BINS[1:], strict=False)] + [f"{LEAD_BINS[-1]}+ months"]
+def within_months(start: date, end: date, months: int) -> bool:
+    """Whether `end` falls within `months` calendar months of `start` (on or before the same day `months` months
+    later): the one meaning of "within N months", used by the headline shares and by the histogram's bins."""
+    return end <= add_months(start, months)
+
+
+def lead_histogram(spans: Iterable[tuple[date, date]]) -> list[tuple[str, int]]:
+    """How many (start, end) spans fall in each bin of LEAD_BINS: a span is in the first bin whose upper edge it is
+    `within_months` of, so the first bar counts exactly what "deposited within 6 months" counts."""
+    labels = ([f"within {LEAD_BINS[1]} months"]
+              + [f"{a}–{b} months" for a, b in zip(LEAD_BINS[1:], LEAD_BINS[2:], strict=False)]
+              + [f"over {LEAD_BINS[-1]} months"])
     counts = [0] * len(labels)
-    for d in days:
-        months = d / 30.44
-        index = next((i for i, edge in enumerate(LEAD_BINS[1:]) if months < edge), len(labels) - 1)
+    for start, end in spans:
+        index = next((i for i, edge in enumerate(LEAD_BINS[1:]) if within_months(start, end, edge)), len(labels) - 1)
         counts[index] += 1
     return list(zip(labels, counts, strict=True))

@@ -7,9 +7,9 @@ as at an `as_of` day, and which rows the filters keep) and compute the rest in o
 charts' series are outcome_series. Callers read all of it through this module.
 
 Definitions (said on the page too):
-- assistance on an instrument: a non-cancelled activity that *served* the State (role "served") and names the
-  instrument, dated by the first day of its first visit; an activity without a visit has no date and is counted
-  apart (`undated`), never placed in time;
+- assistance on an instrument: a non-cancelled activity that names the instrument and that the State was served by
+  or took part in (app.services.treaties.assistance, the forecast's definition too), dated by the first day of its
+  first visit; an activity without a visit has no date and is counted apart (`undated`), never placed in time;
 - first assistance: the earliest such activity on or before `as_of` (and within the activity period if one is
   asked for);
 - already party: its deposit is on or before the day of first assistance;
@@ -17,7 +17,8 @@ Definitions (said on the page too):
   on or after it;
 - share deposited within N months: among assisted States not already party whose N months have fully elapsed by
   `as_of` (a State assisted last month cannot yet have deposited within 24 months), those that deposited within
-  N months of first assistance.
+  N months of first assistance — "within N months" is `outcome_series.within_months` (calendar months, the day N
+  months later included), on the headline and on the histogram alike.
 """
 from __future__ import annotations
 
@@ -30,8 +31,10 @@ from datetime import date
 from app.rules.forecast import add_months
 from app.rules.record_dates import counted_to
 from app.scoping import Scope
+from app.services.funding import reach
 from app.services.outcomes import outcome_record, outcome_series
 from app.services.registry import states as state_service
+from app.services.treaties import assistance
 from models import Instrument, MemberState
 from models.enums import ActivityKind, ParticipantKind, RegionalGroup
 
@@ -49,6 +52,11 @@ deposits_by_group_and_year = outcome_series.deposits_by_group_and_year
 activities_by_month = outcome_series.activities_by_month
 LEAD_BINS = outcome_series.LEAD_BINS
 lead_histogram = outcome_series.lead_histogram
+within_months = outcome_series.within_months
+#: What "assisted" means, as the page says it (app.services.treaties.assistance).
+ASSISTED = assistance.DEFINITION
+#: What "States reached" means (app.services.funding.reach).
+REACHED = reach.DEFINITION
 
 
 def _median(values: list[int]) -> float | None:
@@ -106,7 +114,7 @@ class Pair:
 
     def deposited_within(self, months: int) -> bool:
         return (self.deposit is not None and not self.already_party
-                and self.deposit <= add_months(self.first, months))
+                and outcome_series.within_months(self.first, self.deposit, months))
 
 
 @dataclass(frozen=True)
@@ -201,11 +209,12 @@ def pairs(record: Record, f: OutcomeFilters) -> list[Pair]:
 
 
 def _pairs_of(record: Record, rows: Iterable[outcome_record.ServedRow]) -> list[Pair]:
-    by_pair: dict[tuple[int, int], list[date]] = defaultdict(list)
-    for row in rows:
-        by_pair[(row.state_id, row.instrument_id)].append(row.day)
+    by_pair: dict[tuple[int, int], dict[int, date]] = defaultdict(dict)
+    for row in rows:  # one day per activity: a State both served and taking part counts the activity once
+        by_pair[(row.state_id, row.instrument_id)][row.activity_id] = row.day
     out = []
-    for key, days in by_pair.items():
+    for key, by_activity in by_pair.items():
+        days = list(by_activity.values())
         request = record.requests.get(key)
         after = min((d for d in days if request and d >= request), default=None)
         out.append(Pair(record.states[key[0]], record.instruments[key[1]], min(days), len(days),
@@ -265,6 +274,11 @@ class Breakdown:
     key: str
     title: str
     rows: list[tuple[str, str, Summary]]
+    #: By donor: value -> "States your contributions reached" (app.services.funding.reach, the donor's home page's
+    #: and portal's figure), as at the day asked for and on the instrument chosen; the other filters leave it whole.
+    reached: dict[str, int] = field(default_factory=dict)
+    #: By donor: value -> how many of the row's activities the record links to the donor by inference (marked).
+    inferred: dict[str, int] = field(default_factory=dict)
 
 
 def breakdowns(record: Record, f: OutcomeFilters) -> list[Breakdown]:
@@ -299,8 +313,28 @@ def breakdowns(record: Record, f: OutcomeFilters) -> list[Breakdown]:
                   else []),
         Breakdown("instrument", "By instrument", rows("instrument", instruments) if not f.instrument else []),
         Breakdown("kind", "By kind of assistance", rows("kind", kinds) if not f.kind else []),
-        Breakdown("donor", "By donor", rows("donor", [(str(i), n) for i, n in donors]) if not f.donor else []),
+        Breakdown("donor", "By donor", rows("donor", [(str(i), n) for i, n in donors]) if not f.donor else [],
+                  _reached_by_donor(record, f) if not f.donor else {},
+                  _inferred_by_donor(record, kept) if not f.donor else {}),
     ]
+
+
+def _inferred_by_donor(record: Record, kept: list[outcome_record.ServedRow]) -> dict[str, int]:
+    """Per donor id, the activities within the filters the record links to it by inference."""
+    out: dict[str, set[int]] = defaultdict(set)
+    for row in kept:
+        for donor_id in record.donors.get(row.activity_id, ()):
+            if (row.activity_id, donor_id) in record.inferred:
+                out[str(donor_id)].add(row.activity_id)
+    return {k: len(v) for k, v in out.items()}
+
+
+def _reached_by_donor(record: Record, f: OutcomeFilters) -> dict[str, int]:
+    """Per donor id (as the breakdown's values are), the number of States its contributions reached."""
+    instrument = next((i for i in record.instruments.values() if i.code == f.instrument), None) \
+        if f.instrument else None
+    found = reach.by_donor(record.scope.contributions(), record.as_of, instrument)
+    return {str(k): v.states for k, v in found.items() if k is not None}
 
 
 @dataclass

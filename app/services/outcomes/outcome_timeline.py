@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 import sqlalchemy as sa
@@ -28,6 +28,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.listing import Page, Paging
 from app.scoping import Scope
+from app.services.outcomes import outcome_money
 from app.services.outcomes.outcome_events import EVENT_ORDER, PAID_NAMED, Event, visit_note
 from app.services.treaties import treaty_actions, treaty_record
 from models import (
@@ -52,7 +53,6 @@ from models.enums import (
     ActivityKind,
     ActivityStateRole,
     ActivityStatus,
-    ContributionStatus,
     FindingStatus,
     RequestStatus,
 )
@@ -185,11 +185,18 @@ class _Query:
                 .outerjoin(ActivityVisit, ActivityVisit.activity_id == Allocation.activity_id)
                 .where(Allocation.activity_id.in_(sa.select(acts.c.id)))
                 .group_by(Allocation.contribution_id).subquery())
-        day = sa.func.coalesce(Contribution.pledged_date, Contribution.committed_date, Contribution.received_date,
-                               paid.c.first_paid)
-        arms.append(_arm(day, "contribution", Contribution.id).select_from(Contribution)
+        own = outcome_money.own_date()
+        arms.append(_arm(own, "contribution", Contribution.id).select_from(Contribution)
                     .join(paid, paid.c.contribution_id == Contribution.id)
-                    .where(scope.contributions(), _not_after(day, as_of)))
+                    .where(scope.contributions(), own.is_not(None), own <= as_of))
+        # contributions with no date of their own take the date of the activity they paid for, and say so once: one
+        # line per such date, whatever the number of donors (the seven of one para 16 mission), named by its first
+        self.paid = paid
+        undated = (sa.select(paid.c.first_paid.label("day"), sa.func.min(Contribution.id).label("id"))
+                   .join(paid, paid.c.contribution_id == Contribution.id)
+                   .where(scope.contributions(), own.is_(None), _not_after(paid.c.first_paid, as_of))
+                   .group_by(paid.c.first_paid).subquery())
+        arms.append(_arm(undated.c.day, "contribution", undated.c.id))
         if not scope.is_donor:
             requests = (_arm(AssistanceRequest.received_date, "request", AssistanceRequest.id)
                         .where(AssistanceRequest.state_id == state.id, scope.requests(),
@@ -304,13 +311,13 @@ class _Query:
 
     def _contribution_events(self, contribution_days: dict) -> dict:
         """A contribution's line names the first PAID_NAMED activities of the timeline it paid for and counts the
-        rest; its instruments are those of all of them. Dated as the union dated it."""
-        contribution_ids = list(contribution_days)
-        if not contribution_ids:
+        rest; its instruments are those of all of them. Dated as the union dated it; the contributions it stands
+        for, its date's note and its inference mark are outcome_money's."""
+        if not contribution_days:
             return {}
         acts = self.activities
-        contributions = db.session.scalars(sa.select(Contribution).where(Contribution.id.in_(contribution_ids))
-                                           .options(joinedload(Contribution.donor)))
+        grouped = outcome_money.lines(self.scope, self.paid, acts, contribution_days)
+        contribution_ids = [c.id for line in grouped.values() for c in line.contributions]
         ranked = (sa.select(Allocation.contribution_id, Activity.title,
                             sa.func.row_number().over(partition_by=Allocation.contribution_id,
                                                       order_by=(acts.c.day.is_(None), acts.c.day, Activity.title,
@@ -329,19 +336,16 @@ class _Query:
                 .where(Allocation.contribution_id.in_(contribution_ids))):
             codes[contribution_id].add(instrument_id)
         out = {}
-        for contribution in contributions:
-            named = paid[contribution.id]
-            day = contribution_days[contribution.id]
-            own = contribution.pledged_date or contribution.committed_date or contribution.received_date
-            note = "the date of the first activity it paid for" if day is not None and own is None else None
+        for head_id, line in grouped.items():
+            instrument_ids = set().union(*(codes[c.id] for c in line.contributions))
+            named = paid[head_id]
             more = named[0].of - len(named) if named else 0
             detail = "Paid for " + "; ".join(r.title for r in named) + (f" and {more} more" if more else "")
-            out[("contribution", contribution.id)] = Event(
-                day, "contribution", _codes([i for i in self.instruments if i.id in codes[contribution.id]],
-                                            self.instrument),
-                f"{contribution.donor.name}: contribution {ContributionStatus.label_of(contribution.status).lower()}",
-                detail, ("contributions.detail", {"contribution_id": contribution.id}),
-                ("contribution", contribution.id), note)
+            out[("contribution", head_id)] = FundingEvent(
+                line.day, "contribution",
+                _codes([i for i in self.instruments if i.id in instrument_ids], self.instrument), line.title, detail,
+                ("contributions.detail", {"contribution_id": head_id}), ("contribution", head_id), line.date_note,
+                inferred=line.inferred, contributions=tuple(c.id for c in line.contributions))
         return out
 
     def _request_events(self, request_ids: list[int]) -> dict:
@@ -384,3 +388,13 @@ class _Query:
             out[(kind, action.id)] = Event(action.action_date, kind, (code,), title, f"Source: {action.source}",
                                            ("instruments.detail", {"code": code}), ("treaty_action", action.id))
         return out
+
+
+@dataclass(frozen=True)
+class FundingEvent(Event):
+    """A timeline line about money: one contribution, or several dated together by the activity they paid for."""
+    #: Whether the record infers (rather than reads in its source) that this money paid for the activity: shown
+    #: marked wherever the line is (page and API).
+    inferred: bool = False
+    #: The contributions the line stands for (one, or every contribution dated by the same activity's day).
+    contributions: tuple[int, ...] = ()

@@ -18,7 +18,7 @@ from app.scoping import Scope
 from app.services.activities import activity_reads
 from app.services.registry import states as state_service
 from app.services.requests import request_reads
-from app.services.treaties import treaty_record
+from app.services.treaties import stated_figures, treaty_record
 from models import (
     Activity,
     ActivityState,
@@ -54,6 +54,12 @@ class ActivityRow:
     participants: list
     #: The donors whose money the caller may see on this activity.
     donors: list[Organization]
+    #: Those of `donors` whose funding of this activity is the record's inference (A/58/165 paras 16-17 name a
+    #: project's donors, not who paid for which mission): every page and file showing them marks them.
+    inferred_donor_ids: frozenset[int] = frozenset()
+
+    def is_inferred(self, donor: Organization) -> bool:
+        return donor.id in self.inferred_donor_ids
 
     @property
     def all_states(self) -> list:
@@ -78,6 +84,8 @@ class DonorRow:
     donor: Organization
     activities: list[Activity] = field(default_factory=list)
     projects: set[str] = field(default_factory=set)
+    #: Ids of the activities whose funding by this donor is the record's inference.
+    inferred: set[int] = field(default_factory=set)
 
 
 @dataclass
@@ -91,6 +99,10 @@ class PeriodReport:
     donors: list[DonorRow]
     #: Activities of the scope with no visit (a written analysis): they cannot be dated into a period.
     undated: int = 0
+    #: What a source's text states about deposits in exactly this period (A/58/165 para 6 for 2002), and where the
+    #: record's count differs from it (staff only: a donor's deposits are narrowed to its States).
+    stated_deposits: list[stated_figures.StatedFigure] = field(default_factory=list)
+    deposit_differences: list[stated_figures.Difference] = field(default_factory=list)
 
     @property
     def activities_by_kind(self) -> list[tuple[str, list[ActivityRow]]]:
@@ -101,10 +113,14 @@ class PeriodReport:
         return sorted(groups.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))
 
     def deposits_by_instrument(self) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for d in self.deposits:
-            out[d.instrument] = out.get(d.instrument, 0) + 1
-        return out
+        return _count_by_instrument(self.deposits)
+
+
+def _count_by_instrument(deposits: list[DepositRow]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for d in deposits:
+        out[d.instrument] = out.get(d.instrument, 0) + 1
+    return out
 
 
 def _activities(scope: Scope, first: date, last: date) -> tuple[list[Activity], int]:
@@ -135,7 +151,8 @@ def _row(activity: Activity, scope: Scope, first: date, last: date) -> ActivityR
         sorted((s.state for s in activity.states if s.role == ActivityStateRole.SERVED.value), key=lambda s: s.name),
         sorted((s.state for s in activity.states if s.role == ActivityStateRole.PARTICIPANT.value),
                key=lambda s: s.name),
-        donors)
+        donors, frozenset(a.contribution.donor_id for a in allocations if a.is_inferred)
+        - frozenset(a.contribution.donor_id for a in allocations if not a.is_inferred))
 
 
 def _requests(scope: Scope, first: date, last: date) -> list[AssistanceRequest]:
@@ -176,13 +193,18 @@ def build(scope: Scope, first: date, last: date, with_requests: bool) -> PeriodR
             entry = donors.setdefault(contribution.donor.id, DonorRow(contribution.donor))
             if row.activity not in entry.activities:
                 entry.activities.append(row.activity)
+            if row.is_inferred(contribution.donor):
+                entry.inferred.add(row.activity.id)
             if contribution.project is not None:
                 entry.projects.add(contribution.project.title)
+    deposits = _deposits(scope, first, last)
+    stated, differ = ([], []) if scope.is_donor else stated_figures.differences(
+        "deposits", first, last, _count_by_instrument(deposits))
     return PeriodReport(
         first, last,
         activities=[r for r in rows if r.activity.kind not in MEETING_KINDS],
         meetings=[r for r in rows if r.activity.kind in MEETING_KINDS],
         requests=_requests(scope, first, last) if with_requests else None,
-        deposits=_deposits(scope, first, last),
+        deposits=deposits,
         donors=sorted(donors.values(), key=lambda d: d.donor.name),
-        undated=undated)
+        undated=undated, stated_deposits=stated, deposit_differences=differ)

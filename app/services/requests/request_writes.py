@@ -18,6 +18,7 @@ from app.rules.record_dates import fact_date
 from app.scoping import Scope
 from app.services.core import audit, versions
 from app.services.core.errors import Refused
+from app.services.notifications import events as notification_events
 from app.services.requests.request_reads import ASSIGNABLE_ROLES, first_deposits, parties_among
 from models import AssistanceRequest, Instrument, MemberState, RequestStatusChange, User, db
 from models.assistance_request import AWAITING_DECISION, REASON_REQUIRED, TRANSITIONS, date_problems
@@ -187,8 +188,23 @@ def create_many(scope: Scope, rows: list[dict], actor: User, today: date | None 
         audit.record_for(request, "create",
                          f"Request #{request.id} logged: {request.state.name}, {request.subject}",
                          after=_snapshot(request))
+    _tell_managers(made, actor)
     db.session.flush()
     return made
+
+
+def _tell_managers(made: list[AssistanceRequest], actor: User) -> None:
+    """Managers hear of a new request in the queue; of a spreadsheet of them, once."""
+    if not made:
+        return
+    kind, managers = notification_events.NotificationKind.REQUEST_NEW, notification_events.managers()
+    if len(made) == 1:
+        r = made[0]
+        notification_events.notify_all(managers, kind, f"New request #{r.id} in the queue: {r.state.name}, "
+                                       f"{r.subject}.", r, actor=actor)
+    else:
+        notification_events.notify_all(managers, kind, f"{len(made)} new requests in the queue, logged by "
+                                       f"{actor.name}.", record_ref=("queue", None), actor=actor)
 
 
 def update(scope: Scope, request: AssistanceRequest, values: dict, actor: User, version: int | None,
@@ -259,6 +275,9 @@ def _assign(request: AssistanceRequest, officer: User | None) -> bool:
     after = officer.email if officer else None
     audit.record_for(request, "assign", f"Request #{request.id} assigned to {officer.name if officer else 'nobody'}",
                      before={"assigned_officer": before}, after={"assigned_officer": after})
+    notification_events.notify(officer, notification_events.NotificationKind.REQUEST_ASSIGNED,
+                                f"Request #{request.id} ({request.state.name}: {request.subject}) is assigned to you.",
+                                request)
     return True
 
 

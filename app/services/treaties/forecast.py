@@ -20,11 +20,8 @@ from app.rules import forecast_backtest as backtesting
 from app.rules import forecast_choice as choice
 from app.scoping import Scope
 from app.services.registry import states as state_service
-from app.services.treaties import forecast_store, treaty_record
+from app.services.treaties import assistance, forecast_store, treaty_record
 from models import (
-    Activity,
-    ActivityState,
-    ActivityVisit,
     AssistanceRequest,
     FindingStatusChange,
     Instrument,
@@ -33,9 +30,8 @@ from models import (
     MemberState,
     db,
 )
-from models.activity import activity_instruments
 from models.assistance_request import assistance_request_instruments
-from models.enums import ActivityStatus, FindingStatus, RequestStatus
+from models.enums import FindingStatus, RequestStatus
 
 date = datetime.date
 
@@ -61,12 +57,15 @@ class Candidate:
 
     @property
     def assisted(self) -> bool:
-        return bool(self.activities or self.requests)
+        """Assisted as /outcomes counts it (`assistance.assisted_select`): an activity begun by the date."""
+        return bool(self.activities)
 
     @property
     def score(self) -> int:
-        """One point each: signed, party to the Convention (Protocols), assistance under way, a draft law."""
-        return (self.signed is not None) + (self.convention_party is not None) + self.assisted + bool(self.drafting)
+        """One point each: signed, party to the Convention (Protocols), assistance under way or asked for (an
+        activity begun or a request received), a draft law."""
+        return ((self.signed is not None) + (self.convention_party is not None)
+                + bool(self.assisted or self.requests) + bool(self.drafting))
 
 
 @dataclass(frozen=True)
@@ -165,19 +164,14 @@ def _candidates(instrument: Instrument, actions, parent_actions, as_of: date, sc
 
 
 def _activities_begun(instrument: Instrument, as_of: date, scope: Scope) -> list:
-    """(State code, activities, first day) of the activities on the instrument with a visit begun by `as_of` (a
-    written analysis has no visit: not dated, left out), serving or gathering the State; one grouped query."""
-    begun = (sa.select(ActivityVisit.activity_id, sa.func.min(ActivityVisit.start_date).label("start"))
-             .where(ActivityVisit.start_date <= as_of).group_by(ActivityVisit.activity_id).subquery())
+    """(State code, activities, first day) of the activities assisting a State on the instrument (as
+    `assistance.assisted_select` defines it) begun by `as_of` (a written analysis has no visit: not dated, left out);
+    one grouped query."""
+    assisted = assistance.assisted_select(scope).subquery()
     return db.session.execute(
-        sa.select(MemberState.code, sa.func.count(sa.distinct(Activity.id)), sa.func.min(begun.c.start))
-        .select_from(ActivityState)
-        .join(Activity, Activity.id == ActivityState.activity_id)
-        .join(begun, begun.c.activity_id == Activity.id)
-        .join(MemberState, MemberState.id == ActivityState.state_id)
-        .where(scope.activities(), Activity.status != ActivityStatus.CANCELLED.value,
-               Activity.id.in_(sa.select(activity_instruments.c.activity_id)
-                               .where(activity_instruments.c.instrument_id == instrument.id)))
+        sa.select(MemberState.code, sa.func.count(sa.distinct(assisted.c.id)), sa.func.min(assisted.c.day))
+        .join(MemberState, MemberState.id == assisted.c.state_id)
+        .where(assisted.c.instrument_id == instrument.id, assisted.c.day <= as_of)
         .group_by(MemberState.code)).all()
 
 

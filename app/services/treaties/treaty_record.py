@@ -204,6 +204,28 @@ def anomalies(kind: str, day: date, *, signature: date | None, convention_deposi
     return out
 
 
+def recorded_warnings(state: MemberState, instrument: Instrument,
+                      recorded: dict[tuple[int, str], TreatyAction]) -> list[str]:
+    """The import's warnings about `state`'s recorded actions on `instrument` (a ratification with no signature on
+    record, say: imported as the depositary records it, never silently), as `anomalies` words them, for the pages
+    that show those actions. `recorded` maps (instrument id, category) to the State's actions, as `_existing`."""
+    signature = recorded.get((instrument.id, "signature"))
+    deposit = recorded.get((instrument.id, "deposit"))
+    convention = recorded.get((instrument.supplements_id, "deposit")) if instrument.supplements_id else None
+    convention_code = instrument.supplements.code if instrument.supplements_id else None
+    out = []
+    if signature is not None:
+        out += anomalies("signature", signature.action_date, signature=None, convention_deposit=None,
+                         convention_code=None, signature_closed=instrument.signature_closed_date)
+    if deposit is not None:
+        out += anomalies(deposit.kind, deposit.action_date,
+                         signature=signature.action_date if signature is not None else None,
+                         convention_deposit=convention.action_date if convention is not None else None,
+                         convention_code=convention_code, signature_closed=instrument.signature_closed_date,
+                         is_reio=state.is_reio)
+    return out
+
+
 def _existing(state: MemberState, instrument: Instrument) -> dict[tuple[int, str], TreatyAction]:
     """The State's recorded actions on `instrument` and on its Convention, by (instrument id, category)."""
     ids = [instrument.id] + ([instrument.supplements_id] if instrument.supplements_id else [])

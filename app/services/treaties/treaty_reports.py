@@ -6,8 +6,11 @@ alone (`source=treaties.ANNEX`); built from the record, it marks where the annex
 """
 from __future__ import annotations
 
+import csv
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cache
+from pathlib import Path
 
 from app.formats.tables import csv_lines
 from app.formatting import format_date
@@ -63,6 +66,29 @@ def name_change_note(state: MemberState, change) -> str:
     name history (the name in force the day before the change, and the new one)."""
     before = state.name_on(change.valid_from - datetime.timedelta(days=1))
     return f"On {format_date(change.valid_from)}, {before} changed its name to {change.name}."
+
+
+#: The footnotes of the annex of A/58/165 as printed (instrument, participant, mark, words, where): the annex shown
+#: alone quotes them, its own slip included (section D's "On February 2003"), instead of rewording them.
+PRINTED_FOOTNOTES = Path(__file__).resolve().parents[2] / "data" / "reference" / "annex_footnotes.csv"
+
+
+@cache
+def printed_footnotes() -> dict[str, list[dict]]:
+    """Instrument code -> its printed footnotes, in the file's order (read once per process)."""
+    out: dict[str, list[dict]] = {}
+    with PRINTED_FOOTNOTES.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            out.setdefault(row["instrument"], []).append(row)
+    return out
+
+
+def _quote_printed(section: Section) -> None:
+    """The annex alone: its footnotes as printed, their marks on the entries they were printed beside."""
+    printed = printed_footnotes().get(section.instrument.code, [])
+    section.footnotes = [(f["mark"], f["as_printed"]) for f in printed]
+    marks = {f["participant"]: f["mark"] for f in printed}
+    section.entries = [replace(e, mark=marks.get(e.participant)) for e in section.entries]
 
 
 def parties(status: rules.Status, states: dict[str, MemberState], as_of: date) -> list[dict]:
@@ -135,6 +161,8 @@ def annex(as_of: date, scope: Scope, source: treaty_record.Source | None = None)
         for (code, participant), claim in sorted(annex_says.items()):
             if code == instrument.code and claim is not None and claim.date <= as_of:
                 section.annex_only.append((participant, claim.name_as_printed, claim))
+        if source is treaty_record.ANNEX and as_of == source.as_at:  # the annex as printed, on its own date
+            _quote_printed(section)
         sections.append(section)
     return sections
 

@@ -13,6 +13,7 @@ from app.scoping import Scope
 from app.services.activities import activity_reads
 from app.services.core import audit, versions
 from app.services.core.errors import Refused
+from app.services.notifications import events as notification_events
 from app.services.registry import legislative
 from app.services.requests import request_reads
 from forms.base import MARKUP
@@ -132,7 +133,15 @@ def create(scope: Scope, data: ActionData, actor, today: date) -> FollowUpAction
     db.session.flush()
     audit.record_for(action, "create", f"Raised an action for {rows['owner'].name}, due {data.due_date.isoformat()}",
                      after=snapshot(action), actor=actor)
+    _tell_owner(action, actor)
     return action
+
+
+def _tell_owner(action: FollowUpAction, actor) -> None:
+    kind = notification_events.NotificationKind.ACTION_ASSIGNED
+    notification_events.notify(db.session.get(User, action.owner_id), kind,
+                               f"Follow-up action #{action.id} is yours, due {action.due_date.isoformat()}: "
+                               f"{action.description[:150]}", action, actor=actor)
 
 
 def _first_step(status: str, actor, note: str | None) -> ActionStatusChange:
@@ -147,7 +156,7 @@ def update(scope: Scope, action: FollowUpAction, data: ActionData, actor, versio
     label = f"Action #{action.id}"
     versions.check(action, version, label)
     rows = _checked(scope, replace(data, state=data.state or action.state.code), today, new=False)
-    before, version_before = snapshot(action), action.version
+    before, version_before, owner_before = snapshot(action), action.version, action.owner_id
     with db.session.no_autoflush:
         action.description, action.owner_id, action.due_date = rows["description"], rows["owner"].id, data.due_date
         action.state = rows["state"]
@@ -166,6 +175,8 @@ def update(scope: Scope, action: FollowUpAction, data: ActionData, actor, versio
     old, new = audit.changed(before, snapshot(action))
     if new:
         versions.touch(action, version_before)
+    if action.owner_id != owner_before:
+        _tell_owner(action, actor)
     audit.record_for(action, "update", f"Changed action #{action.id}: {', '.join(new) or 'nothing changed'}",
                      before=old, after=dict(new, **({"note": data.note} if data.note else {})), actor=actor)
     return action

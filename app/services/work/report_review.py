@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from app.formats import rich_text
 from app.services.core import audit, versions
 from app.services.core.errors import Refused
+from app.services.notifications import events as notification_events
 from app.services.work.report_writes import label
 from models import ActivityReport, IllegalTransition, User, db
 from models.enums import ReportStatus, Role
@@ -86,8 +87,12 @@ def submit(report: ActivityReport, approver_ids, note: str | None, actor, versio
     report.approvers[:] = approvers
     names = [u.name for u in approvers]
     again = "Resubmitted" if report.status == ReportStatus.RETURNED.value else "Submitted"
-    return _move(report, ReportStatus.SUBMITTED, actor, note, version,
-                 f"{again} the report on “{report.activity.title}” to {', '.join(names)}", sent_to=names)
+    _move(report, ReportStatus.SUBMITTED, actor, note, version,
+          f"{again} the report on “{report.activity.title}” to {', '.join(names)}", sent_to=names)
+    notification_events.notify_all(approvers, notification_events.NotificationKind.REPORT_SUBMITTED,
+                                   f"{getattr(actor, 'name', 'Someone')} sent you the report on "
+                                   f"“{report.activity.title}” to review.", report, actor=actor)
+    return report
 
 
 def _reviewer(report: ActivityReport, actor, what: str, verb: str) -> None:
@@ -105,15 +110,22 @@ def return_for_changes(report: ActivityReport, note: str | None, actor, version:
     """Send the report back to its author with a note saying what to change (the note is required)."""
     _reviewer(report, actor, "returned", "return")
     note = _note(note, "note", "Say what should change: a report is returned with a note for its author.")
-    return _move(report, ReportStatus.RETURNED, actor, note, version,
-                 f"Returned the report on “{report.activity.title}” for changes")
+    _move(report, ReportStatus.RETURNED, actor, note, version,
+          f"Returned the report on “{report.activity.title}” for changes")
+    notification_events.notify(report.author, notification_events.NotificationKind.REPORT_RETURNED,
+                               f"Your report on “{report.activity.title}” was returned for changes: {note}", report,
+                               actor=actor)
+    return report
 
 
 def approve(report: ActivityReport, note: str | None, actor, version: int | None) -> ActivityReport:
     """Approve the report: it is locked, and its activity may be marked completed."""
     _reviewer(report, actor, "approved", "approve")
-    return _move(report, ReportStatus.APPROVED, actor, _note(note, "note"), version,
-                 f"Approved the report on “{report.activity.title}”")
+    _move(report, ReportStatus.APPROVED, actor, _note(note, "note"), version,
+          f"Approved the report on “{report.activity.title}”")
+    notification_events.notify(report.author, notification_events.NotificationKind.REPORT_APPROVED,
+                               f"Your report on “{report.activity.title}” was approved.", report, actor=actor)
+    return report
 
 
 def unlock(report: ActivityReport, reason: str | None, actor, version: int | None) -> ActivityReport:

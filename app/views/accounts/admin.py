@@ -67,7 +67,8 @@ def create_user():
     if form.validate_on_submit():
         try:
             user, generated = user_service.create_user(form.email.data, form.name.data, form.role.data,
-                                                   password=form.password.data or None, donor=_donor(form))
+                                                   password=form.password.data or None, donor=_donor(form),
+                                                   must_change=True)
         except Refused as exc:
             db.session.rollback()
             show_refusal(form, exc)

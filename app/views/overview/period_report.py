@@ -60,6 +60,9 @@ def _visits(row) -> str:
                   f"/{v.end_date.isoformat()}" for v in row.visits)
 
 
+#: How a CSV cell marks a donor's funding of an activity that is the record's inference, not the source's statement.
+INFERRED = " (inferred)"
+
 _ACTIVITY_COLUMNS = [
     ("id", lambda r: r.activity.id), ("kind", lambda r: r.activity.kind),
     ("kind_label", lambda r: enums.ActivityKind.label_of(r.activity.kind)), ("title", lambda r: r.activity.title),
@@ -67,7 +70,8 @@ _ACTIVITY_COLUMNS = [
     ("states_served", lambda r: _names(s.code for s in r.served)),
     ("states_taking_part", lambda r: _names(s.code for s in r.participants)),
     ("instruments", lambda r: _names(i.code for i in r.activity.instruments)),
-    ("donors", lambda r: _names(d.name for d in r.donors)), ("source", lambda r: r.activity.source)]
+    ("donors", lambda r: _names(d.name + (INFERRED if r.is_inferred(d) else "") for d in r.donors)),
+    ("source", lambda r: r.activity.source)]
 PERIOD_COLUMNS = {
     "activities": _ACTIVITY_COLUMNS,
     "meetings": _ACTIVITY_COLUMNS + [("participating_states", lambda r: _names(s.code for s in r.all_states)),
@@ -75,6 +79,8 @@ PERIOD_COLUMNS = {
     "requests": [("id", lambda r: r.id), ("state", lambda r: r.state.code), ("state_name", lambda r: r.state.name),
                  ("received_date", lambda r: r.received_date), ("kind", lambda r: r.kind),
                  ("subject", lambda r: r.subject), ("instruments", lambda r: _names(i.code for i in r.instruments)),
+                 # as /requests.csv says it: the kind, subject and instruments are the record's reading (para 19)
+                 ("subject_inferred", lambda r: "yes" if r.is_subject_inferred else "no"),
                  ("status", lambda r: r.status), ("status_label", lambda r: enums.RequestStatus.label_of(r.status)),
                  ("first_response_date", lambda r: r.first_response_date), ("source", lambda r: r.source)],
     "deposits": [("date", lambda d: d.date), ("instrument", lambda d: d.instrument),
@@ -82,7 +88,8 @@ PERIOD_COLUMNS = {
                  ("counted", lambda d: d.counted), ("in_force_date", lambda d: d.in_force_date)],
     "donors": [("donor", lambda d: d.donor.name), ("projects", lambda d: _names(sorted(d.projects))),
                ("activities", lambda d: len(d.activities)),
-               ("activity_titles", lambda d: _names(a.title for a in d.activities))],
+               ("activity_titles", lambda d: _names(a.title + (INFERRED if a.id in d.inferred else "")
+                                                    for a in d.activities))],
 }
 
 

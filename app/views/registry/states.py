@@ -68,7 +68,8 @@ def detail(code):
         party = next((p for p in statuses[instrument.code].parties if p.participant == state.code), None)
         rows.append({"instrument": instrument, "party": party,
                      "signature": recorded.get((instrument.id, ActionCategory.SIGNATURE.value)),
-                     "deposit": recorded.get((instrument.id, ActionCategory.DEPOSIT.value))})
+                     "deposit": recorded.get((instrument.id, ActionCategory.DEPOSIT.value)),
+                     "warnings": treaty_record.recorded_warnings(state, instrument, recorded)})
     activities, activity_total = activity_reads.involving_state(scope, state, limit=STATE_PAGE_ROWS)
     requests, request_total = request_reads.of_state(scope, state, limit=STATE_PAGE_ROWS) \
         if can(Permission.VIEW_REQUESTS) else ([], 0)

@@ -37,8 +37,7 @@ def index():
     as_of = filters["as_of"] or date.today()
     listed = treaty_record.visible_instruments(for_user(current_user))
     statuses = treaty_record.statuses(listed, as_of)
-    names = state_service.participants(s.threshold_deposit.participant for s in statuses.values()
-                                       if s.threshold_deposit)
+    names = state_service.participants(t.participant for s in statuses.values() for t in s.threshold_ties)
     rows = [(i, statuses[i.code]) for i in listed]
     return render_template("treaties/instruments/list.html", form=form, as_of=as_of, rows=rows, names=names)
 
@@ -58,10 +57,10 @@ def detail(code):
     # The figures stay whole; a donor's list shows only the States its money reached.
     rows = visible_parties(progress.status, as_of, scope)
     rows.sort(key=PARTY_SORTS[paging.sort or "date"], reverse=paging.descending)
-    threshold = progress.status.threshold_deposit
     parent = instrument.supplements  # a Protocol waits for its Convention: show where that stands
     parent_status = treaty_record.instrument_status(parent, as_of) if parent else None
-    fortieth = state_service.participants([threshold.participant]).get(threshold.participant) if threshold else None
+    # every deposit of the threshold's day: when there are several, the page names them all (no order is known)
+    fortieth = state_service.participants(t.participant for t in progress.status.threshold_ties)
     # Managers plan assistance: which States are likely to deposit next (a model of the record, descriptive).
     outlook = deposit_likelihood.outlook(instrument, as_of, scope) if can(Permission.DECIDE_REQUESTS) else None
     likely = outlook.ranked[:LIKELY_SHOWN] if outlook else ()

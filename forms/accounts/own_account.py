@@ -1,0 +1,67 @@
+"""Forms of a person's own account: the profile (name, notification preferences), changing the password, asking
+for a forgotten-password link, choosing a new password from that link."""
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import EqualTo, InputRequired, Length
+
+from forms.base import MAX_EMAIL_LENGTH, MAX_PASSWORD_LENGTH, NewPassword, PlainText, choices, strip
+from models.notification import Delivery, NotificationKind
+
+
+def _new_password() -> PasswordField:
+    return PasswordField("New password", validators=[InputRequired("Choose a new password."), NewPassword()],
+                         description="At least 12 characters; not built from your e-mail or name.",
+                         render_kw={"autocomplete": "new-password"})
+
+
+def _confirm() -> PasswordField:
+    return PasswordField("New password again", validators=[
+        InputRequired("Type the new password again."), EqualTo("password", "The two passwords differ.")],
+        render_kw={"autocomplete": "new-password"})
+
+
+class _OwnerForm(FlaskForm):
+    def __init__(self, *args, account=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        #: Whose password it is: NewPassword refuses one built from their e-mail or name.
+        self.password_owner = (account.email, account.name) if account is not None else None
+
+
+class ChangePasswordForm(_OwnerForm):
+    current_password = PasswordField("Current password", validators=[
+        InputRequired("Enter your current password."), Length(max=MAX_PASSWORD_LENGTH)],
+        render_kw={"autocomplete": "current-password"})
+    password = _new_password()
+    confirm = _confirm()
+
+
+class ResetPasswordForm(_OwnerForm):
+    password = _new_password()
+    confirm = _confirm()
+
+
+class ForgotPasswordForm(FlaskForm):
+    # No format check beyond the length: any answer but the one answer would say something about the address.
+    email = EmailField("Email", filters=[strip], validators=[
+        InputRequired("Enter the e-mail address of your account."), Length(max=MAX_EMAIL_LENGTH)],
+        render_kw={"autocomplete": "username", "autofocus": True})
+
+
+DELIVERY_CHOICES = choices(Delivery.choices())
+
+
+class ProfileForm(FlaskForm):
+    """The name, then one choice per kind of notification (fields `pref_<kind>`)."""
+    name = StringField("Name", filters=[strip], validators=[InputRequired("Enter your name."), Length(max=120),
+                                                            PlainText()])
+
+    def preference_fields(self):
+        return [getattr(self, f"pref_{k.value}") for k in NotificationKind]
+
+    def preferences(self) -> dict[str, str]:
+        return {k.value: getattr(self, f"pref_{k.value}").data for k in NotificationKind}
+
+
+for _kind in NotificationKind:
+    setattr(ProfileForm, f"pref_{_kind.value}",
+            SelectField(_kind.label, choices=DELIVERY_CHOICES, validators=[InputRequired("Choose how.")]))

@@ -1,0 +1,71 @@
+""""States your contributions reached", defined once (app.services.funding.reach): the States served by a
+non-cancelled activity the money paid for, per instrument, begun by the day asked for — worked out by hand on a
+small record and read the same by the donor's home panel, the portal and /outcomes "by donor"."""
+from datetime import date
+
+from app.scoping import EVERYTHING, Scope
+from app.services.funding import donor_portal, reach
+from app.services.funding.funding_totals import money_of
+from app.services.outcomes import outcome_summary
+from models import db
+from tests import factories
+
+AS_OF = date(2004, 12, 31)
+
+
+def _record():
+    """Donor A pays for: a mission to GHA on UNTOC and TIP; a meeting in Dakar serving SEN on UNTOC that UGA took
+    part in; a written analysis for KEN on TIP (no visit); a cancelled mission to TZA; a mission to MLI after AS_OF.
+    Donor B pays for the GHA mission too and for a mission to POL."""
+    a, b = factories.organization(name="Donor A"), factories.organization(name="Donor B")
+    ca, cb = factories.contribution(a), factories.contribution(b)
+    gha = factories.activity(visits=[("GHA", date(2003, 1, 10), date(2003, 1, 12))], served=["GHA"],
+                             instruments=["UNTOC", "TIP"])
+    meeting = factories.activity("regional_meeting", visits=[("SEN", date(2003, 3, 1), date(2003, 3, 2))],
+                                 served=["SEN"], participants=["UGA"], instruments=["UNTOC"])
+    analysis = factories.activity("written_analysis", visits=[], served=["KEN"], instruments=["TIP"])
+    cancelled = factories.activity(visits=[("TZA", date(2003, 5, 1), date(2003, 5, 2))], served=["TZA"],
+                                   status="cancelled")
+    later = factories.activity(visits=[("MLI", date(2005, 3, 1), date(2005, 3, 2))], served=["MLI"])
+    pol = factories.activity(visits=[("POL", date(2004, 1, 1), date(2004, 1, 2))], served=["POL"])
+    for activity in (gha, meeting, analysis, cancelled, later):
+        factories.allocation(ca, activity)
+    factories.allocation(cb, gha)
+    factories.allocation(cb, pol)
+    db.session.flush()
+    return a, b
+
+
+def _codes(ids):
+    from models import MemberState
+    return sorted(db.session.get(MemberState, i).code for i in ids)
+
+
+def test_the_states_reached_worked_out_by_hand(session):
+    a, b = _record()
+    mine = reach.reached(money_of(Scope(a.id), a), AS_OF)
+    # GHA (UNTOC, TIP), SEN (UNTOC), KEN (TIP, undated but reached); not UGA (took part), TZA (cancelled), MLI (later)
+    assert mine.states == 3 and len(mine.pairs) == 4
+    untoc, tip = factories.instrument("UNTOC"), factories.instrument("TIP")
+    assert _codes(mine.on(untoc.id)) == ["GHA", "SEN"] and _codes(mine.on(tip.id)) == ["GHA", "KEN"]
+    assert reach.reached(money_of(Scope(a.id), a), date(2005, 6, 1)).states == 4  # MLI once its mission began
+    assert reach.reached(money_of(Scope(a.id), a), AS_OF, tip).states == 2
+    every = reach.by_donor(EVERYTHING.contributions(), AS_OF)
+    assert every[a.id].states == 3 and every[b.id].states == 2  # (the reference record's donors are there too)
+
+
+def test_the_home_panel_the_portal_and_outcomes_by_donor_say_the_same(session):
+    a, b = _record()
+    scope = Scope(a.id)
+    assert donor_portal.overview(scope, a, AS_OF).counts["states"] == 3
+    page = donor_portal.page(scope, a, AS_OF, {}, 50)
+    assert page.states.total == 3 and sorted(s.code for s, _n in page.states.items) == ["GHA", "KEN", "SEN"]
+    assert len(donor_portal.portal(scope, a, AS_OF).states) == 3
+    # the instruments' table is per instrument: KEN is reached on TIP only, SEN on UNTOC only
+    analysis = outcome_summary.analytics(EVERYTHING, AS_OF, outcome_summary.OutcomeFilters())
+    donors = next(x for x in analysis.breakdowns if x.key == "donor")
+    assert (donors.reached[str(a.id)], donors.reached[str(b.id)]) == (3, 2)
+    # staff asking about one instrument: the same function, narrowed
+    on_tip = outcome_summary.analytics(EVERYTHING, AS_OF, outcome_summary.OutcomeFilters(instrument="TIP"))
+    on_tip_reached = next(x for x in on_tip.breakdowns if x.key == "donor").reached
+    assert on_tip_reached[str(a.id)] == 2 and on_tip_reached[str(b.id)] == 1
