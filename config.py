@@ -59,6 +59,9 @@ class Config:
     #: from it (app/public_address.py), never from the request's Host header.
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
     BOOTSTRAP_SERVE_LOCAL = True  # closed networks: no CDN
+    #: The reporting organisation's identifier registered with IATI; unset, /iati.xml carries a placeholder and the
+    #: funding page warns that the file is not ready to publish.
+    IATI_REPORTING_ORG_REF = os.environ.get("IATI_REPORTING_ORG_REF")
     #: plain (one readable line) or json (one object per line, for a log collector).
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain")
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")

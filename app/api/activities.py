@@ -25,7 +25,7 @@ _ACTIVITY = {"type": "object", "properties": {
     "end_date": {"type": "string", "format": "date", "nullable": True},
     "version": {"type": "integer", "description": "Raised by every change; the ETag of the item."},
     "warnings": {"type": "array", "items": {"type": "string"},
-                 "description": "After a write: overlapping deployments of its experts (saved all the same)."},
+                 "description": "After a write only: overlapping deployments of its experts (saved all the same)."},
     "visits": {"type": "array", "items": {"type": "object", "properties": {
         "id": {"type": "integer"}, "city": {"type": "string", "nullable": True}, "country": {"type": "string"},
         "start_date": {"type": "string", "format": "date"}, "end_date": {"type": "string", "format": "date"},
@@ -41,6 +41,8 @@ _ACTIVITY = {"type": "object", "properties": {
     "requests": {"type": "array", "items": {"type": "integer"}, "description": "The requests it answers."},
     "topics": {"type": "array", "items": {"type": "string"}},
     "outcome": {"type": "string", "nullable": True}}}
+#: Every key is always there but `warnings`, which only a write's answer carries.
+_ACTIVITY["required"] = [k for k in _ACTIVITY["properties"] if k != "warnings"]
 
 
 def activity_json(a: Activity) -> dict:

@@ -49,10 +49,28 @@ _LOCATION = {"Location": {"description": "The URL of the record created.", "sche
 _WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 
 
+def strict(schema):
+    """A response schema as the API answers it: every object that names its properties returns each of them
+    (`required`, unless the schema says which) and nothing else (`additionalProperties: false`, unless it says
+    otherwise). tests/api/test_openapi_responses.py holds real responses to it."""
+    if isinstance(schema, list):
+        return [strict(s) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {k: strict(v) if k in ("items", "allOf", "anyOf", "oneOf", "not") else v for k, v in schema.items()}
+    if isinstance(schema.get("properties"), dict):
+        out["properties"] = {k: strict(v) for k, v in schema["properties"].items()}
+        out.setdefault("required", list(schema["properties"]))
+        out.setdefault("additionalProperties", False)
+    elif isinstance(schema.get("additionalProperties"), dict):
+        out["additionalProperties"] = strict(schema["additionalProperties"])
+    return out
+
+
 def _responses(method: str, doc: dict) -> dict:
     status = doc.get("status", 200) if method != "GET" else 200
     success = {"description": "Created" if status == 201 else "OK", "content": {"application/json": {
-        "schema": doc.get("response") or {"type": "object"}}}}
+        "schema": strict(doc.get("response")) if doc.get("response") else {"type": "object"}}}}
     if doc.get("produces") and method == "GET":  # a download: the file itself, of the type it was recognised as
         success["content"] = {doc["produces"]: {"schema": {"type": "string", "format": "binary"}}}
     if doc.get("response") and "version" in (doc["response"].get("properties") or {}):  # a versioned record

@@ -162,12 +162,18 @@ for _move in request_writes.MOVES:
                     view_func=permission_required(_move.permission)(_move_endpoint(_move)), methods=["POST"])
 
 
+#: A page of the queue and its figures, in one object (allOf with closed objects would refuse every key).
+_QUEUE_PAGE = page_schema(_REQUEST)
+_QUEUE_PAGE = dict(_QUEUE_PAGE, required=[*_QUEUE_PAGE["required"], "figures"],
+                   properties=dict(_QUEUE_PAGE["properties"], figures=_FIGURES))
+
+
 @bp.get("/queue")
 @permission_required(Permission.DECIDE_REQUESTS)
 @documented("The managers' queue: requests awaiting a decision (pending, under review), urgent and oldest first, "
             "with the counts of its ageing buckets (0–30, 31–90, over 90 days since receipt, date not recorded) "
             "and of overdue requests, as at today, within the filters other than `age`.", args=QueueFilterForm,
-            response={"allOf": [page_schema(_REQUEST), {"type": "object", "properties": {"figures": _FIGURES}}]})
+            response=_QUEUE_PAGE)
 def queue():
     filters, paging = list_args(QueueFilterForm, form_choices.request_filters)
     scope, filters = for_user(current_user), queue_service.QueueFilters(**filters)

@@ -13,12 +13,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
 from app.formats import xlsx_reader
-from app.formats.tables import csv_bytes
+from app.formats.tables import SEPARATOR, csv_bytes, workbook_bytes
+from app.formats.tables import Sheet as TableSheet
 from app.formats.untc import written_date
 from app.formats.upload_limits import Budget, FileRefused, Limits, sniff
 
@@ -186,8 +183,8 @@ def date_text(value) -> str:
 
 
 def items(value, separator: str = ";") -> list[str]:
-    """A cell listing several things ("BOL; PER"), blanks dropped."""
-    return [part.strip() for part in text(value).split(separator) if part.strip()]
+    """A cell listing several things ("BOL; PER", or one a line as the exports write them), blanks dropped."""
+    return [part.strip() for line in text(value).split(SEPARATOR) for part in line.split(separator) if part.strip()]
 
 
 # ------------------------------------------------------------------ columns
@@ -250,26 +247,6 @@ def template_csv(columns: Sequence[str], example: Sequence) -> bytes:
 
 def template_xlsx(title: str, columns: Sequence[str], example: Sequence, notes: Sequence[tuple[str, str]]) -> bytes:
     """A workbook: the data sheet (header and one example row), then a "Notes" sheet of accepted values."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title[:31]
-    sheet.append(list(columns))
-    sheet.append(list(example))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for n, value in enumerate(example, start=1):
-        if isinstance(value, datetime.date):
-            sheet.cell(row=2, column=n).number_format = "yyyy-mm-dd"
-        sheet.column_dimensions[get_column_letter(n)].width = max(12, min(40, len(columns[n - 1]) + 4))
-    sheet.freeze_panes = "A2"
-    notes_sheet = book.create_sheet("Notes")
-    notes_sheet.append(["Column", "Accepted values"])
-    for cell in notes_sheet[1]:
-        cell.font = Font(bold=True)
-    for row in notes:
-        notes_sheet.append(list(row))
-    notes_sheet.column_dimensions["A"].width = 28
-    notes_sheet.column_dimensions["B"].width = 100
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes([
+        TableSheet(title, list(columns), [list(example)], [max(12, min(40, len(c) + 4)) for c in columns]),
+        TableSheet("Notes", ["Column", "Accepted values"], [list(row) for row in notes], [28, 100])])

@@ -11,6 +11,7 @@ from app.views.funding.iati import bp as iati_bp
 from app.views.funding.portal import bp as funding_bp
 from app.views.funding.rates import bp as rates_bp
 from app.views.jobs import bp as jobs_bp
+from app.views.list_exports import bp as list_exports_bp
 from app.views.notifications import bp as notifications_bp
 from app.views.outcomes import bp as outcomes_bp
 from app.views.overview.dashboard import bp as dashboard_bp
@@ -37,5 +38,5 @@ BLUEPRINTS = [main_bp, auth_bp, admin_bp, reports_bp, instruments_bp, states_bp,
               contributions_bp, funding_bp, iati_bp, rates_bp, search_bp, outcomes_bp, forecast_bp,
               dashboard_bp, sheet_imports_bp, period_report_bp,
               attachments_bp, comments_bp, actions_bp, activity_reports_bp,
-              jobs_bp]
+              jobs_bp, list_exports_bp]
 BLUEPRINTS += [account_bp, notifications_bp]  # issue 28

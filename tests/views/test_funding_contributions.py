@@ -170,7 +170,9 @@ def test_the_donor_portal_shows_its_own_money_and_the_statement(client, make_use
     assert "rate of 1 January 2003" in page and "USD 777.00" in page  # the pledge, shown apart
     assert "This is part of each list" in page
     assert client.get("/").get_data(as_text=True).count("Open your funding portal") == 1
-    rows = list(csv.DictReader(io.StringIO(client.get("/funding/statement.csv").get_data(as_text=True))))
+    statement = client.get("/funding/statement.csv").get_data(as_text=True)
+    assert statement.startswith("\ufeffdonor,") and "\r\n" in statement  # Excel opens it as UTF-8
+    rows = list(csv.DictReader(io.StringIO(statement.lstrip("\ufeff"))))
     assert [(r["activity"], r["allocation_amount"], r["currency"]) for r in rows if r["activity"]] == [
         ("Alpha's seminar", "400.00", "EUR")]
     assert {r["donor"] for r in rows} == {"Donor Alpha"}

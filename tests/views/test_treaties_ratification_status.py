@@ -141,8 +141,8 @@ def test_the_csv_has_the_summary_and_every_party(client, officer):
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert "ratification-status-2003-07-02-annex.csv" in response.headers["Content-Disposition"]
     body = response.get_data(as_text=True)
-    assert body.count("\n") >= 99
-    rows = list(csv.DictReader(io.StringIO(body)))
+    assert body.startswith("\ufeffrow,") and body.count("\r\n") >= 99  # UTF-8 with BOM, CRLF: what Excel opens
+    rows = list(csv.DictReader(io.StringIO(body.lstrip("\ufeff"))))
     summary = {r["instrument"]: (int(r["signatures"]), int(r["ratifications"])) for r in rows if r["row"] == "summary"}
     assert summary == SUMMARY
     parties = [r for r in rows if r["row"] == "party"]
@@ -157,7 +157,7 @@ def test_the_csv_has_the_summary_and_every_party(client, officer):
 
 def test_the_record_csv_says_how_current_it_is_and_where_the_annex_differs(client, officer):
     body = client.get("/reports/ratification-status.csv?as_of=2020-01-01").get_data(as_text=True)
-    rows = list(csv.DictReader(io.StringIO(body)))
+    rows = list(csv.DictReader(io.StringIO(body.lstrip("\ufeff"))))
     summary = {r["instrument"]: r for r in rows if r["row"] == "summary"}
     assert {c: r["record_complete_to"] for c, r in summary.items()} == {
         "UNTOC": "2014-01-01", "TIP": "2014-01-01", "SOM": "2014-07-01", "FIREARMS": "2014-07-01"}

@@ -33,6 +33,9 @@ _EXPERT_ITEM = {"type": "object", "properties": {**_EXPERT["properties"], "deplo
         "activity": {"type": "integer"}, "title": {"type": "string"}, "role": {"type": "string"},
         "start_date": {"type": "string", "format": "date", "nullable": True},
         "end_date": {"type": "string", "format": "date", "nullable": True}}}}}}
+#: Contact details are there for staff only: every other key is always there.
+_EXPERT["required"] = [k for k in _EXPERT["properties"] if k not in ("email", "phone")]
+_EXPERT_ITEM["required"] = [*_EXPERT["required"], "deployments"]
 
 
 def expert_json(e: Expert) -> dict:

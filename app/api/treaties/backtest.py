@@ -20,7 +20,9 @@ _N = {"type": "number", "nullable": True}
 _FIGURES = {"type": "object", "properties": {
     "count": {"type": "integer"}, "mean_absolute_error_days": _N, "median_absolute_error_days": _N,
     "coverage": {"type": "object", "properties": {"50": _N, "80": _N}},
-    "by_horizon": {"type": "object", "additionalProperties": {"type": "object"}}}}
+    "by_horizon": {"type": "object", "additionalProperties": {"type": "object"},
+                   "description": "Per horizon; not given for the figures over forecasts with known dates."}},
+    "required": ["count", "mean_absolute_error_days", "median_absolute_error_days", "coverage"]}
 _ROW = {"type": "object", "properties": {
     "as_of": {"type": "string", "format": "date"}, "parties_counted": {"type": "integer"},
     "days_before": {"type": "integer"}, "model": {"type": "string", "nullable": True},

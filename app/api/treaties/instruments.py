@@ -108,8 +108,14 @@ def instruments():
 @bp.get("/instruments/<code>/parties")
 @permission_required(Permission.VIEW_TREATIES)
 @documented("Every party to one instrument as at a date, ordered by date (the whole list, not paginated).",
-            [AS_OF, SOURCE], {"type": "object", "properties": {"items": {"type": "array", "items": _PARTY},
-                                                               **_CURRENCY}})
+            [AS_OF, SOURCE], {"type": "object", "properties": {
+                "code": {"type": "string", "description": "The instrument's code."},
+                "as_of": {"type": "string", "format": "date", "description": "The day the list is as at."},
+                "source": {"type": "string", "enum": ["record", "annex"]},
+                "record_complete_to": {"type": "string", "format": "date", "nullable": True,
+                                       "description": "The day up to which the list is complete (see /instruments)."},
+                "total": {"type": "integer", "description": "How many parties the list holds."},
+                "items": {"type": "array", "items": _PARTY}, **_CURRENCY}})
 @cached_page
 def instrument_parties(code):
     """The parties of one instrument as at `as_of`, with the date the instrument is in force for each."""

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from app.formats.tables import joined
 from app.listing import Page, Paging, ordered, paginate
 from app.rules import record_dates
 from app.scoping import Scope
@@ -260,12 +261,10 @@ EXPORT_HEADER = ["id", "kind", "kind_label", "status", "status_label", "title", 
 
 
 def export_row(a: Activity) -> list:
-    """One activity as a row of EXPORT_HEADER (lists joined with "; ")."""
-    def joined(items):
-        return "; ".join(items)
+    """One activity as a row of EXPORT_HEADER: dates as dates, lists through the one separator (`joined`)."""
     return [
         a.id, a.kind, ActivityKind.label_of(a.kind), a.status, ActivityStatus.label_of(a.status), a.title,
-        a.start_date.isoformat() if a.start_date else None, a.end_date.isoformat() if a.end_date else None,
+        a.start_date, a.end_date,
         joined(f"{v.city + ', ' if v.city else ''}{v.country.code} {v.start_date.isoformat()}/{v.end_date.isoformat()}"
                for v in a.visits),
         joined(s.state.code for s in a.states if s.role == ActivityStateRole.SERVED.value),

@@ -106,7 +106,7 @@ def _start_of(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
 
 
-def entries_page(filters: AuditFilters, paging: Paging) -> Page:
+def _entries(filters: AuditFilters) -> sa.Select:
     """The audit trail, newest first, narrowed by `filters` (the end date is inclusive: the whole of that day)."""
     f = filters
     query = sa.select(AuditEntry)
@@ -122,7 +122,17 @@ def entries_page(filters: AuditFilters, paging: Paging) -> Page:
         query = query.where(AuditEntry.occurred_at >= _start_of(f.date_from))
     if f.date_to:
         query = query.where(AuditEntry.occurred_at < _start_of(f.date_to + timedelta(days=1)))
-    return paginate(query.order_by(AuditEntry.occurred_at.desc(), AuditEntry.id.desc()), paging)
+    return query.order_by(AuditEntry.occurred_at.desc(), AuditEntry.id.desc())
+
+
+def entries_page(filters: AuditFilters, paging: Paging) -> Page:
+    """One page of the audit trail, newest first, narrowed by `filters`."""
+    return paginate(_entries(filters), paging)
+
+
+def export_rows(filters: AuditFilters) -> list[AuditEntry]:
+    """Every entry of the filtered trail (not one page), newest first: what its exports hold."""
+    return list(db.session.scalars(_entries(filters)))
 
 
 def vocabulary() -> tuple[list[str], list[str]]:

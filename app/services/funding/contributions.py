@@ -95,6 +95,11 @@ def list_page(scope: Scope, filters: ContributionFilters, paging: Paging) -> Pag
     return paginate(ordered(query(scope, filters), SORTS, paging, "id", Contribution.id), paging)
 
 
+def export_rows(scope: Scope, filters: ContributionFilters, paging: Paging) -> list[Contribution]:
+    """Every contribution of the filtered list (not one page), in the list's order: what its exports hold."""
+    return list(db.session.scalars(ordered(query(scope, filters), SORTS, paging, "id", Contribution.id)).unique())
+
+
 def all_of(scope: Scope, filters: ContributionFilters) -> list[Contribution]:
     """Every contribution of the list (the portal, statements and the IATI file), oldest first."""
     return list(db.session.scalars(query(scope, filters).order_by(Contribution.id)).unique())

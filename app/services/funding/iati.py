@@ -25,8 +25,21 @@ VERSION = "2.03"
 #: DAC 5-digit sector (vocabulary 1): legal and judicial development — assistance to draft and adopt the laws
 #: that ratification of the Convention and its Protocols requires.
 SECTOR = "15130"
-ACTIVITY_STATUS = {ActivityStatus.PLANNED.value: "1", ActivityStatus.COMPLETED.value: "4",
-                   ActivityStatus.CANCELLED.value: "5"}
+#: IATI ActivityStatus: 1 pipeline, 2 implementation, 4 closed, 5 cancelled.
+ACTIVITY_STATUS = {ActivityStatus.PLANNED.value: "1", ActivityStatus.UNDER_WAY.value: "2",
+                   ActivityStatus.COMPLETED.value: "4", ActivityStatus.CANCELLED.value: "5"}
+#: IATI ActivityDateType.
+PLANNED_START, ACTUAL_START, PLANNED_END, ACTUAL_END = "1", "2", "3", "4"
+#: What every activity of the Centre's is: official development assistance (FlowType 10), a standard grant
+#: (FinanceType 110), other technical assistance (AidType D02, vocabulary 1: OECD DAC).
+DEFAULT_FLOW_TYPE, DEFAULT_FINANCE_TYPE, DEFAULT_AID_TYPE = "10", "110", "D02"
+#: OECD DAC recipient regions (RegionVocabulary 1) for an activity with no recipient country: the UN regional
+#: group of the States it served, else "developing countries, unspecified".
+REGIONS = {"African": "298", "Latin American and Caribbean": "498", "Asia-Pacific": "798",
+           "Eastern European": "89"}
+REGION_UNSPECIFIED = "998"
+#: The reporting-org identifier shipped as a stand-in: a file carrying it cannot be published to the IATI Registry.
+PLACEHOLDER_REF = "XI-PALERMO-CICP"
 ROLE_FUNDING, ROLE_IMPLEMENTING = "1", "4"
 TYPE_INCOMING_FUNDS, TYPE_INCOMING_COMMITMENT = "1", "11"
 ORG_TYPES = {OrganizationKind.DONOR_GOVERNMENT.value: "10", OrganizationKind.GOVERNMENT.value: "10",
@@ -60,10 +73,15 @@ def country_code(state) -> str | None:
 
 def _reporter() -> dict:
     config = current_app.config
-    return {"ref": config.get("IATI_REPORTING_ORG_REF", "XI-PALERMO-CICP"),
+    return {"ref": config.get("IATI_REPORTING_ORG_REF") or PLACEHOLDER_REF,
             "type": config.get("IATI_REPORTING_ORG_TYPE", "40"),
             "name": config.get("IATI_REPORTING_ORG_NAME", "United Nations Office on Drugs and Crime, Centre for "
                                                           "International Crime Prevention")}
+
+
+def placeholder_reporter() -> bool:
+    """True while the reporting-org identifier is the shipped stand-in (IATI_REPORTING_ORG_REF not configured)."""
+    return _reporter()["ref"] == PLACEHOLDER_REF
 
 
 def _sub(parent, tag: str, text: str | None = None, **attributes) -> etree._Element:
@@ -89,8 +107,59 @@ def _transaction_date(allocation, activity) -> date | None:
     return c.received_date or c.committed_date or activity.start_date or c.pledged_date
 
 
-def _activity(root, funded: FundedActivity, reporter: dict) -> None:
+def _dates(a, today: date) -> tuple[list[tuple[str, date]], str | None]:
+    """The activity-dates its status needs (IATI's rules: implementation has an actual start, closed an actual
+    start and end, pipeline a planned start that is not past), or why it cannot be reported: the record's own
+    dates only (the visits), never a date borrowed from the money (a written analysis has none recorded)."""
+    start, end = a.start_date, a.end_date
+    if a.status == ActivityStatus.COMPLETED.value:
+        if start is None or end is None:
+            return [], "completed, but the record gives no date for it"
+        return [(ACTUAL_START, start), (ACTUAL_END, end)], None
+    if a.status == ActivityStatus.UNDER_WAY.value:
+        if start is None or start > today:
+            return [], "under way, but the record gives no start on or before today"
+        return [(ACTUAL_START, start)] + ([(PLANNED_END, end)] if end else []), None
+    if a.status == ActivityStatus.PLANNED.value:
+        if start is None or start < today:
+            return [], ("planned, but its planned start has passed: record what happened" if start
+                        else "planned, with no date yet")
+        return [(PLANNED_START, start)] + ([(PLANNED_END, end)] if end else []), None
+    if start is None:
+        return [], "cancelled, with no date on record"
+    return [(PLANNED_START, start)] + ([(PLANNED_END, end)] if end else []), None
+
+
+def withheld(portal: Portal) -> list[tuple[FundedActivity, str]]:
+    """The funded activities the file leaves out, each with the reason (shown on the portal page)."""
+    return [(f, reason) for f in portal.activities if (reason := _dates(f.activity, portal.as_of)[1])]
+
+
+def _budget(element, funded: FundedActivity, dates: list[tuple[str, date]]) -> None:
+    """The money allocated to the activity as its budget, when it is recorded in one currency and the activity's
+    period (IATI: at most a year) is known; otherwise none is stated."""
+    amounts = [x for x in funded.allocations if x.amount is not None]
+    currencies = {x.contribution.currency for x in amounts}
+    days = dict(dates)
+    first = days.get(ACTUAL_START) or days.get(PLANNED_START)
+    last = days.get(ACTUAL_END) or days.get(PLANNED_END)
+    if not amounts or len(currencies) != 1 or first is None or last is None or (last - first).days > 365:
+        # IATI's budget-not-provided codes (commercial or legal restrictions, a rapidly changing context) do not
+        # describe "not recorded": the file says why instead of choosing a code that would be false.
+        why = ("the record holds no amount for it" if not amounts else "its money is in several currencies"
+               if len(currencies) != 1 else "its period is not known or is longer than a year")
+        element.append(etree.Comment(f" No budget: {why}. "))
+        return
+    budget = _sub(element, "budget", type="1", status="2")
+    _sub(budget, "period-start", iso_date=first.isoformat())
+    _sub(budget, "period-end", iso_date=last.isoformat())
+    _sub(budget, "value", currency=currencies.pop(), value_date=first.isoformat()).text = \
+        f"{sum(x.amount for x in amounts):.2f}"
+
+
+def _activity(root, funded: FundedActivity, reporter: dict, today: date) -> None:
     a = funded.activity
+    dates, _reason = _dates(a, today)
     currencies = {x.contribution.currency for x in funded.allocations if x.contribution.currency}
     element = _sub(root, "iati-activity", last_updated_datetime=a.updated_at.astimezone(UTC).isoformat(
         timespec="seconds") if a.updated_at else None, default_currency=min(currencies) if len(currencies) == 1
@@ -99,8 +168,6 @@ def _activity(root, funded: FundedActivity, reporter: dict) -> None:
     _sub(element, "reporting-org", reporter["name"], ref=reporter["ref"], type=reporter["type"])
     _sub(element, "title", a.title)
     _sub(element, "description", a.description or f"{ActivityKind.label_of(a.kind)}: {a.title}", type="1")
-    if a.outcome:
-        _sub(element, "description", a.outcome, type="2")
     inferred = [x for x in funded.allocations if x.is_inferred]
     if inferred:
         _sub(element, "description", "The funding of this activity by " + ", ".join(sorted(
@@ -112,18 +179,22 @@ def _activity(root, funded: FundedActivity, reporter: dict) -> None:
              role=ROLE_FUNDING)
     _sub(element, "participating-org", reporter["name"], ref=reporter["ref"], type=reporter["type"],
          role=ROLE_IMPLEMENTING)
-    _sub(element, "activity-status", code=ACTIVITY_STATUS.get(a.status, "2"))
-    done = a.status == ActivityStatus.COMPLETED.value
-    start, end = a.start_date, a.end_date
-    if start is None:  # a written analysis has no visit: its dates are those of the money that paid for it
-        start = min((d for d in (_transaction_date(x, a) for x in funded.allocations) if d), default=None)
-    _sub(element, "activity-date", type="2" if done else "1", iso_date=(start or a.created_at.date()).isoformat())
-    if end is not None:
-        _sub(element, "activity-date", type="4" if done else "3", iso_date=end.isoformat())
+    _sub(element, "activity-status", code=ACTIVITY_STATUS[a.status])
+    for kind, day in dates:
+        _sub(element, "activity-date", type=kind, iso_date=day.isoformat())
     countries = sorted({c for c in (country_code(s) for s in funded.states) if c})
     for code, share in zip(countries, _percentages(len(countries)) if countries else [], strict=False):
         _sub(element, "recipient-country", code=code, percentage=share)
+    if not countries:
+        groups = {REGIONS.get(s.regional_group or "") for s in funded.states}
+        regions = sorted(groups - {None}) if groups and None not in groups else [REGION_UNSPECIFIED]
+        for code, share in zip(regions, _percentages(len(regions)), strict=True):
+            _sub(element, "recipient-region", code=code, vocabulary="1", percentage=share)
     _sub(element, "sector", codelist("Sector")[SECTOR], vocabulary="1", code=SECTOR, percentage="100")
+    _sub(element, "default-flow-type", code=DEFAULT_FLOW_TYPE)
+    _sub(element, "default-finance-type", code=DEFAULT_FINANCE_TYPE)
+    _sub(element, "default-aid-type", code=DEFAULT_AID_TYPE, vocabulary="1")
+    _budget(element, funded, dates)
     for x in funded.allocations:
         on = _transaction_date(x, a)
         if x.amount is None or on is None:
@@ -137,6 +208,12 @@ def _activity(root, funded: FundedActivity, reporter: dict) -> None:
              + (" (the record's inference)" if x.is_inferred else ""))
         donor = x.contribution.donor
         _sub(t, "provider-org", donor.name, ref=_donor_ref(donor), type=ORG_TYPES.get(donor.kind))
+    if a.outcome:
+        # What came of it is an outcome result (type 2), described qualitatively (IndicatorMeasure 5).
+        result = _sub(element, "result", type="2", aggregation_status="0")
+        _sub(result, "title", "Outcome")
+        _sub(result, "description", a.outcome)
+        _sub(_sub(result, "indicator", measure="5"), "title", "What came of the activity")
 
 
 def build(portal: Portal) -> bytes:
@@ -145,12 +222,18 @@ def build(portal: Portal) -> bytes:
                          **{"generated-datetime": datetime.now(UTC).isoformat(timespec="seconds")})
     reporter = _reporter()
     for funded in portal.activities:
-        _activity(root, funded, reporter)
+        reason = _dates(funded.activity, portal.as_of)[1]
+        if reason:  # said in the file, where its reader looks for what is missing
+            root.append(etree.Comment(f" Activity {funded.activity.id} is not reported: {reason}. "))
+        else:
+            _activity(root, funded, reporter, portal.as_of)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def problems(document: bytes) -> list[str]:
-    """Everything wrong with an IATI activity file: schema errors, then codes missing from the codelists."""
+def problems(document: bytes, today: date | None = None) -> list[str]:
+    """Everything wrong with an IATI activity file: schema errors, codes missing from the codelists, then IATI's
+    rules on each activity (`rule_problems`, with pipeline starts judged at `today`, by default the day the file
+    was generated)."""
     tree = etree.fromstring(document)
     found = []
     if not schema().validate(tree):
@@ -162,4 +245,44 @@ def problems(document: bytes) -> list[str]:
         for value in tree.xpath(xpath):
             if str(value) not in allowed:
                 found.append(f"{path} = {value!r} is not in the {name} codelist")
+    generated = tree.get("generated-datetime")
+    return found + rule_problems(tree, today or (date.fromisoformat(generated[:10]) if generated else date.today()))
+
+
+def rule_problems(tree, today: date) -> list[str]:
+    """IATI's rules the schema cannot say: the status agrees with the dates (implementation has an actual start,
+    closed an actual start and end, pipeline a planned start not past, and no actual date lies after `today`),
+    a recipient country or region, the default flow, finance and aid types, a budget of at most a year, and the
+    outcome as a result (never a description of type 2)."""
+    found = []
+    for activity in tree.iterfind("iati-activity"):
+        name = activity.findtext("iati-identifier")
+        status = activity.find("activity-status").get("code")
+        dates = {d.get("type"): date.fromisoformat(d.get("iso-date")) for d in activity.iterfind("activity-date")}
+        needed = {"2": [ACTUAL_START], "3": [ACTUAL_START], "4": [ACTUAL_START, ACTUAL_END], "1": [PLANNED_START]}
+        for kind in needed.get(status, []):
+            if kind not in dates:
+                found.append(f"{name}: status {status} without an activity-date of type {kind}")
+        if status == "1" and (ACTUAL_START in dates or ACTUAL_END in dates):
+            found.append(f"{name}: a pipeline activity with an actual date")
+        if status == "1" and PLANNED_START in dates and dates[PLANNED_START] < today:
+            found.append(f"{name}: a pipeline activity whose planned start ({dates[PLANNED_START]}) is past")
+        for kind in (ACTUAL_START, ACTUAL_END):
+            if kind in dates and dates[kind] > today:
+                found.append(f"{name}: an actual date ({dates[kind]}) after {today}")
+        if activity.find("recipient-country") is None and activity.find("recipient-region") is None:
+            found.append(f"{name}: neither a recipient country nor a recipient region")
+        for region in activity.iterfind("recipient-region"):
+            if region.get("vocabulary") != "1" or region.get("code") not in {*REGIONS.values(), REGION_UNSPECIFIED}:
+                found.append(f"{name}: recipient-region {region.get('code')!r} is not a DAC region the file uses")
+        for element in ("default-flow-type", "default-finance-type", "default-aid-type"):
+            if activity.find(element) is None:
+                found.append(f"{name}: no {element}")
+        if activity.find("description[@type='2']") is not None:
+            found.append(f"{name}: an outcome as a description of type 2, not a result")
+        for budget in activity.iterfind("budget"):
+            first = date.fromisoformat(budget.find("period-start").get("iso-date"))
+            last = date.fromisoformat(budget.find("period-end").get("iso-date"))
+            if not first <= last or (last - first).days > 365:
+                found.append(f"{name}: a budget period of more than a year, or ending before it starts")
     return found

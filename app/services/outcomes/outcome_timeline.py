@@ -83,6 +83,12 @@ def latest(scope: Scope, state: MemberState, as_of: date, instrument: Instrument
     return query.events(dated[::-1] + undated[::-1]), rows[0].total if rows else 0
 
 
+def every_event(scope: Scope, state: MemberState, as_of: date, instrument: Instrument | None) -> list[Event]:
+    """The whole timeline in date order (undated last), without pages: what its exports hold."""
+    query = _Query(scope, state, as_of, instrument)
+    return query.events(db.session.execute(query.rows(query.order())).all())
+
+
 def _codes(instruments: Iterable[Instrument], wanted: Instrument | None) -> tuple[str, ...]:
     return tuple(i.code for i in instruments if wanted is None or i.id == wanted.id)
 

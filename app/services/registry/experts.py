@@ -87,6 +87,11 @@ def list_page(scope: Scope, filters: ExpertFilters, paging: Paging) -> Page:
     return paginate(ordered(query(scope, filters), SORTS, paging, "name", Expert.id), paging)
 
 
+def export_rows(scope: Scope, filters: ExpertFilters, paging: Paging) -> list[Expert]:
+    """Every expert of the filtered list (not one page), in the list's order: what its exports hold."""
+    return list(db.session.scalars(ordered(query(scope, filters), SORTS, paging, "name", Expert.id)).unique())
+
+
 def get(scope: Scope, expert_id: int) -> Expert | None:
     return db.session.scalars(query(scope, ExpertFilters()).where(Expert.id == expert_id)).first()
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import csv
 import datetime
-import io
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
+from app.formats.tables import csv_lines
 from app.formatting import format_date
 from app.rules import treaties as rules
 from app.scoping import Scope
@@ -183,16 +183,10 @@ def currency_note(complete_to: date | None, as_of: date, source: treaty_record.S
 def annex_csv(sections: list[Section], as_of: date, source: treaty_record.Source | None = None) -> str:
     """The annex as CSV: one summary row per instrument (with the day its figures are complete to, and a note when
     `as_of` is later), then one row per ratifying participant (noting where the annex of A/58/165 differs)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_HEADER)
-    iso = lambda d: d.isoformat() if d else ""  # noqa: E731
-    for s in sections:
-        writer.writerow(["summary", s.instrument.code, "", "", s.instrument.title, "", as_of.isoformat(), "",
-                         s.signatures, s.ratifications, iso(s.status.entry_into_force), iso(s.complete_to),
-                         currency_note(s.complete_to, as_of, source) or ""])
-    for s in sections:
-        for e in s.entries:
-            writer.writerow(["party", s.instrument.code, e.position, e.participant, e.name, e.kind, iso(e.date),
-                             iso(e.in_force_date), "", "", "", "", e.annex_differs or ""])
-    return out.getvalue()
+    rows = [["summary", s.instrument.code, "", "", s.instrument.title, "", as_of, "", s.signatures,
+             s.ratifications, s.status.entry_into_force, s.complete_to,
+             currency_note(s.complete_to, as_of, source) or ""] for s in sections]
+    rows += [["party", s.instrument.code, e.position, e.participant, e.name, e.kind, e.date, e.in_force_date, "", "",
+              "", "", e.annex_differs or ""] for s in sections for e in s.entries]
+    # The one CSV writer: UTF-8 with BOM once encoded, CRLF, ISO dates, formula-like text neutralised.
+    return "".join(csv_lines(CSV_HEADER, rows))

@@ -11,6 +11,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.formats.tables import joined
 from app.listing import Page, Paging, ordered, paginate
 from app.scoping import Scope
 from models import ActionStatusChange, ActivityReport, FollowUpAction, Instrument, MemberState, User, db
@@ -155,6 +156,6 @@ EXPORT_HEADER = ["id", "description", "status", "status_label", "priority", "ove
 
 def export_row(a: FollowUpAction, today: date) -> list:
     return [a.id, a.description, a.status, ActionStatus.label_of(a.status), Priority.label_of(a.priority),
-            "yes" if a.is_overdue(today) else "no", a.due_date.isoformat(), a.owner.name, a.owner.email,
-            a.state.code, a.state.name, "; ".join(i.code for i in a.instruments), a.activity_id, a.request_id,
-            a.finding_id, a.closed_at.isoformat() if a.closed_at else None, a.created_at.date().isoformat()]
+            "yes" if a.is_overdue(today) else "no", a.due_date, a.owner.name, a.owner.email,
+            a.state.code, a.state.name, joined(i.code for i in a.instruments), a.activity_id, a.request_id,
+            a.finding_id, a.closed_at, a.created_at]

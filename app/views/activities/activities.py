@@ -7,6 +7,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 
 from app import form_choices
+from app.exports import CSV, XLSX, download
 from app.formats.tables import csv_bytes, xlsx_bytes
 from app.page_cache import cached_page
 from app.permissions import Permission, can, permission_required
@@ -57,11 +58,8 @@ def _export(extension: str):
         for_user(current_user), activity_reads.ActivityFilters(**filters), paging)]
     name = f"activities-{date.today().isoformat()}.{extension}"
     if extension == "csv":
-        body, mimetype = csv_bytes(activity_reads.EXPORT_HEADER, rows), "text/csv"
-    else:
-        body = xlsx_bytes("Activities", activity_reads.EXPORT_HEADER, rows)
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={name}"})
+        return download(csv_bytes(activity_reads.EXPORT_HEADER, rows), CSV, name)
+    return download(xlsx_bytes("Activities", activity_reads.EXPORT_HEADER, rows), XLSX, name)
 
 
 @bp.get("/export.csv")

@@ -10,7 +10,7 @@ from app.page_cache import cached_page
 from app.permissions import Permission, permission_required
 from app.scoping import for_user
 from app.services.funding import contributions as contribution_service
-from app.services.funding import donor_portal, reach, statements
+from app.services.funding import donor_portal, iati, reach, statements
 from app.services.funding.donor_portal import NotYours
 from app.views.helpers import list_filters, refuse_filters
 from app.views.overview.home import home_panel
@@ -47,7 +47,8 @@ def _page(donor_id: int | None = None) -> str:
     form, scope, donor, filters = _filters(donor_id)
     pages = {section: filters[f"{section}_page"] for section in donor_portal.SECTIONS}
     portal = donor_portal.page(scope, donor, filters["as_of"] or date.today(), pages, PORTAL_ROWS)
-    return render_template("funding/portal.html", form=form, portal=portal, reached_definition=reach.DEFINITION)
+    return render_template("funding/portal.html", form=form, portal=portal, reached_definition=reach.DEFINITION,
+                           iati_placeholder=iati.PLACEHOLDER_REF if iati.placeholder_reporter() else None)
 
 
 @bp.get("/")

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from app import job_exports
 from app.exports import csv_response
+from app.formats.tables import joined
 from app.page_cache import cached_page
 from app.permissions import Permission, can, permission_required
 from app.scoping import for_user
@@ -51,7 +52,7 @@ def period():
 
 
 def _names(items) -> str:
-    return "; ".join(items)
+    return joined(items)
 
 
 def _visits(row) -> str:

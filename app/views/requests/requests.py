@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from app import form_choices, job_exports
 from app.exports import csv_response, xlsx_response
+from app.formats.tables import joined
 from app.page_cache import cached_page
 from app.permissions import Permission, can, permission_required
 from app.rules.record_dates import fact_date
@@ -56,8 +57,8 @@ EXPORT_COLUMNS = [
     ("id", lambda r: r.id),
     ("state_code", lambda r: r.state.code),
     ("state_name", lambda r: r.state.name),
-    ("instruments", lambda r: ";".join(i.code for i in r.instruments)),
-    ("instrument_names", lambda r: ";".join(i.short_title for i in r.instruments)),
+    ("instruments", lambda r: joined(i.code for i in r.instruments)),
+    ("instrument_names", lambda r: joined(i.short_title for i in r.instruments)),
     ("kind", lambda r: r.kind),
     ("kind_label", lambda r: RequestKind.label_of(r.kind)),
     ("subject", lambda r: r.subject),
