@@ -10,7 +10,8 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from app.services.jobs import broker, events, registry, schedules
+from app.services.jobs import broker as job_broker
+from app.services.jobs import events, registry, schedules
 from app.services.mail import outbox
 from models import OutboxMessage, User, db
 from models.base import utcnow
@@ -42,17 +43,21 @@ def enqueue_delivery(message_id: int):
     if owner is None:
         return outbox.deliver(message_id)
     message.next_attempt_at = utcnow() + LEASE  # committed with the job's row by enqueue
-    return broker.enqueue(DELIVER, message_id, owner=owner, label=f"E-mail: {message.subject}")
+    return job_broker.enqueue(DELIVER, message_id, owner=owner, label=f"E-mail: {message.subject}")
 
 
 outbox.DISPATCH = enqueue_delivery
 
 
+def dispatch_after_job() -> int:
+    """Under a worker, hand over the messages a job (or a listener of its end) committed, as a request's are after
+    the request. In-process (no broker) the request or the command that started the job does it."""
+    return outbox.dispatch_committed() if job_broker.broker_url() else 0
+
+
 @events.on_job_finished
 def _dispatch_after_job(job) -> None:
-    """A job's messages (a notification raised inside an import, say) are handed over once its row is committed,
-    as a request's are after the request."""
-    outbox.dispatch_committed()
+    dispatch_after_job()
 
 
 @schedules.every("mail-deliver-due", interval=60, time_limit=300)

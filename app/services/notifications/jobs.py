@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from app.services.jobs import events as job_events
-from app.services.jobs import registry, schedules
+from app.services.jobs import events, registry, schedules
+from app.services.mail import jobs as mail_jobs
 from app.services.mail import outbox
 from app.services.notifications import digests
 from app.services.notifications.events import notify
@@ -59,7 +59,7 @@ def job_message(job: Job) -> str:
     return f"Your job “{job.label}” finished" + (f": {job.result_summary}" if job.result_summary else ".")
 
 
-@job_events.on_job_finished
+@events.on_job_finished
 def tell_owner(job: Job) -> None:
     """The owner of a job that finished or failed is told, with a link to the job's page."""
     if not registry.is_owner_facing(job.kind) or job.status not in (JobStatus.FINISHED, JobStatus.FAILED):
@@ -73,4 +73,4 @@ def tell_owner(job: Job) -> None:
         db.session.rollback()
         raise
     if told is not None:
-        outbox.dispatch_committed()
+        mail_jobs.dispatch_after_job()
