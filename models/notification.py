@@ -24,6 +24,7 @@ class NotificationKind(LabelledEnum):
     ACTION_OVERDUE = "action_overdue", "A follow-up action of mine overdue"
     MENTION = "mention", "A mention in a comment"
     ACTIVITY_COMPLETED = "activity_completed", "An activity my donor funds completed"
+    JOB_FINISHED = "job_finished", "A job of mine finished or failed"
 
 
 class Delivery(LabelledEnum):

@@ -206,3 +206,24 @@ def test_a_job_over_its_time_limit_is_stopped_and_fails_in_words(worker_app):
         job = db.session.get(Job, job.id)
         assert job.status == "failed" and "longer than its limit of 1 seconds" in job.error
         assert db.session.scalars(sa.select(User).filter_by(email="slow@example.test")).first() is None
+
+
+def test_an_e_mail_waits_for_a_worker_then_arrives_once(worker_app):
+    from app.services.mail import compose, outbox
+    from models import OutboxMessage
+    from tests.smtp_server import pointed_at, smtp_server
+    with worker_app.app_context(), smtp_server() as inbox, pointed_at(worker_app, inbox.port):
+        user = db.session.scalars(sa.select(User).filter_by(email="worker@example.test")).one()
+        message = compose.send("password_reset", user.email, "Worker mail", "password_reset", user.id, user=user,
+                               link=compose.url("account.profile"))
+        db.session.commit()
+        assert outbox.dispatch_committed() == 1
+        job = db.session.scalars(sa.select(Job).where(Job.kind == "mail.deliver")
+                                 .order_by(Job.id.desc())).first()
+        assert job.args == [message.id] and job.status == "queued" and inbox.to(user.email) == []
+        assert outbox.deliver_due() == 0  # leased while its job waits: not enqueued twice
+        _work(worker_app)
+        db.session.expire_all()
+        assert db.session.get(Job, job.id).status == "finished"
+        assert db.session.get(OutboxMessage, message.id).status == "sent"
+        assert [m["Subject"] for m in inbox.to(user.email)] == ["Worker mail"]

@@ -5,6 +5,7 @@ import logging
 from datetime import UTC, timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from app.services.mail import compose, outbox
 from models import OutboxMessage, db
@@ -99,3 +100,36 @@ def test_admins_see_the_outbox_and_nobody_else(app, client, login_as, person):
     body = admin_client.get("/admin/mail?status=queued").get_data(as_text=True)
     assert person.email in body and "Connection" in body
     assert admin_client.get("/admin/mail?status=nonsense").status_code == 400
+
+
+# --- e-mail sending as a job (issue 28: the queue and the outbox wired together) --------------------------------
+
+def test_a_message_is_delivered_by_a_mail_job_owned_by_its_recipient_in_process(app, person):
+    from app.listing import Paging
+    from app.services.jobs import reads as job_reads
+    from app.services.mail import jobs as mail_jobs
+    from models import Job, Notification
+    assert outbox.DISPATCH is mail_jobs.enqueue_delivery  # the one dispatch point enqueues
+    with smtp_server() as inbox, pointed_at(app, inbox.port):
+        message = _queued(person)
+        assert outbox.dispatch_committed() == 1
+        assert outbox.deliver_due(utcnow() + timedelta(days=1)) == 0  # sent: nothing left to retry
+    (job,) = db.session.scalars(sa.select(Job).where(Job.kind == "mail.deliver"))
+    assert job.args == [message.id] and job.owner_id == person.id and job.status == "finished"
+    assert db.session.get(OutboxMessage, message.id).status == "sent"
+    assert len(inbox.to(person.email)) == 1
+    # plumbing on the recipient's behalf: not in their downloads and imports, and nobody is told of it
+    assert job_reads.list_page(person.id, job_reads.JobFilters(), Paging()).total == 0
+    assert job_reads.get(person.id, job.id) is None
+    assert db.session.scalars(sa.select(Notification).where(Notification.kind == "job_finished")).all() == []
+
+
+def test_a_message_handed_to_the_queue_is_not_due_again_while_its_job_waits(app, person, monkeypatch):
+    from app.services.mail import jobs as mail_jobs
+    handed = []
+    monkeypatch.setattr(mail_jobs.job_broker, "enqueue", lambda kind, *args, **kw: handed.append((kind, args)))
+    message = _queued(person)
+    assert outbox.dispatch_committed() == 1 and handed == [("mail.deliver", (message.id,))]
+    db.session.commit()
+    assert outbox.deliver_due() == 0  # leased while its job waits for a worker
+    assert outbox.deliver_due(utcnow() + mail_jobs.LEASE + timedelta(seconds=1)) == 1  # the job was lost: again

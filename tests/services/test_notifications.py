@@ -160,3 +160,67 @@ def test_overdue_reminders_are_raised_once_per_due_date(session):
     assert [n.record_id for n in _of(officer, "request_overdue")] == [late.id]
     assert unassigned.id in [n.record_id for n in _of(manager, "request_overdue")]
     assert digests.remind_overdue(today) == 0  # the same day again: nobody told twice
+
+
+# --- the job queue wired in (issue 28): schedules, digests through the job path, "a job of yours finished" ------
+
+def test_the_digests_reminders_and_mail_retries_are_scheduled():
+    from app.services.jobs import schedules
+    found = {name: (s.cron, s.interval) for name, s in schedules.all_schedules().items()}
+    assert found["notifications-digest-daily"] == ("0 6 * * *", None)
+    assert found["notifications-digest-weekly"] == ("30 6 * * 1", None)
+    assert found["notifications-remind-overdue"] == ("0 7 * * *", None)
+    assert found["mail-deliver-due"] == (None, 60)
+    scheduler = schedules.cron_scheduler(None, "palermo")
+    assert {j.name for j in scheduler.get_jobs()} >= {"notifications-digest-daily", "notifications-digest-weekly",
+                                                      "notifications-remind-overdue", "mail-deliver-due"}
+
+
+def test_a_scheduled_digest_and_reminder_run_twice_send_once_through_the_mail_job(session, monkeypatch):
+    from app.services.jobs import schedules
+    from app.services.notifications import jobs as notification_jobs
+    from models import Job
+    officer = factories.user("officer")
+    preferences.save(officer, {"request_assigned": "daily", "request_overdue": "daily"})
+    late = factories.request(due_date=date(2003, 2, 1))
+    request_writes.assign(late, officer.id, late.version)
+    db.session.commit()
+    monkeypatch.setattr(notification_jobs, "_today", lambda: date.today() + timedelta(days=1))
+    for _ in range(2):  # what a worker does when the cron enqueues them; a second run tells and sends nothing
+        schedules.run("notifications-remind-overdue")
+        schedules.run("notifications-digest-daily")
+    assert len(_of(officer, "request_overdue")) == 1
+    (mail,) = _mail_to(officer)
+    assert mail.category == "digest" and mail.status == "sent"
+    assert f"/requests/{late.id}" in mail.body_text and "overdue" in mail.body_text
+    deliveries = db.session.scalars(sa.select(Job).where(Job.kind == "mail.deliver")).all()
+    assert [job.args for job in deliveries] == [[mail.id]]
+
+
+def test_a_job_finished_or_failed_tells_its_owner_only_in_the_app_with_a_link(session):
+    from app.services.jobs import broker as job_broker
+    from app.services.jobs import events, registry
+    from app.services.notifications.events import absolute_link, link_args
+
+    @registry.job("test_wired")
+    def _wired(fail: bool):
+        if fail:
+            raise registry.JobFailed("The file is empty.")
+        return "Made 3 records."
+
+    try:
+        owner, other = factories.user("officer"), factories.user("officer")
+        done = job_broker.enqueue("test_wired", False, owner=owner, label="Import of a.xlsx")
+        failed = job_broker.enqueue("test_wired", True, owner=owner, label="Import of b.xlsx")
+    finally:
+        registry._KINDS.pop("test_wired")
+    told = _of(owner, "job_finished")
+    assert [(n.record_type, n.record_id, n.delivery) for n in told] == [("job", done.id, "app"), ("job", failed.id,
+                                                                                                  "app")]
+    assert "finished: Made 3 records." in told[0].message and "failed: The file is empty." in told[1].message
+    assert link_args(told[0]) == ("jobs.detail", {"job_id": done.id})
+    assert absolute_link(told[1]).endswith(f"/jobs/{failed.id}")
+    assert _of(other) == [] and _mail_to(owner) == []  # the owner only, and not by e-mail by default
+    assert preferences.of(owner)["job_finished"] == "app"
+    events.job_finished(failed)  # ended again (the reaper after the runner, say): told once
+    assert len(_of(owner, "job_finished")) == 2

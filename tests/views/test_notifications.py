@@ -85,3 +85,27 @@ def test_the_api_lists_with_kind_read_and_link_and_marks_read(client, api_as, ap
     assert client.post("/api/v1/notifications/999999/read", headers=headers).status_code == 404
     assert get("/api/v1/notifications?read=no").get_json()["total"] == 0
     assert db.session.scalar(sa.select(Notification.read_at).where(Notification.id == told.id)) is not None
+
+
+def test_a_job_of_yours_finished_is_in_your_bell_with_a_link_to_its_page_and_nobody_else_s(client, login_as):
+    from app.services.jobs import broker as job_broker
+    from app.services.jobs import registry
+
+    @registry.job("test_view_wired")
+    def _wired():
+        return "Made 2 records."
+
+    user = login_as("officer")
+    other = factories.user("officer")
+    try:
+        job = job_broker.enqueue("test_view_wired", owner=user, label="Import of c.xlsx")
+    finally:
+        registry._KINDS.pop("test_view_wired")
+    assert _bell(client.get("/").get_data(as_text=True)) == 1
+    body = client.get("/notifications").get_data(as_text=True)
+    assert f'href="/jobs/{job.id}"' in body and "Import of c.xlsx" in body
+    assert client.get(f"/jobs/{job.id}").status_code == 200
+    (item,) = client.get("/api/v1/notifications").get_json()["items"]
+    assert item["kind"] == "job_finished" and item["link"].endswith(f"/jobs/{job.id}")
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Notification)
+                             .where(Notification.user_id == other.id)) == 0

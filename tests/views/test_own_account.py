@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from app.services.accounts import passwords
 from models import NotificationPreference, OutboxMessage, User, db
+from models.notification import NotificationKind
 from tests import factories
 from tests.conftest import PASSWORD, csrf_token, login
 
@@ -119,9 +120,8 @@ def test_the_profile_saves_the_name_and_the_preferences(client, login_as):
     user = login_as("officer")
     page = client.get("/account/profile").get_data(as_text=True)
     assert 'name="pref_request_assigned"' in page and 'id="preferences"' in page
-    fields = {f"pref_{k}": "app" for k in ("request_assigned", "request_new", "request_overdue", "report_submitted",
-                                           "report_returned", "report_approved", "action_assigned",
-                                           "action_overdue", "mention", "activity_completed")}
+    assert 'name="pref_job_finished"' in page  # "a job of mine finished or failed" is a kind like the others
+    fields = {f"pref_{k.value}": "app" for k in NotificationKind}
     bad = _post(client, "/account/profile", name="", **fields)
     assert bad.status_code == 422 and "Enter your name." in bad.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(NotificationPreference)) == 0

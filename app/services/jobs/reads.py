@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import defer
 
 from app.listing import Page, Paging, ordered, paginate
+from app.services.jobs import registry
 from models import Job, JobStatus, db
 
 SORTS = {"created": Job.created_at, "status": Job.status, "kind": Job.kind, "label": Job.label}
@@ -21,6 +22,9 @@ class JobFilters:
 
 def query(owner_id: int, filters: JobFilters) -> sa.Select:
     select = sa.select(Job).where(Job.owner_id == owner_id).options(defer(Job.result_data))
+    hidden = registry.hidden_kinds()  # plumbing on the owner's behalf (an e-mail's delivery) is not theirs to read
+    if hidden:
+        select = select.where(Job.kind.notin_(hidden))
     if filters.status:
         select = select.where(Job.status == filters.status)
     if filters.kind:

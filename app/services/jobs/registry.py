@@ -13,6 +13,8 @@ class JobKind:
     kind: str
     function: Callable
     time_limit: int
+    #: False for plumbing done on someone's behalf (an e-mail's delivery): not listed among their jobs, not told.
+    owner_facing: bool = True
 
 
 @dataclass(frozen=True)
@@ -32,10 +34,11 @@ class JobFailed(Exception):
 _KINDS: dict[str, JobKind] = {}
 
 
-def job(kind: str, *, time_limit: int = DEFAULT_TIME_LIMIT):
-    """Register the decorated function as the job of `kind` (called with the job's arguments)."""
+def job(kind: str, *, time_limit: int = DEFAULT_TIME_LIMIT, owner_facing: bool = True):
+    """Register the decorated function as the job of `kind` (called with the job's arguments); `owner_facing=False`
+    keeps it off its owner's list of jobs and out of their notifications."""
     def register(function: Callable) -> Callable:
-        _KINDS[kind] = JobKind(kind, function, time_limit)
+        _KINDS[kind] = JobKind(kind, function, time_limit, owner_facing)
         return function
     return register
 
@@ -49,3 +52,13 @@ def get(kind: str) -> JobKind:
 
 def kinds() -> dict[str, JobKind]:
     return dict(_KINDS)
+
+
+def hidden_kinds() -> list[str]:
+    """The kinds not shown to their owner (sorted)."""
+    return sorted(k for k, spec in _KINDS.items() if not spec.owner_facing)
+
+
+def is_owner_facing(kind: str) -> bool:
+    spec = _KINDS.get(kind)
+    return spec is None or spec.owner_facing

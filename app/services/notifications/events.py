@@ -15,7 +15,7 @@ from models.notification import Delivery, NotificationKind
 #: Where a notification's record is: record_type -> (endpoint, its URL argument).
 RECORD_PAGES = {"request": ("requests.detail", "request_id"), "activity": ("activities.detail", "activity_id"),
                 "report": ("activity_reports.show", "activity_id"), "action": ("actions.detail", "action_id"),
-                "queue": ("queue.index", None)}
+                "queue": ("queue.index", None), "job": ("jobs.detail", "job_id")}
 
 
 def record_of(obj) -> tuple[str, int | None]:
