@@ -30,8 +30,8 @@ def too_many(rows: int) -> bool:
 
 
 def count_of(select: sa.Select, key: str = "id") -> int:
-    """How many distinct `key`s (the listed entity's id column) the export's `select` holds: one COUNT query, its eager loads,
-    order and paging left out (a subquery's loader options are not applied)."""
+    """How many distinct `key`s (the listed entity's id column) the export's `select` holds: one COUNT query, its
+    eager loads, order and paging left out (a subquery's loader options are not applied)."""
     inner = select.order_by(None).limit(None).offset(None).subquery()
     return db.session.scalar(sa.select(sa.func.count(sa.distinct(inner.c[key]))).select_from(inner)) or 0
 

@@ -33,7 +33,8 @@ EXPORTS = [
 
 
 def _content(response):
-    """What a file says: a CSV's bytes; an XML document's bytes; a workbook's cells, sheet by sheet (a zip's own dates may differ)."""
+    """What a file says: a CSV's or an XML document's bytes; a workbook's cells, sheet by sheet (a zip's own dates
+    may differ)."""
     if response.mimetype == "application/xml":  # the same document but for the second it was generated in
         return re.sub(rb'generated-datetime="[^"]*"', b"", response.get_data())
     if response.mimetype == "text/csv":

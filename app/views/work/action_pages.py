@@ -74,7 +74,8 @@ def _export(extension: str):
     if filters is None:
         refuse_filters(form)
     today = date.today()
-    if job_exports.too_many_in(action_reads.query(for_user(current_user), action_reads.ActionFilters(**filters), today)):
+    listed = action_reads.query(for_user(current_user), action_reads.ActionFilters(**filters), today)
+    if job_exports.too_many_in(listed):
         return job_exports.offload(f"Export of follow-up actions ({extension.upper()})")
     rows = [action_reads.export_row(a, today) for a in
             action_reads.rows(for_user(current_user), action_reads.ActionFilters(**filters), paging, today)]
