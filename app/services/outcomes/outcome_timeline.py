@@ -89,11 +89,6 @@ def every_event(scope: Scope, state: MemberState, as_of: date, instrument: Instr
     return query.events(db.session.execute(query.rows(query.order())).all())
 
 
-def count_events(scope: Scope, state: MemberState, as_of: date, instrument: Instrument | None) -> int:
-    """How many events the whole timeline holds (one COUNT query): whether its export runs as a job."""
-    return _Query(scope, state, as_of, instrument).count()
-
-
 def _codes(instruments: Iterable[Instrument], wanted: Instrument | None) -> tuple[str, ...]:
     return tuple(i.code for i in instruments if wanted is None or i.id == wanted.id)
 
