@@ -22,6 +22,7 @@ MESSAGES = {
     428: "Say which version you are changing (If-Match).",
     429: "Too many attempts. Wait a few minutes and try again.",
     500: "Something went wrong on our side. Nothing was saved.",
+    503: "This is not available just now. Try again in a few minutes.",
 }
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
          409: "conflict", 412: "precondition_failed", 413: "too_large", 415: "unsupported_media_type", 422: "invalid",
@@ -55,9 +56,10 @@ def _megabytes(size: int) -> str:
 
 def _handle_http(exc: HTTPException):
     status = exc.code or 500
-    # Refusals of bad input carry a description worth showing; everything else gets our own words.
+    # Refusals of bad input (and a 503: the job queue down) carry a description worth showing; everything else
+    # gets our own words.
     # (An API error of ours says why it refuses, a 403 included: a read-scope token.)
-    speaks = status in (400, 409, 412, 415, 422, 428, 429) or (status == 403 and hasattr(exc, "fields"))
+    speaks = status in (400, 409, 412, 415, 422, 428, 429, 503) or (status == 403 and hasattr(exc, "fields"))
     message = (too_large_message() if status == 413
                else exc.description if speaks and exc.description else MESSAGES.get(status))
     if wants_json():

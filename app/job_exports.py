@@ -6,6 +6,7 @@ own code changes: the view runs again, knowing it is inside a job (`in_job`), an
 """
 import re
 
+import sqlalchemy as sa
 from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user, login_user
 
@@ -26,6 +27,18 @@ def in_job() -> bool:
 def too_many(rows: int) -> bool:
     """An export of `rows` rows is a job (more than EXPORT_JOB_ROWS), unless it already runs as one."""
     return rows > current_app.config["EXPORT_JOB_ROWS"] and not in_job()
+
+
+def count_of(select: sa.Select, key: str = "id") -> int:
+    """How many distinct `key`s (the listed entity's id column) the export's `select` holds: one COUNT query, its
+    eager loads, order and paging left out (a subquery's loader options are not applied)."""
+    inner = select.order_by(None).limit(None).offset(None).subquery()
+    return db.session.scalar(sa.select(sa.func.count(sa.distinct(inner.c[key]))).select_from(inner)) or 0
+
+
+def too_many_in(select: sa.Select, key: str = "id") -> bool:
+    """`too_many` for an export whose rows are those of `select` (counted only outside a job)."""
+    return not in_job() and too_many(count_of(select, key))
 
 
 def offload(label: str, kind: str = "export", filename: str | None = None, endpoint: str | None = None):

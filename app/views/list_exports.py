@@ -11,6 +11,7 @@ from datetime import date
 from flask import Blueprint
 from flask_login import current_user
 
+from app import job_exports
 from app.exports import csv_response, xlsx_response
 from app.formats.tables import joined
 from app.permissions import Permission, can, permission_required
@@ -45,6 +46,14 @@ def _write(name: str, extension: str, columns, rows, title: str):
     return xlsx_response(filename, columns, rows, title=title)
 
 
+def _as_job(select, label: str, extension: str):
+    """The export as a job (app.job_exports.offload) when `select` holds more than EXPORT_JOB_ROWS rows (one
+    COUNT query); None when it answers at once, as it always did."""
+    if job_exports.too_many_in(select):
+        return job_exports.offload(f"Export of {label} ({extension.upper()})")
+    return None
+
+
 def _filters(form_cls, prepare=None):
     form, filters, paging = list_filters(form_cls, prepare)
     if filters is None:
@@ -66,6 +75,9 @@ _EXPERT_CONTACTS = [("email", lambda e: e.email), ("phone", lambda e: e.phone)]
 
 def _experts(extension: str):
     filters, paging = _filters(ExpertFilterForm)
+    select = expert_service.query(for_user(current_user), expert_service.ExpertFilters(**filters))
+    if job := _as_job(select, "experts", extension):
+        return job
     rows = expert_service.export_rows(for_user(current_user), expert_service.ExpertFilters(**filters), paging)
     columns = _EXPERT_COLUMNS + (_EXPERT_CONTACTS if can(Permission.VIEW_EXPERT_CONTACTS) else [])
     return _write("experts", extension, columns, rows, "Experts")
@@ -101,6 +113,9 @@ _CONTRIBUTION_COLUMNS = [
 
 def _contributions(extension: str):
     filters, paging = _filters(ContributionFilterForm)
+    select = contribution_service.query(for_user(current_user), contribution_service.ContributionFilters(**filters))
+    if job := _as_job(select, "contributions", extension):
+        return job
     rows = contribution_service.export_rows(for_user(current_user),
                                             contribution_service.ContributionFilters(**filters), paging)
     return _write("contributions", extension, _CONTRIBUTION_COLUMNS, rows, "Contributions")
@@ -124,6 +139,9 @@ def contributions_xlsx():
 def _queue(extension: str):
     staff = request_reads.staff_accounts()
     filters, paging = _filters(QueueFilterForm, lambda f: f.assigned_officer.set_accounts(staff))
+    select = queue_service.query(for_user(current_user), queue_service.QueueFilters(**filters), loads=())
+    if job := _as_job(select, "the queue", extension):
+        return job
     rows = queue_service.export_rows(for_user(current_user), queue_service.QueueFilters(**filters), paging)
     return _write("queue", extension, REQUEST_COLUMNS, rows, "Queue")
 
@@ -151,6 +169,9 @@ _STATE_COLUMNS = [
 
 def _states(extension: str):
     filters, paging = _filters(StateFilterForm)
+    select = state_service.query(for_user(current_user), state_service.StateFilters(**filters))
+    if job := _as_job(select, "States", extension):
+        return job
     rows = state_service.export_rows(for_user(current_user), state_service.StateFilters(**filters), paging)
     return _write("states", extension, _STATE_COLUMNS, rows, "States")
 
@@ -184,6 +205,9 @@ def _timeline(code: str, extension: str):
     filters, _paging = _filters(StateDetailForm)
     as_of = filters["as_of"] or date.today()
     followed = next((i for i in treaty_record.visible_instruments(scope) if i.code == filters["instrument"]), None)
+    # The timeline's count: one statement counts every event (a window count) beside the latest one's row.
+    if not job_exports.in_job() and job_exports.too_many(outcome_timeline.latest(scope, state, as_of, followed, 1)[1]):
+        return job_exports.offload(f"Export of the timeline of {state.code} ({extension.upper()})")
     rows = outcome_timeline.every_event(scope, state, as_of, followed)
     return _write(f"timeline-{state.code}", extension, _TIMELINE_COLUMNS, rows, f"Timeline {state.code}")
 
@@ -211,6 +235,8 @@ _AUDIT_COLUMNS = [
 
 def _audit(extension: str):
     filters, _paging = _filters(AuditFilterForm, lambda f: f.set_choices(*audit.vocabulary()))
+    if job := _as_job(audit.query(audit.AuditFilters(**filters)), "the audit trail", extension):
+        return job
     rows = audit.export_rows(audit.AuditFilters(**filters))
     return _write("audit", extension, _AUDIT_COLUMNS, rows, "Audit trail")
 

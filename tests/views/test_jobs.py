@@ -2,6 +2,7 @@
 downloads to its owner only, the progress page is cheap, an export over EXPORT_JOB_ROWS and a period report over a
 year run as jobs, and a job refused because the queue is down says so."""
 import io
+from csv import reader
 
 import pytest
 import sqlalchemy as sa
@@ -82,8 +83,8 @@ def test_an_export_over_the_limit_is_a_job_whose_file_is_the_export(app, client,
         assert job.kind == "export" and job.status == "finished" and job.label == "Export of requests (CSV)"
         csv = client.get(started.headers["Location"])
         assert csv.status_code == 200 and csv.mimetype == "text/csv"
-        assert len(csv.get_data(as_text=True).strip().splitlines()) == total + 1 and "Export job 2" in csv.get_data(
-            as_text=True)
+        listed = list(reader(io.StringIO(csv.get_data(as_text=True))))  # a cell may hold a line break
+        assert len(listed) == total + 1 and "Export job 2" in csv.get_data(as_text=True)
         app.config["EXPORT_JOB_ROWS"] = 10_000
         small = client.get("/requests.csv")  # under the limit: answered at once, as before
         assert small.status_code == 200 and small.mimetype == "text/csv"

@@ -130,6 +130,11 @@ def entries_page(filters: AuditFilters, paging: Paging) -> Page:
     return paginate(_entries(filters), paging)
 
 
+def query(filters: AuditFilters) -> sa.Select:
+    """The filtered trail's select (what its export holds, to count before deciding whether it is a job)."""
+    return _entries(filters)
+
+
 def export_rows(filters: AuditFilters) -> list[AuditEntry]:
     """Every entry of the filtered trail (not one page), newest first: what its exports hold."""
     return list(db.session.scalars(_entries(filters)))

@@ -6,7 +6,7 @@ from datetime import date
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app import form_choices
+from app import form_choices, job_exports
 from app.exports import CSV, XLSX, download
 from app.formats.tables import csv_bytes, xlsx_bytes
 from app.page_cache import cached_page
@@ -54,6 +54,9 @@ def _export(extension: str):
     if filters is None:
         messages = "; ".join(f"{name}: {errors[0]}" for name, errors in form.errors.items() if errors)
         return Response(f"Some filters are not valid: {messages}\n", status=400, mimetype="text/plain")
+    if job_exports.too_many_in(activity_reads.query(for_user(current_user), activity_reads.ActivityFilters(**filters),
+                                                    loads=())):
+        return job_exports.offload(f"Export of activities ({extension.upper()})")
     rows = [activity_reads.export_row(a) for a in activity_reads.rows(
         for_user(current_user), activity_reads.ActivityFilters(**filters), paging)]
     name = f"activities-{date.today().isoformat()}.{extension}"

@@ -8,6 +8,7 @@ from flask_login import current_user
 from app import job_exports
 from app.permissions import Permission, permission_required
 from app.scoping import for_user
+from app.services.funding import contributions as contribution_service
 from app.services.funding import donor_portal, iati
 from app.services.funding.donor_portal import NotYours
 from app.views.helpers import list_filters, refuse_filters
@@ -27,6 +28,10 @@ def activities():
         donor = donor_portal.donor_for(scope, filters["donor"])
     except NotYours:
         abort(404)
+    listed = contribution_service.query(scope, contribution_service.ContributionFilters(
+        donor_id=donor.id if donor is not None else None))
+    if job_exports.too_many_in(listed):  # over EXPORT_JOB_ROWS contributions: made as a job (one COUNT first)
+        return job_exports.offload("IATI activity file", "iati", "iati-activities.xml")
     document = iati.build(donor_portal.portal(scope, donor, filters["as_of"] or date.today()))
     return Response(document, mimetype="application/xml")
 

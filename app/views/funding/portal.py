@@ -6,6 +6,7 @@ from datetime import date
 from flask import Blueprint, Response, abort, redirect, render_template, url_for
 from flask_login import current_user
 
+from app import job_exports
 from app.page_cache import cached_page
 from app.permissions import Permission, permission_required
 from app.scoping import for_user
@@ -40,6 +41,18 @@ def _load(donor_id: int | None = None):
     """(form, portal) with everything listed: the statement and its files."""
     form, scope, donor, filters = _filters(donor_id)
     return form, donor_portal.portal(scope, donor, filters["as_of"] or date.today())
+
+
+def _statement_file(extension: str, write):
+    """The statement's file, or a job making it when it lists more than EXPORT_JOB_ROWS contributions (one COUNT
+    query before the portal is built; each contribution is a row, or one per allocation)."""
+    _form, scope, donor, _filters_ = _filters()
+    select = contribution_service.query(scope, contribution_service.ContributionFilters(
+        donor_id=donor.id if donor is not None else None))
+    if job_exports.too_many_in(select):
+        return job_exports.offload(f"Funding statement ({extension.upper()})")
+    _form, portal = _load()
+    return write(portal)
 
 
 def _page(donor_id: int | None = None) -> str:
@@ -87,18 +100,16 @@ def _filename(portal, extension: str) -> str:
 @bp.get("/statement.csv")
 @permission_required(Permission.VIEW_CONTRIBUTIONS)
 def statement_csv():
-    _form, portal = _load()
-    return Response(statements.to_csv(portal), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{_filename(portal, "csv")}"'})
+    return _statement_file("csv", lambda portal: Response(statements.to_csv(portal), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{_filename(portal, "csv")}"'}))
 
 
 @bp.get("/statement.xlsx")
 @permission_required(Permission.VIEW_CONTRIBUTIONS)
 def statement_xlsx():
-    _form, portal = _load()
-    return Response(statements.to_xlsx(portal),
-                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f'attachment; filename="{_filename(portal, "xlsx")}"'})
+    return _statement_file("xlsx", lambda portal: Response(
+        statements.to_xlsx(portal), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{_filename(portal, "xlsx")}"'}))
 
 
 @home_panel(Permission.VIEW_CONTRIBUTIONS, "funding/_home_panel.html")

@@ -105,6 +105,9 @@ def period_csv():
     if table not in PERIOD_COLUMNS:
         return Response("table: give one of " + ", ".join(PERIOD_COLUMNS) + ".\n", status=400,
                         mimetype="text/plain")
+    if (last - first).days > LONG_PERIOD_DAYS and not job_exports.in_job():  # as the page: a job over a year
+        return job_exports.offload(f"Period report {first.isoformat()} to {last.isoformat()}, {table} (CSV)",
+                                   "period_report", f"period-{first.isoformat()}-{last.isoformat()}-{table}.csv")
     report = _build(first, last)
     rows = getattr(report, table)
     if rows is None:

@@ -7,7 +7,7 @@ from operator import itemgetter
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app import form_choices
+from app import form_choices, job_exports
 from app.exports import csv_response, xlsx_response
 from app.permissions import Permission, can, permission_required
 from app.scoping import for_user
@@ -74,6 +74,9 @@ def _export(extension: str):
     if filters is None:
         refuse_filters(form)
     today = date.today()
+    listed = action_reads.query(for_user(current_user), action_reads.ActionFilters(**filters), today)
+    if job_exports.too_many_in(listed):
+        return job_exports.offload(f"Export of follow-up actions ({extension.upper()})")
     rows = [action_reads.export_row(a, today) for a in
             action_reads.rows(for_user(current_user), action_reads.ActionFilters(**filters), paging, today)]
     columns = [(name, itemgetter(n)) for n, name in enumerate(action_reads.EXPORT_HEADER)]
