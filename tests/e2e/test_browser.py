@@ -47,8 +47,10 @@ def test_an_admin_imports_a_newer_table_with_a_preview_first(page, live_server, 
     assert preview.startswith("Preview: FIREARMS-newer.csv") and "1 to add, 0 to change, 161 unchanged" in preview
     page.click("text=Confirm the import")
     page.wait_for_load_state()
-    assert "/instruments/FIREARMS" in page.url
+    # Confirming runs as a job (issue 28): the browser lands on its page, which says what was imported and links on.
+    assert "/jobs/" in page.url
     assert "Imported FIREARMS-newer.csv" in page.inner_text("main")
+    assert page.locator('main a[href="/instruments/FIREARMS"]').count() == 1
     page.goto(live_server["url"] + "/api/v1/instruments?as_of=2015-12-31")
     firearms = next(i for i in page.evaluate("() => JSON.parse(document.body.innerText)")["items"]
                     if i["code"] == "FIREARMS")
@@ -93,6 +95,7 @@ def test_the_import_preview_has_its_own_address_survives_a_reload_and_shows_the_
     assert text.index("To change (1)") < text.index("Unchanged (")
     button.click()
     page.wait_for_load_state()
-    assert "/instruments/TIP" in page.url and "Imported TIP-newer.csv" in page.inner_text("main")
+    assert "/jobs/" in page.url and "Imported TIP-newer.csv" in page.inner_text("main")  # a job (issue 28)
+    assert page.locator('main a[href="/instruments/TIP"]').count() == 1
     page.goto(preview_url)  # the preview, once imported, says so
     assert "already imported" in page.inner_text("main")
