@@ -1,10 +1,9 @@
 """Forms of a person's own account: the profile (name, notification preferences), changing the password, asking
 for a forgotten-password link, choosing a new password from that link."""
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import EqualTo, InputRequired, Length
 
-from forms.base import MAX_EMAIL_LENGTH, MAX_PASSWORD_LENGTH, NewPassword, PlainText, choices, strip
+from forms.base import MAX_EMAIL_LENGTH, MAX_PASSWORD_LENGTH, AppForm, NewPassword, PlainText, choices, strip
 from models.notification import Delivery, NotificationKind
 
 
@@ -20,7 +19,7 @@ def _confirm() -> PasswordField:
         render_kw={"autocomplete": "new-password"})
 
 
-class _OwnerForm(FlaskForm):
+class _OwnerForm(AppForm):
     def __init__(self, *args, account=None, **kwargs):
         super().__init__(*args, **kwargs)
         #: Whose password it is: NewPassword refuses one built from their e-mail or name.
@@ -40,7 +39,7 @@ class ResetPasswordForm(_OwnerForm):
     confirm = _confirm()
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(AppForm):
     # No format check beyond the length: any answer but the one answer would say something about the address.
     email = EmailField("Email", filters=[strip], validators=[
         InputRequired("Enter the e-mail address of your account."), Length(max=MAX_EMAIL_LENGTH)],
@@ -50,7 +49,7 @@ class ForgotPasswordForm(FlaskForm):
 DELIVERY_CHOICES = choices(Delivery.choices())
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(AppForm):
     """The name, then one choice per kind of notification (fields `pref_<kind>`)."""
     name = StringField("Name", filters=[strip], validators=[InputRequired("Enter your name."), Length(max=120),
                                                             PlainText()])
