@@ -29,6 +29,11 @@ def section(page: str, name: str) -> str:
     return page[start:end]
 
 
+def period_rows(client, query: str, table: str) -> list[dict]:
+    """One table of the period report as CSV rows; a period over a year is a job, whose file the redirect leads to."""
+    return csv_rows(client.get(f"/reports/period.csv?{query}&table={table}", follow_redirects=True))
+
+
 def csv_rows(response):
     assert response.status_code == 200 and response.mimetype == "text/csv"
     return list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
@@ -90,21 +95,21 @@ def test_the_tables_of_a_hand_built_period(client, login_as, hand_built):
     donors = section(page, "donors")
     assert "Donor in the period" in donors and "1: " in donors
 
-    rows = csv_rows(client.get(f"/reports/period.csv?{PERIOD}&table=requests", follow_redirects=True))
+    rows = period_rows(client, PERIOD, "requests")
     dated = [r for r in rows if r["received_date"]]
     assert [r["subject"] for r in dated] == ["Request in the period"]
     assert all(r["received_date"] == "" for r in rows if r not in dated)  # undated: para. 19's, in every period
     assert [(r["participant"], r["date"], r["action"]) for r in csv_rows(
         client.get(f"/reports/period.csv?{PERIOD}&table=deposits"))] == [
         (a.code, "2010-03-01", "accession"), (b.code, "2010-06-30", "accession")]
-    meeting_rows = csv_rows(client.get(f"/reports/period.csv?{PERIOD}&table=meetings", follow_redirects=True))
+    meeting_rows = period_rows(client, PERIOD, "meetings")
     assert [(r["title"], r["participants"], r["participating_states"]) for r in meeting_rows] == [
         ("Meeting in the period", "3", "CHL\nECU\nPER")]
-    activity_rows = csv_rows(client.get(f"/reports/period.csv?{PERIOD}&table=activities", follow_redirects=True))
+    activity_rows = period_rows(client, PERIOD, "activities")
     bolivia = factories.state("BOL").name_on(date(2010, 4, 5))
     assert [(r["title"], r["visits"], r["states_served"], r["donors"]) for r in activity_rows] == [
         ("Mission in the period", f"La Paz, {bolivia} 2010-04-05/2010-04-07", "BOL", "Donor in the period")]
-    donor_rows = csv_rows(client.get(f"/reports/period.csv?{PERIOD}&table=donors", follow_redirects=True))
+    donor_rows = period_rows(client, PERIOD, "donors")
     assert [(r["donor"], r["activities"], r["activity_titles"]) for r in donor_rows] == [
         ("Donor in the period", "1", "Mission in the period")]
 
@@ -118,23 +123,22 @@ def test_the_period_of_a_58_165_on_the_reference_record(client, login_as):
     # para. 16: "to Romania in Bucharest from 8 to 11 January and on 5 and 6 November" — two visits
     romania = re.search(r"Legislative assistance to Romania.*?</tr>", activities, re.S).group(0)
     assert romania.count("Bucharest") == 2 and "8 January 2002" in romania and "5 November 2002" in romania
-    meetings_file = client.get(f"/reports/period.csv?{query}&table=meetings", follow_redirects=True)  # a job
-    meetings = {r["title"]: r for r in csv_rows(meetings_file)}
+    meetings = {r["title"]: r for r in period_rows(client, query, "meetings")}
     quito = next(r for t, r in meetings.items() if "Regional Ministerial Seminar" in t)
     assert quito["participants"] == "14" and "Quito" in quito["visits"]          # para. 13 (b)
     vilnius = next(r for r in meetings.values() if "Vilnius" in r["visits"])
     assert vilnius["participants"] == "15"                                        # para. 13 (c)
-    requests = csv_rows(client.get(f"/reports/period.csv?{query}&table=requests", follow_redirects=True))
+    requests = period_rows(client, query, "requests")
     para19 = {"BOL", "BIH", "CHL", "HRV", "ECU", "GMB", "GIN", "HUN", "JOR", "NAM", "NRU", "RWA", "THA", "URY", "VEN"}
     assert para19 <= {r["state"] for r in requests}
     assert {r["status_label"] for r in requests if r["source"] == "A/58/165 para. 19"} == {"Pending"}
-    deposits = csv_rows(client.get(f"/reports/period.csv?{query}&table=deposits", follow_redirects=True))
+    deposits = period_rows(client, query, "deposits")
     assert ("ARM", "2003-07-01", "UNTOC") in {(r["participant"], r["date"], r["instrument"]) for r in deposits}
     for instrument in treaty_record.visible_instruments(EVERYTHING):
         after = {p.participant for p in treaty_record.instrument_status(instrument, date(2003, 7, 4)).parties}
         before = {p.participant for p in treaty_record.instrument_status(instrument, date(2001, 12, 31)).parties}
         assert {r["participant"] for r in deposits if r["instrument"] == instrument.code} == after - before
-    donors = {r["donor"] for r in csv_rows(client.get(f"/reports/period.csv?{query}&table=donors", follow_redirects=True))}
+    donors = {r["donor"] for r in period_rows(client, query, "donors")}
     assert {"Canada", "France", "Italy", "Japan", "Norway"} <= donors                  # para. 7
 
 
@@ -152,7 +156,7 @@ def test_a_donor_sees_its_own_money_only(app, make_user, hand_built):
     assert client.get(f"/reports/period.csv?{PERIOD}&table=requests").status_code == 403
     deposits = section(page, "deposits")
     assert "None in the period" in deposits               # no deposit in Bolivia in the period
-    assert [r["donor"] for r in csv_rows(client.get(f"/reports/period.csv?{PERIOD}&table=donors", follow_redirects=True))] == [
+    assert [r["donor"] for r in period_rows(client, PERIOD, "donors")] == [
         "Donor in the period"]
 
 
@@ -225,10 +229,10 @@ def test_inferred_donors_are_marked_on_the_page_and_in_the_files(client, login_a
     romania = re.search(r"Legislative assistance to Romania.*?</tr>", section(page, "activities"), re.S).group(0)
     assert re.search(r"Canada <span class=\"badge text-bg-warning inferred-mark\"", romania)
     assert "inferred-mark" in section(page, "donors")
-    rows = csv_rows(client.get(f"/reports/period.csv?{query}&table=activities", follow_redirects=True))
+    rows = period_rows(client, query, "activities")
     row = next(r for r in rows if r["title"].startswith("Legislative assistance to Romania"))
     assert re.search(r"(^|\W)Canada \(inferred\)", row["donors"])
-    donors = {r["donor"]: r for r in csv_rows(client.get(f"/reports/period.csv?{query}&table=donors", follow_redirects=True))}
+    donors = {r["donor"]: r for r in period_rows(client, query, "donors")}
     assert re.search(r"Legislative assistance to Romania[^;|\n]*? \(inferred\)", donors["Canada"]["activity_titles"])
 
 
@@ -239,6 +243,6 @@ def test_the_para_19_requests_instruments_are_marked_inferred(client, login_as):
                        "requests")
     bih = re.search(r"<tr>(?:(?!</tr>).)*Bosnia and Herzegovina.*?</tr>", requests, re.S).group(0)
     assert "inferred-mark" in bih
-    rows = csv_rows(client.get(f"/reports/period.csv?{query}&table=requests", follow_redirects=True))
+    rows = period_rows(client, query, "requests")
     assert {r["subject_inferred"] for r in rows if r["source"] == "A/58/165 para. 19"} == {"yes"}
 
