@@ -1,4 +1,5 @@
 """Saving a list's filters and sort under a name (issue 29): the form of the list pages' "Save this view"."""
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, StringField
 from wtforms.validators import AnyOf, InputRequired, Length, Optional
 
@@ -23,10 +24,10 @@ def parameter_names(list_name: str) -> frozenset[str]:
 
 class SavedViewForm(AppForm):
     """Name the list as it is now filtered and sorted; the list and its query string travel as hidden fields."""
-    name = StringField("Name of the view", filters=[strip], validators=[
-        InputRequired("Give the view a name."), Length(max=MAX_NAME), PlainText()])
-    is_shared = BooleanField("Share it with the team",
-                             description="Colleagues who open it see only the rows they may see.")
+    name = StringField(_l("Name of the view"), filters=[strip], validators=[
+        InputRequired(_l("Give the view a name.")), Length(max=MAX_NAME), PlainText()])
+    is_shared = BooleanField(_l("Share it with the team"),
+                             description=_l("Colleagues who open it see only the rows they may see."))
     list_name = HiddenField(validators=[InputRequired(), AnyOf(list(LIST_ENDPOINTS),
                                                                message="Not a list that keeps views.")])
     query = HiddenField(validators=[Optional(), Length(max=MAX_QUERY, message="These filters are too long to keep.")])

@@ -4,6 +4,7 @@ The list pages show their views and the save form through `saved_views_for(list_
 from urllib.parse import parse_qsl
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from app.permissions import login_required
@@ -61,7 +62,8 @@ def save():
             form.form_errors.extend(exc.errors.values())
         else:
             db.session.commit()
-            flash(f"View “{view.name}” saved" + (" and shared with the team." if view.is_shared else "."), "success")
+            flash(gettext("View “%(name)s” saved and shared with the team.", name=view.name) if view.is_shared
+                  else gettext("View “%(name)s” saved.", name=view.name), "success")
             return redirect(_list_url(view))
     endpoint = LIST_ENDPOINTS.get(form.list_name.data or "", "saved_views.index")
     return render_template("saved_views/refused.html", form=form, back=url_for(endpoint)), 422
@@ -85,5 +87,5 @@ def delete(view_id: int):
         db.session.rollback()
         abort(403, description=exc.message)
     db.session.commit()
-    flash(f"View “{view.name}” deleted.", "success")
+    flash(gettext("View “%(name)s” deleted.", name=view.name), "success")
     return redirect(safe_next(request.form.get("next")) or url_for("saved_views.index"))
