@@ -11,6 +11,7 @@ from app.permissions import login_required
 from app.services.core.errors import Refused
 from app.services.saved_views import view_reads, view_writes
 from app.views.accounts.auth import safe_next
+from app.views.helpers import save_form
 from forms.saved_views import SavedViewForm
 from models import SavedView, db
 from models.saved_view import LIST_ENDPOINTS
@@ -53,20 +54,16 @@ def index():
 def save():
     """Keep the list as filtered under a name, then show it."""
     form = SavedViewForm(prefix=FORM_PREFIX)
-    if form.validate_on_submit():
-        try:
-            view = view_writes.save(current_user, form.list_name.data, form.name.data, form.query.data or "",
-                                    form.is_shared.data)
-        except Refused as exc:
-            db.session.rollback()
-            form.form_errors.extend(exc.errors.values())
-        else:
-            db.session.commit()
-            flash(gettext("View “%(name)s” saved and shared with the team.", name=view.name) if view.is_shared
-                  else gettext("View “%(name)s” saved.", name=view.name), "success")
-            return redirect(_list_url(view))
+    saved = []
+    status = save_form(form, lambda: saved.append(view_writes.save(
+        current_user, form.list_name.data, form.name.data, form.query.data or "", form.is_shared.data)))
+    if status is None:
+        view = saved[0]
+        flash(gettext("View “%(name)s” saved and shared with the team.", name=view.name) if view.is_shared
+              else gettext("View “%(name)s” saved.", name=view.name), "success")
+        return redirect(_list_url(view))
     endpoint = LIST_ENDPOINTS.get(form.list_name.data or "", "saved_views.index")
-    return render_template("saved_views/refused.html", form=form, back=url_for(endpoint)), 422
+    return render_template("saved_views/refused.html", form=form, back=url_for(endpoint)), max(status, 422)
 
 
 @bp.get("/<int:view_id>")
