@@ -16,7 +16,7 @@ def test_active_filters_are_chips_that_remove_themselves(client, login_as):
     assert set(chips) == {"status", "regional_group"}            # paging and sort are not filters
     assert chips["status"] == "/requests/?regional_group=African&sort=-id"        # back to the first page
     assert chips["regional_group"] == "/requests/?status=pending&sort=-id"
-    assert re.search(r'data-filter="status"[^>]*>Status: Pending', page)       # the choice's label, not its code
+    assert re.search(r'data-filter="status"><span[^>]*>Remove the filter </span>Status: Pending', page)  # its label
     assert '<details class="filter-fold mb-2">' in page
     assert 'Filter <span class="badge text-bg-secondary">2</span>' in page
     assert 'id="sort-choice" name="sort"' in page and '<option value="-id" selected>' in page
