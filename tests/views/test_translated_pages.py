@@ -8,6 +8,8 @@ activity's title) is never a whole catalogue message, so it passes, and so do wo
 ("Instruments", "Excel (XLSX)").
 """
 import functools
+import os
+import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -43,10 +45,10 @@ PAGES = [
 # else found in English fails the test.
 PYTHON_SIDE_PENDING = frozenset({
     # navigation (app/template_context.py)
-    "Accounts", "Activities", "Activity reports", "Audit trail", "Calendar", "Contributions", "Dashboard", "Exchange rates",
-    "Experts", "Follow-up actions", "Forecast backtest", "Instruments", "Legislative issues", "Mentions", "My actions",
-    "My requests", "Outcomes", "Outgoing mail", "Period report", "Queue", "Ratification status", "Reconciliation",
-    "Requests", "States",
+    "Accounts", "Activities", "Activity reports", "Audit trail", "Calendar", "Contributions", "Dashboard",
+    "Exchange rates", "Experts", "Follow-up actions", "Forecast backtest", "Instruments", "Legislative issues",
+    "Mentions", "My actions", "My requests", "Outcomes", "Outgoing mail", "Period report", "Queue",
+    "Ratification status", "Reconciliation", "Requests", "States",
     # form labels and choices, enum labels, workflow moves, timeline kinds, the money filter's blank
     "Active", "Approve", "As at", "Assigned officer", "Activity", "Contribution", "Deactivated", "Deposit", "Donor",
     "Draft law", "Email", "Instrument", "Kind", "Reason", "Received", "Regional group", "Request", "Role", "Search",
@@ -62,8 +64,12 @@ def catalogue(language: str):
     with po.open("rb") as f:
         catalog = read_po(f, locale=language)
     if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
-        with mo.open("wb") as f:
+        # Written aside, then moved into place: another test worker may be reading the .mo at the same time.
+        fd, partial = tempfile.mkstemp(dir=mo.parent, suffix=".mo.part")
+        with os.fdopen(fd, "wb") as f:
             write_mo(f, catalog)
+        os.chmod(partial, 0o644)
+        os.replace(partial, mo)
     return catalog
 
 
