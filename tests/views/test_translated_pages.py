@@ -9,6 +9,7 @@ activity's title) is never a whole catalogue message, so it passes, and so do wo
 """
 import functools
 import os
+import re
 import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
@@ -143,3 +144,14 @@ def test_no_english_is_left_on_a_main_page(app, clients, language, role, path):
     parser.feed(response.get_data(as_text=True))
     left = sorted({text for text in parser.texts if text in english} - PYTHON_SIDE_PENDING)
     assert not left, f"English left on {path} in {language}: " + " | ".join(left)
+
+
+def test_no_template_assigns_the_name_of_gettext():
+    """`{% set _ = list.append(x) %}` or `{% for _ in ... %}` shadows `_()` for the rest of the block, and the next
+    translated text fails with "'NoneType' object is not callable" (the pager did, until renamed to `__`)."""
+    templates = Path(__file__).resolve().parents[2] / "templates"
+    shadowing = re.compile(r"\{%-?\s*(set|for)\s+(_\s*(=|,|in\b)|[\w\s,]*,\s*_\s*(=|in\b))")
+    offenders = [f"{path.relative_to(templates)}: {match.group(0)}"
+                 for path in sorted(templates.rglob("*")) if path.suffix in (".html", ".txt")
+                 for match in shadowing.finditer(path.read_text(encoding="utf-8"))]
+    assert not offenders, offenders
