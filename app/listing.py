@@ -70,7 +70,9 @@ def ordered(select: sa.Select, columns: dict[str, Any], paging: Paging, default:
         key, descending = default.lstrip("-"), default.startswith("-")
     column = columns[key]
     order = column.desc() if descending else column.asc()
-    if nulls_last:
+    if nulls_last and getattr(getattr(column, "expression", column), "nullable", True):
+        # Not on a NOT NULL column (the id, a rank): "id DESC NULLS LAST" matches no index on PostgreSQL, so the
+        # request list's first page sorted all 200,000 rows (476 ms) instead of reading 25 from the primary key.
         order = order.nulls_last()
     tiebreaks = tiebreak if isinstance(tiebreak, tuple) else (tiebreak,)
     return select.order_by(order, *tiebreaks)
