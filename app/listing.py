@@ -7,6 +7,7 @@ receive a `Paging` and answer a `Page`, whatever the caller.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -102,3 +103,26 @@ def paging_from(form) -> Paging:
     sort, descending = form.sort_key
     return Paging(page=form.page.data or 1, per_page=form.per_page.data or form.DEFAULT_PER_PAGE, sort=sort,
                   descending=descending)
+
+
+#: A record's number as people type it: "16" or "#16" (spaces around ignored).
+RECORD_NUMBER = re.compile(r"^\s*#?\s*(\d{1,9})\s*$")
+
+
+def record_number(text: str | None) -> int | None:
+    """The record number a text filter names ("#16", "16"), or None: lists match it against the record's id
+    besides their words, so a number copied from a page or an e-mail finds its record."""
+    found = RECORD_NUMBER.match(text or "")
+    return int(found.group(1)) if found else None
+
+
+def text_condition(text: str, id_column, columns, *also):
+    """What a list's text filter matches: `text` inside any of `columns` (any case), the record whose number it is
+    (`id_column`, for "#16" or "16"), or any condition of `also` (the domain's own: its States by any of their
+    names, say). One WHERE clause: the list stays one statement."""
+    like = f"%{text.lower()}%"
+    found = [sa.func.lower(column).like(like) for column in columns]
+    number = record_number(text)
+    if number is not None:
+        found.append(id_column == number)
+    return sa.or_(*found, *also)
