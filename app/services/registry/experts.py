@@ -8,6 +8,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from app.history_words import fields_in_words
 from app.listing import Page, Paging, ordered, paginate, text_condition
 from app.scoping import Scope
 from app.services.registry import states as state_service
@@ -191,5 +192,6 @@ def update(expert: Expert, values: dict, version: int | None) -> bool:
     if not new:
         return False
     versions.touch(expert, version_before)
-    audit.record_for(expert, "update", f"Edited the expert {expert.name}: {', '.join(new)}", before=old, after=new)
+    audit.record_for(expert, "update", f"Edited the expert {expert.name}: {fields_in_words(new)}", before=old,
+                     after=new)
     return True

@@ -1,0 +1,64 @@
+"""Issue 29 item 7, words not internals: a record's history and the audit trail say "Status: pending → under review",
+"Instruments: UNTOC, TIP → UNTOC", "Assigned to: <a name>": labels, not column names, stored values or Python
+reprs; one date format for instants; the names cost one query for the whole trail."""
+import html
+import re
+from datetime import UTC, datetime
+
+from app.services.core import audit
+from app.services.requests import request_writes
+from tests import factories
+from tests.helpers import count_queries
+
+
+def text_of(body: str) -> str:
+    """The page as a reader sees it: tags out, entities decoded, white space collapsed."""
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", body)))
+
+
+def test_a_request_history_reads_as_words(client, login_as, make_user, session):
+    manager = login_as("manager")
+    officer = make_user("officer", name="Ana Officer", email="ana.officer@example.test")
+    request = factories.request("BOL", instruments=("UNTOC", "TIP"))
+    session.flush()
+    request_writes.move(request, "review", manager, None, request.version)
+    request_writes.assign(request, officer.id, request.version)
+    # what an edit of the instruments records (request_writes.update: the changed fields, before and after)
+    audit.record_for(request, "update", f"Request #{request.id} edited", before={"instruments": ["UNTOC", "TIP"]},
+                     after={"instruments": ["UNTOC"], "due_date": "2026-12-06"})
+    session.commit()
+    page = text_of(client.get(f"/requests/{request.id}").get_data(as_text=True)).split("Timeline", 1)[1]
+    assert "Status: pending → under review" in page
+    assert "Instruments: UNTOC, TIP → UNTOC" in page
+    assert "Assigned to: — → Ana Officer" in page
+    assert "Due: 6 December 2026" in page
+    assert re.search(r"\d{1,2} [A-Z][a-z]+ 20\d\d, \d\d:\d\d UTC · Ana Officer", page) is None  # not the actor
+    assert not re.search(r"20\d\d-\d\d-\d\d \d\d:\d\d", page)  # no ISO instants left for people to read
+    for internal in ("['UNTOC', 'TIP']", "under_review", "assigned_officer", "due_date", "ana.officer@"):
+        assert internal not in page, page[max(0, page.find(internal) - 200):page.find(internal) + 80]
+
+
+def test_the_audit_trail_names_people_and_fields_in_one_query(client, login_as, make_user, session):
+    login_as("admin")
+    officer = make_user("officer", name="Ana Officer")
+    for _ in range(3):
+        request = factories.request("BOL")
+        session.flush()
+        audit.record_for(request, "assign", f"Request #{request.id} assigned", actor=officer,
+                         before={"assigned_officer": None}, after={"assigned_officer": officer.email})
+    session.commit()
+    page = client.get("/admin/audit?record_type=AssistanceRequest").get_data(as_text=True)
+    text = text_of(page)
+    assert "Assigned to: — → Ana Officer" in text and "assigned_officer" not in text
+    assert ">Assigned</span>" in page  # the action in words, not its code
+    with count_queries() as statements:
+        client.get("/admin/audit?record_type=AssistanceRequest")
+    names = [s for s in statements if "FROM users" in s and "users.name" in s and "lower(users.email)" in s]
+    assert len(names) == 1, names
+
+
+def test_instants_are_written_one_way():
+    from app.formatting import format_date, format_datetime
+    instant = datetime(2026, 12, 6, 14, 5, tzinfo=UTC)
+    assert format_datetime(instant) == "6 December 2026, 14:05 UTC"
+    assert format_date(instant.date()) == "6 December 2026"
