@@ -57,6 +57,19 @@ _VOCABULARY = {"priority": enums.Priority, "channel": enums.RequestChannel, "leg
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 _WORD = re.compile(r"^[a-z]+(?:_[a-z]+)+$")
+#: An ISO day inside a longer text ("Bogotá, COL, 2003-03-10 – 2003-03-12"), not inside a file name or a number.
+_DAY_IN_TEXT = re.compile(r"(?<![\w.-])(\d{4})-(\d{2})-(\d{2})(?![\w.-]|T\d)")
+
+
+def dates_in_words(text: str) -> str:
+    """`text` with the ISO days it holds written as every page writes dates ("10 March 2003"): summaries and
+    values written by services before this module existed keep their data, and read the same as the rest."""
+    def day(match):
+        try:
+            return format_date(date(*(int(g) for g in match.groups())))
+        except ValueError:
+            return match.group(0)
+    return _DAY_IN_TEXT.sub(day, text)
 
 
 @dataclass(frozen=True)
@@ -74,6 +87,8 @@ class Entry:
     who: str
     what: str
     changes: list[Change]
+    #: The entry's summary with its dates written as pages write them.
+    summary: str
 
 
 def label_of(key: str) -> str:
@@ -112,7 +127,7 @@ def _one(key: str, value, record_type: str, names: dict) -> str:
         return value.replace("_", " ")  # a stored word of a vocabulary this page does not know
     if isinstance(value, dict):
         return "; ".join(f"{label_of(k)}: {_one(k, v, record_type, names)}" for k, v in value.items())
-    return str(value)
+    return dates_in_words(value) if isinstance(value, str) else str(value)
 
 
 def value_text(key: str, value, record_type: str = "", names: dict | None = None) -> str:
@@ -147,7 +162,8 @@ def in_words(entries) -> list[Entry]:
     """Entries ready for `_macros/audit.html`: two queries at most for any number of entries (names)."""
     entries = list(entries)
     names = audit.names_for(entries)
-    return [Entry(e, who(e, names), action_text(e.action), changes_of(e, names)) for e in entries]
+    return [Entry(e, who(e, names), action_text(e.action), changes_of(e, names), dates_in_words(e.summary or ""))
+            for e in entries]
 
 
 def fields_in_words(keys) -> str:

@@ -91,3 +91,12 @@ def test_a_search_by_a_state_name_costs_no_more_than_the_whole_list(api_as, serb
             with count_queries() as searched:
                 get(f"/api/v1/{path}?q={q}&per_page=50")
             assert len(searched) <= len(whole), (path, q, len(searched), len(whole))
+
+
+def test_the_global_search_finds_a_record_by_its_number_and_by_an_earlier_state_name(client, login_as, serbian):
+    login_as("manager")
+    request_id = serbian["request"].id
+    page = client.get("/search", query_string={"q": f"#{request_id}"}).get_data(as_text=True)
+    assert f'href="/requests/{request_id}"' in page
+    page = client.get("/search", query_string={"q": "Yugoslavia"}).get_data(as_text=True)
+    assert 'href="/states/SRB"' in page and f'href="/activities/{serbian["activity"].id}"' in page
