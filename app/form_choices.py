@@ -40,7 +40,7 @@ def expert_form(form) -> None:
 
 def finding_form(form) -> None:
     scope = for_user(current_user)
-    form.set_choices(state_service.choices(scope), legislative.catalogue(), activity_reads.choices(scope))
+    form.set_choices(state_service.choices(scope), legislative.catalogue(scope), activity_reads.choices(scope))
 
 
 def request_form(form) -> None:

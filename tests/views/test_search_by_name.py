@@ -100,3 +100,14 @@ def test_the_global_search_finds_a_record_by_its_number_and_by_an_earlier_state_
     assert f'href="/requests/{request_id}"' in page
     page = client.get("/search", query_string={"q": "Yugoslavia"}).get_data(as_text=True)
     assert 'href="/states/SRB"' in page and f'href="/activities/{serbian["activity"].id}"' in page
+
+
+def test_the_issue_catalogue_filters_by_words_number_and_the_states_where_an_issue_was_raised(client, login_as,
+                                                                                              session):
+    issue = factories.issue(title="zz-probe criminal liability of legal persons")
+    factories.finding("SRB", legislative_issue=issue)
+    session.commit()
+    login_as("officer")
+    for q in ("zz-probe", f"#{issue.id}", "Yugoslavia"):
+        assert issue.id in page_links(client, f"/issues/?q={q.replace('#', '%23')}", "issues"), q
+    assert issue.id not in page_links(client, "/issues/?q=Bolivia", "issues")
