@@ -91,6 +91,7 @@ def test_a_search_by_a_state_name_costs_no_more_than_the_whole_list(api_as, serb
             with count_queries() as searched:
                 get(f"/api/v1/{path}?q={q}&per_page=50")
             assert len(searched) <= len(whole), (path, q, len(searched), len(whole))
+            print(f"{path}?q={q}: {len(searched)} statements (unfiltered page: {len(whole)})")
 
 
 def test_the_global_search_finds_a_record_by_its_number_and_by_an_earlier_state_name(client, login_as, serbian):
