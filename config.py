@@ -132,7 +132,7 @@ class Config:
 
     #: Languages (issue 30): the interface's languages, English first (the fallback when neither the account's choice
     #: nor the browser's Accept-Language names one of them). Catalogues: app/translations/<code>/LC_MESSAGES.
-    LANGUAGES = ("en",)
+    LANGUAGES = ("en", "fr", "es", "ar", "ru", "zh")
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
     BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "app" / "translations")
