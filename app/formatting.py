@@ -10,21 +10,24 @@ from decimal import Decimal
 from functools import lru_cache
 
 from babel import dates as babel_dates
-from flask import g, has_app_context
+from flask import has_app_context, has_request_context, request
 
 
 def _locale() -> str:
-    """The request's locale (Flask-Babel), English outside a request; plain English is written the report's way
-    (day month year), as British English has it. Kept on `g`: Babel's own lookup costs ~15 µs a call, and a long
-    list writes thousands of dates."""
+    """The request's locale (Flask-Babel), English outside the application; plain English is written the report's
+    way (day month year), as British English has it. Kept on the request: Babel's own lookup costs ~15 µs a call,
+    and a long list writes thousands of dates (not on `g`, which an application context shares between requests)."""
     if not has_app_context():  # a script, a unit test
         return "en_GB"
-    name = g.get("_formatting_locale")
+    holder = request._get_current_object() if has_request_context() else None
+    name = getattr(holder, "_formatting_locale", None)
     if name is None:
         from flask_babel import get_locale
         locale = get_locale()
         name = str(locale) if locale is not None else "en"
-        name = g._formatting_locale = "en_GB" if name == "en" else name
+        name = "en_GB" if name == "en" else name
+        if holder is not None:
+            holder._formatting_locale = name
     return name
 
 

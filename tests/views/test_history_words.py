@@ -62,3 +62,15 @@ def test_instants_are_written_one_way():
     instant = datetime(2026, 12, 6, 14, 5, tzinfo=UTC)
     assert format_datetime(instant) == "6 December 2026, 14:05 UTC"
     assert format_date(instant.date()) == "6 December 2026"
+
+
+def test_dates_follow_the_language_of_the_request(app):
+    from datetime import date
+
+    from app.formatting import format_date, format_datetime
+    # each in its own application context, as each request has in production (Babel keeps the locale on `g`)
+    with app.app_context(), app.test_request_context("/", headers={"Accept-Language": "fr"}):
+        assert format_date(date(2026, 12, 6)) == "6 décembre 2026"
+        assert format_datetime(datetime(2026, 12, 6, 14, 5, tzinfo=UTC)) == "6 décembre 2026, 14:05 UTC"
+    with app.app_context(), app.test_request_context("/", headers={"Accept-Language": "en-US"}):
+        assert format_date(date(2026, 12, 6)) == "6 December 2026"  # the report's style, not "December 6, 2026"
