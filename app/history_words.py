@@ -102,11 +102,13 @@ def _one(key: str, value, record_type: str, names: dict) -> str:
         return "—"
     if isinstance(value, bool):
         return str(_l("yes") if value else _l("no"))
-    if key in audit.PERSON_KEYS and (("user", value) in names or ("user", str(value).lower()) in names):
-        return names.get(("user", value)) or names[("user", str(value).lower())]
-    if key in audit.PERSON_KEYS and isinstance(value, int):
-        return str(_l("account #%(n)s", n=value))
-    if key in audit.STATE_KEYS and ("state", value) in names:
+    if key in audit.PERSON_KEYS and isinstance(value, int | str):
+        person = names.get(("user", value)) or names.get(("user", str(value).lower()))
+        if person:
+            return person
+        if isinstance(value, int):
+            return str(_l("account #%(n)s", n=value))
+    if key in audit.STATE_KEYS and isinstance(value, str) and ("state", value) in names:
         return names[("state", value)]
     vocabulary = (_STATUS_OF.get(record_type) if key == "status" else _KIND_OF.get(record_type) if key == "kind"
                   else _VOCABULARY.get(key))

@@ -5,6 +5,8 @@ import html
 import re
 from datetime import UTC, datetime
 
+import pytest
+
 from app.services.core import audit
 from app.services.requests import request_writes
 from tests import factories
@@ -74,3 +76,20 @@ def test_dates_follow_the_language_of_the_request(app):
         assert format_datetime(datetime(2026, 12, 6, 14, 5, tzinfo=UTC)) == "6 décembre 2026, 14:05 UTC"
     with app.app_context(), app.test_request_context("/", headers={"Accept-Language": "en-US"}):
         assert format_date(date(2026, 12, 6)) == "6 December 2026"  # the report's style, not "December 6, 2026"
+
+
+@pytest.mark.parametrize("key, value, record_type, words", [
+    ("status", "under_review", "AssistanceRequest", "under review"),
+    ("status", "in_progress", "FollowUpAction", "in progress"),
+    ("instruments", ["UNTOC", "TIP"], "", "UNTOC, TIP"),
+    ("instruments", [], "", "—"),
+    ("priority", "urgent", "", "Urgent"),
+    ("assigned_officer", 7, "", "account #7"),  # an account gone since: its number, never a repr
+    ("due_date", "2026-12-06", "", "6 December 2026"),
+    ("visits", ["Minsk, BLR, 2003-03-10 – 2003-03-12 (day)"], "", "Minsk, BLR, 10 March 2003 – 12 March 2003 (day)"),
+    ("file", "untoc-2003-07-02.csv", "", "untoc-2003-07-02.csv"),
+    ("is_active", False, "", "no"),
+])
+def test_stored_values_in_words(app, key, value, record_type, words):
+    from app.history_words import value_text
+    assert value_text(key, value, record_type) == words
