@@ -44,6 +44,17 @@ ACTIONS = {
     "logout": _l("Signed out"), "role_change": _l("Role changed"), "comment": _l("Commented"),
 }
 
+#: Kinds of record (the audit trail's record types, model names) -> what people call them.
+RECORD_TYPES = {
+    "AssistanceRequest": _l("Request"), "Activity": _l("Activity"), "ActivityReport": _l("Activity report"),
+    "FollowUpAction": _l("Follow-up action"), "LegislativeFinding": _l("Finding"),
+    "LegislativeIssue": _l("Legislative issue"), "TreatyAction": _l("Treaty action"), "Instrument": _l("Instrument"),
+    "MemberState": _l("State"), "User": _l("Account"), "ApiToken": _l("API token"), "Expert": _l("Expert"),
+    "Organization": _l("Organization"), "Contribution": _l("Contribution"), "Allocation": _l("Allocation"),
+    "ExchangeRate": _l("Exchange rate"), "Attachment": _l("File"), "Comment": _l("Comment"),
+}
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
 #: Which vocabulary a stored value comes from, by key and kind of record (a "status" of a request is not a
 #: status of a report).
 _STATUS_OF = {"AssistanceRequest": enums.RequestStatus, "Activity": enums.ActivityStatus,
@@ -153,6 +164,13 @@ def who(entry, names: dict) -> str:
     """The actor by name (the label it was recorded under when the account is gone: "system", "cli")."""
     return (names.get(("user", entry.actor_id)) or names.get(("user", (entry.actor_label or "").lower()))
             or entry.actor_label)
+
+
+def record_type_text(record_type: str | None) -> str:
+    """"Request", not "AssistanceRequest": a kind of record as people call it (a model without a name here is
+    split into words)."""
+    label = RECORD_TYPES.get(record_type or "")
+    return str(label) if label is not None else _CAMEL.sub(" ", record_type or "").capitalize()
 
 
 def action_text(action: str) -> str:

@@ -216,4 +216,5 @@ def init_app(app) -> None:
     app.jinja_env.globals.update(can=can, Permission=Permission, enums=enums, nav_items=nav_items,
                                  nav_endpoints=nav_endpoints, nav_areas=nav_areas, stale_groups=stale_groups,
                                  record_url=record_url, page_link=page_link, control_kind=control_kind,
-                                 history_in_words=history_words.in_words)
+                                 history_in_words=history_words.in_words,
+                                 record_type_text=history_words.record_type_text)

@@ -11,7 +11,7 @@ from datetime import date
 from flask import Blueprint
 from flask_login import current_user
 
-from app import job_exports
+from app import form_choices, job_exports
 from app.exports import csv_response, xlsx_response
 from app.formats.tables import joined
 from app.permissions import Permission, can, permission_required
@@ -234,7 +234,7 @@ _AUDIT_COLUMNS = [
 
 
 def _audit(extension: str):
-    filters, _paging = _filters(AuditFilterForm, lambda f: f.set_choices(*audit.vocabulary()))
+    filters, _paging = _filters(AuditFilterForm, form_choices.audit_filters)
     if job := _as_job(audit.query(audit.AuditFilters(**filters)), "the audit trail", extension):
         return job
     rows = audit.export_rows(audit.AuditFilters(**filters))
@@ -253,5 +253,3 @@ def audit_csv():
 def audit_xlsx():
     """The filtered audit trail, every entry, newest first, as an Excel workbook."""
     return _audit("xlsx")
-
-

@@ -53,6 +53,7 @@ def test_the_audit_trail_names_people_and_fields_in_one_query(client, login_as, 
     text = text_of(page)
     assert "Assigned to: — → Ana Officer" in text and "assigned_officer" not in text
     assert ">Assigned</span>" in page  # the action in words, not its code
+    assert re.search(r'<a href="/requests/\d+">Request #\d+</a>', page) and "AssistanceRequest #" not in page
     with count_queries() as statements:
         client.get("/admin/audit?record_type=AssistanceRequest")
     names = [s for s in statements if "FROM users" in s and "users.name" in s and "lower(users.email)" in s]
