@@ -25,6 +25,8 @@ DECISIONS = frozenset({S.APPROVED, S.DECLINED})
 REASON_REQUIRED = DECISIONS | {S.WITHDRAWN, S.PENDING}
 #: The statuses of the managers' queue: waiting for a decision.
 AWAITING_DECISION = frozenset({S.PENDING, S.UNDER_REVIEW})
+#: The queue's condition as the partial index on it states it (the queries' `status IN (…)` must imply it).
+AWAITING_SQL = "status IN ('pending', 'under_review')"
 
 #: CHECK: the stored rank is the priority's (the queue orders by the rank, which an index can serve).
 _RANK_SQL = "priority_rank = CASE priority " + " ".join(
@@ -69,6 +71,10 @@ class AssistanceRequest(TimestampMixin, db.Model):
         # The request list's filters and orders: a State's requests newest first, by priority.
         sa.Index("ix_assistance_requests_state_received", "state_id", "received_date"),
         sa.Index("ix_assistance_requests_priority_rank", "priority_rank", "received_date"),
+        # The queue's page in its own order, read from the few requests awaiting a decision: with the index above
+        # PostgreSQL walked every request by priority and dropped the decided ones (480 ms at 200,000 requests).
+        sa.Index("ix_assistance_requests_awaiting_order", "priority_rank", "received_date", "id",
+                 postgresql_where=sa.text(AWAITING_SQL), sqlite_where=sa.text(AWAITING_SQL)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
