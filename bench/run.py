@@ -112,7 +112,8 @@ def summarise(prepared: dict, runs: dict, hello_runs: list[dict], writes: dict) 
     for scale, pages in prepared.items():
         rows = {}
         for name, way in pages.items():
-            row = {k: way[k] for k in ("path", "role", "status", "first_visit_s", "bytes", "gzip_bytes", "note")}
+            row = {k: way[k] for k in ("path", "role", "status", "first_visit_s", "first_visit_bytes", "gzip_bytes",
+                                       "note")}
             done = sorted(runs[scale][name], key=lambda r: r.get("rps", 0))
             if done:
                 row.update(done[len(done) // 2])
@@ -132,7 +133,7 @@ def arguments() -> argparse.Namespace:
                         default="postgresql" if os.environ.get("BENCH_DATABASE_URL") else "sqlite")
     parser.add_argument("--seconds", type=int, default=run_settings.DURATION, help="each measure, after 1 s warm-up")
     parser.add_argument("--rounds", type=int, default=run_settings.ROUNDS)
-    parser.add_argument("--pages", default="", help="only the pages whose name contains this")
+    parser.add_argument("--pages", default="", help="only the pages whose name contains one of these (commas)")
     parser.add_argument("--caches", choices=("both", "off", "on"), default="both")
     parser.add_argument("--report", action="store_true", help="print the table of the last run again")
     return parser.parse_args()
@@ -147,7 +148,8 @@ def main() -> None:
         os.environ.setdefault("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/bench")
     run_settings.DURATION = args.seconds
     binary = run_load.ensure_wrk()
-    pages = [p for p in PAGES if args.pages.lower() in p[0].lower()]
+    wanted = [w.strip().lower() for w in args.pages.split(",")]
+    pages = [p for p in PAGES if any(w in p[0].lower() for w in wanted)]
     instances = [run_servers.Instance(int(s)) for s in args.scales.split(",") if s.strip()]
     seeded = {i.scale: i.build() for i in instances}
     people = {i.scale: people_of(i) for i in instances}

@@ -118,7 +118,7 @@ def probe(port: int, path: str, headers: dict) -> dict:
     started = time.perf_counter()
     response, body = fetch(port, path, headers)
     return {"status": response.status, "first_visit_s": round(time.perf_counter() - started, 3),
-            "bytes": len(body), "gzip_bytes": len(gzip.compress(body))}
+            "first_visit_bytes": len(body), "gzip_bytes": len(gzip.compress(body))}
 
 
 class Writer(threading.Thread):
