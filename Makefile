@@ -90,7 +90,7 @@ test-deep: install translations-compile
 # and filters, with a write through the API every second; a table and bench/results.json. BENCH_ARGS chooses size
 # and engine, e.g. BENCH_ARGS="--scales 20000 --engine postgresql --pages queue" (bench/run.py --help).
 BENCH_ARGS ?=
-bench: install
+bench: install translations-compile
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:

@@ -46,9 +46,9 @@ def missing_language(name: str) -> str | None:
     language = LANGUAGES.get(name)
     if language is None:
         return None
-    found = itertools.chain((ROOT / "app" / "translations").glob(f"{language}*"),
-                            (ROOT / "translations").glob(f"{language}*"))
-    return None if next(found, None) else f"no {language} translation yet (issue 30)"
+    found = itertools.chain((ROOT / "app" / "translations").glob(f"{language}*/LC_MESSAGES/messages.mo"),
+                            (ROOT / "translations").glob(f"{language}*/LC_MESSAGES/messages.mo"))
+    return None if next(found, None) else f"no compiled {language} translation (issue 30; make translations-compile)"
 
 
 def write(path: Path, made: list[tuple[str, dict]]) -> Path:
