@@ -88,13 +88,3 @@ def _timed(body, timings: Path, page: str, seen: list, started: float):
         with open(timings / f"timings-{os.getpid()}.jsonl", "a") as out:
             out.write(line + "\n")
 
-
-_made = None
-
-
-def app(environ, start_response):
-    """The same as `served:create()`, made at the first request (for a runner started before the factory)."""
-    global _made
-    if _made is None:
-        _made = create()
-    return _made(environ, start_response)
