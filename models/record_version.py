@@ -190,6 +190,10 @@ def _bump_after_flush(session: orm.Session, _context) -> None:
         return
     session.info[_CHANGED] = True
     _changed_tables(session).update(t.name for obj in changed for t in _tables_of(sa.inspect(obj).mapper))
+    # A delete may take rows of other tables with it in the database (ON DELETE CASCADE, passive deletes), unseen
+    # by the session: the tables its relationships point to count as changed too.
+    _changed_tables(session).update(t.name for obj in session.deleted
+                                    for r in sa.inspect(obj).mapper.relationships for t in r.mapper.tables)
     for name, watched in _watched().items():
         if any(isinstance(obj, watched) for obj in changed):
             _bump_one(session.connection(), name)

@@ -85,3 +85,16 @@ def test_caches_off_turns_every_cache_off(page_cache, app, client, login_as, mon
     # Neither the page nor the treaty statuses kept per stamp: the actions are read again.
     assert any("treaty_actions" in s for s in statements), statements
     assert not any("FROM record_versions" in s for s in statements), statements
+
+
+def test_a_delete_changes_the_stamps_of_the_tables_it_may_cascade_to(app):
+    """Rows the database deletes with their parent (ON DELETE CASCADE) are not seen by the session: the tables
+    the deleted row's relationships point to count as changed too, so no page that read them outlives them."""
+    activity = factories.activity()
+    db.session.commit()
+    before = all_stamps(db.session)
+    db.session.delete(activity)
+    db.session.commit()
+    after = all_stamps(db.session)
+    changed = {name for name in after if after[name] != before.get(name)}
+    assert {TABLE_PREFIX + "activities", TABLE_PREFIX + "activity_visits", TABLE_PREFIX + "activity_states"} <= changed
