@@ -23,11 +23,13 @@ install: $(STAMP)
 # `make serve` and `make test` compile them first. Fuzzy entries are left out of the .mo (a guess stays English
 # until a translator confirms it). No source locations and sorted entries: two branches that mark strings in
 # different files then touch different lines of the .po, not every line number below theirs.
+# --ignore-dirs replaces Babel's default, which skips every directory whose name starts with "_": without it the
+# macros of templates/_macros (the pager, the form errors, the filter bar) would never reach the catalogues.
 TRANSLATIONS := app/translations
 TRANSLATION_LANGUAGES := fr es ar ru zh
 translations-extract: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 --no-location --sort-output \
-		--no-wrap --omit-header -o $(TRANSLATIONS)/messages.pot .
+		--no-wrap --omit-header --ignore-dirs '.* __pycache__' -o $(TRANSLATIONS)/messages.pot .
 
 translations-update: translations-extract
 	for lang in $(TRANSLATION_LANGUAGES); do \
