@@ -70,10 +70,17 @@ def ordered(select: sa.Select, columns: dict[str, Any], paging: Paging, default:
         key, descending = default.lstrip("-"), default.startswith("-")
     column = columns[key]
     order = column.desc() if descending else column.asc()
-    if nulls_last:
+    if nulls_last and _may_be_null(column):
         order = order.nulls_last()
     tiebreaks = tiebreak if isinstance(tiebreak, tuple) else (tiebreak,)
     return select.order_by(order, *tiebreaks)
+
+
+def _may_be_null(column) -> bool:
+    """Whether a sort column can hold NULL: "NULLS LAST" on a column that cannot (an id) only stops PostgreSQL
+    from reading it in its index's order, and it then sorts every row for one page (the request list newest
+    first: 420 ms at 200,000 requests)."""
+    return getattr(getattr(column, "expression", column), "nullable", True) is not False
 
 
 def paginate(select: sa.Select, paging: Paging, *, count: bool = True, total: int | None = None) -> Page:

@@ -22,7 +22,7 @@ from app.services.outcomes import outcome_timeline
 from app.services.registry import experts as expert_service
 from app.services.registry import states as state_service
 from app.services.requests import queue as queue_service
-from app.services.requests import request_reads
+from app.services.requests import request_exports, request_reads
 from app.services.treaties import treaty_record
 from app.views.helpers import list_filters, refuse_filters
 from app.views.registry.states import get_state_or_404
@@ -142,7 +142,7 @@ def _queue(extension: str):
     select = queue_service.query(for_user(current_user), queue_service.QueueFilters(**filters), loads=())
     if job := _as_job(select, "the queue", extension):
         return job
-    rows = queue_service.export_rows(for_user(current_user), queue_service.QueueFilters(**filters), paging)
+    rows = request_exports.queue_rows(for_user(current_user), queue_service.QueueFilters(**filters), paging)
     return _write("queue", extension, REQUEST_COLUMNS, rows, "Queue")
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, noload, selectinload, subqueryload
+from sqlalchemy.orm import selectinload
 
 from app.formatting import format_date
 from app.listing import Page, Paging, ordered, paginate
@@ -30,15 +30,6 @@ LOADS = (
     selectinload(R.assigned_officer),
     selectinload(R.logged_by),
     selectinload(R.activities).selectinload(Activity.visits),
-)
-#: What an export reads, each in one statement however many the rows (selectinload asks 500 ids at a time: ten
-#: statements a relation for 5,000 rows); the activities of a request are not among its columns.
-EXPORT_LOADS = (
-    joinedload(R.state),
-    joinedload(R.assigned_officer),
-    joinedload(R.logged_by),
-    subqueryload(R.instruments),
-    noload(R.activities),
 )
 #: Staff roles a request can be assigned to.
 ASSIGNABLE_ROLES = (Role.OFFICER.value, Role.MANAGER.value)
@@ -169,13 +160,6 @@ def count(scope: Scope, filters: RequestFilters, today: date | None = None) -> i
     """How many rows the filtered list has (one count query): whether its export runs as a job."""
     select = sa.select(R.id).where(*conditions(scope, filters, today or date.today()))
     return db.session.scalar(sa.select(sa.func.count()).select_from(select.subquery()))
-
-
-def export_rows(scope: Scope, filters: RequestFilters, paging: Paging, today: date | None = None
-                ) -> list[AssistanceRequest]:
-    """Every row of the filtered list, in the list's order (an export is the list without pages), with what the
-    export's columns read loaded in a fixed number of statements whatever the number of rows."""
-    return list(db.session.scalars(sorted_query(scope, filters, paging, today, EXPORT_LOADS)).unique())
 
 
 def get(scope: Scope, request_id: int) -> AssistanceRequest | None:
