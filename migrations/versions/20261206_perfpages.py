@@ -4,7 +4,7 @@ tables' stamps in one statement; a table added later gets its row at its first w
 it stands on the whole record's stamp).
 
 Revision ID: 20261206_perfpages
-Revises: 20261206_wire
+Revises: 20261206_perfexports
 Create Date: 2026-12-06
 """
 import uuid
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '20261206_perfpages'
-down_revision = '20261206_wire'
+down_revision = '20261206_perfexports'
 branch_labels = None
 depends_on = None
 
