@@ -25,6 +25,8 @@ DECISIONS = frozenset({S.APPROVED, S.DECLINED})
 REASON_REQUIRED = DECISIONS | {S.WITHDRAWN, S.PENDING}
 #: The statuses of the managers' queue: waiting for a decision.
 AWAITING_DECISION = frozenset({S.PENDING, S.UNDER_REVIEW})
+#: The queue's condition as the partial index on it states it (the queries' `status IN (…)` must imply it).
+AWAITING_SQL = "status IN ('pending', 'under_review')"
 
 #: CHECK: the stored rank is the priority's (the queue orders by the rank, which an index can serve).
 _RANK_SQL = "priority_rank = CASE priority " + " ".join(

@@ -14,9 +14,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from app.formatting import format_date
-from app.listing import Page, Paging, ordered, paginate
+from app.listing import Page, Paging, ordered, paginate, text_condition
 from app.rules import record_dates
 from app.scoping import EVERYTHING, Scope
+from app.services.registry import states as state_service
 from app.services.treaties import treaty_actions, treaty_record
 from models import Activity, AssistanceRequest, Instrument, MemberState, RequestStatusChange, User, db
 from models.assistance_request import AWAITING_DECISION, assistance_request_instruments
@@ -112,7 +113,7 @@ def conditions(scope: Scope, filters: RequestFilters, today: date) -> list:
     if f.status:
         where.append(R.status == f.status)
     if f.state:
-        where.append(R.state_id.in_(sa.select(MemberState.id).where(MemberState.code == f.state.upper())))
+        where.append(R.state_id.in_(state_service.ids_named(f.state)))
     if f.regional_group:
         where.append(R.state_id.in_(sa.select(MemberState.id).where(MemberState.regional_group == f.regional_group)))
     if f.instrument:
@@ -140,10 +141,8 @@ def conditions(scope: Scope, filters: RequestFilters, today: date) -> list:
     if f.received_to:
         where.append(R.received_date <= f.received_to)
     if f.q:
-        like = f"%{f.q.lower()}%"
-        where.append(sa.or_(sa.func.lower(R.subject).like(like), sa.func.lower(R.requesting_authority).like(like),
-                            R.state_id.in_(sa.select(MemberState.id).where(sa.func.lower(MemberState.name)
-                                                                           .like(like)))))
+        where.append(text_condition(f.q, R.id, (R.subject, R.requesting_authority),
+                                    R.state_id.in_(state_service.ids_matching(f.q))))
     return where
 
 
