@@ -13,8 +13,10 @@ depend on:
 - the URL with its query string, what the client accepts (JSON or HTML), and today's date (pages count days);
 - the address the request named (scheme and Host): absolute links are built from PUBLIC_URL alone
   (app/public_address.py), so no page should depend on it — but should one ever do, a hostile Host header gets an
-  entry of its own and never poisons the page everybody else is served (there is no language to key on: the
-  pages are in one language, whatever Accept-Language says);
+  entry of its own and never poisons the page everybody else is served;
+- the language the browser asks for (its choice in the switcher, else Accept-Language, as app.languages reads
+  them), so that a page kept in French is never served in answer to a visit in English (issue 30); the account's
+  own choice of language is part of the record, so changing it replaces the stamp;
 - nothing left to show once: a session with flashed messages is never served from, nor stored into, the cache.
 A repeat visit is answered before the account is even loaded (`answer_early`: why that is sound is said there).
 Only complete 200 answers to plain GETs are kept, without their cookies; the after-request hooks (security
@@ -39,6 +41,7 @@ from flask_login import current_user
 
 from app.auth_loaders import credential_noted
 from app.extensions import login_manager
+from app.languages import browser_language
 from models import db
 from models.record_version import RECORD, current_stamp
 
@@ -151,7 +154,7 @@ def _key_for(caller: str) -> str | None:
     if stamp is None:  # nothing was ever stamped: nothing can be known to be current
         return None
     parts = (stamp, caller, session.get("csrf_token", ""), request.host_url, request.full_path,
-             str(request.accept_mimetypes), date.today().isoformat())
+             str(request.accept_mimetypes), date.today().isoformat(), browser_language())
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 

@@ -1,9 +1,20 @@
 """Forms of a person's own account: the profile (name, notification preferences), changing the password, asking
 for a forgotten-password link, choosing a new password from that link."""
-from wtforms import EmailField, PasswordField, SelectField, StringField
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import EqualTo, InputRequired, Length
 
-from forms.base import MAX_EMAIL_LENGTH, MAX_PASSWORD_LENGTH, AppForm, NewPassword, PlainText, choices, strip
+from forms.base import (
+    MAX_EMAIL_LENGTH,
+    MAX_PASSWORD_LENGTH,
+    AppForm,
+    NewPassword,
+    PlainText,
+    SelectChoice,
+    choices,
+    strip,
+)
 from models.notification import Delivery, NotificationKind
 
 
@@ -53,6 +64,12 @@ class ProfileForm(AppForm):
     """The name, then one choice per kind of notification (fields `pref_<kind>`)."""
     name = StringField("Name", filters=[strip], validators=[InputRequired("Enter your name."), Length(max=120),
                                                             PlainText()])
+    #: Empty: follow the browser's Accept-Language (users.language NULL).
+    language = SelectField(_l("Language"), default="")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.language.choices = [SelectChoice("", _l("The one my browser asks for")), *language_choices()]
 
     def preference_fields(self):
         return [getattr(self, f"pref_{k.value}") for k in NotificationKind]
@@ -64,3 +81,19 @@ class ProfileForm(AppForm):
 for _kind in NotificationKind:
     setattr(ProfileForm, f"pref_{_kind.value}",
             SelectField(_kind.label, choices=DELIVERY_CHOICES, validators=[InputRequired("Choose how.")]))
+
+
+class LanguageForm(AppForm):
+    """The switcher in the header: one of the offered languages, and the page to go back to."""
+    language = SelectField(_l("Language"), validators=[InputRequired(_l("Choose a language."))])
+    next = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.language.choices = language_choices()
+
+
+def language_choices() -> list:
+    """The offered languages (config LANGUAGES), each by its own name."""
+    names = current_app.config["LANGUAGE_NAMES"]
+    return choices((code, names.get(code, code)) for code in current_app.config["LANGUAGES"])

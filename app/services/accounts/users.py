@@ -8,6 +8,8 @@ import secrets
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from app.listing import Page, Paging, ordered, paginate
@@ -194,6 +196,20 @@ def rename(user: User, name: str) -> None:
     user.name = name
     db.session.flush()
     audit.record_for(user, "update", f"Renamed the account {user.email}", before=before, after={"name": name})
+
+
+def set_language(user: User, language: str | None) -> None:
+    """The account's interface language (a code of config LANGUAGES), or None to follow the browser again."""
+    language = language or None
+    if language is not None and language not in current_app.config["LANGUAGES"]:
+        raise Refused({"language": _("Choose one of the languages offered.")})
+    if language == user.language:
+        return
+    before = {"language": user.language}
+    user.language = language
+    db.session.flush()
+    audit.record_for(user, "update", f"Changed the language of the account {user.email}", before=before,
+                     after={"language": language})
 
 
 def change_role(user: User, role: str | Role, donor: Organization | None = None, *, by: User | None = None) -> None:

@@ -17,6 +17,7 @@ from app.formatting import format_date
 from app.listing import Page, Paging, ordered, paginate
 from app.rules import record_dates
 from app.scoping import EVERYTHING, Scope
+from app.services.registry.states import name_matches
 from app.services.treaties import treaty_actions, treaty_record
 from models import Activity, AssistanceRequest, Instrument, MemberState, RequestStatusChange, User, db
 from models.assistance_request import AWAITING_DECISION, assistance_request_instruments
@@ -145,8 +146,7 @@ def conditions(scope: Scope, filters: RequestFilters, today: date) -> list:
     if f.q:
         like = f"%{f.q.lower()}%"
         where.append(sa.or_(sa.func.lower(R.subject).like(like), sa.func.lower(R.requesting_authority).like(like),
-                            R.state_id.in_(sa.select(MemberState.id).where(sa.func.lower(MemberState.name)
-                                                                           .like(like)))))
+                            R.state_id.in_(sa.select(MemberState.id).where(name_matches(f.q)))))
     return where
 
 

@@ -6,18 +6,28 @@ make before anything else. Thin views: load -> authorize -> form -> service -> c
 address (PASSWORD_FORGOT_LIMIT) like the sign-in."""
 import hashlib
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user
 
 from app.extensions import limiter
+from app.languages import SESSION_KEY, select_language
 from app.permissions import login_required, public
 from app.services.accounts import passwords
 from app.services.accounts import users as user_service
 from app.services.core.errors import Refused
 from app.services.notifications import preferences
+from app.views.accounts.auth import safe_next
 from app.views.helpers import show_refusal
-from forms.accounts.own_account import ChangePasswordForm, ForgotPasswordForm, ProfileForm, ResetPasswordForm
+from forms.accounts.own_account import (
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LanguageForm,
+    ProfileForm,
+    ResetPasswordForm,
+)
 from forms.base import normalize_email
 from models import db
 
@@ -27,7 +37,7 @@ SENT = ("If an account has that address, a message with a link to choose a new p
         "works once, for an hour. Nothing arrived? Check the address, or ask an administrator.")
 THROTTLED = "Too many requests for a new password from here. Wait a few minutes, then try again."
 #: What a person who must choose a new password may still reach.
-ALLOWED_WHILE_CHANGING = {"account.change_password", "auth.logout", "static", "bootstrap.static"}
+ALLOWED_WHILE_CHANGING = {"account.change_password", "account.language", "auth.logout", "static", "bootstrap.static"}
 
 
 def _address_key() -> str:
@@ -68,22 +78,41 @@ def throttled(exc):
 @login_required
 def profile():
     user = current_user._get_current_object()
-    form = ProfileForm(data={"name": user.name, **{f"pref_{k}": v for k, v in preferences.of(user).items()}})
+    form = ProfileForm(data={"name": user.name, "language": user.language or "",
+                             **{f"pref_{k}": v for k, v in preferences.of(user).items()}})
     status = 200
     if form.validate_on_submit():
         try:
             user_service.rename(user, form.name.data)
+            user_service.set_language(user, form.language.data)
             preferences.save(user, form.preferences())
         except Refused as exc:
             db.session.rollback()
             status = show_refusal(form, exc)
         else:
             db.session.commit()
-            flash("Saved your profile.", "success")
+            with force_locale(select_language()):  # the message in the language just chosen
+                flash(_("Saved your profile."), "success")
             return redirect(url_for("account.profile"))
     elif form.is_submitted():
         status = 422
     return render_template("accounts/own/profile.html", form=form, user=user), status
+
+
+@bp.route("/language", methods=["POST"])
+@public
+def language():
+    """The switcher in the header: a signed-in person's choice goes on the account (kept for every later session
+    and for the e-mails they receive), an anonymous visitor's in the session; then back to the page it was made on."""
+    form = LanguageForm()
+    if not form.validate_on_submit():
+        abort(400, _("Choose one of the languages offered."))
+    if current_user.is_authenticated:
+        user_service.set_language(current_user._get_current_object(), form.language.data)
+        db.session.commit()
+    else:
+        session[SESSION_KEY] = form.language.data
+    return redirect(safe_next(form.next.data) or url_for("main.index"))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

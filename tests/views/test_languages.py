@@ -1,0 +1,80 @@
+"""The interface's language (issue 30): chosen by the account, else the switcher's choice in the session, else
+Accept-Language; the page says which (lang, dir) and loads Bootstrap's mirrored stylesheet for Arabic; the choice
+outlives the session; the page cache keeps each language apart; State names in six languages."""
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from models import User, db
+
+from ..conftest import csrf_token, login
+
+
+def _html_tag(page: str) -> str:
+    return re.search(r"<html[^>]*>", page).group(0)
+
+
+def _switch(client, language, next_url="/", page="/login"):
+    return client.post("/language", data={"language": language, "next": next_url,
+                                          "csrf_token": csrf_token(client, page)})
+
+
+def test_the_page_says_its_language_and_direction(client):
+    assert _html_tag(client.get("/login").get_data(as_text=True)) == '<html lang="en" dir="ltr">'
+    arabic = client.get("/login", headers={"Accept-Language": "ar,en;q=0.5"}).get_data(as_text=True)
+    assert _html_tag(arabic) == '<html lang="ar" dir="rtl">'
+    assert "vendor/bootstrap/bootstrap.rtl.min.css" in arabic and "css/bootstrap.min.css" not in arabic
+    french = client.get("/login", headers={"Accept-Language": "fr-CH, fr;q=0.9"}).get_data(as_text=True)
+    assert _html_tag(french) == '<html lang="fr" dir="ltr">' and "bootstrap.rtl" not in french
+    # Every offered language in the switcher, each named in its own language.
+    assert all(f'value="{code}" lang="{code}"' in french for code in ("en", "fr", "es", "ar", "ru", "zh"))
+    assert ">العربية<" in french and ">中文<" in french
+
+
+def test_the_switcher_on_the_sign_in_page_is_kept_on_the_account_and_across_sessions(client, make_user):
+    user = make_user("officer")
+    answer = _switch(client, "es", "/login?next=/requests")
+    assert answer.status_code == 302 and answer.headers["Location"] == "/login?next=/requests"
+    assert 'lang="es"' in _html_tag(client.get("/login").get_data(as_text=True))
+    login(client, user)  # the choice made before signing in goes on the account
+    assert db.session.scalar(sa.select(User.language).where(User.id == user.id)) == "es"
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    client.cookie_jar.clear() if hasattr(client, "cookie_jar") else client._cookies.clear()
+    login(client, user)  # a new browser, asking for English: the account's choice wins
+    assert 'lang="es"' in _html_tag(client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True))
+
+
+def test_a_signed_in_switch_goes_on_the_account_and_bad_choices_are_refused(client, login_as):
+    user = login_as("officer")
+    assert _switch(client, "ru", "/requests", page="/").headers["Location"] == "/requests"
+    assert db.session.get(User, user.id).language == "ru"
+    assert _switch(client, "ru", "https://evil.example/", page="/").headers["Location"] == "/"  # never elsewhere
+    assert _switch(client, "xx", page="/").status_code == 400
+    assert client.post("/language", data={"language": "fr"}).status_code == 400  # no CSRF token
+    assert db.session.get(User, user.id).language == "ru"
+
+
+def test_the_profile_chooses_the_language_or_the_browser_again(client, login_as):
+    user = login_as("officer")
+    from models.notification import NotificationKind
+    fields = {f"pref_{k.value}": "app" for k in NotificationKind}
+    token = csrf_token(client, "/account/profile")
+    post = {"name": user.name, "csrf_token": token, **fields}
+    assert client.post("/account/profile", data=dict(post, language="fr")).status_code == 302
+    assert db.session.get(User, user.id).language == "fr"
+    assert 'lang="fr"' in _html_tag(client.get("/account/profile").get_data(as_text=True))
+    assert client.post("/account/profile", data=dict(post, language="")).status_code == 302
+    assert db.session.get(User, user.id).language is None
+    assert client.post("/account/profile", data=dict(post, language="tlh")).status_code == 422
+
+
+@pytest.mark.parametrize("typed", ["Bolivie", "Brasil", "Кения", "الجزائر", "玻利维亚", "bolivie"])
+def test_states_are_found_by_their_name_in_any_language(client, login_as, typed):
+    login_as("officer")
+    expected = {"Bolivie": "BOL", "bolivie": "BOL", "玻利维亚": "BOL", "Brasil": "BRA", "Кения": "KEN",
+                "الجزائر": "DZA"}[typed]
+    page = client.get("/states/", query_string={"q": typed}).get_data(as_text=True)
+    assert f'href="/states/{expected}"' in page
+    found = client.get("/search", query_string={"q": typed}).get_data(as_text=True)
+    assert f'href="/states/{expected}"' in found
