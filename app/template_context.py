@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from werkzeug.routing import BuildError
 
-from app.formatting import format_date, format_money
+from app.formatting import format_date, format_money, format_number
 from app.languages import current_language, offered_languages, text_direction
 from app.permissions import AUTHENTICATED, Permission, can
 from app.services.registry.state_names import local_name
@@ -203,6 +203,7 @@ def state_name(state, as_of=None) -> str:
 def init_app(app) -> None:
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["money"] = format_money
+    app.jinja_env.filters["number"] = format_number
     app.jinja_env.filters["state_name"] = state_name
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -1,4 +1,5 @@
 """Fields that several lists' filters share (instrument, State, regional group, record ids)."""
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional, Regexp, ValidationError
 from wtforms.widgets import TextInput
@@ -10,7 +11,7 @@ INSTRUMENT_CODES = ["UNTOC", "TIP", "SOM", "FIREARMS"]
 
 
 def instrument_filter(label: str = "Instrument") -> SelectField:
-    return SelectField(label, choices=choices([("", "Any instrument")] + [(c, c) for c in INSTRUMENT_CODES]),
+    return SelectField(label, choices=choices([("", _l("Any instrument"))] + [(c, c) for c in INSTRUMENT_CODES]),
                        validators=[Optional()])
 
 
@@ -33,7 +34,8 @@ def state_filter(label: str = "State", description: str = "The State's three-let
 
 
 def group_filter(label: str = "Regional group") -> SelectField:
-    return SelectField(label, choices=choices([("", "Any group")] + RegionalGroup.choices()), validators=[Optional()])
+    return SelectField(label, choices=choices([("", _l("Any group"))] + RegionalGroup.choices()),
+                       validators=[Optional()])
 
 
 def enum_filter(label: str, enum_cls, any_label: str = "Any") -> SelectField:
@@ -118,7 +120,7 @@ class FlagFilter(BooleanField):
 
     def pre_validate(self, form):
         if self.raw is not None and self.raw not in self.TRUE + self.FALSE:
-            raise ValidationError("Give true or false (or leave it out).")
+            raise ValidationError(_l("Give true or false (or leave it out)."))
 
 
 def flag_filter(label: str, description: str | None = None) -> FlagFilter:

@@ -7,7 +7,7 @@ written, for what must not depend on who reads (matching a spreadsheet cell, the
 import enum
 
 from flask import has_app_context
-from flask_babel import gettext
+from flask_babel import gettext, lazy_gettext
 
 
 def N_(text: str) -> str:
@@ -31,7 +31,9 @@ class LabelledEnum(str, enum.Enum):
 
     @classmethod
     def choices(cls) -> list[tuple[str, str]]:
-        return [(m.value, m.label) for m in cls]
+        """(value, label) pairs for a form's select; the labels are lazy: a form class is built once, at import,
+        and each page shows them in its own language."""
+        return [(m.value, lazy_gettext(m.english_label)) for m in cls]
 
     @classmethod
     def label_of(cls, value: str | None) -> str:

@@ -78,3 +78,59 @@ def test_states_are_found_by_their_name_in_any_language(client, login_as, typed)
     assert f'href="/states/{expected}"' in page
     found = client.get("/search", query_string={"q": typed}).get_data(as_text=True)
     assert f'href="/states/{expected}"' in found
+
+
+@pytest.mark.parametrize("language, dashboard", [("fr", "Tableau de bord"), ("es", "Panel"), ("ar", "لوحة المعلومات"),
+                                                 ("ru", "Сводная панель"), ("zh", "仪表板")])
+def test_each_language_shows_its_translated_navigation(client, login_as, language, dashboard):
+    login_as("officer", language=language)
+    page = client.get("/").get_data(as_text=True)
+    assert f'lang="{language}"' in _html_tag(page)
+    assert re.search(rf'<a class="nav-link[^"]*" href="/dashboard"[^>]*>{dashboard}</a>', page), "the Dashboard entry"
+
+
+def test_a_kept_page_is_never_served_in_another_language(client, login_as, app):
+    app.config["PAGE_CACHE"] = True
+    try:
+        login_as("manager")
+        client.get("/")  # the sign-in's message shown
+        english = client.get("/queue", headers={"Accept-Language": "en"}).get_data(as_text=True)
+        french = client.get("/queue", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+        again = client.get("/queue", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    finally:
+        app.config["PAGE_CACHE"] = False
+    assert 'lang="en"' in _html_tag(english) and 'lang="fr"' in _html_tag(french)
+    assert "File d&#39;attente" in french and "File d&#39;attente" not in english
+    assert again == english
+
+
+def test_an_e_mail_is_written_in_its_recipients_language(client, make_user):
+    from app.services.accounts import passwords
+    from models import OutboxMessage
+    french, unset = make_user("officer", language="fr"), make_user("officer")
+    with client.application.test_request_context("/", headers={"Accept-Language": "es"}):  # asked in Spanish
+        passwords.request_reset(french.email)
+        passwords.request_reset(unset.email)
+    subjects = dict(db.session.execute(sa.select(OutboxMessage.to_address, OutboxMessage.subject)).all())
+    assert subjects[french.email] == "Choisir un nouveau mot de passe"
+    assert subjects[unset.email] == "Choose a new password"  # no choice: English, never the sender's language
+
+
+def test_dates_money_and_state_names_follow_the_page_language(app):
+    from datetime import date
+    from decimal import Decimal
+
+    from flask_babel import force_locale
+
+    from app.formatting import format_date, format_money
+    from app.services.registry.state_names import local_name
+    from models import MemberState
+    bolivia = db.session.scalar(sa.select(MemberState).where(MemberState.code == "BOL"))
+    with app.test_request_context("/"):
+        assert (format_date(date(2026, 12, 6)), format_money(Decimal("1234.5"), "USD")) == \
+            ("6 December 2026", "USD 1,234.50")
+        assert local_name(bolivia, "en") == "Bolivia (Plurinational State of)"
+        with force_locale("fr"):
+            assert format_date(date(2026, 12, 6)) == "6 décembre 2026"
+            assert format_money(Decimal("1234.5"), "USD") == "1\u202f234,50\xa0USD"
+        assert local_name(bolivia, "fr") == "Bolivie" and local_name(bolivia, "zh") == "玻利维亚"

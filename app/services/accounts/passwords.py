@@ -8,6 +8,7 @@ import hashlib
 import logging
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from app.services.accounts.users import find_user
@@ -61,7 +62,7 @@ def request_reset(email: str) -> None:
         log.info("password reset asked for an address with no active account")
         return
     link = compose.url("account.reset_password", token=reset_token(user))
-    compose.send("password_reset", user.email, "Choose a new password", "password_reset", user.id, user=user,
+    compose.send("password_reset", user.email, _l("Choose a new password"), "password_reset", user.id, user=user,
                  link=link)
     audit.record_for(user, "password_reset_request", f"A link to choose a new password was sent to {user.email}",
                      actor=user)

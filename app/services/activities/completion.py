@@ -1,6 +1,7 @@
 """The one rule between an activity and its report: an activity is marked completed once its report is approved
 (issue 27), except a written analysis, whose report is the analysis itself."""
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from app.services.core import audit, versions
 from app.services.core.errors import Refused
@@ -51,5 +52,6 @@ def mark_completed(activity: Activity, version: int | None) -> Activity:
                                    .where(Allocation.activity_id == activity.id))
     notification_events.notify_all(notification_events.donors_of(donor_ids),
                                    notification_events.NotificationKind.ACTIVITY_COMPLETED,
-                                   f"“{activity.title}”, which your contribution funds, is completed.", activity)
+                                   _l("“%(title)s”, which your contribution funds, is completed.",
+                                      title=activity.title), activity)
     return activity

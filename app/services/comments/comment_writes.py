@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from flask_babel import lazy_gettext as _l
+
 from app.services.comments import mentions as mention_service
 from app.services.core import audit
 from app.services.core.errors import Refused, Stale
@@ -46,8 +48,9 @@ def mentioned(comment: Comment, users: list[User]) -> list[Mention]:
     for user in users:
         if user.id != comment.author_id:
             notification_events.notify(user, notification_events.NotificationKind.MENTION,
-                                       f"{author.name if author else 'Someone'} mentioned you: "
-                                       f"{comment.body[:200]}", record_ref=record)
+                                       _l("%(name)s mentioned you: %(text)s",
+                                          name=author.name if author else _l("Someone"), text=comment.body[:200]),
+                                       record_ref=record)
     return made
 
 

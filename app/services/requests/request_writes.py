@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.formatting import format_date
@@ -200,11 +201,13 @@ def _tell_managers(made: list[AssistanceRequest], actor: User) -> None:
     kind, managers = notification_events.NotificationKind.REQUEST_NEW, notification_events.managers()
     if len(made) == 1:
         r = made[0]
-        notification_events.notify_all(managers, kind, f"New request #{r.id} in the queue: {r.state.name}, "
-                                       f"{r.subject}.", r, actor=actor)
+        notification_events.notify_all(managers, kind, _l("New request #%(id)s in the queue: %(state)s, %(subject)s.",
+                                                          id=r.id, state=r.state.name, subject=r.subject),
+                                       r, actor=actor)
     else:
-        notification_events.notify_all(managers, kind, f"{len(made)} new requests in the queue, logged by "
-                                       f"{actor.name}.", record_ref=("queue", None), actor=actor)
+        notification_events.notify_all(managers, kind, _l("%(count)s new requests in the queue, logged by %(name)s.",
+                                                          count=len(made), name=actor.name),
+                                       record_ref=("queue", None), actor=actor)
 
 
 def update(scope: Scope, request: AssistanceRequest, values: dict, actor: User, version: int | None,
@@ -276,8 +279,8 @@ def _assign(request: AssistanceRequest, officer: User | None) -> bool:
     audit.record_for(request, "assign", f"Request #{request.id} assigned to {officer.name if officer else 'nobody'}",
                      before={"assigned_officer": before}, after={"assigned_officer": after})
     notification_events.notify(officer, notification_events.NotificationKind.REQUEST_ASSIGNED,
-                                f"Request #{request.id} ({request.state.name}: {request.subject}) is assigned to you.",
-                                request)
+                                _l("Request #%(id)s (%(state)s: %(subject)s) is assigned to you.", id=request.id,
+                                   state=request.state.name, subject=request.subject), request)
     return True
 
 

@@ -8,7 +8,9 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
+from app.formatting import lazy_date
 from app.scoping import Scope
 from app.services.activities import activity_reads
 from app.services.core import audit, versions
@@ -140,8 +142,9 @@ def create(scope: Scope, data: ActionData, actor, today: date) -> FollowUpAction
 def _tell_owner(action: FollowUpAction, actor) -> None:
     kind = notification_events.NotificationKind.ACTION_ASSIGNED
     notification_events.notify(db.session.get(User, action.owner_id), kind,
-                               f"Follow-up action #{action.id} is yours, due {action.due_date.isoformat()}: "
-                               f"{action.description[:150]}", action, actor=actor)
+                               _l("Follow-up action #%(id)s is yours, due %(day)s: %(description)s", id=action.id,
+                                  day=lazy_date(action.due_date), description=action.description[:150]),
+                               action, actor=actor)
 
 
 def _first_step(status: str, actor, note: str | None) -> ActionStatusChange:

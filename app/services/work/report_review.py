@@ -10,6 +10,7 @@ a return needs a note; an unlock needs a reason.
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from app.formats import rich_text
 from app.services.core import audit, versions
@@ -90,8 +91,9 @@ def submit(report: ActivityReport, approver_ids, note: str | None, actor, versio
     _move(report, ReportStatus.SUBMITTED, actor, note, version,
           f"{again} the report on “{report.activity.title}” to {', '.join(names)}", sent_to=names)
     notification_events.notify_all(approvers, notification_events.NotificationKind.REPORT_SUBMITTED,
-                                   f"{getattr(actor, 'name', 'Someone')} sent you the report on "
-                                   f"“{report.activity.title}” to review.", report, actor=actor)
+                                   _l("%(name)s sent you the report on “%(title)s” to review.",
+                                      name=getattr(actor, "name", None) or _l("Someone"),
+                                      title=report.activity.title), report, actor=actor)
     return report
 
 
@@ -113,8 +115,8 @@ def return_for_changes(report: ActivityReport, note: str | None, actor, version:
     _move(report, ReportStatus.RETURNED, actor, note, version,
           f"Returned the report on “{report.activity.title}” for changes")
     notification_events.notify(report.author, notification_events.NotificationKind.REPORT_RETURNED,
-                               f"Your report on “{report.activity.title}” was returned for changes: {note}", report,
-                               actor=actor)
+                               _l("Your report on “%(title)s” was returned for changes: %(note)s",
+                                  title=report.activity.title, note=note), report, actor=actor)
     return report
 
 
@@ -124,7 +126,8 @@ def approve(report: ActivityReport, note: str | None, actor, version: int | None
     _move(report, ReportStatus.APPROVED, actor, _note(note, "note"), version,
           f"Approved the report on “{report.activity.title}”")
     notification_events.notify(report.author, notification_events.NotificationKind.REPORT_APPROVED,
-                               f"Your report on “{report.activity.title}” was approved.", report, actor=actor)
+                               _l("Your report on “%(title)s” was approved.", title=report.activity.title), report,
+                               actor=actor)
     return report
 
 

@@ -9,6 +9,7 @@ import hashlib
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user
 
@@ -33,9 +34,9 @@ from models import db
 
 bp = Blueprint("account", __name__)
 
-SENT = ("If an account has that address, a message with a link to choose a new password is on its way. The link "
-        "works once, for an hour. Nothing arrived? Check the address, or ask an administrator.")
-THROTTLED = "Too many requests for a new password from here. Wait a few minutes, then try again."
+SENT = _l("If an account has that address, a message with a link to choose a new password is on its way. The "
+          "link works once, for an hour. Nothing arrived? Check the address, or ask an administrator.")
+THROTTLED = _l("Too many requests for a new password from here. Wait a few minutes, then try again.")
 #: What a person who must choose a new password may still reach.
 ALLOWED_WHILE_CHANGING = {"account.change_password", "account.language", "auth.logout", "static", "bootstrap.static"}
 
@@ -132,7 +133,7 @@ def change_password():
             # Every session (and "remember me" cookie) ended with the new session token; this one continues.
             session.clear()
             login_user(user)
-            flash("Your password is changed; you are signed out everywhere else.", "success")
+            flash(_("Your password is changed; you are signed out everywhere else."), "success")
             return redirect(url_for("main.index"))
     elif form.is_submitted():
         status = 422
@@ -148,7 +149,7 @@ def forgot_password():
     if form.validate_on_submit():
         passwords.request_reset(form.email.data)
         db.session.commit()
-        flash(SENT, "info")
+        flash(str(SENT), "info")
         return redirect(url_for("auth.login"))
     return render_template("accounts/own/forgot.html", form=form), 422 if form.is_submitted() else 200
 
@@ -171,7 +172,7 @@ def reset_password(token: str):
             status = show_refusal(form, exc)
         else:
             db.session.commit()
-            flash("Your new password is set: sign in with it.", "success")
+            flash(_("Your new password is set: sign in with it."), "success")
             return redirect(url_for("auth.login"))
     elif form.is_submitted():
         status = 422
