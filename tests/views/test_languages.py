@@ -134,3 +134,15 @@ def test_dates_money_and_state_names_follow_the_page_language(app):
             assert format_date(date(2026, 12, 6)) == "6 décembre 2026"
             assert format_money(Decimal("1234.5"), "USD") == "1\u202f234,50\xa0USD"
         assert local_name(bolivia, "fr") == "Bolivie" and local_name(bolivia, "zh") == "玻利维亚"
+
+
+@pytest.mark.parametrize("language, title", [
+    ("fr", "Convention des Nations Unies contre la criminalité transnationale organisée"),
+    ("es", "Convención de las Naciones Unidas contra la Delincuencia Organizada Transnacional"),
+    ("ar", "اتفاقية الأمم المتحدة لمكافحة الجريمة المنظمة عبر الوطنية"),
+    ("ru", "Конвенция Организации Объединенных Наций против транснациональной организованной преступности"),
+    ("zh", "联合国打击跨国有组织犯罪公约")])
+def test_an_instruments_page_carries_its_official_title_in_each_language(client, login_as, language, title):
+    login_as("officer", language=language)
+    page = client.get("/instruments/UNTOC").get_data(as_text=True)
+    assert f'<h1 class="h3">{title}</h1>' in page
