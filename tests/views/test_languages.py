@@ -146,3 +146,17 @@ def test_an_instruments_page_carries_its_official_title_in_each_language(client,
     login_as("officer", language=language)
     page = client.get("/instruments/UNTOC").get_data(as_text=True)
     assert f'<h1 class="h3">{title}</h1>' in page
+
+
+def test_a_page_in_french_or_arabic_costs_no_statement_more_than_in_english(client, login_as):
+    from ..helpers import count_queries
+    login_as("manager")
+    client.get("/")  # the sign-in's message shown
+    counts = {}
+    for language in ("en", "fr", "ar"):
+        client.get("/requests/", headers={"Accept-Language": language})  # the same warm-up for each
+        with count_queries() as statements:
+            page = client.get("/requests/", headers={"Accept-Language": language})
+        assert page.status_code == 200 and f'lang="{language}"' in _html_tag(page.get_data(as_text=True))
+        counts[language] = len(statements)
+    assert counts["fr"] == counts["en"] and counts["ar"] == counts["en"], counts
