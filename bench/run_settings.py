@@ -28,13 +28,16 @@ TARGET_RATIO, TARGET_P95_MS, TARGET_SLOWDOWN = 0.10, 50.0, 1.5
 GUNICORN = ["-w", str(WORKERS), "--no-control-socket"]
 
 #: (name, how it signs in, path). "cookie:ROLE" signs in through /login; "bearer:ROLE" uses an API token;
-#: "feed:ROLE" uses the role's calendar feed token.
+#: "feed:ROLE" uses the role's calendar feed token; a suffix "@fr" asks for that language (Accept-Language).
 ENDPOINTS = [
     ("managers' queue", "cookie:manager", "/queue"),
     ("request list, filtered", "cookie:officer", "/requests/?status=pending&instrument=TIP"),
     ("activity list", "cookie:officer", "/activities/"),
     ("calendar", "cookie:officer", "/activities/calendar"),
     ("State page", "cookie:officer", "/states/BOL"),
+    # Issue 30: the same page in French and in Arabic (right to left), to set beside English (at most 10% slower)
+    ("State page, French", "cookie:officer@fr", "/states/BOL"),
+    ("State page, Arabic", "cookie:officer@ar", "/states/BOL"),
     ("donor portal", "cookie:donor", "/funding/"),
     ("annex as at a date", "cookie:officer", "/reports/ratification-status?as_of=2003-07-02"),
     ("managers' dashboard", "cookie:manager", "/dashboard"),

@@ -12,6 +12,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from app.listing import Page, Paging, ordered, paginate
 from app.services.core import audit
@@ -115,9 +116,9 @@ def _check(currency: str | None, rate: Decimal | None, valid_from: date | None, 
     elif currency_problem(currency):
         errors["currency"] = currency_problem(currency)
     if rate is None or not rate.is_finite() or rate <= 0 or rate >= 1_000_000:
-        errors["rate"] = "The rate must be a number above zero (and below a million)."
+        errors["rate"] = _("The rate must be a number above zero (and below a million).")
     if valid_from is None:
-        errors["valid_from"] = "Give the date the rate applies from."
+        errors["valid_from"] = _("Give the date the rate applies from.")
     if not errors:
         clash = db.session.scalar(sa.select(ExchangeRate).where(ExchangeRate.currency == currency,
                                                                 ExchangeRate.valid_from == valid_from))

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.formatting import format_date
@@ -108,7 +110,7 @@ def _resolved(scope: Scope, values: dict, today: date, known: Known | None = Non
         state = db.session.scalars(sa.select(MemberState).where(MemberState.code == code[:3],
                                                                 scope.states())).first()
     if state is None:
-        errors["state"] = "Unknown State: choose the requesting State from the list."
+        errors["state"] = _("Unknown State: choose the requesting State from the list.")
     codes = list(dict.fromkeys(values.get("instruments") or []))
     if known is not None:
         instruments = sorted((known.instruments[c] for c in codes if c in known.instruments), key=lambda i: i.id)
@@ -116,9 +118,9 @@ def _resolved(scope: Scope, values: dict, today: date, known: Known | None = Non
         instruments = list(db.session.scalars(sa.select(Instrument).where(Instrument.code.in_(codes))
                                               .order_by(Instrument.id))) if codes else []
     if not codes:
-        errors["instruments"] = "Choose at least one instrument the request concerns."
+        errors["instruments"] = _("Choose at least one instrument the request concerns.")
     elif len(instruments) != len(codes):
-        errors["instruments"] = "Unknown instrument: choose among UNTOC, TIP, SOM and FIREARMS."
+        errors["instruments"] = _("Unknown instrument: choose among UNTOC, TIP, SOM and FIREARMS.")
     for field, enum_cls, required in (("kind", RequestKind, True), ("channel", RequestChannel, False),
                                       ("priority", Priority, True)):
         value = values.get(field)
@@ -126,7 +128,7 @@ def _resolved(scope: Scope, values: dict, today: date, known: Known | None = Non
             errors[field] = f"Choose one of: {', '.join(m.label for m in enum_cls)}."
     subject = (values.get("subject") or "").strip()
     if not subject:
-        errors["subject"] = "Give the subject of the request."
+        errors["subject"] = _("Give the subject of the request.")
     for field, limit in LIMITS.items():
         if len(values.get(field) or "") > limit:
             errors[field] = f"At most {limit} characters ({len(values[field])} given)."
@@ -265,7 +267,7 @@ def _assignee(officer_id: int | str | None) -> User | None:
         return None
     officer = db.session.get(User, officer_id) if isinstance(officer_id, int) else None
     if officer is None or officer.role not in ASSIGNABLE_ROLES or not officer.is_active:
-        raise Refused({"officer": "Choose an active officer or manager account, or “Nobody”."})
+        raise Refused({"officer": _("Choose an active officer or manager account, or “Nobody”.")})
     return officer
 
 
@@ -306,18 +308,21 @@ def assign_many(scope: Scope, pairs: list[tuple[int, int]], officer_id: int | st
         sa.select(AssistanceRequest).where(AssistanceRequest.id.in_(list(wanted)), scope.requests()))}
     unknown = sorted(set(wanted) - set(found))
     if unknown:
-        raise Refused("Nothing was assigned: " + ", ".join(f"#{i}" for i in unknown)
-                      + (" does" if len(unknown) == 1 else " do") + " not exist or cannot be seen by you.")
+        raise Refused(ngettext("Nothing was assigned: %(numbers)s does not exist or cannot be seen by you.",
+                               "Nothing was assigned: %(numbers)s do not exist or cannot be seen by you.",
+                               len(unknown), numbers=", ".join(f"#{i}" for i in unknown)))
     moved = sorted(i for i, r in found.items()
                    if r.version != wanted[i] or S(r.status) not in AWAITING_DECISION)
     if moved:
-        raise Refused("Nothing was assigned: " + ", ".join(f"#{i}" for i in moved)
-                      + (" has" if len(moved) == 1 else " have") + " changed since the queue was loaded "
-                      "(decided, reassigned or edited). The queue now shows them as they stand: tick again.")
+        raise Refused(ngettext("Nothing was assigned: %(numbers)s has changed since the queue was loaded (decided, "
+                               "reassigned or edited). The queue now shows it as it stands: tick again.",
+                               "Nothing was assigned: %(numbers)s have changed since the queue was loaded (decided, "
+                               "reassigned or edited). The queue now shows them as they stand: tick again.",
+                               len(moved), numbers=", ".join(f"#{i}" for i in moved)))
     changed = sum(_assign(found[i], officer) for i in sorted(found))
     try:
         db.session.flush()
     except StaleDataError:
-        raise Refused("Nothing was assigned: some of these requests were changed by someone else at the same moment; "
-                      "reload the queue.") from None
+        raise Refused(_("Nothing was assigned: some of these requests were changed by someone else at the same moment; "
+                      "reload the queue.")) from None
     return changed

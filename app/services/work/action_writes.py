@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.formatting import lazy_date
@@ -124,7 +125,7 @@ def create(scope: Scope, data: ActionData, actor, today: date) -> FollowUpAction
     rows = _checked(scope, data, today, new=True)
     status = data.status or ActionStatus.OPEN.value
     if status not in {s.value for s in PENDING}:
-        raise Refused({"status": "A new action is open or in progress."})
+        raise Refused({"status": _("A new action is open or in progress.")})
     action = FollowUpAction(description=rows["description"], owner_id=rows["owner"].id, due_date=data.due_date,
                             state=rows["state"], instruments=rows["instruments"], status=status,
                             raised_by_id=getattr(actor, "id", None), history=[],

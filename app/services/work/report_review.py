@@ -10,6 +10,7 @@ a return needs a note; an unlock needs a reason.
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.formats import rich_text
@@ -59,7 +60,7 @@ def _approvers(report: ActivityReport, approver_ids, actor) -> list[User]:
     if not ids:
         if report.approvers:  # a resubmission goes back to the same approvers unless others are chosen
             return list(report.approvers)
-        raise Refused({"approvers": "Choose at least one manager to review the report."})
+        raise Refused({"approvers": _("Choose at least one manager to review the report.")})
     found = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(ids)))}
     problems = []
     for user_id in ids:
@@ -82,7 +83,7 @@ def submit(report: ActivityReport, approver_ids, note: str | None, actor, versio
         raise Refused({None: f"A report that is {ReportStatus.label_of(report.status).lower()} cannot be "
                              "submitted."})
     if not rich_text.plain(report.summary):
-        raise Refused({"summary": "Say what was done before submitting: the summary of the report is empty."})
+        raise Refused({"summary": _("Say what was done before submitting: the summary of the report is empty.")})
     note = _note(note, "note")
     approvers = _approvers(report, approver_ids, actor)
     report.approvers[:] = approvers
@@ -105,7 +106,7 @@ def _reviewer(report: ActivityReport, actor, what: str, verb: str) -> None:
         raise Refused({None: f"The author of a report cannot {verb} it: "
                              "another manager must review it."})
     if getattr(actor, "id", None) not in {u.id for u in report.approvers}:
-        raise Refused({None: "Only an approver the report was sent to may review it."})
+        raise Refused({None: _("Only an approver the report was sent to may review it.")})
 
 
 def return_for_changes(report: ActivityReport, note: str | None, actor, version: int | None) -> ActivityReport:
@@ -134,7 +135,7 @@ def approve(report: ActivityReport, note: str | None, actor, version: int | None
 def unlock(report: ActivityReport, reason: str | None, actor, version: int | None) -> ActivityReport:
     """Reopen an approved report as a draft (a manager, with a reason): it must be reviewed again."""
     if report.status != ReportStatus.APPROVED.value:
-        raise Refused({None: "Only an approved report is locked: this one can be changed as it is."})
+        raise Refused({None: _("Only an approved report is locked: this one can be changed as it is.")})
     reason = _note(reason, "reason", "Say why the approved report is unlocked.")
     return _move(report, ReportStatus.DRAFT, actor, reason, version,
                  f"Unlocked the approved report on “{report.activity.title}”")
