@@ -154,7 +154,7 @@ def check_new_account(email: str, role: str | Role, donor: Organization | None =
     role = _checked_role(role)
     _check_donor(role, donor)
     if find_user(email) is not None:
-        raise Refused(f"An account with the email {email} already exists.", "email")
+        raise Refused(_("An account with the email %(email)s already exists.", email=email), "email")
     return email
 
 
@@ -243,7 +243,7 @@ def deactivate(user: User, *, by: User | None = None) -> None:
     if by is not None and by.id == user.id:
         raise Refused(_("You cannot deactivate your own account."))
     if not user.is_active_account:
-        raise Refused(f"The account {user.email} is already deactivated.")
+        raise Refused(_("The account %(email)s is already deactivated.", email=user.email))
     user.is_active_account = False
     # A new session token ends every open session now, and reactivation does not bring them back.
     user.session_token = secrets.token_hex(16)

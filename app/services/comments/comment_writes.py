@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.formatting import format_number
 from app.services.comments import mentions as mention_service
 from app.services.core import audit
 from app.services.core.errors import Refused, Stale
@@ -30,7 +31,8 @@ def _checked_text(text: str | None) -> str:
     if not text:
         raise Refused({"text": _("Write the comment.")})
     if len(text) > MAX_TEXT:
-        raise Refused({"text": f"At most {MAX_TEXT:,} characters ({len(text):,} given)."})
+        raise Refused({"text": _("At most %(limit)s characters (%(given)s given).", limit=format_number(MAX_TEXT),
+                                 given=format_number(len(text)))})
     if "\x00" in text:
         raise Refused({"text": _("The comment contains a NUL character.")})
     if MARKUP.search(text):

@@ -75,7 +75,7 @@ def _check(contribution: Contribution, activity: Activity | None, amount: Decima
                                      "either: leave the amount empty.")})
         return
     if amount is None:
-        raise Refused({"amount": f"Give the amount, in {contribution.currency}."})
+        raise Refused({"amount": _("Give the amount, in %(currency)s.", currency=contribution.currency)})
     problem = amount_problem(amount)
     if problem:
         raise Refused({"amount": problem})

@@ -112,7 +112,7 @@ def _fields(r: ExchangeRate) -> dict:
 def _check(currency: str | None, rate: Decimal | None, valid_from: date | None, current: ExchangeRate | None):
     errors = {}
     if currency == BASE_CURRENCY:
-        errors["currency"] = f"{BASE_CURRENCY} is the base currency: its rate is always 1."
+        errors["currency"] = _("%(currency)s is the base currency: its rate is always 1.", currency=BASE_CURRENCY)
     elif currency_problem(currency):
         errors["currency"] = currency_problem(currency)
     if rate is None or not rate.is_finite() or rate <= 0 or rate >= 1_000_000:
@@ -123,7 +123,8 @@ def _check(currency: str | None, rate: Decimal | None, valid_from: date | None, 
         clash = db.session.scalar(sa.select(ExchangeRate).where(ExchangeRate.currency == currency,
                                                                 ExchangeRate.valid_from == valid_from))
         if clash is not None and clash is not current:
-            errors["valid_from"] = f"{currency} already has a rate from {valid_from.isoformat()}: edit that one."
+            errors["valid_from"] = _("%(currency)s already has a rate from %(day)s: edit that one.", currency=currency,
+                                     day=valid_from.isoformat())
     if errors:
         raise Refused(errors)
 

@@ -121,9 +121,10 @@ def _resolved(values: dict) -> dict:
     if not name:
         errors["name"] = _("Give the expert's name.")
     if values.get("kind") not in {k.value for k in ExpertKind}:
-        errors["kind"] = f"Choose one of: {', '.join(k.label for k in ExpertKind)}."
+        errors["kind"] = _("Choose one of: %(choices)s.", choices=", ".join(k.label for k in ExpertKind))
     if values.get("legal_tradition") and values["legal_tradition"] not in {t.value for t in LegalTradition}:
-        errors["legal_tradition"] = f"Choose one of: {', '.join(t.label for t in LegalTradition)}."
+        errors["legal_tradition"] = _("Choose one of: %(choices)s.",
+                                      choices=", ".join(t.label for t in LegalTradition))
     affiliation = db.session.get(Organization, values["affiliation_id"]) if values.get("affiliation_id") else None
     if values.get("affiliation_id") and affiliation is None:
         errors["affiliation"] = _("Choose the organization from the list.")
@@ -138,7 +139,7 @@ def _resolved(values: dict) -> dict:
         errors["instruments"] = _("Choose instruments from the list.")
     for field, limit in LIMITS.items():
         if len(values.get(field) or "") > limit:
-            errors[field] = f"At most {limit} characters."
+            errors[field] = _("At most %(limit)s characters.", limit=limit)
     if errors:
         raise Refused(errors)
     return dict(values, name=name, affiliation=affiliation, nationality=nationality, instruments=instruments)

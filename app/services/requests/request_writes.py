@@ -125,13 +125,14 @@ def _resolved(scope: Scope, values: dict, today: date, known: Known | None = Non
                                       ("priority", Priority, True)):
         value = values.get(field)
         if (value or required) and value not in {m.value for m in enum_cls}:
-            errors[field] = f"Choose one of: {', '.join(m.label for m in enum_cls)}."
+            errors[field] = _("Choose one of: %(choices)s.", choices=", ".join(m.label for m in enum_cls))
     subject = (values.get("subject") or "").strip()
     if not subject:
         errors["subject"] = _("Give the subject of the request.")
     for field, limit in LIMITS.items():
         if len(values.get(field) or "") > limit:
-            errors[field] = f"At most {limit} characters ({len(values[field])} given)."
+            errors[field] = _("At most %(limit)s characters (%(given)s given).", limit=limit,
+                              given=len(values[field]))
     errors.update(date_problems(values.get("received_date"), values.get("due_date"), today))
     if errors:
         raise Refused(errors)
@@ -244,14 +245,16 @@ def move(request: AssistanceRequest, name: str, actor: User, reason: str | None,
     _check_version(request, version)
     current = S(request.status)
     if step.to not in TRANSITIONS[current]:
-        possible = ", ".join(m.label.lower() for m in MOVES if m.to in TRANSITIONS[current]) or "none: it is closed"
-        raise Refused(f"Request #{request.id} is {current.label.lower()}: it cannot be moved to "
-                      f"{step.to.label.lower()}. Moves possible now: {possible}. Nothing was changed.")
+        possible = (", ".join(m.label.lower() for m in MOVES if m.to in TRANSITIONS[current])
+                    or _("none: it is closed"))
+        raise Refused(_("Request #%(id)s is %(status)s: it cannot be moved to %(target)s. Moves possible now: "
+                        "%(possible)s. Nothing was changed.", id=request.id, status=current.label.lower(),
+                        target=step.to.label.lower(), possible=possible))
     if not has_permission(actor, step.permission):
-        raise Refused(f"“{step.label}” is a manager's decision. Nothing was changed.")
+        raise Refused(_("“%(move)s” is a manager's decision. Nothing was changed.", move=step.label))
     reason = (reason or "").strip()
     if step.needs_reason and not reason:
-        raise Refused({"reason": f"“{step.label}” needs a reason: say why. Nothing was changed."})
+        raise Refused({"reason": _("“%(move)s” needs a reason: say why. Nothing was changed.", move=step.label)})
     change = request.change_status(step.to, actor, reason)
     request.version += 1
     audit.record_for(request, "status", f"Request #{request.id}: {current.label.lower()} → {step.to.label.lower()}"

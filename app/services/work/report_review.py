@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.formats import rich_text
+from app.formatting import format_number
 from app.services.core import audit, versions
 from app.services.core.errors import Refused
 from app.services.notifications import events as notification_events
@@ -36,7 +37,7 @@ def _note(note: str | None, field: str, required: str | None = None) -> str | No
     if note is None and required:
         raise Refused({field: required})
     if note is not None and len(note) > MAX_NOTE:
-        raise Refused({field: f"At most {MAX_NOTE:,} characters."})
+        raise Refused({field: _("At most %(limit)s characters.", limit=format_number(MAX_NOTE))})
     return note
 
 
