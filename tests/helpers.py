@@ -43,8 +43,8 @@ def inline_code(body: str) -> list[str]:
 
 def form_fields(body: str, form_class: str | None = None) -> list[tuple[str, str]]:
     """What a browser would submit from the first form of the page with a `method="post"` (other than the bar's
-    sign-out and language switcher; with `form_class` among its classes, if given): inputs (checked boxes only), selected options,
-    textareas — as (name, value) pairs."""
+    sign-out and language switcher; with `form_class` among its classes, if given): inputs (checked boxes only),
+    selected options, textareas — as (name, value) pairs."""
     from html.parser import HTMLParser
 
     class Reader(HTMLParser):
