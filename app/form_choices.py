@@ -5,8 +5,10 @@ offers is a value the API accepts, and the other way round. Each takes the form 
 """
 from flask_login import current_user
 
+from app import history_words
 from app.scoping import for_user
 from app.services.activities import activity_reads, activity_writes
+from app.services.core import audit
 from app.services.funding import allocations as allocation_service
 from app.services.funding import contributions as contribution_service
 from app.services.registry import legislative
@@ -40,7 +42,7 @@ def expert_form(form) -> None:
 
 def finding_form(form) -> None:
     scope = for_user(current_user)
-    form.set_choices(state_service.choices(scope), legislative.catalogue(), activity_reads.choices(scope))
+    form.set_choices(state_service.choices(scope), legislative.catalogue(scope), activity_reads.choices(scope))
 
 
 def request_form(form) -> None:
@@ -82,3 +84,8 @@ def report_filters(form) -> None:
     accounts = request_reads.staff_accounts()
     form.approver.set_accounts(accounts)
     form.author.set_accounts(accounts)
+
+
+def audit_filters(form) -> None:
+    """The audit trail's actions and kinds of record, each by its label (the values stay the stored codes)."""
+    form.set_choices(*audit.vocabulary(), history_words.action_text, history_words.record_type_text)

@@ -6,8 +6,10 @@ from flask import current_app, g, request, url_for
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from werkzeug.routing import BuildError
+from wtforms import widgets
 
-from app.formatting import format_date, format_money, format_number
+from app import history_words
+from app.formatting import format_date, format_datetime, format_money, format_month, format_number
 from app.languages import current_language, offered_languages, text_direction
 from app.permissions import AUTHENTICATED, Permission, can
 from app.services.registry.state_names import local_name
@@ -201,8 +203,23 @@ def state_name(state, as_of=None) -> str:
     return local_name(state, current_language(), as_of)
 
 
+def control_kind(field) -> str:
+    """What a form field looks like to the person filling it in, whatever its class is called: "checkbox" (a
+    yes/no, `FlagFilter` included), "select" (any choice from options: the select arrow) or "text". Read from the
+    widget, so a subclass (IdChoiceField, FlagFilter) is drawn as what it is, and a typed record number (a
+    SelectField subclass with a text input) stays a text box."""
+    widget = getattr(field, "widget", None)
+    if isinstance(widget, widgets.CheckboxInput):
+        return "checkbox"
+    if isinstance(widget, widgets.Select):
+        return "select"
+    return "text"
+
+
 def init_app(app) -> None:
     app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["month"] = format_month
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.filters["number"] = format_number
     app.jinja_env.filters["state_name"] = state_name
@@ -213,5 +230,7 @@ def init_app(app) -> None:
     # page's context and see only globals.
     app.jinja_env.globals.update(can=can, Permission=Permission, enums=enums, nav_items=nav_items,
                                  nav_endpoints=nav_endpoints, nav_areas=nav_areas, stale_groups=stale_groups,
-                                 record_url=record_url, page_link=page_link, current_language=current_language,
+                                 record_url=record_url, page_link=page_link, control_kind=control_kind,
+                                 history_in_words=history_words.in_words,
+                                 record_type_text=history_words.record_type_text, current_language=current_language,
                                  text_direction=text_direction, offered_languages=offered_languages)

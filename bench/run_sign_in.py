@@ -36,13 +36,6 @@ def session_cookie(port: int, role: str) -> str:
 
 
 def headers_for(instance: run_servers.Instance, auth: str, path: str) -> tuple[list[str], str]:
-    """The headers (as wrk's -H pairs) and path of a way of signing in; "…@fr" asks for a language (issue 30)."""
-    auth, _, language = auth.partition("@")
-    extra, path = _headers_for(instance, auth, path)
-    return (extra + ["-H", f"Accept-Language: {language}"] if language else extra), path
-
-
-def _headers_for(instance: run_servers.Instance, auth: str, path: str) -> tuple[list[str], str]:
     kind, role = auth.split(":")
     if kind == "cookie":
         return ["-H", f"Cookie: {session_cookie(instance.port, role)}"], path

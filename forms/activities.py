@@ -64,10 +64,11 @@ class ActivityFilterForm(FilterForm):
     SORTS = {"start_date": "Dates", "title": "Title", "kind": "Kind", "status": "Status", "id": "Number"}
     DEFAULT_SORT = "start_date"
 
-    q = text_filter(_l("Text"), _l("Words in the title."))
+    q = text_filter(_l("Text"), _l("Words in the title, a State served, taking part or visited (any of its names, in "
+                    "part) or the activity's number (#16)."))
     kind = enum_filter(_l("Kind"), ActivityKind)
     status = enum_filter(_l("Status"), ActivityStatus)
-    state = state_filter(description=_l("A State served, taking part or visited (its code)."))
+    state = state_filter(description=_l("A State served, taking part or visited (its code or a name in full)."))
     regional_group = group_filter()
     instrument = instrument_filter()
     expert = id_number_filter(_l("Expert"),

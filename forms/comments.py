@@ -32,6 +32,6 @@ class MentionFilterForm(FilterForm):
     SORTS = {"created": "Date"}
     DEFAULT_SORT = "-created"
 
-    kind = SelectField(_l("On"), choices=choices([("", _l("Any record"))] + [(k.value, k.label) for k in (
+    kind = SelectField(_l("On"), choices=choices([("", _l("Any record"))] + [(k.value, _l(k.english_label)) for k in (
         AttachedTo.REQUEST, AttachedTo.ACTIVITY, AttachedTo.REPORT)]), validators=[Optional()])
     q = text_filter(_l("Text"), _l("Words in the comment."))

@@ -29,8 +29,19 @@ class CodeField(StringField):
                          validators=[Optional(), Regexp(r"^[A-Z]{3}$", message=message)], **kwargs)
 
 
-def state_filter(label: str = "State", description: str = "The State's three-letter code, e.g. BOL.") -> CodeField:
-    return CodeField(label, "A three-letter State code, e.g. BOL.", description=description)
+class StateField(StringField):
+    """A State as people name it: its code ("BOL") or any of its names, today's or earlier, in full ("Bolivia",
+    "Yugoslavia"). The service resolves it (`app.services.registry.states.ids_named`); a name that designates no
+    State narrows the list to nothing rather than refusing the request."""
+    api_schema = {"type": "string", "maxLength": 120}
+
+    def __init__(self, label, **kwargs):
+        super().__init__(label, filters=[strip], validators=[Optional(), Length(max=120)], **kwargs)
+
+
+def state_filter(label: str = "State", description: str = "The State's code (BOL) or one of its names, today's or "
+                 "earlier, in full (Bolivia).") -> StateField:
+    return StateField(label, description=description)
 
 
 def group_filter(label: str = "Regional group") -> SelectField:
@@ -38,7 +49,7 @@ def group_filter(label: str = "Regional group") -> SelectField:
                        validators=[Optional()])
 
 
-def enum_filter(label: str, enum_cls, any_label: str = "Any") -> SelectField:
+def enum_filter(label: str, enum_cls, any_label: str = _l("Any")) -> SelectField:
     return SelectField(label, choices=choices([("", any_label)] + enum_cls.choices()), validators=[Optional()])
 
 
@@ -46,7 +57,7 @@ def id_filter(label: str, description: str | None = None) -> IntegerField:
     return IntegerField(label, validators=[Optional(), NumberRange(1, MAX_ID)], description=description)
 
 
-def text_filter(label: str = "Text", description: str | None = None, max_length: int = 200) -> StringField:
+def text_filter(label: str = _l("Text"), description: str | None = None, max_length: int = 200) -> StringField:
     return StringField(label, filters=[strip], validators=[Optional(), Length(max=max_length)],
                        description=description)
 
@@ -58,7 +69,7 @@ class IdChoiceField(SelectField):
     #: Read by the OpenAPI builder: the parameter is an id, whatever options a page offers.
     api_schema = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 
-    def __init__(self, label: str, description: str | None = None, any_label: str = "Any", **kwargs):
+    def __init__(self, label: str, description: str | None = None, any_label: str = _l("Any"), **kwargs):
         self.any_label = any_label
         super().__init__(label, coerce=optional_int, choices=choices([("", any_label)]), validate_choice=False,
                          validators=[Optional()], description=description, **kwargs)

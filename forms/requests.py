@@ -131,7 +131,7 @@ class RequestForm(AppForm):
     description = TextAreaField(_l("Description"), filters=[strip], validators=[Optional(),
                                                                                 Length(max=MAX_DESCRIPTION)],
                                 render_kw={"rows": 4})
-    priority = SelectField(_l("Priority"), choices=choices((p.value, p.label) for p in sorted(Priority,
+    priority = SelectField(_l("Priority"), choices=choices((p.value, _l(p.english_label)) for p in sorted(Priority,
                                                                                            key=lambda p: p.rank)),
                            default=Priority.NORMAL.value, validators=[InputRequired(_l("Choose a priority."))])
     due_date = date_field(_l("Due date"), Optional(), description=_l("When the State expects an answer, if it said."))
@@ -215,7 +215,9 @@ class RequestFilterForm(FilterForm):
              "due_date": "Due", "state": "State"}
     DEFAULT_SORT = "-id"
 
-    q = text_filter(_l("Text"), _l("Words in the subject, the requesting authority or the State's name."))
+    q = text_filter(_l("Text"),
+                    _l("Words in the subject or the requesting authority, a State's name (today's or earlier, "
+                    "in full or in part) or a request's number (#16)."))
     status = enum_filter(_l("Status"), RequestStatus)
     state = state_filter()
     regional_group = group_filter()
@@ -241,9 +243,11 @@ class QueueFilterForm(FilterForm):
     DEFAULT_SORT = "priority"
     DEFAULT_PER_PAGE = 50
 
-    q = text_filter(_l("Text"), _l("Words in the subject, the requesting authority or the State's name."))
+    q = text_filter(_l("Text"),
+                    _l("Words in the subject or the requesting authority, a State's name (today's or earlier, "
+                    "in full or in part) or a request's number (#16)."))
     status = SelectField(_l("Status"), choices=choices([("", _l("Pending or under review"))] + [
-        (s.value, s.label) for s in RequestStatus if s in AWAITING_DECISION]), validators=[Optional()])
+        (s.value, _l(s.english_label)) for s in RequestStatus if s in AWAITING_DECISION]), validators=[Optional()])
     regional_group = group_filter()
     instrument = instrument_filter()
     kind = enum_filter(_l("Kind"), RequestKind)

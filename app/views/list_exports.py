@@ -11,7 +11,7 @@ from datetime import date
 from flask import Blueprint
 from flask_login import current_user
 
-from app import job_exports
+from app import form_choices, job_exports
 from app.exports import csv_response, xlsx_response
 from app.formats.tables import joined
 from app.permissions import Permission, can, permission_required
@@ -22,7 +22,7 @@ from app.services.outcomes import outcome_timeline
 from app.services.registry import experts as expert_service
 from app.services.registry import states as state_service
 from app.services.requests import queue as queue_service
-from app.services.requests import request_reads
+from app.services.requests import request_exports, request_reads
 from app.services.treaties import treaty_record
 from app.views.helpers import list_filters, refuse_filters
 from app.views.registry.states import get_state_or_404
@@ -142,7 +142,7 @@ def _queue(extension: str):
     select = queue_service.query(for_user(current_user), queue_service.QueueFilters(**filters), loads=())
     if job := _as_job(select, "the queue", extension):
         return job
-    rows = queue_service.export_rows(for_user(current_user), queue_service.QueueFilters(**filters), paging)
+    rows = request_exports.queue_rows(for_user(current_user), queue_service.QueueFilters(**filters), paging)
     return _write("queue", extension, REQUEST_COLUMNS, rows, "Queue")
 
 
@@ -234,7 +234,7 @@ _AUDIT_COLUMNS = [
 
 
 def _audit(extension: str):
-    filters, _paging = _filters(AuditFilterForm, lambda f: f.set_choices(*audit.vocabulary()))
+    filters, _paging = _filters(AuditFilterForm, form_choices.audit_filters)
     if job := _as_job(audit.query(audit.AuditFilters(**filters)), "the audit trail", extension):
         return job
     rows = audit.export_rows(audit.AuditFilters(**filters))
@@ -253,5 +253,3 @@ def audit_csv():
 def audit_xlsx():
     """The filtered audit trail, every entry, newest first, as an Excel workbook."""
     return _audit("xlsx")
-
-

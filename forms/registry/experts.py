@@ -23,7 +23,9 @@ class ExpertFilterForm(FilterForm):
     SORTS = {"name": "Name", "kind": "Kind", "id": "Number"}
     DEFAULT_SORT = "name"
 
-    q = text_filter(_l("Name"), _l("Part of the expert's name."))
+    q = text_filter(_l("Name"),
+                    _l("Part of the expert's name, the name of its nationality's State (any, in part) or its "
+                    "number (#16)."))
     kind = enum_filter(_l("Kind"), ExpertKind)
     instrument = instrument_filter(_l("Instrument of expertise"))
     nationality = state_filter(_l("Nationality"))

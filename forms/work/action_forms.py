@@ -70,7 +70,8 @@ class ActionFilterForm(FilterForm):
     DEFAULT_SORT = "due_date"
     DEFAULT_PER_PAGE = 50
 
-    q = text_filter(_l("Text"), _l("Words in the description."))
+    q = text_filter(_l("Text"), _l("Words in the description, its State's name (any, in part) or "
+                    "the action's number (#16)."))
     status = SelectField(_l("Status"), choices=choices(_STATUSES), validators=[Optional()],
                          description=_l("pending: open or in progress."))
     owner = MeOrAccountField(_l("Owner"), _l("me, or the owner's account id."))
