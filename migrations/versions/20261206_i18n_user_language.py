@@ -2,7 +2,7 @@
 config LANGUAGES); NULL, every existing account's value, follows the browser's Accept-Language as before.
 
 Revision ID: 20261206_i18n
-Revises: 20261206_perfexports
+Revises: 20261206_perfpages
 Create Date: 2026-12-06
 """
 import sqlalchemy as sa
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '20261206_i18n'
-down_revision = '20261206_perfexports'
+down_revision = '20261206_perfpages'
 branch_labels = None
 depends_on = None
 

@@ -89,6 +89,10 @@ def profile():
 
     status = save_form(form, write)
     if status is None:
+        if user.language:  # the page cache keys on the session's language (app.page_cache)
+            session[SESSION_KEY] = user.language
+        else:
+            session.pop(SESSION_KEY, None)
         with force_locale(select_language()):  # the message in the language just chosen
             flash(_("Saved your profile."), "success")
         return redirect(url_for("account.profile"))
@@ -106,8 +110,7 @@ def language():
     if current_user.is_authenticated:
         user_service.set_language(current_user._get_current_object(), form.language.data)
         db.session.commit()
-    else:
-        session[SESSION_KEY] = form.language.data
+    session[SESSION_KEY] = form.language.data  # also part of the page cache's key: no page kept in the old language
     return redirect(safe_next(form.next.data) or url_for("main.index"))
 
 
