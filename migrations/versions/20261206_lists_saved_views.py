@@ -1,7 +1,7 @@
 """Saved views (issue 29): a list's filters and sort kept under a name, for oneself or shared with the team.
 
 Revision ID: 20261206_lists
-Revises: 20261206_perfpages
+Revises: 20261206_i18n
 Create Date: 2026-12-06
 """
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '20261206_lists'
-down_revision = '20261206_perfpages'
+down_revision = '20261206_i18n'
 branch_labels = None
 depends_on = None
 
