@@ -170,7 +170,7 @@ def test_a_regular_action_is_recorded_and_the_state_page_shows_it(client, login_
     response = post_action(client)
     assert response.status_code in (302, 303) and response.headers["Location"].endswith("/states/AND")
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Recorded: ratification of UNTOC on 2011-09-22." in page
+    assert "Recorded: ratification of UNTOC on 22 September 2011." in page  # dates in words on pages
     assert "Ratification, 22 September 2011" in page and "entered by hand" in page
 
 
