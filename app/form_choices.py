@@ -5,8 +5,9 @@ offers is a value the API accepts, and the other way round. Each takes the form 
 """
 from flask_login import current_user
 
+from app import pickers
 from app.scoping import for_user
-from app.services.activities import activity_reads, activity_writes
+from app.services.activities import activity_reads
 from app.services.funding import allocations as allocation_service
 from app.services.funding import contributions as contribution_service
 from app.services.registry import legislative
@@ -19,10 +20,11 @@ from forms.base import choices
 
 
 def activity_form(form) -> None:
-    # Attribute by attribute: dataclasses.astuple would deep-copy every State, organization and expert (it was most
-    # of the form's time at 20,000 requests).
-    offered = activity_writes.form_choices(for_user(current_user))
-    form.set_choices(offered.states, offered.instruments, offered.organizations, offered.experts)
+    """The instruments (a handful) as options; States, partners, experts and requests are pickers offering only
+    what the form holds (a fixed number of queries, whatever the size of the record)."""
+    scope = for_user(current_user)
+    form.set_instruments(visible_instruments(scope))
+    pickers.bind(form, scope)
 
 
 def contribution_form(form) -> None:
