@@ -7,11 +7,7 @@ from flask_login import current_user
 
 from app import pickers
 from app.scoping import for_user
-from app.services.activities import activity_reads
-from app.services.funding import allocations as allocation_service
 from app.services.funding import contributions as contribution_service
-from app.services.registry import legislative
-from app.services.registry import organizations as organization_service
 from app.services.registry import states as state_service
 from app.services.requests import request_reads
 from app.services.treaties.treaty_record import visible_instruments
@@ -32,17 +28,18 @@ def contribution_form(form) -> None:
 
 
 def allocation_form(form) -> None:
-    form.set_choices(allocation_service.activity_choices())
+    """The activity: a picker (every activity would be thousands of options)."""
+    pickers.bind(form, for_user(current_user))
 
 
 def expert_form(form) -> None:
-    scope = for_user(current_user)
-    form.set_choices(organization_service.choices(scope), state_service.choices(scope))
+    """Affiliation and nationality: pickers (organizations grow with the roster)."""
+    pickers.bind(form, for_user(current_user))
 
 
 def finding_form(form) -> None:
-    scope = for_user(current_user)
-    form.set_choices(state_service.choices(scope), legislative.catalogue(), activity_reads.choices(scope))
+    """State, issue and the activity it was raised in: pickers (the activities number in the thousands)."""
+    pickers.bind(form, for_user(current_user))
 
 
 def request_form(form) -> None:

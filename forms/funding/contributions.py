@@ -16,6 +16,7 @@ from forms.filters import (
     text_filter,
 )
 from forms.funding.codelists import currency_problem
+from forms.pickers import PickerField
 from models.contribution import MAX_AMOUNT
 from models.enums import ContributionStatus, RegionalGroup
 
@@ -177,16 +178,15 @@ class StatusForm(AppForm):
 
 class AllocationForm(AppForm):
     """Part of a contribution allocated to one activity."""
-    activity_id = SelectField("Activity", coerce=optional_int, validators=[DataRequired("Choose the activity.")])
+    activity_id = PickerField("Activity", [DataRequired("Choose the activity.")], kind="activities",
+                              blank="Choose an activity", unknown="Choose the activity from the list.",
+                              description="Type its number (#16) or words of its title.")
     amount = AmountField("Amount", validators=[Optional(), _check_amount],
                          description="In the contribution's currency; leave empty when it is not recorded.")
     is_inferred = BooleanField("Inferred", description="Tick when the source does not say that this money paid "
                                                        "for this activity, and the record infers it.")
     basis = TextAreaField("Basis", filters=[strip], validators=[Optional(), Length(max=2000)],
                           description="The source's words, or the reasoning behind the inference.")
-
-    def set_choices(self, activities) -> None:
-        self.activity_id.choices = choices([("", "Choose an activity")] + [(a_id, label) for a_id, label in activities])
 
     def validate_basis(self, field):
         if self.is_inferred.data and not field.data:

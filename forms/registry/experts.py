@@ -2,7 +2,7 @@
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from forms.activities import KnownChoice, ListText, _EachAtMost
+from forms.activities import ListText, _EachAtMost
 from forms.base import (
     AppForm,
     EmailAddress,
@@ -11,10 +11,10 @@ from forms.base import (
     VersionField,
     choices,
     date_field,
-    optional_int,
     strip,
 )
 from forms.filters import INSTRUMENT_CODES, enum_filter, instrument_filter, not_before, state_filter, text_filter
+from forms.pickers import PickerField
 from models.enums import ExpertKind, LegalTradition
 
 
@@ -41,9 +41,11 @@ class ExpertForm(AppForm):
         DataRequired("Give the expert's name."), Length(max=160, message="At most 160 characters."), PlainText()])
     kind = SelectField("Kind", choices=choices([("", "Choose…")] + ExpertKind.choices()),
                        validators=[InputRequired("Choose the kind of expert.")])
-    affiliation = KnownChoice("Affiliation", "Choose the organization from the list.", coerce=optional_int,
+    affiliation = PickerField("Affiliation", kind="organizations", blank="— none —",
+                              unknown="Choose the organization from the list.",
                               description="The organization the expert works for, if any.")
-    nationality = KnownChoice("Nationality", "Choose the State from the list.")
+    nationality = PickerField("Nationality", kind="states", blank="— not recorded —",
+                              unknown="Choose the State from the list.")
     instruments = SelectMultipleField("Instruments of expertise", choices=choices((c, c) for c in INSTRUMENT_CODES),
                                       validators=[Optional()])
     topics = ListText("Legal topics", separator=",", validators=[_EachAtMost(120, "topic")],
@@ -59,11 +61,6 @@ class ExpertForm(AppForm):
     note = TextAreaField("Note", filters=[strip], validators=[Optional(), Length(max=4000)])
     #: Set when editing: the version the form was rendered from.
     version = VersionField()
-
-    def set_choices(self, organizations, states) -> None:
-        self.affiliation.choices = choices([("", "— none —")] + [(o.id, o.display_name) for o in organizations])
-        self.nationality.choices = choices([("", "— not recorded —")] + [(s.code, f"{s.name} ({s.code})")
-                                                                        for s in states])
 
     def values(self) -> dict:
         """What the service takes."""

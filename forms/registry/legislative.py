@@ -2,27 +2,24 @@
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from forms.activities import KnownChoice
-from forms.base import AppForm, VersionField, choices, date_field, optional_int, strip
+from forms.base import AppForm, VersionField, choices, date_field, strip
+from forms.pickers import PickerField
 from models.enums import FindingStatus
 
 
 class FindingForm(AppForm):
-    state = KnownChoice("State", "Choose the State from the list.", validators=[InputRequired("Choose the State.")])
-    issue = KnownChoice("Issue", "Choose the issue from the catalogue.", coerce=optional_int,
-                        validators=[InputRequired("Choose the issue raised.")])
-    activity = KnownChoice("Raised in", "Choose the activity from the list.", coerce=optional_int,
-                           description="The mission, seminar or analysis where the issue came up (if any).")
+    state = PickerField("State", [InputRequired("Choose the State.")], kind="states",
+                        unknown="Choose the State from the list.")
+    issue = PickerField("Issue", [InputRequired("Choose the issue raised.")], kind="issues",
+                        unknown="Choose the issue from the catalogue.")
+    activity = PickerField("Raised in", kind="activities", blank="— none —",
+                           unknown="Choose the activity from the list.",
+                           description="The mission, seminar or analysis where the issue came up (if any): type its "
+                                       "number (#16) or words of its title.")
     status = SelectField("Status", choices=choices(FindingStatus.choices()), default=FindingStatus.IDENTIFIED.value)
     status_date = date_field("Since", Optional(), description="The day the status took effect, if known.")
     note = TextAreaField("Note", filters=[strip], validators=[Optional(), Length(max=2000)],
                          description="What was found, and where it is recorded.")
-
-    def set_choices(self, states, issues, activities) -> None:
-        self.state.choices = choices([("", "Choose…")] + [(s.code, f"{s.name} ({s.code})") for s in states])
-        self.issue.choices = choices([("", "Choose…")] + [(i.id, f"{i.title} — {i.article}") for i in issues])
-        self.activity.choices = choices([("", "— none —")] + [
-            (a.id, f"{a.title} ({a.start_date.isoformat() if a.start_date else 'no date'})") for a in activities])
 
 
 class FindingStatusForm(AppForm):
