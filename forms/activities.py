@@ -258,6 +258,16 @@ class ActivityForm(AppForm):
         rows.append_entry()
         return True
 
+    def row_template(self, name: str):
+        """An empty row of `name` numbered `__index__`: the page's <template> that form_rows.js copies to add a
+        row in place (numbered then after the rows on the page)."""
+        rows = self[name]
+        row = self.meta.bind_field(self, rows.unbound_field, {
+            "name": f"{rows.name}-__index__", "id": f"{rows.id}-__index__", "_meta": self.meta,
+            "translations": rows._translations})
+        row.process(None)
+        return row
+
     def filled(self, name: str) -> list[Form]:
         """The rows of `name` that are not left empty."""
         return [row.form for row in self[name] if not row.form.is_blank()]

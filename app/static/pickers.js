@@ -41,11 +41,12 @@
       // The server has searched and ordered: keep its order, filter nothing out.
       score: function () { return function () { return 1; }; },
       placeholder: select.getAttribute("data-placeholder") || "",
-      plugins: multiple ? ["remove_button"] : [],
+      // The "none" option of a single picker is its placeholder and a clear button, not an option to land on.
+      plugins: multiple ? ["remove_button"] : ["clear_button"],
       maxOptions: 50,
       preload: "focus",
       loadThrottle: 200,
-      allowEmptyOption: !multiple,
+      allowEmptyOption: false,
       closeAfterSelect: !multiple,
       hidePlaceholder: false,
       shouldLoad: function () { return true; },
