@@ -98,6 +98,7 @@ class PickerField(_Picker, SelectField):
     def process_formdata(self, valuelist):
         # The select and, after it, the text box post under the same name: a name typed wins over the selection.
         posted = self._posted(valuelist)
+        self.raw_data = posted[-1:]  # what InputRequired reads: the value taken, not the select's empty "Choose…"
         self.data = posted[-1] if posted else None
 
     def process_data(self, value):
