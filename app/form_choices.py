@@ -43,7 +43,8 @@ def finding_form(form) -> None:
 
 
 def request_form(form) -> None:
-    form.set_states(state_service.choices(for_user(current_user)))
+    """The requesting State: a picker."""
+    pickers.bind(form, for_user(current_user))
 
 
 def request_filters(form) -> None:

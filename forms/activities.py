@@ -27,6 +27,7 @@ from forms.base import (
     VersionField,
     choices,
     date_field,
+    empty_row,
     optional_int,
     strip,
 )
@@ -259,14 +260,8 @@ class ActivityForm(AppForm):
         return True
 
     def row_template(self, name: str):
-        """An empty row of `name` numbered `__index__`: the page's <template> that form_rows.js copies to add a
-        row in place (numbered then after the rows on the page)."""
-        rows = self[name]
-        row = self.meta.bind_field(self, rows.unbound_field, {
-            "name": f"{rows.name}-__index__", "id": f"{rows.id}-__index__", "_meta": self.meta,
-            "translations": rows._translations})
-        row.process(None)
-        return row
+        """An empty row of `name` for the page's <template> (forms.base.empty_row)."""
+        return empty_row(self, name)
 
     def filled(self, name: str) -> list[Form]:
         """The rows of `name` that are not left empty."""

@@ -29,6 +29,7 @@ from forms.filters import (
     state_filter,
     text_filter,
 )
+from forms.pickers import PickerField
 from models.assistance_request import AWAITING_DECISION, date_problems
 from models.enums import AgeBucket, Priority, RequestChannel, RequestKind, RequestStatus
 
@@ -109,8 +110,8 @@ def _version_field():
 
 # ------------------------------------------------------------------ intake and edit
 class RequestForm(AppForm):
-    state = SelectField("Requesting State", validate_choice=False,
-                        validators=[InputRequired("Choose the requesting State.")])
+    state = PickerField("Requesting State", [InputRequired("Choose the requesting State.")], kind="states",
+                        unknown="Unknown State: choose the requesting State from the list.")
     instruments = MultiCheckboxField("Instruments concerned", choices=choices([(c, c) for c in INSTRUMENT_CODES]),
                                      validate_choice=False,
                                      validators=[AtLeastOne("Choose at least one instrument the request concerns.")],
@@ -134,13 +135,6 @@ class RequestForm(AppForm):
     due_date = date_field("Due date", Optional(), description="When the State expects an answer, if it said.")
     #: Set when editing: the version the form was rendered from.
     version = IntegerField(widget=HiddenInput(), validators=[Optional(), NumberRange(1, MAX_ID)])
-
-    def set_states(self, states) -> None:
-        self.state.choices = choices([("", "Choose…")] + [(s.code, f"{s.name} ({s.code})") for s in states])
-
-    def validate_state(self, field):
-        if field.data and field.data not in {c.value for c in self.state.choices}:
-            raise ValidationError("Unknown State: choose the requesting State from the list.")
 
     def validate_instruments(self, field):
         unknown = [c for c in field.data if c not in INSTRUMENT_CODES]

@@ -4,7 +4,6 @@
    server adds the row; either way the server reads the rows it is sent, whatever their numbers. */
 (function () {
   "use strict";
-  var MAX_ROWS = 40;  // forms/activities.py MAX_ROWS: past it the button posts, and the server says so
 
   function nextIndex(rows) {
     var highest = -1;
@@ -29,7 +28,8 @@
     if (!button) { return; }
     var template = document.getElementById(button.getAttribute("data-row-template"));
     var rows = button.parentNode.querySelectorAll('[data-row-of="' + button.value + '"]');
-    if (!template || rows.length >= MAX_ROWS) { return; }
+    // Past the list's most rows the button posts as it does without script, and the server says so.
+    if (!template || rows.length >= parseInt(button.getAttribute("data-row-max") || "40", 10)) { return; }
     event.preventDefault();
     var holder = document.createElement("div");
     holder.innerHTML = template.innerHTML.replace(/__index__/g, String(nextIndex(rows)))

@@ -2,8 +2,8 @@
 import pytest
 import sqlalchemy as sa
 
-from app.services.overview import lookup
 from app.scoping import for_user
+from app.services.overview import lookup
 from models import MemberState, Organization, db
 from tests import factories
 from tests.helpers import count_queries
