@@ -8,7 +8,6 @@ from flask_login import current_user
 from app import pickers
 from app.scoping import for_user
 from app.services.funding import contributions as contribution_service
-from app.services.registry import states as state_service
 from app.services.requests import request_reads
 from app.services.treaties.treaty_record import visible_instruments
 from app.services.work import action_reads, report_review
@@ -57,15 +56,16 @@ def assign_form(form) -> None:
 
 
 def treaty_action_form(form) -> None:
+    """The participant: a picker; the instruments: the handful the caller may see."""
     scope = for_user(current_user)
-    form.participant.choices = choices([("", "Choose…")] + [(s.code, f"{s.name} ({s.code})")
-                                                            for s in state_service.choices(scope)])
     form.instrument.choices = choices([(i.code, f"{i.code} — {i.short_title}") for i in visible_instruments(scope)])
+    pickers.bind(form, scope)
 
 
 def action_form(form) -> None:
     """An action's owner among active staff, its State among those the caller may see."""
-    form.set_choices(action_reads.owner_choices(), state_service.choices(for_user(current_user)))
+    form.set_choices(action_reads.owner_choices())
+    pickers.bind(form, for_user(current_user))
 
 
 def action_filters(form) -> None:

@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from forms.base import AppForm, FilterForm, choices, date_field, strip
 from forms.filters import INSTRUMENT_CODES
+from forms.pickers import PickerField
 from models.enums import ActionKind
 
 
@@ -48,7 +49,8 @@ class ImportConfirmForm(AppForm):
 
 
 class TreatyActionForm(AppForm):
-    participant = SelectField("Participant", validators=[DataRequired("Choose the participant.")])
+    participant = PickerField("Participant", [DataRequired("Choose the participant.")], kind="states",
+                              unknown="Choose the participant from the list.")
     instrument = SelectField("Instrument", choices=choices([(c, c) for c in INSTRUMENT_CODES]),
                              validators=[DataRequired("Choose the instrument.")])
     kind = SelectField("Action", choices=choices(ActionKind.choices()),

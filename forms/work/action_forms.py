@@ -113,10 +113,9 @@ class ActionForm(AppForm):
         description="Why: required to cancel or to reopen an action.")
     version = VersionField()
 
-    def set_choices(self, owners, states) -> None:
+    def set_choices(self, owners) -> None:
+        """The owners (active staff, a short list); the State is a picker (app.pickers.bind)."""
         self.owner.choices = choices([("", "Choose…")] + [(u.id, f"{u.name} ({u.email})") for u in owners])
-        self.state.choices = choices([("", "The State of the record it is raised from")]
-                                     + [(s.code, f"{s.name} ({s.code})") for s in states])
 
     def values(self) -> dict:
         return {"description": self.description.data, "owner_id": self.owner.data, "due_date": self.due_date.data,
