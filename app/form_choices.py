@@ -10,7 +10,7 @@ from app.scoping import for_user
 from app.services.funding import contributions as contribution_service
 from app.services.requests import request_reads
 from app.services.treaties.treaty_record import visible_instruments
-from app.services.work import action_reads, report_review
+from app.services.work import report_review
 from forms.base import choices
 
 
@@ -63,8 +63,7 @@ def treaty_action_form(form) -> None:
 
 
 def action_form(form) -> None:
-    """An action's owner among active staff, its State among those the caller may see."""
-    form.set_choices(action_reads.owner_choices())
+    """An action's owner (staff accounts: the service takes only an active one) and its State: pickers."""
     pickers.bind(form, for_user(current_user))
 
 

@@ -34,7 +34,7 @@
     if (typed) { typed.parentNode.removeChild(typed); }  // the combobox takes names: the text box would post twice
     var url = select.getAttribute("data-lookup");
     var multiple = select.multiple;
-    new window.TomSelect(select, {
+    var picker = new window.TomSelect(select, {
       valueField: "id",
       labelField: "label",
       searchField: [],
@@ -66,6 +66,12 @@
         loading: function () { return '<div class="spinner-border spinner-border-sm m-2" role="status"><span class="visually-hidden">Searching…</span></div>'; }
       }
     });
+    // The label now names the combobox (Tom Select points it there): its help and error go with it, and the
+    // select it stands for, out of the tab order, is hidden from assistive technology (one control, one name).
+    ["aria-describedby", "aria-invalid"].forEach(function (name) {
+      if (select.hasAttribute(name)) { picker.control_input.setAttribute(name, select.getAttribute(name)); }
+    });
+    select.setAttribute("aria-hidden", "true");
   }
 
   function init(root) {

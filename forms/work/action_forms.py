@@ -4,7 +4,7 @@ due dates) plus the record an action was raised from."""
 from wtforms import IntegerField, SelectField, SelectMultipleField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from forms.base import MAX_ID, AppForm, FilterForm, PlainText, VersionField, choices, date_field, optional_int, strip
+from forms.base import MAX_ID, AppForm, FilterForm, PlainText, VersionField, choices, date_field, strip
 from forms.filters import (
     INSTRUMENT_CODES,
     flag_filter,
@@ -15,6 +15,7 @@ from forms.filters import (
     state_filter,
     text_filter,
 )
+from forms.pickers import PickerField
 from models.enums import ActionStatus, Priority
 
 #: The owner filter's value for the caller's own account.
@@ -94,14 +95,15 @@ class ActionForm(AppForm):
     """Raise an action, or change one (its status move with a note)."""
     description = TextAreaField("What is to be done", filters=[strip], validators=[
         DataRequired("Say what is to be done."), Length(max=2000, message="At most 2,000 characters."), PlainText()])
-    owner = SelectField("Owner", coerce=optional_int, validate_choice=False,
-                        validators=[InputRequired("Choose who will do it.")],
+    owner = PickerField("Owner", [InputRequired("Choose who will do it.")], kind="users",
+                        unknown="Give the action to an active colleague's account (an officer or a manager).",
                         description="The colleague who will do it (an account id).")
     due_date = date_field("Due date", InputRequired("Give the day the action is due."))
     priority = SelectField("Priority", choices=choices(Priority.choices()), default=Priority.NORMAL.value)
-    state = SelectField("State concerned", validate_choice=False, validators=[Optional()],
-                        description="The State's code; left empty, the State of the request or finding it is "
-                                    "raised from.")
+    state = PickerField("State concerned", [Optional()], kind="states",
+                        blank="The State of the request or finding it is raised from",
+                        unknown="Choose the State from the list.",
+                        description="Left empty, the State of the request or finding it is raised from.")
     instruments = SelectMultipleField("Instruments concerned", choices=choices([(c, c) for c in INSTRUMENT_CODES]))
     activity = _optional_id("Activity", "Raised from this activity's report (its number).")
     request = _optional_id("Request", "Raised from this request (its number).")
@@ -112,10 +114,6 @@ class ActionForm(AppForm):
         Optional(), Length(max=2000, message="At most 2,000 characters."), PlainText()],
         description="Why: required to cancel or to reopen an action.")
     version = VersionField()
-
-    def set_choices(self, owners) -> None:
-        """The owners (active staff, a short list); the State is a picker (app.pickers.bind)."""
-        self.owner.choices = choices([("", "Choose…")] + [(u.id, f"{u.name} ({u.email})") for u in owners])
 
     def values(self) -> dict:
         return {"description": self.description.data, "owner_id": self.owner.data, "due_date": self.due_date.data,
