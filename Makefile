@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 STAMP := $(VENV)/.requirements-installed
 
-.PHONY: run serve test test-deep install db seed demo-accounts clean bench
+.PHONY: run serve test test-deep install db seed demo-accounts clean bench \
+	translations-extract translations-update translations-compile
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,7 +16,33 @@ $(STAMP): requirements.txt
 
 install: $(STAMP)
 
-db: install
+# Translations (issue 30): the interface's strings are extracted from the code and templates (babel.cfg) into
+# app/translations/messages.pot; `translations-update` merges that template into each language's messages.po (the
+# translators' files, committed; a language of config.LANGUAGES without one is started); `translations-compile`
+# builds the messages.mo the app reads. The .mo files are build output, not committed (.gitignore): `make run`,
+# `make serve` and `make test` compile them first. Fuzzy entries are left out of the .mo (a guess stays English
+# until a translator confirms it). No source locations and sorted entries: two branches that mark strings in
+# different files then touch different lines of the .po, not every line number below theirs.
+# --ignore-dirs replaces Babel's default, which skips every directory whose name starts with "_": without it the
+# macros of templates/_macros (the pager, the form errors, the filter bar) would never reach the catalogues.
+TRANSLATIONS := app/translations
+TRANSLATION_LANGUAGES := fr es ar ru zh
+translations-extract: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 --no-location --sort-output \
+		--no-wrap --omit-header --ignore-dirs '.* __pycache__' -o $(TRANSLATIONS)/messages.pot .
+
+translations-update: translations-extract
+	for lang in $(TRANSLATION_LANGUAGES); do \
+		test -f $(TRANSLATIONS)/$$lang/LC_MESSAGES/messages.po || \
+			$(BIN)/pybabel init -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) -l $$lang --no-wrap || exit 1; \
+	done
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-wrap --ignore-obsolete \
+		--ignore-pot-creation-date
+
+translations-compile: install
+	$(BIN)/pybabel compile -d $(TRANSLATIONS) --statistics
+
+db: install translations-compile
 	mkdir -p instance
 	$(FLASK) db upgrade
 
@@ -51,12 +78,12 @@ serve: seed
 # process. PYTEST_ARGS adds options (.ci/run: the ten slowest tests; no browser tests on the PostgreSQL pass).
 PYTEST_WORKERS ?= auto
 PYTEST_ARGS ?=
-test: install
+test: install translations-compile
 	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # The same suite with the fuzzers and Hypothesis searching far longer (minutes more): before a release, or after
 # touching forms, the API's document or the treaty rules.
-test-deep: install
+test-deep: install translations-compile
 	HYPOTHESIS_PROFILE=deep FUZZ_EXAMPLES=60 $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist loadgroup \
 		$(PYTEST_ARGS)
 

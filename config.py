@@ -130,6 +130,13 @@ class Config:
     #: /password/forgot: requests allowed per client address (each asks for an e-mail), as the sign-in is throttled.
     PASSWORD_FORGOT_LIMIT = os.environ.get("PASSWORD_FORGOT_LIMIT", "5 per 15 minutes")
 
+    #: Languages (issue 30): the interface's languages, English first (the fallback when neither the account's choice
+    #: nor the browser's Accept-Language names one of them). Catalogues: app/translations/<code>/LC_MESSAGES.
+    LANGUAGES = ("en", "fr", "es", "ar", "ru", "zh")
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "app" / "translations")
+
     @classmethod
     def finalize(cls, config: dict) -> None:
         """Complete or refuse the configuration once it is loaded: fail fast on one that must not serve."""

@@ -1,5 +1,6 @@
 """Extensions, created here and bound to the app in the factory."""
 from flask import session
+from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -31,3 +32,4 @@ csrf = CSRFProtect()
 bootstrap = Bootstrap5()
 # No default limits: only the login is throttled, with limits set where it is defined.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+babel = Babel()

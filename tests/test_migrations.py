@@ -1,6 +1,5 @@
 """Migrations: upgrade from empty, no drift from the models, downgrade to base — on SQLite and PostgreSQL."""
 import os
-import uuid
 
 import pytest
 import sqlalchemy as sa
@@ -10,6 +9,7 @@ from flask_migrate import downgrade, upgrade
 
 from app import create_app
 from models import db
+from tests.scratch_databases import scratch_database
 
 MIGRATIONS = os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations")
 
@@ -17,20 +17,8 @@ MIGRATIONS = os.path.join(os.path.dirname(os.path.dirname(__file__)), "migration
 @pytest.fixture()
 def empty_database_url(tmp_path):
     """A database of its own: a SQLite file, or a scratch PostgreSQL database beside TEST_DATABASE_URL."""
-    url = os.environ.get("TEST_DATABASE_URL")
-    if not url or not url.startswith("postgresql"):
-        yield f"sqlite:///{tmp_path / 'migrations.db'}"
-        return
-    name = f"palermo_migrations_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield sa.engine.make_url(url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_database(tmp_path, "migrations") as url:
+        yield url
 
 
 def _model_checks(verbatim: bool) -> dict:

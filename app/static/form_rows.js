@@ -41,7 +41,7 @@
     ready.then(function () {
       var field = firstField(row);
       if (field) { field.focus(); }
-      if (announcer) { announcer.textContent = button.textContent.replace(/^Add another /, "") + " " + (rows.length + 1) + " added."; }
+      if (announcer) { announcer.textContent = announcer.getAttribute("data-added") || ""; }
     });
   });
 })();

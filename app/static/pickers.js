@@ -62,8 +62,8 @@
         }).catch(function () { callback(); });
       },
       render: {
-        no_results: function () { return '<div class="no-results">Nothing you may choose matches.</div>'; },
-        loading: function () { return '<div class="spinner-border spinner-border-sm m-2" role="status"><span class="visually-hidden">Searching…</span></div>'; }
+        no_results: function (data, escape) { return '<div class="no-results">' + escape(select.getAttribute("data-no-results") || "") + '</div>'; },
+        loading: function (data, escape) { return '<div class="spinner-border spinner-border-sm m-2" role="status"><span class="visually-hidden">' + escape(select.getAttribute("data-searching") || "") + '</span></div>'; }
       }
     });
     // The label now names the combobox (Tom Select points it there): its help and error go with it, and the

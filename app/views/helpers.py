@@ -1,10 +1,13 @@
 """What the page views share: reading a list's filters (the `as_of` parameter among them, parsed by the filter
 forms of forms/base.py) and showing a service's refusal on its form. (The API's equivalents are in
 app/api/common.py; both read the same filter forms.)"""
+from collections.abc import Callable
+
 from flask import abort, request
 
 from app.listing import Paging, paging_from
 from app.services.core.errors import Refused, Stale
+from models import db
 
 
 def list_filters(form_cls, prepare=None):
@@ -45,3 +48,18 @@ def show_refusal(form, exc: Refused) -> int:
         else:
             form.form_errors.append(message)
     return status
+
+
+def save_form(form, write: Callable[[], object]) -> int | None:
+    """Validate `form`, run `write` (the service call) and commit it. None when it is saved: the view then says so
+    and redirects. Otherwise the status to show the form again with: 200 when first shown, 422 for invalid input,
+    or what show_refusal answers for a service's refusal — rolled back, so nothing is half-written."""
+    if not form.validate_on_submit():
+        return 422 if form.is_submitted() else 200
+    try:
+        write()
+    except Refused as exc:
+        db.session.rollback()
+        return show_refusal(form, exc)
+    db.session.commit()
+    return None

@@ -24,11 +24,13 @@ EXTRA_STAFF = {"assignee": "officer", "forgetful": "officer"}
 
 
 def pytest_collection_modifyitems(config, items):
-    # One live server and one browser for all of them: with pytest-xdist (`--dist loadgroup`, the Makefile's),
-    # every browser test runs on the same worker while the other workers take the rest of the suite.
+    # A live server and a browser per group: with pytest-xdist (`--dist loadgroup`, the Makefile's) each group runs
+    # on one worker while the other workers take the rest of the suite. Two groups, the page-by-page accessibility
+    # walk and the rest, about equal in time: alone, the browser tests were the longest lane of a CI run on two cores.
     for item in items:
         if "e2e" in str(item.fspath):
-            item.add_marker(pytest.mark.xdist_group("browser"))
+            walk = item.fspath.basename == "test_accessibility.py"
+            item.add_marker(pytest.mark.xdist_group("browser-pages" if walk else "browser"))
     if Path(CHROMIUM).exists():
         return
     reason = f"Chromium not found at {CHROMIUM}: browser tests skipped (apt-get install chromium)"

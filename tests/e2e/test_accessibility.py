@@ -1,6 +1,7 @@
 """Every main page for each role, in Chromium at a laptop's width (1366 px) and a phone's (390 px): no serious or
 critical axe-core violation, nothing wider than the phone's screen, no console error; a screenshot of each saved
-under test-results/screenshots/ (to look at). The pages are tests/main_pages.py's: add yours there.
+under test-results/screenshots/ when E2E_SCREENSHOTS is set (to look at). The pages are tests/main_pages.py's: add
+yours there.
 
 And the navigation on a phone: collapsed behind its button, opened by Bootstrap's own script, a skip link first,
 a focus ring that shows on the dark bar.
@@ -9,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.screenshots import shot
 from tests.main_pages import ROLE_PAGES
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = (Path(__file__).resolve().parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
-SHOTS = ROOT / "test-results" / "screenshots"
 WIDTHS = {"laptop": (1366, 900), "phone": (390, 844)}
 
 
@@ -62,13 +63,12 @@ def page_of(browser, live_server):
 @pytest.mark.parametrize("role, main", ROLE_PAGES, ids=lambda v: getattr(v, "name", v))
 def test_every_main_page_is_accessible_and_fits_a_phone(page_of, live_server, role, main):
     page = page_of(role)
-    SHOTS.mkdir(parents=True, exist_ok=True)
     problems = []
     for label, (width, height) in WIDTHS.items():
         page.set_viewport_size({"width": width, "height": height})
         response = page.goto(live_server["url"] + main.path)
         assert response.status == 200, f"{main.path}: {response.status}"
-        page.screenshot(path=str(SHOTS / f"{role}-{main.name}-{label}.png"), full_page=True)
+        shot(page, f"{role}-{main.name}-{label}")
         if label == "phone" and widest(page) > width:
             problems.append(f"{main.path}: {widest(page)} px wide on a {width} px screen")
         problems += [f"{main.path} at {width} px: {v}" for v in axe_violations(page)]
@@ -91,8 +91,7 @@ def test_on_a_phone_the_menu_opens_with_bootstraps_script_and_shows_the_current_
     treaties.click()
     current = page.locator('#main-menu a[aria-current="page"]')
     assert current.count() == 1 and current.inner_text() == "States" and current.is_visible()
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / "admin-menu-open-phone.png"), full_page=True)
+    shot(page, "admin-menu-open-phone")
     assert axe_violations(page) == []
     assert page.console_errors == []
 

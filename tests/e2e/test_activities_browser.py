@@ -1,14 +1,7 @@
 """An officer's path through the activity log in a real browser: a mission with two visits that answers a request
 and deploys an expert, an overlapping deployment warned about, the calendar, a finding on the State's checklist.
-Screenshots in test-results/screenshots/."""
-from pathlib import Path
-
-SHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
-
-
-def shot(page, name: str, full_page: bool = True) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
+Screenshots in test-results/screenshots/ when E2E_SCREENSHOTS is set."""
+from tests.e2e.screenshots import shot
 
 
 def pick(page, field_id: str, typed: str) -> None:

@@ -1,17 +1,13 @@
 """Issue 11 in a real browser: a manager records a pledge, commits it, allocates it to an activity and is refused
 an allocation beyond the balance; the donor sees exactly that activity and its statement; a second donor sees
-none of it. Screenshots go to test-results/screenshots/."""
-from pathlib import Path
+none of it. Screenshots go to test-results/screenshots/ when E2E_SCREENSHOTS is set."""
+from tests.e2e.screenshots import shot
 
-SHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
 SLOVAKIA = "Joint workshop on the ratification and legislative incorporation of the universal instruments against " \
            "terrorism and transnational organized crime, Slovakia"
 BURUNDI = SLOVAKIA.replace("Slovakia", "Burundi")
 
 
-def _shot(page, name: str, full_page: bool = True) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
 
 
 def _allocate(page, activity_title: str, amount: str) -> None:
@@ -39,7 +35,7 @@ def test_pledge_commit_allocate_and_what_each_donor_sees(page, live_server, sign
     page.fill("input[name=currency]", "usd")
     page.fill("input[name=pledged_date]", "2003-05-15")
     page.fill("input[name=source]", "Letter of 15 May 2003")
-    _shot(page, "funding-1-new-pledge")
+    shot(page, "funding-1-new-pledge")
     page.click("main form [type=submit]")
     page.wait_for_load_state()
     assert "Recorded contribution" in page.inner_text("main")
@@ -51,7 +47,7 @@ def test_pledge_commit_allocate_and_what_each_donor_sees(page, live_server, sign
     page.click("text=Mark committed")
     page.wait_for_load_state()
     assert "is now committed" in page.inner_text("main")
-    _shot(page, "funding-1b-committed")
+    shot(page, "funding-1b-committed")
 
     _allocate(page, SLOVAKIA, "30000")
     assert "Allocated." in page.inner_text("main") and "USD 20,000.00" in page.inner_text("#unallocated")
@@ -61,16 +57,16 @@ def test_pledge_commit_allocate_and_what_each_donor_sees(page, live_server, sign
     assert refusal == ("Beyond the balance: USD 20,000.00 of this contribution is left to allocate, and "
                        "USD 25,000.00 was asked.")
     assert page.input_value("input[name=amount]") == "25000"
-    _shot(page, "funding-2-refused-beyond-balance")
+    shot(page, "funding-2-refused-beyond-balance")
     # The refusal answers 422, which Chromium logs; nothing else may be.
     assert [e for e in page.console_errors if "status of 422" not in e] == []
     page.console_errors.clear()
     page.goto(url + "/funding/")
     every = page.inner_text("main")
     assert "Government of Monaco" in every and "Canada" in every and "inferred by the record" in every
-    _shot(page, "funding-2b-every-donor", full_page=False)
+    shot(page, "funding-2b-every-donor", full_page=False)
     page.locator("text=Treaty actions that followed").scroll_into_view_if_needed()
-    _shot(page, "funding-2c-every-donor-followed", full_page=False)
+    shot(page, "funding-2c-every-donor-followed", full_page=False)
     _sign_out(page)
 
     sign_in("donor_monaco")
@@ -83,16 +79,16 @@ def test_pledge_commit_allocate_and_what_each_donor_sees(page, live_server, sign
     rows = page.locator("main h2:has-text('Activities funded') + .table-responsive tbody tr")
     assert rows.count() == 1
     assert "USD 30,000.00" in portal and "USD 20,000.00" in portal  # allocated, unallocated
-    _shot(page, "funding-3-donor-portal")
+    shot(page, "funding-3-donor-portal")
     page.set_viewport_size({"width": 390, "height": 844})
-    _shot(page, "funding-4-donor-portal-phone")
+    shot(page, "funding-4-donor-portal-phone")
     page.set_viewport_size({"width": 1280, "height": 900})
     page.click("main >> text=Statement")
     page.wait_for_load_state()
     statement = page.inner_text("main")
     assert "Statement: Government of Monaco" in statement and SLOVAKIA in statement
     page.emulate_media(media="print")
-    _shot(page, "funding-5-statement-print")
+    shot(page, "funding-5-statement-print")
     assert page.locator("nav.navbar").is_hidden()
     page.emulate_media(media="screen")
     assert page.console_errors == []
@@ -105,4 +101,4 @@ def test_pledge_commit_allocate_and_what_each_donor_sees(page, live_server, sign
     assert page.goto(contribution_url).status == 404
     csv = page.request.get(url + "/funding/statement.csv")  # an attachment: fetched with the page's session
     assert csv.status == 200 and "Japan" in csv.text() and "Monaco" not in csv.text()
-    _shot(page, "funding-6-second-donor")
+    shot(page, "funding-6-second-donor")

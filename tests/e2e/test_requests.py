@@ -2,17 +2,14 @@
 assigns it to the officer and approves it with a reason, the officer finds it under "my requests".
 
 Screenshots of the form, the queue (wide and at 390 px) and the request page are saved to
-test-results/screenshots/."""
+test-results/screenshots/ when E2E_SCREENSHOTS is set."""
 from datetime import date, timedelta
-from pathlib import Path
 
-SHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
+from tests.e2e.screenshots import shot
+
 SUBJECT = "E2E review of the draft law on organized crime"
 
 
-def shot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def sign_out(page):

@@ -2,20 +2,20 @@
 the officer answers and resubmits; the manager approves; the activity can then be completed (and not before). A
 follow-up action raised from the report becomes overdue and shows under the owner's actions and on the dashboard.
 A file attached to an activity a donor funds is downloaded by that donor and refused (404) to another. Screenshots
-at 1366 and 390 px in test-results/screenshots/."""
+at 1366 and 390 px in test-results/screenshots/ when E2E_SCREENSHOTS is set."""
 from datetime import date, timedelta
-from pathlib import Path
 
-SHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
+from tests.e2e.screenshots import shot, wanted
+
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 TITLE = "Advisory mission to Chile on the Protocols"
 
 
 def _shots(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for label, width in (("laptop", 1366), ("phone", 390)):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=str(SHOTS / f"work-{name}-{label}.png"), full_page=True)
+    if wanted():
+        for label, width in (("laptop", 1366), ("phone", 390)):
+            page.set_viewport_size({"width": width, "height": 900})
+            shot(page, f"work-{name}-{label}")
     page.set_viewport_size({"width": 1366, "height": 900})
 
 

@@ -16,7 +16,7 @@ from app.services.accounts import passwords
 from app.services.accounts import users as user_service
 from app.services.core.errors import Refused
 from app.services.notifications import preferences
-from app.views.helpers import show_refusal
+from app.views.helpers import save_form
 from forms.accounts.own_account import ChangePasswordForm, ForgotPasswordForm, ProfileForm, ResetPasswordForm
 from forms.base import normalize_email
 from models import db
@@ -69,20 +69,15 @@ def throttled(exc):
 def profile():
     user = current_user._get_current_object()
     form = ProfileForm(data={"name": user.name, **{f"pref_{k}": v for k, v in preferences.of(user).items()}})
-    status = 200
-    if form.validate_on_submit():
-        try:
-            user_service.rename(user, form.name.data)
-            preferences.save(user, form.preferences())
-        except Refused as exc:
-            db.session.rollback()
-            status = show_refusal(form, exc)
-        else:
-            db.session.commit()
-            flash("Saved your profile.", "success")
-            return redirect(url_for("account.profile"))
-    elif form.is_submitted():
-        status = 422
+
+    def write():
+        user_service.rename(user, form.name.data)
+        preferences.save(user, form.preferences())
+
+    status = save_form(form, write)
+    if status is None:
+        flash("Saved your profile.", "success")
+        return redirect(url_for("account.profile"))
     return render_template("accounts/own/profile.html", form=form, user=user), status
 
 
@@ -91,22 +86,13 @@ def profile():
 def change_password():
     user = current_user._get_current_object()
     form = ChangePasswordForm(account=user)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            passwords.change_own(user, form.current_password.data, form.password.data)
-        except Refused as exc:
-            db.session.rollback()
-            status = show_refusal(form, exc)
-        else:
-            db.session.commit()
-            # Every session (and "remember me" cookie) ended with the new session token; this one continues.
-            session.clear()
-            login_user(user)
-            flash("Your password is changed; you are signed out everywhere else.", "success")
-            return redirect(url_for("main.index"))
-    elif form.is_submitted():
-        status = 422
+    status = save_form(form, lambda: passwords.change_own(user, form.current_password.data, form.password.data))
+    if status is None:
+        # Every session (and "remember me" cookie) ended with the new session token; this one continues.
+        session.clear()
+        login_user(user)
+        flash("Your password is changed; you are signed out everywhere else.", "success")
+        return redirect(url_for("main.index"))
     return render_template("accounts/own/password.html", form=form, forced=user.must_change_password), status
 
 
@@ -133,19 +119,10 @@ def reset_password(token: str):
         return render_template("accounts/own/reset_refused.html", message=exc.errors[None],
                                form=ForgotPasswordForm(formdata=None)), 410 if "expired" in exc.errors[None] else 400
     form = ResetPasswordForm(account=user)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            passwords.reset_with_token(token, form.password.data)
-        except Refused as exc:
-            db.session.rollback()
-            status = show_refusal(form, exc)
-        else:
-            db.session.commit()
-            flash("Your new password is set: sign in with it.", "success")
-            return redirect(url_for("auth.login"))
-    elif form.is_submitted():
-        status = 422
+    status = save_form(form, lambda: passwords.reset_with_token(token, form.password.data))
+    if status is None:
+        flash("Your new password is set: sign in with it.", "success")
+        return redirect(url_for("auth.login"))
     response = current_app.make_response((render_template("accounts/own/reset.html", form=form, token=token), status))
     response.headers["Referrer-Policy"] = "no-referrer"  # the token must not leave in a Referer header
     return response
