@@ -189,8 +189,16 @@ def stale_groups(items, as_of) -> list[tuple]:
     return sorted(groups.items())
 
 
+def row_template(html) -> Markup:
+    """An empty row for a <template> (app/static/form_rows.js): its fields' `name`s become `data-row-name`, which
+    the script turns back when it copies the row in. Until then the page's form has no such field: a program that
+    reads the page's fields, or a browser's own form handling, sees only the rows the form holds."""
+    return Markup(re.sub(r'(<(?:input|select|textarea)\b[^>]*?\s)name="', r'\1data-row-name="', str(html)))
+
+
 def init_app(app) -> None:
     app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["row_template"] = row_template
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

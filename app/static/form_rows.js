@@ -32,7 +32,9 @@
     if (!template || rows.length >= parseInt(button.getAttribute("data-row-max") || "40", 10)) { return; }
     event.preventDefault();
     var holder = document.createElement("div");
-    holder.innerHTML = template.innerHTML.replace(/__index__/g, String(nextIndex(rows)))
+    // The template's fields are named data-row-name (app/template_context.py row_template): named now.
+    holder.innerHTML = template.innerHTML.replace(/ data-row-name="/g, ' name="')
+      .replace(/__index__/g, String(nextIndex(rows)))
       .replace(/__number__/g, String(rows.length + 1));
     var row = holder.firstElementChild;
     button.parentNode.insertBefore(row, template);
