@@ -79,6 +79,9 @@ class Config:
     #: Whole pages kept until the record changes (app/page_cache.py): on or off, for how long at most, and where —
     #: memory:// in each process (PAGE_CACHE_BYTES each), or redis://… shared by every process.
     PAGE_CACHE = os.environ.get("PAGE_CACHE", "on") != "off"
+    #: Every cache off at once, for measuring first visits (issue 26): the page cache, the calendar feed's kept
+    #: text and the figures kept per record stamp (treaty statuses, forecasts). CACHES_OFF=1 (or on, true, yes).
+    CACHES_OFF = os.environ.get("CACHES_OFF", "").strip().lower() in ("1", "on", "true", "yes")
     PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS") or 300)
     PAGE_CACHE_BYTES = int(os.environ.get("PAGE_CACHE_BYTES") or 64 * 1024 * 1024)
     CACHE_STORAGE_URI = os.environ.get("CACHE_STORAGE_URI", "memory://")

@@ -5,8 +5,9 @@ offers is a value the API accepts, and the other way round. Each takes the form 
 """
 from flask_login import current_user
 
-from app import pickers
+from app import history_words, pickers
 from app.scoping import for_user
+from app.services.core import audit
 from app.services.funding import contributions as contribution_service
 from app.services.requests import request_reads
 from app.services.treaties.treaty_record import visible_instruments
@@ -81,3 +82,8 @@ def report_filters(form) -> None:
     accounts = request_reads.staff_accounts()
     form.approver.set_accounts(accounts)
     form.author.set_accounts(accounts)
+
+
+def audit_filters(form) -> None:
+    """The audit trail's actions and kinds of record, each by its label (the values stay the stored codes)."""
+    form.set_choices(*audit.vocabulary(), history_words.action_text, history_words.record_type_text)

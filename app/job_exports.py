@@ -70,14 +70,14 @@ def _run_view(endpoint: str, view_args: dict, args: dict, user_id: int, filename
         login_user(user)
         progress.report_progress(0, 1)
         response = app.make_response(app.view_functions[endpoint](**view_args))
+        data = response.get_data()  # a streamed body is read here, while the request it reads in is open
         progress.report_progress(1, 1)
     if response.status_code != 200:
         raise JobFailed(f"The download could not be made (the page answered {response.status_code}): check the "
                         "filters and try again.")
     match = _FILENAME.search(response.headers.get("Content-Disposition", ""))
     name = match.group(1) if match else (filename or "download")
-    return Result(f"{name} is ready ({len(response.get_data()):,} bytes).", file_name=name,
-                  file_type=response.mimetype, data=response.get_data())
+    return Result(f"{name} is ready ({len(data):,} bytes).", file_name=name, file_type=response.mimetype, data=data)
 
 
 @job("export", time_limit=1800)

@@ -7,6 +7,7 @@ receive a `Paging` and answer a `Page`, whatever the caller.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,10 +71,17 @@ def ordered(select: sa.Select, columns: dict[str, Any], paging: Paging, default:
         key, descending = default.lstrip("-"), default.startswith("-")
     column = columns[key]
     order = column.desc() if descending else column.asc()
-    if nulls_last:
+    if nulls_last and _may_be_null(column):
         order = order.nulls_last()
     tiebreaks = tiebreak if isinstance(tiebreak, tuple) else (tiebreak,)
     return select.order_by(order, *tiebreaks)
+
+
+def _may_be_null(column) -> bool:
+    """Whether a sort column can hold NULL: "NULLS LAST" on a column that cannot (an id) only stops PostgreSQL
+    from reading it in its index's order, and it then sorts every row for one page (the request list newest
+    first: 420 ms at 200,000 requests)."""
+    return getattr(getattr(column, "expression", column), "nullable", True) is not False
 
 
 def paginate(select: sa.Select, paging: Paging, *, count: bool = True, total: int | None = None) -> Page:
@@ -102,3 +110,26 @@ def paging_from(form) -> Paging:
     sort, descending = form.sort_key
     return Paging(page=form.page.data or 1, per_page=form.per_page.data or form.DEFAULT_PER_PAGE, sort=sort,
                   descending=descending)
+
+
+#: A record's number as people type it: "16" or "#16" (spaces around ignored).
+RECORD_NUMBER = re.compile(r"^\s*#?\s*(\d{1,9})\s*$")
+
+
+def record_number(text: str | None) -> int | None:
+    """The record number a text filter names ("#16", "16"), or None: lists match it against the record's id
+    besides their words, so a number copied from a page or an e-mail finds its record."""
+    found = RECORD_NUMBER.match(text or "")
+    return int(found.group(1)) if found else None
+
+
+def text_condition(text: str, id_column, columns, *also):
+    """What a list's text filter matches: `text` inside any of `columns` (any case), the record whose number it is
+    (`id_column`, for "#16" or "16"), or any condition of `also` (the domain's own: its States by any of their
+    names, say). One WHERE clause: the list stays one statement."""
+    like = f"%{text.lower()}%"
+    found = [sa.func.lower(column).like(like) for column in columns]
+    number = record_number(text)
+    if number is not None:
+        found.append(id_column == number)
+    return sa.or_(*found, *also)

@@ -1,12 +1,10 @@
-"""Whole pages kept until the record changes: a page asked again by the same caller, with the same URL, on the same
-day, while nothing at all has been committed since, is answered with the bytes rendered the first time.
+"""Whole pages kept until what they read changes: a page asked again by the same caller, with the same URL, on the
+same day, while none of the tables it read has been written since, is answered with the bytes rendered the first
+time.
 
 Why whole pages: a page is a pure function of the record, the caller and the URL, and most visits repeat one
-(the queue refreshed, the calendar feed polled, a dashboard reopened). The key holds everything else a page may
-depend on:
-- the whole record's stamp (models.record_version.RECORD), which every committed change replaces — asked from the
-  database on each visit (one query of one row), so a change made through any process is seen by the next visit
-  to every process;
+(the queue refreshed, the calendar feed polled, a dashboard reopened). The key holds everything a page may
+depend on but the record:
 - the caller: the session's sign-in (its account and session token) with the session's CSRF secret, so that a
   page's forms carry tokens of the session that reads them; or the API or feed token (its hash: the token names
   its account and scope, and these are part of the record);
@@ -16,10 +14,19 @@ depend on:
   entry of its own and never poisons the page everybody else is served (there is no language to key on: the
   pages are in one language, whatever Accept-Language says);
 - nothing left to show once: a session with flashed messages is never served from, nor stored into, the cache.
+The record a page depends on is kept beside it rather than in the key: the stamp of each table it read
+(models.record_version: every committed change of a table replaces that table's stamp), noted while it rendered —
+every statement's tables, and the tables behind figures kept per stamp (app.services.core.record_cache) — plus
+the accounts' and tokens' tables, always (the early answer below leans on them), and the stamp of writes that name
+no table. The stamps are asked from the database on each visit (one query of one small table) before anything
+is read, so a change made through any process is seen by the next visit to every process, and a change committed
+while a page renders leaves it kept under the older stamp (so, never served). A write to the requests therefore
+keeps the treaty pages, and never lets a page that read a request outlive it (issue 26, item 5).
 A repeat visit is answered before the account is even loaded (`answer_early`: why that is sound is said there).
 Only complete 200 answers to plain GETs are kept, without their cookies; the after-request hooks (security
 headers, session) run on every answer as usual. Entries also expire after PAGE_CACHE_SECONDS, so that no page
-outlives its freshness by long (a "today" that turns, a clock shown).
+outlives its freshness by long (a "today" that turns, a clock shown). PAGE_CACHE=off, or CACHES_OFF (every cache
+at once, for measuring), turns it off.
 
 Stores: memory in each process (bounded in bytes, least recently used out first), or Redis when
 CACHE_STORAGE_URI says redis://…, shared by every process.
@@ -40,12 +47,16 @@ from flask_login import current_user
 from app.auth_loaders import credential_noted
 from app.extensions import login_manager
 from models import db
-from models.record_version import RECORD, current_stamp
+from models.record_version import ANY_TABLE, TABLE_PREFIX, all_stamps, noting_reads, table_stamp
 
 #: Headers a kept answer does not repeat: cookies belong to the visit that set them; the rest is recomputed.
 _NOT_KEPT = {"set-cookie", "content-length", "date", "vary"}
 #: What a view's answer may be to be kept.
 _KEPT_TYPES = ("text/html", "application/json", "text/calendar", "text/csv")
+#: Tables every kept page depends on, read or not: whatever makes a sign-in or a token valid (answer_early). The
+#: stamps table itself is what the check reads, not what a page shows.
+_ALWAYS = frozenset({"users", "api_tokens", "calendar_feed_tokens", ANY_TABLE.removeprefix(TABLE_PREFIX)})
+_NOT_SHOWN = frozenset({"record_versions"})
 
 
 class MemoryStore:
@@ -135,24 +146,38 @@ def clear_memory() -> None:
 
 def _may_be_kept() -> bool:
     """Whether this request may be answered from, or stored into, the cache at all (the caller aside)."""
-    return (current_app.config["PAGE_CACHE"] and request.method == "GET" and "_flashes" not in session
+    config = current_app.config
+    return (config["PAGE_CACHE"] and not config.get("CACHES_OFF") and request.method == "GET"
+            and "_flashes" not in session
             and not (request.if_none_match or request.if_modified_since or request.range))
 
 
-def _stamp() -> str | None:
-    """The record's stamp, read once per request (the early answer and the view share it)."""
-    if "record_stamp" not in g:
-        g.record_stamp = current_stamp(db.session, RECORD)
-    return g.record_stamp
+def _stamps() -> dict[str, str]:
+    """Every stamp, read once per request before anything else (the early answer and the view share it)."""
+    if "record_stamps" not in g:
+        g.record_stamps = all_stamps(db.session)
+    return g.record_stamps
 
 
-def _key_for(caller: str) -> str | None:
-    stamp = _stamp()
-    if stamp is None:  # nothing was ever stamped: nothing can be known to be current
-        return None
-    parts = (stamp, caller, session.get("csrf_token", ""), request.host_url, request.full_path,
+def _key_for(caller: str) -> str:
+    parts = ("tables", caller, session.get("csrf_token", ""), request.host_url, request.full_path,
              str(request.accept_mimetypes), date.today().isoformat())
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def _stamps_of(tables) -> dict[str, str] | None:
+    """The stamps, as read at the start of this request, of `tables` (None when one has none: nothing was ever
+    stamped, so nothing can be known to be current)."""
+    stamps = _stamps()
+    found = {table: table_stamp(stamps, table) for table in tables}
+    return None if None in found.values() else found
+
+
+def _current(kept: bytes) -> bytes | None:
+    """The kept entry, if none of the tables its page read has changed since."""
+    head = json.loads(kept.partition(b"\n")[0])
+    read = head[3] if len(head) > 3 else None
+    return kept if read and _stamps_of(read) == read else None
 
 
 def _caller() -> str:
@@ -186,15 +211,15 @@ def _keepable(response) -> bool:
             and "Set-Cookie" not in response.headers and not session.modified)
 
 
-def _freeze(status: int, headers: list, private: bool, body: bytes) -> bytes:
-    """One line of JSON (status, headers, whether the client may keep it), then the body: nothing a shared store
-    holds is ever unpickled."""
-    return json.dumps([status, headers, private]).encode() + b"\n" + body
+def _freeze(status: int, headers: list, private: bool, read: dict[str, str], body: bytes) -> bytes:
+    """One line of JSON (status, headers, whether the client may keep it, the stamps of the tables the page read),
+    then the body: nothing a shared store holds is ever unpickled."""
+    return json.dumps([status, headers, private, read]).encode() + b"\n" + body
 
 
 def _thaw(kept: bytes) -> tuple[int, list, bool, bytes]:
     head, _, body = kept.partition(b"\n")
-    status, headers, private = json.loads(head)
+    status, headers, private = json.loads(head)[:3]
     return status, [tuple(pair) for pair in headers], private, body
 
 
@@ -210,20 +235,21 @@ def answer_early():
 
     Sound without loading the account, because whatever makes a sign-in or a token valid or not — the account,
     its role, whether it is active, its session token (a new password ends every session), the token's scope or
-    revocation — is part of the record: a change to any of it replaces the stamp, and nothing kept under an older
-    stamp is ever served. The entry was stored by a visit that the view's own checks let through, for this same
-    sign-in or token, under the current stamp. What is not in the record is checked here as it would be later: the
-    session's browser identifier (Flask-Login's "strong" protection), and, for a token, that its use is recorded
-    recently enough that nothing needs writing (app.auth_loaders.credential_noted). Anything else goes the usual
-    way: the account loaded, the view's permission checked, the page rendered or taken from the cache there."""
+    revocation — is part of the record, in the accounts' and tokens' tables, which every kept page depends on
+    whatever it read: a change to any of it replaces their stamps, and nothing kept under an older stamp is ever
+    served. The entry was stored by a visit that the view's own checks let through, for this same sign-in or
+    token. What is not in the record is checked here as it would be later: the session's browser identifier
+    (Flask-Login's "strong" protection), and, for a token, that its use is recorded recently enough that nothing
+    needs writing (app.auth_loaders.credential_noted). Anything else goes the usual way: the account loaded, the
+    view's permission checked, the page rendered or taken from the cache there."""
     if not _may_be_kept():
         return None
     view = current_app.view_functions.get(request.endpoint)
     if not getattr(view, "keeps_pages", False):
         return None
     caller = _early_caller()
-    key = _key_for(caller) if caller else None
-    kept = store().get(key) if key else None
+    kept = store().get(_key_for(caller)) if caller else None
+    kept = _current(kept) if kept is not None else None
     return None if kept is None else _answer(kept)
 
 
@@ -232,7 +258,7 @@ def init_app(app) -> None:
 
 
 def cached_page(view):
-    """Keep this view's answers until the record changes (see the module). For views that only read: a view that
+    """Keep this view's answers until a table it read changes (see the module). For views that only read: a view that
     writes, or that depends on anything outside the key, must not wear it."""
     @wraps(view)
     def wrapped(*args, **kwargs):
@@ -240,12 +266,15 @@ def cached_page(view):
         if key is None:
             return view(*args, **kwargs)
         kept = store().get(key)
-        if kept is not None:
+        if kept is not None and _current(kept) is not None:
             return _answer(kept)
-        response = current_app.make_response(view(*args, **kwargs))
-        if _keepable(response):
+        _stamps()  # before anything is read: a change committed while the page renders makes it stale at once
+        with noting_reads() as read:
+            response = current_app.make_response(view(*args, **kwargs))
+        stamps = _stamps_of((read - _NOT_SHOWN) | _ALWAYS)
+        if _keepable(response) and stamps is not None:
             headers = [(name, value) for name, value in response.headers.items() if name.lower() not in _NOT_KEPT]
-            store().set(key, _freeze(response.status_code, headers, bool(g.get("cache_privately")),
+            store().set(key, _freeze(response.status_code, headers, bool(g.get("cache_privately")), stamps,
                                      response.get_data()),
                         current_app.config["PAGE_CACHE_SECONDS"])
         return response

@@ -5,8 +5,10 @@ from dataclasses import dataclass
 from flask import current_app, g, request, url_for
 from markupsafe import Markup, escape
 from werkzeug.routing import BuildError
+from wtforms import widgets
 
-from app.formatting import format_date, format_money
+from app import history_words
+from app.formatting import format_date, format_datetime, format_money, format_month
 from app.permissions import AUTHENTICATED, Permission, can
 from models import enums
 
@@ -196,9 +198,24 @@ def row_template(html) -> Markup:
     return Markup(re.sub(r'(<(?:input|select|textarea)\b[^>]*?\s)name="', r'\1data-row-name="', str(html)))
 
 
+def control_kind(field) -> str:
+    """What a form field looks like to the person filling it in, whatever its class is called: "checkbox" (a
+    yes/no, `FlagFilter` included), "select" (any choice from options: the select arrow) or "text". Read from the
+    widget, so a subclass (IdChoiceField, FlagFilter) is drawn as what it is, and a typed record number (a
+    SelectField subclass with a text input) stays a text box."""
+    widget = getattr(field, "widget", None)
+    if isinstance(widget, widgets.CheckboxInput):
+        return "checkbox"
+    if isinstance(widget, widgets.Select):
+        return "select"
+    return "text"
+
+
 def init_app(app) -> None:
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["row_template"] = row_template
+    app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["month"] = format_month
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
@@ -206,4 +223,6 @@ def init_app(app) -> None:
     # page's context and see only globals.
     app.jinja_env.globals.update(can=can, Permission=Permission, enums=enums, nav_items=nav_items,
                                  nav_endpoints=nav_endpoints, nav_areas=nav_areas, stale_groups=stale_groups,
-                                 record_url=record_url, page_link=page_link)
+                                 record_url=record_url, page_link=page_link, control_kind=control_kind,
+                                 history_in_words=history_words.in_words,
+                                 record_type_text=history_words.record_type_text)

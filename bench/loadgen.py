@@ -1,6 +1,7 @@
 """The load generator `make bench` falls back on when wrk is not installed (or with BENCH_LOADGEN=python): one
-thread per connection, each a keep-alive HTTP/1.1 connection sending the same GET again and again for the
-duration. It reports what bench/latency.lua reports for wrk: requests, seconds, rps, p50/p95/p99 in ms, non-2xx
+thread per connection, each a keep-alive HTTP/1.1 connection sending the visits of a page's mix in turn (each
+connection starting at another place) for the duration. It reports what bench/mix.lua reports for wrk: requests,
+seconds, rps, p50/p90/p95/p99 in ms, non-2xx
 answers and errors. Python's threads share one interpreter lock, so it saturates sooner than wrk: use it for both
 the app and hello world of one run (run.py does), never to compare with a wrk run.
 """
@@ -17,7 +18,7 @@ def _percentile(ordered: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
-def run(port: int, path: str, headers: dict[str, str], connections: int = 16, seconds: float = 10.0,
+def run(port: int, visits: list[tuple[str, dict[str, str]]], connections: int = 16, seconds: float = 10.0,
         timeout: float = 10.0) -> dict:
     latencies: list[list[float]] = [[] for _ in range(connections)]
     counts = [[0, 0] for _ in range(connections)]  # non-2xx, errors
@@ -25,7 +26,10 @@ def run(port: int, path: str, headers: dict[str, str], connections: int = 16, se
 
     def worker(index: int) -> None:
         conn = None
+        turn = index * 17
         while time.perf_counter() < stop_at:
+            turn += 1
+            path, headers = visits[turn % len(visits)]
             try:
                 if conn is None:
                     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
@@ -59,6 +63,7 @@ def run(port: int, path: str, headers: dict[str, str], connections: int = 16, se
     ordered = sorted(x for per in latencies for x in per)
     return {"requests": len(ordered), "seconds": round(elapsed, 3), "rps": round(len(ordered) / elapsed, 1),
             "p50_ms": round(_percentile(ordered, 0.50) * 1000, 2),
+            "p90_ms": round(_percentile(ordered, 0.90) * 1000, 2),
             "p95_ms": round(_percentile(ordered, 0.95) * 1000, 2),
             "p99_ms": round(_percentile(ordered, 0.99) * 1000, 2), "non2xx": sum(c[0] for c in counts),
             "errors": sum(c[1] for c in counts)}

@@ -1,6 +1,6 @@
-"""The servers `make bench` (bench/run.py) measures: one database per scale — migrated, seeded and given one
-account per role, built once and kept, keyed by what it depends on — served by gunicorn, and bench/hello.py served
-with the same settings beside it."""
+"""The servers `make bench` (bench/run.py) measures: one database per scale — seeded once and kept, keyed by the
+generator, and upgraded to the newest migration at every run — served by gunicorn (bench/served.py: the app with
+each request's server time noted) with every cache off or on, and bench/hello.py served with the same settings."""
 from __future__ import annotations
 
 import hashlib
@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 
-from run_settings import GUNICORN, PASSWORD, PYTHON, ROLES, ROOT, SEED, WORK, log
+from run_settings import GUNICORN, PASSWORD, PYTHON, ROOT, SEED, WORK, log
 
 
 def free_port() -> int:
@@ -22,10 +22,10 @@ def free_port() -> int:
 
 
 def build_key() -> str:
-    """What a built database depends on: the migrations (their head) and the generator (the seeding code of
-    app/seed). A change to either rebuilds; anything else reuses the database built before."""
+    """What a built database depends on: the generator (the seeding code of app/seed). A change to it rebuilds;
+    a new migration does not (seeding 200,000 requests takes long): the kept database is upgraded to it."""
     digest = hashlib.sha256()
-    for path in sorted((ROOT / "migrations" / "versions").glob("*.py")) + sorted((ROOT / "app" / "seed").glob("*.py")):
+    for path in sorted((ROOT / "app" / "seed").glob("*.py")):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:10]
@@ -46,6 +46,9 @@ class Instance:
             self.admin_url = None
             self.db_url = f"sqlite:///{WORK / (self.name + '.db')}"
         self.env = self.env_for(self.db_url)
+        #: This run's files (its mix, the served app's notes) apart from a run on the other engine beside it.
+        self.tag = f"{'postgresql' if base else 'sqlite'}-{scale}"
+        self.timings = WORK / f"timings-{self.tag}"
         self.server = None
         self.port = None
 
@@ -83,14 +86,14 @@ class Instance:
         return bool(self._pg("SELECT 1 FROM pg_database WHERE datname = %s", name))
 
     def build(self) -> float | None:
-        """Migrate, seed and create the accounts, unless built before; returns the seconds `seed synthetic`
+        """Migrate and seed, unless built before (then upgraded); returns the seconds `seed synthetic`
         took (None when the cached database was reused). The database gets its name only once complete."""
         rebuild = os.environ.get("BENCH_REBUILD") == "1"
         building = self.name + "_building"
         if self.admin_url:
             if self._pg_exists(self.name) and not rebuild:
                 log(f"[{self.scale}] reusing PostgreSQL database {self.name}")
-                return None
+                return self.upgrade()
             for name in (building, self.name):
                 self._pg(f'DROP DATABASE IF EXISTS "{name}"')
             self._pg(f'CREATE DATABASE "{building}"')
@@ -99,7 +102,7 @@ class Instance:
             path = WORK / (self.name + ".db")
             if path.exists() and not rebuild:
                 log(f"[{self.scale}] reusing {path}")
-                return None
+                return self.upgrade()
             temporary = WORK / (building + ".db")
             temporary.unlink(missing_ok=True)
             url = f"sqlite:///{temporary}"
@@ -110,21 +113,55 @@ class Instance:
         self.flask("seed", "synthetic", "--requests", str(self.scale), "--seed", str(SEED), env=env)
         took = time.perf_counter() - start
         log(f"[{self.scale}] seed synthetic --requests {self.scale} --seed {SEED}: {took:.1f} s")
-        for role in ROLES:
-            extra = ["--donor", "Canada"] if role == "donor" else []
-            self.flask("users", "create", f"bench-{role}@bench.test", "--role", role, *extra, env=env)
         if self.admin_url:
             self._pg(f'ALTER DATABASE "{building}" RENAME TO "{self.name}"')
         else:
             temporary.rename(WORK / (self.name + ".db"))
+        if self.admin_url:
+            self.analyze()
         return took
 
-    def serve(self) -> None:
+    def upgrade(self) -> None:
+        """A kept database brought to the newest migration; on PostgreSQL its statistics made afresh (`seed
+        synthetic` writes with COPY and leaves the tables unanalysed: plans on empty statistics are not what a
+        served database gets)."""
+        self.flask("db", "upgrade")
+        if self.admin_url:
+            self.analyze()
+        return None
+
+    def analyze(self) -> None:
+        import psycopg2
+        conn = psycopg2.connect(self.db_url.replace("postgresql+psycopg2://", "postgresql://"))
+        conn.autocommit = True
+        try:
+            with conn.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        finally:
+            conn.close()
+
+    def serve(self, caches: bool) -> None:
+        """gunicorn on bench/served.py, every cache on (as in production) or off: CACHES_OFF=1 (the switch of
+        issue 26 item 3) and PAGE_CACHE=off, which the app honours already, for as long as it lacks the switch."""
         self.port = free_port()
+        self.timings.mkdir(parents=True, exist_ok=True)
+        switch = {"CACHES_OFF": "0" if caches else "1", "PAGE_CACHE": "on" if caches else "off"}
         self.server = subprocess.Popen(
             [PYTHON, "-m", "gunicorn", *GUNICORN, "-b", f"127.0.0.1:{self.port}", "--log-level", "warning",
-             "app:create_app()"], cwd=ROOT, env=self.env, start_new_session=True)
+             "served:create()"], cwd=ROOT / "bench", env=dict(self.env, BENCH_TIMINGS_DIR=str(self.timings), **switch),
+            start_new_session=True)
         wait_for(self.port)
+
+    def harvest(self) -> list[dict]:
+        """The requests the served app noted since the last harvest (bench/served.py), its files emptied."""
+        import json
+        noted = []
+        for path in self.timings.glob("timings-*.jsonl"):
+            moved = path.with_suffix(".read")
+            path.rename(moved)  # the worker's next line starts a new file
+            noted += [json.loads(line) for line in moved.read_text().splitlines() if line.endswith("}")]
+            moved.unlink()
+        return noted
 
     def stop(self) -> None:
         if self.server:
@@ -153,6 +190,9 @@ class HelloWorld:
         self.server = subprocess.Popen([PYTHON, "-m", "gunicorn", *GUNICORN, "-b", f"127.0.0.1:{self.port}",
                                         "--log-level", "warning", "hello:app"], cwd=ROOT / "bench",
                                        start_new_session=True)
+        WORK.mkdir(parents=True, exist_ok=True)
+        self.visits = WORK / "mix-hello.tsv"  # its one address, for bench/mix.lua
+        self.visits.write_text("/\n")
         wait_for(self.port, "/")
 
     def stop(self) -> None:

@@ -64,10 +64,11 @@ class ActivityFilterForm(FilterForm):
     SORTS = {"start_date": "Dates", "title": "Title", "kind": "Kind", "status": "Status", "id": "Number"}
     DEFAULT_SORT = "start_date"
 
-    q = text_filter("Text", "Words in the title.")
+    q = text_filter("Text", "Words in the title, a State served, taking part or visited (any of its names, in "
+                    "part) or the activity's number (#16).")
     kind = enum_filter("Kind", ActivityKind)
     status = enum_filter("Status", ActivityStatus)
-    state = state_filter(description="A State served, taking part or visited (its code).")
+    state = state_filter(description="A State served, taking part or visited (its code or a name in full).")
     regional_group = group_filter()
     instrument = instrument_filter()
     expert = id_number_filter("Expert", "An expert's number (#12; an expert's page links here): the activities it "

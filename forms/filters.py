@@ -28,8 +28,19 @@ class CodeField(StringField):
                          validators=[Optional(), Regexp(r"^[A-Z]{3}$", message=message)], **kwargs)
 
 
-def state_filter(label: str = "State", description: str = "The State's three-letter code, e.g. BOL.") -> CodeField:
-    return CodeField(label, "A three-letter State code, e.g. BOL.", description=description)
+class StateField(StringField):
+    """A State as people name it: its code ("BOL") or any of its names, today's or earlier, in full ("Bolivia",
+    "Yugoslavia"). The service resolves it (`app.services.registry.states.ids_named`); a name that designates no
+    State narrows the list to nothing rather than refusing the request."""
+    api_schema = {"type": "string", "maxLength": 120}
+
+    def __init__(self, label, **kwargs):
+        super().__init__(label, filters=[strip], validators=[Optional(), Length(max=120)], **kwargs)
+
+
+def state_filter(label: str = "State", description: str = "The State's code (BOL) or one of its names, today's or "
+                 "earlier, in full (Bolivia).") -> StateField:
+    return StateField(label, description=description)
 
 
 def group_filter(label: str = "Regional group") -> SelectField:

@@ -205,7 +205,8 @@ class RequestFilterForm(FilterForm):
              "due_date": "Due", "state": "State"}
     DEFAULT_SORT = "-id"
 
-    q = text_filter("Text", "Words in the subject, the requesting authority or the State's name.")
+    q = text_filter("Text", "Words in the subject or the requesting authority, a State's name (today's or earlier, "
+                    "in full or in part) or a request's number (#16).")
     status = enum_filter("Status", RequestStatus)
     state = state_filter()
     regional_group = group_filter()
@@ -231,7 +232,8 @@ class QueueFilterForm(FilterForm):
     DEFAULT_SORT = "priority"
     DEFAULT_PER_PAGE = 50
 
-    q = text_filter("Text", "Words in the subject, the requesting authority or the State's name.")
+    q = text_filter("Text", "Words in the subject or the requesting authority, a State's name (today's or earlier, "
+                    "in full or in part) or a request's number (#16).")
     status = SelectField("Status", choices=choices([("", "Pending or under review")] + [
         (s.value, s.label) for s in RequestStatus if s in AWAITING_DECISION]), validators=[Optional()])
     regional_group = group_filter()

@@ -25,10 +25,14 @@ DECISIONS = frozenset({S.APPROVED, S.DECLINED})
 REASON_REQUIRED = DECISIONS | {S.WITHDRAWN, S.PENDING}
 #: The statuses of the managers' queue: waiting for a decision.
 AWAITING_DECISION = frozenset({S.PENDING, S.UNDER_REVIEW})
+#: The queue's condition as the partial index on it states it (the queries' `status IN (…)` must imply it).
+AWAITING_SQL = "status IN ('pending', 'under_review')"
 
 #: CHECK: the stored rank is the priority's (the queue orders by the rank, which an index can serve).
 _RANK_SQL = "priority_rank = CASE priority " + " ".join(
     f"WHEN '{p.value}' THEN {p.rank}" for p in sorted(Priority, key=lambda p: p.rank)) + " END"
+#: The requests awaiting a decision, as SQL (the queue's partial index).
+AWAITING_SQL = "status IN (" + ", ".join(f"'{s.value}'" for s in sorted(AWAITING_DECISION)) + ")"
 
 
 def date_problems(received: date | None, due: date | None, today: date) -> dict[str, str]:
@@ -69,6 +73,10 @@ class AssistanceRequest(TimestampMixin, db.Model):
         # The request list's filters and orders: a State's requests newest first, by priority.
         sa.Index("ix_assistance_requests_state_received", "state_id", "received_date"),
         sa.Index("ix_assistance_requests_priority_rank", "priority_rank", "received_date"),
+        # The queue's default order over the requests awaiting a decision only (status IN two values cannot walk
+        # ix_assistance_requests_queue in order: PostgreSQL sorted every awaiting request, 209 ms at 200,000).
+        sa.Index("ix_assistance_requests_awaiting_order", "priority_rank", "received_date", "id",
+                 postgresql_where=sa.text(AWAITING_SQL), sqlite_where=sa.text(AWAITING_SQL)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -62,6 +62,8 @@ def app():
         db.create_all()
         from app.seed.reference import load_reference
         load_reference()
+        from models.record_version import stamp_every_table
+        stamp_every_table(db.session.connection())  # as the migrations leave a database: a stamp per table
         db.session.commit()
         yield app
         db.session.remove()

@@ -78,6 +78,8 @@ MAIN_PAGES = [
     MainPage("action-form", "/actions/new?state=ROU", STAFF),
     MainPage("mentions", "/mentions", STAFF),
     MainPage("jobs", "/jobs/", SIGNED_IN),  # issue 28: your downloads and imports
+    # issue 29: help (every role's guide is the one template: the manager's has every part and a link per role)
+    MainPage("help", "/help", ("manager",)),
     # People who are told (issue 28): notifications, the profile and its preferences, one's password, the outbox
     MainPage("notifications", "/notifications", SIGNED_IN),
     MainPage("profile", "/account/profile", SIGNED_IN),

@@ -34,6 +34,8 @@ PAGES = [
     ("calendar", "officer", "/activities/calendar?month={month}", 7),  # the month as bare rows, then the visits shown
     ("State page", "officer", "/states/{state}", 35),  # the latest of its outcome timeline, paged in SQL: 33 measured
     ("donor portal", "donor", "/funding/", 18),  # totals in SQL, one page of each list: 17 at both sizes, + the bell
+    # Issue 26: one page of each list (the files hold everything), each contribution's allocations loaded with it
+    ("donor's statement", "donor", "/funding/statement", 24),
     ("annex as at a date", "officer", "/reports/ratification-status?as_of=2003-07-02", 8),
     ("iCalendar feed", "officer", "/missions.ics", 15),
     ("managers' dashboard", "manager", "/dashboard", 9),

@@ -132,6 +132,14 @@ class _Cells:
 
 def workbook_bytes(sheets: Iterable[Sheet]) -> bytes:
     """A workbook of the sheets, each streamed row by row (openpyxl's write-only mode: constant time a row)."""
+    out = io.BytesIO()
+    write_workbook(sheets, out)
+    return out.getvalue()
+
+
+def write_workbook(sheets: Iterable[Sheet], out) -> None:
+    """The workbook of `workbook_bytes` written to the binary file `out` (a temporary file, for an export too big
+    to hold: openpyxl keeps each sheet's rows in a temporary file of its own, so memory stays constant)."""
     book = Workbook(write_only=True)
     for spec in sheets:
         sheet = book.create_sheet(spec.title[:31])
@@ -143,9 +151,7 @@ def workbook_bytes(sheets: Iterable[Sheet]) -> bytes:
         sheet.append(cells.header(spec.header))
         for row in spec.rows:
             sheet.append([cells.cell(v) for v in row])
-    out = io.BytesIO()
     book.save(out)
-    return out.getvalue()
 
 
 def xlsx_bytes(title: str, header: Sequence[str], rows: Iterable[Sequence]) -> bytes:

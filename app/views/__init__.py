@@ -10,6 +10,7 @@ from app.views.funding.contributions import bp as contributions_bp
 from app.views.funding.iati import bp as iati_bp
 from app.views.funding.portal import bp as funding_bp
 from app.views.funding.rates import bp as rates_bp
+from app.views.help import bp as help_bp
 from app.views.jobs import bp as jobs_bp
 from app.views.list_exports import bp as list_exports_bp
 from app.views.notifications import bp as notifications_bp
@@ -40,3 +41,4 @@ BLUEPRINTS = [main_bp, auth_bp, admin_bp, reports_bp, instruments_bp, states_bp,
               attachments_bp, comments_bp, actions_bp, activity_reports_bp,
               jobs_bp, list_exports_bp]
 BLUEPRINTS += [account_bp, notifications_bp]  # issue 28
+BLUEPRINTS += [help_bp]  # issue 29 item 9

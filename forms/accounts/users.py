@@ -91,9 +91,11 @@ class AuditFilterForm(FilterForm):
     date_from = date_field("From", Optional())
     date_to = date_field("To", Optional())
 
-    def set_choices(self, actions, record_types) -> None:
-        self.action.choices = choices([("", "Any")] + [(a, a) for a in actions])
-        self.record_type.choices = choices([("", "Any")] + [(t, t) for t in record_types])
+    def set_choices(self, actions, record_types, action_label=str, record_type_label=str) -> None:
+        """The actions and kinds of record the trail holds, each shown by its label (the page passes
+        `app.history_words`' functions: forms import nothing from the app)."""
+        self.action.choices = choices([("", "Any")] + [(a, action_label(a)) for a in actions])
+        self.record_type.choices = choices([("", "Any")] + [(t, record_type_label(t)) for t in record_types])
 
     def validate_date_to(self, field):
         if field.data and self.date_from.data and field.data < self.date_from.data:

@@ -30,6 +30,8 @@ class ContributionFilterForm(FilterForm):
     SORTS = {"id": "Number", "date": "Pledged", "amount": "Amount", "status": "Status", "donor": "Donor"}
     DEFAULT_SORT = "id"
 
+    q = text_filter("Text", "Words in the donor's name or acronym or the project's title, a State the funded "
+                    "activities served (any of its names), or a contribution's number (#16).")
     status = enum_filter("Status", ContributionStatus)
     donor = text_filter("Donor", "Part of the donor's name, or its acronym.", max_length=120)
     donor_id = id_filter("Donor id", "One donor organization, by its id.")

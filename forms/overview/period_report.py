@@ -1,11 +1,16 @@
 """The period report's parameters: `from` and `to` (the period, both days included) and, for a CSV, the table."""
-from wtforms import SelectField
-from wtforms.validators import Optional, ValidationError
+from wtforms import IntegerField, SelectField
+from wtforms.validators import NumberRange, Optional, ValidationError
 
-from forms.base import FilterForm, choices, date_field
+from forms.base import MAX_PAGE, FilterForm, choices, date_field
 
 #: app.services.period_report.TABLES's keys (forms do not import the app; a test keeps the two equal).
 TABLE_KEYS = ["activities", "meetings", "requests", "deposits", "donors"]
+
+
+def _table_page(what: str) -> IntegerField:
+    return IntegerField(f"Page of the {what}", validators=[Optional(), NumberRange(1, MAX_PAGE)],
+                        description=f"The report's page of its {what}, from 1 (the CSV holds them all).")
 
 
 class PeriodReportForm(FilterForm):
@@ -14,6 +19,11 @@ class PeriodReportForm(FilterForm):
     date_to = date_field("To", Optional(), name="to", description="Last day of the period; empty for today.")
     table = SelectField("Table", choices=choices([("", "Every table")] + [(k, k) for k in TABLE_KEYS]),
                         validators=[Optional()], description="For the CSV download: which table.")
+
+    # Issue 26: the page shows one page of each long table (app.services.overview.period_report.PAGED).
+    activities_page = _table_page("activities")
+    meetings_page = _table_page("meetings")
+    requests_page = _table_page("requests")
 
     def validate_date_to(self, field):
         if field.data and self.date_from.data and field.data < self.date_from.data:

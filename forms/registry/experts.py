@@ -22,7 +22,8 @@ class ExpertFilterForm(FilterForm):
     SORTS = {"name": "Name", "kind": "Kind", "id": "Number"}
     DEFAULT_SORT = "name"
 
-    q = text_filter("Name", "Part of the expert's name.")
+    q = text_filter("Name", "Part of the expert's name, the name of its nationality's State (any, in part) or its "
+                    "number (#16).")
     kind = enum_filter("Kind", ExpertKind)
     instrument = instrument_filter("Instrument of expertise")
     nationality = state_filter("Nationality")

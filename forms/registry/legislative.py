@@ -2,9 +2,16 @@
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from forms.base import AppForm, VersionField, choices, date_field, strip
+from forms.base import AppForm, FilterForm, VersionField, choices, date_field, strip
+from forms.filters import text_filter
 from forms.pickers import PickerField
 from models.enums import FindingStatus
+
+
+class IssueFilterForm(FilterForm):
+    """The catalogue's text filter (the catalogue is short: one page, in the report's order)."""
+    q = text_filter("Text", "Words in the issue's title, code or article, a State where it was raised (any of its "
+                    "names, in part) or the issue's number (#3).")
 
 
 class FindingForm(AppForm):

@@ -69,7 +69,8 @@ class ActionFilterForm(FilterForm):
     DEFAULT_SORT = "due_date"
     DEFAULT_PER_PAGE = 50
 
-    q = text_filter("Text", "Words in the description.")
+    q = text_filter("Text", "Words in the description, its State's name (any, in part) or "
+                    "the action's number (#16).")
     status = SelectField("Status", choices=choices(_STATUSES), validators=[Optional()],
                          description="pending: open or in progress.")
     owner = MeOrAccountField("Owner", "me, or the owner's account id.")

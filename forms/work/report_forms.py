@@ -91,12 +91,13 @@ class ReportFilterForm(FilterForm):
     SORTS = {"updated": "Last change", "status": "Status", "title": "Activity", "submitted": "Submitted"}
     DEFAULT_SORT = "-updated"
 
-    q = text_filter("Text", "Words in the activity's title.")
+    q = text_filter("Text", "Words in the activity's title, a State it served (any of its "
+                    "names, in part) or the report's number (#16).")
     status = enum_filter("Status", ReportStatus)
     approver = MeOrAccountField("Approver", "me, or an approver's account id: reports sent to them.")
     author = MeOrAccountField("Author", "me, or the author's account id.")
     kind = enum_filter("Kind of activity", ActivityKind)
-    state = state_filter(description="A State the activity served or gathered (its code).")
+    state = state_filter(description="A State the activity served or gathered (its code or a name in full).")
 
 class CompleteForm(AppForm):
     """Mark the activity completed once its report is approved (the version of the activity)."""

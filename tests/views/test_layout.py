@@ -114,7 +114,7 @@ def test_the_audit_trail_links_each_record_to_its_page(client, login_as):
     page = client.get("/admin/audit?record_type=Instrument").get_data(as_text=True)
     assert re.search(r'<a href="/instruments/UNTOC">Instrument #\d+</a>', page)
     users = client.get("/admin/audit?record_type=User").get_data(as_text=True)
-    assert re.search(r'<a href="/admin/users/\d+">User #\d+</a>', users)
+    assert re.search(r'<a href="/admin/users/\d+">Account #\d+</a>', users)  # in words
 
 
 def test_record_links_are_the_urls_url_for_builds(app):

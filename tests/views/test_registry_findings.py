@@ -56,7 +56,8 @@ def test_record_a_finding_move_it_and_see_the_checklist(client, login_as):
     assert f'href="/findings/{finding.id}">Jurisdiction</a>' in checklist
     assert "17 June 2003" in checklist and "1 February 2004" in checklist and ">now<" in checklist
     history = client.get(f"/findings/{finding.id}").get_data(as_text=True)
-    assert "Draft law" in history and "Identified" in history and officer.email in history
+    # users by name (issue 29 item 7), not by e-mail
+    assert "Draft law" in history and "Identified" in history and officer.name in history
 
 
 def test_bad_moves_are_refused_beside_the_field(client, login_as):

@@ -14,9 +14,10 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.formats.tables import joined
-from app.listing import Page, Paging, ordered, paginate
+from app.listing import Page, Paging, ordered, paginate, text_condition
 from app.rules import record_dates
 from app.scoping import Scope
+from app.services.registry import states as state_service
 from models import Activity, ActivityPartner, ActivityState, ActivityVisit, Deployment, Instrument, MemberState, db
 from models.activity import activity_instruments, activity_requests, first_visit_order
 from models.enums import ActivityKind, ActivityStateRole, ActivityStatus
@@ -80,7 +81,7 @@ def query(scope: Scope, filters: ActivityFilters, loads=LOADS) -> sa.Select:
     if f.status:
         select = select.where(Activity.status == f.status)
     if f.state:
-        select = select.where(_involving(sa.select(MemberState.id).where(MemberState.code == f.state.upper())))
+        select = select.where(_involving(state_service.ids_named(f.state)))
     if f.regional_group:
         select = select.where(_involving(sa.select(MemberState.id).where(MemberState.regional_group
                                                                          == f.regional_group)))
@@ -104,7 +105,8 @@ def query(scope: Scope, filters: ActivityFilters, loads=LOADS) -> sa.Select:
         select = select.where(Activity.id.in_(sa.select(activity_requests.c.activity_id).where(
             activity_requests.c.request_id == f.request)))
     if f.q:
-        select = select.where(Activity.title.ilike(f"%{f.q}%"))
+        select = select.where(text_condition(f.q, Activity.id, (Activity.title,),
+                                             _involving(state_service.ids_matching(f.q))))
     return select
 
 

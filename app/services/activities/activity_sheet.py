@@ -20,6 +20,9 @@ from forms.activities import ActivityForm
 from models.enums import ActivityKind, ActivityStatus
 
 RECORD_TYPE = "Activity"
+#: The tables an import of this kind fills (analysed after it on PostgreSQL).
+TABLES = ("activities", "activity_visits", "activity_states", "activity_instruments", "activity_requests",
+          "activity_partners", "activity_other_instruments")
 SINGULAR, PLURAL, TITLE = "activity", "activities", "Activities"
 #: Visits one row may carry (Visit 1 city … Visit 5 end); more are entered in the form.
 REPEATS = 5

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from app.formatting import format_date
+from app.history_words import fields_in_words
 from app.scoping import Scope
 from app.services.activities import completion
 from app.services.core import audit, versions
@@ -303,7 +304,7 @@ def save(scope: Scope, activity: Activity | None, data: ActivityData, version: i
         old, new = audit.changed(before, snapshot(activity))
         if new:
             versions.touch(activity, version_before)
-        audit.record_for(activity, "update", f"Edited “{activity.title}”: {', '.join(new) or 'nothing changed'}",
+        audit.record_for(activity, "update", f"Edited “{activity.title}”: {fields_in_words(new) or 'nothing changed'}",
                          before=old, after=new)
     db.session.flush()
     return activity, overlaps(activity)

@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from app.listing import Page, Paging, paginate
 from app.services.core import audit_chain
-from models import AuditEntry, Instrument, MemberState, TreatyAction, db
+from models import AuditEntry, Instrument, MemberState, TreatyAction, User, db
 from models.base import utcnow
 
 
@@ -78,6 +78,49 @@ def link_codes(entries: Iterable[AuditEntry]) -> dict[tuple[str, int], str]:
                 sa.select(TreatyAction.id, MemberState.code).join(MemberState, MemberState.id == TreatyAction.state_id)
                 .where(TreatyAction.id.in_(wanted["TreatyAction"]))):
             out[("TreatyAction", record_id)] = code
+    return out
+
+
+#: The keys of an entry's before/after whose values are accounts (an id, or an e-mail: how older entries kept them).
+PERSON_KEYS = frozenset({"assigned_officer", "owner", "author", "approvers", "mentions", "sent_to", "logged_by",
+                         "raised_by", "actor", "user"})
+#: The keys whose values are States, by code.
+STATE_KEYS = frozenset({"state", "nationality", "served", "participants", "participant"})
+
+
+def names_for(entries: Iterable[AuditEntry]) -> dict:
+    """What the trail shows in words instead of ids and codes: ("user", id), ("user", e-mail) and ("state", code)
+    -> a name, for every actor and every account or State the entries' values name. At most two queries, however
+    many entries."""
+    entries = list(entries)
+    ids, emails, codes = set(), set(), set()
+
+    def collect(key, value):
+        for item in value if isinstance(value, list) else [value]:
+            if key in STATE_KEYS and isinstance(item, str) and len(item) == 3:
+                codes.add(item)
+            elif key in PERSON_KEYS and isinstance(item, int):
+                ids.add(item)
+            elif key in PERSON_KEYS and isinstance(item, str) and "@" in item:
+                emails.add(item.lower())
+
+    for entry in entries:
+        if entry.actor_id:
+            ids.add(entry.actor_id)
+        if "@" in (entry.actor_label or ""):
+            emails.add(entry.actor_label.lower())
+        for values in (entry.before, entry.after):
+            for key, value in (values or {}).items() if isinstance(values, dict) else ():
+                collect(key, value)
+    out: dict = {}
+    if ids or emails:
+        for user_id, email, name in db.session.execute(sa.select(User.id, User.email, User.name).where(sa.or_(
+                User.id.in_(ids), sa.func.lower(User.email).in_(emails)))):
+            out[("user", user_id)] = out[("user", email.lower())] = name or email
+    if codes:
+        for code, name in db.session.execute(sa.select(MemberState.code, MemberState.name)
+                                             .where(MemberState.code.in_(codes))):
+            out[("state", code)] = name
     return out
 
 

@@ -3,6 +3,8 @@
 Every use asks the database for the part's stamp (one query of one row), so a change committed through another
 process is seen by the next request here; entries of older stamps are simply no longer asked for and age out.
 Holds only values that are never changed in place (frozen dataclasses, tuples, bytes), never ORM objects.
+CACHES_OFF (every cache off at once, for measuring) computes every value afresh. A page that uses a kept value
+depends on the part's tables as if it had read them (noted for app.page_cache).
 """
 from __future__ import annotations
 
@@ -11,8 +13,10 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import TypeVar
 
+from flask import current_app, has_app_context
+
 from models import db
-from models.record_version import current_stamp
+from models.record_version import current_stamp, note_tables, part_tables
 
 T = TypeVar("T")
 
@@ -24,6 +28,9 @@ class RecordCache:
         self._lock = threading.Lock()
 
     def get(self, key: tuple, compute: Callable[[], T]) -> T:
+        note_tables(part_tables(self.name))
+        if caches_off():
+            return compute()
         stamp = current_stamp(db.session, self.name)
         if stamp is None:  # no version row yet: nothing can be known to be current
             return compute()
@@ -45,6 +52,11 @@ class RecordCache:
 
 
 _caches: list[RecordCache] = []
+
+
+def caches_off() -> bool:
+    """Whether CACHES_OFF asks every cache to compute afresh (outside an app there is no setting: on)."""
+    return has_app_context() and bool(current_app.config.get("CACHES_OFF"))
 
 
 def cache(name: str, size: int) -> RecordCache:

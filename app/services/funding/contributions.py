@@ -9,10 +9,11 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from app.listing import Page, Paging, ordered, paginate
+from app.listing import Page, Paging, ordered, paginate, text_condition
 from app.scoping import Scope
 from app.services.core import audit, versions
 from app.services.core.errors import Refused
+from app.services.registry import states as state_service
 from forms.funding.codelists import currency_problem
 from forms.funding.contributions import amount_problem
 from models import (
@@ -42,6 +43,7 @@ LOADS = (
 
 @dataclass(frozen=True)
 class ContributionFilters:
+    q: str | None = None
     status: str | None = None
     donor: str | None = None      # name (part of it) or acronym
     donor_id: int | None = None
@@ -68,6 +70,8 @@ def query(scope: Scope, filters: ContributionFilters) -> sa.Select:
     if f.donor:
         select = select.where(Contribution.donor_id.in_(sa.select(Organization.id).where(sa.or_(
             Organization.name.ilike(f"%{f.donor}%"), Organization.acronym == f.donor))))
+    if f.q:
+        select = select.where(_text_matches(f.q))
     if f.donor_id:
         select = select.where(Contribution.donor_id == f.donor_id)
     if f.currency:
@@ -89,6 +93,20 @@ def query(scope: Scope, filters: ContributionFilters) -> sa.Select:
     if f.date_to:
         select = select.where(Contribution.pledged_date <= f.date_to)
     return select
+
+
+def _text_matches(text: str):
+    """The text filter: the donor's name or acronym, the project's title, the States its allocated activities
+    served (any of their names), or the contribution's number: one condition, no statement of its own."""
+    like = f"%{text.lower()}%"
+    donors = sa.select(Organization.id).where(sa.or_(sa.func.lower(Organization.name).like(like),
+                                                     sa.func.lower(Organization.acronym).like(like)))
+    projects = sa.select(Project.id).where(sa.func.lower(Project.title).like(like))
+    served = sa.select(ActivityState.activity_id).where(ActivityState.state_id.in_(state_service.ids_matching(text)))
+    return text_condition(text, Contribution.id, (), Contribution.donor_id.in_(donors),
+                          Contribution.project_id.in_(projects),
+                          Contribution.id.in_(sa.select(Allocation.contribution_id)
+                                              .where(Allocation.activity_id.in_(served))))
 
 
 def list_page(scope: Scope, filters: ContributionFilters, paging: Paging) -> Page:

@@ -196,9 +196,21 @@ def overview(scope: Scope, donor: Organization | None, as_of: date) -> Overview:
     return Overview(as_of, donor, totals(groups, as_of, rates), unrecorded(groups), counts)
 
 
-def page(scope: Scope, donor: Organization | None, as_of: date, pages: dict[str, int], per_page: int) -> PortalPage:
+#: What the statement shows of each contribution of its page, loaded with the page (a fixed number of queries):
+#: its earmarks, and each allocation's activity with the States and instruments the statement names.
+STATEMENT_LOADS = (
+    selectinload(Contribution.instruments),
+    selectinload(Contribution.allocations).joinedload(Allocation.activity).options(
+        selectinload(Activity.states).joinedload(ActivityState.state),
+        selectinload(Activity.visits).joinedload(ActivityVisit.country),
+        selectinload(Activity.instruments)))
+
+
+def page(scope: Scope, donor: Organization | None, as_of: date, pages: dict[str, int], per_page: int,
+         contribution_loads=(selectinload(Contribution.allocations),)) -> PortalPage:
     """The portal page: totals, every donor's totals (staff, no donor chosen), one page of each list and the
-    instruments reached. `pages` maps a section of SECTIONS to its page number (1 when absent)."""
+    instruments reached. `pages` maps a section of SECTIONS to its page number (1 when absent);
+    `contribution_loads` what is loaded with each contribution of the page (the statement's STATEMENT_LOADS)."""
     condition = money_of(scope, donor)
     groups = sums(condition)
     rates = rates_for(groups, as_of)
@@ -209,8 +221,7 @@ def page(scope: Scope, donor: Organization | None, as_of: date, pages: dict[str,
 
     contributions = paginate(
         sa.select(Contribution).where(condition)
-        .options(joinedload(Contribution.donor), joinedload(Contribution.project),
-                 selectinload(Contribution.allocations))
+        .options(joinedload(Contribution.donor), joinedload(Contribution.project), *contribution_loads)
         .order_by(Contribution.id.desc()), paging("contributions"), total=sum(g.count for g in groups))
     activities = _activities(condition, funded, paging("activities"))
     # Every State served, with its count: bounded by the States of the world, not by the record; the list pages it

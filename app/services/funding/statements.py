@@ -23,8 +23,13 @@ def _money(value: Decimal | None) -> str:
 
 def rows(portal: Portal) -> list[dict]:
     """The statement's rows: money as Decimal (None where not recorded), dates as dates, the rest as text."""
+    return rows_of(portal.contributions)
+
+
+def rows_of(contributions) -> list[dict]:
+    """The statement's rows of these contributions (the page: one page of them, loaded with STATEMENT_LOADS)."""
     out = []
-    for c in portal.contributions:
+    for c in contributions:
         base = {
             "donor": c.donor.name, "contribution_id": c.id, "project": c.project.title if c.project else "",
             "status": c.status, "status_label": ContributionStatus.label_of(c.status),

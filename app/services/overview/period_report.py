@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from app.listing import Page, Paging, paginate
 from app.scoping import Scope
 from app.services.activities import activity_reads
 from app.services.registry import states as state_service
@@ -30,6 +31,7 @@ from models import (
     Organization,
     db,
 )
+from models.activity import first_visit_order
 from models.enums import ActivityKind, ActivityStateRole, ActivityStatus
 
 date = datetime.date
@@ -88,6 +90,16 @@ class DonorRow:
     inferred: set[int] = field(default_factory=set)
 
 
+@dataclass(frozen=True)
+class DonorCount:
+    """A donor of the page's donors table: how many activities of the period it funded (the list is the CSV's)."""
+    donor: Organization
+    projects: list[str]
+    activities: int
+    #: Of those, how many the record links to this donor by inference only (A/58/165 paras 16-17).
+    inferred: int
+
+
 @dataclass
 class PeriodReport:
     first: date
@@ -103,6 +115,11 @@ class PeriodReport:
     #: record's count differs from it (staff only: a donor's deposits are narrowed to its States).
     stated_deposits: list[stated_figures.StatedFigure] = field(default_factory=list)
     deposit_differences: list[stated_figures.Difference] = field(default_factory=list)
+    #: The page (`build_page`): each long table's Page (activities, meetings, requests), the activities per kind
+    #: over the whole period, and the donors counted in SQL. Empty for the full report (files, a long period's job).
+    pages: dict[str, Page] = field(default_factory=dict)
+    kind_counts: dict[str, int] = field(default_factory=dict)
+    donor_counts: list[DonorCount] = field(default_factory=list)
 
     @property
     def activities_by_kind(self) -> list[tuple[str, list[ActivityRow]]]:
@@ -123,22 +140,34 @@ def _count_by_instrument(deposits: list[DepositRow]) -> dict[str, int]:
     return out
 
 
+def _in_period(scope: Scope, first: date, last: date) -> sa.Select:
+    """The activities with a visit in first..last (cancelled ones left out), with what the list shows loaded."""
+    return (activity_reads.query(scope, activity_reads.ActivityFilters(date_from=first, date_to=last))
+            .where(Activity.status != ActivityStatus.CANCELLED.value))
+
+
 def _activities(scope: Scope, first: date, last: date) -> tuple[list[Activity], int]:
     """The activities with a visit in first..last (cancelled ones left out), in date order, with their funding."""
-    select = (activity_reads.query(scope, activity_reads.ActivityFilters(date_from=first, date_to=last))
-              .where(Activity.status != ActivityStatus.CANCELLED.value)
-              .options(selectinload(Activity.allocations).selectinload(Allocation.contribution)
+    select = (_in_period(scope, first, last)
+              .options(*_REPORT_LOADS))
+    found = activity_reads._in_date_order(db.session.scalars(select))
+    return found, _undated(scope)
+
+
+def _undated(scope: Scope) -> int:
+    return int(db.session.scalar(sa.select(sa.func.count(Activity.id)).where(
+        scope.activities(), Activity.status != ActivityStatus.CANCELLED.value,
+        ~Activity.id.in_(sa.select(ActivityVisit.activity_id)))) or 0)
+
+
+#: What each row of the activities and meetings tables shows, loaded with them (one query each).
+_REPORT_LOADS = (selectinload(Activity.allocations).selectinload(Allocation.contribution)
                        .options(selectinload(Contribution.donor), selectinload(Contribution.project)),
                        # the report names each State as it was named then: their name histories, in one query each
                        selectinload(Activity.visits).selectinload(ActivityVisit.country)
                        .selectinload(MemberState.names),
                        selectinload(Activity.states).selectinload(ActivityState.state)
-                       .selectinload(MemberState.names)))
-    found = activity_reads._in_date_order(db.session.scalars(select))
-    undated = db.session.scalar(sa.select(sa.func.count(Activity.id)).where(
-        scope.activities(), Activity.status != ActivityStatus.CANCELLED.value,
-        ~Activity.id.in_(sa.select(ActivityVisit.activity_id))))
-    return found, int(undated or 0)
+                       .selectinload(MemberState.names))
 
 
 def _row(activity: Activity, scope: Scope, first: date, last: date) -> ActivityRow:
@@ -178,6 +207,83 @@ def _deposits(scope: Scope, first: date, last: date) -> list[DepositRow]:
             and (visible is None or states[p.participant].id in visible)]
     order = [i.code for i in instruments]
     return sorted(rows, key=lambda d: (d.date, order.index(d.instrument), d.name))
+
+
+# ------------------------------------------------------------------ the page: long tables paged in SQL
+#: Rows of each long table (activities, meetings, requests) per page of the report (issue 26: a year at 200,000
+#: requests was 3.5 MB); the CSV of each table, and a long period's job, hold every row.
+PER_PAGE = 50
+#: The tables the page pages, each on `<table>_page`.
+PAGED = ("activities", "meetings", "requests")
+
+
+def _activity_page(scope: Scope, first: date, last: date, meetings: bool, paging: Paging) -> Page:
+    kinds = Activity.kind.in_(MEETING_KINDS) if meetings else Activity.kind.not_in(MEETING_KINDS)
+    select = (_in_period(scope, first, last).where(kinds).options(*_REPORT_LOADS)
+              .order_by(None).order_by(first_visit_order(), Activity.title, Activity.id))
+    return paginate(select, paging)
+
+
+def _kind_counts(scope: Scope, first: date, last: date) -> dict[str, int]:
+    """Activities of the period per kind (meetings included), in SQL."""
+    ids = _in_period(scope, first, last).with_only_columns(Activity.id).order_by(None).subquery()
+    found = dict(db.session.execute(sa.select(Activity.kind, sa.func.count())
+                                    .where(Activity.id.in_(sa.select(ids.c.id))).group_by(Activity.kind)).all())
+    order = [k.value for k in ActivityKind]
+    return {k: found[k] for k in sorted(found, key=lambda k: order.index(k) if k in order else len(order))}
+
+
+def _donor_counts(scope: Scope, first: date, last: date) -> list[DonorCount]:
+    """Per donor whose money the caller may see: the activities of the period it funded, how many of them by
+    inference only, and its projects — two aggregate queries and one for the donors, whatever the period."""
+    ids = _in_period(scope, first, last).with_only_columns(Activity.id).order_by(None).subquery()
+    money = (sa.select(Contribution.donor_id, Allocation.activity_id,
+                       sa.func.min(sa.case((Allocation.is_inferred, 1), else_=0)).label("inferred_only"))
+             .join(Contribution, Contribution.id == Allocation.contribution_id)
+             .where(Allocation.activity_id.in_(sa.select(ids.c.id)), scope.contributions())
+             .group_by(Contribution.donor_id, Allocation.activity_id).subquery())
+    counts = {donor: (n, inferred) for donor, n, inferred in db.session.execute(
+        sa.select(money.c.donor_id, sa.func.count(), sa.func.sum(money.c.inferred_only)).group_by(money.c.donor_id))}
+    if not counts:
+        return []
+    from models import Project
+    projects: dict[int, list[str]] = {}
+    for donor, title in db.session.execute(
+            sa.select(Contribution.donor_id, Project.title).join(Project, Project.id == Contribution.project_id)
+            .join(Allocation, Allocation.contribution_id == Contribution.id)
+            .where(Allocation.activity_id.in_(sa.select(ids.c.id)), scope.contributions())
+            .distinct().order_by(Project.title)):
+        projects.setdefault(donor, []).append(title)
+    donors = db.session.scalars(sa.select(Organization).where(Organization.id.in_(counts))
+                                .order_by(Organization.name, Organization.id))
+    return [DonorCount(d, projects.get(d.id, []), counts[d.id][0], int(counts[d.id][1] or 0)) for d in donors]
+
+
+def build_page(scope: Scope, first: date, last: date, with_requests: bool, pages: dict[str, int]) -> PeriodReport:
+    """The report's page: one page (PER_PAGE rows) of the activities, the meetings and the requests, with their
+    counts and the activities per kind over the period; the deposits (bounded by the States and instruments) in
+    full; the donors counted in SQL. A fixed number of queries whatever the size of the record or the period."""
+    def paging(table: str) -> Paging:
+        return Paging(page=pages.get(table) or 1, per_page=PER_PAGE)
+    found = {"activities": _activity_page(scope, first, last, False, paging("activities")),
+             "meetings": _activity_page(scope, first, last, True, paging("meetings"))}
+    if with_requests:
+        R = AssistanceRequest
+        found["requests"] = paginate(
+            request_reads.query(scope, request_reads.RequestFilters())
+            .where(sa.or_(R.received_date.between(first, last), R.received_date.is_(None)))
+            .order_by(None).order_by(R.received_date.is_(None), R.received_date, R.id)
+            .options(selectinload(R.state).selectinload(MemberState.names)), paging("requests"))
+    deposits = _deposits(scope, first, last)
+    stated, differ = ([], []) if scope.is_donor else stated_figures.differences(
+        "deposits", first, last, _count_by_instrument(deposits))
+    return PeriodReport(
+        first, last,
+        activities=[_row(a, scope, first, last) for a in found["activities"].items],
+        meetings=[_row(a, scope, first, last) for a in found["meetings"].items],
+        requests=found["requests"].items if with_requests else None,
+        deposits=deposits, donors=[], undated=_undated(scope), stated_deposits=stated, deposit_differences=differ,
+        pages=found, kind_counts=_kind_counts(scope, first, last), donor_counts=_donor_counts(scope, first, last))
 
 
 def build(scope: Scope, first: date, last: date, with_requests: bool) -> PeriodReport:

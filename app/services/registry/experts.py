@@ -8,8 +8,10 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from app.listing import Page, Paging, ordered, paginate
+from app.history_words import fields_in_words
+from app.listing import Page, Paging, ordered, paginate, text_condition
 from app.scoping import Scope
+from app.services.registry import states as state_service
 from models import Activity, ActivityVisit, Deployment, Expert, Instrument, MemberState, db
 from models.enums import ActivityStatus
 from models.expert import expert_instruments
@@ -67,8 +69,7 @@ def query(scope: Scope, filters: ExpertFilters) -> sa.Select:
         select = select.where(Expert.id.in_(sa.select(expert_instruments.c.expert_id).join(Instrument)
                                             .where(Instrument.code == f.instrument)))
     if f.nationality:
-        select = select.where(Expert.nationality_id.in_(
-            sa.select(MemberState.id).where(MemberState.code == f.nationality.upper())))
+        select = select.where(Expert.nationality_id.in_(state_service.ids_named(f.nationality)))
     if f.topic:
         select = select.where(_contains(Expert.topics, f.topic))
     if f.language:
@@ -79,7 +80,8 @@ def query(scope: Scope, filters: ExpertFilters) -> sa.Select:
         first = f.available_from or f.available_to
         select = select.where(Expert.id.not_in(busy_between(first, f.available_to or first)))
     if f.q:
-        select = select.where(Expert.name.ilike(f"%{f.q}%"))
+        select = select.where(text_condition(f.q, Expert.id, (Expert.name,),
+                                             Expert.nationality_id.in_(state_service.ids_matching(f.q))))
     return select
 
 
@@ -190,5 +192,6 @@ def update(expert: Expert, values: dict, version: int | None) -> bool:
     if not new:
         return False
     versions.touch(expert, version_before)
-    audit.record_for(expert, "update", f"Edited the expert {expert.name}: {', '.join(new)}", before=old, after=new)
+    audit.record_for(expert, "update", f"Edited the expert {expert.name}: {fields_in_words(new)}", before=old,
+                     after=new)
     return True

@@ -8,9 +8,11 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from app.listing import text_condition
 from app.scoping import Scope
 from app.services.core import audit, versions
 from app.services.core.errors import Refused
+from app.services.registry import states as state_service
 from models import (
     Activity,
     FindingStatusChange,
@@ -27,9 +29,18 @@ FINDING_LOADS = (selectinload(LegislativeFinding.state), selectinload(Legislativ
                  selectinload(LegislativeFinding.history).selectinload(FindingStatusChange.actor))
 
 
-def catalogue() -> list[LegislativeIssue]:
-    """Every issue, in the report's order (the order the record was loaded in)."""
-    return list(db.session.scalars(sa.select(LegislativeIssue).order_by(LegislativeIssue.id)))
+def catalogue(scope: Scope, q: str | None = None) -> list[LegislativeIssue]:
+    """Every issue, in the report's order (the order the record was loaded in); with `q`, those whose words or
+    number match it, or that were raised (a finding `scope` may see) with a State one of whose names holds it.
+    One query."""
+    select = sa.select(LegislativeIssue).order_by(LegislativeIssue.id)
+    if q:
+        raised = sa.select(LegislativeFinding.issue_id).where(
+            scope.findings(), LegislativeFinding.state_id.in_(state_service.ids_matching(q)))
+        select = select.where(text_condition(q, LegislativeIssue.id, (LegislativeIssue.title, LegislativeIssue.code,
+                                                                      LegislativeIssue.article),
+                                             LegislativeIssue.id.in_(raised)))
+    return list(db.session.scalars(select))
 
 
 def get_issue(issue_id: int) -> LegislativeIssue | None:
@@ -66,7 +77,7 @@ def checklist(scope: Scope, state: MemberState) -> list[ChecklistRow]:
     """Issue × status for one State: every issue of the catalogue, and how far the State has come on each."""
     found = {f.issue_id: f for f in db.session.scalars(_findings(scope).where(LegislativeFinding.state_id == state.id))}
     rows = []
-    for issue in catalogue():
+    for issue in catalogue(scope):
         finding = found.get(issue.id)
         reached = {}
         for step in (finding.history if finding else []):

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from app.listing import Page, Paging, ordered, paginate
+from app.listing import Page, Paging, ordered, paginate, text_condition
 from app.scoping import Scope
+from app.services.registry import states as state_service
 from models import Organization, db
 
 LOADS = (selectinload(Organization.state),)
@@ -30,7 +31,8 @@ def query(scope: Scope, filters: OrganizationFilters) -> sa.Select:
     if f.kind:
         select = select.where(Organization.kind == f.kind)
     if f.q:
-        select = select.where(sa.or_(Organization.name.ilike(f"%{f.q}%"), Organization.acronym.ilike(f"%{f.q}%")))
+        select = select.where(text_condition(f.q, Organization.id, (Organization.name, Organization.acronym),
+                                             Organization.state_id.in_(state_service.ids_matching(f.q))))
     return select
 
 

@@ -77,6 +77,25 @@ def name_matches(text: str):
                                                                        .like(like))))
 
 
+def ids_matching(text: str) -> sa.Select:
+    """The ids of the States whose name, earlier name or alias contains `text` (or whose code it is): a subquery
+    for every list's text filter (`q`), so "Brazil", "braz" or "Yugoslavia" find a State's records in the one
+    statement the list runs anyway."""
+    return sa.select(MemberState.id).where(name_matches(text))
+
+
+def ids_named(text: str) -> sa.Select:
+    """The ids of the State a filter names: by its code ("BRA") or by one of its names or aliases in full, any
+    case ("Brazil", "Serbia and Montenegro"). A subquery: a filter taking a State by name costs no statement of
+    its own. A name that designates nothing gives no id (an empty list, not an error)."""
+    text = (text or "").strip()
+    lowered = text.lower()
+    return sa.select(MemberState.id).where(sa.or_(
+        MemberState.code == text.upper(), sa.func.lower(MemberState.name) == lowered,
+        MemberState.id.in_(sa.select(MemberStateName.state_id).where(sa.func.lower(MemberStateName.name) == lowered)),
+        MemberState.id.in_(sa.select(MemberStateAlias.state_id).where(MemberStateAlias.key == alias_key(text)))))
+
+
 # ------------------------------------------------------------------ the scoped reads
 @dataclass(frozen=True)
 class StateFilters:

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from app.listing import Page, Paging, ordered, paginate
 from app.scoping import Scope
 from app.services.requests import request_reads
-from app.services.requests.request_reads import EXPORT_LOADS, LOADS, RequestFilters
+from app.services.requests.request_reads import LOADS, RequestFilters
 from models import AssistanceRequest, db
 from models.enums import AgeBucket
 
@@ -60,14 +60,6 @@ def list_page(scope: Scope, filters: QueueFilters, paging: Paging, today: date |
     tiebreak = (R.received_date.asc().nulls_last(), R.id)
     return paginate(ordered(query(scope, filters, today), SORTS, paging, "priority", tiebreak, nulls_last=True),
                     paging)
-
-
-def export_rows(scope: Scope, filters: QueueFilters, paging: Paging, today: date | None = None
-                ) -> list[AssistanceRequest]:
-    """Every request of the filtered queue (not one page), in the queue's order: what its exports hold."""
-    tiebreak = (R.received_date.asc().nulls_last(), R.id)
-    return list(db.session.scalars(ordered(query(scope, filters, today, EXPORT_LOADS), SORTS, paging, "priority",
-                                           tiebreak, nulls_last=True)).unique())
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,8 @@ from forms.requests import RequestForm
 from models.enums import Priority, RequestChannel, RequestKind
 
 RECORD_TYPE = "AssistanceRequest"
+#: The tables an import of this kind fills (analysed after it on PostgreSQL).
+TABLES = ("assistance_requests", "assistance_request_instruments", "request_status_changes")
 SINGULAR, PLURAL, TITLE = "request", "requests", "Requests"
 
 COLUMNS = [

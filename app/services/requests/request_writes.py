@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.formatting import format_date
+from app.history_words import fields_in_words
 from app.permissions import Permission, has_permission
 from app.rules.record_dates import fact_date
 from app.scoping import Scope
@@ -224,7 +225,7 @@ def update(scope: Scope, request: AssistanceRequest, values: dict, actor: User, 
         if getattr(request, field) != v.get(field):
             setattr(request, field, v.get(field))
     request.version += 1
-    audit.record_for(request, "update", f"Request #{request.id} edited: {', '.join(new)}", before=old, after=new)
+    audit.record_for(request, "update", f"Request #{request.id} edited: {fields_in_words(new)}", before=old, after=new)
     _flush(request)
     return True
 

@@ -23,7 +23,7 @@ from app.formats import sheets
 from app.formats.sheets import Columns, SheetRefused
 from app.formats.upload_limits import current_limits
 from app.scoping import Scope
-from app.services.core import audit, upload_store
+from app.services.core import audit, planner_statistics, upload_store
 from app.services.jobs.progress import report_progress
 from models import AuditEntry, db
 
@@ -208,6 +208,7 @@ def confirm(upload: Upload, scope: Scope, actor) -> Report:
                  after={"preview": upload.id, "filename": upload.filename, "rows": len(report.written),
                         "ids": report.written})
     db.session.flush()
+    planner_statistics.analyze(*spec.TABLES, "audit_entries")  # thousands of new rows the next pages plan on
     return report
 
 

@@ -36,13 +36,15 @@ from app.formats import untc
 from app.formatting import format_date
 from app.log import log_fields, logger
 from app.scoping import EVERYTHING
-from app.services.core import audit
+from app.services.core import audit, planner_statistics
 from app.services.registry.states import participant_index
 from app.services.treaties import treaty_locks
 from app.services.treaties.treaty_import_checks import check_complete_to, check_dates
 from app.services.treaties.treaty_record import SOURCE_HAND, SOURCE_UNTC, anomalies, get_instrument
 from models import AuditEntry, Instrument, MemberState, TreatyAction, TreatyActionSource, alias_key, db
 from models.enums import ActionCategory
+
+TABLES = ("treaty_actions", "treaty_action_sources", "audit_entries")  # what an import writes (analysed after it)
 
 SIGNATURE, DEPOSIT = ActionCategory.SIGNATURE.value, ActionCategory.DEPOSIT.value
 
@@ -272,6 +274,8 @@ def import_table(table: untc.Table, instrument_code: str, *, dry_run: bool = Fal
         elif trace_unchanged:
             _log(report, instrument, filename)
         db.session.flush()
+        if report.changes_anything:  # the record's pages plan from these tables' statistics (PostgreSQL)
+            planner_statistics.analyze(*TABLES)
     return report
 
 

@@ -12,8 +12,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.formats.tables import joined
-from app.listing import Page, Paging, ordered, paginate
+from app.listing import Page, Paging, ordered, paginate, text_condition
 from app.scoping import Scope
+from app.services.registry import states as state_service
 from models import ActionStatusChange, ActivityReport, FollowUpAction, Instrument, MemberState, User, db
 from models.activity_report import report_approvers
 from models.enums import ActionStatus, Priority, ReportStatus
@@ -64,7 +65,7 @@ def query(scope: Scope, filters: ActionFilters, today: date) -> sa.Select:
         if value:
             select = select.where(column == value)
     if f.state:
-        select = select.where(MemberState.code == f.state.upper())
+        select = select.where(A.state_id.in_(state_service.ids_named(f.state)))
     if f.regional_group:
         select = select.where(MemberState.regional_group == f.regional_group)
     if f.instrument:
@@ -78,7 +79,8 @@ def query(scope: Scope, filters: ActionFilters, today: date) -> sa.Select:
     if f.due_to:
         select = select.where(A.due_date <= f.due_to)
     if f.q:
-        select = select.where(A.description.ilike(f"%{f.q}%"))
+        select = select.where(text_condition(f.q, A.id, (A.description,),
+                                             A.state_id.in_(state_service.ids_matching(f.q))))
     return select
 
 

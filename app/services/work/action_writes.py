@@ -9,6 +9,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from app.history_words import fields_in_words
 from app.scoping import Scope
 from app.services.activities import activity_reads
 from app.services.core import audit, versions
@@ -177,6 +178,6 @@ def update(scope: Scope, action: FollowUpAction, data: ActionData, actor, versio
         versions.touch(action, version_before)
     if action.owner_id != owner_before:
         _tell_owner(action, actor)
-    audit.record_for(action, "update", f"Changed action #{action.id}: {', '.join(new) or 'nothing changed'}",
+    audit.record_for(action, "update", f"Changed action #{action.id}: {fields_in_words(new) or 'nothing changed'}",
                      before=old, after=dict(new, **({"note": data.note} if data.note else {})), actor=actor)
     return action

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.listing import Page, Paging, ordered, paginate
+from app.listing import Page, Paging, ordered, paginate, text_condition
 from app.scoping import Scope
-from models import Activity, ActivityReport, ActivityState, MemberState, ReportStatusChange, db
+from app.services.registry import states as state_service
+from models import Activity, ActivityReport, ActivityState, ReportStatusChange, db
 from models.activity_report import report_approvers
 from models.enums import ReportStatus
 
@@ -72,7 +73,8 @@ def query(scope: Scope, filters: ReportFilters) -> sa.Select:
               .options(sa.orm.contains_eager(ActivityReport.activity), joinedload(ActivityReport.author),
                        selectinload(ActivityReport.approvers)))
     if f.q:
-        select = select.where(Activity.title.ilike(f"%{f.q}%"))
+        select = select.where(text_condition(f.q, ActivityReport.id, (Activity.title,), Activity.id.in_(
+            sa.select(ActivityState.activity_id).where(ActivityState.state_id.in_(state_service.ids_matching(f.q))))))
     if f.status:
         select = select.where(ActivityReport.status == f.status)
     if f.approver:
@@ -83,8 +85,8 @@ def query(scope: Scope, filters: ReportFilters) -> sa.Select:
     if f.kind:
         select = select.where(Activity.kind == f.kind)
     if f.state:
-        select = select.where(Activity.id.in_(sa.select(ActivityState.activity_id).join(
-            MemberState, MemberState.id == ActivityState.state_id).where(MemberState.code == f.state.upper())))
+        select = select.where(Activity.id.in_(sa.select(ActivityState.activity_id).where(
+            ActivityState.state_id.in_(state_service.ids_named(f.state)))))
     return select
 
 

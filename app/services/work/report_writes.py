@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.formats import rich_text
+from app.history_words import fields_in_words
 from app.services.core import audit, versions
 from app.services.core.errors import Refused
 from models import Activity, ActivityReport, ReportCounterpart, db
@@ -112,7 +113,7 @@ def save(activity: Activity, report: ActivityReport | None, data: ReportData, ac
         if new:
             versions.touch(report, version_before)
         audit.record_for(report, "update", f"Saved the report on “{activity.title}”: "
-                                           f"{', '.join(new) or 'nothing changed'}", before=old, after=new,
+                                           f"{fields_in_words(new) or 'nothing changed'}", before=old, after=new,
                          actor=actor)
     db.session.flush()
     return report

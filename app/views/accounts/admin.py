@@ -7,6 +7,7 @@ the session is a cookie, and a secret must not travel in it.
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from app import form_choices
 from app.permissions import Permission, permission_required
 from app.services.accounts import users as user_service
 from app.services.core import audit, audit_chain
@@ -192,7 +193,7 @@ def revoke_token(user_id: int, token_id: int):
 @bp.get("/audit", endpoint="audit")
 @permission_required(Permission.VIEW_AUDIT)
 def audit_trail():
-    form, filters, paging = list_filters(AuditFilterForm, prepare=lambda f: f.set_choices(*audit.vocabulary()))
+    form, filters, paging = list_filters(AuditFilterForm, prepare=form_choices.audit_filters)
     verified = audit_chain.last_verification()
     if filters is None:
         return render_template("accounts/admin/audit.html", form=form, pagination=None, verified=verified), 400

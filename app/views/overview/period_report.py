@@ -47,7 +47,12 @@ def period():
     if (last - first).days > LONG_PERIOD_DAYS and not job_exports.in_job():
         return job_exports.offload(f"Period report {first.isoformat()} to {last.isoformat()}", "period_report",
                                    f"period-report-{first.isoformat()}-{last.isoformat()}.html")
-    return render_template("overview/period.html", form=form, report=_build(first, last),
+    if job_exports.in_job():  # a long period's file: every row, as the CSV files hold them
+        report = _build(first, last)
+    else:  # one page of each long table (issue 26); each table's CSV holds every row
+        pages = {table: form[f"{table}_page"].data for table in period_report.PAGED}
+        report = period_report.build_page(for_user(current_user), first, last, can(Permission.VIEW_REQUESTS), pages)
+    return render_template("overview/period.html", form=form, report=report,
                            tables=period_report.TABLES, reference=period_report.A58_165_PERIOD)
 
 

@@ -6,6 +6,8 @@ from flask_login import current_user
 from app.permissions import Permission, permission_required
 from app.scoping import for_user
 from app.services.registry import legislative
+from app.views.helpers import list_filters
+from forms.registry.legislative import IssueFilterForm
 from models import LegislativeIssue
 
 bp = Blueprint("issues", __name__, url_prefix="/issues")
@@ -18,7 +20,11 @@ def get_issue_or_404(issue_id: int) -> LegislativeIssue:
 @bp.get("/")
 @permission_required(Permission.VIEW_ISSUES)
 def index():
-    return render_template("registry/issues/list.html", issues=legislative.catalogue())
+    form, filters, _paging = list_filters(IssueFilterForm)
+    if filters is None:
+        return render_template("registry/issues/list.html", form=form, issues=[]), 400
+    return render_template("registry/issues/list.html", form=form,
+                           issues=legislative.catalogue(for_user(current_user), filters["q"]))
 
 
 @bp.get("/<int:issue_id>")

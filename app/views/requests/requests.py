@@ -14,7 +14,7 @@ from app.rules.record_dates import fact_date
 from app.scoping import for_user
 from app.services.core.audit import timeline_for
 from app.services.core.errors import Refused
-from app.services.requests import request_reads, request_writes
+from app.services.requests import request_exports, request_reads, request_writes
 from app.views.accounts.auth import safe_next
 from app.views.helpers import list_filters, show_refusal
 from app.views.overview.home import home_panel
@@ -90,7 +90,7 @@ def _export(write):
         return render_template("requests/list.html", form=form, page=None, today=date.today()), 400
     if job_exports.too_many(request_reads.count(for_user(current_user), request_reads.RequestFilters(**filters))):
         return job_exports.offload(f"Export of requests ({request.path.rsplit('.', 1)[-1].upper()})")
-    rows = request_reads.export_rows(for_user(current_user), request_reads.RequestFilters(**filters), paging)
+    rows = request_exports.request_rows(for_user(current_user), request_reads.RequestFilters(**filters), paging)
     return write(f"requests-{date.today().isoformat()}", rows)
 
 

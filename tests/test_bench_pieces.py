@@ -1,0 +1,45 @@
+"""`make bench`'s pieces run (bench/): a benchmark, not a test, measures time; this only checks that its mix
+varies what it asks and that the served app notes each request's figures, on a tiny record."""
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from werkzeug.test import Client
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+
+import run_mix  # noqa: E402
+import served  # noqa: E402
+from run_settings import PAGES, RECORDS_PER_KIND  # noqa: E402
+
+PEOPLE = {"accounts": {role: [{"token": f"t-{role}-{i}"} for i in range(3)]
+                       for role in ("officer", "manager", "donor", "admin")},
+          "records": {"requests": [11, 12], "activities": [21, 22, 23], "states": ["BOL", "MEX"],
+                      "instruments": ["UNTOC", "TIP"], "list_pages": [1, 2, 3]}}
+
+
+@pytest.mark.parametrize(("name", "role", "template", "extra"), PAGES, ids=[p[0] for p in PAGES])
+def test_each_page_of_the_mix_is_asked_by_many_accounts_for_many_things(name, role, template, extra):
+    visits = run_mix.visits(name, role, template, extra, PEOPLE)
+    assert len(visits) == RECORDS_PER_KIND
+    assert all("{" not in path for path, _headers in visits)
+    assert len({h["Authorization"] for _p, h in visits}) == 3
+    assert all(h[run_mix.PAGE_HEADER] == name for _p, h in visits)
+    if "{" in template.replace("{filter}", ""):  # a record, page or year: not the same address every time
+        assert len({path for path, _h in visits}) > 1
+
+
+def test_the_served_app_notes_a_requests_statements_and_size(app, api_as, tmp_path):
+    get, _user = api_as("officer")
+    served.install()
+    try:
+        response = Client(served.wrap(app, tmp_path)).get(
+            "/api/v1/requests", headers={"Authorization": get.authorization, run_mix.PAGE_HEADER: "API requests"})
+        body = response.get_data()
+    finally:
+        served.uninstall()
+    [noted] = [json.loads(line) for path in tmp_path.glob("timings-*.jsonl") for line in path.read_text().splitlines()]
+    assert noted["page"] == "API requests" and noted["status"] == 200 and not noted["hit"]
+    assert noted["bytes"] == len(body) > 0
+    assert noted["statements"] >= 2  # the token, then the list
