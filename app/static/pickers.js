@@ -57,6 +57,9 @@
         }).then(function (response) {
           return response.ok ? response.json() : {items: []};
         }).then(function (body) {
+          // An answer to an earlier text (the one asked on focus, say) that arrives late is dropped: it would
+          // replace the answer to what is typed now.
+          if (self.inputValue() !== query) { callback(); return; }
           self.clearOptions();
           callback(body.items || []);
         }).catch(function () { callback(); });

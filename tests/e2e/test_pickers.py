@@ -35,8 +35,9 @@ def test_an_officer_logs_a_mission_with_two_visits_and_three_experts_by_keyboard
     loaded = page.evaluate("performance.getEntriesByType('navigation').length")
     type_into(page, "select[name=kind]", "Adv")
     type_into(page, "input[name=title]", "Keyboard mission to Bolivia and Peru")
-    for n, (city, country, label, start, end) in enumerate([("La Paz", "Boliv", "Bolivia", "03012004", "03042004"),
-                                                             ("Lima", "Peru", "Peru", "03082004", "03092004")]):
+    # In 2005: the live server is shared, and the activity browser test counts on its expert free in March 2004.
+    for n, (city, country, label, start, end) in enumerate([("La Paz", "Boliv", "Bolivia", "05022005", "05042005"),
+                                                             ("Lima", "Peru", "Peru", "05082005", "05092005")]):
         if n:
             add_row(page, "visits")
             focus_moves_to(page, f"visits-{n}-city")
