@@ -188,7 +188,7 @@ def test_an_odd_action_is_recorded_with_a_visible_warning(client, login_as, reco
     ({"participant": "BHR", "kind": "signature", "action_date": "2003-01-10"}, "action_date",
      "closed for signature on 12 December 2002"),
     ({"action_date": "22/09/2011"}, "action_date", "is not a date: write it as YYYY-MM-DD"),
-    ({"participant": "XXX"}, "participant", "Not a valid choice"),
+    ({"participant": "XXX"}, "participant", "Choose the participant from the list"),
 ])
 def test_a_refused_action_shows_the_message_next_to_the_field(client, login_as, fields, field, message):
     login_as("officer")
