@@ -31,6 +31,12 @@ from dataclasses import dataclass
 from app.rules import diffusion
 from app.rules import treaties as rules
 
+
+def N_(text: str) -> str:
+    """Marks a note for the catalogues without translating it: a projection is stored once for every reader, so its
+    note stays English here and the page translates it where it is shown."""
+    return text
+
 date = datetime.date
 timedelta = datetime.timedelta
 
@@ -331,13 +337,13 @@ def project(tracks: dict[str, Track], code: str, day: date, fitter: Fitter,
     if not able:
         return Projection(**base, reached=False, model=None, projected_threshold_date=None, projected_eif=None,
                           intervals=tuple(Interval(level, None, None, "none", 0) for level in LEVELS), models=models,
-                          note="Too few counted deposits yet: no model can project the threshold.")
+                          note=N_("Too few counted deposits yet: no model can project the threshold."))
     known = [m for m in able if math.isfinite(m.score)]
     chosen = min(known, key=lambda m: (m.score, m.key)) if known else \
         next((m for m in able if m.key == diffusion.DEFAULT_MODEL), able[0])
     eif, spans, note = chosen.projected_eif, chosen.intervals, ""
     if not known:
-        note = "No backtest error is known by this date: the model is the default, not a choice."
+        note = N_("No backtest error is known by this date: the model is the default, not a choice.")
     if track.parent in tracks:
         parent = project(tracks, track.parent, day, fitter, errors, every=False)
         if parent.projected_eif and eif and parent.projected_eif > eif:

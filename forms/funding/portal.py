@@ -6,9 +6,9 @@ from wtforms.validators import NumberRange, Optional, ValidationError
 from forms.base import MAX_PAGE, FilterForm, choices, date_field, optional_int
 
 
-def _section_page(what: str) -> IntegerField:
-    return IntegerField(f"Page of the {what}", validators=[Optional(), NumberRange(1, MAX_PAGE)],
-                        description=f"The portal's page of its {what}, from 1 (the latest first).")
+def _section_page(label, description) -> IntegerField:
+    # Whole sentences per section, not one pattern with the section's name in it: other languages word them apart.
+    return IntegerField(label, validators=[Optional(), NumberRange(1, MAX_PAGE)], description=description)
 
 
 class FundingFilterForm(FilterForm):
@@ -21,10 +21,15 @@ class FundingFilterForm(FilterForm):
                        description=_l("Convert with the latest rate on or before this day (today when absent)."))
 
     # The portal pages each of its lists on its own (the statement and the files list everything and ignore these).
-    contributions_page = _section_page("contributions")
-    activities_page = _section_page("activities funded")
-    states_page = _section_page("States reached")
-    followed_page = _section_page("treaty actions that followed")
+    contributions_page = _section_page(_l("Page of the contributions"),
+                                       _l("The portal's page of its contributions, from 1 (the latest first)."))
+    activities_page = _section_page(_l("Page of the activities funded"),
+                                    _l("The portal's page of its activities funded, from 1 (the latest first)."))
+    states_page = _section_page(_l("Page of the States reached"),
+                                _l("The portal's page of its States reached, from 1 (the latest first)."))
+    followed_page = _section_page(
+        _l("Page of the treaty actions that followed"),
+        _l("The portal's page of its treaty actions that followed, from 1 (the latest first)."))
 
     def set_donors(self, donors) -> None:
         self.donor.choices = choices([("", _l("Every donor"))] + [(d.id, d.name) for d in donors])

@@ -9,9 +9,9 @@ from forms.base import MAX_PAGE, FilterForm, choices, date_field
 TABLE_KEYS = ["activities", "meetings", "requests", "deposits", "donors"]
 
 
-def _table_page(what: str) -> IntegerField:
-    return IntegerField(f"Page of the {what}", validators=[Optional(), NumberRange(1, MAX_PAGE)],
-                        description=f"The report's page of its {what}, from 1 (the CSV holds them all).")
+def _table_page(label, description) -> IntegerField:
+    # Whole sentences per table, not one pattern with the table's name in it: other languages word them apart.
+    return IntegerField(label, validators=[Optional(), NumberRange(1, MAX_PAGE)], description=description)
 
 
 class PeriodReportForm(FilterForm):
@@ -22,9 +22,12 @@ class PeriodReportForm(FilterForm):
                         validators=[Optional()], description=_l("For the CSV download: which table."))
 
     # Issue 26: the page shows one page of each long table (app.services.overview.period_report.PAGED).
-    activities_page = _table_page("activities")
-    meetings_page = _table_page("meetings")
-    requests_page = _table_page("requests")
+    activities_page = _table_page(_l("Page of the activities"),
+                                  _l("The report's page of its activities, from 1 (the CSV holds them all)."))
+    meetings_page = _table_page(_l("Page of the meetings"),
+                                _l("The report's page of its meetings, from 1 (the CSV holds them all)."))
+    requests_page = _table_page(_l("Page of the requests"),
+                                _l("The report's page of its requests, from 1 (the CSV holds them all)."))
 
     def validate_date_to(self, field):
         if field.data and self.date_from.data and field.data < self.date_from.data:

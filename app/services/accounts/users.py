@@ -106,10 +106,12 @@ def find_organization(text: str) -> Organization:
     if not matches:
         matches = _donor_governments_of(re.sub(r"^government of\s+", "", needle))
     if not matches:
-        raise Refused(f"No organization is named {text!r} (by name, acronym or reference key).", "donor_id")
+        raise Refused(_("No organization is named %(name)s (by name, acronym or reference key).", name=repr(text)),
+                      "donor_id")
     if len(matches) > 1:
         names = "; ".join(m.name for m in matches)
-        raise Refused(f"{text!r} matches several organizations: {names}. Use the full name.", "donor_id")
+        raise Refused(_("%(name)s matches several organizations: %(names)s. Use the full name.", name=repr(text),
+                        names=names), "donor_id")
     return matches[0]
 
 
@@ -128,7 +130,8 @@ def _checked_role(role: str | Role) -> str:
     try:
         return Role(str(role)).value
     except ValueError:
-        raise Refused(f"The role must be one of {', '.join(r.value for r in Role)}.", "role") from None
+        raise Refused(_("The role must be one of %(roles)s.", roles=", ".join(r.value for r in Role)), "role") \
+            from None
 
 
 def _check_donor(role: str, donor: Organization | None) -> None:
@@ -261,7 +264,7 @@ def deactivate(user: User, *, by: User | None = None) -> None:
 
 def reactivate(user: User) -> None:
     if user.is_active_account:
-        raise Refused(f"The account {user.email} is already active.")
+        raise Refused(_("The account %(email)s is already active.", email=user.email))
     user.is_active_account = True
     db.session.flush()
     audit.record_for(user, "status", f"Reactivated the account {user.email}",

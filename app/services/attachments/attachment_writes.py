@@ -6,6 +6,7 @@ The caller has loaded the record through its scoped read and holds the permissio
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from app.services.attachments import file_checks
 from app.services.attachments.storage import key_for, storage
@@ -26,7 +27,7 @@ def max_bytes() -> int:
 def _title(title: str | None, file_name: str) -> str:
     title = (title or "").strip()
     if len(title) > MAX_TITLE:
-        raise Refused({"title": f"At most {MAX_TITLE} characters."})
+        raise Refused({"title": _("At most %(n)s characters.", n=MAX_TITLE)})
     return title or file_name[:MAX_TITLE]
 
 

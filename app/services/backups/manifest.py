@@ -54,12 +54,14 @@ def read(folder: Path) -> dict:
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise Refused(f"{folder} is not a backup: it has no {MANIFEST}.") from None
+        raise Refused(_("%(folder)s is not a backup: it has no %(manifest)s.", folder=folder, manifest=MANIFEST)) \
+            from None
     except (OSError, ValueError) as exc:
-        raise Refused(f"{path} cannot be read: {exc}.") from None
+        raise Refused(_("%(path)s cannot be read: %(problem)s.", path=path, problem=exc)) from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or not isinstance(manifest.get("parts"),
                                                                                            list):
-        raise Refused(f"{path} is not a manifest this version can read (format {FORMAT}).")
+        raise Refused(_("%(path)s is not a manifest this version can read (format %(format)s).", path=path,
+                        format=FORMAT))
     return manifest
 
 

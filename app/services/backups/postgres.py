@@ -13,6 +13,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 
 from app.services.core.errors import Refused
 
@@ -21,7 +22,8 @@ def _program(name: str) -> str:
     configured = current_app.config.get(f"{name.upper()}_PATH")
     found = configured or shutil.which(name) or f"/usr/bin/{name}"
     if not Path(found).is_file():
-        raise Refused(f"{name} was not found (set {name.upper()}_PATH): PostgreSQL's client programs are needed.")
+        raise Refused(_("%(program)s was not found (set %(setting)s): PostgreSQL's client programs are needed.",
+                        program=name, setting=f"{name.upper()}_PATH"))
     return found
 
 
@@ -43,15 +45,17 @@ def _target(url: sa.engine.URL) -> tuple[str, dict]:
 def _run(command: list[str], env: dict, what: str) -> None:
     result = subprocess.run(command, env=env, capture_output=True, text=True)
     if result.returncode != 0:
-        raise Refused(f"{what} failed (exit status {result.returncode}): {result.stderr.strip()[-1500:]}")
+        raise Refused(_("%(program)s failed (exit status %(status)s): %(output)s", program=what,
+                        status=result.returncode, output=result.stderr.strip()[-1500:]))
 
 
 def dump(url: sa.engine.URL, server_major: int, snapshot: str, path: Path) -> None:
     """`pg_dump` of the exported `snapshot` (the caller's transaction stays open meanwhile) into `path`."""
     program = _program("pg_dump")
     if _major(program) < server_major:
-        raise Refused(f"{program} is version {_major(program)}, older than the server ({server_major}): install "
-                      f"the client programs of PostgreSQL {server_major} or newer.")
+        raise Refused(_("%(program)s is version %(version)s, older than the server (%(server)s): install the client "
+                        "programs of PostgreSQL %(server)s or newer.", program=program, version=_major(program),
+                        server=server_major))
     uri, env = _target(url)
     _run([program, "--format=custom", "--no-owner", "--no-privileges", f"--snapshot={snapshot}",
           f"--file={path}", f"--dbname={uri}"], env, "pg_dump")

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from app.services.backups import manifest as mf
 from app.services.backups import postgres
@@ -43,11 +44,13 @@ def check_empty() -> None:
     """Refuse a database with rows in any table but the bookkeeping a fresh `db upgrade` writes."""
     holding = {name: n for name, n in _rows_per_table().items() if n and name not in BOOKKEEPING}
     if holding:
-        listed = ", ".join(f"{name} ({n} rows)" for name, n in sorted(holding.items())[:8])
-        more = f" and {len(holding) - 8} more tables" if len(holding) > 8 else ""
-        raise Refused(f"The database is not empty: {listed}{more}. A backup restores "
-                      "only into an empty installation: create a new database (or drop this one's tables) and "
-                      "run the restore again.")
+        listed = ", ".join(ngettext("%(table)s (%(num)d row)", "%(table)s (%(num)d rows)", n, table=name)
+                           for name, n in sorted(holding.items())[:8])
+        if len(holding) > 8:
+            listed += ngettext(" and %(num)d more table", " and %(num)d more tables", len(holding) - 8)
+        raise Refused(_("The database is not empty: %(tables)s. A backup restores only into an empty installation: "
+                        "create a new database (or drop this one's tables) and run the restore again.",
+                        tables=listed))
 
 
 def _load_sqlite(source: Path) -> None:
@@ -91,7 +94,8 @@ def restore(folder: Path) -> Report:
     manifest = mf.read(folder)
     engine = db.engine.dialect.name
     if manifest.get("engine") != engine:
-        raise Refused(f"This backup is of a {manifest.get('engine')} database; this installation uses {engine}.")
+        raise Refused(_("This backup is of a %(theirs)s database; this installation uses %(ours)s.",
+                        theirs=manifest.get("engine"), ours=engine))
     parts = mf.check_parts(folder, manifest)
     check_empty()
     source = folder / mf.DATABASE_PART[engine]

@@ -84,7 +84,7 @@ def create(to: Path) -> tuple[Path, dict]:
     """Write a backup into a new folder under `to`; returns the folder and its manifest."""
     engine = db.engine.dialect.name
     if engine not in mf.DATABASE_PART:
-        raise Refused(f"Backups know SQLite and PostgreSQL, not {engine}.")
+        raise Refused(_("Backups know SQLite and PostgreSQL, not %(engine)s.", engine=engine))
     if engine == "sqlite" and db.engine.url.database in (None, "", ":memory:"):
         raise Refused(_("An in-memory SQLite database cannot be backed up: it lives in one process."))
     created_at = datetime.now(UTC)

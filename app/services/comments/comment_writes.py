@@ -105,8 +105,9 @@ def edit(comment: Comment, text: str | None, editor: User, version: int | None, 
     if editor.id != comment.author_id:
         raise Refused({None: _("Only its author may edit a comment.")})
     if not can_edit(comment, editor, now):
-        raise Refused({"text": f"A comment can be edited for {int(EDIT_WINDOW.total_seconds() // 60)} minutes after "
-                               "it was posted: this one stands as written. Add a new comment instead."})
+        raise Refused({"text": _("A comment can be edited for %(minutes)s minutes after it was posted: this one "
+                                 "stands as written. Add a new comment instead.",
+                                 minutes=int(EDIT_WINDOW.total_seconds() // 60))})
     if version is not None and version != comment.version:
         raise Stale("The comment changed since this page was loaded: nothing was saved.", comment.version)
     body = _checked_text(text)

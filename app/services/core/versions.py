@@ -27,14 +27,16 @@ def stale_message(record, label: str, now: str | None = None) -> str:
     """Who changed `record` last, when and how (and, given `now`, how it stands), and what to do now."""
     entry = last_change(record)
     if entry is None:
-        who = "Someone else changed it"
+        who = _("Someone else changed it")
     else:
         name = entry.actor.name if entry.actor is not None else entry.actor_label
-        when = entry.occurred_at.strftime("%Y-%m-%d at %H:%M UTC")
-        who = f"{name} changed it on {when} ({entry.summary[:160]})"
-    stands = f"it is now {now}. " if now else ""
-    return (f"{label} changed since this page was loaded: {stands}{who}. Nothing was saved. Your entries are "
-            "kept: compare them with the record as it stands now, then save again to apply them.")
+        who = _("%(name)s changed it on %(day)s at %(time)s UTC (%(summary)s)", name=name,
+                day=entry.occurred_at.strftime("%Y-%m-%d"), time=entry.occurred_at.strftime("%H:%M"),
+                summary=entry.summary[:160])
+    stands = _("it is now %(state)s. ", state=now) if now else ""
+    return _("%(record)s changed since this page was loaded: %(stands)s%(who)s. Nothing was saved. Your entries are "
+             "kept: compare them with the record as it stands now, then save again to apply them.", record=label,
+             stands=stands, who=who)
 
 
 def check(record, version: int | None, label: str, now: str | None = None) -> None:
@@ -56,7 +58,7 @@ def flush(record, label: str) -> None:
         db.session.rollback()
         current = db.session.get(model, record_id)
         raise Stale(stale_message(current, label) if current is not None else
-                    f"{label} was changed by someone else at the same moment: nothing was saved.",
+                    _("%(record)s was changed by someone else at the same moment: nothing was saved.", record=label),
                     getattr(current, "version", None)) from None
 
 

@@ -80,9 +80,9 @@ def _check(contribution: Contribution, activity: Activity | None, amount: Decima
         raise Refused({"amount": problem})
     left = contribution.unallocated + (current.amount or 0 if current is not None else 0)
     if amount > left:
-        raise Refused({"amount": f"Beyond the balance: {format_money(left, contribution.currency)} of this "
-                                 f"contribution is left to allocate, and {format_money(amount, contribution.currency)}"
-                                 " was asked."})
+        raise Refused({"amount": _("Beyond the balance: %(left)s of this contribution is left to allocate, and "
+                                   "%(asked)s was asked.", left=format_money(left, contribution.currency),
+                                   asked=format_money(amount, contribution.currency))})
 
 
 def _fields(a: Allocation) -> dict:
@@ -116,7 +116,7 @@ def _moved_on(contribution: Contribution) -> None:
     """An allocation changes the contribution's balance: its version moves on, so that two allocations made at
     once from the same balance cannot both pass the check (the second is refused as stale)."""
     contribution.updated_at = utcnow()
-    versions.flush(contribution, f"Contribution #{contribution.id}")
+    versions.flush(contribution, _("Contribution #%(id)s", id=contribution.id))
 
 
 def get(contribution: Contribution, allocation_id: int) -> Allocation | None:

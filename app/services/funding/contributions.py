@@ -191,13 +191,18 @@ def _check(data: ContributionData, contribution: Contribution | None = None) -> 
         for later in (ContributionStatus.COMMITTED, ContributionStatus.RECEIVED):
             day = contribution.step_date(later)
             if day and day < data.pledged_date:
-                errors["pledged_date"] = (f"The pledge cannot be dated after the money was {later.label.lower()} "
-                                          f"({day.isoformat()}).")
+                # Whole sentences per step: the status's label does not fit every language's sentence.
+                if later is ContributionStatus.COMMITTED:
+                    errors["pledged_date"] = _("The pledge cannot be dated after the money was committed (%(day)s).",
+                                               day=day.isoformat())
+                else:
+                    errors["pledged_date"] = _("The pledge cannot be dated after the money was received (%(day)s).",
+                                               day=day.isoformat())
                 break
     if contribution is not None and data.amount is not None and data.currency == contribution.currency:
         if data.amount < contribution.allocated:
-            errors["amount"] = (f"{data.amount:,.2f} is less than the {contribution.allocated:,.2f} already "
-                                "allocated to activities.")
+            errors["amount"] = _("%(amount)s is less than the %(allocated)s already allocated to activities.",
+                                 amount=f"{data.amount:,.2f}", allocated=f"{contribution.allocated:,.2f}")
     if contribution is not None and contribution.allocations and (data.currency != contribution.currency
                                                                    or data.amount is None) \
             and any(a.amount is not None for a in contribution.allocations):
@@ -205,6 +210,16 @@ def _check(data: ContributionData, contribution: Contribution | None = None) -> 
     if errors:
         raise Refused(errors)
     return {"donor": donor, "project": project}
+
+
+def _step_date_refused(target: ContributionStatus, step: ContributionStatus) -> str:
+    """Why a `target` contribution takes no `step` date, as a whole sentence (the statuses' labels do not fit every
+    language's sentence)."""
+    if target is ContributionStatus.COMMITTED:
+        return _("A committed contribution has no received date.")
+    if step is ContributionStatus.COMMITTED:
+        return _("A pledged contribution has no committed date.")
+    return _("A pledged contribution has no received date.")
 
 
 def _apply(c: Contribution, data: ContributionData, related: dict) -> None:
@@ -238,7 +253,7 @@ def create(data: ContributionData, actor, *, committed_on: date | None = None, r
         if target is ContributionStatus.PLEDGED or (target is ContributionStatus.COMMITTED
                                                     and step is ContributionStatus.RECEIVED):
             if on is not None:
-                raise Refused({field: f"A {target.label.lower()} contribution has no {step.label.lower()} date."})
+                raise Refused({field: _step_date_refused(target, step)})
             continue
         try:
             c.change_status(step, on, actor, "Recorded")
@@ -251,7 +266,7 @@ def create(data: ContributionData, actor, *, committed_on: date | None = None, r
 
 def update(c: Contribution, data: ContributionData, version: int | None) -> Contribution:
     """Save the edit form made from `version` (Stale when the contribution changed since). Flushes."""
-    label = f"Contribution #{c.id}"
+    label = _("Contribution #%(id)s", id=c.id)
     versions.check(c, version, label)
     version_before = c.version
     before = _fields(c)
@@ -270,7 +285,7 @@ def change_status(c: Contribution, to: str, on: date | None, actor, reason: str 
     """One guarded step (ContributionStatus), audited; Refused with the model's message when illegal. Given the
     `version` it was asked from (the API's If-Match), Stale when the contribution changed since."""
     if version is not None:
-        versions.check(c, version, f"Contribution #{c.id}")
+        versions.check(c, version, _("Contribution #%(id)s", id=c.id))
     before = c.status
     try:
         c.change_status(to, on, actor, reason)

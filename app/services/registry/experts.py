@@ -183,7 +183,7 @@ def create(values: dict) -> Expert:
 def update(expert: Expert, values: dict, version: int | None) -> bool:
     """Save the edit form made from `version` (Stale when the expert changed since); False when nothing changed."""
     from app.services.core import audit, versions
-    label = f"The expert {expert.name}"
+    label = _("The expert %(name)s", name=expert.name)
     versions.check(expert, version, label)
     version_before = expert.version
     v = _resolved(values)

@@ -105,8 +105,8 @@ def record_finding(scope: Scope, state_code: str, issue_id: int, activity_id: in
         errors["status_date"] = _("That day is in the future: record a status once it has taken effect.")
     if state is not None and issue is not None and db.session.scalar(sa.select(LegislativeFinding.id).where(
             LegislativeFinding.state_id == state.id, LegislativeFinding.issue_id == issue.id)):
-        errors["issue"] = (f"{state.name} already has a finding on “{issue.title}”: open it and move its status "
-                           "instead.")
+        errors["issue"] = _("%(state)s already has a finding on “%(issue)s”: open it and move its status instead.",
+                            state=state.name, issue=issue.title)
     if errors:
         raise Refused(errors)
     finding = LegislativeFinding(state=state, issue=issue, activity=activity, note=note)
@@ -124,7 +124,7 @@ def move_finding(finding: LegislativeFinding, to: str, on: date | None, note: st
                  version: int | None) -> None:
     """Move a finding's status (the model's guarded method); Refused with the reason when the move is wrong, Stale
     when the finding changed since `version` (the page's, or the API's If-Match)."""
-    label = f"The finding “{finding.issue.title}” ({finding.state.name})"
+    label = _("The finding “%(issue)s” (%(state)s)", issue=finding.issue.title, state=finding.state.name)
     versions.check(finding, version, label)
     before = finding.status
     try:

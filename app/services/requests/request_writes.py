@@ -69,14 +69,17 @@ def moves_for(request: AssistanceRequest, user) -> list[Move]:
 
 # ------------------------------------------------------------------ checks
 def _check_version(request: AssistanceRequest, version: int | None) -> None:
-    who = request.assigned_officer.name if request.assigned_officer else "nobody"
-    versions.check(request, version, f"Request #{request.id}",
-                   f"{S(request.status).label.lower()}, assigned to {who}")
+    status = S(request.status).label.lower()
+    if request.assigned_officer:
+        stands = _("%(status)s, assigned to %(officer)s", status=status, officer=request.assigned_officer.name)
+    else:
+        stands = _("%(status)s, assigned to nobody", status=status)
+    versions.check(request, version, _("Request #%(id)s", id=request.id), stands)
 
 
 def _flush(request: AssistanceRequest) -> None:
     """Flush; a concurrent change that slipped in since the request was read is refused, not overwritten."""
-    versions.flush(request, f"Request #{request.id}")
+    versions.flush(request, _("Request #%(id)s", id=request.id))
 
 
 @dataclass(frozen=True)
@@ -242,7 +245,7 @@ def move(request: AssistanceRequest, name: str, actor: User, reason: str | None,
     status, not the actor's to take, without a reason it needs, or made on a request that changed since."""
     step = MOVES_BY_NAME.get(name)
     if step is None:
-        raise Refused(f"There is no move called {name[:30]!r}.")
+        raise Refused(_("There is no move called %(name)s.", name=repr(name[:30])))
     _check_version(request, version)
     current = S(request.status)
     if step.to not in TRANSITIONS[current]:
@@ -295,7 +298,8 @@ def assign(request: AssistanceRequest, officer_id: int | str | None, version: in
     _check_version(request, version)
     officer = _assignee(officer_id)
     if S(request.status) in CLOSED:
-        raise Refused(f"Request #{request.id} is {S(request.status).label.lower()}: there is nothing left to assign.")
+        raise Refused(_("Request #%(id)s is %(status)s: there is nothing left to assign.", id=request.id,
+                        status=S(request.status).label.lower()))
     changed = _assign(request, officer)
     _flush(request)
     return changed

@@ -7,6 +7,8 @@ caller rolls back, so no request is left half-triaged."""
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.orm import selectinload
 
 from app.scoping import Scope
@@ -24,27 +26,30 @@ def move_many(scope: Scope, pairs: list[tuple[int, int]], name: str, actor: User
     Refused, changing nothing, naming every request that could not move: unknown or outside the scope, changed
     since the queue was loaded, or in a status the move cannot leave (already approved, say)."""
     if name not in BULK_MOVES:
-        raise Refused(f"The queue moves many requests only to review, approval or decline, not {name[:30]!r}.")
+        raise Refused(_("The queue moves many requests only to review, approval or decline, not %(name)s.",
+                        name=repr(name[:30])))
     if not pairs:
-        raise Refused({"requests": "Tick at least one request."})
+        raise Refused({"requests": _("Tick at least one request.")})
     step = request_writes.MOVES_BY_NAME[name]
     if step.needs_reason and not (reason or "").strip():
-        raise Refused({"reason": f"“{step.label}” needs a reason, given once for every request: say why. "
-                                 "Nothing was changed."})
+        raise Refused({"reason": _("“%(move)s” needs a reason, given once for every request: say why. Nothing was "
+                                   "changed.", move=step.label)})
     wanted = dict(pairs)
     found = {r.id: r for r in db.session.scalars(
         sa.select(AssistanceRequest).where(AssistanceRequest.id.in_(list(wanted)), scope.requests())
         .options(selectinload(AssistanceRequest.assigned_officer)))}  # named in the messages
-    problems = [f"#{i} does not exist or cannot be seen by you" for i in sorted(set(wanted) - set(found))]
+    problems = [_("#%(id)s does not exist or cannot be seen by you", id=i) for i in sorted(set(wanted) - set(found))]
     for request_id in sorted(found):
         try:
             request_writes.move(found[request_id], name, actor, reason, wanted[request_id])
         except Refused as exc:
             problems.append(f"#{request_id}: {_short(exc.message)}")
     if problems:
-        raise Refused("Nothing was changed, because " + ("this request" if len(problems) == 1 else
-                      f"these {len(problems)} requests") + " could not move: " + "; ".join(problems[:20])
-                      + ("; …" if len(problems) > 20 else "") + ". Untick them, or reload the queue, and try again.")
+        listed = "; ".join(problems[:20]) + ("; …" if len(problems) > 20 else "")
+        raise Refused(ngettext("Nothing was changed, because this request could not move: %(problems)s. Untick it, "
+                               "or reload the queue, and try again.",
+                               "Nothing was changed, because these %(num)d requests could not move: %(problems)s. "
+                               "Untick them, or reload the queue, and try again.", len(problems), problems=listed))
     return len(found)
 
 

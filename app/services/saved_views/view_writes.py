@@ -4,6 +4,7 @@ from __future__ import annotations
 from urllib.parse import parse_qsl, urlencode
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from app.services.core import audit
 from app.services.core.errors import Refused
@@ -20,11 +21,11 @@ def clean_query(list_name: str, raw: str) -> str:
     pairs = [(k, v) for k, v in parse_qsl(raw or "", keep_blank_values=False) if k != "page"]
     unknown = sorted({k for k, _ in pairs} - allowed)
     if unknown:
-        raise Refused({"query": "This list takes no parameter " + ", ".join(repr(k[:30]) for k in unknown[:3])
-                       + ": open the list from the menu and save it again."})
+        raise Refused({"query": _("This list takes no parameter %(names)s: open the list from the menu and save it "
+                                  "again.", names=", ".join(repr(k[:30]) for k in unknown[:3]))})
     query = urlencode(pairs)
     if len(query) > MAX_QUERY:
-        raise Refused({"query": "These filters are too long to keep."})
+        raise Refused({"query": _("These filters are too long to keep.")})
     return query
 
 
@@ -32,10 +33,10 @@ def save(owner: User, list_name: str, name: str, raw_query: str, shared: bool) -
     """Keep the list as filtered under `name`; saving again under a name the owner already gave a view of that
     list replaces what it keeps (a view is refined, not duplicated)."""
     if list_name not in openable_lists(owner):
-        raise Refused({"list_name": "You cannot open that list, so you cannot keep a view of it."})
+        raise Refused({"list_name": _("You cannot open that list, so you cannot keep a view of it.")})
     name = (name or "").strip()
     if not name or len(name) > MAX_NAME:
-        raise Refused({"name": f"Give the view a name of at most {MAX_NAME} characters."})
+        raise Refused({"name": _("Give the view a name of at most %(n)s characters.", n=MAX_NAME)})
     query = clean_query(list_name, raw_query)
     view = db.session.scalars(sa.select(SavedView).where(SavedView.owner_id == owner.id,
                                                          SavedView.list_name == list_name,
@@ -56,7 +57,7 @@ def save(owner: User, list_name: str, name: str, raw_query: str, shared: bool) -
 def delete(actor: User, view: SavedView) -> None:
     """Delete a view: only its owner may (a colleague opening a shared view does not own it)."""
     if view.owner_id != actor.id:
-        raise Refused("Only the colleague who saved this view can delete it.")
+        raise Refused(_("Only the colleague who saved this view can delete it."))
     audit.record_for(view, "delete", f"View “{view.name}” of the {view.list_name} list deleted",
                      before={"list": view.list_name, "query": view.query, "is_shared": view.is_shared})
     db.session.delete(view)

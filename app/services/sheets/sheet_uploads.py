@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from types import ModuleType
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from app.formats import sheets
 from app.formats.sheets import Columns, SheetRefused
@@ -115,9 +116,9 @@ def _read(kind: str, data: bytes, filename: str) -> tuple[sheets.Sheet, Columns]
         raise ImportRefused(str(exc)) from None
     columns = _columns(spec, sheet)
     if not columns.index:
-        raise ImportRefused(f"No column of the first row is one the import knows (it read: "
-                            f"{', '.join(sheet.header[:8])[:200]}). The first row must name the columns: download "
-                            "the template.")
+        raise ImportRefused(_("No column of the first row is one the import knows (it read: %(header)s). The first "
+                              "row must name the columns: download the template.",
+                              header=", ".join(sheet.header[:8])[:200]))
     if columns.missing:
         raise ImportRefused(f"The file has no column {', '.join(columns.missing)}: every {spec.SINGULAR} needs it. "
                             "Download the template to see the columns.")

@@ -184,24 +184,26 @@ def anomalies(kind: str, day: date, *, signature: date | None, convention_deposi
     out = []
     if kind == "signature":
         if signature_closed and day > signature_closed:
-            out.append(f"signature on {format_date(day)}, after the signature period closed "
-                       f"({format_date(signature_closed)})")
+            out.append(_("signature on %(day)s, after the signature period closed (%(closed)s)",
+                         day=format_date(day), closed=format_date(signature_closed)))
         return out
     if kind in _SIGN_FIRST:
         if signature is None:
-            out.append(f"{kind} on {format_date(day)} with no signature on record "
-                       "(a ratification, acceptance or approval follows a signature; was it an accession?)")
+            out.append(_("%(kind)s on %(day)s with no signature on record (a ratification, acceptance or approval "
+                         "follows a signature; was it an accession?)", kind=kind, day=format_date(day)))
         elif signature > day:
-            out.append(f"{kind} on {format_date(day)}, before its signature of {format_date(signature)}")
+            out.append(_("%(kind)s on %(day)s, before its signature of %(signature)s", kind=kind,
+                         day=format_date(day), signature=format_date(signature)))
     if kind == "accession" and signature is not None:
-        out.append(f"accession on {format_date(day)} by a signatory (signed {format_date(signature)}); "
-                   "a signatory normally ratifies, accepts or approves")
+        out.append(_("accession on %(day)s by a signatory (signed %(signature)s); a signatory normally ratifies, "
+                     "accepts or approves", day=format_date(day), signature=format_date(signature)))
     if convention_code and (convention_deposit is None or convention_deposit > day):
-        out.append(f"{kind} on {format_date(day)} while not party to the Convention ({convention_code}) "
-                   "on that date (UNTOC art. 37(2): a Protocol's parties must be parties to the Convention)")
+        out.append(_("%(kind)s on %(day)s while not party to the Convention (%(convention)s) on that date (UNTOC "
+                     "art. 37(2): a Protocol's parties must be parties to the Convention)", kind=kind,
+                     day=format_date(day), convention=convention_code))
     if is_reio:
-        out.append("a regional economic integration organization: a party, but its instrument does not count "
-                   "toward the 40 (UNTOC art. 38(1))")
+        out.append(_("a regional economic integration organization: a party, but its instrument does not count "
+                     "toward the 40 (UNTOC art. 38(1))"))
     return out
 
 
@@ -249,29 +251,34 @@ def check_action(state: MemberState | None, instrument: Instrument | None, kind:
     if instrument is None:
         errors["instrument"] = _("Unknown instrument: choose UNTOC, TIP, SOM or FIREARMS.")
     if kind not in rules.ACTION_KINDS:
-        errors["kind"] = f"Unknown kind of action: choose one of {', '.join(rules.ACTION_KINDS)}."
+        errors["kind"] = _("Unknown kind of action: choose one of %(kinds)s.", kinds=", ".join(rules.ACTION_KINDS))
     if day is None:
         errors["action_date"] = _("Give the date of the action.")
     elif day > today:
-        errors["action_date"] = (f"{format_date(day)} is in the future: record an action once it has been "
-                                 "deposited.")
+        errors["action_date"] = _("%(day)s is in the future: record an action once it has been deposited.",
+                                  day=format_date(day))
     if errors:
         raise Refused(errors)
 
     closed = instrument.signature_closed_date
     if kind == "signature" and closed and day > closed:
-        raise Refused({"action_date": (
-            f"{instrument.code} closed for signature on {format_date(closed)}: after that a State can only "
-            "accede.")})
+        raise Refused({"action_date": _(
+            "%(instrument)s closed for signature on %(closed)s: after that a State can only accede.",
+            instrument=instrument.code, closed=format_date(closed))})
     existing = _existing(state, instrument)
     category = ActionKind(kind).category.value
     same = existing.get((instrument.id, category))
     if same is not None:
-        what = "signature" if category == ActionCategory.SIGNATURE.value else "deposit"
-        raise Refused({"kind": (
-            f"{state.name} already has a {what} of {instrument.code} on record ({same.kind}, "
-            f"{format_date(same.action_date)}, source: {same.source}): correct that record rather than "
-            "adding a second one.")})
+        facts = dict(state=state.name, instrument=instrument.code, kind=same.kind,
+                     day=format_date(same.action_date), source=same.source)
+        # Two whole sentences: "signature" and "deposit" take other genders and articles in other languages.
+        if category == ActionCategory.SIGNATURE.value:
+            message = _("%(state)s already has a signature of %(instrument)s on record (%(kind)s, %(day)s, source: "
+                        "%(source)s): correct that record rather than adding a second one.", **facts)
+        else:
+            message = _("%(state)s already has a deposit of %(instrument)s on record (%(kind)s, %(day)s, source: "
+                        "%(source)s): correct that record rather than adding a second one.", **facts)
+        raise Refused({"kind": message})
 
     signature = existing.get((instrument.id, ActionCategory.SIGNATURE.value))
     deposit = existing.get((instrument.id, ActionCategory.DEPOSIT.value))
@@ -284,9 +291,11 @@ def check_action(state: MemberState | None, instrument: Instrument | None, kind:
         is_reio=state.is_reio)
     if kind == "signature" and deposit is not None:
         if deposit.kind == "accession":
-            warnings.append(f"signature by a participant that acceded ({format_date(deposit.action_date)})")
+            warnings.append(_("signature by a participant that acceded (%(day)s)",
+                              day=format_date(deposit.action_date)))
         elif deposit.action_date < day:
-            warnings.append(f"signature after its {deposit.kind} of {format_date(deposit.action_date)}")
+            warnings.append(_("signature after its %(kind)s of %(day)s", kind=deposit.kind,
+                              day=format_date(deposit.action_date)))
     return warnings
 
 
@@ -307,8 +316,8 @@ def record_action(participant: MemberState | str | None, instrument: Instrument 
         try:
             treaty_locks.lock_instrument(instrument)
         except treaty_locks.InstrumentBusy:
-            raise Refused({"instrument": f"An import of {instrument.code} is in progress: try again in a "
-                                               "moment."}) from None
+            raise Refused({"instrument": _("An import of %(instrument)s is in progress: try again in a moment.",
+                                           instrument=instrument.code)}) from None
     warnings = check_action(state, instrument, kind, day, today=today)
     category = ActionKind(kind).category.value
     # A claim by hand can outlive its action (an import may have replaced the action): update it, not add one.

@@ -158,7 +158,7 @@ def update(scope: Scope, action: FollowUpAction, data: ActionData, actor, versio
            ) -> FollowUpAction:
     """Change the action's fields and, when `data.status` differs, move its status (with `data.note`). The due
     date of an existing action may be any day (it records when it was really due)."""
-    label = f"Action #{action.id}"
+    label = _("Action #%(id)s", id=action.id)
     versions.check(action, version, label)
     rows = _checked(scope, replace(data, state=data.state or action.state.code), today, new=False)
     before, version_before, owner_before = snapshot(action), action.version, action.owner_id

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+
 from app.formats import rich_text
 from app.history_words import fields_in_words
 from app.services.core import audit, versions
@@ -50,7 +52,7 @@ def snapshot(report: ActivityReport) -> dict:
 
 
 def label(report: ActivityReport) -> str:
-    return f"The report on “{report.activity.title}”"
+    return _("The report on “%(title)s”", title=report.activity.title)
 
 
 def _refusal_to_write(activity: Activity, report: ActivityReport | None) -> str | None:

@@ -2,6 +2,7 @@
 the ageing buckets, filters, and triage: many requests (the ticked ones, or every one matching the filters)
 assigned, put under review, approved or declined in one action, all or nothing; and each row's decisions."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
@@ -58,13 +59,13 @@ def _selected_pairs(form) -> list[tuple[int, int]]:
         return form.pairs()
     (_form, filters, _paging), _staff = _filters()
     if filters is None:
-        raise Refused("The queue's filters are not valid: correct them before acting on every matching request.")
+        raise Refused(_("The queue's filters are not valid: correct them before acting on every matching request."))
     pairs = queue_service.matching_pairs(for_user(current_user), queue_service.QueueFilters(**filters))
     if len(pairs) > queue_service.MAX_MATCHING:
-        raise Refused(f"More than {queue_service.MAX_MATCHING} requests match: narrow the filters first. "
-                      "Nothing was changed.")
+        raise Refused(_("More than %(limit)s requests match: narrow the filters first. Nothing was changed.",
+                        limit=queue_service.MAX_MATCHING))
     if not pairs:
-        raise Refused("No request matches the filters. Nothing was changed.")
+        raise Refused(_("No request matches the filters. Nothing was changed."))
     return pairs
 
 
