@@ -23,7 +23,7 @@ def _program(name: str) -> str:
     found = configured or shutil.which(name) or f"/usr/bin/{name}"
     if not Path(found).is_file():
         raise Refused(_("%(program)s was not found (set %(setting)s): PostgreSQL's client programs are needed.",
-                        program=name, setting=f"{name.upper()}_PATH"))
+                        program=name, setting=name.upper() + "_PATH"))
     return found
 
 

@@ -202,7 +202,7 @@ def _check(data: ContributionData, contribution: Contribution | None = None) -> 
     if contribution is not None and data.amount is not None and data.currency == contribution.currency:
         if data.amount < contribution.allocated:
             errors["amount"] = _("%(amount)s is less than the %(allocated)s already allocated to activities.",
-                                 amount=f"{data.amount:,.2f}", allocated=f"{contribution.allocated:,.2f}")
+                                 amount=format(data.amount, ",.2f"), allocated=format(contribution.allocated, ",.2f"))
     if contribution is not None and contribution.allocations and (data.currency != contribution.currency
                                                                    or data.amount is None) \
             and any(a.amount is not None for a in contribution.allocations):
