@@ -3,6 +3,7 @@ never sniffed, never run."""
 from urllib.parse import quote
 
 from flask import Response, abort, stream_with_context
+from flask_babel import gettext as _
 
 from app.services.attachments import attachment_reads
 from models import AttachmentVersion
@@ -14,7 +15,7 @@ def download_response(found: AttachmentVersion) -> Response:
     try:
         handle = attachment_reads.open_file(found)
     except (FileNotFoundError, ValueError):
-        abort(404, description="The file of this version is missing from the attachment storage.")
+        abort(404, description=_("The file of this version is missing from the attachment storage."))
 
     def chunks():
         with handle:

@@ -156,7 +156,7 @@ def replace(attachment_id: int):
 def _version_asked(attachment: Attachment) -> AttachmentVersion:
     raw = request.args.get("version", "")
     if raw and not raw.isdigit():
-        abort(400, description="version: give a version number (1, 2, …).")
+        abort(400, description=_("version: give a version number (1, 2, …)."))
     if raw and len(raw) > 6:
         abort(404)
     found = attachment_reads.version(attachment, int(raw) if raw else None)
