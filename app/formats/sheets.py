@@ -13,6 +13,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+
 from app.formats import xlsx_reader
 from app.formats.tables import SEPARATOR, csv_bytes, workbook_bytes
 from app.formats.tables import Sheet as TableSheet
@@ -52,7 +54,7 @@ def _rows(numbered_rows: Iterable[tuple[int, list]], limits: Limits) -> Sheet:
             header = [str(c).strip() if c is not None else "" for c in cells][:limits.sheet_max_columns]
             break
     if header is None:
-        raise SheetRefused("The file is empty: it has no header row and no rows.")
+        raise SheetRefused(_("The file is empty: it has no header row and no rows."))
     while header and not header[-1]:
         header.pop()
     sheet = Sheet(header)
@@ -61,17 +63,17 @@ def _rows(numbered_rows: Iterable[tuple[int, list]], limits: Limits) -> Sheet:
         if all(_blank(c) for c in cells):
             continue
         if len(sheet.rows) >= limits.sheet_max_rows:
-            raise SheetRefused(f"The file has more than {limits.sheet_max_rows:,} rows (SHEET_MAX_ROWS): split it "
-                               "into several files.", "SHEET_MAX_ROWS")
+            raise SheetRefused(_("The file has more than %(n)s rows (SHEET_MAX_ROWS): split it into several files.",
+                                 n=format(limits.sheet_max_rows, ",")), "SHEET_MAX_ROWS")
         sheet.rows.append((number, cells + [None] * (len(header) - len(cells))))
     if not sheet.rows:
-        raise SheetRefused("The file has a header row but no rows to import.")
+        raise SheetRefused(_("The file has a header row but no rows to import."))
     return sheet
 
 
 def _text_of(data: bytes) -> str:
     if b"\x00" in data[:4096]:
-        raise SheetRefused("The file is neither a CSV file nor an Excel workbook (.xlsx).")
+        raise SheetRefused(_("The file is neither a CSV file nor an Excel workbook (.xlsx)."))
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -80,7 +82,8 @@ def _text_of(data: bytes) -> str:
         return data.decode("cp1252")  # what spreadsheet programs on Windows write when asked for "CSV"
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
-        raise SheetRefused(f"The file is not UTF-8 text (line {line}): save it as CSV UTF-8 or as .xlsx.") from None
+        raise SheetRefused(_("The file is not UTF-8 text (line %(line)s): save it as CSV UTF-8 or as .xlsx.",
+                             line=line)) from None
 
 
 def _csv_rows(reader, limits: Limits) -> Iterable[tuple[int, list]]:
@@ -88,17 +91,18 @@ def _csv_rows(reader, limits: Limits) -> Iterable[tuple[int, list]]:
     budget = Budget(limits)
     for number, cells in enumerate(reader, start=1):
         if number > limits.sheet_max_rows + 1:
-            raise SheetRefused(f"The file has more than {limits.sheet_max_rows:,} rows (SHEET_MAX_ROWS; blank lines "
-                               "count too): split it into several files.", "SHEET_MAX_ROWS")
+            raise SheetRefused(_("The file has more than %(n)s rows (SHEET_MAX_ROWS; blank lines count too): split it "
+                                 "into several files.", n=format(limits.sheet_max_rows, ",")), "SHEET_MAX_ROWS")
         width = len(cells)
         while width and not cells[width - 1].strip():
             width -= 1
         if width > limits.sheet_max_columns:
-            raise SheetRefused(f"Line {number} has more than {limits.sheet_max_columns} values (SHEET_MAX_COLUMNS): "
-                               "delete the columns the import does not need.", "SHEET_MAX_COLUMNS")
+            raise SheetRefused(_("Line %(line)s has more than %(n)s values (SHEET_MAX_COLUMNS): delete the columns the "
+                                 "import does not need.", line=number, n=limits.sheet_max_columns), "SHEET_MAX_COLUMNS")
         if any(len(c) > limits.sheet_max_cell_chars for c in cells):
-            raise SheetRefused(f"A value on line {number} holds more than {limits.sheet_max_cell_chars:,} characters "
-                               "(SHEET_MAX_CELL_CHARS): shorten it.", "SHEET_MAX_CELL_CHARS")
+            raise SheetRefused(_("A value on line %(line)s holds more than %(n)s characters (SHEET_MAX_CELL_CHARS): "
+                                 "shorten it.", line=number, n=format(limits.sheet_max_cell_chars, ",")),
+                               "SHEET_MAX_CELL_CHARS")
         if number % 1000 == 0:
             budget.tick()
         yield number, cells[:width]
@@ -113,7 +117,7 @@ def read_csv(data: bytes, limits: Limits | None = None) -> Sheet:
     try:
         return _rows(_csv_rows(reader, limits), limits)
     except csv.Error as exc:
-        raise SheetRefused(f"The file is not a CSV table that can be read: {exc}.") from None
+        raise SheetRefused(_("The file is not a CSV table that can be read: %(problem)s.", problem=exc)) from None
     except FileRefused as exc:
         raise SheetRefused(str(exc), exc.limit) from None
 
@@ -128,23 +132,24 @@ def read_xlsx(data: bytes, limits: Limits | None = None) -> Sheet:
     except FileRefused as exc:
         raise SheetRefused(str(exc), exc.limit) from None
     except Exception as exc:  # noqa: BLE001 — whatever a damaged or hostile file makes the reader raise: refused
-        raise SheetRefused(f"The workbook cannot be read ({type(exc).__name__}): save it again as .xlsx.") from None
+        raise SheetRefused(_("The workbook cannot be read (%(problem)s): save it again as .xlsx.",
+                             problem=type(exc).__name__)) from None
 
 
 def read(data: bytes, filename: str, limits: Limits | None = None) -> Sheet:
     """The table of an uploaded file, XLSX or CSV, recognised by its content (never by its name), read within
     `limits` (upload_limits; the defaults when None); SheetRefused when it is neither or exceeds a limit."""
     if not data:
-        raise SheetRefused("The file is empty.")
+        raise SheetRefused(_("The file is empty."))
     kind = sniff(data)
     if kind == "zip":
         return read_xlsx(data, limits)
     if kind is not None:
-        raise SheetRefused(f"The file is {kind}, neither a CSV file nor an Excel workbook (.xlsx): save the sheet as "
-                           "one of those.")
+        raise SheetRefused(_("The file is %(kind)s, neither a CSV file nor an Excel workbook (.xlsx): save the sheet "
+                             "as one of those.", kind=kind))
     if (filename or "").lower().endswith((".xls", ".xlsm", ".ods", ".numbers")):
-        raise SheetRefused("Only CSV files and Excel workbooks (.xlsx) can be imported: save the sheet as one "
-                           "of those.")
+        raise SheetRefused(_("Only CSV files and Excel workbooks (.xlsx) can be imported: save the sheet as one of "
+                             "those."))
     return read_csv(data, limits)
 
 

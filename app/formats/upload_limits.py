@@ -19,6 +19,7 @@ import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, fields
 
+from flask_babel import gettext as _
 from lxml import etree
 
 #: Past this much unpacked from one member, its packing ratio is judged (small parts pack tightly and are fine).
@@ -87,9 +88,9 @@ class Budget:
 
     def tick(self) -> None:
         if time.monotonic() > self.deadline:
-            raise FileRefused(f"Reading the file took longer than the {self.limits.upload_read_seconds:g} seconds "
-                              "an upload may take (UPLOAD_READ_SECONDS): send a smaller or simpler file.",
-                              "UPLOAD_READ_SECONDS")
+            raise FileRefused(_("Reading the file took longer than the %(n)s seconds an upload may take "
+                                "(UPLOAD_READ_SECONDS): send a smaller or simpler file.",
+                                n=format(self.limits.upload_read_seconds, "g")), "UPLOAD_READ_SECONDS")
 
 
 # ------------------------------------------------------------------ what a file is, by its content
@@ -126,27 +127,35 @@ def open_zip(data: bytes, limits: Limits) -> zipfile.ZipFile:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError):
-        raise FileRefused("The file is damaged: it cannot be opened. Save it again and upload the new copy.") from None
+        raise FileRefused(_("The file is damaged: it cannot be opened. Save it again and upload the new copy.")) \
+            from None
     if len(members) > limits.upload_zip_max_members:
-        raise FileRefused(f"The file packs {len(members):,} parts: more than the {limits.upload_zip_max_members:,} a "
-                          "document holds (UPLOAD_ZIP_MAX_MEMBERS). It is refused as a possible zip bomb.",
+        raise FileRefused(_("The file packs %(parts)s parts: more than the %(n)s a document holds "
+                            "(UPLOAD_ZIP_MAX_MEMBERS). It is refused as a possible zip bomb.",
+                            parts=format(len(members), ","), n=format(limits.upload_zip_max_members, ",")),
                           "UPLOAD_ZIP_MAX_MEMBERS")
     declared = 0
     for member in members:
         if _bad_member_name(member.filename):
-            raise FileRefused("The file holds a part whose name is a folder path out of the file (“..”, an absolute "
-                              "path or a drive): it is refused. Save the document again and upload the new copy.")
+            raise FileRefused(_("The file holds a part whose name is a folder path out of the file (“..”, an "
+                                "absolute path or a drive): it is refused. Save the document again and upload the "
+                                "new copy."))
         if member.flag_bits & 0x1:
-            raise FileRefused("The file is password-protected: its content cannot be checked. Remove the password "
-                              "and upload it again.")
+            raise FileRefused(_("The file is password-protected: its content cannot be checked. Remove the "
+                                "password and upload it again."))
         if member.compress_size > len(data):
-            raise FileRefused("The file is damaged: a part claims to be larger than the file. Save it again and "
-                              "upload the new copy.")
-        for size, what in ((member.compress_size, "packed"), (member.file_size, "unpacked")):
-            if size > limits.upload_zip_max_member_bytes:
-                raise FileRefused(f"A part of the file weighs {megabytes(size)} {what}: more than the "
-                                  f"{megabytes(limits.upload_zip_max_member_bytes)} a part may weigh "
-                                  "(UPLOAD_ZIP_MAX_MEMBER_BYTES).", "UPLOAD_ZIP_MAX_MEMBER_BYTES")
+            raise FileRefused(_("The file is damaged: a part claims to be larger than the file. Save it again and "
+                                "upload the new copy."))
+        if max(member.compress_size, member.file_size) > limits.upload_zip_max_member_bytes:
+            # Two whole sentences, packed or unpacked, for the languages that inflect the word.
+            at_most = megabytes(limits.upload_zip_max_member_bytes)
+            if member.compress_size > limits.upload_zip_max_member_bytes:
+                message = _("A part of the file weighs %(size)s packed: more than the %(max)s a part may weigh "
+                            "(UPLOAD_ZIP_MAX_MEMBER_BYTES).", size=megabytes(member.compress_size), max=at_most)
+            else:
+                message = _("A part of the file weighs %(size)s unpacked: more than the %(max)s a part may weigh "
+                            "(UPLOAD_ZIP_MAX_MEMBER_BYTES).", size=megabytes(member.file_size), max=at_most)
+            raise FileRefused(message, "UPLOAD_ZIP_MAX_MEMBER_BYTES")
         if member.file_size > RATIO_FREE_BYTES and \
                 member.file_size > limits.upload_zip_max_ratio * max(member.compress_size, 1):
             raise _ratio_refusal(limits)
@@ -157,13 +166,14 @@ def open_zip(data: bytes, limits: Limits) -> zipfile.ZipFile:
 
 
 def _ratio_refusal(limits: Limits) -> FileRefused:
-    return FileRefused(f"A part of the file unpacks to more than {limits.upload_zip_max_ratio} times its packed size "
-                       "(UPLOAD_ZIP_MAX_RATIO): it is refused as a possible zip bomb.", "UPLOAD_ZIP_MAX_RATIO")
+    return FileRefused(_("A part of the file unpacks to more than %(n)s times its packed size (UPLOAD_ZIP_MAX_RATIO): "
+                         "it is refused as a possible zip bomb.", n=limits.upload_zip_max_ratio),
+                       "UPLOAD_ZIP_MAX_RATIO")
 
 
 def _unpacked_refusal(limits: Limits) -> FileRefused:
-    return FileRefused(f"The file unpacks to more than {megabytes(limits.upload_zip_max_unpacked_bytes)} "
-                       "(UPLOAD_ZIP_MAX_UNPACKED_BYTES): it is refused as a possible zip bomb.",
+    return FileRefused(_("The file unpacks to more than %(size)s (UPLOAD_ZIP_MAX_UNPACKED_BYTES): it is refused as a "
+                         "possible zip bomb.", size=megabytes(limits.upload_zip_max_unpacked_bytes)),
                        "UPLOAD_ZIP_MAX_UNPACKED_BYTES")
 
 
@@ -179,9 +189,10 @@ def read_member(archive: zipfile.ZipFile, name: str, budget: Budget) -> Iterator
                 read += len(chunk)
                 budget.unpacked += len(chunk)
                 if read > limits.upload_zip_max_member_bytes:
-                    raise FileRefused(f"A part of the file unpacks to more than "
-                                      f"{megabytes(limits.upload_zip_max_member_bytes)} "
-                                      "(UPLOAD_ZIP_MAX_MEMBER_BYTES).", "UPLOAD_ZIP_MAX_MEMBER_BYTES")
+                    raise FileRefused(_("A part of the file unpacks to more than %(size)s "
+                                        "(UPLOAD_ZIP_MAX_MEMBER_BYTES).",
+                                        size=megabytes(limits.upload_zip_max_member_bytes)),
+                                      "UPLOAD_ZIP_MAX_MEMBER_BYTES")
                 if read > RATIO_FREE_BYTES and read > limits.upload_zip_max_ratio * max(member.compress_size, 1):
                     raise _ratio_refusal(limits)
                 if budget.unpacked > limits.upload_zip_max_unpacked_bytes:
@@ -191,8 +202,8 @@ def read_member(archive: zipfile.ZipFile, name: str, budget: Budget) -> Iterator
     except FileRefused:
         raise
     except (zipfile.BadZipFile, NotImplementedError, OSError, EOFError, ValueError, RuntimeError):
-        raise FileRefused("The file is damaged: a part of it cannot be read. Save it again and upload the new "
-                          "copy.") from None
+        raise FileRefused(_("The file is damaged: a part of it cannot be read. Save it again and upload the new "
+                            "copy.")) from None
 
 
 def drain(archive: zipfile.ZipFile, budget: Budget) -> None:
@@ -226,8 +237,8 @@ def iter_xml(chunks: Iterator[bytes], budget: Budget, max_text_bytes: int | None
         for chunk in chunks:
             window = tail + chunk
             if any(d in window for d in _DECLARATIONS):
-                raise FileRefused("The file declares XML entities (a DOCTYPE), which Office files never do: it is "
-                                  "refused as a possible XML bomb.")
+                raise FileRefused(_("The file declares XML entities (a DOCTYPE), which Office files never do: it is "
+                                    "refused as a possible XML bomb."))
             tail = window[-16:]
             if max_text_bytes is not None:
                 pieces = chunk.split(b"<")
@@ -235,16 +246,17 @@ def iter_xml(chunks: Iterator[bytes], budget: Budget, max_text_bytes: int | None
                     run + len(chunk)
                 run = len(pieces[-1]) if len(pieces) > 1 else run + len(chunk)
                 if longest > max_text_bytes:
-                    raise FileRefused(f"A cell of the file holds more than {max_text_bytes:,} bytes of text, beyond "
-                                      f"the limit of a cell ({text_limit}).", text_limit)
+                    raise FileRefused(_("A cell of the file holds more than %(n)s bytes of text, beyond the limit of "
+                                        "a cell (%(setting)s).", n=format(max_text_bytes, ","), setting=text_limit),
+                                      text_limit)
             parser.feed(chunk)
             yield from parser.read_events()
             budget.tick()
         parser.close()
         yield from parser.read_events()
     except etree.XMLSyntaxError as exc:
-        raise FileRefused(f"The file is damaged: a part of it is not well-formed XML ({str(exc)[:80]}). Save it "
-                          "again and upload the new copy.") from None
+        raise FileRefused(_("The file is damaged: a part of it is not well-formed XML (%(problem)s). Save it again "
+                            "and upload the new copy.", problem=str(exc)[:80])) from None
 
 
 def release(element) -> None:

@@ -16,6 +16,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 
+from flask_babel import gettext as _
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
@@ -32,7 +33,7 @@ _TEXT_TAGS = tuple(f"{{{ns}}}t" for ns in _NAMESPACES)
 
 
 def _damaged(what: str) -> FileRefused:
-    return FileRefused(f"The workbook is damaged ({what}): save it again as .xlsx.")
+    return FileRefused(_("The workbook is damaged (%(problem)s): save it again as .xlsx.", problem=what))
 
 
 def _column_number(letters: str) -> int:
@@ -70,14 +71,15 @@ class Workbook:
 
     def _refuse_macros(self) -> None:
         if any(n.lower().endswith("vbaproject.bin") for n in self.names):
-            raise FileRefused("The workbook carries macros (a VBA project), which are not accepted: save it as an "
-                              "Excel workbook without macros (.xlsx) and upload that.")
+            raise FileRefused(_("The workbook carries macros (a VBA project), which are not accepted: save it as an "
+                                "Excel workbook without macros (.xlsx) and upload that."))
         if "[Content_Types].xml" not in self.names:
-            raise FileRefused("The file is a zip archive, not an Excel workbook (.xlsx): upload the workbook itself.")
+            raise FileRefused(_("The file is a zip archive, not an Excel workbook (.xlsx): upload the workbook "
+                                "itself."))
         for event, element in self._xml("[Content_Types].xml"):
             if event == "end" and "macroenabled" in (element.get("ContentType") or "").lower():
-                raise FileRefused("The workbook is macro-enabled (.xlsm), which is not accepted: save it as an Excel "
-                                  "workbook without macros (.xlsx) and upload that.")
+                raise FileRefused(_("The workbook is macro-enabled (.xlsm), which is not accepted: save it as an "
+                                    "Excel workbook without macros (.xlsx) and upload that."))
 
     def _relationships(self, source: str) -> dict[str, tuple[str, str]]:
         """id -> (type, target path in the zip) of a part's relationships."""
@@ -102,7 +104,7 @@ class Workbook:
                 return path
         if "xl/workbook.xml" in self.names:
             return "xl/workbook.xml"
-        raise FileRefused("The file is an Office document but not an Excel workbook (.xlsx): upload a workbook.")
+        raise FileRefused(_("The file is an Office document but not an Excel workbook (.xlsx): upload a workbook."))
 
     def _parts(self) -> tuple[str, str | None, str | None]:
         relationships = self._relationships(self.workbook_path)
@@ -117,7 +119,7 @@ class Workbook:
                 first = element.get(_RELATIONSHIP) or element.get(_STRICT_RELATIONSHIP)
             release(element)
         if first is None or first not in relationships or relationships[first][1] not in self.names:
-            raise FileRefused("The workbook has no sheet.")
+            raise FileRefused(_("The workbook has no sheet."))
         by_kind = {kind: path for kind, path in relationships.values() if path in self.names}
         return relationships[first][1], by_kind.get("sharedStrings"), by_kind.get("styles")
 
@@ -143,9 +145,9 @@ class Workbook:
                 if length > limits.sheet_max_cell_chars:
                     raise _cell_too_long(limits)
                 if total > limits.sheet_max_shared_strings_bytes:
-                    raise FileRefused(f"The workbook's text adds up to more than "
-                                      f"{limits.sheet_max_shared_strings_bytes / 1024 / 1024:.1f} MB "
-                                      "(SHEET_MAX_SHARED_STRINGS_BYTES): split it into several files.",
+                    raise FileRefused(_("The workbook's text adds up to more than %(size)s MB "
+                                        "(SHEET_MAX_SHARED_STRINGS_BYTES): split it into several files.",
+                                        size=format(limits.sheet_max_shared_strings_bytes / 1024 / 1024, ".1f")),
                                       "SHEET_MAX_SHARED_STRINGS_BYTES")
             elif name == "si":
                 strings.append("".join(pieces))
@@ -199,9 +201,9 @@ class Workbook:
             elif name == "row":
                 count += 1
                 if count > limits.sheet_max_rows + 1:
-                    raise FileRefused(f"The sheet has more than {limits.sheet_max_rows:,} rows (SHEET_MAX_ROWS; "
-                                      "blank rows that carry formatting count too): split it into several files.",
-                                      "SHEET_MAX_ROWS")
+                    raise FileRefused(_("The sheet has more than %(n)s rows (SHEET_MAX_ROWS; blank rows that carry "
+                                        "formatting count too): split it into several files.",
+                                        n=format(limits.sheet_max_rows, ",")), "SHEET_MAX_ROWS")
                 number = self._row_number(element.get("r"), previous)
                 previous = number
                 release(element)
@@ -230,9 +232,9 @@ class Workbook:
         if cell is None or cell == "":
             return
         if column > limits.sheet_max_columns:
-            raise FileRefused(f"A value is in column {_column_letters(column)}, beyond the "
-                              f"{limits.sheet_max_columns} columns an import reads (SHEET_MAX_COLUMNS): delete "
-                              "what is past them.", "SHEET_MAX_COLUMNS")
+            raise FileRefused(_("A value is in column %(column)s, beyond the %(n)s columns an import reads "
+                                "(SHEET_MAX_COLUMNS): delete what is past them.", column=_column_letters(column),
+                                n=limits.sheet_max_columns), "SHEET_MAX_COLUMNS")
         cells[column] = cell
 
     @staticmethod
@@ -290,13 +292,13 @@ class Workbook:
 
 
 def _cell_too_long(limits: Limits) -> FileRefused:
-    return FileRefused(f"A cell holds more than {limits.sheet_max_cell_chars:,} characters (SHEET_MAX_CELL_CHARS): "
-                       "shorten it.", "SHEET_MAX_CELL_CHARS")
+    return FileRefused(_("A cell holds more than %(n)s characters (SHEET_MAX_CELL_CHARS): shorten it.",
+                         n=format(limits.sheet_max_cell_chars, ",")), "SHEET_MAX_CELL_CHARS")
 
 
 def _too_many_columns(limits: Limits) -> FileRefused:
-    return FileRefused(f"A row has more than {limits.sheet_max_columns} cells (SHEET_MAX_COLUMNS): delete the "
-                       "columns the import does not need.", "SHEET_MAX_COLUMNS")
+    return FileRefused(_("A row has more than %(n)s cells (SHEET_MAX_COLUMNS): delete the columns the import does "
+                         "not need.", n=limits.sheet_max_columns), "SHEET_MAX_COLUMNS")
 
 
 def rows(data: bytes, limits: Limits) -> Iterator[tuple[int, list]]:
