@@ -46,8 +46,12 @@ def move_many(scope: Scope, pairs: list[tuple[int, int]], name: str, actor: User
             problems.append(f"#{request_id}: {_short(exc.message)}")
     if problems:
         listed = "; ".join(problems[:20]) + ("; …" if len(problems) > 20 else "")
-        raise Refused(ngettext("Nothing was changed, because this request could not move: %(problems)s. Untick it, "
-                               "or reload the queue, and try again.",
+        if len(problems) == 1:
+            raise Refused(_("Nothing was changed, because this request could not move: %(problems)s. Untick it, or "
+                            "reload the queue, and try again.", problems=listed))
+        # Its singular form serves the languages whose "one" also covers 21, 31…: it names the number too.
+        raise Refused(ngettext("Nothing was changed, because %(num)d request could not move: %(problems)s. Untick "
+                               "it, or reload the queue, and try again.",
                                "Nothing was changed, because these %(num)d requests could not move: %(problems)s. "
                                "Untick them, or reload the queue, and try again.", len(problems), problems=listed))
     return len(found)
