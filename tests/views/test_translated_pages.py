@@ -54,6 +54,9 @@ PYTHON_SIDE_PENDING = frozenset({
     "Active", "Approve", "As at", "Assigned officer", "Activity", "Contribution", "Deactivated", "Deposit", "Donor",
     "Draft law", "Email", "Instrument", "Kind", "Reason", "Received", "Regional group", "Request", "Role", "Search",
     "Signature", "Source", "State", "Status", "To", "not recorded",
+    # the list filters' "Text" box (forms/filters.py) and the activities filter's "Expert": the audit trail's
+    # words translate them now (app/history_words.py), so a page showing them in English is seen at last
+    "Expert", "Text",
 })
 
 
