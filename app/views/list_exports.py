@@ -54,6 +54,18 @@ def _as_job(select, label: str, extension: str):
     return None
 
 
+def _exports(rule: str, name: str, permission: Permission, build, what: str) -> None:
+    """`rule`.csv and `rule`.xlsx (endpoints `<name>_csv` and `<name>_xlsx`), each answering build(extension, **the
+    rule's arguments) behind `permission`: one list, its two formats, written once."""
+    for extension in FORMATS:
+        def view(_extension=extension, **arguments):
+            return build(_extension, **arguments)
+        view.__name__ = f"{name}_{extension}"
+        view.__doc__ = f"{what}, every row, as {'CSV' if extension == 'csv' else 'an Excel workbook'}."
+        bp.add_url_rule(f"{rule}.{extension}", endpoint=view.__name__, methods=["GET"],
+                        view_func=permission_required(permission)(view))
+
+
 def _filters(form_cls, prepare=None):
     form, filters, paging = list_filters(form_cls, prepare)
     if filters is None:
@@ -83,18 +95,8 @@ def _experts(extension: str):
     return _write("experts", extension, columns, rows, "Experts")
 
 
-@bp.get("/experts.csv")
-@permission_required(Permission.VIEW_EXPERTS)
-def experts_csv():
-    """The filtered roster, every row, as CSV."""
-    return _experts("csv")
+_exports("/experts", "experts", Permission.VIEW_EXPERTS, _experts, "The filtered experts")
 
-
-@bp.get("/experts.xlsx")
-@permission_required(Permission.VIEW_EXPERTS)
-def experts_xlsx():
-    """The filtered roster, every row, as an Excel workbook."""
-    return _experts("xlsx")
 
 
 # ------------------------------------------------------------------ contributions
@@ -121,18 +123,9 @@ def _contributions(extension: str):
     return _write("contributions", extension, _CONTRIBUTION_COLUMNS, rows, "Contributions")
 
 
-@bp.get("/contributions.csv")
-@permission_required(Permission.VIEW_CONTRIBUTIONS)
-def contributions_csv():
-    """The filtered contributions (a donor: its own), every row, as CSV."""
-    return _contributions("csv")
+_exports("/contributions", "contributions", Permission.VIEW_CONTRIBUTIONS, _contributions,
+         "The filtered contributions (a donor: its own)")
 
-
-@bp.get("/contributions.xlsx")
-@permission_required(Permission.VIEW_CONTRIBUTIONS)
-def contributions_xlsx():
-    """The filtered contributions (a donor: its own), every row, as an Excel workbook."""
-    return _contributions("xlsx")
 
 
 # ------------------------------------------------------------------ the managers' queue
@@ -146,18 +139,9 @@ def _queue(extension: str):
     return _write("queue", extension, REQUEST_COLUMNS, rows, "Queue")
 
 
-@bp.get("/queue.csv")
-@permission_required(Permission.DECIDE_REQUESTS)
-def queue_csv():
-    """The filtered queue, every row, in its order, as CSV (the request list's columns)."""
-    return _queue("csv")
+_exports("/queue", "queue", Permission.DECIDE_REQUESTS, _queue,
+         "The filtered queue in its order (the request list's columns)")
 
-
-@bp.get("/queue.xlsx")
-@permission_required(Permission.DECIDE_REQUESTS)
-def queue_xlsx():
-    """The filtered queue, every row, in its order, as an Excel workbook."""
-    return _queue("xlsx")
 
 
 # ------------------------------------------------------------------ States
@@ -176,18 +160,8 @@ def _states(extension: str):
     return _write("states", extension, _STATE_COLUMNS, rows, "States")
 
 
-@bp.get("/states.csv")
-@permission_required(Permission.VIEW_TREATIES)
-def states_csv():
-    """The filtered participants, every row, as CSV."""
-    return _states("csv")
+_exports("/states", "states", Permission.VIEW_TREATIES, _states, "The filtered participants")
 
-
-@bp.get("/states.xlsx")
-@permission_required(Permission.VIEW_TREATIES)
-def states_xlsx():
-    """The filtered participants, every row, as an Excel workbook."""
-    return _states("xlsx")
 
 
 # ------------------------------------------------------------------ one State's timeline
@@ -199,7 +173,7 @@ _TIMELINE_COLUMNS = [
     ("record_id", lambda e: e.record[1] if e.record else None)]
 
 
-def _timeline(code: str, extension: str):
+def _timeline(extension: str, code: str):
     state = get_state_or_404(code)
     scope = for_user(current_user)
     filters, _paging = _filters(StateDetailForm)
@@ -212,18 +186,8 @@ def _timeline(code: str, extension: str):
     return _write(f"timeline-{state.code}", extension, _TIMELINE_COLUMNS, rows, f"Timeline {state.code}")
 
 
-@bp.get("/states/<code>/timeline.csv")
-@permission_required(Permission.VIEW_TREATIES)
-def timeline_csv(code):
-    """A State's whole timeline (as at a date, for one instrument or all) as CSV."""
-    return _timeline(code, "csv")
+_exports("/states/<code>/timeline", "timeline", Permission.VIEW_TREATIES, _timeline, "One State's timeline")
 
-
-@bp.get("/states/<code>/timeline.xlsx")
-@permission_required(Permission.VIEW_TREATIES)
-def timeline_xlsx(code):
-    """A State's whole timeline (as at a date, for one instrument or all) as an Excel workbook."""
-    return _timeline(code, "xlsx")
 
 
 # ------------------------------------------------------------------ the audit trail
@@ -241,15 +205,5 @@ def _audit(extension: str):
     return _write("audit", extension, _AUDIT_COLUMNS, rows, "Audit trail")
 
 
-@bp.get("/audit.csv")
-@permission_required(Permission.VIEW_AUDIT)
-def audit_csv():
-    """The filtered audit trail, every entry, newest first, as CSV."""
-    return _audit("csv")
+_exports("/audit", "audit", Permission.VIEW_AUDIT, _audit, "The filtered audit trail")
 
-
-@bp.get("/audit.xlsx")
-@permission_required(Permission.VIEW_AUDIT)
-def audit_xlsx():
-    """The filtered audit trail, every entry, newest first, as an Excel workbook."""
-    return _audit("xlsx")
