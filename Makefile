@@ -28,7 +28,7 @@ install: $(STAMP)
 TRANSLATIONS := app/translations
 TRANSLATION_LANGUAGES := fr es ar ru zh
 translations-extract: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -k lazy_gettext -k lazy_ngettext:1,2 --no-location --sort-output \
 		--no-wrap --omit-header --ignore-dirs '.* __pycache__' -o $(TRANSLATIONS)/messages.pot .
 
 translations-update: translations-extract

@@ -136,6 +136,9 @@ class Config:
     #: Languages (issue 30): the interface's languages, English first (the fallback when neither the account's choice
     #: nor the browser's Accept-Language names one of them). Catalogues: app/translations/<code>/LC_MESSAGES.
     LANGUAGES = ("en", "fr", "es", "ar", "ru", "zh")
+    #: Each language by its own name: the switcher and the profile list them so, whatever the page's language.
+    LANGUAGE_NAMES = {"en": "English", "fr": "Français", "es": "Español", "ar": "العربية", "ru": "Русский",
+                      "zh": "中文"}
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
     BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "app" / "translations")

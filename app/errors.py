@@ -1,6 +1,7 @@
 """Error pages for people and JSON errors for the API; neither leaks internals, and nothing unexpected is
 swallowed: every unhandled exception is logged with its traceback and the request before the 500 is answered."""
 from flask import current_app, jsonify, render_template, request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
@@ -9,21 +10,22 @@ from app.log import logger
 from app.services.core.errors import Refused
 from models import db
 
+#: What each error says, in the language of the page or of the API client's Accept-Language.
 MESSAGES = {
-    400: "The request could not be understood.",
-    401: "Sign in to continue.",
-    403: "You do not have permission to see this page.",
-    404: "There is nothing here.",
-    405: "That method is not allowed here.",
-    409: "That conflicts with the current state of the record.",
-    412: "The record changed since you read it.",
-    413: "The upload is too large.",
-    415: "Send the body as JSON.",
-    422: "The data could not be processed.",
-    428: "Say which version you are changing (If-Match).",
-    429: "Too many attempts. Wait a few minutes and try again.",
-    500: "Something went wrong on our side. Nothing was saved.",
-    503: "This is not available just now. Try again in a few minutes.",
+    400: _l("The request could not be understood."),
+    401: _l("Sign in to continue."),
+    403: _l("You do not have permission to see this page."),
+    404: _l("There is nothing here."),
+    405: _l("That method is not allowed here."),
+    409: _l("That conflicts with the current state of the record."),
+    412: _l("The record changed since you read it."),
+    413: _l("The upload is too large."),
+    415: _l("Send the body as JSON."),
+    422: _l("The data could not be processed."),
+    428: _l("Say which version you are changing (If-Match)."),
+    429: _l("Too many attempts. Wait a few minutes and try again."),
+    500: _l("Something went wrong on our side. Nothing was saved."),
+    503: _l("This is not available just now. Try again in a few minutes."),
 }
 #: The heading of each error page: what happened, in a few words.
 TITLES = {
@@ -63,9 +65,19 @@ CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_fo
 def json_error(status: int, message: str | None = None, code: str | None = None, fields: dict | None = None,
                extra: dict | None = None):
     """The API's error shape (CONTRACT.md); `extra` adds keys beside "error" (a 412's current record)."""
-    body = {"error": {"code": code or CODES.get(status, "error"), "message": message or MESSAGES.get(status, "Error"),
-                      "fields": fields or {}}, **(extra or {})}
+    message = message or MESSAGES.get(status) or _l("Error")
+    body = {"error": {"code": code or CODES.get(status, "error"), "message": str(message),
+                      "fields": _text(fields or {})}, **(extra or {})}
     return jsonify(body), status
+
+
+def _text(value):
+    """Messages made text (a lazy translation becomes the client's language), whatever nests them."""
+    if isinstance(value, dict):
+        return {name: _text(item) for name, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_text(item) for item in value]
+    return value if value is None or isinstance(value, int | float | bool) else str(value)
 
 
 def too_large_message() -> str:
@@ -75,9 +87,11 @@ def too_large_message() -> str:
     limit = current_app.config.get(setting or "MAX_CONTENT_LENGTH")
     if not limit:
         return MESSAGES[413]
-    sent = f" (this one is {_megabytes(request.content_length)})" if request.content_length else ""
-    return (f"The upload or request body is too large{sent}: at most {_megabytes(limit)} is accepted. Send a "
-            "smaller file, or split it.")
+    if request.content_length:
+        return _("The upload or request body is too large (this one is %(sent)s): at most %(limit)s is accepted. "
+                 "Send a smaller file, or split it.", sent=_megabytes(request.content_length), limit=_megabytes(limit))
+    return _("The upload or request body is too large: at most %(limit)s is accepted. Send a smaller file, or split "
+             "it.", limit=_megabytes(limit))
 
 
 def _megabytes(size: int) -> str:

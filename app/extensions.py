@@ -1,6 +1,6 @@
 """Extensions, created here and bound to the app in the factory."""
 from flask import session
-from flask_babel import Babel
+from flask_babel import Babel, LazyString
 from flask_bootstrap import Bootstrap5
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -33,3 +33,8 @@ bootstrap = Bootstrap5()
 # No default limits: only the login is throttled, with limits set where it is defined.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 babel = Babel()
+# Flask-Babel's lazy strings (lazy_gettext: form labels, validation messages, enum labels) declare themselves
+# markup (`__html__`), so Jinja would print them unescaped: "markup such as <b>" would become a tag, a quote or an
+# ampersand in a translation would break an attribute. Ours are text, escaped like any other text.
+if hasattr(LazyString, "__html__"):
+    del LazyString.__html__

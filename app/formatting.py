@@ -1,16 +1,24 @@
-"""How values are written for people: dates in the report's style, money with its currency.
+"""How values are written for people: dates in the report's style, money with its currency, in the reader's
+language (issue 30).
 
 Pages (through the template filters `date`, `datetime` and `month`), histories, messages raised by services and
 exports for people use the same functions, so a date reads the same everywhere: "6 December 2026",
 "6 December 2026, 14:05 UTC". They follow the request's language through Babel (English: the report's style) and
-never touch the database. Files and the API keep ISO 8601 (`iso`).
+never touch the database. Money and numbers likewise: English keeps the report's style ("USD 1,250,000.00"), other
+languages Babel's for the locale with the currency by its ISO code ("1 234,50 USD"). Files and the API keep ISO
+8601 (`iso`) and plain numbers.
 """
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import lru_cache
 
 from babel import dates as babel_dates
+from babel import numbers as babel_numbers
 from flask import has_app_context, has_request_context, request
+from flask_babel import LazyString, lazy_gettext
+
+#: What a missing amount reads as (translated where it is shown).
+NOT_RECORDED = lazy_gettext("not recorded")
 
 
 def _locale() -> str:
@@ -74,8 +82,38 @@ def iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def format_money(amount: Decimal | None, currency: str | None, empty: str = "not recorded") -> str:
-    """`USD 1,250,000.00`; amounts are Decimal and never pass through a float."""
+def format_money(amount: Decimal | None, currency: str | None, empty: str = NOT_RECORDED) -> str:
+    """`USD 1,250,000.00`; `1 250 000,00 USD` in French. Amounts are Decimal and never pass through a float."""
     if amount is None:
-        return empty
-    return f"{currency or ''} {amount:,.2f}".strip()
+        return str(empty)
+    locale = _locale()
+    if locale.startswith("en"):
+        return f"{currency or ''} {amount:,.2f}".strip()
+    if currency:
+        return babel_numbers.format_currency(amount, currency, _iso_code_pattern(locale), locale=locale,
+                                             currency_digits=False)
+    return babel_numbers.format_decimal(amount, "#,##0.00", locale=locale)
+
+
+@lru_cache(maxsize=16)
+def _iso_code_pattern(locale: str) -> str:
+    """The locale's currency pattern with the ISO code (USD), not a symbol ($US, US$) that varies by language."""
+    from babel import Locale
+    pattern = Locale.parse(locale).currency_formats["standard"].pattern
+    return pattern if "¤¤" in pattern else pattern.replace("¤", "¤¤")
+
+
+def format_number(value, empty: str = "—") -> str:
+    """A count or a quantity with the locale's grouping and decimal signs (`1,234.5`; `1 234,5` in French)."""
+    if value is None:
+        return str(empty)
+    locale = _locale()
+    if locale.startswith("en"):
+        return f"{value:,}"
+    return babel_numbers.format_decimal(value, locale=locale)
+
+
+def lazy_date(value: date | None) -> LazyString:
+    """`format_date(value)` when it is made text: a date inside a lazy_gettext message written later, in another
+    language (a notification is written in its recipient's)."""
+    return LazyString(format_date, value)

@@ -11,6 +11,7 @@ from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user, login_user
 
 from app import work_limits
+from app.languages import current_language
 from app.services.jobs import broker as job_broker
 from app.services.jobs import progress
 from app.services.jobs.registry import JobFailed, Result, job
@@ -51,7 +52,7 @@ def offload(label: str, kind: str = "export", filename: str | None = None, endpo
     try:
         started = job_broker.enqueue(kind, endpoint or request.endpoint, request.view_args or {},
                                      request.args.to_dict(flat=False), current_user.id, filename,
-                                     owner=current_user._get_current_object(), label=label)
+                                     current_language(), owner=current_user._get_current_object(), label=label)
     except job_broker.QueueUnavailable as exc:
         abort(503, description=exc.message)
     if started.status == "finished" and started.has_file:  # run in-process: it is ready, hand it over at once
@@ -59,14 +60,18 @@ def offload(label: str, kind: str = "export", filename: str | None = None, endpo
     return redirect(url_for("jobs.detail", job_id=started.id), 303)
 
 
-def _run_view(endpoint: str, view_args: dict, args: dict, user_id: int, filename: str | None) -> Result:
+def _run_view(endpoint: str, view_args: dict, args: dict, user_id: int, filename: str | None,
+              language: str | None = None) -> Result:
     user = db.session.get(User, user_id)
     if user is None or not user.is_active:
         raise JobFailed("The account that asked for this download no longer exists or is disabled.")
     app = current_app._get_current_object()
     with app.test_request_context():
         path = url_for(endpoint, **view_args)
-    with app.test_request_context(path, query_string=args):
+    # The file in the language it was asked in (its labels, the period report's text): the browser's own choice,
+    # which the account's choice, when it made one, already was.
+    headers = {"Accept-Language": language} if language else {}
+    with app.test_request_context(path, query_string=args, headers=headers):
         login_user(user)
         progress.report_progress(0, 1)
         response = app.make_response(app.view_functions[endpoint](**view_args))
@@ -81,18 +86,21 @@ def _run_view(endpoint: str, view_args: dict, args: dict, user_id: int, filename
 
 
 @job("export", time_limit=1800)
-def run_export(endpoint: str, view_args: dict, args: dict, user_id: int, filename: str | None = None) -> Result:
+def run_export(endpoint: str, view_args: dict, args: dict, user_id: int, filename: str | None = None,
+                      language: str | None = None) -> Result:
     """A list's export, made by its own view as `user_id`."""
-    return _run_view(endpoint, view_args, args, user_id, filename)
+    return _run_view(endpoint, view_args, args, user_id, filename, language)
 
 
 @job("period_report", time_limit=1800)
-def run_period_report(endpoint: str, view_args: dict, args: dict, user_id: int, filename: str | None = None):
+def run_period_report(endpoint: str, view_args: dict, args: dict, user_id: int, filename: str | None = None,
+                      language: str | None = None):
     """The period report over more than a year (the page, kept as a file to open or print)."""
-    return _run_view(endpoint, view_args, args, user_id, filename)
+    return _run_view(endpoint, view_args, args, user_id, filename, language)
 
 
 @job("iati", time_limit=1800)
-def run_iati(endpoint: str, view_args: dict, args: dict, user_id: int, filename: str | None = None) -> Result:
+def run_iati(endpoint: str, view_args: dict, args: dict, user_id: int, filename: str | None = None,
+                      language: str | None = None) -> Result:
     """The IATI activity file, regenerated as `user_id` sees the funded activities."""
-    return _run_view(endpoint, view_args, args, user_id, filename)
+    return _run_view(endpoint, view_args, args, user_id, filename, language)

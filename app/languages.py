@@ -1,10 +1,17 @@
-"""Which language a request is answered in (issue 30).
+"""Which language a request is answered in (issue 30), and how a page says so.
 
-The account's own choice when it made one, else the browser's Accept-Language, else English. Only languages
-listed in LANGUAGES are ever chosen, so a page is never half in a language the app has no catalogue for.
+The account's own choice when it made one, else the choice made in this browser before signing in (the switcher
+in the header, kept in the session), else the browser's Accept-Language, else English. Only languages listed in
+LANGUAGES are ever chosen, so a page is never half in a language the app has no catalogue for.
 """
-from flask import current_app, has_request_context, request
+from flask import current_app, has_request_context, request, session
+from flask_babel import get_locale
 from flask_login import current_user
+
+#: Languages written right to left: their pages say dir="rtl" and load Bootstrap's mirrored stylesheet.
+RIGHT_TO_LEFT = frozenset({"ar"})
+#: Where an anonymous visitor's choice is kept (a signed-in person's goes on the account).
+SESSION_KEY = "language"
 
 
 def select_language() -> str:
@@ -14,4 +21,31 @@ def select_language() -> str:
     chosen = getattr(current_user, "language", None) if current_user and current_user.is_authenticated else None
     if chosen in offered:
         return chosen
+    return browser_language()
+
+
+def browser_language() -> str:
+    """The language this browser asked for: its choice in the switcher, else Accept-Language, else English. What
+    the page cache keys on besides the account (whose own choice is part of the record)."""
+    offered = current_app.config["LANGUAGES"]
+    kept = session.get(SESSION_KEY)
+    if kept in offered:
+        return kept
     return request.accept_languages.best_match(offered) or offered[0]
+
+
+def current_language() -> str:
+    """The code of the language this page is written in ("en", "fr"…)."""
+    locale = get_locale()
+    return locale.language if locale is not None else current_app.config["LANGUAGES"][0]
+
+
+def text_direction(language: str | None = None) -> str:
+    """"rtl" or "ltr": the value of the page's dir attribute."""
+    return "rtl" if (language or current_language()) in RIGHT_TO_LEFT else "ltr"
+
+
+def offered_languages() -> list[tuple[str, str]]:
+    """(code, own name) of every language the app speaks, in the configured order."""
+    names = current_app.config["LANGUAGE_NAMES"]
+    return [(code, names.get(code, code)) for code in current_app.config["LANGUAGES"]]

@@ -11,8 +11,10 @@ depend on but the record:
 - the URL with its query string, what the client accepts (JSON or HTML), and today's date (pages count days);
 - the address the request named (scheme and Host): absolute links are built from PUBLIC_URL alone
   (app/public_address.py), so no page should depend on it — but should one ever do, a hostile Host header gets an
-  entry of its own and never poisons the page everybody else is served (there is no language to key on: the
-  pages are in one language, whatever Accept-Language says);
+  entry of its own and never poisons the page everybody else is served;
+- the language the browser asks for (its choice in the switcher, else Accept-Language, as app.languages reads
+  them), so that a page kept in French is never served in answer to a visit in English (issue 30); an account's
+  change of language is noted in the session too (app.views.accounts), so the session's next pages get a new key;
 - nothing left to show once: a session with flashed messages is never served from, nor stored into, the cache.
 The record a page depends on is kept beside it rather than in the key: the stamp of each table it read
 (models.record_version: every committed change of a table replaces that table's stamp), noted while it rendered —
@@ -46,6 +48,7 @@ from flask_login import current_user
 
 from app.auth_loaders import credential_noted
 from app.extensions import login_manager
+from app.languages import browser_language
 from models import db
 from models.record_version import ANY_TABLE, TABLE_PREFIX, all_stamps, noting_reads, table_stamp
 
@@ -161,7 +164,7 @@ def _stamps() -> dict[str, str]:
 
 def _key_for(caller: str) -> str:
     parts = ("tables", caller, session.get("csrf_token", ""), request.host_url, request.full_path,
-             str(request.accept_mimetypes), date.today().isoformat())
+             str(request.accept_mimetypes), date.today().isoformat(), browser_language())
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 

@@ -3,57 +3,63 @@ import re
 from dataclasses import dataclass
 
 from flask import current_app, g, request, url_for
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from werkzeug.routing import BuildError
 from wtforms import widgets
 
 from app import history_words
-from app.formatting import format_date, format_datetime, format_money, format_month
+from app.formatting import format_date, format_datetime, format_money, format_month, format_number
+from app.languages import current_language, offered_languages, text_direction
 from app.permissions import AUTHENTICATED, Permission, can
+from app.services.registry.state_names import local_name
+from app.services.treaties.instrument_titles import title_of
 from models import enums
 
 #: The main navigation: (endpoint, label, permission). An entry shows once its endpoint exists and the user
 #: holds the permission; features add themselves here.
 NAVIGATION = [
-    ("dashboard.index", "Dashboard", AUTHENTICATED),
-    ("instruments.index", "Instruments", Permission.VIEW_TREATIES),
-    ("states.index", "States", Permission.VIEW_TREATIES),
-    ("reports.ratification_status", "Ratification status", Permission.VIEW_TREATY_REPORTS),
-    ("outcomes.index", "Outcomes", Permission.VIEW_TREATIES),
-    ("forecast.backtest", "Forecast backtest", Permission.VIEW_TREATY_REPORTS),
-    ("requests.mine", "My requests", Permission.EDIT_REQUESTS),
-    ("queue.index", "Queue", Permission.DECIDE_REQUESTS),
-    ("requests.index", "Requests", Permission.VIEW_REQUESTS),
-    ("activities.index", "Activities", Permission.VIEW_ACTIVITIES),
-    ("activities.calendar", "Calendar", Permission.VIEW_ACTIVITIES),
-    ("period_report.period", "Period report", Permission.VIEW_ACTIVITIES),
-    ("experts.index", "Experts", Permission.VIEW_EXPERTS),
-    ("issues.index", "Legislative issues", Permission.VIEW_ISSUES),
-    ("funding.index", "Donor portal", Permission.VIEW_CONTRIBUTIONS),
-    ("contributions.index", "Contributions", Permission.VIEW_CONTRIBUTIONS),
-    ("rates.index", "Exchange rates", Permission.MANAGE_REFERENCE),
-    ("treaties.imports", "Import", Permission.IMPORT_TREATIES),
-    ("treaties.reconciliation", "Reconciliation", Permission.VIEW_TREATY_REPORTS),
-    ("admin.users", "Accounts", Permission.MANAGE_USERS),
-    ("admin.audit", "Audit trail", Permission.VIEW_AUDIT),
+    ("dashboard.index", _l("Dashboard"), AUTHENTICATED),
+    ("instruments.index", _l("Instruments"), Permission.VIEW_TREATIES),
+    ("states.index", _l("States"), Permission.VIEW_TREATIES),
+    ("reports.ratification_status", _l("Ratification status"), Permission.VIEW_TREATY_REPORTS),
+    ("outcomes.index", _l("Outcomes"), Permission.VIEW_TREATIES),
+    ("forecast.backtest", _l("Forecast backtest"), Permission.VIEW_TREATY_REPORTS),
+    ("requests.mine", _l("My requests"), Permission.EDIT_REQUESTS),
+    ("queue.index", _l("Queue"), Permission.DECIDE_REQUESTS),
+    ("requests.index", _l("Requests"), Permission.VIEW_REQUESTS),
+    ("activities.index", _l("Activities"), Permission.VIEW_ACTIVITIES),
+    ("activities.calendar", _l("Calendar"), Permission.VIEW_ACTIVITIES),
+    ("period_report.period", _l("Period report"), Permission.VIEW_ACTIVITIES),
+    ("experts.index", _l("Experts"), Permission.VIEW_EXPERTS),
+    ("issues.index", _l("Legislative issues"), Permission.VIEW_ISSUES),
+    ("funding.index", _l("Donor portal"), Permission.VIEW_CONTRIBUTIONS),
+    ("contributions.index", _l("Contributions"), Permission.VIEW_CONTRIBUTIONS),
+    ("rates.index", _l("Exchange rates"), Permission.MANAGE_REFERENCE),
+    ("treaties.imports", _l("Import"), Permission.IMPORT_TREATIES),
+    ("treaties.reconciliation", _l("Reconciliation"), Permission.VIEW_TREATY_REPORTS),
+    ("admin.users", _l("Accounts"), Permission.MANAGE_USERS),
+    ("admin.audit", _l("Audit trail"), Permission.VIEW_AUDIT),
     # The work loop (issue 27)
-    ("actions.mine", "My actions", Permission.VIEW_ACTIONS),
-    ("actions.index", "Follow-up actions", Permission.VIEW_ACTIONS),
-    ("activity_reports.index", "Activity reports", Permission.EDIT_ACTIVITIES),
-    ("comments.mentions", "Mentions", Permission.COMMENT),
+    ("actions.mine", _l("My actions"), Permission.VIEW_ACTIONS),
+    ("actions.index", _l("Follow-up actions"), Permission.VIEW_ACTIONS),
+    ("activity_reports.index", _l("Activity reports"), Permission.EDIT_ACTIVITIES),
+    ("comments.mentions", _l("Mentions"), Permission.COMMENT),
     # People who are told (issue 28)
-    ("admin.mail", "Outgoing mail", Permission.MANAGE_USERS),
+    ("admin.mail", _l("Outgoing mail"), Permission.MANAGE_USERS),
 ]
 
-#: The menus of the navigation bar, in order: (label, endpoints or blueprints they gather). An entry goes to the
+#: The menus of the navigation bar, in order: (key, label, endpoints or blueprints they gather). An entry goes to the
 #: first menu naming its endpoint, else the first naming its blueprint, else the last ("Casework").
 NAV_AREAS = [
-    ("Dashboard", ("dashboard",)),
-    ("Treaties", ("instruments", "states", "reports", "forecast", "treaties.reconciliation", "outcomes")),
-    ("Casework", ("requests", "queue", "activities", "calendar_feed", "experts", "issues", "findings",
-                  "period_report.period")),
-    ("Funding", ("funding", "contributions", "rates", "iati", "donors", "projects", "organizations")),
-    ("Administration", ("admin", "treaties.imports", "rates.index")),
+    ("Dashboard", _l("Dashboard"), ("dashboard",)),
+    ("Treaties", _l("Treaties"), ("instruments", "states", "reports", "forecast", "treaties.reconciliation",
+                                  "outcomes")),
+    ("Casework", _l("Casework"), ("requests", "queue", "activities", "calendar_feed", "experts", "issues", "findings",
+                                  "period_report.period")),
+    ("Funding", _l("Funding"), ("funding", "contributions", "rates", "iati", "donors", "projects",
+                                "organizations")),
+    ("Administration", _l("Administration"), ("admin", "treaties.imports", "rates.index")),
 ]
 #: Pages reached from a navigation entry without being under its URL: the entry they belong to.
 NAV_PARENTS = {"treaties.new_action": "states.index", "treaties.import_confirm": "treaties.imports"}
@@ -69,6 +75,7 @@ class NavLink:
 
 @dataclass(frozen=True)
 class NavArea:
+    key: str  # the menu's name in English: its element id, the same in every language
     label: str
     links: list[NavLink]
 
@@ -137,12 +144,12 @@ def nav_items() -> list[tuple[str, str, Permission]]:
 
 def _area_of(endpoint: str) -> str:
     blueprint = endpoint.split(".")[0]
-    for label, members in NAV_AREAS:
+    for key, _label, members in NAV_AREAS:
         if endpoint in members:
-            return label
-    for label, members in NAV_AREAS:
+            return key
+    for key, _label, members in NAV_AREAS:
         if blueprint in members:
-            return label
+            return key
     return "Casework"
 
 
@@ -171,10 +178,10 @@ def nav_areas() -> list[NavArea]:
     urls = {endpoint: url_for(endpoint) for endpoint, _ in visible}
     current = current_nav_endpoint(list(urls.items()))
     areas = []
-    for area, _members in NAV_AREAS:
-        links = [NavLink(e, label, urls[e], e == current) for e, label in visible if _area_of(e) == area]
+    for key, label, _members in NAV_AREAS:
+        links = [NavLink(e, str(text), urls[e], e == current) for e, text in visible if _area_of(e) == key]
         if links:
-            areas.append(NavArea(area, links))
+            areas.append(NavArea(key, str(label), links))
     return areas
 
 
@@ -189,6 +196,11 @@ def stale_groups(items, as_of) -> list[tuple]:
         if day is not None and day < as_of:
             groups.setdefault(day, []).append(instrument.code)
     return sorted(groups.items())
+
+
+def state_name(state, as_of=None) -> str:
+    """A State's name in the page's language (as at `as_of` when given): app.services.registry.state_names."""
+    return local_name(state, current_language(), as_of)
 
 
 def control_kind(field) -> str:
@@ -209,6 +221,9 @@ def init_app(app) -> None:
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["month"] = format_month
     app.jinja_env.filters["money"] = format_money
+    app.jinja_env.filters["number"] = format_number
+    app.jinja_env.filters["state_name"] = state_name
+    app.jinja_env.filters["instrument_title"] = title_of
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     # Globals rather than a context processor: the macro files (links, forms, record) are imported without the
@@ -217,4 +232,5 @@ def init_app(app) -> None:
                                  nav_endpoints=nav_endpoints, nav_areas=nav_areas, stale_groups=stale_groups,
                                  record_url=record_url, page_link=page_link, control_kind=control_kind,
                                  history_in_words=history_words.in_words,
-                                 record_type_text=history_words.record_type_text)
+                                 record_type_text=history_words.record_type_text, current_language=current_language,
+                                 text_direction=text_direction, offered_languages=offered_languages)

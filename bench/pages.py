@@ -25,10 +25,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-#: (name, role, path); role "bearer:ROLE" uses an API token.
+#: (name, role, path); role "bearer:ROLE" uses an API token; "ROLE@fr" asks for that language.
 PAGES = [
     ("home", "officer", "/"),
     ("State page", "officer", "/states/BOL"),
+    ("State page, French", "officer@fr", "/states/BOL"),  # issue 30: the same page in French and in Arabic
+    ("State page, Arabic", "officer@ar", "/states/BOL"),
     ("annex as at a date", "officer", "/reports/ratification-status?as_of=2003-07-02"),
     ("instrument page", "officer", "/instruments/TIP"),
     ("API missions", "bearer:officer", "/api/v1/missions"),
@@ -115,11 +117,14 @@ def measure(app, accounts: dict, repeat: int) -> list[dict]:
         clients[role] = client
     rows = []
     for name, role, path in PAGES:
+        role, _, language = role.partition("@")
         if role.startswith("bearer:"):
             role = role.split(":")[1]
             client, headers = app.test_client(), {"Authorization": f"Bearer {accounts[role][1]}"}
         else:
             client, headers = clients[role], {}
+        if language:
+            headers = dict(headers, **{"Accept-Language": language})
         status = client.get(path, headers=headers).status_code  # warm: templates compiled, first use recorded
         times = []
         for _ in range(repeat):

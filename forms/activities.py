@@ -7,6 +7,7 @@ rules that join several fields (a written analysis has no visit, a regional meet
 service's, so that every caller meets them.
 """
 
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     FieldList,
     Form,
@@ -63,27 +64,28 @@ class ActivityFilterForm(FilterForm):
     SORTS = {"start_date": "Dates", "title": "Title", "kind": "Kind", "status": "Status", "id": "Number"}
     DEFAULT_SORT = "start_date"
 
-    q = text_filter("Text", "Words in the title, a State served, taking part or visited (any of its names, in "
-                    "part) or the activity's number (#16).")
-    kind = enum_filter("Kind", ActivityKind)
-    status = enum_filter("Status", ActivityStatus)
-    state = state_filter(description="A State served, taking part or visited (its code or a name in full).")
+    q = text_filter(_l("Text"), _l("Words in the title, a State served, taking part or visited (any of its names, in "
+                    "part) or the activity's number (#16)."))
+    kind = enum_filter(_l("Kind"), ActivityKind)
+    status = enum_filter(_l("Status"), ActivityStatus)
+    state = state_filter(description=_l("A State served, taking part or visited (its code or a name in full)."))
     regional_group = group_filter()
     instrument = instrument_filter()
-    expert = id_number_filter("Expert", "An expert's number (#12; an expert's page links here): the activities it "
-                              "was deployed on.")
-    partner = id_choice_filter("Partner", "A partner organization's id.")
-    date_from = date_field("From", Optional(), description="A visit ending on or after this day …")
-    date_to = date_field("To", Optional(), not_before("date_from", "The end of the range is before its start."),
-                         description="… and starting on or before this day.")
-    request = id_number_filter("Request", "A request's number (#12): the activities that answer it.")
+    expert = id_number_filter(_l("Expert"),
+                              _l("An expert's number (#12; an expert's page links here): the activities it "
+                              "was deployed on."))
+    partner = id_choice_filter(_l("Partner"), _l("A partner organization's id."))
+    date_from = date_field(_l("From"), Optional(), description=_l("A visit ending on or after this day …"))
+    date_to = date_field(_l("To"), Optional(), not_before("date_from", _l("The end of the range is before its start.")),
+                         description=_l("… and starting on or before this day."))
+    request = id_number_filter(_l("Request"), _l("A request's number (#12): the activities that answer it."))
 
 
 class CalendarFilterForm(FilterForm):
     """The calendar's month and filters (pages only; it shares the list's query)."""
-    month = StringField("Month", filters=[strip], validators=[
-        Optional(), Regexp(r"^(19\d\d|2[01]\d\d)-(0[1-9]|1[0-2])$", message="A month like 2002-11 (YYYY-MM).")],
-        render_kw={"type": "month"}, description="YYYY-MM; empty for this month.")
+    month = StringField(_l("Month"), filters=[strip], validators=[
+        Optional(), Regexp(r"^(19\d\d|2[01]\d\d)-(0[1-9]|1[0-2])$", message=_l("A month like 2002-11 (YYYY-MM)."))],
+        render_kw={"type": "month"}, description=_l("YYYY-MM; empty for this month."))
     regional_group = group_filter()
     instrument = instrument_filter()
 
@@ -116,14 +118,14 @@ class VisitForm(_Row):
     KEYS = ("city", "country", "start_date", "end_date")
 
     id = HiddenField(filters=[optional_int])
-    city = StringField("City", filters=[strip],
-                       validators=[Optional(), Length(max=80, message="At most 80 characters."), PlainText()])
+    city = StringField(_l("City"), filters=[strip],
+                       validators=[Optional(), Length(max=80, message=_l("At most 80 characters.")), PlainText()])
     country = KnownChoice("Country", "That country is not one the record knows: choose it from the list.",
-                          validators=[InputRequired("Choose the country of the visit.")])
-    start_date = date_field("First day", InputRequired("Give the first day of the visit."))
-    end_date = date_field("Last day", InputRequired("Give the last day of the visit."),
-                          not_before("start_date", "The visit ends before it starts."))
-    date_precision = SelectField("Dates known to", choices=choices(DatePrecision.choices()),
+                          validators=[InputRequired(_l("Choose the country of the visit."))])
+    start_date = date_field(_l("First day"), InputRequired(_l("Give the first day of the visit.")))
+    end_date = date_field(_l("Last day"), InputRequired(_l("Give the last day of the visit.")),
+                          not_before("start_date", _l("The visit ends before it starts.")))
+    date_precision = SelectField(_l("Dates known to"), choices=choices(DatePrecision.choices()),
                                  default=DatePrecision.DAY.value)
 
 
@@ -131,22 +133,22 @@ class PartnerForm(_Row):
     KEYS = ("organization", "role")
 
     organization = KnownChoice("Organization", "Choose the organization from the list.", coerce=optional_int,
-                               validators=[InputRequired("Choose the partner organization.")])
-    role = StringField("Role", filters=[strip], validators=[
-        DataRequired("Say what the partner did (host, organizer, co-operating organization…)."),
-        Length(max=80, message="At most 80 characters."), PlainText()])
+                               validators=[InputRequired(_l("Choose the partner organization."))])
+    role = StringField(_l("Role"), filters=[strip], validators=[
+        DataRequired(_l("Say what the partner did (host, organizer, co-operating organization…).")),
+        Length(max=80, message=_l("At most 80 characters.")), PlainText()])
 
 
 class DeploymentForm(_Row):
     KEYS = ("expert", "role", "start_date", "end_date")
 
     expert = KnownChoice("Expert", "Choose the expert from the roster.", coerce=optional_int,
-                         validators=[InputRequired("Choose the expert.")])
-    role = StringField("Role", filters=[strip], validators=[
-        DataRequired("Give the expert's role (legal adviser, lecturer…)."),
-        Length(max=120, message="At most 120 characters."), PlainText()])
-    start_date = date_field("From", Optional(), description="Empty: the activity's dates.")
-    end_date = date_field("To", Optional(), not_before("start_date", "The deployment ends before it starts."))
+                         validators=[InputRequired(_l("Choose the expert."))])
+    role = StringField(_l("Role"), filters=[strip], validators=[
+        DataRequired(_l("Give the expert's role (legal adviser, lecturer…).")),
+        Length(max=120, message=_l("At most 120 characters.")), PlainText()])
+    start_date = date_field(_l("From"), Optional(), description=_l("Empty: the activity's dates."))
+    end_date = date_field(_l("To"), Optional(), not_before("start_date", _l("The deployment ends before it starts.")))
 
 
 def _lines(value):
@@ -173,8 +175,8 @@ class _EachAtMost:
                 raise ValidationError(f"Each {self.what} has at most {self.limit} characters: “{item[:40]}…” is "
                                       "longer.")
             if MARKUP.search(item):
-                raise ValidationError("Write plain text: markup such as <b> or <script> is not allowed here "
-                                      "(it would be shown as typed, not interpreted).")
+                raise ValidationError(_l("Write plain text: markup such as <b> or <script> is not allowed here "
+                                      "(it would be shown as typed, not interpreted)."))
 
 
 class ListText(TextAreaField):
@@ -193,33 +195,36 @@ class ListText(TextAreaField):
 
 
 class ActivityForm(AppForm):
-    kind = SelectField("Kind", choices=choices(ActivityKind.choices()), validators=[InputRequired()])
-    status = SelectField("Status", choices=choices(ActivityStatus.choices()), default=ActivityStatus.PLANNED.value,
+    kind = SelectField(_l("Kind"), choices=choices(ActivityKind.choices()), validators=[InputRequired()])
+    status = SelectField(_l("Status"), choices=choices(ActivityStatus.choices()), default=ActivityStatus.PLANNED.value,
                          validators=[InputRequired()])
-    title = StringField("Title", filters=[strip], validators=[
-        DataRequired("Give the activity a title."), Length(max=255, message="At most 255 characters."), PlainText()])
-    description = TextAreaField("Description", filters=[strip], validators=[
-        Optional(), Length(max=5000, message="At most 5,000 characters.")])
+    title = StringField(_l("Title"), filters=[strip], validators=[
+        DataRequired(_l("Give the activity a title.")), Length(max=255,
+                                                               message=_l("At most 255 characters.")), PlainText()])
+    description = TextAreaField(_l("Description"), filters=[strip], validators=[
+        Optional(), Length(max=5000, message=_l("At most 5,000 characters."))])
     visits = FieldList(FormField(VisitForm), "Visits", min_entries=1, max_entries=MAX_ROWS)
-    served = SelectMultipleField("States served", coerce=str,
-                                 description="The beneficiary States; for a meeting, the States of the region there.")
-    participants = SelectMultipleField("States taking part", coerce=str,
-                                       description="Other States that took part (whose experts came).")
-    instruments = SelectMultipleField("Instruments covered", coerce=str)
+    served = SelectMultipleField(_l("States served"), coerce=str,
+                                 description=_l("The beneficiary States; for a meeting, the States of the region "
+                                                "there."))
+    participants = SelectMultipleField(_l("States taking part"), coerce=str,
+                                       description=_l("Other States that took part (whose experts came)."))
+    instruments = SelectMultipleField(_l("Instruments covered"), coerce=str)
     other_instruments = ListText("Other instruments dealt with jointly", validators=[_EachAtMost(255, "instrument")],
-                                 description="One per line, e.g. the universal instruments against terrorism.")
+                                 description=_l("One per line, e.g. the universal instruments against terrorism."))
     topics = ListText("Topics", separator=",", validators=[_EachAtMost(120, "topic")],
-                      description="Subjects dealt with besides the instruments, separated by commas.")
+                      description=_l("Subjects dealt with besides the instruments, separated by commas."))
     partners = FieldList(FormField(PartnerForm), "Partner organizations", min_entries=1, max_entries=MAX_ROWS)
-    requests = NumberListField("Requests it answers", description="Request numbers, separated by commas (e.g. #12, "
-                               "#15): each request's page and the lists give its number.")
+    requests = NumberListField(_l("Requests it answers"),
+                               description=_l("Request numbers, separated by commas (e.g. #12, "
+                               "#15): each request's page and the lists give its number."))
     deployments = FieldList(FormField(DeploymentForm), "Experts deployed", min_entries=1, max_entries=MAX_ROWS)
-    outcome = TextAreaField("Outcome report", filters=[strip], validators=[
-        Optional(), Length(max=10000, message="At most 10,000 characters.")],
-        description="What came of it: declarations, recommendations, drafts delivered.")
-    source = StringField("Source", filters=[strip], validators=[
-        Optional(), Length(max=120, message="At most 120 characters."), PlainText()],
-        description="Where the record comes from, e.g. a mission report or A/58/165 para. 16.")
+    outcome = TextAreaField(_l("Outcome report"), filters=[strip], validators=[
+        Optional(), Length(max=10000, message=_l("At most 10,000 characters."))],
+        description=_l("What came of it: declarations, recommendations, drafts delivered."))
+    source = StringField(_l("Source"), filters=[strip], validators=[
+        Optional(), Length(max=120, message=_l("At most 120 characters.")), PlainText()],
+        description=_l("Where the record comes from, e.g. a mission report or A/58/165 para. 16."))
 
     #: Set when editing: the version the form was rendered from (a save against a newer one is refused).
     version = VersionField()
@@ -231,9 +236,9 @@ class ActivityForm(AppForm):
         """Options from the database (each list already in the caller's scope), on the form and every row."""
         state_pairs = [(s.code, f"{s.name} ({s.code})") for s in states]
         self._row_choices = {
-            "country": choices([("", "Choose…")] + state_pairs),
-            "organization": choices([("", "Choose…")] + [(o.id, o.display_name) for o in organizations]),
-            "expert": choices([("", "Choose…")] + [(e.id, e.name) for e in experts]),
+            "country": choices([("", _l("Choose…"))] + state_pairs),
+            "organization": choices([("", _l("Choose…"))] + [(o.id, o.display_name) for o in organizations]),
+            "expert": choices([("", _l("Choose…"))] + [(e.id, e.name) for e in experts]),
         }
         self.served.choices = choices(state_pairs)
         self.participants.choices = choices(state_pairs)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from email_validator import EmailNotValidError, validate_email
 from flask import request
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto
 from werkzeug.datastructures import MultiDict
@@ -45,7 +46,7 @@ def checked_email(value: str | None) -> str:
     """
     email = normalize_email(value)
     if not email:
-        raise ValueError("Enter an email address.")
+        raise ValueError(_l("Enter an email address."))
     if len(email) > MAX_EMAIL_LENGTH:
         raise ValueError(f"An email address has at most {MAX_EMAIL_LENGTH} characters.")
     try:
@@ -92,9 +93,9 @@ def checked_password(value: str | None, *, email: str | None = None, name: str |
     if len(password) > MAX_PASSWORD_LENGTH:
         raise ValueError(f"A password has at most {MAX_PASSWORD_LENGTH} characters.")
     if _is_common(password):
-        raise ValueError("That password is one of the most commonly used ones: choose another.")
+        raise ValueError(_l("That password is one of the most commonly used ones: choose another."))
     if len(set(password)) < MIN_PERSONAL_PART:
-        raise ValueError("That password repeats a few characters over and over: choose a less predictable one.")
+        raise ValueError(_l("That password repeats a few characters over and over: choose a less predictable one."))
     lowered = password.lower()
     for word in _personal_words(email, name):
         if word in lowered:
@@ -253,7 +254,7 @@ class VersionField(IntegerField):
     fields): the write service refuses a save against a record that changed since. Empty on a new record."""
     widget = HiddenInput()
 
-    def __init__(self, label="Version", validators=None, **kwargs):
+    def __init__(self, label=_l("Version"), validators=None, **kwargs):
         super().__init__(label, validators or [Optional(), NumberRange(1, MAX_ID, "Not a version of this record.")],
                          **kwargs)
 
@@ -344,12 +345,12 @@ class FilterForm(AppForm):
     DEFAULT_SORT: str | None = None
     DEFAULT_PER_PAGE = 25
 
-    page = IntegerField("Page", validators=[Optional(), NumberRange(1, MAX_PAGE)],
-                        description="Page number, from 1.")
-    per_page = IntegerField("Per page", validators=[Optional(), NumberRange(1, MAX_PER_PAGE)],
+    page = IntegerField(_l("Page"), validators=[Optional(), NumberRange(1, MAX_PAGE)],
+                        description=_l("Page number, from 1."))
+    per_page = IntegerField(_l("Per page"), validators=[Optional(), NumberRange(1, MAX_PER_PAGE)],
                             description=f"Items per page (1 to {MAX_PER_PAGE}).")
-    sort = StringField("Sort", filters=[strip], validators=[Optional(), Length(max=40)],
-                       description="A sort key; prefix it with - for descending order.")
+    sort = StringField(_l("Sort"), filters=[strip], validators=[Optional(), Length(max=40)],
+                       description=_l("A sort key; prefix it with - for descending order."))
 
     def validate_sort(self, field):
         if field.data and field.data.lstrip("-") not in self.SORTS:
@@ -375,5 +376,5 @@ class PlainText:
 
     def __call__(self, form, field):
         if isinstance(field.data, str) and MARKUP.search(field.data):
-            raise ValidationError("Write plain text: markup such as <b> or <script> is not allowed here "
-                                  "(it would be shown as typed, not interpreted).")
+            raise ValidationError(_l("Write plain text: markup such as <b> or <script> is not allowed here "
+                                  "(it would be shown as typed, not interpreted)."))

@@ -1,5 +1,6 @@
 """Forms of comments: writing one (plain text with @mentions), correcting it within its window, and the filters
 of a colleague's mentions list."""
+from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -13,8 +14,8 @@ HELP = ("Plain text. Mention a colleague with @ and the part of their e-mail bef
 
 
 def _text() -> TextAreaField:
-    return TextAreaField("Comment", filters=[strip], validators=[
-        DataRequired("Write the comment."), Length(max=MAX_TEXT, message=f"At most {MAX_TEXT:,} characters."),
+    return TextAreaField(_l("Comment"), filters=[strip], validators=[
+        DataRequired(_l("Write the comment.")), Length(max=MAX_TEXT, message=f"At most {MAX_TEXT:,} characters."),
         PlainText()], description=HELP, render_kw={"rows": 3})
 
 
@@ -31,6 +32,6 @@ class MentionFilterForm(FilterForm):
     SORTS = {"created": "Date"}
     DEFAULT_SORT = "-created"
 
-    kind = SelectField("On", choices=choices([("", "Any record")] + [(k.value, k.label) for k in (
+    kind = SelectField(_l("On"), choices=choices([("", _l("Any record"))] + [(k.value, _l(k.english_label)) for k in (
         AttachedTo.REQUEST, AttachedTo.ACTIVITY, AttachedTo.REPORT)]), validators=[Optional()])
-    q = text_filter("Text", "Words in the comment.")
+    q = text_filter(_l("Text"), _l("Words in the comment."))

@@ -1,4 +1,5 @@
 """Fields that several lists' filters share (instrument, State, regional group, record ids)."""
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional, Regexp, ValidationError
 from wtforms.widgets import TextInput
@@ -10,7 +11,7 @@ INSTRUMENT_CODES = ["UNTOC", "TIP", "SOM", "FIREARMS"]
 
 
 def instrument_filter(label: str = "Instrument") -> SelectField:
-    return SelectField(label, choices=choices([("", "Any instrument")] + [(c, c) for c in INSTRUMENT_CODES]),
+    return SelectField(label, choices=choices([("", _l("Any instrument"))] + [(c, c) for c in INSTRUMENT_CODES]),
                        validators=[Optional()])
 
 
@@ -44,10 +45,11 @@ def state_filter(label: str = "State", description: str = "The State's code (BOL
 
 
 def group_filter(label: str = "Regional group") -> SelectField:
-    return SelectField(label, choices=choices([("", "Any group")] + RegionalGroup.choices()), validators=[Optional()])
+    return SelectField(label, choices=choices([("", _l("Any group"))] + RegionalGroup.choices()),
+                       validators=[Optional()])
 
 
-def enum_filter(label: str, enum_cls, any_label: str = "Any") -> SelectField:
+def enum_filter(label: str, enum_cls, any_label: str = _l("Any")) -> SelectField:
     return SelectField(label, choices=choices([("", any_label)] + enum_cls.choices()), validators=[Optional()])
 
 
@@ -55,7 +57,7 @@ def id_filter(label: str, description: str | None = None) -> IntegerField:
     return IntegerField(label, validators=[Optional(), NumberRange(1, MAX_ID)], description=description)
 
 
-def text_filter(label: str = "Text", description: str | None = None, max_length: int = 200) -> StringField:
+def text_filter(label: str = _l("Text"), description: str | None = None, max_length: int = 200) -> StringField:
     return StringField(label, filters=[strip], validators=[Optional(), Length(max=max_length)],
                        description=description)
 
@@ -67,7 +69,7 @@ class IdChoiceField(SelectField):
     #: Read by the OpenAPI builder: the parameter is an id, whatever options a page offers.
     api_schema = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 
-    def __init__(self, label: str, description: str | None = None, any_label: str = "Any", **kwargs):
+    def __init__(self, label: str, description: str | None = None, any_label: str = _l("Any"), **kwargs):
         self.any_label = any_label
         super().__init__(label, coerce=optional_int, choices=choices([("", any_label)]), validate_choice=False,
                          validators=[Optional()], description=description, **kwargs)
@@ -129,7 +131,7 @@ class FlagFilter(BooleanField):
 
     def pre_validate(self, form):
         if self.raw is not None and self.raw not in self.TRUE + self.FALSE:
-            raise ValidationError("Give true or false (or leave it out).")
+            raise ValidationError(_l("Give true or false (or leave it out)."))
 
 
 def flag_filter(label: str, description: str | None = None) -> FlagFilter:

@@ -1,4 +1,5 @@
 """The filters of the "your downloads and imports" list (page and API)."""
+from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 from wtforms.validators import Optional
 
@@ -12,8 +13,8 @@ class JobFilterForm(FilterForm):
     DEFAULT_SORT = "-created"
     DEFAULT_PER_PAGE = 25
 
-    q = text_filter("Name", "Words in the job's name (the file, the export).")
-    status = SelectField("Status", choices=choices([("", "Any status")] + JobStatus.choices()),
+    q = text_filter(_l("Name"), _l("Words in the job's name (the file, the export)."))
+    status = SelectField(_l("Status"), choices=choices([("", _l("Any status"))] + JobStatus.choices()),
                          validators=[Optional()])
-    kind = SelectField("Kind", choices=choices([("", "Any kind")] + list(JOB_KINDS.items())),
+    kind = SelectField(_l("Kind"), choices=choices([("", _l("Any kind"))] + list(JOB_KINDS.items())),
                        validators=[Optional()])

@@ -1,4 +1,5 @@
 """The filters of a person's notifications (page and API) and of the administrators' outbox."""
+from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, StringField
 from wtforms.validators import Length, Optional
 
@@ -11,9 +12,9 @@ class NotificationFilterForm(FilterForm):
     SORTS = {"created": "Date", "kind": "Kind"}
     DEFAULT_SORT = "-created"
 
-    read = SelectField("Show", choices=choices([("", "All"), ("no", "Unread"), ("yes", "Read")]),
-                       validators=[Optional()], description="no: unread only; yes: read only.")
-    kind = SelectField("Kind", choices=choices([("", "Any kind")] + NotificationKind.choices()),
+    read = SelectField(_l("Show"), choices=choices([("", _l("All")), ("no", _l("Unread")), ("yes", _l("Read"))]),
+                       validators=[Optional()], description=_l("no: unread only; yes: read only."))
+    kind = SelectField(_l("Kind"), choices=choices([("", _l("Any kind"))] + NotificationKind.choices()),
                        validators=[Optional()])
 
 
@@ -22,6 +23,7 @@ class OutboxFilterForm(FilterForm):
     DEFAULT_SORT = "-created"
     DEFAULT_PER_PAGE = 50
 
-    status = SelectField("Status", choices=choices([("", "Any")] + MailStatus.choices()), validators=[Optional()])
-    q = StringField("Search", filters=[strip], validators=[Optional(), Length(max=100)],
-                    description="Part of the address or the subject.")
+    status = SelectField(_l("Status"), choices=choices([("", _l("Any"))] + MailStatus.choices()),
+                         validators=[Optional()])
+    q = StringField(_l("Search"), filters=[strip], validators=[Optional(), Length(max=100)],
+                    description=_l("Part of the address or the subject."))

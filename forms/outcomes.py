@@ -2,6 +2,7 @@
 
 One declaration per parameter: the pages and /api/v1/states/<code>/timeline validate their query strings with
 these classes, and the API documents the same fields."""
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField
 from wtforms.validators import Optional, ValidationError
 
@@ -17,25 +18,26 @@ class TimelineForm(FilterForm):
     """A State's timeline: one instrument or all, as at a date, page by page (in date order: no sort)."""
     sort = None
     instrument = instrument_filter()
-    as_of = date_field("As at", Optional(), description="Nothing dated after this day is shown; empty for today.")
+    as_of = date_field(_l("As at"), Optional(),
+                       description=_l("Nothing dated after this day is shown; empty for today."))
 
 
 class OutcomeFilterForm(FilterForm):
     """The analytics: the date they are computed as at, and which assistance counts."""
-    as_of = date_field("As at", Optional(),
-                       description="Only actions and activities on or before this day count; empty for today.")
+    as_of = date_field(_l("As at"), Optional(),
+                       description=_l("Only actions and activities on or before this day count; empty for today."))
     instrument = instrument_filter()
-    regional_group = SelectField("Regional group", choices=choices(
-        [("", "Any group")] + RegionalGroup.choices() + [(NO_GROUP, "No regional group")]), validators=[Optional()])
-    kind = enum_filter("Kind of assistance", ActivityKind, "Any kind")
-    donor = id_choice_filter("Donor", "Only activities this donor's contributions paid for (its id).")
-    national = BooleanField("Assistance to the State itself",
-                            description="Missions, national seminars and workshops, written analyses, briefings: "
-                                        "not regional meetings.")
-    period_from = date_field("Activities from", Optional(), description="First day of the activity period.")
-    period_to = date_field("Activities to", Optional(),
-                           not_before("period_from", "The end of the period is before its start."),
-                           description="Last day of the activity period.")
+    regional_group = SelectField(_l("Regional group"), choices=choices(
+        [("", _l("Any group"))] + RegionalGroup.choices() + [(NO_GROUP, "No regional group")]), validators=[Optional()])
+    kind = enum_filter(_l("Kind of assistance"), ActivityKind, "Any kind")
+    donor = id_choice_filter(_l("Donor"), _l("Only activities this donor's contributions paid for (its id)."))
+    national = BooleanField(_l("Assistance to the State itself"),
+                            description=_l("Missions, national seminars and workshops, written analyses, briefings: "
+                                        "not regional meetings."))
+    period_from = date_field(_l("Activities from"), Optional(), description=_l("First day of the activity period."))
+    period_to = date_field(_l("Activities to"), Optional(),
+                           not_before("period_from", _l("The end of the period is before its start.")),
+                           description=_l("Last day of the activity period."))
 
     def outcome_filters(self) -> dict:
         """The filters of `app.services.outcomes.OutcomeFilters` (everything but the date)."""
@@ -54,15 +56,15 @@ FIGURE_KEYS = ["assisted", "already_party", "at_risk", "deposited_after", "not_p
 
 class DrillDownForm(OutcomeFilterForm):
     """The States behind one figure of the analytics, with the same filters."""
-    figure = SelectField("Figure", choices=choices([(k, k) for k in FIGURE_KEYS]), default="assisted",
+    figure = SelectField(_l("Figure"), choices=choices([(k, k) for k in FIGURE_KEYS]), default="assisted",
                          validators=[Optional()])
-    group = SelectField("Compared group", choices=choices([("", "Every group")] + RegionalGroup.choices()),
+    group = SelectField(_l("Compared group"), choices=choices([("", _l("Every group"))] + RegionalGroup.choices()),
                         validators=[Optional()],
-                        description="For the assisted / not-assisted figures: the regional group compared.")
+                        description=_l("For the assisted / not-assisted figures: the regional group compared."))
 
     def validate_figure(self, field):
         if field.data and field.data not in FIGURE_KEYS:
-            raise ValidationError("Not a figure of the outcomes page.")
+            raise ValidationError(_l("Not a figure of the outcomes page."))
 
     def outcome_filters(self) -> dict:
         values = super().outcome_filters()

@@ -7,6 +7,7 @@ the database (an unknown State, a State already party to an instrument it asks t
 import re
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     HiddenField,
     IntegerField,
@@ -72,7 +73,7 @@ def account_choice(value):
 class AccountField(SelectField):
     """A staff account chosen by id; the view sets the accounts. Documented in the API as an id (or `none`)."""
 
-    def __init__(self, label, first=("", "Anyone"), nobody: str | None = None, **kwargs):
+    def __init__(self, label, first=("", _l("Anyone")), nobody: str | None = None, **kwargs):
         self.fixed = [first] + ([(NOBODY, nobody)] if nobody else [])
         super().__init__(label, coerce=account_choice, choices=choices(self.fixed), **kwargs)
 
@@ -103,44 +104,46 @@ class AccountFilterField(AccountField):
 def _version_field():
     # The version of the request the page was rendered from: a move on a request that changed since is refused.
     return IntegerField(widget=HiddenInput(), validators=[
-        InputRequired("The form does not say which version of the request it was made from: reload the page."),
+        InputRequired(_l("The form does not say which version of the request it was made from: reload the page.")),
         NumberRange(1, MAX_ID)])
 
 
 # ------------------------------------------------------------------ intake and edit
 class RequestForm(AppForm):
-    state = SelectField("Requesting State", validate_choice=False,
-                        validators=[InputRequired("Choose the requesting State.")])
-    instruments = MultiCheckboxField("Instruments concerned", choices=choices([(c, c) for c in INSTRUMENT_CODES]),
+    state = SelectField(_l("Requesting State"), validate_choice=False,
+                        validators=[InputRequired(_l("Choose the requesting State."))])
+    instruments = MultiCheckboxField(_l("Instruments concerned"), choices=choices([(c, c) for c in INSTRUMENT_CODES]),
                                      validate_choice=False,
                                      validators=[AtLeastOne("Choose at least one instrument the request concerns.")],
-                                     description="One or more. The State's status as at today is shown beside each.")
-    kind = SelectField("Kind of assistance", choices=choices([("", "Choose…")] + RequestKind.choices()),
-                       validators=[InputRequired("Choose the kind of assistance asked for.")])
-    received_date = date_field("Date received", Optional(),
-                               description="The day the request reached the Centre; empty only if not known.")
-    channel = SelectField("Channel", choices=choices([("", "Not recorded")] + RequestChannel.choices()),
+                                     description=_l("One or more. The State's status as at today is shown beside "
+                                                    "each."))
+    kind = SelectField(_l("Kind of assistance"), choices=choices([("", _l("Choose…"))] + RequestKind.choices()),
+                       validators=[InputRequired(_l("Choose the kind of assistance asked for."))])
+    received_date = date_field(_l("Date received"), Optional(),
+                               description=_l("The day the request reached the Centre; empty only if not known."))
+    channel = SelectField(_l("Channel"), choices=choices([("", _l("Not recorded"))] + RequestChannel.choices()),
                           validators=[Optional()])
-    requesting_authority = StringField("Requesting authority", filters=[strip],
+    requesting_authority = StringField(_l("Requesting authority"), filters=[strip],
                                        validators=[Optional(), Length(max=MAX_AUTHORITY), PlainText()],
-                                       description="e.g. Ministry of Justice, Permanent Mission in Vienna.")
-    subject = StringField("Subject", filters=[strip], validators=[
-        InputRequired("Give the subject of the request."), Length(max=MAX_SUBJECT), PlainText()])
-    description = TextAreaField("Description", filters=[strip], validators=[Optional(), Length(max=MAX_DESCRIPTION)],
+                                       description=_l("e.g. Ministry of Justice, Permanent Mission in Vienna."))
+    subject = StringField(_l("Subject"), filters=[strip], validators=[
+        InputRequired(_l("Give the subject of the request.")), Length(max=MAX_SUBJECT), PlainText()])
+    description = TextAreaField(_l("Description"), filters=[strip], validators=[Optional(),
+                                                                                Length(max=MAX_DESCRIPTION)],
                                 render_kw={"rows": 4})
-    priority = SelectField("Priority", choices=choices((p.value, p.label) for p in sorted(Priority,
+    priority = SelectField(_l("Priority"), choices=choices((p.value, _l(p.english_label)) for p in sorted(Priority,
                                                                                            key=lambda p: p.rank)),
-                           default=Priority.NORMAL.value, validators=[InputRequired("Choose a priority.")])
-    due_date = date_field("Due date", Optional(), description="When the State expects an answer, if it said.")
+                           default=Priority.NORMAL.value, validators=[InputRequired(_l("Choose a priority."))])
+    due_date = date_field(_l("Due date"), Optional(), description=_l("When the State expects an answer, if it said."))
     #: Set when editing: the version the form was rendered from.
     version = IntegerField(widget=HiddenInput(), validators=[Optional(), NumberRange(1, MAX_ID)])
 
     def set_states(self, states) -> None:
-        self.state.choices = choices([("", "Choose…")] + [(s.code, f"{s.name} ({s.code})") for s in states])
+        self.state.choices = choices([("", _l("Choose…"))] + [(s.code, f"{s.name} ({s.code})") for s in states])
 
     def validate_state(self, field):
         if field.data and field.data not in {c.value for c in self.state.choices}:
-            raise ValidationError("Unknown State: choose the requesting State from the list.")
+            raise ValidationError(_l("Unknown State: choose the requesting State from the list."))
 
     def validate_instruments(self, field):
         unknown = [c for c in field.data if c not in INSTRUMENT_CODES]
@@ -171,31 +174,32 @@ class RequestForm(AppForm):
 # ------------------------------------------------------------------ the workflow
 class MoveForm(AppForm):
     """One form for every move of a request; the button pressed says which (its formaction)."""
-    reason = TextAreaField("Reason", filters=[strip], validators=[Optional(), Length(max=MAX_REASON)],
+    reason = TextAreaField(_l("Reason"), filters=[strip], validators=[Optional(), Length(max=MAX_REASON)],
                            render_kw={"rows": 2},
-                           description="Required to approve, decline, put back or withdraw.")
+                           description=_l("Required to approve, decline, put back or withdraw."))
     version = _version_field()
     next = HiddenField()
 
 
 class AssignForm(AppForm):
-    officer = AccountField("Assign to", first=("", "Choose an officer…"), nobody="Nobody (remove the assignment)",
-                           validators=[InputRequired("Choose the officer to assign, or “Nobody”.")])
+    officer = AccountField(_l("Assign to"), first=("", _l("Choose an officer…")),
+                           nobody=_l("Nobody (remove the assignment)"),
+                           validators=[InputRequired(_l("Choose the officer to assign, or “Nobody”."))])
     version = _version_field()
     next = HiddenField()
 
 
 class BulkAssignForm(AppForm):
     """The queue's assignment of the ticked rows: each checkbox's value is `id:version` of the row as shown."""
-    officer = AccountField("Assign the ticked requests to", first=("", "Choose an officer…"),
-                           nobody="Nobody (remove the assignment)",
-                           validators=[InputRequired("Choose the officer to assign, or “Nobody”.")])
-    requests = SelectMultipleField("Requests", validate_choice=False)
+    officer = AccountField(_l("Assign the ticked requests to"), first=("", _l("Choose an officer…")),
+                           nobody=_l("Nobody (remove the assignment)"),
+                           validators=[InputRequired(_l("Choose the officer to assign, or “Nobody”."))])
+    requests = SelectMultipleField(_l("Requests"), validate_choice=False)
     next = HiddenField()
 
     def validate_requests(self, field):
         if not field.data:
-            raise ValidationError("Tick at least one request to assign.")
+            raise ValidationError(_l("Tick at least one request to assign."))
         bad = [v for v in field.data if not re.fullmatch(r"[1-9][0-9]{0,9}:[1-9][0-9]{0,9}", v or "")]
         if bad:
             raise ValidationError(f"{bad[0][:30]!r} does not name a request of the queue: reload the queue.")
@@ -211,25 +215,26 @@ class RequestFilterForm(FilterForm):
              "due_date": "Due", "state": "State"}
     DEFAULT_SORT = "-id"
 
-    q = text_filter("Text", "Words in the subject or the requesting authority, a State's name (today's or earlier, "
-                    "in full or in part) or a request's number (#16).")
-    status = enum_filter("Status", RequestStatus)
+    q = text_filter(_l("Text"),
+                    _l("Words in the subject or the requesting authority, a State's name (today's or earlier, "
+                    "in full or in part) or a request's number (#16)."))
+    status = enum_filter(_l("Status"), RequestStatus)
     state = state_filter()
     regional_group = group_filter()
     instrument = instrument_filter()
-    kind = enum_filter("Kind", RequestKind)
-    priority = enum_filter("Priority", Priority)
-    assigned_officer = AccountFilterField("Assigned officer", nobody="Nobody", validators=[Optional()],
-                                    description="The officer's account id, or none for unassigned requests.")
-    logged_by = id_filter("Logged by", "The account id of the person who logged the request.")
-    age = enum_filter("Age", AgeBucket, "Any age")
-    overdue = flag_filter("Overdue only", "Past the due date and still awaiting a decision.")
-    received_from = date_field("Received from", Optional())
-    received_to = date_field("Received to", Optional())
+    kind = enum_filter(_l("Kind"), RequestKind)
+    priority = enum_filter(_l("Priority"), Priority)
+    assigned_officer = AccountFilterField(_l("Assigned officer"), nobody=_l("Nobody"), validators=[Optional()],
+                                    description=_l("The officer's account id, or none for unassigned requests."))
+    logged_by = id_filter(_l("Logged by"), _l("The account id of the person who logged the request."))
+    age = enum_filter(_l("Age"), AgeBucket, "Any age")
+    overdue = flag_filter(_l("Overdue only"), _l("Past the due date and still awaiting a decision."))
+    received_from = date_field(_l("Received from"), Optional())
+    received_to = date_field(_l("Received to"), Optional())
 
     def validate_received_to(self, field):
         if field.data and self.received_from.data and field.data < self.received_from.data:
-            raise ValidationError("The end of the period is before its start.")
+            raise ValidationError(_l("The end of the period is before its start."))
 
 
 class QueueFilterForm(FilterForm):
@@ -238,14 +243,15 @@ class QueueFilterForm(FilterForm):
     DEFAULT_SORT = "priority"
     DEFAULT_PER_PAGE = 50
 
-    q = text_filter("Text", "Words in the subject or the requesting authority, a State's name (today's or earlier, "
-                    "in full or in part) or a request's number (#16).")
-    status = SelectField("Status", choices=choices([("", "Pending or under review")] + [
-        (s.value, s.label) for s in RequestStatus if s in AWAITING_DECISION]), validators=[Optional()])
+    q = text_filter(_l("Text"),
+                    _l("Words in the subject or the requesting authority, a State's name (today's or earlier, "
+                    "in full or in part) or a request's number (#16)."))
+    status = SelectField(_l("Status"), choices=choices([("", _l("Pending or under review"))] + [
+        (s.value, _l(s.english_label)) for s in RequestStatus if s in AWAITING_DECISION]), validators=[Optional()])
     regional_group = group_filter()
     instrument = instrument_filter()
-    kind = enum_filter("Kind", RequestKind)
-    assigned_officer = AccountFilterField("Assigned officer", nobody="Nobody", validators=[Optional()],
-                                    description="The officer's account id, or none for unassigned requests.")
-    age = enum_filter("Age", AgeBucket, "Any age")
-    overdue = flag_filter("Overdue only", "Past the due date.")
+    kind = enum_filter(_l("Kind"), RequestKind)
+    assigned_officer = AccountFilterField(_l("Assigned officer"), nobody=_l("Nobody"), validators=[Optional()],
+                                    description=_l("The officer's account id, or none for unassigned requests."))
+    age = enum_filter(_l("Age"), AgeBucket, "Any age")
+    overdue = flag_filter(_l("Overdue only"), _l("Past the due date."))

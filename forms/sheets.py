@@ -1,15 +1,16 @@
 """Forms of the spreadsheet imports of requests and activities: the upload, and the confirmation of a preview."""
+from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 
 from forms.base import AppForm
 
 
 class SheetUploadForm(AppForm):
-    file = FileField("Spreadsheet (CSV or Excel .xlsx)", validators=[
+    file = FileField(_l("Spreadsheet (CSV or Excel .xlsx)"), validators=[
         FileRequired("Choose the file to import."),
         FileAllowed(["csv", "txt", "xlsx"], "The file must be a CSV file or an Excel workbook (.xlsx).")],
-        description="The first row names the columns (download the template). Nothing is written before you "
-                    "confirm the preview.")
+        description=_l("The first row names the columns (download the template). Nothing is written before you "
+                    "confirm the preview."))
 
 
 class SheetConfirmForm(AppForm):

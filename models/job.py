@@ -10,14 +10,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from models.base import db, fk, one_of, utcnow
-from models.enums import LabelledEnum
+from models.enums import N_, LabelledEnum
 
 
 class JobStatus(LabelledEnum):
-    QUEUED = "queued", "Waiting"
-    RUNNING = "running", "Running"
-    FINISHED = "finished", "Finished"
-    FAILED = "failed", "Failed"
+    QUEUED = "queued", N_("Waiting")
+    RUNNING = "running", N_("Running")
+    FINISHED = "finished", N_("Finished")
+    FAILED = "failed", N_("Failed")
 
 
 #: Every kind of job, with what the user reads (the filter of the jobs page); a domain adding a kind adds it here.

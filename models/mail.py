@@ -5,13 +5,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import db, fk, one_of, utcnow
-from models.enums import LabelledEnum
+from models.enums import N_, LabelledEnum
 
 
 class MailStatus(LabelledEnum):
-    QUEUED = "queued", "Queued"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed"
+    QUEUED = "queued", N_("Queued")
+    SENT = "sent", N_("Sent")
+    FAILED = "failed", N_("Failed")
 
 
 class OutboxMessage(db.Model):

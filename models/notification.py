@@ -10,28 +10,28 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import db, fk, one_of, utcnow
-from models.enums import LabelledEnum
+from models.enums import N_, LabelledEnum
 
 
 class NotificationKind(LabelledEnum):
-    REQUEST_ASSIGNED = "request_assigned", "A request assigned to me"
-    REQUEST_NEW = "request_new", "A new request in the queue (managers)"
-    REQUEST_OVERDUE = "request_overdue", "A request overdue"
-    REPORT_SUBMITTED = "report_submitted", "A report submitted to me for review"
-    REPORT_RETURNED = "report_returned", "My report returned for changes"
-    REPORT_APPROVED = "report_approved", "My report approved"
-    ACTION_ASSIGNED = "action_assigned", "A follow-up action assigned to me"
-    ACTION_OVERDUE = "action_overdue", "A follow-up action of mine overdue"
-    MENTION = "mention", "A mention in a comment"
-    ACTIVITY_COMPLETED = "activity_completed", "An activity my donor funds completed"
-    JOB_FINISHED = "job_finished", "A job of mine finished or failed"
+    REQUEST_ASSIGNED = "request_assigned", N_("A request assigned to me")
+    REQUEST_NEW = "request_new", N_("A new request in the queue (managers)")
+    REQUEST_OVERDUE = "request_overdue", N_("A request overdue")
+    REPORT_SUBMITTED = "report_submitted", N_("A report submitted to me for review")
+    REPORT_RETURNED = "report_returned", N_("My report returned for changes")
+    REPORT_APPROVED = "report_approved", N_("My report approved")
+    ACTION_ASSIGNED = "action_assigned", N_("A follow-up action assigned to me")
+    ACTION_OVERDUE = "action_overdue", N_("A follow-up action of mine overdue")
+    MENTION = "mention", N_("A mention in a comment")
+    ACTIVITY_COMPLETED = "activity_completed", N_("An activity my donor funds completed")
+    JOB_FINISHED = "job_finished", N_("A job of mine finished or failed")
 
 
 class Delivery(LabelledEnum):
-    APP = "app", "In the app only"
-    EMAIL = "email", "By e-mail at once"
-    DAILY = "daily", "In a daily digest"
-    WEEKLY = "weekly", "In a weekly digest"
+    APP = "app", N_("In the app only")
+    EMAIL = "email", N_("By e-mail at once")
+    DAILY = "daily", N_("In a daily digest")
+    WEEKLY = "weekly", N_("In a weekly digest")
 
 
 #: Told by e-mail at once unless the person chooses otherwise (issue 28); every other kind: in the app only.
@@ -40,8 +40,8 @@ EMAIL_BY_DEFAULT = frozenset({NotificationKind.REQUEST_ASSIGNED, NotificationKin
 
 
 class DigestPeriod(LabelledEnum):
-    DAILY = "daily", "Daily"
-    WEEKLY = "weekly", "Weekly"
+    DAILY = "daily", N_("Daily")
+    WEEKLY = "weekly", N_("Weekly")
 
 
 class Notification(db.Model):

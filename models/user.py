@@ -52,6 +52,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     #: Set when an administrator created the account or reset its password: every page leads to the change of
     #: password until its owner chooses one of their own.
     must_change_password: Mapped[bool] = mapped_column(nullable=False, default=False, server_default=sa.false())
+    #: The interface language the person chose (a code of config LANGUAGES, issue 30); NULL follows the browser's
+    #: Accept-Language. Also the language of the e-mails sent to them (English when NULL: no browser to ask).
+    language: Mapped[str | None] = mapped_column(sa.String(8), nullable=True)
 
     donor = relationship("Organization")
     tokens = relationship("ApiToken", back_populates="user", cascade="all, delete-orphan")

@@ -43,8 +43,8 @@ def inline_code(body: str) -> list[str]:
 
 def form_fields(body: str, form_class: str | None = None) -> list[tuple[str, str]]:
     """What a browser would submit from the first form of the page with a `method="post"` (other than the bar's
-    sign-out; with `form_class` among its classes, if given): inputs (checked boxes only), selected options,
-    textareas — as (name, value) pairs."""
+    sign-out and language switcher; with `form_class` among its classes, if given): inputs (checked boxes only),
+    selected options, textareas — as (name, value) pairs."""
     from html.parser import HTMLParser
 
     class Reader(HTMLParser):
@@ -58,7 +58,7 @@ def form_fields(body: str, form_class: str | None = None) -> list[tuple[str, str
         def handle_starttag(self, tag, attrs):
             a = dict(attrs)
             if tag == "form" and not self.done and (a.get("method") or "").lower() == "post" \
-                    and not (a.get("action") or "").endswith("/logout") \
+                    and not (a.get("action") or "").endswith(("/logout", "/language")) \
                     and (form_class is None or form_class in (a.get("class") or "").split()):
                 self.inside = True
             if not self.inside:

@@ -167,8 +167,9 @@ def test_every_view_declares_its_permission(app):
 def test_only_the_login_page_is_public(app):
     public = {r.endpoint for r in walkable_rules(app)
               if getattr(app.view_functions[r.endpoint], "required_permission", None) == PUBLIC}
-    # CONTRACT: anonymous users see the login page only — and, named by issue 28, the forgotten-password pages
-    assert public == {"auth.login", "account.forgot_password", "account.reset_password"}
+    # CONTRACT: anonymous users see the login page only — and, named by issue 28, the forgotten-password pages, and
+    # by issue 30 the language switcher of the sign-in page (a POST that only chooses the session's language)
+    assert public == {"auth.login", "account.forgot_password", "account.reset_password", "account.language"}
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -4,6 +4,7 @@ files, GET /api/v1/attachments/<id> (what the file is, its versions), GET /api/v
 POST /api/v1/attachments/<id>/versions to replace it. The record a file belongs to is read through its own scoped
 read: the same answer (404) whether a file does not exist or its record may not be seen."""
 from flask import jsonify, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.api import bp
@@ -67,11 +68,11 @@ def _record(kind: AttachedTo, record_id: int):
 
 def _upload() -> tuple[str | None, bytes]:
     if request.mimetype != "multipart/form-data":
-        raise ApiError(415, "Send the file as multipart/form-data, in the field `file`.",
+        raise ApiError(415, _("Send the file as multipart/form-data, in the field `file`."),
                        code="unsupported_media_type")
     upload = request.files.get("file")
     if upload is None:
-        raise ApiError(422, "Give the file in the field `file`.", {"file": "Choose a file to upload."})
+        raise ApiError(422, _("Give the file in the field `file`."), {"file": "Choose a file to upload."})
     return upload.filename, upload.read()
 
 
@@ -121,7 +122,7 @@ def _attachment(attachment_id: int) -> tuple[Attachment, AttachedTo]:
         if can(attached_records.KINDS[kind].view) and \
                 attached_records.visible(for_user(current_user), kind, record_id) is not None:
             return found, kind
-    raise ApiError(404, "There is no such attachment, or you may not see it.")
+    raise ApiError(404, _("There is no such attachment, or you may not see it."))
 
 
 @bp.get("/attachments/<int:attachment_id>")
@@ -142,7 +143,7 @@ def attachments_download(attachment_id: int):
     attachment, _kind = _attachment(attachment_id)
     raw = request.args.get("version", "")
     if raw and (not raw.isdigit() or len(raw) > 6):
-        raise ApiError(400, "version: give a version number (1, 2, …).", {"version": "Not a version number."})
+        raise ApiError(400, _("version: give a version number (1, 2, …)."), {"version": "Not a version number."})
     found = attachment_reads.version(attachment, int(raw) if raw else None)
     if found is None:
         raise ApiError(404, f"The file has no version {raw}.")

@@ -2,6 +2,7 @@
 /api/v1/activities/<id>/report/comments) with `text`, PATCH /api/v1/comments/<id> (its author, within 15 minutes,
 If-Match), GET /api/v1/mentions (the comments that mention the caller). Staff only: donors never see comments."""
 from flask import jsonify
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.api import bp
@@ -90,7 +91,7 @@ def _comment(comment_id: int) -> Comment:
         if can(attached_records.KINDS[kind].view) and \
                 attached_records.visible(for_user(current_user), kind, record_id) is not None:
             return found
-    raise ApiError(404, "There is no such comment, or you may not see it.")
+    raise ApiError(404, _("There is no such comment, or you may not see it."))
 
 
 @bp.get("/comments/<int:comment_id>")

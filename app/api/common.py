@@ -6,6 +6,7 @@ string with it, and `documented(..., args=TheForm)` describes the same fields in
 from datetime import date
 
 from flask import request
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from wtforms import (
@@ -49,7 +50,8 @@ def validated_args(form_cls, prepare=None):
                 and not isinstance(form._fields[name], SelectMultipleField)}
     if not form.validate() or repeated:
         fields = {name: errors[0] for name, errors in form.errors.items() if errors} | repeated
-        raise ApiError(400, "Some query parameters are not valid: " + ", ".join(sorted(fields)) + ".", fields)
+        raise ApiError(400, _("Some query parameters are not valid: %(names)s.", names=", ".join(sorted(fields))),
+                       fields)
     return form
 
 
@@ -68,7 +70,7 @@ def as_of_param() -> date:
     except ValueError as exc:
         raise ApiError(400, str(exc), {"as_of": str(exc)}) from None
     if value is None:
-        raise ApiError(400, "as_of is empty: give a date like 2003-07-02, or leave the parameter out for today.",
+        raise ApiError(400, _("as_of is empty: give a date like 2003-07-02, or leave the parameter out for today."),
                        {"as_of": "Empty."})
     return value
 

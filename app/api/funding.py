@@ -1,6 +1,7 @@
 """GET /api/v1/contributions and /api/v1/contributions/<id>: donor money, through the contributions service (a
 donor sees only its own)."""
 from flask import jsonify, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import form_choices
@@ -163,7 +164,7 @@ def contributions_status(contribution_id: int):
         form = validated_form(StatusForm, json_body())
         step = TRANSITIONS[ContributionStatus(c.status)]
         if step is None:
-            raise Refused("This contribution has been received: its status cannot change.")
+            raise Refused(_("This contribution has been received: its status cannot change."))
         contribution_service.change_status(c, step.value, form.on.data, current_user, form.reason.data, version)
     except Refused as exc:
         raise refusal(exc, _current(contribution_id)) from None
@@ -193,7 +194,7 @@ def allocations_create(contribution_id: int):
 def _allocation(c: Contribution, allocation_id: int):
     found = allocation_service.get(c, allocation_id)
     if found is None:
-        raise ApiError(404, "There is no such allocation of this contribution.")
+        raise ApiError(404, _("There is no such allocation of this contribution."))
     return found
 
 

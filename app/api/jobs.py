@@ -1,6 +1,7 @@
 """GET /api/v1/jobs and /api/v1/jobs/<id>: the caller's own jobs (imports, large exports, reports), with their
 progress while they run — what the progress page polls. Another account's job is a 404, as a missing one."""
 from flask import jsonify, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import OperationalError
 
@@ -59,7 +60,7 @@ def jobs_item(job_id: int):
         job = job_reads.get(current_user.id, job_id)
     except OperationalError:  # SQLite: a worker's import holds the database while it commits
         db.session.rollback()
-        raise ApiError(503, "The database is busy finishing a job; ask again in a moment.", code="busy") from None
+        raise ApiError(503, _("The database is busy finishing a job; ask again in a moment."), code="busy") from None
     if job is None:
-        raise ApiError(404, "There is no such job, or it is not yours.")
+        raise ApiError(404, _("There is no such job, or it is not yours."))
     return jsonify(job_json(job, live=True))

@@ -2,6 +2,7 @@
 `kind` filters) and POST /api/v1/notifications/<id>/read. Each item has `kind`, `read` and `link` (the absolute
 address of its record's page, or null)."""
 from flask import jsonify
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.api import bp
@@ -44,7 +45,7 @@ def notifications():
 def notification_read(notification_id: int):
     notification = inbox.get(current_user, notification_id)
     if notification is None:
-        raise ApiError(404, "There is no such notification of yours.")
+        raise ApiError(404, _("There is no such notification of yours."))
     inbox.mark_read(notification)
     db.session.commit()
     return jsonify(notification_json(notification))

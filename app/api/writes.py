@@ -11,6 +11,7 @@ import json
 import re
 
 from flask import current_app, g, jsonify, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, FieldList, FormField
@@ -31,8 +32,8 @@ def _read_scope_writes_nothing():
     if request.method in READ_METHODS:
         return
     if current_user.is_authenticated and g.get("token_scope") == "read":
-        raise ApiError(403, "This token's scope is read: it may not change anything. Ask for a token of scope "
-                            "read write.", code="read_only_token")
+        raise ApiError(403, _("This token's scope is read: it may not change anything. Ask for a token of scope "
+                            "read write."), code="read_only_token")
 
 
 def json_body(optional: bool = False) -> dict:
@@ -41,7 +42,7 @@ def json_body(optional: bool = False) -> dict:
     if optional and not request.get_data(cache=True):
         return {}
     if request.mimetype != "application/json":
-        raise ApiError(415, "Send the body as JSON, with Content-Type: application/json.",
+        raise ApiError(415, _("Send the body as JSON, with Content-Type: application/json."),
                        code="unsupported_media_type")
     raw = request.get_data(cache=True) or b"null"
     try:
@@ -53,12 +54,12 @@ def json_body(optional: bool = False) -> dict:
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise ApiError(400, f"The body is not valid JSON: {str(exc)[:120]}", code="malformed_json") from None
     if not isinstance(data, dict):
-        raise ApiError(400, "The body must be a JSON object whose keys are the record's fields.",
+        raise ApiError(400, _("The body must be a JSON object whose keys are the record's fields."),
                        code="malformed_json")
     unstorable = json_bodies.unstorable_text(data)
     if unstorable:
-        raise ApiError(400, "Some fields hold characters no text may hold: " + ", ".join(sorted(unstorable)) + ".",
-                       unstorable, code="bad_request")
+        raise ApiError(400, _("Some fields hold characters no text may hold: %(names)s.",
+                              names=", ".join(sorted(unstorable))), unstorable, code="bad_request")
     return data
 
 
@@ -89,9 +90,9 @@ def formdata(form_cls, data: dict) -> MultiDict:
             for n, row in enumerate(value):
                 for sub, v in row.items():
                     if sub not in kind[1]:
-                        errors[f"{key}-{n}-{sub}"] = "Unknown field."
+                        errors[f"{key}-{n}-{sub}"] = _("Unknown field.")
                     elif isinstance(v, (dict, list)):
-                        errors[f"{key}-{n}-{sub}"] = "A single value."
+                        errors[f"{key}-{n}-{sub}"] = _("A single value.")
                     elif v is not None:
                         out.add(f"{key}-{n}-{sub}", _scalar(v))
         elif isinstance(value, dict):
@@ -110,7 +111,7 @@ def formdata(form_cls, data: dict) -> MultiDict:
         elif value is not False:
             out.add(key, _scalar(value))
     if errors:
-        raise ApiError(422, "Some fields are not valid: " + ", ".join(sorted(errors)) + ".", errors)
+        raise ApiError(422, _("Some fields are not valid: %(names)s.", names=", ".join(sorted(errors))), errors)
     return out
 
 
@@ -143,7 +144,7 @@ def validated_form(form_cls, data: dict, prepare=None, version: int | None = Non
     if prepare is not None:
         prepare(form)
     if not form.validate():
-        raise ApiError(422, "Some fields are not valid: " + ", ".join(sorted(flat_errors(form))) + ".",
+        raise ApiError(422, _("Some fields are not valid: %(names)s.", names=", ".join(sorted(flat_errors(form)))),
                        flat_errors(form))
     return form
 
@@ -210,11 +211,11 @@ def if_match(current: int | None = None) -> int:
     the record and how it stands now."""
     raw = request.headers.get("If-Match")
     if raw is None or not raw.strip():
-        raise ApiError(428, "Say which version you are changing: send If-Match with the ETag you read "
-                            "(GET the record first).", code="precondition_required")
+        raise ApiError(428, _("Say which version you are changing: send If-Match with the ETag you read "
+                            "(GET the record first)."), code="precondition_required")
     if raw.strip() == "*":
         if current is None:
-            raise ApiError(412, "If-Match: * is not accepted here: send the ETag you read (GET the record first).",
+            raise ApiError(412, _("If-Match: * is not accepted here: send the ETag you read (GET the record first)."),
                            code="precondition_failed")
         return current
     tags = _entity_tags(raw[:400])
@@ -223,7 +224,7 @@ def if_match(current: int | None = None) -> int:
                             'quotes included (e.g. "3").', code="precondition_failed")
     strong = [int(opaque) for weak, opaque in tags if not weak and opaque.isdigit() and len(opaque) <= 10]
     if not strong:
-        if any(weak for weak, _ in tags):
+        if any(weak for weak, _tag in tags):
             raise ApiError(412, f"If-Match {raw[:40]!r} names only weak entity tags (W/…): a write needs a strong "
                                 'match (RFC 9110), so send the ETag exactly as you read it, e.g. "3".',
                            code="precondition_failed")

@@ -7,6 +7,7 @@ for any other. The section each record's page shows is `templates/attachments/_s
 `attachments_of(kind, record)`.
 """
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.file_downloads import download_response
@@ -94,7 +95,7 @@ def _upload_view(kind: AttachedTo):
                 status = show_refusal(form, exc)
             else:
                 db.session.commit()
-                flash(f"Attached “{attachment.current.file_name}”.", "success")
+                flash(_("Attached “%(name)s”.", name=attachment.current.file_name), "success")
                 return redirect(back + "#attachments")
         else:
             status = 422 if form.is_submitted() else 400
@@ -144,7 +145,8 @@ def replace(attachment_id: int):
             attachment, record = get_attachment_or_404(attachment_id)
         else:
             db.session.commit()
-            flash(f"“{attachment.title}” replaced: version {version.number} is now current.", "success")
+            flash(_("“%(title)s” replaced: version %(number)s is now current.", title=attachment.title,
+                    number=version.number), "success")
             return redirect(url_for(".detail", attachment_id=attachment.id))
     return render_template("attachments/detail.html", attachment=attachment, record=record, kind=kind,
                            back=record_url(kind, record), form=form, can_replace=True,

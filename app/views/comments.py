@@ -5,6 +5,7 @@ The record a comment goes on is read through its own domain's scoped read, as fo
 page shows is `templates/comments/_thread.html`, fed by `comment_thread(kind, record)`.
 """
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.permissions import Permission, can, permission_required
@@ -76,7 +77,7 @@ def _post_view(kind: AttachedTo):
             else:
                 db.session.commit()
                 mentioned = ", ".join(m.user.name for m in comment.mentions)
-                flash("Comment posted" + (f"; {mentioned} will find it under their mentions." if mentioned else "."),
+                flash(_("Comment posted") + (f"; {mentioned} will find it under their mentions." if mentioned else "."),
                       "success")
                 return redirect(f"{back}#comment-{comment.id}")
         return render_template("comments/form.html", form=form, kind=kind, record=record, back=back,
@@ -123,7 +124,7 @@ def edit(comment_id: int):
                 status = show_refusal(form, exc)
             else:
                 db.session.commit()
-                flash("Comment corrected.", "success")
+                flash(_("Comment corrected."), "success")
                 return redirect(f"{back}#comment-{comment.id}")
     elif not comment_writes.can_edit(comment, current_user):
         form.text.errors = ["Only its author may edit a comment, for 15 minutes after posting it: this one stands "

@@ -3,6 +3,7 @@ one or all read, and the bell in the header (its count is one indexed query). Al
 (`/admin/mail`, on the administration blueprint): every e-mail, queued, sent or failed, with its attempts and
 last error."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.permissions import Permission, login_required, permission_required
@@ -63,7 +64,7 @@ def mark_read(notification_id: int):
 def mark_all_read():
     count = inbox.mark_all_read(current_user)
     db.session.commit()
-    flash(f"Marked {count} notification{'s' if count != 1 else ''} read.", "success")
+    flash(ngettext("Marked %(num)d notification read.", "Marked %(num)d notifications read.", count), "success")
     return redirect(url_for("notifications.index"))
 
 

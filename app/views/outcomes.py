@@ -4,6 +4,7 @@ from datetime import date
 from operator import itemgetter
 
 from flask import Blueprint, abort, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.exports import csv_response
@@ -55,18 +56,22 @@ def tables(analysis: outcome_summary.Analytics, progresses: list) -> dict[str, d
     for progress in progresses:
         code = progress.instrument.code
         out[f"cumulative-{code}"] = {
-            "title": f"Parties to {code} over time", "header": ["date", "parties", "counted toward the threshold"],
+            "title": _("Parties to %(code)s over time", code=code),
+            "header": [_("date"), _("parties"), _("counted toward the threshold")],
             "rows": [[d.isoformat(), parties, counted] for d, parties, counted in progress.points]}
     years, by_group = outcome_summary.deposits_by_group_and_year(analysis.record, analysis.filters.instrument)
-    labels = {g.value: g.label for g in outcome_summary.RegionalGroup} | {outcome_summary.NO_GROUP: "No regional group"}
+    labels = ({g.value: g.label for g in outcome_summary.RegionalGroup}
+              | {outcome_summary.NO_GROUP: _("No regional group")})
     out["deposits-by-group"] = {
-        "title": "Deposits per regional group per year" + (f" ({analysis.filters.instrument})"
-                                                            if analysis.filters.instrument else " (all instruments)"),
-        "header": ["year"] + [labels[g] for g in by_group] + ["total"],
+        "title": (_("Deposits per regional group per year (%(instrument)s)",
+                    instrument=analysis.filters.instrument) if analysis.filters.instrument
+                  else _("Deposits per regional group per year (all instruments)")),
+        "header": [_("year")] + [labels[g] for g in by_group] + [_("total")],
         "rows": [[y] + [by_group[g][i] for g in by_group] + [sum(by_group[g][i] for g in by_group)]
                  for i, y in enumerate(years)], "series": [labels[g] for g in by_group]}
     out["activities-by-month"] = {
-        "title": "Activities serving a State per month (within the filters)", "header": ["month", "activities"],
+        "title": _("Activities serving a State per month (within the filters)"),
+        "header": [_("month"), _("activities")],
         "rows": [[m, n] for m, n in outcome_summary.activities_by_month(analysis.record, analysis.filters)]}
     summary = analysis.summary
     to_deposit = outcome_summary.lead_histogram((p.first, p.deposit)
@@ -74,8 +79,8 @@ def tables(analysis: outcome_summary.Analytics, progresses: list) -> dict[str, d
     to_activity = outcome_summary.lead_histogram((p.request, p.first_after_request)
                                                  for p in summary.members.get("with_request", []))
     out["lead-times"] = {
-        "title": "Lead times (number of State–instrument pairs)",
-        "header": ["months", "first activity → deposit", "request → first activity"],
+        "title": _("Lead times (number of State–instrument pairs)"),
+        "header": [_("months"), _("first activity → deposit"), _("request → first activity")],
         "rows": [[a[0], a[1], b[1]] for a, b in zip(to_deposit, to_activity, strict=True)]}
     return out
 
@@ -87,13 +92,13 @@ def _charts(data: dict) -> dict[str, list]:
                                           [(name, [r[i + 1] for r in groups["rows"]])
                                            for i, name in enumerate(groups["series"])])
     months = data["activities-by-month"]["rows"]
-    out["activities-by-month"] = bar_charts(data["activities-by-month"]["title"], [m for m, _ in months],
-                                            [("activities", [n for _, n in months])])
+    out["activities-by-month"] = bar_charts(data["activities-by-month"]["title"], [m for m, _n in months],
+                                            [(_("activities"), [n for _m, n in months])])
     leads = data["lead-times"]["rows"]
-    out["lead-times"] = bar_charts("First activity → deposit", [r[0] for r in leads],
-                                   [("first activity → deposit", [r[1] for r in leads])])
-    out["lead-times-request"] = bar_charts("Request → first activity", [r[0] for r in leads],
-                                           [("request → first activity", [r[2] for r in leads])])
+    out["lead-times"] = bar_charts(_("First activity → deposit"), [r[0] for r in leads],
+                                   [(_("first activity → deposit"), [r[1] for r in leads])])
+    out["lead-times-request"] = bar_charts(_("Request → first activity"), [r[0] for r in leads],
+                                           [(_("request → first activity"), [r[2] for r in leads])])
     return out
 
 

@@ -2,6 +2,7 @@
 at once), a preview at its own URL that a reload shows again without posting the file, and the confirmation that
 writes every row or none. The templates to fill are downloaded from the upload page."""
 from flask import Blueprint, Response, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.formats import sheets
@@ -86,7 +87,7 @@ def confirm(kind: str, upload_id: str):
     if refusal:
         return refusal
     if not SheetConfirmForm().validate_on_submit():
-        flash("The preview could not be confirmed; try again.", "error")
+        flash(_("The preview could not be confirmed; try again."), "error")
         return redirect(url_for(f"sheet_imports.{kind}_preview", upload_id=stored.id), 303)
     try:
         job = job_broker.enqueue("sheet_import", kind, stored.id, current_user.id, owner=current_user,

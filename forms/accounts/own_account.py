@@ -1,21 +1,32 @@
 """Forms of a person's own account: the profile (name, notification preferences), changing the password, asking
 for a forgotten-password link, choosing a new password from that link."""
-from wtforms import EmailField, PasswordField, SelectField, StringField
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import EqualTo, InputRequired, Length
 
-from forms.base import MAX_EMAIL_LENGTH, MAX_PASSWORD_LENGTH, AppForm, NewPassword, PlainText, choices, strip
+from forms.base import (
+    MAX_EMAIL_LENGTH,
+    MAX_PASSWORD_LENGTH,
+    AppForm,
+    NewPassword,
+    PlainText,
+    SelectChoice,
+    choices,
+    strip,
+)
 from models.notification import Delivery, NotificationKind
 
 
 def _new_password() -> PasswordField:
-    return PasswordField("New password", validators=[InputRequired("Choose a new password."), NewPassword()],
-                         description="At least 12 characters; not built from your e-mail or name.",
+    return PasswordField(_l("New password"), validators=[InputRequired(_l("Choose a new password.")), NewPassword()],
+                         description=_l("At least 12 characters; not built from your e-mail or name."),
                          render_kw={"autocomplete": "new-password"})
 
 
 def _confirm() -> PasswordField:
-    return PasswordField("New password again", validators=[
-        InputRequired("Type the new password again."), EqualTo("password", "The two passwords differ.")],
+    return PasswordField(_l("New password again"), validators=[
+        InputRequired(_l("Type the new password again.")), EqualTo("password", _l("The two passwords differ."))],
         render_kw={"autocomplete": "new-password"})
 
 
@@ -27,8 +38,8 @@ class _OwnerForm(AppForm):
 
 
 class ChangePasswordForm(_OwnerForm):
-    current_password = PasswordField("Current password", validators=[
-        InputRequired("Enter your current password."), Length(max=MAX_PASSWORD_LENGTH)],
+    current_password = PasswordField(_l("Current password"), validators=[
+        InputRequired(_l("Enter your current password.")), Length(max=MAX_PASSWORD_LENGTH)],
         render_kw={"autocomplete": "current-password"})
     password = _new_password()
     confirm = _confirm()
@@ -41,8 +52,8 @@ class ResetPasswordForm(_OwnerForm):
 
 class ForgotPasswordForm(AppForm):
     # No format check beyond the length: any answer but the one answer would say something about the address.
-    email = EmailField("Email", filters=[strip], validators=[
-        InputRequired("Enter the e-mail address of your account."), Length(max=MAX_EMAIL_LENGTH)],
+    email = EmailField(_l("Email"), filters=[strip], validators=[
+        InputRequired(_l("Enter the e-mail address of your account.")), Length(max=MAX_EMAIL_LENGTH)],
         render_kw={"autocomplete": "username", "autofocus": True})
 
 
@@ -51,8 +62,14 @@ DELIVERY_CHOICES = choices(Delivery.choices())
 
 class ProfileForm(AppForm):
     """The name, then one choice per kind of notification (fields `pref_<kind>`)."""
-    name = StringField("Name", filters=[strip], validators=[InputRequired("Enter your name."), Length(max=120),
+    name = StringField(_l("Name"), filters=[strip], validators=[InputRequired(_l("Enter your name.")), Length(max=120),
                                                             PlainText()])
+    #: Empty: follow the browser's Accept-Language (users.language NULL).
+    language = SelectField(_l("Language"), default="")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.language.choices = [SelectChoice("", _l("The one my browser asks for")), *language_choices()]
 
     def preference_fields(self):
         return [getattr(self, f"pref_{k.value}") for k in NotificationKind]
@@ -63,4 +80,20 @@ class ProfileForm(AppForm):
 
 for _kind in NotificationKind:
     setattr(ProfileForm, f"pref_{_kind.value}",
-            SelectField(_kind.label, choices=DELIVERY_CHOICES, validators=[InputRequired("Choose how.")]))
+            SelectField(_kind.label, choices=DELIVERY_CHOICES, validators=[InputRequired(_l("Choose how."))]))
+
+
+class LanguageForm(AppForm):
+    """The switcher in the header: one of the offered languages, and the page to go back to."""
+    language = SelectField(_l("Language"), validators=[InputRequired(_l("Choose a language."))])
+    next = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.language.choices = language_choices()
+
+
+def language_choices() -> list:
+    """The offered languages (config LANGUAGES), each by its own name."""
+    names = current_app.config["LANGUAGE_NAMES"]
+    return choices((code, names.get(code, code)) for code in current_app.config["LANGUAGES"])

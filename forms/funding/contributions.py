@@ -2,6 +2,7 @@
 it along pledged -> committed -> received, and allocating it to an activity."""
 from decimal import Decimal, InvalidOperation
 
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DecimalField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
@@ -29,22 +30,22 @@ class ContributionFilterForm(FilterForm):
     SORTS = {"id": "Number", "date": "Pledged", "amount": "Amount", "status": "Status", "donor": "Donor"}
     DEFAULT_SORT = "id"
 
-    q = text_filter("Text", "Words in the donor's name or acronym or the project's title, a State the funded "
-                    "activities served (any of its names), or a contribution's number (#16).")
-    status = enum_filter("Status", ContributionStatus)
-    donor = text_filter("Donor", "Part of the donor's name, or its acronym.", max_length=120)
-    donor_id = id_filter("Donor id", "One donor organization, by its id.")
-    currency = CodeField("Currency", "An ISO 4217 code, e.g. USD.")
-    project = id_filter("Project", "A project's id.")
-    instrument = instrument_filter("Earmarked for")
-    region = group_filter("Earmarked region")
-    activity = id_filter("Activity", "An activity's id: the contributions allocated to it.")
-    date_from = date_field("Pledged from", Optional())
-    date_to = date_field("Pledged to", Optional())
+    q = text_filter(_l("Text"), _l("Words in the donor's name or acronym or the project's title, a State the funded "
+                    "activities served (any of its names), or a contribution's number (#16)."))
+    status = enum_filter(_l("Status"), ContributionStatus)
+    donor = text_filter(_l("Donor"), "Part of the donor's name, or its acronym.", max_length=120)
+    donor_id = id_filter(_l("Donor id"), _l("One donor organization, by its id."))
+    currency = CodeField(_l("Currency"), _l("An ISO 4217 code, e.g. USD."))
+    project = id_filter(_l("Project"), _l("A project's id."))
+    instrument = instrument_filter(_l("Earmarked for"))
+    region = group_filter(_l("Earmarked region"))
+    activity = id_filter(_l("Activity"), _l("An activity's id: the contributions allocated to it."))
+    date_from = date_field(_l("Pledged from"), Optional())
+    date_to = date_field(_l("Pledged to"), Optional())
 
     def validate_date_to(self, field):
         if field.data and self.date_from.data and field.data < self.date_from.data:
-            raise ValidationError("“Pledged to” is before “Pledged from”.")
+            raise ValidationError(_l("“Pledged to” is before “Pledged from”."))
 
 
 # --- money ----------------------------------------------------------------------------------------------------
@@ -78,7 +79,7 @@ class AmountField(DecimalField):
             self.data = Decimal(raw[:40])
         except InvalidOperation:
             self.data = None
-            raise ValueError("Give the amount as a number, e.g. 250000.00.") from None
+            raise ValueError(_l("Give the amount as a number, e.g. 250000.00.")) from None
 
 
 def _check_amount(form, field):
@@ -98,47 +99,48 @@ def _check_currency(form, field):
 
 class ContributionForm(AppForm):
     """A contribution's facts and earmark (its status moves through StatusForm, one guarded step at a time)."""
-    donor_id = SelectField("Donor", coerce=optional_int, validators=[DataRequired("Choose the donor.")])
-    project_id = SelectField("Project", coerce=optional_int, validators=[Optional()],
-                             description="The project the money is earmarked for, if any.")
-    amount_not_recorded = BooleanField("Amount not recorded",
-                                       description="Tick when the source gives no amount (A/58/165 gives none).")
-    amount = AmountField("Amount", validators=[Optional(), _check_amount])
-    currency = StringField("Currency", filters=[strip, _upper], validators=[Optional(), Length(max=3),
+    donor_id = SelectField(_l("Donor"), coerce=optional_int, validators=[DataRequired(_l("Choose the donor."))])
+    project_id = SelectField(_l("Project"), coerce=optional_int, validators=[Optional()],
+                             description=_l("The project the money is earmarked for, if any."))
+    amount_not_recorded = BooleanField(_l("Amount not recorded"),
+                                       description=_l("Tick when the source gives no amount (A/58/165 gives none)."))
+    amount = AmountField(_l("Amount"), validators=[Optional(), _check_amount])
+    currency = StringField(_l("Currency"), filters=[strip, _upper], validators=[Optional(), Length(max=3),
                                                                              _check_currency],
-                           description="ISO 4217 code, e.g. USD, EUR, JPY.")
-    pledged_date = date_field("Pledged on", Optional())
-    instruments = SelectMultipleField("Earmarked for instruments", choices=choices((c, c) for c in INSTRUMENT_CODES),
+                           description=_l("ISO 4217 code, e.g. USD, EUR, JPY."))
+    pledged_date = date_field(_l("Pledged on"), Optional())
+    instruments = SelectMultipleField(_l("Earmarked for instruments"), choices=choices((c,
+                                                                                        c) for c in INSTRUMENT_CODES),
                                       validators=[Optional()],
-                                      description="None chosen: any instrument.")
-    regions = SelectMultipleField("Earmarked for regions", choices=choices(RegionalGroup.choices()),
-                                  validators=[Optional()], description="None chosen: any region.")
-    period_start = date_field("Earmark period from", Optional())
-    period_end = date_field("Earmark period to", Optional())
-    source = StringField("Source", filters=[strip], validators=[Optional(), Length(max=120)],
-                         description="Where the record comes from, e.g. an agreement's reference.")
-    note = TextAreaField("Note", filters=[strip], validators=[Optional(), Length(max=4000)])
+                                      description=_l("None chosen: any instrument."))
+    regions = SelectMultipleField(_l("Earmarked for regions"), choices=choices(RegionalGroup.choices()),
+                                  validators=[Optional()], description=_l("None chosen: any region."))
+    period_start = date_field(_l("Earmark period from"), Optional())
+    period_end = date_field(_l("Earmark period to"), Optional())
+    source = StringField(_l("Source"), filters=[strip], validators=[Optional(), Length(max=120)],
+                         description=_l("Where the record comes from, e.g. an agreement's reference."))
+    note = TextAreaField(_l("Note"), filters=[strip], validators=[Optional(), Length(max=4000)])
     #: Set when editing: the version the form was rendered from.
     version = VersionField()
 
     def set_choices(self, donors, projects) -> None:
-        self.donor_id.choices = choices([("", "Choose a donor")] + [(d.id, d.display_name) for d in donors])
-        self.project_id.choices = choices([("", "No project")] + [(p.id, p.title) for p in projects])
+        self.donor_id.choices = choices([("", _l("Choose a donor"))] + [(d.id, d.display_name) for d in donors])
+        self.project_id.choices = choices([("", _l("No project"))] + [(p.id, p.title) for p in projects])
 
     def validate_amount(self, field):
         if self.amount_not_recorded.data:
             if field.data is not None:
-                raise ValidationError("Either give the amount or tick “Amount not recorded”, not both.")
+                raise ValidationError(_l("Either give the amount or tick “Amount not recorded”, not both."))
         elif field.data is None and not field.errors:
-            raise ValidationError("Give the amount, or tick “Amount not recorded”.")
+            raise ValidationError(_l("Give the amount, or tick “Amount not recorded”."))
 
     def validate_currency(self, field):
         if not self.amount_not_recorded.data and not field.data:
-            raise ValidationError("Give the currency, an ISO 4217 code such as USD.")
+            raise ValidationError(_l("Give the currency, an ISO 4217 code such as USD."))
 
     def validate_period_end(self, field):
         if field.data and self.period_start.data and field.data < self.period_start.data:
-            raise ValidationError("The earmark period ends before it starts.")
+            raise ValidationError(_l("The earmark period ends before it starts."))
 
     def values(self) -> dict:
         """What the service takes: the amount and currency only where the amount is recorded."""
@@ -153,43 +155,45 @@ class ContributionForm(AppForm):
 class ContributionCreateForm(ContributionForm):
     """Recording a contribution: it may already be committed or received (each step with its date)."""
     version = None  # a new record has none
-    status = SelectField("Status now", choices=choices(ContributionStatus.choices()),
+    status = SelectField(_l("Status now"), choices=choices(ContributionStatus.choices()),
                          default=ContributionStatus.PLEDGED.value)
-    committed_date = date_field("Committed on", Optional())
-    received_date = date_field("Received on", Optional())
+    committed_date = date_field(_l("Committed on"), Optional())
+    received_date = date_field(_l("Received on"), Optional())
 
     def validate_received_date(self, field):
         if field.data and self.pledged_date.data and field.data < self.pledged_date.data:
-            raise ValidationError("The money cannot be received before it was pledged.")
+            raise ValidationError(_l("The money cannot be received before it was pledged."))
         if field.data and self.committed_date.data and field.data < self.committed_date.data:
-            raise ValidationError("The money cannot be received before it was committed.")
+            raise ValidationError(_l("The money cannot be received before it was committed."))
 
     def validate_committed_date(self, field):
         if field.data and self.pledged_date.data and field.data < self.pledged_date.data:
-            raise ValidationError("The money cannot be committed before it was pledged.")
+            raise ValidationError(_l("The money cannot be committed before it was pledged."))
 
 
 class StatusForm(AppForm):
     """One step of pledged -> committed -> received, with its date."""
-    on = date_field("On", DataRequired("Give the date of this step."))
-    reason = StringField("Note", filters=[strip], validators=[Optional(), Length(max=500)])
+    on = date_field(_l("On"), DataRequired(_l("Give the date of this step.")))
+    reason = StringField(_l("Note"), filters=[strip], validators=[Optional(), Length(max=500)])
     #: The version of the contribution the page showed: a step taken on one that changed since is refused.
     version = VersionField()
 
 
 class AllocationForm(AppForm):
     """Part of a contribution allocated to one activity."""
-    activity_id = SelectField("Activity", coerce=optional_int, validators=[DataRequired("Choose the activity.")])
-    amount = AmountField("Amount", validators=[Optional(), _check_amount],
-                         description="In the contribution's currency; leave empty when it is not recorded.")
-    is_inferred = BooleanField("Inferred", description="Tick when the source does not say that this money paid "
-                                                       "for this activity, and the record infers it.")
-    basis = TextAreaField("Basis", filters=[strip], validators=[Optional(), Length(max=2000)],
-                          description="The source's words, or the reasoning behind the inference.")
+    activity_id = SelectField(_l("Activity"), coerce=optional_int,
+                              validators=[DataRequired(_l("Choose the activity."))])
+    amount = AmountField(_l("Amount"), validators=[Optional(), _check_amount],
+                         description=_l("In the contribution's currency; leave empty when it is not recorded."))
+    is_inferred = BooleanField(_l("Inferred"), description=_l("Tick when the source does not say that this money paid "
+                                                       "for this activity, and the record infers it."))
+    basis = TextAreaField(_l("Basis"), filters=[strip], validators=[Optional(), Length(max=2000)],
+                          description=_l("The source's words, or the reasoning behind the inference."))
 
     def set_choices(self, activities) -> None:
-        self.activity_id.choices = choices([("", "Choose an activity")] + [(a_id, label) for a_id, label in activities])
+        self.activity_id.choices = choices([("", _l("Choose an activity"))] + [(a_id, label) for a_id,
+                                                                               label in activities])
 
     def validate_basis(self, field):
         if self.is_inferred.data and not field.data:
-            raise ValidationError("Say what the inference rests on.")
+            raise ValidationError(_l("Say what the inference rests on."))

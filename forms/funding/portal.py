@@ -1,4 +1,5 @@
 """Forms of the donor portal, statements and IATI file: which donor (staff only) and as at which date."""
+from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, SelectField
 from wtforms.validators import NumberRange, Optional, ValidationError
 
@@ -13,11 +14,11 @@ def _section_page(what: str) -> IntegerField:
 class FundingFilterForm(FilterForm):
     """`?donor=<id>` (managers and admins; a donor always gets its own) and `?as_of=` for exchange rates."""
     # Any id passes the form: whether the caller may see that donor is the service's answer (404), not a 400.
-    donor = SelectField("Donor", coerce=optional_int, validators=[Optional()], validate_choice=False,
-                        choices=choices([("", "Every donor")]),
-                        description="One donor (its id in URLs); every donor when none is chosen (staff only).")
-    as_of = date_field("Rates as at", Optional(),
-                       description="Convert with the latest rate on or before this day (today when absent).")
+    donor = SelectField(_l("Donor"), coerce=optional_int, validators=[Optional()], validate_choice=False,
+                        choices=choices([("", _l("Every donor"))]),
+                        description=_l("One donor (its id in URLs); every donor when none is chosen (staff only)."))
+    as_of = date_field(_l("Rates as at"), Optional(),
+                       description=_l("Convert with the latest rate on or before this day (today when absent)."))
 
     # The portal pages each of its lists on its own (the statement and the files list everything and ignore these).
     contributions_page = _section_page("contributions")
@@ -26,8 +27,8 @@ class FundingFilterForm(FilterForm):
     followed_page = _section_page("treaty actions that followed")
 
     def set_donors(self, donors) -> None:
-        self.donor.choices = choices([("", "Every donor")] + [(d.id, d.name) for d in donors])
+        self.donor.choices = choices([("", _l("Every donor"))] + [(d.id, d.name) for d in donors])
 
     def validate_donor(self, field):
         if field.data is not None and (not isinstance(field.data, int) or not 1 <= field.data <= 2**31 - 1):
-            raise ValidationError("A donor organization's id, a whole number.")
+            raise ValidationError(_l("A donor organization's id, a whole number."))

@@ -1,6 +1,7 @@
 """Forms of the exchange-rate table kept by admins."""
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
@@ -18,19 +19,19 @@ class RateFilterForm(FilterForm):
     SORTS = {"currency": "Currency", "valid_from": "Valid from"}
     DEFAULT_SORT = "currency"
 
-    currency = StringField("Currency", filters=[strip, _upper],
-                           validators=[Optional(), Regexp(r"^[A-Z]{3}$", message="An ISO 4217 code, e.g. EUR.")])
+    currency = StringField(_l("Currency"), filters=[strip, _upper],
+                           validators=[Optional(), Regexp(r"^[A-Z]{3}$", message=_l("An ISO 4217 code, e.g. EUR."))])
 
 
 class RateForm(AppForm):
-    currency = StringField("Currency", filters=[strip, _upper],
-                           validators=[DataRequired("Give the currency, e.g. EUR."), Length(max=3)],
-                           description="ISO 4217 code.")
-    rate = AmountField(f"Value in {BASE_CURRENCY}", validators=[DataRequired("Give the rate.")],
+    currency = StringField(_l("Currency"), filters=[strip, _upper],
+                           validators=[DataRequired(_l("Give the currency, e.g. EUR.")), Length(max=3)],
+                           description=_l("ISO 4217 code."))
+    rate = AmountField(f"Value in {BASE_CURRENCY}", validators=[DataRequired(_l("Give the rate."))],
                        description=f"How many {BASE_CURRENCY} one unit of the currency is worth, e.g. 1.1050.")
-    valid_from = date_field("Valid from", DataRequired("Give the date the rate applies from."))
-    source = StringField("Source", filters=[strip], validators=[Optional(), Length(max=200)],
-                         description="e.g. UN operational rate of exchange, July 2003.")
+    valid_from = date_field(_l("Valid from"), DataRequired(_l("Give the date the rate applies from.")))
+    source = StringField(_l("Source"), filters=[strip], validators=[Optional(), Length(max=200)],
+                         description=_l("e.g. UN operational rate of exchange, July 2003."))
 
     def validate_currency(self, field):
         if field.data == BASE_CURRENCY:
@@ -42,8 +43,8 @@ class RateForm(AppForm):
     def validate_rate(self, field):
         value = field.data
         if value is None or not value.is_finite() or value <= 0:
-            raise ValidationError("The rate must be a number above zero.")
+            raise ValidationError(_l("The rate must be a number above zero."))
         if value >= 1_000_000:
-            raise ValidationError("That rate is not plausible (one unit worth a million or more).")
+            raise ValidationError(_l("That rate is not plausible (one unit worth a million or more)."))
         if value != value.quantize(Decimal("0.00000001")):
-            raise ValidationError("Give at most eight decimals.")
+            raise ValidationError(_l("Give at most eight decimals."))

@@ -1,4 +1,5 @@
 """The period report's parameters: `from` and `to` (the period, both days included) and, for a CSV, the table."""
+from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, SelectField
 from wtforms.validators import NumberRange, Optional, ValidationError
 
@@ -15,10 +16,10 @@ def _table_page(what: str) -> IntegerField:
 
 class PeriodReportForm(FilterForm):
     # `from` is a Python keyword: the fields carry the URL's names.
-    date_from = date_field("From", Optional(), name="from", description="First day of the period (YYYY-MM-DD).")
-    date_to = date_field("To", Optional(), name="to", description="Last day of the period; empty for today.")
-    table = SelectField("Table", choices=choices([("", "Every table")] + [(k, k) for k in TABLE_KEYS]),
-                        validators=[Optional()], description="For the CSV download: which table.")
+    date_from = date_field(_l("From"), Optional(), name="from", description=_l("First day of the period (YYYY-MM-DD)."))
+    date_to = date_field(_l("To"), Optional(), name="to", description=_l("Last day of the period; empty for today."))
+    table = SelectField(_l("Table"), choices=choices([("", _l("Every table"))] + [(k, k) for k in TABLE_KEYS]),
+                        validators=[Optional()], description=_l("For the CSV download: which table."))
 
     # Issue 26: the page shows one page of each long table (app.services.overview.period_report.PAGED).
     activities_page = _table_page("activities")
@@ -27,4 +28,4 @@ class PeriodReportForm(FilterForm):
 
     def validate_date_to(self, field):
         if field.data and self.date_from.data and field.data < self.date_from.data:
-            raise ValidationError("The period ends before it begins: give a last day on or after the first.")
+            raise ValidationError(_l("The period ends before it begins: give a last day on or after the first."))

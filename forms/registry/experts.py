@@ -1,4 +1,5 @@
 """Forms of experts: the roster's filters (pages and API alike), and the one form that adds or edits an expert."""
+from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
@@ -22,48 +23,50 @@ class ExpertFilterForm(FilterForm):
     SORTS = {"name": "Name", "kind": "Kind", "id": "Number"}
     DEFAULT_SORT = "name"
 
-    q = text_filter("Name", "Part of the expert's name, the name of its nationality's State (any, in part) or its "
-                    "number (#16).")
-    kind = enum_filter("Kind", ExpertKind)
-    instrument = instrument_filter("Instrument of expertise")
-    nationality = state_filter("Nationality")
-    topic = text_filter("Legal topic", "Part of a topic of expertise, e.g. extradition.", max_length=120)
-    language = text_filter("Language", "A working language, e.g. French.", max_length=60)
-    legal_tradition = enum_filter("Legal tradition", LegalTradition)
-    available_from = date_field("Available from", Optional(),
-                                description="Not deployed on any day of this range (an activity not cancelled).")
-    available_to = date_field("Available to", Optional(),
-                              not_before("available_from", "The end of the range is before its start."))
+    q = text_filter(_l("Name"),
+                    _l("Part of the expert's name, the name of its nationality's State (any, in part) or its "
+                    "number (#16)."))
+    kind = enum_filter(_l("Kind"), ExpertKind)
+    instrument = instrument_filter(_l("Instrument of expertise"))
+    nationality = state_filter(_l("Nationality"))
+    topic = text_filter(_l("Legal topic"), "Part of a topic of expertise, e.g. extradition.", max_length=120)
+    language = text_filter(_l("Language"), "A working language, e.g. French.", max_length=60)
+    legal_tradition = enum_filter(_l("Legal tradition"), LegalTradition)
+    available_from = date_field(_l("Available from"), Optional(),
+                                description=_l("Not deployed on any day of this range (an activity not cancelled)."))
+    available_to = date_field(_l("Available to"), Optional(),
+                              not_before("available_from", _l("The end of the range is before its start.")))
 
 
 class ExpertForm(AppForm):
     """Add an expert to the roster, or edit one (the affiliation and nationality choices come from the view)."""
-    name = StringField("Name", filters=[strip], validators=[
-        DataRequired("Give the expert's name."), Length(max=160, message="At most 160 characters."), PlainText()])
-    kind = SelectField("Kind", choices=choices([("", "Choose…")] + ExpertKind.choices()),
-                       validators=[InputRequired("Choose the kind of expert.")])
+    name = StringField(_l("Name"), filters=[strip], validators=[
+        DataRequired(_l("Give the expert's name.")), Length(max=160,
+                                                            message=_l("At most 160 characters.")), PlainText()])
+    kind = SelectField(_l("Kind"), choices=choices([("", _l("Choose…"))] + ExpertKind.choices()),
+                       validators=[InputRequired(_l("Choose the kind of expert."))])
     affiliation = KnownChoice("Affiliation", "Choose the organization from the list.", coerce=optional_int,
-                              description="The organization the expert works for, if any.")
-    nationality = KnownChoice("Nationality", "Choose the State from the list.")
-    instruments = SelectMultipleField("Instruments of expertise", choices=choices((c, c) for c in INSTRUMENT_CODES),
+                              description=_l("The organization the expert works for, if any."))
+    nationality = KnownChoice("Nationality", _l("Choose the State from the list."))
+    instruments = SelectMultipleField(_l("Instruments of expertise"), choices=choices((c, c) for c in INSTRUMENT_CODES),
                                       validators=[Optional()])
     topics = ListText("Legal topics", separator=",", validators=[_EachAtMost(120, "topic")],
-                      description="Separated by commas, e.g. extradition, money-laundering.")
+                      description=_l("Separated by commas, e.g. extradition, money-laundering."))
     languages = ListText("Working languages", separator=",", validators=[_EachAtMost(60, "language")],
-                         description="Separated by commas, e.g. English, French.")
-    legal_tradition = SelectField("Legal tradition", choices=choices([("", "Not recorded")]
+                         description=_l("Separated by commas, e.g. English, French."))
+    legal_tradition = SelectField(_l("Legal tradition"), choices=choices([("", _l("Not recorded"))]
                                                                      + LegalTradition.choices()),
                                   validators=[Optional()])
-    email = StringField("Email", filters=[strip], validators=[Optional(), Length(max=254), EmailAddress()],
-                        description="Never shown to donors.")
-    phone = StringField("Phone", filters=[strip], validators=[Optional(), Length(max=40), PlainText()])
-    note = TextAreaField("Note", filters=[strip], validators=[Optional(), Length(max=4000)])
+    email = StringField(_l("Email"), filters=[strip], validators=[Optional(), Length(max=254), EmailAddress()],
+                        description=_l("Never shown to donors."))
+    phone = StringField(_l("Phone"), filters=[strip], validators=[Optional(), Length(max=40), PlainText()])
+    note = TextAreaField(_l("Note"), filters=[strip], validators=[Optional(), Length(max=4000)])
     #: Set when editing: the version the form was rendered from.
     version = VersionField()
 
     def set_choices(self, organizations, states) -> None:
-        self.affiliation.choices = choices([("", "— none —")] + [(o.id, o.display_name) for o in organizations])
-        self.nationality.choices = choices([("", "— not recorded —")] + [(s.code, f"{s.name} ({s.code})")
+        self.affiliation.choices = choices([("", _l("— none —"))] + [(o.id, o.display_name) for o in organizations])
+        self.nationality.choices = choices([("", _l("— not recorded —"))] + [(s.code, f"{s.name} ({s.code})")
                                                                         for s in states])
 
     def values(self) -> dict:

@@ -1,4 +1,5 @@
 """Filters of the State list."""
+from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, StringField
 from wtforms.validators import Length, Optional
 
@@ -12,14 +13,14 @@ class StateFilterForm(FilterForm):
     SORTS = {"name": "Name", "code": "Code", "group": "Regional group", "deposits": "Instruments deposited"}
     DEFAULT_SORT = "name"
 
-    q = StringField("Name or code", filters=[strip], validators=[Optional(), Length(max=120)],
-                    description="Any name the State bore, an alias, or its code.")
-    group = SelectField("Regional group", choices=choices([("", "Any group")] + RegionalGroup.choices()),
+    q = StringField(_l("Name or code"), filters=[strip], validators=[Optional(), Length(max=120)],
+                    description=_l("Any name the State bore, an alias, or its code."))
+    group = SelectField(_l("Regional group"), choices=choices([("", _l("Any group"))] + RegionalGroup.choices()),
                         validators=[Optional()])
-    kind = SelectField("Kind", choices=choices([("", "Any kind")] + ParticipantKind.choices()),
+    kind = SelectField(_l("Kind"), choices=choices([("", _l("Any kind"))] + ParticipantKind.choices()),
                        validators=[Optional()])
 
 
 class StateDetailForm(AsOfForm):
     """A State's page: the date its figures are shown as at, and the instrument its outcome timeline follows."""
-    instrument = instrument_filter("Timeline of")
+    instrument = instrument_filter(_l("Timeline of"))

@@ -1,5 +1,6 @@
 """Forms of the forecast pages: the date a forecast is made as at (and the window of the recent rate shown beside
 it), and the backtest's instrument."""
+from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField
 from wtforms.validators import NumberRange, Optional
 
@@ -12,7 +13,7 @@ WINDOW_DAYS = 182
 
 
 def window_field() -> IntegerField:
-    return IntegerField("Rate window (days)", validators=[Optional(), NumberRange(30, 1830)],
+    return IntegerField(_l("Rate window (days)"), validators=[Optional(), NumberRange(30, 1830)],
                         description=f"The trailing window of the recent deposit rate shown beside the forecast (30 to "
                                     f"1830 days; empty for {WINDOW_DAYS}). The forecast itself uses the model and "
                                     f"window the backtest chose.")

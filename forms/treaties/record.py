@@ -5,6 +5,7 @@ Choices that come from the database (instruments, States) are filled in by the v
 """
 import datetime
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, HiddenField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
@@ -15,27 +16,28 @@ from models.enums import ActionKind
 
 
 class ImportUploadForm(AppForm):
-    instrument = SelectField("Instrument", choices=choices([(c, c) for c in INSTRUMENT_CODES]),
+    instrument = SelectField(_l("Instrument"), choices=choices([(c, c) for c in INSTRUMENT_CODES]),
                              validators=[DataRequired()])
-    file = FileField("UN Treaty Collection table (CSV)", validators=[
+    file = FileField(_l("UN Treaty Collection table (CSV)"), validators=[
         FileRequired("Choose the CSV file to import."),
         FileAllowed(["csv", "txt"], "The table must be a .csv file.")],
-        description="Columns Participant, Signature and the deposit column, as the UN Treaty Collection "
-                    "publishes them. Nothing is written before you confirm the preview.")
+        description=_l("Columns Participant, Signature and the deposit column, as the UN Treaty Collection "
+                    "publishes them. Nothing is written before you confirm the preview."))
     complete_to = date_field(
-        "Record complete to", InputRequired("Give the day the table was taken from the UN Treaty Collection."),
-        description="The day the table was taken from the UN Treaty Collection (YYYY-MM-DD): the record will hold "
-                    "deposits up to that day, no later. No default: an import never moves the record's date by itself.")
+        _l("Record complete to"), InputRequired(_l("Give the day the table was taken from the UN Treaty Collection.")),
+        description=_l("The day the table was taken from the UN Treaty Collection (YYYY-MM-DD): the record will hold "
+                    "deposits up to that day, no later. No default: an import never moves the record's date by "
+                    "itself."))
 
     def validate_complete_to(self, field):
         if field.data and field.data > datetime.datetime.now(datetime.UTC).date():
-            raise ValidationError("The day the table was taken cannot be in the future.")
+            raise ValidationError(_l("The day the table was taken cannot be in the future."))
 
 
 class ImportConfirmForm(AppForm):
     """Confirm a stored preview. When the import would remove most of the instrument's record, the person
     must also tick the box that names how many actions go (the view words its label)."""
-    allow_mass_removal = BooleanField("Yes, remove these actions")
+    allow_mass_removal = BooleanField(_l("Yes, remove these actions"))
     #: The number of removals the preview showed: a confirmation covers that many, not more.
     removals = HiddenField()
 
@@ -48,29 +50,30 @@ class ImportConfirmForm(AppForm):
 
 
 class TreatyActionForm(AppForm):
-    participant = SelectField("Participant", validators=[DataRequired("Choose the participant.")])
-    instrument = SelectField("Instrument", choices=choices([(c, c) for c in INSTRUMENT_CODES]),
-                             validators=[DataRequired("Choose the instrument.")])
-    kind = SelectField("Action", choices=choices(ActionKind.choices()),
-                       validators=[DataRequired("Choose the action.")])
-    action_date = date_field("Date of the action", InputRequired("Give the date of the action."),
-                             description="The date of signature, or of deposit with the Secretary-General.")
-    note = TextAreaField("Note", filters=[strip], validators=[Optional(), Length(max=2000)],
-                         description="Where the information comes from (a note verbale, a depositary notification…).")
+    participant = SelectField(_l("Participant"), validators=[DataRequired(_l("Choose the participant."))])
+    instrument = SelectField(_l("Instrument"), choices=choices([(c, c) for c in INSTRUMENT_CODES]),
+                             validators=[DataRequired(_l("Choose the instrument."))])
+    kind = SelectField(_l("Action"), choices=choices(ActionKind.choices()),
+                       validators=[DataRequired(_l("Choose the action."))])
+    action_date = date_field(_l("Date of the action"), InputRequired(_l("Give the date of the action.")),
+                             description=_l("The date of signature, or of deposit with the Secretary-General."))
+    note = TextAreaField(_l("Note"), filters=[strip], validators=[Optional(), Length(max=2000)],
+                         description=_l("Where the information comes from (a note verbale, a depositary "
+                                        "notification…)."))
 
 
 class AsOfForm(FilterForm):
-    as_of = date_field("As at", Optional(), description="Empty for today.")
+    as_of = date_field(_l("As at"), Optional(), description=_l("Empty for today."))
 
 
 #: The `source` parameter: the record (empty) or one source alone (app.services.treaties.SOURCES).
-SOURCE_CHOICES = [("", "The depositary's record (its tables and entries by hand)"),
-                  ("annex", "The annex of A/58/165 as printed (2 July 2003)")]
+SOURCE_CHOICES = [("", _l("The depositary's record (its tables and entries by hand)")),
+                  ("annex", _l("The annex of A/58/165 as printed (2 July 2003)"))]
 
 
 def source_field() -> SelectField:
-    return SelectField("Source", choices=choices(SOURCE_CHOICES), validators=[Optional()],
-                       description="Empty for the record; annex for the annex of A/58/165 alone.")
+    return SelectField(_l("Source"), choices=choices(SOURCE_CHOICES), validators=[Optional()],
+                       description=_l("Empty for the record; annex for the annex of A/58/165 alone."))
 
 
 class RatificationStatusForm(AsOfForm):
@@ -79,8 +82,8 @@ class RatificationStatusForm(AsOfForm):
 
 
 class ReconciliationFilterForm(FilterForm):
-    instrument = SelectField("Instrument",
-                             choices=choices([("", "All instruments")] + [(c, c) for c in INSTRUMENT_CODES]),
+    instrument = SelectField(_l("Instrument"),
+                             choices=choices([("", _l("All instruments"))] + [(c, c) for c in INSTRUMENT_CODES]),
                              validators=[Optional()])
 
 

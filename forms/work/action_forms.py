@@ -1,6 +1,7 @@
 """Forms of follow-up actions: raising or changing one (with its status move), and the filters of the actions list
 and of "my actions" — the queue's filters (status, owner, State, regional group, instrument, priority, overdue,
 due dates) plus the record an action was raised from."""
+from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, SelectField, SelectMultipleField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
@@ -39,7 +40,8 @@ class MeOrAccountField(SelectField):
     api_schema = {"anyOf": [{"type": "integer", "minimum": 1, "maximum": MAX_ID}, {"type": "string", "enum": [ME]}]}
 
     def __init__(self, label, description=None, **kwargs):
-        super().__init__(label, coerce=me_or_id, choices=choices([("", "Anyone"), (ME, "Me")]), validate_choice=False,
+        super().__init__(label, coerce=me_or_id, choices=choices([("", _l("Anyone")), (ME, "Me")]),
+                         validate_choice=False,
                          validators=[Optional()], description=description, **kwargs)
 
     def pre_validate(self, form):
@@ -49,7 +51,7 @@ class MeOrAccountField(SelectField):
             raise ValidationError(f"Give me, or an account's id from 1 to {MAX_ID}.")
 
     def set_accounts(self, users) -> None:
-        pairs = [("", "Anyone"), (ME, "Me")] + [(u.id, f"{u.name} ({u.email})") for u in users]
+        pairs = [("", _l("Anyone")), (ME, "Me")] + [(u.id, f"{u.name} ({u.email})") for u in users]
         if isinstance(self.data, int) and self.data not in {u.id for u in users}:
             pairs.append((self.data, f"#{self.data}"))
         self.choices = choices(pairs)
@@ -59,7 +61,7 @@ class MeOrAccountField(SelectField):
         return user_id if self.data == ME else self.data
 
 
-_STATUSES = [("", "Any status"), ("pending", "Open or in progress")] + ActionStatus.choices()
+_STATUSES = [("", _l("Any status")), ("pending", _l("Open or in progress"))] + ActionStatus.choices()
 
 
 class ActionFilterForm(FilterForm):
@@ -68,22 +70,23 @@ class ActionFilterForm(FilterForm):
     DEFAULT_SORT = "due_date"
     DEFAULT_PER_PAGE = 50
 
-    q = text_filter("Text", "Words in the description, its State's name (any, in part) or "
-                    "the action's number (#16).")
-    status = SelectField("Status", choices=choices(_STATUSES), validators=[Optional()],
-                         description="pending: open or in progress.")
-    owner = MeOrAccountField("Owner", "me, or the owner's account id.")
+    q = text_filter(_l("Text"), _l("Words in the description, its State's name (any, in part) or "
+                    "the action's number (#16)."))
+    status = SelectField(_l("Status"), choices=choices(_STATUSES), validators=[Optional()],
+                         description=_l("pending: open or in progress."))
+    owner = MeOrAccountField(_l("Owner"), _l("me, or the owner's account id."))
     state = state_filter()
     regional_group = group_filter()
     instrument = instrument_filter()
-    priority = SelectField("Priority", choices=choices([("", "Any priority")] + Priority.choices()),
+    priority = SelectField(_l("Priority"), choices=choices([("", _l("Any priority"))] + Priority.choices()),
                            validators=[Optional()])
-    overdue = flag_filter("Overdue only", "Past the due date and not done or cancelled.")
-    due_from = date_field("Due from", Optional())
-    due_to = date_field("Due to", Optional(), not_before("due_from", "The end of the range is before its start."))
-    activity = id_number_filter("Activity", "Raised from this activity's report (its number).")
-    request = id_number_filter("Request", "Raised from this request (its number).")
-    finding = id_number_filter("Finding", "Raised from this finding (its number).")
+    overdue = flag_filter(_l("Overdue only"), _l("Past the due date and not done or cancelled."))
+    due_from = date_field(_l("Due from"), Optional())
+    due_to = date_field(_l("Due to"), Optional(), not_before("due_from",
+                                                             _l("The end of the range is before its start.")))
+    activity = id_number_filter(_l("Activity"), _l("Raised from this activity's report (its number)."))
+    request = id_number_filter(_l("Request"), _l("Raised from this request (its number)."))
+    finding = id_number_filter(_l("Finding"), _l("Raised from this finding (its number)."))
 
 
 def _optional_id(label: str, description: str):
@@ -93,30 +96,31 @@ def _optional_id(label: str, description: str):
 
 class ActionForm(AppForm):
     """Raise an action, or change one (its status move with a note)."""
-    description = TextAreaField("What is to be done", filters=[strip], validators=[
-        DataRequired("Say what is to be done."), Length(max=2000, message="At most 2,000 characters."), PlainText()])
-    owner = SelectField("Owner", coerce=optional_int, validate_choice=False,
-                        validators=[InputRequired("Choose who will do it.")],
-                        description="The colleague who will do it (an account id).")
-    due_date = date_field("Due date", InputRequired("Give the day the action is due."))
-    priority = SelectField("Priority", choices=choices(Priority.choices()), default=Priority.NORMAL.value)
-    state = SelectField("State concerned", validate_choice=False, validators=[Optional()],
-                        description="The State's code; left empty, the State of the request or finding it is "
-                                    "raised from.")
-    instruments = SelectMultipleField("Instruments concerned", choices=choices([(c, c) for c in INSTRUMENT_CODES]))
-    activity = _optional_id("Activity", "Raised from this activity's report (its number).")
-    request = _optional_id("Request", "Raised from this request (its number).")
-    finding = _optional_id("Finding", "Raised from this finding (its number).")
-    status = SelectField("Status", choices=choices(ActionStatus.choices()), default=ActionStatus.OPEN.value,
-                         description="open → in progress → done or cancelled.")
-    note = TextAreaField("Note", filters=[strip], validators=[
-        Optional(), Length(max=2000, message="At most 2,000 characters."), PlainText()],
-        description="Why: required to cancel or to reopen an action.")
+    description = TextAreaField(_l("What is to be done"), filters=[strip], validators=[
+        DataRequired(_l("Say what is to be done.")), Length(max=2000,
+                                                            message=_l("At most 2,000 characters.")), PlainText()])
+    owner = SelectField(_l("Owner"), coerce=optional_int, validate_choice=False,
+                        validators=[InputRequired(_l("Choose who will do it."))],
+                        description=_l("The colleague who will do it (an account id)."))
+    due_date = date_field(_l("Due date"), InputRequired(_l("Give the day the action is due.")))
+    priority = SelectField(_l("Priority"), choices=choices(Priority.choices()), default=Priority.NORMAL.value)
+    state = SelectField(_l("State concerned"), validate_choice=False, validators=[Optional()],
+                        description=_l("The State's code; left empty, the State of the request or finding it is "
+                                    "raised from."))
+    instruments = SelectMultipleField(_l("Instruments concerned"), choices=choices([(c, c) for c in INSTRUMENT_CODES]))
+    activity = _optional_id("Activity", _l("Raised from this activity's report (its number)."))
+    request = _optional_id("Request", _l("Raised from this request (its number)."))
+    finding = _optional_id("Finding", _l("Raised from this finding (its number)."))
+    status = SelectField(_l("Status"), choices=choices(ActionStatus.choices()), default=ActionStatus.OPEN.value,
+                         description=_l("open → in progress → done or cancelled."))
+    note = TextAreaField(_l("Note"), filters=[strip], validators=[
+        Optional(), Length(max=2000, message=_l("At most 2,000 characters.")), PlainText()],
+        description=_l("Why: required to cancel or to reopen an action."))
     version = VersionField()
 
     def set_choices(self, owners, states) -> None:
-        self.owner.choices = choices([("", "Choose…")] + [(u.id, f"{u.name} ({u.email})") for u in owners])
-        self.state.choices = choices([("", "The State of the record it is raised from")]
+        self.owner.choices = choices([("", _l("Choose…"))] + [(u.id, f"{u.name} ({u.email})") for u in owners])
+        self.state.choices = choices([("", _l("The State of the record it is raised from"))]
                                      + [(s.code, f"{s.name} ({s.code})") for s in states])
 
     def values(self) -> dict:

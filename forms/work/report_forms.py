@@ -1,5 +1,6 @@
 """Forms of activity reports: the report itself (rich text, counterparts as rows), the moves of its review
 (submit to approvers, return with a note, approve, unlock with a reason) and the filters of the report list."""
+from flask_babel import lazy_gettext as _l
 from wtforms import FieldList, FormField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -15,9 +16,9 @@ RICH = "Paragraphs, lists, bold, italics and links are kept; any other markup is
 class CounterpartForm(_Row):
     KEYS = ("name", "institution", "role")
 
-    name = StringField("Name", filters=[strip], validators=[Optional(), Length(max=160), PlainText()])
-    institution = StringField("Institution", filters=[strip], validators=[Optional(), Length(max=255), PlainText()])
-    role = StringField("Role", filters=[strip], validators=[Optional(), Length(max=160), PlainText()])
+    name = StringField(_l("Name"), filters=[strip], validators=[Optional(), Length(max=160), PlainText()])
+    institution = StringField(_l("Institution"), filters=[strip], validators=[Optional(), Length(max=255), PlainText()])
+    role = StringField(_l("Role"), filters=[strip], validators=[Optional(), Length(max=160), PlainText()])
 
 def _rich(label: str, limit: int, description: str) -> TextAreaField:
     return TextAreaField(label, validators=[Optional(), Length(max=limit, message=f"At most {limit:,} characters.")],
@@ -61,9 +62,9 @@ def _note(label: str, description: str, required: str | None = None) -> TextArea
         description=description, render_kw={"rows": 3})
 
 class SubmitForm(AppForm):
-    approvers = SelectMultipleField("Approvers", coerce=int, description="The managers who will review the "
-                                    "report (account ids); after a return, the same ones unless others are chosen.")
-    note = _note("Note to the approvers", "After a return: your answer to the approver's note.")
+    approvers = SelectMultipleField(_l("Approvers"), coerce=int, description=_l("The managers who will review the "
+                                    "report (account ids); after a return, the same ones unless others are chosen."))
+    note = _note("Note to the approvers", _l("After a return: your answer to the approver's note."))
     version = VersionField()
 
     def set_approvers(self, users) -> None:
@@ -75,7 +76,7 @@ class ReturnForm(AppForm):
     version = VersionField()
 
 class ApproveForm(AppForm):
-    note = _note("Note", "Optional.")
+    note = _note("Note", _l("Optional."))
     version = VersionField()
 
 class UnlockForm(AppForm):
@@ -87,13 +88,13 @@ class ReportFilterForm(FilterForm):
     SORTS = {"updated": "Last change", "status": "Status", "title": "Activity", "submitted": "Submitted"}
     DEFAULT_SORT = "-updated"
 
-    q = text_filter("Text", "Words in the activity's title, a State it served (any of its "
-                    "names, in part) or the report's number (#16).")
-    status = enum_filter("Status", ReportStatus)
-    approver = MeOrAccountField("Approver", "me, or an approver's account id: reports sent to them.")
-    author = MeOrAccountField("Author", "me, or the author's account id.")
-    kind = enum_filter("Kind of activity", ActivityKind)
-    state = state_filter(description="A State the activity served or gathered (its code or a name in full).")
+    q = text_filter(_l("Text"), _l("Words in the activity's title, a State it served (any of its "
+                    "names, in part) or the report's number (#16)."))
+    status = enum_filter(_l("Status"), ReportStatus)
+    approver = MeOrAccountField(_l("Approver"), _l("me, or an approver's account id: reports sent to them."))
+    author = MeOrAccountField(_l("Author"), _l("me, or the author's account id."))
+    kind = enum_filter(_l("Kind of activity"), ActivityKind)
+    state = state_filter(description=_l("A State the activity served or gathered (its code or a name in full)."))
 
 class CompleteForm(AppForm):
     """Mark the activity completed once its report is approved (the version of the activity)."""

@@ -2,6 +2,7 @@
 forms and services as the report's page, ETags and If-Match as every write. A donor reads an approved report of
 an activity it funds, without its review (no author, approvers or notes)."""
 from flask import request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import form_choices
@@ -58,7 +59,7 @@ def _activity(activity_id: int) -> Activity:
 def _report(activity: Activity) -> ActivityReport:
     found = report_reads.of_activity(for_user(current_user), activity)
     if found is None:
-        raise ApiError(404, "This activity has no report you may see (PUT one to write it).")
+        raise ApiError(404, _("This activity has no report you may see (PUT one to write it)."))
     return found
 
 
@@ -87,7 +88,7 @@ def activity_report_put(activity_id: int):
     report = report_reads.of_activity(for_user(current_user), activity)
     version = if_match(report.version) if report is not None else None
     if report is None and request.headers.get("If-Match"):
-        raise ApiError(412, "This activity has no report yet: leave If-Match out to create it.",
+        raise ApiError(412, _("This activity has no report yet: leave If-Match out to create it."),
                        code="precondition_failed")
     try:
         if report is not None:

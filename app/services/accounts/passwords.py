@@ -8,6 +8,8 @@ import hashlib
 import logging
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from app.services.accounts.users import find_user
@@ -61,7 +63,7 @@ def request_reset(email: str) -> None:
         log.info("password reset asked for an address with no active account")
         return
     link = compose.url("account.reset_password", token=reset_token(user))
-    compose.send("password_reset", user.email, "Choose a new password", "password_reset", user.id, user=user,
+    compose.send("password_reset", user.email, _l("Choose a new password"), "password_reset", user.id, user=user,
                  link=link)
     audit.record_for(user, "password_reset_request", f"A link to choose a new password was sent to {user.email}",
                      actor=user)
@@ -73,7 +75,7 @@ def _set(user: User, password: str) -> None:
     except ValueError as exc:
         raise Refused({"password": str(exc)}) from None
     if user.check_password(password):
-        raise Refused({"password": "Choose a password other than the one you have now."})
+        raise Refused({"password": _("Choose a password other than the one you have now.")})
     user.set_password(password)  # a new session token: every session and "remember me" cookie ends
     user.must_change_password = False
 
@@ -82,7 +84,7 @@ def change_own(user: User, current: str, new: str) -> None:
     """The person changes their password: the current one is required; every other session ends (the view signs
     this one in again)."""
     if not user.check_password(current or ""):
-        raise Refused({"current_password": "That is not your current password."})
+        raise Refused({"current_password": _("That is not your current password.")})
     _set(user, new)
     db.session.flush()
     audit.record_for(user, "password_change", f"{user.email} changed their password", actor=user)

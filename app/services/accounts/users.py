@@ -8,6 +8,8 @@ import secrets
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from app.listing import Page, Paging, ordered, paginate
@@ -97,7 +99,7 @@ def find_organization(text: str) -> Organization:
     government of the State it names ("United Kingdom", "USA", "Government of Canada"). Else Refused."""
     needle = (text or "").strip().lower()
     if not needle:
-        raise Refused("Name the donor organization.", "donor_id")
+        raise Refused(_("Name the donor organization."), "donor_id")
     matches = list(db.session.scalars(sa.select(Organization).where(sa.or_(
         sa.func.lower(Organization.name) == needle, sa.func.lower(Organization.acronym) == needle,
         sa.func.lower(Organization.reference_key) == needle)).order_by(Organization.name)))
@@ -131,9 +133,9 @@ def _checked_role(role: str | Role) -> str:
 
 def _check_donor(role: str, donor: Organization | None) -> None:
     if role == Role.DONOR.value and donor is None:
-        raise Refused("A donor account needs the donor organization it belongs to.", "donor_id")
+        raise Refused(_("A donor account needs the donor organization it belongs to."), "donor_id")
     if role != Role.DONOR.value and donor is not None:
-        raise Refused("Only a donor account is bound to a donor organization.", "donor_id")
+        raise Refused(_("Only a donor account is bound to a donor organization."), "donor_id")
 
 
 def _checked(fn, value, field: str):
@@ -152,16 +154,16 @@ def check_new_account(email: str, role: str | Role, donor: Organization | None =
     role = _checked_role(role)
     _check_donor(role, donor)
     if find_user(email) is not None:
-        raise Refused(f"An account with the email {email} already exists.", "email")
+        raise Refused(_("An account with the email %(email)s already exists.", email=email), "email")
     return email
 
 
 def _checked_name(name: str | None) -> str:
     name = (name or "").strip()
     if not name:
-        raise Refused("Enter the person's name.", "name")
+        raise Refused(_("Enter the person's name."), "name")
     if len(name) > 120:
-        raise Refused("A name has at most 120 characters.", "name")
+        raise Refused(_("A name has at most 120 characters."), "name")
     return name
 
 
@@ -196,13 +198,27 @@ def rename(user: User, name: str) -> None:
     audit.record_for(user, "update", f"Renamed the account {user.email}", before=before, after={"name": name})
 
 
+def set_language(user: User, language: str | None) -> None:
+    """The account's interface language (a code of config LANGUAGES), or None to follow the browser again."""
+    language = language or None
+    if language is not None and language not in current_app.config["LANGUAGES"]:
+        raise Refused({"language": _("Choose one of the languages offered.")})
+    if language == user.language:
+        return
+    before = {"language": user.language}
+    user.language = language
+    db.session.flush()
+    audit.record_for(user, "update", f"Changed the language of the account {user.email}", before=before,
+                     after={"language": language})
+
+
 def change_role(user: User, role: str | Role, donor: Organization | None = None, *, by: User | None = None) -> None:
     """Set the role and, with it, the donor binding (which only a donor account has)."""
     role = _checked_role(role)
     _check_donor(role, donor)
     if by is not None and by.id == user.id and role != user.role:
         # An administrator demoting themselves could leave nobody able to undo it.
-        raise Refused("You cannot change your own role.", "role")
+        raise Refused(_("You cannot change your own role."), "role")
     if role == user.role and (donor.id if donor else None) == user.donor_id:
         return
     before = _account(user)
@@ -225,9 +241,9 @@ def update_user(user: User, *, name: str, role: str | Role, donor: Organization 
 def deactivate(user: User, *, by: User | None = None) -> None:
     """Refuse the account from now on: its sessions end and its API tokens are revoked for good."""
     if by is not None and by.id == user.id:
-        raise Refused("You cannot deactivate your own account.")
+        raise Refused(_("You cannot deactivate your own account."))
     if not user.is_active_account:
-        raise Refused(f"The account {user.email} is already deactivated.")
+        raise Refused(_("The account %(email)s is already deactivated.", email=user.email))
     user.is_active_account = False
     # A new session token ends every open session now, and reactivation does not bring them back.
     user.session_token = secrets.token_hex(16)
@@ -269,12 +285,12 @@ def issue_token(user: User, name: str | None = None, scope: str = "read") -> tup
     or "read write" ("write" is accepted for the latter); writing still needs the account's role to allow it."""
     scope = "read write" if scope == "write" else scope
     if scope not in TOKEN_SCOPES:
-        raise Refused("A token's scope is read, or read write.", "scope")
+        raise Refused(_("A token's scope is read, or read write."), "scope")
     if not user.is_active_account:
-        raise Refused("Reactivate the account before issuing it a token.")
+        raise Refused(_("Reactivate the account before issuing it a token."))
     name = (name or "").strip() or None
     if name and len(name) > 80:
-        raise Refused("A token name has at most 80 characters.", "name")
+        raise Refused(_("A token name has at most 80 characters."), "name")
     token, raw = ApiToken.issue(user, name, scope)
     db.session.add(token)
     db.session.flush()
@@ -286,7 +302,7 @@ def issue_token(user: User, name: str | None = None, scope: str = "read") -> tup
 
 def revoke_token(token: ApiToken) -> None:
     if token.is_revoked:
-        raise Refused("That token is already revoked.")
+        raise Refused(_("That token is already revoked."))
     token.revoked_at = utcnow()
     db.session.flush()
     audit.record_for(token.user, "token_revoke", f"Revoked API token #{token.id} of {token.user.email}",

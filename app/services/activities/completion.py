@@ -1,6 +1,8 @@
 """The one rule between an activity and its report: an activity is marked completed once its report is approved
 (issue 27), except a written analysis, whose report is the analysis itself."""
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.services.core import audit, versions
 from app.services.core.errors import Refused
@@ -35,9 +37,9 @@ def mark_completed(activity: Activity, version: int | None) -> Activity:
     report is not approved, Stale when the activity changed since `version`."""
     versions.check(activity, version, f"“{activity.title}”")
     if activity.status == ActivityStatus.COMPLETED.value:
-        raise Refused({"status": "The activity is already completed."})
+        raise Refused({"status": _("The activity is already completed.")})
     if activity.status == ActivityStatus.CANCELLED.value:
-        raise Refused({"status": "A cancelled activity cannot be completed: edit it if it took place after all."})
+        raise Refused({"status": _("A cancelled activity cannot be completed: edit it if it took place after all.")})
     why = refusal(activity, activity.kind, ActivityStatus.COMPLETED.value)
     if why:
         raise Refused({"status": why})
@@ -51,5 +53,6 @@ def mark_completed(activity: Activity, version: int | None) -> Activity:
                                    .where(Allocation.activity_id == activity.id))
     notification_events.notify_all(notification_events.donors_of(donor_ids),
                                    notification_events.NotificationKind.ACTIVITY_COMPLETED,
-                                   f"“{activity.title}”, which your contribution funds, is completed.", activity)
+                                   _l("“%(title)s”, which your contribution funds, is completed.",
+                                      title=activity.title), activity)
     return activity

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from app.services.core.errors import Refused
 
@@ -75,6 +76,6 @@ def check_parts(folder: Path, manifest: dict) -> int:
         elif path.stat().st_size != item.get("bytes") or sha256_of(path) != item.get("sha256"):
             wrong.append(f"{item['path']} does not match its SHA-256")
     if wrong:
-        raise Refused("The backup is damaged, nothing was restored: " + "; ".join(wrong[:20])
-                      + (f" (and {len(wrong) - 20} more)" if len(wrong) > 20 else "") + ".")
+        named = "; ".join(wrong[:20]) + (f" (+{len(wrong) - 20})" if len(wrong) > 20 else "")
+        raise Refused(_("The backup is damaged, nothing was restored: %(problems)s.", problems=named))
     return len(manifest["parts"])

@@ -9,6 +9,8 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flask_babel import gettext as _
+
 from app.services.backups import manifest as mf
 from app.services.backups import postgres
 from app.services.backups.snapshot import attachment_root
@@ -51,7 +53,7 @@ def check_empty() -> None:
 def _load_sqlite(source: Path) -> None:
     target = db.engine.url.database
     if target in (None, "", ":memory:"):
-        raise Refused("Restore into a SQLite file (DATABASE_URL=sqlite:///…), not an in-memory database.")
+        raise Refused(_("Restore into a SQLite file (DATABASE_URL=sqlite:///…), not an in-memory database."))
     db.session.remove()
     db.engine.dispose()  # no pooled connection keeps the old file's state
     with sqlite3.connect(source) as snapshot, sqlite3.connect(target) as destination:

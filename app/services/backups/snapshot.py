@@ -18,6 +18,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 
 from app.services.backups import manifest as mf
 from app.services.backups import postgres
@@ -30,8 +31,8 @@ KEY_PARTS = 3
 
 def attachment_root() -> Path:
     if current_app.config.get("ATTACHMENT_STORAGE", "folder") != "folder":
-        raise Refused("Backups cover attachments kept in a folder (ATTACHMENT_STORAGE=folder); back up an object "
-                      "store with its own tools.")
+        raise Refused(_("Backups cover attachments kept in a folder (ATTACHMENT_STORAGE=folder); back up an object "
+                      "store with its own tools."))
     return Path(current_app.config["ATTACHMENT_FOLDER"])
 
 
@@ -85,7 +86,7 @@ def create(to: Path) -> tuple[Path, dict]:
     if engine not in mf.DATABASE_PART:
         raise Refused(f"Backups know SQLite and PostgreSQL, not {engine}.")
     if engine == "sqlite" and db.engine.url.database in (None, "", ":memory:"):
-        raise Refused("An in-memory SQLite database cannot be backed up: it lives in one process.")
+        raise Refused(_("An in-memory SQLite database cannot be backed up: it lives in one process."))
     created_at = datetime.now(UTC)
     to.mkdir(parents=True, exist_ok=True)
     name = f"palermo-{created_at:%Y%m%dT%H%M%S%fZ}"

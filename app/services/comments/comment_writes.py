@@ -7,6 +7,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from app.formatting import format_number
 from app.services.comments import mentions as mention_service
 from app.services.core import audit
 from app.services.core.errors import Refused, Stale
@@ -25,14 +29,15 @@ COLUMNS = {AttachedTo.REQUEST: "request_id", AttachedTo.ACTIVITY: "activity_id",
 def _checked_text(text: str | None) -> str:
     text = (text or "").strip()
     if not text:
-        raise Refused({"text": "Write the comment."})
+        raise Refused({"text": _("Write the comment.")})
     if len(text) > MAX_TEXT:
-        raise Refused({"text": f"At most {MAX_TEXT:,} characters ({len(text):,} given)."})
+        raise Refused({"text": _("At most %(limit)s characters (%(given)s given).", limit=format_number(MAX_TEXT),
+                                 given=format_number(len(text)))})
     if "\x00" in text:
-        raise Refused({"text": "The comment contains a NUL character."})
+        raise Refused({"text": _("The comment contains a NUL character.")})
     if MARKUP.search(text):
-        raise Refused({"text": "Write plain text: markup such as <b> or <script> is not allowed in a comment "
-                               "(it would be shown as typed, never interpreted)."})
+        raise Refused({"text": _("Write plain text: markup such as <b> or <script> is not allowed in a comment "
+                               "(it would be shown as typed, never interpreted).")})
     return text
 
 
@@ -46,8 +51,9 @@ def mentioned(comment: Comment, users: list[User]) -> list[Mention]:
     for user in users:
         if user.id != comment.author_id:
             notification_events.notify(user, notification_events.NotificationKind.MENTION,
-                                       f"{author.name if author else 'Someone'} mentioned you: "
-                                       f"{comment.body[:200]}", record_ref=record)
+                                       _l("%(name)s mentioned you: %(text)s",
+                                          name=author.name if author else _l("Someone"), text=comment.body[:200]),
+                                       record_ref=record)
     return made
 
 
@@ -97,7 +103,7 @@ def edit(comment: Comment, text: str | None, editor: User, version: int | None, 
     """Change the text of one's own comment within EDIT_WINDOW of posting it; mentions follow the text (a colleague
     newly named is told, one no longer named loses the mention)."""
     if editor.id != comment.author_id:
-        raise Refused({None: "Only its author may edit a comment."})
+        raise Refused({None: _("Only its author may edit a comment.")})
     if not can_edit(comment, editor, now):
         raise Refused({"text": f"A comment can be edited for {int(EDIT_WINDOW.total_seconds() // 60)} minutes after "
                                "it was posted: this one stands as written. Add a new comment instead."})

@@ -16,7 +16,7 @@ class Refused(ValueError):
 
     @property
     def message(self) -> str:
-        return " ".join(self.errors.values())
+        return " ".join(str(text) for text in self.errors.values())
 
     @property
     def field(self) -> str | None:

@@ -7,6 +7,7 @@ common case: a page left open), and `flush` turns SQLAlchemy's StaleDataError (t
 and our UPDATE, which says `WHERE version = <read>`) into the same refusal.
 """
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.services.core.errors import Refused, Stale
@@ -40,8 +41,8 @@ def check(record, version: int | None, label: str, now: str | None = None) -> No
     """Refuse (Stale) a change made from `version` when the record is at another one; Refused when no version is
     given at all (a form that does not carry it, an API call without If-Match is refused earlier)."""
     if version is None:
-        raise Refused("The form does not say which version of the record it was made from: reload the page and "
-                      "try again. Nothing was changed.")
+        raise Refused(_("The form does not say which version of the record it was made from: reload the page and "
+                      "try again. Nothing was changed."))
     if version != record.version:
         raise Stale(stale_message(record, label, now), record.version)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from app.formatting import format_date, format_money
 from app.services.core import audit, versions
@@ -59,22 +60,22 @@ def earmark_problems(contribution: Contribution, activity: Activity) -> list[str
 def _check(contribution: Contribution, activity: Activity | None, amount: Decimal | None,
            current: Allocation | None = None) -> None:
     if contribution.status == ContributionStatus.PLEDGED.value:
-        raise Refused({None: "A pledge cannot be allocated: record the commitment first."})
+        raise Refused({None: _("A pledge cannot be allocated: record the commitment first.")})
     if activity is None:
-        raise Refused({"activity_id": "Choose the activity."})
+        raise Refused({"activity_id": _("Choose the activity.")})
     if current is None and any(a.activity_id == activity.id for a in contribution.allocations):
-        raise Refused({"activity_id": "This contribution is already allocated to that activity: edit that "
-                                      "allocation instead."})
+        raise Refused({"activity_id": _("This contribution is already allocated to that activity: edit that "
+                                      "allocation instead.")})
     problems = earmark_problems(contribution, activity)
     if problems:
-        raise Refused({"activity_id": "Outside the earmark. " + " ".join(problems)})
+        raise Refused({"activity_id": _("Outside the earmark. %(problems)s", problems=" ".join(problems))})
     if contribution.amount is None:
         if amount is not None:
-            raise Refused({"amount": "The contribution's amount is not recorded, so its allocations have none "
-                                     "either: leave the amount empty."})
+            raise Refused({"amount": _("The contribution's amount is not recorded, so its allocations have none "
+                                     "either: leave the amount empty.")})
         return
     if amount is None:
-        raise Refused({"amount": f"Give the amount, in {contribution.currency}."})
+        raise Refused({"amount": _("Give the amount, in %(currency)s.", currency=contribution.currency)})
     problem = amount_problem(amount)
     if problem:
         raise Refused({"amount": problem})

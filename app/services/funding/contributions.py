@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from app.listing import Page, Paging, ordered, paginate, text_condition
@@ -175,17 +176,17 @@ def _check(data: ContributionData, contribution: Contribution | None = None) -> 
     errors: dict[str | None, str] = {}
     donor = db.session.get(Organization, data.donor_id) if data.donor_id else None
     if donor is None:
-        errors["donor_id"] = "Choose the donor."
+        errors["donor_id"] = _("Choose the donor.")
     project = db.session.get(Project, data.project_id) if data.project_id else None
     if data.project_id and project is None:
-        errors["project_id"] = "There is no such project."
+        errors["project_id"] = _("There is no such project.")
     if data.amount is not None or data.currency:
         if amount_problem(data.amount):
             errors["amount"] = amount_problem(data.amount)
         if currency_problem(data.currency):
             errors["currency"] = currency_problem(data.currency)
     if data.period_start and data.period_end and data.period_end < data.period_start:
-        errors["period_end"] = "The earmark period ends before it starts."
+        errors["period_end"] = _("The earmark period ends before it starts.")
     if contribution is not None and data.pledged_date:
         for later in (ContributionStatus.COMMITTED, ContributionStatus.RECEIVED):
             day = contribution.step_date(later)
@@ -200,7 +201,7 @@ def _check(data: ContributionData, contribution: Contribution | None = None) -> 
     if contribution is not None and contribution.allocations and (data.currency != contribution.currency
                                                                    or data.amount is None) \
             and any(a.amount is not None for a in contribution.allocations):
-        errors["currency"] = "Allocations in this currency exist: remove them before changing the currency."
+        errors["currency"] = _("Allocations in this currency exist: remove them before changing the currency.")
     if errors:
         raise Refused(errors)
     return {"donor": donor, "project": project}

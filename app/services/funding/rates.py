@@ -12,6 +12,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from app.listing import Page, Paging, ordered, paginate
 from app.services.core import audit
@@ -111,18 +112,19 @@ def _fields(r: ExchangeRate) -> dict:
 def _check(currency: str | None, rate: Decimal | None, valid_from: date | None, current: ExchangeRate | None):
     errors = {}
     if currency == BASE_CURRENCY:
-        errors["currency"] = f"{BASE_CURRENCY} is the base currency: its rate is always 1."
+        errors["currency"] = _("%(currency)s is the base currency: its rate is always 1.", currency=BASE_CURRENCY)
     elif currency_problem(currency):
         errors["currency"] = currency_problem(currency)
     if rate is None or not rate.is_finite() or rate <= 0 or rate >= 1_000_000:
-        errors["rate"] = "The rate must be a number above zero (and below a million)."
+        errors["rate"] = _("The rate must be a number above zero (and below a million).")
     if valid_from is None:
-        errors["valid_from"] = "Give the date the rate applies from."
+        errors["valid_from"] = _("Give the date the rate applies from.")
     if not errors:
         clash = db.session.scalar(sa.select(ExchangeRate).where(ExchangeRate.currency == currency,
                                                                 ExchangeRate.valid_from == valid_from))
         if clash is not None and clash is not current:
-            errors["valid_from"] = f"{currency} already has a rate from {valid_from.isoformat()}: edit that one."
+            errors["valid_from"] = _("%(currency)s already has a rate from %(day)s: edit that one.", currency=currency,
+                                     day=valid_from.isoformat())
     if errors:
         raise Refused(errors)
 

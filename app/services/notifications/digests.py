@@ -6,8 +6,12 @@ day) is written in the same transaction as the message, so a second run, or two 
 from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy.exc import IntegrityError
 
+from app.formatting import format_date, lazy_date
 from app.services.mail import compose
 from app.services.notifications.events import absolute_link, managers, notify
 from models import AssistanceRequest, FollowUpAction, Notification, NotificationDigest, User, db
@@ -54,10 +58,14 @@ def _digest_for(user: User, period: DigestPeriod, start: date, day: date) -> int
             db.session.flush()
     except IntegrityError:  # this person's digest of this period is already sent
         return 0
-    what = "today" if period is DigestPeriod.DAILY else f"the week of {start.isoformat()}"
-    subject = f"Your {period.label.lower()} digest: {len(items)} notification{'s' if len(items) != 1 else ''}"
-    message = compose.send("digest", user.email, subject, "digest", user.id, user=user, what=what,
-                           items=[(n, absolute_link(n)) for n in items])
+    with compose.in_language_of(user):
+        what = _("today") if period is DigestPeriod.DAILY else _("the week of %(day)s", day=format_date(start))
+        subject = (ngettext("Your daily digest: %(num)d notification", "Your daily digest: %(num)d notifications",
+                            len(items)) if period is DigestPeriod.DAILY else
+                   ngettext("Your weekly digest: %(num)d notification", "Your weekly digest: %(num)d notifications",
+                            len(items)))
+        message = compose.send("digest", user.email, subject, "digest", user.id, user=user, what=what,
+                               items=[(n, absolute_link(n)) for n in items])
     digest.message_id = message.id
     for n in items:
         n.digest_id = digest.id
@@ -76,7 +84,8 @@ def remind_overdue(today: date) -> int:
     everyone = None
     for request in late:
         key = f"request-overdue:{request.id}:{request.due_date.isoformat()}"
-        message = f"Request #{request.id} is overdue: it was due on {request.due_date.isoformat()}."
+        message = _l("Request #%(id)s is overdue: it was due on %(day)s.", id=request.id,
+                     day=lazy_date(request.due_date))
         if request.assigned_officer is not None:
             recipients = [request.assigned_officer]
         else:
@@ -89,6 +98,7 @@ def remind_overdue(today: date) -> int:
                                                                      FollowUpAction.status.in_(pending))
                                      .order_by(FollowUpAction.id)):
         key = f"action-overdue:{action.id}:{action.due_date.isoformat()}"
-        message = f"Follow-up action #{action.id} is overdue: it was due on {action.due_date.isoformat()}."
+        message = _l("Follow-up action #%(id)s is overdue: it was due on %(day)s.", id=action.id,
+                     day=lazy_date(action.due_date))
         told += notify(action.owner, NotificationKind.ACTION_OVERDUE, message, action, event_key=key) is not None
     return told

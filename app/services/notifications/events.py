@@ -32,11 +32,12 @@ def record_of(obj) -> tuple[str, int | None]:
     raise TypeError(f"no notification page for a {name}")
 
 
-def notify(user: User | None, kind: NotificationKind, message: str, record=None, *,
+def notify(user: User | None, kind: NotificationKind, message, record=None, *,
            record_ref: tuple[str, int | None] | None = None, event_key: str | None = None,
            actor=None) -> Notification | None:
     """Tell `user` of an event (None: nobody is told — the actor themself, an inactive account, nobody at all, or an
-    event with `event_key` already told). Flushes; never commits."""
+    event with `event_key` already told). `message`: text, or better a lazy_gettext string with its values, which
+    is written in the recipient's language. Flushes; never commits."""
     if user is None or not user.is_active_account or (actor is not None and getattr(actor, "id", None) == user.id):
         return None
     if event_key and db.session.scalar(sa.select(Notification.id).where(
@@ -44,6 +45,8 @@ def notify(user: User | None, kind: NotificationKind, message: str, record=None,
         return None
     record_type, record_id = record_ref or (record_of(record) if record is not None else (None, None))
     delivery = delivery_for(user, kind)
+    with compose.in_language_of(user):  # a lazy message (lazy_gettext with its values) in the recipient's language
+        message = str(message)
     notification = Notification(user_id=user.id, kind=NotificationKind(kind).value, message=message[:300],
                                 record_type=record_type, record_id=record_id, delivery=delivery,
                                 event_key=event_key)
@@ -55,7 +58,7 @@ def notify(user: User | None, kind: NotificationKind, message: str, record=None,
     return notification
 
 
-def notify_all(users, kind: NotificationKind, message: str, record=None, **options) -> list[Notification]:
+def notify_all(users, kind: NotificationKind, message, record=None, **options) -> list[Notification]:
     return [n for n in (notify(u, kind, message, record, **options) for u in users) if n is not None]
 
 

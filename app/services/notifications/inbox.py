@@ -3,6 +3,7 @@ takes the person: nobody reads another's notifications."""
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from app.listing import Page, Paging, ordered, paginate
 from app.services.core.errors import Refused
@@ -60,4 +61,4 @@ def mark_all_read(user: User) -> int:
 
 def check_read_value(value: str | None) -> None:
     if value not in (None, "", "yes", "no"):
-        raise Refused({"read": "read is yes or no."})
+        raise Refused({"read": _("read is yes or no.")})

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from flask_babel import lazy_gettext as _l
+
 from app.services.jobs import events, registry, schedules
 from app.services.mail import jobs as mail_jobs
 from app.services.mail import outbox
@@ -53,10 +55,14 @@ def remind_overdue() -> int:
     return told
 
 
-def job_message(job: Job) -> str:
+def job_message(job: Job):
+    """What the owner is told (a lazy string: written in the owner's language)."""
     if job.status == JobStatus.FAILED:
-        return f"Your job “{job.label}” failed: {job.error or 'no reason given'}"
-    return f"Your job “{job.label}” finished" + (f": {job.result_summary}" if job.result_summary else ".")
+        return _l("Your job “%(label)s” failed: %(reason)s", label=job.label,
+                  reason=job.error or _l("no reason given"))
+    if job.result_summary:
+        return _l("Your job “%(label)s” finished: %(summary)s", label=job.label, summary=job.result_summary)
+    return _l("Your job “%(label)s” finished.", label=job.label)
 
 
 @events.on_job_finished

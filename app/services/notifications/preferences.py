@@ -1,6 +1,7 @@
 """Preferences per person and per kind: in the app only, by e-mail at once, in a daily or a weekly digest.
 No row means the default: e-mail at once for an assignment, a returned report and a mention; the app for the rest."""
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from app.services.core import audit
 from app.services.core.errors import Refused
@@ -36,7 +37,7 @@ def save(user: User, choices: dict[str, str]) -> list[str]:
         try:
             kind, delivery = NotificationKind(kind).value, Delivery(delivery).value
         except ValueError:
-            raise Refused({f"pref_{kind}": "Choose one of the ways offered."}) from None
+            raise Refused({f"pref_{kind}": _("Choose one of the ways offered.")}) from None
         if current[kind] == delivery and kind in rows:
             continue
         if kind in rows:

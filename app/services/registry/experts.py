@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from app.history_words import fields_in_words
@@ -120,26 +121,27 @@ def _resolved(values: dict) -> dict:
     errors: dict[str | None, str] = {}
     name = (values.get("name") or "").strip()
     if not name:
-        errors["name"] = "Give the expert's name."
+        errors["name"] = _("Give the expert's name.")
     if values.get("kind") not in {k.value for k in ExpertKind}:
-        errors["kind"] = f"Choose one of: {', '.join(k.label for k in ExpertKind)}."
+        errors["kind"] = _("Choose one of: %(choices)s.", choices=", ".join(k.label for k in ExpertKind))
     if values.get("legal_tradition") and values["legal_tradition"] not in {t.value for t in LegalTradition}:
-        errors["legal_tradition"] = f"Choose one of: {', '.join(t.label for t in LegalTradition)}."
+        errors["legal_tradition"] = _("Choose one of: %(choices)s.",
+                                      choices=", ".join(t.label for t in LegalTradition))
     affiliation = db.session.get(Organization, values["affiliation_id"]) if values.get("affiliation_id") else None
     if values.get("affiliation_id") and affiliation is None:
-        errors["affiliation"] = "Choose the organization from the list."
+        errors["affiliation"] = _("Choose the organization from the list.")
     nationality = db.session.scalar(sa.select(MemberState).filter_by(code=values["nationality"])) \
         if values.get("nationality") else None
     if values.get("nationality") and nationality is None:
-        errors["nationality"] = "Choose the State from the list."
+        errors["nationality"] = _("Choose the State from the list.")
     codes = list(dict.fromkeys(values.get("instruments") or []))
     instruments = list(db.session.scalars(sa.select(Instrument).where(Instrument.code.in_(codes))
                                           .order_by(Instrument.id))) if codes else []
     if len(instruments) != len(codes):
-        errors["instruments"] = "Choose instruments from the list."
+        errors["instruments"] = _("Choose instruments from the list.")
     for field, limit in LIMITS.items():
         if len(values.get(field) or "") > limit:
-            errors[field] = f"At most {limit} characters."
+            errors[field] = _("At most %(limit)s characters.", limit=limit)
     if errors:
         raise Refused(errors)
     return dict(values, name=name, affiliation=affiliation, nationality=nationality, instruments=instruments)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from app.listing import text_condition
@@ -95,13 +96,13 @@ def record_finding(scope: Scope, state_code: str, issue_id: int, activity_id: in
         if activity_id else None
     errors = {}
     if state is None:
-        errors["state"] = "Choose a State from the list."
+        errors["state"] = _("Choose a State from the list.")
     if issue is None:
-        errors["issue"] = "Choose an issue from the catalogue."
+        errors["issue"] = _("Choose an issue from the catalogue.")
     if activity_id and activity is None:
-        errors["activity"] = "Choose an activity from the list."
+        errors["activity"] = _("Choose an activity from the list.")
     if on and on > date.today():
-        errors["status_date"] = "That day is in the future: record a status once it has taken effect."
+        errors["status_date"] = _("That day is in the future: record a status once it has taken effect.")
     if state is not None and issue is not None and db.session.scalar(sa.select(LegislativeFinding.id).where(
             LegislativeFinding.state_id == state.id, LegislativeFinding.issue_id == issue.id)):
         errors["issue"] = (f"{state.name} already has a finding on “{issue.title}”: open it and move its status "

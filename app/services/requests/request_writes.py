@@ -10,6 +10,9 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.formatting import format_date
@@ -108,7 +111,7 @@ def _resolved(scope: Scope, values: dict, today: date, known: Known | None = Non
         state = db.session.scalars(sa.select(MemberState).where(MemberState.code == code[:3],
                                                                 scope.states())).first()
     if state is None:
-        errors["state"] = "Unknown State: choose the requesting State from the list."
+        errors["state"] = _("Unknown State: choose the requesting State from the list.")
     codes = list(dict.fromkeys(values.get("instruments") or []))
     if known is not None:
         instruments = sorted((known.instruments[c] for c in codes if c in known.instruments), key=lambda i: i.id)
@@ -116,20 +119,21 @@ def _resolved(scope: Scope, values: dict, today: date, known: Known | None = Non
         instruments = list(db.session.scalars(sa.select(Instrument).where(Instrument.code.in_(codes))
                                               .order_by(Instrument.id))) if codes else []
     if not codes:
-        errors["instruments"] = "Choose at least one instrument the request concerns."
+        errors["instruments"] = _("Choose at least one instrument the request concerns.")
     elif len(instruments) != len(codes):
-        errors["instruments"] = "Unknown instrument: choose among UNTOC, TIP, SOM and FIREARMS."
+        errors["instruments"] = _("Unknown instrument: choose among UNTOC, TIP, SOM and FIREARMS.")
     for field, enum_cls, required in (("kind", RequestKind, True), ("channel", RequestChannel, False),
                                       ("priority", Priority, True)):
         value = values.get(field)
         if (value or required) and value not in {m.value for m in enum_cls}:
-            errors[field] = f"Choose one of: {', '.join(m.label for m in enum_cls)}."
+            errors[field] = _("Choose one of: %(choices)s.", choices=", ".join(m.label for m in enum_cls))
     subject = (values.get("subject") or "").strip()
     if not subject:
-        errors["subject"] = "Give the subject of the request."
+        errors["subject"] = _("Give the subject of the request.")
     for field, limit in LIMITS.items():
         if len(values.get(field) or "") > limit:
-            errors[field] = f"At most {limit} characters ({len(values[field])} given)."
+            errors[field] = _("At most %(limit)s characters (%(given)s given).", limit=limit,
+                              given=len(values[field]))
     errors.update(date_problems(values.get("received_date"), values.get("due_date"), today))
     if errors:
         raise Refused(errors)
@@ -201,11 +205,13 @@ def _tell_managers(made: list[AssistanceRequest], actor: User) -> None:
     kind, managers = notification_events.NotificationKind.REQUEST_NEW, notification_events.managers()
     if len(made) == 1:
         r = made[0]
-        notification_events.notify_all(managers, kind, f"New request #{r.id} in the queue: {r.state.name}, "
-                                       f"{r.subject}.", r, actor=actor)
+        notification_events.notify_all(managers, kind, _l("New request #%(id)s in the queue: %(state)s, %(subject)s.",
+                                                          id=r.id, state=r.state.name, subject=r.subject),
+                                       r, actor=actor)
     else:
-        notification_events.notify_all(managers, kind, f"{len(made)} new requests in the queue, logged by "
-                                       f"{actor.name}.", record_ref=("queue", None), actor=actor)
+        notification_events.notify_all(managers, kind, _l("%(count)s new requests in the queue, logged by %(name)s.",
+                                                          count=len(made), name=actor.name),
+                                       record_ref=("queue", None), actor=actor)
 
 
 def update(scope: Scope, request: AssistanceRequest, values: dict, actor: User, version: int | None,
@@ -240,14 +246,16 @@ def move(request: AssistanceRequest, name: str, actor: User, reason: str | None,
     _check_version(request, version)
     current = S(request.status)
     if step.to not in TRANSITIONS[current]:
-        possible = ", ".join(m.label.lower() for m in MOVES if m.to in TRANSITIONS[current]) or "none: it is closed"
-        raise Refused(f"Request #{request.id} is {current.label.lower()}: it cannot be moved to "
-                      f"{step.to.label.lower()}. Moves possible now: {possible}. Nothing was changed.")
+        possible = (", ".join(m.label.lower() for m in MOVES if m.to in TRANSITIONS[current])
+                    or _("none: it is closed"))
+        raise Refused(_("Request #%(id)s is %(status)s: it cannot be moved to %(target)s. Moves possible now: "
+                        "%(possible)s. Nothing was changed.", id=request.id, status=current.label.lower(),
+                        target=step.to.label.lower(), possible=possible))
     if not has_permission(actor, step.permission):
-        raise Refused(f"“{step.label}” is a manager's decision. Nothing was changed.")
+        raise Refused(_("“%(move)s” is a manager's decision. Nothing was changed.", move=step.label))
     reason = (reason or "").strip()
     if step.needs_reason and not reason:
-        raise Refused({"reason": f"“{step.label}” needs a reason: say why. Nothing was changed."})
+        raise Refused({"reason": _("“%(move)s” needs a reason: say why. Nothing was changed.", move=step.label)})
     change = request.change_status(step.to, actor, reason)
     request.version += 1
     audit.record_for(request, "status", f"Request #{request.id}: {current.label.lower()} → {step.to.label.lower()}"
@@ -263,7 +271,7 @@ def _assignee(officer_id: int | str | None) -> User | None:
         return None
     officer = db.session.get(User, officer_id) if isinstance(officer_id, int) else None
     if officer is None or officer.role not in ASSIGNABLE_ROLES or not officer.is_active:
-        raise Refused({"officer": "Choose an active officer or manager account, or “Nobody”."})
+        raise Refused({"officer": _("Choose an active officer or manager account, or “Nobody”.")})
     return officer
 
 
@@ -277,8 +285,8 @@ def _assign(request: AssistanceRequest, officer: User | None) -> bool:
     audit.record_for(request, "assign", f"Request #{request.id} assigned to {officer.name if officer else 'nobody'}",
                      before={"assigned_officer": before}, after={"assigned_officer": after})
     notification_events.notify(officer, notification_events.NotificationKind.REQUEST_ASSIGNED,
-                                f"Request #{request.id} ({request.state.name}: {request.subject}) is assigned to you.",
-                                request)
+                                _l("Request #%(id)s (%(state)s: %(subject)s) is assigned to you.", id=request.id,
+                                   state=request.state.name, subject=request.subject), request)
     return True
 
 
@@ -304,18 +312,21 @@ def assign_many(scope: Scope, pairs: list[tuple[int, int]], officer_id: int | st
         sa.select(AssistanceRequest).where(AssistanceRequest.id.in_(list(wanted)), scope.requests()))}
     unknown = sorted(set(wanted) - set(found))
     if unknown:
-        raise Refused("Nothing was assigned: " + ", ".join(f"#{i}" for i in unknown)
-                      + (" does" if len(unknown) == 1 else " do") + " not exist or cannot be seen by you.")
+        raise Refused(ngettext("Nothing was assigned: %(numbers)s does not exist or cannot be seen by you.",
+                               "Nothing was assigned: %(numbers)s do not exist or cannot be seen by you.",
+                               len(unknown), numbers=", ".join(f"#{i}" for i in unknown)))
     moved = sorted(i for i, r in found.items()
                    if r.version != wanted[i] or S(r.status) not in AWAITING_DECISION)
     if moved:
-        raise Refused("Nothing was assigned: " + ", ".join(f"#{i}" for i in moved)
-                      + (" has" if len(moved) == 1 else " have") + " changed since the queue was loaded "
-                      "(decided, reassigned or edited). The queue now shows them as they stand: tick again.")
+        raise Refused(ngettext("Nothing was assigned: %(numbers)s has changed since the queue was loaded (decided, "
+                               "reassigned or edited). The queue now shows it as it stands: tick again.",
+                               "Nothing was assigned: %(numbers)s have changed since the queue was loaded (decided, "
+                               "reassigned or edited). The queue now shows them as they stand: tick again.",
+                               len(moved), numbers=", ".join(f"#{i}" for i in moved)))
     changed = sum(_assign(found[i], officer) for i in sorted(found))
     try:
         db.session.flush()
     except StaleDataError:
-        raise Refused("Nothing was assigned: some of these requests were changed by someone else at the same moment; "
-                      "reload the queue.") from None
+        raise Refused(_("Nothing was assigned: some of these requests were changed by someone else at the same moment; "
+                      "reload the queue.")) from None
     return changed

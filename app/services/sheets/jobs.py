@@ -7,6 +7,7 @@ second run finds the import's audit entry and says so.
 from __future__ import annotations
 
 from flask import current_app, url_for
+from flask_babel import gettext as _
 
 from app.scoping import for_user
 from app.services.jobs.registry import JobFailed, Result, job
@@ -27,15 +28,16 @@ def confirm_upload(kind: str, upload_id: str, user_id: int) -> Result:
     """Import every row of the previewed upload `upload_id` as `user_id`, or none."""
     actor = db.session.get(User, user_id)
     if actor is None or not actor.is_active:
-        raise JobFailed("The account that started this import no longer exists or is disabled: nothing was imported.")
+        raise JobFailed(_("The account that started this import no longer exists or is disabled: nothing was "
+                          "imported."))
     spec = sheet_uploads.module(kind)
     done = sheet_uploads.imported(upload_id)
     if done is not None:
         return Result(sheet_uploads.already_message(done), link=_path(LISTS[kind]))
     stored = sheet_uploads.load(upload_id, kind)
     if stored is None or stored.expired:
-        raise JobFailed("The preview of this file is more than an hour old or was removed: upload the file again. "
-                        "Nothing was imported.")
+        raise JobFailed(_("The preview of this file is more than an hour old or was removed: upload the file again. "
+                        "Nothing was imported."))
     try:
         report = sheet_uploads.confirm(stored, for_user(actor), actor)
     except sheet_uploads.ImportRefused as exc:

@@ -32,7 +32,8 @@ def enum_value(enum_cls, raw) -> str | None:
     """An enum member's value from a cell holding its value or its label, whatever the case and spacing."""
     key = sheets.header_key(sheets.text(raw))
     for member in enum_cls:
-        if key in (sheets.header_key(member.value), sheets.header_key(member.label)):
+        if key in (sheets.header_key(member.value), sheets.header_key(member.english_label),
+                   sheets.header_key(member.label)):
             return member.value
     return None
 

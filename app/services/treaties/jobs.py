@@ -4,6 +4,8 @@ most of the record not confirmed, the record changed since the preview) fails th
 and writes nothing. Run twice, it imports once: the second run finds the import's audit entry and says so."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from app.services.jobs.registry import JobFailed, Result, job
 from app.services.treaties import treaty_import_previews
 from app.services.treaties.treaty_import import ImportBusy, ImportRefused, MassRemovalRefused
@@ -19,14 +21,15 @@ def confirm_preview(preview_id: str, user_id: int, allow_mass_removal: bool | in
     """Import the previewed table `preview_id` as `user_id`, once."""
     actor = db.session.get(User, user_id)
     if actor is None or not actor.is_active:
-        raise JobFailed("The account that started this import no longer exists or is disabled: nothing was imported.")
+        raise JobFailed(_("The account that started this import no longer exists or is disabled: nothing was "
+                          "imported."))
     entry = treaty_import_previews.imported(preview_id)
     if entry is not None:
         return _done(treaty_import_previews.PreviewAlreadyImported(entry))
     preview = treaty_import_previews.load(preview_id)
     if preview is None or preview.expired:
-        raise JobFailed("The preview of this table is more than an hour old or was removed: upload the file again. "
-                        "Nothing was imported.")
+        raise JobFailed(_("The preview of this table is more than an hour old or was removed: upload the file again. "
+                        "Nothing was imported."))
     try:
         report = treaty_import_previews.confirm(preview, actor=actor, allow_mass_removal=allow_mass_removal)
     except treaty_import_previews.PreviewAlreadyImported as exc:

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from app.formatting import format_date  # messages use the report's date style, as pages do
@@ -244,13 +245,13 @@ def check_action(state: MemberState | None, instrument: Instrument | None, kind:
     today = today or date.today()
     errors: dict[str, str] = {}
     if state is None:
-        errors["participant"] = "Unknown participant: give a State's code or a name it is known by."
+        errors["participant"] = _("Unknown participant: give a State's code or a name it is known by.")
     if instrument is None:
-        errors["instrument"] = "Unknown instrument: choose UNTOC, TIP, SOM or FIREARMS."
+        errors["instrument"] = _("Unknown instrument: choose UNTOC, TIP, SOM or FIREARMS.")
     if kind not in rules.ACTION_KINDS:
         errors["kind"] = f"Unknown kind of action: choose one of {', '.join(rules.ACTION_KINDS)}."
     if day is None:
-        errors["action_date"] = "Give the date of the action."
+        errors["action_date"] = _("Give the date of the action.")
     elif day > today:
         errors["action_date"] = (f"{format_date(day)} is in the future: record an action once it has been "
                                  "deposited.")

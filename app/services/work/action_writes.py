@@ -8,7 +8,10 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
+from app.formatting import lazy_date
 from app.history_words import fields_in_words
 from app.scoping import Scope
 from app.services.activities import activity_reads
@@ -123,7 +126,7 @@ def create(scope: Scope, data: ActionData, actor, today: date) -> FollowUpAction
     rows = _checked(scope, data, today, new=True)
     status = data.status or ActionStatus.OPEN.value
     if status not in {s.value for s in PENDING}:
-        raise Refused({"status": "A new action is open or in progress."})
+        raise Refused({"status": _("A new action is open or in progress.")})
     action = FollowUpAction(description=rows["description"], owner_id=rows["owner"].id, due_date=data.due_date,
                             state=rows["state"], instruments=rows["instruments"], status=status,
                             raised_by_id=getattr(actor, "id", None), history=[],
@@ -141,8 +144,9 @@ def create(scope: Scope, data: ActionData, actor, today: date) -> FollowUpAction
 def _tell_owner(action: FollowUpAction, actor) -> None:
     kind = notification_events.NotificationKind.ACTION_ASSIGNED
     notification_events.notify(db.session.get(User, action.owner_id), kind,
-                               f"Follow-up action #{action.id} is yours, due {action.due_date.isoformat()}: "
-                               f"{action.description[:150]}", action, actor=actor)
+                               _l("Follow-up action #%(id)s is yours, due %(day)s: %(description)s", id=action.id,
+                                  day=lazy_date(action.due_date), description=action.description[:150]),
+                               action, actor=actor)
 
 
 def _first_step(status: str, actor, note: str | None) -> ActionStatusChange:

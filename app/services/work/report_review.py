@@ -10,8 +10,11 @@ a return needs a note; an unlock needs a reason.
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.formats import rich_text
+from app.formatting import format_number
 from app.services.core import audit, versions
 from app.services.core.errors import Refused
 from app.services.notifications import events as notification_events
@@ -34,7 +37,7 @@ def _note(note: str | None, field: str, required: str | None = None) -> str | No
     if note is None and required:
         raise Refused({field: required})
     if note is not None and len(note) > MAX_NOTE:
-        raise Refused({field: f"At most {MAX_NOTE:,} characters."})
+        raise Refused({field: _("At most %(limit)s characters.", limit=format_number(MAX_NOTE))})
     return note
 
 
@@ -58,7 +61,7 @@ def _approvers(report: ActivityReport, approver_ids, actor) -> list[User]:
     if not ids:
         if report.approvers:  # a resubmission goes back to the same approvers unless others are chosen
             return list(report.approvers)
-        raise Refused({"approvers": "Choose at least one manager to review the report."})
+        raise Refused({"approvers": _("Choose at least one manager to review the report.")})
     found = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(ids)))}
     problems = []
     for user_id in ids:
@@ -81,7 +84,7 @@ def submit(report: ActivityReport, approver_ids, note: str | None, actor, versio
         raise Refused({None: f"A report that is {ReportStatus.label_of(report.status).lower()} cannot be "
                              "submitted."})
     if not rich_text.plain(report.summary):
-        raise Refused({"summary": "Say what was done before submitting: the summary of the report is empty."})
+        raise Refused({"summary": _("Say what was done before submitting: the summary of the report is empty.")})
     note = _note(note, "note")
     approvers = _approvers(report, approver_ids, actor)
     report.approvers[:] = approvers
@@ -90,8 +93,9 @@ def submit(report: ActivityReport, approver_ids, note: str | None, actor, versio
     _move(report, ReportStatus.SUBMITTED, actor, note, version,
           f"{again} the report on “{report.activity.title}” to {', '.join(names)}", sent_to=names)
     notification_events.notify_all(approvers, notification_events.NotificationKind.REPORT_SUBMITTED,
-                                   f"{getattr(actor, 'name', 'Someone')} sent you the report on "
-                                   f"“{report.activity.title}” to review.", report, actor=actor)
+                                   _l("%(name)s sent you the report on “%(title)s” to review.",
+                                      name=getattr(actor, "name", None) or _l("Someone"),
+                                      title=report.activity.title), report, actor=actor)
     return report
 
 
@@ -103,7 +107,7 @@ def _reviewer(report: ActivityReport, actor, what: str, verb: str) -> None:
         raise Refused({None: f"The author of a report cannot {verb} it: "
                              "another manager must review it."})
     if getattr(actor, "id", None) not in {u.id for u in report.approvers}:
-        raise Refused({None: "Only an approver the report was sent to may review it."})
+        raise Refused({None: _("Only an approver the report was sent to may review it.")})
 
 
 def return_for_changes(report: ActivityReport, note: str | None, actor, version: int | None) -> ActivityReport:
@@ -113,8 +117,8 @@ def return_for_changes(report: ActivityReport, note: str | None, actor, version:
     _move(report, ReportStatus.RETURNED, actor, note, version,
           f"Returned the report on “{report.activity.title}” for changes")
     notification_events.notify(report.author, notification_events.NotificationKind.REPORT_RETURNED,
-                               f"Your report on “{report.activity.title}” was returned for changes: {note}", report,
-                               actor=actor)
+                               _l("Your report on “%(title)s” was returned for changes: %(note)s",
+                                  title=report.activity.title, note=note), report, actor=actor)
     return report
 
 
@@ -124,14 +128,15 @@ def approve(report: ActivityReport, note: str | None, actor, version: int | None
     _move(report, ReportStatus.APPROVED, actor, _note(note, "note"), version,
           f"Approved the report on “{report.activity.title}”")
     notification_events.notify(report.author, notification_events.NotificationKind.REPORT_APPROVED,
-                               f"Your report on “{report.activity.title}” was approved.", report, actor=actor)
+                               _l("Your report on “%(title)s” was approved.", title=report.activity.title), report,
+                               actor=actor)
     return report
 
 
 def unlock(report: ActivityReport, reason: str | None, actor, version: int | None) -> ActivityReport:
     """Reopen an approved report as a draft (a manager, with a reason): it must be reviewed again."""
     if report.status != ReportStatus.APPROVED.value:
-        raise Refused({None: "Only an approved report is locked: this one can be changed as it is."})
+        raise Refused({None: _("Only an approved report is locked: this one can be changed as it is.")})
     reason = _note(reason, "reason", "Say why the approved report is unlocked.")
     return _move(report, ReportStatus.DRAFT, actor, reason, version,
                  f"Unlocked the approved report on “{report.activity.title}”")

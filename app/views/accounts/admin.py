@@ -5,6 +5,8 @@ A new password or token is shown in the response to the POST that made it, never
 the session is a cookie, and a secret must not travel in it.
 """
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app import form_choices
@@ -77,7 +79,7 @@ def create_user():
             db.session.commit()
             if generated:
                 return _secret_page(user, "Account created", generated, "password")
-            flash(f"Created the account {user.email}.", "success")
+            flash(_("Created the account %(email)s.", email=user.email), "success")
             return redirect(url_for("admin.user", user_id=user.id))
     return render_template("accounts/admin/user_form.html", form=form, user=None)
 
@@ -112,7 +114,7 @@ def edit_user(user_id: int):
             show_refusal(form, exc)
         else:
             db.session.commit()
-            flash(f"Saved the account {account.email}.", "success")
+            flash(_("Saved the account %(email)s.", email=account.email), "success")
             return redirect(url_for("admin.user", user_id=account.id))
     return render_template("accounts/admin/user_form.html", form=form, user=account)
 
@@ -126,7 +128,7 @@ def _state_change(user_id: int, change, done: str):
         flash(exc.message, "error")
     else:
         db.session.commit()
-        flash(done.format(email=account.email), "success")
+        flash(str(done) % {"email": account.email}, "success")
     return redirect(url_for("admin.user", user_id=account.id))
 
 
@@ -134,13 +136,13 @@ def _state_change(user_id: int, change, done: str):
 @permission_required(Permission.MANAGE_USERS)
 def deactivate_user(user_id: int):
     return _state_change(user_id, lambda u: user_service.deactivate(u, by=current_user),
-                         "Deactivated {email}: its sessions and tokens no longer work.")
+                         _l("Deactivated %(email)s: its sessions and tokens no longer work."))
 
 
 @bp.post("/users/<int:user_id>/reactivate")
 @permission_required(Permission.MANAGE_USERS)
 def reactivate_user(user_id: int):
-    return _state_change(user_id, user_service.reactivate, "Reactivated {email}.")
+    return _state_change(user_id, user_service.reactivate, _l("Reactivated %(email)s."))
 
 
 @bp.post("/users/<int:user_id>/reset-password")
@@ -158,7 +160,7 @@ def reset_password(user_id: int):
         return _detail(account, reset_form=form)
     db.session.commit()
     if form.password.data:
-        flash(f"Set a new password for {account.email}; its open sessions have ended.", "success")
+        flash(_("Set a new password for %(email)s; its open sessions have ended.", email=account.email), "success")
         return redirect(url_for("admin.user", user_id=account.id))
     return _secret_page(account, "Password reset", password, "password")
 
@@ -185,7 +187,8 @@ def create_token(user_id: int):
 def revoke_token(user_id: int, token_id: int):
     account = get_user_or_404(user_id)
     token = get_token_or_404(account, token_id)
-    return _state_change(account.id, lambda _u: user_service.revoke_token(token), f"Revoked token #{token.id}.")
+    return _state_change(account.id, lambda _u: user_service.revoke_token(token),
+                         _l("Revoked token #%(id)s.", id=token.id))
 
 
 # --- the audit trail ------------------------------------------------------------------------------------------

@@ -12,10 +12,12 @@ import hashlib
 from urllib.parse import urlsplit, urlunsplit
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
 from app.extensions import limiter
+from app.languages import SESSION_KEY
 from app.permissions import login_required, public
 from app.public_address import public_netloc
 from app.services.accounts import users as user_service
@@ -87,10 +89,14 @@ def login():
             db.session.commit()
             form.form_errors.append(FAILURE)
             return render_template("accounts/auth/login.html", form=form, next_url=next_url)
-        # Nothing from before the sign-in survives into the signed-in session.
+        # Nothing from before the sign-in survives into the signed-in session, but a language chosen on the
+        # sign-in page is what the person wants: it goes on the account, kept for every later session.
+        chosen = session.get(SESSION_KEY)
         session.clear()
         login_user(user, remember=bool(form.remember.data))
         user_service.signed_in(user)
+        if chosen in current_app.config["LANGUAGES"]:
+            user_service.set_language(user, chosen)
         db.session.commit()
         return redirect(next_url or url_for("main.index"))
     return render_template("accounts/auth/login.html", form=form, next_url=next_url)
@@ -104,9 +110,12 @@ def throttled(exc):
 @bp.post("/logout")
 @login_required
 def logout():
+    language = current_user.language
     user_service.signed_out(current_user._get_current_object())
     db.session.commit()
     logout_user()
     session.clear()
-    flash("You are signed out.", "info")
+    if language:  # the sign-in page that follows stays in the person's language
+        session[SESSION_KEY] = language
+    flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))

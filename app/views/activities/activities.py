@@ -4,6 +4,7 @@ import calendar as months
 from datetime import date
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import form_choices, job_exports
@@ -163,9 +164,9 @@ def _edit(activity: Activity | None):
                 activity = get_activity_or_404(activity.id)
         else:
             db.session.commit()
-            flash(f"Saved “{saved.title}”.", "success")
+            flash(_("Saved “%(title)s”.", title=saved.title), "success")
             for overlap in overlaps:
-                flash(f"Warning — {overlap.message}", "warning")
+                flash(_("Warning — %(warning)s", warning=overlap.message), "warning")
             return redirect(url_for(".detail", activity_id=saved.id))
     elif form.is_submitted():
         status = 422

@@ -5,6 +5,7 @@ A calendar client cannot sign in: `?token=…` (a per-user secret, app.services.
 URL, for that request only, with the token owner's scope. Signed in in a browser, the session's scope applies.
 """
 from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.page_cache import cached_page
@@ -79,7 +80,7 @@ def revoke():
     """The address stops working at once."""
     if calendar_feeds.revoke(current_user._get_current_object()):
         db.session.commit()
-        flash("The calendar feed address is revoked: calendars subscribed to it no longer update.", "success")
+        flash(_("The calendar feed address is revoked: calendars subscribed to it no longer update."), "success")
     else:
-        flash("There was no live calendar feed address to revoke.", "info")
+        flash(_("There was no live calendar feed address to revoke."), "info")
     return redirect(url_for(".manage"))

@@ -2,6 +2,8 @@
 (managers and admins), the guarded steps pledged -> committed -> received, and allocations to activities.
 Thin views: load -> authorize -> form -> service -> commit -> redirect."""
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app import form_choices
@@ -75,7 +77,7 @@ def _save(form, contribution: Contribution | None, write, done: str):
                 contribution = get_contribution_or_404(contribution.id)
         else:
             db.session.commit()
-            flash(f"{done} contribution #{contribution.id}.", "success")
+            flash(str(done) % {"id": contribution.id}, "success")
             return redirect(url_for("contributions.detail", contribution_id=contribution.id))
     return render_template("funding/contributions/form.html", form=form, contribution=contribution), status
 
@@ -88,7 +90,8 @@ def new():
     form_choices.contribution_form(form)
     return _save(form, None, lambda: contribution_service.create(
         contribution_service.ContributionData(**form.values()), current_user, status=form.status.data,
-        committed_on=form.committed_date.data, received_on=form.received_date.data), "Recorded")
+        committed_on=form.committed_date.data, received_on=form.received_date.data),
+        _l("Recorded contribution #%(id)s."))
 
 
 @bp.route("/<int:contribution_id>/edit", methods=["GET", "POST"])
@@ -104,7 +107,7 @@ def edit(contribution_id: int):
     def write():
         return contribution_service.update(contribution, contribution_service.ContributionData(**form.values()),
                                            form.version.data)
-    return _save(form, contribution, write, "Saved")
+    return _save(form, contribution, write, _l("Saved contribution #%(id)s."))
 
 
 @bp.post("/<int:contribution_id>/status")
@@ -127,7 +130,7 @@ def change_status(contribution_id: int):
         status = show_refusal(form, exc)
         return _detail(get_contribution_or_404(contribution_id), form, status)
     db.session.commit()
-    flash(f"Contribution #{contribution.id} is now {step.label.lower()}.", "success")
+    flash(_("Contribution #%(id)s is now %(status)s.", id=contribution.id, status=step.label.lower()), "success")
     return redirect(url_for("contributions.detail", contribution_id=contribution.id))
 
 
@@ -149,7 +152,7 @@ def allocate(contribution_id: int):
             contribution = get_contribution_or_404(contribution_id)
         else:
             db.session.commit()
-            flash("Allocated.", "success")
+            flash(_("Allocated."), "success")
             return redirect(url_for("contributions.detail", contribution_id=contribution.id))
     return render_template("funding/contributions/allocation_form.html", form=form, contribution=contribution), \
         422 if form.is_submitted() else 200
@@ -162,5 +165,5 @@ def remove_allocation(contribution_id: int, allocation_id: int):
     allocation = get_allocation_or_404(contribution, allocation_id)
     allocation_service.remove(allocation)
     db.session.commit()
-    flash("Allocation removed.", "success")
+    flash(_("Allocation removed."), "success")
     return redirect(url_for("contributions.detail", contribution_id=contribution.id))

@@ -1,6 +1,8 @@
 """The exchange-rate table admins keep (no network lookups): list, add, edit, remove."""
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 
+from app.formatting import format_date
 from app.permissions import Permission, permission_required
 from app.services.core.errors import Refused
 from app.services.funding import rates as rate_service
@@ -35,7 +37,9 @@ def _save(form, current: ExchangeRate | None):
             show_refusal(form, exc)
         else:
             db.session.commit()
-            flash(f"Saved the {rate.currency} rate from {rate.valid_from.isoformat()}.", "success")
+            flash(_("Saved the %(currency)s rate from %(day)s.", currency=rate.currency,
+                    day=format_date(rate.valid_from)),
+                  "success")
             return redirect(url_for("rates.index"))
     return render_template("funding/rates/form.html", form=form, rate=current), 422 if form.is_submitted() else 200
 
@@ -59,5 +63,5 @@ def delete(rate_id: int):
     rate = get_rate_or_404(rate_id)
     rate_service.delete(rate)
     db.session.commit()
-    flash("Rate removed.", "success")
+    flash(_("Rate removed."), "success")
     return redirect(url_for("rates.index"))

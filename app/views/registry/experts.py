@@ -1,6 +1,7 @@
 """The experts roster (search by instrument, legal topic, language, legal tradition and availability in a date
 range) and each expert's page with deployment history. Contact details only for the roles allowed them."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import form_choices
@@ -57,7 +58,8 @@ def _edit(expert: Expert | None):
             expert = get_expert_or_404(expert.id) if expert is not None and expert.id else None
         else:
             db.session.commit()
-            flash(f"Saved {expert.name}." if changed else "Nothing was changed.", "success" if changed else "info")
+            flash(_("Saved %(name)s.", name=expert.name) if changed else _("Nothing was changed."),
+                  "success" if changed else "info")
             return redirect(url_for(".detail", expert_id=expert.id))
     elif form.is_submitted():
         status = 422

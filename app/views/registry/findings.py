@@ -1,6 +1,7 @@
 """Legislative findings: an issue raised with a State in an activity, its status over time and its history; the
 form that records one and the form that moves its status; the per-State checklist the State page shows."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import form_choices
@@ -61,8 +62,8 @@ def move(finding_id: int):
         status = show_refusal(form, exc)
         return _detail(get_finding_or_404(finding_id), form, status)
     db.session.commit()
-    flash(f"{finding.issue.title} ({finding.state.name}) is now “{FindingStatus.label_of(finding.status)}”.",
-          "success")
+    flash(_("%(issue)s (%(state)s) is now “%(status)s”.", issue=finding.issue.title, state=finding.state.name,
+            status=FindingStatus.label_of(finding.status)), "success")
     return redirect(url_for(".detail", finding_id=finding.id))
 
 
@@ -91,6 +92,7 @@ def new():
             show_refusal(form, exc)
         else:
             db.session.commit()
-            flash(f"Recorded “{finding.issue.title}” for {finding.state.name}.", "success")
+            flash(_("Recorded “%(issue)s” for %(state)s.", issue=finding.issue.title, state=finding.state.name),
+                  "success")
             return redirect(url_for(".detail", finding_id=finding.id))
     return render_template("registry/findings/form.html", form=form), 422 if form.is_submitted() else 200

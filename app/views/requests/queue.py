@@ -1,6 +1,7 @@
 """The managers' queue at /queue (CONTRACT.md): requests awaiting a decision by priority then age, the counts of
 the ageing buckets, filters, assignment of many requests in one action, and each row's decisions."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app import form_choices
@@ -64,6 +65,7 @@ def assign():
         else:
             db.session.commit()
             count = len(form.pairs())
-            flash(f"{count} request{'s' if count != 1 else ''} assigned ({changed} changed).", "success")
+            flash(ngettext("%(num)d request assigned (%(changed)d changed).",
+                           "%(num)d requests assigned (%(changed)d changed).", count, changed=changed), "success")
             return redirect(url_for("queue.index", **request.args))
     return _queue_page(form, 422)

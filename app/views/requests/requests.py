@@ -3,6 +3,7 @@ request page, and the workflow's moves and assignment (POST-only sub-paths). The
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import form_choices, job_exports
@@ -164,7 +165,7 @@ def new():
         show_refusal(form, exc)
         return _form_page(form, status=422)
     db.session.commit()
-    flash(f"Request #{record.id} logged: it waits in the managers' queue.", "success")
+    flash(_("Request #%(id)s logged: it waits in the managers' queue.", id=record.id), "success")
     return redirect(url_for("requests.detail", request_id=record.id))
 
 
@@ -192,7 +193,8 @@ def edit(request_id: int):
         status = show_refusal(form, exc)
         return _form_page(form, get_request_or_404(request_id), status)
     db.session.commit()
-    flash(f"Request #{record.id} saved." if changed else "Nothing was changed.", "success" if changed else "info")
+    flash(_("Request #%(id)s saved.", id=record.id) if changed else _("Nothing was changed."),
+          "success" if changed else "info")
     return redirect(url_for("requests.detail", request_id=record.id))
 
 
@@ -243,8 +245,8 @@ def _move_view(move):
                 show_refusal(form, exc)
             else:
                 db.session.commit()
-                flash(f"Request #{record.id} ({record.state.name}) is now "
-                      f"{RequestStatus(record.status).label.lower()}.", "success")
+                flash(_("Request #%(id)s (%(state)s) is now %(status)s.", id=record.id, state=record.state.name,
+                        status=RequestStatus(record.status).label.lower()), "success")
                 return _back(form, record)
         return _detail_page(get_request_or_404(request_id), move_form=form, status=422)
     view.__name__ = move.name
@@ -272,8 +274,8 @@ def assign(request_id: int):
             show_refusal(form, exc)
         else:
             db.session.commit()
-            who = record.assigned_officer.name if record.assigned_officer else "nobody"
-            flash(f"Request #{record.id} is assigned to {who}." if changed else "Nothing was changed.",
-                  "success" if changed else "info")
+            who = record.assigned_officer.name if record.assigned_officer else _("nobody")
+            flash(_("Request #%(id)s is assigned to %(name)s.", id=record.id, name=who) if changed
+                  else _("Nothing was changed."), "success" if changed else "info")
             return _back(form, record)
     return _detail_page(get_request_or_404(request_id), assign_form=form, status=422)

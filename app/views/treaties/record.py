@@ -1,9 +1,11 @@
 """Treaty administration in the browser: import a depositary table (preview, then confirm), reconciliation,
 and a treaty action entered by hand."""
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import form_choices
+from app.formatting import format_date
 from app.listing import page_of
 from app.permissions import Permission, permission_required
 from app.scoping import for_user
@@ -17,6 +19,7 @@ from app.views.helpers import list_filters, show_refusal
 from app.work_limits import expensive_work
 from forms.treaties.record import ImportConfirmForm, ImportUploadForm, ReconciliationFilterForm, TreatyActionForm
 from models import db
+from models.enums import ActionKind
 
 bp = Blueprint("treaties", __name__, url_prefix="/treaties")
 
@@ -122,7 +125,7 @@ def import_confirm(preview_id: str):
         return refusal
     form = ImportConfirmForm()
     if not form.validate_on_submit():
-        flash("The preview could not be confirmed; try again.", "error")
+        flash(_("The preview could not be confirmed; try again."), "error")
         return redirect(url_for("treaties.preview", preview_id=preview.id), 303)
     try:
         job = job_broker.enqueue("treaty_import", preview.id, current_user.id, form.confirmed_removals(),
@@ -163,7 +166,8 @@ def new_action():
         show_refusal(form, exc)
         return render_template("treaties/action_form.html", form=form), 422
     db.session.commit()
-    flash(f"Recorded: {action.kind} of {action.instrument.code} on {action.action_date.isoformat()}.", "success")
+    flash(_("Recorded: %(kind)s of %(instrument)s on %(day)s.", kind=ActionKind.label_of(action.kind).lower(),
+            instrument=action.instrument.code, day=format_date(action.action_date)), "success")
     for warning in warnings:
-        flash(f"Warning — {warning}", "warning")
+        flash(_("Warning — %(warning)s", warning=warning), "warning")
     return redirect(url_for("states.detail", code=action.state.code))

@@ -5,10 +5,12 @@ from datetime import date
 from operator import itemgetter
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import form_choices, job_exports
 from app.exports import csv_response, xlsx_response
+from app.formatting import format_date
 from app.permissions import Permission, can, permission_required
 from app.scoping import for_user
 from app.services.core.errors import Refused
@@ -135,8 +137,8 @@ def _save(action: FollowUpAction | None):
             action = get_action_or_404(action.id) if action is not None else None
         else:
             db.session.commit()
-            flash(f"Action #{saved.id} saved: {ActionStatus.label_of(saved.status).lower()}, due "
-                  f"{saved.due_date.isoformat()}.", "success")
+            flash(_("Action #%(id)s saved: %(status)s, due %(day)s.", id=saved.id,
+                    status=ActionStatus.label_of(saved.status).lower(), day=format_date(saved.due_date)), "success")
             return redirect(url_for(".detail", action_id=saved.id))
     elif form.is_submitted():
         status = 422

@@ -2,6 +2,8 @@
 the form that writes it, the moves of its review, the button that marks the activity completed once the report is
 approved, and the list of reports (`/activity-reports/`, e.g. those waiting for my review)."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app import form_choices
@@ -95,9 +97,10 @@ def edit(activity_id: int):
     activity = get_activity_or_404(activity_id)
     report = report_reads.of_activity(for_user(current_user), activity)
     if report is not None and not report.is_editable and request.method == "GET":
-        flash("The report cannot be changed now: "
-              + ("it is with its approvers." if report.status == ReportStatus.SUBMITTED.value
-                 else "it is approved and locked (a manager may unlock it)."), "warning")
+        flash(_("The report cannot be changed now: it is with its approvers.")
+              if report.status == ReportStatus.SUBMITTED.value
+              else _("The report cannot be changed now: it is approved and locked (a manager may unlock it)."),
+              "warning")
         return redirect(url_for(".show", activity_id=activity.id))
     form = ReportForm(data=report_data(report)) if request.method == "GET" and report else ReportForm()
     status = 200
@@ -114,7 +117,7 @@ def edit(activity_id: int):
             report = report_reads.of_activity(for_user(current_user), activity)
         else:
             db.session.commit()
-            flash("Report saved as a draft." if saved.status == ReportStatus.DRAFT.value else "Report saved.",
+            flash(_("Report saved as a draft.") if saved.status == ReportStatus.DRAFT.value else "Report saved.",
                   "success")
             return redirect(url_for(".show", activity_id=activity.id))
     elif form.is_submitted():
@@ -139,7 +142,7 @@ def _move_view(name: str, form_cls, move, done: str, needs_form_choices: bool = 
                 return _page(activity, get_report_or_404(activity), status,
                              **{f"{name}_form": _distinct_ids(form, name)})
             db.session.commit()
-            flash(done, "success")
+            flash(str(done), "success")
             return redirect(url_for(".show", activity_id=activity.id))
         return _page(activity, report, 422, **{f"{name}_form": _distinct_ids(form, name)})
     view.__name__ = name
@@ -148,14 +151,14 @@ def _move_view(name: str, form_cls, move, done: str, needs_form_choices: bool = 
 
 _MOVES = [
     ("submit", SubmitForm, lambda r, f, u: report_review.submit(r, f.approvers.data, f.note.data, u, f.version.data),
-     "Report submitted: its approvers find it under the reports awaiting their review.", Permission.EDIT_ACTIVITIES,
+     _l("Report submitted: its approvers find it under the reports awaiting their review."), Permission.EDIT_ACTIVITIES,
      True),
     ("return", ReturnForm, lambda r, f, u: report_review.return_for_changes(r, f.note.data, u, f.version.data),
-     "Report returned to its author with your note.", Permission.REVIEW_REPORTS, False),
+     _l("Report returned to its author with your note."), Permission.REVIEW_REPORTS, False),
     ("approve", ApproveForm, lambda r, f, u: report_review.approve(r, f.note.data, u, f.version.data),
-     "Report approved: it is locked, and the activity may be marked completed.", Permission.REVIEW_REPORTS, False),
+     _l("Report approved: it is locked, and the activity may be marked completed."), Permission.REVIEW_REPORTS, False),
     ("unlock", UnlockForm, lambda r, f, u: report_review.unlock(r, f.reason.data, u, f.version.data),
-     "Report unlocked: it is a draft again and must be reviewed again.", Permission.REVIEW_REPORTS, False),
+     _l("Report unlocked: it is a draft again and must be reviewed again."), Permission.REVIEW_REPORTS, False),
 ]
 for _name, _form, _move, _done, _permission, _choices in _MOVES:
     bp.add_url_rule(f"/activities/<int:activity_id>/report/{_name}", endpoint=_name, methods=["POST"],
@@ -176,7 +179,7 @@ def complete(activity_id: int):
             flash(exc.message, "error")
             return redirect(url_for(".show", activity_id=activity_id)), 303
         db.session.commit()
-        flash(f"“{activity.title}” is marked completed.", "success")
+        flash(_("“%(title)s” is marked completed.", title=activity.title), "success")
     return redirect(url_for("activities.detail", activity_id=activity_id))
 
 
