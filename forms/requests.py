@@ -189,30 +189,54 @@ class AssignForm(AppForm):
     next = HiddenField()
 
 
-class BulkAssignForm(AppForm):
-    """The queue's assignment of the ticked rows: each checkbox's value is `id:version` of the row as shown."""
-    officer = AccountField(_l("Assign the ticked requests to"), first=("", _l("Choose an officer…")),
-                           nobody=_l("Nobody (remove the assignment)"),
-                           validators=[InputRequired(_l("Choose the officer to assign, or “Nobody”."))])
+class BulkSelectionForm(AppForm):
+    """Which rows of the queue a bulk action takes: the ticked ones (each checkbox's value is `id:version` of the
+    row as shown), or every request matching the queue's filters (`selection=matching`, as they stand now)."""
     requests = SelectMultipleField(_l("Requests"), validate_choice=False)
+    selection = SelectField(_l("Apply to"), choices=choices([("ticked", _l("The ticked requests")),
+                                                             ("matching", _l("Every request matching the filters"))]),
+                            default="ticked", validators=[Optional()])
     next = HiddenField()
 
+    @property
+    def all_matching(self) -> bool:
+        return self.selection.data == "matching"
+
     def validate_requests(self, field):
-        if not field.data:
-            raise ValidationError(_l("Tick at least one request to assign."))
-        bad = [v for v in field.data if not re.fullmatch(r"[1-9][0-9]{0,9}:[1-9][0-9]{0,9}", v or "")]
+        if not field.data and not self.all_matching:
+            raise ValidationError(_l("Tick at least one request, or choose every request matching the filters."))
+        bad = [v for v in field.data or [] if not re.fullmatch(r"[1-9][0-9]{0,9}:[1-9][0-9]{0,9}", v or "")]
         if bad:
             raise ValidationError(f"{bad[0][:30]!r} does not name a request of the queue: reload the queue.")
 
     def pairs(self) -> list[tuple[int, int]]:
-        """(request id, version) of every ticked row."""
-        return [tuple(int(x) for x in v.split(":")) for v in self.requests.data]
+        """(request id, version) of every ticked row (of a validated form)."""
+        return [tuple(int(x) for x in v.split(":")) for v in self.requests.data or []]
+
+    def ticked_ids(self) -> set[int]:
+        """The rows to show ticked again after a refusal: those well named, whatever else was sent."""
+        return {int(v.split(":")[0]) for v in self.requests.data or []
+                if re.fullmatch(r"[1-9][0-9]{0,9}:[1-9][0-9]{0,9}", v or "")}
+
+
+class BulkAssignForm(BulkSelectionForm):
+    """The queue's assignment of many requests to one officer."""
+    officer = AccountField(_l("Assign the ticked requests to"), first=("", _l("Choose an officer…")),
+                           nobody=_l("Nobody (remove the assignment)"),
+                           validators=[InputRequired(_l("Choose the officer to assign, or “Nobody”."))])
+
+
+class BulkMoveForm(BulkSelectionForm):
+    """The queue's start review, approve or decline of many requests, with one reason for them all."""
+    reason = TextAreaField(_l("Reason, for every request moved"), filters=[strip],
+                           validators=[Optional(), Length(max=MAX_REASON)], render_kw={"rows": 1},
+                           description=_l("Needed to approve or decline."))
 
 
 # ------------------------------------------------------------------ lists
 class RequestFilterForm(FilterForm):
     SORTS = {"id": "Number", "received_date": "Received", "status": "Status", "priority": "Priority",
-             "due_date": "Due", "state": "State"}
+             "due_date": "Due", "state": "State", "subject": "Subject", "kind": "Kind", "assigned": "Assigned to"}
     DEFAULT_SORT = "-id"
 
     q = text_filter(_l("Text"),
@@ -239,7 +263,8 @@ class RequestFilterForm(FilterForm):
 
 class QueueFilterForm(FilterForm):
     """The managers' queue: requests awaiting a decision, by priority then age."""
-    SORTS = {"priority": "Priority, then age", "received_date": "Received", "due_date": "Due", "state": "State"}
+    SORTS = {"priority": "Priority, then age", "received_date": "Received", "due_date": "Due", "state": "State",
+             "id": "Number", "subject": "Subject", "kind": "Kind", "status": "Status", "assigned": "Assigned to"}
     DEFAULT_SORT = "priority"
     DEFAULT_PER_PAGE = 50
 

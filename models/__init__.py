@@ -19,5 +19,6 @@ from models.member_state import MemberState, MemberStateAlias, MemberStateName, 
 from models.notification import Notification, NotificationDigest, NotificationPreference  # noqa: F401
 from models.organization import Organization  # noqa: F401
 from models.record_version import RecordVersion  # noqa: F401
+from models.saved_view import SavedView  # noqa: F401
 from models.treaty import TreatyAction, TreatyActionSource  # noqa: F401
 from models.user import ApiToken, User  # noqa: F401

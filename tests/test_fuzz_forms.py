@@ -377,6 +377,8 @@ def admin_client(cast, session):
     _work_loop_records(admin)
     from app.services.notifications import events as notification_events  # issue 28: a notification to mark read
     notification_events.notify(admin, notification_events.NotificationKind.REQUEST_NEW, "Fuzz notification")
+    from models import SavedView  # issue 29: a saved view of the admin's, so that its delete form shows
+    session.add(SavedView(owner=admin, list_name="requests", name="Fuzz view", query="status=pending"))
     session.commit()
     return cast["clients"]["admin"]
 
@@ -421,7 +423,8 @@ def assert_every_post_route_has_its_form_found(app, forms: dict) -> None:
     # no page.
     assert {"requests.new", "requests.edit", "requests.approve", "activities.new", "activities.edit",
             "contributions.new", "contributions.allocate", "findings.new", "rates.new", "rates.edit",
-            "treaties.new_action", "treaties.imports", "admin.create_user", "queue.assign"} <= set(forms)
+            "treaties.new_action", "treaties.imports", "admin.create_user", "queue.assign", "queue.move",
+            "saved_views.save", "saved_views.delete"} <= set(forms)
     # The new-password form opens only from an e-mailed link (tests/views/test_own_account.py submits it).
     assert missing <= {"treaties.import_confirm", "sheet_imports.requests_confirm",
                        "sheet_imports.activities_confirm", "account.reset_password"}, \

@@ -12,6 +12,7 @@ never a view, the API or a template helper. tests/test_conventions.py holds the 
     registry    States, organizations, experts, legislative issues and findings
     mail        the outbox: e-mails queued, delivered over SMTP with retries, rendered in text and HTML (issue 28)
     accounts    accounts, roles, API tokens, sign-in events, one's own password and the forgotten-password link
+    saved_views a list's filters and sort kept under a name, one's own or shared with the team (issue 29)
     notifications  what people are told: the bell, preferences, e-mails at once, digests, overdue reminders
     attachments files on records: their storage, the checks of what a file is, their versions
     comments    staff comments on requests, activities and reports, and the colleagues they mention
@@ -33,3 +34,5 @@ LAYERS = ("core", "jobs", "registry", "accounts", "attachments", "comments", "tr
 # Issue 28 (people): mail below accounts (the reset link), notifications below every domain that raises events.
 _ACCOUNTS = LAYERS.index("accounts")
 LAYERS = LAYERS[:_ACCOUNTS] + ("mail", "accounts", "notifications") + LAYERS[_ACCOUNTS + 1:]
+# Issue 29 (lists): saved views need only accounts and core.
+LAYERS = LAYERS[:LAYERS.index("notifications")] + ("saved_views",) + LAYERS[LAYERS.index("notifications"):]

@@ -26,6 +26,7 @@ from app.views.registry.organizations import bp as organizations_bp
 from app.views.registry.states import bp as states_bp
 from app.views.requests.queue import bp as queue_bp
 from app.views.requests.requests import bp as requests_bp
+from app.views.saved_views import bp as saved_views_bp
 from app.views.sheets import bp as sheet_imports_bp
 from app.views.treaties.forecast import bp as forecast_bp
 from app.views.treaties.instruments import bp as instruments_bp
@@ -41,4 +42,5 @@ BLUEPRINTS = [main_bp, auth_bp, admin_bp, reports_bp, instruments_bp, states_bp,
               attachments_bp, comments_bp, actions_bp, activity_reports_bp,
               jobs_bp, list_exports_bp]
 BLUEPRINTS += [account_bp, notifications_bp]  # issue 28
+BLUEPRINTS += [saved_views_bp]  # issue 29
 BLUEPRINTS += [help_bp]  # issue 29 item 9

@@ -45,6 +45,11 @@ def test_quarters():
     assert dashboards.quarter_of(date(2004, 2, 29)) == (date(2004, 1, 1), date(2004, 3, 31))
 
 
+def unlinked(page: str) -> str:
+    """The page without its links' tags: a count is a link to its rows (issue 29), read here as its text."""
+    return re.sub(r"<a [^>]*>|</a>", "", page)
+
+
 def test_the_managers_dashboard(sign_in, session):
     get, manager = sign_in("manager")
     before = dashboards.for_role("manager", for_user(manager), manager, AS_OF).queue
@@ -71,8 +76,8 @@ def test_the_managers_dashboard(sign_in, session):
     # The deposits of 2003 up to 2 July: Armenia's of 1 July, none of 2002 and none after the date
     assert re.search(r"1 July 2003</td><td><a href=\"/states/ARM\">Armenia</a>", deposits)
     assert "2002</td>" not in deposits and "3 July 2003" not in deposits
-    progress = page[page.index('id="progress"'):]
-    assert re.search(r'>UNTOC</a></td><td class="text-end">40</td><td class="text-end">40</td>', progress)
+    progress = unlinked(page[page.index('id="progress"'):])
+    assert re.search(r'>UNTOC</td><td class="text-end">40</td><td class="text-end">40</td>', progress)
     assert 'class="bar"' in page and "29 September 2003" in progress
 
 
@@ -93,7 +98,8 @@ def test_the_quarters_activities_are_a_bounded_list_with_the_counts_of_them_all(
     assert kinds["workshop"] - dict(before.activities_by_kind).get("workshop", 0) == 1
     page = page_of(get)
     quarter = page[page.index('id="quarter-title"'):page.index('id="deposits-title"')]
-    assert f": {board.activities_count}</h2>" in quarter and quarter.count("<tr>") == 3  # the header and two rows
+    assert f": {board.activities_count}</h2>" in unlinked(quarter)
+    assert quarter.count("<tr>") == 3  # the header and two rows
     assert 'href="/activities/?date_from=2003-07-01&amp;date_to=2003-09-30"' in quarter
 
 
@@ -116,7 +122,7 @@ def test_the_officers_dashboard(sign_in, session, make_user):
     factories.activity(title="Past mission", visits=[("BOL", date(2003, 6, 1), date(2003, 6, 2))])
     session.commit()
     page = page_of(get)
-    mine = page[page.index('id="mine-title"'):page.index('id="visits-title"')]
+    mine = unlinked(page[page.index('id="mine-title"'):page.index('id="visits-title"')])
     assert "2 assigned and open" in mine and '<span id="overdue-count">1</span> overdue' in mine
     assert "Mine, due later" in mine and "Mine, overdue" in mine
     assert "Mine, completed" not in mine and "Someone else" not in mine
@@ -142,7 +148,7 @@ def test_a_donor_sees_its_own_money_and_the_deposits_of_the_states_it_reached(si
     assert "/states/BOL" in deposits and "/states/PER" not in deposits
     assert 'id="queue-ageing"' not in page and 'id="mine-title"' not in page
     # as at a day before the money was pledged and before the activity's States had deposited anything
-    early = page_of(get, date(2000, 12, 1))
+    early = unlinked(page_of(get, date(2000, 12, 1)))
     assert "/states/BOL" not in early.split('id="deposits-title"')[1]
     assert "Your contributions: 0" in early and "Activities your contributions fund: 0" in early
 
@@ -157,13 +163,13 @@ def test_a_donors_lists_show_the_latest_and_count_them_all(sign_in, session, mon
     session.commit()
     get, _ = sign_in("donor", donor=donor)
     page = page_of(get, date(2014, 12, 31))
-    money = page[page.index('id="contributions-title"'):page.index('id="funded-title"')]
-    funded = page[page.index('id="funded-title"'):page.index('id="deposits-title"')]
+    money = unlinked(page[page.index('id="contributions-title"'):page.index('id="funded-title"')])
+    funded = unlinked(page[page.index('id="funded-title"'):page.index('id="deposits-title"')])
     assert "Your contributions: 3" in money and money.count("Contribution #") == 2
-    assert "The latest 2 by pledge date" in money and "/funding/?as_of=2014-12-31#contributions" in money
+    assert "The latest 2 by pledge date" in money and "/funding/?as_of=2014-12-31#contributions" in page
     assert "Activities your contributions fund: 3" in funded
     assert "Mission 3" in funded and "Mission 2" in funded and "Mission 1" not in funded  # newest first
-    assert "/funding/?as_of=2014-12-31#activities" in funded
+    assert "/funding/?as_of=2014-12-31#activities" in page
     # All of them on one page when they fit: no note, no link.
     monkeypatch.setattr(dashboards, "DONOR_ROWS", 3)
     whole = page_of(get, date(2014, 12, 31))
@@ -173,7 +179,7 @@ def test_a_donors_lists_show_the_latest_and_count_them_all(sign_in, session, mon
 def test_as_of_moves_every_figure(sign_in):
     get, _ = sign_in("manager")
     page = page_of(get, date(2002, 12, 31))
-    assert re.search(r'>UNTOC</a></td><td class="text-end">(\d+)</td>', page).group(1) != "40"
+    assert re.search(r'>UNTOC</td><td class="text-end">(\d+)</td>', unlinked(page)).group(1) != "40"
     assert "Activities this quarter (1 October 2002 – 31 December 2002)" in page
     assert get("/dashboard?as_of=2003-02-30").status_code == 400
 
@@ -206,5 +212,5 @@ def test_each_role_costs_a_fixed_number_of_queries(sign_in, session, role):
     grow(12)
     assert cost() == small
     # the signed-in user included; staff dashboards count actions and reports awaiting review in one more (issue 27);
-    # the header's bell counts the unread notifications in one more (issue 28)
-    assert small == {"manager": 9, "officer": 15, "donor": 9}[role]
+    # the header's bell counts the unread notifications in one more (issue 28); the saved views one more (issue 29)
+    assert small == {"manager": 10, "officer": 16, "donor": 10}[role]

@@ -27,7 +27,7 @@ def test_the_fifteen_reference_requests_wait_in_the_queue_undated(client, login_
     page = client.get("/queue").get_data(as_text=True)
     assert bucket_counts(page) == {"0-30": 0, "31-90": 0, "over-90": 0, "not-recorded": 15}
     assert len(row_ids(page)) == 15 and "Venezuela" in page and "inferred" in page
-    assert "Assign the ticked requests" in page and page.count("Decide…") == 15
+    assert "Triage: assign, review or decide" in page and page.count("Decide…") == 15
 
 
 def test_an_officer_is_not_a_manager(client, login_as):

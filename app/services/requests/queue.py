@@ -38,7 +38,7 @@ class QueueFilters:
 #: Sort keys of the queue (forms.request.QueueFilterForm.SORTS names the same keys). "priority" is the queue's own
 #: order: urgent first, then the oldest received, undated last.
 SORTS = {"priority": R.priority_rank, "received_date": R.received_date, "due_date": R.due_date,
-         "state": request_reads.SORTS["state"]}
+         **{key: request_reads.SORTS[key] for key in ("id", "state", "subject", "kind", "status", "assigned")}}
 
 
 def _conditions(scope: Scope, filters: QueueFilters, today: date) -> list:
@@ -60,6 +60,18 @@ def list_page(scope: Scope, filters: QueueFilters, paging: Paging, today: date |
     tiebreak = (R.received_date.asc().nulls_last(), R.id)
     return paginate(ordered(query(scope, filters, today), SORTS, paging, "priority", tiebreak, nulls_last=True),
                     paging)
+
+
+#: "All matching" acts on at most this many requests at once: past it, narrowing the filters is the safer triage.
+MAX_MATCHING = 500
+
+
+def matching_pairs(scope: Scope, filters: QueueFilters, today: date | None = None) -> list[tuple[int, int]]:
+    """(id, version) of every request the filtered queue holds, as they stand now (one query, no rows loaded):
+    what "all matching" acts on. At most MAX_MATCHING + 1, so that the caller can tell there are too many."""
+    select = (sa.select(R.id, R.version).where(*_conditions(scope, filters, today or date.today()))
+              .order_by(R.id).limit(MAX_MATCHING + 1))
+    return [(row.id, row.version) for row in db.session.execute(select)]
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,11 @@ class RequestFilters:
     received_to: date | None = None
 
 
+def _officer_name():
+    """The assigned officer's name, for sorting (unassigned requests last, in both directions)."""
+    return sa.select(User.name).where(User.id == R.assigned_officer_id).correlate(R).scalar_subquery()
+
+
 def _state_name():
     return sa.select(MemberState.name).where(MemberState.id == R.state_id).correlate(R).scalar_subquery()
 
@@ -61,7 +66,8 @@ def _state_name():
 #: Sort keys of the request list (forms.request.RequestFilterForm.SORTS names the same keys). Priority sorts by
 #: rank (urgent first), never alphabetically.
 SORTS = {"id": R.id, "received_date": R.received_date, "status": R.status, "priority": R.priority_rank,
-         "due_date": R.due_date, "state": _state_name()}
+         "due_date": R.due_date, "state": _state_name(), "subject": R.subject, "kind": R.kind,
+         "assigned": _officer_name()}
 
 
 # ------------------------------------------------------------------ ageing

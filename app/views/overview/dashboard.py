@@ -8,6 +8,7 @@ from app.page_cache import cached_page
 from app.permissions import login_required
 from app.scoping import for_user
 from app.services.overview import dashboard as dashboards
+from app.services.saved_views import view_reads
 from app.views.charts import progress_bars
 from app.views.helpers import list_filters
 from forms.treaties.record import AsOfForm
@@ -27,4 +28,5 @@ def index():
     user = current_user._get_current_object()
     board = dashboards.for_role(user.role, for_user(user), user, as_of)
     bars = progress_bars([(p.instrument.code, p.counted, p.threshold) for p in board.progress])
-    return render_template("overview/dashboard/index.html", form=form, board=board, as_of=as_of, bars=bars)
+    return render_template("overview/dashboard/index.html", form=form, board=board, as_of=as_of, bars=bars,
+                           views=view_reads.visible(user))
