@@ -5,26 +5,22 @@ offers is a value the API accepts, and the other way round. Each takes the form 
 """
 from flask_login import current_user
 
-from app import history_words
+from app import history_words, pickers
 from app.scoping import for_user
-from app.services.activities import activity_reads, activity_writes
 from app.services.core import audit
-from app.services.funding import allocations as allocation_service
 from app.services.funding import contributions as contribution_service
-from app.services.registry import legislative
-from app.services.registry import organizations as organization_service
-from app.services.registry import states as state_service
 from app.services.requests import request_reads
 from app.services.treaties.treaty_record import visible_instruments
-from app.services.work import action_reads, report_review
+from app.services.work import report_review
 from forms.base import choices
 
 
 def activity_form(form) -> None:
-    # Attribute by attribute: dataclasses.astuple would deep-copy every State, organization and expert (it was most
-    # of the form's time at 20,000 requests).
-    offered = activity_writes.form_choices(for_user(current_user))
-    form.set_choices(offered.states, offered.instruments, offered.organizations, offered.experts)
+    """The instruments (a handful) as options; States, partners, experts and requests are pickers offering only
+    what the form holds (a fixed number of queries, whatever the size of the record)."""
+    scope = for_user(current_user)
+    form.set_instruments(visible_instruments(scope))
+    pickers.bind(form, scope)
 
 
 def contribution_form(form) -> None:
@@ -32,21 +28,23 @@ def contribution_form(form) -> None:
 
 
 def allocation_form(form) -> None:
-    form.set_choices(allocation_service.activity_choices())
+    """The activity: a picker (every activity would be thousands of options)."""
+    pickers.bind(form, for_user(current_user))
 
 
 def expert_form(form) -> None:
-    scope = for_user(current_user)
-    form.set_choices(organization_service.choices(scope), state_service.choices(scope))
+    """Affiliation and nationality: pickers (organizations grow with the roster)."""
+    pickers.bind(form, for_user(current_user))
 
 
 def finding_form(form) -> None:
-    scope = for_user(current_user)
-    form.set_choices(state_service.choices(scope), legislative.catalogue(scope), activity_reads.choices(scope))
+    """State, issue and the activity it was raised in: pickers (the activities number in the thousands)."""
+    pickers.bind(form, for_user(current_user))
 
 
 def request_form(form) -> None:
-    form.set_states(state_service.choices(for_user(current_user)))
+    """The requesting State: a picker."""
+    pickers.bind(form, for_user(current_user))
 
 
 def request_filters(form) -> None:
@@ -59,15 +57,15 @@ def assign_form(form) -> None:
 
 
 def treaty_action_form(form) -> None:
+    """The participant: a picker; the instruments: the handful the caller may see."""
     scope = for_user(current_user)
-    form.participant.choices = choices([("", "Choose…")] + [(s.code, f"{s.name} ({s.code})")
-                                                            for s in state_service.choices(scope)])
     form.instrument.choices = choices([(i.code, f"{i.code} — {i.short_title}") for i in visible_instruments(scope)])
+    pickers.bind(form, scope)
 
 
 def action_form(form) -> None:
-    """An action's owner among active staff, its State among those the caller may see."""
-    form.set_choices(action_reads.owner_choices(), state_service.choices(for_user(current_user)))
+    """An action's owner (staff accounts: the service takes only an active one) and its State: pickers."""
+    pickers.bind(form, for_user(current_user))
 
 
 def action_filters(form) -> None:

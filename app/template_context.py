@@ -198,6 +198,13 @@ def stale_groups(items, as_of) -> list[tuple]:
     return sorted(groups.items())
 
 
+def row_template(html) -> Markup:
+    """An empty row for a <template> (app/static/form_rows.js): its fields' `name`s become `data-row-name`, which
+    the script turns back when it copies the row in. Until then the page's form has no such field: a program that
+    reads the page's fields, or a browser's own form handling, sees only the rows the form holds."""
+    return Markup(re.sub(r'(<(?:input|select|textarea)\b[^>]*?\s)name="', r'\1data-row-name="', str(html)))
+
+
 def state_name(state, as_of=None) -> str:
     """A State's name in the page's language (as at `as_of` when given): app.services.registry.state_names."""
     return local_name(state, current_language(), as_of)
@@ -218,6 +225,7 @@ def control_kind(field) -> str:
 
 def init_app(app) -> None:
     app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["row_template"] = row_template
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["month"] = format_month
     app.jinja_env.filters["money"] = format_money

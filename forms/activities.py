@@ -24,11 +24,11 @@ from forms.base import (
     MARKUP,
     AppForm,
     FilterForm,
-    NumberListField,
     PlainText,
     VersionField,
     choices,
     date_field,
+    empty_row,
     optional_int,
     strip,
 )
@@ -42,22 +42,11 @@ from forms.filters import (
     state_filter,
     text_filter,
 )
+from forms.pickers import MultiPickerField, PickerField
 from models.enums import ActivityKind, ActivityStatus, DatePrecision
 
 #: Rows one form may carry (visits, partners, experts): more is a mistake or a probe.
 MAX_ROWS = 40
-class KnownChoice(SelectField):
-    """A select whose refusal of an unknown value says what to do."""
-
-    def __init__(self, label, unknown: str, **kwargs):
-        self.unknown = unknown
-        super().__init__(label, **kwargs)
-
-    def pre_validate(self, form):
-        if self.data in (None, ""):
-            return
-        if self.data not in {self.coerce(c[0] if isinstance(c, tuple) else c.value) for c in self.choices or []}:
-            raise ValidationError(self.unknown)
 
 
 class ActivityFilterForm(FilterForm):
@@ -120,8 +109,8 @@ class VisitForm(_Row):
     id = HiddenField(filters=[optional_int])
     city = StringField(_l("City"), filters=[strip],
                        validators=[Optional(), Length(max=80, message=_l("At most 80 characters.")), PlainText()])
-    country = KnownChoice("Country", "That country is not one the record knows: choose it from the list.",
-                          validators=[InputRequired(_l("Choose the country of the visit."))])
+    country = PickerField(_l("Country"), [InputRequired(_l("Choose the country of the visit."))], kind="states",
+                          unknown=_l("That country is not one the record knows: choose it from the list."))
     start_date = date_field(_l("First day"), InputRequired(_l("Give the first day of the visit.")))
     end_date = date_field(_l("Last day"), InputRequired(_l("Give the last day of the visit.")),
                           not_before("start_date", _l("The visit ends before it starts.")))
@@ -132,8 +121,8 @@ class VisitForm(_Row):
 class PartnerForm(_Row):
     KEYS = ("organization", "role")
 
-    organization = KnownChoice("Organization", "Choose the organization from the list.", coerce=optional_int,
-                               validators=[InputRequired(_l("Choose the partner organization."))])
+    organization = PickerField(_l("Organization"), [InputRequired(_l("Choose the partner organization."))],
+                               kind="organizations", unknown=_l("Choose the organization from the list."))
     role = StringField(_l("Role"), filters=[strip], validators=[
         DataRequired(_l("Say what the partner did (host, organizer, co-operating organization…).")),
         Length(max=80, message=_l("At most 80 characters.")), PlainText()])
@@ -142,8 +131,8 @@ class PartnerForm(_Row):
 class DeploymentForm(_Row):
     KEYS = ("expert", "role", "start_date", "end_date")
 
-    expert = KnownChoice("Expert", "Choose the expert from the roster.", coerce=optional_int,
-                         validators=[InputRequired(_l("Choose the expert."))])
+    expert = PickerField(_l("Expert"), [InputRequired(_l("Choose the expert."))], kind="experts",
+                         unknown=_l("Choose the expert from the roster."))
     role = StringField(_l("Role"), filters=[strip], validators=[
         DataRequired(_l("Give the expert's role (legal adviser, lecturer…).")),
         Length(max=120, message=_l("At most 120 characters.")), PlainText()])
@@ -204,20 +193,20 @@ class ActivityForm(AppForm):
     description = TextAreaField(_l("Description"), filters=[strip], validators=[
         Optional(), Length(max=5000, message=_l("At most 5,000 characters."))])
     visits = FieldList(FormField(VisitForm), "Visits", min_entries=1, max_entries=MAX_ROWS)
-    served = SelectMultipleField(_l("States served"), coerce=str,
-                                 description=_l("The beneficiary States; for a meeting, the States of the region "
-                                                "there."))
-    participants = SelectMultipleField(_l("States taking part"), coerce=str,
-                                       description=_l("Other States that took part (whose experts came)."))
+    served = MultiPickerField(_l("States served"), kind="states",
+                              description=_l("The beneficiary States; for a meeting, the States of the region "
+                                             "there."))
+    participants = MultiPickerField(_l("States taking part"), kind="states",
+                                    description=_l("Other States that took part (whose experts came)."))
     instruments = SelectMultipleField(_l("Instruments covered"), coerce=str)
     other_instruments = ListText("Other instruments dealt with jointly", validators=[_EachAtMost(255, "instrument")],
                                  description=_l("One per line, e.g. the universal instruments against terrorism."))
     topics = ListText("Topics", separator=",", validators=[_EachAtMost(120, "topic")],
                       description=_l("Subjects dealt with besides the instruments, separated by commas."))
     partners = FieldList(FormField(PartnerForm), "Partner organizations", min_entries=1, max_entries=MAX_ROWS)
-    requests = NumberListField(_l("Requests it answers"),
-                               description=_l("Request numbers, separated by commas (e.g. #12, "
-                               "#15): each request's page and the lists give its number."))
+    requests = MultiPickerField(_l("Requests it answers"), kind="requests",
+                                unknown=_l("No request {value} that you may see: give its number, e.g. #12."),
+                                description=_l("Type a request's number (#12) or words of its subject."))
     deployments = FieldList(FormField(DeploymentForm), "Experts deployed", min_entries=1, max_entries=MAX_ROWS)
     outcome = TextAreaField(_l("Outcome report"), filters=[strip], validators=[
         Optional(), Length(max=10000, message=_l("At most 10,000 characters."))],
@@ -232,34 +221,40 @@ class ActivityForm(AppForm):
     #: The buttons that add an empty row instead of saving (no script needed): name "add", value the list.
     ROW_LISTS = ("visits", "partners", "deployments")
 
-    def set_choices(self, states, instruments, organizations, experts) -> None:
-        """Options from the database (each list already in the caller's scope), on the form and every row."""
-        state_pairs = [(s.code, f"{s.name} ({s.code})") for s in states]
-        self._row_choices = {
-            "country": choices([("", _l("Choose…"))] + state_pairs),
-            "organization": choices([("", _l("Choose…"))] + [(o.id, o.display_name) for o in organizations]),
-            "expert": choices([("", _l("Choose…"))] + [(e.id, e.name) for e in experts]),
-        }
-        self.served.choices = choices(state_pairs)
-        self.participants.choices = choices(state_pairs)
+    def set_instruments(self, instruments) -> None:
+        """The instruments the caller may see (a handful: a plain multiple select). States, organizations,
+        experts and requests are pickers, bound by the app (app.pickers.bind) to the records they hold."""
         self.instruments.choices = choices([(i.code, f"{i.code} — {i.short_title}") for i in instruments])
-        self._apply_row_choices()
 
-    def _apply_row_choices(self) -> None:
+    def set_choices(self, states, instruments, organizations, experts) -> None:
+        """Every option given by the caller, who already holds the records (the spreadsheet import: only those its
+        row names). The requests are offered as numbered: the write service finds them in the scope."""
+        self.set_instruments(instruments)
+        state_pairs = [(s.code, f"{s.name} ({s.code})") for s in states]
+        offered = {"country": state_pairs, "organization": [(o.id, o.display_name) for o in organizations],
+                   "expert": [(e.id, e.name) for e in experts]}
+        self.served.offer(state_pairs)
+        self.participants.offer(state_pairs)
+        numbers = [n for n in map(self.requests.key_of, self.requests.data or []) if n is not None]
+        self.requests.offer([(n, f"#{n}") for n in numbers])
         for rows in (self.visits, self.partners, self.deployments):
             for row in rows:
-                for name, options in self._row_choices.items():
+                for name, pairs in offered.items():
                     if name in row.form._fields:
-                        row.form[name].choices = options
+                        row.form[name].offer(pairs)
 
     def add_row(self, name: str) -> bool:
-        """Append an empty row to `name` (one of ROW_LISTS); False when the list is full."""
+        """Append an empty row to `name` (one of ROW_LISTS); False when the list is full. Its pickers are bound
+        with the rest of the form (app.pickers.bind), after this."""
         rows = self[name]
         if name not in self.ROW_LISTS or len(rows) >= MAX_ROWS:
             return False
         rows.append_entry()
-        self._apply_row_choices()
         return True
+
+    def row_template(self, name: str):
+        """An empty row of `name` for the page's <template> (forms.base.empty_row)."""
+        return empty_row(self, name)
 
     def filled(self, name: str) -> list[Form]:
         """The rows of `name` that are not left empty."""

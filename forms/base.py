@@ -249,6 +249,17 @@ class NumberListField(SelectMultipleField):
             raise ValidationError(f"At most {self.MAX_NUMBERS} numbers.")
 
 
+def empty_row(form, name: str):
+    """An empty row of the FieldList `name` of `form`, numbered `__index__`: the page's <template> that
+    app/static/form_rows.js copies to add a row in place (renumbered after the rows on the page)."""
+    rows = form[name]
+    row = form.meta.bind_field(form, rows.unbound_field, {
+        "name": f"{rows.name}-__index__", "id": f"{rows.id}-__index__", "_meta": form.meta,
+        "translations": rows._translations})
+    row.process(None)
+    return row
+
+
 class VersionField(IntegerField):
     """The version of the record an edit form was rendered from (hidden; rendered as the macro renders hidden
     fields): the write service refuses a save against a record that changed since. Empty on a new record."""

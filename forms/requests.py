@@ -30,6 +30,7 @@ from forms.filters import (
     state_filter,
     text_filter,
 )
+from forms.pickers import PickerField
 from models.assistance_request import AWAITING_DECISION, date_problems
 from models.enums import AgeBucket, Priority, RequestChannel, RequestKind, RequestStatus
 
@@ -110,8 +111,8 @@ def _version_field():
 
 # ------------------------------------------------------------------ intake and edit
 class RequestForm(AppForm):
-    state = SelectField(_l("Requesting State"), validate_choice=False,
-                        validators=[InputRequired(_l("Choose the requesting State."))])
+    state = PickerField(_l("Requesting State"), [InputRequired(_l("Choose the requesting State."))], kind="states",
+                        unknown=_l("Unknown State: choose the requesting State from the list."))
     instruments = MultiCheckboxField(_l("Instruments concerned"), choices=choices([(c, c) for c in INSTRUMENT_CODES]),
                                      validate_choice=False,
                                      validators=[AtLeastOne("Choose at least one instrument the request concerns.")],
@@ -137,13 +138,6 @@ class RequestForm(AppForm):
     due_date = date_field(_l("Due date"), Optional(), description=_l("When the State expects an answer, if it said."))
     #: Set when editing: the version the form was rendered from.
     version = IntegerField(widget=HiddenInput(), validators=[Optional(), NumberRange(1, MAX_ID)])
-
-    def set_states(self, states) -> None:
-        self.state.choices = choices([("", _l("Choose…"))] + [(s.code, f"{s.name} ({s.code})") for s in states])
-
-    def validate_state(self, field):
-        if field.data and field.data not in {c.value for c in self.state.choices}:
-            raise ValidationError(_l("Unknown State: choose the requesting State from the list."))
 
     def validate_instruments(self, field):
         unknown = [c for c in field.data if c not in INSTRUMENT_CODES]

@@ -15,6 +15,7 @@ from app.api import (  # noqa: E402,F401
     comment_endpoints,
     funding,
     jobs,
+    lookup,
     notifications,
     openapi,
     requests,

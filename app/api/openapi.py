@@ -106,6 +106,11 @@ def _path_parameters(rule) -> list[dict]:
     return out
 
 
+def _named(doc: dict) -> set[str]:
+    """Parameters the view describes itself (a path parameter with its own enum, say)."""
+    return {p["name"] for p in doc.get("parameters", [])}
+
+
 @bp.get("/openapi.json")
 @login_required
 @documented("This document.")
@@ -123,7 +128,8 @@ def openapi():
             operation = {
                 "operationId": rule.endpoint.removeprefix("api.") + suffix,
                 "summary": doc.get("summary") or (view.__doc__ or "").strip().split("\n")[0],
-                "parameters": _path_parameters(rule) + (form_parameters(doc["args"]) if doc.get("args") else [])
+                "parameters": [p for p in _path_parameters(rule) if p["name"] not in _named(doc)]
+                + (form_parameters(doc["args"]) if doc.get("args") else [])
                 + doc.get("parameters", []) + _if_match(doc.get("if_match")),
                 "responses": _responses(method, doc),
             }

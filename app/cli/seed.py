@@ -52,7 +52,7 @@ def synthetic(requests, seed_value):
         db.session.commit()
     except Refused as exc:
         db.session.rollback()
-        raise click.ClickException(" ".join(exc.errors.values())) from None
+        raise click.ClickException(" ".join(map(str, exc.errors.values()))) from None
     took = time.perf_counter() - started
     logger("cli").info("seed synthetic: %d requests, seed %d, %d rows in %.1f s", requests, seed_value,
                        sum(counts.values()), took,

@@ -3,7 +3,7 @@ forms of forms/base.py) and showing a service's refusal on its form. (The API's 
 app/api/common.py; both read the same filter forms.)"""
 from collections.abc import Callable
 
-from flask import abort, request
+from flask import Response, abort, request
 
 from app.listing import Paging, paging_from
 from app.services.core.errors import Refused, Stale
@@ -26,6 +26,13 @@ def refuse_filters(form) -> None:
     """400 for a download (CSV, XML) whose filters are not valid: no form to show them on, so the answer names each
     parameter and its message."""
     abort(400, description="; ".join(f"{name}: {errors[0]}" for name, errors in form.errors.items()))
+
+
+def filters_refused_as_text(form) -> Response:
+    """400 in plain text for a file (CSV) whose filters are not valid, every parameter with all its messages (the
+    messages may be lazy translations: each made text here, in the request's language)."""
+    text = " ".join(f"{name}: {' '.join(str(message) for message in errors)}" for name, errors in form.errors.items())
+    return Response(text + "\n", status=400, mimetype="text/plain")
 
 
 def show_refusal(form, exc: Refused) -> int:

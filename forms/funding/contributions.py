@@ -17,6 +17,7 @@ from forms.filters import (
     text_filter,
 )
 from forms.funding.codelists import currency_problem
+from forms.pickers import PickerField
 from models.contribution import MAX_AMOUNT
 from models.enums import ContributionStatus, RegionalGroup
 
@@ -181,18 +182,15 @@ class StatusForm(AppForm):
 
 class AllocationForm(AppForm):
     """Part of a contribution allocated to one activity."""
-    activity_id = SelectField(_l("Activity"), coerce=optional_int,
-                              validators=[DataRequired(_l("Choose the activity."))])
+    activity_id = PickerField(_l("Activity"), [DataRequired(_l("Choose the activity."))], kind="activities",
+                              blank=_l("Choose an activity"), unknown=_l("Choose the activity from the list."),
+                              description=_l("Type its number (#16) or words of its title."))
     amount = AmountField(_l("Amount"), validators=[Optional(), _check_amount],
                          description=_l("In the contribution's currency; leave empty when it is not recorded."))
-    is_inferred = BooleanField(_l("Inferred"), description=_l("Tick when the source does not say that this money paid "
-                                                       "for this activity, and the record infers it."))
+    is_inferred = BooleanField(_l("Inferred"), description=_l("Tick when the source does not say that this money "
+                                                              "paid for this activity, and the record infers it."))
     basis = TextAreaField(_l("Basis"), filters=[strip], validators=[Optional(), Length(max=2000)],
                           description=_l("The source's words, or the reasoning behind the inference."))
-
-    def set_choices(self, activities) -> None:
-        self.activity_id.choices = choices([("", _l("Choose an activity"))] + [(a_id, label) for a_id,
-                                                                               label in activities])
 
     def validate_basis(self, field):
         if self.is_inferred.data and not field.data:

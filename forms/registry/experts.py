@@ -3,7 +3,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from forms.activities import KnownChoice, ListText, _EachAtMost
+from forms.activities import ListText, _EachAtMost
 from forms.base import (
     AppForm,
     EmailAddress,
@@ -12,10 +12,10 @@ from forms.base import (
     VersionField,
     choices,
     date_field,
-    optional_int,
     strip,
 )
 from forms.filters import INSTRUMENT_CODES, enum_filter, instrument_filter, not_before, state_filter, text_filter
+from forms.pickers import PickerField
 from models.enums import ExpertKind, LegalTradition
 
 
@@ -45,9 +45,11 @@ class ExpertForm(AppForm):
                                                             message=_l("At most 160 characters.")), PlainText()])
     kind = SelectField(_l("Kind"), choices=choices([("", _l("Choose…"))] + ExpertKind.choices()),
                        validators=[InputRequired(_l("Choose the kind of expert."))])
-    affiliation = KnownChoice("Affiliation", "Choose the organization from the list.", coerce=optional_int,
+    affiliation = PickerField(_l("Affiliation"), kind="organizations", blank=_l("— none —"),
+                              unknown=_l("Choose the organization from the list."),
                               description=_l("The organization the expert works for, if any."))
-    nationality = KnownChoice("Nationality", _l("Choose the State from the list."))
+    nationality = PickerField(_l("Nationality"), kind="states", blank=_l("— not recorded —"),
+                              unknown=_l("Choose the State from the list."))
     instruments = SelectMultipleField(_l("Instruments of expertise"), choices=choices((c, c) for c in INSTRUMENT_CODES),
                                       validators=[Optional()])
     topics = ListText("Legal topics", separator=",", validators=[_EachAtMost(120, "topic")],
@@ -63,11 +65,6 @@ class ExpertForm(AppForm):
     note = TextAreaField(_l("Note"), filters=[strip], validators=[Optional(), Length(max=4000)])
     #: Set when editing: the version the form was rendered from.
     version = VersionField()
-
-    def set_choices(self, organizations, states) -> None:
-        self.affiliation.choices = choices([("", _l("— none —"))] + [(o.id, o.display_name) for o in organizations])
-        self.nationality.choices = choices([("", _l("— not recorded —"))] + [(s.code, f"{s.name} ({s.code})")
-                                                                        for s in states])
 
     def values(self) -> dict:
         """What the service takes."""

@@ -3,9 +3,9 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from forms.activities import KnownChoice
-from forms.base import AppForm, FilterForm, VersionField, choices, date_field, optional_int, strip
+from forms.base import AppForm, FilterForm, VersionField, choices, date_field, strip
 from forms.filters import text_filter
+from forms.pickers import PickerField
 from models.enums import FindingStatus
 
 
@@ -17,21 +17,18 @@ class IssueFilterForm(FilterForm):
 
 
 class FindingForm(AppForm):
-    state = KnownChoice("State", "Choose the State from the list.", validators=[InputRequired(_l("Choose the State."))])
-    issue = KnownChoice("Issue", "Choose the issue from the catalogue.", coerce=optional_int,
-                        validators=[InputRequired(_l("Choose the issue raised."))])
-    activity = KnownChoice("Raised in", "Choose the activity from the list.", coerce=optional_int,
-                           description=_l("The mission, seminar or analysis where the issue came up (if any)."))
+    state = PickerField(_l("State"), [InputRequired(_l("Choose the State."))], kind="states",
+                        unknown=_l("Choose the State from the list."))
+    issue = PickerField(_l("Issue"), [InputRequired(_l("Choose the issue raised."))], kind="issues",
+                        unknown=_l("Choose the issue from the catalogue."))
+    activity = PickerField(_l("Raised in"), kind="activities", blank=_l("— none —"),
+                           unknown=_l("Choose the activity from the list."),
+                           description=_l("The mission, seminar or analysis where the issue came up (if any): type "
+                                          "its number (#16) or words of its title."))
     status = SelectField(_l("Status"), choices=choices(FindingStatus.choices()), default=FindingStatus.IDENTIFIED.value)
     status_date = date_field(_l("Since"), Optional(), description=_l("The day the status took effect, if known."))
     note = TextAreaField(_l("Note"), filters=[strip], validators=[Optional(), Length(max=2000)],
                          description=_l("What was found, and where it is recorded."))
-
-    def set_choices(self, states, issues, activities) -> None:
-        self.state.choices = choices([("", _l("Choose…"))] + [(s.code, f"{s.name} ({s.code})") for s in states])
-        self.issue.choices = choices([("", _l("Choose…"))] + [(i.id, f"{i.title} — {i.article}") for i in issues])
-        self.activity.choices = choices([("", _l("— none —"))] + [
-            (a.id, f"{a.title} ({a.start_date.isoformat() if a.start_date else 'no date'})") for a in activities])
 
 
 class FindingStatusForm(AppForm):

@@ -12,6 +12,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from forms.base import AppForm, FilterForm, choices, date_field, strip
 from forms.filters import INSTRUMENT_CODES
+from forms.pickers import PickerField
 from models.enums import ActionKind
 
 
@@ -50,7 +51,8 @@ class ImportConfirmForm(AppForm):
 
 
 class TreatyActionForm(AppForm):
-    participant = SelectField(_l("Participant"), validators=[DataRequired(_l("Choose the participant."))])
+    participant = PickerField(_l("Participant"), [DataRequired(_l("Choose the participant."))], kind="states",
+                              unknown=_l("Choose the participant from the list."))
     instrument = SelectField(_l("Instrument"), choices=choices([(c, c) for c in INSTRUMENT_CODES]),
                              validators=[DataRequired(_l("Choose the instrument."))])
     kind = SelectField(_l("Action"), choices=choices(ActionKind.choices()),

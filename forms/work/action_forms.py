@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, SelectField, SelectMultipleField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from forms.base import MAX_ID, AppForm, FilterForm, PlainText, VersionField, choices, date_field, optional_int, strip
+from forms.base import MAX_ID, AppForm, FilterForm, PlainText, VersionField, choices, date_field, strip
 from forms.filters import (
     INSTRUMENT_CODES,
     flag_filter,
@@ -16,6 +16,7 @@ from forms.filters import (
     state_filter,
     text_filter,
 )
+from forms.pickers import PickerField
 from models.enums import ActionStatus, Priority
 
 #: The owner filter's value for the caller's own account.
@@ -99,14 +100,15 @@ class ActionForm(AppForm):
     description = TextAreaField(_l("What is to be done"), filters=[strip], validators=[
         DataRequired(_l("Say what is to be done.")), Length(max=2000,
                                                             message=_l("At most 2,000 characters.")), PlainText()])
-    owner = SelectField(_l("Owner"), coerce=optional_int, validate_choice=False,
-                        validators=[InputRequired(_l("Choose who will do it."))],
+    owner = PickerField(_l("Owner"), [InputRequired(_l("Choose who will do it."))], kind="users",
+                        unknown=_l("Give the action to an active colleague's account (an officer or a manager)."),
                         description=_l("The colleague who will do it (an account id)."))
     due_date = date_field(_l("Due date"), InputRequired(_l("Give the day the action is due.")))
     priority = SelectField(_l("Priority"), choices=choices(Priority.choices()), default=Priority.NORMAL.value)
-    state = SelectField(_l("State concerned"), validate_choice=False, validators=[Optional()],
-                        description=_l("The State's code; left empty, the State of the request or finding it is "
-                                    "raised from."))
+    state = PickerField(_l("State concerned"), [Optional()], kind="states",
+                        blank=_l("The State of the request or finding it is raised from"),
+                        unknown=_l("Choose the State from the list."),
+                        description=_l("Left empty, the State of the request or finding it is raised from."))
     instruments = SelectMultipleField(_l("Instruments concerned"), choices=choices([(c, c) for c in INSTRUMENT_CODES]))
     activity = _optional_id("Activity", _l("Raised from this activity's report (its number)."))
     request = _optional_id("Request", _l("Raised from this request (its number)."))
@@ -117,11 +119,6 @@ class ActionForm(AppForm):
         Optional(), Length(max=2000, message=_l("At most 2,000 characters.")), PlainText()],
         description=_l("Why: required to cancel or to reopen an action."))
     version = VersionField()
-
-    def set_choices(self, owners, states) -> None:
-        self.owner.choices = choices([("", _l("Choose…"))] + [(u.id, f"{u.name} ({u.email})") for u in owners])
-        self.state.choices = choices([("", _l("The State of the record it is raised from"))]
-                                     + [(s.code, f"{s.name} ({s.code})") for s in states])
 
     def values(self) -> dict:
         return {"description": self.description.data, "owner_id": self.owner.data, "due_date": self.due_date.data,

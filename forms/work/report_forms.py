@@ -5,7 +5,7 @@ from wtforms import FieldList, FormField, SelectMultipleField, StringField, Text
 from wtforms.validators import DataRequired, Length, Optional
 
 from forms.activities import _Row
-from forms.base import AppForm, FilterForm, PlainText, VersionField, choices, strip
+from forms.base import AppForm, FilterForm, PlainText, VersionField, choices, empty_row, strip
 from forms.filters import enum_filter, state_filter, text_filter
 from forms.work.action_forms import MeOrAccountField
 from models.enums import ActivityKind, ReportStatus
@@ -40,6 +40,10 @@ class ReportForm(AppForm):
             return False
         self[name].append_entry()
         return True
+
+    def row_template(self, name: str):
+        """An empty row of `name` for the page's <template> (forms.base.empty_row)."""
+        return empty_row(self, name)
 
     def values(self) -> dict:
         return {"summary": self.summary.data, "recommendations": self.recommendations.data,

@@ -100,7 +100,7 @@ def test_actions_through_the_api(api_caller, session):
     past = officer.post("/api/v1/actions", dict(body, due_date=(date.today() - timedelta(days=1)).isoformat()))
     assert past.status_code == 422 and "due_date" in past.get_json()["error"]["fields"]
     wrong_state = officer.post("/api/v1/actions", dict(body, state="open"))
-    assert wrong_state.status_code == 422 and "status" in wrong_state.get_json()["error"]["fields"]["state"]
+    assert wrong_state.status_code == 422 and "“open”" in wrong_state.get_json()["error"]["fields"]["state"]
     path = f"/api/v1/actions/{made.get_json()['id']}"
     late = officer.patch(path, {"due_date": (date.today() - timedelta(days=2)).isoformat()},
                          if_match=made.headers["ETag"])

@@ -190,7 +190,7 @@ def test_a_new_activity_answering_a_request_is_prefilled(client, officer):
     request = factories.request("BOL", instruments=("UNTOC", "TIP"))
     db.session.commit()
     page = client.get(f"/activities/new?request={request.id}").get_data(as_text=True)
-    assert re.search(rf'<input[^>]+name="requests"[^>]+value="#{request.id}"', page)
+    assert re.search(rf'<option selected value="{request.id}">#{request.id} ', page)
     assert '<option selected value="BOL">' in page and '<option selected value="TIP">' in page
 
 
@@ -236,7 +236,7 @@ BAD = [
     ("empty title", {"title": "   "}, "title", "Give the activity a title."),
     ("overlong text", {"description": "x" * 5001}, "description", "At most 5,000 characters."),
     ("markup in the title", {"title": "<script>alert(1)</script> Mission"}, "title", "Write plain text"),
-    ("a request number that is not one", {"requests": "#12, twelve"}, "requests", "Not a number: twelve"),
+    ("a request number that is not one", {"requests": "#12, twelve"}, "requests", "Nothing you may choose matches"),
     ("a request that does not exist", {"requests": "#987654"}, "requests", "No request #987654 that you may"),
 ]
 

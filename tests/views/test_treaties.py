@@ -170,7 +170,7 @@ def test_a_regular_action_is_recorded_and_the_state_page_shows_it(client, login_
     response = post_action(client)
     assert response.status_code in (302, 303) and response.headers["Location"].endswith("/states/AND")
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Recorded: ratification of UNTOC on 2011-09-22." in page
+    assert "Recorded: ratification of UNTOC on 22 September 2011." in page  # dates in words on pages
     assert "Ratification, 22 September 2011" in page and "entered by hand" in page
 
 
@@ -188,7 +188,7 @@ def test_an_odd_action_is_recorded_with_a_visible_warning(client, login_as, reco
     ({"participant": "BHR", "kind": "signature", "action_date": "2003-01-10"}, "action_date",
      "closed for signature on 12 December 2002"),
     ({"action_date": "22/09/2011"}, "action_date", "is not a date: write it as YYYY-MM-DD"),
-    ({"participant": "XXX"}, "participant", "Not a valid choice"),
+    ({"participant": "XXX"}, "participant", "Choose the participant from the list"),
 ])
 def test_a_refused_action_shows_the_message_next_to_the_field(client, login_as, fields, field, message):
     login_as("officer")

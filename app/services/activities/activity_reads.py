@@ -243,14 +243,6 @@ def upcoming_visits(scope: Scope, today: date, limit: int = 8) -> list[ActivityV
     return list(db.session.scalars(select))
 
 
-def choices(scope: Scope) -> list[Activity]:
-    """Every activity `scope` may see, newest first (undated last): the options of an activity select."""
-    select = sa.select(Activity).where(scope.activities()).options(selectinload(Activity.visits))
-    found = list(db.session.scalars(select))
-    found.sort(key=lambda a: (a.start_date is None, -(a.start_date or date.min).toordinal(), a.title))
-    return found
-
-
 def with_partner(scope: Scope, organization_id: int) -> list[Activity]:
     """The activities an organization was a partner of, in date order: its page."""
     return _in_date_order(db.session.scalars(query(scope, ActivityFilters(partner=organization_id))))

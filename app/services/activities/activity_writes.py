@@ -357,26 +357,3 @@ def overlaps(activity: Activity) -> list[Overlap]:
                 if any(start <= my_end and my_start <= end for my_start, my_end in busy):
                     found.append(Overlap(mine.expert, other.activity, start, end))
     return sorted(found, key=lambda o: (o.expert.name, o.start))
-
-
-@dataclass(frozen=True)
-class Choices:
-    """What the activity form offers, each list in `scope`."""
-    states: list
-    instruments: list
-    organizations: list
-    experts: list
-
-
-def form_choices(scope: Scope) -> Choices:
-    """The options of the activity form's selects, through each domain's scoped reads. Requests are named by
-    number (there may be hundreds of thousands): `_check` finds them, within the scope, in one query."""
-    from app.services.registry import experts as expert_service
-    from app.services.registry import organizations as organization_service
-    from app.services.registry import states as state_service
-    from app.services.treaties import treaty_record
-    return Choices(
-        states=state_service.choices(scope), instruments=treaty_record.visible_instruments(scope),
-        organizations=organization_service.choices(scope),
-        experts=list(db.session.scalars(
-            expert_service.query(scope, expert_service.ExpertFilters()).order_by(Expert.name))))

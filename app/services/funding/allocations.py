@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app.formatting import format_date, format_money
 from app.services.core import audit, versions
 from app.services.core.errors import Refused
 from forms.funding.contributions import amount_problem
-from models import Activity, ActivityVisit, Allocation, Contribution, db
+from models import Activity, Allocation, Contribution, db
 from models.base import utcnow
 from models.enums import ContributionStatus, RegionalGroup
 
@@ -122,16 +121,6 @@ def _moved_on(contribution: Contribution) -> None:
 
 def get(contribution: Contribution, allocation_id: int) -> Allocation | None:
     return next((a for a in contribution.allocations if a.id == allocation_id), None)
-
-
-def activity_choices() -> list[tuple[int, str]]:
-    """(id, label) of every activity, newest first: title, first date and where — one query."""
-    first = (sa.select(ActivityVisit.activity_id, sa.func.min(ActivityVisit.start_date).label("start"))
-             .group_by(ActivityVisit.activity_id).subquery())
-    rows = db.session.execute(sa.select(Activity.id, Activity.title, first.c.start)
-                              .outerjoin(first, first.c.activity_id == Activity.id)
-                              .order_by(first.c.start.desc().nulls_last(), Activity.id))
-    return [(a_id, f"{title} ({start.isoformat() if start else 'no date'})") for a_id, title, start in rows]
 
 
 def load_activity(activity_id: int | None) -> Activity | None:

@@ -13,7 +13,6 @@ from app.scoping import Scope
 from app.services.core.errors import Refused
 from app.services.requests import request_writes
 from app.services.sheets.sheet_cells import InstrumentNames, StateNames, enum_message, enum_value, form_problems
-from forms.base import choices
 from forms.requests import RequestForm
 from models.enums import Priority, RequestChannel, RequestKind
 
@@ -59,6 +58,7 @@ class Context:
     known: request_writes.Known
     states: StateNames
     instruments: InstrumentNames
+    #: (code, label) of every State the scope may see: the requesting State is checked against them.
     state_choices: list
     today: date
     #: One form, processed anew for each row (its fields bound once, not once per row).
@@ -70,7 +70,7 @@ def prepare(scope: Scope) -> Context:
     known = request_writes.preload(scope)
     states = sorted(known.states.values(), key=lambda s: s.name)
     return Context(scope, known, StateNames(states), InstrumentNames(known.instruments.values()),
-                   choices([("", "Choose…")] + [(s.code, f"{s.name} ({s.code})") for s in states]), date.today())
+                   [(s.code, f"{s.name} ({s.code})") for s in states], date.today())
 
 
 def check_row(context: Context, columns: sheets.Columns, cells: list):
@@ -104,7 +104,7 @@ def check_row(context: Context, columns: sheets.Columns, cells: list):
         data[field] = sheets.text(cell(name))
     form = context.form = context.form or RequestForm(formdata=None, meta={"csrf": False})
     form.process(formdata=data)
-    form.state.choices = context.state_choices
+    form.state.offer(context.state_choices)
     shown = {field: columns.shown(column) for field, column in FIELD_COLUMNS.items()}
     if not form.validate():
         named = {column for column, _ in problems}

@@ -147,12 +147,16 @@ def _edit(activity: Activity | None):
     scope = for_user(current_user)
     initial = initial_data(activity) if activity is not None else _prefill()
     form = ActivityForm(data=initial) if request.method == "GET" else ActivityForm()
+    adding = request.method == "POST" and request.form.get("add")
+    if adding:
+        # "Add another visit / partner / expert" (the no-script way; pickers.js adds rows in place): a new empty
+        # row, nothing validated or saved.
+        form.add_row(request.form["add"])
     form_choices.activity_form(form)
     overlaps = activity_writes.overlaps(activity) if activity is not None else []
     status = 200
-    if request.method == "POST" and request.form.get("add"):
-        # "Add another visit / partner / expert": a new empty row, nothing validated or saved.
-        form.add_row(request.form["add"])
+    if adding:
+        pass
     elif form.validate_on_submit():
         try:
             saved, overlaps = activity_writes.save(scope, activity, activity_writes.ActivityData.of(form.values()),

@@ -12,7 +12,7 @@ from app.page_cache import cached_page
 from app.permissions import Permission, can, permission_required
 from app.scoping import for_user
 from app.services.overview import period_report
-from app.views.helpers import list_filters
+from app.views.helpers import filters_refused_as_text, list_filters
 from forms.overview.period_report import PeriodReportForm
 from models import enums
 
@@ -104,8 +104,7 @@ def period_csv():
     """One table of the period report as CSV (`table=activities|meetings|requests|deposits|donors`)."""
     form, first, last = _period()
     if first is None:
-        return Response(" ".join(f"{name}: {' '.join(errors)}" for name, errors in form.errors.items()) + "\n",
-                        status=400, mimetype="text/plain")
+        return filters_refused_as_text(form)
     table = form.table.data or ""
     if table not in PERIOD_COLUMNS:
         return Response("table: give one of " + ", ".join(PERIOD_COLUMNS) + ".\n", status=400,

@@ -73,7 +73,6 @@ def new():
     """Record an issue raised with a State (`?state=CODE`, `?activity=ID` preselect them)."""
     scope = for_user(current_user)
     form = FindingForm()
-    form_choices.finding_form(form)
     if request.method == "GET":
         form.state.data = (request.args.get("state") or "").upper()[:3] or None
         if request.args.get("activity", "").isdigit():
@@ -82,6 +81,7 @@ def new():
                 chosen = activity_reads.get(scope, form.activity.data)
                 if chosen is not None and len(chosen.states) == 1:
                     form.state.data = chosen.states[0].state.code
+    form_choices.finding_form(form)  # after the preselection: the pickers offer what the form holds
     if form.validate_on_submit():
         try:
             finding = legislative.record_finding(scope, form.state.data, form.issue.data, form.activity.data,

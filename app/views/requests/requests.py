@@ -141,6 +141,7 @@ def _form_page(form, record=None, status=200):
 
 
 def _request_form() -> RequestForm:
+    """The intake form as posted, its State picker bound (a GET binds it again once it is filled)."""
     form = RequestForm()
     form_choices.request_form(form)
     return form
@@ -155,6 +156,7 @@ def new():
     if request.method == "GET":
         form.state.data = (request.args.get("state") or "").upper()[:3] or None
         form.received_date.data = date.today()
+        form_choices.request_form(form)
         return _form_page(form)
     if not form.validate_on_submit():
         return _form_page(form, status=422)
@@ -182,6 +184,7 @@ def edit(request_id: int):
             "requesting_authority": record.requesting_authority, "subject": record.subject,
             "description": record.description, "priority": record.priority, "due_date": record.due_date,
             "version": record.version})
+        form_choices.request_form(form)
         return _form_page(form, record)
     if not form.validate_on_submit():
         return _form_page(form, record, 422)

@@ -13,7 +13,7 @@ from app.permissions import Permission, permission_required
 from app.scoping import for_user
 from app.services.treaties.treaty_record import SOURCES
 from app.services.treaties.treaty_reports import annex, annex_csv
-from app.views.helpers import list_filters
+from app.views.helpers import filters_refused_as_text, list_filters
 from forms.treaties.record import RatificationStatusForm
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -46,8 +46,7 @@ def ratification_status_csv():
     """The same annex as CSV: summary rows, then one row per ratifying participant."""
     form, as_of, source = _arguments()
     if as_of is None:
-        return Response(" ".join(f"{name}: {' '.join(errors)}" for name, errors in form.errors.items()) + "\n",
-                        status=400, mimetype="text/plain")
+        return filters_refused_as_text(form)
     body = annex_csv(annex(as_of, for_user(current_user), source), as_of, source)
     suffix = f"-{source.key}" if source else ""
     return Response(body, mimetype="text/csv", headers={

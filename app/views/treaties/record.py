@@ -153,9 +153,9 @@ def reconciliation():
 def new_action():
     """Record a signature or deposit by hand: refused when it cannot be right, warned when it looks odd."""
     form = TreatyActionForm()
-    form_choices.treaty_action_form(form)
     if request.method == "GET" and request.args.get("state"):
-        form.participant.data = request.args["state"].upper()
+        form.participant.data = request.args["state"].upper()[:3]
+    form_choices.treaty_action_form(form)  # after the preselection: the picker offers what the form holds
     if not form.validate_on_submit():
         return render_template("treaties/action_form.html", form=form), 422 if form.is_submitted() else 200
     try:

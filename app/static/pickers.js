@@ -1,0 +1,94 @@
+/* Type-ahead pickers (forms/pickers.py): every <select data-picker="KIND"> becomes a WAI-ARIA combobox (Tom Select,
+   vendored under vendor/tom-select) that searches GET /api/v1/lookup/KIND?q= as one types. The select holds only
+   the records already chosen; the server checks every value against the caller's scope when the form is posted.
+
+   Loaded on every page (small); Tom Select itself is fetched only by a page that has a picker. Without this script
+   the select and its text box (`.picker-typed`, same name: a name or number typed there is looked up on posting)
+   work as they are. `window.palermoPickers.init(root)` sets up the pickers inside `root` (a row added in place). */
+(function () {
+  "use strict";
+  var me = document.currentScript;
+  var base = me ? me.src.replace(/pickers\.js(\?.*)?$/, "vendor/tom-select/") : "/static/vendor/tom-select/";
+  var loading = null;
+
+  function loadLibrary() {
+    if (window.TomSelect) { return Promise.resolve(); }
+    if (loading) { return loading; }
+    loading = new Promise(function (resolve, reject) {
+      var css = document.createElement("link");
+      css.rel = "stylesheet";
+      css.href = base + "tom-select.bootstrap5.min.css";
+      document.head.appendChild(css);
+      var script = document.createElement("script");
+      script.src = base + "tom-select.complete.min.js";
+      script.onload = function () { resolve(); };
+      script.onerror = reject;
+      document.head.appendChild(script);
+    });
+    return loading;
+  }
+
+  function setUp(select) {
+    if (select.tomselect || select.closest("template")) { return; }
+    var typed = select.parentNode.querySelector(".picker-typed");
+    if (typed) { typed.parentNode.removeChild(typed); }  // the combobox takes names: the text box would post twice
+    var url = select.getAttribute("data-lookup");
+    var multiple = select.multiple;
+    var picker = new window.TomSelect(select, {
+      valueField: "id",
+      labelField: "label",
+      searchField: [],
+      // The server has searched and ordered: keep its order, filter nothing out.
+      score: function () { return function () { return 1; }; },
+      placeholder: select.getAttribute("data-placeholder") || "",
+      // The "none" option of a single picker is its placeholder and a clear button, not an option to land on.
+      plugins: multiple ? ["remove_button"] : ["clear_button"],
+      maxOptions: 50,
+      preload: "focus",
+      loadThrottle: 200,
+      allowEmptyOption: false,
+      closeAfterSelect: !multiple,
+      hidePlaceholder: false,
+      shouldLoad: function () { return true; },
+      load: function (query, callback) {
+        var self = this;
+        fetch(url + "?q=" + encodeURIComponent(query.slice(0, 100)), {
+          credentials: "same-origin", headers: {"Accept": "application/json"}
+        }).then(function (response) {
+          return response.ok ? response.json() : {items: []};
+        }).then(function (body) {
+          // An answer to an earlier text (the one asked on focus, say) that arrives late is dropped: it would
+          // replace the answer to what is typed now.
+          if (self.inputValue() !== query) { callback(); return; }
+          self.clearOptions();
+          callback(body.items || []);
+        }).catch(function () { callback(); });
+      },
+      render: {
+        no_results: function (data, escape) { return '<div class="no-results">' + escape(select.getAttribute("data-no-results") || "") + '</div>'; },
+        loading: function (data, escape) { return '<div class="spinner-border spinner-border-sm m-2" role="status"><span class="visually-hidden">' + escape(select.getAttribute("data-searching") || "") + '</span></div>'; }
+      }
+    });
+    // The label now names the combobox (Tom Select points it there): its help and error go with it, and the
+    // select it stands for, out of the tab order, is hidden from assistive technology (one control, one name).
+    ["aria-describedby", "aria-invalid"].forEach(function (name) {
+      if (select.hasAttribute(name)) { picker.control_input.setAttribute(name, select.getAttribute(name)); }
+    });
+    select.setAttribute("aria-hidden", "true");
+  }
+
+  function init(root) {
+    var selects = (root || document).querySelectorAll("select[data-picker]");
+    if (!selects.length) { return Promise.resolve(); }
+    return loadLibrary().then(function () {
+      for (var i = 0; i < selects.length; i++) { setUp(selects[i]); }
+    });
+  }
+
+  window.palermoPickers = {init: init};
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { init(document); });
+  } else {
+    init(document);
+  }
+})();

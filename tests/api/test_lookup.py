@@ -1,0 +1,78 @@
+"""GET /api/v1/lookup/<kind>: the pickers' search — scoped, at most 50, one query, JSON errors."""
+import pytest
+import sqlalchemy as sa
+
+from app.scoping import for_user
+from app.services.overview import lookup
+from models import MemberState, Organization, db
+from tests import factories
+from tests.helpers import count_queries
+
+
+def ids(response) -> list:
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return [item["id"] for item in response.get_json()["items"]]
+
+
+def test_states_match_part_of_any_name_they_bore(api_as):
+    get, _user = api_as("officer")
+    assert "BOL" in ids(get("/api/v1/lookup/states?q=boliv"))
+    assert "SRB" in ids(get("/api/v1/lookup/states?q=Yugoslavia"))  # Serbia's name before 2003
+    assert "BRA" in ids(get("/api/v1/lookup/states?q=BRA"))
+
+
+def test_requests_and_activities_match_their_number_and_title_words(api_as):
+    request = factories.request("BOL", subject="Drafting a law against smuggling of migrants")
+    activity = factories.activity(title="Regional seminar on firearms in Lima")
+    db.session.commit()
+    get, _user = api_as("officer")
+    for q in (f"%23{request.id}", str(request.id), "smuggling+law"):
+        assert request.id in ids(get(f"/api/v1/lookup/requests?q={q}")), q
+    for q in (f"%23{activity.id}", "firearms+lima"):
+        assert activity.id in ids(get(f"/api/v1/lookup/activities?q={q}")), q
+    label = get(f"/api/v1/lookup/requests?q={request.id}").get_json()["items"][0]["label"]
+    assert label.startswith(f"#{request.id} Drafting a law")
+
+
+def test_at_most_fifty_items_in_one_statement(api_as):
+    for n in range(lookup.MAX_ITEMS + 5):
+        factories.organization(name=f"Lookup partner {n:03}")
+    db.session.commit()
+    get, _user = api_as("officer")
+    get("/api/v1/lookup/organizations?q=partner")  # the token's use is recorded once: not the lookup's cost
+    with count_queries() as statements:
+        found = ids(get("/api/v1/lookup/organizations?q=lookup+partner"))
+    assert len(found) == lookup.MAX_ITEMS
+    looked_up = [s for s in statements if "FROM organizations" in s]
+    assert len(looked_up) == 1 and len(statements) <= 2, statements
+
+
+def test_a_donor_looks_up_no_staff_account_no_request_and_only_what_it_funds(api_as):
+    canada = db.session.scalar(sa.select(Organization).filter_by(name="Canada"))
+    get, _donor = api_as("donor", donor=canada)
+    for kind in ("users", "requests"):
+        response = get(f"/api/v1/lookup/{kind}?q=a")
+        assert response.status_code == 403 and response.is_json
+    funded = set(db.session.scalars(for_user(_donor).state_ids()))
+    states = ids(get("/api/v1/lookup/states"))
+    assert {s.id for s in db.session.scalars(sa.select(MemberState).where(MemberState.code.in_(states)))} <= funded
+    officer_get, officer = api_as("officer")
+    assert "BOL" in ids(officer_get("/api/v1/lookup/states?q=bol"))
+    staff = ids(officer_get(f"/api/v1/lookup/users?q={officer.email}"))
+    assert staff == [officer.id]
+    assert ids(officer_get(f"/api/v1/lookup/users?q={_donor.email}")) == []  # no donor account, even to staff
+
+
+@pytest.mark.parametrize(("path", "status"), [("/api/v1/lookup/planets?q=x", 404),
+                                              ("/api/v1/lookup/states?q=" + "x" * 101, 400)])
+def test_an_unknown_kind_or_a_bad_query_is_a_json_error(api_as, path, status):
+    get, _user = api_as("officer")
+    response = get(path)
+    assert response.status_code == status and "error" in response.get_json()
+
+
+def test_the_openapi_document_names_the_kinds(api_as):
+    get, _user = api_as("officer")
+    operation = get("/api/v1/openapi.json").get_json()["paths"]["/api/v1/lookup/{kind}"]["get"]
+    kind = next(p for p in operation["parameters"] if p["name"] == "kind")
+    assert kind["schema"]["enum"] == list(lookup.KINDS) and any(p["name"] == "q" for p in operation["parameters"])
