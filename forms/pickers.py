@@ -12,7 +12,7 @@ import re
 from wtforms import SelectField, SelectMultipleField
 from wtforms.validators import ValidationError
 
-from forms.base import choices
+from forms.base import MAX_ID, choices
 
 #: Most records one multiple picker takes.
 MAX_PICKS = 200
@@ -40,6 +40,14 @@ KEYS = {"states": state_code}
 
 class _Picker:
     """What both pickers share: the lookup kind, the values posted (keys and typed names), the options bound."""
+
+    @property
+    def api_schema(self) -> dict:
+        """What a JSON body gives for one value (app/api/common.py): a State's code, else a record's number. Its
+        options are only what is chosen, so they cannot be the document's enum; the app checks each value."""
+        if self.kind == "states":
+            return {"type": "string", "pattern": r"^\s*[A-Za-z]{3}\s*$"}
+        return {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 
     def _setup(self, kind: str, unknown: str | None, blank: str | None):
         self.kind = kind

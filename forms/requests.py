@@ -191,6 +191,12 @@ class BulkSelectionForm(AppForm):
                                                              ("matching", _l("Every request matching the filters"))]),
                             default="ticked", validators=[Optional()])
     next = HiddenField()
+    #: The bar's one reason (one HTML form, its buttons posting to assign or to a move): a move records it; the
+    #: assignment ignores it, but checks it like every field, so that what was typed is shown again, and refused
+    #: beside it when it cannot be stored.
+    reason = TextAreaField(_l("Reason, for every request moved"), filters=[strip],
+                           validators=[Optional(), Length(max=MAX_REASON)], render_kw={"rows": 1},
+                           description=_l("Needed to approve or decline."))
 
     @property
     def all_matching(self) -> bool:
@@ -221,10 +227,7 @@ class BulkAssignForm(BulkSelectionForm):
 
 
 class BulkMoveForm(BulkSelectionForm):
-    """The queue's start review, approve or decline of many requests, with one reason for them all."""
-    reason = TextAreaField(_l("Reason, for every request moved"), filters=[strip],
-                           validators=[Optional(), Length(max=MAX_REASON)], render_kw={"rows": 1},
-                           description=_l("Needed to approve or decline."))
+    """The queue's start review, approve or decline of many requests, with one reason for them all (`reason`)."""
 
 
 # ------------------------------------------------------------------ lists

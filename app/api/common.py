@@ -169,6 +169,8 @@ def _required(field) -> bool:
 
 def _value_schema(field) -> dict:
     """The schema of one value of a body field."""
+    if getattr(field, "api_schema", None):  # a field whose choices come from the database says what it takes
+        return dict(field.api_schema)
     if isinstance(field, DecimalField):
         return {"oneOf": [{"type": "string", "maxLength": 40}, {"type": "number"}],
                 "description": "A decimal number (as text keeps every digit)."}

@@ -2,13 +2,7 @@
 and deploys an expert, an overlapping deployment warned about, the calendar, a finding on the State's checklist.
 Screenshots in test-results/screenshots/ when E2E_SCREENSHOTS is set."""
 from tests.e2e.screenshots import shot
-
-
-def pick(page, field_id: str, typed: str) -> None:
-    """Type into a picker (pickers.js) and take its first answer, once the answer to what was typed is there."""
-    page.fill(f"#{field_id}-ts-control", typed)
-    page.wait_for_selector(f"#{field_id}-ts-dropdown .option.active:has-text('{typed}')")
-    page.keyboard.press("Enter")
+from tests.e2e.typeahead import pick
 
 
 def log_mission(page, url: str, title: str, visits, expert_text: str, request_number: int | None = None) -> None:

@@ -1,14 +1,7 @@
 """Issue 29 items 1 and 2 in a real browser: an officer logs a mission with two visits and three experts with the
 keyboard alone — pickers searched by typing (GET /api/v1/lookup/<kind>), rows added in place with the focus on
 the new row, no page reload until Save."""
-
-
-def pick(page, field_id: str, typed: str, label: str) -> None:
-    """Type into the picker of `field_id` and take the option holding `label` with Enter."""
-    page.focus(f"#{field_id}-ts-control")
-    page.keyboard.type(typed)
-    page.wait_for_selector(f"#{field_id}-ts-dropdown .option.active:has-text('{label}')")
-    page.keyboard.press("Enter")
+from tests.e2e.typeahead import pick
 
 
 def type_into(page, selector: str, text: str) -> None:

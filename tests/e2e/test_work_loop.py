@@ -6,6 +6,7 @@ at 1366 and 390 px in test-results/screenshots/ when E2E_SCREENSHOTS is set."""
 from datetime import date, timedelta
 
 from tests.e2e.screenshots import shot, wanted
+from tests.e2e.typeahead import pick
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 TITLE = "Advisory mission to Chile on the Protocols"
@@ -31,14 +32,15 @@ def _submit(page, selector: str):
 
 def _log_activity(page, url: str) -> str:
     page.goto(url + "/activities/new")
+    page.wait_for_selector("#visits-0-country-ts-control")
     page.select_option("select[name=kind]", "mission")
     page.select_option("select[name=status]", "under_way")
     page.fill("input[name=title]", TITLE)
     page.fill("input[name='visits-0-city']", "Santiago")
-    page.select_option("select[name='visits-0-country']", "CHL")
+    pick(page, "visits-0-country", "Chile")
     page.fill("input[name='visits-0-start_date']", "2004-03-01")
     page.fill("input[name='visits-0-end_date']", "2004-03-04")
-    page.select_option("select[name=served]", ["CHL"])
+    pick(page, "served", "Chile")
     page.select_option("select[name=instruments]", ["TIP"])
     _submit(page, "form.activity-form .btn-primary[type=submit]")
     assert f"Saved “{TITLE}”." in page.inner_text("main")

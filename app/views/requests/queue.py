@@ -34,14 +34,15 @@ def _queue_page(assign_form=None, move_form=None, status=200):
     assign_form = assign_form or BulkAssignForm(formdata=None)
     assign_form.officer.set_accounts([u for u in staff if u.is_active])
     move_form = move_form or BulkMoveForm(formdata=None)
-    forms = {"assign_form": assign_form, "move_form": move_form}
+    # The bar's form that was posted and refused (its reason shown again as typed), else the moves' blank one.
+    failed = assign_form if assign_form.errors or assign_form.form_errors else move_form
+    forms = {"assign_form": assign_form, "move_form": move_form, "bar_form": failed}
     if filters is None:
         return render_template("requests/queue/index.html", form=form, page=page_of([], paging), figures=None,
                                moves={}, ticked=set(), buckets_args={}, ages={}, old_requests=[], **forms), 400
     filters = queue_service.QueueFilters(**filters)
     page = queue_service.list_page(scope, filters, paging)
     figures = queue_service.figures(scope, filters, today=None)
-    failed = assign_form if assign_form.errors or assign_form.form_errors else move_form
     ticked = failed.ticked_ids()
     moves = {r.id: request_writes.moves_for(r, current_user) for r in page.items}
     return render_template("requests/queue/index.html", form=form, page=page, figures=figures, moves=moves,
