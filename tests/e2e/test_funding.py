@@ -2,6 +2,7 @@
 an allocation beyond the balance; the donor sees exactly that activity and its statement; a second donor sees
 none of it. Screenshots go to test-results/screenshots/ when E2E_SCREENSHOTS is set."""
 from tests.e2e.screenshots import shot
+from tests.e2e.typeahead import pick
 
 SLOVAKIA = "Joint workshop on the ratification and legislative incorporation of the universal instruments against " \
            "terrorism and transnational organized crime, Slovakia"
@@ -14,8 +15,9 @@ def _allocate(page, activity_title: str, amount: str) -> None:
     """From a contribution's page, through its allocation form."""
     page.click("text=Allocate to an activity")
     page.wait_for_load_state()
-    option = page.locator("select[name=activity_id] option", has_text=activity_title).first
-    page.select_option("select[name=activity_id]", option.get_attribute("value"))
+    # The activity's picker: words of its title, ending with the State that tells the two workshops apart.
+    pick(page, "activity_id", "Joint workshop legislative incorporation " + activity_title.rsplit(", ", 1)[1],
+         activity_title)
     page.fill("input[name=amount]", amount)
     page.click("main form [type=submit]")
     page.wait_for_load_state()
