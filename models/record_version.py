@@ -62,7 +62,7 @@ def _bump_one(connection: sa.Connection, name: str) -> None:
     done = connection.execute(table.update().where(table.c.name == name)
                               .values(version=table.c.version + 1, stamp=stamp))
     if not done.rowcount:
-        connection.execute(table.insert().values(name=name, version=1, stamp=stamp))
+        _insert_missing(connection, [{"name": name, "version": 1, "stamp": stamp}])
 
 
 #: Asked on every visit of a kept page: built once.
@@ -253,7 +253,22 @@ def _bump_many(connection: sa.Connection, names: list[str]) -> None:
     if done.rowcount < len(names):
         present = set(connection.execute(sa.select(table.c.name).where(table.c.name.in_(names))).scalars())
         missing = [n for n in names if n not in present]
-        connection.execute(table.insert(), [{"name": n, "version": 1, "stamp": stamp} for n in missing])
+        if missing:  # (an insert given no rows would write one row of NULLs)
+            _insert_missing(connection, [{"name": n, "version": 1, "stamp": stamp} for n in missing])
+
+
+def _insert_missing(connection: sa.Connection, rows: list[dict]) -> None:
+    """Rows for stamps not made yet; a row another transaction made meanwhile is left as it is (its new stamp
+    serves as well as ours: both are new)."""
+    table = RecordVersion.__table__
+    if connection.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif connection.dialect.name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:
+        connection.execute(table.insert(), rows)
+        return
+    connection.execute(insert(table).on_conflict_do_nothing(index_elements=["name"]), rows)
 
 
 @event.listens_for(orm.Session, "after_rollback")

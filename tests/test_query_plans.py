@@ -31,7 +31,10 @@ EXPECTED = {
         (r"FROM record_versions WHERE record_versions\.name = ", "pk_record_versions"),
     ],
     "/activities/": [
-        (r"FROM activity_visits WHERE activity_visits\.activity_id IN", "ix_activity_visits_activity_"),
+        # By the activity, or by the visits' order with the activity as a filter: on the suite's small tables the
+        # planner picks either, depending on what the other tests left; neither is a sequential scan.
+        (r"FROM activity_visits WHERE activity_visits\.activity_id IN",
+         ("ix_activity_visits_activity_", "ix_activity_visits_start_date")),
         (r"FROM activity_states WHERE activity_states\.activity_id IN", "activity_states_activity"),
         (r"FROM activities AS activities_1 JOIN activity_instruments", "pk_activit"),
         (r"FROM activity_other_instruments WHERE activity_other_instruments\.activity_id IN",
@@ -83,4 +86,5 @@ def test_the_pages_statements_are_planned_on_their_index(client, login_as, sessi
         statement, parameters = found[0]
         plan = connection.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {statement}", parameters).scalar()
         used = _indexes((json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"])
-        assert any(index in name for name in used), (pattern, used)
+        accepted = index if isinstance(index, tuple) else (index,)
+        assert any(one in name for one in accepted for name in used), (pattern, used)
