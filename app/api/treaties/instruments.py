@@ -5,6 +5,7 @@ The figures come from every recorded action (they are facts of the treaty, the s
 Donor scoping decides which instruments a donor may ask about and which States its party lists show.
 """
 from flask import jsonify
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.api import bp
@@ -81,10 +82,11 @@ def currency(instruments, as_of, source) -> dict:
     counted_to = min([as_of, *days[:1]])
     if counted_to >= as_of:
         return {"counted_to": as_of.isoformat(), "note": None}
-    holder = source.title if source else "the record"
+    holder = str(source.title) if source else _("the record")
     return {"counted_to": counted_to.isoformat(),
-            "note": f"{holder[:1].upper()}{holder[1:]} holds deposits up to {format_date(counted_to)}: deposits "
-                    f"after that day are not recorded, so figures as at {format_date(as_of)} may be too low."}
+            "note": _("%(holder)s holds deposits up to %(day)s: deposits after that day are not recorded, so figures "
+                      "as at %(as_of)s may be too low.", holder=holder[:1].upper() + holder[1:],
+                      day=format_date(counted_to), as_of=format_date(as_of))}
 
 
 @bp.get("/instruments")

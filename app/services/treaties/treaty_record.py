@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from app.formatting import format_date  # messages use the report's date style, as pages do
@@ -54,7 +55,7 @@ class Source:
 
 
 #: The annex of A/58/165, "as at 2 July 2003": its 99 ratifications, and the signature totals of its summary.
-ANNEX = Source("annex", SOURCE_ANNEX, "the annex of A/58/165 as printed", date(2003, 7, 2),
+ANNEX = Source("annex", SOURCE_ANNEX, _l("the annex of A/58/165 as printed"), date(2003, 7, 2),
                frozenset({ActionCategory.DEPOSIT.value}))
 SOURCES = {ANNEX.key: ANNEX}
 
