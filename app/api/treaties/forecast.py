@@ -1,6 +1,7 @@
 """GET /api/v1/instruments/<code>/forecast: the projected entry into force as at a date, from what was known by then
 only, with the model the backtest chose and its calibrated intervals; GET /api/v1/forecast/backtest: the backtest."""
 from flask import jsonify
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.api import bp
@@ -90,7 +91,7 @@ def instrument_forecast(code):
     scope = for_user(current_user)
     instrument = treaty_record.get_instrument(code, scope)
     if instrument is None:
-        raise ApiError(404, f"No instrument {code[:20]!r}.", code="not_found")
+        raise ApiError(404, _("No instrument %(code)s.", code=repr(code[:20])), code="not_found")
     result = forecast.instrument_forecast(instrument, as_of, scope, window_days=form.window_days.data or WINDOW_DAYS)
     f, p = result.forecast, result.projection
     eighty = p.interval(80)

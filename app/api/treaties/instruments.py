@@ -125,7 +125,7 @@ def instrument_parties(code):
     scope = for_user(current_user)
     instrument = treaty_record.get_instrument(code, scope)
     if instrument is None:
-        raise ApiError(404, f"No instrument {code[:20]!r}.", code="not_found")
+        raise ApiError(404, _("No instrument %(code)s.", code=repr(code[:20])), code="not_found")
     rows = visible_parties(treaty_record.instrument_status(instrument, as_of, source), as_of, scope)
     return jsonify({"code": instrument.code, "as_of": as_of.isoformat(), "source": source.key if source else "record",
                     **currency([instrument], as_of, source),

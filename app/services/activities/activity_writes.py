@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from app.formatting import format_date
@@ -287,7 +288,7 @@ def save(scope: Scope, activity: Activity | None, data: ActivityData, version: i
     `version` it was made from: Stale when the activity changed since. An activity is marked completed only once
     its report is approved (`completion.refusal`)."""
     if activity is not None:
-        versions.check(activity, version, f"“{activity.title}”")
+        versions.check(activity, version, _("“%(title)s”", title=activity.title))
         version_before = activity.version
     refusal = completion.refusal(activity, data.kind, data.status)
     if refusal:
@@ -297,7 +298,7 @@ def save(scope: Scope, activity: Activity | None, data: ActivityData, version: i
     if activity is None:
         activity = _new()
     _apply(activity, data, rows)
-    versions.flush(activity, f"“{activity.title}”")
+    versions.flush(activity, _("“%(title)s”", title=activity.title))
     if before is None:
         _created(activity)
     else:
