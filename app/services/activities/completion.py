@@ -26,10 +26,10 @@ def refusal(activity: Activity | None, kind: str, status: str) -> str | None:
     if approved:
         return None
     if activity is None:
-        return ("A new activity cannot be logged as completed: log it as planned or under way, write its report and "
-                "have it approved, then mark the activity completed.")
-    return ("The activity cannot be marked completed while its report is not approved: write the report, submit it "
-            "to a manager, and mark the activity completed once it is approved.")
+        return _("A new activity cannot be logged as completed: log it as planned or under way, write its report and "
+                 "have it approved, then mark the activity completed.")
+    return _("The activity cannot be marked completed while its report is not approved: write the report, submit it "
+             "to a manager, and mark the activity completed once it is approved.")
 
 
 def mark_completed(activity: Activity, version: int | None) -> Activity:
