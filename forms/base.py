@@ -6,7 +6,7 @@ from pathlib import Path
 
 from email_validator import EmailNotValidError, validate_email
 from flask import request
-from flask_babel import LazyString, format_number, gettext
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto
@@ -28,17 +28,6 @@ COMMON_PASSWORDS = Path(__file__).resolve().parents[1] / "app" / "data" / "commo
 MIN_PERSONAL_PART = 4
 #: Words anyone guessing at this application's accounts would try first.
 CONTEXT_WORDS = ("palermo",)
-
-
-def at_most_characters(limit: int) -> LazyString:
-    """"At most 50,000 characters.", in the language of the page that shows it: a form class is built once, at
-    import, and the number is written the reader's way."""
-    return LazyString(lambda: gettext("At most %(limit)s characters.", limit=format_number(limit)))
-
-
-def lazy_sentences(*parts) -> LazyString:
-    """Sentences (lazy or not) written one after the other, each in the language of the page that shows them."""
-    return LazyString(lambda: " ".join(str(part) for part in parts))
 
 
 def strip(value):

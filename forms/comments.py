@@ -4,8 +4,9 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from forms.base import AppForm, FilterForm, PlainText, VersionField, at_most_characters, choices, strip
+from forms.base import AppForm, FilterForm, PlainText, VersionField, choices, strip
 from forms.filters import text_filter
+from forms.wording import at_most_characters
 from models.enums import AttachedTo
 
 MAX_TEXT = 5000

@@ -229,7 +229,12 @@ def parse_lines(lines: Iterable[str]) -> Table:
     except UnicodeDecodeError as exc:  # raised by the file while it is read
         table.add_error(0, _("The file is not UTF-8 text (byte 0x%(byte)s after line %(line)s)",
                              byte=f"{exc.object[exc.start]:02x}", line=end))
-    if header is None and not table.errors:
+    return _ended(table, header is None, skipped)
+
+
+def _ended(table: Table, no_header: bool, skipped: int) -> Table:
+    """What the whole file's reading found, once it is read: no header at all, or rows past MAX_ROWS."""
+    if no_header and not table.errors:
         table.add_error(1, _("The file is empty: no header row"))
     if skipped:
         table.add_error(0, ngettext("The table goes on for %(count)s more row after its first %(max)s: a depositary "

@@ -10,13 +10,12 @@ from forms.base import (
     FilterForm,
     PlainText,
     VersionField,
-    at_most_characters,
     choices,
     empty_row,
-    lazy_sentences,
     strip,
 )
 from forms.filters import enum_filter, state_filter, text_filter
+from forms.wording import at_most_characters, lazy_sentences
 from forms.work.action_forms import MeOrAccountField
 from models.enums import ActivityKind, ReportStatus
 

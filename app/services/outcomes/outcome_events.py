@@ -45,6 +45,16 @@ class Event:
         return str(EVENT_LABELS[self.kind])
 
 
+@dataclass(frozen=True)
+class FundingEvent(Event):
+    """A timeline line about money: one contribution, or several dated together by the activity they paid for."""
+    #: Whether the record infers (rather than reads in its source) that this money paid for the activity: shown
+    #: marked wherever the line is (page and API).
+    inferred: bool = False
+    #: The contributions the line stands for (one, or every contribution dated by the same activity's day).
+    contributions: tuple[int, ...] = ()
+
+
 def visit_note(activity: Activity, visit_id: int | None) -> str:
     """"; visit 2 of 2: Bucharest, Romania, 5 November 2002 to 6 November 2002" (nothing for an undated activity)."""
     visits = sorted(activity.visits, key=lambda v: (v.start_date, v.id))

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 
 import sqlalchemy as sa
@@ -30,7 +30,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.listing import Page, Paging
 from app.scoping import Scope
 from app.services.outcomes import outcome_money
-from app.services.outcomes.outcome_events import EVENT_ORDER, PAID_NAMED, Event, visit_note
+from app.services.outcomes.outcome_events import EVENT_ORDER, PAID_NAMED, Event, FundingEvent, visit_note
 from app.services.treaties import treaty_actions, treaty_record
 from models import (
     Activity,
@@ -397,12 +397,3 @@ class _Query:
                                            ("instruments.detail", {"code": code}), ("treaty_action", action.id))
         return out
 
-
-@dataclass(frozen=True)
-class FundingEvent(Event):
-    """A timeline line about money: one contribution, or several dated together by the activity they paid for."""
-    #: Whether the record infers (rather than reads in its source) that this money paid for the activity: shown
-    #: marked wherever the line is (page and API).
-    inferred: bool = False
-    #: The contributions the line stands for (one, or every contribution dated by the same activity's day).
-    contributions: tuple[int, ...] = ()
