@@ -73,7 +73,7 @@ def add(kind: AttachedTo, record, text: str | None, author: User) -> Comment:
     nobody known."""
     kind = AttachedTo(kind)
     if kind not in COLUMNS:
-        raise Refused({None: f"A {kind.label.lower()} takes no comments."})
+        raise Refused({None: _("A record of this kind (%(kind)s) takes no comments.", kind=kind.label.lower())})
     body = _checked_text(text)
     users = mention_service.resolve(body)
     comment = Comment(body=body, author_id=author.id, **{COLUMNS[kind]: record.id})
