@@ -43,3 +43,29 @@ def test_the_served_app_notes_a_requests_statements_and_size(app, api_as, tmp_pa
     assert noted["page"] == "API requests" and noted["status"] == 200 and not noted["hit"]
     assert noted["bytes"] == len(body) > 0
     assert noted["statements"] >= 2  # the token, then the list
+
+
+def test_the_state_page_is_measured_in_french_and_arabic_beside_english(app, api_as, tmp_path):
+    """Issue 30: `make bench` measures one page in French and Arabic beside English — the same page, asked with
+    Accept-Language (`bench/run.py --pages "State page"`), each visit of the mix in its language, answered in it."""
+    by_name = {name: (role, template, extra) for name, role, template, extra in PAGES}
+    assert {"State page", "State page, French", "State page, Arabic"} <= set(by_name)
+    assert by_name["State page, French"][:2] == by_name["State page, Arabic"][:2] == by_name["State page"][:2]
+    get, _user = api_as("officer")
+    served.install()
+    try:
+        for name, language, direction in (("State page", "en", "ltr"), ("State page, French", "fr", "ltr"),
+                                          ("State page, Arabic", "ar", "rtl")):
+            assert run_mix.missing_language(name) is None  # the catalogue is compiled: the page is measured
+            role, template, extra = by_name[name]
+            visits = run_mix.visits(name, role, template, extra, PEOPLE)
+            assert all(h.get("Accept-Language") == extra.get("Accept-Language") for _p, h in visits)
+            path, headers = visits[0]
+            headers = dict(headers, Authorization=get.authorization)  # the bench's accounts are not this test's
+            body = Client(served.wrap(app, tmp_path)).get(path, headers=headers).get_data(as_text=True)
+            assert f'<html lang="{language}" dir="{direction}">' in body, name
+    finally:
+        served.uninstall()
+    noted = [json.loads(line) for path in tmp_path.glob("timings-*.jsonl") for line in path.read_text().splitlines()]
+    assert sorted(n["page"] for n in noted) == ["State page", "State page, Arabic", "State page, French"]
+    assert all(n["status"] == 200 for n in noted)
