@@ -4,7 +4,6 @@ app/api/common.py; both read the same filter forms.)"""
 from collections.abc import Callable
 
 from flask import Response, abort, request
-from flask_babel import gettext as _
 
 from app.listing import Paging, paging_from
 from app.services.core.errors import Refused, Stale
@@ -26,8 +25,7 @@ def list_filters(form_cls, prepare=None):
 def refuse_filters(form) -> None:
     """400 for a download (CSV, XML) whose filters are not valid: no form to show them on, so the answer names each
     parameter and its message."""
-    abort(400, description=_("Some filters are not valid: %(problems)s",
-                             problems="; ".join(f"{name}: {errors[0]}" for name, errors in form.errors.items())))
+    abort(400, description="; ".join(f"{name}: {errors[0]}" for name, errors in form.errors.items()))
 
 
 def filters_refused_as_text(form) -> Response:
