@@ -13,7 +13,7 @@ import run_mix  # noqa: E402
 import served  # noqa: E402
 from run_settings import PAGES, RECORDS_PER_KIND  # noqa: E402
 
-PEOPLE = {"accounts": {role: [{"token": f"t-{role}-{i}"} for i in range(3)]
+PEOPLE = {"accounts": {role: [{"token": f"t-{role}-{i}", "cookie": f"session=c-{role}-{i}"} for i in range(3)]
                        for role in ("officer", "manager", "donor", "admin")},
           "records": {"requests": [11, 12], "activities": [21, 22, 23], "states": ["BOL", "MEX"],
                       "instruments": ["UNTOC", "TIP"], "list_pages": [1, 2, 3]}}
@@ -24,7 +24,9 @@ def test_each_page_of_the_mix_is_asked_by_many_accounts_for_many_things(name, ro
     visits = run_mix.visits(name, role, template, extra, PEOPLE)
     assert len(visits) == RECORDS_PER_KIND
     assert all("{" not in path for path, _headers in visits)
-    assert len({h["Authorization"] for _p, h in visits}) == 3
+    # three accounts take turns: a page with each one's session cookie, the API with its token
+    way = "Authorization" if template.startswith("/api/") else "Cookie"
+    assert len({h[way] for _p, h in visits}) == 3
     assert all(h[run_mix.PAGE_HEADER] == name for _p, h in visits)
     if "{" in template.replace("{filter}", ""):  # a record, page or year: not the same address every time
         assert len({path for path, _h in visits}) > 1
