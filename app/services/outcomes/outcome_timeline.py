@@ -291,7 +291,9 @@ class _Query:
         wanted = set(activity_ids) | {d.activity_id for d in deployments}
         activities = {a.id: a for a in db.session.scalars(
             sa.select(Activity).where(Activity.id.in_(wanted)).options(
-                selectinload(Activity.instruments), selectinload(Activity.visits).joinedload(ActivityVisit.country)))}
+                selectinload(Activity.instruments),
+                # the visit's line names its country as at the visit (visit_note): the names, loaded at once
+                selectinload(Activity.visits).joinedload(ActivityVisit.country).selectinload(MemberState.names)))}
         roles: dict[int, str] = {}
         if activity_ids:
             for activity_id, role in db.session.execute(
