@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from app.formatting import format_date, format_money
 from app.services.core import audit, versions
 from app.services.core.errors import Refused
+from app.services.treaties import outcome_facts
 from forms.funding.contributions import amount_problem
 from models import Activity, Allocation, Contribution, db
 from models.base import utcnow
@@ -98,6 +99,7 @@ def allocate(contribution: Contribution, activity: Activity | None, amount: Deci
                             note=note or None)
     contribution.allocations.append(allocation)
     _moved_on(contribution)
+    outcome_facts.refresh(outcome_facts.footprint([activity]))  # whose money paid for it: the donor's figures
     audit.record_for(allocation, "create", f"Allocated contribution #{contribution.id} to activity "
                      f"#{activity.id}: {format_money(amount, contribution.currency)}", after=_fields(allocation))
     return allocation
@@ -108,8 +110,10 @@ def remove(allocation: Allocation) -> None:
     contribution = allocation.contribution
     audit.record_for(allocation, "delete", f"Removed the allocation of contribution #{contribution.id} to "
                      f"activity #{allocation.activity_id}", before=before)
+    activity = allocation.activity
     contribution.allocations.remove(allocation)
     _moved_on(contribution)
+    outcome_facts.refresh(outcome_facts.footprint([activity]))
 
 
 def _moved_on(contribution: Contribution) -> None:
