@@ -181,7 +181,14 @@ class _Edge:
 
 
 def _edges(record: Record, s: Slice) -> list[_Edge]:
-    """The activities of the edge months, from their rows (one query, bounded by what those months hold)."""
+    """The activities of the edge months, from their rows (one query, bounded by what those months hold; once per
+    record and slice: the chart and the inferred marks both count them)."""
+    if ("edges", s) not in record.read:
+        record.read[("edges", s)] = _read_edges(record, s)
+    return record.read[("edges", s)]
+
+
+def _read_edges(record: Record, s: Slice) -> list[_Edge]:
     ranges = _edge_ranges(s)
     if not ranges:
         return []

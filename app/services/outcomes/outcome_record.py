@@ -8,7 +8,7 @@ and an `as_of` day: nothing dated after it counts, so a figure cited once can be
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import sqlalchemy as sa
@@ -55,6 +55,8 @@ class Record:
     scope: Scope
     #: Activities assisting a State with no visit, in the scope: assistance the record cannot place in time.
     undated: int = 0
+    #: What the reads of one page share (outcome_assistance: the activities of the edge months, read once).
+    read: dict = field(default_factory=dict, repr=False, compare=False)
 
 
 def donor_of(scope: Scope) -> int:
