@@ -45,6 +45,9 @@ PAGES = [
     ("outcomes", "officer", "/outcomes/", 24),
     ("outcomes, donor", "donor", "/outcomes/", 23),
     ("outcomes, an activity period", "officer", "/outcomes/?period_from=2005-01-01&period_to=2015-06-30", 24),
+    # Issue 26 item 4: streamed from one cursor (the activities' rows), beside the States and the donors read once
+    ("IATI file", "officer", "/iati.xml", 7),  # 5 measured: the account, the count (a job beyond EXPORT_JOB_ROWS), 3
+    ("IATI file, donor", "donor", "/iati.xml", 8),
 ]
 API = [
     ("API instruments", "/api/v1/instruments", 8),
