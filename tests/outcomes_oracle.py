@@ -19,14 +19,14 @@ from sqlalchemy.orm import selectinload
 
 from app.scoping import Scope
 from app.services.funding import reach
-from app.services.outcomes import outcome_summary as summary
+from app.services.outcomes import outcome_summary
 from app.services.treaties import assistance, treaty_actions
 from models import Allocation, AssistanceRequest, Contribution, Instrument, MemberState, Organization, db
 from models.assistance_request import assistance_request_instruments
 from models.enums import ActivityKind, ActivityStateRole, RegionalGroup
 
-NO_GROUP = summary.NO_GROUP
-NATIONAL_KINDS = summary.NATIONAL_KINDS
+NO_GROUP = outcome_summary.NO_GROUP
+NATIONAL_KINDS = outcome_summary.NATIONAL_KINDS
 
 
 class ServedRow(NamedTuple):
@@ -87,7 +87,7 @@ def load(scope: Scope, as_of: date) -> Record:
                   inferred - stated)
 
 
-def row_filter(record: Record, f: summary.OutcomeFilters) -> Callable[[ServedRow], bool]:
+def row_filter(record: Record, f: outcome_summary.OutcomeFilters) -> Callable[[ServedRow], bool]:
     instrument_ids = {i.id for i in record.instruments.values() if f.instrument is None or i.code == f.instrument}
 
     def keep(row: ServedRow) -> bool:
@@ -101,13 +101,11 @@ def row_filter(record: Record, f: summary.OutcomeFilters) -> Callable[[ServedRow
             return False
         if f.donor and f.donor not in record.donors.get(row.activity_id, ()):
             return False
-        if f.regional_group and (record.states[row.state_id].regional_group or NO_GROUP) != f.regional_group:
-            return False
-        return True
+        return not f.regional_group or (record.states[row.state_id].regional_group or NO_GROUP) == f.regional_group
     return keep
 
 
-def pairs_of(record: Record, rows: Iterable[ServedRow]) -> list[summary.Pair]:
+def pairs_of(record: Record, rows: Iterable[ServedRow]) -> list[outcome_summary.Pair]:
     by_pair: dict[tuple[int, int], dict[int, date]] = defaultdict(dict)
     for row in rows:
         by_pair[(row.state_id, row.instrument_id)][row.activity_id] = row.day
@@ -116,12 +114,12 @@ def pairs_of(record: Record, rows: Iterable[ServedRow]) -> list[summary.Pair]:
         days = list(by_activity.values())
         request = record.requests.get(key)
         after = min((d for d in days if request and d >= request), default=None)
-        out.append(summary.Pair(record.states[key[0]], record.instruments[key[1]], min(days),
+        out.append(outcome_summary.Pair(record.states[key[0]], record.instruments[key[1]], min(days),
                                 record.signatures.get(key), record.deposits.get(key), request, after, record.as_of))
     return sorted(out, key=lambda p: (p.state.name, p.instrument.id))
 
 
-def breakdowns(record: Record, f: summary.OutcomeFilters) -> list[summary.Breakdown]:
+def breakdowns(record: Record, f: outcome_summary.OutcomeFilters) -> list[outcome_summary.Breakdown]:
     keep = row_filter(record, f)
     kept = [row for row in record.rows if keep(row)]
     value_of = {
@@ -136,7 +134,7 @@ def breakdowns(record: Record, f: summary.OutcomeFilters) -> list[summary.Breakd
         for row in kept:
             for value in value_of[key](row):
                 buckets[value].append(row)
-        return [(value, label, summary.summarize(pairs_of(record, buckets[value]), record.as_of, f.period_to))
+        return [(value, label, outcome_summary.summarize(pairs_of(record, buckets[value]), record.as_of, f.period_to))
                 for value, label in values if buckets.get(value)]
     groups = [(g.value, g.label) for g in RegionalGroup] + [(NO_GROUP, "No regional group")]
     instruments = [(i.code, i.code) for i in record.instruments.values()]
@@ -147,35 +145,36 @@ def breakdowns(record: Record, f: summary.OutcomeFilters) -> list[summary.Breakd
         for donor_id in record.donors.get(row.activity_id, ()):
             if (row.activity_id, donor_id) in record.inferred:
                 inferred[str(donor_id)].add(row.activity_id)
+    breakdown = outcome_summary.Breakdown
     return [
-        summary.Breakdown("regional_group", "By regional group", rows("regional_group", groups)
-                          if not f.regional_group else []),
-        summary.Breakdown("instrument", "By instrument", rows("instrument", instruments) if not f.instrument else []),
-        summary.Breakdown("kind", "By kind of assistance", rows("kind", kinds) if not f.kind else []),
-        summary.Breakdown("donor", "By donor", rows("donor", [(str(i), n) for i, n in donors]) if not f.donor else [],
-                          _reached_by_donor(record, f) if not f.donor else {},
-                          {k: len(v) for k, v in inferred.items()} if not f.donor else {}),
+        breakdown("regional_group", "By regional group",
+                  rows("regional_group", groups) if not f.regional_group else []),
+        breakdown("instrument", "By instrument", rows("instrument", instruments) if not f.instrument else []),
+        breakdown("kind", "By kind of assistance", rows("kind", kinds) if not f.kind else []),
+        breakdown("donor", "By donor", rows("donor", [(str(i), n) for i, n in donors]) if not f.donor else [],
+                  _reached_by_donor(record, f) if not f.donor else {},
+                  {k: len(v) for k, v in inferred.items()} if not f.donor else {}),
     ]
 
 
-def _reached_by_donor(record: Record, f: summary.OutcomeFilters) -> dict[str, int]:
+def _reached_by_donor(record: Record, f: outcome_summary.OutcomeFilters) -> dict[str, int]:
     instrument = next((i for i in record.instruments.values() if i.code == f.instrument), None) \
         if f.instrument else None
     found = reach.by_donor(record.scope.contributions(), record.as_of, instrument)
     return {str(k): v.states for k, v in found.items() if k is not None}
 
 
-def analytics(scope: Scope, as_of: date, f: summary.OutcomeFilters, *,
-              with_breakdowns: bool = True) -> summary.Analytics:
+def analytics(scope: Scope, as_of: date, f: outcome_summary.OutcomeFilters, *,
+              with_breakdowns: bool = True) -> outcome_summary.Analytics:
     record = load(scope, as_of)
     keep = row_filter(record, f)
     assisted = pairs_of(record, [row for row in record.rows if keep(row)])
-    return summary.Analytics(record, f, assisted, summary.summarize(assisted, as_of, f.period_to),
+    return outcome_summary.Analytics(record, f, assisted, outcome_summary.summarize(assisted, as_of, f.period_to),
                              breakdowns(record, f) if with_breakdowns else [],
-                             summary.comparison(record, f, assisted))
+                             outcome_summary.comparison(record, f, assisted))
 
 
-def activities_by_month(record: Record, f: summary.OutcomeFilters) -> list[tuple[str, int]]:
+def activities_by_month(record: Record, f: outcome_summary.OutcomeFilters) -> list[tuple[str, int]]:
     keep = row_filter(record, f)
     seen: dict[str, set[int]] = defaultdict(set)
     for row in record.rows:
@@ -194,18 +193,18 @@ def activities_by_month(record: Record, f: summary.OutcomeFilters) -> list[tuple
 
 # ------------------------------------------------------------------ comparing
 #: The counts a row of a breakdown shows (beside its shares and its median first activity -> deposit).
-ROW_FIGURES = ("assisted", "already_party", "not_party", *(f"window_{n}" for n in summary.WINDOWS),
-               *(f"within_{n}" for n in summary.WINDOWS))
+ROW_FIGURES = ("assisted", "already_party", "not_party", *(f"window_{n}" for n in outcome_summary.WINDOWS),
+               *(f"within_{n}" for n in outcome_summary.WINDOWS))
 
-def figures(analysis: summary.Analytics, months: list[tuple[str, int]]) -> dict:
+def figures(analysis: outcome_summary.Analytics, months: list[tuple[str, int]]) -> dict:
     """Everything the page and its lists show of an analysis, as plain values (the States by code)."""
     def pair(p):
         return (p.state.code, p.instrument.code, p.first, p.signature, p.deposit, p.request, p.first_after_request)
 
-    def of(s: summary.Summary):
+    def of(s: outcome_summary.Summary):
         return ({k: [pair(p) for p in v] for k, v in s.members.items() if v}, s.shares, s.medians)
 
-    def shown(s: summary.Summary):  # what a breakdown's row shows
+    def shown(s: outcome_summary.Summary):  # what a breakdown's row shows
         return ({k: s.count(k) for k in ROW_FIGURES}, s.shares, s.medians["activity_to_deposit"])
     return {
         "pairs": [pair(p) for p in analysis.pairs],

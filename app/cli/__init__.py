@@ -1,5 +1,5 @@
-"""`flask seed | users | treaties | requests | activities | audit | backup | jobs | outcomes`: each group in its own module;
-docstrings are the --help."""
+"""`flask seed | users | treaties | requests | activities | audit | backup | jobs | outcomes`: each group in its own
+module; docstrings are the --help."""
 from app.cli.audit import audit
 from app.cli.backup import backup
 from app.cli.jobs import jobs

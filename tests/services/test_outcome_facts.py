@@ -16,7 +16,8 @@ from app.scoping import EVERYTHING, Scope
 from app.services.activities import activity_writes
 from app.services.activities.activity_writes import ActivityData, VisitData
 from app.services.core.errors import Refused
-from app.services.funding import allocations, contributions
+from app.services.funding import allocations as allocation_service
+from app.services.funding import contributions as contribution_service
 from app.services.funding.contributions import ContributionData
 from app.services.outcomes import outcome_summary
 from app.services.requests import request_writes
@@ -106,17 +107,17 @@ class Writer:
 
     def allocate(self):
         inferred = self.rng.random() < 0.4
-        allocations.allocate(self.rng.choice(self.money), self.rng.choice(self.activities), None,
+        allocation_service.allocate(self.rng.choice(self.money), self.rng.choice(self.activities), None,
                              is_inferred=inferred, basis="A test's inference" if inferred else None)
 
     def remove_allocation(self):
         made = [a for c in self.money for a in c.allocations]
         if made:
-            allocations.remove(self.rng.choice(made))
+            allocation_service.remove(self.rng.choice(made))
 
     def move_money(self):
         c = self.rng.choice(self.money)
-        contributions.update(c, ContributionData(donor_id=self.rng.choice(self.donors).id, amount=None,
+        contribution_service.update(c, ContributionData(donor_id=self.rng.choice(self.donors).id, amount=None,
                                                  currency=None, instruments=INSTRUMENTS), c.version)
 
     def _request_values(self) -> dict:
@@ -138,7 +139,7 @@ class Writer:
 def test_after_random_writes_through_the_services_the_kept_figures_are_a_full_recomputation(session, seed):
     writer = Writer(random.Random(seed))
     assert_kept_equals_a_rebuild()  # as the reference record left them
-    for round_ in range(4):
+    for _round in range(4):
         for _n in range(12):
             writer.step()
         assert_kept_equals_a_rebuild()

@@ -41,7 +41,8 @@ def _both(client, monkeypatch, path: str) -> tuple[bytes, bytes]:
 
 
 def _donor_paths(donor_id: int) -> list[str]:
-    return PATHS + [f"/outcomes/?as_of=2026-11-23&donor={donor_id}", f"/outcomes/states?figure=assisted&donor={donor_id}"]
+    return PATHS + [f"/outcomes/?as_of=2026-11-23&donor={donor_id}",
+                    f"/outcomes/states?figure=assisted&donor={donor_id}"]
 
 
 @pytest.mark.parametrize("synthetic", [False, True], ids=["reference", "synthetic"])

@@ -1,7 +1,8 @@
 """The assistance a set of filters keeps, read from the figures the writes keep (app.services.treaties.outcome_facts,
 issue 26): each (State, instrument) pair's first assistance and its first on or after the pair's first request
 (and the same by kind of activity or by donor, for outcome_buckets to count), the distinct activities per month,
-and the activities each donor funds by inference only. Each is one query of one slice of the kept figures, whatever the size of the record.
+and the activities each donor funds by inference only. Each is one query of one slice of the kept figures, whatever
+the size of the record.
 
 Two reads go to the record's own rows, each bounded by what it covers: with the start of an activity period
 (`period_from`) the pairs' figures are made from the period's rows (the same `facts_select` that keeps the table,
@@ -105,8 +106,9 @@ def firsts(record: Record, s: Slice) -> Firsts:
 
 def bucket_pairs(record: Record, s: Slice, by: str) -> sa.Subquery:
     """(bucket, state_id, instrument_id, first, first_month, first_day): each pair's first assistance within the
-    slice (its month as year × 12 + month, its day of the month), by kind of activity (`by` "kind") or by donor ("donor": each donor whose money paid for it; a donor's scope sees its own only), as
-    a subquery for the breakdowns to count (outcome_buckets)."""
+    slice (its month as year × 12 + month, its day of the month), by kind of activity (`by` "kind") or by donor
+    ("donor": each donor whose money paid for it; a donor's scope sees its own only), as a subquery for the
+    breakdowns to count (outcome_buckets)."""
     scope = record.scope
     if by == "kind":
         source = _source(s, by_donor=False)

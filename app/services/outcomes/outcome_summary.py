@@ -27,8 +27,8 @@ import functools
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date
+from functools import cached_property
 
 from app.rules.forecast import add_months
 from app.rules.record_dates import counted_to
