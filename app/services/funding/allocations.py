@@ -99,9 +99,9 @@ def allocate(contribution: Contribution, activity: Activity | None, amount: Deci
                             note=note or None)
     contribution.allocations.append(allocation)
     _moved_on(contribution)
-    outcome_facts.refresh(outcome_facts.footprint([activity]))  # whose money paid for it: the donor's figures
     audit.record_for(allocation, "create", f"Allocated contribution #{contribution.id} to activity "
                      f"#{activity.id}: {format_money(amount, contribution.currency)}", after=_fields(allocation))
+    outcome_facts.refresh(outcome_facts.footprint([activity]))  # whose money paid for it: the donor's figures
     return allocation
 
 

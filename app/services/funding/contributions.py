@@ -275,12 +275,12 @@ def update(c: Contribution, data: ContributionData, version: int | None) -> Cont
     related = _check(data, c)
     _apply(c, data, related)
     versions.flush(c, label)
-    if c.donor_id != donor_before:  # the activities it pays for count under another donor now
-        outcome_facts.refresh(outcome_facts.footprint(a.activity for a in c.allocations))
     old, new = audit.changed(before, _fields(c))
     if new:
         versions.touch(c, version_before)
         audit.record_for(c, "update", f"Edited contribution #{c.id} of {c.donor.name}", before=old, after=new)
+    if c.donor_id != donor_before:  # the activities it pays for count under another donor now
+        outcome_facts.refresh(outcome_facts.footprint(a.activity for a in c.allocations))
     return c
 
 

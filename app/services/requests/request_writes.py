@@ -193,11 +193,12 @@ def create_many(scope: Scope, rows: list[dict], actor: User, today: date | None 
         db.session.add(request)
         made.append(request)
     db.session.flush()
-    outcome_facts.refresh_requests(outcome_facts.request_footprint(made))
     for request in made:
         audit.record_for(request, "create",
                          f"Request #{request.id} logged: {request.state.name}, {request.subject}",
                          after=_snapshot(request))
+    # after the audit entries: every writer takes the audit chain's lock before the kept figures' (no deadlock)
+    outcome_facts.refresh_requests(outcome_facts.request_footprint(made))
     _tell_managers(made, actor)
     db.session.flush()
     return made

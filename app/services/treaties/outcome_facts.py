@@ -184,10 +184,27 @@ def request_footprint(requests: Iterable[AssistanceRequest]) -> Footprint:
     return Footprint(frozenset(states), frozenset(instruments))
 
 
+#: The PostgreSQL advisory lock of the writers of the kept figures (an arbitrary number of this module's own).
+WRITERS_LOCK = 726_001
+
+
+def _one_writer() -> None:
+    """One writer of the kept figures at a time, until its transaction ends. Two transactions making the same pair's
+    or month's rows again at once would each delete only what the other had not committed, then both insert (a key
+    violation), or keep figures counted before the other's change; the second now waits, and its statements then
+    see the first's rows. PostgreSQL: a transaction-scoped advisory lock; SQLite writes one transaction at a time
+    anyway. The writers refresh after writing their audit entry: the audit chain's head is locked first by every
+    one of them, so the two locks are always taken in that order (the other order deadlocked)."""
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITERS_LOCK})
+
+
 def refresh(changed: Footprint) -> None:
     """Make the kept figures of `changed` again from the record, in the writer's transaction (after its changes,
     which are flushed first)."""
     db.session.flush()
+    _one_writer()
     if changed.state_ids and changed.instrument_ids:
         _refresh_pairs(changed)
     if changed.months:
@@ -199,6 +216,7 @@ def refresh_requests(changed: Footprint) -> None:
     db.session.flush()
     if not (changed.state_ids and changed.instrument_ids):
         return
+    _one_writer()
     ari = assistance_request_instruments
     db.session.execute(sa.delete(OutcomeRequest).where(OutcomeRequest.state_id.in_(changed.state_ids),
                                                        OutcomeRequest.instrument_id.in_(changed.instrument_ids)))
@@ -234,6 +252,7 @@ def _insert(model, columns: tuple[str, ...], select: sa.Select) -> None:
 def rebuild() -> dict[str, int]:
     """Make every kept figure again from the record (in the caller's transaction); the rows of each table."""
     db.session.flush()
+    _one_writer()
     for model in (OutcomeFact, OutcomeMonth, OutcomeRequest):
         db.session.execute(sa.delete(model))
     _insert(OutcomeRequest, ("state_id", "instrument_id", "first_received_date"), requests_select())
