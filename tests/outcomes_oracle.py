@@ -15,6 +15,7 @@ from datetime import date
 from typing import NamedTuple
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from app.scoping import Scope
@@ -136,7 +137,7 @@ def breakdowns(record: Record, f: outcome_summary.OutcomeFilters) -> list[outcom
                 buckets[value].append(row)
         return [(value, label, outcome_summary.summarize(pairs_of(record, buckets[value]), record.as_of, f.period_to))
                 for value, label in values if buckets.get(value)]
-    groups = [(g.value, g.label) for g in RegionalGroup] + [(NO_GROUP, "No regional group")]
+    groups = [(g.value, g.label) for g in RegionalGroup] + [(NO_GROUP, _("No regional group"))]
     instruments = [(i.code, i.code) for i in record.instruments.values()]
     kinds = [(k.value, k.label) for k in ActivityKind]
     donors = sorted(record.donor_names.items(), key=lambda d: d[1])
@@ -147,11 +148,13 @@ def breakdowns(record: Record, f: outcome_summary.OutcomeFilters) -> list[outcom
                 inferred[str(donor_id)].add(row.activity_id)
     breakdown = outcome_summary.Breakdown
     return [
-        breakdown("regional_group", "By regional group",
+        breakdown("regional_group", _("By regional group"), _("Regional group"),
                   rows("regional_group", groups) if not f.regional_group else []),
-        breakdown("instrument", "By instrument", rows("instrument", instruments) if not f.instrument else []),
-        breakdown("kind", "By kind of assistance", rows("kind", kinds) if not f.kind else []),
-        breakdown("donor", "By donor", rows("donor", [(str(i), n) for i, n in donors]) if not f.donor else [],
+        breakdown("instrument", _("By instrument"), _("Instrument"),
+                  rows("instrument", instruments) if not f.instrument else []),
+        breakdown("kind", _("By kind of assistance"), _("Kind of assistance"), rows("kind", kinds) if not f.kind else []),
+        breakdown("donor", _("By donor"), _("Donor"),
+                  rows("donor", [(str(i), n) for i, n in donors]) if not f.donor else [],
                   _reached_by_donor(record, f) if not f.donor else {},
                   {k: len(v) for k, v in inferred.items()} if not f.donor else {}),
     ]

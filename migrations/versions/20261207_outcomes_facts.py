@@ -5,7 +5,7 @@ Made empty here: `flask outcomes rebuild` fills them from the record, and so doe
 `make serve` runs after upgrading); from then on the services keep them in step with every write.
 
 Revision ID: 20261207_outcomes
-Revises: 20261206_lists
+Revises: 20261207_mailclaim
 Create Date: 2026-12-07
 """
 import sqlalchemy as sa
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '20261207_outcomes'
-down_revision = '20261206_lists'
+down_revision = '20261207_mailclaim'
 branch_labels = None
 depends_on = None
 

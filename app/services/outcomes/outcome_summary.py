@@ -30,6 +30,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from app.rules.forecast import add_months
 from app.rules.record_dates import counted_to
 from app.scoping import Scope
@@ -153,25 +156,26 @@ class Summary:
 
 #: The figures a drill-down can list (the `figure` parameter), with their labels.
 FIGURES = {
-    "assisted": "assisted",
-    "already_party": "already party before first assistance",
-    "at_risk": "not party at first assistance",
-    "deposited_after": "deposited after first assistance",
-    "not_party": "assisted and still not party",
-    **{f"within_{n}": f"deposited within {n} months of first assistance" for n in WINDOWS},
-    **{f"window_{n}": f"{n} months elapsed since first assistance (the base of the share)" for n in WINDOWS},
-    "with_request": "with a dated request before assistance",
-    "with_signature": "signed, then deposited",
-    "party_by_period_end": "party by the end of the activity period",
-    "party_after_period_end": "party after the end of the activity period",
-    "not_assisted": "not assisted (same regional group)",
-    "not_assisted_party": "not assisted and party",
-    "assisted_party": "assisted and party",
+    "assisted": _l("assisted"),
+    "already_party": _l("already party before first assistance"),
+    "at_risk": _l("not party at first assistance"),
+    "deposited_after": _l("deposited after first assistance"),
+    "not_party": _l("assisted and still not party"),
+    **{f"within_{n}": _l("deposited within %(n)s months of first assistance", n=n) for n in WINDOWS},
+    **{f"window_{n}": _l("%(n)s months elapsed since first assistance (the base of the share)", n=n)
+       for n in WINDOWS},
+    "with_request": _l("with a dated request before assistance"),
+    "with_signature": _l("signed, then deposited"),
+    "party_by_period_end": _l("party by the end of the activity period"),
+    "party_after_period_end": _l("party after the end of the activity period"),
+    "not_assisted": _l("not assisted (same regional group)"),
+    "not_assisted_party": _l("not assisted and party"),
+    "assisted_party": _l("assisted and party"),
 }
 #: The medians: (key, label, the figure listing the pairs behind it).
-MEDIANS = (("request_to_activity", "request → first activity", "with_request"),
-           ("activity_to_deposit", "first activity → deposit", "deposited_after"),
-           ("signature_to_deposit", "signature → deposit", "with_signature"))
+MEDIANS = (("request_to_activity", _l("request → first activity"), "with_request"),
+           ("activity_to_deposit", _l("first activity → deposit"), "deposited_after"),
+           ("signature_to_deposit", _l("signature → deposit"), "with_signature"))
 
 
 def summarize(pairs: list[Pair], as_of: date, period_to: date | None = None) -> Summary:
@@ -276,9 +280,10 @@ def comparison(record: Record, f: OutcomeFilters, assisted: list[Pair]) -> list[
 
 @dataclass
 class Breakdown:
-    """One dimension's rows: (value of the filter, label, summary)."""
+    """One dimension's rows: (value of the filter, label, summary); `title` heads the table, `column` its rows."""
     key: str
     title: str
+    column: str
     rows: list[tuple[str, str, Summary]]
     #: By donor: value -> "States your contributions reached" (app.services.funding.reach, the donor's home page's
     #: and portal's figure), as at the day asked for and on the instrument chosen; the other filters leave it whole.
@@ -305,23 +310,25 @@ def breakdowns(record: Record, f: OutcomeFilters, assisted: list[Pair] | None = 
 
     def counted(by: str) -> dict:
         return outcome_buckets.counted(record, outcome_assistance.bucket_pairs(record, s, by))
-    groups = [(g.value, g.label) for g in RegionalGroup] + [(NO_GROUP, "No regional group")]
+    groups = [(g.value, g.label) for g in RegionalGroup] + [(NO_GROUP, _("No regional group"))]
     instruments = [(i.code, i.code) for i in record.instruments.values()]
     kinds = counted("kind") if not f.kind else {}
     out = [
-        Breakdown("regional_group", "By regional group",
+        Breakdown("regional_group", _("By regional group"), _("Regional group"),
                   divided(lambda p: p.state.regional_group or NO_GROUP, groups) if not f.regional_group else []),
-        Breakdown("instrument", "By instrument",
+        Breakdown("instrument", _("By instrument"), _("Instrument"),
                   divided(lambda p: p.instrument.code, instruments) if not f.instrument else []),
-        Breakdown("kind", "By kind of assistance", [(k.value, k.label, _counted_summary(kinds[k.value], f))
-                                                    for k in ActivityKind if k.value in kinds]),
+        Breakdown("kind", _("By kind of assistance"), _("Kind of assistance"),
+                  [(k.value, k.label, _counted_summary(kinds[k.value], f)) for k in ActivityKind
+                   if k.value in kinds]),
     ]
     if f.donor:
-        return out + [Breakdown("donor", "By donor", [])]
+        return out + [Breakdown("donor", _("By donor"), _("Donor"), [])]
     donors = counted("donor")
     names = outcome_assistance.donor_names(donors)
     rows = [(str(i), names[i], _counted_summary(donors[i], f)) for i in sorted(donors, key=lambda i: names[i])]
-    return out + [Breakdown("donor", "By donor", rows, outcome_assistance.reached_by_donor(record, s.instrument_id),
+    return out + [Breakdown("donor", _("By donor"), _("Donor"), rows,
+                            outcome_assistance.reached_by_donor(record, s.instrument_id),
                             outcome_assistance.inferred_by_donor(record, s))]
 
 
