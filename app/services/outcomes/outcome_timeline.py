@@ -28,7 +28,6 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.listing import Page, Paging
-from app.rules import treaties as rules
 from app.scoping import Scope
 from app.services.outcomes import outcome_money
 from app.services.outcomes.outcome_events import EVENT_ORDER, PAID_NAMED, Event, FundingEvent, visit_note
@@ -75,11 +74,9 @@ def timeline(scope: Scope, state: MemberState, as_of: date, instrument: Instrume
 
 
 def latest(scope: Scope, state: MemberState, as_of: date, instrument: Instrument | None,
-           limit: int, statuses: dict[str, rules.Status] | None = None) -> tuple[list[Event], int]:
+           limit: int, statuses: dict | None = None) -> tuple[list[Event], int]:
     """The latest `limit` dated events of the timeline (undated ones only when fewer are dated), in date order, and
-    how many events the whole timeline holds: what a State's page shows before anyone asks for a page.
-    `statuses`: treaty_record.statuses as at `as_of` the caller already holds (the State's page shows them too),
-    so that they are not worked out twice; the instruments it lacks are worked out here."""
+    how many events the whole timeline holds: what a State's page shows before anyone asks for a page."""
     query = _Query(scope, state, as_of, instrument, statuses)
     rows = db.session.execute(query.rows(query.order(descending=True)).limit(limit)).all()
     # Newest first, undated after the dated: turned round into date order, undated still last.
@@ -120,8 +117,7 @@ def _arm(day, kind: str | sa.ColumnElement, record_id, rank=None, part_id=None) 
 class _Query:
     """The union of a State's events as at a day, and what it takes to turn a page of its rows into Events."""
 
-    def __init__(self, scope: Scope, state: MemberState, as_of: date, instrument: Instrument | None,
-                 statuses: dict[str, rules.Status] | None = None):
+    def __init__(self, scope: Scope, state: MemberState, as_of: date, instrument: Instrument | None, statuses=None):
         self.scope, self.state, self.as_of, self.instrument = scope, state, as_of, instrument
         self.today = date.today()
         #: Viewed as at today or later: what is planned after today is shown (marked planned).
@@ -144,10 +140,7 @@ class _Query:
         shown = _not_after(first, self.as_of)
         if self.ahead:
             shown = sa.or_(shown, sa.func.max(Activity.status) != ActivityStatus.CANCELLED.value)
-        # whether any visit was held in the State, read in the same pass: the visits arm keeps, for an activity
-        # held elsewhere, all its visits, and a correlated EXISTS per visit scanned the State's visits each time
-        in_state = sa.func.max(sa.case((ActivityVisit.country_id == self.state.id, 1), else_=0))
-        select = (sa.select(state_activity.label("id"), first.label("day"), in_state.label("in_state"))
+        select = (sa.select(state_activity.label("id"), first.label("day"))
                   .join(Activity, Activity.id == state_activity)
                   .outerjoin(ActivityVisit, ActivityVisit.activity_id == state_activity)
                   .where(ActivityState.state_id == self.state.id, self.scope.activities(state_activity))
@@ -157,11 +150,11 @@ class _Query:
                 activity_instruments.c.instrument_id == self.instrument.id)))
         return select.cte("timeline_activities")
 
-    def _in_force(self, known: dict[str, rules.Status]) -> dict[int, Event]:
+    def _in_force(self, known: dict) -> dict[int, Event]:
         """Instrument id -> the day it entered into force for the State, on or before `as_of` (the treaty rules'
-        figure, kept between requests: no query once computed; `known`: those the caller holds)."""
-        missing = [i for i in self.wanted if i.code not in known]
-        statuses = {**known, **treaty_record.statuses(missing, self.as_of)} if missing else known
+        figure, kept between requests: no query once computed; `known`: those the caller holds, used if complete)."""
+        complete = all(i.code in known for i in self.wanted)
+        statuses = known if complete else treaty_record.statuses(self.wanted, self.as_of)
         out = {}
         for inst in self.wanted:
             party = next((p for p in statuses[inst.code].parties if p.participant == self.state.code), None)
@@ -231,10 +224,11 @@ class _Query:
     def _visits(self) -> sa.Select:
         """One row per visit of the timeline's activities: the visits in the State, or, for an activity held
         elsewhere (a regional meeting it attended), all its visits; on or before `as_of`, or planned later."""
-        visit, acts = ActivityVisit, self.activities
+        visit, other = ActivityVisit, sa.orm.aliased(ActivityVisit)
+        held_here = sa.select(other.activity_id).where(other.country_id == self.state.id)
         select = (_arm(visit.start_date, "activity", visit.activity_id, part_id=visit.id).select_from(visit)
-                  .join(acts, acts.c.id == visit.activity_id)
-                  .where(sa.or_(visit.country_id == self.state.id, acts.c.in_state == 0)))
+                  .join(self.activities, self.activities.c.id == visit.activity_id)
+                  .where(sa.or_(visit.country_id == self.state.id, visit.activity_id.not_in(held_here))))
         if not self.ahead:
             select = select.where(visit.start_date <= self.as_of)
         return select
@@ -290,9 +284,7 @@ class _Query:
                                               .options(joinedload(Deployment.expert)))) if deployment_ids else []
         wanted = set(activity_ids) | {d.activity_id for d in deployments}
         activities = {a.id: a for a in db.session.scalars(
-            sa.select(Activity).where(Activity.id.in_(wanted)).options(
-                selectinload(Activity.instruments),
-                # the visit's line names its country as at the visit (visit_note): the names, loaded at once
+            sa.select(Activity).where(Activity.id.in_(wanted)).options(selectinload(Activity.instruments),
                 selectinload(Activity.visits).joinedload(ActivityVisit.country).selectinload(MemberState.names)))}
         roles: dict[int, str] = {}
         if activity_ids:

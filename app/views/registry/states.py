@@ -54,7 +54,8 @@ def detail(code):
     instruments = treaty_record.visible_instruments(scope)
     followed = next((i for i in instruments if not error and i.code == filters["instrument"]), None)
     statuses = treaty_record.statuses(instruments, as_of)
-    # The latest events, or one page of the whole timeline in date order once a page is asked for.
+    # The latest events, or one page of the whole timeline in date order once a page is asked for. The latest
+    # take the statuses above for their in-force days (worked out once, not again, when they cover every instrument).
     if not error and form.page.data:
         timeline_page = outcome_timeline.timeline(scope, state, as_of, followed, paging)
         outcome_events, timeline_total = timeline_page.items, timeline_page.total
