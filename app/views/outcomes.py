@@ -11,7 +11,6 @@ from app.exports import csv_response
 from app.page_cache import cached_page
 from app.permissions import Permission, permission_required
 from app.scoping import for_user
-from app.services.funding import contributions as contribution_service
 from app.services.outcomes import outcome_summary
 from app.services.treaties import treaty_record
 from app.views.charts import bar_charts, chart
@@ -25,12 +24,6 @@ bp = Blueprint("outcomes", __name__, url_prefix="/outcomes")
 _CARRIED = ("as_of", "instrument", "regional_group", "kind", "donor", "national", "period_from", "period_to")
 
 
-def _prepare(scope):
-    def prepare(form):
-        form.donor.set_choices((d.id, d.name) for d in contribution_service.donors(scope))
-    return prepare
-
-
 def _drill(args: dict):
     """url(figure, **changes): the list of States behind a figure, with the page's filters and `changes`."""
     def url(figure, **changes):
@@ -42,7 +35,7 @@ def _drill(args: dict):
 
 def _analysis(form_cls):
     scope = for_user(current_user)
-    form, filters, _paging = list_filters(form_cls, prepare=_prepare(scope))
+    form, filters, _paging = list_filters(form_cls)
     if filters is None:
         return scope, form, None
     as_of = filters.get("as_of") or date.today()

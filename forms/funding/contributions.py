@@ -14,6 +14,7 @@ from forms.filters import (
     group_filter,
     id_filter,
     instrument_filter,
+    record_filter,
     text_filter,
 )
 from forms.funding.codelists import currency_problem
@@ -35,12 +36,13 @@ class ContributionFilterForm(FilterForm):
                     "activities served (any of its names), or a contribution's number (#16)."))
     status = enum_filter(_l("Status"), ContributionStatus)
     donor = text_filter(_l("Donor"), "Part of the donor's name, or its acronym.", max_length=120)
-    donor_id = id_filter(_l("Donor id"), _l("One donor organization, by its id."))
+    donor_id = record_filter(_l("Donor id"), "organizations", _l("One donor organization, by its id."),
+                             among="donors")
     currency = CodeField(_l("Currency"), _l("An ISO 4217 code, e.g. USD."))
     project = id_filter(_l("Project"), _l("A project's id."))
     instrument = instrument_filter(_l("Earmarked for"))
     region = group_filter(_l("Earmarked region"))
-    activity = id_filter(_l("Activity"), _l("An activity's id: the contributions allocated to it."))
+    activity = record_filter(_l("Activity"), "activities", _l("An activity's id: the contributions allocated to it."))
     date_from = date_field(_l("Pledged from"), Optional())
     date_to = date_field(_l("Pledged to"), Optional())
 
@@ -100,7 +102,8 @@ def _check_currency(form, field):
 
 class ContributionForm(AppForm):
     """A contribution's facts and earmark (its status moves through StatusForm, one guarded step at a time)."""
-    donor_id = SelectField(_l("Donor"), coerce=optional_int, validators=[DataRequired(_l("Choose the donor."))])
+    donor_id = PickerField(_l("Donor"), [DataRequired(_l("Choose the donor."))], kind="organizations", among="donors",
+                           blank=_l("Choose a donor"), unknown=_l("Choose the donor from the list."))
     project_id = SelectField(_l("Project"), coerce=optional_int, validators=[Optional()],
                              description=_l("The project the money is earmarked for, if any."))
     amount_not_recorded = BooleanField(_l("Amount not recorded"),
@@ -124,8 +127,7 @@ class ContributionForm(AppForm):
     #: Set when editing: the version the form was rendered from.
     version = VersionField()
 
-    def set_choices(self, donors, projects) -> None:
-        self.donor_id.choices = choices([("", _l("Choose a donor"))] + [(d.id, d.display_name) for d in donors])
+    def set_projects(self, projects) -> None:
         self.project_id.choices = choices([("", _l("No project"))] + [(p.id, p.title) for p in projects])
 
     def validate_amount(self, field):
