@@ -29,6 +29,9 @@ TRIGRAM_COLUMNS = (
     ("ix_activities_title_trgm", Activity.__table__, "title"),
     ("ix_experts_name_trgm", Expert.__table__, "name"),
     ("ix_organizations_name_trgm", Organization.__table__, "name"),
+    # The acronym is compared whole (`=`: pg_trgm answers equality too), but beside the name in one OR, which an
+    # index serves only when each of its arms has one.
+    ("ix_organizations_acronym_trgm", Organization.__table__, "acronym"),
     ("ix_users_name_trgm", User.__table__, "name"),
     ("ix_users_email_trgm", User.__table__, "email"),
 )

@@ -23,6 +23,7 @@ INDEXES = (
     ('ix_activities_title_trgm', 'activities', 'title'),
     ('ix_experts_name_trgm', 'experts', 'name'),
     ('ix_organizations_name_trgm', 'organizations', 'name'),
+    ('ix_organizations_acronym_trgm', 'organizations', 'acronym'),
     ('ix_users_name_trgm', 'users', 'name'),
     ('ix_users_email_trgm', 'users', 'email'),
 )
