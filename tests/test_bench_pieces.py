@@ -43,3 +43,11 @@ def test_the_served_app_notes_a_requests_statements_and_size(app, api_as, tmp_pa
     assert noted["page"] == "API requests" and noted["status"] == 200 and not noted["hit"]
     assert noted["bytes"] == len(body) > 0
     assert noted["statements"] >= 2  # the token, then the list
+
+
+def test_the_mix_times_the_forms_with_pickers_and_the_pickers_searches():
+    """Issue 29, speed: `make bench` adds the activity form and a picker's query (the forms render only what they
+    hold; each picker answers from an index)."""
+    paths = {template for _name, _role, template, _extra in PAGES}
+    assert {"/activities/{activity}/edit", "/activities/new"} <= paths
+    assert {"/api/v1/lookup/states?q={prefix}", "/api/v1/lookup/requests?q={prefix}"} <= paths
