@@ -229,7 +229,8 @@ class FilterPickerField(StringField):
     def is_name(self) -> bool:
         """Whether the field holds a name typed without JavaScript, still to be looked up (never a State's:
         its list resolves names itself)."""
-        return isinstance(self.data, str) and self.kind != "states" and self.data not in self.fixed_keys
+        return (isinstance(self.data, str) and self.kind != "states" and self.data not in self.fixed_keys
+                and not re.fullmatch(r"#?\s*-?\d+", self.data))  # a number out of range is refused, not searched
 
     def key(self):
         """The record's key the field holds (a number, a State's code), or None (empty, fixed, or a name)."""
