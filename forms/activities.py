@@ -34,6 +34,7 @@ from forms.base import (
 )
 from forms.filters import (
     enum_filter,
+    flag_filter,
     group_filter,
     instrument_filter,
     not_before,
@@ -67,6 +68,9 @@ class ActivityFilterForm(FilterForm):
     date_to = date_field(_l("To"), Optional(), not_before("date_from", _l("The end of the range is before its start.")),
                          description=_l("… and starting on or before this day."))
     request = record_filter(_l("Request"), "requests", _l("A request's number (#12): the activities that answer it."))
+    donor = record_filter(_l("Funded by"), "organizations", _l("A donor organization's id: the activities its "
+                                                               "contributions fund."), among="donors")
+    funded = flag_filter(_l("Funded"), _l("Only the activities a contribution pays for."))
 
 
 class CalendarFilterForm(FilterForm):

@@ -209,7 +209,9 @@ class RequestFilterForm(FilterForm):
     q = text_filter(_l("Text"),
                     _l("Words in the subject or the requesting authority, a State's name (today's or earlier, "
                     "in full or in part) or a request's number (#16)."))
-    status = enum_filter(_l("Status"), RequestStatus)
+    status = SelectField(_l("Status"), choices=choices([("", _l("Any")), ("awaiting", _l("Pending or under review"))]
+                                                       + RequestStatus.choices()), validators=[Optional()],
+                         description=_l("awaiting: pending or under review."))
     state = state_filter()
     regional_group = group_filter()
     instrument = instrument_filter()

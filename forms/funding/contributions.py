@@ -11,6 +11,7 @@ from forms.filters import (
     INSTRUMENT_CODES,
     CodeField,
     enum_filter,
+    flag_filter,
     group_filter,
     id_filter,
     instrument_filter,
@@ -45,6 +46,8 @@ class ContributionFilterForm(FilterForm):
     activity = record_filter(_l("Activity"), "activities", _l("An activity's id: the contributions allocated to it."))
     date_from = date_field(_l("Pledged from"), Optional())
     date_to = date_field(_l("Pledged to"), Optional())
+    unrecorded = flag_filter(_l("Amount not recorded"), _l("Committed or received with no amount recorded: the "
+                                                           "contributions the totals leave out."))
 
     def validate_date_to(self, field):
         if field.data and self.date_from.data and field.data < self.date_from.data:

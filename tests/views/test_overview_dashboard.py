@@ -77,7 +77,7 @@ def test_the_managers_dashboard(sign_in, session):
     assert re.search(r"1 July 2003</td><td><a href=\"/states/ARM\">Armenia</a>", deposits)
     assert "2002</td>" not in deposits and "3 July 2003" not in deposits
     progress = unlinked(page[page.index('id="progress"'):])
-    assert re.search(r'>UNTOC</td><td class="text-end">40</td><td class="text-end">40</td>', progress)
+    assert re.search(r'>UNTOC</td><td class="text-end">40</td><td class="text-end threshold">40</td>', progress)
     assert 'class="bar"' in page and "29 September 2003" in progress
 
 
