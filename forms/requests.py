@@ -198,6 +198,9 @@ class BulkAssignForm(BulkSelectionForm):
 
 class BulkMoveForm(BulkSelectionForm):
     """The queue's start review, approve or decline of many requests, with one reason for them all (`reason`)."""
+    #: The bar's officer (the same HTML form posts it to every button): a move ignores it, but checks it like every
+    #: field, so that what no text may hold is refused beside it.
+    officer = StringField(_l("Assign to"), filters=[strip], validators=[Optional(), Length(max=200)])
 
 
 # ------------------------------------------------------------------ lists

@@ -34,6 +34,8 @@ def _queue_page(assign_form=None, move_form=None, status=200):
         assign_form = BulkAssignForm(formdata=None)
         form_choices.assign_form(assign_form)
     move_form = move_form or BulkMoveForm(formdata=None)
+    if move_form.officer.errors:  # the bar shows one officer field, the assignment's: the move's message goes there
+        assign_form.officer.errors = list(move_form.officer.errors)
     # The bar's form that was posted and refused (its reason shown again as typed), else the moves' blank one.
     failed = assign_form if assign_form.errors or assign_form.form_errors else move_form
     forms = {"assign_form": assign_form, "move_form": move_form, "bar_form": failed}
