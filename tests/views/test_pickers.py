@@ -3,6 +3,7 @@ typed without JavaScript is looked up in the caller's scope."""
 import sqlalchemy as sa
 
 from app.seed.synthetic import generate
+from app.services.work import report_writes
 from models import Activity, ActivityPartner, LegislativeFinding, db
 from tests import factories
 from tests.helpers import count_queries, field_errors
@@ -59,7 +60,8 @@ FORMS_WITH_REFERENCES = [
     "/actions/new", "/experts/new", "/contributions/new", "/treaties/actions/new", "/admin/users/new", "/queue",
     "/activities/?state=BOL&expert={expert}&partner={partner}&request={request}", "/actions/?owner=me&state=BOL",
     "/requests/?assigned_officer={officer}&logged_by={officer}", "/activity-reports/?approver=me&author={officer}",
-    "/outcomes/?donor={donor}", "/funding/?donor={donor}",
+    "/outcomes/?donor={donor}", "/funding/?donor={donor}", "/activities/{activity}/report",  # a draft: its approvers
+    "/actions/?activity={activity}&request={request}", "/contributions/?donor_id={donor}&activity={activity}",
 ]
 
 
@@ -92,10 +94,13 @@ def test_no_form_or_filter_renders_a_reference_list_whatever_its_size(client, lo
     request = factories.request("BOL", subject="Form size request")
     activity.requests.append(request)
     factories.allocation(factories.contribution(donor), activity)
+    report_writes.save(activity, None, report_writes.ReportData(summary="Form size report"), admin)
     db.session.flush()
     keys = {"activity": activity.id, "request": request.id, "expert": expert.id, "officer": admin.id,
             "partner": partner.id, "donor": donor.id}
     pages = [p.format(**keys) for p in FORMS_WITH_REFERENCES]
+    report = client.get(f"/activities/{activity.id}/report").get_data(as_text=True)
+    assert 'data-lookup="/api/v1/lookup/users?among=approvers"' in report  # the draft's submit form is measured
     small = {p: _statements(client, p) for p in pages}
     _grow_reference_lists(300)
     large = {p: _statements(client, p) for p in pages}
