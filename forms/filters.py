@@ -11,7 +11,7 @@ from models.enums import RegionalGroup
 INSTRUMENT_CODES = ["UNTOC", "TIP", "SOM", "FIREARMS"]
 
 
-def instrument_filter(label: str = "Instrument") -> SelectField:
+def instrument_filter(label: str = _l("Instrument")) -> SelectField:
     return SelectField(label, choices=choices([("", _l("Any instrument"))] + [(c, c) for c in INSTRUMENT_CODES]),
                        validators=[Optional()])
 
@@ -40,8 +40,10 @@ class StateField(FilterPickerField):
         super().__init__(label, kind="states", **kwargs)
 
 
-def state_filter(label: str = _l("State"), description: str = _l("The State's code (BOL) or one of its names, "
-                                                                  "today's or earlier, in full (Bolivia).")):
+STATE_FILTER_DESCRIPTION = _l("The State's code (BOL) or one of its names, today's or earlier, in full (Bolivia).")
+
+
+def state_filter(label: str = _l("State"), description: str = STATE_FILTER_DESCRIPTION) -> StateField:
     return StateField(label, description=description)
 
 
@@ -52,7 +54,7 @@ def record_filter(label: str, kind: str, description: str | None = None, among: 
     return FilterPickerField(label, description, kind=kind, among=among, fixed=fixed)
 
 
-def group_filter(label: str = "Regional group") -> SelectField:
+def group_filter(label: str = _l("Regional group")) -> SelectField:
     return SelectField(label, choices=choices([("", _l("Any group"))] + RegionalGroup.choices()),
                        validators=[Optional()])
 
@@ -84,7 +86,7 @@ class IdChoiceField(SelectField):
 
     def pre_validate(self, form):
         if self.data is not None and not (isinstance(self.data, int) and 1 <= self.data <= MAX_ID):
-            raise ValidationError(f"Not a valid number: a record's id from 1 to {MAX_ID}.")
+            raise ValidationError(_l("Not a valid number: a record's id from 1 to %(max)s.", max=MAX_ID))
 
     def set_choices(self, pairs) -> None:
         """(id, label) pairs; an id asked for that is not among them (a link from elsewhere) stays shown."""

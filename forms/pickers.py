@@ -68,7 +68,7 @@ class _Picker:
         self.fixed_json = _fixed_json(self.fixed)
         key_of = KEYS.get(kind, record_id)
         self.key_of = lambda value: value if value in self.fixed_keys else key_of(value)
-        self.unknown = unknown or "Choose from the list: that is not one you may choose."
+        self.unknown = unknown or _l("Choose from the list: that is not one you may choose.")
         self.blank = blank
         #: Set by `bind`: why a typed name found no single record.
         self.problems: list[str] = []
@@ -103,7 +103,7 @@ class _Picker:
         missing = [k for k in keys if not self.bound or k not in offered]
         if missing:
             shown = str(missing[0])[:40]
-            raise ValidationError(self.unknown.format(value=f"#{shown}" if isinstance(missing[0], int) else shown))
+            raise ValidationError(str(self.unknown).format(value=f"#{shown}" if isinstance(missing[0], int) else shown))
 
     @staticmethod
     def _posted(valuelist) -> list[str]:
@@ -114,7 +114,7 @@ class PickerField(_Picker, SelectField):
     """One record, picked by type-ahead (see the module). `blank` is the label of "none" ("Choose…")."""
 
     def __init__(self, label=None, validators=None, *, kind: str, unknown: str | None = None,
-                 blank: str | None = "Choose…", among: str | None = None, fixed=(), **kwargs):
+                 blank: str | None = _l("Choose…"), among: str | None = None, fixed=(), **kwargs):
         self._setup(kind, unknown, blank, among, fixed)
         super().__init__(label, validators, coerce=self.key_of,
                          choices=choices(([("", blank)] if blank else []) + list(fixed)), **kwargs)
@@ -170,7 +170,7 @@ class MultiPickerField(_Picker, SelectMultipleField):
 
     def pre_validate(self, form):
         if len(self.data or []) > MAX_PICKS:
-            raise ValidationError(f"At most {MAX_PICKS}.")
+            raise ValidationError(_l("At most %(n)s.", n=MAX_PICKS))
         self._refuse(self.data or [], self._offered())
 
 

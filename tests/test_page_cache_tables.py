@@ -116,7 +116,7 @@ def test_a_notification_for_anyone_keeps_every_page_and_the_bell_still_counts_it
     notification_events.notify(db.session.get(User, someone_else), NotificationKind.REQUEST_NEW, "For another account")
     db.session.commit()
     assert _kept(client, "/queue", queue)
-    notification_events.notify(db.session.get(User, manager), NotificationKind.REQUEST_NEW, "For the page's own account")
+    notification_events.notify(db.session.get(User, manager), NotificationKind.REQUEST_NEW, "For the page's account")
     db.session.commit()
     db.session.expunge_all()
     with count_queries() as statements:

@@ -36,8 +36,8 @@ _KIND = {"name": "kind", "in": "path", "required": True, "description": "What to
 def lookup_items(kind):
     """Records of `kind` matching `q`, as {id, label}."""
     if kind not in lookup.KINDS:
-        raise ApiError(404, f"No lookup of {kind[:40]!r}: look up one of {', '.join(lookup.KINDS)}.",
-                       code="not_found")
+        raise ApiError(404, _("No lookup of %(kind)s: look up one of %(kinds)s.", kind=repr(kind[:40]),
+                              kinds=", ".join(lookup.KINDS)), code="not_found")
     require(PERMISSIONS[kind])
     form = validated_args(LookupForm)
     among = form.among.data or None

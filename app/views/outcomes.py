@@ -16,12 +16,19 @@ from app.services.treaties import treaty_record
 from app.views.charts import bar_charts, chart
 from app.views.helpers import list_filters, refuse_filters
 from app.work_limits import expensive_work
-from forms.outcomes import DrillDownForm, OutcomeFilterForm
+from forms.base import choices
+from forms.outcomes import FIGURE_KEYS, DrillDownForm, OutcomeFilterForm
 
 bp = Blueprint("outcomes", __name__, url_prefix="/outcomes")
 
 #: The query parameters a drill-down link carries over from the page (the filters, not the paging).
 _CARRIED = ("as_of", "instrument", "regional_group", "kind", "donor", "national", "period_from", "period_to")
+
+
+def _prepare(form):
+    """The drill-down's figures, named as the page names them (the form knows only keys); the donor is a picker."""
+    if "figure" in form:
+        form.figure.choices = choices((key, outcome_summary.FIGURES[key]) for key in FIGURE_KEYS)
 
 
 def _drill(args: dict):
@@ -35,7 +42,7 @@ def _drill(args: dict):
 
 def _analysis(form_cls):
     scope = for_user(current_user)
-    form, filters, _paging = list_filters(form_cls)
+    form, filters, _paging = list_filters(form_cls, prepare=_prepare)
     if filters is None:
         return scope, form, None
     as_of = filters.get("as_of") or date.today()

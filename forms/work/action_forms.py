@@ -41,8 +41,8 @@ _STATUSES = [("", _l("Any status")), ("pending", _l("Open or in progress"))] + A
 
 
 class ActionFilterForm(FilterForm):
-    SORTS = {"due_date": "Due date", "priority": "Priority", "status": "Status", "state": "State",
-             "owner": "Owner", "created": "Raised"}
+    SORTS = {"due_date": _l("Due date"), "priority": _l("Priority"), "status": _l("Status"), "state": _l("State"),
+             "owner": _l("Owner"), "created": _l("Raised")}
     DEFAULT_SORT = "due_date"
     DEFAULT_PER_PAGE = 50
 
@@ -66,7 +66,7 @@ class ActionFilterForm(FilterForm):
 
 
 def _optional_id(label: str, description: str):
-    return IntegerField(label, validators=[Optional(), NumberRange(1, MAX_ID, "Not a number of a record.")],
+    return IntegerField(label, validators=[Optional(), NumberRange(1, MAX_ID, _l("Not a number of a record."))],
                         description=description)
 
 
@@ -92,7 +92,7 @@ class ActionForm(AppForm):
     request = PickerField(_l("Request"), [Optional()], kind="requests", blank=_l("— none —"),
                           unknown=_l("Choose the request from the list."),
                           description=_l("Raised from this request: its number (#16) or words of its subject."))
-    finding = _optional_id("Finding", _l("Raised from this finding (its number)."))
+    finding = _optional_id(_l("Finding"), _l("Raised from this finding (its number)."))
     status = SelectField(_l("Status"), choices=choices(ActionStatus.choices()), default=ActionStatus.OPEN.value,
                          description=_l("open → in progress → done or cancelled."))
     note = TextAreaField(_l("Note"), filters=[strip], validators=[
