@@ -38,7 +38,7 @@ def test_pledge_commit_allocate_and_what_each_donor_sees(page, live_server, sign
     page.click("main form [type=submit]")
     page.wait_for_load_state()
     assert "Recorded contribution" in page.inner_text("main")
-    assert "Pledged" in page.inner_text("main h1")
+    assert "Pledged" == page.inner_text("main .status-badge")  # the status badge under the page header
     contribution_url = page.url
 
     page.fill("input[name=on]", "2003-06-01")
