@@ -15,6 +15,7 @@ from app.scoping import Scope
 from app.services.core import audit, versions
 from app.services.core.errors import Refused
 from app.services.registry import states as state_service
+from app.services.treaties import outcome_facts
 from forms.funding.codelists import currency_problem
 from forms.funding.contributions import amount_problem
 from models import (
@@ -273,6 +274,7 @@ def update(c: Contribution, data: ContributionData, version: int | None) -> Cont
     versions.check(c, version, label)
     version_before = c.version
     before = _fields(c)
+    donor_before = c.donor_id
     related = _check(data, c)
     _apply(c, data, related)
     versions.flush(c, label)
@@ -280,6 +282,8 @@ def update(c: Contribution, data: ContributionData, version: int | None) -> Cont
     if new:
         versions.touch(c, version_before)
         audit.record_for(c, "update", f"Edited contribution #{c.id} of {c.donor.name}", before=old, after=new)
+    if c.donor_id != donor_before:  # the activities it pays for count under another donor now
+        outcome_facts.refresh(outcome_facts.footprint(a.activity for a in c.allocations))
     return c
 
 
