@@ -5,7 +5,7 @@ PostgreSQL only, and only where pg_trgm can be had: on SQLite, or on a server th
 refuses us the right to create it, nothing is done and the searches work as before (models/search_indexes.py).
 
 Revision ID: 20261207_lookup
-Revises: 20261207_mailclaim
+Revises: 20261207_outcomes
 Create Date: 2026-12-07
 """
 import sqlalchemy as sa
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '20261207_lookup'
-down_revision = '20261207_mailclaim'
+down_revision = '20261207_outcomes'
 branch_labels = None
 depends_on = None
 
