@@ -56,6 +56,7 @@ class ContributionFilters:
     activity: int | None = None    # allocated to this activity
     date_from: date | None = None  # pledged on or after
     date_to: date | None = None
+    unrecorded: bool = False       # committed or received with no amount recorded: what the totals leave out
 
 
 #: Sort keys of the contribution list (forms.contribution.ContributionFilterForm.SORTS names the same keys).
@@ -69,6 +70,8 @@ def query(scope: Scope, filters: ContributionFilters) -> sa.Select:
     f = filters
     if f.status:
         select = select.where(Contribution.status == f.status)
+    if f.unrecorded:
+        select = select.where(Contribution.amount.is_(None), Contribution.status != ContributionStatus.PLEDGED.value)
     if f.donor:
         select = select.where(Contribution.donor_id.in_(sa.select(Organization.id).where(sa.or_(
             Organization.name.ilike(f"%{f.donor}%"), Organization.acronym == f.donor))))
