@@ -32,9 +32,9 @@ def state_code(value) -> str | None:
 def record_id(value) -> int | None:
     """Any other record's key: its number ("16", "#16")."""
     if isinstance(value, int) and not isinstance(value, bool):
-        return value if value > 0 else None
-    found = re.match(r"^\s*#?\s*(\d{1,9})\s*$", str(value or ""))
-    return int(found.group(1)) if found and int(found.group(1)) > 0 else None
+        return value if 0 < value <= MAX_ID else None
+    found = re.match(r"^\s*#?\s*(\d{1,10})\s*$", str(value or ""))
+    return int(found.group(1)) if found and 0 < int(found.group(1)) <= MAX_ID else None
 
 
 #: The key each kind posts.
