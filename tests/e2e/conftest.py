@@ -24,13 +24,14 @@ EXTRA_STAFF = {"assignee": "officer", "forgetful": "officer"}
 
 
 def pytest_collection_modifyitems(config, items):
-    # A live server and a browser per group: with pytest-xdist (`--dist loadgroup`, the Makefile's) each group runs
-    # on one worker while the other workers take the rest of the suite. Two groups, the page-by-page accessibility
-    # walk and the rest, about equal in time: alone, the browser tests were the longest lane of a CI run on two cores.
+    # A live server and a browser per worker: with pytest-xdist (`--dist loadgroup`, the Makefile's) each group runs
+    # on one worker while the other workers take the rest of the suite. Three groups: the page-by-page accessibility
+    # walk, the same walk in the other languages, and the rest. Alone, the browser tests were the longest lane of a
+    # CI run on two cores.
+    groups = {"test_accessibility.py": "browser-pages", "test_languages_browser.py": "browser-languages"}
     for item in items:
         if "e2e" in str(item.fspath):
-            walk = item.fspath.basename == "test_accessibility.py"
-            item.add_marker(pytest.mark.xdist_group("browser-pages" if walk else "browser"))
+            item.add_marker(pytest.mark.xdist_group(groups.get(item.fspath.basename, "browser")))
     if Path(CHROMIUM).exists():
         return
     reason = f"Chromium not found at {CHROMIUM}: browser tests skipped (apt-get install chromium)"

@@ -6,45 +6,20 @@ tests/main_pages.py's: add yours there.
 And the navigation on a phone: collapsed behind its button, opened by Bootstrap's own script, a skip link first,
 a focus ring that shows on the dark bar.
 """
-from pathlib import Path
-
 import pytest
 
+from tests.e2e.axe import axe_violations, load_axe, widest, with_axe
 from tests.e2e.screenshots import shot
 from tests.main_pages import ROLE_PAGES
 
-ROOT = Path(__file__).resolve().parents[2]
-AXE = (Path(__file__).resolve().parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
 WIDTHS = {"laptop": (1366, 900), "phone": (390, 844)}
 
 
-#: The rules of WCAG 2.2 at levels A and AA, the criteria the issue checks (issue 29: "axe-core with WCAG 2.2 AA
-#: rules on every page, 0 violations"). axe files each rule under the version that introduced its criterion, so all
-#: five tags together are "2.2 AA"; axe's best practices and AAA rules are not asked for.
-WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-
-
-def axe_violations(page) -> list[str]:
-    """Every violation of axe-core's WCAG 2.2 A and AA rules on the page as shown, whatever its impact, one line each."""
-    # Evaluated through the debugging protocol: the page's CSP (script-src 'self') does not apply to it.
-    page.evaluate("() => { " + AXE + "\n}")
-    found = page.evaluate("""async (tags) => {
-        const result = await axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
-        return result.violations.map(v => `${v.impact} ${v.id}: ${v.help} — `
-                      + v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(" | "));
-    }""", WCAG_22_AA)
-    return found
-
-
 def test_the_vendored_axe_knows_the_rules_of_wcag_2_2(page):
-    page.evaluate("() => { " + AXE + "\n}")
+    load_axe(page)
     version, rules = page.evaluate("() => [axe.version, axe.getRules(['wcag22aa']).map(r => r.ruleId)]")
     assert tuple(int(n) for n in version.split(".")[:2]) >= (4, 5), version
     assert "target-size" in rules  # 2.5.8, new in WCAG 2.2
-
-
-def widest(page) -> int:
-    return page.evaluate("() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)")
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +29,7 @@ def page_of(browser, live_server):
 
     def tab(role):
         if role not in tabs:
-            page = browser.new_context().new_page()
+            page = with_axe(browser.new_context()).new_page()
             page.console_errors = []
             page.on("console", lambda msg: page.console_errors.append(msg.text) if msg.type == "error" else None)
             if role != "anonymous":

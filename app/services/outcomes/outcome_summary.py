@@ -28,6 +28,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
+
 from app.rules.forecast import add_months
 from app.rules.record_dates import counted_to
 from app.scoping import Scope
@@ -157,9 +159,9 @@ FIGURES = {
     "assisted_party": "assisted and party",
 }
 #: The medians: (key, label, the figure listing the pairs behind it).
-MEDIANS = (("request_to_activity", "request → first activity", "with_request"),
-           ("activity_to_deposit", "first activity → deposit", "deposited_after"),
-           ("signature_to_deposit", "signature → deposit", "with_signature"))
+MEDIANS = (("request_to_activity", _l("request → first activity"), "with_request"),
+           ("activity_to_deposit", _l("first activity → deposit"), "deposited_after"),
+           ("signature_to_deposit", _l("signature → deposit"), "with_signature"))
 
 
 def summarize(pairs: list[Pair], as_of: date, period_to: date | None = None) -> Summary:
