@@ -1,4 +1,5 @@
 """A person's path through the app in a real browser: sign in, read the annex, be kept out, sign out."""
+from tests.e2e.session import sign_out
 
 
 def test_sign_in_read_the_annex_and_sign_out(page, live_server, sign_in):
@@ -10,8 +11,7 @@ def test_sign_in_read_the_annex_and_sign_out(page, live_server, sign_in):
         assert name in text
     assert "not in the annex of A/58/165" in text  # the record's Armenian Protocol deposits of 1 July 2003
     assert "On 4 February 2003" in text
-    page.click("nav form[action='/logout'] [type=submit]")  # sign out is a POST from the navigation bar
-    page.wait_for_load_state()
+    sign_out(page)  # a POST from the account menu in the navigation bar
     page.goto(live_server["url"] + "/")
     assert "/login" in page.url
     assert page.console_errors == []  # no CSP violation, no script error

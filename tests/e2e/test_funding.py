@@ -2,6 +2,7 @@
 an allocation beyond the balance; the donor sees exactly that activity and its statement; a second donor sees
 none of it. Screenshots go to test-results/screenshots/ when E2E_SCREENSHOTS is set."""
 from tests.e2e.screenshots import shot
+from tests.e2e.session import sign_out as _sign_out
 from tests.e2e.typeahead import pick
 
 SLOVAKIA = "Joint workshop on the ratification and legislative incorporation of the universal instruments against " \
@@ -22,10 +23,6 @@ def _allocate(page, activity_title: str, amount: str) -> None:
     page.click("main form [type=submit]")
     page.wait_for_load_state()
 
-
-def _sign_out(page):
-    page.click("nav form[action='/logout'] [type=submit]")
-    page.wait_for_load_state()
 
 
 def test_pledge_commit_allocate_and_what_each_donor_sees(page, live_server, sign_in):

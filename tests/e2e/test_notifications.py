@@ -3,6 +3,8 @@ a request → the officer's bell shows 1 and the e-mail arrives; the forgotten-p
 import re
 import time
 
+from tests.e2e.session import sign_out
+
 
 def _wait_for(inbox, address: str, count: int = 1, seconds: float = 10):
     deadline = time.monotonic() + seconds
@@ -13,10 +15,6 @@ def _wait_for(inbox, address: str, count: int = 1, seconds: float = 10):
         time.sleep(0.1)
     raise AssertionError(f"no message to {address} arrived; the server has {len(inbox.messages)}")
 
-
-def sign_out(page):
-    page.click("nav form[action='/logout'] [type=submit]")
-    page.wait_for_load_state()
 
 
 def test_an_assignment_rings_the_officer_s_bell_and_sends_the_e_mail(page, live_server, sign_in):

@@ -6,16 +6,13 @@ test-results/screenshots/ when E2E_SCREENSHOTS is set."""
 from datetime import date, timedelta
 
 from tests.e2e.screenshots import shot
+from tests.e2e.session import sign_out
 from tests.e2e.typeahead import pick
 
 SUBJECT = "E2E review of the draft law on organized crime"
 
 
 
-
-def sign_out(page):
-    page.click("nav form[action='/logout'] [type=submit]")
-    page.wait_for_load_state()
 
 
 def test_log_assign_approve_and_find_under_my_requests(page, live_server, sign_in):

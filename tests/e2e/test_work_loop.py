@@ -6,6 +6,7 @@ at 1366 and 390 px in test-results/screenshots/ when E2E_SCREENSHOTS is set."""
 from datetime import date, timedelta
 
 from tests.e2e.screenshots import shot, wanted
+from tests.e2e.session import sign_out as _sign_out
 from tests.e2e.typeahead import pick
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -19,10 +20,6 @@ def _shots(page, name: str) -> None:
             shot(page, f"work-{name}-{label}")
     page.set_viewport_size({"width": 1366, "height": 900})
 
-
-def _sign_out(page):
-    page.click("nav form[action='/logout'] [type=submit]")
-    page.wait_for_load_state()
 
 
 def _submit(page, selector: str):
