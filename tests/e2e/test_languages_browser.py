@@ -3,9 +3,10 @@
 Arabic at a laptop's width (1366 px) and a phone's (390 px): `<html lang="ar" dir="rtl">`, no violation of
 axe-core's WCAG 2.2 A and AA rules, nothing wider than the screen, no console error, and the page reads from the
 right: the brand at the right end of the bar, the main heading's text against the right edge of its box, every
-arrow written as text turned round (`.dir-arrow`) and none left pointing the English way. French and Spanish at the
-laptop's width: `lang`, `dir="ltr"`, nothing wider than the screen, axe. The pages are tests/main_pages.py's, as in the English walk
-(test_accessibility.py); screenshots under test-results/screenshots/ with E2E_SCREENSHOTS=1.
+arrow written as text turned round (`.dir-arrow`) and none left pointing the English way, the charts' labels on the
+side of their line the chart chose (their axes stay left to right). French and Spanish at the laptop's width:
+`lang`, `dir="ltr"`, nothing wider than the screen, axe. The pages are tests/main_pages.py's, as in the English
+walk (test_accessibility.py); screenshots under test-results/screenshots/ with E2E_SCREENSHOTS=1.
 
 Each tab asks for its language the way a browser set to it does (Accept-Language, the context's locale): the
 accounts keep no choice of their own, so the other browser tests sharing this live server see English whatever ran
@@ -45,7 +46,17 @@ RTL_FACTS = """() => {
             english.push(node.nodeValue.trim().slice(0, 80));
         }
     }
-    return {width, brandLeft: brand.left, brandRight: brand.right, direction: main.direction,
+    // A chart's label (SVG) drawn on the side of its x the chart chose: its start at x, or its end (text-anchor).
+    const misplaced = [];
+    for (const label of document.querySelectorAll("svg text")) {
+        const anchor = label.getAttribute("text-anchor") || "start";
+        if (anchor === "middle" || !label.getClientRects().length) { continue; }
+        const x = parseFloat(label.getAttribute("x")), box = label.getBBox();
+        if (Math.abs((anchor === "start" ? box.x : box.x + box.width) - x) > 1.5) {
+            misplaced.push(label.textContent.trim().slice(0, 40));
+        }
+    }
+    return {width, misplaced, brandLeft: brand.left, brandRight: brand.right, direction: main.direction,
             align: main.textAlign, heading: heading ? heading.textContent.trim().slice(0, 60) : null,
             textRight: text && text.right, boxRight: box && box.right, turned, english};
 }"""
@@ -68,6 +79,8 @@ def rtl_problems(page, where: str) -> list[str]:
     unturned = [t for t in facts["turned"] if t != "matrix(-1, 0, 0, 1, 0, 0)"]
     if unturned:
         problems.append(f"{where}: {len(unturned)} arrow(s) not turned round: {unturned[:3]}")
+    if facts["misplaced"]:
+        problems.append(f"{where}: chart labels on the wrong side of their place: {facts['misplaced'][:3]}")
     if facts["english"]:
         problems.append(f"{where}: an arrow pointing the English way in {facts['english'][:3]}")
     return problems
@@ -116,6 +129,9 @@ def test_every_main_page_in_each_language(tab_in, live_server, language, role, m
         said = page.evaluate("() => [document.documentElement.lang, document.documentElement.dir]")
         if said != [language, direction]:
             problems.append(f"{where}: <html lang={said[0]!r} dir={said[1]!r}>")
+        # A table box that scrolls is a region named by its caption, else by the word "table" in this language.
+        if page.locator(".table-responsive[role=region][aria-label=Table]").count():
+            problems.append(f"{where}: a scrolling table named in English")
         if widest(page) > width:  # on a laptop too: the bar's longer words pushed its language menu off the screen
             problems.append(f"{where}: {widest(page)} px wide")
         if direction == "rtl":
