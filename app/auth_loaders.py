@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import abort, current_app, g, session
+from flask_babel import gettext
 from flask_login import user_loaded_from_cookie
 from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 from sqlalchemy.orm import joinedload
@@ -11,11 +12,14 @@ from sqlalchemy.orm import joinedload
 from app.extensions import login_manager
 from models import ApiToken, User, db
 from models.base import utcnow
+from models.enums import N_
 from models.record_version import BOOKKEEPING
 from models.user import hash_token
 
 login_manager.login_view = "auth.login"
-login_manager.login_message = "Sign in to see that page."
+# Flashed into the session, which keeps text only: marked here, translated by the callback when flashed.
+login_manager.login_message = N_("Sign in to see that page.")
+login_manager.localize_callback = gettext
 login_manager.login_message_category = "info"
 # "strong": a session cookie replayed from another address or browser is emptied, not merely marked stale.
 # (Sessions are therefore never made permanent: Flask-Login downgrades permanent sessions to "basic".)

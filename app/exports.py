@@ -11,6 +11,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 
 from flask import Response
+from flask_babel import gettext as _
 
 from app.formats.tables import Sheet, csv_lines, write_workbook
 
@@ -68,14 +69,14 @@ def _spooled():
 
 def csv_response(filename: str, columns: list[Column], rows: Iterable) -> Response:
     spool = _spooled()
-    for chunk in csv_chunks([h for h, _ in columns], _rows(columns, rows)):
+    for chunk in csv_chunks([h for h, _value in columns], _rows(columns, rows)):
         spool.write(chunk)
     return download(_sent_from(spool), CSV, filename)
 
 
-def xlsx_response(filename: str, columns: list[Column], rows: Iterable, title: str = "Export") -> Response:
+def xlsx_response(filename: str, columns: list[Column], rows: Iterable, title: str | None = None) -> Response:
     spool = _spooled()
-    write_workbook([Sheet(title, [h for h, _ in columns], _rows(columns, rows))], spool)
+    write_workbook([Sheet(str(title or _("Export")), [h for h, _value in columns], _rows(columns, rows))], spool)
     return download(_sent_from(spool), XLSX, filename)
 
 

@@ -1,5 +1,7 @@
 """Extensions, created here and bound to the app in the factory."""
-from flask import session
+import hashlib
+
+from flask import request, session
 from flask_babel import Babel, LazyString
 from flask_bootstrap import Bootstrap5
 from flask_limiter import Limiter
@@ -20,10 +22,23 @@ class SignedInSessionLoginManager(LoginManager):
     after its first HTML page. So protection runs only when the session names a user.
     """
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._session_identifier_generator = browser_identifier
+
     def _session_protection_failed(self) -> bool:
         if "_user_id" not in session:
             return False
         return super()._session_protection_failed()
+
+
+def browser_identifier() -> str:
+    """What "strong" session protection compares: the client's address and its User-Agent, hashed. Flask-Login's
+    own reads the X-Forwarded-For header as sent, so a stolen cookie replayed with the victim's address written
+    into that header would pass; the address here is the one the app trusts — the socket's, or the one the
+    TRUSTED_PROXIES in front vouched for (werkzeug's ProxyFix, app.register_proxies)."""
+    agent = request.headers.get("User-Agent", "")
+    return hashlib.sha512(f"{request.remote_addr}|{agent}".encode()).hexdigest()
 
 
 login_manager = SignedInSessionLoginManager()

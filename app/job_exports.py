@@ -8,10 +8,12 @@ import re
 
 import sqlalchemy as sa
 from flask import abort, current_app, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
 from app import work_limits
-from app.languages import current_language
+from app.formatting import format_number
+from app.languages import current_language, speaking
 from app.services.jobs import broker as job_broker
 from app.services.jobs import progress
 from app.services.jobs.registry import JobFailed, Result, job
@@ -62,9 +64,15 @@ def offload(label: str, kind: str = "export", filename: str | None = None, endpo
 
 def _run_view(endpoint: str, view_args: dict, args: dict, user_id: int, filename: str | None,
               language: str | None = None) -> Result:
+    with speaking(language):  # what the job says about the file, in the language the file is in
+        return _made(endpoint, view_args, args, user_id, filename, language)
+
+
+def _made(endpoint: str, view_args: dict, args: dict, user_id: int, filename: str | None,
+          language: str | None) -> Result:
     user = db.session.get(User, user_id)
     if user is None or not user.is_active:
-        raise JobFailed("The account that asked for this download no longer exists or is disabled.")
+        raise JobFailed(_("The account that asked for this download no longer exists or is disabled."))
     app = current_app._get_current_object()
     with app.test_request_context():
         path = url_for(endpoint, **view_args)
@@ -78,11 +86,12 @@ def _run_view(endpoint: str, view_args: dict, args: dict, user_id: int, filename
         data = response.get_data()  # a streamed body is read here, while the request it reads in is open
         progress.report_progress(1, 1)
     if response.status_code != 200:
-        raise JobFailed(f"The download could not be made (the page answered {response.status_code}): check the "
-                        "filters and try again.")
+        raise JobFailed(_("The download could not be made (the page answered %(status)s): check the filters and "
+                          "try again.", status=response.status_code))
     match = _FILENAME.search(response.headers.get("Content-Disposition", ""))
     name = match.group(1) if match else (filename or "download")
-    return Result(f"{name} is ready ({len(data):,} bytes).", file_name=name, file_type=response.mimetype, data=data)
+    return Result(_("%(name)s is ready (%(size)s bytes).", name=name, size=format_number(len(data))), file_name=name,
+                  file_type=response.mimetype, data=data)
 
 
 @job("export", time_limit=1800)

@@ -4,14 +4,18 @@ The account's own choice when it made one, else the choice made in this browser 
 in the header, kept in the session), else the browser's Accept-Language, else English. Only languages listed in
 LANGUAGES are ever chosen, so a page is never half in a language the app has no catalogue for.
 """
+from contextlib import contextmanager
+
 from flask import current_app, has_request_context, request, session
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
 from flask_login import current_user
 
 #: Languages written right to left: their pages say dir="rtl" and load Bootstrap's mirrored stylesheet.
 RIGHT_TO_LEFT = frozenset({"ar"})
 #: Where an anonymous visitor's choice is kept (a signed-in person's goes on the account).
 SESSION_KEY = "language"
+#: The language of what the record writes for itself, whoever caused it: audit entries, the server's log.
+RECORD_LANGUAGE = "en"
 
 
 def select_language() -> str:
@@ -43,6 +47,27 @@ def current_language() -> str:
 def text_direction(language: str | None = None) -> str:
     """"rtl" or "ltr": the value of the page's dir attribute."""
     return "rtl" if (language or current_language()) in RIGHT_TO_LEFT else "ltr"
+
+
+@contextmanager
+def speaking(language: str | None):
+    """Everything translated or formatted inside (gettext, lazy strings made text, dates, money) is in `language`
+    (a code of LANGUAGES), whatever the request's: a message to someone else, a job run for its owner. None, or a
+    language not offered, changes nothing."""
+    if language not in current_app.config["LANGUAGES"]:
+        yield
+        return
+    with force_locale(language):
+        # app.formatting keeps the request's locale on the request: set it aside while writing in another language
+        holder = request._get_current_object() if has_request_context() else None
+        kept = holder.__dict__.pop("_formatting_locale", None) if holder is not None else None
+        try:
+            yield
+        finally:
+            if holder is not None:
+                holder.__dict__.pop("_formatting_locale", None)
+                if kept is not None:
+                    holder._formatting_locale = kept
 
 
 def offered_languages() -> list[tuple[str, str]]:

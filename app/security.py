@@ -12,6 +12,7 @@ request cannot carry it either. Everything else (pages, and API calls made with 
 token, in the form field `csrf_token` or the `X-CSRFToken` header.
 """
 from flask import abort, current_app, g, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
@@ -106,14 +107,19 @@ def refuse_nul_bytes() -> None:
     """A NUL character has no business in a URL parameter or a form field, and PostgreSQL refuses it in text
     (a 500 if it reached a query): refuse the request with a 400 that names where it was. A page's form post is
     left to its form (forms.base.AppForm), which shows the form again with the message beside the field."""
-    sources = [("query parameter", request.args)]
+    sources = [(_NUL_IN_PARAMETER, request.args)]
     if is_api_request() or request.method not in ("POST", "PUT", "PATCH", "DELETE"):
-        sources.append(("form field", request.form))
-    for where, values in sources:
+        sources.append((_NUL_IN_FIELD, request.form))
+    for message, values in sources:
         for name, value in values.items(multi=True):
             # A multipart part can come without a value (None): nothing to look into.
             if "\x00" in (name or "") or (isinstance(value, str) and "\x00" in value):
-                abort(400, f"The {where} {(name or '').replace(chr(0), '')!r} contains a NUL character.")
+                abort(400, str(message) % {"name": repr((name or "").replace(chr(0), ""))})
+
+
+#: What a NUL refused says, by where it was found (whole sentences, in the language of the request).
+_NUL_IN_PARAMETER = _l("The query parameter %(name)s contains a NUL character.")
+_NUL_IN_FIELD = _l("The form field %(name)s contains a NUL character.")
 
 
 def _is_static() -> bool:

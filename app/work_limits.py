@@ -23,6 +23,8 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app, g, request
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from limits import parse
 from werkzeug.exceptions import TooManyRequests
@@ -32,7 +34,14 @@ from app.extensions import limiter
 #: The kinds of expensive work and the setting holding each one's allowance per account.
 SETTINGS = {"export": "EXPORT_LIMIT_PER_ACCOUNT", "import": "IMPORT_LIMIT_PER_ACCOUNT",
             "upload": "UPLOAD_LIMIT_PER_ACCOUNT"}
-WORDS = {"export": ("export", "exports"), "import": ("import", "imports"), "upload": ("upload", "uploads")}
+WORDS = {
+    "export": _l("Too many exports from this account: it may start %(allowance)s (%(setting)s). Try again in %(wait)s "
+                 "(at %(at)s), when the next export is allowed."),
+    "import": _l("Too many imports from this account: it may start %(allowance)s (%(setting)s). Try again in %(wait)s "
+                 "(at %(at)s), when the next import is allowed."),
+    "upload": _l("Too many uploads from this account: it may start %(allowance)s (%(setting)s). Try again in %(wait)s "
+                 "(at %(at)s), when the next upload is allowed."),
+}
 EXPORT_SUFFIXES = (".csv", ".xlsx", ".xml")
 SENDING = frozenset({"POST", "PUT", "PATCH"})
 _UNSET = object()
@@ -79,11 +88,10 @@ def _identifiers(kind: str, account_id: int) -> tuple[str, ...]:
 
 
 def _retry_message(kind: str, setting: str, allowance: str, seconds: int) -> str:
-    one, many = WORDS[kind]
     at = (datetime.now(UTC) + timedelta(seconds=seconds)).strftime("%H:%M UTC")
-    wait = f"{seconds} seconds" if seconds < 120 else f"{math.ceil(seconds / 60)} minutes"
-    return (f"Too many {many} from this account: it may start {allowance} ({setting}). Try again in {wait} "
-            f"(at {at}), when the next {one} is allowed.")
+    wait = ngettext("%(num)s second", "%(num)s seconds", seconds) if seconds < 120 else \
+        ngettext("%(num)s minute", "%(num)s minutes", math.ceil(seconds / 60))
+    return str(WORDS[kind]) % {"allowance": allowance, "setting": setting, "wait": wait, "at": at}
 
 
 def check_allowance() -> None:

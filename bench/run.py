@@ -27,6 +27,7 @@ import run_mix
 import run_report
 import run_servers
 import run_settings
+import run_sign_in
 from run_settings import CONNECTIONS, PAGES, PYTHON, ROOT, THREADS, WORK, WORKERS, log
 
 
@@ -72,6 +73,7 @@ def measure_phase(binary, instances, hello, people, pages, rounds: int, caches: 
     those of its median round by rate."""
     for instance in instances:
         instance.serve(caches)
+        run_sign_in.sign_in_everyone(instance.port, people[instance.scale]["accounts"])  # sessions of this serving
     writers = [run_load.Writer(i.port, people[i.scale]["accounts"]["officer"][0]["token"],
                                people[i.scale]["records"]["requests"]) for i in instances]
     try:

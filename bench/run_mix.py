@@ -1,7 +1,8 @@
 """The mix `make bench` (bench/run.py) loads each page with: many visits, each as another account of the page's
-role opening another record, list page or filter, so that no two visits in a row ask the same thing (a repeat of
-one address by one account is what a page cache serves; real use is not that). Written as a file of requests that
-bench/mix.lua (wrk) or bench/loadgen.py replays in turn."""
+role opening another record, list page or filter (a page with the account's session cookie, the API with its
+token), so that no two visits in a row ask the same thing (a repeat of one address by one account is what a page
+cache serves; real use is not that). Written as a file of requests that bench/mix.lua (wrk) or bench/loadgen.py
+replays in turn."""
 from __future__ import annotations
 
 import itertools
@@ -36,9 +37,19 @@ def visits(name: str, role: str, template: str, extra: dict, people: dict) -> li
             "filter": filters[(i // 3) % len(filters)],
             "prefix": PREFIXES[i % len(PREFIXES)], "year": YEARS[i % len(YEARS)],
         }
-        headers = {"Authorization": f"Bearer {accounts[i % len(accounts)]['token']}", PAGE_HEADER: name, **extra}
+        headers = {**credentials(template, accounts[i % len(accounts)]), PAGE_HEADER: name, **extra}
         made.append((template.format(**values), headers))
     return made
+
+
+def credentials(template: str, account: dict) -> dict:
+    """How the account asks: the API with its bearer token, a page with its browser's session cookie (signed in
+    through the form: bench/run_sign_in.py), as people do. A page asked with a token and no cookie would have no
+    session to keep its CSRF secret in, so each visit would make a new one and no page could ever be kept: the
+    cache's hit rate would say nothing."""
+    if template.startswith("/api/") or "cookie" not in account:
+        return {"Authorization": f"Bearer {account['token']}"}
+    return {"Cookie": account["cookie"]}
 
 
 def missing_language(name: str) -> str | None:

@@ -11,7 +11,14 @@ import run_servers
 from run_settings import PASSWORD
 
 
-def session_cookie(port: int, role: str) -> str:
+def sign_in_everyone(port: int, accounts: dict[str, list[dict]]) -> None:
+    """Each account of the mix signed in through the form, its session cookie noted on it (`cookie`)."""
+    for role, people in accounts.items():
+        for account in people:
+            account["cookie"] = session_cookie(port, role, account["email"])
+
+
+def session_cookie(port: int, role: str, email: str | None = None) -> str:
     """Sign in through the real form (CSRF token included) and return the session cookie's header value."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     conn.request("GET", "/login")
@@ -19,7 +26,8 @@ def session_cookie(port: int, role: str) -> str:
     body = response.read().decode()
     cookie = response.getheader("Set-Cookie", "").split(";")[0]
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', body).group(1)
-    form = urllib.parse.urlencode({"email": f"bench-{role}@bench.test", "password": PASSWORD, "csrf_token": token})
+    form = urllib.parse.urlencode({"email": email or f"bench-{role}@bench.test", "password": PASSWORD,
+                                   "csrf_token": token})
     conn.request("POST", "/login", body=form, headers={"Cookie": cookie,
                                                           "Content-Type": "application/x-www-form-urlencoded"})
     response = conn.getresponse()

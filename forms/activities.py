@@ -50,7 +50,8 @@ MAX_ROWS = 40
 
 
 class ActivityFilterForm(FilterForm):
-    SORTS = {"start_date": "Dates", "title": "Title", "kind": "Kind", "status": "Status", "id": "Number"}
+    SORTS = {"start_date": _l("Dates"), "title": _l("Title"), "kind": _l("Kind"), "status": _l("Status"),
+             "id": _l("Number")}
     DEFAULT_SORT = "start_date"
 
     q = text_filter(_l("Text"), _l("Words in the title, a State served, taking part or visited (any of its names, in "
@@ -155,14 +156,15 @@ def _words(value):
 
 
 class _EachAtMost:
-    def __init__(self, limit: int, what: str):
-        self.limit, self.what = limit, what
+    """Each entry of a list at most `limit` characters; `message` names the entries, with %(limit)s and %(item)s."""
+
+    def __init__(self, limit: int, message: str):
+        self.limit, self.message = limit, message
 
     def __call__(self, form, field):
         for item in field.data or []:
             if len(item) > self.limit:
-                raise ValidationError(f"Each {self.what} has at most {self.limit} characters: “{item[:40]}…” is "
-                                      "longer.")
+                raise ValidationError(str(self.message) % {"limit": self.limit, "item": item[:40]})
             if MARKUP.search(item):
                 raise ValidationError(_l("Write plain text: markup such as <b> or <script> is not allowed here "
                                       "(it would be shown as typed, not interpreted)."))
@@ -192,22 +194,24 @@ class ActivityForm(AppForm):
                                                                message=_l("At most 255 characters.")), PlainText()])
     description = TextAreaField(_l("Description"), filters=[strip], validators=[
         Optional(), Length(max=5000, message=_l("At most 5,000 characters."))])
-    visits = FieldList(FormField(VisitForm), "Visits", min_entries=1, max_entries=MAX_ROWS)
+    visits = FieldList(FormField(VisitForm), _l("Visits"), min_entries=1, max_entries=MAX_ROWS)
     served = MultiPickerField(_l("States served"), kind="states",
                               description=_l("The beneficiary States; for a meeting, the States of the region "
                                              "there."))
     participants = MultiPickerField(_l("States taking part"), kind="states",
                                     description=_l("Other States that took part (whose experts came)."))
     instruments = SelectMultipleField(_l("Instruments covered"), coerce=str)
-    other_instruments = ListText("Other instruments dealt with jointly", validators=[_EachAtMost(255, "instrument")],
+    other_instruments = ListText(_l("Other instruments dealt with jointly"), validators=[_EachAtMost(
+        255, _l("Each instrument has at most %(limit)s characters: “%(item)s…” is longer."))],
                                  description=_l("One per line, e.g. the universal instruments against terrorism."))
-    topics = ListText("Topics", separator=",", validators=[_EachAtMost(120, "topic")],
+    topics = ListText(_l("Topics"), separator=",", validators=[_EachAtMost(
+        120, _l("Each topic has at most %(limit)s characters: “%(item)s…” is longer."))],
                       description=_l("Subjects dealt with besides the instruments, separated by commas."))
-    partners = FieldList(FormField(PartnerForm), "Partner organizations", min_entries=1, max_entries=MAX_ROWS)
+    partners = FieldList(FormField(PartnerForm), _l("Partner organizations"), min_entries=1, max_entries=MAX_ROWS)
     requests = MultiPickerField(_l("Requests it answers"), kind="requests",
                                 unknown=_l("No request {value} that you may see: give its number, e.g. #12."),
                                 description=_l("Type a request's number (#12) or words of its subject."))
-    deployments = FieldList(FormField(DeploymentForm), "Experts deployed", min_entries=1, max_entries=MAX_ROWS)
+    deployments = FieldList(FormField(DeploymentForm), _l("Experts deployed"), min_entries=1, max_entries=MAX_ROWS)
     outcome = TextAreaField(_l("Outcome report"), filters=[strip], validators=[
         Optional(), Length(max=10000, message=_l("At most 10,000 characters."))],
         description=_l("What came of it: declarations, recommendations, drafts delivered."))

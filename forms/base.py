@@ -6,6 +6,7 @@ from pathlib import Path
 
 from email_validator import EmailNotValidError, validate_email
 from flask import request
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto
@@ -48,11 +49,11 @@ def checked_email(value: str | None) -> str:
     if not email:
         raise ValueError(_l("Enter an email address."))
     if len(email) > MAX_EMAIL_LENGTH:
-        raise ValueError(f"An email address has at most {MAX_EMAIL_LENGTH} characters.")
+        raise ValueError(gettext("An email address has at most %(n)s characters.", n=MAX_EMAIL_LENGTH))
     try:
         validate_email(email, check_deliverability=False, test_environment=True)
     except EmailNotValidError as exc:
-        raise ValueError(f"Not a valid email address: {exc}") from None
+        raise ValueError(gettext("Not a valid email address: %(why)s", why=exc)) from None
     return email
 
 
@@ -89,9 +90,9 @@ def checked_password(value: str | None, *, email: str | None = None, name: str |
     """
     password = value or ""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValueError(f"A password needs at least {MIN_PASSWORD_LENGTH} characters.")
+        raise ValueError(gettext("A password needs at least %(n)s characters.", n=MIN_PASSWORD_LENGTH))
     if len(password) > MAX_PASSWORD_LENGTH:
-        raise ValueError(f"A password has at most {MAX_PASSWORD_LENGTH} characters.")
+        raise ValueError(gettext("A password has at most %(n)s characters.", n=MAX_PASSWORD_LENGTH))
     if _is_common(password):
         raise ValueError(_l("That password is one of the most commonly used ones: choose another."))
     if len(set(password)) < MIN_PERSONAL_PART:
@@ -99,8 +100,9 @@ def checked_password(value: str | None, *, email: str | None = None, name: str |
     lowered = password.lower()
     for word in _personal_words(email, name):
         if word in lowered:
-            what = "the name of this application" if word in CONTEXT_WORDS else "the account's e-mail or name"
-            raise ValueError(f"A password must not contain {what}.")
+            if word in CONTEXT_WORDS:
+                raise ValueError(gettext("A password must not contain the name of this application."))
+            raise ValueError(gettext("A password must not contain the account's e-mail or name."))
     return password
 
 
@@ -160,8 +162,8 @@ LATEST_DATE = date(2199, 12, 31)
 def check_date_bounds(value: date | None) -> None:
     """ValueError with a message when `value` lies outside EARLIEST_DATE..LATEST_DATE."""
     if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
-        raise ValueError(f"{value.isoformat()} is out of range: give a date between {EARLIEST_DATE.year} and "
-                         f"{LATEST_DATE.year}.")
+        raise ValueError(gettext("%(day)s is out of range: give a date between %(first)s and %(last)s.",
+                                 day=value.isoformat(), first=EARLIEST_DATE.year, last=LATEST_DATE.year))
 
 
 def parse_date(raw: str | None) -> date | None:
@@ -176,7 +178,8 @@ def parse_date(raw: str | None) -> date | None:
         value = date.fromisoformat(raw)
     except ValueError:
         shown = raw[:40].replace("\x00", "")
-        raise ValueError(f"“{shown}” is not a date: write it as YYYY-MM-DD, e.g. 2003-07-02.") from None
+        raise ValueError(gettext("“%(text)s” is not a date: write it as YYYY-MM-DD, e.g. 2003-07-02.", text=shown)) \
+            from None
     check_date_bounds(value)
     return value
 
@@ -244,9 +247,10 @@ class NumberListField(SelectMultipleField):
 
     def pre_validate(self, form):
         if self._bad:
-            raise ValidationError(f"Not a number: {', '.join(self._bad[:5])}. Give numbers like #12, 15.")
+            raise ValidationError(gettext("Not a number: %(values)s. Give numbers like #12, 15.",
+                                          values=", ".join(self._bad[:5])))
         if len(self.data or []) > self.MAX_NUMBERS:
-            raise ValidationError(f"At most {self.MAX_NUMBERS} numbers.")
+            raise ValidationError(gettext("At most %(n)s numbers.", n=self.MAX_NUMBERS))
 
 
 def empty_row(form, name: str):
@@ -266,7 +270,7 @@ class VersionField(IntegerField):
     widget = HiddenInput()
 
     def __init__(self, label=_l("Version"), validators=None, **kwargs):
-        super().__init__(label, validators or [Optional(), NumberRange(1, MAX_ID, "Not a version of this record.")],
+        super().__init__(label, validators or [Optional(), NumberRange(1, MAX_ID, _l("Not a version of this record."))],
                          **kwargs)
 
     def process_formdata(self, valuelist):
@@ -286,8 +290,8 @@ def unstorable_message(text: str) -> str | None:
     if found is None:
         return None
     if found.group() == "\x00":
-        return "Contains a NUL character, which no text may hold: type the text again."
-    return "Contains a broken character (a lone UTF-16 surrogate): type the text again."
+        return gettext("Contains a NUL character, which no text may hold: type the text again.")
+    return gettext("Contains a broken character (a lone UTF-16 surrogate): type the text again.")
 
 
 class AppForm(FlaskForm):
@@ -322,8 +326,8 @@ class AppForm(FlaskForm):
             if message:
                 field.errors = [*field.errors, message]
         if unstorable:  # a name no field of the form has: said on the form as a whole
-            self.form_errors.append("Some of what was sent holds characters no text may hold: "
-                                    + ", ".join(sorted(unstorable)) + ".")
+            self.form_errors.append(gettext("Some of what was sent holds characters no text may hold: %(names)s.",
+                                            names=", ".join(sorted(unstorable))))
         return False
 
 
@@ -359,13 +363,14 @@ class FilterForm(AppForm):
     page = IntegerField(_l("Page"), validators=[Optional(), NumberRange(1, MAX_PAGE)],
                         description=_l("Page number, from 1."))
     per_page = IntegerField(_l("Per page"), validators=[Optional(), NumberRange(1, MAX_PER_PAGE)],
-                            description=f"Items per page (1 to {MAX_PER_PAGE}).")
+                            description=_l("Items per page (1 to %(max)s).", max=MAX_PER_PAGE))
     sort = StringField(_l("Sort"), filters=[strip], validators=[Optional(), Length(max=40)],
                        description=_l("A sort key; prefix it with - for descending order."))
 
     def validate_sort(self, field):
         if field.data and field.data.lstrip("-") not in self.SORTS:
-            raise ValidationError(f"Sort by one of: {', '.join(self.SORTS) or 'nothing'} (prefix - for descending).")
+            raise ValidationError(gettext("Sort by one of: %(keys)s (prefix - for descending).",
+                                          keys=", ".join(self.SORTS) or "—"))
 
     @property
     def sort_key(self) -> tuple[str | None, bool]:

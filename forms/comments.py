@@ -6,16 +6,17 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from forms.base import AppForm, FilterForm, PlainText, VersionField, choices, strip
 from forms.filters import text_filter
+from forms.wording import at_most_characters
 from models.enums import AttachedTo
 
 MAX_TEXT = 5000
-HELP = ("Plain text. Mention a colleague with @ and the part of their e-mail before the @ (e.g. @ana.ortiz): they "
-        "find the comment on their mentions list.")
+HELP = _l("Plain text. Mention a colleague with @ and the part of their e-mail before the @ (e.g. @ana.ortiz): "
+         "they find the comment on their mentions list.")
 
 
 def _text() -> TextAreaField:
     return TextAreaField(_l("Comment"), filters=[strip], validators=[
-        DataRequired(_l("Write the comment.")), Length(max=MAX_TEXT, message=f"At most {MAX_TEXT:,} characters."),
+        DataRequired(_l("Write the comment.")), Length(max=MAX_TEXT, message=at_most_characters(MAX_TEXT)),
         PlainText()], description=HELP, render_kw={"rows": 3})
 
 
@@ -29,7 +30,7 @@ class CommentEditForm(AppForm):
 
 
 class MentionFilterForm(FilterForm):
-    SORTS = {"created": "Date"}
+    SORTS = {"created": _l("Date")}
     DEFAULT_SORT = "-created"
 
     kind = SelectField(_l("On"), choices=choices([("", _l("Any record"))] + [(k.value, _l(k.english_label)) for k in (

@@ -10,7 +10,7 @@ from models.enums import RegionalGroup
 INSTRUMENT_CODES = ["UNTOC", "TIP", "SOM", "FIREARMS"]
 
 
-def instrument_filter(label: str = "Instrument") -> SelectField:
+def instrument_filter(label: str = _l("Instrument")) -> SelectField:
     return SelectField(label, choices=choices([("", _l("Any instrument"))] + [(c, c) for c in INSTRUMENT_CODES]),
                        validators=[Optional()])
 
@@ -39,12 +39,14 @@ class StateField(StringField):
         super().__init__(label, filters=[strip], validators=[Optional(), Length(max=120)], **kwargs)
 
 
-def state_filter(label: str = "State", description: str = "The State's code (BOL) or one of its names, today's or "
-                 "earlier, in full (Bolivia).") -> StateField:
+STATE_FILTER_DESCRIPTION = _l("The State's code (BOL) or one of its names, today's or earlier, in full (Bolivia).")
+
+
+def state_filter(label: str = _l("State"), description: str = STATE_FILTER_DESCRIPTION) -> StateField:
     return StateField(label, description=description)
 
 
-def group_filter(label: str = "Regional group") -> SelectField:
+def group_filter(label: str = _l("Regional group")) -> SelectField:
     return SelectField(label, choices=choices([("", _l("Any group"))] + RegionalGroup.choices()),
                        validators=[Optional()])
 
@@ -76,7 +78,7 @@ class IdChoiceField(SelectField):
 
     def pre_validate(self, form):
         if self.data is not None and not (isinstance(self.data, int) and 1 <= self.data <= MAX_ID):
-            raise ValidationError(f"Not a valid number: a record's id from 1 to {MAX_ID}.")
+            raise ValidationError(_l("Not a valid number: a record's id from 1 to %(max)s.", max=MAX_ID))
 
     def set_choices(self, pairs) -> None:
         """(id, label) pairs; an id asked for that is not among them (a link from elsewhere) stays shown."""

@@ -9,7 +9,7 @@ from models.job import JOB_KINDS, JobStatus
 
 
 class JobFilterForm(FilterForm):
-    SORTS = {"created": "Started", "status": "Status", "kind": "Kind", "label": "Name"}
+    SORTS = {"created": _l("Started"), "status": _l("Status"), "kind": _l("Kind"), "label": _l("Name")}
     DEFAULT_SORT = "-created"
     DEFAULT_PER_PAGE = 25
 

@@ -9,7 +9,7 @@ from models.notification import NotificationKind
 
 
 class NotificationFilterForm(FilterForm):
-    SORTS = {"created": "Date", "kind": "Kind"}
+    SORTS = {"created": _l("Date"), "kind": _l("Kind")}
     DEFAULT_SORT = "-created"
 
     read = SelectField(_l("Show"), choices=choices([("", _l("All")), ("no", _l("Unread")), ("yes", _l("Read"))]),
@@ -19,7 +19,7 @@ class NotificationFilterForm(FilterForm):
 
 
 class OutboxFilterForm(FilterForm):
-    SORTS = {"created": "Queued", "status": "Status", "to": "To", "attempts": "Attempts"}
+    SORTS = {"created": _l("Queued"), "status": _l("Status"), "to": _l("To"), "attempts": _l("Attempts")}
     DEFAULT_SORT = "-created"
     DEFAULT_PER_PAGE = 50
 

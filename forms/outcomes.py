@@ -28,8 +28,9 @@ class OutcomeFilterForm(FilterForm):
                        description=_l("Only actions and activities on or before this day count; empty for today."))
     instrument = instrument_filter()
     regional_group = SelectField(_l("Regional group"), choices=choices(
-        [("", _l("Any group"))] + RegionalGroup.choices() + [(NO_GROUP, "No regional group")]), validators=[Optional()])
-    kind = enum_filter(_l("Kind of assistance"), ActivityKind, "Any kind")
+        [("", _l("Any group"))] + RegionalGroup.choices() + [(NO_GROUP, _l("No regional group"))]),
+        validators=[Optional()])
+    kind = enum_filter(_l("Kind of assistance"), ActivityKind, _l("Any kind"))
     donor = id_choice_filter(_l("Donor"), _l("Only activities this donor's contributions paid for (its id)."))
     national = BooleanField(_l("Assistance to the State itself"),
                             description=_l("Missions, national seminars and workshops, written analyses, briefings: "

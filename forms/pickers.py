@@ -9,6 +9,7 @@ posted. Validation stays here and in the app: a value is valid only when the loo
 """
 import re
 
+from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, SelectMultipleField
 from wtforms.validators import ValidationError
 
@@ -52,7 +53,7 @@ class _Picker:
     def _setup(self, kind: str, unknown: str | None, blank: str | None):
         self.kind = kind
         self.key_of = KEYS.get(kind, record_id)
-        self.unknown = unknown or "Choose from the list: that is not one you may choose."
+        self.unknown = unknown or _l("Choose from the list: that is not one you may choose.")
         self.blank = blank
         #: Set by `bind`: why a typed name found no single record.
         self.problems: list[str] = []
@@ -87,7 +88,7 @@ class _Picker:
         missing = [k for k in keys if not self.bound or k not in offered]
         if missing:
             shown = str(missing[0])[:40]
-            raise ValidationError(self.unknown.format(value=f"#{shown}" if isinstance(missing[0], int) else shown))
+            raise ValidationError(str(self.unknown).format(value=f"#{shown}" if isinstance(missing[0], int) else shown))
 
     @staticmethod
     def _posted(valuelist) -> list[str]:
@@ -98,7 +99,7 @@ class PickerField(_Picker, SelectField):
     """One record, picked by type-ahead (see the module). `blank` is the label of "none" ("Choose…")."""
 
     def __init__(self, label=None, validators=None, *, kind: str, unknown: str | None = None,
-                 blank: str | None = "Choose…", **kwargs):
+                 blank: str | None = _l("Choose…"), **kwargs):
         self._setup(kind, unknown, blank)
         super().__init__(label, validators, coerce=self.key_of, choices=choices([("", blank)] if blank else []),
                          **kwargs)
@@ -153,5 +154,5 @@ class MultiPickerField(_Picker, SelectMultipleField):
 
     def pre_validate(self, form):
         if len(self.data or []) > MAX_PICKS:
-            raise ValidationError(f"At most {MAX_PICKS}.")
+            raise ValidationError(_l("At most %(n)s.", n=MAX_PICKS))
         self._refuse(self.data or [], self._offered())

@@ -93,7 +93,7 @@ class AccountFilterField(AccountField):
         if self.data is None or self.data == NOBODY:
             return
         if not (isinstance(self.data, int) and 1 <= self.data <= MAX_ID):
-            raise ValidationError(f"Not a valid account: an account's id from 1 to {MAX_ID}, or none.")
+            raise ValidationError(_l("Not a valid account: an account's id from 1 to %(max)s, or none.", max=MAX_ID))
 
     def set_accounts(self, users) -> None:
         users = list(users)
@@ -115,7 +115,8 @@ class RequestForm(AppForm):
                         unknown=_l("Unknown State: choose the requesting State from the list."))
     instruments = MultiCheckboxField(_l("Instruments concerned"), choices=choices([(c, c) for c in INSTRUMENT_CODES]),
                                      validate_choice=False,
-                                     validators=[AtLeastOne("Choose at least one instrument the request concerns.")],
+                                     validators=[AtLeastOne(
+                                         _l("Choose at least one instrument the request concerns."))],
                                      description=_l("One or more. The State's status as at today is shown beside "
                                                     "each."))
     kind = SelectField(_l("Kind of assistance"), choices=choices([("", _l("Choose…"))] + RequestKind.choices()),
@@ -142,8 +143,8 @@ class RequestForm(AppForm):
     def validate_instruments(self, field):
         unknown = [c for c in field.data if c not in INSTRUMENT_CODES]
         if unknown:
-            raise ValidationError(f"Unknown instrument {unknown[0][:20]!r}: choose among "
-                                  f"{', '.join(INSTRUMENT_CODES)}.")
+            raise ValidationError(_l("Unknown instrument “%(code)s”: choose among %(codes)s.", code=unknown[0][:20],
+                                     codes=", ".join(INSTRUMENT_CODES)))
 
     def validate_received_date(self, field):
         problem = date_problems(field.data, None, date.today()).get("received_date")
@@ -207,7 +208,8 @@ class BulkSelectionForm(AppForm):
             raise ValidationError(_l("Tick at least one request, or choose every request matching the filters."))
         bad = [v for v in field.data or [] if not re.fullmatch(r"[1-9][0-9]{0,9}:[1-9][0-9]{0,9}", v or "")]
         if bad:
-            raise ValidationError(f"{bad[0][:30]!r} does not name a request of the queue: reload the queue.")
+            raise ValidationError(_l("“%(value)s” does not name a request of the queue: reload the queue.",
+                                     value=bad[0][:30]))
 
     def pairs(self) -> list[tuple[int, int]]:
         """(request id, version) of every ticked row (of a validated form)."""
@@ -232,8 +234,9 @@ class BulkMoveForm(BulkSelectionForm):
 
 # ------------------------------------------------------------------ lists
 class RequestFilterForm(FilterForm):
-    SORTS = {"id": "Number", "received_date": "Received", "status": "Status", "priority": "Priority",
-             "due_date": "Due", "state": "State", "subject": "Subject", "kind": "Kind", "assigned": "Assigned to"}
+    SORTS = {"id": _l("Number"), "received_date": _l("Received"), "status": _l("Status"), "priority": _l("Priority"),
+             "due_date": _l("Due"), "state": _l("State"), "subject": _l("Subject"), "kind": _l("Kind"),
+             "assigned": _l("Assigned to")}
     DEFAULT_SORT = "-id"
 
     q = text_filter(_l("Text"),
@@ -248,7 +251,7 @@ class RequestFilterForm(FilterForm):
     assigned_officer = AccountFilterField(_l("Assigned officer"), nobody=_l("Nobody"), validators=[Optional()],
                                     description=_l("The officer's account id, or none for unassigned requests."))
     logged_by = id_filter(_l("Logged by"), _l("The account id of the person who logged the request."))
-    age = enum_filter(_l("Age"), AgeBucket, "Any age")
+    age = enum_filter(_l("Age"), AgeBucket, _l("Any age"))
     overdue = flag_filter(_l("Overdue only"), _l("Past the due date and still awaiting a decision."))
     received_from = date_field(_l("Received from"), Optional())
     received_to = date_field(_l("Received to"), Optional())
@@ -260,8 +263,9 @@ class RequestFilterForm(FilterForm):
 
 class QueueFilterForm(FilterForm):
     """The managers' queue: requests awaiting a decision, by priority then age."""
-    SORTS = {"priority": "Priority, then age", "received_date": "Received", "due_date": "Due", "state": "State",
-             "id": "Number", "subject": "Subject", "kind": "Kind", "status": "Status", "assigned": "Assigned to"}
+    SORTS = {"priority": _l("Priority, then age"), "received_date": _l("Received"), "due_date": _l("Due"),
+             "state": _l("State"), "id": _l("Number"), "subject": _l("Subject"), "kind": _l("Kind"),
+             "status": _l("Status"), "assigned": _l("Assigned to")}
     DEFAULT_SORT = "priority"
     DEFAULT_PER_PAGE = 50
 
@@ -275,5 +279,5 @@ class QueueFilterForm(FilterForm):
     kind = enum_filter(_l("Kind"), RequestKind)
     assigned_officer = AccountFilterField(_l("Assigned officer"), nobody=_l("Nobody"), validators=[Optional()],
                                     description=_l("The officer's account id, or none for unassigned requests."))
-    age = enum_filter(_l("Age"), AgeBucket, "Any age")
+    age = enum_filter(_l("Age"), AgeBucket, _l("Any age"))
     overdue = flag_filter(_l("Overdue only"), _l("Past the due date."))

@@ -29,5 +29,6 @@ class SavedViewForm(AppForm):
     is_shared = BooleanField(_l("Share it with the team"),
                              description=_l("Colleagues who open it see only the rows they may see."))
     list_name = HiddenField(validators=[InputRequired(), AnyOf(list(LIST_ENDPOINTS),
-                                                               message="Not a list that keeps views.")])
-    query = HiddenField(validators=[Optional(), Length(max=MAX_QUERY, message="These filters are too long to keep.")])
+                                                               message=_l("Not a list that keeps views."))])
+    query = HiddenField(validators=[Optional(), Length(max=MAX_QUERY,
+                                                       message=_l("These filters are too long to keep."))])

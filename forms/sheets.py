@@ -7,8 +7,8 @@ from forms.base import AppForm
 
 class SheetUploadForm(AppForm):
     file = FileField(_l("Spreadsheet (CSV or Excel .xlsx)"), validators=[
-        FileRequired("Choose the file to import."),
-        FileAllowed(["csv", "txt", "xlsx"], "The file must be a CSV file or an Excel workbook (.xlsx).")],
+        FileRequired(_l("Choose the file to import.")),
+        FileAllowed(["csv", "txt", "xlsx"], _l("The file must be a CSV file or an Excel workbook (.xlsx)."))],
         description=_l("The first row names the columns (download the template). Nothing is written before you "
                     "confirm the preview."))
 

@@ -7,6 +7,7 @@ allow-list of tags, see app/formats/rich_text.py): nothing else is ever rendered
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.assistance_request import IllegalTransition
@@ -90,7 +91,8 @@ class ActivityReport(TimestampMixin, db.Model):
         (Who may make which move, and which notes are required, is the review service's to check.)"""
         to, current = ReportStatus(to), ReportStatus(self.status)
         if to not in TRANSITIONS[current]:
-            raise IllegalTransition(f"A report that is {current.label.lower()} cannot become {to.label.lower()}.")
+            raise IllegalTransition(gettext("A report that is %(status)s cannot become %(to)s.",
+                                            status=current.label.lower(), to=to.label.lower()))
         now = utcnow()
         if to is S.SUBMITTED:
             self.submitted_at = now

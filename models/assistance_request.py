@@ -2,6 +2,7 @@
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from models.base import StatusChangeMixin, TimestampMixin, dates_ordered, db, fk, one_of, utcnow
@@ -39,11 +40,13 @@ def date_problems(received: date | None, due: date | None, today: date) -> dict[
     """What is wrong with a request's dates, by field: the form and the service both apply this one rule."""
     problems = {}
     if received is not None and received > today:
-        problems["received_date"] = (f"{received.isoformat()} is in the future: give the day the request arrived "
-                                     f"(today is {today.isoformat()} at the latest).")
+        problems["received_date"] = gettext("%(day)s is in the future: give the day the request arrived (today is "
+                                            "%(today)s at the latest).", day=received.isoformat(),
+                                            today=today.isoformat())
     if due is not None and received is not None and due < received:
-        problems["due_date"] = (f"The due date {due.isoformat()} is before the date received "
-                                f"{received.isoformat()}: a request cannot be due before it arrived.")
+        problems["due_date"] = gettext("The due date %(due)s is before the date received %(received)s: a request "
+                                       "cannot be due before it arrived.", due=due.isoformat(),
+                                       received=received.isoformat())
     return problems
 
 
@@ -155,12 +158,15 @@ class AssistanceRequest(TimestampMixin, db.Model):
         to = RequestStatus(to)
         current = RequestStatus(self.status)
         if to not in TRANSITIONS[current]:
-            raise IllegalTransition(f"A request that is {current.label.lower()} cannot become {to.label.lower()}.")
+            raise IllegalTransition(gettext("A request that is %(status)s cannot become %(to)s.",
+                                            status=current.label.lower(), to=to.label.lower()))
         reason = (reason or "").strip() or None
         if to in REASON_REQUIRED and not reason:
-            what = f"A decision to mark a request {to.label.lower()}" if to in DECISIONS else \
-                ("Putting a request back to pending" if to is S.PENDING else "Withdrawing a request")
-            raise IllegalTransition(f"{what} needs a reason.")
+            if to in DECISIONS:
+                raise IllegalTransition(gettext("A decision to mark a request %(status)s needs a reason.",
+                                                status=to.label.lower()))
+            raise IllegalTransition(gettext("Putting a request back to pending needs a reason.") if to is S.PENDING
+                                    else gettext("Withdrawing a request needs a reason."))
         if to in DECISIONS:
             self.decision, self.decision_reason, self.decided_at = to.value, reason, utcnow()
         change = RequestStatusChange(from_status=current.value, to_status=to.value, reason=reason,

@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask_babel import gettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import StatusChangeMixin, TimestampMixin, dates_ordered, db, fk, one_of, version_column
@@ -131,18 +132,20 @@ class Contribution(TimestampMixin, db.Model):
         to, current = ContributionStatus(to), ContributionStatus(self.status)
         if TRANSITIONS[current] is not to:
             if current is S.RECEIVED:
-                raise IllegalContributionStep("This contribution has been received: its status cannot change.")
-            raise IllegalContributionStep(
-                f"A {current.label.lower()} contribution can only become "
-                f"{TRANSITIONS[current].label.lower()}, not {to.label.lower()}.")
+                raise IllegalContributionStep(gettext("This contribution has been received: its status cannot "
+                                                      "change."))
+            raise IllegalContributionStep(gettext(
+                "A %(status)s contribution can only become %(next)s, not %(to)s.",
+                status=current.label.lower(), next=TRANSITIONS[current].label.lower(), to=to.label.lower()))
         if on is None:
-            raise IllegalContributionStep(f"Give the date it was {to.label.lower()}.", "on")
+            raise IllegalContributionStep(gettext("Give the date it was %(status)s.", status=to.label.lower()), "on")
         for earlier in (S.PLEDGED, S.COMMITTED):
             previous = self.step_date(earlier)
             if earlier is not to and previous is not None and on < previous:
-                raise IllegalContributionStep(
-                    f"The {to.label.lower()} date ({on.isoformat()}) cannot be before the "
-                    f"{earlier.label.lower()} date ({previous.isoformat()}).", "on")
+                raise IllegalContributionStep(gettext(
+                    "The %(status)s date (%(day)s) cannot be before the %(earlier)s date (%(previous)s).",
+                    status=to.label.lower(), day=on.isoformat(), earlier=earlier.label.lower(),
+                    previous=previous.isoformat()), "on")
             if earlier is current:
                 break
         change = ContributionStatusChange(from_status=current.value, to_status=to.value, on_date=on,

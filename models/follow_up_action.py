@@ -4,6 +4,7 @@ cancelled, every step kept with its note."""
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import gettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.assistance_request import IllegalTransition
@@ -97,13 +98,14 @@ class FollowUpAction(TimestampMixin, db.Model):
         note is missing."""
         to, current = ActionStatus(to), ActionStatus(self.status)
         if to is current:
-            raise IllegalTransition(f"The action is already {to.label.lower()}.")
+            raise IllegalTransition(gettext("The action is already %(status)s.", status=to.label.lower()))
         if to not in TRANSITIONS[current]:
-            raise IllegalTransition(f"An action that is {current.label.lower()} cannot become {to.label.lower()}.")
+            raise IllegalTransition(gettext("An action that is %(status)s cannot become %(to)s.",
+                                            status=current.label.lower(), to=to.label.lower()))
         note = (note or "").strip() or None
         if (current, to) in NOTE_REQUIRED and not note:
-            what = "Cancelling an action" if to is S.CANCELLED else "Reopening an action"
-            raise IllegalTransition(f"{what} needs a note saying why.")
+            raise IllegalTransition(gettext("Cancelling an action needs a note saying why.") if to is S.CANCELLED
+                                    else gettext("Reopening an action needs a note saying why."))
         change = ActionStatusChange(from_status=current.value, to_status=to.value, reason=note,
                                     actor_id=getattr(actor, "id", None))
         self.history.append(change)

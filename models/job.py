@@ -7,6 +7,7 @@ moves queued -> running -> finished | failed through guarded methods, and a fail
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from models.base import db, fk, one_of, utcnow
@@ -21,8 +22,9 @@ class JobStatus(LabelledEnum):
 
 
 #: Every kind of job, with what the user reads (the filter of the jobs page); a domain adding a kind adds it here.
-JOB_KINDS = {"sheet_import": "Spreadsheet import", "treaty_import": "Treaty table import", "export": "Export",
-             "period_report": "Period report", "iati": "IATI file"}
+JOB_KINDS = {"sheet_import": lazy_gettext("Spreadsheet import"), "treaty_import": lazy_gettext("Treaty table import"),
+             "export": lazy_gettext("Export"), "period_report": lazy_gettext("Period report"),
+             "iati": lazy_gettext("IATI file")}
 
 
 class IllegalJobMove(ValueError):

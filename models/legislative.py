@@ -2,6 +2,7 @@
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.assistance_request import IllegalTransition
@@ -68,16 +69,18 @@ class LegislativeFinding(TimestampMixin, db.Model):
         to = FindingStatus(to)
         note = (note or "").strip() or None
         if to.value == self.status:
-            raise IllegalTransition(f"The finding is already “{to.label}”.")
+            raise IllegalTransition(gettext("The finding is already “%(status)s”.", status=to.label))
         if on is None:
-            raise IllegalTransition("Give the day the status took effect.")
+            raise IllegalTransition(gettext("Give the day the status took effect."))
         if on > date.today():
-            raise IllegalTransition("That day is in the future: record a status once it has taken effect.")
+            raise IllegalTransition(gettext("That day is in the future: record a status once it has taken effect."))
         last = max((h.status_date for h in self.history if h.status_date), default=None)
         if last and on < last:
-            raise IllegalTransition(f"The last step is dated {last.isoformat()}: a new one cannot come before it.")
+            raise IllegalTransition(gettext("The last step is dated %(day)s: a new one cannot come before it.",
+                                            day=last.isoformat()))
         if FINDING_ORDER.index(to.value) < FINDING_ORDER.index(self.status) and not note:
-            raise IllegalTransition(f"Moving back to “{to.label}” needs a reason (a draft withdrawn, a law repealed).")
+            raise IllegalTransition(gettext("Moving back to “%(status)s” needs a reason (a draft withdrawn, a law "
+                                            "repealed).", status=to.label))
         self.record_status(to, on, actor=actor, note=note)
 
 

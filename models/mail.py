@@ -38,5 +38,8 @@ class OutboxMessage(db.Model):
     last_error: Mapped[str | None] = mapped_column(sa.String(500), nullable=True)
     #: When a queued message is next tried (after a refusal, later and later); None once sent or failed.
     next_attempt_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True), nullable=True)
+    #: While one worker sends it: until when the message is that worker's (app.services.mail.outbox.deliver). Past
+    #: it — the worker died mid-send — any worker may take it again.
+    claimed_until: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True), nullable=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, nullable=False)
     sent_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True), nullable=True)

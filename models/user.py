@@ -6,6 +6,7 @@ from functools import cache
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -68,7 +69,7 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     def set_password(self, password: str) -> None:
         if len(password) < MIN_PASSWORD_LENGTH:
-            raise ValueError(f"A password needs at least {MIN_PASSWORD_LENGTH} characters.")
+            raise ValueError(gettext("A password needs at least %(n)s characters.", n=MIN_PASSWORD_LENGTH))
         self.password_hash = generate_password_hash(password, method=_hash_method())
         self.session_token = secrets.token_hex(16)
 

@@ -210,3 +210,44 @@ def test_two_people_entering_the_same_action_at_once_get_one_record_and_one_clea
         thread.join()
     assert sorted(status for status, _ in answers) == [302, 422], [(s, b[:300]) for s, b in answers]
     assert any("already has a deposit of UNTOC on record" in body for _, body in answers)
+
+
+def test_two_workers_delivering_one_message_at_once_send_it_once(scratch, monkeypatch):
+    """Two job workers handed the same message at the same moment (a retry and the first try crossing): one sends,
+    the other finds it taken — on SQLite too, where SELECT … FOR UPDATE locks nothing."""
+    from app.services.mail import compose, outbox
+    from models import OutboxMessage, User
+    from tests.smtp_server import pointed_at, smtp_server
+    app, _url, email = scratch
+    with app.app_context():
+        admin = db.session.scalar(sa.select(User).where(User.email == email))
+        message_id = compose.send("password_reset", email, "Sent once", "password_reset", admin.id, user=admin,
+                                  link="https://palermo.example/x").id
+        db.session.commit()  # not dispatched: this context ends here, and the two workers below deliver it
+        db.session.remove()
+    slow_send = outbox._send
+
+    def send_slowly(message):  # both workers inside the exchange at once, were both let in
+        import time
+        time.sleep(0.5)
+        slow_send(message)
+    monkeypatch.setattr(outbox, "_send", send_slowly)
+    results, start = [], threading.Barrier(2)
+
+    def worker():
+        with app.app_context():
+            start.wait()
+            results.append(outbox.deliver(message_id))
+            db.session.remove()
+    with smtp_server() as inbox, pointed_at(app, inbox.port):
+        threads = [threading.Thread(target=worker) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+        assert sorted(results, key=str) == [None, "sent"]
+        assert len(inbox.to(email)) == 1
+    with app.app_context():
+        sent = db.session.get(OutboxMessage, message_id)
+        assert sent.status == "sent" and sent.attempts == 1 and sent.claimed_until is None
+        db.session.remove()

@@ -23,11 +23,12 @@ def page_cache(app):
 
 
 def _kept(client, path: str, before: bytes) -> bool:
-    """Whether `path` is answered as kept: the same bytes, for the one query of the stamps."""
+    """Whether `path` is answered as kept: the same bytes, for the query of the stamps and the header's bell."""
     db.session.expunge_all()
     with count_queries() as statements:
         again = client.get(path)
-    return again.data == before and len(statements) == 1 and "FROM record_versions" in statements[0]
+    return (again.data == before and len(statements) == 2 and "FROM record_versions" in statements[0]
+            and "FROM notifications" in statements[1])
 
 
 def _visit_twice(client, path: str) -> bytes:
@@ -98,3 +99,37 @@ def test_a_delete_changes_the_stamps_of_the_tables_it_may_cascade_to(app):
     after = all_stamps(db.session)
     changed = {name for name in after if after[name] != before.get(name)}
     assert {TABLE_PREFIX + "activities", TABLE_PREFIX + "activity_visits", TABLE_PREFIX + "activity_states"} <= changed
+
+
+def test_a_notification_for_anyone_keeps_every_page_and_the_bell_still_counts_it(page_cache, client, login_as):
+    """The bell is filled in after the page is rendered or taken from the cache: a kept page does not depend on the
+    notifications, yet its owner's bell counts a new one at once."""
+    from app.services.notifications import events as notification_events
+    from models import User
+    from models.notification import NotificationKind
+    manager = login_as("manager").id
+    someone_else = factories.user(role="officer").id  # before the page is kept: a new account changes every page's key
+    db.session.commit()
+    client.get("/")
+    queue = _visit_twice(client, "/queue")
+    assert _bell(queue) == 0
+    notification_events.notify(db.session.get(User, someone_else), NotificationKind.REQUEST_NEW, "For another account")
+    db.session.commit()
+    assert _kept(client, "/queue", queue)
+    notification_events.notify(db.session.get(User, manager), NotificationKind.REQUEST_NEW, "For the page's account")
+    db.session.commit()
+    db.session.expunge_all()
+    with count_queries() as statements:
+        again = client.get("/queue")
+    assert _bell(again.data) == 1 and _without_bell(again.data) == _without_bell(queue)
+    assert not any("FROM assistance_requests" in s for s in statements)  # the page itself still the kept one
+
+
+def _bell(body: bytes) -> int:
+    import re
+    return int(re.search(rb'data-unread="(\d+)"', body).group(1))
+
+
+def _without_bell(body: bytes) -> bytes:
+    start = body.index(b'id="bell"')
+    return body[:start] + body[body.index(b"</a>", start):]

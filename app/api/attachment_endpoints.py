@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.api import bp
-from app.api.common import ApiError, documented
+from app.api.common import NOT_FOUND_KEYS, ApiError, documented, not_found
 from app.api.writes import refusal
 from app.file_downloads import download_response
 from app.permissions import Permission, can, login_required, permission_required, require
@@ -57,12 +57,12 @@ def attachment_json(a: Attachment) -> dict:
 
 def _record(kind: AttachedTo, record_id: int):
     if not can(attached_records.KINDS[kind].view):
-        raise ApiError(404, f"There is no such {kind.label.lower()}, or you may not see it.")
+        raise not_found(NOT_FOUND_KEYS[kind])
     scope = for_user(current_user)
     found = (attached_records.report_of_activity(scope, record_id) if kind is AttachedTo.REPORT
              else attached_records.visible(scope, kind, record_id))
     if found is None:
-        raise ApiError(404, f"There is no such {kind.label.lower()}, or you may not see it.")
+        raise not_found(NOT_FOUND_KEYS[kind])
     return found
 
 
@@ -72,7 +72,7 @@ def _upload() -> tuple[str | None, bytes]:
                        code="unsupported_media_type")
     upload = request.files.get("file")
     if upload is None:
-        raise ApiError(422, _("Give the file in the field `file`."), {"file": "Choose a file to upload."})
+        raise ApiError(422, _("Give the file in the field `file`."), {"file": _("Choose a file to upload.")})
     return upload.filename, upload.read()
 
 
@@ -143,10 +143,10 @@ def attachments_download(attachment_id: int):
     attachment, _kind = _attachment(attachment_id)
     raw = request.args.get("version", "")
     if raw and (not raw.isdigit() or len(raw) > 6):
-        raise ApiError(400, _("version: give a version number (1, 2, …)."), {"version": "Not a version number."})
+        raise ApiError(400, _("version: give a version number (1, 2, …)."), {"version": _("Not a version number.")})
     found = attachment_reads.version(attachment, int(raw) if raw else None)
     if found is None:
-        raise ApiError(404, f"The file has no version {raw}.")
+        raise ApiError(404, _("The file has no version %(version)s.", version=raw))
     return download_response(found)
 
 

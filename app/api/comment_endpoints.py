@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.api import bp
-from app.api.common import ApiError, documented, list_args, page_schema
+from app.api.common import NOT_FOUND_KEYS, ApiError, documented, list_args, not_found, page_schema
 from app.api.writes import created, if_match, item_response, json_body, refusal, validated_form
 from app.permissions import Permission, can, permission_required
 from app.scoping import for_user
@@ -46,7 +46,7 @@ def _record(kind: AttachedTo, record_id: int):
     found = (attached_records.report_of_activity(scope, record_id) if kind is AttachedTo.REPORT
              else attached_records.visible(scope, kind, record_id)) if can(attached_records.KINDS[kind].view) else None
     if found is None:
-        raise ApiError(404, f"There is no such {kind.label.lower()}, or you may not see it.")
+        raise not_found(NOT_FOUND_KEYS[kind])
     return found
 
 

@@ -7,6 +7,7 @@ from datetime import date
 
 from flask import request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from wtforms import (
@@ -24,6 +25,7 @@ from app.listing import paging_from
 from app.scoping import for_user
 from app.services.treaties.treaty_record import SOURCES
 from forms.base import EARLIEST_DATE, LATEST_DATE, parse_date
+from models.enums import AttachedTo
 
 
 class ApiError(HTTPException):
@@ -45,7 +47,7 @@ def validated_args(form_cls, prepare=None):
         prepare(form)
     # A parameter that takes one value, given twice (`q=a&q=b`): the form would read the first and drop the rest
     # without a word, so the caller is told instead.
-    repeated = {name: f"Give {name} once (it takes one value)." for name in request.args
+    repeated = {name: _("Give %(name)s once (it takes one value).", name=name) for name in request.args
                 if len(request.args.getlist(name)) > 1 and name in form._fields
                 and not isinstance(form._fields[name], SelectMultipleField)}
     if not form.validate() or repeated:
@@ -79,7 +81,8 @@ def source_param():
     """`source`: absent or empty for the record, `annex` for the annex of A/58/165 alone; anything else is a 400."""
     raw = request.args.get("source", "")
     if raw and raw not in SOURCES:
-        message = f"Unknown source {raw[:40]!r}: give {', '.join(SOURCES)}, or leave it out for the record."
+        message = _("Unknown source %(source)s: give %(sources)s, or leave it out for the record.",
+                    source=repr(raw[:40]), sources=", ".join(SOURCES))
         raise ApiError(400, message, {"source": message})
     return SOURCES.get(raw)
 
@@ -254,10 +257,32 @@ def page_schema(item: dict) -> dict:
         "pages": {"type": "integer", "minimum": 1}}}
 
 
+#: What a 404 says, by the kind of record asked for: whole sentences (a noun's gender and article vary by language).
+NOT_FOUND = {
+    "request": _l("There is no such request, or you may not see it."),
+    "activity": _l("There is no such activity, or you may not see it."),
+    "report": _l("There is no such activity report, or you may not see it."),
+    "finding": _l("There is no such finding, or you may not see it."),
+    "legislative finding": _l("There is no such legislative finding, or you may not see it."),
+    "contribution": _l("There is no such contribution, or you may not see it."),
+    "expert": _l("There is no such expert, or you may not see it."),
+    "action": _l("There is no such action, or you may not see it."),
+    "treaty action": _l("There is no such treaty action, or you may not see it."),
+}
+#: The NOT_FOUND key of each kind of record a file or a comment belongs to.
+NOT_FOUND_KEYS = {AttachedTo.REQUEST: "request", AttachedTo.ACTIVITY: "activity", AttachedTo.REPORT: "report",
+                  AttachedTo.FINDING: "legislative finding", AttachedTo.CONTRIBUTION: "contribution"}
+
+
+def not_found(what: str) -> ApiError:
+    """The 404 of a record of kind `what` (a key of NOT_FOUND) that does not exist or that the caller may not see."""
+    return ApiError(404, str(NOT_FOUND[what]))
+
+
 def get_or_404(read, record_id, what: str):
-    """The record `read(scope, record_id)` finds in the caller's scope, or a 404 naming `what` — the same answer
-    whether it does not exist or the caller may not see it (no probing for ids)."""
+    """The record `read(scope, record_id)` finds in the caller's scope, or a 404 naming `what` (a key of NOT_FOUND)
+    — the same answer whether it does not exist or the caller may not see it (no probing for ids)."""
     found = read(for_user(current_user), record_id)
     if found is None:
-        raise ApiError(404, f"There is no such {what}, or you may not see it.")
+        raise not_found(what)
     return found

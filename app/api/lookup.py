@@ -1,6 +1,7 @@
 """GET /api/v1/lookup/<kind>?q=: what a type-ahead picker offers — at most 50 records of one kind matching the
 text, each as {id, label}, in the caller's scope (app.services.overview.lookup; one query)."""
 from flask import jsonify
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.api import bp
@@ -35,8 +36,8 @@ _KIND = {"name": "kind", "in": "path", "required": True, "description": "What to
 def lookup_items(kind):
     """Records of `kind` matching `q`, as {id, label}."""
     if kind not in lookup.KINDS:
-        raise ApiError(404, f"No lookup of {kind[:40]!r}: look up one of {', '.join(lookup.KINDS)}.",
-                       code="not_found")
+        raise ApiError(404, _("No lookup of %(kind)s: look up one of %(kinds)s.", kind=repr(kind[:40]),
+                              kinds=", ".join(lookup.KINDS)), code="not_found")
     require(PERMISSIONS[kind])
     form = validated_args(LookupForm)
     items = lookup.search(kind, for_user(current_user), form.q.data)

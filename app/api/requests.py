@@ -3,6 +3,7 @@ through the same services and filter forms as the pages."""
 from datetime import date
 
 from flask import jsonify
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import form_choices
@@ -113,7 +114,7 @@ def requests_update(request_id: int):
     record = _get(request_id)
     version = if_match(record.version)
     try:
-        versions.check(record, version, f"Request #{record.id}")
+        versions.check(record, version, _("Request #%(id)s", id=record.id))
         form = edited_form(RequestForm, _form_data(record), form_choices.request_form)
         request_writes.update(for_user(current_user), record, form.values(), current_user, version)
     except Refused as exc:
@@ -127,7 +128,7 @@ def _move_endpoint(move):
         record = _get(request_id)
         version = if_match(record.version)
         try:
-            versions.check(record, version, f"Request #{record.id}")
+            versions.check(record, version, _("Request #%(id)s", id=record.id))
             form = validated_form(MoveForm, json_body(optional=True), version=version)
             request_writes.move(record, move.name, current_user, form.reason.data, version)
         except Refused as exc:
@@ -148,7 +149,7 @@ def requests_assign(request_id: int):
     record = _get(request_id)
     version = if_match(record.version)
     try:
-        versions.check(record, version, f"Request #{record.id}")
+        versions.check(record, version, _("Request #%(id)s", id=record.id))
         form = validated_form(AssignForm, json_body(), form_choices.assign_form, version)
         request_writes.assign(record, form.officer.data, version)
     except Refused as exc:

@@ -52,7 +52,8 @@ def json_body(optional: bool = False) -> dict:
     try:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:
-        raise ApiError(400, f"The body is not valid JSON: {str(exc)[:120]}", code="malformed_json") from None
+        raise ApiError(400, _("The body is not valid JSON: %(why)s", why=str(exc)[:120]), code="malformed_json") \
+            from None
     if not isinstance(data, dict):
         raise ApiError(400, _("The body must be a JSON object whose keys are the record's fields."),
                        code="malformed_json")
@@ -78,14 +79,14 @@ def formdata(form_cls, data: dict) -> MultiDict:
     for key, value in data.items():
         kind = fields.get(key)
         if kind is None or key in _NOT_IN_BODY:
-            errors[key] = ("Give the version in the If-Match header, not in the body." if key == "version"
-                           else "Unknown field.")
+            errors[key] = (_("Give the version in the If-Match header, not in the body.") if key == "version"
+                           else _("Unknown field."))
             continue
         if value is None:
             continue
         if isinstance(kind, tuple):  # rows: ("rows", the row's field names)
             if not isinstance(value, list) or not all(isinstance(row, dict) for row in value):
-                errors[key] = "A list of objects, one per row."
+                errors[key] = _("A list of objects, one per row.")
                 continue
             for n, row in enumerate(value):
                 for sub, v in row.items():
@@ -96,13 +97,13 @@ def formdata(form_cls, data: dict) -> MultiDict:
                     elif v is not None:
                         out.add(f"{key}-{n}-{sub}", _scalar(v))
         elif isinstance(value, dict):
-            errors[key] = "A single value or a list, not an object."
+            errors[key] = _("A single value or a list, not an object.")
         elif isinstance(value, bool) != (kind == "bool"):
             # The document says which fields are yes/no: `"instruments": false` is no list, `"flag": "x"` no yes.
-            errors[key] = "true or false." if kind == "bool" else "Not a yes/no field: give a value."
+            errors[key] = _("true or false.") if kind == "bool" else _("Not a yes/no field: give a value.")
         elif isinstance(value, list):
             if any(isinstance(v, (dict, list)) or v is None for v in value):
-                errors[key] = "A list of single values (no null among them)."
+                errors[key] = _("A list of single values (no null among them).")
             elif isinstance(kind, str) and kind.startswith("join:"):
                 out.add(key, kind.removeprefix("join:").join(_scalar(v) for v in value))
             else:
@@ -220,16 +221,16 @@ def if_match(current: int | None = None) -> int:
         return current
     tags = _entity_tags(raw[:400])
     if tags is None:
-        raise ApiError(412, f"If-Match {raw[:40]!r} is not an entity tag: send the ETag exactly as you read it, "
-                            'quotes included (e.g. "3").', code="precondition_failed")
+        raise ApiError(412, _('If-Match %(value)s is not an entity tag: send the ETag exactly as you read it, quotes '
+                              'included (e.g. "3").', value=repr(raw[:40])), code="precondition_failed")
     strong = [int(opaque) for weak, opaque in tags if not weak and opaque.isdigit() and len(opaque) <= 10]
     if not strong:
         if any(weak for weak, _tag in tags):
-            raise ApiError(412, f"If-Match {raw[:40]!r} names only weak entity tags (W/…): a write needs a strong "
-                                'match (RFC 9110), so send the ETag exactly as you read it, e.g. "3".',
-                           code="precondition_failed")
-        raise ApiError(412, f"If-Match {raw[:40]!r} names no version of this record: GET it for its ETag.",
-                       code="precondition_failed")
+            raise ApiError(412, _('If-Match %(value)s names only weak entity tags (W/…): a write needs a strong match '
+                                  '(RFC 9110), so send the ETag exactly as you read it, e.g. "3".',
+                                  value=repr(raw[:40])), code="precondition_failed")
+        raise ApiError(412, _("If-Match %(value)s names no version of this record: GET it for its ETag.",
+                              value=repr(raw[:40])), code="precondition_failed")
     if current is not None and current in strong:
         return current
     return strong[0]

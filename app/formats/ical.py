@@ -10,6 +10,8 @@ January" inclusive. The visit keeps the inclusive end; this module adds the day.
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 
+from flask_babel import gettext as _
+
 from models import ActivityVisit
 from models.enums import ActivityKind, ActivityStateRole, ActivityStatus, DatePrecision
 
@@ -25,27 +27,41 @@ def uid(visit: ActivityVisit) -> str:
     return f"activity-{visit.activity_id}-visit-{visit.id}@{UID_DOMAIN}"
 
 
-def location(visit: ActivityVisit) -> str:
-    return f"{visit.city}, {visit.country.name}" if visit.city else visit.country.name
+def _recorded(state) -> str:
+    return state.name
 
 
-def description(visit: ActivityVisit, url: str | None) -> str:
+def _as_recorded(title: str) -> str:
+    return title
+
+
+def location(visit: ActivityVisit, state_name: Callable = _recorded) -> str:
+    """"City, State"; `state_name(state)` names the State (the feed's reader's language, by the caller)."""
+    return f"{visit.city}, {state_name(visit.country)}" if visit.city else state_name(visit.country)
+
+
+def description(visit: ActivityVisit, url: str | None, state_name: Callable = _recorded,
+                instrument_title: Callable = _as_recorded) -> str:
     a = visit.activity
-    served = [s.state.name for s in a.states if s.role == ActivityStateRole.SERVED.value]
-    taking_part = [s.state.name for s in a.states if s.role == ActivityStateRole.PARTICIPANT.value]
+    served = [state_name(s.state) for s in a.states if s.role == ActivityStateRole.SERVED.value]
+    taking_part = [state_name(s.state) for s in a.states if s.role == ActivityStateRole.PARTICIPANT.value]
     lines = [f"{ActivityKind.label_of(a.kind)} — {ActivityStatus.label_of(a.status)}"]
     if visit.date_precision != DatePrecision.DAY.value:
-        lines.append(f"Dates: {DatePrecision.label_of(visit.date_precision).lower()} (the source gives no days)")
-    lines.append("Instruments: " + (", ".join(f"{i.code} ({i.short_title})" for i in a.instruments) or "none recorded"))
+        lines.append(_("Dates: %(precision)s (the source gives no days)",
+                       precision=DatePrecision.label_of(visit.date_precision).lower()))
+    lines.append(_("Instruments: %(instruments)s",
+                   instruments=", ".join(f"{i.code} ({instrument_title(i.short_title)})" for i in a.instruments)
+                   or _("none recorded")))
     if a.other_instruments:
-        lines.append("Also: " + "; ".join(o.name for o in a.other_instruments))
-    lines.append("States served: " + (", ".join(served) or "none recorded"))
+        lines.append(_("Also: %(instruments)s", instruments="; ".join(o.name for o in a.other_instruments)))
+    lines.append(_("States served: %(states)s", states=", ".join(served) or _("none recorded")))
     if taking_part:
-        lines.append("States taking part: " + ", ".join(taking_part))
+        lines.append(_("States taking part: %(states)s", states=", ".join(taking_part)))
     if a.partners:
-        lines.append("Partners: " + "; ".join(f"{p.organization.display_name} ({p.role})" for p in a.partners))
+        lines.append(_("Partners: %(partners)s",
+                       partners="; ".join(f"{p.organization.display_name} ({p.role})" for p in a.partners)))
     if a.source:
-        lines.append(f"Source: {a.source}")
+        lines.append(_("Source: %(source)s", source=a.source))
     if url:
         lines.append(url)
     return "\n".join(lines)
@@ -79,8 +95,10 @@ def _day(value) -> str:
 
 
 def feed(visits: Iterable[ActivityVisit], url_for_activity: Callable[[int], str] | None = None,
-         name: str = "Palermo missions") -> bytes:
-    """The VCALENDAR of `visits` (each with its activity, country, States, instruments and partners loaded)."""
+         name: str = "Palermo missions", state_name: Callable = _recorded,
+         instrument_title: Callable = _as_recorded) -> bytes:
+    """The VCALENDAR of `visits` (each with its activity, country, States, instruments and partners loaded);
+    `state_name` and `instrument_title` say the names in the reader's language (the caller knows it)."""
     out = ["BEGIN:VCALENDAR\r\n", _fold(f"PRODID:{_text(PRODID)}"), "VERSION:2.0\r\n", "CALSCALE:GREGORIAN\r\n",
            _fold(f"X-WR-CALNAME:{_text(name)}")]
     for visit in visits:
@@ -95,8 +113,8 @@ def feed(visits: Iterable[ActivityVisit], url_for_activity: Callable[[int], str]
                 f"DTSTART;VALUE=DATE:{_day(visit.start_date)}\r\n",
                 f"DTEND;VALUE=DATE:{_day(visit.end_date + timedelta(days=1))}\r\n",
                 _fold(f"SUMMARY:{_text(activity.title)}"),
-                _fold(f"LOCATION:{_text(location(visit))}"),
-                _fold(f"DESCRIPTION:{_text(description(visit, url))}"),
+                _fold(f"LOCATION:{_text(location(visit, state_name))}"),
+                _fold(f"DESCRIPTION:{_text(description(visit, url, state_name, instrument_title))}"),
                 _fold(f"CATEGORIES:{_text(ActivityKind.label_of(activity.kind))}"),
                 f"STATUS:{STATUS.get(activity.status, 'CONFIRMED')}\r\n",
                 "TRANSP:TRANSPARENT\r\n"]

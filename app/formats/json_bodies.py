@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 import numpy as np
+from flask_babel import gettext as _
 
 DEFAULT_MAX_DEPTH = 32
 _UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
@@ -43,7 +44,8 @@ def depth(raw: bytes, limit: int) -> int:
     steps = ((code == 91) | (code == 123)).astype(np.int32) - ((code == 93) | (code == 125)).astype(np.int32)
     deepest = int(np.cumsum(steps * outside).max(initial=0))
     if deepest > limit:
-        raise TooDeep(f"The body nests objects and arrays more than {limit} levels deep (JSON_MAX_DEPTH).")
+        raise TooDeep(_("The body nests objects and arrays more than %(limit)s levels deep (JSON_MAX_DEPTH).",
+                        limit=limit))
     return deepest
 
 
@@ -52,9 +54,9 @@ def _problem(text: str) -> str | None:
     if found is None:
         return None
     if found.group() == "\x00":
-        return "Contains a NUL character, which no text may hold."
-    return (f"Contains a lone UTF-16 surrogate (\\u{ord(found.group()):04x}), which is not a character: send the "
-            "text as valid Unicode.")
+        return _("Contains a NUL character, which no text may hold.")
+    return _("Contains a lone UTF-16 surrogate (\\u%(code)s), which is not a character: send the text as valid "
+             "Unicode.", code=f"{ord(found.group()):04x}")
 
 
 def unstorable_text(data, path: str = "") -> dict[str, str]:
@@ -71,7 +73,7 @@ def unstorable_text(data, path: str = "") -> dict[str, str]:
             where = f"{path}-{key}" if path else str(key)
             message = _problem(key) if isinstance(key, str) else None
             if message:
-                found[_shown(where)] = "The field's name: " + message[0].lower() + message[1:]
+                found[_shown(where)] = _("The field's name: %(problem)s", problem=message[0].lower() + message[1:])
             found.update(unstorable_text(value, _shown(where)))
     elif isinstance(data, list):
         for n, value in enumerate(data):

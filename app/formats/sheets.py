@@ -250,8 +250,19 @@ def template_csv(columns: Sequence[str], example: Sequence) -> bytes:
     return csv_bytes(columns, [example])
 
 
+def column_note(column: Column) -> tuple[str, str]:
+    """(the column's header, what it accepts) for the template's notes, in the reader's language; the header and
+    the other headers it is read as stay as the file must write them."""
+    name = _("%(column)s (required)", column=column.name) if column.required else column.name
+    note = str(column.note)
+    if column.synonyms:
+        note = _("%(note)s Also read as: %(names)s.", note=note, names=", ".join(column.synonyms))
+    return name, note
+
+
 def template_xlsx(title: str, columns: Sequence[str], example: Sequence, notes: Sequence[tuple[str, str]]) -> bytes:
-    """A workbook: the data sheet (header and one example row), then a "Notes" sheet of accepted values."""
+    """A workbook: the data sheet (header and one example row), then a "Notes" sheet of accepted values (its
+    sheet's and columns' names in the reader's language; the data sheet's header is what an upload is read by)."""
     return workbook_bytes([
-        TableSheet(title, list(columns), [list(example)], [max(12, min(40, len(c) + 4)) for c in columns]),
-        TableSheet("Notes", ["Column", "Accepted values"], [list(row) for row in notes], [28, 100])])
+        TableSheet(str(title), list(columns), [list(example)], [max(12, min(40, len(c) + 4)) for c in columns]),
+        TableSheet(_("Notes"), [_("Column"), _("Accepted values")], [list(row) for row in notes], [28, 100])])

@@ -19,6 +19,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from app.formatting import format_number
+
 # Deposit flags are case-sensitive: "a" is accession but "A" is acceptance.
 FLAGS = {"": "ratification", "A": "acceptance", "AA": "approval", "a": "accession", "d": "succession"}
 
@@ -99,7 +104,9 @@ def written_date(text: str) -> datetime.date | None:
 
 
 def _not_a_date(column: str, value: str) -> str:
-    return f'{column}: "{shorten(value)}" is not a date like {_EXAMPLE}'
+    # The column keeps the file's own (English) header: it is what the person looks for in the file.
+    return _('%(column)s: "%(value)s" is not a date like %(example)s', column=column, value=shorten(value),
+             example=_EXAMPLE)
 
 
 def _participant(text: str) -> str:
@@ -120,7 +127,7 @@ def _find_columns(header: list[str]) -> tuple[dict[str, int], list[str]]:
     wanted = {
         "participant": '"Participant"',
         "signature": '"Signature"',
-        "deposit": 'the deposit column (a header naming "Ratification" or "Accession")',
+        "deposit": _('the deposit column (a header naming "Ratification" or "Accession")'),
     }
     return found, [label for role, label in wanted.items() if role not in found]
 
@@ -131,7 +138,7 @@ def _read_row(line: int, cells: list[str], columns: dict[str, int], table: Table
     raw_name = cells[columns["participant"]]
     participant = _participant(raw_name)
     if not participant:
-        problems.append(f'Participant: empty name "{shorten(raw_name.strip())}"')
+        problems.append(_('Participant: empty name "%(name)s"', name=shorten(raw_name.strip())))
 
     signature_text = " ".join(cells[columns["signature"]].split())
     signature = _date(signature_text) if signature_text else None
@@ -148,12 +155,12 @@ def _read_row(line: int, cells: list[str], columns: dict[str, int], table: Table
             problems.append(_not_a_date("Deposit", shown))
         flag = (match["flag"] or "") if match else ""
         if match and flag not in FLAGS:
-            problems.append(f'Deposit: unknown flag "{shorten(flag)}" in "{shorten(deposit_text)}" '
-                            "(expected a, A, AA, d or none)")
+            problems.append(_('Deposit: unknown flag "%(flag)s" in "%(text)s" (expected a, A, AA, d or none)',
+                              flag=shorten(flag), text=shorten(deposit_text)))
         kind = FLAGS.get(flag)
 
     if not signature_text and not deposit_text:
-        problems.append(f'"{shorten(participant or raw_name)}": neither a signature nor a deposit')
+        problems.append(_('"%(name)s": neither a signature nor a deposit', name=shorten(participant or raw_name)))
     for message in problems:
         table.add_error(line, message)
     if problems:
@@ -197,7 +204,7 @@ def parse_lines(lines: Iterable[str]) -> Table:
                 header = cells
                 columns, missing = _find_columns(header)
                 if missing:
-                    table.add_error(line, "Missing column(s): " + ", ".join(missing))
+                    table.add_error(line, _("Missing column(s): %(columns)s", columns=", ".join(missing)))
                     return table
                 continue
             records += 1
@@ -205,26 +212,36 @@ def parse_lines(lines: Iterable[str]) -> Table:
                 skipped += 1
                 continue
             if len(cells) != len(header):
-                table.add_error(line, f"{len(cells)} fields where the header has {len(header)}")
+                table.add_error(line, _("%(n)s fields where the header has %(header)s", n=len(cells),
+                                        header=len(header)))
                 continue
             row = _read_row(line, cells, columns, table)
             if row is None:
                 continue
             if row.participant in first_line:
-                table.add_error(line, f'Participant: "{shorten(row.participant)}" appears twice (first on line '
-                                      f"{first_line[row.participant]})")
+                table.add_error(line, _('Participant: "%(name)s" appears twice (first on line %(first)s)',
+                                        name=shorten(row.participant), first=first_line[row.participant]))
                 continue
             first_line[row.participant] = line
             table.rows.append(row)
     except csv.Error as exc:  # e.g. a NUL byte or an unterminated quote at the end of the file
-        table.add_error(reader.line_num, f"Not readable as CSV: {exc}")
+        table.add_error(reader.line_num, _("Not readable as CSV: %(why)s", why=exc))
     except UnicodeDecodeError as exc:  # raised by the file while it is read
-        table.add_error(0, f"The file is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} after line {end})")
-    if header is None and not table.errors:
-        table.add_error(1, "The file is empty: no header row")
+        table.add_error(0, _("The file is not UTF-8 text (byte 0x%(byte)s after line %(line)s)",
+                             byte=f"{exc.object[exc.start]:02x}", line=end))
+    return _ended(table, header is None, skipped)
+
+
+def _ended(table: Table, no_header: bool, skipped: int) -> Table:
+    """What the whole file's reading found, once it is read: no header at all, or rows past MAX_ROWS."""
+    if no_header and not table.errors:
+        table.add_error(1, _("The file is empty: no header row"))
     if skipped:
-        table.add_error(0, f"The table goes on for {skipped:,} more row(s) after its first {MAX_ROWS:,}: a "
-                           "depositary table has one row per participant (about 200). The rest was not checked.")
+        table.add_error(0, ngettext("The table goes on for %(count)s more row after its first %(max)s: a depositary "
+                                    "table has one row per participant (about 200). The rest was not checked.",
+                                    "The table goes on for %(count)s more rows after its first %(max)s: a depositary "
+                                    "table has one row per participant (about 200). The rest was not checked.",
+                                    skipped, count=format_number(skipped), max=format_number(MAX_ROWS)))
     return table
 
 

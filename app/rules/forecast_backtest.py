@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from app.rules import diffusion
 from app.rules import forecast_choice as choice
 from app.rules import treaties as rules
+from app.rules.forecast_choice import N_
 
 date = datetime.date
 timedelta = datetime.timedelta
@@ -22,8 +23,8 @@ timedelta = datetime.timedelta
 #: The origin of the first forecast: the day of this counted deposit.
 FIRST_DEPOSIT = 5
 #: The horizons the errors are shown at: (key, label, fewest days before the real date, most).
-HORIZONS = (("2y+", "2 years or more before", 730, None), ("1-2y", "1 to 2 years before", 365, 729),
-            ("<1y", "less than a year before", 0, 364))
+HORIZONS = (("2y+", N_("2 years or more before"), 730, None), ("1-2y", N_("1 to 2 years before"), 365, 729),
+            ("<1y", N_("less than a year before"), 0, 364))
 #: "chosen": the model the procedure chose at each date; otherwise a key of diffusion.MODELS.
 CHOSEN = "chosen"
 

@@ -37,6 +37,25 @@ def N_(text: str) -> str:
     note stays English here and the page translates it where it is shown."""
     return text
 
+
+class Note(str):
+    """A projection's note: its English text (what the API and a test read), made of sentences each kept as its
+    message (marked N_) and the values it names, so that a page can say every sentence in its reader's language."""
+
+    parts: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
+
+    def __new__(cls, *parts: tuple[str, dict]):
+        kept = tuple((message, tuple(sorted(values.items()))) for message, values in parts)
+        note = super().__new__(cls, " ".join(message % dict(values) for message, values in kept))
+        note.parts = kept
+        return note
+
+    def __add__(self, other: Note) -> Note:
+        return Note(*((m, dict(v)) for m, v in self.parts + other.parts))
+
+    def __reduce__(self):
+        return Note, tuple((m, dict(v)) for m, v in self.parts)
+
 date = datetime.date
 timedelta = datetime.timedelta
 
@@ -228,7 +247,7 @@ class Projection:
     projected_eif: date | None
     intervals: tuple[Interval, ...]
     models: tuple[ModelForecast, ...]
-    note: str = ""
+    note: Note = Note()
 
     @property
     def needed(self) -> int:
@@ -330,25 +349,26 @@ def project(tracks: dict[str, Track], code: str, day: date, fitter: Fitter,
                           projected_eif=_later(own, parent.projected_eif),
                           intervals=tuple(Interval(i.level, _later(own, i.low), i.high and max(own, i.high), i.source,
                                                    i.errors) for i in parent.intervals),
-                          models=(), note=f"Waits for the {track.parent}, whose forecast decides the date.")
+                          models=(), note=Note((N_("Waits for the %(code)s, whose forecast decides the date."),
+                                                {"code": track.parent})))
     errors = errors if errors is not None else errors_known_by(tracks, day, fitter)
     models = _ranked_models(track, day, errors, fitter, every)
     able = [m for m in models if m.projected_threshold_date is not None]
     if not able:
         return Projection(**base, reached=False, model=None, projected_threshold_date=None, projected_eif=None,
                           intervals=tuple(Interval(level, None, None, "none", 0) for level in LEVELS), models=models,
-                          note=N_("Too few counted deposits yet: no model can project the threshold."))
+                          note=Note((N_("Too few counted deposits yet: no model can project the threshold."), {})))
     known = [m for m in able if math.isfinite(m.score)]
     chosen = min(known, key=lambda m: (m.score, m.key)) if known else \
         next((m for m in able if m.key == diffusion.DEFAULT_MODEL), able[0])
-    eif, spans, note = chosen.projected_eif, chosen.intervals, ""
+    eif, spans, note = chosen.projected_eif, chosen.intervals, Note()
     if not known:
-        note = N_("No backtest error is known by this date: the model is the default, not a choice.")
+        note = Note((N_("No backtest error is known by this date: the model is the default, not a choice."), {}))
     if track.parent in tracks:
         parent = project(tracks, track.parent, day, fitter, errors, every=False)
         if parent.projected_eif and eif and parent.projected_eif > eif:
-            note = (note + " " if note else "") + (
-                f"A Protocol cannot enter into force before the Convention: the {track.parent}'s date applies.")
+            note = note + Note((N_("A Protocol cannot enter into force before the Convention: the %(code)s's date "
+                                   "applies."), {"code": track.parent}))
         eif, spans = _later(eif, parent.projected_eif), _under_parent(spans, parent.intervals)
         models = tuple(_bound_by(m, parent) for m in models)
     return Projection(**base, reached=False, model=chosen.key, projected_threshold_date=chosen.projected_threshold_date,

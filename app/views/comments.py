@@ -127,8 +127,8 @@ def edit(comment_id: int):
                 flash(_("Comment corrected."), "success")
                 return redirect(f"{back}#comment-{comment.id}")
     elif not comment_writes.can_edit(comment, current_user):
-        form.text.errors = ["Only its author may edit a comment, for 15 minutes after posting it: this one stands "
-                            "as written."]
+        form.text.errors = [_("Only its author may edit a comment, for 15 minutes after posting it: this one stands "
+                              "as written.")]
         status = 409
     return render_template("comments/edit.html", form=form, comment=comment, back=back), status
 

@@ -9,6 +9,8 @@ its list's (`/experts.csv` beside `/experts/`), which a prefixed blueprint canno
 from datetime import date
 
 from flask import Blueprint
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app import form_choices, job_exports
@@ -40,17 +42,18 @@ FORMATS = ("csv", "xlsx")
 
 
 def _write(name: str, extension: str, columns, rows, title: str):
+    """The file; `title` names the workbook's sheet, in the reader's language (the columns keep their keys)."""
     filename = f"{name}-{date.today().isoformat()}.{extension}"
     if extension == "csv":
         return csv_response(filename, columns, rows)
-    return xlsx_response(filename, columns, rows, title=title)
+    return xlsx_response(filename, columns, rows, title=str(title))
 
 
 def _as_job(select, label: str, extension: str):
     """The export as a job (app.job_exports.offload) when `select` holds more than EXPORT_JOB_ROWS rows (one
-    COUNT query); None when it answers at once, as it always did."""
+    COUNT query); None when it answers at once, as it always did. `label` names the job, with %(format)s."""
     if job_exports.too_many_in(select):
-        return job_exports.offload(f"Export of {label} ({extension.upper()})")
+        return job_exports.offload(str(label) % {"format": extension.upper()})
     return None
 
 
@@ -88,11 +91,11 @@ _EXPERT_CONTACTS = [("email", lambda e: e.email), ("phone", lambda e: e.phone)]
 def _experts(extension: str):
     filters, paging = _filters(ExpertFilterForm)
     select = expert_service.query(for_user(current_user), expert_service.ExpertFilters(**filters))
-    if job := _as_job(select, "experts", extension):
+    if job := _as_job(select, _l("Export of experts (%(format)s)"), extension):
         return job
     rows = expert_service.export_rows(for_user(current_user), expert_service.ExpertFilters(**filters), paging)
     columns = _EXPERT_COLUMNS + (_EXPERT_CONTACTS if can(Permission.VIEW_EXPERT_CONTACTS) else [])
-    return _write("experts", extension, columns, rows, "Experts")
+    return _write("experts", extension, columns, rows, _("Experts"))
 
 
 _exports("/experts", "experts", Permission.VIEW_EXPERTS, _experts, "The filtered experts")
@@ -116,11 +119,11 @@ _CONTRIBUTION_COLUMNS = [
 def _contributions(extension: str):
     filters, paging = _filters(ContributionFilterForm)
     select = contribution_service.query(for_user(current_user), contribution_service.ContributionFilters(**filters))
-    if job := _as_job(select, "contributions", extension):
+    if job := _as_job(select, _l("Export of contributions (%(format)s)"), extension):
         return job
     rows = contribution_service.export_rows(for_user(current_user),
                                             contribution_service.ContributionFilters(**filters), paging)
-    return _write("contributions", extension, _CONTRIBUTION_COLUMNS, rows, "Contributions")
+    return _write("contributions", extension, _CONTRIBUTION_COLUMNS, rows, _("Contributions"))
 
 
 _exports("/contributions", "contributions", Permission.VIEW_CONTRIBUTIONS, _contributions,
@@ -133,10 +136,10 @@ def _queue(extension: str):
     staff = request_reads.staff_accounts()
     filters, paging = _filters(QueueFilterForm, lambda f: f.assigned_officer.set_accounts(staff))
     select = queue_service.query(for_user(current_user), queue_service.QueueFilters(**filters), loads=())
-    if job := _as_job(select, "the queue", extension):
+    if job := _as_job(select, _l("Export of the queue (%(format)s)"), extension):
         return job
     rows = request_exports.queue_rows(for_user(current_user), queue_service.QueueFilters(**filters), paging)
-    return _write("queue", extension, REQUEST_COLUMNS, rows, "Queue")
+    return _write("queue", extension, REQUEST_COLUMNS, rows, _("Queue"))
 
 
 _exports("/queue", "queue", Permission.DECIDE_REQUESTS, _queue,
@@ -154,10 +157,10 @@ _STATE_COLUMNS = [
 def _states(extension: str):
     filters, paging = _filters(StateFilterForm)
     select = state_service.query(for_user(current_user), state_service.StateFilters(**filters))
-    if job := _as_job(select, "States", extension):
+    if job := _as_job(select, _l("Export of States (%(format)s)"), extension):
         return job
     rows = state_service.export_rows(for_user(current_user), state_service.StateFilters(**filters), paging)
-    return _write("states", extension, _STATE_COLUMNS, rows, "States")
+    return _write("states", extension, _STATE_COLUMNS, rows, _("States"))
 
 
 _exports("/states", "states", Permission.VIEW_TREATIES, _states, "The filtered participants")
@@ -181,9 +184,10 @@ def _timeline(extension: str, code: str):
     followed = next((i for i in treaty_record.visible_instruments(scope) if i.code == filters["instrument"]), None)
     # The timeline's count: one statement counts every event (a window count) beside the latest one's row.
     if not job_exports.in_job() and job_exports.too_many(outcome_timeline.latest(scope, state, as_of, followed, 1)[1]):
-        return job_exports.offload(f"Export of the timeline of {state.code} ({extension.upper()})")
+        return job_exports.offload(_("Export of the timeline of %(code)s (%(format)s)", code=state.code,
+                                     format=extension.upper()))
     rows = outcome_timeline.every_event(scope, state, as_of, followed)
-    return _write(f"timeline-{state.code}", extension, _TIMELINE_COLUMNS, rows, f"Timeline {state.code}")
+    return _write(f"timeline-{state.code}", extension, _TIMELINE_COLUMNS, rows, _("Timeline %(code)s", code=state.code))
 
 
 _exports("/states/<code>/timeline", "timeline", Permission.VIEW_TREATIES, _timeline, "One State's timeline")
@@ -199,10 +203,11 @@ _AUDIT_COLUMNS = [
 
 def _audit(extension: str):
     filters, _paging = _filters(AuditFilterForm, form_choices.audit_filters)
-    if job := _as_job(audit.query(audit.AuditFilters(**filters)), "the audit trail", extension):
+    if job := _as_job(audit.query(audit.AuditFilters(**filters)), _l("Export of the audit trail (%(format)s)"),
+                      extension):
         return job
     rows = audit.export_rows(audit.AuditFilters(**filters))
-    return _write("audit", extension, _AUDIT_COLUMNS, rows, "Audit trail")
+    return _write("audit", extension, _AUDIT_COLUMNS, rows, _("Audit trail"))
 
 
 _exports("/audit", "audit", Permission.VIEW_AUDIT, _audit, "The filtered audit trail")

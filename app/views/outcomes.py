@@ -17,7 +17,8 @@ from app.services.treaties import treaty_record
 from app.views.charts import bar_charts, chart
 from app.views.helpers import list_filters, refuse_filters
 from app.work_limits import expensive_work
-from forms.outcomes import DrillDownForm, OutcomeFilterForm
+from forms.base import choices
+from forms.outcomes import FIGURE_KEYS, DrillDownForm, OutcomeFilterForm
 
 bp = Blueprint("outcomes", __name__, url_prefix="/outcomes")
 
@@ -28,6 +29,8 @@ _CARRIED = ("as_of", "instrument", "regional_group", "kind", "donor", "national"
 def _prepare(scope):
     def prepare(form):
         form.donor.set_choices((d.id, d.name) for d in contribution_service.donors(scope))
+        if "figure" in form:  # the drill-down's figures, named as the page names them (the form knows only keys)
+            form.figure.choices = choices((key, outcome_summary.FIGURES[key]) for key in FIGURE_KEYS)
     return prepare
 
 

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.formats import sheets
+from app.languages import current_language
 from app.permissions import Permission, permission_required
 from app.scoping import for_user
 from app.services.jobs import broker as job_broker
@@ -52,14 +53,14 @@ def _load(kind: str, upload_id: str):
     """The caller's stored upload, or the page saying why there is none (imported, expired, another's)."""
     entry = sheet_uploads.imported(upload_id)  # its file is kept until it expires: imported is what counts
     if entry is not None:
-        return None, _outcome(kind, 409, "Already imported", sheet_uploads.already_message(entry))
+        return None, _outcome(kind, 409, _("Already imported"), sheet_uploads.already_message(entry))
     stored = sheet_uploads.load(upload_id, kind)
     if stored is None or stored.expired:
-        return None, _outcome(kind, 404, "No such preview", "This preview does not exist or is more than an hour "
-                                                            "old: upload the file again.")
+        return None, _outcome(kind, 404, _("No such preview"), _("This preview does not exist or is more than an "
+                                                                 "hour old: upload the file again."))
     if stored.user_id != current_user.id:
-        return None, _outcome(kind, 403, "Not your preview", "That preview belongs to another account: upload the "
-                                                             "file yourself to import it.")
+        return None, _outcome(kind, 403, _("Not your preview"), _("That preview belongs to another account: upload "
+                                                                  "the file yourself to import it."))
     return stored, None
 
 
@@ -76,7 +77,7 @@ def preview(kind: str, upload_id: str):
     try:
         report = sheet_uploads.preview(stored, for_user(current_user))
     except sheet_uploads.ImportRefused as exc:
-        return _outcome(kind, 422, "File refused", str(exc))
+        return _outcome(kind, 422, _("File refused"), str(exc))
     return _preview_page(kind, stored, report, 200 if report.ok else 422)
 
 
@@ -90,10 +91,11 @@ def confirm(kind: str, upload_id: str):
         flash(_("The preview could not be confirmed; try again."), "error")
         return redirect(url_for(f"sheet_imports.{kind}_preview", upload_id=stored.id), 303)
     try:
-        job = job_broker.enqueue("sheet_import", kind, stored.id, current_user.id, owner=current_user,
-                                 label=f"Import of {stored.filename} ({sheet_uploads.module(kind).PLURAL})")
+        job = job_broker.enqueue("sheet_import", kind, stored.id, current_user.id, current_language(),
+                                 owner=current_user,
+                                 label=str(sheet_uploads.module(kind).JOB_LABEL) % {"file": stored.filename})
     except job_broker.QueueUnavailable as exc:
-        return _outcome(kind, 503, "Not started", exc.message)
+        return _outcome(kind, 503, _("Not started"), exc.message)
     return redirect(url_for("jobs.detail", job_id=job.id), 303)
 
 
@@ -138,6 +140,6 @@ def too_large(_exc):
     kind = "activities" if request.path.startswith("/activities") else "requests"
     limit = current_app.config["MAX_CONTENT_LENGTH"] / (1024 * 1024)
     form = SheetUploadForm(formdata=None)
-    form.file.errors = [f"The upload is too large: the limit is {limit:g} MB. Split the file, or save it as .xlsx "
-                        "(smaller than CSV). Nothing was imported."]
+    form.file.errors = [_("The upload is too large: the limit is %(limit)s MB. Split the file, or save it as .xlsx "
+                          "(smaller than CSV). Nothing was imported.", limit=f"{limit:g}")]
     return _upload_page(kind, form, 413)

@@ -80,7 +80,8 @@ class ProfileForm(AppForm):
 
 for _kind in NotificationKind:
     setattr(ProfileForm, f"pref_{_kind.value}",
-            SelectField(_kind.label, choices=DELIVERY_CHOICES, validators=[InputRequired(_l("Choose how."))]))
+            SelectField(_l(_kind.english_label), choices=DELIVERY_CHOICES,
+                        validators=[InputRequired(_l("Choose how."))]))
 
 
 class LanguageForm(AppForm):

@@ -73,7 +73,8 @@ ACTIVE_CHOICES = [("", _l("Any")), ("yes", _l("Active")), ("no", _l("Deactivated
 
 
 class UserFilterForm(FilterForm):
-    SORTS = {"email": "Email", "name": "Name", "role": "Role", "created": "Created", "last_login": "Last sign-in"}
+    SORTS = {"email": _l("Email"), "name": _l("Name"), "role": _l("Role"), "created": _l("Created"),
+             "last_login": _l("Last sign-in")}
     DEFAULT_SORT = "email"
 
     q = StringField(_l("Search"), filters=[strip], validators=[Optional(), Length(max=100)],

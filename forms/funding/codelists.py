@@ -4,6 +4,8 @@ from functools import cache
 from pathlib import Path
 from xml.etree import ElementTree
 
+from flask_babel import gettext
+
 CODELISTS = Path(__file__).resolve().parents[2] / "app" / "data" / "iati" / "codelists"
 
 
@@ -28,8 +30,8 @@ def currencies() -> dict[str, str]:
 def currency_problem(code: str | None) -> str | None:
     """Why `code` is not a currency a contribution may be in, or None when it is."""
     if not code:
-        return "Give the currency, an ISO 4217 code such as USD."
+        return gettext("Give the currency, an ISO 4217 code such as USD.")
     if code not in currencies():
         shown = code[:12]
-        return f"“{shown}” is not an ISO 4217 currency code (e.g. USD, EUR, GBP, JPY)."
+        return gettext("“%(code)s” is not an ISO 4217 currency code (e.g. USD, EUR, GBP, JPY).", code=shown)
     return None

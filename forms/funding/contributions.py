@@ -2,6 +2,7 @@
 it along pledged -> committed -> received, and allocating it to an activity."""
 from decimal import Decimal, InvalidOperation
 
+from flask_babel import format_decimal, gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DecimalField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
@@ -28,13 +29,14 @@ def _upper(value):
 
 class ContributionFilterForm(FilterForm):
     """The contribution list's parameters, on the page and in the API alike."""
-    SORTS = {"id": "Number", "date": "Pledged", "amount": "Amount", "status": "Status", "donor": "Donor"}
+    SORTS = {"id": _l("Number"), "date": _l("Pledged"), "amount": _l("Amount"), "status": _l("Status"),
+             "donor": _l("Donor")}
     DEFAULT_SORT = "id"
 
     q = text_filter(_l("Text"), _l("Words in the donor's name or acronym or the project's title, a State the funded "
                     "activities served (any of its names), or a contribution's number (#16)."))
     status = enum_filter(_l("Status"), ContributionStatus)
-    donor = text_filter(_l("Donor"), "Part of the donor's name, or its acronym.", max_length=120)
+    donor = text_filter(_l("Donor"), _l("Part of the donor's name, or its acronym."), max_length=120)
     donor_id = id_filter(_l("Donor id"), _l("One donor organization, by its id."))
     currency = CodeField(_l("Currency"), _l("An ISO 4217 code, e.g. USD."))
     project = id_filter(_l("Project"), _l("A project's id."))
@@ -54,15 +56,16 @@ class ContributionFilterForm(FilterForm):
 def amount_problem(value: Decimal | None) -> str | None:
     """Why `value` is not an amount of money we accept (None when it is): positive, two decimals, at most 10^12."""
     if value is None:
-        return "Give the amount, or tick “Amount not recorded”."
+        return gettext("Give the amount, or tick “Amount not recorded”.")
     if not value.is_finite():
-        return "Give the amount as a number, e.g. 250000.00."
+        return gettext("Give the amount as a number, e.g. 250000.00.")
     if value <= 0:
-        return "The amount must be more than zero."
+        return gettext("The amount must be more than zero.")
     if value > MAX_AMOUNT:
-        return f"{value:,.2f} is not a plausible amount: at most {MAX_AMOUNT:,.0f}."
+        return gettext("%(amount)s is not a plausible amount: at most %(limit)s.",
+                       amount=format_decimal(value, "#,##0.00"), limit=format_decimal(MAX_AMOUNT, "#,##0"))
     if value != value.quantize(Decimal("0.01")):
-        return "Give at most two decimals (cents)."
+        return gettext("Give at most two decimals (cents).")
     return None
 
 

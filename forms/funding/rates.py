@@ -16,7 +16,7 @@ def _upper(value):
 
 
 class RateFilterForm(FilterForm):
-    SORTS = {"currency": "Currency", "valid_from": "Valid from"}
+    SORTS = {"currency": _l("Currency"), "valid_from": _l("Valid from")}
     DEFAULT_SORT = "currency"
 
     currency = StringField(_l("Currency"), filters=[strip, _upper],
@@ -27,15 +27,18 @@ class RateForm(AppForm):
     currency = StringField(_l("Currency"), filters=[strip, _upper],
                            validators=[DataRequired(_l("Give the currency, e.g. EUR.")), Length(max=3)],
                            description=_l("ISO 4217 code."))
-    rate = AmountField(f"Value in {BASE_CURRENCY}", validators=[DataRequired(_l("Give the rate."))],
-                       description=f"How many {BASE_CURRENCY} one unit of the currency is worth, e.g. 1.1050.")
+    rate = AmountField(_l("Value in %(currency)s", currency=BASE_CURRENCY),
+                       validators=[DataRequired(_l("Give the rate."))],
+                       description=_l("How many %(currency)s one unit of the currency is worth, e.g. 1.1050.",
+                                      currency=BASE_CURRENCY))
     valid_from = date_field(_l("Valid from"), DataRequired(_l("Give the date the rate applies from.")))
     source = StringField(_l("Source"), filters=[strip], validators=[Optional(), Length(max=200)],
                          description=_l("e.g. UN operational rate of exchange, July 2003."))
 
     def validate_currency(self, field):
         if field.data == BASE_CURRENCY:
-            raise ValidationError(f"{BASE_CURRENCY} is the base currency: its rate is always 1.")
+            raise ValidationError(_l("%(currency)s is the base currency: its rate is always 1.",
+                                     currency=BASE_CURRENCY))
         problem = currency_problem(field.data)
         if problem:
             raise ValidationError(problem)

@@ -20,7 +20,7 @@ from models.enums import ExpertKind, LegalTradition
 
 
 class ExpertFilterForm(FilterForm):
-    SORTS = {"name": "Name", "kind": "Kind", "id": "Number"}
+    SORTS = {"name": _l("Name"), "kind": _l("Kind"), "id": _l("Number")}
     DEFAULT_SORT = "name"
 
     q = text_filter(_l("Name"),
@@ -29,8 +29,8 @@ class ExpertFilterForm(FilterForm):
     kind = enum_filter(_l("Kind"), ExpertKind)
     instrument = instrument_filter(_l("Instrument of expertise"))
     nationality = state_filter(_l("Nationality"))
-    topic = text_filter(_l("Legal topic"), "Part of a topic of expertise, e.g. extradition.", max_length=120)
-    language = text_filter(_l("Language"), "A working language, e.g. French.", max_length=60)
+    topic = text_filter(_l("Legal topic"), _l("Part of a topic of expertise, e.g. extradition."), max_length=120)
+    language = text_filter(_l("Language"), _l("A working language, e.g. French."), max_length=60)
     legal_tradition = enum_filter(_l("Legal tradition"), LegalTradition)
     available_from = date_field(_l("Available from"), Optional(),
                                 description=_l("Not deployed on any day of this range (an activity not cancelled)."))
@@ -52,9 +52,11 @@ class ExpertForm(AppForm):
                               unknown=_l("Choose the State from the list."))
     instruments = SelectMultipleField(_l("Instruments of expertise"), choices=choices((c, c) for c in INSTRUMENT_CODES),
                                       validators=[Optional()])
-    topics = ListText("Legal topics", separator=",", validators=[_EachAtMost(120, "topic")],
+    topics = ListText(_l("Legal topics"), separator=",", validators=[_EachAtMost(
+        120, _l("Each topic has at most %(limit)s characters: “%(item)s…” is longer."))],
                       description=_l("Separated by commas, e.g. extradition, money-laundering."))
-    languages = ListText("Working languages", separator=",", validators=[_EachAtMost(60, "language")],
+    languages = ListText(_l("Working languages"), separator=",", validators=[_EachAtMost(
+        60, _l("Each language has at most %(limit)s characters: “%(item)s…” is longer."))],
                          description=_l("Separated by commas, e.g. English, French."))
     legal_tradition = SelectField(_l("Legal tradition"), choices=choices([("", _l("Not recorded"))]
                                                                      + LegalTradition.choices()),

@@ -10,7 +10,8 @@ from models.enums import ParticipantKind, RegionalGroup
 
 
 class StateFilterForm(FilterForm):
-    SORTS = {"name": "Name", "code": "Code", "group": "Regional group", "deposits": "Instruments deposited"}
+    SORTS = {"name": _l("Name"), "code": _l("Code"), "group": _l("Regional group"),
+             "deposits": _l("Instruments deposited")}
     DEFAULT_SORT = "name"
 
     q = StringField(_l("Name or code"), filters=[strip], validators=[Optional(), Length(max=120)],

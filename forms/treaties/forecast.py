@@ -14,9 +14,9 @@ WINDOW_DAYS = 182
 
 def window_field() -> IntegerField:
     return IntegerField(_l("Rate window (days)"), validators=[Optional(), NumberRange(30, 1830)],
-                        description=f"The trailing window of the recent deposit rate shown beside the forecast (30 to "
-                                    f"1830 days; empty for {WINDOW_DAYS}). The forecast itself uses the model and "
-                                    f"window the backtest chose.")
+                        description=_l("The trailing window of the recent deposit rate shown beside the forecast (30 "
+                                       "to 1830 days; empty for %(days)s). The forecast itself uses the model and "
+                                       "window the backtest chose.", days=WINDOW_DAYS))
 
 
 class ForecastForm(AsOfForm):

@@ -20,8 +20,8 @@ class ImportUploadForm(AppForm):
     instrument = SelectField(_l("Instrument"), choices=choices([(c, c) for c in INSTRUMENT_CODES]),
                              validators=[DataRequired()])
     file = FileField(_l("UN Treaty Collection table (CSV)"), validators=[
-        FileRequired("Choose the CSV file to import."),
-        FileAllowed(["csv", "txt"], "The table must be a .csv file.")],
+        FileRequired(_l("Choose the CSV file to import.")),
+        FileAllowed(["csv", "txt"], _l("The table must be a .csv file."))],
         description=_l("Columns Participant, Signature and the deposit column, as the UN Treaty Collection "
                     "publishes them. Nothing is written before you confirm the preview."))
     complete_to = date_field(
@@ -91,6 +91,6 @@ class ReconciliationFilterForm(FilterForm):
 
 class PartyListForm(AsOfForm):
     """An instrument's page: the date, and the order of its list of parties."""
-    SORTS = {"date": "Date", "name": "Name", "in_force": "In force"}
+    SORTS = {"date": _l("Date"), "name": _l("Name"), "in_force": _l("In force")}
     DEFAULT_SORT = "date"
     DEFAULT_PER_PAGE = 50

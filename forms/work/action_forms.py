@@ -41,7 +41,7 @@ class MeOrAccountField(SelectField):
     api_schema = {"anyOf": [{"type": "integer", "minimum": 1, "maximum": MAX_ID}, {"type": "string", "enum": [ME]}]}
 
     def __init__(self, label, description=None, **kwargs):
-        super().__init__(label, coerce=me_or_id, choices=choices([("", _l("Anyone")), (ME, "Me")]),
+        super().__init__(label, coerce=me_or_id, choices=choices([("", _l("Anyone")), (ME, _l("Me"))]),
                          validate_choice=False,
                          validators=[Optional()], description=description, **kwargs)
 
@@ -49,10 +49,10 @@ class MeOrAccountField(SelectField):
         if self.data is None or self.data == ME:
             return
         if not (isinstance(self.data, int) and 1 <= self.data <= MAX_ID):
-            raise ValidationError(f"Give me, or an account's id from 1 to {MAX_ID}.")
+            raise ValidationError(_l("Give me, or an account's id from 1 to %(max)s.", max=MAX_ID))
 
     def set_accounts(self, users) -> None:
-        pairs = [("", _l("Anyone")), (ME, "Me")] + [(u.id, f"{u.name} ({u.email})") for u in users]
+        pairs = [("", _l("Anyone")), (ME, _l("Me"))] + [(u.id, f"{u.name} ({u.email})") for u in users]
         if isinstance(self.data, int) and self.data not in {u.id for u in users}:
             pairs.append((self.data, f"#{self.data}"))
         self.choices = choices(pairs)
@@ -66,8 +66,8 @@ _STATUSES = [("", _l("Any status")), ("pending", _l("Open or in progress"))] + A
 
 
 class ActionFilterForm(FilterForm):
-    SORTS = {"due_date": "Due date", "priority": "Priority", "status": "Status", "state": "State",
-             "owner": "Owner", "created": "Raised"}
+    SORTS = {"due_date": _l("Due date"), "priority": _l("Priority"), "status": _l("Status"), "state": _l("State"),
+             "owner": _l("Owner"), "created": _l("Raised")}
     DEFAULT_SORT = "due_date"
     DEFAULT_PER_PAGE = 50
 
@@ -91,7 +91,7 @@ class ActionFilterForm(FilterForm):
 
 
 def _optional_id(label: str, description: str):
-    return IntegerField(label, validators=[Optional(), NumberRange(1, MAX_ID, "Not a number of a record.")],
+    return IntegerField(label, validators=[Optional(), NumberRange(1, MAX_ID, _l("Not a number of a record."))],
                         description=description)
 
 
@@ -110,9 +110,9 @@ class ActionForm(AppForm):
                         unknown=_l("Choose the State from the list."),
                         description=_l("Left empty, the State of the request or finding it is raised from."))
     instruments = SelectMultipleField(_l("Instruments concerned"), choices=choices([(c, c) for c in INSTRUMENT_CODES]))
-    activity = _optional_id("Activity", _l("Raised from this activity's report (its number)."))
-    request = _optional_id("Request", _l("Raised from this request (its number)."))
-    finding = _optional_id("Finding", _l("Raised from this finding (its number)."))
+    activity = _optional_id(_l("Activity"), _l("Raised from this activity's report (its number)."))
+    request = _optional_id(_l("Request"), _l("Raised from this request (its number)."))
+    finding = _optional_id(_l("Finding"), _l("Raised from this finding (its number)."))
     status = SelectField(_l("Status"), choices=choices(ActionStatus.choices()), default=ActionStatus.OPEN.value,
                          description=_l("open → in progress → done or cancelled."))
     note = TextAreaField(_l("Note"), filters=[strip], validators=[

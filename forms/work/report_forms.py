@@ -5,13 +5,22 @@ from wtforms import FieldList, FormField, SelectMultipleField, StringField, Text
 from wtforms.validators import DataRequired, Length, Optional
 
 from forms.activities import _Row
-from forms.base import AppForm, FilterForm, PlainText, VersionField, choices, empty_row, strip
+from forms.base import (
+    AppForm,
+    FilterForm,
+    PlainText,
+    VersionField,
+    choices,
+    empty_row,
+    strip,
+)
 from forms.filters import enum_filter, state_filter, text_filter
+from forms.wording import at_most_characters, lazy_sentences
 from forms.work.action_forms import MeOrAccountField
 from models.enums import ActivityKind, ReportStatus
 
 MAX_NOTE = 5000
-RICH = "Paragraphs, lists, bold, italics and links are kept; any other markup is removed."
+RICH = _l("Paragraphs, lists, bold, italics and links are kept; any other markup is removed.")
 
 class CounterpartForm(_Row):
     KEYS = ("name", "institution", "role")
@@ -21,16 +30,16 @@ class CounterpartForm(_Row):
     role = StringField(_l("Role"), filters=[strip], validators=[Optional(), Length(max=160), PlainText()])
 
 def _rich(label: str, limit: int, description: str) -> TextAreaField:
-    return TextAreaField(label, validators=[Optional(), Length(max=limit, message=f"At most {limit:,} characters.")],
-                         description=f"{description} {RICH}", render_kw={"rows": 8, "data-rich-text": "on"})
+    return TextAreaField(label, validators=[Optional(), Length(max=limit, message=at_most_characters(limit))],
+                         description=lazy_sentences(description, RICH), render_kw={"rows": 8, "data-rich-text": "on"})
 
 class ReportForm(AppForm):
     """The report of an activity, saved as a draft as often as wanted."""
-    summary = _rich("What was done", 50_000, "The activity as it took place: who met, what was discussed, what was "
-                    "delivered.")
-    counterparts = FieldList(FormField(CounterpartForm), "Counterparts met", min_entries=1, max_entries=60)
-    recommendations = _rich("Recommendations", 20_000, "What the activity recommended, to whom, by when.")
-    outcome = _rich("Outcome so far", 20_000, "What has come of it until now.")
+    summary = _rich(_l("What was done"), 50_000, _l("The activity as it took place: who met, what was discussed, "
+                                                    "what was delivered."))
+    counterparts = FieldList(FormField(CounterpartForm), _l("Counterparts met"), min_entries=1, max_entries=60)
+    recommendations = _rich(_l("Recommendations"), 20_000, _l("What the activity recommended, to whom, by when."))
+    outcome = _rich(_l("Outcome so far"), 20_000, _l("What has come of it until now."))
     version = VersionField()
 
     ROW_LISTS = ("counterparts",)
@@ -62,34 +71,35 @@ def report_data(report) -> dict:
 def _note(label: str, description: str, required: str | None = None) -> TextAreaField:
     validators = [DataRequired(required)] if required else [Optional()]
     return TextAreaField(label, filters=[strip], validators=[
-        *validators, Length(max=MAX_NOTE, message=f"At most {MAX_NOTE:,} characters."), PlainText()],
+        *validators, Length(max=MAX_NOTE, message=at_most_characters(MAX_NOTE)), PlainText()],
         description=description, render_kw={"rows": 3})
 
 class SubmitForm(AppForm):
     approvers = SelectMultipleField(_l("Approvers"), coerce=int, description=_l("The managers who will review the "
                                     "report (account ids); after a return, the same ones unless others are chosen."))
-    note = _note("Note to the approvers", _l("After a return: your answer to the approver's note."))
+    note = _note(_l("Note to the approvers"), _l("After a return: your answer to the approver's note."))
     version = VersionField()
 
     def set_approvers(self, users) -> None:
         self.approvers.choices = choices([(u.id, f"{u.name} ({u.email})") for u in users])
 
 class ReturnForm(AppForm):
-    note = _note("What should change", "The note the author answers.",
-                 required="Say what should change: a report is returned with a note for its author.")
+    note = _note(_l("What should change"), _l("The note the author answers."),
+                 required=_l("Say what should change: a report is returned with a note for its author."))
     version = VersionField()
 
 class ApproveForm(AppForm):
-    note = _note("Note", _l("Optional."))
+    note = _note(_l("Note"), _l("Optional."))
     version = VersionField()
 
 class UnlockForm(AppForm):
-    reason = _note("Reason", "Why the approved report must change.", required="Say why the approved report is "
-                                                                              "unlocked.")
+    reason = _note(_l("Reason"), _l("Why the approved report must change."),
+                   required=_l("Say why the approved report is unlocked."))
     version = VersionField()
 
 class ReportFilterForm(FilterForm):
-    SORTS = {"updated": "Last change", "status": "Status", "title": "Activity", "submitted": "Submitted"}
+    SORTS = {"updated": _l("Last change"), "status": _l("Status"), "title": _l("Activity"),
+             "submitted": _l("Submitted")}
     DEFAULT_SORT = "-updated"
 
     q = text_filter(_l("Text"), _l("Words in the activity's title, a State it served (any of its "

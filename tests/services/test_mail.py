@@ -133,3 +133,14 @@ def test_a_message_handed_to_the_queue_is_not_due_again_while_its_job_waits(app,
     db.session.commit()
     assert outbox.deliver_due() == 0  # leased while its job waits for a worker
     assert outbox.deliver_due(utcnow() + mail_jobs.LEASE + timedelta(seconds=1)) == 1  # the job was lost: again
+
+
+def test_a_message_another_worker_is_sending_is_left_to_it_until_its_claim_runs_out(app, person):
+    with smtp_server() as inbox, pointed_at(app, inbox.port):
+        message = _queued(person)
+        assert outbox._claim(message.id)  # another worker took it and is sending
+        assert outbox.deliver(message.id) is None and inbox.messages == []
+        db.session.get(OutboxMessage, message.id).claimed_until = utcnow() - timedelta(seconds=1)  # it died mid-send
+        db.session.commit()
+        assert outbox.deliver(message.id) == "sent"
+    assert len(inbox.to(person.email)) == 1

@@ -245,6 +245,21 @@ def test_a_session_replayed_from_another_browser_is_emptied(client, login_as):
     assert response.status_code == 302
 
 
+def test_a_session_replayed_from_another_address_is_emptied_whatever_x_forwarded_for_claims(app, make_user):
+    """With no proxy trusted, the address compared is the socket's: a stolen cookie replayed from elsewhere with the
+    owner's address written into X-Forwarded-For does not pass for the owner's browser."""
+    owner = make_user("officer")
+    browser = _from(app.test_client(), "198.51.100.7")
+    assert _post_login(browser, owner.email, PASSWORD).status_code == 302
+    assert browser.get("/").status_code == 200
+    thief = _from(app.test_client(), "203.0.113.66")
+    thief.set_cookie("session", browser.get_cookie("session").value)
+    replayed = thief.get("/", headers={"X-Forwarded-For": "198.51.100.7"})
+    assert replayed.status_code == 302 and "/login" in replayed.headers["Location"]
+    # and the owner, whose own requests carry any X-Forwarded-For a browser extension adds, stays signed in
+    assert browser.get("/", headers={"X-Forwarded-For": "192.0.2.1"}).status_code == 200
+
+
 def test_password_reset_ends_open_sessions(client, login_as, session):
     user = login_as("officer")
     from app.services.accounts.users import reset_password

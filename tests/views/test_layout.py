@@ -58,13 +58,13 @@ def test_exactly_one_navigation_entry_is_current(client, login_as, path, current
 
 
 def test_the_navigation_is_grouped_in_menus_by_area(client, login_as):
-    login_as("admin")
+    admin = login_as("admin")
     nav = nav_of(client.get("/").get_data(as_text=True))
     menus = re.findall(r'id="menu-[a-z]+"\s+data-bs-toggle="dropdown" aria-expanded="false">([^<]+)</button>', nav)
     assert menus == ["Treaties", "Casework", "Funding", "Administration"]
     # One's own account is a menu of its own: the name, then the role, the profile and signing out inside it.
     account = nav[nav.index('id="account-menu"'):]
-    assert account.index("Test user 1") < account.index("Administrator") < account.index('href="/account/profile"') \
+    assert account.index(admin.name) < account.index("Administrator") < account.index('href="/account/profile"') \
         < account.index('action="/logout"')
     assert 'role="search"' in nav and 'action="/search"' in nav
 

@@ -76,7 +76,7 @@ def test_bad_rows_are_listed_and_cannot_be_confirmed(client, login_as):
     done = confirm(client, location, "requests")  # a job, which fails saying why and writes nothing
     assert done.status_code == 303
     job_page = client.get(done.headers["Location"]).get_data(as_text=True)
-    assert "It failed" in job_page and "1 rows are refused now" in job_page and "Nothing was imported" in job_page
+    assert "It failed" in job_page and "1 row is refused now" in job_page and "Nothing was imported" in job_page
     assert (count(AssistanceRequest), count(AuditEntry)) == before
 
 

@@ -1,6 +1,7 @@
 """GET /api/v1/experts and /api/v1/experts/<id>: the roster, through the experts service (contact details only
 for the roles allowed them)."""
 from flask import jsonify
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import form_choices
@@ -107,7 +108,7 @@ def experts_update(expert_id: int):
     expert = _get(expert_id)
     version = if_match(expert.version)
     try:
-        versions.check(expert, version, f"The expert {expert.name}")
+        versions.check(expert, version, _("The expert %(name)s", name=expert.name))
         form = edited_form(ExpertForm, expert_data(expert), form_choices.expert_form, version)
         expert_service.update(expert, form.values(), version)
     except Refused as exc:

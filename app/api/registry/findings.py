@@ -1,6 +1,7 @@
 """Legislative findings through the API: GET one, record one (POST /api/v1/findings), move its status
 (POST /api/v1/findings/<id>/status, If-Match) — the pages' forms and the legislative service underneath."""
 from flask import url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import form_choices
@@ -75,7 +76,7 @@ def findings_status(finding_id: int):
     finding = _get(finding_id)
     version = if_match(finding.version)
     try:
-        versions.check(finding, version, f"The finding #{finding.id}")
+        versions.check(finding, version, _("The finding #%(id)s", id=finding.id))
         form = validated_form(FindingStatusForm, json_body(), version=version)
         legislative.move_finding(finding, form.status.data, form.status_date.data, form.note.data,
                                  current_user._get_current_object(), version)

@@ -3,6 +3,7 @@
 from datetime import date
 
 from flask import jsonify
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.api import bp
@@ -66,7 +67,7 @@ def state_timeline(code):
     scope = for_user(current_user)
     state = state_service.get(scope, code)
     if state is None:
-        raise ApiError(404, f"No State {code[:20]!r} that you may see.", code="not_found")
+        raise ApiError(404, _("No State %(code)s that you may see.", code=repr(code[:20])), code="not_found")
     # The instruments are reference data, the same for everyone; what the timeline shows is narrowed by the scope.
     instrument = treaty_record.get_instrument(form.instrument.data, EVERYTHING) if form.instrument.data else None
     as_of = form.as_of.data or date.today()

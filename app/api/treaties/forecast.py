@@ -1,6 +1,7 @@
 """GET /api/v1/instruments/<code>/forecast: the projected entry into force as at a date, from what was known by then
 only, with the model the backtest chose and its calibrated intervals; GET /api/v1/forecast/backtest: the backtest."""
 from flask import jsonify
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.api import bp
@@ -90,18 +91,19 @@ def instrument_forecast(code):
     scope = for_user(current_user)
     instrument = treaty_record.get_instrument(code, scope)
     if instrument is None:
-        raise ApiError(404, f"No instrument {code[:20]!r}.", code="not_found")
+        raise ApiError(404, _("No instrument %(code)s.", code=repr(code[:20])), code="not_found")
     result = forecast.instrument_forecast(instrument, as_of, scope, window_days=form.window_days.data or WINDOW_DAYS)
     f, p = result.forecast, result.projection
     eighty = p.interval(80)
     return jsonify({
         "code": instrument.code, "as_of": as_of.isoformat(), "threshold": p.threshold,
         "parties_counted": f.counted, "deposits_needed": f.needed, "reached": f.reached,
-        "model": p.model, "model_label": diffusion.label(p.model) if p.model else None,
+        "model": p.model, "model_label": forecast.model_label(p.model) if p.model else None,
         "projected_threshold_date": iso(p.projected_threshold_date),
         "projected_entry_into_force": iso(p.projected_eif), "intervals": intervals_json(p.intervals),
         "range": {"low": iso(eighty.low), "high": iso(eighty.high)},
-        "models": [{"key": m.key, "label": m.label, "projected_entry_into_force": iso(m.projected_eif),
+        "models": [{"key": m.key, "label": forecast.model_label(m.key),
+                    "projected_entry_into_force": iso(m.projected_eif),
                     "intervals": intervals_json(m.intervals), "errors": m.errors,
                     "score": round(m.score, 4) if m.score != float("inf") else None} for m in p.models],
         "backtest_coverage": {str(k): v for k, v in result.overall.coverage.items()},

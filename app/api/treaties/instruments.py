@@ -5,6 +5,7 @@ The figures come from every recorded action (they are facts of the treaty, the s
 Donor scoping decides which instruments a donor may ask about and which States its party lists show.
 """
 from flask import jsonify
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.api import bp
@@ -81,10 +82,11 @@ def currency(instruments, as_of, source) -> dict:
     counted_to = min([as_of, *days[:1]])
     if counted_to >= as_of:
         return {"counted_to": as_of.isoformat(), "note": None}
-    holder = source.title if source else "the record"
+    holder = str(source.title) if source else _("the record")
     return {"counted_to": counted_to.isoformat(),
-            "note": f"{holder[:1].upper()}{holder[1:]} holds deposits up to {format_date(counted_to)}: deposits "
-                    f"after that day are not recorded, so figures as at {format_date(as_of)} may be too low."}
+            "note": _("%(holder)s holds deposits up to %(day)s: deposits after that day are not recorded, so figures "
+                      "as at %(as_of)s may be too low.", holder=holder[:1].upper() + holder[1:],
+                      day=format_date(counted_to), as_of=format_date(as_of))}
 
 
 @bp.get("/instruments")
@@ -123,7 +125,7 @@ def instrument_parties(code):
     scope = for_user(current_user)
     instrument = treaty_record.get_instrument(code, scope)
     if instrument is None:
-        raise ApiError(404, f"No instrument {code[:20]!r}.", code="not_found")
+        raise ApiError(404, _("No instrument %(code)s.", code=repr(code[:20])), code="not_found")
     rows = visible_parties(treaty_record.instrument_status(instrument, as_of, source), as_of, scope)
     return jsonify({"code": instrument.code, "as_of": as_of.isoformat(), "source": source.key if source else "record",
                     **currency([instrument], as_of, source),

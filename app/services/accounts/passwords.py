@@ -22,9 +22,9 @@ from models import User, db
 log = logging.getLogger("palermo.accounts")
 
 RESET_MAX_AGE = 3600
-EXPIRED = "This link has expired: a link to choose a new password works for an hour. Ask for another one below."
-USED = "This link has already been used (or the password was changed since): ask for another one below."
-FORGED = "This link is not valid: copy the whole link from the message, or ask for another one below."
+EXPIRED = _l("This link has expired: a link to choose a new password works for an hour. Ask for another one below.")
+USED = _l("This link has already been used (or the password was changed since): ask for another one below.")
+FORGED = _l("This link is not valid: copy the whole link from the message, or ask for another one below.")
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -44,14 +44,14 @@ def user_of_token(token: str) -> User:
     try:
         data = _serializer().loads(token, max_age=RESET_MAX_AGE)
     except SignatureExpired:
-        raise Refused({None: EXPIRED}) from None
+        raise Refused({None: str(EXPIRED)}) from None
     except BadSignature:
-        raise Refused({None: FORGED}) from None
+        raise Refused({None: str(FORGED)}) from None
     user = db.session.get(User, data.get("u")) if isinstance(data, dict) and isinstance(data.get("u"), int) else None
     if user is None or not user.is_active_account:
-        raise Refused({None: FORGED})
+        raise Refused({None: str(FORGED)})
     if data.get("p") != _fingerprint(user):
-        raise Refused({None: USED})
+        raise Refused({None: str(USED)})
     return user
 
 

@@ -8,14 +8,25 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from werkzeug.datastructures import MultiDict
 
 from app.formats import sheets
 from app.formats.sheets import Column
+from app.formatting import format_number
 from app.scoping import Scope
 from app.services.activities import activity_writes
 from app.services.core.errors import Refused
-from app.services.sheets.sheet_cells import InstrumentNames, StateNames, enum_message, enum_value, form_problems
+from app.services.sheets.sheet_cells import (
+    InstrumentNames,
+    StateNames,
+    enum_message,
+    enum_value,
+    form_problems,
+    unknown_instrument,
+)
 from forms.activities import ActivityForm
 from models.enums import ActivityKind, ActivityStatus
 
@@ -23,46 +34,67 @@ RECORD_TYPE = "Activity"
 #: The tables an import of this kind fills (analysed after it on PostgreSQL).
 TABLES = ("activities", "activity_visits", "activity_states", "activity_instruments", "activity_requests",
           "activity_partners", "activity_other_instruments")
-SINGULAR, PLURAL, TITLE = "activity", "activities", "Activities"
+#: How the audit trail names the rows (in the record's language).
+PLURAL = "activities"
+TITLE = _l("Activities")
+#: What the pages and messages of this import say, in the reader's language: whole sentences, one per use.
+PAGE_TITLE = _l("Import activities")
+PAGE_HEADING = _l("Import activities from a spreadsheet")
+PAGE_INTRO = _l("One row per activity, checked by the same rules as the form. You see a preview naming every row and "
+                "cell at fault before anything is written; confirming imports every row, or none.")
+MISSING_COLUMNS = _l("The file has no column %(columns)s: every activity needs it. Download the template to see the "
+                     "columns.")
+JOB_LABEL = _l("Import of %(file)s (activities)")
+
+
+def confirm_label(count: int) -> str:
+    return ngettext("Import %(count)s activity", "Import %(count)s activities", count, count=format_number(count))
+
+
+def imported_message(count: int, filename: str) -> str:
+    return ngettext("Imported %(count)s activity from %(file)s.", "Imported %(count)s activities from %(file)s.",
+                    count, count=format_number(count), file=filename)
+
 #: Visits one row may carry (Visit 1 city … Visit 5 end); more are entered in the form.
 REPEATS = 5
 
 COLUMNS = [
     Column("Kind", ("Type", "Activity kind", "Kind of activity"), required=True,
-           example=ActivityKind.MISSION.label, note="; ".join(f"{m.label} ({m.value})" for m in ActivityKind)),
+           example=ActivityKind.MISSION.label, note="; ".join(f"{m.english_label} ({m.value})" for m in ActivityKind)),
     Column("Title", ("Activity", "Name", "Activity title"), required=True,
            example="Advisory mission on the draft law against organized crime",
-           note="Plain text, at most 255 characters."),
+           note=_l("Plain text, at most 255 characters.")),
+    # The accepted values are the English labels (and values) a cell is matched against, in any language.
     Column("Status", ("Activity status",), example=ActivityStatus.COMPLETED.label,
-           note="; ".join(m.label for m in ActivityStatus) + ". Empty: Planned."),
-    Column("Description", ("Details",), note="At most 5,000 characters."),
+           note=_l("%(values)s. Empty: Planned.", values="; ".join(m.english_label for m in ActivityStatus))),
+    Column("Description", ("Details",), note=_l("At most 5,000 characters.")),
     Column("States served", ("Served", "Beneficiary States", "Beneficiaries", "States", "State"), example="BOL",
-           note="The beneficiary States, by code or any name, separated by ';'."),
+           note=_l("The beneficiary States, by code or any name, separated by ';'.")),
     Column("States taking part", ("Participants", "Participating States", "States participating"),
-           note="Other States that took part, separated by ';'."),
+           note=_l("Other States that took part, separated by ';'.")),
     Column("Instruments", ("Instrument", "Instruments covered", "Treaties"), example="UNTOC; TIP",
-           note="UNTOC, TIP, SOM, FIREARMS (code or name), separated by ';'."),
+           note=_l("UNTOC, TIP, SOM, FIREARMS (code or name), separated by ';'.")),
     Column("Other instruments", ("Other instruments dealt with",),
-           note="Other instruments dealt with jointly, separated by ';'."),
-    Column("Topics", ("Topic", "Subjects"), note="Subjects dealt with besides the instruments, separated by ';'."),
+           note=_l("Other instruments dealt with jointly, separated by ';'.")),
+    Column("Topics", ("Topic", "Subjects"), note=_l("Subjects dealt with besides the instruments, separated by ';'.")),
     Column("Experts", ("Expert", "Experts deployed"),
-           note="Experts of the roster by name, each with the role in brackets: “Jane Doe (legal adviser); "
-                "John Roe (lecturer)”."),
+           note=_l("Experts of the roster by name, each with the role in brackets: “Jane Doe (legal adviser); "
+                   "John Roe (lecturer)”.")),
     Column("Partners", ("Partner", "Partner organizations", "Organizations"),
-           note="Organizations by name or acronym, each with its role in brackets: “IMF (co-operating "
-                "organization)”."),
+           note=_l("Organizations by name or acronym, each with its role in brackets: “IMF (co-operating "
+                   "organization)”.")),
     Column("Requests", ("Request", "Requests answered", "Request number", "Request id"),
-           note="The requests it answers, by number (#12 or 12) or reference, separated by ';'."),
-    Column("Outcome", ("Outcome report", "Result"), note="At most 10,000 characters."),
-    Column("Source", (), example="Mission report", note="Where the record comes from; at most 120 characters."),
+           note=_l("The requests it answers, by number (#12 or 12) or reference, separated by ';'.")),
+    Column("Outcome", ("Outcome report", "Result"), note=_l("At most 10,000 characters.")),
+    Column("Source", (), example="Mission report", note=_l("Where the record comes from; at most 120 characters.")),
 ]
 REPEATED = [
-    Column("Visit city", ("City",), note="The city of the visit (may be empty)."),
-    Column("Visit country", ("Country", "Visit State"), note="The country visited, by code or any name."),
+    Column("Visit city", ("City",), note=_l("The city of the visit (may be empty).")),
+    Column("Visit country", ("Country", "Visit State"), note=_l("The country visited, by code or any name.")),
     Column("Visit start", ("Start", "Start date", "Visit start date", "From", "First day"),
-           note="The first day: 2003-03-10, 10 Mar 2003 or a date cell."),
+           note=_l("The first day: 2003-03-10, 10 Mar 2003 or a date cell.")),
     Column("Visit end", ("End", "End date", "Visit end date", "To", "Last day"),
-           note="The last day, on or after the first."),
+           note=_l("The last day, on or after the first.")),
 ]
 _VISIT_FIELDS = {"Visit city": "city", "Visit country": "country", "Visit start": "start_date",
                  "Visit end": "end_date"}
@@ -106,7 +138,14 @@ def prepare(scope: Scope) -> Context:
                    {r.reference_key.casefold(): r for r in known.requests.values() if r.reference_key})
 
 
-def _named(raw, index: dict, what: str, column: str, problems: list) -> list[tuple[object, str]]:
+#: What a name that finds no record, or several, is told, by the kind of record it names.
+_EXPERT = {"unknown": _l("Unknown expert “%(name)s”: give the name as the record has it."),
+           "ambiguous": _l("“%(name)s” names %(count)s experts: enter the activity in the form.")}
+_ORGANIZATION = {"unknown": _l("Unknown organization “%(name)s”: give the name as the record has it."),
+                 "ambiguous": _l("“%(name)s” names %(count)s organizations: enter the activity in the form.")}
+
+
+def _named(raw, index: dict, what: dict, column: str, problems: list) -> list[tuple[object, str]]:
     """(record, role) for each "Name (role)" of a cell; an unknown or ambiguous name goes to `problems`."""
     out = []
     for part in sheets.items(raw):
@@ -116,9 +155,9 @@ def _named(raw, index: dict, what: str, column: str, problems: list) -> list[tup
         if len(found) == 1:
             out.append((found[0], role))
         elif found:
-            problems.append((column, f"“{name[:60]}” names {len(found)} {what}s: enter the activity in the form."))
+            problems.append((column, str(what["ambiguous"]) % {"name": name[:60], "count": len(found)}))
         else:
-            problems.append((column, f"Unknown {what} “{name[:60]}”: give the name as the record has it."))
+            problems.append((column, str(what["unknown"]) % {"name": name[:60]}))
     return out
 
 
@@ -145,11 +184,11 @@ def check_row(context: Context, columns: sheets.Columns, cells: list):
     row = _SheetRow(columns, cells)
     _activity_fields(row, context)
     _visits(row, context)
-    experts = _named(row.cell("Experts"), context.experts, "expert", columns.shown("Experts"), row.problems)
+    experts = _named(row.cell("Experts"), context.experts, _EXPERT, columns.shown("Experts"), row.problems)
     for n, (expert, role) in enumerate(experts):
         row.data[f"deployments-{n}-expert"] = str(expert.id)
         row.data[f"deployments-{n}-role"] = role
-    partners = _named(row.cell("Partners"), context.organizations, "organization", columns.shown("Partners"),
+    partners = _named(row.cell("Partners"), context.organizations, _ORGANIZATION, columns.shown("Partners"),
                       row.problems)
     for n, (org, role) in enumerate(partners):
         row.data[f"partners-{n}-organization"] = str(org.id)
@@ -201,8 +240,7 @@ def _activity_fields(row: _SheetRow, context: Context) -> None:
                 row.data.add(field_name, code)
     codes, unknown = context.instruments.codes(row.cell("Instruments"))
     if unknown:
-        row.problem("Instruments", f"Unknown instrument “{unknown[0][:60]}”: give UNTOC, TIP, SOM or FIREARMS (or its "
-                                   "name), separated by ';'.")
+        row.problem("Instruments", unknown_instrument(unknown[0]))
     row.data.setlist("instruments", codes)
     row.data["other_instruments"] = "\n".join(sheets.items(row.cell("Other instruments")))
     row.data["topics"] = ", ".join(sheets.items(row.cell("Topics")))
@@ -234,8 +272,8 @@ def _requests(row: _SheetRow, context: Context) -> None:
         found = context.known.requests.get(int(match.group(1))) if match else \
             context.references.get(part.strip().casefold())
         if found is None:
-            row.problem("Requests", f"No request “{part[:30]}” among those you may see: give its number, e.g. 12 "
-                                    "or #12.")
+            row.problem("Requests", _("No request “%(value)s” among those you may see: give its number, e.g. 12 or "
+                                      "#12.", value=part[:30]))
         else:
             row.data.add("requests", str(found.id))
 
@@ -254,7 +292,7 @@ def _with_form_problems(row: _SheetRow, form: ActivityForm) -> list[tuple[str, s
         for errors in form[field_name].errors or []:
             for messages in (errors or {}).values():
                 found.append((_shown(row.columns, field_name), messages[0]))
-    return row.problems + [(c, m) for c, m in found if c not in named] or [("", "The row is not valid.")]
+    return row.problems + [(c, m) for c, m in found if c not in named] or [("", _("The row is not valid."))]
 
 
 def write_all(scope: Scope, context: Context, rows: list, actor, source: str) -> list[int]:
@@ -266,7 +304,7 @@ def write_all(scope: Scope, context: Context, rows: list, actor, source: str) ->
 def describe(values) -> str:
     """One checked row in words, for the preview's sample."""
     visits = "; ".join(f"{v.city or '—'}, {v.country}, {v.start_date.isoformat()} – {v.end_date.isoformat()}"
-                       for v in values.visits) or "no visit"
+                       for v in values.visits) or _("no visit")
     return f"{ActivityKind.label_of(values.kind)} · {values.title} · {visits}"
 
 
@@ -279,9 +317,5 @@ def template_rows() -> tuple[list[str], list]:
 
 
 def notes() -> list[tuple[str, str]]:
-    out = []
-    for c in COLUMNS[:4] + [Column(f"{c.name} 1, {c.name} 2 … {REPEATS}", c.synonyms, note=c.note) for c in REPEATED] \
-            + COLUMNS[4:]:
-        out.append((c.name + (" (required)" if c.required else ""),
-                    c.note + (f" Also read as: {', '.join(c.synonyms)}." if c.synonyms else "")))
-    return out
+    return [sheets.column_note(c) for c in COLUMNS[:4] + [Column(f"{c.name} 1, {c.name} 2 … {REPEATS}", c.synonyms,
+                                                                 note=c.note) for c in REPEATED] + COLUMNS[4:]]

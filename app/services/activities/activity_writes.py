@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from app.formatting import format_date
@@ -159,44 +160,48 @@ def _check(scope: Scope, data: ActivityData, found: _Found, known: Known | None 
     for name, listed in (("served", data.served), ("participants", data.participants)):
         unknown = [c for c in listed if c not in states]
         if unknown:
-            found.refuse(name, f"Unknown State code(s): {', '.join(unknown)}.")
+            found.refuse(name, _("Unknown State code(s): %(codes)s.", codes=", ".join(unknown)))
     if any(v.country not in states for v in data.visits):
-        found.refuse("visits", "A visit is in a country the record does not know: choose it from the list.")
+        found.refuse("visits", _("A visit is in a country the record does not know: choose it from the list."))
     both = set(data.served) & set(data.participants)
     if both:
-        found.refuse("participants", f"{', '.join(sorted(both))} cannot be both served and taking part.")
+        found.refuse("participants", _("%(codes)s cannot be both served and taking part.",
+                                       codes=", ".join(sorted(both))))
     if data.kind == ActivityKind.WRITTEN_ANALYSIS.value and data.visits:
-        found.refuse("visits", "A written analysis is delivered without travel: remove its visits, or choose "
-                               "another kind.")
+        found.refuse("visits", _("A written analysis is delivered without travel: remove its visits, or choose "
+                                 "another kind."))
     if data.kind in GATHERINGS and not (data.served or data.participants):
-        found.refuse("served", f"A {ActivityKind.label_of(data.kind).lower()} brings States together: name at "
-                               "least one State served or taking part.")
+        found.refuse("served", _("A regional meeting brings States together: name at least one State served or "
+                                 "taking part.") if data.kind == ActivityKind.REGIONAL_MEETING.value else
+                     _("A subregional meeting brings States together: name at least one State served or taking "
+                       "part."))
     if any(v.end_date < v.start_date for v in data.visits):
-        found.refuse("visits", "A visit ends before it starts.")
+        found.refuse("visits", _("A visit ends before it starts."))
     if len({(v.country, v.start_date) for v in data.visits}) < len(data.visits):
-        found.refuse("visits", "The same visit (country and start date) is listed twice.")
+        found.refuse("visits", _("The same visit (country and start date) is listed twice."))
     instruments = _by_key(Instrument, Instrument.code, set(data.instruments), known=pick("instruments"))
     if set(data.instruments) - set(instruments):
-        found.refuse("instruments", "Choose instruments from the list.")
+        found.refuse("instruments", _("Choose instruments from the list."))
     organizations = _by_key(Organization, Organization.id, {p.organization_id for p in data.partners},
                             known=pick("organizations"))
     if len(organizations) < len({p.organization_id for p in data.partners}):
-        found.refuse("partners", "A partner is not an organization of the record.")
+        found.refuse("partners", _("A partner is not an organization of the record."))
     if len({p.organization_id for p in data.partners}) < len(data.partners):
-        found.refuse("partners", "An organization is listed twice among the partners.")
+        found.refuse("partners", _("An organization is listed twice among the partners."))
     requests = _by_key(AssistanceRequest, AssistanceRequest.id, set(data.requests), scope.requests(),
                        known=pick("requests"))
     if set(data.requests) - set(requests):
         unknown = sorted(set(data.requests) - set(requests))
-        found.refuse("requests", f"No request {', '.join(f'#{n}' for n in unknown[:5])} that you may link.")
+        found.refuse("requests", _("No request %(numbers)s that you may link.",
+                                   numbers=", ".join(f"#{n}" for n in unknown[:5])))
     experts = _by_key(Expert, Expert.id, {d.expert_id for d in data.deployments}, scope.experts(),
                       known=pick("experts"))
     if len(experts) < len({d.expert_id for d in data.deployments}):
-        found.refuse("deployments", "An expert is not on the roster.")
+        found.refuse("deployments", _("An expert is not on the roster."))
     if len({d.expert_id for d in data.deployments}) < len(data.deployments):
-        found.refuse("deployments", "An expert is listed twice: give one row per expert.")
+        found.refuse("deployments", _("An expert is listed twice: give one row per expert."))
     if any(d.start_date and d.end_date and d.end_date < d.start_date for d in data.deployments):
-        found.refuse("deployments", "A deployment ends before it starts.")
+        found.refuse("deployments", _("A deployment ends before it starts."))
     return {"states": states, "instruments": instruments, "requests": requests, "organizations": organizations,
             "experts": experts}
 
@@ -287,7 +292,7 @@ def save(scope: Scope, activity: Activity | None, data: ActivityData, version: i
     `version` it was made from: Stale when the activity changed since. An activity is marked completed only once
     its report is approved (`completion.refusal`)."""
     if activity is not None:
-        versions.check(activity, version, f"“{activity.title}”")
+        versions.check(activity, version, _("“%(title)s”", title=activity.title))
         version_before = activity.version
     refusal = completion.refusal(activity, data.kind, data.status)
     if refusal:
@@ -297,7 +302,7 @@ def save(scope: Scope, activity: Activity | None, data: ActivityData, version: i
     if activity is None:
         activity = _new()
     _apply(activity, data, rows)
-    versions.flush(activity, f"“{activity.title}”")
+    versions.flush(activity, _("“%(title)s”", title=activity.title))
     if before is None:
         _created(activity)
     else:

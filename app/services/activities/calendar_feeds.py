@@ -8,10 +8,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
+from app.languages import current_language
 from app.scoping import Scope
 from app.services.core import audit, record_cache
+from app.services.registry.state_names import local_name
+from app.services.treaties.instrument_titles import title_of
 from models import CalendarFeedToken, User, db
 from models.base import utcnow
 from models.record_version import ACTIVITIES
@@ -77,7 +81,11 @@ FEEDS = record_cache.cache(ACTIVITIES, 32)
 
 
 def feed_ics(scope: Scope, url_for_activity: Callable[[int], str], site: str) -> bytes:
-    """The VCALENDAR of the latest visits `scope` may see (`site`: the address its links start with, in the key)."""
+    """The VCALENDAR of the latest visits `scope` may see (`site`: the address its links start with, in the key;
+    the language it is written in too)."""
     from app.formats.ical import feed
     from app.services.activities import activity_reads
-    return FEEDS.get(("ics", scope, site), lambda: feed(activity_reads.feed_visits(scope), url_for_activity))
+    language = current_language()
+    return FEEDS.get(("ics", scope, site, language), lambda: feed(
+        activity_reads.feed_visits(scope), url_for_activity, _("Palermo missions"),
+        lambda state: local_name(state, language), title_of))

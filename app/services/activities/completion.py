@@ -26,16 +26,16 @@ def refusal(activity: Activity | None, kind: str, status: str) -> str | None:
     if approved:
         return None
     if activity is None:
-        return ("A new activity cannot be logged as completed: log it as planned or under way, write its report and "
-                "have it approved, then mark the activity completed.")
-    return ("The activity cannot be marked completed while its report is not approved: write the report, submit it "
-            "to a manager, and mark the activity completed once it is approved.")
+        return _("A new activity cannot be logged as completed: log it as planned or under way, write its report and "
+                 "have it approved, then mark the activity completed.")
+    return _("The activity cannot be marked completed while its report is not approved: write the report, submit it "
+             "to a manager, and mark the activity completed once it is approved.")
 
 
 def mark_completed(activity: Activity, version: int | None) -> Activity:
     """Mark the activity completed (the button beside its approved report); Refused (field `status`) while its
     report is not approved, Stale when the activity changed since `version`."""
-    versions.check(activity, version, f"“{activity.title}”")
+    versions.check(activity, version, _("“%(title)s”", title=activity.title))
     if activity.status == ActivityStatus.COMPLETED.value:
         raise Refused({"status": _("The activity is already completed.")})
     if activity.status == ActivityStatus.CANCELLED.value:
@@ -45,7 +45,7 @@ def mark_completed(activity: Activity, version: int | None) -> Activity:
         raise Refused({"status": why})
     before = activity.status
     activity.status = ActivityStatus.COMPLETED.value
-    versions.flush(activity, f"“{activity.title}”")
+    versions.flush(activity, _("“%(title)s”", title=activity.title))
     audit.record_for(activity, "update", f"Marked “{activity.title}” completed", before={"status": before},
                      after={"status": activity.status})
     donor_ids = db.session.scalars(sa.select(Contribution.donor_id).join(Allocation, Allocation.contribution_id

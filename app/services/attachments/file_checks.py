@@ -20,6 +20,8 @@ import unicodedata
 from dataclasses import dataclass
 
 import olefile
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.formats.upload_limits import Budget, FileRefused, current_limits, drain, open_zip
 from app.services.core.errors import Refused
@@ -27,34 +29,35 @@ from app.services.core.errors import Refused
 FIELD = "file"
 
 KINDS: dict[str, tuple[str, str]] = {  # kind -> (content type, what it is called)
-    "pdf": ("application/pdf", "a PDF document"),
-    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "a Word document"),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "an Excel workbook"),
+    "pdf": ("application/pdf", _l("a PDF document")),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", _l("a Word document")),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", _l("an Excel workbook")),
     "pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation",
-             "a PowerPoint presentation"),
-    "doc": ("application/msword", "a Word 97–2003 document"),
-    "xls": ("application/vnd.ms-excel", "an Excel 97–2003 workbook"),
-    "ppt": ("application/vnd.ms-powerpoint", "a PowerPoint 97–2003 presentation"),
-    "odt": ("application/vnd.oasis.opendocument.text", "an OpenDocument text"),
-    "ods": ("application/vnd.oasis.opendocument.spreadsheet", "an OpenDocument spreadsheet"),
-    "odp": ("application/vnd.oasis.opendocument.presentation", "an OpenDocument presentation"),
-    "png": ("image/png", "a PNG image"),
-    "jpeg": ("image/jpeg", "a JPEG image"),
-    "gif": ("image/gif", "a GIF image"),
-    "webp": ("image/webp", "a WebP image"),
-    "tiff": ("image/tiff", "a TIFF image"),
-    "txt": ("text/plain; charset=utf-8", "plain text"),
-    "csv": ("text/csv; charset=utf-8", "a CSV table"),
+             _l("a PowerPoint presentation")),
+    "doc": ("application/msword", _l("a Word 97–2003 document")),
+    "xls": ("application/vnd.ms-excel", _l("an Excel 97–2003 workbook")),
+    "ppt": ("application/vnd.ms-powerpoint", _l("a PowerPoint 97–2003 presentation")),
+    "odt": ("application/vnd.oasis.opendocument.text", _l("an OpenDocument text")),
+    "ods": ("application/vnd.oasis.opendocument.spreadsheet", _l("an OpenDocument spreadsheet")),
+    "odp": ("application/vnd.oasis.opendocument.presentation", _l("an OpenDocument presentation")),
+    "png": ("image/png", _l("a PNG image")),
+    "jpeg": ("image/jpeg", _l("a JPEG image")),
+    "gif": ("image/gif", _l("a GIF image")),
+    "webp": ("image/webp", _l("a WebP image")),
+    "tiff": ("image/tiff", _l("a TIFF image")),
+    "txt": ("text/plain; charset=utf-8", _l("plain text")),
+    "csv": ("text/csv; charset=utf-8", _l("a CSV table")),
 }
 #: Extension -> the kind its content must be.
 EXTENSIONS = {"pdf": "pdf", "docx": "docx", "xlsx": "xlsx", "pptx": "pptx", "doc": "doc", "xls": "xls",
               "ppt": "ppt", "odt": "odt", "ods": "ods", "odp": "odp", "png": "png", "jpg": "jpeg", "jpeg": "jpeg",
               "gif": "gif", "webp": "webp", "tif": "tiff", "tiff": "tiff", "txt": "txt", "csv": "csv"}
 MACRO_EXTENSIONS = {"docm", "dotm", "xlsm", "xltm", "xlsb", "xlam", "pptm", "potm", "ppsm"}
-ACCEPTED = "PDF, Word, Excel, PowerPoint, OpenDocument, PNG, JPEG, GIF, WebP, TIFF, plain text or CSV"
+ACCEPTED = _l("PDF, Word, Excel, PowerPoint, OpenDocument, PNG, JPEG, GIF, WebP, TIFF, plain text or CSV")
 
-_EXECUTABLE = ((b"MZ", "a Windows program"), (b"\x7fELF", "a Linux program"), (b"\xcf\xfa\xed\xfe", "a Mac program"),
-               (b"\xce\xfa\xed\xfe", "a Mac program"), (b"\xca\xfe\xba\xbe", "a program"), (b"#!", "a script"))
+_EXECUTABLE = ((b"MZ", _l("a Windows program")), (b"\x7fELF", _l("a Linux program")),
+               (b"\xcf\xfa\xed\xfe", _l("a Mac program")), (b"\xce\xfa\xed\xfe", _l("a Mac program")),
+               (b"\xca\xfe\xba\xbe", _l("a program")), (b"#!", _l("a script")))
 _WEB = re.compile(rb"<\s*(?:!doctype|html|head|body|script|iframe|object|embed|svg|meta|link|style|\?xml|a\s)",
                   re.I)
 
@@ -81,23 +84,25 @@ def check_name(raw: str | None) -> tuple[str, str]:
     """(the file name, its lower-case extension), or Refused saying what is wrong with the name."""
     name = unicodedata.normalize("NFC", raw or "")
     if not name.strip():
-        _refuse("Choose a file to upload.")
+        _refuse(_("Choose a file to upload."))
     if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in name):
-        _refuse("The file name holds control or text-direction characters: rename the file with ordinary "
-                "characters and upload it again.")
+        _refuse(_("The file name holds control or text-direction characters: rename the file with ordinary "
+                "characters and upload it again."))
     if "/" in name or "\\" in name or name in (".", ".."):
-        _refuse("The file name holds a folder path: upload the file under its own name only.")
+        _refuse(_("The file name holds a folder path: upload the file under its own name only."))
     if name.startswith(".") or name != name.strip():
-        _refuse("The file name starts or ends with a blank or a dot: rename the file and upload it again.")
+        _refuse(_("The file name starts or ends with a blank or a dot: rename the file and upload it again."))
     if len(name) > 200:
-        _refuse("The file name is longer than 200 characters: rename the file and upload it again.")
+        _refuse(_("The file name is longer than 200 characters: rename the file and upload it again."))
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension in MACRO_EXTENSIONS:
-        _refuse(f"“.{extension}” files carry macros, which are not accepted: save the document without macros "
-                "(e.g. as .docx or .xlsx) and upload that.")
+        _refuse(_("“.%(extension)s” files carry macros, which are not accepted: save the document without macros "
+                  "(e.g. as .docx or .xlsx) and upload that.", extension=extension))
     if extension not in EXTENSIONS:
-        shown = f"“.{extension}” files" if extension else "Files without an extension"
-        _refuse(f"{shown} are not accepted: upload {ACCEPTED}.")
+        if extension:
+            _refuse(_("“.%(extension)s” files are not accepted: upload %(accepted)s.", extension=extension,
+                      accepted=ACCEPTED))
+        _refuse(_("Files without an extension are not accepted: upload %(accepted)s.", accepted=ACCEPTED))
     return name, extension
 
 
@@ -105,15 +110,16 @@ def check(raw_name: str | None, data: bytes, max_bytes: int) -> Checked:
     """The file if it is what its name says and within the limits; Refused (field `file`) otherwise."""
     name, extension = check_name(raw_name)
     if not data:
-        _refuse("The file is empty.")
+        _refuse(_("The file is empty."))
     if len(data) > max_bytes:
-        _refuse(f"The file is {megabytes(len(data))}: at most {megabytes(max_bytes)} is accepted. Send a smaller "
-                "file (a PDF of lower resolution, say), or split it.")
+        _refuse(_("The file is %(size)s: at most %(limit)s is accepted. Send a smaller file (a PDF of lower "
+                  "resolution, say), or split it.", size=megabytes(len(data)), limit=megabytes(max_bytes)))
     expected = EXTENSIONS[extension]
     found = _kind_of(data, expected)
     if found != expected:
-        _refuse(f"The file is named .{extension} but its content is {KINDS[found][1] if found in KINDS else found}: "
-                f"upload {KINDS[expected][1]} under a .{extension} name, or the file under its real extension.")
+        _refuse(_("The file is named .%(extension)s but its content is %(found)s: upload %(expected)s under a "
+                  ".%(extension)s name, or the file under its real extension.", extension=extension,
+                  found=KINDS[found][1] if found in KINDS else found, expected=KINDS[expected][1]))
     return Checked(name, found, KINDS[found][0], len(data), hashlib.sha256(data).hexdigest())
 
 
@@ -121,7 +127,7 @@ def _kind_of(data: bytes, expected: str) -> str:
     """The kind the content is (a key of KINDS), or a description of what else it is."""
     for magic, what in _EXECUTABLE:
         if data.startswith(magic):
-            _refuse(f"The file is {what}: programs and scripts are not accepted.")
+            _refuse(_("The file is %(what)s: programs and scripts are not accepted.", what=what))
     if data.startswith(b"%PDF-"):
         return "pdf"
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
@@ -144,13 +150,13 @@ def _kind_of(data: bytes, expected: str) -> str:
 def _text_kind(data: bytes, expected: str) -> str:
     head = data[:8192]
     if _WEB.search(head):
-        _refuse("The file is a web page (HTML or markup): save it as PDF and upload that.")
+        _refuse(_("The file is a web page (HTML or markup): save it as PDF and upload that."))
     if b"\x00" in data:
-        return "binary data of an unknown kind"
+        return _("binary data of an unknown kind")
     try:
         data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return "text that is not UTF-8 (save it as UTF-8)"
+        return _("text that is not UTF-8 (save it as UTF-8)")
     return "csv" if expected == "csv" else "txt"
 
 
@@ -166,10 +172,10 @@ def _zip_kind(data: bytes) -> str:
     lowered = {n.lower() for n in names}
     if any(n.endswith("vbaproject.bin") or n.startswith(("activex/", "word/activex/", "xl/activex/"))
            or "/activex/" in n for n in lowered):
-        _refuse("The document carries macros or ActiveX controls, which are not accepted: save it without macros "
-                "(as .docx, .xlsx or .pptx) and upload that.")
+        _refuse(_("The document carries macros or ActiveX controls, which are not accepted: save it without macros "
+                "(as .docx, .xlsx or .pptx) and upload that."))
     if any(n.startswith("scripts/") or (n.startswith("basic/") and not n.endswith("-lc.xml")) for n in lowered):
-        _refuse("The document carries macros, which are not accepted: save it without macros and upload that.")
+        _refuse(_("The document carries macros, which are not accepted: save it without macros and upload that."))
     try:
         drain(archive, Budget(limits))
     except FileRefused as exc:
@@ -177,19 +183,19 @@ def _zip_kind(data: bytes) -> str:
     if "[Content_Types].xml" in names:
         types = archive.read("[Content_Types].xml").lower()
         if b"macroenabled" in types or b"vbaproject" in types:
-            _refuse("The document is macro-enabled, which is not accepted: save it without macros and upload that.")
+            _refuse(_("The document is macro-enabled, which is not accepted: save it without macros and upload that."))
         for part, kind in (("word/document.xml", "docx"), ("xl/workbook.xml", "xlsx"),
                            ("ppt/presentation.xml", "pptx")):
             if part in names:
                 return kind
-        return "an Office file of another kind"
+        return _("an Office file of another kind")
     if "mimetype" in names:
         declared = archive.read("mimetype").strip().decode("ascii", "replace")
         for kind in ("odt", "ods", "odp"):
             if declared == KINDS[kind][0]:
                 return kind
-        return f"a document of type {declared[:60]!r}"
-    return "a zip archive (archives are not accepted: upload the documents themselves)"
+        return _("a document of type %(type)s", type=repr(declared[:60]))
+    return _("a zip archive (archives are not accepted: upload the documents themselves)")
 
 
 def _ole_kind(data: bytes) -> str:
@@ -199,17 +205,17 @@ def _ole_kind(data: bytes) -> str:
         with olefile.OleFileIO(io.BytesIO(data)) as ole:
             entries = {"/".join(path).lower() for path in ole.listdir(streams=True, storages=True)}
     except (OSError, ValueError, IndexError, TypeError, AttributeError):  # olefile's ways of meeting a bad file
-        _refuse("The file is damaged: it cannot be opened. Save it again and upload the new copy.")
+        _refuse(_("The file is damaged: it cannot be opened. Save it again and upload the new copy."))
     if {"encryptioninfo", "encryptedpackage"} & entries:
-        _refuse("The file is password-protected: its content cannot be checked. Remove the password and upload it "
-                "again.")
+        _refuse(_("The file is password-protected: its content cannot be checked. Remove the password and upload it "
+                "again."))
     if any(e == "macros" or e.startswith("macros/") or "_vba_project" in e or e.endswith("/vba") or e == "vba"
            for e in entries):
-        _refuse("The document carries macros, which are not accepted: save it without macros and upload that.")
+        _refuse(_("The document carries macros, which are not accepted: save it without macros and upload that."))
     if "worddocument" in entries:
         return "doc"
     if "workbook" in entries or "book" in entries:
         return "xls"
     if "powerpoint document" in entries:
         return "ppt"
-    return "a compound file of another kind (an installer, say)"
+    return _("a compound file of another kind (an installer, say)")

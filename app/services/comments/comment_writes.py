@@ -73,7 +73,7 @@ def add(kind: AttachedTo, record, text: str | None, author: User) -> Comment:
     nobody known."""
     kind = AttachedTo(kind)
     if kind not in COLUMNS:
-        raise Refused({None: f"A {kind.label.lower()} takes no comments."})
+        raise Refused({None: _("A record of this kind (%(kind)s) takes no comments.", kind=kind.label.lower())})
     body = _checked_text(text)
     users = mention_service.resolve(body)
     comment = Comment(body=body, author_id=author.id, **{COLUMNS[kind]: record.id})
@@ -109,7 +109,7 @@ def edit(comment: Comment, text: str | None, editor: User, version: int | None, 
                                  "stands as written. Add a new comment instead.",
                                  minutes=int(EDIT_WINDOW.total_seconds() // 60))})
     if version is not None and version != comment.version:
-        raise Stale("The comment changed since this page was loaded: nothing was saved.", comment.version)
+        raise Stale(_("The comment changed since this page was loaded: nothing was saved."), comment.version)
     body = _checked_text(text)
     users = mention_service.resolve(body)
     before = {"text": comment.body, "mentions": sorted(m.user_id for m in comment.mentions)}

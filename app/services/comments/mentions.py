@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from app.services.core.errors import Refused
 from models import User, db
@@ -48,13 +49,13 @@ def resolve(text: str, field: str = "text") -> list[User]:
     for handle in wanted:
         matches = [u for u in candidates if (u.email == handle if "@" in handle else handle_of(u) == handle)]
         if not matches:
-            problems.append(f"@{handle} is no colleague's account (write @ and the part of their e-mail before "
-                            "the @, e.g. @ana.ortiz).")
+            problems.append(_("@%(handle)s is no colleague's account (write @ and the part of their e-mail before "
+                              "the @, e.g. @ana.ortiz).", handle=handle))
         elif len(matches) > 1:
-            problems.append(f"@{handle} names {len(matches)} accounts: write the whole address "
-                            f"(e.g. @{matches[0].email}).")
+            problems.append(_("@%(handle)s names %(n)s accounts: write the whole address (e.g. @%(email)s).",
+                              handle=handle, n=len(matches), email=matches[0].email))
         elif matches[0].role == Role.DONOR.value:
-            problems.append(f"@{handle} is a donor's account: donors do not see comments.")
+            problems.append(_("@%(handle)s is a donor's account: donors do not see comments.", handle=handle))
         else:
             found.append(matches[0])
     if problems:

@@ -9,10 +9,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from app.formatting import format_date, format_money
+from app.languages import current_language
 from app.services.core import audit, versions
 from app.services.core.errors import Refused
+from app.services.registry.state_names import local_name
 from forms.funding.contributions import amount_problem
 from models import Activity, Allocation, Contribution, db
 from models.base import utcnow
@@ -29,30 +32,37 @@ def earmark_problems(contribution: Contribution, activity: Activity) -> list[str
     """Why `activity` lies outside `contribution`'s earmark (empty when it lies inside)."""
     problems = []
     if contribution.project_id and activity.project_id and activity.project_id != contribution.project_id:
-        problems.append(f"The contribution is earmarked for the project “{contribution.project.title}”; the "
-                        f"activity belongs to “{activity.project.title}”.")
+        problems.append(_("The contribution is earmarked for the project “%(project)s”; the activity belongs to "
+                          "“%(other)s”.", project=contribution.project.title, other=activity.project.title))
     earmarked = {i.code for i in contribution.instruments}
     if earmarked and not earmarked & {i.code for i in activity.instruments}:
-        dealt = ", ".join(i.code for i in activity.instruments) or "no instrument"
-        problems.append(f"The contribution is earmarked for {', '.join(sorted(earmarked))}; the activity deals "
-                        f"with {dealt}.")
+        codes = ", ".join(sorted(earmarked))
+        if activity.instruments:
+            problems.append(_("The contribution is earmarked for %(codes)s; the activity deals with %(dealt)s.",
+                              codes=codes, dealt=", ".join(i.code for i in activity.instruments)))
+        else:
+            problems.append(_("The contribution is earmarked for %(codes)s; the activity deals with no instrument.",
+                              codes=codes))
     regions = set(contribution.regions or [])
     if regions:
         states = activity_states(activity)
-        outside = [s.name for s in states if s.regional_group not in regions]
+        language = current_language()
+        outside = [local_name(s, language) for s in states if s.regional_group not in regions]
         labels = ", ".join(RegionalGroup.label_of(r) for r in sorted(regions))
         if not states:
-            problems.append(f"The contribution is earmarked for {labels}; the activity serves no State.")
+            problems.append(_("The contribution is earmarked for %(regions)s; the activity serves no State.",
+                              regions=labels))
         elif outside:
-            problems.append(f"The contribution is earmarked for {labels}; {', '.join(sorted(outside))} "
-                            f"{'is' if len(outside) == 1 else 'are'} outside.")
+            problems.append(ngettext("The contribution is earmarked for %(regions)s; %(states)s is outside.",
+                                     "The contribution is earmarked for %(regions)s; %(states)s are outside.",
+                                     len(outside), regions=labels, states=", ".join(sorted(outside))))
     start, end = activity.start_date, activity.end_date
     if contribution.period_start and start and start < contribution.period_start:
-        problems.append(f"The earmark period starts on {format_date(contribution.period_start)}; the activity "
-                        f"starts on {format_date(start)}.")
+        problems.append(_("The earmark period starts on %(day)s; the activity starts on %(start)s.",
+                          day=format_date(contribution.period_start), start=format_date(start)))
     if contribution.period_end and end and end > contribution.period_end:
-        problems.append(f"The earmark period ends on {format_date(contribution.period_end)}; the activity ends on "
-                        f"{format_date(end)}.")
+        problems.append(_("The earmark period ends on %(day)s; the activity ends on %(end)s.",
+                          day=format_date(contribution.period_end), end=format_date(end)))
     return problems
 
 

@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from models import Activity, ActivityState, Allocation, Contribution, Instrument, db
 from models.activity import activity_instruments
 from models.enums import ActivityStateRole, ActivityStatus
 
-DEFINITION = ("States served by an activity the contributions paid for (not cancelled, begun by the date), counted "
-              "once per instrument the activity deals with")
+DEFINITION = _l("States served by an activity the contributions paid for (not cancelled, begun by the date), "
+                "counted once per instrument the activity deals with")
 
 
 def reached_select(condition, as_of: date) -> sa.Select:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from flask_babel import gettext as _
+
 from app.formats.tables import Sheet, csv_lines, joined, workbook_bytes
 from app.services.funding.donor_portal import Portal, received_amount
 from models.enums import ActivityKind, ContributionStatus
@@ -67,10 +69,11 @@ def to_csv(portal: Portal) -> str:
 
 
 def to_xlsx(portal: Portal) -> bytes:
-    """The same rows on a sheet "Statement" (money as numbers), and the totals on a sheet "Totals"."""
+    """The same rows on a sheet "Statement" (money as numbers), and the totals on a sheet "Totals" (the sheets named
+    in the reader's language; the columns keep their keys, as the CSV's)."""
     totals = [[name, line.currency, line.amount, line.rate.rate if line.rate else None,
                line.rate.valid_from if line.rate else None, line.converted]
               for name, total in portal.totals.items() for line in total.lines]
     return workbook_bytes([
-        Sheet("Statement", COLUMNS, (_cells(r) for r in rows(portal))),
-        Sheet("Totals", ["total", "currency", "amount", "rate_to_USD", "rate_date", "in_USD"], totals)])
+        Sheet(_("Statement"), COLUMNS, (_cells(r) for r in rows(portal))),
+        Sheet(_("Totals"), ["total", "currency", "amount", "rate_to_USD", "rate_date", "in_USD"], totals)])

@@ -8,6 +8,7 @@ its row was written is marked failed with the same message.
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from redis import Redis
 from redis.exceptions import RedisError
 from sqlalchemy.exc import OperationalError
@@ -28,12 +29,13 @@ class QueueUnavailable(Refused):
     """The job was not started: the broker cannot be reached (or, on SQLite, the database is locked by a write)."""
 
 
-UNAVAILABLE = ("The job queue cannot be reached just now, so the work was not started and nothing was changed. "
-               "Try again in a few minutes; if it goes on, tell an administrator (the queue's Redis server is down).")
+UNAVAILABLE = _l("The job queue cannot be reached just now, so the work was not started and nothing was changed. "
+                 "Try again in a few minutes; if it goes on, tell an administrator (the queue's Redis server is "
+                 "down).")
 
 
-BUSY = ("The database is busy with another import just now, so the work was not started and nothing was changed. "
-        "Try again in a moment.")
+BUSY = _l("The database is busy with another import just now, so the work was not started and nothing was changed. "
+          "Try again in a moment.")
 
 
 def broker_url() -> str | None:
@@ -69,7 +71,7 @@ def enqueue(kind: str, *args, owner, label: str, total: int | None = None) -> Jo
         try:
             connection(url).ping()
         except RedisError:
-            raise QueueUnavailable(UNAVAILABLE) from None
+            raise QueueUnavailable(str(UNAVAILABLE)) from None
     job = Job(owner_id=owner.id, kind=kind, label=label[:200], args=list(args), time_limit=spec.time_limit,
               total=total, done=0)
     db.session.add(job)
@@ -77,7 +79,7 @@ def enqueue(kind: str, *args, owner, label: str, total: int | None = None) -> Jo
         db.session.commit()
     except OperationalError:  # SQLite: another write (an import) holds the database past its busy time-out
         db.session.rollback()
-        raise QueueUnavailable(BUSY) from None
+        raise QueueUnavailable(str(BUSY)) from None
     if not url:
         runner.perform(job.id)
         db.session.refresh(job)
@@ -86,9 +88,9 @@ def enqueue(kind: str, *args, owner, label: str, total: int | None = None) -> Jo
         rq_queue(url).enqueue_call(runner.perform, args=(job.id,), job_id=rq_id(job.id), timeout=job.time_limit,
                                    result_ttl=RQ_RESULT_TTL, failure_ttl=RQ_RESULT_TTL)
     except RedisError:
-        job.fail(UNAVAILABLE)
+        job.fail(str(UNAVAILABLE))
         db.session.commit()
-        raise QueueUnavailable(UNAVAILABLE) from None
+        raise QueueUnavailable(str(UNAVAILABLE)) from None
     return job
 
 

@@ -14,13 +14,15 @@ import socket
 from pathlib import Path
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
+from app.languages import speaking
 from app.services.jobs import broker as job_broker
 from app.services.jobs import events, schedules
 from models import Job, JobStatus, db
 
-LOST = ("The worker running this job stopped before it finished (it was killed or its machine restarted). "
-        "Nothing was changed: start it again.")
+LOST = _l("The worker running this job stopped before it finished (it was killed or its machine restarted). "
+          "Nothing was changed: start it again.")
 
 
 def _process_alive(pid: int) -> bool:
@@ -67,7 +69,8 @@ def reap() -> list[int]:
     failed = []
     for job in running:
         if worker_gone(job):
-            job.fail(LOST)
+            with speaking(getattr(job.owner, "language", None)):  # read by its owner
+                job.fail(str(LOST))
             failed.append(job)
     db.session.commit()
     for job in failed:

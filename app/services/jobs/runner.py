@@ -13,9 +13,11 @@ import socket
 from contextlib import nullcontext
 
 from flask import current_app, has_app_context
+from flask_babel import gettext as _
 
+from app.languages import speaking
 from app.services.jobs import events, progress, registry
-from models import Job, JobStatus, db
+from models import Job, JobStatus, User, db
 
 log = logging.getLogger(__name__)
 
@@ -24,10 +26,6 @@ _PARENT_PID = os.getpid()
 #: The application a worker runs jobs in (set by `flask jobs worker`; a thread without a context uses it).
 _APP = None
 
-UNEXPECTED = ("An unexpected error stopped the job; nothing was changed. Try again; if it fails again, an "
-              "administrator can read the details in the log (job {id}).")
-TIMED_OUT = ("The job ran longer than its limit of {limit} seconds and was stopped; nothing was changed. Try a "
-             "smaller file or narrower filters.")
 
 
 def bind_app(app) -> None:
@@ -82,17 +80,23 @@ def _run(job: Job, rq_job) -> str:
     spec = registry.get(job.kind)
     token = progress.begin(job.id, rq_job)
     message = None
-    try:
-        result = spec.function(*job.args)
-    except registry.JobFailed as exc:
-        message = str(exc)
-    except _timeout_error():
-        message = TIMED_OUT.format(limit=job.time_limit)
-    except Exception:
-        current_app.logger.exception("job %s (%s) failed", job.id, job.kind)
-        message = UNEXPECTED.format(id=job.id)
-    finally:
-        running = progress.end(token)
+    # What the job says (its summary, why it failed) is in its owner's language when the account chose one; a job
+    # started from a page that carries the page's language (an export, an import) speaks that one inside.
+    owner = db.session.get(User, job.owner_id) if job.owner_id else None
+    with speaking(getattr(owner, "language", None)):
+        try:
+            result = spec.function(*job.args)
+        except registry.JobFailed as exc:
+            message = str(exc)
+        except _timeout_error():
+            message = _("The job ran longer than its limit of %(limit)s seconds and was stopped; nothing was changed. "
+                        "Try a smaller file or narrower filters.", limit=job.time_limit)
+        except Exception:
+            current_app.logger.exception("job %s (%s) failed", job.id, job.kind)
+            message = _("An unexpected error stopped the job; nothing was changed. Try again; if it fails again, an "
+                        "administrator can read the details in the log (job %(id)s).", id=job.id)
+        finally:
+            running = progress.end(token)
     if message is None:
         _finish(job, result, running)
         db.session.commit()

@@ -3,9 +3,9 @@ links built from PUBLIC_URL, in a request or on the command line alike, in the r
 the account's choice, English when it made none — a message has no browser to ask)."""
 from contextlib import contextmanager, nullcontext
 
-from flask import current_app, has_request_context, render_template, request
-from flask_babel import force_locale
+from flask import current_app, has_request_context, render_template
 
+from app.languages import speaking
 from app.public_address import external_url, public_root
 from app.services.mail import outbox
 from models import OutboxMessage
@@ -30,16 +30,8 @@ def language_of(user) -> str:
 def in_language_of(user):
     """Everything translated or formatted inside (gettext, lazy strings made str, dates, money) is in `user`'s
     language, whatever the language of the request that caused it."""
-    with links(), force_locale(language_of(user)):
-        # app.formatting keeps the request's locale on the request: set it aside while writing in another language
-        holder = request._get_current_object()
-        kept = holder.__dict__.pop("_formatting_locale", None)
-        try:
-            yield
-        finally:
-            holder.__dict__.pop("_formatting_locale", None)
-            if kept is not None:
-                holder._formatting_locale = kept
+    with links(), speaking(language_of(user)):
+        yield
 
 
 def send(template: str, to_address: str, subject: str, category: str, user_id: int | None = None,

@@ -97,11 +97,12 @@ def _send(email: EmailMessage) -> None:
 def deliver(message_id: int) -> str | None:
     """Try to send one queued message, then commit what happened to it; returns its status (None: not found or
     no longer queued — a second delivery of the same id sends nothing). Idempotent, takes an id: a job as is."""
-    message = db.session.get(OutboxMessage, message_id, with_for_update=True)
-    if message is None or message.status != MailStatus.QUEUED.value:
+    if not _claim(message_id):
         db.session.rollback()
         return None
+    message = db.session.get(OutboxMessage, message_id)
     message.attempts += 1
+    message.claimed_until = None
     if not current_app.config["MAIL_SERVER"]:
         log.info("MAIL_SERVER is not set: not sent, logged instead. To: %s Subject: %s\n%s",
                  message.to_address, message.subject, message.body_text)
@@ -115,6 +116,23 @@ def deliver(message_id: int) -> str | None:
             _mark_sent(message)
     db.session.commit()
     return message.status
+
+
+def _claim(message_id: int) -> bool:
+    """Make the message this worker's to send, committed before anything is sent: one conditional UPDATE, which
+    only one of several workers asking at once can make (a row lock on PostgreSQL, the database's write lock on
+    SQLite, where SELECT … FOR UPDATE locks nothing). The claim lasts while an SMTP exchange may (MAIL_TIMEOUT,
+    twice over); a worker that dies mid-send leaves the message to be taken again after that."""
+    now = utcnow()
+    lease = timedelta(seconds=2 * current_app.config["MAIL_TIMEOUT"] + 30)
+    claimed = db.session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status == MailStatus.QUEUED.value,
+               sa.or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now))
+        .values(claimed_until=now + lease)
+        .execution_options(synchronize_session=False)).rowcount
+    db.session.commit()
+    return bool(claimed)
 
 
 def _mark_sent(message: OutboxMessage) -> None:

@@ -17,7 +17,12 @@ _UNREAD = (sa.select(sa.func.count()).select_from(Notification)
 
 def unread_count(user: User) -> int:
     """The bell: one statement."""
-    return db.session.scalar(_UNREAD, {"user_id": user.id}) or 0
+    return unread_count_of(user.id)
+
+
+def unread_count_of(user_id: int) -> int:
+    """The bell of the account `user_id`, without loading the account."""
+    return db.session.scalar(_UNREAD, {"user_id": user_id}) or 0
 
 
 @dataclass(frozen=True)

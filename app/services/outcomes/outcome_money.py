@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from app.scoping import Scope
@@ -38,9 +39,10 @@ class Line:
     @property
     def title(self) -> str:
         if len(self.contributions) == 1:
-            return f"{self.head.donor.name}: contribution {ContributionStatus.label_of(self.head.status).lower()}"
+            return _("%(donor)s: contribution %(status)s", donor=self.head.donor.name,
+                     status=ContributionStatus.label_of(self.head.status).lower())
         names = ", ".join(sorted(c.donor.name for c in self.contributions))
-        return f"{len(self.contributions)} contributions: {names}"
+        return _("%(n)s contributions: %(names)s", n=len(self.contributions), names=names)
 
     @property
     def date_note(self) -> str | None:
@@ -49,9 +51,9 @@ class Line:
         if self.day is None or h.pledged_date or h.committed_date or h.received_date:
             return None
         if len(self.contributions) == 1:
-            return "the date of the first activity it paid for"
-        return (f"the date of the first activity they paid for: none of these {len(self.contributions)} "
-                "contributions has a date of its own")
+            return _("the date of the first activity it paid for")
+        return _("the date of the first activity they paid for: none of these %(n)s contributions has a date of its "
+                 "own", n=len(self.contributions))
 
 
 def lines(scope: Scope, paid, activities, contribution_days: dict[int, date | None]) -> dict[int, Line]:

@@ -28,6 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.rules.forecast import add_months
@@ -143,20 +144,21 @@ class Summary:
 
 #: The figures a drill-down can list (the `figure` parameter), with their labels.
 FIGURES = {
-    "assisted": "assisted",
-    "already_party": "already party before first assistance",
-    "at_risk": "not party at first assistance",
-    "deposited_after": "deposited after first assistance",
-    "not_party": "assisted and still not party",
-    **{f"within_{n}": f"deposited within {n} months of first assistance" for n in WINDOWS},
-    **{f"window_{n}": f"{n} months elapsed since first assistance (the base of the share)" for n in WINDOWS},
-    "with_request": "with a dated request before assistance",
-    "with_signature": "signed, then deposited",
-    "party_by_period_end": "party by the end of the activity period",
-    "party_after_period_end": "party after the end of the activity period",
-    "not_assisted": "not assisted (same regional group)",
-    "not_assisted_party": "not assisted and party",
-    "assisted_party": "assisted and party",
+    "assisted": _l("assisted"),
+    "already_party": _l("already party before first assistance"),
+    "at_risk": _l("not party at first assistance"),
+    "deposited_after": _l("deposited after first assistance"),
+    "not_party": _l("assisted and still not party"),
+    **{f"within_{n}": _l("deposited within %(n)s months of first assistance", n=n) for n in WINDOWS},
+    **{f"window_{n}": _l("%(n)s months elapsed since first assistance (the base of the share)", n=n)
+       for n in WINDOWS},
+    "with_request": _l("with a dated request before assistance"),
+    "with_signature": _l("signed, then deposited"),
+    "party_by_period_end": _l("party by the end of the activity period"),
+    "party_after_period_end": _l("party after the end of the activity period"),
+    "not_assisted": _l("not assisted (same regional group)"),
+    "not_assisted_party": _l("not assisted and party"),
+    "assisted_party": _l("assisted and party"),
 }
 #: The medians: (key, label, the figure listing the pairs behind it).
 MEDIANS = (("request_to_activity", _l("request → first activity"), "with_request"),
@@ -272,9 +274,10 @@ def comparison(record: Record, f: OutcomeFilters, assisted: list[Pair]) -> list[
 
 @dataclass
 class Breakdown:
-    """One dimension's rows: (value of the filter, label, summary)."""
+    """One dimension's rows: (value of the filter, label, summary); `title` heads the table, `column` its rows."""
     key: str
     title: str
+    column: str
     rows: list[tuple[str, str, Summary]]
     #: By donor: value -> "States your contributions reached" (app.services.funding.reach, the donor's home page's
     #: and portal's figure), as at the day asked for and on the instrument chosen; the other filters leave it whole.
@@ -306,16 +309,19 @@ def breakdowns(record: Record, f: OutcomeFilters) -> list[Breakdown]:
             if buckets.get(value):
                 out.append((value, label, summarize(_pairs_of(record, buckets[value]), record.as_of, f.period_to)))
         return out
-    groups = [(g.value, g.label) for g in RegionalGroup] + [(NO_GROUP, "No regional group")]
+    groups = [(g.value, g.label) for g in RegionalGroup] + [(NO_GROUP, _("No regional group"))]
     instruments = [(i.code, i.code) for i in record.instruments.values()]
     kinds = [(k.value, k.label) for k in ActivityKind]
     donors = sorted(record.donor_names.items(), key=lambda d: d[1])
     return [
-        Breakdown("regional_group", "By regional group", rows("regional_group", groups) if not f.regional_group
-                  else []),
-        Breakdown("instrument", "By instrument", rows("instrument", instruments) if not f.instrument else []),
-        Breakdown("kind", "By kind of assistance", rows("kind", kinds) if not f.kind else []),
-        Breakdown("donor", "By donor", rows("donor", [(str(i), n) for i, n in donors]) if not f.donor else [],
+        Breakdown("regional_group", _("By regional group"), _("Regional group"),
+                  rows("regional_group", groups) if not f.regional_group else []),
+        Breakdown("instrument", _("By instrument"), _("Instrument"),
+                  rows("instrument", instruments) if not f.instrument else []),
+        Breakdown("kind", _("By kind of assistance"), _("Kind of assistance"),
+                  rows("kind", kinds) if not f.kind else []),
+        Breakdown("donor", _("By donor"), _("Donor"),
+                  rows("donor", [(str(i), n) for i, n in donors]) if not f.donor else [],
                   _reached_by_donor(record, f) if not f.donor else {},
                   _inferred_by_donor(record, kept) if not f.donor else {}),
     ]

@@ -20,16 +20,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.listing import Page, Paging
 from app.scoping import Scope
 from app.services.outcomes import outcome_money
-from app.services.outcomes.outcome_events import EVENT_ORDER, PAID_NAMED, Event, visit_note
+from app.services.outcomes.outcome_events import EVENT_ORDER, PAID_NAMED, Event, FundingEvent, visit_note
 from app.services.treaties import treaty_actions, treaty_record
 from models import (
     Activity,
@@ -50,6 +51,7 @@ from models.activity import activity_instruments
 from models.assistance_request import assistance_request_instruments
 from models.enums import (
     ActionCategory,
+    ActionKind,
     ActivityKind,
     ActivityStateRole,
     ActivityStatus,
@@ -268,7 +270,8 @@ class _Query:
         """The event marked planned when it lies after today (only shown when viewed as at today or later)."""
         if event.day is None or event.day <= self.today:
             return event
-        return replace(event, planned=True, detail=f"Planned; {event.detail}" if event.detail else "Planned")
+        return replace(event, planned=True, detail=_("Planned; %(detail)s", detail=event.detail) if event.detail
+                       else _("Planned"))
 
     def _activity_events(self, visit_days: dict, deployment_days: dict) -> dict:
         """Activities, one event per visit, and deployments, dated as the union dated them (a visit by its first
@@ -305,8 +308,8 @@ class _Query:
             out[("deployment", deployment.id)] = Event(
                 deployment_days[deployment.id], "deployment",
                 _codes(activity.instruments, self.instrument), f"{deployment.expert.name} ({deployment.role})",
-                f"On “{activity.title}”", ("experts.detail", {"expert_id": deployment.expert_id}),
-                ("deployment", deployment.id), None if deployment.start_date else "the activity's date")
+                _("On “%(title)s”", title=activity.title), ("experts.detail", {"expert_id": deployment.expert_id}),
+                ("deployment", deployment.id), None if deployment.start_date else _("the activity's date"))
         return out
 
     def _contribution_events(self, contribution_days: dict) -> dict:
@@ -340,7 +343,9 @@ class _Query:
             instrument_ids = set().union(*(codes[c.id] for c in line.contributions))
             named = paid[head_id]
             more = named[0].of - len(named) if named else 0
-            detail = "Paid for " + "; ".join(r.title for r in named) + (f" and {more} more" if more else "")
+            titles = "; ".join(r.title for r in named)
+            detail = (_("Paid for %(titles)s and %(more)s more", titles=titles, more=more) if more
+                      else _("Paid for %(titles)s", titles=titles))
             out[("contribution", head_id)] = FundingEvent(
                 line.day, "contribution",
                 _codes([i for i in self.instruments if i.id in instrument_ids], self.instrument), line.title, detail,
@@ -354,7 +359,8 @@ class _Query:
         found = db.session.scalars(sa.select(AssistanceRequest).where(AssistanceRequest.id.in_(request_ids))
                                    .options(selectinload(AssistanceRequest.instruments)))
         return {("request", r.id): Event(r.received_date, "request", _codes(r.instruments, self.instrument),
-                                         r.subject, f"Status now: {RequestStatus.label_of(r.status).lower()}",
+                                         r.subject, _("Status now: %(status)s",
+                                                      status=RequestStatus.label_of(r.status).lower()),
                                          ("requests.detail", {"request_id": r.id}), ("request", r.id))
                 for r in found}
 
@@ -384,17 +390,10 @@ class _Query:
         for action in treaty_actions.by_ids(action_ids):
             code = by_id[action.instrument_id].code
             kind = "signature" if action.category == ActionCategory.SIGNATURE.value else "deposit"
-            title = f"{code}: signature" if kind == "signature" else f"{code}: {action.kind}"
-            out[(kind, action.id)] = Event(action.action_date, kind, (code,), title, f"Source: {action.source}",
+            title = _("%(code)s: %(kind)s", code=code,
+                      kind=(_("signature") if kind == "signature" else ActionKind.label_of(action.kind).lower()))
+            out[(kind, action.id)] = Event(action.action_date, kind, (code,), title,
+                                           _("Source: %(source)s", source=action.source),
                                            ("instruments.detail", {"code": code}), ("treaty_action", action.id))
         return out
 
-
-@dataclass(frozen=True)
-class FundingEvent(Event):
-    """A timeline line about money: one contribution, or several dated together by the activity they paid for."""
-    #: Whether the record infers (rather than reads in its source) that this money paid for the activity: shown
-    #: marked wherever the line is (page and API).
-    inferred: bool = False
-    #: The contributions the line stands for (one, or every contribution dated by the same activity's day).
-    contributions: tuple[int, ...] = ()

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from app.scoping import Scope
 from app.services.registry.states import name_matches
@@ -165,6 +166,8 @@ def resolve(kind: str, scope: Scope, text: str) -> tuple[Item | None, str | None
         return exact[0], None
     shown = text.strip()[:40]
     if not items:
-        return None, f"Nothing you may choose matches “{shown}”: check the spelling, or type part of the name."
+        return None, _("Nothing you may choose matches “%(text)s”: check the spelling, or type part of the name.",
+                       text=shown)
     names = "; ".join(i.label for i in items[:3])
-    return None, f"“{shown}” matches several ({names}…): type more of the name, or its number."
+    return None, _("“%(text)s” matches several (%(names)s…): type more of the name, or its number.", text=shown,
+                   names=names)

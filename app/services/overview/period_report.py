@@ -12,12 +12,15 @@ import datetime
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
+from app.languages import current_language
 from app.listing import Page, Paging, paginate
 from app.scoping import Scope
 from app.services.activities import activity_reads
 from app.services.registry import states as state_service
+from app.services.registry.state_names import local_name
 from app.services.requests import request_reads
 from app.services.treaties import stated_figures, treaty_record
 from models import (
@@ -42,9 +45,9 @@ MEETING_KINDS = (ActivityKind.REGIONAL_MEETING.value, ActivityKind.SUBREGIONAL_M
 #: The period A/58/165 reports on: "since 2002" (paras. 13, 16) up to the report's date, 4 July 2003.
 A58_165_PERIOD = (date(2002, 1, 1), date(2003, 7, 4))
 #: The tables of the report, in its order, with their titles (the CSV download takes the key).
-TABLES = {"activities": "Activities by kind", "meetings": "Meetings and participants",
-          "requests": "Requests received and their stage", "deposits": "Deposits",
-          "donors": "Donors and what they funded"}
+TABLES = {"activities": _l("Activities by kind"), "meetings": _l("Meetings and participants"),
+          "requests": _l("Requests received and their stage"), "deposits": _l("Deposits"),
+          "donors": _l("Donors and what they funded")}
 
 
 @dataclass(frozen=True)
@@ -201,8 +204,9 @@ def _deposits(scope: Scope, first: date, last: date) -> list[DepositRow]:
     found = [(code, p) for code, status in statuses.items() for p in status.parties if p.date >= first]
     states = state_service.participants(p.participant for _, p in found)
     visible = state_service.visible_ids(scope)
-    rows = [DepositRow(code, p.participant, states[p.participant].name_on(last), p.kind, p.date, p.counted,
-                       p.in_force_date)
+    language = current_language()  # the page's, or the file's: a State's name as the report is read
+    rows = [DepositRow(code, p.participant, local_name(states[p.participant], language, last), p.kind, p.date,
+                       p.counted, p.in_force_date)
             for code, p in found if p.participant in states
             and (visible is None or states[p.participant].id in visible)]
     order = [i.code for i in instruments]

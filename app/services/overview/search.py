@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from app.listing import Page, Paging, ordered, paginate
 from app.scoping import Scope
@@ -29,19 +30,19 @@ class Kind:
 
 
 KINDS = [
-    Kind("states", "States and other participants",
+    Kind("states", _l("States and other participants"),
          lambda scope, q: state_service.query(scope, state_service.StateFilters(q=q)),
          state_service.SORTS, "name", MemberState.id),
-    Kind("requests", "Requests for assistance",
+    Kind("requests", _l("Requests for assistance"),
          lambda scope, q: request_reads.query(scope, request_reads.RequestFilters(q=q)), request_reads.SORTS, "-id",
          AssistanceRequest.id),
-    Kind("activities", "Activities",
+    Kind("activities", _l("Activities"),
          lambda scope, q: activity_reads.query(scope, activity_reads.ActivityFilters(q=q)), activity_reads.SORTS,
          "-start_date", Activity.id),
-    Kind("experts", "Experts", lambda scope, q: expert_service.query(scope, expert_service.ExpertFilters(q=q)),
+    Kind("experts", _l("Experts"), lambda scope, q: expert_service.query(scope, expert_service.ExpertFilters(q=q)),
          expert_service.SORTS,
          "name", Expert.id),
-    Kind("organizations", "Organizations",
+    Kind("organizations", _l("Organizations"),
          lambda scope, q: organization_service.query(scope, organization_service.OrganizationFilters(q=q)),
          organization_service.SORTS,
          "name", Organization.id),

@@ -5,46 +5,78 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from werkzeug.datastructures import MultiDict
 
 from app.formats import sheets
 from app.formats.sheets import Column
+from app.formatting import format_number
 from app.scoping import Scope
 from app.services.core.errors import Refused
 from app.services.requests import request_writes
-from app.services.sheets.sheet_cells import InstrumentNames, StateNames, enum_message, enum_value, form_problems
+from app.services.sheets.sheet_cells import (
+    InstrumentNames,
+    StateNames,
+    enum_message,
+    enum_value,
+    form_problems,
+    unknown_instrument,
+)
 from forms.requests import RequestForm
 from models.enums import Priority, RequestChannel, RequestKind
 
 RECORD_TYPE = "AssistanceRequest"
 #: The tables an import of this kind fills (analysed after it on PostgreSQL).
 TABLES = ("assistance_requests", "assistance_request_instruments", "request_status_changes")
-SINGULAR, PLURAL, TITLE = "request", "requests", "Requests"
+#: How the audit trail names the rows (in the record's language).
+PLURAL = "requests"
+TITLE = _l("Requests")
+#: What the pages and messages of this import say, in the reader's language: whole sentences, one per use.
+PAGE_TITLE = _l("Import requests")
+PAGE_HEADING = _l("Import requests from a spreadsheet")
+PAGE_INTRO = _l("One row per request, checked by the same rules as the form. You see a preview naming every row and "
+                "cell at fault before anything is written; confirming imports every row, or none.")
+MISSING_COLUMNS = _l("The file has no column %(columns)s: every request needs it. Download the template to see the "
+                     "columns.")
+JOB_LABEL = _l("Import of %(file)s (requests)")
+
+
+def confirm_label(count: int) -> str:
+    return ngettext("Import %(count)s request", "Import %(count)s requests", count, count=format_number(count))
+
+
+def imported_message(count: int, filename: str) -> str:
+    return ngettext("Imported %(count)s request from %(file)s.", "Imported %(count)s requests from %(file)s.", count,
+                    count=format_number(count), file=filename)
+
 
 COLUMNS = [
     Column("State", ("Requesting State", "Country", "State code", "State name", "Participant"), required=True,
            example="Bolivia (Plurinational State of)",
-           note="The requesting State: its code (BOL), its name, or any name it is known by (aliases and earlier "
-                "names are recognised)."),
+           note=_l("The requesting State: its code (BOL), its name, or any name it is known by (aliases and earlier "
+                   "names are recognised).")),
     Column("Instruments", ("Instrument", "Instruments concerned", "Treaties", "Treaty"), required=True,
            example="UNTOC; TIP",
-           note="One or more of UNTOC, TIP, SOM, FIREARMS (code or name), separated by ';'."),
+           note=_l("One or more of UNTOC, TIP, SOM, FIREARMS (code or name), separated by ';'.")),
     Column("Kind", ("Kind of assistance", "Type", "Assistance", "Request kind"), required=True,
            example=RequestKind.LEGISLATIVE_REVIEW.label,
-           note="; ".join(f"{m.label} ({m.value})" for m in RequestKind)),
+           note="; ".join(f"{m.english_label} ({m.value})" for m in RequestKind)),
     Column("Subject", ("Title", "Request subject"), required=True, example="Review of the draft penal code",
-           note="Plain text, at most 255 characters."),
+           note=_l("Plain text, at most 255 characters.")),
     Column("Received", ("Date received", "Received date", "Received on", "Date"), example=date(2003, 3, 12),
-           note="The day the request arrived: 2003-03-12, 12 Mar 2003 or a date cell. Not in the future."),
+           note=_l("The day the request arrived: 2003-03-12, 12 Mar 2003 or a date cell. Not in the future.")),
     Column("Due", ("Due date", "Deadline", "Due by"), example="",
-           note="When the State expects an answer, if it said: a date on or after Received."),
+           note=_l("When the State expects an answer, if it said: a date on or after Received.")),
+    # The accepted values are the English labels (and values) a cell is matched against, in any language.
     Column("Priority", (), example=Priority.NORMAL.label,
-           note="; ".join(m.label for m in Priority) + ". Empty: Normal."),
+           note=_l("%(values)s. Empty: Normal.", values="; ".join(m.english_label for m in Priority))),
     Column("Channel", ("Received by", "Via"), example=RequestChannel.NOTE_VERBALE.label,
-           note="; ".join(m.label for m in RequestChannel) + ". May be empty."),
+           note=_l("%(values)s. May be empty.", values="; ".join(m.english_label for m in RequestChannel))),
     Column("Requesting authority", ("Authority", "Requested by"), example="Ministry of Justice",
-           note="Plain text, at most 200 characters. May be empty."),
-    Column("Description", ("Details", "Notes"), example="", note="At most 5,000 characters. May be empty."),
+           note=_l("Plain text, at most 200 characters. May be empty.")),
+    Column("Description", ("Details", "Notes"), example="", note=_l("At most 5,000 characters. May be empty.")),
 ]
 #: The intake form's fields and the column each comes from.
 FIELD_COLUMNS = {"state": "State", "instruments": "Instruments", "kind": "Kind", "subject": "Subject",
@@ -87,8 +119,7 @@ def check_row(context: Context, columns: sheets.Columns, cells: list):
         data["state"] = code or ""
     codes, unknown = context.instruments.codes(cell("Instruments"))
     if unknown:
-        problems.append((columns.shown("Instruments"), f"Unknown instrument “{unknown[0][:60]}”: give UNTOC, TIP, "
-                                                       "SOM or FIREARMS (or its name), separated by ';'."))
+        problems.append((columns.shown("Instruments"), unknown_instrument(unknown[0])))
     data.setlist("instruments", codes)
     for name, enum_cls, default in (("Kind", RequestKind, ""), ("Priority", Priority, Priority.NORMAL.value),
                                     ("Channel", RequestChannel, "")):
@@ -128,9 +159,10 @@ def write_all(scope: Scope, context: Context, rows: list[dict], actor, source: s
 
 def describe(values: dict) -> str:
     """One checked row in words, for the preview's sample."""
-    received = values["received_date"].isoformat() if values.get("received_date") else "date not recorded"
+    received = (_("received %(day)s", day=values["received_date"].isoformat()) if values.get("received_date")
+                else _("date not recorded"))
     return (f"{values['state']} · {', '.join(values['instruments'])} · {RequestKind.label_of(values['kind'])} · "
-            f"{values['subject']} · received {received}")
+            f"{values['subject']} · {received}")
 
 
 def template_rows() -> tuple[list[str], list]:
@@ -138,5 +170,4 @@ def template_rows() -> tuple[list[str], list]:
 
 
 def notes() -> list[tuple[str, str]]:
-    return [(c.name + (" (required)" if c.required else ""), c.note + (f" Also read as: {', '.join(c.synonyms)}."
-                                                                        if c.synonyms else "")) for c in COLUMNS]
+    return [sheets.column_note(c) for c in COLUMNS]

@@ -17,12 +17,14 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.formatting import format_date
 from app.history_words import fields_in_words
+from app.languages import current_language
 from app.permissions import Permission, has_permission
 from app.rules.record_dates import fact_date
 from app.scoping import Scope
 from app.services.core import audit, versions
 from app.services.core.errors import Refused
 from app.services.notifications import events as notification_events
+from app.services.registry.state_names import local_name
 from app.services.requests.request_reads import ASSIGNABLE_ROLES, first_deposits, parties_among
 from models import AssistanceRequest, Instrument, MemberState, RequestStatusChange, User, db
 from models.assistance_request import AWAITING_DECISION, REASON_REQUIRED, TRANSITIONS, date_problems
@@ -50,13 +52,13 @@ class Move:
 #: Every move, in the order the buttons show. Decisions are the managers'; recording the work (started, completed)
 #: and a State's withdrawal is any officer's.
 MOVES = (
-    Move("review", S.UNDER_REVIEW, "Start review", Permission.DECIDE_REQUESTS),
-    Move("approve", S.APPROVED, "Approve", Permission.DECIDE_REQUESTS),
-    Move("decline", S.DECLINED, "Decline", Permission.DECIDE_REQUESTS),
-    Move("put_back", S.PENDING, "Put back to pending", Permission.DECIDE_REQUESTS),
-    Move("start", S.IN_PROGRESS, "Start the work", Permission.EDIT_REQUESTS),
-    Move("complete", S.COMPLETED, "Mark completed", Permission.EDIT_REQUESTS),
-    Move("withdraw", S.WITHDRAWN, "Withdrawn by the State", Permission.EDIT_REQUESTS),
+    Move("review", S.UNDER_REVIEW, _l("Start review"), Permission.DECIDE_REQUESTS),
+    Move("approve", S.APPROVED, _l("Approve"), Permission.DECIDE_REQUESTS),
+    Move("decline", S.DECLINED, _l("Decline"), Permission.DECIDE_REQUESTS),
+    Move("put_back", S.PENDING, _l("Put back to pending"), Permission.DECIDE_REQUESTS),
+    Move("start", S.IN_PROGRESS, _l("Start the work"), Permission.EDIT_REQUESTS),
+    Move("complete", S.COMPLETED, _l("Mark completed"), Permission.EDIT_REQUESTS),
+    Move("withdraw", S.WITHDRAWN, _l("Withdrawn by the State"), Permission.EDIT_REQUESTS),
 )
 MOVES_BY_NAME = {m.name: m for m in MOVES}
 
@@ -147,11 +149,12 @@ def _resolved(scope: Scope, values: dict, today: date, known: Known | None = Non
         else:
             already = parties_among(state, codes, as_of)
         if already:
-            named = "; ".join(f"{c} since {format_date(d)}" for c, d in already.items())
-            raise Refused({"instruments": (
-                f"{state.name} was already a party on {format_date(as_of)} ({named}): pre-ratification advice "
-                "cannot concern an instrument it has ratified. Untick it, or choose another kind of assistance "
-                "(implementation support, say).")})
+            named = "; ".join(_("%(code)s since %(day)s", code=c, day=format_date(d)) for c, d in already.items())
+            raise Refused({"instruments": _(
+                "%(state)s was already a party on %(day)s (%(parties)s): pre-ratification advice cannot concern an "
+                "instrument it has ratified. Untick it, or choose another kind of assistance (implementation "
+                "support, say).", state=local_name(state, current_language()), day=format_date(as_of),
+                parties=named)})
     return dict(values, state=state, instruments=instruments, subject=subject)
 
 

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
+from app.formatting import format_number
+from app.languages import speaking
 from app.scoping import for_user
 from app.services.jobs.registry import JobFailed, Result, job
 from app.services.sheets import sheet_uploads
@@ -24,8 +27,14 @@ def _path(endpoint: str) -> str:
 
 
 @job("sheet_import", time_limit=900)
-def confirm_upload(kind: str, upload_id: str, user_id: int) -> Result:
-    """Import every row of the previewed upload `upload_id` as `user_id`, or none."""
+def confirm_upload(kind: str, upload_id: str, user_id: int, language: str | None = None) -> Result:
+    """Import every row of the previewed upload `upload_id` as `user_id`, or none; what it says, in `language`
+    (the page's)."""
+    with speaking(language):
+        return _confirm(kind, upload_id, user_id)
+
+
+def _confirm(kind: str, upload_id: str, user_id: int) -> Result:
     actor = db.session.get(User, user_id)
     if actor is None or not actor.is_active:
         raise JobFailed(_("The account that started this import no longer exists or is disabled: nothing was "
@@ -43,8 +52,12 @@ def confirm_upload(kind: str, upload_id: str, user_id: int) -> Result:
     except sheet_uploads.ImportRefused as exc:
         raise JobFailed(str(exc)) from None
     if not report.ok:
-        first = "; ".join(f"row {e.row}{', ' + e.column if e.column else ''}: {e.message}" for e in report.errors[:3])
-        raise JobFailed(f"{len(report.bad_rows):,} rows are refused now (the record changed since the preview) — "
-                        f"{first}. Nothing was imported: open the preview again to see every row.")
-    return Result(f"Imported {len(report.written):,} {spec.PLURAL} from {stored.filename}.",
-                  link=_path(LISTS[kind]))
+        first = "; ".join(_("row %(row)s, %(column)s: %(message)s", row=e.row, column=e.column, message=e.message)
+                          if e.column else _("row %(row)s: %(message)s", row=e.row, message=e.message)
+                          for e in report.errors[:3])
+        raise JobFailed(ngettext("%(count)s row is refused now (the record changed since the preview) — %(first)s. "
+                                 "Nothing was imported: open the preview again to see every row.",
+                                 "%(count)s rows are refused now (the record changed since the preview) — %(first)s. "
+                                 "Nothing was imported: open the preview again to see every row.",
+                                 len(report.bad_rows), count=format_number(len(report.bad_rows)), first=first))
+    return Result(spec.imported_message(len(report.written), stored.filename), link=_path(LISTS[kind]))

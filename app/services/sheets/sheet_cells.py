@@ -1,6 +1,8 @@
 """What the spreadsheet imports of requests and of activities share: reading a State, an instrument or a choice
 from a cell, and a form's messages as (column, message). Below `sheet_imports` (which dispatches to each kind) and
 the kinds (`request_import`, `activity_import`), so that none of them imports the others back."""
+from flask_babel import gettext as _
+
 from app.formats import sheets
 
 
@@ -24,8 +26,8 @@ class StateNames:
 
     @staticmethod
     def unknown(text: str) -> str:
-        return (f"Unknown State “{text[:60]}”: give its code (e.g. BOL), its name or a name it is known by "
-                "(e.g. Bolivia (Plurinational State of)).")
+        return _("Unknown State “%(name)s”: give its code (e.g. BOL), its name or a name it is known by (e.g. Bolivia "
+                 "(Plurinational State of)).", name=text[:60])
 
 
 def enum_value(enum_cls, raw) -> str | None:
@@ -39,7 +41,13 @@ def enum_value(enum_cls, raw) -> str | None:
 
 
 def enum_message(enum_cls, raw) -> str:
-    return f"“{sheets.text(raw)[:40]}” is not one of: {', '.join(m.label for m in enum_cls)}."
+    return _("“%(value)s” is not one of: %(choices)s.", value=sheets.text(raw)[:40],
+             choices=", ".join(m.label for m in enum_cls))
+
+
+def unknown_instrument(text: str) -> str:
+    return _("Unknown instrument “%(name)s”: give UNTOC, TIP, SOM or FIREARMS (or its name), separated by ';'.",
+             name=text[:60])
 
 
 class InstrumentNames:
@@ -75,5 +83,5 @@ def form_problems(form, column_of) -> list[tuple[str, str]]:
     for name, messages in form.errors.items():
         if isinstance(messages, dict) or (messages and isinstance(messages[0], dict)):
             continue  # the rows of a FieldList: the caller reads them
-        out.append((column_of(name), messages[0] if messages else "Not valid."))
+        out.append((column_of(name), messages[0] if messages else _("Not valid.")))
     return out

@@ -23,6 +23,7 @@ from flask_babel import gettext as _
 from app.formats import sheets
 from app.formats.sheets import Columns, SheetRefused
 from app.formats.upload_limits import current_limits
+from app.formatting import format_datetime
 from app.scoping import Scope
 from app.services.core import audit, planner_statistics, upload_store
 from app.services.jobs.progress import report_progress
@@ -86,8 +87,8 @@ class Upload:
 
 
 #: Each kind of record a spreadsheet can bring in, by the name in its URL: the module that reads one row of it, with
-#: the same few names (COLUMNS, SINGULAR, RECORD_TYPE, check_rows, write…). The domain that owns the kind registers
-#: it (the factory's `register_sheet_kinds`), so that this package imports no domain above it.
+#: the same few names (COLUMNS, MISSING_COLUMNS, RECORD_TYPE, check_rows, write…). The domain that owns the kind
+#: registers it (the factory's `register_sheet_kinds`), so that this package imports no domain above it.
 _KINDS: dict[str, ModuleType] = {}
 
 
@@ -120,8 +121,7 @@ def _read(kind: str, data: bytes, filename: str) -> tuple[sheets.Sheet, Columns]
                               "row must name the columns: download the template.",
                               header=", ".join(sheet.header[:8])[:200]))
     if columns.missing:
-        raise ImportRefused(f"The file has no column {', '.join(columns.missing)}: every {spec.SINGULAR} needs it. "
-                            "Download the template to see the columns.")
+        raise ImportRefused(str(spec.MISSING_COLUMNS) % {"columns": ", ".join(columns.missing)})
     return sheet, columns
 
 
@@ -221,5 +221,5 @@ def import_file(kind: str, data: bytes, filename: str, scope: Scope, actor, *, d
 
 
 def already_message(entry: AuditEntry) -> str:
-    when = entry.occurred_at.strftime("%d %B %Y %H:%M UTC")
-    return f"This file was already imported ({when}, by {entry.actor_label}): nothing more was done."
+    return _("This file was already imported (%(when)s, by %(actor)s): nothing more was done.",
+             when=format_datetime(entry.occurred_at), actor=entry.actor_label)

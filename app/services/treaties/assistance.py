@@ -9,6 +9,7 @@ credited to the money); it is app.services.funding.reach.
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from app.scoping import Scope
 from models import Activity, ActivityState
@@ -19,8 +20,8 @@ from models.enums import ActivityStateRole, ActivityStatus
 ASSISTED_ROLES = (ActivityStateRole.SERVED.value, ActivityStateRole.PARTICIPANT.value)
 
 #: Said on the pages beside the figures that count assisted States.
-DEFINITION = ("served by, or took part in, an activity on the instrument (a mission, seminar, workshop, meeting or "
-              "written analysis; not cancelled)")
+DEFINITION = _l("served by, or took part in, an activity on the instrument (a mission, seminar, workshop, meeting "
+                "or written analysis; not cancelled)")
 
 
 def assisted_select(scope: Scope) -> sa.Select:

@@ -13,8 +13,11 @@ import datetime
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.formatting import format_date
+from app.rules import diffusion
 from app.rules import forecast as model
 from app.rules import forecast_backtest as backtesting
 from app.rules import forecast_choice as choice
@@ -34,6 +37,26 @@ from models.assistance_request import assistance_request_instruments
 from models.enums import FindingStatus, RequestStatus
 
 date = datetime.date
+
+#: The diffusion curves' names (app.rules.diffusion names every model in English, for the API's keys' sake).
+_CURVES = {"logistic": _l("Logistic diffusion, signatories as ceiling"),
+           "gompertz": _l("Gompertz diffusion, signatories as ceiling"),
+           "bass": _l("Bass diffusion, signatories as ceiling")}
+
+
+def model_label(key: str) -> str:
+    """A forecasting model's name (a key of app.rules.diffusion.MODELS) in the reader's language."""
+    model_ = diffusion.MODELS.get(key)
+    if isinstance(model_, diffusion.RateModel):
+        return _("Recent rate (%(days)s-day window)", days=model_.window)
+    if isinstance(model_, diffusion.CurveModel) and model_.kind in _CURVES:
+        return str(_CURVES[model_.kind])
+    return key
+
+
+def model_labels() -> dict[str, str]:
+    """Every model's name by key, in the order the backtest shows them."""
+    return {key: model_label(key) for key in diffusion.MODELS}
 
 #: Finding steps that count as legislation under way.
 DRAFTING = (FindingStatus.DRAFT_LAW.value, FindingStatus.ENACTED.value)
@@ -105,12 +128,12 @@ def instrument_forecast(instrument: Instrument, as_of: date, scope: Scope, limit
     made_as_at, note = as_of, ""
     complete = instrument.record_complete_to
     if as_of < instrument.adopted_date:
-        note = (f"The {instrument.code} was adopted on {format_date(instrument.adopted_date)}: before that there is "
-                "nothing to forecast.")
+        note = _("The %(code)s was adopted on %(day)s: before that there is nothing to forecast.",
+                 code=instrument.code, day=format_date(instrument.adopted_date))
     elif complete and as_of > complete:
         made_as_at = complete
-        note = (f"The record is complete to {format_date(complete)}: deposits after it are not recorded, so the "
-                "forecast is the one made as at that day.")
+        note = _("The record is complete to %(day)s: deposits after it are not recorded, so the forecast is the one "
+                 "made as at that day.", day=format_date(complete))
     projection = forecast_store.projection(instrument.code, made_as_at)
     result, complete_to = forecast_store.backtest()
     extra = dict(projection=projection, backtest=result.of(instrument.code), overall=result.figures(),

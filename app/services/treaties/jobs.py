@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from app.languages import speaking
 from app.services.jobs.registry import JobFailed, Result, job
 from app.services.treaties import treaty_import_previews
 from app.services.treaties.treaty_import import ImportBusy, ImportRefused, MassRemovalRefused
@@ -13,12 +14,18 @@ from models import User, db
 
 
 def _done(exc: treaty_import_previews.PreviewAlreadyImported) -> Result:
-    return Result(exc.lines()[0], link=f"/instruments/{exc.code}")
+    return Result(exc.lines()[0], link=f"/instruments/{exc.code}" if exc.code else None)
 
 
 @job("treaty_import", time_limit=600)
-def confirm_preview(preview_id: str, user_id: int, allow_mass_removal: bool | int = False) -> Result:
-    """Import the previewed table `preview_id` as `user_id`, once."""
+def confirm_preview(preview_id: str, user_id: int, allow_mass_removal: bool | int = False,
+                    language: str | None = None) -> Result:
+    """Import the previewed table `preview_id` as `user_id`, once; what it says, in `language` (the page's)."""
+    with speaking(language):
+        return _confirm(preview_id, user_id, allow_mass_removal)
+
+
+def _confirm(preview_id: str, user_id: int, allow_mass_removal: bool | int) -> Result:
     actor = db.session.get(User, user_id)
     if actor is None or not actor.is_active:
         raise JobFailed(_("The account that started this import no longer exists or is disabled: nothing was "
@@ -35,11 +42,12 @@ def confirm_preview(preview_id: str, user_id: int, allow_mass_removal: bool | in
     except treaty_import_previews.PreviewAlreadyImported as exc:
         return _done(exc)
     except MassRemovalRefused as exc:
-        raise JobFailed(f"{exc.lines()[0]} Nothing was imported: open the preview again and tick the box that "
-                        "names the count if the depositary did withdraw them.") from None
+        raise JobFailed(_("%(refusal)s Nothing was imported: open the preview again and tick the box that names "
+                          "the count if the depositary did withdraw them.", refusal=exc.lines()[0])) from None
     except (ImportBusy, ImportRefused) as exc:
         raise JobFailed(" ".join(exc.lines()[:10])) from None
-    warnings = (f" Warnings: {'; '.join(report.warnings[:3])}" + (" …" if len(report.warnings) > 3 else "")
-                + " (all of them in the audit trail).") if report.warnings else ""
-    return Result((f"Imported {preview.filename}: {report.summary()}.{warnings}")[:500],
-                  link=f"/instruments/{report.instrument}")
+    summary = _("Imported %(file)s: %(summary)s.", file=preview.filename, summary=report.summary())
+    if report.warnings:
+        shown = "; ".join(report.warnings[:3]) + (" …" if len(report.warnings) > 3 else "")
+        summary += " " + _("Warnings: %(warnings)s (all of them in the audit trail).", warnings=shown)
+    return Result(summary[:500], link=f"/instruments/{report.instrument}")

@@ -27,19 +27,28 @@ from __future__ import annotations
 
 import datetime
 import os
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from app.formats import untc
-from app.formatting import format_date
+from app.languages import RECORD_LANGUAGE, current_language, speaking
 from app.log import log_fields, logger
 from app.scoping import EVERYTHING
 from app.services.core import audit, planner_statistics
+from app.services.registry.state_names import local_name
 from app.services.registry.states import participant_index
 from app.services.treaties import treaty_locks
 from app.services.treaties.treaty_import_checks import check_complete_to, check_dates
+from app.services.treaties.treaty_import_report import (
+    Change,
+    ImportBusy,
+    ImportRefused,
+    ImportReport,
+    MassRemovalRefused,
+    _describe,
+)
 from app.services.treaties.treaty_record import SOURCE_HAND, SOURCE_UNTC, anomalies, get_instrument
 from models import AuditEntry, Instrument, MemberState, TreatyAction, TreatyActionSource, alias_key, db
 from models.enums import ActionCategory
@@ -49,102 +58,9 @@ TABLES = ("treaty_actions", "treaty_action_sources", "audit_entries")  # what an
 SIGNATURE, DEPOSIT = ActionCategory.SIGNATURE.value, ActionCategory.DEPOSIT.value
 
 
-class ImportRefused(ValueError):
-    """The file cannot be imported; `errors` are untc.LineError, one per problem, in line order — at most
-    untc.MAX_ERRORS of them, `more` counting the rest."""
-
-    def __init__(self, errors: list[untc.LineError], more: int = 0):
-        ordered = sorted(errors, key=lambda e: e.line)
-        self.errors = ordered[:untc.MAX_ERRORS]
-        self.more = more + len(ordered) - len(self.errors)
-        super().__init__(f"{self.total:,} problem(s): nothing was imported")
-
-    @property
-    def total(self) -> int:
-        return len(self.errors) + self.more
-
-    def lines(self) -> list[str]:
-        out = [f"line {e.line}: {e.message}" if e.line else e.message for e in self.errors]
-        if self.more:
-            out.append(f"… and {self.more:,} more problem(s)")
-        return out
-
-
-class ImportBusy(ImportRefused):
-    """Another import of the same instrument holds the lock longer than this one may wait."""
-
-    def __init__(self, code: str):
-        super().__init__([untc.LineError(0, f"Another import of {code} is in progress: nothing was imported. "
-                                            "Try again in a moment.")])
-
-
-class MassRemovalRefused(ImportRefused):
-    """The table would remove most of the instrument's record, and nobody confirmed that."""
-
-    def __init__(self, code: str, removed: int, existing: int):
-        self.removed, self.existing = removed, existing
-        super().__init__([untc.LineError(0, f"The table would remove {removed:,} of the {existing:,} actions of "
-                                            f"{code} on record: nothing was imported. If the depositary really "
-                                            "withdrew them, confirm the removal explicitly.")])
-
-
-@dataclass(frozen=True)
-class Change:
-    """One action the import adds, changes or removes, described for people."""
-    participant: str
-    category: str
-    before: str | None
-    after: str | None
-    line: int | None = None
-
-    def __str__(self) -> str:
-        where = f" (line {self.line})" if self.line else ""
-        if self.before and self.after:
-            return f"{self.participant}: {self.before} -> {self.after}{where}"
-        return f"{self.participant}: {self.after or self.before}{where}"
-
-
-@dataclass
-class ImportReport:
-    instrument: str
-    dry_run: bool
-    rows: int = 0
-    added: list[Change] = field(default_factory=list)
-    changed: list[Change] = field(default_factory=list)
-    unchanged: int = 0
-    removed: list[Change] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    #: The actions of the instrument on record before the import.
-    existing: int = 0
-    #: The table's actions that are already on record as it says (listed after the changes).
-    same: list[Change] = field(default_factory=list)
-    #: The day the record is complete to after the import, and before it.
-    complete_to: date | None = None
-    complete_before: date | None = None
-
-    @property
-    def mass_removal(self) -> bool:
-        """Would this remove more than half of the instrument's record? (needs an explicit confirmation)"""
-        return bool(self.removed) and len(self.removed) * 2 > self.existing
-
-    @property
-    def changes_anything(self) -> bool:
-        """Whether the import changes an action or the day the record is complete to."""
-        return bool(self.added or self.changed or self.removed) or self.complete_to != self.complete_before
-
-    def counts(self) -> dict[str, int]:
-        return {"rows": self.rows, "added": len(self.added), "changed": len(self.changed),
-                "unchanged": self.unchanged, "removed": len(self.removed), "warnings": len(self.warnings)}
-
-    def summary(self) -> str:
-        c = self.counts()
-        return (f"{self.instrument}: {c['added']} added, {c['changed']} changed, {c['unchanged']} unchanged, "
-                f"{c['removed']} removed, {c['warnings']} warning(s); record complete to "
-                f"{format_date(self.complete_to)}" + (" (dry run: nothing written)" if self.dry_run else ""))
-
-
-def _describe(kind: str, day) -> str:
-    return f"{kind} {format_date(day)}"
+def _name(state: MemberState) -> str:
+    """How the import's report names a State: in the reader's language (the record's name in English)."""
+    return local_name(state, current_language())
 
 
 def _resolve(table: untc.Table, instrument_code: str, today: datetime.date | None = None,
@@ -153,12 +69,12 @@ def _resolve(table: untc.Table, instrument_code: str, today: datetime.date | Non
     errors = list(table.errors)
     instrument = get_instrument(instrument_code, EVERYTHING)
     if instrument is None:
-        errors.append(untc.LineError(0, f"Unknown instrument {instrument_code!r}: "
-                                        "choose UNTOC, TIP, SOM or FIREARMS"))
+        errors.append(untc.LineError(0, _("Unknown instrument %(code)s: choose UNTOC, TIP, SOM or FIREARMS",
+                                          code=repr(instrument_code))))
     elif not table.rows and not table.errors:
         # Read as "the depositary withdrew everything" it would wipe the record: never what such a file means.
-        errors.append(untc.LineError(0, "The table has no participant rows: nothing was imported (an empty "
-                                        "table would remove the whole record of the instrument)"))
+        errors.append(untc.LineError(0, _("The table has no participant rows: nothing was imported (an empty table "
+                                          "would remove the whole record of the instrument)")))
     else:
         today = today or datetime.datetime.now(datetime.UTC).date()
         errors += check_dates(table, instrument, today)
@@ -170,12 +86,12 @@ def _resolve(table: untc.Table, instrument_code: str, today: datetime.date | Non
     for row in table.rows:
         state_id = index.get(alias_key(row.participant))
         if state_id is None:
-            errors.append(untc.LineError(row.line, f'Participant: "{untc.shorten(row.participant)}" is not a known '
-                                                   "State or alias (add the alias, then import again)"))
+            errors.append(untc.LineError(row.line, _('Participant: "%(name)s" is not a known State or alias (add the '
+                                                     'alias, then import again)', name=untc.shorten(row.participant))))
         elif state_id in first_line:
             # Two spellings of one State ("Turkey" and "Türkiye"): which line is right cannot be guessed.
-            errors.append(untc.LineError(row.line, f'Participant: "{untc.shorten(row.participant)}" is the same '
-                                                   f"State as line {first_line[state_id]}"))
+            errors.append(untc.LineError(row.line, _('Participant: "%(name)s" is the same State as line %(line)s',
+                                                     name=untc.shorten(row.participant), line=first_line[state_id])))
         else:
             first_line[state_id] = row.line
             state_of[row.line] = state_id
@@ -212,7 +128,8 @@ def _warnings(instrument: Instrument, table: untc.Table, state_of, states: dict[
             found += anomalies(row.deposit_kind, row.deposit, signature=row.signature,
                                convention_deposit=convention_deposits.get(state.id),
                                convention_code=convention_code, signature_closed=closed, is_reio=state.is_reio)
-        out += [f'line {row.line}, {state.name} ("{row.participant}"): {w}' for w in found]
+        out += [_('line %(line)s, %(state)s ("%(name)s"): %(warning)s', line=row.line, state=_name(state),
+                  name=row.participant, warning=w) for w in found]
     return out
 
 
@@ -310,10 +227,10 @@ def _removals(report: ImportReport, record: _OnRecord, wanted: dict) -> list[Tre
     for key, action in record.actions.items():
         if key in wanted:
             continue
-        name = record.states[action.state_id].name
+        name = _name(record.states[action.state_id])
         if action.source == SOURCE_HAND:
-            report.warnings.append(f"{name}: {_describe(action.kind, action.action_date)} entered by hand is "
-                                   "not in the table; kept")
+            report.warnings.append(_("%(state)s: %(action)s entered by hand is not in the table; kept", state=name,
+                                     action=_describe(action.kind, action.action_date)))
             continue
         removals.append(action)
         report.removed.append(Change(name, action.category, _describe(action.kind, action.action_date), None))
@@ -323,7 +240,7 @@ def _removals(report: ImportReport, record: _OnRecord, wanted: dict) -> list[Tre
 def _match(report: ImportReport, record: _OnRecord, instrument: Instrument, key, kind, day, row, dry_run) -> None:
     """Make the action of `key` say what the table's `row` says (added when missing); report it as such."""
     state_id, category = key
-    name = record.states[state_id].name
+    name = _name(record.states[state_id])
     action = record.actions.get(key)
     if action is None:
         report.added.append(Change(name, category, None, _describe(kind, day), row.line))
@@ -334,9 +251,10 @@ def _match(report: ImportReport, record: _OnRecord, instrument: Instrument, key,
         report.changed.append(Change(name, category, _describe(action.kind, action.action_date),
                                      _describe(kind, day), row.line))
         if action.source == SOURCE_HAND:
-            report.warnings.append(f"line {row.line}, {name}: the table's {_describe(kind, day)} replaces "
-                                   f"the {_describe(action.kind, action.action_date)} entered by hand "
-                                   "(kept as a claim for reconciliation)")
+            report.warnings.append(_("line %(line)s, %(state)s: the table's %(action)s replaces the %(before)s "
+                                     "entered by hand (kept as a claim for reconciliation)", line=row.line,
+                                     state=name, action=_describe(kind, day),
+                                     before=_describe(action.kind, action.action_date)))
         if not dry_run:
             action.kind, action.action_date, action.source = kind, day, SOURCE_UNTC
     else:
@@ -363,18 +281,21 @@ def _keep_claim(record: _OnRecord, instrument: Instrument, key, kind, day, row: 
 def _trace(report: ImportReport, instrument: Instrument, filename, actor, actor_label, preview_id) -> None:
     """The import's log line and audit entry (the entry names the confirmed preview, see `imported_preview`)."""
     _log(report, instrument, filename)
+    with speaking(RECORD_LANGUAGE):  # the audit trail is written in one language, whoever reads the preview
+        summary = report.summary()
     audit.record("import", record_type="Instrument", record_id=instrument.id, actor=actor,
                  actor_label=actor_label,
-                 summary=f"UN Treaty Collection table{f' {filename}' if filename else ''} imported: "
-                         + report.summary(),
+                 summary=f"UN Treaty Collection table{f' {filename}' if filename else ''} imported: {summary}",
                  before={"record_complete_to": report.complete_before},
                  after={"file": filename, "record_complete_to": report.complete_to, **report.counts(),
                         **({"preview": preview_id} if preview_id else {})})
 
 
 def _log(report: ImportReport, instrument: Instrument, filename) -> None:
+    with speaking(RECORD_LANGUAGE):  # the log is read by whoever runs the server, in one language
+        summary = report.summary()
     logger("import").info("%s table%s imported: %s", instrument.code, f" {filename}" if filename else "",
-                          report.summary(), extra=log_fields(instrument=instrument.code, file=filename,
+                          summary, extra=log_fields(instrument=instrument.code, file=filename,
                                                              **report.counts()))
 
 

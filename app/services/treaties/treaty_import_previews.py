@@ -15,7 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
+
 from app.formats import untc
+from app.formatting import format_datetime
 from app.scoping import EVERYTHING
 from app.services.core import upload_store
 from app.services.treaties.treaty_import import (
@@ -38,10 +41,11 @@ class PreviewAlreadyImported(ImportRefused):
     def __init__(self, entry: AuditEntry):
         self.entry = entry
         instrument = db.session.get(Instrument, entry.record_id)
-        self.code = instrument.code if instrument is not None else "the record"
-        when = entry.occurred_at.strftime("%d %B %Y %H:%M UTC")
-        super().__init__([untc.LineError(0, f"This preview was already imported into {self.code} ({when}, by "
-                                            f"{entry.actor_label}): nothing more was done.")])
+        self.code = instrument.code if instrument is not None else None
+        super().__init__([untc.LineError(0, _("This preview was already imported into %(code)s (%(when)s, by "
+                                              "%(actor)s): nothing more was done.",
+                                              code=self.code or _("the record"),
+                                              when=format_datetime(entry.occurred_at), actor=entry.actor_label))])
 
 
 @dataclass(frozen=True)

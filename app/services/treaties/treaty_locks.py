@@ -13,7 +13,7 @@ class InstrumentBusy(Exception):
     """Another write to the instrument's record holds the lock longer than this one may wait."""
 
     def __init__(self, code: str):
-        super().__init__(f"Another import of {code} is in progress.")
+        super().__init__(f"Another import of {code} is in progress.")  # for the log; callers word it for people
         self.code = code
 
 

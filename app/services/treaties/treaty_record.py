@@ -14,13 +14,16 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from app.formatting import format_date  # messages use the report's date style, as pages do
+from app.languages import current_language
 from app.rules import treaties as rules
 from app.scoping import EVERYTHING, Scope
 from app.services.core import audit, record_cache
 from app.services.core.errors import Refused
+from app.services.registry.state_names import local_name
 from app.services.registry.states import find_participant
 from app.services.treaties import treaty_locks
 from models import Instrument, MemberState, TreatyAction, TreatyActionSource, db
@@ -52,7 +55,7 @@ class Source:
 
 
 #: The annex of A/58/165, "as at 2 July 2003": its 99 ratifications, and the signature totals of its summary.
-ANNEX = Source("annex", SOURCE_ANNEX, "the annex of A/58/165 as printed", date(2003, 7, 2),
+ANNEX = Source("annex", SOURCE_ANNEX, _l("the annex of A/58/165 as printed"), date(2003, 7, 2),
                frozenset({ActionCategory.DEPOSIT.value}))
 SOURCES = {ANNEX.key: ANNEX}
 
@@ -182,6 +185,7 @@ def anomalies(kind: str, day: date, *, signature: date | None, convention_deposi
     is set only for a Protocol. Returns messages without the participant's name (callers add it).
     """
     out = []
+    word = ActionKind.label_of(kind).lower()  # "ratification", in the reader's language
     if kind == "signature":
         if signature_closed and day > signature_closed:
             out.append(_("signature on %(day)s, after the signature period closed (%(closed)s)",
@@ -190,16 +194,16 @@ def anomalies(kind: str, day: date, *, signature: date | None, convention_deposi
     if kind in _SIGN_FIRST:
         if signature is None:
             out.append(_("%(kind)s on %(day)s with no signature on record (a ratification, acceptance or approval "
-                         "follows a signature; was it an accession?)", kind=kind, day=format_date(day)))
+                         "follows a signature; was it an accession?)", kind=word, day=format_date(day)))
         elif signature > day:
-            out.append(_("%(kind)s on %(day)s, before its signature of %(signature)s", kind=kind,
+            out.append(_("%(kind)s on %(day)s, before its signature of %(signature)s", kind=word,
                          day=format_date(day), signature=format_date(signature)))
     if kind == "accession" and signature is not None:
         out.append(_("accession on %(day)s by a signatory (signed %(signature)s); a signatory normally ratifies, "
                      "accepts or approves", day=format_date(day), signature=format_date(signature)))
     if convention_code and (convention_deposit is None or convention_deposit > day):
         out.append(_("%(kind)s on %(day)s while not party to the Convention (%(convention)s) on that date (UNTOC "
-                     "art. 37(2): a Protocol's parties must be parties to the Convention)", kind=kind,
+                     "art. 37(2): a Protocol's parties must be parties to the Convention)", kind=word,
                      day=format_date(day), convention=convention_code))
     if is_reio:
         out.append(_("a regional economic integration organization: a party, but its instrument does not count "
@@ -337,4 +341,5 @@ def record_action(participant: MemberState | str | None, instrument: Instrument 
                      after={"participant": state.code, "instrument": instrument.code, "kind": kind,
                             "action_date": day, "warnings": warnings})
     db.session.flush()
-    return action, [f"{state.name}: {w}" for w in warnings]
+    name = local_name(state, current_language())
+    return action, [_("%(state)s: %(warning)s", state=name, warning=w) for w in warnings]

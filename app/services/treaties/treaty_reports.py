@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
+from flask_babel import gettext as _
+
 from app.formats.tables import csv_lines
 from app.formatting import format_date
 from app.rules import treaties as rules
@@ -175,9 +177,9 @@ def currency_note(complete_to: date | None, as_of: date, source: treaty_record.S
     """What a reader must know of figures asked for a day after the one their record is complete to."""
     if complete_to is None or as_of <= complete_to:
         return None
-    holder = f"{source.title[0].upper()}{source.title[1:]}" if source else "The record"
-    return (f"{holder} holds deposits up to {format_date(complete_to)}; later deposits are not recorded "
-            f"(asked for {format_date(as_of)}).")
+    title = str(source.title) if source else _("the record")
+    return _("%(holder)s holds deposits up to %(day)s; later deposits are not recorded (asked for %(as_of)s).",
+             holder=title[:1].upper() + title[1:], day=format_date(complete_to), as_of=format_date(as_of))
 
 
 def annex_csv(sections: list[Section], as_of: date, source: treaty_record.Source | None = None) -> str:

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.formatting import lazy_date
+from app.formatting import format_number, lazy_date
 from app.history_words import fields_in_words
 from app.scoping import Scope
 from app.services.activities import activity_reads
@@ -58,14 +58,15 @@ def snapshot(a: FollowUpAction) -> dict:
 def _links(scope: Scope, data: ActionData, found: dict) -> dict:
     """The records the action is linked to, each read through its domain's scoped read."""
     linked = {}
-    for name, read, what in (("activity_id", activity_reads.get, "activity"),
-                             ("request_id", request_reads.get, "request"),
-                             ("finding_id", legislative.get_finding, "finding")):
+    for name, read, missing in (
+            ("activity_id", activity_reads.get, _l("There is no activity #%(id)s that you may link.")),
+            ("request_id", request_reads.get, _l("There is no request #%(id)s that you may link.")),
+            ("finding_id", legislative.get_finding, _l("There is no finding #%(id)s that you may link."))):
         value = getattr(data, name)
         if value is not None:
             record = read(scope, value)
             if record is None:
-                found[name.removesuffix("_id")] = f"There is no {what} #{value} that you may link."
+                found[name.removesuffix("_id")] = str(missing) % {"id": value}
             linked[name] = record
     return linked
 
@@ -85,36 +86,38 @@ def _checked(scope: Scope, data: ActionData, today: date, new: bool) -> dict:
     found: dict[str | None, str] = {}
     description = (data.description or "").strip()
     if not description:
-        found["description"] = "Say what is to be done."
+        found["description"] = _("Say what is to be done.")
     elif len(description) > MAX_DESCRIPTION or MARKUP.search(description):
-        found["description"] = (f"At most {MAX_DESCRIPTION:,} characters." if len(description) > MAX_DESCRIPTION
-                                else "Write plain text: markup such as <b> or <script> is not allowed here.")
+        found["description"] = (_("At most %(limit)s characters.", limit=format_number(MAX_DESCRIPTION))
+                                if len(description) > MAX_DESCRIPTION
+                                else _("Write plain text: markup such as <b> or <script> is not allowed here."))
     owner = db.session.get(User, data.owner_id) if data.owner_id else None
     if owner is None or owner.role == Role.DONOR.value or not owner.is_active_account:
-        found["owner"] = "Give the action to an active colleague's account (an officer or a manager)."
+        found["owner"] = _("Give the action to an active colleague's account (an officer or a manager).")
     if data.due_date is None:
-        found["due_date"] = "Give the day the action is due."
+        found["due_date"] = _("Give the day the action is due.")
     elif new and data.due_date < today:
-        found["due_date"] = (f"{data.due_date.isoformat()} is before today ({today.isoformat()}): a new action is "
-                             "due today at the earliest.")
+        found["due_date"] = _("%(day)s is before today (%(today)s): a new action is due today at the earliest.",
+                              day=data.due_date.isoformat(), today=today.isoformat())
     if data.priority not in Priority._value2member_map_:
-        found["priority"] = "Choose a priority: low, normal, high or urgent."
+        found["priority"] = _("Choose a priority: low, normal, high or urgent.")
     linked = _links(scope, data, found)
     state = None
     if data.state:
         state = db.session.scalars(sa.select(MemberState).where(MemberState.code == data.state.upper())).first()
         if state is None:
-            hint = " (the action's status is `status`)" if data.state.lower() in ActionStatus._value2member_map_ \
-                else ""
-            found["state"] = f"“{data.state[:20]}” is no State code: give the State's code, e.g. ROU{hint}."
+            found["state"] = (_("“%(text)s” is no State code: give the State's code, e.g. ROU (the action's status "
+                                "is `status`).", text=data.state[:20])
+                              if data.state.lower() in ActionStatus._value2member_map_ else
+                              _("“%(text)s” is no State code: give the State's code, e.g. ROU.", text=data.state[:20]))
     else:
         state = _state_from(linked)
         if state is None:
-            found["state"] = "Name the State the action concerns."
+            found["state"] = _("Name the State the action concerns.")
     instruments = list(db.session.scalars(sa.select(Instrument).where(Instrument.code.in_(data.instruments)))) \
         if data.instruments else []
     if len(instruments) < len(set(data.instruments)):
-        found["instruments"] = "Choose instruments from the list."
+        found["instruments"] = _("Choose instruments from the list.")
     if found:
         raise Refused(found)
     return {"description": description, "owner": owner, "state": state, "linked": linked,

@@ -67,11 +67,11 @@ def _approvers(report: ActivityReport, approver_ids, actor) -> list[User]:
     for user_id in ids:
         user = found.get(user_id)
         if user is None or user.role not in APPROVER_ROLES or not user.is_active_account:
-            problems.append(f"Account #{user_id} is not an active manager: only managers review reports.")
+            problems.append(_("Account #%(id)s is not an active manager: only managers review reports.", id=user_id))
         elif user.id == report.author_id:
-            problems.append(f"{user.name} wrote the report: its author cannot review it.")
+            problems.append(_("%(name)s wrote the report: its author cannot review it.", name=user.name))
         elif user.id == getattr(actor, "id", None):
-            problems.append("You cannot send the report to yourself for review.")
+            problems.append(_("You cannot send the report to yourself for review."))
     if problems:
         raise Refused({"approvers": " ".join(problems)})
     return [found[i] for i in ids]
@@ -81,8 +81,8 @@ def submit(report: ActivityReport, approver_ids, note: str | None, actor, versio
     """Send the report (a draft, or returned for changes) to its approvers; after a return, `note` answers the
     approver's note."""
     if ReportStatus(report.status) not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
-        raise Refused({None: f"A report that is {ReportStatus.label_of(report.status).lower()} cannot be "
-                             "submitted."})
+        raise Refused({None: _("A report that is %(status)s cannot be submitted.",
+                               status=ReportStatus.label_of(report.status).lower())})
     if not rich_text.plain(report.summary):
         raise Refused({"summary": _("Say what was done before submitting: the summary of the report is empty.")})
     note = _note(note, "note")
@@ -99,21 +99,29 @@ def submit(report: ActivityReport, approver_ids, note: str | None, actor, versio
     return report
 
 
-def _reviewer(report: ActivityReport, actor, what: str, verb: str) -> None:
+#: What a review move refused says, by move: (not a submitted report, its author reviewing), whole sentences.
+_REVIEW_REFUSALS = {
+    "return": (_l("Only a submitted report can be returned: this one is %(status)s."),
+               _l("The author of a report cannot return it: another manager must review it.")),
+    "approve": (_l("Only a submitted report can be approved: this one is %(status)s."),
+                _l("The author of a report cannot approve it: another manager must review it.")),
+}
+
+
+def _reviewer(report: ActivityReport, actor, move: str) -> None:
+    not_submitted, own = _REVIEW_REFUSALS[move]
     if report.status != ReportStatus.SUBMITTED.value:
-        raise Refused({None: f"Only a submitted report can be {what}: this one is "
-                             f"{ReportStatus.label_of(report.status).lower()}."})
+        raise Refused({None: str(not_submitted) % {"status": ReportStatus.label_of(report.status).lower()}})
     if getattr(actor, "id", None) == report.author_id:
-        raise Refused({None: f"The author of a report cannot {verb} it: "
-                             "another manager must review it."})
+        raise Refused({None: str(own)})
     if getattr(actor, "id", None) not in {u.id for u in report.approvers}:
         raise Refused({None: _("Only an approver the report was sent to may review it.")})
 
 
 def return_for_changes(report: ActivityReport, note: str | None, actor, version: int | None) -> ActivityReport:
     """Send the report back to its author with a note saying what to change (the note is required)."""
-    _reviewer(report, actor, "returned", "return")
-    note = _note(note, "note", "Say what should change: a report is returned with a note for its author.")
+    _reviewer(report, actor, "return")
+    note = _note(note, "note", _("Say what should change: a report is returned with a note for its author."))
     _move(report, ReportStatus.RETURNED, actor, note, version,
           f"Returned the report on “{report.activity.title}” for changes")
     notification_events.notify(report.author, notification_events.NotificationKind.REPORT_RETURNED,
@@ -124,7 +132,7 @@ def return_for_changes(report: ActivityReport, note: str | None, actor, version:
 
 def approve(report: ActivityReport, note: str | None, actor, version: int | None) -> ActivityReport:
     """Approve the report: it is locked, and its activity may be marked completed."""
-    _reviewer(report, actor, "approved", "approve")
+    _reviewer(report, actor, "approve")
     _move(report, ReportStatus.APPROVED, actor, _note(note, "note"), version,
           f"Approved the report on “{report.activity.title}”")
     notification_events.notify(report.author, notification_events.NotificationKind.REPORT_APPROVED,
@@ -137,6 +145,6 @@ def unlock(report: ActivityReport, reason: str | None, actor, version: int | Non
     """Reopen an approved report as a draft (a manager, with a reason): it must be reviewed again."""
     if report.status != ReportStatus.APPROVED.value:
         raise Refused({None: _("Only an approved report is locked: this one can be changed as it is.")})
-    reason = _note(reason, "reason", "Say why the approved report is unlocked.")
+    reason = _note(reason, "reason", _("Say why the approved report is unlocked."))
     return _move(report, ReportStatus.DRAFT, actor, reason, version,
                  f"Unlocked the approved report on “{report.activity.title}”")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 
 from app.formats import rich_text
+from app.formatting import format_number
 from app.history_words import fields_in_words
 from app.services.core import audit, versions
 from app.services.core.errors import Refused
@@ -58,13 +59,13 @@ def label(report: ActivityReport) -> str:
 def _refusal_to_write(activity: Activity, report: ActivityReport | None) -> str | None:
     if report is None:
         if activity.status == ActivityStatus.CANCELLED.value:
-            return "A cancelled activity took place nowhere: it has no report."
+            return _("A cancelled activity took place nowhere: it has no report.")
         return None
     status = ReportStatus(report.status)
     if status is ReportStatus.SUBMITTED:
-        return "The report is with its approvers: it can be changed once they return it."
+        return _("The report is with its approvers: it can be changed once they return it.")
     if status is ReportStatus.APPROVED:
-        return "The report is approved and locked: a manager may unlock it, with a reason, to change it."
+        return _("The report is approved and locked: a manager may unlock it, with a reason, to change it.")
     return None
 
 
@@ -73,11 +74,12 @@ def _cleaned(data: ReportData) -> dict:
     for name, limit in LIMITS.items():
         texts[name] = rich_text.sanitize(getattr(data, name))
         if texts[name] is not None and len(texts[name]) > limit:
-            found[name] = f"At most {limit:,} characters of text and markup ({len(texts[name]):,} given)."
+            found[name] = _("At most %(limit)s characters of text and markup (%(given)s given).",
+                            limit=format_number(limit), given=format_number(len(texts[name])))
     if len(data.counterparts) > MAX_COUNTERPARTS:
-        found["counterparts"] = f"At most {MAX_COUNTERPARTS} counterparts."
+        found["counterparts"] = _("At most %(n)s counterparts.", n=MAX_COUNTERPARTS)
     elif any(not (c.name or c.institution) for c in data.counterparts):
-        found["counterparts"] = "Name each counterpart, or at least their institution."
+        found["counterparts"] = _("Name each counterpart, or at least their institution.")
     if found:
         raise Refused(found)
     return texts

@@ -78,7 +78,7 @@ def create_user():
         else:
             db.session.commit()
             if generated:
-                return _secret_page(user, "Account created", generated, "password")
+                return _secret_page(user, _("Account created"), generated, "password")
             flash(_("Created the account %(email)s.", email=user.email), "success")
             return redirect(url_for("admin.user", user_id=user.id))
     return render_template("accounts/admin/user_form.html", form=form, user=None)
@@ -162,7 +162,7 @@ def reset_password(user_id: int):
     if form.password.data:
         flash(_("Set a new password for %(email)s; its open sessions have ended.", email=account.email), "success")
         return redirect(url_for("admin.user", user_id=account.id))
-    return _secret_page(account, "Password reset", password, "password")
+    return _secret_page(account, _("Password reset"), password, "password")
 
 
 @bp.post("/users/<int:user_id>/tokens")
@@ -179,7 +179,7 @@ def create_token(user_id: int):
         show_refusal(form, exc)
         return _detail(account, token_form=form)
     db.session.commit()
-    return _secret_page(account, "API token issued", raw, "token")
+    return _secret_page(account, _("API token issued"), raw, "token")
 
 
 @bp.post("/users/<int:user_id>/tokens/<int:token_id>/revoke")

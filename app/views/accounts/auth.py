@@ -13,6 +13,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
@@ -27,9 +28,9 @@ from models import db
 
 bp = Blueprint("auth", __name__)
 
-FAILURE = "Email or password is incorrect."
-THROTTLED = ("Too many failed sign-in attempts. Signing in is paused for a while: wait a few minutes, "
-             "then try again.")
+FAILURE = _l("Email or password is incorrect.")
+THROTTLED = _l("Too many failed sign-in attempts. Signing in is paused for a while: wait a few minutes, then try "
+               "again.")
 
 
 def _address() -> str:
@@ -87,7 +88,7 @@ def login():
             g.login_failed = True
             user_service.sign_in_failed(form.email.data)
             db.session.commit()
-            form.form_errors.append(FAILURE)
+            form.form_errors.append(str(FAILURE))
             return render_template("accounts/auth/login.html", form=form, next_url=next_url)
         # Nothing from before the sign-in survives into the signed-in session, but a language chosen on the
         # sign-in page is what the person wants: it goes on the account, kept for every later session.

@@ -54,16 +54,17 @@ def _export(extension: str):
     form, filters, paging = list_filters(ActivityFilterForm)
     if filters is None:
         messages = "; ".join(f"{name}: {errors[0]}" for name, errors in form.errors.items() if errors)
-        return Response(f"Some filters are not valid: {messages}\n", status=400, mimetype="text/plain")
+        return Response(_("Some filters are not valid: %(problems)s", problems=messages) + "\n", status=400,
+                        mimetype="text/plain")
     if job_exports.too_many_in(activity_reads.query(for_user(current_user), activity_reads.ActivityFilters(**filters),
                                                     loads=())):
-        return job_exports.offload(f"Export of activities ({extension.upper()})")
+        return job_exports.offload(_("Export of activities (%(format)s)", format=extension.upper()))
     rows = [activity_reads.export_row(a) for a in activity_reads.rows(
         for_user(current_user), activity_reads.ActivityFilters(**filters), paging)]
     name = f"activities-{date.today().isoformat()}.{extension}"
     if extension == "csv":
         return download(csv_bytes(activity_reads.EXPORT_HEADER, rows), CSV, name)
-    return download(xlsx_bytes("Activities", activity_reads.EXPORT_HEADER, rows), XLSX, name)
+    return download(xlsx_bytes(_("Activities"), activity_reads.EXPORT_HEADER, rows), XLSX, name)
 
 
 @bp.get("/export.csv")

@@ -118,7 +118,7 @@ def change_status(contribution_id: int):
     form = StatusForm()
     step = TRANSITIONS[ContributionStatus(contribution.status)]
     if step is None:
-        form.form_errors.append("This contribution has been received: its status cannot change.")
+        form.form_errors.append(_("This contribution has been received: its status cannot change."))
         return _detail(contribution, form, 422)
     if not form.validate_on_submit():
         return _detail(contribution, form, 422)

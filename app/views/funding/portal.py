@@ -4,6 +4,7 @@ panel. All read `donor_portal` in the caller's scope: the page one page of each 
 from datetime import date
 
 from flask import Blueprint, Response, abort, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import job_exports
@@ -53,7 +54,7 @@ def _statement_file(extension: str, write):
     select = contribution_service.query(scope, contribution_service.ContributionFilters(
         donor_id=donor.id if donor is not None else None))
     if job_exports.too_many_in(select):
-        return job_exports.offload(f"Funding statement ({extension.upper()})")
+        return job_exports.offload(_("Funding statement (%(format)s)", format=extension.upper()))
     _form, portal = _load()
     return write(portal)
 

@@ -3,15 +3,19 @@ each table as CSV), as the caller's scope lets it see the record."""
 from datetime import date
 
 from flask import Blueprint, Response, abort, render_template
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app import job_exports
 from app.exports import csv_response
 from app.formats.tables import joined
+from app.languages import current_language
 from app.page_cache import cached_page
 from app.permissions import Permission, can, permission_required
 from app.scoping import for_user
 from app.services.overview import period_report
+from app.services.registry.state_names import local_name
 from app.views.helpers import filters_refused_as_text, list_filters
 from forms.overview.period_report import PeriodReportForm
 from models import enums
@@ -45,7 +49,8 @@ def period():
     if first is None:
         return render_template("overview/period.html", form=form, report=None), 400
     if (last - first).days > LONG_PERIOD_DAYS and not job_exports.in_job():
-        return job_exports.offload(f"Period report {first.isoformat()} to {last.isoformat()}", "period_report",
+        return job_exports.offload(_("Period report %(first)s to %(last)s", first=first.isoformat(),
+                                     last=last.isoformat()), "period_report",
                                    f"period-report-{first.isoformat()}-{last.isoformat()}.html")
     if job_exports.in_job():  # a long period's file: every row, as the CSV files hold them
         report = _build(first, last)
@@ -61,12 +66,18 @@ def _names(items) -> str:
 
 
 def _visits(row) -> str:
-    return _names(f"{v.city + ', ' if v.city else ''}{v.country.name_on(v.start_date)} {v.start_date.isoformat()}"
-                  f"/{v.end_date.isoformat()}" for v in row.visits)
+    language = current_language()
+    return _names(f"{v.city + ', ' if v.city else ''}{local_name(v.country, language, v.start_date)} "
+                  f"{v.start_date.isoformat()}/{v.end_date.isoformat()}" for v in row.visits)
 
 
-#: How a CSV cell marks a donor's funding of an activity that is the record's inference, not the source's statement.
-INFERRED = " (inferred)"
+#: How a CSV cell marks a donor's funding of an activity that is the record's inference, not the source's statement
+#: (a label: in the language of the file, as the other label columns).
+INFERRED = _l("%(name)s (inferred)")
+
+
+def _marked(name: str, inferred: bool) -> str:
+    return str(INFERRED) % {"name": name} if inferred else name
 
 _ACTIVITY_COLUMNS = [
     ("id", lambda r: r.activity.id), ("kind", lambda r: r.activity.kind),
@@ -75,13 +86,14 @@ _ACTIVITY_COLUMNS = [
     ("states_served", lambda r: _names(s.code for s in r.served)),
     ("states_taking_part", lambda r: _names(s.code for s in r.participants)),
     ("instruments", lambda r: _names(i.code for i in r.activity.instruments)),
-    ("donors", lambda r: _names(d.name + (INFERRED if r.is_inferred(d) else "") for d in r.donors)),
+    ("donors", lambda r: _names(_marked(d.name, r.is_inferred(d)) for d in r.donors)),
     ("source", lambda r: r.activity.source)]
 PERIOD_COLUMNS = {
     "activities": _ACTIVITY_COLUMNS,
     "meetings": _ACTIVITY_COLUMNS + [("participating_states", lambda r: _names(s.code for s in r.all_states)),
                                      ("participants", lambda r: len(r.all_states))],
-    "requests": [("id", lambda r: r.id), ("state", lambda r: r.state.code), ("state_name", lambda r: r.state.name),
+    "requests": [("id", lambda r: r.id), ("state", lambda r: r.state.code),
+                 ("state_name", lambda r: local_name(r.state, current_language())),
                  ("received_date", lambda r: r.received_date), ("kind", lambda r: r.kind),
                  ("subject", lambda r: r.subject), ("instruments", lambda r: _names(i.code for i in r.instruments)),
                  # as /requests.csv says it: the kind, subject and instruments are the record's reading (para 19)
@@ -93,8 +105,7 @@ PERIOD_COLUMNS = {
                  ("counted", lambda d: d.counted), ("in_force_date", lambda d: d.in_force_date)],
     "donors": [("donor", lambda d: d.donor.name), ("projects", lambda d: _names(sorted(d.projects))),
                ("activities", lambda d: len(d.activities)),
-               ("activity_titles", lambda d: _names(a.title + (INFERRED if a.id in d.inferred else "")
-                                                    for a in d.activities))],
+               ("activity_titles", lambda d: _names(_marked(a.title, a.id in d.inferred) for a in d.activities))],
 }
 
 
@@ -107,10 +118,11 @@ def period_csv():
         return filters_refused_as_text(form)
     table = form.table.data or ""
     if table not in PERIOD_COLUMNS:
-        return Response("table: give one of " + ", ".join(PERIOD_COLUMNS) + ".\n", status=400,
+        return Response(_("table: give one of %(tables)s.", tables=", ".join(PERIOD_COLUMNS)) + "\n", status=400,
                         mimetype="text/plain")
     if (last - first).days > LONG_PERIOD_DAYS and not job_exports.in_job():  # as the page: a job over a year
-        return job_exports.offload(f"Period report {first.isoformat()} to {last.isoformat()}, {table} (CSV)",
+        return job_exports.offload(_("Period report %(first)s to %(last)s, %(table)s (CSV)", first=first.isoformat(),
+                                     last=last.isoformat(), table=table),
                                    "period_report", f"period-{first.isoformat()}-{last.isoformat()}-{table}.csv")
     report = _build(first, last)
     rows = getattr(report, table)

@@ -90,7 +90,7 @@ def _export(write):
     if filters is None:
         return render_template("requests/list.html", form=form, page=None, today=date.today()), 400
     if job_exports.too_many(request_reads.count(for_user(current_user), request_reads.RequestFilters(**filters))):
-        return job_exports.offload(f"Export of requests ({request.path.rsplit('.', 1)[-1].upper()})")
+        return job_exports.offload(_("Export of requests (%(format)s)", format=request.path.rsplit(".", 1)[-1].upper()))
     rows = request_exports.request_rows(for_user(current_user), request_reads.RequestFilters(**filters), paging)
     return write(f"requests-{date.today().isoformat()}", rows)
 
@@ -106,7 +106,7 @@ def export_csv():
 @permission_required(Permission.VIEW_REQUESTS)
 def export_xlsx():
     """The filtered list, every row, as an Excel workbook."""
-    return _export(lambda name, rows: xlsx_response(f"{name}.xlsx", EXPORT_COLUMNS, rows, title="Requests"))
+    return _export(lambda name, rows: xlsx_response(f"{name}.xlsx", EXPORT_COLUMNS, rows, title=_("Requests")))
 
 
 # ------------------------------------------------------------------ my requests

@@ -5,7 +5,6 @@ from flask import Blueprint, abort, render_template
 from flask_login import current_user
 
 from app.permissions import Permission, permission_required
-from app.rules import diffusion
 from app.rules import forecast_backtest as backtesting
 from app.rules.forecast import WINDOW_DAYS
 from app.scoping import for_user
@@ -35,7 +34,7 @@ def instrument(code):
     milestones = backtesting.milestones(result.backtest) if p.reached and result.backtest else []
     return render_template("treaties/forecast/instrument.html", instrument=instrument, form=form, as_of=as_of,
                            result=result, f=result.forecast, p=p, narrowed=scope.is_donor, charts=charts,
-                           milestones=milestones, labels=diffusion.MODELS, levels=(50, 80))
+                           milestones=milestones, labels=forecast.model_labels(), levels=(50, 80))
 
 
 @bp.get("/forecast/backtest")
@@ -52,5 +51,5 @@ def backtest():
     fans = {i.code: [fan_chart(i.code, i.rows, i.real_eif), fan_chart(i.code, i.rows, i.real_eif, 360, 240)]
             for i in shown if i.rows}
     return render_template("treaties/forecast/backtest.html", form=form, result=result, shown=shown, fans=fans,
-                           complete_to=complete_to, models=diffusion.MODELS, horizons=backtesting.HORIZONS,
+                           complete_to=complete_to, models=forecast.model_labels(), horizons=backtesting.HORIZONS,
                            chosen=backtesting.CHOSEN, first_deposit=backtesting.FIRST_DEPOSIT, levels=(50, 80))

@@ -5,7 +5,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import form_choices
-from app.formatting import format_date
+from app.formatting import format_date, format_number
+from app.languages import current_language
 from app.listing import page_of
 from app.permissions import Permission, permission_required
 from app.scoping import for_user
@@ -30,7 +31,7 @@ def _text_of(data: bytes) -> tuple[str | None, str | None]:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
-        return None, f"The file is not UTF-8 text (line {line})."
+        return None, _("The file is not UTF-8 text (line %(line)s).", line=line)
 
 
 @bp.route("/import", methods=["GET", "POST"], endpoint="imports")
@@ -61,8 +62,8 @@ def too_large(_exc):
     """MAX_CONTENT_LENGTH refused the upload before any of it was read: say what the limit is."""
     limit = current_app.config["MAX_CONTENT_LENGTH"] / (1024 * 1024)
     form = ImportUploadForm(formdata=None)
-    form.file.errors = [f"The upload is too large: the limit is {limit:g} MB (a UN Treaty Collection table is a few "
-                        "kilobytes). Nothing was imported."]
+    form.file.errors = [_("The upload is too large: the limit is %(limit)s MB (a UN Treaty Collection table is a few "
+                          "kilobytes). Nothing was imported.", limit=f"{limit:g}")]
     return render_template("treaties/import.html", form=form), 413
 
 
@@ -76,22 +77,23 @@ def _load_preview(preview_id: str):
     entry = treaty_import_previews.imported(preview_id)  # its file is kept until it expires: imported is what counts
     if entry is not None:
         done = treaty_import_previews.PreviewAlreadyImported(entry)
-        return None, _outcome(409, "Already imported", done.lines()[0], done.code)
+        return None, _outcome(409, _("Already imported"), done.lines()[0], done.code)
     preview = treaty_import_previews.load(preview_id)
     if preview is None or preview.expired:
-        return None, _outcome(404, "No such preview", "This preview does not exist or is more than an hour old: "
-                                                      "upload the file again.")
+        return None, _outcome(404, _("No such preview"), _("This preview does not exist or is more than an hour old: "
+                                                           "upload the file again."))
     if preview.user_id != current_user.id:
-        return None, _outcome(403, "Not your preview", "That preview belongs to another account: upload the file "
-                                                       "yourself to import it.")
+        return None, _outcome(403, _("Not your preview"), _("That preview belongs to another account: upload the "
+                                                            "file yourself to import it."))
     return preview, None
 
 
 def _preview_page(preview, report, confirm, status=200):
     if report.mass_removal:
-        confirm.allow_mass_removal.label.text = (
-            f"Yes, remove {len(report.removed):,} of the {report.existing:,} actions of {report.instrument} "
-            "on record: the depositary withdrew them")
+        confirm.allow_mass_removal.label.text = _(
+            "Yes, remove %(removed)s of the %(existing)s actions of %(code)s on record: the depositary withdrew them",
+            removed=format_number(len(report.removed)), existing=format_number(report.existing),
+            code=report.instrument)
         confirm.removals.data = str(len(report.removed))
     return render_template("treaties/preview.html", preview=preview, report=report, confirm=confirm,
                            filename=preview.filename), status
@@ -106,8 +108,8 @@ def preview(preview_id: str):
         return refusal
     entry = treaty_import_previews.imported(preview.id)
     if entry is not None:
-        return _outcome(409, "Already imported", treaty_import_previews.PreviewAlreadyImported(entry).lines()[0],
-                        preview.instrument)
+        return _outcome(409, _("Already imported"),
+                        treaty_import_previews.PreviewAlreadyImported(entry).lines()[0], preview.instrument)
     try:
         report = treaty_import_previews.dry_run(preview)
     except ImportRefused as exc:  # the record changed since the upload (an alias removed, say)
@@ -129,9 +131,11 @@ def import_confirm(preview_id: str):
         return redirect(url_for("treaties.preview", preview_id=preview.id), 303)
     try:
         job = job_broker.enqueue("treaty_import", preview.id, current_user.id, form.confirmed_removals(),
-                                 owner=current_user, label=f"Import of {preview.filename} ({preview.instrument})")
+                                 current_language(), owner=current_user,
+                                 label=_("Import of %(file)s (%(instrument)s)", file=preview.filename,
+                                         instrument=preview.instrument))
     except job_broker.QueueUnavailable as exc:
-        return _outcome(503, "Not started", exc.message, preview.instrument)
+        return _outcome(503, _("Not started"), exc.message, preview.instrument)
     return redirect(url_for("jobs.detail", job_id=job.id), 303)
 
 

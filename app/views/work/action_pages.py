@@ -78,13 +78,13 @@ def _export(extension: str):
     today = date.today()
     listed = action_reads.query(for_user(current_user), action_reads.ActionFilters(**filters), today)
     if job_exports.too_many_in(listed):
-        return job_exports.offload(f"Export of follow-up actions ({extension.upper()})")
+        return job_exports.offload(_("Export of follow-up actions (%(format)s)", format=extension.upper()))
     rows = [action_reads.export_row(a, today) for a in
             action_reads.rows(for_user(current_user), action_reads.ActionFilters(**filters), paging, today)]
     columns = [(name, itemgetter(n)) for n, name in enumerate(action_reads.EXPORT_HEADER)]
     name = f"actions-{today.isoformat()}.{extension}"
     return csv_response(name, columns, rows) if extension == "csv" else \
-        xlsx_response(name, columns, rows, title="Follow-up actions")
+        xlsx_response(name, columns, rows, title=_("Follow-up actions"))
 
 
 @bp.get("/export.csv")

@@ -117,7 +117,7 @@ def edit(activity_id: int):
             report = report_reads.of_activity(for_user(current_user), activity)
         else:
             db.session.commit()
-            flash(_("Report saved as a draft.") if saved.status == ReportStatus.DRAFT.value else "Report saved.",
+            flash(_("Report saved as a draft.") if saved.status == ReportStatus.DRAFT.value else _("Report saved."),
                   "success")
             return redirect(url_for(".show", activity_id=activity.id))
     elif form.is_submitted():
