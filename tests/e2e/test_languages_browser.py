@@ -74,7 +74,8 @@ def rtl_problems(page, where: str) -> list[str]:
     if facts["heading"] is None:
         problems.append(f"{where}: no h1 in main")
     elif abs(facts["textRight"] - facts["boxRight"]) > 2:  # its text starts at the right edge of its box
-        problems.append(f"{where}: the heading «{facts['heading']}» starts {facts['boxRight'] - facts['textRight']:.0f} "
+        gap = facts["boxRight"] - facts["textRight"]
+        problems.append(f"{where}: the heading «{facts['heading']}» starts {gap:.0f} "
                         "px from the right edge")
     unturned = [t for t in facts["turned"] if t != "matrix(-1, 0, 0, 1, 0, 0)"]
     if unturned:
@@ -147,7 +148,8 @@ def test_in_arabic_the_calendar_goes_back_to_the_right(tab_in, live_server):
     page = tab_in("ar", "officer")
     page.set_viewport_size({"width": 1366, "height": 900})
     page.goto(live_server["url"] + "/activities/calendar?month=2002-11")
-    before, after = page.locator("nav[aria-label] a[href*='month=2002-10']"), page.locator("nav a[href*='month=2002-12']")
+    before = page.locator("nav a[href*='month=2002-10']")
+    after = page.locator("nav a[href*='month=2002-12']")
     assert before.bounding_box()["x"] > after.bounding_box()["x"] + after.bounding_box()["width"]
     # The arrow's glyph is "←", drawn mirrored: pointing right, toward the start of the line.
     arrow = before.locator(".dir-arrow")
