@@ -193,3 +193,23 @@ def test_in_arabic_a_picker_reads_from_the_right_with_its_buttons_on_the_left(ta
     assert control["right"] - item["right"] < 20  # the chosen State starts at the right (.75rem in)
     assert clear["right"] < control["left"] + 80  # the clear button at the left, beside the caret
     assert clear["right"] < item["left"]  # not over the text
+
+
+def test_in_arabic_a_records_english_text_reads_left_to_right(tab_in, live_server):
+    """Free text of the record (a description, a comment, a report) takes the direction of its own first letter
+    (dir="auto"): an English description in an Arabic page keeps its full stop at its end, on the right."""
+    page = tab_in("ar", "officer")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server["url"] + "/activities/1")
+    description = page.locator("main p", has_text="Met to consider").first
+    assert description.inner_text().strip().endswith(".")
+    assert description.evaluate("p => getComputedStyle(p).direction") == "ltr"
+    # The full stop is drawn at the right end of the last line, not carried to its left as in a right-to-left line.
+    stop = description.evaluate("""p => {
+        const text = p.firstChild, range = document.createRange();
+        range.setStart(text, text.length - 1); range.setEnd(text, text.length);
+        const line = document.createRange(); line.selectNodeContents(p);
+        const rects = line.getClientRects();
+        return [range.getBoundingClientRect().right, rects[rects.length - 1].right];
+    }""")
+    assert abs(stop[0] - stop[1]) < 2
