@@ -67,6 +67,15 @@ def _spooled():
     return tempfile.SpooledTemporaryFile(max_size=SPOOL)
 
 
+def spooled_response(chunks: Iterable[bytes], mimetype: str) -> Response:
+    """A file written as it comes (`chunks`, each read only once the one before is written) into the spool, while
+    the request's session is open, then sent from it."""
+    spool = _spooled()
+    for chunk in chunks:
+        spool.write(chunk)
+    return Response(_sent_from(spool), mimetype=mimetype)
+
+
 def csv_response(filename: str, columns: list[Column], rows: Iterable) -> Response:
     spool = _spooled()
     for chunk in csv_chunks([h for h, _value in columns], _rows(columns, rows)):

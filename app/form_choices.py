@@ -9,9 +9,7 @@ from app import history_words, pickers
 from app.scoping import for_user
 from app.services.core import audit
 from app.services.funding import contributions as contribution_service
-from app.services.requests import request_reads
 from app.services.treaties.treaty_record import visible_instruments
-from app.services.work import report_review
 from forms.base import choices
 
 
@@ -24,7 +22,9 @@ def activity_form(form) -> None:
 
 
 def contribution_form(form) -> None:
-    form.set_choices(contribution_service.donors(for_user(current_user)), contribution_service.projects())
+    """The donor: a picker among the organizations that give money; the projects, a few, as options."""
+    form.set_projects(contribution_service.projects())
+    pickers.bind(form, for_user(current_user))
 
 
 def allocation_form(form) -> None:
@@ -47,13 +47,9 @@ def request_form(form) -> None:
     pickers.bind(form, for_user(current_user))
 
 
-def request_filters(form) -> None:
-    """The officer filter of the request list and the queue: every staff account, active or not."""
-    form.assigned_officer.set_accounts(request_reads.staff_accounts())
-
-
 def assign_form(form) -> None:
-    form.officer.set_accounts(request_reads.assignable_officers())
+    """The officer: a picker among the active officers and managers (or "Nobody")."""
+    pickers.bind(form, for_user(current_user))
 
 
 def treaty_action_form(form) -> None:
@@ -64,24 +60,19 @@ def treaty_action_form(form) -> None:
 
 
 def action_form(form) -> None:
-    """An action's owner (staff accounts: the service takes only an active one) and its State: pickers."""
+    """An action's owner (an active officer or manager), its State, and the activity and request it is raised
+    from: pickers."""
     pickers.bind(form, for_user(current_user))
 
 
-def action_filters(form) -> None:
-    """The owner filter of the action lists: every staff account, active or not."""
-    form.owner.set_accounts(request_reads.staff_accounts())
-
-
 def report_submit_form(form) -> None:
-    """The managers a report can be sent to."""
-    form.set_approvers(report_review.approver_choices())
+    """The managers a report can be sent to: a picker among the active managers."""
+    pickers.bind(form, for_user(current_user))
 
 
-def report_filters(form) -> None:
-    accounts = request_reads.staff_accounts()
-    form.approver.set_accounts(accounts)
-    form.author.set_accounts(accounts)
+def account_form(form) -> None:
+    """The donor an account is bound to: a picker among the organizations that give money."""
+    pickers.bind(form, for_user(current_user))
 
 
 def audit_filters(form) -> None:

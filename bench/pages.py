@@ -37,6 +37,8 @@ PAGES = [
     ("API instruments", "bearer:officer", "/api/v1/instruments"),
     ("managers' queue", "manager", "/queue"),
     ("activity list", "officer", "/activities/"),
+    ("new activity form", "officer", "/activities/new"),  # issue 29: pickers render only what the form holds
+    ("picker: requests", "bearer:officer", "/api/v1/lookup/requests?q=bra"),
     ("calendar", "officer", "/activities/calendar?month=2002-11"),
     ("iCalendar feed", "officer", "/missions.ics"),
     ("donor portal", "donor", "/funding/"),

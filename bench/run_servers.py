@@ -122,10 +122,11 @@ class Instance:
         return took
 
     def upgrade(self) -> None:
-        """A kept database brought to the newest migration; on PostgreSQL its statistics made afresh (`seed
-        synthetic` writes with COPY and leaves the tables unanalysed: plans on empty statistics are not what a
-        served database gets)."""
+        """A kept database brought to the newest migration, its kept outcome figures made again; on PostgreSQL its
+        statistics made afresh (`seed synthetic` writes with COPY and leaves the tables unanalysed: plans on empty
+        statistics are not what a served database gets)."""
         self.flask("db", "upgrade")
+        self.flask("outcomes", "rebuild")  # a migration may have made the kept outcome figures' tables empty
         if self.admin_url:
             self.analyze()
         return None

@@ -55,6 +55,7 @@ PAGES = [
     ("activity list", "officer", "/activities/?page={page}{filter}", {}),
     ("an activity", "manager", "/activities/{activity}", {}),
     ("activity form", "officer", "/activities/{activity}/edit", {}),
+    ("new activity form", "officer", "/activities/new", {}),
     ("State page", "officer", "/states/{state}", {}),
     ("State page, French", "officer", "/states/{state}", {"Accept-Language": "fr"}),
     ("State page, Arabic", "officer", "/states/{state}", {"Accept-Language": "ar"}),
@@ -67,6 +68,10 @@ PAGES = [
     ("API missions", "officer", "/api/v1/missions?page={page}", {}),
     ("API contributions, donor", "donor", "/api/v1/contributions?page={page_small}", {}),
     ("picker: States", "officer", "/api/v1/lookup/states?q={prefix}", {}),
+    # The pickers searching tables that grow with the work (a trigram index each on PostgreSQL): text that
+    # matches few rows or none is what read a whole table before.
+    ("picker: requests", "officer", "/api/v1/lookup/requests?q={prefix}", {}),
+    ("picker: experts", "officer", "/api/v1/lookup/experts?q={prefix}", {}),
 ]
 #: Filters of each list, drawn in turn (the empty one too: the list as it opens), by the page template's path.
 FILTERS = {

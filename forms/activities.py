@@ -34,11 +34,11 @@ from forms.base import (
 )
 from forms.filters import (
     enum_filter,
+    flag_filter,
     group_filter,
-    id_choice_filter,
-    id_number_filter,
     instrument_filter,
     not_before,
+    record_filter,
     state_filter,
     text_filter,
 )
@@ -61,14 +61,17 @@ class ActivityFilterForm(FilterForm):
     state = state_filter(description=_l("A State served, taking part or visited (its code or a name in full)."))
     regional_group = group_filter()
     instrument = instrument_filter()
-    expert = id_number_filter(_l("Expert"),
-                              _l("An expert's number (#12; an expert's page links here): the activities it "
+    expert = record_filter(_l("Expert"), "experts",
+                           _l("An expert's number (#12; an expert's page links here): the activities it "
                               "was deployed on."))
-    partner = id_choice_filter(_l("Partner"), _l("A partner organization's id."))
+    partner = record_filter(_l("Partner"), "organizations", _l("A partner organization's id."))
     date_from = date_field(_l("From"), Optional(), description=_l("A visit ending on or after this day …"))
     date_to = date_field(_l("To"), Optional(), not_before("date_from", _l("The end of the range is before its start.")),
                          description=_l("… and starting on or before this day."))
-    request = id_number_filter(_l("Request"), _l("A request's number (#12): the activities that answer it."))
+    request = record_filter(_l("Request"), "requests", _l("A request's number (#12): the activities that answer it."))
+    donor = record_filter(_l("Funded by"), "organizations", _l("A donor organization's id: the activities its "
+                                                               "contributions fund."), among="donors")
+    funded = flag_filter(_l("Funded"), _l("Only the activities a contribution pays for."))
 
 
 class CalendarFilterForm(FilterForm):

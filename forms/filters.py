@@ -5,6 +5,7 @@ from wtforms.validators import Length, NumberRange, Optional, Regexp, Validation
 from wtforms.widgets import TextInput
 
 from forms.base import MAX_ID, choices, optional_int, strip
+from forms.pickers import FilterPickerField
 from models.enums import RegionalGroup
 
 INSTRUMENT_CODES = ["UNTOC", "TIP", "SOM", "FIREARMS"]
@@ -29,14 +30,14 @@ class CodeField(StringField):
                          validators=[Optional(), Regexp(r"^[A-Z]{3}$", message=message)], **kwargs)
 
 
-class StateField(StringField):
+class StateField(FilterPickerField):
     """A State as people name it: its code ("BOL") or any of its names, today's or earlier, in full ("Bolivia",
-    "Yugoslavia"). The service resolves it (`app.services.registry.states.ids_named`); a name that designates no
-    State narrows the list to nothing rather than refusing the request."""
-    api_schema = {"type": "string", "maxLength": 120}
+    "Yugoslavia"), picked by type-ahead on a page. The service resolves it
+    (`app.services.registry.states.ids_named`); a name that designates no State narrows the list to nothing
+    rather than refusing the request."""
 
     def __init__(self, label, **kwargs):
-        super().__init__(label, filters=[strip], validators=[Optional(), Length(max=120)], **kwargs)
+        super().__init__(label, kind="states", **kwargs)
 
 
 STATE_FILTER_DESCRIPTION = _l("The State's code (BOL) or one of its names, today's or earlier, in full (Bolivia).")
@@ -44,6 +45,13 @@ STATE_FILTER_DESCRIPTION = _l("The State's code (BOL) or one of its names, today
 
 def state_filter(label: str = _l("State"), description: str = STATE_FILTER_DESCRIPTION) -> StateField:
     return StateField(label, description=description)
+
+
+def record_filter(label: str, kind: str, description: str | None = None, among: str | None = None,
+                  fixed=()) -> FilterPickerField:
+    """A filter naming one record (an expert, a partner, a request, an activity, an account), picked by type-ahead:
+    forms.pickers.FilterPickerField."""
+    return FilterPickerField(label, description, kind=kind, among=among, fixed=fixed)
 
 
 def group_filter(label: str = _l("Regional group")) -> SelectField:
@@ -86,10 +94,6 @@ class IdChoiceField(SelectField):
         if isinstance(self.data, int) and self.data not in {p[0] for p in pairs}:
             pairs.append((self.data, f"#{self.data}"))
         self.choices = choices([("", self.any_label)] + pairs)
-
-
-def id_choice_filter(label: str, description: str | None = None) -> IdChoiceField:
-    return IdChoiceField(label, description)
 
 
 class IdNumberField(IdChoiceField):

@@ -7,7 +7,7 @@ from wtforms import BooleanField, SelectField
 from wtforms.validators import Optional, ValidationError
 
 from forms.base import FilterForm, choices, date_field
-from forms.filters import enum_filter, id_choice_filter, instrument_filter, not_before
+from forms.filters import enum_filter, instrument_filter, not_before, record_filter
 from models.enums import ActivityKind, RegionalGroup
 
 #: The regional-group filter of the analytics also names the participants of no group (the European Union).
@@ -31,7 +31,8 @@ class OutcomeFilterForm(FilterForm):
         [("", _l("Any group"))] + RegionalGroup.choices() + [(NO_GROUP, _l("No regional group"))]),
         validators=[Optional()])
     kind = enum_filter(_l("Kind of assistance"), ActivityKind, _l("Any kind"))
-    donor = id_choice_filter(_l("Donor"), _l("Only activities this donor's contributions paid for (its id)."))
+    donor = record_filter(_l("Donor"), "organizations", _l("Only activities this donor's contributions paid for "
+                                                          "(its id)."), among="donors")
     national = BooleanField(_l("Assistance to the State itself"),
                             description=_l("Missions, national seminars and workshops, written analyses, briefings: "
                                         "not regional meetings."))

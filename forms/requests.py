@@ -25,12 +25,12 @@ from forms.filters import (
     enum_filter,
     flag_filter,
     group_filter,
-    id_filter,
     instrument_filter,
+    record_filter,
     state_filter,
     text_filter,
 )
-from forms.pickers import PickerField
+from forms.pickers import FilterPickerField, PickerField
 from models.assistance_request import AWAITING_DECISION, date_problems
 from models.enums import AgeBucket, Priority, RequestChannel, RequestKind, RequestStatus
 
@@ -59,47 +59,20 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def account_choice(value):
-    """Coerce an officer choice: '' -> None, 'none' -> 'none' (nobody), '12' -> 12."""
-    if value in (None, ""):
-        return None
-    if value == NOBODY:
-        return NOBODY
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return value  # left as is: the choice check says "Not a valid choice"
+def officer_picker(label, validators=None) -> PickerField:
+    """The officer a request is assigned to: an active officer's or manager's account, picked by type-ahead, or
+    "Nobody" (`none`) to remove the assignment."""
+    return PickerField(label, validators, kind="users", among="assignable", blank=_l("Choose an officer…"),
+                       fixed=[(NOBODY, _l("Nobody (remove the assignment)"))],
+                       unknown=_l("Assign to an active officer's or manager's account, or to nobody."))
 
 
-class AccountField(SelectField):
-    """A staff account chosen by id; the view sets the accounts. Documented in the API as an id (or `none`)."""
-
-    def __init__(self, label, first=("", _l("Anyone")), nobody: str | None = None, **kwargs):
-        self.fixed = [first] + ([(NOBODY, nobody)] if nobody else [])
-        super().__init__(label, coerce=account_choice, choices=choices(self.fixed), **kwargs)
-
-    def set_accounts(self, users) -> None:
-        self.choices = choices(self.fixed + [(u.id, f"{u.name} ({u.email})") for u in users])
-
-
-class AccountFilterField(AccountField):
-    """A list's filter by account: any id (an account that is gone, or was never staff, lists nothing) or `none`,
-    as its API parameter says; a page still offers the staff accounts, and keeps an id asked for that is not
-    among them."""
-    api_schema = {"anyOf": [{"type": "integer", "minimum": 1, "maximum": MAX_ID},
-                            {"type": "string", "enum": [NOBODY]}]}
-
-    def pre_validate(self, form):
-        if self.data is None or self.data == NOBODY:
-            return
-        if not (isinstance(self.data, int) and 1 <= self.data <= MAX_ID):
-            raise ValidationError(_l("Not a valid account: an account's id from 1 to %(max)s, or none.", max=MAX_ID))
-
-    def set_accounts(self, users) -> None:
-        users = list(users)
-        super().set_accounts(users)
-        if isinstance(self.data, int) and self.data not in {u.id for u in users}:
-            self.choices = [*self.choices, *choices([(self.data, f"#{self.data}")])]
+def officer_filter(label, description) -> FilterPickerField:
+    """A list's filter by the assigned officer: any staff account, deactivated ones too (their requests stay), or
+    `none` for the unassigned requests."""
+    return FilterPickerField(label, description, kind="users", among="staff", fixed=[(NOBODY, _l("Nobody"))],
+                             refusal=_l("Choose from the list: an account's number (1 to %(limit)s), or none.",
+                                        limit=MAX_ID))
 
 
 def _version_field():
@@ -177,9 +150,7 @@ class MoveForm(AppForm):
 
 
 class AssignForm(AppForm):
-    officer = AccountField(_l("Assign to"), first=("", _l("Choose an officer…")),
-                           nobody=_l("Nobody (remove the assignment)"),
-                           validators=[InputRequired(_l("Choose the officer to assign, or “Nobody”."))])
+    officer = officer_picker(_l("Assign to"), [InputRequired(_l("Choose the officer to assign, or “Nobody”."))])
     version = _version_field()
     next = HiddenField()
 
@@ -223,13 +194,15 @@ class BulkSelectionForm(AppForm):
 
 class BulkAssignForm(BulkSelectionForm):
     """The queue's assignment of many requests to one officer."""
-    officer = AccountField(_l("Assign the ticked requests to"), first=("", _l("Choose an officer…")),
-                           nobody=_l("Nobody (remove the assignment)"),
-                           validators=[InputRequired(_l("Choose the officer to assign, or “Nobody”."))])
+    officer = officer_picker(_l("Assign the ticked requests to"),
+                             [InputRequired(_l("Choose the officer to assign, or “Nobody”."))])
 
 
 class BulkMoveForm(BulkSelectionForm):
     """The queue's start review, approve or decline of many requests, with one reason for them all (`reason`)."""
+    #: The bar's officer (the same HTML form posts it to every button): a move ignores it, but checks it like every
+    #: field, so that what no text may hold is refused beside it.
+    officer = StringField(_l("Assign to"), filters=[strip], validators=[Optional(), Length(max=200)])
 
 
 # ------------------------------------------------------------------ lists
@@ -242,15 +215,17 @@ class RequestFilterForm(FilterForm):
     q = text_filter(_l("Text"),
                     _l("Words in the subject or the requesting authority, a State's name (today's or earlier, "
                     "in full or in part) or a request's number (#16)."))
-    status = enum_filter(_l("Status"), RequestStatus)
+    status = SelectField(_l("Status"), choices=choices([("", _l("Any")), ("awaiting", _l("Pending or under review"))]
+                                                       + RequestStatus.choices()), validators=[Optional()],
+                         description=_l("awaiting: pending or under review."))
     state = state_filter()
     regional_group = group_filter()
     instrument = instrument_filter()
     kind = enum_filter(_l("Kind"), RequestKind)
     priority = enum_filter(_l("Priority"), Priority)
-    assigned_officer = AccountFilterField(_l("Assigned officer"), nobody=_l("Nobody"), validators=[Optional()],
-                                    description=_l("The officer's account id, or none for unassigned requests."))
-    logged_by = id_filter(_l("Logged by"), _l("The account id of the person who logged the request."))
+    assigned_officer = officer_filter(_l("Assigned officer"),
+                                      _l("The officer's account id, or none for unassigned requests."))
+    logged_by = record_filter(_l("Logged by"), "users", _l("The account id of the person who logged the request."))
     age = enum_filter(_l("Age"), AgeBucket, _l("Any age"))
     overdue = flag_filter(_l("Overdue only"), _l("Past the due date and still awaiting a decision."))
     received_from = date_field(_l("Received from"), Optional())
@@ -277,7 +252,7 @@ class QueueFilterForm(FilterForm):
     regional_group = group_filter()
     instrument = instrument_filter()
     kind = enum_filter(_l("Kind"), RequestKind)
-    assigned_officer = AccountFilterField(_l("Assigned officer"), nobody=_l("Nobody"), validators=[Optional()],
-                                    description=_l("The officer's account id, or none for unassigned requests."))
+    assigned_officer = officer_filter(_l("Assigned officer"),
+                                      _l("The officer's account id, or none for unassigned requests."))
     age = enum_filter(_l("Age"), AgeBucket, _l("Any age"))
     overdue = flag_filter(_l("Overdue only"), _l("Past the due date."))

@@ -1,4 +1,5 @@
 """Every model, imported here so that Alembic's autogenerate sees the whole schema."""
+from models import search_indexes  # noqa: F401  (the trigram indexes: they import the models they index)
 from models.activity import Activity, ActivityOtherInstrument, ActivityPartner, ActivityState, ActivityVisit  # noqa: F401
 from models.activity_report import ActivityReport, ReportCounterpart, ReportStatusChange  # noqa: F401
 from models.assistance_request import AssistanceRequest, IllegalTransition, RequestStatusChange  # noqa: F401
@@ -18,6 +19,7 @@ from models.mail import OutboxMessage  # noqa: F401
 from models.member_state import MemberState, MemberStateAlias, MemberStateName, alias_key  # noqa: F401
 from models.notification import Notification, NotificationDigest, NotificationPreference  # noqa: F401
 from models.organization import Organization  # noqa: F401
+from models.outcome_fact import OutcomeFact, OutcomeMonth, OutcomeRequest  # noqa: F401
 from models.record_version import RecordVersion  # noqa: F401
 from models.saved_view import SavedView  # noqa: F401
 from models.treaty import TreatyAction, TreatyActionSource  # noqa: F401

@@ -71,3 +71,11 @@ def test_the_state_page_is_measured_in_french_and_arabic_beside_english(app, api
     noted = [json.loads(line) for path in tmp_path.glob("timings-*.jsonl") for line in path.read_text().splitlines()]
     assert sorted(n["page"] for n in noted) == ["State page", "State page, Arabic", "State page, French"]
     assert all(n["status"] == 200 for n in noted)
+
+
+def test_the_mix_times_the_forms_with_pickers_and_the_pickers_searches():
+    """Issue 29, speed: `make bench` adds the activity form and a picker's query (the forms render only what they
+    hold; each picker answers from an index)."""
+    paths = {template for _name, _role, template, _extra in PAGES}
+    assert {"/activities/{activity}/edit", "/activities/new"} <= paths
+    assert {"/api/v1/lookup/states?q={prefix}", "/api/v1/lookup/requests?q={prefix}"} <= paths

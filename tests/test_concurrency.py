@@ -212,6 +212,61 @@ def test_two_people_entering_the_same_action_at_once_get_one_record_and_one_clea
     assert any("already has a deposit of UNTOC on record" in body for _, body in answers)
 
 
+def test_requests_and_activities_logged_at_once_on_one_pair_keep_the_outcome_figures(scratch):
+    """The figures the writes keep (app.services.treaties.outcome_facts) are made again by each writer for the pairs
+    it touches: writers at once on one State and instrument neither collide on the kept rows nor keep figures
+    counted before another's change — what they keep is what a rebuild makes."""
+    from datetime import date
+
+    from app.scoping import EVERYTHING
+    from app.services.activities import activity_writes
+    from app.services.requests import request_writes
+    from app.services.treaties import outcome_facts
+    from models import OutcomeFact, OutcomeMonth, OutcomeRequest, User
+    app, _url, email = scratch
+    writers = 6
+    start = threading.Barrier(writers)
+    failures = []
+
+    def write(n: int) -> None:
+        with app.app_context():
+            try:
+                start.wait()
+                if n % 2:
+                    officer = db.session.scalar(sa.select(User).where(User.email == email))
+                    request_writes.create(EVERYTHING, {
+                        "state": "ISL", "instruments": ["SOM"], "kind": "legislative_review",
+                        "received_date": date(2020, 1, 10 + n), "channel": None, "requesting_authority": None,
+                        "subject": f"Request {n}", "description": None, "priority": "normal", "due_date": None},
+                        officer, date(2026, 11, 23))
+                else:
+                    activity_writes.save(EVERYTHING, None, activity_writes.ActivityData(
+                        kind="mission", status="under_way", title=f"Mission {n}", served=("ISL",),
+                        instruments=("SOM",), visits=(activity_writes.VisitData(
+                            "ISL", date(2020, 2, 1 + n), date(2020, 2, 2 + n)),)))
+                db.session.commit()
+            except Exception as exc:  # noqa: BLE001 (every failure is the finding)
+                failures.append(f"writer {n}: {exc!r:.600}")
+            finally:
+                db.session.remove()
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    with app.app_context():
+        def kept():
+            return [sorted(tuple(r) for r in db.session.execute(sa.select(m.__table__)))
+                    for m in (OutcomeRequest, OutcomeFact, OutcomeMonth)]
+        before = kept()
+        outcome_facts.rebuild()
+        assert kept() == before
+        assert any(row[0] == 0 and row[3] == "mission" for row in before[1])  # the missions counted
+        db.session.rollback()
+        db.session.remove()
+
+
 def test_two_workers_delivering_one_message_at_once_send_it_once(scratch, monkeypatch):
     """Two job workers handed the same message at the same moment (a retry and the first try crossing): one sends,
     the other finds it taken — on SQLite too, where SELECT … FOR UPDATE locks nothing."""

@@ -66,6 +66,15 @@ def reversed_range(query: dict) -> bool:
     return False
 
 
+def foreign_set(case) -> bool:
+    """A lookup narrowed to a set its kind does not have (`/lookup/states?among=staff`): a 400 that JSON Schema
+    cannot express either (the path's kind decides which values of `among` hold)."""
+    from app.services.overview.lookup import KINDS
+    among = (case.query or {}).get("among")
+    kind = (case.path_parameters or {}).get("kind")
+    return bool(among) and kind in KINDS and among not in KINDS[kind].among
+
+
 def fuzz_operation(operation, callers: dict, mode: GenerationMode, examples: int, counter: list) -> None:
     """Run `examples` cases of one operation in one generation mode, each sent as every caller (role -> headers);
     raise on the first failing check, naming the role."""
@@ -74,7 +83,7 @@ def fuzz_operation(operation, callers: dict, mode: GenerationMode, examples: int
     @given(case=operation.as_strategy(generation_mode=mode))
     def run(case):
         if mode is GenerationMode.POSITIVE:
-            assume(not reversed_range(case.query or {}))
+            assume(not reversed_range(case.query or {}) and not foreign_set(case))
         for role, headers in callers.items():
             counter[0] += 1
             response = case.call(headers=headers)

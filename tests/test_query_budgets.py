@@ -39,6 +39,15 @@ PAGES = [
     ("annex as at a date", "officer", "/reports/ratification-status?as_of=2003-07-02", 8),
     ("iCalendar feed", "officer", "/missions.ics", 15),
     ("managers' dashboard", "manager", "/dashboard", 10),  # + the saved views it opens (issue 29)
+    # Issue 26: the figures the writes keep, a slice of them per query
+    # (22 measured: the States, instruments, deposits and first requests; each pair's first assistance; the rows by
+    # kind and by donor counted in the database; the months; the activities of the edge months)
+    ("outcomes", "officer", "/outcomes/", 24),
+    ("outcomes, donor", "donor", "/outcomes/", 23),
+    ("outcomes, an activity period", "officer", "/outcomes/?period_from=2005-01-01&period_to=2015-06-30", 24),
+    # Issue 26 item 4: streamed from one cursor (the activities' rows), beside the States and the donors read once
+    ("IATI file", "officer", "/iati.xml", 7),  # 5 measured: the account, the count (a job beyond EXPORT_JOB_ROWS), 3
+    ("IATI file, donor", "donor", "/iati.xml", 8),
 ]
 API = [
     ("API instruments", "/api/v1/instruments", 8),

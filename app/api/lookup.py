@@ -40,5 +40,10 @@ def lookup_items(kind):
                               kinds=", ".join(lookup.KINDS)), code="not_found")
     require(PERMISSIONS[kind])
     form = validated_args(LookupForm)
-    items = lookup.search(kind, for_user(current_user), form.q.data)
+    among = form.among.data or None
+    if among and among not in lookup.KINDS[kind].among:
+        offered = ", ".join(lookup.KINDS[kind].among) or "—"
+        raise ApiError(400, _("Some query parameters are not valid: %(names)s.", names="among"),
+                       {"among": f"{kind} cannot be narrowed to {among}: only to {offered}."})
+    items = lookup.search(kind, for_user(current_user), form.q.data, among)
     return jsonify({"items": [{"id": i.id, "label": i.label} for i in items]})

@@ -63,7 +63,7 @@ def request_json(r: AssistanceRequest, today: date | None = None) -> dict:
 @documented("Requests for assistance, filterable as the request list is.", args=RequestFilterForm,
             response=page_schema(_REQUEST))
 def requests_list():
-    filters, paging = list_args(RequestFilterForm, form_choices.request_filters)
+    filters, paging = list_args(RequestFilterForm)
     page = request_reads.list_page(for_user(current_user), request_reads.RequestFilters(**filters), paging)
     return jsonify(page.envelope(request_json))
 
@@ -176,7 +176,7 @@ _QUEUE_PAGE = dict(_QUEUE_PAGE, required=[*_QUEUE_PAGE["required"], "figures"],
             "and of overdue requests, as at today, within the filters other than `age`.", args=QueueFilterForm,
             response=_QUEUE_PAGE)
 def queue():
-    filters, paging = list_args(QueueFilterForm, form_choices.request_filters)
+    filters, paging = list_args(QueueFilterForm)
     scope, filters = for_user(current_user), queue_service.QueueFilters(**filters)
     page = queue_service.list_page(scope, filters, paging)
     figures = queue_service.figures(scope, filters)

@@ -19,6 +19,7 @@ from app.formats import untc
 from app.seed.reference_records import load_records
 from app.seed.reference_reports import load_reports
 from app.services.core import audit
+from app.services.treaties import outcome_facts
 from app.services.treaties.treaty_import import ImportRefused, import_table
 from app.services.treaties.treaty_record import SOURCE_ANNEX
 from models import (
@@ -141,6 +142,9 @@ def load_reference(data_dir: Path = DATA) -> dict[str, tuple[int, int, int]]:
             after={t: {"added": c[0], "updated": c[2]} for t, c in loader.counts.items() if c[0] or c[2]},
             actor_label="seed reference")
         db.session.flush()
+    # The records above are written past the services that keep the outcome figures: made again from all of it
+    # (also after `db upgrade` has made the tables empty; `make serve` runs this).
+    outcome_facts.rebuild()
     return {table: (c[0], c[2], c[1]) for table, c in sorted(loader.counts.items())}
 
 

@@ -37,6 +37,7 @@ from app.seed.synthetic_rows import SYNTHETIC_START, SYNTHETIC_TODAY, insert, mo
 from app.seed.synthetic_treaties import DrawsTreaties
 from app.seed.synthetic_work import generate_work
 from app.services.core.errors import Refused
+from app.services.treaties import outcome_facts
 from models import Activity, Instrument, LegislativeIssue, MemberState, Organization, db
 
 #: Marks every synthetic record (`source`, with its seed), so that a second run with one seed can be refused;
@@ -123,4 +124,5 @@ def generate(requests: int, seed: int = 1, tick: Tick | None = None) -> dict[str
     generate_work(generator)  # the work loop: it reads what was written above
     generate_notifications(generator)  # issue 28: what the staff were told
     move_sequences()
+    outcome_facts.rebuild()  # written in bulk, past the services that keep the outcome figures
     return dict(generator.counts)

@@ -1,6 +1,8 @@
 /* Type-ahead pickers (forms/pickers.py): every <select data-picker="KIND"> becomes a WAI-ARIA combobox (Tom Select,
    vendored under vendor/tom-select) that searches GET /api/v1/lookup/KIND?q= as one types. The select holds only
    the records already chosen; the server checks every value against the caller's scope when the form is posted.
+   A list's filter is an <input data-picker="KIND"> holding one record's key (its label in data-label): the same
+   combobox, sending the key. data-fixed lists the choices that are no record ("Nobody", "Me").
 
    Loaded on every page (small); Tom Select itself is fetched only by a page that has a picker. Without this script
    the select and its text box (`.picker-typed`, same name: a name or number typed there is looked up on posting)
@@ -28,13 +30,34 @@
     return loading;
   }
 
+  // Choices that name no record ("Nobody", "Me"): offered first, when what is typed is part of their label.
+  function fixedItems(select, query) {
+    var fixed = [];
+    try { fixed = JSON.parse(select.getAttribute("data-fixed") || "[]"); } catch (e) { fixed = []; }
+    var wanted = (query || "").toLowerCase();
+    return fixed.filter(function (item) { return item.label.toLowerCase().indexOf(wanted) >= 0; });
+  }
+
+  // A list's filter (an <input data-picker>): one record, its key in the box, its label in data-label.
+  function filterOptions(input) {
+    var value = input.value;
+    var options = fixedItems(input, "");
+    if (value && !options.some(function (item) { return item.id === value; })) {
+      options.push({id: value, label: input.getAttribute("data-label") || value});
+    }
+    return {options: options, items: value ? [value] : []};
+  }
+
   function setUp(select) {
     if (select.tomselect || select.closest("template")) { return; }
     var typed = select.parentNode.querySelector(".picker-typed");
     if (typed) { typed.parentNode.removeChild(typed); }  // the combobox takes names: the text box would post twice
     var url = select.getAttribute("data-lookup");
+    var asked = url + (url.indexOf("?") < 0 ? "?" : "&") + "q=";
+    var isFilter = select.tagName === "INPUT";
     var multiple = select.multiple;
-    var picker = new window.TomSelect(select, {
+    var settings = {
+      create: false,
       valueField: "id",
       labelField: "label",
       searchField: [],
@@ -54,7 +77,7 @@
       shouldLoad: function () { return true; },
       load: function (query, callback) {
         var self = this;
-        fetch(url + "?q=" + encodeURIComponent(query.slice(0, 100)), {
+        fetch(asked + encodeURIComponent(query.slice(0, 100)), {
           credentials: "same-origin", headers: {"Accept": "application/json"}
         }).then(function (response) {
           return response.ok ? response.json() : {items: []};
@@ -63,14 +86,21 @@
           // replace the answer to what is typed now.
           if (self.inputValue() !== query) { callback(); return; }
           self.clearOptions();
-          callback(body.items || []);
+          callback(fixedItems(select, query).concat(body.items || []));
         }).catch(function () { callback(); });
       },
       render: {
         no_results: function (data, escape) { return '<div class="no-results">' + escape(select.getAttribute("data-no-results") || "") + '</div>'; },
         loading: function (data, escape) { return '<div class="spinner-border spinner-border-sm m-2" role="status"><span class="visually-hidden">' + escape(select.getAttribute("data-searching") || "") + '</span></div>'; }
       }
-    });
+    };
+    if (isFilter) {
+      var initial = filterOptions(select);
+      settings.options = initial.options;
+      settings.items = initial.items;
+      settings.maxItems = 1;
+    }
+    var picker = new window.TomSelect(select, settings);
     // The label now names the combobox (Tom Select points it there): its help and error go with it, and the
     // select it stands for, out of the tab order, is hidden from assistive technology (one control, one name).
     ["aria-describedby", "aria-invalid"].forEach(function (name) {
@@ -80,7 +110,7 @@
   }
 
   function init(root) {
-    var selects = (root || document).querySelectorAll("select[data-picker]");
+    var selects = (root || document).querySelectorAll("select[data-picker], input[data-picker]");
     if (!selects.length) { return Promise.resolve(); }
     return loadLibrary().then(function () {
       for (var i = 0; i < selects.length; i++) { setUp(selects[i]); }

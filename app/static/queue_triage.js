@@ -40,7 +40,8 @@
       var officer = document.querySelector("#bulk-assign select[name=officer]");
       if (!fold || !officer) { return; }
       fold.open = true;
-      officer.focus();
+      // The officer is a type-ahead picker (pickers.js): its combobox takes the focus, the select stands behind.
+      if (officer.tomselect) { officer.tomselect.focus(); } else { officer.focus(); }
     } else { return; }
     event.preventDefault();
   });

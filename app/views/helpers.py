@@ -4,8 +4,11 @@ app/api/common.py; both read the same filter forms.)"""
 from collections.abc import Callable
 
 from flask import Response, abort, request
+from flask_login import current_user
 
+from app import pickers
 from app.listing import Paging, paging_from
+from app.scoping import for_user
 from app.services.core.errors import Refused, Stale
 from models import db
 
@@ -13,8 +16,10 @@ from models import db
 def list_filters(form_cls, prepare=None):
     """(form, filters dict, Paging) from the query string; filters None when a parameter is invalid (the page then
     shows the form with its messages and answers 400). `prepare(form)` sets choices that come from the database
-    before the form is validated."""
+    before the form is validated. The filter pickers take a name typed without JavaScript here (pages only: the
+    API takes keys) and get the labels they show."""
     form = form_cls(request.args)
+    pickers.bind_filters(form, for_user(current_user))
     if prepare is not None:
         prepare(form)
     if not form.validate():

@@ -24,7 +24,7 @@ from app.services.outcomes import outcome_timeline
 from app.services.registry import experts as expert_service
 from app.services.registry import states as state_service
 from app.services.requests import queue as queue_service
-from app.services.requests import request_exports, request_reads
+from app.services.requests import request_exports
 from app.services.treaties import treaty_record
 from app.views.helpers import list_filters, refuse_filters
 from app.views.registry.states import get_state_or_404
@@ -133,8 +133,7 @@ _exports("/contributions", "contributions", Permission.VIEW_CONTRIBUTIONS, _cont
 
 # ------------------------------------------------------------------ the managers' queue
 def _queue(extension: str):
-    staff = request_reads.staff_accounts()
-    filters, paging = _filters(QueueFilterForm, lambda f: f.assigned_officer.set_accounts(staff))
+    filters, paging = _filters(QueueFilterForm)
     select = queue_service.query(for_user(current_user), queue_service.QueueFilters(**filters), loads=())
     if job := _as_job(select, _l("Export of the queue (%(format)s)"), extension):
         return job

@@ -11,7 +11,6 @@ from app.exports import csv_response
 from app.page_cache import cached_page
 from app.permissions import Permission, permission_required
 from app.scoping import for_user
-from app.services.funding import contributions as contribution_service
 from app.services.outcomes import outcome_summary
 from app.services.treaties import treaty_record
 from app.views.charts import bar_charts, chart
@@ -26,12 +25,10 @@ bp = Blueprint("outcomes", __name__, url_prefix="/outcomes")
 _CARRIED = ("as_of", "instrument", "regional_group", "kind", "donor", "national", "period_from", "period_to")
 
 
-def _prepare(scope):
-    def prepare(form):
-        form.donor.set_choices((d.id, d.name) for d in contribution_service.donors(scope))
-        if "figure" in form:  # the drill-down's figures, named as the page names them (the form knows only keys)
-            form.figure.choices = choices((key, outcome_summary.FIGURES[key]) for key in FIGURE_KEYS)
-    return prepare
+def _prepare(form):
+    """The drill-down's figures, named as the page names them (the form knows only keys); the donor is a picker."""
+    if "figure" in form:
+        form.figure.choices = choices((key, outcome_summary.FIGURES[key]) for key in FIGURE_KEYS)
 
 
 def _drill(args: dict):
@@ -45,7 +42,7 @@ def _drill(args: dict):
 
 def _analysis(form_cls):
     scope = for_user(current_user)
-    form, filters, _paging = list_filters(form_cls, prepare=_prepare(scope))
+    form, filters, _paging = list_filters(form_cls, prepare=_prepare)
     if filters is None:
         return scope, form, None
     as_of = filters.get("as_of") or date.today()

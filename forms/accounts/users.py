@@ -3,7 +3,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from forms.base import MAX_ID, AppForm, EmailAddress, FilterForm, NewPassword, choices, date_field, optional_int, strip
+from forms.base import MAX_ID, AppForm, EmailAddress, FilterForm, NewPassword, choices, date_field, strip
+from forms.pickers import PickerField
 from models.enums import Role
 
 NO_DONOR = ("", _l("— none —"))
@@ -14,15 +15,13 @@ def _role_field():
 
 
 def _donor_field():
-    return SelectField(_l("Donor"), coerce=optional_int, choices=choices([NO_DONOR]),
+    return PickerField(_l("Donor"), kind="organizations", among="donors", blank=NO_DONOR[1],
+                       unknown=_l("Choose the donor organization from the list."),
                        description=_l("Donor accounts only: the donor whose contributions the account sees."))
 
 
 class _RoleAndDonor:
     """Role and donor go together: a donor account sees one donor's money, any other account none."""
-
-    def set_donor_choices(self, organizations) -> None:
-        self.donor_id.choices = choices([NO_DONOR] + [(o.id, o.display_name) for o in organizations])
 
     def validate_donor_id(self, field):
         if self.role.data == Role.DONOR.value and field.data is None:

@@ -12,9 +12,11 @@ from forms.filters import (
     INSTRUMENT_CODES,
     CodeField,
     enum_filter,
+    flag_filter,
     group_filter,
     id_filter,
     instrument_filter,
+    record_filter,
     text_filter,
 )
 from forms.funding.codelists import currency_problem
@@ -37,14 +39,17 @@ class ContributionFilterForm(FilterForm):
                     "activities served (any of its names), or a contribution's number (#16)."))
     status = enum_filter(_l("Status"), ContributionStatus)
     donor = text_filter(_l("Donor"), _l("Part of the donor's name, or its acronym."), max_length=120)
-    donor_id = id_filter(_l("Donor id"), _l("One donor organization, by its id."))
+    donor_id = record_filter(_l("Donor id"), "organizations", _l("One donor organization, by its id."),
+                             among="donors")
     currency = CodeField(_l("Currency"), _l("An ISO 4217 code, e.g. USD."))
     project = id_filter(_l("Project"), _l("A project's id."))
     instrument = instrument_filter(_l("Earmarked for"))
     region = group_filter(_l("Earmarked region"))
-    activity = id_filter(_l("Activity"), _l("An activity's id: the contributions allocated to it."))
+    activity = record_filter(_l("Activity"), "activities", _l("An activity's id: the contributions allocated to it."))
     date_from = date_field(_l("Pledged from"), Optional())
     date_to = date_field(_l("Pledged to"), Optional())
+    unrecorded = flag_filter(_l("Amount not recorded"), _l("Committed or received with no amount recorded: the "
+                                                           "contributions the totals leave out."))
 
     def validate_date_to(self, field):
         if field.data and self.date_from.data and field.data < self.date_from.data:
@@ -103,7 +108,8 @@ def _check_currency(form, field):
 
 class ContributionForm(AppForm):
     """A contribution's facts and earmark (its status moves through StatusForm, one guarded step at a time)."""
-    donor_id = SelectField(_l("Donor"), coerce=optional_int, validators=[DataRequired(_l("Choose the donor."))])
+    donor_id = PickerField(_l("Donor"), [DataRequired(_l("Choose the donor."))], kind="organizations", among="donors",
+                           blank=_l("Choose a donor"), unknown=_l("Choose the donor from the list."))
     project_id = SelectField(_l("Project"), coerce=optional_int, validators=[Optional()],
                              description=_l("The project the money is earmarked for, if any."))
     amount_not_recorded = BooleanField(_l("Amount not recorded"),
@@ -127,8 +133,7 @@ class ContributionForm(AppForm):
     #: Set when editing: the version the form was rendered from.
     version = VersionField()
 
-    def set_choices(self, donors, projects) -> None:
-        self.donor_id.choices = choices([("", _l("Choose a donor"))] + [(d.id, d.display_name) for d in donors])
+    def set_projects(self, projects) -> None:
         self.project_id.choices = choices([("", _l("No project"))] + [(p.id, p.title) for p in projects])
 
     def validate_amount(self, field):

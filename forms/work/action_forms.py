@@ -2,7 +2,7 @@
 and of "my actions" — the queue's filters (status, owner, State, regional group, instrument, priority, overdue,
 due dates) plus the record an action was raised from."""
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField, SelectField, SelectMultipleField, TextAreaField, ValidationError
+from wtforms import IntegerField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from forms.base import MAX_ID, AppForm, FilterForm, PlainText, VersionField, choices, date_field, strip
@@ -13,49 +13,24 @@ from forms.filters import (
     id_number_filter,
     instrument_filter,
     not_before,
+    record_filter,
     state_filter,
     text_filter,
 )
-from forms.pickers import PickerField
+from forms.pickers import FilterPickerField, PickerField
 from models.enums import ActionStatus, Priority
 
 #: The owner filter's value for the caller's own account.
 ME = "me"
 
 
-def me_or_id(value):
-    """Coerce an account filter: '' -> None, 'me' -> 'me', '12' -> 12."""
-    if value in (None, ""):
-        return None
-    if str(value).strip().lower() == ME:
-        return ME
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return value  # left as is: pre_validate says what is wrong
-
-
-class MeOrAccountField(SelectField):
-    """An account filter: `me` (the caller) or any account's id (one that is not staff lists nothing); on pages a
-    select of the staff accounts, whose options the view sets."""
-    api_schema = {"anyOf": [{"type": "integer", "minimum": 1, "maximum": MAX_ID}, {"type": "string", "enum": [ME]}]}
+class MeOrAccountField(FilterPickerField):
+    """An account filter: `me` (the caller) or any account's id (one that is not staff lists nothing), picked
+    among the staff accounts, deactivated ones too, by type-ahead on a page."""
 
     def __init__(self, label, description=None, **kwargs):
-        super().__init__(label, coerce=me_or_id, choices=choices([("", _l("Anyone")), (ME, _l("Me"))]),
-                         validate_choice=False,
-                         validators=[Optional()], description=description, **kwargs)
-
-    def pre_validate(self, form):
-        if self.data is None or self.data == ME:
-            return
-        if not (isinstance(self.data, int) and 1 <= self.data <= MAX_ID):
-            raise ValidationError(_l("Give me, or an account's id from 1 to %(max)s.", max=MAX_ID))
-
-    def set_accounts(self, users) -> None:
-        pairs = [("", _l("Anyone")), (ME, _l("Me"))] + [(u.id, f"{u.name} ({u.email})") for u in users]
-        if isinstance(self.data, int) and self.data not in {u.id for u in users}:
-            pairs.append((self.data, f"#{self.data}"))
-        self.choices = choices(pairs)
+        super().__init__(label, description, kind="users", among="staff", fixed=[(ME, _l("Me"))],
+                         refusal=_l("Give me, or an account's number from 1 to %(limit)s.", limit=MAX_ID), **kwargs)
 
     def resolved(self, user_id: int) -> int | None:
         """The account id asked for, `me` read as `user_id`."""
@@ -85,8 +60,8 @@ class ActionFilterForm(FilterForm):
     due_from = date_field(_l("Due from"), Optional())
     due_to = date_field(_l("Due to"), Optional(), not_before("due_from",
                                                              _l("The end of the range is before its start.")))
-    activity = id_number_filter(_l("Activity"), _l("Raised from this activity's report (its number)."))
-    request = id_number_filter(_l("Request"), _l("Raised from this request (its number)."))
+    activity = record_filter(_l("Activity"), "activities", _l("Raised from this activity's report (its number)."))
+    request = record_filter(_l("Request"), "requests", _l("Raised from this request (its number)."))
     finding = id_number_filter(_l("Finding"), _l("Raised from this finding (its number)."))
 
 
@@ -110,8 +85,13 @@ class ActionForm(AppForm):
                         unknown=_l("Choose the State from the list."),
                         description=_l("Left empty, the State of the request or finding it is raised from."))
     instruments = SelectMultipleField(_l("Instruments concerned"), choices=choices([(c, c) for c in INSTRUMENT_CODES]))
-    activity = _optional_id(_l("Activity"), _l("Raised from this activity's report (its number)."))
-    request = _optional_id(_l("Request"), _l("Raised from this request (its number)."))
+    activity = PickerField(_l("Activity"), [Optional()], kind="activities", blank=_l("— none —"),
+                           unknown=_l("Choose the activity from the list."),
+                           description=_l("Raised from this activity's report: its number (#16) or words of its "
+                                          "title."))
+    request = PickerField(_l("Request"), [Optional()], kind="requests", blank=_l("— none —"),
+                          unknown=_l("Choose the request from the list."),
+                          description=_l("Raised from this request: its number (#16) or words of its subject."))
     finding = _optional_id(_l("Finding"), _l("Raised from this finding (its number)."))
     status = SelectField(_l("Status"), choices=choices(ActionStatus.choices()), default=ActionStatus.OPEN.value,
                          description=_l("open → in progress → done or cancelled."))

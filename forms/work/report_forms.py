@@ -1,20 +1,13 @@
 """Forms of activity reports: the report itself (rich text, counterparts as rows), the moves of its review
 (submit to approvers, return with a note, approve, unlock with a reason) and the filters of the report list."""
 from flask_babel import lazy_gettext as _l
-from wtforms import FieldList, FormField, SelectMultipleField, StringField, TextAreaField
+from wtforms import FieldList, FormField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from forms.activities import _Row
-from forms.base import (
-    AppForm,
-    FilterForm,
-    PlainText,
-    VersionField,
-    choices,
-    empty_row,
-    strip,
-)
+from forms.base import AppForm, FilterForm, PlainText, VersionField, empty_row, strip
 from forms.filters import enum_filter, state_filter, text_filter
+from forms.pickers import MultiPickerField
 from forms.wording import at_most_characters, lazy_sentences
 from forms.work.action_forms import MeOrAccountField
 from models.enums import ActivityKind, ReportStatus
@@ -75,13 +68,12 @@ def _note(label: str, description: str, required: str | None = None) -> TextArea
         description=description, render_kw={"rows": 3})
 
 class SubmitForm(AppForm):
-    approvers = SelectMultipleField(_l("Approvers"), coerce=int, description=_l("The managers who will review the "
-                                    "report (account ids); after a return, the same ones unless others are chosen."))
+    approvers = MultiPickerField(_l("Approvers"), kind="users", among="approvers",
+                                 unknown=_l("Send the report to active managers' accounts."),
+                                 description=_l("The managers who will review the report (account ids); after a "
+                                                "return, the same ones unless others are chosen."))
     note = _note(_l("Note to the approvers"), _l("After a return: your answer to the approver's note."))
     version = VersionField()
-
-    def set_approvers(self, users) -> None:
-        self.approvers.choices = choices([(u.id, f"{u.name} ({u.email})") for u in users])
 
 class ReturnForm(AppForm):
     note = _note(_l("What should change"), _l("The note the author answers."),

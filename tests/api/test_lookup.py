@@ -76,3 +76,18 @@ def test_the_openapi_document_names_the_kinds(api_as):
     operation = get("/api/v1/openapi.json").get_json()["paths"]["/api/v1/lookup/{kind}"]["get"]
     kind = next(p for p in operation["parameters"] if p["name"] == "kind")
     assert kind["schema"]["enum"] == list(lookup.KINDS) and any(p["name"] == "q" for p in operation["parameters"])
+
+
+@pytest.mark.parametrize("asked", [f"{kind}?q={q}" for kind in lookup.KINDS for q in ("", "bra", "%2312", "la+pa")]
+                         + ["users?q=a&among=staff", "users?q=a&among=assignable", "users?q=a&among=approvers",
+                            "organizations?q=a&among=donors"])
+def test_every_lookup_is_one_statement(api_as, asked):
+    """Whatever the kind, the text (none, words, a number) or the set: one SELECT answers (query counts, never
+    times: the trigram index makes that one statement cheap, tests/test_query_plans.py checks its plan)."""
+    get, _user = api_as("manager")
+    get("/api/v1/lookup/states?q=x")  # the token's use is recorded once: not a lookup's cost
+    with count_queries() as statements:
+        ids(get(f"/api/v1/lookup/{asked}"))
+    reads = [s for s in statements if not s.lstrip().upper().startswith(("SAVEPOINT", "RELEASE"))]
+    lookups = [s for s in reads if "LIMIT" in s]
+    assert len(lookups) == 1 and len(reads) <= 2, reads

@@ -57,3 +57,18 @@ def test_an_officer_logs_a_mission_with_two_visits_and_three_experts_by_keyboard
     assert "Director, Centre for International Crime Prevention — lecturer" in main
     assert "International Monetary Fund" in main and "Executive Director" in main
     assert not [e for e in page.console_errors if "Content Security Policy" in e]
+
+
+def test_a_list_is_filtered_by_a_state_and_an_officer_picked_by_name(page, live_server, sign_in):
+    """The request list's State and officer filters are pickers too: typed names, the keys sent, the chips in words."""
+    sign_in("manager")
+    page.goto(live_server["url"] + "/requests/")
+    page.click("details.filter-fold > summary")  # the filters fold behind "Filter"
+    pick(page, "state", "Boliv", "Bolivia")
+    pick(page, "assigned_officer", "Nobo", "Nobody")  # a fixed choice beside the accounts
+    with page.expect_navigation():
+        page.click("form.filter-bar button[type=submit]")
+    assert "state=BOL" in page.url and "assigned_officer=none" in page.url
+    chips = page.inner_text(".filter-chips")
+    assert "State: Bolivia (Plurinational State of) (BOL)" in chips and "Assigned officer: Nobody" in chips
+    assert page.console_errors == []

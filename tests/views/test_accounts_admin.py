@@ -1,4 +1,5 @@
 """Account administration and the audit list, through the pages with real CSRF tokens."""
+import html
 import re
 from datetime import timedelta
 
@@ -56,7 +57,17 @@ def test_create_a_donor_account_bound_to_its_donor(client, admin, session):
     donor = factories.organization(name="Test Donor Government")
     session.commit()
     page = client.get("/admin/users/new").get_data(as_text=True)
-    assert "Test Donor Government" in page
+    # The donor is picked by type-ahead among the organizations that give money: the page lists none of them.
+    assert "Test Donor Government" not in page and 'data-lookup="/api/v1/lookup/organizations?among=donors"' in page
+    found = client.get("/api/v1/lookup/organizations?among=donors&q=test+donor+gov").get_json()["items"]
+    assert [i["id"] for i in found] == [donor.id]
+    partner = factories.organization(name="Test partner ministry", kind="institute")
+    session.commit()
+    assert client.get("/api/v1/lookup/organizations?among=donors&q=test+partner").get_json()["items"] == []
+    response = _post(client, "/admin/users/new", email="partner@example.test", name="P", role="donor",
+                     donor_id=str(partner.id), password="a-good-long-password")
+    assert response.status_code == 200 and "Choose the donor organization from the list." in html.unescape(
+        response.get_data(as_text=True))
     response = _post(client, "/admin/users/new", email="donor@example.test", name="D", role="donor",
                      donor_id=str(donor.id), password="a-good-long-password")
     assert response.status_code == 302

@@ -52,7 +52,7 @@ def test_the_donor_home_panel_marks_the_activities_linked_by_inference(client, l
     login_as("donor", donor=_canada())
     home = client.get("/").get_data(as_text=True)
     panel = home[home.index('class="mt-4 home-funding"'):]
-    assert re.search(r"16 activities funded \(<span class=\"activities-inferred\">14</span> of them\s*"
+    assert re.search(r"16 activities funded</a> \(<a class=\"activities-inferred\" [^>]*>14</a> of them\s*"
                      r"<span class=\"badge text-bg-warning inferred-mark\"", panel)
 
 

@@ -62,7 +62,7 @@ def test_error_pages_say_what_happened_and_what_to_do(failing_app, code, title, 
     response = failing_app.test_client().get(f"/fail/{code}")
     body = response.get_data(as_text=True)
     assert response.status_code == int(code)
-    assert f"<h1 class=\"h3\">{title}</h1>" in body and advice in body and "What you can do" in body
+    assert f"<h1 class=\"h3 mb-0\">{title}</h1>" in body and advice in body and "What you can do" in body
     assert f"Error code: {code}" in body and '<main id="main"' in body  # in the site's layout
 
 
@@ -91,7 +91,10 @@ def test_a_flag_is_a_checkbox_and_a_choice_is_a_select(client, login_as):
     page = client.get("/requests/").get_data(as_text=True)
     overdue = re.search(r'<input[^>]*name="overdue"[^>]*>', page).group(0)
     assert 'type="checkbox"' in overdue and 'class="form-check-input' in overdue and "form-control" not in overdue
-    officer = re.search(r'<select[^>]*name="assigned_officer"[^>]*>', page).group(0)
-    assert 'class="form-select' in officer
-    state = re.search(r'<input[^>]*name="state"[^>]*>', page).group(0)  # a name or a code, typed
-    assert 'class="form-control' in state and "form-select" not in state
+    status = re.search(r'<select[^>]*name="status"[^>]*>', page).group(0)
+    assert 'class="form-select' in status
+    # A State and an officer: type-ahead pickers, text boxes (a name or a code) until the script makes them
+    # comboboxes.
+    for name, kind in (("state", "states"), ("assigned_officer", "users")):
+        box = re.search(rf'<input[^>]*name="{name}"[^>]*>', page).group(0)
+        assert 'class="form-control' in box and "form-select" not in box and f'data-picker="{kind}"' in box

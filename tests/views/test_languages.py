@@ -146,7 +146,7 @@ def test_dates_money_and_state_names_follow_the_page_language(app):
 def test_an_instruments_page_carries_its_official_title_in_each_language(client, login_as, language, title):
     login_as("officer", language=language)
     page = client.get("/instruments/UNTOC").get_data(as_text=True)
-    assert f'<h1 class="h3">{title}</h1>' in page
+    assert f'<h1 class="h3 mb-0">{title}</h1>' in page
 
 
 def test_a_page_in_french_or_arabic_costs_no_statement_more_than_in_english(client, login_as):

@@ -77,7 +77,7 @@ def test_the_managers_dashboard(sign_in, session):
     assert re.search(r"1 July 2003</td><td><a href=\"/states/ARM\">Armenia</a>", deposits)
     assert "2002</td>" not in deposits and "3 July 2003" not in deposits
     progress = unlinked(page[page.index('id="progress"'):])
-    assert re.search(r'>UNTOC</td><td class="text-end">40</td><td class="text-end">40</td>', progress)
+    assert re.search(r'>UNTOC</td><td class="text-end">40</td><td class="text-end threshold">40</td>', progress)
     assert 'class="bar"' in page and "29 September 2003" in progress
 
 
@@ -214,3 +214,18 @@ def test_each_role_costs_a_fixed_number_of_queries(sign_in, session, role):
     # the signed-in user included; staff dashboards count actions and reports awaiting review in one more (issue 27);
     # the header's bell counts the unread notifications in one more (issue 28); the saved views one more (issue 29)
     assert small == {"manager": 10, "officer": 16, "donor": 10}[role]
+
+
+def test_the_managers_dashboard_leads_with_the_work(sign_in, session):
+    """Issue 29 item 8: the queue first, then what is overdue, the reports awaiting review and the actions due;
+    the saved views; only then the quarter, the deposits and the entry-into-force bars."""
+    get, _manager = sign_in("manager")
+    factories.request("BOL", received=date(2003, 6, 1))
+    session.commit()
+    page = page_of(get)
+    order = ['id="queue-title"', 'id="queue-overdue"', 'id="work-title"', 'id="my-overdue-actions"',
+             'id="reports-awaiting"', 'id="quarter-title"', 'id="deposits-title"', 'id="progress-title"']
+    positions = [page.index(marker) for marker in order]
+    assert positions == sorted(positions), dict(zip(order, positions, strict=True))
+    first_heading = re.search(r"<h2[^>]*>", page[page.index("<main"):]).group(0)
+    assert 'id="queue-title"' in first_heading  # nothing comes before the queue

@@ -63,7 +63,7 @@ def test_the_list_filters_by_regional_group(client, officer):
 
 def test_a_state_page_shows_actions_with_in_force_dates_and_names(client, officer):
     page = client.get("/states/SRB?as_of=2003-12-31").get_data(as_text=True)
-    assert "<h1 class=\"h3\">Serbia" in page
+    assert "<h1 class=\"h3 mb-0\">Serbia" in page
     assert "Ratification, 6 September 2001" in page
     assert "29 September 2003" in page  # UNTOC in force for it on the Convention's entry into force
     for name in ("Yugoslavia — from the beginning", "Serbia and Montenegro — from 4 February 2003",

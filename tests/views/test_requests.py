@@ -170,7 +170,11 @@ def test_assignment_from_the_request_page(client, login_as, make_user, session):
     request = factories.request()
     session.commit()
     page = client.get(f"/requests/{request.id}").get_data(as_text=True)
-    assert f'value="{officer.id}"' in page and f'value="{inactive.id}"' not in page
+    # The officer is picked by type-ahead: the page lists no account, the picker's lookup the active ones only.
+    assert f'value="{officer.id}"' not in page and 'data-lookup="/api/v1/lookup/users?among=assignable"' in page
+    for account, offered in ((officer, True), (inactive, False)):
+        found = client.get(f"/api/v1/lookup/users?among=assignable&q={account.email}").get_json()["items"]
+        assert ([i["id"] for i in found] == [account.id]) is offered
     response = post(client, f"/requests/{request.id}/assign", {"officer": str(inactive.id), "version": "1"})
     assert response.status_code == 422 and request.assigned_officer_id is None
     response = post(client, f"/requests/{request.id}/assign", {"officer": str(officer.id), "version": "1"})

@@ -96,7 +96,7 @@ def test_a_bulk_assignment_with_a_bad_row_changes_nothing(client, login_as, make
         response = _assign(client, "?q=bulk", choice, ticks)
         body = html.unescape(response.get_data(as_text=True))
         assert response.status_code == 422, ticks
-        assert (message or "Not a valid choice") in body, body[:2000]
+        assert (message or "Assign to an active officer's or manager's account, or to nobody.") in body, body[:2000]
         session.expire_all()
         assert a.assigned_officer_id is None and b.assigned_officer_id is None and a.version == 1
     # The queue is shown again as it stands, with the rows that were ticked still ticked.

@@ -18,7 +18,18 @@ from app.listing import Page, Paging, ordered, paginate, text_condition
 from app.rules import record_dates
 from app.scoping import Scope
 from app.services.registry import states as state_service
-from models import Activity, ActivityPartner, ActivityState, ActivityVisit, Deployment, Instrument, MemberState, db
+from models import (
+    Activity,
+    ActivityPartner,
+    ActivityState,
+    ActivityVisit,
+    Allocation,
+    Contribution,
+    Deployment,
+    Instrument,
+    MemberState,
+    db,
+)
 from models.activity import activity_instruments, activity_requests, first_visit_order
 from models.enums import ActivityKind, ActivityStateRole, ActivityStatus
 
@@ -53,6 +64,8 @@ class ActivityFilters:
     date_from: date | None = None       # a visit ending on or after …
     date_to: date | None = None         # … and starting on or before
     request: int | None = None
+    donor: int | None = None            # an organization: the activities its contributions fund
+    funded: bool = False                # paid for by some contribution
 
 
 def _first_visit():
@@ -94,6 +107,11 @@ def query(scope: Scope, filters: ActivityFilters, loads=LOADS) -> sa.Select:
     if f.partner:
         select = select.where(Activity.id.in_(sa.select(ActivityPartner.activity_id).where(
             ActivityPartner.organization_id == f.partner)))
+    if f.funded:
+        select = select.where(Activity.id.in_(sa.select(Allocation.activity_id)))
+    if f.donor:
+        select = select.where(Activity.id.in_(sa.select(Allocation.activity_id).join(
+            Contribution, Contribution.id == Allocation.contribution_id).where(Contribution.donor_id == f.donor)))
     if f.date_from or f.date_to:  # one visit within the range, not one visit ending after and another before
         within = sa.select(ActivityVisit.activity_id)
         if f.date_from:

@@ -21,6 +21,7 @@ from app.services.activities import completion
 from app.services.core import audit, versions
 from app.services.core.errors import Refused
 from app.services.core.sync import sync_children, sync_list
+from app.services.treaties import outcome_facts
 from models import (
     Activity,
     ActivityOtherInstrument,
@@ -299,6 +300,8 @@ def save(scope: Scope, activity: Activity | None, data: ActivityData, version: i
         raise Refused({"status": refusal})
     rows = _checked(scope, data, None)
     before = snapshot(activity) if activity is not None else None
+    # what the outcome figures counted of it before (a State or an instrument it drops is counted again too)
+    counted = outcome_facts.footprint([activity]) if activity is not None else outcome_facts.Footprint()
     if activity is None:
         activity = _new()
     _apply(activity, data, rows)
@@ -312,6 +315,7 @@ def save(scope: Scope, activity: Activity | None, data: ActivityData, version: i
         audit.record_for(activity, "update", f"Edited “{activity.title}”: {fields_in_words(new) or 'nothing changed'}",
                          before=old, after=new)
     db.session.flush()
+    outcome_facts.refresh(counted | outcome_facts.footprint([activity]))
     return activity, overlaps(activity)
 
 
@@ -327,6 +331,7 @@ def create_many(scope: Scope, datas: list[ActivityData], known: Known) -> list[A
     for activity in made:
         _created(activity)
     db.session.flush()
+    outcome_facts.refresh(outcome_facts.footprint(made))
     return made
 
 

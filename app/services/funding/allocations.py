@@ -16,6 +16,7 @@ from app.languages import current_language
 from app.services.core import audit, versions
 from app.services.core.errors import Refused
 from app.services.registry.state_names import local_name
+from app.services.treaties import outcome_facts
 from forms.funding.contributions import amount_problem
 from models import Activity, Allocation, Contribution, db
 from models.base import utcnow
@@ -110,6 +111,7 @@ def allocate(contribution: Contribution, activity: Activity | None, amount: Deci
     _moved_on(contribution)
     audit.record_for(allocation, "create", f"Allocated contribution #{contribution.id} to activity "
                      f"#{activity.id}: {format_money(amount, contribution.currency)}", after=_fields(allocation))
+    outcome_facts.refresh(outcome_facts.footprint([activity]))  # whose money paid for it: the donor's figures
     return allocation
 
 
@@ -118,8 +120,10 @@ def remove(allocation: Allocation) -> None:
     contribution = allocation.contribution
     audit.record_for(allocation, "delete", f"Removed the allocation of contribution #{contribution.id} to "
                      f"activity #{allocation.activity_id}", before=before)
+    activity = allocation.activity
     contribution.allocations.remove(allocation)
     _moved_on(contribution)
+    outcome_facts.refresh(outcome_facts.footprint([activity]))
 
 
 def _moved_on(contribution: Contribution) -> None:

@@ -15,6 +15,7 @@ from app.scoping import Scope
 from app.services.core import audit, versions
 from app.services.core.errors import Refused
 from app.services.registry import states as state_service
+from app.services.treaties import outcome_facts
 from forms.funding.codelists import currency_problem
 from forms.funding.contributions import amount_problem
 from models import (
@@ -55,6 +56,7 @@ class ContributionFilters:
     activity: int | None = None    # allocated to this activity
     date_from: date | None = None  # pledged on or after
     date_to: date | None = None
+    unrecorded: bool = False       # committed or received with no amount recorded: what the totals leave out
 
 
 #: Sort keys of the contribution list (forms.contribution.ContributionFilterForm.SORTS names the same keys).
@@ -68,6 +70,8 @@ def query(scope: Scope, filters: ContributionFilters) -> sa.Select:
     f = filters
     if f.status:
         select = select.where(Contribution.status == f.status)
+    if f.unrecorded:
+        select = select.where(Contribution.amount.is_(None), Contribution.status != ContributionStatus.PLEDGED.value)
     if f.donor:
         select = select.where(Contribution.donor_id.in_(sa.select(Organization.id).where(sa.or_(
             Organization.name.ilike(f"%{f.donor}%"), Organization.acronym == f.donor))))
@@ -270,6 +274,7 @@ def update(c: Contribution, data: ContributionData, version: int | None) -> Cont
     versions.check(c, version, label)
     version_before = c.version
     before = _fields(c)
+    donor_before = c.donor_id
     related = _check(data, c)
     _apply(c, data, related)
     versions.flush(c, label)
@@ -277,6 +282,8 @@ def update(c: Contribution, data: ContributionData, version: int | None) -> Cont
     if new:
         versions.touch(c, version_before)
         audit.record_for(c, "update", f"Edited contribution #{c.id} of {c.donor.name}", before=old, after=new)
+    if c.donor_id != donor_before:  # the activities it pays for count under another donor now
+        outcome_facts.refresh(outcome_facts.footprint(a.activity for a in c.allocations))
     return c
 
 

@@ -1,5 +1,6 @@
-"""IATI activity XML 2.03: one `iati-activity` per funded activity the caller may see, built with lxml, and the
-checks every file passes (the official schema, and every code in the IATI codelists the project ships).
+"""IATI activity XML 2.03: one `iati-activity` per funded activity the caller may see, built with lxml and written
+an activity at a time (`chunks`, from the rows app.services.funding.iati_rows streams), and the checks every file
+passes (the official schema, and every code in the IATI codelists the project ships).
 
 The Centre reports; each donor whose allocations paid for the activity is a funding organisation and each
 allocation with a recorded amount is an incoming-funds transaction. A donor's file holds its own money only, even
@@ -8,6 +9,7 @@ on an activity several donors fund. Schemas and codelists live in app/data/iati 
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
@@ -216,18 +218,39 @@ def _activity(root, funded: FundedActivity, reporter: dict, today: date) -> None
         _sub(_sub(result, "indicator", measure="5"), "title", "What came of the activity")
 
 
-def build(portal: Portal) -> bytes:
-    """The IATI file of the portal's funded activities (the caller's scope, one donor or all)."""
+def chunks(activities: Iterable, as_of: date) -> Iterator[bytes]:
+    """The IATI file of `activities` (donor_portal.FundedActivity, or iati_rows.Funded as they are streamed), an
+    activity at a time: the very bytes `etree.tostring` writes of the whole tree, pretty printed, without ever
+    holding the tree. Each activity is written as the one child of the file's root and cut out of it (an element's
+    indentation depends only on its depth), then dropped."""
     root = etree.Element("iati-activities", version=VERSION,
                          **{"generated-datetime": datetime.now(UTC).isoformat(timespec="seconds")})
     reporter = _reporter()
-    for funded in portal.activities:
-        reason = _dates(funded.activity, portal.as_of)[1]
+    opening = None
+    for funded in activities:
+        reason = _dates(funded.activity, as_of)[1]
         if reason:  # said in the file, where its reader looks for what is missing
             root.append(etree.Comment(f" Activity {funded.activity.id} is not reported: {reason}. "))
         else:
-            _activity(root, funded, reporter, portal.as_of)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+            _activity(root, funded, reporter, as_of)
+        alone = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+        if opening is None:  # the declaration and the root's start tag, written once
+            opening = alone[:alone.index(b">", alone.index(b"<iati-activities")) + 1]
+            yield opening
+        yield alone[len(opening):-len(_CLOSING) - 1]  # "\n  <iati-activity …>…</iati-activity>"
+        root.remove(root[0])
+    if opening is None:  # no activity: the root alone, as tostring writes an empty element
+        yield etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    else:
+        yield b"\n" + _CLOSING
+
+
+_CLOSING = b"</iati-activities>\n"
+
+
+def build(portal: Portal) -> bytes:
+    """The IATI file of the portal's funded activities (the caller's scope, one donor or all), whole."""
+    return b"".join(chunks(portal.activities, portal.as_of))
 
 
 def problems(document: bytes, today: date | None = None) -> list[str]:

@@ -1,5 +1,6 @@
-"""The series behind the outcomes page's charts, from the record outcome_record loads: deposits per regional group
-and year, activities per month, and lead times binned in months. Numbers only: app/views/charts.py draws them."""
+"""The series behind the outcomes page's charts: deposits per regional group and year (from the record
+outcome_record loads), activities per month (from the months the writes keep, outcome_assistance), and lead times
+binned in months. Numbers only: app/views/charts.py draws them."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -7,7 +8,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from app.rules.forecast import add_months
-from app.services.outcomes import outcome_record
+from app.services.outcomes import outcome_assistance, outcome_record
 from models.enums import RegionalGroup
 
 
@@ -27,19 +28,15 @@ def deposits_by_group_and_year(record: outcome_record.Record,
 
 
 def activities_by_month(record: outcome_record.Record, f: outcome_record.OutcomeFilters) -> list[tuple[str, int]]:
-    """Distinct activities serving a State within the filters, per month of their first visit ("2003-02")."""
-    keep = outcome_record.row_filter(record, f)
-    seen: dict[str, set[int]] = defaultdict(set)
-    for row in record.rows:
-        if keep(row):
-            seen[row.day.strftime("%Y-%m")].add(row.activity_id)
+    """Distinct activities serving a State within the filters, per month of their first visit ("2003-02"), from
+    the first month with one to the last, the months between with none included."""
+    seen = {m: n for m, n in outcome_assistance.months(record, outcome_assistance.slice_of(record, f)).items() if n}
     if not seen:
         return []
     first, last = min(seen), max(seen)
-    months, year, month = [], int(first[:4]), int(first[5:])
-    while f"{year:04d}-{month:02d}" <= last:
-        key = f"{year:04d}-{month:02d}"
-        months.append((key, len(seen.get(key, ()))))
+    months, year, month = [], first // 100, first % 100
+    while year * 100 + month <= last:
+        months.append((f"{year:04d}-{month:02d}", seen.get(year * 100 + month, 0)))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return months
 

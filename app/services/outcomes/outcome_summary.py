@@ -2,9 +2,10 @@
 over every assisted State (never a claim that one caused the other). The timeline of one State is
 app.services.outcomes.outcome_timeline.
 
-They read a fixed number of queries whatever the size of the record (outcome_record: what is read, for a Scope and
-as at an `as_of` day, and which rows the filters keep) and compute the rest in one pass in Python, here; the
-charts' series are outcome_series. Callers read all of it through this module.
+They read a fixed number of queries whatever the size of the record (outcome_record: what is read besides the
+assistance, for a Scope and as at an `as_of` day; outcome_assistance: the assistance each set of filters keeps, from
+the figures the writes keep) and compute the rest from one row per (State, instrument) pair, here; the charts'
+series are outcome_series. Callers read all of it through this module.
 
 Definitions (said on the page too):
 - assistance on an instrument: a non-cancelled activity that names the instrument and that the State was served by
@@ -22,11 +23,12 @@ Definitions (said on the page too):
 """
 from __future__ import annotations
 
+import functools
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -35,7 +37,7 @@ from app.rules.forecast import add_months
 from app.rules.record_dates import counted_to
 from app.scoping import Scope
 from app.services.funding import reach
-from app.services.outcomes import outcome_record, outcome_series
+from app.services.outcomes import outcome_assistance, outcome_buckets, outcome_record, outcome_series
 from app.services.registry import states as state_service
 from app.services.treaties import assistance
 from models import Instrument, MemberState
@@ -73,7 +75,6 @@ class Pair:
     state: MemberState
     instrument: Instrument
     first: date
-    activities: int
     signature: date | None
     deposit: date | None
     request: date | None
@@ -81,43 +82,51 @@ class Pair:
     first_after_request: date | None
     as_of: date
 
-    @property
+    # Each derived value is computed once per pair: the page summarises thousands of pairs (by kind, by donor).
+    @cached_property
     def already_party(self) -> bool:
         return self.deposit is not None and self.deposit <= self.first
 
-    @property
+    @cached_property
     def days_to_deposit(self) -> int | None:
         return (self.deposit - self.first).days if self.deposit and not self.already_party else None
 
-    @property
+    @cached_property
     def days_request_to_activity(self) -> int | None:
         return (self.first_after_request - self.request).days if self.request and self.first_after_request \
             else None
 
-    @property
+    @cached_property
     def days_signature_to_deposit(self) -> int | None:
         if self.signature and self.deposit and self.signature <= self.deposit:
             return (self.deposit - self.signature).days
         return None
 
-    @property
+    @cached_property
     def counted_to(self) -> date:
         """`as_of`, or the day the instrument's record is complete to when earlier: "still not party" is known up
         to that day only (later deposits are not recorded)."""
         return counted_to(self.instrument.record_complete_to, self.as_of)
 
-    @property
+    @cached_property
     def elapsed(self) -> int:
         """Days from first assistance to `counted_to` (never past the record's end)."""
         return (self.counted_to - self.first).days
 
     def window_elapsed(self, months: int) -> bool:
         """Whether the `months` after first assistance lie within what the record covers."""
-        return add_months(self.first, months) <= self.counted_to
+        return _months_after(self.first, months) <= self.counted_to
 
     def deposited_within(self, months: int) -> bool:
         return (self.deposit is not None and not self.already_party
-                and outcome_series.within_months(self.first, self.deposit, months))
+                and self.deposit <= _months_after(self.first, months))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _months_after(day: date, months: int) -> date:
+    """`add_months`, kept: many pairs share a first day, and each is asked for every window (the same day as
+    `outcome_series.within_months` counts to)."""
+    return add_months(day, months)
 
 
 @dataclass(frozen=True)
@@ -137,9 +146,12 @@ class Summary:
     shares: dict[int, Share] = field(default_factory=dict)
     medians: dict[str, float | None] = field(default_factory=dict)
     period_to: date | None = None
+    #: The counts alone, without the pairs: a row of the breakdowns by kind or by donor, counted in the database
+    #: (its links open the list with that filter added, which `members` then gives).
+    counts: dict[str, int] | None = None
 
     def count(self, key: str) -> int:
-        return len(self.members.get(key, []))
+        return self.counts.get(key, 0) if self.counts is not None else len(self.members.get(key, []))
 
 
 #: The figures a drill-down can list (the `figure` parameter), with their labels.
@@ -208,21 +220,15 @@ def summarize(pairs: list[Pair], as_of: date, period_to: date | None = None) -> 
 
 def pairs(record: Record, f: OutcomeFilters) -> list[Pair]:
     """The assisted (State, instrument) pairs within the filters, each with its first assistance."""
-    keep = outcome_record.row_filter(record, f)
-    return _pairs_of(record, [row for row in record.rows if keep(row)])
+    return _pairs_of(record, outcome_assistance.firsts(record, outcome_assistance.slice_of(record, f)))
 
 
-def _pairs_of(record: Record, rows: Iterable[outcome_record.ServedRow]) -> list[Pair]:
-    by_pair: dict[tuple[int, int], dict[int, date]] = defaultdict(dict)
-    for row in rows:  # one day per activity: a State both served and taking part counts the activity once
-        by_pair[(row.state_id, row.instrument_id)][row.activity_id] = row.day
+def _pairs_of(record: Record, firsts: outcome_assistance.Firsts) -> list[Pair]:
     out = []
-    for key, by_activity in by_pair.items():
-        days = list(by_activity.values())
-        request = record.requests.get(key)
-        after = min((d for d in days if request and d >= request), default=None)
-        out.append(Pair(record.states[key[0]], record.instruments[key[1]], min(days), len(days),
-                        record.signatures.get(key), record.deposits.get(key), request, after, record.as_of))
+    for key, (first, after) in firsts.items():
+        request = record.requests.get(key)  # the first on or before `as_of`: `after` is counted from it
+        out.append(Pair(record.states[key[0]], record.instruments[key[1]], first, record.signatures.get(key),
+                        record.deposits.get(key), request, after if request else None, record.as_of))
     return sorted(out, key=lambda p: (p.state.name, p.instrument.id))
 
 
@@ -286,63 +292,50 @@ class Breakdown:
     inferred: dict[str, int] = field(default_factory=dict)
 
 
-def breakdowns(record: Record, f: OutcomeFilters) -> list[Breakdown]:
+def breakdowns(record: Record, f: OutcomeFilters, assisted: list[Pair] | None = None) -> list[Breakdown]:
     """The same figures by regional group, instrument, kind of assistance and donor: each row is the analysis with
-    that one filter added (so that its links open the same list the figure counts)."""
-    keep = outcome_record.row_filter(record, f)
-    kept = [row for row in record.rows if keep(row)]
-    # The value(s) of each dimension a row falls under: adding that filter keeps exactly these rows.
-    value_of = {
-        "regional_group": lambda r: [record.states[r.state_id].regional_group or NO_GROUP],
-        "instrument": lambda r: [record.instruments[r.instrument_id].code],
-        "kind": lambda r: [r.kind],
-        "donor": lambda r: [str(d) for d in record.donors.get(r.activity_id, ())],
-    }
+    that one filter added (so that its links open the same list the figure counts). A pair's regional group and
+    instrument are its own: those rows divide the pairs; the rows by kind and by donor are counted in the database
+    (outcome_buckets), from each pair's first assistance by kind and by donor."""
+    s = outcome_assistance.slice_of(record, f)
+    if assisted is None:
+        assisted = _pairs_of(record, outcome_assistance.firsts(record, s))
 
-    def rows(key: str, values: list[tuple[str, str]]) -> list[tuple[str, str, Summary]]:
-        buckets: dict[str, list[outcome_record.ServedRow]] = defaultdict(list)
-        for row in kept:
-            for value in value_of[key](row):
-                buckets[value].append(row)
-        out = []
-        for value, label in values:
-            if buckets.get(value):
-                out.append((value, label, summarize(_pairs_of(record, buckets[value]), record.as_of, f.period_to)))
-        return out
+    def divided(value_of, values: list[tuple[str, str]]) -> list[tuple[str, str, Summary]]:
+        buckets: dict[str, list[Pair]] = defaultdict(list)
+        for p in assisted:
+            buckets[value_of(p)].append(p)
+        return [(value, label, summarize(buckets[value], record.as_of, f.period_to))
+                for value, label in values if buckets.get(value)]
+
+    def counted(by: str) -> dict:
+        return outcome_buckets.counted(record, outcome_assistance.bucket_pairs(record, s, by))
     groups = [(g.value, g.label) for g in RegionalGroup] + [(NO_GROUP, _("No regional group"))]
     instruments = [(i.code, i.code) for i in record.instruments.values()]
-    kinds = [(k.value, k.label) for k in ActivityKind]
-    donors = sorted(record.donor_names.items(), key=lambda d: d[1])
-    return [
+    kinds = counted("kind") if not f.kind else {}
+    out = [
         Breakdown("regional_group", _("By regional group"), _("Regional group"),
-                  rows("regional_group", groups) if not f.regional_group else []),
+                  divided(lambda p: p.state.regional_group or NO_GROUP, groups) if not f.regional_group else []),
         Breakdown("instrument", _("By instrument"), _("Instrument"),
-                  rows("instrument", instruments) if not f.instrument else []),
+                  divided(lambda p: p.instrument.code, instruments) if not f.instrument else []),
         Breakdown("kind", _("By kind of assistance"), _("Kind of assistance"),
-                  rows("kind", kinds) if not f.kind else []),
-        Breakdown("donor", _("By donor"), _("Donor"),
-                  rows("donor", [(str(i), n) for i, n in donors]) if not f.donor else [],
-                  _reached_by_donor(record, f) if not f.donor else {},
-                  _inferred_by_donor(record, kept) if not f.donor else {}),
+                  [(k.value, k.label, _counted_summary(kinds[k.value], f)) for k in ActivityKind
+                   if k.value in kinds]),
     ]
+    if f.donor:
+        return out + [Breakdown("donor", _("By donor"), _("Donor"), [])]
+    donors = counted("donor")
+    names = outcome_assistance.donor_names(donors)
+    rows = [(str(i), names[i], _counted_summary(donors[i], f)) for i in sorted(donors, key=lambda i: names[i])]
+    return out + [Breakdown("donor", _("By donor"), _("Donor"), rows,
+                            outcome_assistance.reached_by_donor(record, s.instrument_id),
+                            outcome_assistance.inferred_by_donor(record, s))]
 
 
-def _inferred_by_donor(record: Record, kept: list[outcome_record.ServedRow]) -> dict[str, int]:
-    """Per donor id, the activities within the filters the record links to it by inference."""
-    out: dict[str, set[int]] = defaultdict(set)
-    for row in kept:
-        for donor_id in record.donors.get(row.activity_id, ()):
-            if (row.activity_id, donor_id) in record.inferred:
-                out[str(donor_id)].add(row.activity_id)
-    return {k: len(v) for k, v in out.items()}
-
-
-def _reached_by_donor(record: Record, f: OutcomeFilters) -> dict[str, int]:
-    """Per donor id (as the breakdown's values are), the number of States its contributions reached."""
-    instrument = next((i for i in record.instruments.values() if i.code == f.instrument), None) \
-        if f.instrument else None
-    found = reach.by_donor(record.scope.contributions(), record.as_of, instrument)
-    return {str(k): v.states for k, v in found.items() if k is not None}
+def _counted_summary(found: outcome_buckets.Counted, f: OutcomeFilters) -> Summary:
+    """A breakdown's row counted in the database, as a Summary (counts, shares and the median it shows)."""
+    shares = {n: Share(found.counts[f"within_{n}"], found.counts[f"window_{n}"]) for n in WINDOWS}
+    return Summary({}, shares, {"activity_to_deposit": found.median_to_deposit}, f.period_to, found.counts)
 
 
 @dataclass
@@ -364,7 +357,7 @@ def analytics(scope: Scope, as_of: date, f: OutcomeFilters, *, with_breakdowns: 
     record = load(scope, as_of)
     assisted = pairs(record, f)
     return Analytics(record, f, assisted, summarize(assisted, as_of, f.period_to),
-                     breakdowns(record, f) if with_breakdowns else [], comparison(record, f, assisted))
+                     breakdowns(record, f, assisted) if with_breakdowns else [], comparison(record, f, assisted))
 
 
 def drill_down(analysis: Analytics, figure: str, group: str | None = None) -> list:

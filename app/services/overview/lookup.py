@@ -10,15 +10,27 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app.scoping import Scope
 from app.services.registry.states import name_matches
-from models import Activity, AssistanceRequest, Expert, LegislativeIssue, MemberState, Organization, User, db
-from models.enums import Role
+from app.services.requests.request_reads import ASSIGNABLE_ROLES
+from app.services.work.report_review import APPROVER_ROLES
+from models import (
+    Activity,
+    AssistanceRequest,
+    Contribution,
+    Expert,
+    LegislativeIssue,
+    MemberState,
+    Organization,
+    User,
+    db,
+)
+from models.enums import OrganizationKind, Role
 
 #: Most items one lookup answers: a picker shows a screenful, and typing more narrows it.
 MAX_ITEMS = 50
@@ -67,13 +79,17 @@ class Kind:
     order: tuple
     #: What a form posts, as the key column holds it (None: not a key; the text is looked up by name instead).
     key_of: Callable[[str], object]
+    #: Narrower sets a field may offer (`?among=`): name -> the condition, given the scope. A field that takes
+    #: only some records of the kind (an assignment: active officers) searches and checks among those alone.
+    among: dict[str, Callable[[Scope], sa.ColumnElement]] = field(default_factory=dict)
 
     @property
     def key(self):
         return self.columns[0]
 
-    def select(self, scope: Scope) -> sa.Select:
-        return sa.select(*self.columns).where(self.visible(scope))
+    def select(self, scope: Scope, among: str | None = None) -> sa.Select:
+        select = sa.select(*self.columns).where(self.visible(scope))
+        return select.where(self.among[among](scope)) if among else select
 
 
 def _state_code(text: str) -> str | None:
@@ -91,6 +107,25 @@ def _staff(_scope: Scope):
     return User.role != Role.DONOR.value
 
 
+#: The narrower sets of accounts: a filter's (officers and managers, deactivated ones too: their records stay),
+#: an assignment's or an action's owner (active officers and managers), a report's approvers (active managers).
+_ACCOUNTS = {
+    "staff": lambda _s: User.role.in_(ASSIGNABLE_ROLES),
+    "assignable": lambda _s: sa.and_(User.role.in_(ASSIGNABLE_ROLES), User.is_active_account.is_(True)),
+    "approvers": lambda _s: sa.and_(User.role.in_(APPROVER_ROLES), User.is_active_account.is_(True)),
+}
+
+
+def _donors(scope: Scope):
+    """The organizations that give money (app.services.funding.contributions.donors): those with a contribution
+    the scope sees and, for staff, the governments that have none yet."""
+    has_money = Organization.id.in_(sa.select(Contribution.donor_id).where(scope.contributions()))
+    if scope.is_donor:
+        return has_money
+    return sa.or_(has_money, Organization.kind.in_([OrganizationKind.DONOR_GOVERNMENT.value,
+                                                    OrganizationKind.GOVERNMENT.value]))
+
+
 KINDS: dict[str, Kind] = {
     "states": Kind(
         (MemberState.code, MemberState.name), lambda r: f"{r.name} ({r.code})", lambda s: s.states(),
@@ -102,7 +137,7 @@ KINDS: dict[str, Kind] = {
         (Organization.id, Organization.name, Organization.acronym), _organization_label,
         lambda s: s.organizations(),
         lambda q: sa.or_(_words(Organization.name, q), sa.func.lower(Organization.acronym) == q.strip().lower()),
-        (Organization.name,), record_number),
+        (Organization.name,), record_number, {"donors": _donors}),
     "requests": Kind(
         (AssistanceRequest.id, AssistanceRequest.subject, AssistanceRequest.received_date),
         lambda r: f"#{r.id} {r.subject}" + (f" ({r.received_date.isoformat()})" if r.received_date else ""),
@@ -116,7 +151,7 @@ KINDS: dict[str, Kind] = {
     "users": Kind(
         (User.id, User.name, User.email), lambda r: f"{r.name} ({r.email})", _staff,
         lambda q: sa.or_(_words(User.name, q), sa.func.lower(User.email).like(_like(q.strip()), escape="\\")),
-        (User.name, User.id), record_number),
+        (User.name, User.id), record_number, _ACCOUNTS),
     "issues": Kind(
         (LegislativeIssue.id, LegislativeIssue.title, LegislativeIssue.article),
         lambda r: f"{r.title} — {r.article}", lambda _s: sa.true(),
@@ -132,31 +167,32 @@ class Item:
     label: str
 
 
-def search(kind: str, scope: Scope, q: str | None) -> list[Item]:
-    """At most MAX_ITEMS records of `kind` the scope may see, matching `q` (every one, in order, when empty):
-    one query."""
+def search(kind: str, scope: Scope, q: str | None, among: str | None = None) -> list[Item]:
+    """At most MAX_ITEMS records of `kind` the scope may see (of the set `among`, when given), matching `q`
+    (every one, in order, when empty): one query."""
     found = KINDS[kind]
-    select = found.select(scope)
+    select = found.select(scope, among)
     if q and q.strip():
         select = select.where(found.matches(q.strip()))
     rows = db.session.execute(select.order_by(*found.order).limit(MAX_ITEMS))
     return [Item(row[0], found.label(row)) for row in rows]
 
 
-def labels(kind: str, scope: Scope, keys: Iterable) -> dict:
-    """key -> label of the records of `kind` among `keys` that the scope may see (one query; none when no key).
-    A key missing from the answer names nothing the caller may choose."""
+def labels(kind: str, scope: Scope, keys: Iterable, among: str | None = None) -> dict:
+    """key -> label of the records of `kind` among `keys` that the scope may see (and of the set `among`): one
+    query, none when no key. A key missing from the answer names nothing the caller may choose."""
     keys = sorted({k for k in keys if k is not None}, key=str)
     if not keys:
         return {}
     found = KINDS[kind]
-    return {row[0]: found.label(row) for row in db.session.execute(found.select(scope).where(found.key.in_(keys)))}
+    return {row[0]: found.label(row)
+            for row in db.session.execute(found.select(scope, among).where(found.key.in_(keys)))}
 
 
-def resolve(kind: str, scope: Scope, text: str) -> tuple[Item | None, str | None]:
+def resolve(kind: str, scope: Scope, text: str, among: str | None = None) -> tuple[Item | None, str | None]:
     """The one record of `kind` that typed `text` names — (item, None) — or (None, why not): nothing matches, or
     several do and none is named exactly (its number, its code, its label or its name in full)."""
-    items = search(kind, scope, text)
+    items = search(kind, scope, text, among)
     if len(items) == 1:
         return items[0], None
     wanted = text.strip().lower()

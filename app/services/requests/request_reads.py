@@ -35,6 +35,9 @@ LOADS = (
 #: Staff roles a request can be assigned to.
 ASSIGNABLE_ROLES = (Role.OFFICER.value, Role.MANAGER.value)
 AWAITING = tuple(s.value for s in AWAITING_DECISION)
+#: The status filter's value for every request awaiting a decision (pending or under review): the list behind the
+#: home page's "requests awaiting a decision", for those who have no queue.
+AWAITING_FILTER = "awaiting"
 
 
 @dataclass(frozen=True)
@@ -110,7 +113,9 @@ def conditions(scope: Scope, filters: RequestFilters, today: date) -> list:
     """The WHERE clauses of `filters` within `scope` (shared by the list, the queue and the queue's counts)."""
     f = filters
     where = [scope.requests()]
-    if f.status:
+    if f.status == AWAITING_FILTER:
+        where.append(R.status.in_(AWAITING))
+    elif f.status:
         where.append(R.status == f.status)
     if f.state:
         where.append(R.state_id.in_(state_service.ids_named(f.state)))

@@ -26,6 +26,7 @@ from app.services.core.errors import Refused
 from app.services.notifications import events as notification_events
 from app.services.registry.state_names import local_name
 from app.services.requests.request_reads import ASSIGNABLE_ROLES, first_deposits, parties_among
+from app.services.treaties import outcome_facts
 from models import AssistanceRequest, Instrument, MemberState, RequestStatusChange, User, db
 from models.assistance_request import AWAITING_DECISION, REASON_REQUIRED, TRANSITIONS, date_problems
 from models.enums import Priority, RequestChannel, RequestKind, RequestStatus
@@ -199,6 +200,8 @@ def create_many(scope: Scope, rows: list[dict], actor: User, today: date | None 
         audit.record_for(request, "create",
                          f"Request #{request.id} logged: {request.state.name}, {request.subject}",
                          after=_snapshot(request))
+    # after the audit entries: every writer takes the audit chain's lock before the kept figures' (no deadlock)
+    outcome_facts.refresh_requests(outcome_facts.request_footprint(made))
     _tell_managers(made, actor)
     db.session.flush()
     return made
@@ -231,6 +234,7 @@ def update(scope: Scope, request: AssistanceRequest, values: dict, actor: User, 
     old, new = audit.changed(before, after)
     if not new:
         return False
+    counted = outcome_facts.request_footprint([request])  # its pairs before: a State or instrument it drops
     request.state = v["state"]
     request.instruments = v["instruments"]
     for field in _FIELDS:
@@ -239,6 +243,7 @@ def update(scope: Scope, request: AssistanceRequest, values: dict, actor: User, 
     request.version += 1
     audit.record_for(request, "update", f"Request #{request.id} edited: {fields_in_words(new)}", before=old, after=new)
     _flush(request)
+    outcome_facts.refresh_requests(counted | outcome_facts.request_footprint([request]))
     return True
 
 

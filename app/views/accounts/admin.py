@@ -66,7 +66,7 @@ def users():
 @permission_required(Permission.MANAGE_USERS)
 def create_user():
     form = UserCreateForm()
-    form.set_donor_choices(user_service.donor_organizations())
+    form_choices.account_form(form)
     if form.validate_on_submit():
         try:
             user, generated = user_service.create_user(form.email.data, form.name.data, form.role.data,
@@ -104,7 +104,7 @@ def user(user_id: int):
 def edit_user(user_id: int):
     account = get_user_or_404(user_id)
     form = UserEditForm(obj=account)
-    form.set_donor_choices(user_service.donor_organizations())
+    form_choices.account_form(form)
     if form.validate_on_submit():
         try:
             user_service.update_user(account, name=form.name.data, role=form.role.data, donor=_donor(form),

@@ -17,7 +17,6 @@ from app.services.activities import activity_reads, activity_writes
 from app.services.core.audit import timeline_for
 from app.services.core.errors import Refused
 from app.services.registry import legislative
-from app.services.registry import organizations as organization_service
 from app.services.requests import request_reads
 from app.views.helpers import list_filters, show_refusal
 from app.views.overview.home import home_panel
@@ -32,18 +31,12 @@ def get_activity_or_404(activity_id: int) -> Activity:
     return activity_reads.get(for_user(current_user), activity_id) or abort(404)
 
 
-def _filter_choices(form: ActivityFilterForm) -> None:
-    """The partner filter as a select of the organizations the user may see (an expert and a request are typed by
-    number: the roster and the requests grow with the record, and a select of them all made the page grow too)."""
-    form.partner.set_choices((o.id, o.display_name) for o in organization_service.choices(for_user(current_user)))
-
-
 @bp.get("/")
 @permission_required(Permission.VIEW_ACTIVITIES)
 @cached_page
 def index():
     """Activities of every kind, filtered by State, regional group, kind, instrument, expert, partner, dates, status."""
-    form, filters, paging = list_filters(ActivityFilterForm, prepare=_filter_choices)
+    form, filters, paging = list_filters(ActivityFilterForm)
     if filters is None:
         return render_template("activities/list.html", form=form, page=None), 400
     page = activity_reads.list_page(for_user(current_user), activity_reads.ActivityFilters(**filters), paging)

@@ -30,8 +30,7 @@ STATEMENT_ROWS = 50
 def _filters(donor_id: int | None = None):
     """(form, scope, donor, filters) for the query string; a bad parameter is a 400, another donor's id a 404."""
     scope = for_user(current_user)
-    form, filters, _paging = list_filters(FundingFilterForm, lambda f: f.set_donors(
-        contribution_service.donors(scope) if not scope.is_donor else []))
+    form, filters, _paging = list_filters(FundingFilterForm)
     if filters is None:
         refuse_filters(form)
     try:

@@ -22,18 +22,20 @@ bp = Blueprint("queue", __name__, url_prefix="/queue")
 
 
 def _filters():
-    staff = request_reads.staff_accounts()
-    return list_filters(QueueFilterForm, lambda f: f.assigned_officer.set_accounts(staff)), staff
+    return list_filters(QueueFilterForm)
 
 
 def _queue_page(assign_form=None, move_form=None, status=200):
     """The queue for the filters of the query string (the bulk forms post to the same query string, so that a
     refusal shows the queue the manager was looking at)."""
-    (form, filters, paging), staff = _filters()
+    form, filters, paging = _filters()
     scope = for_user(current_user)
-    assign_form = assign_form or BulkAssignForm(formdata=None)
-    assign_form.officer.set_accounts([u for u in staff if u.is_active])
+    if assign_form is None:
+        assign_form = BulkAssignForm(formdata=None)
+        form_choices.assign_form(assign_form)
     move_form = move_form or BulkMoveForm(formdata=None)
+    if move_form.officer.errors:  # the bar shows one officer field, the assignment's: the move's message goes there
+        assign_form.officer.errors = list(move_form.officer.errors)
     # The bar's form that was posted and refused (its reason shown again as typed), else the moves' blank one.
     failed = assign_form if assign_form.errors or assign_form.form_errors else move_form
     forms = {"assign_form": assign_form, "move_form": move_form, "bar_form": failed}
@@ -58,7 +60,7 @@ def _selected_pairs(form) -> list[tuple[int, int]]:
     (refused past MAX_MATCHING: narrow the filters first)."""
     if not form.all_matching:
         return form.pairs()
-    (_form, filters, _paging), _staff = _filters()
+    _form, filters, _paging = _filters()
     if filters is None:
         raise Refused(_("The queue's filters are not valid: correct them before acting on every matching request."))
     pairs = queue_service.matching_pairs(for_user(current_user), queue_service.QueueFilters(**filters))

@@ -38,7 +38,7 @@ def get_request_or_404(request_id: int) -> AssistanceRequest:
 @cached_page
 def index():
     """Every request, filtered, sorted and paginated; the exports carry the same filters."""
-    form, filters, paging = list_filters(RequestFilterForm, form_choices.request_filters)
+    form, filters, paging = list_filters(RequestFilterForm)
     if filters is None:
         return render_template("requests/list.html", form=form, page=None, today=date.today()), 400
     page = request_reads.list_page(for_user(current_user), request_reads.RequestFilters(**filters), paging)
@@ -86,7 +86,7 @@ EXPORT_COLUMNS = [
 
 
 def _export(write):
-    form, filters, paging = list_filters(RequestFilterForm, form_choices.request_filters)
+    form, filters, paging = list_filters(RequestFilterForm)
     if filters is None:
         return render_template("requests/list.html", form=form, page=None, today=date.today()), 400
     if job_exports.too_many(request_reads.count(for_user(current_user), request_reads.RequestFilters(**filters))):

@@ -39,7 +39,7 @@ def _sections():
 
 
 def _filters(mine: bool):
-    form, filters, paging = list_filters(ActionFilterForm, prepare=form_choices.action_filters)
+    form, filters, paging = list_filters(ActionFilterForm)
     if filters is not None:
         filters["owner"] = current_user.id if mine else form.owner.resolved(current_user.id)
         if mine and not request.args.get("status"):

@@ -188,7 +188,7 @@ def complete(activity_id: int):
 def index():
     """Every report, filtered by status, approver (me: those waiting for my review), author, kind of activity,
     State; sorted by last change."""
-    form, filters, paging = list_filters(ReportFilterForm, prepare=form_choices.report_filters)
+    form, filters, paging = list_filters(ReportFilterForm)
     if filters is None:
         return render_template("work/reports/list.html", form=form, page=None), 400
     for name in ("approver", "author"):
