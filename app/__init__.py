@@ -40,7 +40,7 @@ def register_proxies(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from app.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
-    from app.languages import select_language
+    from app.languages import install_template_gettext, select_language
     db.init_app(app)
     with app.app_context():
         from app.db_pool import ping_idle_connections, sqlite_readers_never_wait
@@ -50,6 +50,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     bootstrap.init_app(app)
     babel.init_app(app, locale_selector=select_language)
+    install_template_gettext(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     from app import auth_loaders  # noqa: F401  (user and bearer-token loaders bind to login_manager)

@@ -6,8 +6,8 @@ LANGUAGES are ever chosen, so a page is never half in a language the app has no 
 """
 from contextlib import contextmanager
 
-from flask import current_app, has_request_context, request, session
-from flask_babel import force_locale, get_locale
+from flask import current_app, g, has_request_context, request, session
+from flask_babel import force_locale, get_locale, get_translations
 from flask_login import current_user
 
 #: Languages written right to left: their pages say dir="rtl" and load Bootstrap's mirrored stylesheet.
@@ -74,3 +74,30 @@ def offered_languages() -> list[tuple[str, str]]:
     """(code, own name) of every language the app speaks, in the configured order."""
     names = current_app.config["LANGUAGE_NAMES"]
     return [(code, names.get(code, code)) for code in current_app.config["LANGUAGES"]]
+
+
+def template_catalogue():
+    """The catalogue of the language a page is being written in, for the templates' `_`: looked up again only when
+    that language changes (force_locale: a message in another language). A list page calls `_` hundreds of times,
+    and Flask-Babel's own look-up (its context, the locale, the domain, each through Flask's proxies) costs some
+    fifty times the translation itself."""
+    state = g.get("_flask_babel") if g else None  # Flask-Babel 4's state of the request: the locale it chose
+    locale = getattr(state, "babel_locale", None)
+    if locale is None:  # not chosen yet (or refreshed): Flask-Babel chooses it
+        return get_translations()
+    kept = getattr(state, "template_catalogue", None)
+    if kept is None or kept[0] is not locale:
+        kept = state.template_catalogue = (locale, get_translations())
+    return kept[1]
+
+
+def install_template_gettext(app) -> None:
+    """The templates' `_`, `ngettext`, `pgettext` and `npgettext` read `template_catalogue` (in place of those
+    Flask-Babel installs, which are the same calls on a catalogue looked up anew each time)."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: template_catalogue().ugettext(s),
+        ngettext=lambda s, p, n: template_catalogue().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: template_catalogue().upgettext(c, s),
+        npgettext=lambda c, s, p, n: template_catalogue().unpgettext(c, s, p, n),
+    )

@@ -42,6 +42,12 @@ class LabelledEnum(str, enum.Enum):
         except ValueError:
             return value or ""
 
+    @classmethod
+    def labels(cls) -> dict[str, str]:
+        """Value -> label in the current language, translated once: for a table of hundreds of rows, where a
+        label_of per row (one catalogue look-up each) is a good part of the page's time."""
+        return {m.value: m.label for m in cls}
+
     def __str__(self) -> str:
         return self.value
 

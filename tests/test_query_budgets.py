@@ -131,3 +131,28 @@ def test_api_statements_do_not_grow_with_the_record(api_as, name, path, budget):
     _grow(LARGE, seed=12)
     large = _statements(get, path)
     _assert_flat(name, small, large, budget)
+
+
+def test_the_state_pages_timeline_names_the_visited_countries_in_one_statement(client, login_as):
+    """A timeline line of an activity held elsewhere names the country of each visit as at its day (visit_note):
+    the countries' names are loaded with the visits, one statement however many countries the visits reached —
+    not one per country, which the budgets above (a handful of countries in the synthetic record) would not see."""
+    from datetime import date
+
+    from tests import factories
+
+    def meeting(code, month):
+        factories.activity("regional_meeting", visits=[(code, date(2003, month, 1), date(2003, month, 2))],
+                           served=[code], participants=["ISL"], title=f"Meeting in {code}")
+
+    def names_statements() -> int:
+        return sum("FROM member_state_names" in s for s in _statements(client.get, "/states/ISL"))
+
+    login_as("officer")
+    meeting("NOR", 5)
+    one_country = names_statements()
+    for month, code in enumerate(("SWE", "DNK", "FIN", "EST"), start=6):
+        meeting(code, month)
+    page = client.get("/states/ISL").get_data(as_text=True)
+    assert all(f"Meeting in {code}" in page for code in ("NOR", "SWE", "DNK", "FIN", "EST"))
+    assert names_statements() == one_country

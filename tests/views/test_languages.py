@@ -161,3 +161,24 @@ def test_a_page_in_french_or_arabic_costs_no_statement_more_than_in_english(clie
         assert page.status_code == 200 and f'lang="{language}"' in _html_tag(page.get_data(as_text=True))
         counts[language] = len(statements)
     assert counts["fr"] == counts["en"] and counts["ar"] == counts["en"], counts
+
+
+def test_the_templates_translate_in_the_language_in_force_at_each_call(app):
+    """The templates keep the page's catalogue between calls of `_` (app.languages.template_catalogue): a
+    language forced for a while (a message in its recipient's language) and a refresh must still be followed."""
+    from flask import session
+    from flask_babel import force_locale, refresh
+
+    template = app.jinja_env.from_string(
+        "{{ _('Reason') }} | {{ ngettext('%(num)d request', '%(num)d requests', 2) }}")
+    with app.test_request_context("/"):
+        assert template.render() == "Reason | 2 requests"
+        with force_locale("fr"):
+            assert template.render() == "Motif | 2 demandes"
+            with force_locale("es"):
+                assert template.render().startswith("Motivo |")
+            assert template.render() == "Motif | 2 demandes"
+        assert template.render() == "Reason | 2 requests"
+        session["language"] = "ar"
+        refresh()
+        assert template.render() == "السبب | طلبان"

@@ -74,10 +74,10 @@ def timeline(scope: Scope, state: MemberState, as_of: date, instrument: Instrume
 
 
 def latest(scope: Scope, state: MemberState, as_of: date, instrument: Instrument | None,
-           limit: int) -> tuple[list[Event], int]:
+           limit: int, statuses: dict | None = None) -> tuple[list[Event], int]:
     """The latest `limit` dated events of the timeline (undated ones only when fewer are dated), in date order, and
     how many events the whole timeline holds: what a State's page shows before anyone asks for a page."""
-    query = _Query(scope, state, as_of, instrument)
+    query = _Query(scope, state, as_of, instrument, statuses)
     rows = db.session.execute(query.rows(query.order(descending=True)).limit(limit)).all()
     # Newest first, undated after the dated: turned round into date order, undated still last.
     dated = [r for r in rows if r.day is not None]
@@ -117,7 +117,7 @@ def _arm(day, kind: str | sa.ColumnElement, record_id, rank=None, part_id=None) 
 class _Query:
     """The union of a State's events as at a day, and what it takes to turn a page of its rows into Events."""
 
-    def __init__(self, scope: Scope, state: MemberState, as_of: date, instrument: Instrument | None):
+    def __init__(self, scope: Scope, state: MemberState, as_of: date, instrument: Instrument | None, statuses=None):
         self.scope, self.state, self.as_of, self.instrument = scope, state, as_of, instrument
         self.today = date.today()
         #: Viewed as at today or later: what is planned after today is shown (marked planned).
@@ -125,7 +125,7 @@ class _Query:
         self.instruments = list(db.session.scalars(sa.select(Instrument).order_by(Instrument.id)))
         self.wanted = [i for i in self.instruments if instrument is None or i.id == instrument.id]
         self.activities = self._activities()
-        self.in_force = self._in_force()
+        self.in_force = self._in_force(statuses or {})
         self.union = self._union().subquery("timeline_events")
 
     # -- the rows
@@ -150,10 +150,11 @@ class _Query:
                 activity_instruments.c.instrument_id == self.instrument.id)))
         return select.cte("timeline_activities")
 
-    def _in_force(self) -> dict[int, Event]:
+    def _in_force(self, known: dict) -> dict[int, Event]:
         """Instrument id -> the day it entered into force for the State, on or before `as_of` (the treaty rules'
-        figure, kept between requests: no query once computed)."""
-        statuses = treaty_record.statuses(self.wanted, self.as_of)
+        figure, kept between requests: no query once computed; `known`: those the caller holds, used if complete)."""
+        complete = all(i.code in known for i in self.wanted)
+        statuses = known if complete else treaty_record.statuses(self.wanted, self.as_of)
         out = {}
         for inst in self.wanted:
             party = next((p for p in statuses[inst.code].parties if p.participant == self.state.code), None)
@@ -224,10 +225,10 @@ class _Query:
         """One row per visit of the timeline's activities: the visits in the State, or, for an activity held
         elsewhere (a regional meeting it attended), all its visits; on or before `as_of`, or planned later."""
         visit, other = ActivityVisit, sa.orm.aliased(ActivityVisit)
-        in_state = sa.exists().where(other.activity_id == visit.activity_id, other.country_id == self.state.id)
+        held_here = sa.select(other.activity_id).where(other.country_id == self.state.id)
         select = (_arm(visit.start_date, "activity", visit.activity_id, part_id=visit.id).select_from(visit)
                   .join(self.activities, self.activities.c.id == visit.activity_id)
-                  .where(sa.or_(visit.country_id == self.state.id, ~in_state)))
+                  .where(sa.or_(visit.country_id == self.state.id, visit.activity_id.not_in(held_here))))
         if not self.ahead:
             select = select.where(visit.start_date <= self.as_of)
         return select
@@ -283,8 +284,8 @@ class _Query:
                                               .options(joinedload(Deployment.expert)))) if deployment_ids else []
         wanted = set(activity_ids) | {d.activity_id for d in deployments}
         activities = {a.id: a for a in db.session.scalars(
-            sa.select(Activity).where(Activity.id.in_(wanted)).options(
-                selectinload(Activity.instruments), selectinload(Activity.visits).joinedload(ActivityVisit.country)))}
+            sa.select(Activity).where(Activity.id.in_(wanted)).options(selectinload(Activity.instruments),
+                selectinload(Activity.visits).joinedload(ActivityVisit.country).selectinload(MemberState.names)))}
         roles: dict[int, str] = {}
         if activity_ids:
             for activity_id, role in db.session.execute(

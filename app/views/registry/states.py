@@ -53,15 +53,17 @@ def detail(code):
     as_of = date.today() if error else (filters["as_of"] or date.today())
     instruments = treaty_record.visible_instruments(scope)
     followed = next((i for i in instruments if not error and i.code == filters["instrument"]), None)
-    # The latest events, or one page of the whole timeline in date order once a page is asked for.
+    statuses = treaty_record.statuses(instruments, as_of)
+    # The latest events, or one page of the whole timeline in date order once a page is asked for. The latest
+    # take the statuses above for their in-force days (worked out once, not again, when they cover every instrument).
     if not error and form.page.data:
         timeline_page = outcome_timeline.timeline(scope, state, as_of, followed, paging)
         outcome_events, timeline_total = timeline_page.items, timeline_page.total
     else:
         timeline_page = None
-        outcome_events, timeline_total = outcome_timeline.latest(scope, state, as_of, followed, paging.per_page)
+        outcome_events, timeline_total = outcome_timeline.latest(scope, state, as_of, followed, paging.per_page,
+                                                                 statuses)
     timeline_args = {k: request.args[k] for k in ("as_of", "instrument", "per_page") if request.args.get(k)}
-    statuses = treaty_record.statuses(instruments, as_of)
     recorded = {(a.instrument_id, a.category): a for a in treaty_actions.of_state(state.id)}
     rows = []
     for instrument in instruments:
