@@ -65,7 +65,9 @@
       score: function () { return function () { return 1; }; },
       placeholder: select.getAttribute("data-placeholder") || "",
       // The "none" option of a single picker is its placeholder and a clear button, not an option to land on.
-      plugins: multiple ? ["remove_button"] : ["clear_button"],
+      // Their titles in the page's language (Tom Select's own are English).
+      plugins: multiple ? {remove_button: {title: select.getAttribute("data-remove") || "Remove"}}
+                        : {clear_button: {title: select.getAttribute("data-clear") || "Clear"}},
       maxOptions: 50,
       preload: "focus",
       loadThrottle: 200,

@@ -3,10 +3,13 @@
 // this screen get a tab stop, named after the table's caption, so that a laptop's tab order is not padded.
 (function () {
   "use strict";
+  // The name of a table without a caption, in the page's language (base.html puts it on this script's tag).
+  var me = document.currentScript;
+  var unnamed = (me && me.getAttribute("data-table")) || "Table";
   function label(box) {
     var caption = box.querySelector("caption");
     var text = caption ? caption.textContent.trim() : "";
-    return text || "Table";
+    return text || unnamed;
   }
   function mark() {
     document.querySelectorAll(".table-responsive").forEach(function (box) {

@@ -23,14 +23,24 @@ EXTRA_DONORS = {"donor_monaco": "Government of Monaco", "donor_japan": "Japan"}
 EXTRA_STAFF = {"assignee": "officer", "forgetful": "officer"}
 
 
+def _group(item) -> str:
+    # A live server and a browser per worker: with pytest-xdist (`--dist loadgroup`, the Makefile's) each group runs
+    # on one worker while the other workers take the rest of the suite. Alone, the browser tests were the longest
+    # lane of a CI run on two cores, so the walks of every main page are groups of their own, of a few minutes each:
+    # in English, in Arabic (two widths), in French and Spanish (one width), and the rest.
+    name = item.fspath.basename
+    if name == "test_accessibility.py":
+        return "browser-pages"
+    if name == "test_languages_browser.py":
+        language = item.callspec.params.get("language") if hasattr(item, "callspec") else None
+        return "browser-languages" if language in ("fr", "es") else "browser-arabic"
+    return "browser"
+
+
 def pytest_collection_modifyitems(config, items):
-    # A live server and a browser per group: with pytest-xdist (`--dist loadgroup`, the Makefile's) each group runs
-    # on one worker while the other workers take the rest of the suite. Two groups, the page-by-page accessibility
-    # walk and the rest, about equal in time: alone, the browser tests were the longest lane of a CI run on two cores.
     for item in items:
         if "e2e" in str(item.fspath):
-            walk = item.fspath.basename == "test_accessibility.py"
-            item.add_marker(pytest.mark.xdist_group("browser-pages" if walk else "browser"))
+            item.add_marker(pytest.mark.xdist_group(_group(item)))
     if Path(CHROMIUM).exists():
         return
     reason = f"Chromium not found at {CHROMIUM}: browser tests skipped (apt-get install chromium)"

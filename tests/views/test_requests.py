@@ -126,7 +126,8 @@ def test_a_manager_approves_with_a_reason_and_the_timeline_shows_it(client, logi
     assert (request.status, request.decision_reason, request.version) == ("approved", "Draft law ready", 2)
     page = client.get(f"/requests/{request.id}").get_data(as_text=True)
     timeline = page[page.index("Timeline"):]
-    assert "Pending → <strong>Approved</strong>" in timeline and "Draft law ready" in timeline
+    assert 'Pending <span class="dir-arrow">→</span> <strong>Approved</strong>' in timeline
+    assert "Draft law ready" in timeline
     assert manager.name in timeline
     # Only legal moves are offered now: start the work or record a withdrawal.
     assert f'formaction="/requests/{request.id}/start"' in page and f"/requests/{request.id}/approve" not in page

@@ -118,7 +118,7 @@ def test_the_preview_shows_the_date_change_and_confirming_applies_it(client, adm
     assert response.status_code == 303
     location = response.headers["Location"]
     page = client.get(location).get_data(as_text=True)
-    assert "Record complete to: 1 July 2014 → <strong>15 August 2014</strong>" in page
+    assert 'Record complete to: 1 July 2014 <span class="dir-arrow">→</span> <strong>15 August 2014</strong>' in page
     assert som_day() == date(2014, 7, 1)  # a preview writes nothing
     confirmed = client.post(location + "/confirm", data={"csrf_token": csrf_token(client, "/treaties/import")})
     assert confirmed.status_code == 303
@@ -141,7 +141,8 @@ def test_reimporting_the_unchanged_table_through_the_browser_changes_nothing(cli
     response = upload(client, SOM, "2014-07-01")
     location = response.headers["Location"]
     page = client.get(location).get_data(as_text=True)
-    assert "Record complete to: 1 July 2014 → <strong>1 July 2014</strong> (unchanged)" in page
+    arrow = '<span class="dir-arrow">→</span>'
+    assert f"Record complete to: 1 July 2014 {arrow} <strong>1 July 2014</strong> (unchanged)" in page
     assert "Confirming changes nothing." in page
     before = snapshot()
     confirmed = client.post(location + "/confirm", data={"csrf_token": csrf_token(client, "/treaties/import")})
