@@ -36,7 +36,7 @@ translations-update: translations-extract
 		test -f $(TRANSLATIONS)/$$lang/LC_MESSAGES/messages.po || \
 			$(BIN)/pybabel init -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) -l $$lang --no-wrap || exit 1; \
 	done
-	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-wrap --ignore-obsolete \
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-wrap --ignore-obsolete --no-fuzzy-matching \
 		--ignore-pot-creation-date
 
 translations-compile: install

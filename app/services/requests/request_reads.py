@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from app.formatting import format_date
@@ -254,9 +255,11 @@ def party_notes(as_of: date) -> dict[str, dict[str, str]]:
     notes: dict[str, dict[str, str]] = {}
     for code, status in treaty_record.statuses(treaty_record.visible_instruments(EVERYTHING), as_of).items():
         for action in status.signatories:
-            notes.setdefault(action.participant, {})[code] = f"signed on {format_date(action.date)}, not yet a party"
+            notes.setdefault(action.participant, {})[code] = _("signed on %(day)s, not yet a party",
+                                                               day=format_date(action.date))
         for party in status.parties:
-            notes.setdefault(party.participant, {})[code] = f"already a party since {format_date(party.date)}"
+            notes.setdefault(party.participant, {})[code] = _("already a party since %(day)s",
+                                                              day=format_date(party.date))
     return notes
 
 
