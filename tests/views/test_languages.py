@@ -2,6 +2,7 @@
 Accept-Language; the page says which (lang, dir) and loads Bootstrap's mirrored stylesheet for Arabic; the choice
 outlives the session; the page cache keeps each language apart; State names in six languages."""
 import re
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
@@ -78,6 +79,25 @@ def test_states_are_found_by_their_name_in_any_language(client, login_as, typed)
     assert f'href="/states/{expected}"' in page
     found = client.get("/search", query_string={"q": typed}).get_data(as_text=True)
     assert f'href="/states/{expected}"' in found
+    picked = client.get("/api/v1/lookup/states", query_string={"q": typed}).get_json()["items"]
+    assert expected in [item["id"] for item in picked]  # the States picker
+
+
+@pytest.mark.parametrize("typed", ["Bolivie", "Кения", "الجزائر"])
+def test_every_lists_text_filter_finds_a_state_by_its_name_in_any_language(client, login_as, typed):
+    from tests import factories
+    code = {"Bolivie": "BOL", "Кения": "KEN", "الجزائر": "DZA"}[typed]
+    request = factories.request(code, subject="Asked in its own words")
+    activity = factories.activity(visits=[(code, date(2003, 3, 3), date(2003, 3, 5))], served=(code,),
+                                  title="Held in its own words")
+    db.session.commit()
+    login_as("manager")
+    for path, record in (("/requests/", f'href="/requests/{request.id}"'), ("/queue", f'href="/requests/{request.id}"'),
+                         ("/activities/", f'href="/activities/{activity.id}"')):
+        page = client.get(path, query_string={"q": typed}).get_data(as_text=True)
+        assert record in page, path
+    listed = client.get("/api/v1/requests", query_string={"q": typed}).get_json()
+    assert request.id in [row["id"] for row in listed["items"]]
 
 
 @pytest.mark.parametrize("language, dashboard", [("fr", "Tableau de bord"), ("es", "Panel"), ("ar", "لوحة المعلومات"),
