@@ -67,8 +67,10 @@ def amount_problem(value: Decimal | None) -> str | None:
     if value <= 0:
         return gettext("The amount must be more than zero.")
     if value > MAX_AMOUNT:
+        # An amount past the decimal context's precision (1e309) cannot be rounded to cents: shown as typed.
+        shown = format_decimal(value, "#,##0.00") if value.adjusted() < 24 else str(value)
         return gettext("%(amount)s is not a plausible amount: at most %(limit)s.",
-                       amount=format_decimal(value, "#,##0.00"), limit=format_decimal(MAX_AMOUNT, "#,##0"))
+                       amount=shown, limit=format_decimal(MAX_AMOUNT, "#,##0"))
     if value != value.quantize(Decimal("0.01")):
         return gettext("Give at most two decimals (cents).")
     return None

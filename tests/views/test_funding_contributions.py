@@ -64,6 +64,7 @@ def test_a_manager_records_a_pledge_commits_and_receives_it(client, login_as, se
 @pytest.mark.parametrize("changes, field, message", [
     ({"amount": "-5"}, "amount", "more than zero"),
     ({"amount": "2000000000000"}, "amount", "not a plausible amount"),
+    ({"amount": "1e309"}, "amount", "1E+309 is not a plausible amount"),  # past rounding to cents: as typed
     ({"amount": "12abc"}, "amount", "as a number"),
     ({"amount": "10.001"}, "amount", "two decimals"),
     ({"currency": "XYZ"}, "currency", "is not an ISO 4217 currency code"),

@@ -57,7 +57,7 @@ def test_the_chart_is_inline_svg_with_the_threshold_and_the_entry_into_force(cli
 
 def test_the_parties_table_pages_and_sorts(client, officer):
     page = client.get("/instruments/UNTOC?as_of=2003-07-02&sort=-date").get_data(as_text=True)
-    table = page[page.index("<h2 class=\"h5 mt-4\">Parties"):]
+    table = page[page.index("<h2 class=\"h5 mt-4\" id=\"parties\">Parties"):]
     first = re.search(r'href="/states/(\w+)"', table).group(1)
     assert first == "ARM"  # the latest deposit first
     by_name = client.get("/instruments/UNTOC?as_of=2003-07-02&sort=name").get_data(as_text=True)

@@ -93,7 +93,8 @@ def test_the_summary_table_has_the_annex_totals(client, officer):
 
 def test_a_date_after_the_record_says_that_later_deposits_are_not_recorded(client, officer):
     page = client.get("/reports/ratification-status?as_of=2020-01-01").get_data(as_text=True)
-    notice = re.sub(r"\s+", " ", page[page.index('class="alert alert-warning currency-notice"'):])
+    notice = page[page.index('class="alert alert-warning currency-notice"'):]
+    notice = re.sub(r"\s+", " ", re.sub(r"</?bdi>", "", notice))  # the codes in brackets isolated for Arabic
     assert ("The record holds deposits up to 1 January 2014 (UNTOC, TIP) and 1 July 2014 (SOM, FIREARMS); "
             "later deposits are not recorded, so the figures shown for 1 January 2020 may be too low.") in notice
     annex = client.get("/reports/ratification-status?as_of=2020-01-01&source=annex").get_data(as_text=True)
