@@ -107,6 +107,8 @@ def test_each_language_shows_its_translated_navigation(client, login_as, languag
     page = client.get("/").get_data(as_text=True)
     assert f'lang="{language}"' in _html_tag(page)
     assert re.search(rf'<a class="nav-link[^"]*" href="/dashboard"[^>]*>{dashboard}</a>', page), "the Dashboard entry"
+    titled = client.get("/dashboard").get_data(as_text=True)
+    assert f"<title>{dashboard} · Palermo</title>" in titled  # the page's title, translated
 
 
 def test_a_kept_page_is_never_served_in_another_language(client, login_as, app):

@@ -95,8 +95,9 @@ def _send(email: EmailMessage) -> None:
 
 
 def deliver(message_id: int) -> str | None:
-    """Try to send one queued message, then commit what happened to it; returns its status (None: not found or
-    no longer queued — a second delivery of the same id sends nothing). Idempotent, takes an id: a job as is."""
+    """Try to send one queued message, then commit what happened to it; returns its status (None: not found, no
+    longer queued, or being sent by another worker — a second delivery of the same id sends nothing). Idempotent,
+    takes an id: a job as is."""
     if not _claim(message_id):
         db.session.rollback()
         return None
