@@ -38,11 +38,14 @@ TRIGRAM_COLUMNS = (
 
 
 def trigrams_installed(connection) -> bool:
-    """Whether pg_trgm is installed in the database `connection` reaches (never on SQLite)."""
+    """Whether pg_trgm's GIN operator class can be named from where `connection` stands (never on SQLite): the
+    extension installed, in a schema on the search path (installed in `public`, it is not seen from a connection
+    whose search path is another schema alone — the concurrency tests' scratch schemas)."""
     if connection.dialect.name != "postgresql":
         return False
-    return connection.exec_driver_sql("SELECT 1 FROM pg_extension WHERE extname = %(name)s",
-                                      {"name": EXTENSION}).first() is not None
+    return connection.exec_driver_sql(
+        "SELECT 1 FROM pg_opclass c JOIN pg_am a ON a.oid = c.opcmethod "
+        "WHERE c.opcname = 'gin_trgm_ops' AND a.amname = 'gin' AND pg_opclass_is_visible(c.oid)").first() is not None
 
 
 def install_trigrams(connection) -> bool:
@@ -61,7 +64,7 @@ def install_trigrams(connection) -> bool:
             connection.exec_driver_sql(f"CREATE EXTENSION IF NOT EXISTS {EXTENSION}")
     except sa.exc.DBAPIError:  # no privilege to create it: the searches work without the indexes
         return False
-    return True
+    return trigrams_installed(connection)  # installed elsewhere before, off the search path: still not usable here
 
 
 def _only_with_trigrams(ddl, target, bind, **_kw) -> bool:

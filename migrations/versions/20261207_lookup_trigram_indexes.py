@@ -30,10 +30,11 @@ INDEXES = (
 
 
 def _has_trigrams(bind) -> bool:
-    """pg_trgm installed, or installed now if the server offers it and we may (a refusal, in a savepoint,
-    leaves the migration's transaction usable)."""
-    installed = "SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'"
-    if bind.exec_driver_sql(installed).first() is not None:
+    """pg_trgm's GIN operator class usable from the migration's search path: installed, or installed now if the
+    server offers it and we may (a refusal, in a savepoint, leaves the migration's transaction usable)."""
+    usable = ("SELECT 1 FROM pg_opclass c JOIN pg_am a ON a.oid = c.opcmethod "
+              "WHERE c.opcname = 'gin_trgm_ops' AND a.amname = 'gin' AND pg_opclass_is_visible(c.oid)")
+    if bind.exec_driver_sql(usable).first() is not None:
         return True
     if bind.exec_driver_sql("SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm'").first() is None:
         return False
@@ -42,7 +43,7 @@ def _has_trigrams(bind) -> bool:
             bind.exec_driver_sql('CREATE EXTENSION IF NOT EXISTS pg_trgm')
     except sa.exc.DBAPIError:
         return False
-    return True
+    return bind.exec_driver_sql(usable).first() is not None  # installed before in a schema off the search path
 
 
 def upgrade():
