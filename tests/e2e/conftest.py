@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.session import noting_console_errors
+from tests.e2e.session import sign_in as sign_in_through_the_form
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 PASSWORD = "e2e-password-12345"
@@ -125,11 +128,7 @@ def browser():
 @pytest.fixture()
 def page(browser):
     context = browser.new_context()
-    page = context.new_page()
-    errors = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.console_errors = errors
-    yield page
+    yield noting_console_errors(context.new_page())
     context.close()
 
 
@@ -137,9 +136,5 @@ def page(browser):
 def sign_in(page, live_server):
     """Sign `page` in as the account of `role` through the real login form."""
     def sign(role, password=None):
-        page.goto(live_server["url"] + "/login")
-        page.fill("input[name=email]", live_server["accounts"][role])
-        page.fill("input[name=password]", password or live_server["password"])
-        page.click("form [type=submit]")
-        page.wait_for_load_state()
+        sign_in_through_the_form(page, live_server, role, password)
     return sign

@@ -1,4 +1,21 @@
-"""Signing out in the browser, as a person does: the account menu in the header, then its "Sign out" (a POST)."""
+"""A person's session in the browser: a tab that notes its console errors, signing in through the real form, and
+signing out as a person does (the account menu in the header, then its "Sign out", a POST)."""
+
+
+def noting_console_errors(page):
+    """`page`, with `page.console_errors`: every error its console prints (a CSP violation, a script's fault)."""
+    page.console_errors = []
+    page.on("console", lambda msg: page.console_errors.append(msg.text) if msg.type == "error" else None)
+    return page
+
+
+def sign_in(page, live_server, role, password=None):
+    """Sign `page` in as the account of `role` through the real login form."""
+    page.goto(live_server["url"] + "/login")
+    page.fill("input[name=email]", live_server["accounts"][role])
+    page.fill("input[name=password]", password or live_server["password"])
+    page.click("form [type=submit]")
+    page.wait_for_load_state()
 
 
 def sign_out(page):

@@ -10,6 +10,7 @@ import pytest
 
 from tests.e2e.axe import axe_violations, load_axe, widest, with_axe
 from tests.e2e.screenshots import shot
+from tests.e2e.session import noting_console_errors, sign_in
 from tests.main_pages import ROLE_PAGES
 
 WIDTHS = {"laptop": (1366, 900), "phone": (390, 844)}
@@ -29,15 +30,9 @@ def page_of(browser, live_server):
 
     def tab(role):
         if role not in tabs:
-            page = with_axe(browser.new_context()).new_page()
-            page.console_errors = []
-            page.on("console", lambda msg: page.console_errors.append(msg.text) if msg.type == "error" else None)
+            page = noting_console_errors(with_axe(browser.new_context()).new_page())
             if role != "anonymous":
-                page.goto(live_server["url"] + "/login")
-                page.fill("input[name=email]", live_server["accounts"][role])
-                page.fill("input[name=password]", live_server["password"])
-                page.click("form [type=submit]")
-                page.wait_for_load_state()
+                sign_in(page, live_server, role)
             tabs[role] = page
         tabs[role].console_errors.clear()
         return tabs[role]
