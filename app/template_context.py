@@ -213,6 +213,15 @@ def state_name(state, as_of=None) -> str:
     return local_name(state, current_language(), as_of)
 
 
+def state_links(states, as_of=None, empty: str = "—") -> Markup:
+    """The links `state_link` (templates/_macros/links.html) draws for each State, joined by commas (`empty` for
+    none): one call for a list of States, where a meeting names a dozen and a macro call per State cost more than
+    the links (the period report of a year: 630 of them)."""
+    language = current_language()
+    links = [page_link("states.detail", local_name(state, language, as_of), code=state.code) for state in states]
+    return Markup(", ").join(links) if links else escape(empty)
+
+
 def control_kind(field) -> str:
     """What a form field looks like to the person filling it in, whatever its class is called: "checkbox" (a
     yes/no, `FlagFilter` included), "select" (any choice from options: the select arrow) or "text". Read from the
@@ -241,7 +250,7 @@ def init_app(app) -> None:
     # page's context and see only globals.
     app.jinja_env.globals.update(can=can, Permission=Permission, enums=enums, nav_items=nav_items,
                                  nav_endpoints=nav_endpoints, nav_areas=nav_areas, stale_groups=stale_groups,
-                                 record_url=record_url, page_link=page_link, control_kind=control_kind,
+                                 record_url=record_url, page_link=page_link, state_links=state_links, control_kind=control_kind,
                                  history_in_words=history_words.in_words,
                                  record_type_text=history_words.record_type_text, current_language=current_language,
                                  text_direction=text_direction, offered_languages=offered_languages)
