@@ -45,6 +45,10 @@ PAGES = [
     ("outcomes", "officer", "/outcomes/", 24),
     ("outcomes, donor", "donor", "/outcomes/", 23),
     ("outcomes, an activity period", "officer", "/outcomes/?period_from=2005-01-01&period_to=2015-06-30", 24),
+    # Issue 26 item 2: one page of each long table with only what its rows show, the totals from the activities
+    # per kind, the donors counted in SQL, the deposits from the treaty record (40 and 32 measured)
+    ("period report, a year", "manager", "/reports/period?from={year}-01-01&to={year}-12-31", 42),
+    ("period report, a year, donor", "donor", "/reports/period?from={year}-01-01&to={year}-12-31", 34),
     # Issue 26 item 4: streamed from one cursor (the activities' rows), beside the States and the donors read once
     ("IATI file", "officer", "/iati.xml", 7),  # 5 measured: the account, the count (a job beyond EXPORT_JOB_ROWS), 3
     ("IATI file, donor", "donor", "/iati.xml", 8),
@@ -67,7 +71,7 @@ def _busiest() -> dict[str, str]:
         .where(MemberState.id.in_(sa.select(LegislativeFinding.state_id)),
                MemberState.id.in_(sa.select(ActivityState.state_id).where(ActivityState.role == "served")))
         .group_by(MemberState.code).order_by(sa.func.count().desc(), MemberState.code).limit(1)).scalar_one()
-    return {"month": month.strftime("%Y-%m"), "state": state}
+    return {"month": month.strftime("%Y-%m"), "year": month.year, "state": state}
 
 
 def _fresh_session() -> None:
