@@ -20,6 +20,7 @@ from models.member_state import MemberState, MemberStateAlias, MemberStateName, 
 from models.notification import Notification, NotificationDigest, NotificationPreference  # noqa: F401
 from models.organization import Organization  # noqa: F401
 from models.outcome_fact import OutcomeFact, OutcomeMonth, OutcomeRequest  # noqa: F401
+from models.period_month import PeriodMonth  # noqa: F401
 from models.record_version import RecordVersion  # noqa: F401
 from models.saved_view import SavedView  # noqa: F401
 from models.treaty import TreatyAction, TreatyActionSource  # noqa: F401

@@ -18,9 +18,11 @@ def outcomes():
 def rebuild():
     """Make the kept outcome figures again from the record (idempotent): after restoring or upgrading a database,
     or writing the record outside the application's services."""
+    from app.services.activities import period_months
     from app.services.treaties import outcome_facts
     started = time.perf_counter()
     counts = outcome_facts.rebuild()
+    counts["period_months"] = period_months.rebuild()  # the period report's kept figures, made the same way
     db.session.commit()
     took = time.perf_counter() - started
     logger("cli").info("outcomes rebuild: %s in %.1f s", counts, took,

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from app.formats import untc
 from app.seed.reference_records import load_records
 from app.seed.reference_reports import load_reports
+from app.services.activities import period_months
 from app.services.core import audit
 from app.services.treaties import outcome_facts
 from app.services.treaties.treaty_import import ImportRefused, import_table
@@ -145,6 +146,7 @@ def load_reference(data_dir: Path = DATA) -> dict[str, tuple[int, int, int]]:
     # The records above are written past the services that keep the outcome figures: made again from all of it
     # (also after `db upgrade` has made the tables empty; `make serve` runs this).
     outcome_facts.rebuild()
+    period_months.rebuild()  # the period report's, likewise
     return {table: (c[0], c[2], c[1]) for table, c in sorted(loader.counts.items())}
 
 

@@ -36,6 +36,7 @@ from app.seed.synthetic_requests import DrawsRequests
 from app.seed.synthetic_rows import SYNTHETIC_START, SYNTHETIC_TODAY, insert, move_sequences
 from app.seed.synthetic_treaties import DrawsTreaties
 from app.seed.synthetic_work import generate_work
+from app.services.activities import period_months
 from app.services.core.errors import Refused
 from app.services.treaties import outcome_facts
 from models import Activity, Instrument, LegislativeIssue, MemberState, Organization, db
@@ -125,4 +126,5 @@ def generate(requests: int, seed: int = 1, tick: Tick | None = None) -> dict[str
     generate_notifications(generator)  # issue 28: what the staff were told
     move_sequences()
     outcome_facts.rebuild()  # written in bulk, past the services that keep the outcome figures
+    period_months.rebuild()  # and past the flushes that keep the period report's
     return dict(generator.counts)

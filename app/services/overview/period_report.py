@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 from app.languages import current_language
 from app.listing import Page, Paging, paginate
 from app.scoping import Scope
-from app.services.activities import activity_reads
+from app.services.activities import activity_reads, period_months
 from app.services.registry import states as state_service
 from app.services.registry.state_names import local_name
 from app.services.requests import request_reads
@@ -281,13 +281,32 @@ def _donor_counts(scope: Scope, first: date, last: date) -> list[DonorCount]:
     return [DonorCount(d, projects.get(d.id, []), counts[d.id][0], int(counts[d.id][1] or 0)) for d in donors]
 
 
+def _in_kind_order(found: dict[str, int]) -> dict[str, int]:
+    order = [k.value for k in ActivityKind]
+    return {k: found[k] for k in sorted(found, key=lambda k: order.index(k) if k in order else len(order))}
+
+
+def _kept_donor_counts(kept: period_months.PeriodCounts) -> list[DonorCount]:
+    """The donors table from the kept figures: the donors and their projects' titles, one statement each."""
+    if not kept.donors:
+        return []
+    from models import Project
+    ids = {p for projects in kept.projects.values() for p in projects}
+    titles = dict(db.session.execute(sa.select(Project.id, Project.title).where(Project.id.in_(ids))).all())
+    donors = db.session.scalars(sa.select(Organization).where(Organization.id.in_(kept.donors))
+                                .order_by(Organization.name, Organization.id))
+    return [DonorCount(d, sorted({titles[p] for p in kept.projects.get(d.id, ())}), kept.donors[d.id][0],
+                       kept.donors[d.id][1]) for d in donors]
+
+
 def build_page(scope: Scope, first: date, last: date, with_requests: bool, pages: dict[str, int]) -> PeriodReport:
     """The report's page: one page (PER_PAGE rows) of the activities, the meetings and the requests, with their
     counts and the activities per kind over the period; the deposits (bounded by the States and instruments) in
     full; the donors counted in SQL. A fixed number of queries whatever the size of the record or the period."""
     def paging(table: str) -> Paging:
         return Paging(page=pages.get(table) or 1, per_page=PER_PAGE)
-    kind_counts = _kind_counts(scope, first, last)
+    kept = period_months.counts(scope.donor_id, first, last)
+    kind_counts = _in_kind_order(kept.kinds)
     meetings = sum(n for kind, n in kind_counts.items() if kind in MEETING_KINDS)
     found = {"activities": _activity_page(scope, first, last, False, paging("activities"),
                                           sum(kind_counts.values()) - meetings),
@@ -306,8 +325,8 @@ def build_page(scope: Scope, first: date, last: date, with_requests: bool, pages
         activities=[_row(a, scope, first, last) for a in found["activities"].items],
         meetings=[_row(a, scope, first, last) for a in found["meetings"].items],
         requests=found["requests"].items if with_requests else None,
-        deposits=deposits, donors=[], undated=_undated(scope), stated_deposits=stated, deposit_differences=differ,
-        pages=found, kind_counts=kind_counts, donor_counts=_donor_counts(scope, first, last))
+        deposits=deposits, donors=[], undated=kept.undated, stated_deposits=stated, deposit_differences=differ,
+        pages=found, kind_counts=kind_counts, donor_counts=_kept_donor_counts(kept))
 
 
 def build(scope: Scope, first: date, last: date, with_requests: bool) -> PeriodReport:
