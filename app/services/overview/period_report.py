@@ -246,41 +246,6 @@ def _activity_page(scope: Scope, first: date, last: date, meetings: bool, paging
     return paginate(select, paging, total=total)
 
 
-def _kind_counts(scope: Scope, first: date, last: date) -> dict[str, int]:
-    """Activities of the period per kind (meetings included), in SQL."""
-    ids = _in_period(scope, first, last).with_only_columns(Activity.id).order_by(None).subquery()
-    found = dict(db.session.execute(sa.select(Activity.kind, sa.func.count())
-                                    .where(Activity.id.in_(sa.select(ids.c.id))).group_by(Activity.kind)).all())
-    order = [k.value for k in ActivityKind]
-    return {k: found[k] for k in sorted(found, key=lambda k: order.index(k) if k in order else len(order))}
-
-
-def _donor_counts(scope: Scope, first: date, last: date) -> list[DonorCount]:
-    """Per donor whose money the caller may see: the activities of the period it funded, how many of them by
-    inference only, and its projects — two aggregate queries and one for the donors, whatever the period."""
-    ids = _in_period(scope, first, last).with_only_columns(Activity.id).order_by(None).subquery()
-    money = (sa.select(Contribution.donor_id, Allocation.activity_id,
-                       sa.func.min(sa.case((Allocation.is_inferred, 1), else_=0)).label("inferred_only"))
-             .join(Contribution, Contribution.id == Allocation.contribution_id)
-             .where(Allocation.activity_id.in_(sa.select(ids.c.id)), scope.contributions())
-             .group_by(Contribution.donor_id, Allocation.activity_id).subquery())
-    counts = {donor: (n, inferred) for donor, n, inferred in db.session.execute(
-        sa.select(money.c.donor_id, sa.func.count(), sa.func.sum(money.c.inferred_only)).group_by(money.c.donor_id))}
-    if not counts:
-        return []
-    from models import Project
-    projects: dict[int, list[str]] = {}
-    for donor, title in db.session.execute(
-            sa.select(Contribution.donor_id, Project.title).join(Project, Project.id == Contribution.project_id)
-            .join(Allocation, Allocation.contribution_id == Contribution.id)
-            .where(Allocation.activity_id.in_(sa.select(ids.c.id)), scope.contributions())
-            .distinct().order_by(Project.title)):
-        projects.setdefault(donor, []).append(title)
-    donors = db.session.scalars(sa.select(Organization).where(Organization.id.in_(counts))
-                                .order_by(Organization.name, Organization.id))
-    return [DonorCount(d, projects.get(d.id, []), counts[d.id][0], int(counts[d.id][1] or 0)) for d in donors]
-
-
 def _in_kind_order(found: dict[str, int]) -> dict[str, int]:
     order = [k.value for k in ActivityKind]
     return {k: found[k] for k in sorted(found, key=lambda k: order.index(k) if k in order else len(order))}
