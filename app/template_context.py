@@ -250,7 +250,8 @@ def init_app(app) -> None:
     # page's context and see only globals.
     app.jinja_env.globals.update(can=can, Permission=Permission, enums=enums, nav_items=nav_items,
                                  nav_endpoints=nav_endpoints, nav_areas=nav_areas, stale_groups=stale_groups,
-                                 record_url=record_url, page_link=page_link, state_links=state_links, control_kind=control_kind,
+                                 record_url=record_url, page_link=page_link, state_links=state_links,
+                                 control_kind=control_kind,
                                  history_in_words=history_words.in_words,
                                  record_type_text=history_words.record_type_text, current_language=current_language,
                                  text_direction=text_direction, offered_languages=offered_languages)
