@@ -64,11 +64,11 @@ def kept_rows() -> list[tuple]:
     return sorted(tuple(row) for row in db.session.execute(sa.select(PeriodMonth.__table__)))
 
 
-def assert_kept_equals_a_rebuild() -> None:
+def assert_kept_equals_a_rebuild(step=None) -> None:
     db.session.flush()
     before = kept_rows()
     period_months.rebuild()
-    assert kept_rows() == before
+    assert kept_rows() == before, step
 
 
 def assert_same_figures(app, scopes) -> None:
@@ -146,9 +146,9 @@ def test_edits_past_the_services_keep_them(app, record, session):
         for visit in list(record["across"].visits):
             record["across"].visits.remove(visit)  # now undated (and cancelled)
         yield
-    for _ in edits():
+    for step, _ in enumerate(edits()):
         session.flush()
-        assert_kept_equals_a_rebuild()
+        assert_kept_equals_a_rebuild(step)
         assert_same_figures(app, _scopes(record))
 
 
@@ -159,3 +159,21 @@ def test_the_page_reads_two_statements_of_figures_whatever_the_period(app, recor
             period_months.counts(None, first, last)
         assert len(statements) == 2
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Organization)) > 0
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_random_writes_through_the_services_keep_them(app, session, seed):
+    """Activities made, edited (visits, kind, status), money allocated, removed, moved to another donor — the
+    outcome figures' random writer, each write in a savepoint (a refused one leaves nothing, kept rows included)."""
+    import random
+
+    from tests.services.test_outcome_facts import Writer
+    writer = Writer(random.Random(seed))
+    for _ in range(40):
+        writer.step()
+    assert writer.done["edit_activity"] and writer.done["allocate"] and writer.done["move_money"]
+    assert_kept_equals_a_rebuild()
+    for scope in (EVERYTHING, *(Scope(donor_id=d.id) for d in writer.donors)):
+        for first, last in ((date(2003, 1, 1), date(2004, 12, 31)), (date(2003, 2, 28), date(2003, 3, 1)),
+                            (date(2004, 2, 1), date(2005, 1, 1))):
+            assert new_figures(app, scope, first, last) == old_figures(scope, first, last), (scope, first, last)

@@ -3,10 +3,10 @@ donor and per project, by month, so that /reports/period counts a period by read
 of every activity of the period.
 
 Kept by every flush that changes an activity, a visit, an allocation or a contribution, whoever writes it (the
-services, the importers, the reference loader, a test's factory), as `Activity.first_visit_date` is: the rows of
-the months those activities touch, before and after the change, are made again from the record, in the writer's
-transaction. `rebuild` makes every row again (called by app.services.treaties.outcome_facts.rebuild, so `flask
-outcomes rebuild` and the seeds make these too).
+services, the importers, the reference loader, a test's factory), as `Activity.first_visit_date` is: what the
+activities it touches counted before it is taken away from their rows, and what they count after it added, in the
+writer's transaction. `rebuild` makes every row again (`flask outcomes rebuild`, the end of `seed reference` and
+`seed synthetic`, which write in bulk).
 
 `counts` reads a period: whole months from the kept rows, and the days of a month the period cuts (its first or
 last month, when it does not start on the 1st or end on the last day) from those days' own activities.
@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
 from models import Activity, ActivityVisit, Allocation, Contribution, db
 from models.enums import ActivityStatus
@@ -68,8 +69,8 @@ def _funding(connection, activity_ids) -> dict[int, dict[int, tuple[bool, set[in
     return found
 
 
-def _rows(activity_ids: Iterable[int] | None, months: set[int] | None) -> list[dict]:
-    """The rows of `activity_ids` (None: every activity) in `months` (None: all of them), added up."""
+def _totals(activity_ids: Iterable[int] | None) -> dict[tuple, list[int]]:
+    """What `activity_ids` (None: every activity) add to each row, by key (COLUMNS but the two counts)."""
     connection = db.session.connection()
     ids = None if activity_ids is None else sorted(set(activity_ids))
     activities = sa.select(Activity.id, Activity.kind).where(Activity.status != CANCELLED)
@@ -81,96 +82,90 @@ def _rows(activity_ids: Iterable[int] | None, months: set[int] | None) -> list[d
     spans: dict[int, set[int]] = defaultdict(set)
     for activity_id, start, end in connection.execute(visits):
         spans[activity_id].update(months_between(start, end or start))
-    funding = _funding(connection, ids)
+    funding = _funding(connection, ids) if kinds else {}
     totals: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
     for activity_id, kind in kinds.items():
         order = sorted(spans.get(activity_id, ())) or [UNDATED]
         for prev, month in zip([NONE, *order[:-1]], order, strict=True):
-            if months is not None and month not in months:
-                continue
             totals[(EVERY_DONOR, ANY_PROJECT, kind, month, prev)][0] += 1
             for donor_id, (inferred, projects) in funding.get(activity_id, {}).items():
                 for project_id in (ANY_PROJECT, *projects):
                     row = totals[(donor_id, project_id, kind, month, prev)]
                     row[0] += 1
                     row[1] += int(inferred)
-    return [dict(zip(COLUMNS, (*key, n, inferred), strict=True)) for key, (n, inferred) in totals.items()]
-
-
-def _insert(rows: list[dict]) -> None:
-    if rows:
-        db.session.connection().execute(sa.insert(PeriodMonth.__table__), rows)
-
-
-def refresh(months: Iterable[int]) -> None:
-    """Make the rows of `months` again from the activities that touch them (in the current transaction)."""
-    months = set(months)
-    if not months:
-        return
-    connection = db.session.connection()
-    connection.execute(sa.delete(PeriodMonth.__table__).where(PeriodMonth.month.in_(sorted(months))))
-    ranges = [sa.and_(ActivityVisit.start_date <= month_span(m)[1], ActivityVisit.end_date >= month_span(m)[0])
-              for m in months if m != UNDATED]
-    ids = set(connection.scalars(sa.select(ActivityVisit.activity_id).where(sa.or_(*ranges)))) if ranges else set()
-    if UNDATED in months:
-        ids.update(connection.scalars(sa.select(Activity.id).where(Activity.first_visit_date.is_(None))))
-    _insert(_rows(ids, months))
+    return totals
 
 
 def rebuild() -> int:
     """Make every row again from the record (in the caller's transaction); how many there are."""
     db.session.flush()
-    db.session.connection().execute(sa.delete(PeriodMonth.__table__))
-    rows = _rows(None, None)
-    _insert(rows)
+    connection = db.session.connection()
+    connection.execute(sa.delete(PeriodMonth.__table__))
+    rows = [dict(zip(COLUMNS, (*key, n, inferred), strict=True)) for key, (n, inferred) in _totals(None).items()]
+    if rows:
+        connection.execute(sa.insert(PeriodMonth.__table__), rows)
     return len(rows)
 
 
 # ------------------------------------------------------------------ kept by every flush
-def _old_months(obj: ActivityVisit) -> set[int]:
-    """The months a changed visit touched before the flush."""
-    state = sa.inspect(obj)
-    starts = state.attrs.start_date.history.deleted or [obj.start_date]
-    ends = state.attrs.end_date.history.deleted or [obj.end_date]
-    return {m for start in starts for end in ends if start for m in months_between(start, end or start)}
+# Each flush adds what its activities count after it and takes away what they counted before (read from the
+# record just before it): a difference, not the months made again, so that two transactions writing activities
+# of the same month at once add up (each row's update waits for the other's) instead of one's figures replacing
+# the other's, and no lock is taken that the writers' own locks could deadlock with.
+_BEFORE = "period_months.before"
+
+
+def _touched(session: sa.orm.Session) -> set[int]:
+    """The activities whose counts a flush may change: changed themselves, or their visits or their money."""
+    ids = set()
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, Activity):
+            ids.add(obj.id)
+        elif isinstance(obj, ActivityVisit | Allocation):
+            ids.add(obj.activity_id if obj.activity_id is not None else getattr(obj.activity, "id", None))
+            ids.update(sa.inspect(obj).attrs.activity_id.history.deleted)
+        elif isinstance(obj, Contribution) and obj.id is not None and obj in session.dirty:
+            state = sa.inspect(obj)  # the donor or project, by its key or by its relationship (set before the flush)
+            if any(name in state.attrs and state.attrs[name].history.has_changes()
+                   for name in ("donor_id", "project_id", "donor", "project")):
+                ids.update(session.connection().scalars(
+                    sa.select(Allocation.activity_id).where(Allocation.contribution_id == obj.id)))
+    ids.discard(None)
+    return ids
+
+
+@sa.event.listens_for(sa.orm.Session, "before_flush")
+def _before(session: sa.orm.Session, _context, _instances) -> None:
+    ids = _touched(session)
+    session.info[_BEFORE] = (ids, _totals(ids) if ids else {})
 
 
 @sa.event.listens_for(sa.orm.Session, "after_flush")
-def _keep(session: sa.orm.Session, _context) -> None:
-    """Keep period_months in step with a flush that changed what it counts: the months of the activities it
-    touched, as they were (a visit moved or removed) and as they are now."""
-    activity_ids, months = set(), set()
-    for obj in (*session.new, *session.dirty, *session.deleted):
-        if isinstance(obj, Activity) and obj.id is not None:
-            activity_ids.add(obj.id)
-        elif isinstance(obj, ActivityVisit):
-            activity_ids.add(obj.activity_id)
-            months |= _old_months(obj)
-        elif isinstance(obj, Allocation):
-            activity_ids.add(obj.activity_id)
-            activity_ids.update(sa.inspect(obj).attrs.activity_id.history.deleted)
-        elif isinstance(obj, Contribution) and obj in session.dirty and obj.id is not None:
-            state = sa.inspect(obj)
-            if state.attrs.donor_id.history.deleted or state.attrs.project_id.history.deleted:
-                activity_ids.update(session.connection().scalars(
-                    sa.select(Allocation.activity_id).where(Allocation.contribution_id == obj.id)))
-    activity_ids.discard(None)
-    if not activity_ids and not months:
+def _after(session: sa.orm.Session, _context) -> None:
+    ids, before = session.info.pop(_BEFORE, (set(), {}))
+    ids = ids | _touched(session)  # the activities this flush created have their ids now
+    if not ids:
         return
-    added = defaultdict(int)  # visits this flush added, per activity
-    for obj in session.new:
-        if isinstance(obj, ActivityVisit):
-            added[obj.activity_id] += 1
-    visits = defaultdict(int)
-    for activity_id, start, end in session.connection().execute(
-            sa.select(ActivityVisit.activity_id, ActivityVisit.start_date, ActivityVisit.end_date)
-            .where(ActivityVisit.activity_id.in_(sorted(activity_ids)))):
-        visits[activity_id] += 1
-        months.update(months_between(start, end or start))
-    # the undated rows, when an activity is undated now or was before this flush gave it its visits
-    if any(visits[a] == added[a] for a in activity_ids):
-        months.add(UNDATED)
-    refresh(months)
+    after = _totals(ids)
+    changes = []
+    for key in sorted(set(before) | set(after)):  # one order for every writer: no two wait on each other
+        old, new = before.get(key, (0, 0)), after.get(key, (0, 0))
+        if old[0] != new[0] or old[1] != new[1]:
+            changes.append(dict(zip(COLUMNS, (*key, new[0] - old[0], new[1] - old[1]), strict=True)))
+    if changes:
+        _add(session.connection(), changes)
+
+
+def _add(connection, changes: list[dict]) -> None:
+    """Add each change to its row (made when missing), then drop the rows that no longer count anything."""
+    table = PeriodMonth.__table__
+    insert = (postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert)(table)
+    connection.execute(insert.on_conflict_do_update(
+        index_elements=[table.c.donor_id, table.c.month, table.c.prev_month, table.c.project_id, table.c.kind],
+        set_={"activities": table.c.activities + insert.excluded.activities,
+              "inferred": table.c.inferred + insert.excluded.inferred}), changes)
+    months = sorted({c["month"] for c in changes})
+    connection.execute(sa.delete(table).where(table.c.month.in_(months), table.c.activities == 0))
 
 
 # ------------------------------------------------------------------ reading a period
