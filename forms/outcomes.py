@@ -58,6 +58,7 @@ FIGURE_KEYS = ["assisted", "already_party", "at_risk", "deposited_after", "not_p
 
 class DrillDownForm(OutcomeFilterForm):
     """The States behind one figure of the analytics, with the same filters."""
+    DEFAULT_PER_PAGE = 50
     figure = SelectField(_l("Figure"), choices=choices([(k, k) for k in FIGURE_KEYS]), default="assisted",
                          validators=[Optional()])
     group = SelectField(_l("Compared group"), choices=choices([("", _l("Every group"))] + RegionalGroup.choices()),

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.exports import csv_response
+from app.listing import page_of, paging_from
 from app.page_cache import cached_page
 from app.permissions import Permission, permission_required
 from app.scoping import for_user
@@ -159,8 +160,10 @@ def states():
     figure = form.figure.data or "assisted"
     analysis = outcome_summary.analytics(scope, as_of, f, with_breakdowns=False)
     items, hidden = outcome_summary.drill_down_visible(scope, analysis, figure, form.group.data or None)
+    # Paged: every State × instrument is 788 rows (300 KB, most of the page's time); the CSV holds them all.
     return render_template("outcomes/states.html", form=form, analysis=analysis, as_of=as_of, figure=figure,
-                           label=outcome_summary.FIGURES[figure], items=items, hidden=hidden,
+                           label=outcome_summary.FIGURES[figure], page=page_of(items, paging_from(form)),
+                           hidden=hidden,
                            group=form.group.data or None, donor_view=scope.is_donor,
                            back_url=url_for("outcomes.index", **{k: v for k, v in request.args.items()
                                                                   if k in _CARRIED}),
