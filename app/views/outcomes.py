@@ -41,13 +41,15 @@ def _drill(args: dict):
 
 
 def _analysis(form_cls):
+    """(scope, form, (as_of, filters, paging)): the last None when the filters are not valid. The page's paging
+    is the breakdown by donor's (its only long table)."""
     scope = for_user(current_user)
-    form, filters, _paging = list_filters(form_cls, prepare=_prepare)
+    form, filters, paging = list_filters(form_cls, prepare=_prepare)
     if filters is None:
         return scope, form, None
     as_of = filters.get("as_of") or date.today()
     f = outcome_summary.OutcomeFilters(**form.outcome_filters())
-    return scope, form, (as_of, f)
+    return scope, form, (as_of, f, paging)
 
 
 def tables(analysis: outcome_summary.Analytics, progresses: list) -> dict[str, dict]:
@@ -116,8 +118,8 @@ def index():
     scope, form, asked = _analysis(OutcomeFilterForm)
     if asked is None:
         return render_template("outcomes/index.html", form=form, analysis=None), 400
-    as_of, f = asked
-    analysis = outcome_summary.analytics(scope, as_of, f)
+    as_of, f, paging = asked
+    analysis = outcome_summary.analytics(scope, as_of, f, donors=paging)
     progresses = _progresses(scope, f, as_of)
     data = tables(analysis, progresses)
     cumulative = {p.instrument.code: [chart(p, as_of), chart(p, as_of, width=360, height=260, max_ticks=4)]
@@ -139,7 +141,7 @@ def table_csv(name):
     scope, form, asked = _analysis(OutcomeFilterForm)
     if asked is None:
         refuse_filters(form)
-    as_of, f = asked
+    as_of, f, _paging = asked
     analysis = outcome_summary.analytics(scope, as_of, f, with_breakdowns=False)
     wanted = _progresses(scope, f, as_of) if name.startswith("cumulative-") else []
     data = tables(analysis, wanted).get(name) or abort(404)
@@ -155,7 +157,7 @@ def states():
     scope, form, asked = _analysis(DrillDownForm)
     if asked is None:
         return render_template("outcomes/states.html", form=form, analysis=None), 400
-    as_of, f = asked
+    as_of, f, _paging = asked
     figure = form.figure.data or "assisted"
     analysis = outcome_summary.analytics(scope, as_of, f, with_breakdowns=False)
     items, hidden = outcome_summary.drill_down_visible(scope, analysis, figure, form.group.data or None)
@@ -174,7 +176,7 @@ def states_csv():
     scope, form, asked = _analysis(DrillDownForm)
     if asked is None:
         refuse_filters(form)
-    as_of, f = asked
+    as_of, f, _paging = asked
     figure = form.figure.data or "assisted"
     analysis = outcome_summary.analytics(scope, as_of, f, with_breakdowns=False)
     items, _hidden = outcome_summary.drill_down_visible(scope, analysis, figure, form.group.data or None)
