@@ -2,6 +2,7 @@
 opening the list of States behind it, with charts whose numbers stand beside them as tables (and as CSV)."""
 from datetime import date
 from operator import itemgetter
+from urllib.parse import urlencode
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
@@ -21,6 +22,8 @@ from forms.outcomes import FIGURE_KEYS, DrillDownForm, OutcomeFilterForm
 
 bp = Blueprint("outcomes", __name__, url_prefix="/outcomes")
 
+#: What url_for leaves unquoted in a query string (werkzeug.urls._urlencode, after the URL standard).
+_QUERY_SAFE = "!$'()*,/:;?@"
 #: The query parameters a drill-down link carries over from the page (the filters, not the paging).
 _CARRIED = ("as_of", "instrument", "regional_group", "kind", "donor", "national", "period_from", "period_to")
 
@@ -32,11 +35,16 @@ def _prepare(form):
 
 
 def _drill(args: dict):
-    """url(figure, **changes): the list of States behind a figure, with the page's filters and `changes`."""
+    """url(figure, **changes): the list of States behind a figure, with the page's filters and `changes`. The page
+    has hundreds of these links: the route is built once and each link's query string added as url_for writes it
+    (the same parameters in the same order, quoted alike: werkzeug.urls._urlencode)."""
+    base = url_for("outcomes.states")
+    carried = {k: v for k, v in args.items() if k in _CARRIED and v not in (None, "")}
+
     def url(figure, **changes):
-        values = {k: v for k, v in args.items() if k in _CARRIED and v not in (None, "")}
+        values = {"figure": figure, **carried}
         values.update({k: v for k, v in changes.items() if v is not None})
-        return url_for("outcomes.states", figure=figure, **values)
+        return f"{base}?{urlencode(list(values.items()), safe=_QUERY_SAFE)}"
     return url
 
 
@@ -106,8 +114,7 @@ def _charts(data: dict) -> dict[str, list]:
 
 def _progresses(scope, f: outcome_summary.OutcomeFilters, as_of: date):
     instruments = treaty_record.visible_instruments(scope)
-    shown = [i for i in instruments if f.instrument is None or i.code == f.instrument]
-    return [treaty_record.progress(i, as_of) for i in shown]
+    return treaty_record.progresses([i for i in instruments if f.instrument is None or i.code == f.instrument], as_of)
 
 
 @bp.get("/")
@@ -128,7 +135,9 @@ def index():
                            bar=_charts(data), cumulative=cumulative, progresses=progresses,
                            drill=_drill(request.args), donor_view=scope.is_donor,
                            instruments=[p.instrument for p in progresses],
-                           figures=outcome_summary.FIGURES, medians=outcome_summary.MEDIANS,
+                           # each label is said on hundreds of links: translated once here
+                           figures={k: str(v) for k, v in outcome_summary.FIGURES.items()},
+                           medians=outcome_summary.MEDIANS,
                            windows=outcome_summary.WINDOWS, assisted_definition=outcome_summary.ASSISTED,
                            reached_definition=outcome_summary.REACHED)
 
