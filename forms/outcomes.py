@@ -23,7 +23,9 @@ class TimelineForm(FilterForm):
 
 
 class OutcomeFilterForm(FilterForm):
-    """The analytics: the date they are computed as at, and which assistance counts."""
+    """The analytics: the date they are computed as at, and which assistance counts. `page` and `per_page` page the
+    breakdown by donor, the one table that grows with the record (each row is counted for its page only)."""
+    DEFAULT_PER_PAGE = 10
     as_of = date_field(_l("As at"), Optional(),
                        description=_l("Only actions and activities on or before this day count; empty for today."))
     instrument = instrument_filter()
