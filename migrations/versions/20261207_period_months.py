@@ -5,7 +5,7 @@ Made empty here: `flask outcomes rebuild` fills it from the record, and so do `f
 synthetic`; from then on every flush that changes an activity, a visit, an allocation or a contribution keeps it.
 
 Revision ID: 20261207_period_months
-Revises: 20261207_lookup
+Revises: 20261207_reportsorder
 Create Date: 2026-12-07
 """
 import sqlalchemy as sa
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '20261207_period_months'
-down_revision = '20261207_lookup'
+down_revision = '20261207_reportsorder'
 branch_labels = None
 depends_on = None
 
