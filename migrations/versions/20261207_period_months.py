@@ -1,5 +1,6 @@
 """The period report's figures kept up to date by the writes (issue 26 item 2): period_months
-(models/period_month.py), what /reports/period counts instead of every activity of the period.
+(models/period_month.py), what /reports/period counts instead of every activity of the period; and the index
+that gives the activities with a visit in a period from the visits' index alone (ix_activity_visits_end_start).
 
 Made empty here: `flask outcomes rebuild` fills it from the record, and so do `flask seed reference` and `seed
 synthetic`; from then on every flush that changes an activity, a visit, an allocation or a contribution keeps it.
@@ -32,9 +33,13 @@ def upgrade():
     )
     with op.batch_alter_table('period_months', schema=None) as batch_op:
         batch_op.create_index('ix_period_months_month', ['month'], unique=False)
+    with op.batch_alter_table('activity_visits', schema=None) as batch_op:
+        batch_op.create_index('ix_activity_visits_end_start', ['end_date', 'start_date', 'activity_id'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('activity_visits', schema=None) as batch_op:
+        batch_op.drop_index('ix_activity_visits_end_start')
     with op.batch_alter_table('period_months', schema=None) as batch_op:
         batch_op.drop_index('ix_period_months_month')
     op.drop_table('period_months')
