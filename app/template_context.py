@@ -14,6 +14,7 @@ from app.languages import current_language, offered_languages, text_direction
 from app.permissions import AUTHENTICATED, Permission, can
 from app.services.registry.state_names import local_name
 from app.services.treaties.instrument_titles import title_of
+from app.views.charts import table_rows
 from models import enums
 
 #: The main navigation: (endpoint, label, permission). An entry shows once its endpoint exists and the user
@@ -235,6 +236,7 @@ def init_app(app) -> None:
     app.jinja_env.filters["number"] = format_number
     app.jinja_env.filters["state_name"] = state_name
     app.jinja_env.filters["instrument_title"] = title_of
+    app.jinja_env.filters["table_rows"] = table_rows
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     # Globals rather than a context processor: the macro files (links, forms, record) are imported without the
