@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from app.scoping import Scope
 from models import Activity, ActivityState, Instrument, MemberState, TreatyAction, db
@@ -78,13 +78,13 @@ def timeline_select(state_id: int, as_of: date, instrument_ids: list[int], rank_
                    TreatyAction.instrument_id.in_(instrument_ids)))
 
 
-def followed_activities(activity_ids, start, latest_first: bool = True) -> sa.Select:
+def followed_activities(activity_ids, latest_first: bool = True) -> sa.Select:
     """(action, activity, start) for each signature or deposit in a State one of `activity_ids` (a subquery)
-    served, on an instrument the activity dealt with, dated after `start` (the activity's first visit, an SQL
-    expression of ActivityState.activity_id)."""
-    start = start.label("start")
-    first = (TreatyAction.action_date.desc(), sa.literal_column("start").desc()) if latest_first else \
-        (sa.literal_column("start"), TreatyAction.action_date)
+    served, on an instrument the activity dealt with, dated after `start`, the activity's first visit."""
+    # The first visit as the activity stores it (`Activity.first_visit_date`, kept by every write of its visits),
+    # not a MIN over its visits per row: the join reads it from the activity it already joins.
+    start = Activity.first_visit_date.label("start")
+    first = (TreatyAction.action_date.desc(), start.desc()) if latest_first else (start, TreatyAction.action_date)
     return (sa.select(TreatyAction, Activity, start)
             .join(ActivityState, sa.and_(ActivityState.state_id == TreatyAction.state_id,
                                          ActivityState.role == ActivityStateRole.SERVED.value))
@@ -92,6 +92,7 @@ def followed_activities(activity_ids, start, latest_first: bool = True) -> sa.Se
                                                 activity_instruments.c.instrument_id == TreatyAction.instrument_id))
             .join(Activity, Activity.id == ActivityState.activity_id)
             .join(MemberState, MemberState.id == TreatyAction.state_id)
-            .where(ActivityState.activity_id.in_(activity_ids), TreatyAction.action_date > start)
+            .where(ActivityState.activity_id.in_(activity_ids), TreatyAction.action_date > Activity.first_visit_date)
             .order_by(*first, MemberState.name, TreatyAction.instrument_id, Activity.id)
-            .options(joinedload(TreatyAction.state), joinedload(TreatyAction.instrument)))
+            # the State from the join the order needs, not joined a second time
+            .options(contains_eager(TreatyAction.state), joinedload(TreatyAction.instrument)))
