@@ -140,6 +140,14 @@ def page_link(endpoint: str, text, title=None, **values) -> Markup:
     return Markup(f'<a href="{href}">{escape(text)}</a>')
 
 
+def state_links(states, as_of=None) -> Markup:
+    """The links of `states` separated by commas: what `state_link` (templates/_macros/links.html) renders for
+    each, in one call per list. A funding page names a State hundreds of times over (every party each instrument
+    reached); a macro call and a language lookup per State cost more than the links themselves."""
+    language = current_language()
+    return Markup(", ").join(page_link("states.detail", local_name(s, language, as_of), code=s.code) for s in states)
+
+
 def nav_items() -> list[tuple[str, str, Permission]]:
     present = nav_endpoints()
     return [item for item in NAVIGATION if item[0] in present]
@@ -241,7 +249,8 @@ def init_app(app) -> None:
     # page's context and see only globals.
     app.jinja_env.globals.update(can=can, Permission=Permission, enums=enums, nav_items=nav_items,
                                  nav_endpoints=nav_endpoints, nav_areas=nav_areas, stale_groups=stale_groups,
-                                 record_url=record_url, page_link=page_link, control_kind=control_kind,
+                                 record_url=record_url, page_link=page_link, state_links=state_links,
+                                 control_kind=control_kind,
                                  history_in_words=history_words.in_words,
                                  record_type_text=history_words.record_type_text, current_language=current_language,
                                  text_direction=text_direction, offered_languages=offered_languages)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
@@ -45,14 +46,15 @@ class FundedActivity:
     activity: Activity
     allocations: list[Allocation] = field(default_factory=list)
 
-    @property
+    # Each sorted once: a page asks for them more than once per row.
+    @cached_property
     def states(self) -> list[MemberState]:
         """The States it was for (served), by name. Neither a venue (Vancouver hosting an expert group) nor a
         State whose experts took part is "reached": a ratification there would be wrongly credited to the money."""
         return sorted((s.state for s in self.activity.states if s.role == ActivityStateRole.SERVED.value),
                       key=lambda s: s.name)
 
-    @property
+    @cached_property
     def participants(self) -> list[MemberState]:
         """States that took part (their experts came), shown beside the States served."""
         return sorted((s.state for s in self.activity.states if s.role != ActivityStateRole.SERVED.value),
