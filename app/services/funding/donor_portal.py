@@ -147,7 +147,7 @@ def _reached(condition, as_of: date) -> tuple[list[tuple[MemberState, int]], dic
     """The States the money reached (`reach`): each with the number of activities that reached it, by name, and
     the States reached on each instrument (instrument id -> State ids) — one statement, the reached rows read once
     for both (a CTE) rather than once per list; bounded by the States and instruments, not by the record."""
-    rows = reach.reached_select(condition, as_of).cte("reached")
+    rows = reach.reached_activities_select(condition, as_of).cte("reached")
     no_id = sa.cast(sa.null(), sa.Integer)
     # A State's own row (no instrument) with its count, then one row per instrument it was reached on (no count).
     per_state = (sa.select(rows.c.state_id, no_id.label("instrument_id"),
@@ -172,7 +172,7 @@ def _reached(condition, as_of: date) -> tuple[list[tuple[MemberState, int]], dic
 
 def _states_count(condition, as_of: date) -> int:
     """How many States the money reached (`reach`): the number of rows of `_reached`'s list."""
-    rows = reach.reached_select(condition, as_of).subquery()
+    rows = reach.reached_activities_select(condition, as_of).subquery()
     return db.session.scalar(sa.select(sa.func.count(sa.distinct(rows.c.state_id))))
 
 
