@@ -145,28 +145,26 @@ def _funded_ids(condition) -> sa.Select:
 
 def _reached(condition, as_of: date) -> tuple[list[tuple[MemberState, int]], dict[int, set[int]]]:
     """The States the money reached (`reach`): each with the number of activities that reached it, by name, and
-    the States reached on each instrument (instrument id -> State ids) — one statement, the reached rows read once
-    for both (a CTE) rather than once per list; bounded by the States and instruments, not by the record."""
+    the States reached on each instrument (instrument id -> State ids) — one statement, a row per State, the
+    reached rows read once for both (a CTE) rather than once per list; bounded by the States and instruments,
+    not by the record."""
     rows = reach.reached_activities_select(condition, as_of).cte("reached")
-    no_id = sa.cast(sa.null(), sa.Integer)
-    # A State's own row (no instrument) with its count, then one row per instrument it was reached on (no count).
-    per_state = (sa.select(rows.c.state_id, no_id.label("instrument_id"),
-                           sa.func.count(sa.distinct(rows.c.activity_id)).label("n"))
-                 .group_by(rows.c.state_id))
-    per_instrument = sa.select(rows.c.state_id, rows.c.instrument_id, no_id).distinct()
-    both = sa.union_all(per_state, per_instrument).subquery()
-    is_pair = both.c.instrument_id.is_not(None)
+    counts = (sa.select(rows.c.state_id, sa.func.count(sa.distinct(rows.c.activity_id)).label("n"))
+              .group_by(rows.c.state_id).subquery())
+    pairs = sa.select(rows.c.state_id, rows.c.instrument_id).distinct().subquery()
+    # a State's instruments as one text ("1,3"): a row per State, not one per State and instrument
+    on = (sa.select(pairs.c.state_id,
+                    sa.func.aggregate_strings(sa.cast(pairs.c.instrument_id, sa.String), ",").label("instruments"))
+          .group_by(pairs.c.state_id).subquery())
     served: list[tuple[MemberState, int]] = []
     reached_on: dict[int, set[int]] = {}
-    for state, state_id, instrument_id, n in db.session.execute(
-            sa.select(MemberState, both.c.state_id, both.c.instrument_id, both.c.n).select_from(both)
-            # the State is loaded on its own row only (its instrument rows need its id alone)
-            .outerjoin(MemberState, sa.and_(MemberState.id == both.c.state_id, ~is_pair))
-            .order_by(is_pair, MemberState.name, MemberState.id)):
-        if instrument_id is None:
-            served.append((state, n))
-        else:
-            reached_on.setdefault(instrument_id, set()).add(state_id)
+    for state, n, instruments in db.session.execute(
+            sa.select(MemberState, counts.c.n, on.c.instruments)
+            .join(counts, counts.c.state_id == MemberState.id).join(on, on.c.state_id == MemberState.id)
+            .order_by(MemberState.name, MemberState.id)):
+        served.append((state, n))
+        for instrument_id in instruments.split(","):
+            reached_on.setdefault(int(instrument_id), set()).add(state.id)
     return served, reached_on
 
 
