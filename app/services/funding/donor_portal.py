@@ -14,7 +14,7 @@ from decimal import Decimal
 from functools import cached_property
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.listing import Page, Paging, page_of, paginate
 from app.scoping import Scope
@@ -275,10 +275,14 @@ def _activities(condition, funded, paging: Paging) -> Page:
         .order_by(start.is_(None), start.desc(), Activity.title, Activity.id), paging, scalars=True)
     allocations: dict[int, list[Allocation]] = {}
     if found.items:
+        # The page's activities' allocations first (their index), each then checked against the money (EXISTS,
+        # by the contribution's key): joined, SQLite walked every contribution of the donor against every
+        # activity of the page instead.
         for allocation in db.session.scalars(
-                sa.select(Allocation).join(Contribution, Contribution.id == Allocation.contribution_id)
-                .where(condition, Allocation.activity_id.in_([a.id for a in found.items]))
-                .options(contains_eager(Allocation.contribution))  # from the join the scope needs
+                sa.select(Allocation)
+                .where(Allocation.activity_id.in_([a.id for a in found.items]),
+                       sa.exists().where(Contribution.id == Allocation.contribution_id, condition))
+                .options(joinedload(Allocation.contribution))
                 .order_by(Allocation.contribution_id, Allocation.id)):
             allocations.setdefault(allocation.activity_id, []).append(allocation)
     found.items = [FundedActivity(a, allocations.get(a.id, [])) for a in found.items]
