@@ -180,15 +180,37 @@ def _followed_select(funded, latest_first: bool = True) -> sa.Select:
     return treaty_actions.followed_activities(funded, latest_first)
 
 
+def _followed_page(funded, paging: Paging) -> Page:
+    """One page of the treaty actions that followed, latest first, with their number (one statement): the page
+    chosen among the rows' keys (ids and the order's columns, with their count as a window), then only its rows'
+    actions and activities read, not every row's full records carried through the sort."""
+    offset = (paging.page - 1) * paging.per_page
+    picked = (treaty_actions.followed_activities(funded, keys_only=True)
+              .add_columns(sa.func.count().over().label("total"))
+              .limit(paging.per_page).offset(offset).subquery())
+    rows = db.session.execute(
+        sa.select(TreatyAction, Activity, picked.c.start, picked.c.total)
+        .join(picked, picked.c.action_id == TreatyAction.id).join(Activity, Activity.id == picked.c.activity_id)
+        .options(joinedload(TreatyAction.state), joinedload(TreatyAction.instrument))
+        .order_by(picked.c.action_date.desc(), picked.c.start.desc(), picked.c.state_name, picked.c.instrument_id,
+                  picked.c.activity_id)).all()
+    if rows:
+        total = rows[0].total
+    else:  # an empty first page is none at all; past the end (no pager links there), counted apart
+        total = _count(_followed_select(funded)) if offset else 0
+    return Page([FollowedAction(activity, start, action) for action, activity, start, _total in rows],
+                paging.page, paging.per_page, total)
+
+
 def _count(select: sa.Select) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(select.order_by(None).subquery()))
 
 
-def _windowed_page(select: sa.Select, paging: Paging, scalars: bool = False) -> Page:
-    """One page of `select` (its rows, or with `scalars` its first column) and the number of rows in all, in one
-    statement: the count is a window over the rows the order already reads (COUNT(*) OVER ()), not the same joins
-    run again for a count. An empty first page is a count of 0; only a page past the end (which no pager links
-    to) asks for the count apart."""
+def _windowed_page(select: sa.Select, paging: Paging) -> Page:
+    """One page of `select`'s first column (records) and the number of rows in all, in one statement: the count is
+    a window over the rows the order already reads (COUNT(*) OVER ()), not the same joins run again for a count.
+    An empty first page is a count of 0; only a page past the end (which no pager links to) asks for the count
+    apart."""
     offset = (paging.page - 1) * paging.per_page
     rows = db.session.execute(select.add_columns(sa.func.count().over().label("_total"))
                               .limit(paging.per_page).offset(offset)).all()
@@ -196,8 +218,7 @@ def _windowed_page(select: sa.Select, paging: Paging, scalars: bool = False) -> 
         total = rows[0][-1]
     else:
         total = _count(select) if offset else 0
-    items = [row[0] if scalars else tuple(row[:-1]) for row in rows]
-    return Page(items, paging.page, paging.per_page, total)
+    return Page([row[0] for row in rows], paging.page, paging.per_page, total)
 
 
 def overview(scope: Scope, donor: Organization | None, as_of: date) -> Overview:
@@ -253,8 +274,7 @@ def page(scope: Scope, donor: Organization | None, as_of: date, pages: dict[str,
     # and the instruments' reach reads it.
     served, reached_on = _reached(condition, as_of)
     states = page_of(served, paging("states"))
-    followed = _windowed_page(_followed_select(funded), paging("followed"))
-    followed.items = [FollowedAction(activity, start, action) for action, activity, start in followed.items]
+    followed = _followed_page(funded, paging("followed"))
     totals_ = totals(groups, as_of, rates)
     counts = {"contributions": contributions.total, "activities": activities.total, "states": states.total,
               "followed": followed.total}
@@ -272,7 +292,7 @@ def _activities(condition, funded, paging: Paging) -> Page:
         .options(selectinload(Activity.visits).joinedload(ActivityVisit.country),
                  selectinload(Activity.states).joinedload(ActivityState.state),
                  selectinload(Activity.instruments))
-        .order_by(start.is_(None), start.desc(), Activity.title, Activity.id), paging, scalars=True)
+        .order_by(start.is_(None), start.desc(), Activity.title, Activity.id), paging)
     allocations: dict[int, list[Allocation]] = {}
     if found.items:
         # The page's activities' allocations first (their index), each then checked against the money (EXISTS,
