@@ -14,6 +14,7 @@ from flask import Response
 from flask_babel import gettext as _
 
 from app.formats.tables import Sheet, csv_lines, write_workbook
+from models.enums import labels_remembered
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv"
@@ -78,14 +79,16 @@ def spooled_response(chunks: Iterable[bytes], mimetype: str) -> Response:
 
 def csv_response(filename: str, columns: list[Column], rows: Iterable) -> Response:
     spool = _spooled()
-    for chunk in csv_chunks([h for h, _value in columns], _rows(columns, rows)):
-        spool.write(chunk)
+    with labels_remembered():
+        for chunk in csv_chunks([h for h, _value in columns], _rows(columns, rows)):
+            spool.write(chunk)
     return download(_sent_from(spool), CSV, filename)
 
 
 def xlsx_response(filename: str, columns: list[Column], rows: Iterable, title: str | None = None) -> Response:
     spool = _spooled()
-    write_workbook([Sheet(str(title or _("Export")), [h for h, _value in columns], _rows(columns, rows))], spool)
+    with labels_remembered():
+        write_workbook([Sheet(str(title or _("Export")), [h for h, _value in columns], _rows(columns, rows))], spool)
     return download(_sent_from(spool), XLSX, filename)
 
 

@@ -23,7 +23,9 @@ class TimelineForm(FilterForm):
 
 
 class OutcomeFilterForm(FilterForm):
-    """The analytics: the date they are computed as at, and which assistance counts."""
+    """The analytics: the date they are computed as at, and which assistance counts. `page` and `per_page` page the
+    breakdown by donor, the one table that grows with the record (each row is counted for its page only)."""
+    DEFAULT_PER_PAGE = 10
     as_of = date_field(_l("As at"), Optional(),
                        description=_l("Only actions and activities on or before this day count; empty for today."))
     instrument = instrument_filter()
@@ -58,6 +60,7 @@ FIGURE_KEYS = ["assisted", "already_party", "at_risk", "deposited_after", "not_p
 
 class DrillDownForm(OutcomeFilterForm):
     """The States behind one figure of the analytics, with the same filters."""
+    DEFAULT_PER_PAGE = 50
     figure = SelectField(_l("Figure"), choices=choices([(k, k) for k in FIGURE_KEYS]), default="assisted",
                          validators=[Optional()])
     group = SelectField(_l("Compared group"), choices=choices([("", _l("Every group"))] + RegionalGroup.choices()),

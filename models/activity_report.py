@@ -41,6 +41,8 @@ class ActivityReport(TimestampMixin, db.Model):
         sa.CheckConstraint("status <> 'approved' OR approved_at IS NOT NULL", name="approved_has_date"),
         # The review lists: reports of a status, newest change first.
         sa.Index("ix_activity_reports_status_updated", "status", "updated_at"),
+        # The list's default order (latest change first): one page read from the index, not every report sorted.
+        sa.Index("ix_activity_reports_updated_order", "updated_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

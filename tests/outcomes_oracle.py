@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
+from app.listing import Paging, page_of
 from app.scoping import Scope
 from app.services.funding import reach
 from app.services.outcomes import outcome_summary
@@ -120,7 +121,8 @@ def pairs_of(record: Record, rows: Iterable[ServedRow]) -> list[outcome_summary.
     return sorted(out, key=lambda p: (p.state.name, p.instrument.id))
 
 
-def breakdowns(record: Record, f: outcome_summary.OutcomeFilters) -> list[outcome_summary.Breakdown]:
+def breakdowns(record: Record, f: outcome_summary.OutcomeFilters,
+               donors: Paging | None = None) -> list[outcome_summary.Breakdown]:
     keep = row_filter(record, f)
     kept = [row for row in record.rows if keep(row)]
     value_of = {
@@ -140,13 +142,18 @@ def breakdowns(record: Record, f: outcome_summary.OutcomeFilters) -> list[outcom
     groups = [(g.value, g.label) for g in RegionalGroup] + [(NO_GROUP, _("No regional group"))]
     instruments = [(i.code, i.code) for i in record.instruments.values()]
     kinds = [(k.value, k.label) for k in ActivityKind]
-    donors = sorted(record.donor_names.items(), key=lambda d: d[1])
+    named = sorted(record.donor_names.items(), key=lambda d: d[1])
     inferred: dict[str, set[int]] = defaultdict(set)
     for row in kept:
         for donor_id in record.donors.get(row.activity_id, ()):
             if (row.activity_id, donor_id) in record.inferred:
                 inferred[str(donor_id)].add(row.activity_id)
     breakdown = outcome_summary.Breakdown
+    by_donor = rows("donor", [(str(i), n) for i, n in named]) if not f.donor else []
+    page = None
+    if donors is not None and not f.donor:  # every donor's row made, then the page's kept
+        page = page_of(by_donor, donors)
+        by_donor = page.items
     return [
         breakdown("regional_group", _("By regional group"), _("Regional group"),
                   rows("regional_group", groups) if not f.regional_group else []),
@@ -154,10 +161,9 @@ def breakdowns(record: Record, f: outcome_summary.OutcomeFilters) -> list[outcom
                   rows("instrument", instruments) if not f.instrument else []),
         breakdown("kind", _("By kind of assistance"), _("Kind of assistance"),
                   rows("kind", kinds) if not f.kind else []),
-        breakdown("donor", _("By donor"), _("Donor"),
-                  rows("donor", [(str(i), n) for i, n in donors]) if not f.donor else [],
+        breakdown("donor", _("By donor"), _("Donor"), by_donor,
                   _reached_by_donor(record, f) if not f.donor else {},
-                  {k: len(v) for k, v in inferred.items()} if not f.donor else {}),
+                  {k: len(v) for k, v in inferred.items()} if not f.donor else {}, page),
     ]
 
 
@@ -169,12 +175,12 @@ def _reached_by_donor(record: Record, f: outcome_summary.OutcomeFilters) -> dict
 
 
 def analytics(scope: Scope, as_of: date, f: outcome_summary.OutcomeFilters, *,
-              with_breakdowns: bool = True) -> outcome_summary.Analytics:
+              with_breakdowns: bool = True, donors: Paging | None = None) -> outcome_summary.Analytics:
     record = load(scope, as_of)
     keep = row_filter(record, f)
     assisted = pairs_of(record, [row for row in record.rows if keep(row)])
     return outcome_summary.Analytics(record, f, assisted, outcome_summary.summarize(assisted, as_of, f.period_to),
-                             breakdowns(record, f) if with_breakdowns else [],
+                             breakdowns(record, f, donors) if with_breakdowns else [],
                              outcome_summary.comparison(record, f, assisted))
 
 
@@ -215,7 +221,10 @@ def figures(analysis: outcome_summary.Analytics, months: list[tuple[str, int]]) 
         "summary": of(analysis.summary),
         "undated": analysis.record.undated,
         "requests": dict(analysis.record.requests),
-        "breakdowns": [(b.key, [(v, label, shown(s)) for v, label, s in b.rows], b.reached, b.inferred)
+        # a donor's reach and inferred activities as its row shows them (the page shows no other donor's)
+        "breakdowns": [(b.key, [(v, label, shown(s)) for v, label, s in b.rows],
+                        {v: b.reached.get(v, 0) for v, _label, _s in b.rows},
+                        {v: b.inferred[v] for v, _label, _s in b.rows if b.inferred.get(v)})
                        for b in analysis.breakdowns],
         "comparisons": [(c.group, [pair(p) for p in c.assisted], [pair(p) for p in c.assisted_party],
                          [(s.code, i.code) for s, i in c.not_assisted],

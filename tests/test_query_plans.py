@@ -13,16 +13,19 @@ no index can serve still plans a sequential scan and fails; one an index serves 
 is the shape — the index exists and fits the statement — while benchmarks at 200,000 requests measure the time.
 The ten statements: the most frequent across the key pages at 200,000 requests (the eager loads of every list,
 the unread-notification count and the record-version stamps of every page), and the two first pages whose order
-an index now serves (the request list, the queue).
+an index now serves (the request list, the queue, the follow-up actions).
 """
 import json
 import re
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
 
+from app.scoping import EVERYTHING
 from app.seed.synthetic import generate
+from app.services.work import action_writes
 from models import Organization, db
 from tests import factories
 from tests.scratch_databases import on_postgresql
@@ -59,6 +62,10 @@ EXPECTED = {
         (r"FROM assistance_requests WHERE .*assistance_requests\.status IN \(.*?\) ORDER BY "
          r"assistance_requests\.priority_rank", "ix_assistance_requests_awaiting_order", ORDERED),
     ],
+    "/actions/": [
+        (r"FROM follow_up_actions JOIN .* ORDER BY follow_up_actions\.due_date ASC, follow_up_actions\.priority_rank",
+         "ix_follow_up_actions_due_order", ORDERED),
+    ],
 }
 
 
@@ -75,6 +82,9 @@ def _indexes(plan: dict) -> list[str]:
 def test_the_pages_statements_are_planned_on_their_index(client, login_as, session, page):
     factories.activity(served=("BOL",))
     factories.request("BOL")
+    owner = factories.user("officer")
+    action_writes.create(EVERYTHING, action_writes.ActionData("Send the guide", owner.id, date.today(), "BOL"),
+                         owner, date.today())
     session.commit()
     login_as("manager")
     statements = []

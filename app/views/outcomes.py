@@ -2,12 +2,14 @@
 opening the list of States behind it, with charts whose numbers stand beside them as tables (and as CSV)."""
 from datetime import date
 from operator import itemgetter
+from urllib.parse import urlencode
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.exports import csv_response
+from app.listing import page_of, paging_from
 from app.page_cache import cached_page
 from app.permissions import Permission, permission_required
 from app.scoping import for_user
@@ -21,6 +23,8 @@ from forms.outcomes import FIGURE_KEYS, DrillDownForm, OutcomeFilterForm
 
 bp = Blueprint("outcomes", __name__, url_prefix="/outcomes")
 
+#: What url_for leaves unquoted in a query string (werkzeug.urls._urlencode, after the URL standard).
+_QUERY_SAFE = "!$'()*,/:;?@"
 #: The query parameters a drill-down link carries over from the page (the filters, not the paging).
 _CARRIED = ("as_of", "instrument", "regional_group", "kind", "donor", "national", "period_from", "period_to")
 
@@ -32,22 +36,29 @@ def _prepare(form):
 
 
 def _drill(args: dict):
-    """url(figure, **changes): the list of States behind a figure, with the page's filters and `changes`."""
+    """url(figure, **changes): the list of States behind a figure, with the page's filters and `changes`. The page
+    has hundreds of these links: the route is built once and each link's query string added as url_for writes it
+    (the same parameters in the same order, quoted alike: werkzeug.urls._urlencode)."""
+    base = url_for("outcomes.states")
+    carried = {k: v for k, v in args.items() if k in _CARRIED and v not in (None, "")}
+
     def url(figure, **changes):
-        values = {k: v for k, v in args.items() if k in _CARRIED and v not in (None, "")}
+        values = {"figure": figure, **carried}
         values.update({k: v for k, v in changes.items() if v is not None})
-        return url_for("outcomes.states", figure=figure, **values)
+        return f"{base}?{urlencode(list(values.items()), safe=_QUERY_SAFE)}"
     return url
 
 
 def _analysis(form_cls):
+    """(scope, form, (as_of, filters, paging)): the last None when the filters are not valid. The page's paging
+    is the breakdown by donor's (its only long table)."""
     scope = for_user(current_user)
-    form, filters, _paging = list_filters(form_cls, prepare=_prepare)
+    form, filters, paging = list_filters(form_cls, prepare=_prepare)
     if filters is None:
         return scope, form, None
     as_of = filters.get("as_of") or date.today()
     f = outcome_summary.OutcomeFilters(**form.outcome_filters())
-    return scope, form, (as_of, f)
+    return scope, form, (as_of, f, paging)
 
 
 def tables(analysis: outcome_summary.Analytics, progresses: list) -> dict[str, dict]:
@@ -104,8 +115,7 @@ def _charts(data: dict) -> dict[str, list]:
 
 def _progresses(scope, f: outcome_summary.OutcomeFilters, as_of: date):
     instruments = treaty_record.visible_instruments(scope)
-    shown = [i for i in instruments if f.instrument is None or i.code == f.instrument]
-    return [treaty_record.progress(i, as_of) for i in shown]
+    return treaty_record.progresses([i for i in instruments if f.instrument is None or i.code == f.instrument], as_of)
 
 
 @bp.get("/")
@@ -116,8 +126,8 @@ def index():
     scope, form, asked = _analysis(OutcomeFilterForm)
     if asked is None:
         return render_template("outcomes/index.html", form=form, analysis=None), 400
-    as_of, f = asked
-    analysis = outcome_summary.analytics(scope, as_of, f)
+    as_of, f, paging = asked
+    analysis = outcome_summary.analytics(scope, as_of, f, donors=paging)
     progresses = _progresses(scope, f, as_of)
     data = tables(analysis, progresses)
     cumulative = {p.instrument.code: [chart(p, as_of), chart(p, as_of, width=360, height=260, max_ticks=4)]
@@ -126,7 +136,9 @@ def index():
                            bar=_charts(data), cumulative=cumulative, progresses=progresses,
                            drill=_drill(request.args), donor_view=scope.is_donor,
                            instruments=[p.instrument for p in progresses],
-                           figures=outcome_summary.FIGURES, medians=outcome_summary.MEDIANS,
+                           # each label is said on hundreds of links: translated once here
+                           figures={k: str(v) for k, v in outcome_summary.FIGURES.items()},
+                           medians=outcome_summary.MEDIANS,
                            windows=outcome_summary.WINDOWS, assisted_definition=outcome_summary.ASSISTED,
                            reached_definition=outcome_summary.REACHED)
 
@@ -139,7 +151,7 @@ def table_csv(name):
     scope, form, asked = _analysis(OutcomeFilterForm)
     if asked is None:
         refuse_filters(form)
-    as_of, f = asked
+    as_of, f, _paging = asked
     analysis = outcome_summary.analytics(scope, as_of, f, with_breakdowns=False)
     wanted = _progresses(scope, f, as_of) if name.startswith("cumulative-") else []
     data = tables(analysis, wanted).get(name) or abort(404)
@@ -155,12 +167,14 @@ def states():
     scope, form, asked = _analysis(DrillDownForm)
     if asked is None:
         return render_template("outcomes/states.html", form=form, analysis=None), 400
-    as_of, f = asked
+    as_of, f, _paging = asked
     figure = form.figure.data or "assisted"
     analysis = outcome_summary.analytics(scope, as_of, f, with_breakdowns=False)
     items, hidden = outcome_summary.drill_down_visible(scope, analysis, figure, form.group.data or None)
+    # Paged: every State × instrument is 788 rows (300 KB, most of the page's time); the CSV holds them all.
     return render_template("outcomes/states.html", form=form, analysis=analysis, as_of=as_of, figure=figure,
-                           label=outcome_summary.FIGURES[figure], items=items, hidden=hidden,
+                           label=outcome_summary.FIGURES[figure], page=page_of(items, paging_from(form)),
+                           hidden=hidden,
                            group=form.group.data or None, donor_view=scope.is_donor,
                            back_url=url_for("outcomes.index", **{k: v for k, v in request.args.items()
                                                                   if k in _CARRIED}),
@@ -174,7 +188,7 @@ def states_csv():
     scope, form, asked = _analysis(DrillDownForm)
     if asked is None:
         refuse_filters(form)
-    as_of, f = asked
+    as_of, f, _paging = asked
     figure = form.figure.data or "assisted"
     analysis = outcome_summary.analytics(scope, as_of, f, with_breakdowns=False)
     items, _hidden = outcome_summary.drill_down_visible(scope, analysis, figure, form.group.data or None)

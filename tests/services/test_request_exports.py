@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from app import exports
+from app.formats import tables
 from app.listing import Paging
 from app.scoping import EVERYTHING
 from app.services.requests import request_exports, request_reads
@@ -86,8 +87,10 @@ def test_the_rows_come_from_a_cursor_not_the_session(session):
 
 
 def test_the_csv_writer_takes_a_row_only_when_it_writes_it(monkeypatch):
-    """The writer consumes an iterator row by row: after its first chunk of rows only that many were read."""
+    """The writer consumes an iterator as it writes: after its first chunk of rows only that many were read (rows
+    are written CSV_BATCH at a time; here one)."""
     monkeypatch.setattr(exports, "CHUNK", 1)
+    monkeypatch.setattr(tables, "CSV_BATCH", 1)
     taken = []
 
     def rows():
@@ -97,3 +100,20 @@ def test_the_csv_writer_takes_a_row_only_when_it_writes_it(monkeypatch):
     chunks = exports.csv_chunks(["n", "text"], rows())
     assert next(chunks).endswith(b"n,text\r\n") and taken == []
     assert next(chunks) == b"0,row 0\r\n" and taken == [0]
+
+
+def test_the_csv_writer_reads_no_more_than_a_batch_ahead(monkeypatch):
+    """Rows are written CSV_BATCH at a time: the first piece of rows holds that many, and no more was read."""
+    monkeypatch.setattr(exports, "CHUNK", 1)
+    taken = []
+
+    def rows():
+        for n in range(3 * tables.CSV_BATCH + 5):
+            taken.append(n)
+            yield [n]
+    chunks = exports.csv_chunks(["n"], rows())
+    next(chunks)
+    first = next(chunks).decode()
+    assert first.splitlines() == [str(n) for n in range(tables.CSV_BATCH)]
+    assert len(taken) == tables.CSV_BATCH
+    assert b"".join(chunks).decode().splitlines()[-1] == str(3 * tables.CSV_BATCH + 4)

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
+from app.scoping import EVERYTHING
 from app.services.outcomes import outcome_summary
 from models import Contribution, Organization, db
 from tests import outcomes_oracle
@@ -16,6 +17,7 @@ PATHS = ["/outcomes/?as_of=2026-11-23", "/outcomes/?as_of=2014-01-01&instrument=
          "/outcomes/?instrument=UNTOC&national=y&period_from=2002-01-01&period_to=2003-07-02&as_of=2014-01-01",
          "/outcomes/?as_of=2012-02-29&regional_group=African&kind=mission",
          "/outcomes/?as_of=2026-11-23&period_from=2010-03-31&period_to=2021-08-31",
+         "/outcomes/?as_of=2026-11-23&page=2&per_page=3", "/outcomes/?as_of=2014-01-01&national=y&page=99",
          "/outcomes/states?figure=not_party&as_of=2026-11-23",
          "/outcomes/states?figure=within_12&as_of=2014-01-01&instrument=TIP",
          "/outcomes/states?figure=not_assisted_party&group=African&as_of=2014-01-01",
@@ -72,3 +74,20 @@ def test_the_comparison_can_fail(client, login_as, monkeypatch):
         wrong.setattr(outcomes_oracle, "pairs_of", lambda record, rows: [])
         kept, computed = _both(client, monkeypatch, path)
     assert kept != computed and date(2014, 1, 1)
+
+
+def test_the_donors_are_paged(client, login_as, monkeypatch):
+    """The breakdown by donor shows one page of the donors, in the order of their names, with a pager: page 2 is
+    the old computation's donors 4 to 6, and the pages together are every donor once."""
+    login_as("officer")
+    every = outcomes_oracle.analytics(EVERYTHING, date(2026, 11, 23), outcome_summary.OutcomeFilters())
+    names = [label for _value, label, _s in next(b for b in every.breakdowns if b.key == "donor").rows]
+    assert len(names) > 6
+    seen = []
+    for page in range(1, (len(names) + 2) // 3 + 1):
+        body = client.get(f"/outcomes/?as_of=2026-11-23&page={page}&per_page=3").get_data(as_text=True)
+        table = body[body.index('id="breakdown-donor"'):]
+        table = table[:table.index("</table>")]
+        seen += [n for n in names if f'<th scope="row">{n}' in table]
+        assert f"Page {page} of {(len(names) + 2) // 3}" in body
+    assert seen == names

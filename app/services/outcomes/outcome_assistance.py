@@ -17,7 +17,8 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from app.services.outcomes.outcome_record import NATIONAL_KINDS, NO_GROUP, OutcomeFilters, Record, donor_of
+from app.listing import Page, Paging
+from app.services.outcomes.outcome_record import NATIONAL_KINDS, NO_GROUP, OutcomeFilters, Record
 from app.services.treaties import outcome_facts
 from models import Activity, ActivityState, Allocation, Contribution, Organization, OutcomeFact, OutcomeMonth, db
 from models.activity import activity_instruments, first_visit_order
@@ -62,8 +63,9 @@ def slice_of(record: Record, f: OutcomeFilters) -> Slice:
 
 
 # ------------------------------------------------------------------ the pairs
-def _source(s: Slice, *, by_donor: bool, scope_donor: int | None = None):
-    """The kept facts, or the same made from the rows of the activity period when it has a start."""
+def _source(s: Slice, *, by_donor: bool, scope_donor: int | None = None, donor_ids: list[int] | None = None):
+    """The kept facts, or the same made from the rows of the activity period when it has a start (by donor: of
+    `donor_ids` only, if given)."""
     if s.low is None:
         return OutcomeFact.__table__
     donor = scope_donor if by_donor else None if s.donor_id == EVERY_DONOR else s.donor_id
@@ -72,7 +74,9 @@ def _source(s: Slice, *, by_donor: bool, scope_donor: int | None = None):
     window = days.between(s.low, s.high)
     if not by_donor and s.donor_id == EVERY_DONOR:
         return outcome_facts.facts_select(window, donors=False).subquery("facts")
-    return outcome_facts.facts_select(window, donors=True, donor_id=donor).subquery("facts")
+    # (one donor's own rows need no list: a second condition on the donor led SQLite to a worse index)
+    some = [Contribution.donor_id.in_(donor_ids)] if by_donor and donor is None and donor_ids is not None else []
+    return outcome_facts.facts_select(window, *some, donors=True, donor_id=donor).subquery("facts")
 
 
 def _conditions(record: Record, source, s: Slice) -> list:
@@ -104,35 +108,62 @@ def firsts(record: Record, s: Slice) -> Firsts:
         .group_by(source.c.state_id, source.c.instrument_id))}
 
 
-def bucket_pairs(record: Record, s: Slice, by: str) -> sa.Subquery:
-    """(bucket, state_id, instrument_id, first, first_month, first_day): each pair's first assistance within the
-    slice (its month as year × 12 + month, its day of the month), by kind of activity (`by` "kind") or by donor
-    ("donor": each donor whose money paid for it; a donor's scope sees its own only), as a subquery for the
-    breakdowns to count (outcome_buckets)."""
+def bucket_pairs(record: Record, s: Slice, by: str, donor_ids: list[int] | None = None) -> sa.Subquery:
+    """(bucket, state_id, instrument_id, first): each pair's first assistance within the slice, by kind of activity
+    (`by` "kind") or by donor ("donor": each donor whose money paid for it, of `donor_ids` if given; a donor's
+    scope sees its own only), as a subquery for the breakdowns to count (outcome_buckets)."""
     scope = record.scope
     if by == "kind":
         source = _source(s, by_donor=False)
         mine, bucket = source.c.donor_id == s.donor_id, source.c.kind
     else:
-        source = _source(s, by_donor=True, scope_donor=scope.donor_id if scope.is_donor else None)
+        source = _source(s, by_donor=True, scope_donor=scope.donor_id if scope.is_donor else None,
+                         donor_ids=donor_ids)
         # donors' ids are positive: a range of the key, not a scan of every row
         mine = source.c.donor_id == scope.donor_id if scope.is_donor else source.c.donor_id > EVERY_DONOR
+        if donor_ids is not None:
+            mine = sa.and_(mine, source.c.donor_id.in_(donor_ids))
         bucket = source.c.donor_id
-    first = sa.func.min(source.c.first_date)
-    return (sa.select(bucket.label("bucket"), source.c.state_id, source.c.instrument_id, first.label("first"),
-                      (sa.extract("year", first) * 12 + sa.extract("month", first)).label("first_month"),
-                      sa.extract("day", first).label("first_day"))
+    return (sa.select(bucket.label("bucket"), source.c.state_id, source.c.instrument_id,
+                      sa.func.min(source.c.first_date).label("first"))
             .where(mine, sa.false() if s.empty else sa.true(), *_conditions(record, source, s))
             .group_by(bucket, source.c.state_id, source.c.instrument_id).subquery("pairs"))
 
 
-def reached_by_donor(record: Record, instrument_id: int | None) -> dict[str, int]:
-    """Per donor id (as the breakdown's values are), the States its money reached as at `as_of` (on one instrument
-    if given): app.services.funding.reach's figure, counted from the kept facts of the States served (one query)."""
+def donor_page(record: Record, s: Slice, paging: Paging | None) -> Page:
+    """The donors with assistance within the slice (a donor's scope: itself), in the order of their names, as (id,
+    name): one page of them, or all without `paging` (one query; the breakdown counts the page's only)."""
     scope = record.scope
-    mine = OutcomeFact.donor_id == scope.donor_id if scope.is_donor else OutcomeFact.donor_id > EVERY_DONOR
+    source = _source(s, by_donor=True, scope_donor=scope.donor_id if scope.is_donor else None)
+    found = sa.select(source.c.donor_id).where(*_conditions(record, source, s))
+    if source is OutcomeFact.__table__:  # a donor's kept rows are a range of the key: the first that counts will do
+        assisted = sa.exists(found.where(source.c.donor_id == Organization.id))
+    else:  # the period's rows, made once
+        assisted = Organization.id.in_(found)
+    select = (sa.select(Organization.id, Organization.name, sa.func.count().over())
+              .where(assisted, sa.false() if s.empty else sa.true())
+              .order_by(_in_code_order(Organization.name), Organization.id))
+    if scope.is_donor:
+        select = select.where(Organization.id == scope.donor_id)
+    if paging is not None:
+        select = select.limit(paging.per_page).offset((paging.page - 1) * paging.per_page)
+    rows = db.session.execute(select).all()
+    total = rows[0][2] if rows else 0
+    paging = paging or Paging(page=1, per_page=max(total, 1))
+    return Page([(donor_id, name) for donor_id, name, _total in rows], paging.page, paging.per_page, total)
+
+
+def _in_code_order(column):
+    """A text column ordered by code point, as Python sorts strings (PostgreSQL's collation would not be)."""
+    return column.collate("C") if db.session.get_bind().dialect.name == "postgresql" else column
+
+
+def reached_by_donor(record: Record, instrument_id: int | None, donor_ids: list[int]) -> dict[str, int]:
+    """Per donor id of `donor_ids` (as the breakdown's values are), the States its money reached as at `as_of` (on
+    one instrument if given): app.services.funding.reach's figure, counted from the kept facts of the States served
+    (one query)."""
     select = (sa.select(OutcomeFact.donor_id, sa.func.count(sa.distinct(OutcomeFact.state_id)))
-              .where(mine, OutcomeFact.is_served == sa.true(),
+              .where(OutcomeFact.donor_id.in_(_mine(record, donor_ids)), OutcomeFact.is_served == sa.true(),
                      sa.or_(OutcomeFact.has_undated == sa.true(), OutcomeFact.first_date <= record.as_of))
               .group_by(OutcomeFact.donor_id))
     if instrument_id is not None:
@@ -140,10 +171,10 @@ def reached_by_donor(record: Record, instrument_id: int | None) -> dict[str, int
     return {str(donor_id): states for donor_id, states in db.session.execute(select)}
 
 
-def donor_names(donor_ids) -> dict[int, str]:
-    """The names of donors (organizations), by id (one query)."""
-    return dict(db.session.execute(sa.select(Organization.id, Organization.name)
-                                   .where(Organization.id.in_(sorted(donor_ids)))).all())
+def _mine(record: Record, donor_ids: list[int]) -> list[int]:
+    """Of `donor_ids`, those the record's scope may see (a donor: itself)."""
+    scope = record.scope
+    return sorted(i for i in donor_ids if i > EVERY_DONOR and (not scope.is_donor or i == scope.donor_id))
 
 
 # ------------------------------------------------------------------ the months
@@ -241,20 +272,19 @@ def months(record: Record, s: Slice) -> dict[int, int]:
     return out
 
 
-def inferred_by_donor(record: Record, s: Slice) -> dict[str, int]:
-    """Per donor id (as the breakdown's values are), the activities within the slice the record links to it by
-    inference only (two queries). The slice names no donor (a donor's scope: its own)."""
+def inferred_by_donor(record: Record, s: Slice, donor_ids: list[int]) -> dict[str, int]:
+    """Per donor id of `donor_ids` (as the breakdown's values are), the activities within the slice the record links
+    to it by inference only (two queries). The slice names no donor (a donor's scope: its own)."""
     out: dict[str, int] = defaultdict(int)
+    mine = _mine(record, donor_ids)
     if s.empty:
         return {}
-    scope = record.scope
-    mine = OutcomeMonth.donor_id == donor_of(scope) if scope.is_donor else OutcomeMonth.donor_id > EVERY_DONOR
     for donor_id, count in db.session.execute(
             sa.select(OutcomeMonth.donor_id, sa.func.sum(OutcomeMonth.inferred))
-            .where(mine, *_month_conditions(s)).group_by(OutcomeMonth.donor_id)):
+            .where(OutcomeMonth.donor_id.in_(mine), *_month_conditions(s)).group_by(OutcomeMonth.donor_id)):
         out[str(donor_id)] += count
     for edge in _edges(record, s):
         if edge.kept:
-            for donor_id in edge.donors - edge.stated:
+            for donor_id in (edge.donors - edge.stated).intersection(mine):
                 out[str(donor_id)] += 1
     return {k: v for k, v in out.items() if v}

@@ -33,6 +33,7 @@ from functools import cached_property
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.listing import Page, Paging
 from app.rules.forecast import add_months
 from app.rules.record_dates import counted_to
 from app.scoping import Scope
@@ -290,13 +291,17 @@ class Breakdown:
     reached: dict[str, int] = field(default_factory=dict)
     #: By donor: value -> how many of the row's activities the record links to the donor by inference (marked).
     inferred: dict[str, int] = field(default_factory=dict)
+    #: By donor, when paged: which page of the donors `rows` is, and how many donors there are in all.
+    page: Page | None = None
 
 
-def breakdowns(record: Record, f: OutcomeFilters, assisted: list[Pair] | None = None) -> list[Breakdown]:
+def breakdowns(record: Record, f: OutcomeFilters, assisted: list[Pair] | None = None,
+               donors: Paging | None = None) -> list[Breakdown]:
     """The same figures by regional group, instrument, kind of assistance and donor: each row is the analysis with
     that one filter added (so that its links open the same list the figure counts). A pair's regional group and
     instrument are its own: those rows divide the pairs; the rows by kind and by donor are counted in the database
-    (outcome_buckets), from each pair's first assistance by kind and by donor."""
+    (outcome_buckets), from each pair's first assistance by kind and by donor — the donors of one page of them
+    only, in the order of their names, with `donors` (without: every donor)."""
     s = outcome_assistance.slice_of(record, f)
     if assisted is None:
         assisted = _pairs_of(record, outcome_assistance.firsts(record, s))
@@ -308,8 +313,8 @@ def breakdowns(record: Record, f: OutcomeFilters, assisted: list[Pair] | None = 
         return [(value, label, summarize(buckets[value], record.as_of, f.period_to))
                 for value, label in values if buckets.get(value)]
 
-    def counted(by: str) -> dict:
-        return outcome_buckets.counted(record, outcome_assistance.bucket_pairs(record, s, by))
+    def counted(by: str, donor_ids: list[int] | None = None) -> dict:
+        return outcome_buckets.counted(record, outcome_assistance.bucket_pairs(record, s, by, donor_ids))
     groups = [(g.value, g.label) for g in RegionalGroup] + [(NO_GROUP, _("No regional group"))]
     instruments = [(i.code, i.code) for i in record.instruments.values()]
     kinds = counted("kind") if not f.kind else {}
@@ -324,12 +329,14 @@ def breakdowns(record: Record, f: OutcomeFilters, assisted: list[Pair] | None = 
     ]
     if f.donor:
         return out + [Breakdown("donor", _("By donor"), _("Donor"), [])]
-    donors = counted("donor")
-    names = outcome_assistance.donor_names(donors)
-    rows = [(str(i), names[i], _counted_summary(donors[i], f)) for i in sorted(donors, key=lambda i: names[i])]
+    page = outcome_assistance.donor_page(record, s, donors)
+    ids = [donor_id for donor_id, _name in page.items]
+    found = counted("donor", ids) if ids else {}
+    rows = [(str(i), name, _counted_summary(found[i], f)) for i, name in page.items]
     return out + [Breakdown("donor", _("By donor"), _("Donor"), rows,
-                            outcome_assistance.reached_by_donor(record, s.instrument_id),
-                            outcome_assistance.inferred_by_donor(record, s))]
+                            outcome_assistance.reached_by_donor(record, s.instrument_id, ids),
+                            outcome_assistance.inferred_by_donor(record, s, ids),
+                            page if donors is not None else None)]
 
 
 def _counted_summary(found: outcome_buckets.Counted, f: OutcomeFilters) -> Summary:
@@ -352,12 +359,14 @@ class Analytics:
         return self.record.as_of
 
 
-def analytics(scope: Scope, as_of: date, f: OutcomeFilters, *, with_breakdowns: bool = True) -> Analytics:
-    """Every figure of the outcomes page, from one load."""
+def analytics(scope: Scope, as_of: date, f: OutcomeFilters, *, with_breakdowns: bool = True,
+              donors: Paging | None = None) -> Analytics:
+    """Every figure of the outcomes page, from one load; the breakdown by donor one page of donors with `donors`."""
     record = load(scope, as_of)
     assisted = pairs(record, f)
     return Analytics(record, f, assisted, summarize(assisted, as_of, f.period_to),
-                     breakdowns(record, f, assisted) if with_breakdowns else [], comparison(record, f, assisted))
+                     breakdowns(record, f, assisted, donors) if with_breakdowns else [],
+                     comparison(record, f, assisted))
 
 
 def drill_down(analysis: Analytics, figure: str, group: str | None = None) -> list:

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload
 
 from app.scoping import Scope
-from models import Activity, ActivityState, Instrument, MemberState, TreatyAction, db
+from models import Activity, ActivityState, MemberState, TreatyAction, db
 from models.activity import activity_instruments
 from models.enums import ActionCategory, ActivityStateRole
 
@@ -48,22 +48,6 @@ def dated_up_to(as_of: date) -> sa.Result:
     """(state_id, instrument_id, category, action_date) of every action dated on or before `as_of`."""
     return db.session.execute(sa.select(TreatyAction.state_id, TreatyAction.instrument_id, TreatyAction.category,
                                         TreatyAction.action_date).where(TreatyAction.action_date <= as_of))
-
-
-def deposits_of_every_pair(as_of: date, columns: dict) -> sa.Select:
-    """(state_id, instrument_id, deposit, deposit_month, deposit_day, *columns) for every State and instrument:
-    the day of its deposit on or before `as_of` (None: none; one at most, a State that ratified cannot also
-    accede), that day's month as year × 12 + month and its day of the month; `columns`, expressions of the State
-    and the instrument (MemberState, Instrument), by name."""
-    day = TreatyAction.action_date
-    return (sa.select(MemberState.id.label("state_id"), Instrument.id.label("instrument_id"), day.label("deposit"),
-                      (sa.extract("year", day) * 12 + sa.extract("month", day)).label("deposit_month"),
-                      sa.extract("day", day).label("deposit_day"), *(c.label(n) for n, c in columns.items()))
-            .select_from(MemberState).join(Instrument, sa.true())
-            .outerjoin(TreatyAction, sa.and_(TreatyAction.state_id == MemberState.id,
-                                             TreatyAction.instrument_id == Instrument.id,
-                                             TreatyAction.category == ActionCategory.DEPOSIT.value,
-                                             day <= as_of)))
 
 
 def timeline_select(state_id: int, as_of: date, instrument_ids: list[int], rank_of: dict[str, int]) -> sa.Select:

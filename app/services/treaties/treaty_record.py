@@ -166,14 +166,27 @@ def instrument_status(instrument: Instrument, as_of: date, source: Source | None
 
 def progress(instrument: Instrument, as_of: date) -> Progress:
     """Status and cumulative parties over time (for the chart), from the same single load (or the cache)."""
-    def compute():
-        actions = load_actions({instrument.id, instrument.supplements_id})
+    return progresses([instrument], as_of)[0]
+
+
+def progresses(instruments: list[Instrument], as_of: date) -> list[Progress]:
+    """`progress` of each instrument, the actions of all of them loaded at most once (one query; none for those the
+    cache holds)."""
+    loaded: dict[int, list[rules.Action]] = {}
+
+    def compute(instrument: Instrument):
+        if not loaded:
+            loaded.update(load_actions({i.id for i in instruments} | {i.supplements_id for i in instruments}))
         terms = terms_for(instrument)
-        parent_actions = actions.get(instrument.supplements_id, []) if instrument.supplements_id else ()
-        status = rules.status(terms, actions[instrument.id], as_of, parent_actions)
-        return status, tuple(rules.cumulative_parties(terms, actions[instrument.id], as_of))
-    status, points = FIGURES.get(("progress", _terms_key(instrument), as_of), compute)
-    return Progress(instrument, status, list(points))
+        parent_actions = loaded.get(instrument.supplements_id, []) if instrument.supplements_id else ()
+        status = rules.status(terms, loaded[instrument.id], as_of, parent_actions)
+        return status, tuple(rules.cumulative_parties(terms, loaded[instrument.id], as_of))
+    out = []
+    for instrument in instruments:
+        status, points = FIGURES.get(("progress", _terms_key(instrument), as_of),
+                                     lambda instrument=instrument: compute(instrument))
+        out.append(Progress(instrument, status, list(points)))
+    return out
 
 
 # ------------------------------------------------------------------ judging an action

