@@ -10,10 +10,11 @@ from wtforms import widgets
 
 from app import history_words
 from app.formatting import format_date, format_datetime, format_money, format_month, format_number
-from app.languages import current_language, offered_languages, text_direction
+from app.languages import current_language, offered_languages, template_catalogue, text_direction
 from app.permissions import AUTHENTICATED, Permission, can
 from app.services.registry.state_names import local_name
 from app.services.treaties.instrument_titles import title_of
+from app.views.charts import table_rows
 from models import enums
 
 #: The main navigation: (endpoint, label, permission). An entry shows once its endpoint exists and the user
@@ -109,9 +110,18 @@ def record_url(endpoint: str, **values) -> str:
     if len(values) != 1:
         return url_for(endpoint, **values)
     ((name, value),) = values.items()
+    shape = _url_shape(endpoint, name, value)
+    if not shape:
+        return url_for(endpoint, **values)
+    return f"{shape[0]}{value}{shape[1]}"
+
+
+def _url_shape(endpoint: str, name: str, value) -> tuple[str, str] | tuple[()]:
+    """What comes before and after the key `value` in the URL of `endpoint` (`record_url`), or () when url_for
+    must build that URL itself."""
     if isinstance(value, bool) or not ((isinstance(value, int) and value >= 0)
                                        or (isinstance(value, str) and _PLAIN.fullmatch(value))):
-        return url_for(endpoint, **values)
+        return ()
     shapes = g.setdefault("record_url_shapes", {})
     shape = shapes.get((endpoint, name, type(value)))
     if shape is None:
@@ -121,9 +131,7 @@ def record_url(endpoint: str, **values) -> str:
         except (BuildError, ValueError):  # a converter that takes only some keys: url_for judges each one
             parts = []
         shape = shapes[(endpoint, name, type(value))] = tuple(parts) if len(parts) == 2 else ()
-    if not shape:
-        return url_for(endpoint, **values)
-    return f"{shape[0]}{value}{shape[1]}"
+    return shape
 
 
 def page_link(endpoint: str, text, title=None, **values) -> Markup:
@@ -138,6 +146,31 @@ def page_link(endpoint: str, text, title=None, **values) -> Markup:
     if title:
         return Markup(f'<a href="{href}" title="{escape(title)}">{escape(text)}</a>')
     return Markup(f'<a href="{href}">{escape(text)}</a>')
+
+
+def state_links(states, as_of=None) -> Markup:
+    """The links of `states` separated by commas: what `state_link` (templates/_macros/links.html) renders for
+    each, in one call per list. A funding page names a State hundreds of times over (every party each instrument
+    reached); a macro call, a language lookup and a URL lookup per State cost more than the links themselves."""
+    states = list(states)
+    language = current_language()
+    if not states or "states.detail" not in nav_endpoints():
+        return Markup(", ").join(escape(local_name(s, language, as_of)) for s in states)
+    shape = _url_shape("states.detail", "code", states[0].code)
+
+    def url(code: str) -> str:
+        if shape and _PLAIN.fullmatch(code):
+            return f"{shape[0]}{code}{shape[1]}"
+        return url_for("states.detail", code=code)
+    # each part escaped on its own, as page_link does
+    return Markup(", ".join(f'<a href="{escape(url(s.code))}">{escape(local_name(s, language, as_of))}</a>'
+                            for s in states))
+
+
+def instrument_title(text: str | None) -> str:
+    """`title_of` for the templates (the `instrument_title` filter), translated from the page's catalogue as the
+    templates' `_` is: Flask-Babel's gettext looks the catalogue up again at each of a list's instrument links."""
+    return title_of(text, lambda message: template_catalogue().ugettext(message))
 
 
 def nav_items() -> list[tuple[str, str, Permission]]:
@@ -243,7 +276,8 @@ def init_app(app) -> None:
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.filters["number"] = format_number
     app.jinja_env.filters["state_name"] = state_name
-    app.jinja_env.filters["instrument_title"] = title_of
+    app.jinja_env.filters["instrument_title"] = instrument_title
+    app.jinja_env.filters["table_rows"] = table_rows
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     # Globals rather than a context processor: the macro files (links, forms, record) are imported without the

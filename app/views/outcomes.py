@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from app.exports import csv_response
 from app.listing import page_of, paging_from
@@ -113,6 +114,15 @@ def _charts(data: dict) -> dict[str, list]:
     return out
 
 
+def _said() -> dict[str, Markup]:
+    """The words of the page's figures (outcomes/_figures.html), each translated once, as the template's `_()`
+    would make them: safe markup whose `%` escapes what it is given."""
+    return {"list": Markup(_("%(n)s — list the States: %(figure)s")),
+            "within": Markup(_("%(n)s — list the States that deposited within %(months)s months")),
+            "elapsed": Markup(_("%(n)s — list the States whose %(months)s months have elapsed")),
+            "of": Markup(_("of")), "days": Markup(_("%(n)s days"))}
+
+
 def _progresses(scope, f: outcome_summary.OutcomeFilters, as_of: date):
     instruments = treaty_record.visible_instruments(scope)
     return treaty_record.progresses([i for i in instruments if f.instrument is None or i.code == f.instrument], as_of)
@@ -137,7 +147,7 @@ def index():
                            drill=_drill(request.args), donor_view=scope.is_donor,
                            instruments=[p.instrument for p in progresses],
                            # each label is said on hundreds of links: translated once here
-                           figures={k: str(v) for k, v in outcome_summary.FIGURES.items()},
+                           figures={k: str(v) for k, v in outcome_summary.FIGURES.items()}, said=_said(),
                            medians=outcome_summary.MEDIANS,
                            windows=outcome_summary.WINDOWS, assisted_definition=outcome_summary.ASSISTED,
                            reached_definition=outcome_summary.REACHED)

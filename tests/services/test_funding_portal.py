@@ -159,6 +159,18 @@ def test_each_list_is_paged_with_its_full_count_and_holds_what_the_statement_lis
     later = _pages(donor, 3, activities=3, followed=99)
     assert later.activities.page == 3 and len(later.activities.items) == 1 and later.contributions.page == 1
     assert later.followed.items == [] and later.followed.total == len(whole.followed)
+    # (each list's count comes with its page's rows: past the end, where no row comes, it is counted apart)
+    beyond = _pages(donor, 3, activities=99, followed=4)
+    assert beyond.activities.items == [] and beyond.activities.total == 7
+    assert len(beyond.followed.items) == 3 and beyond.followed.total == len(whole.followed)
+
+
+def test_a_donor_with_no_money_has_empty_lists_counted_none(session):
+    donor = factories.organization()
+    page = _pages(donor, 3)
+    assert [(getattr(page, s).items, getattr(page, s).total) for s in donor_portal.SECTIONS] == [([], 0)] * 4
+    assert page.reach == [] and donor_portal.overview(Scope(donor_id=donor.id), donor, date.today()).counts == {
+        "contributions": 0, "activities": 0, "inferred": 0, "states": 0, "followed": 0}
 
 
 def test_the_overview_counts_what_the_lists_hold(session):

@@ -143,3 +143,33 @@ def test_record_links_are_the_urls_url_for_builds(app):
         assert page_link("instruments.detail", "TIP", title='Trafficking "Protocol"', code="TIP") == Markup(
             '<a href="/instruments/TIP" title="Trafficking &#34;Protocol&#34;">TIP</a>')
         assert page_link("no.such_page", "<i>plain</i>", x=1) == Markup("&lt;i&gt;plain&lt;/i&gt;")
+
+
+def test_a_list_of_state_links_is_the_state_link_macro_for_each(app, session):
+    """`state_links` (one call per list, the funding pages' hundreds of States) writes exactly what `state_link`
+    writes for each State, comma-separated: the name in the page's language and as at the day asked (a State
+    since renamed), escaped, and the same URL."""
+    from datetime import date
+
+    from flask import render_template_string
+
+    from app.languages import speaking
+    from models import MemberState
+    states = list(db.session.scalars(sa.select(MemberState).where(
+        MemberState.code.in_(["CIV", "DEU", "SWZ", "MKD"])).order_by(MemberState.code)))
+    assert len(states) == 4
+    template = ('{% from "_macros/links.html" import state_link %}'
+                '{% for s in states %}{{ state_link(s, as_of) }}{% if not loop.last %}, {% endif %}{% endfor %}'
+                '|{{ state_links(states, as_of) }}|{{ state_links([], as_of) }}')
+    seen = set()
+    with app.test_request_context("/"):
+        for language in ("en", "fr", "ar"):
+            for as_of in (None, date(2001, 6, 1)):
+                with speaking(language):
+                    by_macro, by_list, empty = render_template_string(template, states=states, as_of=as_of).split("|")
+                assert by_list == by_macro, (language, as_of)
+                assert empty == "" and by_list.count("<a href=") == 4
+                seen.add(by_list)
+        english = render_template_string("{{ state_links(states) }}", states=states)
+    assert len(seen) >= 4  # the languages and the day asked change the names: the comparison is not of blanks
+    assert '<a href="/states/CIV">Côte d&#39;Ivoire</a>, <a href="/states/DEU">Germany</a>' in english

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
@@ -45,14 +46,15 @@ class FundedActivity:
     activity: Activity
     allocations: list[Allocation] = field(default_factory=list)
 
-    @property
+    # Each sorted once: a page asks for them more than once per row.
+    @cached_property
     def states(self) -> list[MemberState]:
         """The States it was for (served), by name. Neither a venue (Vancouver hosting an expert group) nor a
         State whose experts took part is "reached": a ratification there would be wrongly credited to the money."""
         return sorted((s.state for s in self.activity.states if s.role == ActivityStateRole.SERVED.value),
                       key=lambda s: s.name)
 
-    @property
+    @cached_property
     def participants(self) -> list[MemberState]:
         """States that took part (their experts came), shown beside the States served."""
         return sorted((s.state for s in self.activity.states if s.role != ActivityStateRole.SERVED.value),
@@ -141,38 +143,82 @@ def _funded_ids(condition) -> sa.Select:
         .where(condition)
 
 
-def _start(activity_id):
-    """An activity's first visit (Activity.start_date in SQL): correlated, one index lookup per activity
-    (ix_activity_visits_activity_start), never a pass over every visit of the record."""
-    return (sa.select(sa.func.min(ActivityVisit.start_date)).where(ActivityVisit.activity_id == activity_id)
-            .scalar_subquery())
-
-
-def _states_select(condition, as_of: date) -> sa.Select:
-    """(State, number of activities that reached it) of the States the money reached (`reach`), by name."""
-    rows = reach.reached_select(condition, as_of).subquery()
-    served = (sa.select(rows.c.state_id, sa.func.count(sa.distinct(rows.c.activity_id)).label("n"))
+def _reached(condition, as_of: date) -> tuple[list[tuple[MemberState, int]], dict[int, set[int]]]:
+    """The States the money reached (`reach`): each with the number of activities that reached it, by name, and
+    the States reached on each instrument (instrument id -> State ids) — one statement, a row per State, the
+    reached rows read once for both (a CTE) rather than once per list; bounded by the States and instruments,
+    not by the record."""
+    rows = reach.reached_activities_select(condition, as_of).cte("reached")
+    counts = (sa.select(rows.c.state_id, sa.func.count(sa.distinct(rows.c.activity_id)).label("n"))
               .group_by(rows.c.state_id).subquery())
-    return (sa.select(MemberState, served.c.n).join(served, served.c.state_id == MemberState.id)
-            .order_by(MemberState.name, MemberState.id))
+    pairs = sa.select(rows.c.state_id, rows.c.instrument_id).distinct().subquery()
+    # a State's instruments as one text ("1,3"): a row per State, not one per State and instrument
+    on = (sa.select(pairs.c.state_id,
+                    sa.func.aggregate_strings(sa.cast(pairs.c.instrument_id, sa.String), ",").label("instruments"))
+          .group_by(pairs.c.state_id).subquery())
+    served: list[tuple[MemberState, int]] = []
+    reached_on: dict[int, set[int]] = {}
+    for state, n, instruments in db.session.execute(
+            sa.select(MemberState, counts.c.n, on.c.instruments)
+            .join(counts, counts.c.state_id == MemberState.id).join(on, on.c.state_id == MemberState.id)
+            .order_by(MemberState.name, MemberState.id)):
+        served.append((state, n))
+        for instrument_id in instruments.split(","):
+            reached_on.setdefault(int(instrument_id), set()).add(state.id)
+    return served, reached_on
+
+
+def _states_count(condition, as_of: date) -> int:
+    """How many States the money reached (`reach`): the number of rows of `_reached`'s list."""
+    rows = reach.reached_activities_select(condition, as_of).subquery()
+    return db.session.scalar(sa.select(sa.func.count(sa.distinct(rows.c.state_id))))
 
 
 def _followed_select(funded, latest_first: bool = True) -> sa.Select:
     """Each signature or deposit in a State a funded activity served, on an instrument it dealt with, dated after
     its first visit: (action, activity, start) rows."""
-    return treaty_actions.followed_activities(funded, _start(ActivityState.activity_id), latest_first)
+    return treaty_actions.followed_activities(funded, latest_first)
+
+
+def _followed_page(funded, paging: Paging) -> Page:
+    """One page of the treaty actions that followed, latest first, with their number (one statement): the page
+    chosen among the rows' keys (ids and the order's columns, with their count as a window), then only its rows'
+    actions and activities read, not every row's full records carried through the sort."""
+    offset = (paging.page - 1) * paging.per_page
+    picked = (treaty_actions.followed_activities(funded, keys_only=True)
+              .add_columns(sa.func.count().over().label("total"))
+              .limit(paging.per_page).offset(offset).subquery())
+    rows = db.session.execute(
+        sa.select(TreatyAction, Activity, picked.c.start, picked.c.total)
+        .join(picked, picked.c.action_id == TreatyAction.id).join(Activity, Activity.id == picked.c.activity_id)
+        .options(joinedload(TreatyAction.state), joinedload(TreatyAction.instrument))
+        .order_by(picked.c.action_date.desc(), picked.c.start.desc(), picked.c.state_name, picked.c.instrument_id,
+                  picked.c.activity_id)).all()
+    if rows:
+        total = rows[0].total
+    else:  # an empty first page is none at all; past the end (no pager links there), counted apart
+        total = _count(_followed_select(funded)) if offset else 0
+    return Page([FollowedAction(activity, start, action) for action, activity, start, _total in rows],
+                paging.page, paging.per_page, total)
 
 
 def _count(select: sa.Select) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(select.order_by(None).subquery()))
 
 
-def _rows_page(select: sa.Select, paging: Paging) -> Page:
-    """`listing.paginate` for a select of several columns (rows, not scalars)."""
-    total = _count(select)
+def _windowed_page(select: sa.Select, paging: Paging) -> Page:
+    """One page of `select`'s first column (records) and the number of rows in all, in one statement: the count is
+    a window over the rows the order already reads (COUNT(*) OVER ()), not the same joins run again for a count.
+    An empty first page is a count of 0; only a page past the end (which no pager links to) asks for the count
+    apart."""
     offset = (paging.page - 1) * paging.per_page
-    items = list(db.session.execute(select.limit(paging.per_page).offset(offset)).all()) if offset < total else []
-    return Page(items, paging.page, paging.per_page, total)
+    rows = db.session.execute(select.add_columns(sa.func.count().over().label("_total"))
+                              .limit(paging.per_page).offset(offset)).all()
+    if rows:
+        total = rows[0][-1]
+    else:
+        total = _count(select) if offset else 0
+    return Page([row[0] for row in rows], paging.page, paging.per_page, total)
 
 
 def overview(scope: Scope, donor: Organization | None, as_of: date) -> Overview:
@@ -190,7 +236,7 @@ def overview(scope: Scope, donor: Organization | None, as_of: date) -> Overview:
         "activities": activities,
         # of those, the activities the record links to this money by inference (A/58/165 paras 16-17)
         "inferred": inferred,
-        "states": _count(_states_select(condition, as_of)),
+        "states": _states_count(condition, as_of),
         "followed": _count(_followed_select(funded)),
     }
     return Overview(as_of, donor, totals(groups, as_of, rates), unrecorded(groups), counts)
@@ -226,22 +272,22 @@ def page(scope: Scope, donor: Organization | None, as_of: date, pages: dict[str,
     activities = _activities(condition, funded, paging("activities"))
     # Every State served, with its count: bounded by the States of the world, not by the record; the list pages it
     # and the instruments' reach reads it.
-    served = [(state, n) for state, n in db.session.execute(_states_select(condition, as_of))]
+    served, reached_on = _reached(condition, as_of)
     states = page_of(served, paging("states"))
-    followed = _rows_page(_followed_select(funded), paging("followed"))
-    followed.items = [FollowedAction(activity, start, action) for action, activity, start in followed.items]
+    followed = _followed_page(funded, paging("followed"))
     totals_ = totals(groups, as_of, rates)
     counts = {"contributions": contributions.total, "activities": activities.total, "states": states.total,
               "followed": followed.total}
-    reach_ = _reach(funded, condition, [s for s, _n in served], as_of)
+    reach_ = _reach(funded, reached_on, [s for s, _n in served], as_of)
     return PortalPage(as_of, donor, totals_, unrecorded(groups), counts, contributions, activities, states,
                       followed, reach_, _donors(groups, as_of, rates) if donor is None else [])
 
 
 def _activities(condition, funded, paging: Paging) -> Page:
     """One page of funded activities, latest first (undated last), each with its allocations from this money."""
-    start = _start(Activity.id)
-    found = paginate(
+    # The first visit as the activity stores it (kept by the writes of its visits), not a MIN over its visits
+    start = Activity.first_visit_date
+    found = _windowed_page(
         sa.select(Activity).where(Activity.id.in_(funded))
         .options(selectinload(Activity.visits).joinedload(ActivityVisit.country),
                  selectinload(Activity.states).joinedload(ActivityState.state),
@@ -249,9 +295,13 @@ def _activities(condition, funded, paging: Paging) -> Page:
         .order_by(start.is_(None), start.desc(), Activity.title, Activity.id), paging)
     allocations: dict[int, list[Allocation]] = {}
     if found.items:
+        # The page's activities' allocations first (their index), each then checked against the money (EXISTS,
+        # by the contribution's key): joined, SQLite walked every contribution of the donor against every
+        # activity of the page instead.
         for allocation in db.session.scalars(
-                sa.select(Allocation).join(Contribution, Contribution.id == Allocation.contribution_id)
-                .where(condition, Allocation.activity_id.in_([a.id for a in found.items]))
+                sa.select(Allocation)
+                .where(Allocation.activity_id.in_([a.id for a in found.items]),
+                       sa.exists().where(Contribution.id == Allocation.contribution_id, condition))
                 .options(joinedload(Allocation.contribution))
                 .order_by(Allocation.contribution_id, Allocation.id)):
             allocations.setdefault(allocation.activity_id, []).append(allocation)
@@ -259,30 +309,21 @@ def _activities(condition, funded, paging: Paging) -> Page:
     return found
 
 
-def _reach(funded, condition, served: list[MemberState], as_of: date) -> list[Reach]:
+def _reach(funded, reached_on: dict[int, set[int]], served: list[MemberState], as_of: date) -> list[Reach]:
     """The instruments the funded activities dealt with, and their parties among the States the money reached on
-    that instrument (`reach`, per instrument; `served` are the States reached on any) — bounded by the record's
-    instruments and States, not by its size."""
-    # One query: each instrument the funded activities dealt with, beside each State the money reached on it.
-    pairs = reach.reached_select(condition, as_of).subquery()
-    on_instrument = sa.select(pairs.c.instrument_id, pairs.c.state_id).distinct().subquery()
-    rows = db.session.execute(
-        sa.select(Instrument, on_instrument.c.state_id)
-        .outerjoin(on_instrument, on_instrument.c.instrument_id == Instrument.id)
-        .where(Instrument.id.in_(
+    that instrument (`reached_on`, from `_reached`; `served` are the States reached on any) — bounded by the
+    record's instruments and States, not by its size."""
+    instruments = list(db.session.scalars(
+        sa.select(Instrument).where(Instrument.id.in_(
             sa.select(activity_instruments.c.instrument_id).where(activity_instruments.c.activity_id.in_(funded))))
-        .order_by(Instrument.id)).all()
-    instruments = list({i.id: i for i, _s in rows}.values())
+        .order_by(Instrument.id)))
     if not instruments:
         return []
     statuses = treaty_record.statuses(instruments, as_of)
-    reached_on: dict[int, set[int]] = {}
-    for i, state_id in rows:
-        reached_on.setdefault(i.id, set()).update([state_id] if state_id is not None else [])
     by_code = {s.code: s for s in served}
     out = []
     for instrument in instruments:
-        on = reached_on[instrument.id]
+        on = reached_on.get(instrument.id, set())
         parties = statuses[instrument.code].parties
         mine = sorted((by_code[p.participant] for p in parties
                        if p.participant in by_code and by_code[p.participant].id in on), key=lambda s: s.name)
@@ -336,7 +377,7 @@ def portal(scope: Scope, donor: Organization | None, as_of: date) -> Portal:
                 allocation)
     activities = sorted(funded.values(), key=lambda f: (f.activity.start_date is None,
                                                         f.activity.start_date or date.max, f.activity.title))
-    served = [(state, n) for state, n in db.session.execute(_states_select(condition, as_of))]
+    served, reached_on = _reached(condition, as_of)
     followed = [FollowedAction(activity, start, action)
                 for action, activity, start in db.session.execute(_followed_select(funded_ids, latest_first=False))]
     by_donor_rows: dict[int, list[Contribution]] = {}
@@ -348,7 +389,7 @@ def portal(scope: Scope, donor: Organization | None, as_of: date) -> Portal:
     return Portal(
         as_of=as_of, donor=donor, contributions=rows, totals=totals(groups, as_of, rates),
         unrecorded=unrecorded(groups), activities=activities, states=served, followed=followed,
-        reach=_reach(funded_ids, condition, [s for s, _n in served], as_of), donors=donors)
+        reach=_reach(funded_ids, reached_on, [s for s, _n in served], as_of), donors=donors)
 
 
 def received_amount(c: Contribution) -> Decimal | None:

@@ -4,7 +4,8 @@ analysis, reaches its State undated). Served only: a State whose experts merely 
 meeting, is not reached (a ratification there would be wrongly credited to the money).
 
 The donor's home panel, the portal (its list of States and its table of instruments) and /outcomes "by donor" all
-count from `reached_select`, so they cannot disagree.
+count from `reached_select` (or the same rows without the donor, `reached_activities_select`), on the same
+conditions (`_reaching`), so they cannot disagree.
 """
 from __future__ import annotations
 
@@ -23,6 +24,12 @@ DEFINITION = _l("States served by an activity the contributions paid for (not ca
                 "counted once per instrument the activity deals with")
 
 
+def _reaching(as_of: date) -> tuple:
+    """What makes an activity's row reach its State on its instrument as at `as_of` (beside being paid for)."""
+    return (ActivityState.role == ActivityStateRole.SERVED.value, Activity.status != ActivityStatus.CANCELLED.value,
+            sa.or_(Activity.first_visit_date.is_(None), Activity.first_visit_date <= as_of))
+
+
 def reached_select(condition, as_of: date) -> sa.Select:
     """(donor_id, state_id, instrument_id, activity_id) of every State reached by the money `condition` (a condition
     on Contribution, e.g. funding_totals.money_of) as at `as_of`."""
@@ -33,10 +40,21 @@ def reached_select(condition, as_of: date) -> sa.Select:
             .join(Activity, Activity.id == Allocation.activity_id)
             .join(ActivityState, ActivityState.activity_id == Activity.id)
             .join(activity_instruments, activity_instruments.c.activity_id == Activity.id)
-            .where(condition, ActivityState.role == ActivityStateRole.SERVED.value,
-                   Activity.status != ActivityStatus.CANCELLED.value,
-                   sa.or_(Activity.first_visit_date.is_(None), Activity.first_visit_date <= as_of))
+            .where(condition, *_reaching(as_of))
             .distinct())
+
+
+def reached_activities_select(condition, as_of: date) -> sa.Select:
+    """(state_id, instrument_id, activity_id) of `reached_select`'s rows, whoever's money it was: each row once
+    without a DISTINCT (an activity's States and instruments are each unique to it, and the money is a semi-join,
+    so an activity several contributions fund is not repeated) — a fraction of the work for every donor's money."""
+    funded = (sa.select(Allocation.activity_id).join(Contribution, Contribution.id == Allocation.contribution_id)
+              .where(condition))
+    return (sa.select(ActivityState.state_id, activity_instruments.c.instrument_id, Activity.id.label("activity_id"))
+            .select_from(Activity)
+            .join(ActivityState, ActivityState.activity_id == Activity.id)
+            .join(activity_instruments, activity_instruments.c.activity_id == Activity.id)
+            .where(Activity.id.in_(funded), *_reaching(as_of)))
 
 
 @dataclass(frozen=True)

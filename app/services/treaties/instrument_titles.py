@@ -23,8 +23,9 @@ OFFICIAL = frozenset({
 })
 
 
-def title_of(text: str | None) -> str:
-    """An instrument's title (or short title) in the current language when it is an official one."""
+def title_of(text: str | None, translate=gettext) -> str:
+    """An instrument's title (or short title) in the current language when it is an official one (`translate`:
+    the templates pass their own gettext, the page's catalogue kept for the request)."""
     if not text:
         return text or ""
-    return gettext(text) if text in OFFICIAL else text
+    return translate(text) if text in OFFICIAL else text

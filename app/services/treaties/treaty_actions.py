@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from app.scoping import Scope
 from models import Activity, ActivityState, MemberState, TreatyAction, db
@@ -62,20 +62,29 @@ def timeline_select(state_id: int, as_of: date, instrument_ids: list[int], rank_
                    TreatyAction.instrument_id.in_(instrument_ids)))
 
 
-def followed_activities(activity_ids, start, latest_first: bool = True) -> sa.Select:
+def followed_activities(activity_ids, latest_first: bool = True, *, keys_only: bool = False) -> sa.Select:
     """(action, activity, start) for each signature or deposit in a State one of `activity_ids` (a subquery)
-    served, on an instrument the activity dealt with, dated after `start` (the activity's first visit, an SQL
-    expression of ActivityState.activity_id)."""
-    start = start.label("start")
-    first = (TreatyAction.action_date.desc(), sa.literal_column("start").desc()) if latest_first else \
-        (sa.literal_column("start"), TreatyAction.action_date)
-    return (sa.select(TreatyAction, Activity, start)
-            .join(ActivityState, sa.and_(ActivityState.state_id == TreatyAction.state_id,
-                                         ActivityState.role == ActivityStateRole.SERVED.value))
-            .join(activity_instruments, sa.and_(activity_instruments.c.activity_id == ActivityState.activity_id,
-                                                activity_instruments.c.instrument_id == TreatyAction.instrument_id))
-            .join(Activity, Activity.id == ActivityState.activity_id)
-            .join(MemberState, MemberState.id == TreatyAction.state_id)
-            .where(ActivityState.activity_id.in_(activity_ids), TreatyAction.action_date > start)
-            .order_by(*first, MemberState.name, TreatyAction.instrument_id, Activity.id)
-            .options(joinedload(TreatyAction.state), joinedload(TreatyAction.instrument)))
+    served, on an instrument the activity dealt with, dated after `start`, the activity's first visit. With
+    `keys_only`, the rows are (action_id, activity_id, action_date, state_name, instrument_id, start): the ids and
+    the order's keys, for a page to be chosen before its records are read."""
+    # The first visit as the activity stores it (`Activity.first_visit_date`, kept by every write of its visits),
+    # not a MIN over its visits per row: the join reads it from the activity it already joins.
+    start = Activity.first_visit_date.label("start")
+    first = (TreatyAction.action_date.desc(), start.desc()) if latest_first else (start, TreatyAction.action_date)
+    columns = ((TreatyAction.id.label("action_id"), Activity.id.label("activity_id"), TreatyAction.action_date,
+                MemberState.name.label("state_name"), TreatyAction.instrument_id) if keys_only
+               else (TreatyAction, Activity))
+    select = (sa.select(*columns, start)
+              .select_from(TreatyAction)
+              .join(ActivityState, sa.and_(ActivityState.state_id == TreatyAction.state_id,
+                                           ActivityState.role == ActivityStateRole.SERVED.value))
+              .join(activity_instruments, sa.and_(activity_instruments.c.activity_id == ActivityState.activity_id,
+                                                  activity_instruments.c.instrument_id == TreatyAction.instrument_id))
+              .join(Activity, Activity.id == ActivityState.activity_id)
+              .join(MemberState, MemberState.id == TreatyAction.state_id)
+              .where(ActivityState.activity_id.in_(activity_ids), TreatyAction.action_date > Activity.first_visit_date)
+              .order_by(*first, MemberState.name, TreatyAction.instrument_id, Activity.id))
+    if keys_only:
+        return select
+    # the State from the join the order needs, not joined a second time
+    return select.options(contains_eager(TreatyAction.state), joinedload(TreatyAction.instrument))
