@@ -246,15 +246,6 @@ def state_name(state, as_of=None) -> str:
     return local_name(state, current_language(), as_of)
 
 
-def state_links(states, as_of=None, empty: str = "—") -> Markup:
-    """The links `state_link` (templates/_macros/links.html) draws for each State, joined by commas (`empty` for
-    none): one call for a list of States, where a meeting names a dozen and a macro call per State cost more than
-    the links (the period report of a year: 630 of them)."""
-    language = current_language()
-    links = [page_link("states.detail", local_name(state, language, as_of), code=state.code) for state in states]
-    return Markup(", ").join(links) if links else escape(empty)
-
-
 def control_kind(field) -> str:
     """What a form field looks like to the person filling it in, whatever its class is called: "checkbox" (a
     yes/no, `FlagFilter` included), "select" (any choice from options: the select arrow) or "text". Read from the
