@@ -21,23 +21,14 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
+# The month keys (200302) and their spans are the outcome figures' own: one definition for both kept tables.
+from app.services.treaties.outcome_facts import month_of, month_span
 from models import Activity, ActivityVisit, Allocation, Contribution, db
 from models.enums import ActivityStatus
 from models.period_month import ANY_PROJECT, EVERY_DONOR, NONE, UNDATED, PeriodMonth
 
 COLUMNS = ("donor_id", "project_id", "kind", "month", "prev_month", "activities", "inferred")
 CANCELLED = ActivityStatus.CANCELLED.value
-
-
-def month_of(day: date) -> int:
-    return day.year * 100 + day.month
-
-
-def month_span(month: int) -> tuple[date, date]:
-    """The first and last day of a `month` key."""
-    first = date(month // 100, month % 100, 1)
-    following = date(first.year + 1, 1, 1) if first.month == 12 else date(first.year, first.month + 1, 1)
-    return first, following - timedelta(days=1)
 
 
 def _next(month: int) -> int:
