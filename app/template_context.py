@@ -156,15 +156,9 @@ def state_links(states, as_of=None) -> Markup:
     language = current_language()
     if not states or "states.detail" not in nav_endpoints():
         return Markup(", ").join(escape(local_name(s, language, as_of)) for s in states)
-    shape = _url_shape("states.detail", "code", states[0].code)
-
-    def url(code: str) -> str:
-        if shape and _PLAIN.fullmatch(code):
-            return f"{shape[0]}{code}{shape[1]}"
-        return url_for("states.detail", code=code)
-    # each part escaped on its own, as page_link does
-    return Markup(", ".join(f'<a href="{escape(url(s.code))}">{escape(local_name(s, language, as_of))}</a>'
-                            for s in states))
+    # each part escaped on its own, as page_link does; record_url knows the URL's shape after the first State
+    return Markup(", ".join(f'<a href="{escape(record_url("states.detail", code=s.code))}">'
+                            f'{escape(local_name(s, language, as_of))}</a>' for s in states))
 
 
 def instrument_title(text: str | None) -> str:
