@@ -59,6 +59,8 @@ def register_extensions(app: Flask) -> None:
 def register_security(app: Flask) -> None:
     from app.security import init_app
     init_app(app)
+    from app import static_versions  # static files under addresses naming their content, kept a year
+    static_versions.init_app(app)
 
 
 def register_page_cache(app: Flask) -> None:

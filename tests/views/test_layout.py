@@ -42,7 +42,7 @@ def test_each_main_page_is_built_to_work_on_any_screen(client, as_role, role, ma
             assert 'type="date"' in tag, tag
     assert inline_code(page) == []
     if role != "anonymous":
-        assert 'data-bs-toggle="collapse"' in nav and 'src="/bootstrap/static/js/bootstrap.min.js"' in page
+        assert 'data-bs-toggle="collapse"' in nav and 'src="/bootstrap/static/js/bootstrap.min.js?v=' in page
 
 
 @pytest.mark.parametrize("path, current", [

@@ -44,7 +44,7 @@ def test_an_officer_logs_a_request_through_the_form(client, login_as, session):
     assert 'data-note-for="UNTOC">already a party since 24 April 2002<' in page  # the State's status, as at today
     french = client.get("/requests/new?state=BIH", headers={"Accept-Language": "fr"}).get_data(as_text=True)
     assert 'data-note-for="UNTOC">déjà partie depuis le 24 avril 2002<' in french  # in the reader's language
-    assert '<option selected value="BIH">' in page and 'src="/static/request_form.js"' in page
+    assert '<option selected value="BIH">' in page and 'src="/static/request_form.js?v=' in page
     response = post(client, "/requests/new", form_data(), "/requests/new")
     assert response.status_code == 302
     request = db.session.scalar(sa.select(AssistanceRequest).order_by(AssistanceRequest.id.desc()))
