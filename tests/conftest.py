@@ -180,3 +180,33 @@ def api_as(client, make_user):
         get.authorization = f"Bearer {raw}"
         return get, user
     return make
+
+
+#: Modules whose tests make databases of their own from TEST_DATABASE_URL (tests/scratch_databases.py, a served
+#: app, the migrations) without the `app` fixture: they test the engine too.
+_OWN_DATABASES = {"test_audit_chain.py", "test_backup.py", "test_concurrency.py", "test_migrations.py",
+                  "test_query_plans.py", "test_serving.py"}
+
+
+def pytest_addoption(parser):
+    parser.addoption("--engine-tests-only", action="store_true",
+                     help="only the tests that touch the database (the `app` fixture, or a database of their own): "
+                          "the second engine's pass of .ci/run, after the whole suite ran on the first")
+
+
+def _touches_the_database(item) -> bool:
+    return "app" in getattr(item, "fixturenames", ()) or item.fspath.basename in _OWN_DATABASES
+
+
+def pytest_collection_modifyitems(config, items):
+    """With --engine-tests-only, the tests that cannot see which engine is under them (the treaty rules, the lint,
+    the architecture, the catalogues: no database at all) are deselected: they ran in the first pass already and
+    would repeat it exactly."""
+    if not config.getoption("--engine-tests-only"):
+        return
+    kept, dropped = [], []
+    for item in items:
+        (kept if _touches_the_database(item) else dropped).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept

@@ -267,3 +267,18 @@ def test_the_activity_list_costs_the_same_queries_at_any_size(api_as, session):
         factories.deployment(expert, activity)
     session.commit()
     assert cost() == small
+
+
+def test_the_second_engines_pass_keeps_every_test_that_touches_a_database():
+    """.ci/run's PostgreSQL pass (--engine-tests-only) drops only tests with no database: a test using the app, or
+    one of the modules that make databases of their own, is kept."""
+    from types import SimpleNamespace
+
+    from tests.conftest import _touches_the_database
+
+    def item(module, *fixtures):
+        return SimpleNamespace(fixturenames=fixtures, fspath=SimpleNamespace(basename=module))
+    assert _touches_the_database(item("test_requests.py", "client", "app"))
+    assert _touches_the_database(item("test_backup.py", "tmp_path"))
+    assert _touches_the_database(item("test_migrations.py"))
+    assert not _touches_the_database(item("test_treaties_rules.py", "tmp_path"))
