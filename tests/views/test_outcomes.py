@@ -206,3 +206,15 @@ def test_the_timeline_marks_inferred_funding_on_the_page_and_in_the_api(client, 
     page = client.get("/states/ROU?instrument=UNTOC&as_of=2003-07-02").get_data(as_text=True)
     row = re.search(r'<tr class="timeline-contribution[^"]*">.*?</tr>', page, re.S).group(0)
     assert "7 contributions" in row and "inferred-mark" in row
+
+
+def test_a_page_past_the_end_of_the_states_behind_a_figure_keeps_its_pager(client, login_as):
+    login_as("manager")
+    first = client.get("/outcomes/states?figure=assisted&per_page=5").get_data(as_text=True)
+    pages = int(re.search(r"Page 1 of (\d+)", first).group(1))
+    assert pages > 1
+    past = client.get(f"/outcomes/states?figure=assisted&per_page=5&page={pages + 3}")
+    assert past.status_code == 200
+    text = past.get_data(as_text=True)
+    assert f"Page {pages + 3} of {pages}" in text and "outcome-states" not in text  # no rows, the way back shown
+    assert re.search(r'<a class="page-link" href="[^"]*page=' + str(pages + 2), text)
