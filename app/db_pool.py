@@ -50,3 +50,20 @@ def sqlite_readers_never_wait(engine: sa.Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
+
+
+def postgresql_without_jit(engine: sa.Engine) -> None:
+    """PostgreSQL compiles a statement to machine code (JIT) once its estimated cost passes jit_above_cost: worth it
+    for a report that runs for minutes, not for a page's statement of tens of milliseconds. The request list sorted
+    by State at 200,000 requests spent 108 ms compiling for a 1.4 s statement, and every statement over the
+    threshold pays it again at every execution. Off for the app's connections (a setting of the session: the
+    server's default, for other clients, is left alone)."""
+    if engine.dialect.name != "postgresql":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _no_jit(dbapi_connection, _record) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("SET jit = off")
+        cursor.close()
+        dbapi_connection.commit()  # psycopg2 opened a transaction for the SET: end it, keeping the setting

@@ -48,3 +48,12 @@ def test_the_app_engine_tests_idle_connections_instead_of_every_one(app):
     from models import db
     assert not db.engine.pool._pre_ping
     assert any(fn.__module__ == "app.db_pool" for fn in db.engine.pool.dispatch.checkout)
+
+
+def test_the_apps_postgresql_connections_compile_no_statement_to_machine_code(app):
+    """JIT off for the app's sessions on PostgreSQL (app/db_pool.py); on SQLite nothing is set on its connections."""
+    from models import db
+    if db.engine.dialect.name == "postgresql":
+        assert db.session.scalar(sa.text("SHOW jit")) == "off"
+    else:
+        assert not any(fn.__name__ == "_no_jit" for fn in db.engine.pool.dispatch.connect)

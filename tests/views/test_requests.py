@@ -311,6 +311,26 @@ def test_the_list_sorts_priority_by_urgency_not_alphabetically(client, login_as,
     assert page.index("prio-urgent") < page.index("prio-high") < page.index("prio-normal") < page.index("prio-low")
 
 
+def test_the_list_sorts_by_the_states_and_the_officers_names_unassigned_last_both_ways(client, login_as, make_user,
+                                                                                        session):
+    login_as("officer")
+    ann, zoe = make_user("officer", name="Ann Sorting"), make_user("officer", name="Zoe Sorting")
+    nga = factories.request("NGA", subject="namesort-nga", assigned_officer_id=ann.id)
+    bol = factories.request("BOL", subject="namesort-bol", assigned_officer_id=zoe.id)
+    none = factories.request("ARG", subject="namesort-none")
+    session.commit()
+
+    def subjects(query):
+        items = client.get(f"/api/v1/requests?q=namesort-&{query}").get_json()["items"]
+        return [i["subject"] for i in items]
+    assert subjects("sort=state") == ["namesort-none", "namesort-bol", "namesort-nga"]  # Argentina, Bolivia, Nigeria
+    assert subjects("sort=-state") == ["namesort-nga", "namesort-bol", "namesort-none"]
+    assert subjects("sort=assigned") == [nga.subject, bol.subject, none.subject]
+    assert subjects("sort=-assigned") == [bol.subject, nga.subject, none.subject]  # unassigned last both ways
+    page = client.get("/requests/?q=namesort-&sort=-assigned").get_data(as_text=True)
+    assert page.index("namesort-bol") < page.index("namesort-nga") < page.index("namesort-none")
+
+
 @pytest.mark.parametrize("path", ["/queue", "/requests/", "/requests.csv", "/requests.xlsx", "/requests/mine",
                                   "/requests/new", "/api/v1/queue", "/api/v1/requests"])
 def test_donors_are_refused(client, login_as, path):

@@ -15,7 +15,7 @@ from flask_babel import get_translations
 from sqlalchemy.orm import selectinload
 
 from app.formatting import format_date
-from app.listing import Page, Paging, ordered, paginate, text_condition
+from app.listing import JoinedSort, Page, Paging, ordered, paginate, text_condition
 from app.rules import record_dates
 from app.scoping import EVERYTHING, Scope
 from app.services.registry import states as state_service
@@ -58,20 +58,17 @@ class RequestFilters:
     received_to: date | None = None
 
 
-def _officer_name():
-    """The assigned officer's name, for sorting (unassigned requests last, in both directions)."""
-    return sa.select(User.name).where(User.id == R.assigned_officer_id).correlate(R).scalar_subquery()
-
-
-def _state_name():
-    return sa.select(MemberState.name).where(MemberState.id == R.state_id).correlate(R).scalar_subquery()
+def _joined_name(model, link, alias: str) -> JoinedSort:
+    """The name of the record `link` points to, for sorting (unassigned requests last, in both directions)."""
+    other = sa.orm.aliased(model, name=alias)
+    return JoinedSort(other.name, other, other.id == link)
 
 
 #: Sort keys of the request list (forms.request.RequestFilterForm.SORTS names the same keys). Priority sorts by
 #: rank (urgent first), never alphabetically.
 SORTS = {"id": R.id, "received_date": R.received_date, "status": R.status, "priority": R.priority_rank,
-         "due_date": R.due_date, "state": _state_name(), "subject": R.subject, "kind": R.kind,
-         "assigned": _officer_name()}
+         "due_date": R.due_date, "state": _joined_name(MemberState, R.state_id, "sort_state"), "subject": R.subject,
+         "kind": R.kind, "assigned": _joined_name(User, R.assigned_officer_id, "sort_officer")}
 
 
 # ------------------------------------------------------------------ ageing
