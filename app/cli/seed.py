@@ -53,6 +53,7 @@ def synthetic(requests, seed_value):
     except Refused as exc:
         db.session.rollback()
         raise click.ClickException(" ".join(map(str, exc.errors.values()))) from None
+    planner_statistics.vacuum_analyze()  # once committed: the pages marked all visible, as autovacuum would
     took = time.perf_counter() - started
     logger("cli").info("seed synthetic: %d requests, seed %d, %d rows in %.1f s", requests, seed_value,
                        sum(counts.values()), took,

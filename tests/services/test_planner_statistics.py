@@ -25,6 +25,9 @@ def test_seed_synthetic_ends_with_analyze(app, session):
     analyzed = _analyzed(statements)
     assert len(analyzed) == _expected(1)
     assert all(s.strip().upper() == "ANALYZE" for s in analyzed)  # every table: the command filled them all
+    # then, committed, the pages marked all visible on a connection of its own (VACUUM runs in no transaction)
+    vacuumed = [s for s in statements if s.lstrip().upper().startswith("VACUUM")]
+    assert vacuumed == ["VACUUM (ANALYZE, SKIP_LOCKED)"] * _expected(1)
 
 
 def test_a_treaty_import_that_changes_the_record_analyzes_what_it_wrote(session):
