@@ -91,3 +91,24 @@ def test_every_lookup_is_one_statement(api_as, asked):
     reads = [s for s in statements if not s.lstrip().upper().startswith(("SAVEPOINT", "RELEASE"))]
     lookups = [s for s in reads if "LIMIT" in s]
     assert len(lookups) == 1 and len(reads) <= 2, reads
+
+
+def test_short_words_and_wildcards_are_matched_as_typed_in_pickers_and_lists(api_as):
+    """Text shorter than a trigram is looked for as it is (app.listing.holds), longer text by a LIKE: both in any
+    case, and % or _ typed by someone stand for themselves, not for anything."""
+    wide = factories.request("BOL", subject="Review of 100% WIDE_open borders")
+    other = factories.request("BOL", subject="Review of 1000 wide open borders")
+    db.session.commit()
+    get, _user = api_as("officer")
+
+    def listed(q):
+        response = get(f"/api/v1/requests?q={q}&per_page=100")
+        assert response.status_code == 200, response.get_data(as_text=True)
+        return {item["id"] for item in response.get_json()["items"]}
+    for q in ("0%25", "e_", "100%25", "e_o"):  # two letters (no trigram), then three and more; %25 is "%"
+        assert wide.id in ids(get(f"/api/v1/lookup/requests?q={q}")), q
+        assert other.id not in ids(get(f"/api/v1/lookup/requests?q={q}")), q
+        assert wide.id in listed(q) and other.id not in listed(q), q
+    for q in ("Wi", "wIDE"):  # any case, short or long
+        assert {wide.id, other.id} <= set(ids(get(f"/api/v1/lookup/requests?q={q}"))), q
+        assert {wide.id, other.id} <= listed(q), q

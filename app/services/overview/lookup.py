@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from app.listing import holds
 from app.scoping import Scope
 from app.services.registry.states import name_matches
 from app.services.requests.request_reads import ASSIGNABLE_ROLES
@@ -46,16 +47,10 @@ def record_number(text: str) -> int | None:
     return int(found.group(1)) if found and int(found.group(1)) > 0 else None
 
 
-def _like(text: str) -> str:
-    """`text` as a LIKE pattern matching it anywhere, lower-case, its wildcards taken literally."""
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def _words(column, text: str):
     """Every word of `text` somewhere in `column` (case-insensitive): "trafficking bolivia" finds a title holding
     both, in any order."""
-    return sa.and_(*(sa.func.lower(column).like(_like(word), escape="\\") for word in text.split()[:8]))
+    return sa.and_(*(holds(column, word) for word in text.split()[:8]))
 
 
 def _numbered(id_column, text_column, text: str):
@@ -150,13 +145,13 @@ KINDS: dict[str, Kind] = {
         (Activity.id.desc(),), record_number),
     "users": Kind(
         (User.id, User.name, User.email), lambda r: f"{r.name} ({r.email})", _staff,
-        lambda q: sa.or_(_words(User.name, q), sa.func.lower(User.email).like(_like(q.strip()), escape="\\")),
+        lambda q: sa.or_(_words(User.name, q), holds(User.email, q.strip())),
         (User.name, User.id), record_number, _ACCOUNTS),
     "issues": Kind(
         (LegislativeIssue.id, LegislativeIssue.title, LegislativeIssue.article),
         lambda r: f"{r.title} — {r.article}", lambda _s: sa.true(),
         lambda q: sa.or_(_words(LegislativeIssue.title, q), sa.func.lower(LegislativeIssue.code) == q.strip().lower(),
-                         sa.func.lower(LegislativeIssue.article).like(_like(q.strip()), escape="\\")),
+                         holds(LegislativeIssue.article, q.strip())),
         (LegislativeIssue.id,), record_number),
 }
 

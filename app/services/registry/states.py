@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import selectinload
 
-from app.listing import Page, Paging, ordered, paginate
+from app.listing import Page, Paging, holds, ordered, paginate
 from app.scoping import Scope
 from app.services.registry.state_names import codes_named
 from models import MemberState, MemberStateAlias, MemberStateName, alias_key, db
@@ -73,14 +73,12 @@ def name_matches(text: str):
     """A condition on MemberState: `text` in today's name, an earlier name or an alias, in the State's name in any
     of the interface's languages ("Bolivie", "Кения": state_names), or equal to the code. The one place a State is
     matched by name: the lists' `q`, the global search and the States picker all call it (no query of its own)."""
-    like = f"%{text.lower()}%"
     named = sorted(codes_named(text, tuple(current_app.config["LANGUAGES"])))
     return sa.or_(
-        sa.func.lower(MemberState.name).like(like), sa.func.lower(MemberState.code) == text.lower(),
+        holds(MemberState.name, text), sa.func.lower(MemberState.code) == text.lower(),
         *([MemberState.code.in_(named)] if named else []),
-        MemberState.id.in_(sa.select(MemberStateName.state_id).where(sa.func.lower(MemberStateName.name).like(like))),
-        MemberState.id.in_(sa.select(MemberStateAlias.state_id).where(sa.func.lower(MemberStateAlias.alias)
-                                                                       .like(like))))
+        MemberState.id.in_(sa.select(MemberStateName.state_id).where(holds(MemberStateName.name, text))),
+        MemberState.id.in_(sa.select(MemberStateAlias.state_id).where(holds(MemberStateAlias.alias, text))))
 
 
 def ids_matching(text: str) -> sa.Select:
