@@ -176,6 +176,15 @@ class AssistanceRequest(TimestampMixin, db.Model):
         return change
 
 
+#: The request list newest received first, undated last ("-received_date": NULLS LAST on every engine, app.listing
+#: .ordered), then its tiebreak: read in this order, a page is found after a few hundred rows instead of sorting
+#: every request the filters leave (an instrument's 100,000 at 200,000 requests: 132 → 15 ms). PostgreSQL only:
+#: SQLite's indexes take no NULLS LAST (migration 20261207_received_desc).
+NEWEST_RECEIVED = sa.Index("ix_assistance_requests_received_desc",
+                           AssistanceRequest.received_date.desc().nulls_last(), AssistanceRequest.id.desc())
+NEWEST_RECEIVED.ddl_if(dialect="postgresql")
+
+
 class RequestStatusChange(StatusChangeMixin, db.Model):
     """One step of a request's history: who moved it, when, from what, to what, and why."""
     __tablename__ = "request_status_changes"

@@ -35,12 +35,22 @@ def _migrated_checks() -> dict:
             for c in inspector.get_check_constraints(table)}
 
 
+def _made_on(dialect: str):
+    """Alembic's filter of the models' objects: an index the models make on another engine only (`ddl_if`, such as
+    an index SQLite cannot express) is not expected in this database."""
+    def include(obj, _name, type_, reflected, _compare_to) -> bool:
+        only_on = getattr(getattr(obj, "_ddl_if", None), "dialect", None)
+        return reflected or type_ != "index" or only_on in (None, dialect)
+    return include
+
+
 def test_upgrade_matches_the_models_and_downgrade_leaves_nothing(empty_database_url):
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=empty_database_url)
     with app.app_context():
         upgrade(directory=MIGRATIONS)
         with db.engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), db.metadata)
+            opts = {"compare_type": True, "include_object": _made_on(conn.dialect.name)}
+            diff = compare_metadata(MigrationContext.configure(conn, opts=opts), db.metadata)
             tables = set(sa.inspect(conn).get_table_names())
         assert diff == [], f"models and migrations disagree: {diff}"
         assert set(db.metadata.tables) <= tables

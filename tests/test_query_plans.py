@@ -58,6 +58,10 @@ EXPECTED = {
         (r"FROM assistance_requests WHERE true ORDER BY assistance_requests\.id DESC(?! NULLS)",
          "pk_assistance_requests", ORDERED),
     ],
+    "/requests/?instrument=UNTOC&sort=-received_date": [
+        (r"FROM assistance_requests WHERE .*EXISTS .* ORDER BY assistance_requests\.received_date DESC NULLS LAST, "
+         r"assistance_requests\.id DESC", "ix_assistance_requests_received_desc", ORDERED),
+    ],
     "/queue": [
         (r"FROM assistance_requests WHERE .*assistance_requests\.status IN \(.*?\) ORDER BY "
          r"assistance_requests\.priority_rank", "ix_assistance_requests_awaiting_order", ORDERED),
