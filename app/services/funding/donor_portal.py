@@ -185,10 +185,8 @@ def _followed_page(funded, paging: Paging) -> Page:
     chosen among the rows' keys (ids and the order's columns, with their count as a window), then only its rows'
     actions and activities read, not every row's full records carried through the sort."""
     offset = (paging.page - 1) * paging.per_page
-    # The rows' keys gathered first, behind OFFSET 0 (a subquery PostgreSQL plans on its own): the window's count
-    # reads every row anyway, but PostgreSQL scaled the joins' cost down to the page's LIMIT and chose a nested loop
-    # that compared each treaty action with every activity of the donor (1.5 million pairs: 130 of the donor
-    # portal's 290 ms at 200,000 requests) where a hash join takes a few milliseconds.
+    # Keys first, behind OFFSET 0 (planned on its own): PostgreSQL scaled the joins' cost down to the LIMIT and
+    # chose a nested loop over 1.5 million pairs (130 ms at 200,000 requests) where a hash join takes a few.
     keys = treaty_actions.followed_activities(funded, keys_only=True).order_by(None).offset(0).subquery("followed")
     picked = (sa.select(keys, sa.func.count().over().label("total"))
               .order_by(keys.c.action_date.desc(), keys.c.start.desc(), keys.c.state_name, keys.c.instrument_id,
