@@ -12,7 +12,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
-from app.listing import Page, Paging, ordered, paginate
+from app.listing import Page, Paging, holds, ordered, paginate
 from app.services.core import audit
 from app.services.core.errors import Refused
 from app.services.registry.states import find_participant
@@ -58,8 +58,7 @@ def list_page(filters: UserFilters, paging: Paging) -> Page:
     """Accounts for the administrators' list (accounts are not donor-scoped: only administrators list them)."""
     select = sa.select(User).options(selectinload(User.donor))
     if filters.q:
-        needle = f"%{filters.q.lower()}%"
-        select = select.where(sa.or_(sa.func.lower(User.name).like(needle), User.email.like(needle)))
+        select = select.where(sa.or_(holds(User.name, filters.q), holds(User.email, filters.q)))
     if filters.role:
         select = select.where(User.role == filters.role)
     if filters.active:

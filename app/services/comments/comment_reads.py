@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.listing import Page, Paging, ordered, paginate
+from app.listing import Page, Paging, holds, ordered, paginate
 from models import ActivityReport, Comment, Mention, db
 from models.enums import AttachedTo
 
@@ -59,7 +59,7 @@ def mentions_page(user, filters: MentionFilters, paging: Paging) -> Page:
     if filters.kind:
         select = select.where(COLUMNS[AttachedTo(filters.kind)].is_not(None))
     if filters.q:
-        select = select.where(Comment.body.ilike(f"%{filters.q}%"))
+        select = select.where(holds(Comment.body, filters.q))
     return paginate(ordered(select, SORTS, paging, "-created", Mention.id.desc()), paging)
 
 

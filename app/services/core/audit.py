@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask import has_request_context, request
 from flask_login import current_user
 
-from app.listing import Page, Paging, paginate
+from app.listing import Page, Paging, holds, paginate
 from app.services.core import audit_chain
 from models import AuditEntry, Instrument, MemberState, TreatyAction, User, db
 from models.base import utcnow
@@ -154,7 +154,7 @@ def _entries(filters: AuditFilters) -> sa.Select:
     f = filters
     query = sa.select(AuditEntry)
     if f.actor:
-        query = query.where(sa.func.lower(AuditEntry.actor_label).like(f"%{f.actor.lower()}%"))
+        query = query.where(holds(AuditEntry.actor_label, f.actor))
     if f.action:
         query = query.where(AuditEntry.action == f.action)
     if f.record_type:

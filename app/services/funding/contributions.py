@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
-from app.listing import Page, Paging, ordered, paginate, text_condition
+from app.listing import Page, Paging, holds, ordered, paginate, text_condition
 from app.scoping import Scope
 from app.services.core import audit, versions
 from app.services.core.errors import Refused
@@ -74,7 +74,7 @@ def query(scope: Scope, filters: ContributionFilters) -> sa.Select:
         select = select.where(Contribution.amount.is_(None), Contribution.status != ContributionStatus.PLEDGED.value)
     if f.donor:
         select = select.where(Contribution.donor_id.in_(sa.select(Organization.id).where(sa.or_(
-            Organization.name.ilike(f"%{f.donor}%"), Organization.acronym == f.donor))))
+            holds(Organization.name, f.donor), Organization.acronym == f.donor))))
     if f.q:
         select = select.where(_text_matches(f.q))
     if f.donor_id:
@@ -103,10 +103,8 @@ def query(scope: Scope, filters: ContributionFilters) -> sa.Select:
 def _text_matches(text: str):
     """The text filter: the donor's name or acronym, the project's title, the States its allocated activities
     served (any of their names), or the contribution's number: one condition, no statement of its own."""
-    like = f"%{text.lower()}%"
-    donors = sa.select(Organization.id).where(sa.or_(sa.func.lower(Organization.name).like(like),
-                                                     sa.func.lower(Organization.acronym).like(like)))
-    projects = sa.select(Project.id).where(sa.func.lower(Project.title).like(like))
+    donors = sa.select(Organization.id).where(sa.or_(holds(Organization.name, text), holds(Organization.acronym, text)))
+    projects = sa.select(Project.id).where(holds(Project.title, text))
     served = sa.select(ActivityState.activity_id).where(ActivityState.state_id.in_(state_service.ids_matching(text)))
     return text_condition(text, Contribution.id, (), Contribution.donor_id.in_(donors),
                           Contribution.project_id.in_(projects),

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import defer
 
-from app.listing import Page, Paging, ordered, paginate
+from app.listing import Page, Paging, holds, ordered, paginate
 from app.services.jobs import registry
 from models import Job, JobStatus, db
 
@@ -30,7 +30,7 @@ def query(owner_id: int, filters: JobFilters) -> sa.Select:
     if filters.kind:
         select = select.where(Job.kind == filters.kind)
     if filters.q:
-        select = select.where(Job.label.ilike(f"%{filters.q}%"))
+        select = select.where(holds(Job.label, filters.q))
     return select
 
 

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from flask import current_app, g, has_app_context
 from sqlalchemy import event, orm
 
-from app.listing import Page, Paging, ordered, paginate
+from app.listing import Page, Paging, holds, ordered, paginate
 from models import OutboxMessage, db
 from models.base import utcnow
 from models.mail import MailStatus
@@ -187,9 +187,7 @@ def list_page(status: str | None, q: str | None, paging: Paging) -> Page:
     if status:
         select = select.where(OutboxMessage.status == status)
     if q:
-        needle = f"%{q.lower()}%"
-        select = select.where(sa.or_(OutboxMessage.to_address.like(needle),
-                                     sa.func.lower(OutboxMessage.subject).like(needle)))
+        select = select.where(sa.or_(holds(OutboxMessage.to_address, q), holds(OutboxMessage.subject, q)))
     return paginate(ordered(select, SORTS, paging, "-created", OutboxMessage.id.desc()), paging)
 
 
