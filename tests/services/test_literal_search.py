@@ -6,7 +6,7 @@ from app.scoping import EVERYTHING
 from app.services.accounts import users as user_service
 from app.services.comments import comment_reads, comment_writes
 from app.services.core import audit
-from app.services.funding import contributions
+from app.services.funding import contributions as contribution_service
 from app.services.jobs import reads as job_reads
 from app.services.mail import outbox
 from models import Job, OutboxMessage
@@ -54,8 +54,9 @@ def test_contributions_found_by_donor_take_wildcards_literally(session):
     session.flush()
     names = {wide.id: "wide", plain.id: "plain"}
     for typed, expected in SEARCHES:
-        for filters in (contributions.ContributionFilters(q=typed), contributions.ContributionFilters(donor=typed)):
-            found = contributions.list_page(EVERYTHING, filters, Paging(per_page=100)).items
+        filters_of = contribution_service.ContributionFilters
+        for filters in (filters_of(q=typed), filters_of(donor=typed)):
+            found = contribution_service.list_page(EVERYTHING, filters, Paging(per_page=100)).items
             assert _found({names[c.id] for c in found if c.id in names}, expected), (typed, filters)
 
 
