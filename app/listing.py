@@ -163,10 +163,14 @@ def _strpos(element, compiler, **kw):
     return f"strpos({compiler.process(element.clauses, **kw)})"
 
 
+def escape_like(text: str) -> str:
+    """`text` with LIKE's wildcards and the escape character taken literally (for ESCAPE '\\')."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def like_pattern(text: str) -> str:
     """`text` as a LIKE pattern matching it anywhere, lower-case, its wildcards taken literally (ESCAPE '\\')."""
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+    return f"%{escape_like(text.lower())}%"
 
 
 def holds(column, text: str):

@@ -53,8 +53,8 @@ def test_contributions_found_by_donor_take_wildcards_literally(session):
     plain = factories.contribution(factories.organization(name="1000 wideXopen", acronym="PX"))
     session.flush()
     names = {wide.id: "wide", plain.id: "plain"}
+    filters_of = contribution_service.ContributionFilters
     for typed, expected in SEARCHES:
-        filters_of = contribution_service.ContributionFilters
         for filters in (filters_of(q=typed), filters_of(donor=typed)):
             found = contribution_service.list_page(EVERYTHING, filters, Paging(per_page=100)).items
             assert _found({names[c.id] for c in found if c.id in names}, expected), (typed, filters)

@@ -12,6 +12,7 @@ import re
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from app.listing import escape_like
 from app.services.core.errors import Refused
 from models import User, db
 from models.enums import Role
@@ -42,8 +43,7 @@ def resolve(text: str, field: str = "text") -> list[User]:
     if whole:
         conditions.append(User.email.in_(whole))
     for handle in locals_:
-        conditions.append(User.email.like(handle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-                                          + "@%", escape="\\"))
+        conditions.append(User.email.like(escape_like(handle) + "@%", escape="\\"))
     candidates = list(db.session.scalars(sa.select(User).where(sa.or_(*conditions), User.is_active_account)))
     found, problems = [], []
     for handle in wanted:

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from app.history_words import fields_in_words
-from app.listing import Page, Paging, ordered, paginate, text_condition
+from app.listing import Page, Paging, like_pattern, ordered, paginate, text_condition
 from app.scoping import Scope
 from app.services.registry import states as state_service
 from models import Activity, ActivityVisit, Deployment, Expert, Instrument, MemberState, db
@@ -39,8 +39,7 @@ SORTS = {"name": Expert.name, "kind": Expert.kind, "id": Expert.id}
 
 def _contains(column, text: str):
     """`text` in a JSON list of words (topics, languages), case-insensitive, on SQLite and PostgreSQL alike."""
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return sa.func.lower(sa.cast(column, sa.Text)).like(f"%{escaped}%", escape="\\")
+    return sa.func.lower(sa.cast(column, sa.Text)).like(like_pattern(text), escape="\\")
 
 
 def busy_between(first: date, last: date) -> sa.Select:
