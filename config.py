@@ -17,6 +17,12 @@ def _sqlite_default(name: str) -> str:
     return f"sqlite:///{INSTANCE / name}"
 
 
+def _optional_float(name: str, default: str) -> float | None:
+    """A number from the environment; set empty, None (the setting left to the server)."""
+    value = os.environ.get(name, default).strip()
+    return float(value) if value else None
+
+
 def _instance_secret_key() -> str:
     """Development only: a random key kept in instance/ so that sessions survive a restart."""
     path = INSTANCE / "secret_key"
@@ -32,6 +38,9 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or _sqlite_default("palermo.db")
     #: No pool_pre_ping: connections idle for a while are tested before use instead (app/db_pool.py).
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    #: PostgreSQL's planner price of a page read out of order, for the app's sessions (app/db_pool.py): data in
+    #: memory or on an SSD. Empty: the server's own setting.
+    POSTGRES_RANDOM_PAGE_COST = _optional_float("POSTGRES_RANDOM_PAGE_COST", "1.1")
     SECRET_KEY = os.environ.get("SECRET_KEY")
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     SESSION_COOKIE_HTTPONLY = True

@@ -43,10 +43,10 @@ def register_extensions(app: Flask) -> None:
     from app.languages import install_template_gettext, select_language
     db.init_app(app)
     with app.app_context():
-        from app.db_pool import ping_idle_connections, postgresql_without_jit, sqlite_readers_never_wait
+        from app.db_pool import ping_idle_connections, postgresql_session_settings, sqlite_readers_never_wait
         ping_idle_connections(db.engine)
         sqlite_readers_never_wait(db.engine)
-        postgresql_without_jit(db.engine)
+        postgresql_session_settings(db.engine, app.config["POSTGRES_RANDOM_PAGE_COST"])
     migrate.init_app(app, db, render_as_batch=True)  # SQLite needs batch mode to alter tables
     csrf.init_app(app)
     bootstrap.init_app(app)

@@ -51,9 +51,21 @@ def test_the_app_engine_tests_idle_connections_instead_of_every_one(app):
 
 
 def test_the_apps_postgresql_connections_compile_no_statement_to_machine_code(app):
-    """JIT off for the app's sessions on PostgreSQL (app/db_pool.py); on SQLite nothing is set on its connections."""
+    """JIT off and out-of-order reads priced for memory or an SSD in the app's sessions on PostgreSQL
+    (app/db_pool.py); on SQLite nothing is set on its connections."""
     from models import db
     if db.engine.dialect.name == "postgresql":
         assert db.session.scalar(sa.text("SHOW jit")) == "off"
+        assert float(db.session.scalar(sa.text("SHOW random_page_cost"))) == app.config["POSTGRES_RANDOM_PAGE_COST"]
     else:
-        assert not any(fn.__name__ == "_no_jit" for fn in db.engine.pool.dispatch.connect)
+        assert not any(fn.__name__ == "_settings" for fn in db.engine.pool.dispatch.connect)
+
+
+def test_the_planners_page_cost_is_one_point_one_unless_set_and_left_to_the_server_when_empty(monkeypatch):
+    import config
+    monkeypatch.setenv("POSTGRES_RANDOM_PAGE_COST", "2")
+    assert config._optional_float("POSTGRES_RANDOM_PAGE_COST", "1.1") == 2.0
+    monkeypatch.setenv("POSTGRES_RANDOM_PAGE_COST", " ")
+    assert config._optional_float("POSTGRES_RANDOM_PAGE_COST", "1.1") is None
+    monkeypatch.delenv("POSTGRES_RANDOM_PAGE_COST")
+    assert config._optional_float("POSTGRES_RANDOM_PAGE_COST", "1.1") == 1.1

@@ -13,8 +13,8 @@ visit on its own days: Romania's mission of 8-11 January and 5-6 November 2002 i
 later), work planned after that day is on the timeline too, marked planned; viewed as at an earlier day, nothing
 after that day is.
 
-Scope: a donor sees its funded activities (with their experts and findings) and its own contributions; no
-requests; the treaty actions, which are public record.
+Scope: a donor sees its funded activities (with their experts and findings), its own contributions and the treaty
+actions (public record); no requests.
 """
 from __future__ import annotations
 
@@ -130,17 +130,18 @@ class _Query:
 
     # -- the rows
     def _activities(self) -> sa.CTE:
-        """(id, day) of the activities on the timeline: those that served the State or that it took part in,
-        within the scope (and naming the instrument), dated by their first visit — on or before `as_of`, or
-        undated. Read from the State's activity index and the visits' (activity, start) index alone; the union
-        and the loads of the contributions' activities read it. Viewed as at today, activities planned later (not
-        cancelled) are on it too."""
+        """(id, day, held_here) of the activities on the timeline: those that served the State or that it took part
+        in, within the scope (and naming the instrument), dated by their first visit — on or before `as_of`, or
+        undated — and whether a visit was in the State. Read from the State's activity index and the visits' index;
+        the union and the loads of the contributions' activities read it. Viewed as at today, activities planned
+        later (not cancelled) are on it too."""
         state_activity = ActivityState.activity_id
         first = sa.func.min(ActivityVisit.start_date)
         shown = _not_after(first, self.as_of)
         if self.ahead:
             shown = sa.or_(shown, sa.func.max(Activity.status) != ActivityStatus.CANCELLED.value)
-        select = (sa.select(state_activity.label("id"), first.label("day"))
+        held_here = sa.func.max(sa.case((ActivityVisit.country_id == self.state.id, 1), else_=0))
+        select = (sa.select(state_activity.label("id"), first.label("day"), held_here.label("held_here"))
                   .join(Activity, Activity.id == state_activity)
                   .outerjoin(ActivityVisit, ActivityVisit.activity_id == state_activity)
                   .where(ActivityState.state_id == self.state.id, self.scope.activities(state_activity))
@@ -222,13 +223,12 @@ class _Query:
         return sa.union_all(*arms)
 
     def _visits(self) -> sa.Select:
-        """One row per visit of the timeline's activities: the visits in the State, or, for an activity held
-        elsewhere (a regional meeting it attended), all its visits; on or before `as_of`, or planned later."""
-        visit, other = ActivityVisit, sa.orm.aliased(ActivityVisit)
-        held_here = sa.select(other.activity_id).where(other.country_id == self.state.id)
+        """One row per visit of the timeline's activities: the visits in the State, or all the visits of one held
+        elsewhere (`held_here`: NOT IN the State's visits made PostgreSQL read every visit); to `as_of`, or planned."""
+        visit, activities = ActivityVisit, self.activities
         select = (_arm(visit.start_date, "activity", visit.activity_id, part_id=visit.id).select_from(visit)
-                  .join(self.activities, self.activities.c.id == visit.activity_id)
-                  .where(sa.or_(visit.country_id == self.state.id, visit.activity_id.not_in(held_here))))
+                  .join(activities, activities.c.id == visit.activity_id)
+                  .where(sa.or_(visit.country_id == self.state.id, activities.c.held_here == 0)))
         if not self.ahead:
             select = select.where(visit.start_date <= self.as_of)
         return select
