@@ -80,6 +80,11 @@ class AssistanceRequest(TimestampMixin, db.Model):
         # ix_assistance_requests_queue in order: PostgreSQL sorted every awaiting request, 209 ms at 200,000).
         sa.Index("ix_assistance_requests_awaiting_order", "priority_rank", "received_date", "id",
                  postgresql_where=sa.text(AWAITING_SQL), sqlite_where=sa.text(AWAITING_SQL)),
+        # ... and its orders by received and by due date (PostgreSQL walked the decided requests' dates to find them)
+        sa.Index("ix_assistance_requests_awaiting_received", "received_date", "id",
+                 postgresql_where=sa.text(AWAITING_SQL), sqlite_where=sa.text(AWAITING_SQL)),
+        sa.Index("ix_assistance_requests_awaiting_due", "due_date", "received_date", "id",
+                 postgresql_where=sa.text(AWAITING_SQL), sqlite_where=sa.text(AWAITING_SQL)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -12,8 +12,8 @@ index it filtered on, and fails. Neither kind of scan is forbidden (no enable_se
 no index can serve still plans a sequential scan and fails; one an index serves names it. What the test checks
 is the shape — the index exists and fits the statement — while benchmarks at 200,000 requests measure the time.
 The ten statements: the most frequent across the key pages at 200,000 requests (the eager loads of every list,
-the unread-notification count and the record-version stamps of every page), and the two first pages whose order
-an index now serves (the request list, the queue, the follow-up actions).
+the unread-notification count and the record-version stamps of every page), and the first pages whose order an
+index now serves (the request list, the queue in its three date orders, the follow-up actions).
 """
 import json
 import re
@@ -65,6 +65,15 @@ EXPECTED = {
     "/queue": [
         (r"FROM assistance_requests WHERE .*assistance_requests\.status IN \(.*?\) ORDER BY "
          r"assistance_requests\.priority_rank", "ix_assistance_requests_awaiting_order", ORDERED),
+    ],
+    # (walking every request's received or due date past the decided ones took 176 and 79 ms at 200,000 requests)
+    "/queue?sort=received_date": [
+        (r"FROM assistance_requests WHERE .*assistance_requests\.status IN \(.*?\) ORDER BY "
+         r"assistance_requests\.received_date ASC", "ix_assistance_requests_awaiting_received", ORDERED),
+    ],
+    "/queue?sort=due_date": [
+        (r"FROM assistance_requests WHERE .*assistance_requests\.status IN \(.*?\) ORDER BY "
+         r"assistance_requests\.due_date ASC", "ix_assistance_requests_awaiting_due", ORDERED),
     ],
     "/actions/": [
         (r"FROM follow_up_actions JOIN .* ORDER BY follow_up_actions\.due_date ASC, follow_up_actions\.priority_rank",
