@@ -163,6 +163,30 @@ def _strpos(element, compiler, **kw):
     return f"strpos({compiler.process(element.clauses, **kw)})"
 
 
+class among(GenericFunction):
+    """`among(column, select)`: `column` is one of the values a one-column SELECT finds. SQLite: `IN (SELECT …)`.
+    PostgreSQL: `= ANY (ARRAY(SELECT …))`, which the planner works out once before the statement (an InitPlan)
+    and can then read from the column's index; `IN (SELECT …)` beside other arms of an OR was tested row by row,
+    so a list's text search read every row instead of joining the indexes of each arm (a bitmap of each): the
+    request list's "law" among 200,000 requests, 150 -> 7 ms (app.services.registry.states.matching)."""
+    name = "palermo_among"
+    type = sa.Boolean()
+    inherit_cache = True
+    _is_implicitly_boolean = True  # a condition already: no "= 1" after it where booleans are integers (SQLite)
+
+
+@compiles(among)
+def _in_select(element, compiler, **kw):
+    column, values = element.clauses
+    return f"({compiler.process(column, **kw)} IN {compiler.process(values, **kw)})"
+
+
+@compiles(among, "postgresql")
+def _any_of_array(element, compiler, **kw):
+    column, values = element.clauses
+    return f"({compiler.process(column, **kw)} = ANY (ARRAY{compiler.process(values, **kw)}))"
+
+
 def escape_like(text: str) -> str:
     """`text` with LIKE's wildcards and the escape character taken literally (for ESCAPE '\\')."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

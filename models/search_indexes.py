@@ -26,6 +26,8 @@ EXTENSION = "pg_trgm"
 #: (index name, table, column): each index is on lower(column), as the searches write it.
 TRIGRAM_COLUMNS = (
     ("ix_assistance_requests_subject_trgm", AssistanceRequest.__table__, "subject"),
+    # the request list's text filter: the subject or the requesting authority, in one OR (an index for each arm)
+    ("ix_assistance_requests_authority_trgm", AssistanceRequest.__table__, "requesting_authority"),
     ("ix_activities_title_trgm", Activity.__table__, "title"),
     ("ix_experts_name_trgm", Expert.__table__, "name"),
     ("ix_organizations_name_trgm", Organization.__table__, "name"),

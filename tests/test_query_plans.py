@@ -75,6 +75,12 @@ EXPECTED = {
         (r"FROM assistance_requests WHERE .*assistance_requests\.status IN \(.*?\) ORDER BY "
          r"assistance_requests\.due_date ASC", "ix_assistance_requests_awaiting_due", ORDERED),
     ],
+    # A text filter's OR read from an index per arm (a bitmap of each): the subject's and the requesting authority's
+    # trigrams, the State's key (app.listing.among). An arm tested row by row read 200,000 requests (150 ms).
+    "/requests/?q=law": [
+        (r"SELECT count\(\*\) .*lower\(assistance_requests\.requesting_authority\) LIKE",
+         "ix_assistance_requests_authority_trgm"),
+    ],
     "/actions/": [
         (r"FROM follow_up_actions JOIN .* ORDER BY follow_up_actions\.due_date ASC, follow_up_actions\.priority_rank",
          "ix_follow_up_actions_due_order", ORDERED),

@@ -105,7 +105,7 @@ def _text_matches(text: str):
     served (any of their names), or the contribution's number: one condition, no statement of its own."""
     donors = sa.select(Organization.id).where(sa.or_(holds(Organization.name, text), holds(Organization.acronym, text)))
     projects = sa.select(Project.id).where(holds(Project.title, text))
-    served = sa.select(ActivityState.activity_id).where(ActivityState.state_id.in_(state_service.ids_matching(text)))
+    served = sa.select(ActivityState.activity_id).where(state_service.matching(ActivityState.state_id, text))
     return text_condition(text, Contribution.id, (), Contribution.donor_id.in_(donors),
                           Contribution.project_id.in_(projects),
                           Contribution.id.in_(sa.select(Allocation.contribution_id)

@@ -81,7 +81,7 @@ def query(scope: Scope, filters: ExpertFilters) -> sa.Select:
         select = select.where(Expert.id.not_in(busy_between(first, f.available_to or first)))
     if f.q:
         select = select.where(text_condition(f.q, Expert.id, (Expert.name,),
-                                             Expert.nationality_id.in_(state_service.ids_matching(f.q))))
+                                             state_service.matching(Expert.nationality_id, f.q)))
     return select
 
 

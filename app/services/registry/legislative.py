@@ -37,7 +37,7 @@ def catalogue(scope: Scope, q: str | None = None) -> list[LegislativeIssue]:
     select = sa.select(LegislativeIssue).order_by(LegislativeIssue.id)
     if q:
         raised = sa.select(LegislativeFinding.issue_id).where(
-            scope.findings(), LegislativeFinding.state_id.in_(state_service.ids_matching(q)))
+            scope.findings(), state_service.matching(LegislativeFinding.state_id, q))
         select = select.where(text_condition(q, LegislativeIssue.id, (LegislativeIssue.title, LegislativeIssue.code,
                                                                       LegislativeIssue.article),
                                              LegislativeIssue.id.in_(raised)))

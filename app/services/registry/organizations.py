@@ -32,7 +32,7 @@ def query(scope: Scope, filters: OrganizationFilters) -> sa.Select:
         select = select.where(Organization.kind == f.kind)
     if f.q:
         select = select.where(text_condition(f.q, Organization.id, (Organization.name, Organization.acronym),
-                                             Organization.state_id.in_(state_service.ids_matching(f.q))))
+                                             state_service.matching(Organization.state_id, f.q)))
     return select
 
 

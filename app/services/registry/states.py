@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import selectinload
 
-from app.listing import Page, Paging, holds, ordered, paginate
+from app.listing import Page, Paging, among, holds, ordered, paginate
 from app.scoping import Scope
 from app.services.registry.state_names import codes_named
 from models import MemberState, MemberStateAlias, MemberStateName, alias_key, db
@@ -86,6 +86,13 @@ def ids_matching(text: str) -> sa.Select:
     for every list's text filter (`q`), so "Brazil", "braz" or "Yugoslavia" find a State's records in the one
     statement the list runs anyway."""
     return sa.select(MemberState.id).where(name_matches(text))
+
+
+def matching(column, text: str):
+    """`column` holds the id of a State whose name, earlier name or alias contains `text` (or whose code it is):
+    the condition every list's text filter adds, in the one statement the list runs anyway (app.listing.among:
+    the States found once, then the column's index read, on PostgreSQL)."""
+    return among(column, ids_matching(text).scalar_subquery())
 
 
 def ids_named(text: str) -> sa.Select:

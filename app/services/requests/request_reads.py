@@ -145,7 +145,7 @@ def conditions(scope: Scope, filters: RequestFilters, today: date) -> list:
         where.append(R.received_date <= f.received_to)
     if f.q:
         where.append(text_condition(f.q, R.id, (R.subject, R.requesting_authority),
-                                    R.state_id.in_(state_service.ids_matching(f.q))))
+                                    state_service.matching(R.state_id, f.q)))
     return where
 
 

@@ -80,7 +80,7 @@ def query(scope: Scope, filters: ActionFilters, today: date) -> sa.Select:
         select = select.where(A.due_date <= f.due_to)
     if f.q:
         select = select.where(text_condition(f.q, A.id, (A.description,),
-                                             A.state_id.in_(state_service.ids_matching(f.q))))
+                                             state_service.matching(A.state_id, f.q)))
     return select
 
 

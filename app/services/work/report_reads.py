@@ -90,7 +90,7 @@ def query(scope: Scope, filters: ReportFilters) -> sa.Select:
                        selectinload(ActivityReport.approvers)))
     if f.q:
         select = select.where(text_condition(f.q, ActivityReport.id, (Activity.title,), Activity.id.in_(
-            sa.select(ActivityState.activity_id).where(ActivityState.state_id.in_(state_service.ids_matching(f.q))))))
+            sa.select(ActivityState.activity_id).where(state_service.matching(ActivityState.state_id, f.q)))))
     if f.kind:
         select = select.where(Activity.kind == f.kind)
     return select
