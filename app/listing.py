@@ -69,10 +69,13 @@ class JoinedSort:
     LEFT OUTER on that table's key, so that no row is added or lost and a missing link sorts as empty. A subquery
     per row says the same, but PostgreSQL ran it as a scan of the other table for each row: the request list
     sorted by State took 1.4 s at 200,000 requests, 67 ms joined. `target` is an alias of its own, so that the
-    join never meets another of the same table in the list's query."""
+    join never meets another of the same table in the list's query. `inner`: every row has the link (a request's
+    State), so an inner join loses none, and PostgreSQL may then walk the other table in the order asked for and
+    read each one's rows from their index (the request list by State: 131 -> 8 ms, instead of sorting 200,000)."""
     column: Any
     target: Any
     onclause: Any
+    inner: bool = False
 
 
 def ordered(select: sa.Select, columns: dict[str, Any], paging: Paging, default: str, tiebreak, *,
@@ -86,10 +89,12 @@ def ordered(select: sa.Select, columns: dict[str, Any], paging: Paging, default:
         key, descending = default.lstrip("-"), default.startswith("-")
     column = columns[key]
     joined = isinstance(column, JoinedSort)
+    outer = joined and not column.inner
     if joined:
-        select, column = select.outerjoin(column.target, column.onclause), column.column
+        join = select.outerjoin if outer else select.join
+        select, column = join(column.target, column.onclause), column.column
     order = column.desc() if descending else column.asc()
-    if nulls_last and (joined or _may_be_null(column)):  # an outer join's column is empty where the link is
+    if nulls_last and (outer or _may_be_null(column)):  # an outer join's column is empty where the link is
         order = order.nulls_last()
     tiebreaks = tiebreak if isinstance(tiebreak, tuple) else (tiebreak,)
     return select.order_by(order, *tiebreaks)
@@ -102,15 +107,17 @@ def _may_be_null(column) -> bool:
     return getattr(getattr(column, "expression", column), "nullable", True) is not False
 
 
-def paginate(select: sa.Select, paging: Paging, *, count: bool = True, total: int | None = None) -> Page:
+def paginate(select: sa.Select, paging: Paging, *, count: bool = True, total: int | None = None,
+             counted: sa.Select | None = None) -> Page:
     """Run one page of `select`: a count query and a page query (plus whatever eager loads the select names).
-    A caller that already knows the `total` (from an aggregate it ran anyway) saves the count query.
+    A caller that already knows the `total` (from an aggregate it ran anyway) saves the count query; `counted`:
+    the same rows before `ordered` joined a table for the order (an inner join has to be read to be counted).
 
     A page past the end is empty (a script reading page after page stops there), never an error.
     """
     if total is None:
         total = db.session.scalar(sa.select(sa.func.count()).select_from(
-            select.order_by(None).subquery())) if count else 0
+            (select if counted is None else counted).order_by(None).subquery())) if count else 0
     offset = (paging.page - 1) * paging.per_page
     items = list(db.session.scalars(select.limit(paging.per_page).offset(offset)).unique()) if offset < total else []
     return Page(items, paging.page, paging.per_page, total, paging.sort, paging.descending)

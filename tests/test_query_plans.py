@@ -62,6 +62,11 @@ EXPECTED = {
         (r"FROM assistance_requests WHERE .*EXISTS .* ORDER BY assistance_requests\.received_date DESC NULLS LAST, "
          r"assistance_requests\.id DESC", "ix_assistance_requests_received_desc", ORDERED),
     ],
+    # By State: the States walked by name, each one's requests read from its index (an outer join sorted them all)
+    "/requests/?sort=state": [
+        (r"FROM assistance_requests JOIN member_states AS sort_state .* ORDER BY sort_state\.name",
+         "uq_member_states_name", ORDERED),
+    ],
     "/queue": [
         (r"FROM assistance_requests WHERE .*assistance_requests\.status IN \(.*?\) ORDER BY "
          r"assistance_requests\.priority_rank", "ix_assistance_requests_awaiting_order", ORDERED),

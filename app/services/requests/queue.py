@@ -59,7 +59,7 @@ def query(scope: Scope, filters: QueueFilters, today: date | None = None, loads=
 def list_page(scope: Scope, filters: QueueFilters, paging: Paging, today: date | None = None) -> Page:
     tiebreak = (R.received_date.asc().nulls_last(), R.id)
     return paginate(ordered(query(scope, filters, today), SORTS, paging, "priority", tiebreak, nulls_last=True),
-                    paging)
+                    paging, counted=query(scope, filters, today, ()))
 
 
 #: "All matching" acts on at most this many requests at once: past it, narrowing the filters is the safer triage.

@@ -58,17 +58,18 @@ class RequestFilters:
     received_to: date | None = None
 
 
-def _joined_name(model, link, alias: str) -> JoinedSort:
-    """The name of the record `link` points to, for sorting (unassigned requests last, in both directions)."""
+def _joined_name(model, link, alias: str, *, inner: bool = False) -> JoinedSort:
+    """The name of the record `link` points to, for sorting (unassigned requests last, in both directions);
+    `inner`: every request has one."""
     other = sa.orm.aliased(model, name=alias)
-    return JoinedSort(other.name, other, other.id == link)
+    return JoinedSort(other.name, other, other.id == link, inner)
 
 
 #: Sort keys of the request list (forms.request.RequestFilterForm.SORTS names the same keys). Priority sorts by
 #: rank (urgent first), never alphabetically.
 SORTS = {"id": R.id, "received_date": R.received_date, "status": R.status, "priority": R.priority_rank,
-         "due_date": R.due_date, "state": _joined_name(MemberState, R.state_id, "sort_state"), "subject": R.subject,
-         "kind": R.kind, "assigned": _joined_name(User, R.assigned_officer_id, "sort_officer")}
+         "due_date": R.due_date, "state": _joined_name(MemberState, R.state_id, "sort_state", inner=True),
+         "subject": R.subject, "kind": R.kind, "assigned": _joined_name(User, R.assigned_officer_id, "sort_officer")}
 
 
 # ------------------------------------------------------------------ ageing
@@ -161,7 +162,7 @@ def sorted_query(scope: Scope, filters: RequestFilters, paging: Paging, today: d
 
 
 def list_page(scope: Scope, filters: RequestFilters, paging: Paging, today: date | None = None) -> Page:
-    return paginate(sorted_query(scope, filters, paging, today), paging)
+    return paginate(sorted_query(scope, filters, paging, today), paging, counted=query(scope, filters, today, ()))
 
 
 def count(scope: Scope, filters: RequestFilters, today: date | None = None) -> int:
