@@ -7,7 +7,7 @@ writes are in `app/services/request_changes.py`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -162,7 +162,19 @@ def sorted_query(scope: Scope, filters: RequestFilters, paging: Paging, today: d
 
 
 def list_page(scope: Scope, filters: RequestFilters, paging: Paging, today: date | None = None) -> Page:
-    return paginate(sorted_query(scope, filters, paging, today), paging, counted=query(scope, filters, today, ()))
+    return paginate(sorted_query(scope, filters, paging, today), paging, counted=_counted(scope, filters, today))
+
+
+def _counted(scope: Scope, filters: RequestFilters, today: date | None) -> sa.Select:
+    """What the list's count reads: the requests `filters` leave, or, when an instrument is the only filter of a
+    scope that sees every request, that instrument's links alone (one per request, each naming one that exists):
+    PostgreSQL joined the instrument's 100,000 requests to the whole table to count them (66–92 ms at 200,000
+    requests; 10 ms from the links' index)."""
+    if filters.instrument and not scope.is_donor and replace(filters, instrument=None) == RequestFilters():
+        links = assistance_request_instruments.c
+        instrument = sa.select(Instrument.id).where(Instrument.code == filters.instrument).scalar_subquery()
+        return sa.select(links.request_id).where(links.instrument_id == instrument)
+    return query(scope, filters, today, ())
 
 
 def count(scope: Scope, filters: RequestFilters, today: date | None = None) -> int:
