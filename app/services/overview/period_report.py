@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from app.languages import current_language
-from app.listing import Page, Paging, paginate
+from app.listing import Page, Paging, among, paginate
 from app.scoping import Scope
 from app.services.activities import activity_reads, period_months
 from app.services.registry import states as state_service
@@ -143,10 +143,20 @@ def _count_by_instrument(deposits: list[DepositRow]) -> dict[str, int]:
     return out
 
 
-def _in_period(scope: Scope, first: date, last: date) -> sa.Select:
+def _visited_within(first: date, last: date):
+    """The activities with a visit overlapping first..last: the period's visits found first (from their dates'
+    index), then the activities by their key (app.listing.among: a year's few thousand). As IN (SELECT …),
+    PostgreSQL walked every activity in date order from the first one to reach the period's (2018: 80 -> 6 ms, 2010:
+    34 -> 14 ms at 200,000 requests); the activity list keeps IN, which a span of decades needs."""
+    visits = sa.select(ActivityVisit.activity_id).where(ActivityVisit.end_date >= first,
+                                                        ActivityVisit.start_date <= last)
+    return among(Activity.id, visits.scalar_subquery())
+
+
+def _in_period(scope: Scope, first: date, last: date, loads=activity_reads.LOADS) -> sa.Select:
     """The activities with a visit in first..last (cancelled ones left out), with what the list shows loaded."""
-    return (activity_reads.query(scope, activity_reads.ActivityFilters(date_from=first, date_to=last))
-            .where(Activity.status != ActivityStatus.CANCELLED.value))
+    return (activity_reads.query(scope, activity_reads.ActivityFilters(), loads=loads)
+            .where(_visited_within(first, last), Activity.status != ActivityStatus.CANCELLED.value))
 
 
 def _activities(scope: Scope, first: date, last: date) -> tuple[list[Activity], int]:
@@ -240,8 +250,7 @@ _PAGE_REQUEST_LOADS = (selectinload(AssistanceRequest.state).selectinload(Member
 def _activity_page(scope: Scope, first: date, last: date, meetings: bool, paging: Paging, total: int) -> Page:
     """One page of the activities (or the meetings) of the period; `total` is the sum of their kinds' counts."""
     kinds = Activity.kind.in_(MEETING_KINDS) if meetings else Activity.kind.not_in(MEETING_KINDS)
-    select = (activity_reads.query(scope, activity_reads.ActivityFilters(date_from=first, date_to=last), loads=())
-              .where(Activity.status != ActivityStatus.CANCELLED.value, kinds).options(*_PAGE_LOADS)
+    select = (_in_period(scope, first, last, loads=()).where(kinds).options(*_PAGE_LOADS)
               .order_by(first_visit_order(), Activity.title, Activity.id))
     return paginate(select, paging, total=total)
 
