@@ -27,6 +27,7 @@ from models import db
 
 #: The windows of the "deposited within N months of first assistance" shares (outcome_summary.WINDOWS).
 WINDOWS = (6, 12, 24)
+assert len(WINDOWS) == 3, "counted() says each of three windows in turn"
 #: The counts of a row, in the order `counted` keeps them.
 KEYS = ("assisted", "already_party", "not_party", *(f"window_{n}" for n in WINDOWS),
         *(f"within_{n}" for n in WINDOWS))
@@ -74,7 +75,6 @@ def counted(record: Record, pairs: sa.Subquery) -> dict:
     query). What each pair's figures turn on is made once: per instrument, the last first day whose windows have
     elapsed; per deposit, the first first day it is within each window of. The three windows are said one by one
     (a loop over them cost a third of the time over 8,000 rows)."""
-    assert len(WINDOWS) == 3, "the loop below counts three windows"
     latest = {i: tuple(last_elapsed(n, counted_to(instrument.record_complete_to, record.as_of)) for n in WINDOWS)
               for i, instrument in record.instruments.items()}
     deposits = record.deposits  # (State, instrument) -> its deposit on or before `as_of`
