@@ -46,6 +46,10 @@ class OutcomeFact(db.Model):
         sa.PrimaryKeyConstraint("donor_id", "state_id", "instrument_id", "kind", "is_served"),
         # the rows of the pairs a write touched (`refresh`)
         sa.Index("ix_outcome_facts_state_instrument", "state_id", "instrument_id"),
+        # the key and every column the page reads: its groupings read from the index alone, never the table
+        # (PostgreSQL's ten donors' rows 30 -> 8 ms, the States they reached 28 -> 8 ms at 200,000 requests)
+        sa.Index("ix_outcome_facts_covering", "donor_id", "state_id", "instrument_id", "kind", "is_served",
+                 "first_date", "first_after_request", "has_undated"),
     )
 
     donor_id: Mapped[int] = mapped_column(nullable=False)
