@@ -58,8 +58,9 @@ def query(scope: Scope, filters: QueueFilters, today: date | None = None, loads=
 
 def list_page(scope: Scope, filters: QueueFilters, paging: Paging, today: date | None = None) -> Page:
     tiebreak = (R.received_date.asc().nulls_last(), R.id)
-    return paginate(ordered(query(scope, filters, today), SORTS, paging, "priority", tiebreak, nulls_last=True),
-                    paging, counted=query(scope, filters, today, ()))
+    rows = query(scope, filters, today, ())  # built once: the page adds the loads, the count reads it bare
+    return paginate(ordered(rows.options(*LOADS), SORTS, paging, "priority", tiebreak, nulls_last=True),
+                    paging, counted=rows)
 
 
 #: "All matching" acts on at most this many requests at once: past it, narrowing the filters is the safer triage.
