@@ -16,7 +16,7 @@ here. The header's switcher is driven once, on the sign-in page, and put back.
 """
 import pytest
 
-from tests.e2e.axe import axe_violations, widest, with_axe
+from tests.e2e.axe import axe_violations, widest
 from tests.e2e.screenshots import shot
 from tests.e2e.session import noting_console_errors, sign_in
 from tests.main_pages import ROLE_PAGES
@@ -93,14 +93,16 @@ def rtl_problems(page, where: str) -> list[str]:
 @pytest.fixture(scope="module")
 def tab_in(browser, live_server):
     """One signed-in tab per role in one language at a time (the walk goes language by language): the tabs of the
-    language before are closed when the next one starts."""
+    language before are closed when the next one starts. axe-core is loaded into a page only when it is run (once a
+    page, at the laptop's width; `axe_violations`), not into every page by `with_axe`: compiling its 560 KB took
+    about 0.15 s a visit, wasted on the Arabic walk's phone-width visits, and costs the same either way when run."""
     tabs = {}
 
     def tab(language, role):
         for key in [k for k in tabs if k[0] != language]:
             tabs.pop(key).context.close()
         if (language, role) not in tabs:
-            page = noting_console_errors(with_axe(browser.new_context(locale=language)).new_page())
+            page = noting_console_errors(browser.new_context(locale=language).new_page())
             if role != "anonymous":
                 sign_in(page, live_server, role)
             tabs[(language, role)] = page
