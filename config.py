@@ -23,6 +23,16 @@ def _optional_float(name: str, default: str) -> float | None:
     return float(value) if value else None
 
 
+def _optional_count(name: str, default: str) -> int | None:
+    """A whole number above 0 from the environment; set empty, None (the setting left alone)."""
+    value = os.environ.get(name, default).strip()
+    if not value:
+        return None
+    if not value.isdigit() or int(value) < 1:
+        raise RuntimeError(f"{name} must be a whole number above 0, or empty; not {value!r}")
+    return int(value)
+
+
 def _instance_secret_key() -> str:
     """Development only: a random key kept in instance/ so that sessions survive a restart."""
     path = INSTANCE / "secret_key"
@@ -41,6 +51,9 @@ class Config:
     #: PostgreSQL's planner price of a page read out of order, for the app's sessions (app/db_pool.py): data in
     #: memory or on an SSD. Empty: the server's own setting.
     POSTGRES_RANDOM_PAGE_COST = _optional_float("POSTGRES_RANDOM_PAGE_COST", "1.1")
+    #: New container objects between two runs of Python's cycle collector in the process (app/__init__.py,
+    #: register_garbage_collector); Python's own is 700. Empty: Python's own.
+    GC_THRESHOLD = _optional_count("GC_THRESHOLD", "10000")
     SECRET_KEY = os.environ.get("SECRET_KEY")
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     SESSION_COOKIE_HTTPONLY = True
