@@ -89,8 +89,9 @@ def _involving_matching(text: str):
     """Activities involving (as `_involving`) a State whose name contains `text`: an arm of the text filter's OR,
     each list worked out once and read from the activities' key on PostgreSQL (app.listing.among), beside the
     title's trigram index; as IN (SELECT …) the arm was tested on every activity (87 -> 5 ms, 50,000 of them)."""
-    served = sa.select(ActivityState.activity_id).where(state_service.matching(ActivityState.state_id, text))
-    visited = sa.select(ActivityVisit.activity_id).where(state_service.matching(ActivityVisit.country_id, text))
+    states = state_service.ids_matching(text).scalar_subquery()  # the names scanned once for both arms
+    served = sa.select(ActivityState.activity_id).where(among(ActivityState.state_id, states))
+    visited = sa.select(ActivityVisit.activity_id).where(among(ActivityVisit.country_id, states))
     return sa.or_(among(Activity.id, served.scalar_subquery()), among(Activity.id, visited.scalar_subquery()))
 
 
