@@ -19,6 +19,9 @@ def sign_in(page, live_server, role, password=None):
 
 
 def sign_out(page):
+    # The menu opens by Bootstrap's script: a page still being parsed (a form's answer, read as soon as its text was
+    # there) ignored the click, and "Sign out" stayed hidden (a CI run of 7 December).
+    page.wait_for_load_state()
     if not page.locator("nav form[action='/logout'] [type=submit]").is_visible():
         if page.locator("button.navbar-toggler").is_visible():  # a phone: the menu is folded first
             page.click("button.navbar-toggler")
