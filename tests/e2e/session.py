@@ -1,5 +1,8 @@
 """A person's session in the browser: a tab that notes its console errors, signing in through the real form, and
 signing out as a person does (the account menu in the header, then its "Sign out", a POST)."""
+import warnings
+
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 
 def noting_console_errors(page):
@@ -19,13 +22,26 @@ def sign_in(page, live_server, role, password=None):
 
 
 def sign_out(page):
-    # The menu opens by Bootstrap's script: a page still being parsed (a form's answer, read as soon as its text was
-    # there) ignored the click, and "Sign out" stayed hidden (a CI run of 7 December).
+    """Open the account menu and press "Sign out". The click that opens the menu is given three tries. Twice on 7
+    December (a CI run, then a run of the suite here, after the wait for the page's load was added) the menu stayed
+    closed after the click, on the answer to a file's upload, and "Sign out" stayed hidden for 30 s. The cause is not
+    found, so a retry is reported as a warning (in the suite's summary) rather than hidden. A menu that shows
+    within 5 s is not clicked again (a second click would close it)."""
     page.wait_for_load_state()
-    if not page.locator("nav form[action='/logout'] [type=submit]").is_visible():
-        if page.locator("button.navbar-toggler").is_visible():  # a phone: the menu is folded first
+    button = page.locator("nav form[action='/logout'] [type=submit]")
+    for attempt in range(3):
+        if button.is_visible():
+            break
+        folded = page.locator("button.navbar-toggler").is_visible() and not page.locator("#main-menu.show").count()
+        if folded:  # a phone: the menu is unfolded first
             page.click("button.navbar-toggler")
             page.wait_for_selector("#main-menu.collapse.show")
         page.click("#account-menu")
-    page.click("nav form[action='/logout'] [type=submit]")
+        try:
+            button.wait_for(state="visible", timeout=5000)
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+            warnings.warn(f"the account menu did not open on {page.url}: clicked again", stacklevel=2)
+    button.click()
     page.wait_for_load_state()
