@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import GenericFunction
 
-from models import db
+from models import db, sqlite_trigrams
 
 
 @dataclass(frozen=True)
@@ -205,12 +205,20 @@ def like_pattern(text: str) -> str:
 
 
 def holds(column, text: str):
-    """`text` somewhere in `column`, in any case: a LIKE that a trigram index answers, or — for text too short to
-    have a trigram — a plain search for the text, which no index is asked for."""
-    lowered = sa.func.lower(column)
-    if len(text) >= TRIGRAM:
-        return lowered.like(like_pattern(text), escape="\\")
-    return text_position(lowered, text.lower()) > 0
+    """`text` somewhere in `column`, in any case: what a trigram index answers — pg_trgm's on PostgreSQL
+    (`lower(column) LIKE`), on SQLite the FTS5 table of trigrams beside a table that grows with the work
+    (models/sqlite_trigrams.py) — or, for text too short to have a trigram, a plain search for the text, which no
+    index is asked for."""
+    if len(text) < TRIGRAM:
+        return text_position(sa.func.lower(column), text.lower()) > 0
+    plain = getattr(column, "expression", column)  # the Column behind a model's attribute
+    table = getattr(plain, "table", None)
+    if isinstance(table, sa.Table) and db.engine.dialect.name == "sqlite" \
+            and sqlite_trigrams.indexed(table.name, plain.name):
+        few = sqlite_trigrams.holding(db.session, table, plain.name, text)
+        if few is not None:
+            return few
+    return sa.func.lower(column).like(like_pattern(text), escape="\\")
 
 
 def text_condition(text: str, id_column, columns, *also):

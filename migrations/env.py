@@ -89,6 +89,9 @@ def run_migrations_online():
     conf_args = current_app.extensions['migrate'].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+    # SQLite's tables of trigrams are made by hand beside the tables they index (models/sqlite_trigrams.py)
+    from models.sqlite_trigrams import include_object
+    conf_args.setdefault("include_object", include_object)
 
     connectable = get_engine()
 

@@ -1,5 +1,6 @@
 """Every model, imported here so that Alembic's autogenerate sees the whole schema."""
-from models import search_indexes  # noqa: F401  (the trigram indexes: they import the models they index)
+# the trigram indexes of PostgreSQL and SQLite: they import the models they index
+from models import search_indexes, sqlite_trigrams  # noqa: F401
 from models.activity import Activity, ActivityOtherInstrument, ActivityPartner, ActivityState, ActivityVisit  # noqa: F401
 from models.activity_report import ActivityReport, ReportCounterpart, ReportStatusChange  # noqa: F401
 from models.assistance_request import AssistanceRequest, IllegalTransition, RequestStatusChange  # noqa: F401

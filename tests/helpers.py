@@ -1,4 +1,5 @@
 """Helpers tests share: counting the statements a block sends to the database."""
+import re
 from contextlib import contextmanager
 
 from sqlalchemy import event
@@ -19,6 +20,18 @@ def count_queries():
         yield statements
     finally:
         event.remove(db.engine, "before_cursor_execute", before)
+
+
+#: SQLite's count of the rows whose text holds a search's words, in a growing table's trigrams
+#: (models/sqlite_trigrams.holding): what decides how the list's own statements read them.
+_TRIGRAM_COUNT = re.compile(r"^SELECT count\(\*\) AS count_1\s+"
+                            r"FROM \(SELECT (\w+)_trigrams\.rowid AS rowid\s+FROM \1_trigrams\s")
+
+
+def trigram_counts(statements: list[str]) -> list[str]:
+    """The statements among `statements` that count a search's matches in SQLite's trigrams (never a list's
+    own count, which reads the trigrams inside a condition of its table)."""
+    return [s for s in statements if _TRIGRAM_COUNT.match(s.lstrip())]
 
 
 def field_errors(body: str, field: str | None = None) -> list[str]:

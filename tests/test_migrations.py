@@ -8,7 +8,8 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from app import create_app
-from models import db
+from models import db, sqlite_trigrams
+from models.sqlite_trigrams import TRIGRAM_TABLES, include_object
 from tests.scratch_databases import scratch_database
 
 MIGRATIONS = os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations")
@@ -38,10 +39,15 @@ def _migrated_checks() -> dict:
 def _made_on(dialect: str):
     """Alembic's filter of the models' objects: an index the models make on another engine only (`ddl_if`, such as
     an index SQLite cannot express) is not expected in this database."""
-    def include(obj, _name, type_, reflected, _compare_to) -> bool:
-        only_on = getattr(getattr(obj, "_ddl_if", None), "dialect", None)
-        return reflected or type_ != "index" or only_on in (None, dialect)
+    def include(obj, name, type_, reflected, compare_to) -> bool:
+        return include_object(obj, name, type_, reflected, compare_to) and (
+            reflected or type_ != "index" or getattr(getattr(obj, "_ddl_if", None), "dialect", None) in (None, dialect))
     return include
+
+
+def _triggers() -> set[str]:
+    with db.engine.connect() as conn:
+        return set(conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'").scalars())
 
 
 def test_upgrade_matches_the_models_and_downgrade_leaves_nothing(empty_database_url):
@@ -54,6 +60,11 @@ def test_upgrade_matches_the_models_and_downgrade_leaves_nothing(empty_database_
             tables = set(sa.inspect(conn).get_table_names())
         assert diff == [], f"models and migrations disagree: {diff}"
         assert set(db.metadata.tables) <= tables
+        if conn.dialect.name == "sqlite" and sqlite_trigrams.available():
+            assert sqlite_trigrams.derived_tables() & tables == {fts for fts, _c in TRIGRAM_TABLES.values()} | {
+                fts + suffix for fts, _c in TRIGRAM_TABLES.values() for suffix in ("_data", "_idx", "_docsize",
+                                                                                      "_config")}
+            assert _triggers() == sqlite_trigrams.trigger_names()  # what keeps them in step with their tables
         assert _migrated_checks() == _model_checks(verbatim=db.engine.dialect.name == "sqlite")
 
         downgrade(directory=MIGRATIONS, revision="base")

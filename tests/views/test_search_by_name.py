@@ -5,8 +5,9 @@ import re
 
 import pytest
 
+from models import sqlite_trigrams
 from tests import factories
-from tests.helpers import count_queries
+from tests.helpers import count_queries, trigram_counts
 
 
 def api_ids(get, path: str) -> list[int]:
@@ -90,7 +91,12 @@ def test_a_search_by_a_state_name_costs_no_more_than_the_whole_list(api_as, serb
         for q in ("zz-probe", "Yugoslavia", "serb", "%2316", "a"):
             with count_queries() as searched:
                 get(f"/api/v1/{path}?q={q}&per_page=50")
-            assert len(searched) <= len(whole), (path, q, len(searched), len(whole))
+            # On SQLite, a growing table's text is first counted in its trigrams, once per column searched and not
+            # per row (models/sqlite_trigrams.py): at most one statement per indexed column, before the list's own.
+            counted = trigram_counts(searched)
+            indexed = sqlite_trigrams.TRIGRAM_TABLES.get({"requests": "assistance_requests"}.get(path, path))
+            assert len(counted) <= (len(indexed[1]) if indexed else 0), (path, q, counted)
+            assert len(searched) - len(counted) <= len(whole), (path, q, len(searched), len(whole))
             print(f"{path}?q={q}: {len(searched)} statements (unfiltered page: {len(whole)})")
 
 

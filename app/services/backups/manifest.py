@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app.services.core.errors import Refused
+from models import sqlite_trigrams
 
 MANIFEST = "manifest.json"
 FORMAT = 1
@@ -33,7 +34,8 @@ def part(folder: Path, relative: str) -> dict:
 
 def table_counts(connection) -> dict[str, int]:
     """Rows per table, every table of the database (what a snapshot holds, read in the snapshot's transaction)."""
-    names = sorted(sa.inspect(connection).get_table_names())
+    derived = sqlite_trigrams.derived_tables()  # SQLite's trigrams: made from the rows of other tables
+    names = sorted(n for n in sa.inspect(connection).get_table_names() if n not in derived)
     return {name: connection.execute(sa.select(sa.func.count()).select_from(sa.table(name))).scalar_one()
             for name in names}
 
