@@ -34,8 +34,6 @@ TRIGRAM_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
     AssistanceRequest.__tablename__: ("assistance_requests_trigrams", ("subject", "requesting_authority")),
     Activity.__tablename__: ("activities_trigrams", ("title",)),
 }
-#: The shortest text FTS5's trigram tokenizer can look up: a shorter one has no trigram.
-SHORTEST = 3
 #: What FTS5 adds beside each virtual table (its own bookkeeping, derived from the text).
 SHADOW_SUFFIXES = ("_data", "_idx", "_docsize", "_config", "_content")
 
@@ -43,17 +41,19 @@ SHADOW_SUFFIXES = ("_data", "_idx", "_docsize", "_config", "_content")
 @functools.cache
 def available() -> bool:
     """Whether this process's SQLite library has FTS5 with the trigram tokenizer (3.34 and later, built with FTS5)."""
+    probe = sqlite3.connect(":memory:")
     try:
-        with sqlite3.connect(":memory:") as probe:
-            probe.execute("CREATE VIRTUAL TABLE probe USING fts5(text, tokenize='trigram')")
+        probe.execute("CREATE VIRTUAL TABLE probe USING fts5(text, tokenize='trigram')")
         return True
     except sqlite3.OperationalError:
         return False
+    finally:
+        probe.close()
 
 
 def derived_tables() -> frozenset[str]:
-    """Every table these indexes add to a database: the virtual tables and FTS5's shadow tables. Derived from the
-    record (never backed up apart from it, never compared with the models)."""
+    """Every table these indexes add to a database: the virtual tables and FTS5's shadow tables, made from the rows
+    of the tables they index (left out of the backup's table counts and of Alembic's comparison with the models)."""
     return frozenset(name for fts, _columns in TRIGRAM_TABLES.values()
                      for name in (fts, *(fts + suffix for suffix in SHADOW_SUFFIXES)))
 
@@ -136,6 +136,8 @@ def holding(session, table: sa.Table, column: str, text: str) -> sa.ColumnElemen
     """The rows of `table` whose `column` holds `text`, in any case: their ids, from the trigrams — or None when
     more than MANY rows hold it (counted up to MANY + 1 in one cheap statement: 0.2 ms for a miss, 1.2 ms for
     "training"), and the caller's LIKE does better."""
+    if "\x00" in text:  # an FTS5 query ends at a NUL character (the forms refuse one before it gets here)
+        return None
     fts, _columns = TRIGRAM_TABLES[table.name]
     trigrams = sa.table(fts, sa.column("rowid"))
     matching = sa.select(trigrams.c.rowid).where(

@@ -31,7 +31,9 @@ _KIND = {"name": "kind", "in": "path", "required": True, "description": "What to
 @bp.get("/lookup/<kind>")
 @login_required
 @documented("A type-ahead picker's search: at most 50 records of one kind matching `q` (a State by any of its "
-            "names, a request or activity by #number or title words), only those the caller may see.",
+            "names, a request or activity by #number or title words), only those the caller may see. Requests and "
+            "activities are offered newest first; text with no word of three letters or more is looked for among "
+            "the newest 5,000 of them only (a third letter, or the #number, finds any).",
             parameters=[_KIND], args=LookupForm, response=_ITEMS)
 def lookup_items(kind):
     """Records of `kind` matching `q`, as {id, label}."""

@@ -28,12 +28,14 @@ TABLES = (
 
 
 def _available() -> bool:
+    probe = sqlite3.connect(':memory:')
     try:
-        with sqlite3.connect(':memory:') as probe:
-            probe.execute("CREATE VIRTUAL TABLE probe USING fts5(text, tokenize='trigram')")
+        probe.execute("CREATE VIRTUAL TABLE probe USING fts5(text, tokenize='trigram')")
         return True
     except sqlite3.OperationalError:
         return False
+    finally:
+        probe.close()
 
 
 def _statements(table: str, fts: str, columns: tuple) -> list[str]:

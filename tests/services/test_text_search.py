@@ -89,3 +89,18 @@ def test_text_many_rows_hold_finds_the_same_rows_as_text_few_rows_hold(session, 
     on_sqlite = db.engine.dialect.name == "sqlite" and sqlite_trigrams.available()
     assert _uses_trigrams(condition) == (on_sqlite and many > 0)
     assert _uses_trigrams(holds(Activity.title, "wq")) is False  # two letters have no trigram: a plain search
+
+
+def test_a_picker_looks_for_one_or_two_letters_among_the_newest_records_only(session, monkeypatch):
+    """Text with no word of three letters has no trigram to look up: a picker of a growing kind looks for it among
+    its NEWEST records (a third letter, or the number, finds any)."""
+    monkeypatch.setattr(lookup, "NEWEST", 2)
+    oldest, *newer = [factories.request(subject=f"Zj review {n}") for n in range(3)]
+    titled = [factories.activity(title=f"Zj seminar {n}") for n in range(3)]
+    session.flush()
+    assert _picked("requests", "zj") == {r.id for r in newer}
+    assert _picked("requests", "zj r") == {r.id for r in newer}
+    assert _picked("requests", "zj review") == {oldest.id, *(r.id for r in newer)}
+    assert _picked("requests", f"#{oldest.id}") == {oldest.id}
+    assert _picked("activities", "zj") == {a.id for a in titled[1:]}
+    assert _listed("zj") == {oldest.id, *(r.id for r in newer)}  # a list searches every record, however short
