@@ -121,7 +121,9 @@ def match_text(text: str) -> str:
 
 
 def indexed(table: str, column: str) -> bool:
-    """Whether `table`'s `column` has its trigrams kept in this process's SQLite (`available`)."""
+    """Whether `table`'s `column` has its trigrams kept in this process's SQLite (`available`): the migration and
+    `create_all` made them wherever the library has the tokenizer. (A database file made where it had not, then
+    opened with a library that has it, needs the tables made: `create_statements`.)"""
     found = TRIGRAM_TABLES.get(table)
     return found is not None and column in found[1] and available()
 
