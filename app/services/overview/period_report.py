@@ -247,6 +247,33 @@ _PAGE_REQUEST_LOADS = (selectinload(AssistanceRequest.state).selectinload(Member
                        selectinload(AssistanceRequest.activities).selectinload(Activity.visits))
 
 
+def _request_page(scope: Scope, first: date, last: date, paging: Paging) -> Page:
+    """One page of the requests received in the period, then of those whose date of receipt is not recorded
+    (`_requests`' order). Said as one `received in the period OR undated`, the count and the page each read the whole
+    index of received dates on PostgreSQL (12 and 17 ms at 200,000 requests): the two parts are counted in one
+    statement and paged in one (each part from that index's range: 1 and 5 ms), then the page's rows are loaded by
+    id with what the table shows."""
+    R = AssistanceRequest
+    visible = request_reads.query(scope, request_reads.RequestFilters(), loads=())
+    dated = visible.where(R.received_date.between(first, last)).with_only_columns(R.id, R.received_date)
+    undated = visible.where(R.received_date.is_(None)).with_only_columns(R.id, R.received_date)
+
+    def counted(part: sa.Select):
+        return sa.select(sa.func.count()).select_from(part.subquery()).scalar_subquery()
+    n_dated, n_undated = db.session.execute(sa.select(counted(dated), counted(undated))).one()
+    offset = (paging.page - 1) * paging.per_page
+    from_dated = max(0, min(paging.per_page, n_dated - offset))
+    parts = sa.union_all(
+        sa.select(dated.order_by(R.received_date, R.id).limit(from_dated).offset(min(offset, n_dated))
+                  .add_columns(sa.literal(0).label("part")).subquery()),
+        sa.select(undated.order_by(R.id).limit(paging.per_page - from_dated).offset(max(0, offset - n_dated))
+                  .add_columns(sa.literal(1).label("part")).subquery())).subquery()
+    ids = list(db.session.scalars(sa.select(parts.c.id).order_by(parts.c.part, parts.c.received_date, parts.c.id)))
+    rows = {r.id: r for r in db.session.scalars(
+        request_reads.query(scope, request_reads.RequestFilters(), loads=_PAGE_REQUEST_LOADS).where(R.id.in_(ids)))}
+    return Page([rows[i] for i in ids], paging.page, paging.per_page, n_dated + n_undated)
+
+
 def _activity_page(scope: Scope, first: date, last: date, meetings: bool, paging: Paging, total: int) -> Page:
     """One page of the activities (or the meetings) of the period; `total` is the sum of their kinds' counts."""
     kinds = Activity.kind.in_(MEETING_KINDS) if meetings else Activity.kind.not_in(MEETING_KINDS)
@@ -286,11 +313,7 @@ def build_page(scope: Scope, first: date, last: date, with_requests: bool, pages
                                           sum(kind_counts.values()) - meetings),
              "meetings": _activity_page(scope, first, last, True, paging("meetings"), meetings)}
     if with_requests:
-        R = AssistanceRequest
-        found["requests"] = paginate(
-            request_reads.query(scope, request_reads.RequestFilters(), loads=_PAGE_REQUEST_LOADS)
-            .where(sa.or_(R.received_date.between(first, last), R.received_date.is_(None)))
-            .order_by(R.received_date.is_(None), R.received_date, R.id), paging("requests"))
+        found["requests"] = _request_page(scope, first, last, paging("requests"))
     deposits = _deposits(scope, first, last)
     stated, differ = ([], []) if scope.is_donor else stated_figures.differences(
         "deposits", first, last, _count_by_instrument(deposits))
