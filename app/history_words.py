@@ -156,6 +156,9 @@ def changes_of(entry, names: dict) -> list[Change]:
     before = entry.before if isinstance(entry.before, dict) else {}
     after = entry.after if isinstance(entry.after, dict) else {}
     keys = list(after) + [k for k in before if k not in after]
+    # a record named beside its number ("donor" beside "donor_id", as an account's entries keep both) is said once,
+    # by its name: the number's label would be the same word ("Donor: 4", then "Donor: Japan")
+    keys = [k for k in keys if not (k.endswith("_id") and k.removesuffix("_id") in keys)]
     return [Change(label_of(k), value_text(k, before[k], entry.record_type, names) if k in before else None,
                    value_text(k, after[k], entry.record_type, names) if k in after else None) for k in keys]
 

@@ -60,6 +60,23 @@ def test_the_audit_trail_names_people_and_fields_in_one_query(client, login_as, 
     assert len(names) == 1, names
 
 
+def test_an_account_entry_names_its_donor_once(client, login_as, session):
+    """An account's entries keep the donor's number and its name: the trail says "Donor: Japan" once, not also
+    "Donor: 4" (both keys would take the same label)."""
+    login_as("admin")
+    japan = factories.organization(name="Japan probe donor")
+    session.flush()
+    audit.record("create", record_type="User", record_id=1, summary="Created a donor account",
+                 after={"email": "d@example.test", "role": "donor", "donor_id": japan.id, "donor": japan.name})
+    audit.record("update", record_type="Contribution", record_id=1, summary="Edited a contribution",
+                 before={"donor_id": japan.id}, after={"donor_id": japan.id + 1})
+    session.commit()
+    text = text_of(client.get("/admin/audit").get_data(as_text=True))
+    assert "Donor: Japan probe donor" in text and f"Donor: {japan.id}" not in text.replace(
+        f"Donor: {japan.id} → {japan.id + 1}", "")
+    assert f"Donor: {japan.id} → {japan.id + 1}" in text  # a number alone is still said
+
+
 def test_instants_are_written_one_way():
     from app.formatting import format_date, format_datetime
     instant = datetime(2026, 12, 6, 14, 5, tzinfo=UTC)
