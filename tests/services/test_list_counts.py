@@ -64,3 +64,30 @@ def test_an_instrument_alone_is_counted_as_its_activities_are(session):
     # a second filter: counted on the rows, the same way
     assert every(activity_reads.ActivityFilters(instrument="TIP", kind=both.kind))[1] == \
         len(every(activity_reads.ActivityFilters(instrument="TIP", kind=both.kind))[0])
+
+
+def test_money_alone_and_dates_alone_are_counted_as_their_activities_are(session):
+    """Counted from the allocations' and the visits' activities (each named once, however many links it has)."""
+    from datetime import date
+    from decimal import Decimal
+
+    def every(filters) -> tuple[list[int], int]:
+        found = activity_reads.list_page(EVERYTHING, filters, Paging(per_page=500))
+        return [a.id for a in found.items], found.total
+
+    funded = activity_reads.ActivityFilters(funded=True)
+    dated = activity_reads.ActivityFilters(date_from=date(2031, 1, 1), date_to=date(2031, 12, 31))
+    before = every(funded)[1]
+    twice = factories.activity(visits=[("BOL", date(2031, 2, 1), date(2031, 2, 3)),
+                                       ("PER", date(2031, 5, 1), date(2031, 5, 2))])
+    factories.activity(visits=[("BOL", date(2032, 2, 1), date(2032, 2, 3))])  # outside the dates, not funded
+    money = factories.contribution(amount=Decimal("1000.00"))
+    factories.allocation(money, twice, Decimal("100.00"))
+    factories.allocation(factories.contribution(money.donor, amount=Decimal("500.00")), twice, Decimal("50.00"))
+    session.flush()
+    ids, total = every(funded)
+    assert total == before + 1 == len(ids) == len(set(ids)) and twice.id in ids
+    assert every(dated) == ([twice.id], 1)
+    # with another filter: counted on the rows, the same way
+    assert every(activity_reads.ActivityFilters(funded=True, kind=twice.kind))[1] == \
+        len(every(activity_reads.ActivityFilters(funded=True, kind=twice.kind))[0])

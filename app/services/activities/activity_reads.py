@@ -135,13 +135,8 @@ def query(scope: Scope, filters: ActivityFilters, loads=LOADS, many: bool = Fals
     if f.donor:
         select = select.where(Activity.id.in_(sa.select(Allocation.activity_id).join(
             Contribution, Contribution.id == Allocation.contribution_id).where(Contribution.donor_id == f.donor)))
-    if f.date_from or f.date_to:  # one visit within the range, not one visit ending after and another before
-        within = sa.select(ActivityVisit.activity_id)
-        if f.date_from:
-            within = within.where(ActivityVisit.end_date >= f.date_from)
-        if f.date_to:
-            within = within.where(ActivityVisit.start_date <= f.date_to)
-        select = select.where(having(within, ActivityVisit.activity_id))
+    if f.date_from or f.date_to:
+        select = select.where(having(_visits_within(f), ActivityVisit.activity_id))
     if f.request:
         select = select.where(Activity.id.in_(sa.select(activity_requests.c.activity_id).where(
             activity_requests.c.request_id == f.request)))
@@ -149,6 +144,17 @@ def query(scope: Scope, filters: ActivityFilters, loads=LOADS, many: bool = Fals
         select = select.where(text_condition(f.q, Activity.id, (Activity.title,),
                                              _involving_matching(f.q)))
     return select
+
+
+def _visits_within(f: ActivityFilters) -> sa.Select:
+    """The activities of the visits within the dates: one visit within the range, not one visit ending after and
+    another before."""
+    within = sa.select(ActivityVisit.activity_id)
+    if f.date_from:
+        within = within.where(ActivityVisit.end_date >= f.date_from)
+    if f.date_to:
+        within = within.where(ActivityVisit.start_date <= f.date_to)
+    return within
 
 
 def list_page(scope: Scope, filters: ActivityFilters, paging: Paging) -> Page:
@@ -161,12 +167,21 @@ def list_page(scope: Scope, filters: ActivityFilters, paging: Paging) -> Page:
 
 
 def _counted(scope: Scope, filters: ActivityFilters, rows: sa.Select) -> sa.Select:
-    """What the list's count reads: the activities `filters` leave (`rows`), or, when an instrument is the only
-    filter of a scope that sees every activity, its links alone (one per activity, each naming one that exists):
-    PostgreSQL joined the instrument's activities to the whole table to count them (29–35 ms at 50,000 activities)."""
-    if filters.instrument and not scope.is_donor and replace(filters, instrument=None) == ActivityFilters():
+    """What the list's count reads: the activities `filters` leave (`rows`), or, when a link is the only filter of a
+    scope that sees every activity, the activities its links name (each link names one that exists): an
+    instrument's links (one per activity; PostgreSQL joined the instrument's activities to the whole table to count
+    them, 29–35 ms at 50,000 activities), the allocations' activities (SQLite 22 -> 4 ms) or the visits' within the
+    dates (64 -> 32 ms): counted from the links' index, without looking each activity up."""
+    f = filters
+    if scope.is_donor:
+        return rows
+    if f.instrument and replace(f, instrument=None) == ActivityFilters():
         links = activity_instruments.c
-        return sa.select(links.activity_id).join(Instrument).where(Instrument.code == filters.instrument)
+        return sa.select(links.activity_id).join(Instrument).where(Instrument.code == f.instrument)
+    if f.funded and replace(f, funded=False) == ActivityFilters():
+        return sa.select(Allocation.activity_id).distinct()
+    if (f.date_from or f.date_to) and replace(f, date_from=None, date_to=None) == ActivityFilters():
+        return _visits_within(f).distinct()
     return rows
 
 
