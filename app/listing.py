@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -108,12 +109,12 @@ def _may_be_null(column) -> bool:
 
 
 def paginate(select: sa.Select, paging: Paging, *, count: bool = True, total: int | None = None,
-             counted: sa.Select | None = None, many: sa.Select | None = None) -> Page:
+             counted: sa.Select | None = None, many: Callable[[], sa.Select] | None = None) -> Page:
     """Run one page of `select`: a count query and a page query (plus whatever eager loads the select names).
     A caller that already knows the `total` (from an aggregate it ran anyway) saves the count query; `counted`:
     the same rows before `ordered` joined a table for the order (an inner join has to be read to be counted);
-    `many`: the same page asked so that it is read in the order's index, used when the count finds more than MANY
-    rows (see `likely`).
+    `many`: a function giving the same page asked so that it is read in the order's index, called when the count
+    finds more than MANY rows (see `likely`).
 
     A page past the end is empty (a script reading page after page stops there), never an error.
     """
@@ -121,7 +122,7 @@ def paginate(select: sa.Select, paging: Paging, *, count: bool = True, total: in
         total = db.session.scalar(sa.select(sa.func.count()).select_from(
             (select if counted is None else counted).order_by(None).subquery())) if count else 0
     if many is not None and total > MANY:
-        select = many
+        select = many()
     offset = (paging.page - 1) * paging.per_page
     items = list(db.session.scalars(select.limit(paging.per_page).offset(offset)).unique()) if offset < total else []
     return Page(items, paging.page, paging.per_page, total, paging.sort, paging.descending)

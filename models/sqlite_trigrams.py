@@ -82,14 +82,18 @@ def create_statements(table: str) -> list[str]:
     ]
 
 
+#: The writes each indexed table's triggers follow (`create_statements`), each trigger named `<fts table>_<write>`.
+WRITES = ("insert", "delete", "update")
+
+
 def drop_statements(table: str) -> list[str]:
     fts, _columns = TRIGRAM_TABLES[table]
-    return [f"DROP TRIGGER IF EXISTS {fts}_{when}" for when in ("insert", "delete", "update")] + \
+    return [f"DROP TRIGGER IF EXISTS {fts}_{when}" for when in WRITES] + \
         [f"DROP TABLE IF EXISTS {fts}"]
 
 
 def trigger_names() -> set[str]:
-    return {f"{fts}_{when}" for fts, _columns in TRIGRAM_TABLES.values() for when in ("insert", "delete", "update")}
+    return {f"{fts}_{when}" for fts, _columns in TRIGRAM_TABLES.values() for when in WRITES}
 
 
 def _on_sqlite(connection) -> bool:

@@ -95,7 +95,12 @@ def _involving_matching(text: str):
     return sa.or_(among(Activity.id, served.scalar_subquery()), among(Activity.id, visited.scalar_subquery()))
 
 
-def query(scope: Scope, filters: ActivityFilters, loads=LOADS, many: bool = False) -> sa.Select:
+def _text_match(f: ActivityFilters):
+    """The text filter's condition: built once per list, for it may count the text's matches (app.listing.holds)."""
+    return text_condition(f.q, Activity.id, (Activity.title,), _involving_matching(f.q))
+
+
+def query(scope: Scope, filters: ActivityFilters, loads=LOADS, many: bool = False, text_match=None) -> sa.Select:
     """The activities `scope` may see, narrowed by `filters`, with what a list shows eagerly loaded. `many`: the
     same rows asked as a filter that most activities pass is best asked, so that a page is read in the list's
     order and stops there (app.listing.paginate's `many`): an equality `likely`, a link to a kind of row most
@@ -141,8 +146,7 @@ def query(scope: Scope, filters: ActivityFilters, loads=LOADS, many: bool = Fals
         select = select.where(Activity.id.in_(sa.select(activity_requests.c.activity_id).where(
             activity_requests.c.request_id == f.request)))
     if f.q:
-        select = select.where(text_condition(f.q, Activity.id, (Activity.title,),
-                                             _involving_matching(f.q)))
+        select = select.where(text_match if text_match is not None else _text_match(f))
     return select
 
 
@@ -158,10 +162,11 @@ def _visits_within(f: ActivityFilters) -> sa.Select:
 
 
 def list_page(scope: Scope, filters: ActivityFilters, paging: Paging) -> Page:
-    rows = query(scope, filters, ())  # built once: the page adds the loads, the count reads it bare
+    matching = _text_match(filters) if filters.q else None
+    rows = query(scope, filters, (), text_match=matching)  # built once: the page adds the loads, the count reads it
     # SQLite only: PostgreSQL's statistics tell its planner how many match (the same semi-join either way)
-    many = ordered(query(scope, filters, LOADS, many=True), SORTS, paging, "start_date", Activity.id) \
-        if db.engine.dialect.name == "sqlite" else None
+    many = (lambda: ordered(query(scope, filters, LOADS, many=True, text_match=matching), SORTS, paging,
+                            "start_date", Activity.id)) if db.engine.dialect.name == "sqlite" else None
     return paginate(ordered(rows.options(*LOADS), SORTS, paging, "start_date", Activity.id), paging,
                     counted=_counted(scope, filters, rows), many=many)
 
