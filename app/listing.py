@@ -114,16 +114,16 @@ def paginate(select: sa.Select, paging: Paging, *, count: bool = True, total: in
     A caller that already knows the `total` (from an aggregate it ran anyway) saves the count query; `counted`:
     the same rows before `ordered` joined a table for the order (an inner join has to be read to be counted);
     `many`: a function giving the same page asked so that it is read in the order's index, called when the count
-    finds more than MANY rows (see `likely`).
+    finds more than MANY rows and the page lies among the first 1/EARLY of them (see `likely`).
 
     A page past the end is empty (a script reading page after page stops there), never an error.
     """
     if total is None:
         total = db.session.scalar(sa.select(sa.func.count()).select_from(
             (select if counted is None else counted).order_by(None).subquery())) if count else 0
-    if many is not None and total > MANY:
-        select = many()
     offset = (paging.page - 1) * paging.per_page
+    if many is not None and total > MANY and (offset + paging.per_page) * EARLY <= total:
+        select = many()
     items = list(db.session.scalars(select.limit(paging.per_page).offset(offset)).unique()) if offset < total else []
     return Page(items, paging.page, paging.per_page, total, paging.sort, paging.descending)
 
@@ -200,8 +200,12 @@ def _any_of_array(element, compiler, **kw):
 
 
 #: More rows than this match a list's filters: its page is found sooner by reading the rows in the list's order
-#: and keeping those that match than by gathering every match and sorting them (`paginate`'s `many`, `likely`).
+#: and keeping those that match than by gathering every match and sorting them (`paginate`'s `many`, `likely`)...
 MANY = 2000
+#: ... when the page lies among the first 1/EARLY of the matches: reading in order then reads about that share of the
+#: table before the page. Deeper, gathering wins: the last page of 2,515 matches among 50,000 activities read in
+#: order took 75 ms, gathered and sorted 9 ms.
+EARLY = 20
 
 
 class likely(GenericFunction):

@@ -61,12 +61,13 @@ def test_the_same_pages_whether_the_matches_are_many_or_few(activities, monkeypa
         monkeypatch.setattr(listing, "MANY", 10 ** 9)
         gathered = _pages(filters, sort, descending)
         monkeypatch.setattr(listing, "MANY", 0)
+        monkeypatch.setattr(listing, "EARLY", 1)  # every page read in order, the last one too
         walked = _pages(filters, sort, descending)
         assert walked == gathered, (sort, descending)
         assert sum(len(p) for p in gathered) >= 4, "the fixture leaves too few rows to page through"
 
 
-def _page_statement(filters: ActivityFilters) -> tuple[str, tuple]:
+def _page_statement(filters: ActivityFilters, paging: Paging = Paging(per_page=3)) -> tuple[str, tuple]:
     """The statement that reads the list's page of activities (the count's and the eager loads' aside)."""
     seen = []
 
@@ -74,7 +75,7 @@ def _page_statement(filters: ActivityFilters) -> tuple[str, tuple]:
         seen.append((statement, parameters))
     sa.event.listen(db.engine, "before_cursor_execute", keep)
     try:
-        activity_reads.list_page(EVERYTHING, filters, Paging(per_page=3))
+        activity_reads.list_page(EVERYTHING, filters, paging)
     finally:
         sa.event.remove(db.engine, "before_cursor_execute", keep)
     return next((s, p) for s, p in seen if "FROM activities" in s and "LIMIT" in s and "count(" not in s)
@@ -85,6 +86,7 @@ def test_sqlite_reads_a_page_of_many_matches_in_the_order_of_its_index(activitie
     if db.engine.dialect.name != "sqlite":
         pytest.skip("SQLite's plan: PostgreSQL plans from its statistics (tests/test_query_plans.py)")
     monkeypatch.setattr(listing, "MANY", 0)
+    monkeypatch.setattr(listing, "EARLY", 1)
     statement, parameters = _page_statement(filters)
     plan = " | ".join(row[-1] for row in db.session.connection().exec_driver_sql(
         f"EXPLAIN QUERY PLAN {statement}", parameters))
@@ -94,3 +96,20 @@ def test_sqlite_reads_a_page_of_many_matches_in_the_order_of_its_index(activitie
     monkeypatch.setattr(listing, "MANY", 10 ** 9)
     few, _ = _page_statement(filters)
     assert "likely(" not in few and "EXISTS" not in few
+
+
+def test_only_a_page_early_among_many_matches_is_read_in_order(activities, monkeypatch):
+    """Deep among the matches, gathering them beats reading the table in order up to the page (app.listing.EARLY):
+    the last page of 2,515 matches among 50,000 activities took 75 ms read in order, 9 ms gathered and sorted."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's plan: PostgreSQL plans from its statistics (tests/test_query_plans.py)")
+    monkeypatch.setattr(listing, "MANY", 0)
+    filters = ActivityFilters(status="completed")
+    total = activity_reads.list_page(EVERYTHING, filters, Paging(per_page=1)).total
+    assert total >= 2 * listing.EARLY
+    early = Paging(page=total // listing.EARLY, per_page=1)  # its last row is the EARLY-th part of the matches
+    deep = Paging(page=total // listing.EARLY + 1, per_page=1)
+    assert "likely(" in _page_statement(filters, Paging(per_page=1))[0]
+    assert "likely(" in _page_statement(filters, early)[0]
+    assert "likely(" not in _page_statement(filters, deep)[0]
+    assert "likely(" not in _page_statement(filters, Paging(page=total, per_page=1))[0]

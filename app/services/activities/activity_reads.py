@@ -101,11 +101,12 @@ def _text_match(f: ActivityFilters):
 
 
 def query(scope: Scope, filters: ActivityFilters, loads=LOADS, many: bool = False, text_match=None) -> sa.Select:
-    """The activities `scope` may see, narrowed by `filters`, with what a list shows eagerly loaded. `many`: the
-    same rows asked as a filter that most activities pass is best asked, so that a page is read in the list's
-    order and stops there (app.listing.paginate's `many`): an equality `likely`, a link to a kind of row most
-    activities have (an instrument, money, a visit in the dates) as EXISTS for each activity read rather than IN the
-    list of every match. Asked only when the count found many; few are best gathered by their index, as otherwise."""
+    """The activities `scope` may see, narrowed by `filters`, with what a list shows eagerly loaded.
+
+    `many`: the same rows, asked so that SQLite reads them in the list's order and stops at the page (for
+    app.listing.paginate's `many`, once the count has found many matches): an equality marked `likely`, a link
+    (an instrument, money, a visit within the dates) asked as EXISTS for each activity read instead of IN the list
+    of every match. Few matches are best gathered from their own index, as without `many`."""
     select = sa.select(Activity).where(scope.activities()).options(*loads)
     f = filters
 
