@@ -23,19 +23,23 @@ FILTERS = [
     ActivityFilters(funded=True),
     ActivityFilters(date_from=date(2001, 6, 1), date_to=date(2004, 12, 31)),
     ActivityFilters(instrument="TIP", status="completed", funded=True),
+    ActivityFilters(regional_group="Latin American and Caribbean", status="completed"),
+    ActivityFilters(state="PER"),
 ]
 SORTS = [(None, False), ("start_date", True), ("title", False), ("kind", True), ("id", False)]
 
 
 @pytest.fixture()
 def activities(session):
-    """Fourteen activities three months apart, most completed, most on TIP, half paid for, one undated."""
+    """Fourteen activities three months apart, most completed, most on TIP, half paid for, a third held in Peru (all
+    serve Bolivia), one undated."""
     money = factories.contribution(factories.organization(name="A donor of most"), amount=Decimal("9000.00"))
     made = []
     for i in range(14):
         start = date(2000, 1, 1) + timedelta(days=97 * i)
+        held = "PER" if i % 3 == 0 else "BOL"
         made.append(factories.activity(
-            "workshop" if i % 4 else "mission", visits=[] if i == 13 else [("BOL", start, start + timedelta(days=2))],
+            "workshop" if i % 4 else "mission", visits=[] if i == 13 else [(held, start, start + timedelta(days=2))],
             instruments=("TIP",) if i % 3 else ("SOM",), status="planned" if i % 5 == 0 else "completed",
             title=f"Activity {(i * 5) % 14:02d}"))
         if i % 2:

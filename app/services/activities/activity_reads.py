@@ -79,10 +79,15 @@ SORTS = {"start_date": _first_visit(), "title": Activity.title, "kind": Activity
          "id": Activity.id}
 
 
-def _involving(state_ids):
-    """Activities that served a State of `state_ids`, had it take part, or visited it."""
-    return sa.or_(Activity.id.in_(sa.select(ActivityState.activity_id).where(ActivityState.state_id.in_(state_ids))),
-                  Activity.id.in_(sa.select(ActivityVisit.activity_id).where(ActivityVisit.country_id.in_(state_ids))))
+def _involving(state_ids, many: bool = False):
+    """Activities that served a State of `state_ids`, had it take part, or visited it; `many`: asked as EXISTS for
+    each activity read (see `query`)."""
+    served = sa.select(ActivityState.activity_id).where(ActivityState.state_id.in_(state_ids))
+    visited = sa.select(ActivityVisit.activity_id).where(ActivityVisit.country_id.in_(state_ids))
+    if many:
+        return sa.or_(served.where(ActivityState.activity_id == Activity.id).exists(),
+                      visited.where(ActivityVisit.activity_id == Activity.id).exists())
+    return sa.or_(Activity.id.in_(served), Activity.id.in_(visited))
 
 
 def _involving_matching(text: str):
@@ -105,8 +110,9 @@ def query(scope: Scope, filters: ActivityFilters, loads=LOADS, many: bool = Fals
 
     `many`: the same rows, asked so that SQLite reads them in the list's order and stops at the page (for
     app.listing.paginate's `many`, once the count has found many matches): an equality marked `likely`, a link
-    (an instrument, money, a visit within the dates) asked as EXISTS for each activity read instead of IN the list
-    of every match. Few matches are best gathered from their own index, as without `many`."""
+    (an instrument, money, a visit within the dates, a State or region served or visited) asked as EXISTS for each
+    activity read instead of IN the list of every match. Few matches are best gathered from their own index, as
+    without `many`."""
     select = sa.select(Activity).where(scope.activities()).options(*loads)
     f = filters
 
@@ -122,10 +128,10 @@ def query(scope: Scope, filters: ActivityFilters, loads=LOADS, many: bool = Fals
     if f.status:
         select = select.where(most(Activity.status == f.status))
     if f.state:
-        select = select.where(_involving(state_service.ids_named(f.state)))
+        select = select.where(_involving(state_service.ids_named(f.state), many))
     if f.regional_group:
         select = select.where(_involving(sa.select(MemberState.id).where(MemberState.regional_group
-                                                                         == f.regional_group)))
+                                                                         == f.regional_group), many))
     if f.instrument:
         links = activity_instruments.c
         select = select.where(having(sa.select(links.activity_id).join(Instrument)
