@@ -113,8 +113,9 @@ def paginate(select: sa.Select, paging: Paging, *, count: bool = True, total: in
     """Run one page of `select`: a count query and a page query (plus whatever eager loads the select names).
     A caller that already knows the `total` (from an aggregate it ran anyway) saves the count query; `counted`:
     the same rows before `ordered` joined a table for the order (an inner join has to be read to be counted);
-    `many`: a function giving the same page asked so that it is read in the order's index, called when the count
-    finds more than MANY rows and the page lies among the first 1/EARLY of them (see `likely`).
+    `many`: a function giving the same page asked so that it is read in the order's index, called on SQLite when
+    the count finds more than MANY rows and the page lies among the first 1/EARLY of them (see `likely`; PostgreSQL's
+    statistics tell its planner how many match).
 
     A page past the end is empty (a script reading page after page stops there), never an error.
     """
@@ -122,7 +123,8 @@ def paginate(select: sa.Select, paging: Paging, *, count: bool = True, total: in
         total = db.session.scalar(sa.select(sa.func.count()).select_from(
             (select if counted is None else counted).order_by(None).subquery())) if count else 0
     offset = (paging.page - 1) * paging.per_page
-    if many is not None and total > MANY and (offset + paging.per_page) * EARLY <= total:
+    if many is not None and total > MANY and (offset + paging.per_page) * EARLY <= total \
+            and db.engine.dialect.name == "sqlite":
         select = many()
     items = list(db.session.scalars(select.limit(paging.per_page).offset(offset)).unique()) if offset < total else []
     return Page(items, paging.page, paging.per_page, total, paging.sort, paging.descending)

@@ -79,15 +79,17 @@ SORTS = {"start_date": _first_visit(), "title": Activity.title, "kind": Activity
          "id": Activity.id}
 
 
+def _linked(links: sa.Select, activity_id, many: bool = False):
+    """Activities with a row of `links` (whose `activity_id` names them): IN the list of every match, or, `many`,
+    EXISTS for each activity read (see `query`)."""
+    return links.where(activity_id == Activity.id).exists() if many else Activity.id.in_(links)
+
+
 def _involving(state_ids, many: bool = False):
-    """Activities that served a State of `state_ids`, had it take part, or visited it; `many`: asked as EXISTS for
-    each activity read (see `query`)."""
+    """Activities that served a State of `state_ids`, had it take part, or visited it (`many`: see `query`)."""
     served = sa.select(ActivityState.activity_id).where(ActivityState.state_id.in_(state_ids))
     visited = sa.select(ActivityVisit.activity_id).where(ActivityVisit.country_id.in_(state_ids))
-    if many:
-        return sa.or_(served.where(ActivityState.activity_id == Activity.id).exists(),
-                      visited.where(ActivityVisit.activity_id == Activity.id).exists())
-    return sa.or_(Activity.id.in_(served), Activity.id.in_(visited))
+    return sa.or_(_linked(served, ActivityState.activity_id, many), _linked(visited, ActivityVisit.activity_id, many))
 
 
 def _involving_matching(text: str):
@@ -120,8 +122,7 @@ def query(scope: Scope, filters: ActivityFilters, loads=LOADS, many: bool = Fals
         return likely(condition) if many else condition
 
     def having(links: sa.Select, activity_id):
-        """Activities with a row of `links` (whose `activity_id` names them)."""
-        return links.where(activity_id == Activity.id).exists() if many else Activity.id.in_(links)
+        return _linked(links, activity_id, many)
 
     if f.kind:
         select = select.where(most(Activity.kind == f.kind))
@@ -171,9 +172,9 @@ def _visits_within(f: ActivityFilters) -> sa.Select:
 def list_page(scope: Scope, filters: ActivityFilters, paging: Paging) -> Page:
     matching = _text_match(filters) if filters.q else None
     rows = query(scope, filters, (), text_match=matching)  # built once: the page adds the loads, the count reads it
-    # SQLite only: PostgreSQL's statistics tell its planner how many match (the same semi-join either way)
-    many = (lambda: ordered(query(scope, filters, LOADS, many=True, text_match=matching), SORTS, paging,
-                            "start_date", Activity.id)) if db.engine.dialect.name == "sqlite" else None
+    def many():
+        return ordered(query(scope, filters, LOADS, many=True, text_match=matching), SORTS, paging, "start_date",
+                       Activity.id)
     return paginate(ordered(rows.options(*LOADS), SORTS, paging, "start_date", Activity.id), paging,
                     counted=_counted(scope, filters, rows), many=many)
 
